@@ -1,0 +1,169 @@
+//! Extension, Meta and Narrative.
+
+use serde::{Deserialize, Serialize};
+
+use super::{
+    Address, Attachment, CodeableConcept, Coding, ContactPoint, HumanName, Identifier, Money,
+    Period, Quantity, Reference,
+};
+use crate::primitives::de;
+
+/// Extension, with `value[x]` as one optional field per type (the R4 JSON
+/// form). At most one `value*` may be set; nested `extension` is the
+/// alternative for complex extensions. Types outside this list are rejected.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Extension {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extension: Vec<Extension>,
+    pub url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value_string: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value_markdown: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value_integer: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value_positive_int: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value_unsigned_int: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value_boolean: Option<bool>,
+    #[serde(
+        default,
+        deserialize_with = "de::opt_code",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub value_code: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "de::opt_id",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub value_id: Option<String>,
+    #[serde(
+        serialize_with = "de::opt_decimal",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub value_decimal: Option<f64>,
+    #[serde(
+        default,
+        deserialize_with = "de::opt_date",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub value_date: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "de::opt_date_time",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub value_date_time: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "de::opt_instant",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub value_instant: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "de::opt_time",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub value_time: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value_uri: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value_canonical: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value_base64_binary: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value_coding: Option<Coding>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value_codeable_concept: Option<CodeableConcept>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value_reference: Option<Reference>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value_identifier: Option<Identifier>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value_period: Option<Period>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value_money: Option<Money>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value_quantity: Option<Quantity>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value_address: Option<Address>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value_contact_point: Option<ContactPoint>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value_human_name: Option<HumanName>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value_attachment: Option<Attachment>,
+}
+
+impl Extension {
+    /// An extension with just its url; set one `value_*` field afterwards.
+    pub fn new(url: impl Into<String>) -> Self {
+        Extension {
+            url: url.into(),
+            ..Default::default()
+        }
+    }
+}
+
+/// Meta: metadata about a resource, maintained by the server.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Meta {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extension: Vec<Extension>,
+    #[serde(
+        default,
+        deserialize_with = "de::opt_id",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub version_id: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "de::opt_instant",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_updated: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// canonical(StructureDefinition)
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub profile: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub security: Vec<Coding>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tag: Vec<Coding>,
+}
+
+code_enum!(
+    /// http://hl7.org/fhir/ValueSet/narrative-status
+    NarrativeStatus {
+        Generated = "generated",
+        Extensions = "extensions",
+        Additional = "additional",
+        Empty = "empty",
+    }
+);
+
+/// Narrative: the human-readable XHTML summary of a resource.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Narrative {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extension: Vec<Extension>,
+    pub status: NarrativeStatus,
+    /// Limited XHTML; must be a `<div xmlns="http://www.w3.org/1999/xhtml">`.
+    pub div: String,
+}

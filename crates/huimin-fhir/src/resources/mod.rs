@@ -1,0 +1,120 @@
+//! The resources Huimin serves, one module each.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::FhirResource;
+
+/// Implements [`FhirResource`] for a resource struct whose `id` and `meta`
+/// are the usual Resource elements.
+macro_rules! fhir_resource {
+    ($ty:ident) => {
+        impl $crate::FhirResource for $ty {
+            const TYPE: &'static str = stringify!($ty);
+            fn id(&self) -> Option<&str> {
+                self.id.as_deref()
+            }
+            fn set_id(&mut self, id: String) {
+                self.id = Some(id);
+            }
+            fn meta(&self) -> Option<&$crate::Meta> {
+                self.meta.as_ref()
+            }
+            fn meta_mut(&mut self) -> &mut $crate::Meta {
+                self.meta.get_or_insert_with(Default::default)
+            }
+        }
+    };
+}
+
+mod audit_event;
+mod bundle;
+mod capability_statement;
+mod healthcare_service;
+mod location;
+mod operation_outcome;
+mod organization;
+mod patient;
+mod practitioner;
+mod practitioner_role;
+
+pub use audit_event::*;
+pub use bundle::*;
+pub use capability_statement::*;
+pub use healthcare_service::*;
+pub use location::*;
+pub use operation_outcome::*;
+pub use organization::*;
+pub use patient::*;
+pub use practitioner::*;
+pub use practitioner_role::*;
+
+/// The `resourceType` element of resource `T`: a zero-sized tag that always
+/// serialises as `T::TYPE` and only deserialises from it. Being the first
+/// field of every resource struct, it is always written first, and a
+/// `Default` resource is automatically of the right type.
+pub struct ResourceType<T>(PhantomData<fn() -> T>);
+
+impl<T> ResourceType<T> {
+    pub const fn new() -> Self {
+        ResourceType(PhantomData)
+    }
+}
+
+impl<T: FhirResource> ResourceType<T> {
+    pub fn as_str(&self) -> &'static str {
+        T::TYPE
+    }
+}
+
+// Manual impls: derives would needlessly require `T: Clone` etc.
+impl<T> Default for ResourceType<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T> Clone for ResourceType<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for ResourceType<T> {}
+
+impl<T> PartialEq for ResourceType<T> {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl<T> Eq for ResourceType<T> {}
+
+impl<T: FhirResource> fmt::Debug for ResourceType<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", T::TYPE)
+    }
+}
+
+impl<T: FhirResource> Serialize for ResourceType<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(T::TYPE)
+    }
+}
+
+impl<'de, T: FhirResource> Deserialize<'de> for ResourceType<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let found = String::deserialize(d)?;
+        if found == T::TYPE {
+            Ok(Self::new())
+        } else {
+            Err(D::Error::custom(format_args!(
+                "resourceType is {found:?}, expected {:?}",
+                T::TYPE
+            )))
+        }
+    }
+}

@@ -1,0 +1,441 @@
+//! Checks the hand-written types against the official R4 JSON schema
+//! (vendored in `schema/`, see its README): realistic examples parse,
+//! round-trip unchanged and validate; bad input fails with the right kind
+//! and path; minimal resources we build are schema-valid.
+
+use std::sync::OnceLock;
+use std::time::Instant;
+
+use huimin_fhir::*;
+use serde_json::{Value, json};
+
+/// The validator for the whole schema (its root is a `oneOf` over all
+/// resources, discriminated by `resourceType`), built once per test binary:
+/// compiling ~3.5 MB of schema is the slow part.
+fn validator() -> &'static jsonschema::Validator {
+    static V: OnceLock<jsonschema::Validator> = OnceLock::new();
+    V.get_or_init(|| {
+        let started = Instant::now();
+        let schema = schema_json().expect("load vendored schema");
+        // Draft 6 as declared by the file; all refs are internal
+        // (`#/definitions/...`), so no retriever is needed: the crate is
+        // built without its network/file resolvers and this runs offline.
+        let v = jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft6)
+            .build(&schema)
+            .expect("compile FHIR schema");
+        eprintln!("compiled FHIR schema in {:?}", started.elapsed());
+        v
+    })
+}
+
+/// Asserts `doc` is valid; on failure, explains using the resource's own
+/// definition (the root `oneOf` only says "no schema matched").
+fn assert_schema_valid(doc: &Value) {
+    if validator().is_valid(doc) {
+        return;
+    }
+    let mut schema = schema_json().unwrap();
+    let ty = doc["resourceType"].as_str().unwrap_or("?").to_owned();
+    schema["oneOf"] = json!([{ "$ref": format!("#/definitions/{ty}") }]);
+    let v = jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft6)
+        .build(&schema)
+        .unwrap();
+    let errors: Vec<String> = v
+        .iter_errors(doc)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect();
+    panic!("{ty} is not schema-valid: {errors:#?}\n{doc:#}");
+}
+
+/// Parses an example, checks it re-serialises to the same JSON and that
+/// both are schema-valid.
+fn round_trip<T: FhirResource + std::fmt::Debug + PartialEq>(body: &str) -> T {
+    let input: Value = serde_json::from_str(body).unwrap();
+    assert_schema_valid(&input);
+    let parsed: T = parse_resource(body.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+    let output = serde_json::to_value(&parsed).unwrap();
+    assert_eq!(output, input, "{} did not round-trip", T::TYPE);
+    // resourceType is always written first.
+    let text = serde_json::to_string(&parsed).unwrap();
+    assert!(text.starts_with(&format!("{{\"resourceType\":\"{}\"", T::TYPE)));
+    // And parsing our own output gives the same value.
+    assert_eq!(parse_resource::<T>(text.as_bytes()).unwrap(), parsed);
+    parsed
+}
+
+macro_rules! example {
+    ($file:literal) => {
+        include_str!(concat!("examples/", $file))
+    };
+}
+
+#[test]
+fn validator_rejects_invalid() {
+    // Guards against a validator that accepts everything.
+    assert!(!validator().is_valid(&json!({"resourceType": "Patient", "gender": "M"})));
+    assert!(!validator().is_valid(&json!({"resourceType": "Patient", "vaule": 1})));
+    assert!(!validator().is_valid(&json!({"resourceType": "Nonsense"})));
+    assert!(!validator().is_valid(&json!({"resourceType": "AccessPolicyResource"})));
+    assert!(validator().is_valid(&json!({"resourceType": "Patient"})));
+    // Nested resources are checked too.
+    let mut bundle: Value = serde_json::from_str(example!("bundle.json")).unwrap();
+    bundle["entry"][0]["resource"]["gender"] = json!("M");
+    assert!(!validator().is_valid(&bundle));
+}
+
+#[test]
+fn patient() {
+    let p: Patient = round_trip(example!("patient.json"));
+    let id = &p.identifier[0];
+    assert_eq!(id.system.as_deref(), Some("urn:huimin:sid:cn-resident-id"));
+    assert_eq!(id.value.as_deref(), Some("110101199003071137"));
+    assert_eq!(p.name[0].text.as_deref(), Some("张三"));
+    assert_eq!(p.name[0].family.as_deref(), Some("张"));
+    assert_eq!(p.name[0].given, ["三"]);
+    assert_eq!(p.telecom[0].system, Some(ContactPointSystem::Phone));
+    assert_eq!(p.gender, Some(AdministrativeGender::Male));
+}
+
+#[test]
+fn practitioner() {
+    let p: Practitioner = round_trip(example!("practitioner.json"));
+    assert_eq!(
+        p.qualification[0].code.text.as_deref(),
+        Some("医师执业证书")
+    );
+}
+
+#[test]
+fn practitioner_role() {
+    let r: PractitionerRole = round_trip(example!("practitioner_role.json"));
+    assert_eq!(r.available_time[0].days_of_week[0], DayOfWeek::Mon);
+    assert_eq!(
+        r.extension[0].value_money.as_ref().unwrap().value,
+        Some(50.0)
+    );
+}
+
+#[test]
+fn organization() {
+    let o: Organization = round_trip(example!("organization.json"));
+    assert_eq!(
+        o.part_of.unwrap().reference.as_deref(),
+        Some("Organization/org-hospital")
+    );
+}
+
+#[test]
+fn location() {
+    let l: Location = round_trip(example!("location.json"));
+    assert_eq!(l.position.as_ref().unwrap().latitude, 39.9139);
+    assert_eq!(
+        l.physical_type.unwrap().coding[0].code.as_deref(),
+        Some("si")
+    );
+}
+
+#[test]
+fn healthcare_service() {
+    let h: HealthcareService = round_trip(example!("healthcare_service.json"));
+    assert_eq!(h.category.len() + h.r#type.len() + h.specialty.len(), 3);
+}
+
+#[test]
+fn operation_outcome() {
+    let o: OperationOutcome = round_trip(example!("operation_outcome.json"));
+    assert_eq!(o.issue[1].code, IssueType::BusinessRule);
+}
+
+#[test]
+fn bundle() {
+    let b: Bundle = round_trip(example!("bundle.json"));
+    assert_eq!(b.r#type, BundleType::Searchset);
+    // Entry resources are plain JSON but must still parse as their type.
+    let p: Patient =
+        parse_resource(b.entry[0].resource.as_ref().unwrap().to_string().as_bytes()).unwrap();
+    assert_eq!(p.id.as_deref(), Some("pat-0001"));
+}
+
+#[test]
+fn capability_statement() {
+    let c: CapabilityStatement = round_trip(example!("capability_statement.json"));
+    assert_eq!(
+        c.rest[0].resource[0].search_param[0].r#type,
+        SearchParamType::Token
+    );
+}
+
+#[test]
+fn audit_event() {
+    let a: AuditEvent = round_trip(example!("audit_event.json"));
+    assert_eq!(a.action, Some(AuditEventAction::Read));
+    assert_eq!(
+        a.agent[0].network.as_ref().unwrap().r#type,
+        Some(AuditEventAgentNetworkType::IpAddress)
+    );
+}
+
+fn parse_err<T: FhirResource + std::fmt::Debug>(body: &str) -> ParseError {
+    parse_resource::<T>(body.as_bytes()).unwrap_err()
+}
+
+#[test]
+fn unknown_element() {
+    let e = parse_err::<Patient>(
+        r#"{"resourceType":"Patient","identifier":[{"system":"urn:huimin:sid:cn-resident-id","vaule":"110101199003071137"}]}"#,
+    );
+    assert_eq!(e.kind, ParseErrorKind::Structure);
+    assert_eq!(e.path, "Patient.identifier[0].vaule");
+    let e = parse_err::<Location>(
+        r#"{"resourceType":"Location","position":{"longitude":1,"latitude":2,"lat":3}}"#,
+    );
+    assert_eq!(e.path, "Location.position.lat");
+    // Primitive extensions (`_birthDate`) are not supported: rejected, not dropped.
+    let e = parse_err::<Patient>(r#"{"resourceType":"Patient","_birthDate":{"id":"x"}}"#);
+    assert_eq!(e.path, "Patient._birthDate");
+}
+
+#[test]
+fn wrong_type() {
+    let e = parse_err::<Practitioner>(r#"{"resourceType":"Practitioner","name":{"text":"王"}}"#);
+    assert_eq!(
+        (e.kind, e.path.as_str()),
+        (ParseErrorKind::Structure, "Practitioner.name")
+    );
+    let e = parse_err::<Bundle>(r#"{"resourceType":"Bundle","type":"searchset","total":-1}"#);
+    assert_eq!(e.path, "Bundle.total");
+    let e = parse_err::<AuditEvent>(
+        r#"{"resourceType":"AuditEvent","type":{},"recorded":"2024-05-01T08:30:00Z","agent":[{"requestor":"yes"}],"source":{"observer":{}}}"#,
+    );
+    assert_eq!(e.path, "AuditEvent.agent[0].requestor");
+}
+
+#[test]
+fn malformed_json() {
+    let e = parse_err::<Organization>("{\"resourceType\":\"Organization\",\"name\":\"心内科}");
+    assert_eq!(
+        (e.kind, e.path.as_str()),
+        (ParseErrorKind::Syntax, "Organization")
+    );
+    assert_eq!(parse_err::<Organization>("").kind, ParseErrorKind::Syntax);
+}
+
+#[test]
+fn wrong_resource_type() {
+    let e = parse_err::<Patient>(example!("practitioner.json"));
+    assert_eq!(
+        e.kind,
+        ParseErrorKind::WrongResourceType {
+            expected: "Patient".into(),
+            found: Some("Practitioner".into())
+        }
+    );
+    let e = parse_err::<HealthcareService>(r#"{"name":"心内科"}"#);
+    assert!(matches!(
+        e.kind,
+        ParseErrorKind::WrongResourceType { found: None, .. }
+    ));
+}
+
+#[test]
+fn bad_date() {
+    for (body, path) in [
+        (
+            r#"{"resourceType":"Patient","birthDate":"1990/03/07"}"#,
+            "Patient.birthDate",
+        ),
+        (
+            r#"{"resourceType":"Patient","birthDate":"1990-02-29"}"#,
+            "Patient.birthDate",
+        ),
+        (
+            r#"{"resourceType":"Patient","contact":[{"period":{"start":"2024-05-01T08:30"}}]}"#,
+            "Patient.contact[0].period.start",
+        ),
+    ] {
+        let e = parse_err::<Patient>(body);
+        assert_eq!(
+            (e.kind, e.path.as_str()),
+            (ParseErrorKind::Structure, path),
+            "{body}"
+        );
+        // What we reject, the schema rejects too (except invalid calendar
+        // days, which only the spec's prose forbids).
+        if !body.contains("02-29") {
+            assert!(!validator().is_valid(&serde_json::from_str(body).unwrap()));
+        }
+    }
+    let e = parse_err::<AuditEvent>(
+        r#"{"resourceType":"AuditEvent","type":{},"recorded":"2024-05-01","agent":[],"source":{"observer":{}}}"#,
+    );
+    assert_eq!(e.path, "AuditEvent.recorded");
+}
+
+/// Ids exercising the `id` pattern: both ends of the length range and every
+/// allowed character class.
+fn sample_ids() -> Vec<String> {
+    let mut ids = vec!["1".to_owned(), "a".repeat(64), "A-b.9".to_owned()];
+    ids.extend((0..20).map(|i| format!("{i:x}-{}.{}", "Zz".repeat(i), i * 7919)));
+    ids
+}
+
+fn assert_new_with_id_valid<T: FhirResource>(make: impl Fn() -> T) {
+    for id in sample_ids() {
+        let mut r = make();
+        r.set_id(id.clone());
+        r.meta_mut().version_id = Some("1".into());
+        let v = serde_json::to_value(&r).unwrap();
+        assert_schema_valid(&v);
+        let back: T = parse_resource(v.to_string().as_bytes()).unwrap();
+        assert_eq!(back.id(), Some(id.as_str()));
+        assert_eq!(back.meta().unwrap().version_id.as_deref(), Some("1"));
+    }
+}
+
+#[test]
+fn minimal_resources_are_schema_valid() {
+    assert_new_with_id_valid(Patient::new);
+    assert_new_with_id_valid(Practitioner::new);
+    assert_new_with_id_valid(PractitionerRole::new);
+    assert_new_with_id_valid(Organization::new);
+    assert_new_with_id_valid(Location::new);
+    assert_new_with_id_valid(HealthcareService::new);
+    // Types with required elements take them in `new`.
+    assert_new_with_id_valid(|| Bundle::new(BundleType::Collection));
+    assert_new_with_id_valid(|| {
+        OperationOutcome::single(
+            IssueSeverity::Information,
+            IssueType::Informational,
+            "好".into(),
+            None,
+        )
+    });
+    assert_new_with_id_valid(|| {
+        CapabilityStatement::new(
+            PublicationStatus::Active,
+            "2024-05-01".into(),
+            CapabilityStatementKind::Instance,
+            vec!["json".into()],
+        )
+    });
+    assert_new_with_id_valid(|| {
+        AuditEvent::new(
+            Coding::new(
+                "http://terminology.hl7.org/CodeSystem/audit-event-type",
+                "rest",
+                None,
+            ),
+            "2024-05-01T08:30:00+08:00".into(),
+            vec![AuditEventAgent {
+                requestor: true,
+                ..Default::default()
+            }],
+            AuditEventSource {
+                observer: Reference::to("Device", "huimin", None),
+                ..Default::default()
+            },
+        )
+    });
+}
+
+#[test]
+fn helpers_are_schema_valid() {
+    let oo = OperationOutcome::single(
+        IssueSeverity::Error,
+        IssueType::NotFound,
+        "未找到患者 Patient/x".into(),
+        Some("Patient.id".into()),
+    );
+    let v = serde_json::to_value(&oo).unwrap();
+    assert_schema_valid(&v);
+    assert_eq!(v["issue"][0]["code"], "not-found");
+    assert_eq!(v["issue"][0]["details"]["text"], "未找到患者 Patient/x");
+    assert_eq!(v["issue"][0]["diagnostics"], "未找到患者 Patient/x");
+    assert_eq!(v["issue"][0]["expression"][0], "Patient.id");
+
+    let mut p = Patient::new();
+    p.set_id("pat-1".into());
+    p.identifier.push(Identifier::new(
+        "urn:huimin:sid:cn-resident-id",
+        "110101199003071137",
+    ));
+    p.name.push(HumanName {
+        text: Some("张三".into()),
+        family: Some("张".into()),
+        given: vec!["三".into()],
+        ..Default::default()
+    });
+    p.telecom
+        .push(ContactPoint::new(ContactPointSystem::Phone, "13800138000"));
+    let b = Bundle::searchset(
+        1,
+        vec![BundleEntry::matched(
+            "https://huimin.example.cn/fhir/Patient/pat-1".into(),
+            serde_json::to_value(&p).unwrap(),
+        )],
+        vec![BundleLink::new(
+            "self",
+            "https://huimin.example.cn/fhir/Patient?identifier=x",
+        )],
+    );
+    let v = serde_json::to_value(&b).unwrap();
+    assert_schema_valid(&v);
+    assert_eq!(v["total"], 1);
+
+    let mut cs = CapabilityStatement::new(
+        PublicationStatus::Active,
+        "2024-05-01T00:00:00+08:00".into(),
+        CapabilityStatementKind::Instance,
+        vec!["application/fhir+json".into()],
+    );
+    cs.rest.push(CapabilityStatementRest {
+        id: None,
+        extension: vec![],
+        modifier_extension: vec![],
+        mode: RestfulCapabilityMode::Server,
+        documentation: None,
+        security: Some(CapabilityStatementSecurity {
+            cors: Some(true),
+            ..Default::default()
+        }),
+        resource: vec![CapabilityStatementResource {
+            r#type: Patient::TYPE.into(),
+            interaction: TypeRestfulInteraction::ALL
+                .iter()
+                .map(|c| CapabilityStatementInteraction::new(*c))
+                .collect(),
+            search_param: vec![CapabilityStatementSearchParam::new(
+                "identifier",
+                SearchParamType::Token,
+            )],
+            ..Default::default()
+        }],
+        interaction: vec![],
+        search_param: vec![],
+        operation: vec![],
+        compartment: vec![],
+    });
+    assert_schema_valid(&serde_json::to_value(&cs).unwrap());
+}
+
+#[test]
+fn every_code_enum_value_is_schema_valid() {
+    for g in AdministrativeGender::ALL {
+        assert_schema_valid(&json!({"resourceType": "Patient", "gender": g}));
+    }
+    for c in IssueType::ALL {
+        let oo = OperationOutcome::single(IssueSeverity::Warning, *c, "x".into(), None);
+        assert_schema_valid(&serde_json::to_value(oo).unwrap());
+    }
+    for t in BundleType::ALL {
+        assert_schema_valid(&serde_json::to_value(Bundle::new(*t)).unwrap());
+    }
+}
+
+#[test]
+fn schema_path_is_absolute_and_exists() {
+    assert!(schema_path().is_absolute());
+    assert!(schema_path().exists());
+}

@@ -1,0 +1,113 @@
+//! Start-up as a library function, so tests start the real server on port 0.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::StatusCode;
+use axum::routing::get;
+use huimin_store::{DataKey, Store};
+use tokio::net::TcpListener;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::auth::password::Passwords;
+use crate::auth::throttle::LoginThrottle;
+use crate::auth::token::TokenKeys;
+use crate::config::Settings;
+use crate::state::{AppState, Inner};
+use crate::{accounts, auth, demo, fhir};
+
+/// Request bodies larger than this are refused (413) before they are read.
+const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("storage: {0}")]
+    Store(#[from] huimin_store::StoreError),
+    #[error("admin account: {0}")]
+    Admin(#[from] accounts::AccountError),
+    #[error("demo data: {0}")]
+    Demo(#[from] demo::DemoError),
+    #[error("cannot listen on {0}: {1}")]
+    Listen(SocketAddr, std::io::Error),
+}
+
+pub struct App {
+    listener: TcpListener,
+    router: Router,
+    state: AppState,
+}
+
+/// Opens the store with the configured data key (environment, or the key file in the data
+/// directory).
+pub async fn open_store(settings: &Settings) -> Result<Store, huimin_store::StoreError> {
+    let key = match &settings.data_key {
+        Some(secret) => DataKey::from_base64(secret.expose())?,
+        None => DataKey::load_or_create(&settings.data_dir.join("data.key"))?,
+    };
+    Store::connect(&settings.database_target(), &key).await
+}
+
+impl App {
+    pub async fn build(settings: Settings) -> Result<Self, StartError> {
+        let store = open_store(&settings).await?;
+        let passwords = Passwords::new(settings.password_cost);
+        if let Some(password) = &settings.admin_password {
+            accounts::ensure_admin(&store, &passwords, password.expose()).await?;
+        }
+        if settings.demo {
+            if let Some(summary) = demo::load_if_empty(&store, &passwords).await? {
+                tracing::info!(?summary, "demo hospital loaded");
+            }
+        }
+        let secret = store.setting_or_init("token_secret", &DataKey::generate().to_base64()).await?;
+        let tokens = TokenKeys::new(secret.as_bytes(), settings.token_ttl);
+        let listener = TcpListener::bind(settings.listen).await.map_err(|e| StartError::Listen(settings.listen, e))?;
+        let state = AppState::new(Inner {
+            store,
+            tokens,
+            passwords,
+            throttle: LoginThrottle::new(settings.ip_failure_limit, settings.ip_window),
+            settings,
+        });
+        Ok(Self { listener, router: router(state.clone()), state })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.state.store
+    }
+
+    /// Serves until `shutdown` resolves, then finishes in-flight requests and closes storage.
+    pub async fn run_until(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await?;
+        self.state.store.close().await;
+        Ok(())
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .merge(auth::routes())
+        .merge(fhir::routes())
+        .fallback(not_found)
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> (StatusCode, &'static str) {
+    if state.store.ping().await { (StatusCode::OK, "ok") } else { (StatusCode::SERVICE_UNAVAILABLE, "database unavailable") }
+}
+
+async fn not_found(ctx: crate::context::Ctx, uri: axum::http::Uri) -> crate::error::ApiError {
+    crate::error::ApiError::not_found(uri.path()).lang(ctx.lang)
+}

@@ -1,0 +1,39 @@
+use huimin_store::NewAuditRecord;
+
+use crate::context::Ctx;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Outcome words stored in the trail.
+pub const SUCCESS: &str = "success";
+pub const DENIED: &str = "denied";
+
+/// Writes one audit record and waits until it is committed. A failure to audit fails the
+/// request: clinical data is never served unaudited.
+pub async fn record(
+    state: &AppState,
+    ctx: &Ctx,
+    action: &str,
+    resource: &str,
+    outcome: &str,
+    detail: &str,
+) -> Result<(), ApiError> {
+    let (actor, role) = ctx.actor();
+    state
+        .store
+        .audit(NewAuditRecord {
+            actor,
+            role,
+            action: action.to_owned(),
+            resource: resource.to_owned(),
+            source_ip: ctx.ip.to_string(),
+            outcome: outcome.to_owned(),
+            detail: detail.to_owned(),
+        })
+        .await
+        .map_err(|err| {
+            tracing::error!(error = %err, "could not write the audit record");
+            ApiError::internal().lang(ctx.lang)
+        })?;
+    Ok(())
+}

@@ -1,0 +1,140 @@
+//! Patient self-registration: one account, one Patient record of its own, created together.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use huimin_domain::i18n::Text;
+use huimin_domain::identity::DocumentKind;
+use huimin_domain::person::{PersonName, check_password_policy};
+use huimin_domain::phone::Phone;
+use huimin_store::NewUser;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::audit;
+use crate::context::Ctx;
+use crate::error::{ApiError, Issue};
+use crate::fhir::kinds::PATIENT;
+use crate::fhir::patient;
+use crate::state::AppState;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Registration {
+    phone: Option<String>,
+    password: Option<String>,
+    name: Option<String>,
+    /// Shorthand for `document_type = "resident_id"`.
+    resident_id: Option<String>,
+    document_type: Option<String>,
+    document_number: Option<String>,
+    /// `male` / `female`, for documents that do not encode it.
+    gender: Option<String>,
+    /// `YYYY-MM-DD`, for documents that do not encode it.
+    birth_date: Option<String>,
+}
+
+fn missing(field: &'static str, zh: &str, en: &str) -> Issue {
+    Issue { code: "required", text: Text::new(format!("请填写{zh}"), format!("{en} is required")), expression: Some(field.into()) }
+}
+
+fn invalid(field: &'static str, text: Text) -> Issue {
+    Issue { code: "value", text, expression: Some(field.into()) }
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn register(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let lang = ctx.lang;
+    let form: Registration = serde_json::from_slice(&body).map_err(|e| {
+        ApiError::bad_request(Text::new(format!("请求体不是有效的注册 JSON：{e}"), format!("The body is not valid registration JSON: {e}")))
+            .lang(lang)
+    })?;
+    let mut issues = Vec::new();
+    let phone = match form.phone.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        None => { issues.push(missing("phone", "手机号", "phone")); None }
+        Some(raw) => match Phone::parse(raw) {
+            Ok(phone) if phone.is_mobile() => Some(phone),
+            Ok(_) => { issues.push(invalid("phone", Text::new("请填写手机号码（用于登录和接收通知）", "Give a mobile number (used to log in and for notices)"))); None }
+            Err(e) => { issues.push(invalid("phone", e.message())); None }
+        },
+    };
+    match form.password.as_deref() {
+        None | Some("") => issues.push(missing("password", "密码", "password")),
+        Some(pw) => if let Err(e) = check_password_policy(pw) { issues.push(invalid("password", e.message())) },
+    }
+    let name = match form.name.as_deref() {
+        None => { issues.push(missing("name", "姓名", "name")); None }
+        Some(raw) => PersonName::parse(raw).map_err(|e| issues.push(invalid("name", e.message()))).ok(),
+    };
+    let (kind, number, field) = match (&form.resident_id, &form.document_type, &form.document_number) {
+        (Some(id), None, None) => (Some(DocumentKind::ResidentId), Some(id.clone()), "resident_id"),
+        (None, Some(kind), number) => match DocumentKind::from_code(kind) {
+            Some(kind) => (Some(kind), number.clone(), "document_number"),
+            None => {
+                issues.push(invalid("document_type", Text::new(format!("不支持的证件类型：{kind}"), format!("Unsupported document type: {kind}"))));
+                (None, None, "document_number")
+            }
+        },
+        (Some(_), Some(_), _) => {
+            issues.push(invalid("document_type", Text::new("resident_id 与 document_type 只能填写一个", "Give either resident_id or document_type, not both")));
+            (None, None, "resident_id")
+        }
+        _ => { issues.push(missing("resident_id", "身份证号或其他证件", "resident_id (or document_type and document_number)")); (None, None, "resident_id") }
+    };
+    if kind.is_some() && number.as_deref().is_none_or(|n| n.trim().is_empty()) {
+        issues.push(missing("document_number", "证件号码", "document_number"));
+    }
+    if !issues.is_empty() {
+        return Err(ApiError::with_issues(StatusCode::UNPROCESSABLE_ENTITY, issues).lang(lang));
+    }
+    let (phone, name, kind, number) = (phone.expect("checked"), name.expect("checked"), kind.expect("checked"), number.expect("checked"));
+    let mut resource = json!({
+        "resourceType": "Patient",
+        "active": true,
+        "identifier": [{ "use": "official", "system": kind.fhir_system(), "value": number.trim() }],
+        "name": [{ "use": "official", "text": name.as_str(), "family": name.family(), "given": [name.given()] }],
+        "telecom": [{ "system": "phone", "value": phone.as_str(), "use": "mobile" }],
+    });
+    if let Some(gender) = &form.gender {
+        resource["gender"] = Value::String(gender.clone());
+    }
+    if let Some(birth_date) = &form.birth_date {
+        resource["birthDate"] = Value::String(birth_date.clone());
+    }
+    // The same rules as a FHIR create, with registration's field names in the errors.
+    patient::check(&mut resource, None).map_err(|issues| {
+        let renamed = issues
+            .into_iter()
+            .map(|mut issue| {
+                issue.expression = issue.expression.map(|e| {
+                    if e.starts_with("Patient.identifier") { field.to_owned() }
+                    else if e.starts_with("Patient.gender") { "gender".into() }
+                    else if e.starts_with("Patient.birthDate") { "birth_date".into() }
+                    else { e }
+                });
+                issue
+            })
+            .collect();
+        ApiError::with_issues(StatusCode::UNPROCESSABLE_ENTITY, renamed).lang(lang)
+    })?;
+    let id = uuid::Uuid::new_v4().to_string();
+    let (index, unique) = (PATIENT.index)(&resource);
+    let user = NewUser {
+        username: phone.as_str().to_owned(),
+        password_hash: state.passwords.hash(form.password.as_deref().unwrap_or_default()),
+        role: "patient".into(),
+        display_name: name.as_str().to_owned(),
+        practitioner_id: None,
+    };
+    let write = huimin_store::ResourceWrite { resource_type: "Patient", id: &id, content: &resource, index: &index, unique: &unique, sealed: true };
+    let (user, stored) = state.store.register_patient_account(user, write).await.map_err(|e| ApiError::from(e).lang(lang))?;
+    let caller = crate::context::Caller { username: user.username.clone(), role: huimin_domain::roles::Role::Patient, patient_ids: vec![stored.id.clone()] };
+    let who = Ctx { caller: Some(caller), ..ctx };
+    audit::record(&state, &who, "create", &format!("Patient/{}", stored.id), audit::SUCCESS, "self-registration").await?;
+    let patient_ref = format!("Patient/{}", stored.id);
+    Ok(super::token_endpoint::token_response(&state, &user.id, "patient", StatusCode::CREATED, Some(&patient_ref)))
+}

@@ -1,0 +1,79 @@
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use huimin_store::DatabaseTarget;
+
+/// A secret read from the environment or a flag; `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+/// Cost of password hashing. Production uses argon2's defaults; tests use the cheapest
+/// parameters so a suite that logs in hundreds of times stays fast.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PasswordCost {
+    Default,
+    Fast,
+}
+
+/// Everything the server needs to start, already parsed (flags and environment are read by
+/// the binary).
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub listen: SocketAddr,
+    pub data_dir: PathBuf,
+    /// `None`: the embedded SQLite file `<data_dir>/huimin.db`.
+    pub database: Option<DatabaseTarget>,
+    /// Base64 data key; `None` means the key file `<data_dir>/data.key`.
+    pub data_key: Option<Secret>,
+    pub demo: bool,
+    pub admin_password: Option<Secret>,
+    pub token_ttl: Duration,
+    pub password_cost: PasswordCost,
+    /// Consecutive failed logins that lock an account for `lockout`.
+    pub lockout_threshold: i64,
+    pub lockout: Duration,
+    /// Failed logins from one client address within `ip_window` before it gets 429.
+    pub ip_failure_limit: u32,
+    pub ip_window: Duration,
+}
+
+impl Settings {
+    pub fn new(data_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir: data_dir.into(),
+            database: None,
+            data_key: None,
+            demo: false,
+            admin_password: None,
+            token_ttl: Duration::from_secs(3600),
+            password_cost: PasswordCost::Default,
+            lockout_threshold: 5,
+            lockout: Duration::from_secs(300),
+            ip_failure_limit: 20,
+            ip_window: Duration::from_secs(600),
+        }
+    }
+
+    pub fn database_target(&self) -> DatabaseTarget {
+        self.database.clone().unwrap_or_else(|| DatabaseTarget::Sqlite {
+            path: self.data_dir.join("huimin.db"),
+        })
+    }
+}

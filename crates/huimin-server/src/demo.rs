@@ -1,0 +1,246 @@
+//! `--demo`: fills an empty database with the demo hospital from `huimin-demo`, through the
+//! same parse, rule and index path as the FHIR API, so demo data is never shaped differently
+//! from data entered by users.
+
+use huimin_demo::{DEMO_PASSWORD, DemoHospital, RoomKind, demo_hospital};
+use huimin_domain::identity::DocumentKind;
+use huimin_domain::person::PersonName;
+use huimin_store::{NewUser, ResourceWrite, Store, StoreError};
+use serde_json::{Value, json};
+
+use crate::auth::password::Passwords;
+use crate::fhir::kinds::{KindSpec, PATIENT, by_name};
+use crate::fhir::{DEPARTMENT_CODE_SYSTEM, REGISTRATION_CLASS_EXT, REGISTRATION_FEE_EXT, TITLE_SYSTEM};
+
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error("demo {0} is invalid: {1}")]
+    Invalid(String, String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// What was loaded, for the log line.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct DemoSummary {
+    pub departments: usize,
+    pub doctors: usize,
+    pub rooms: usize,
+    pub patients: usize,
+    pub accounts: usize,
+}
+
+/// Loads the demo hospital unless the database already has an organisation.
+pub async fn load_if_empty(store: &Store, passwords: &Passwords) -> Result<Option<DemoSummary>, DemoError> {
+    if store.count_resources("Organization").await? > 0 {
+        return Ok(None);
+    }
+    load(store, passwords, &demo_hospital()).await.map(Some)
+}
+
+async fn put(store: &Store, kind_name: &str, id: &str, mut resource: Value) -> Result<Value, DemoError> {
+    let kind: &KindSpec = by_name(kind_name).expect("served kind");
+    resource["resourceType"] = json!(kind_name);
+    resource["id"] = json!(id);
+    let bytes = serde_json::to_vec(&resource).expect("serialisable");
+    let mut parsed = (kind.parse)(&bytes).map_err(|e| DemoError::Invalid(format!("{kind_name}/{id}"), format!("{}: {}", e.path, e.message)))?;
+    (kind.check)(&mut parsed, None).map_err(|issues| DemoError::Invalid(format!("{kind_name}/{id}"), format!("{issues:?}")))?;
+    let (index, unique) = (kind.index)(&parsed);
+    let write = ResourceWrite { resource_type: kind_name, id, content: &parsed, index: &index, unique: &unique, sealed: kind.sealed };
+    store.create_resource(write).await?;
+    Ok(parsed)
+}
+
+fn reference(kind: &str, id: &str, display: &str) -> Value {
+    json!({"reference": format!("{kind}/{id}"), "display": display})
+}
+
+fn physical_type(code: &str, display: &str) -> Value {
+    json!({"coding": [{"system": "http://terminology.hl7.org/CodeSystem/location-physical-type", "code": code, "display": display}]})
+}
+
+pub async fn load(store: &Store, passwords: &Passwords, demo: &DemoHospital) -> Result<DemoSummary, DemoError> {
+    let org = &demo.organization;
+    let hospital_id = org.key;
+    put(store, "Organization", hospital_id, json!({
+        "active": true,
+        "identifier": [{"system": "urn:huimin:sid:medical-institution-licence", "value": org.license_no}],
+        "type": [
+            {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/organization-type", "code": "prov", "display": "Healthcare Provider"}]},
+            {"coding": [{"system": "urn:huimin:cs:hospital-level", "code": "3A", "display": org.level_zh}], "text": org.level_zh},
+        ],
+        "name": org.name_zh,
+        "alias": [org.alias_zh, org.name_en],
+        "telecom": [{"system": "phone", "value": org.phone, "use": "work"}],
+        "address": [{"use": "work", "text": format!("{}{}{}{}", org.province_zh, org.city_zh, org.district_zh, org.address_line_zh),
+            "line": [org.address_line_zh], "city": org.city_zh, "district": org.district_zh, "state": org.province_zh,
+            "postalCode": org.postal_code, "country": "CN"}],
+    })).await?;
+
+    for campus in &demo.campuses {
+        put(store, "Location", campus.key, json!({
+            "status": "active", "name": campus.name_zh, "alias": [campus.name_en], "mode": "instance",
+            "physicalType": physical_type("si", "Site"),
+            "address": {"text": campus.address_line_zh, "line": [campus.address_line_zh], "city": org.city_zh, "country": "CN"},
+            "managingOrganization": reference("Organization", hospital_id, org.name_zh),
+        })).await?;
+        for building in &campus.buildings {
+            let building_id = format!("{}-{}", campus.key, building.key);
+            put(store, "Location", &building_id, json!({
+                "status": "active", "name": format!("{}{}", campus.name_zh, building.name_zh), "alias": [building.name_en], "mode": "instance",
+                "physicalType": physical_type("bu", "Building"),
+                "managingOrganization": reference("Organization", hospital_id, org.name_zh),
+                "partOf": reference("Location", campus.key, campus.name_zh),
+            })).await?;
+        }
+    }
+    let floor_id = |campus: &str, building: &str, floor: i32| format!("{campus}-{building}-{floor}f");
+    let mut floors_done = std::collections::HashSet::new();
+    for room in &demo.rooms {
+        let floor = floor_id(room.campus_key, room.building_key, room.floor);
+        if floors_done.insert(floor.clone()) {
+            put(store, "Location", &floor, json!({
+                "status": "active", "name": format!("{} {}F", building_name(demo, room.campus_key, room.building_key), room.floor), "mode": "instance",
+                "physicalType": physical_type("lvl", "Level"),
+                "managingOrganization": reference("Organization", hospital_id, org.name_zh),
+                "partOf": reference("Location", &format!("{}-{}", room.campus_key, room.building_key), ""),
+            })).await?;
+        }
+    }
+
+    for dept in &demo.departments {
+        let dept_id = format!("dept-{}", dept.key);
+        let code = json!({"coding": [{"system": DEPARTMENT_CODE_SYSTEM, "code": dept.code, "display": dept.name_zh}], "text": dept.name_zh});
+        put(store, "Organization", &dept_id, json!({
+            "active": true,
+            "identifier": [{"system": DEPARTMENT_CODE_SYSTEM, "value": dept.code}],
+            "type": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/organization-type", "code": "dept", "display": "Hospital Department"}]}],
+            "name": dept.name_zh, "alias": [dept.name_en],
+            "telecom": [{"system": "phone", "value": dept.phone, "use": "work"}],
+            "partOf": reference("Organization", hospital_id, org.name_zh),
+        })).await?;
+        put(store, "HealthcareService", &format!("svc-{}", dept.key), json!({
+            "active": true,
+            "providedBy": reference("Organization", &dept_id, dept.name_zh),
+            "category": [{"coding": [{"system": "urn:huimin:cs:department-category", "code": dept.category_en.to_lowercase().replace(' ', "-"), "display": dept.category_zh}], "text": dept.category_zh}],
+            "type": [code],
+            "location": [reference("Location", &floor_id(dept.campus_key, dept.building_key, dept.floor), "")],
+            "name": format!("{}门诊", dept.name_zh),
+            "comment": dept.description_zh,
+            "extraDetails": dept.description_en,
+            "telecom": [{"system": "phone", "value": dept.phone, "use": "work"}],
+            "appointmentRequired": true,
+        })).await?;
+    }
+
+    for room in &demo.rooms {
+        let (code, display) = match room.kind {
+            RoomKind::ConsultingRoom => ("CONSULT", "诊室"),
+            RoomKind::WaitingArea => ("WAIT", "候诊区"),
+            RoomKind::TriageDesk => ("TRIAGE", "分诊台"),
+            RoomKind::Pharmacy => ("PHARM", "药房"),
+            RoomKind::Laboratory => ("LAB", "检验科"),
+            RoomKind::Imaging => ("RADDX", "影像检查室"),
+            RoomKind::RegistrationWindow => ("REG", "挂号收费窗口"),
+        };
+        let mut location = json!({
+            "status": "active", "name": room.name_zh, "alias": [room.name_en], "mode": "instance",
+            "type": [{"coding": [{"system": "urn:huimin:cs:room-kind", "code": code, "display": display}]}],
+            "physicalType": physical_type("ro", "Room"),
+            "managingOrganization": reference("Organization", hospital_id, org.name_zh),
+            "partOf": reference("Location", &floor_id(room.campus_key, room.building_key, room.floor), ""),
+        });
+        if let Some(dept) = room.department_key {
+            location["managingOrganization"] = reference("Organization", &format!("dept-{dept}"), "");
+        }
+        put(store, "Location", &room.key, location).await?;
+    }
+
+    for doctor in &demo.doctors {
+        let name = PersonName::parse(doctor.name_zh).map_err(|e| DemoError::Invalid(doctor.key.into(), e.message().en))?;
+        let (latin_given, latin_family) = doctor.name_pinyin.rsplit_once(' ').map(|(f, g)| (g, f)).unwrap_or((doctor.name_pinyin, ""));
+        let dept = demo.departments.iter().find(|d| d.key == doctor.department_key).expect("demo keys are consistent");
+        put(store, "Practitioner", doctor.key, json!({
+            "active": true,
+            "identifier": [{"system": "urn:huimin:sid:physician-licence", "value": doctor.license_no}],
+            "name": [
+                {"use": "official", "text": name.as_str(), "family": name.family(), "given": [name.given()]},
+                {"use": "usual", "text": doctor.name_pinyin, "family": latin_family, "given": [latin_given]},
+            ],
+            "gender": doctor.sex.fhir_gender(),
+            "qualification": [{"code": {"text": doctor.title.zh()}, "identifier": [{"system": "urn:huimin:sid:physician-licence", "value": doctor.license_no}]}],
+        })).await?;
+        let fee = doctor.fee_fen as f64 / 100.0;
+        let mut specialty = vec![json!({"coding": [{"system": DEPARTMENT_CODE_SYSTEM, "code": dept.code, "display": dept.name_zh}]})];
+        specialty.extend(doctor.specialties_zh.iter().zip(&doctor.specialties_en).map(|(zh, en)| json!({"text": zh, "coding": [{"system": "urn:huimin:cs:specialty", "code": en.to_lowercase().replace(' ', "-"), "display": zh}]})));
+        put(store, "PractitionerRole", &format!("role-{}", doctor.key), json!({
+            "active": true,
+            "extension": [
+                {"url": REGISTRATION_CLASS_EXT, "valueCode": doctor.registration_class.code()},
+                {"url": REGISTRATION_FEE_EXT, "valueMoney": {"value": fee, "currency": "CNY"}},
+            ],
+            "practitioner": reference("Practitioner", doctor.key, doctor.name_zh),
+            "organization": reference("Organization", &format!("dept-{}", dept.key), dept.name_zh),
+            "code": [{"coding": [{"system": TITLE_SYSTEM, "code": doctor.title.code(), "display": doctor.title.zh()}], "text": doctor.title.zh()}],
+            "specialty": specialty,
+            "location": [reference("Location", &doctor.room_key, "")],
+            "healthcareService": [reference("HealthcareService", &format!("svc-{}", dept.key), "")],
+        })).await?;
+    }
+
+    let hash = passwords.hash(DEMO_PASSWORD);
+    let mut accounts = 0;
+    for account in &demo.staff_accounts {
+        if store.user_by_username(account.username).await?.is_some() {
+            continue;
+        }
+        store.create_user(NewUser {
+            username: account.username.to_owned(),
+            password_hash: hash.clone(),
+            role: account.role.as_str().to_owned(),
+            display_name: account.display_name_zh.to_owned(),
+            practitioner_id: account.practitioner_key.map(str::to_owned),
+        }).await?;
+        accounts += 1;
+    }
+    for patient in &demo.patients {
+        let name = PersonName::parse(patient.name_zh).map_err(|e| DemoError::Invalid(patient.name_pinyin.into(), e.message().en))?;
+        let mut resource = json!({
+            "resourceType": "Patient", "active": true,
+            "identifier": [{"use": "official", "system": DocumentKind::ResidentId.fhir_system(), "value": patient.resident_id}],
+            "name": [{"use": "official", "text": name.as_str(), "family": name.family(), "given": [name.given()]}],
+            "telecom": [{"system": "phone", "value": patient.phone, "use": "mobile"}],
+            "gender": patient.sex.fhir_gender(),
+            "birthDate": patient.birth_date,
+            "address": [{"use": "home", "text": patient.address_zh, "line": [patient.address_zh], "country": "CN"}],
+            "managingOrganization": reference("Organization", hospital_id, org.name_zh),
+        });
+        (PATIENT.check)(&mut resource, None).map_err(|issues| DemoError::Invalid(patient.name_pinyin.into(), format!("{issues:?}")))?;
+        let id = uuid::Uuid::new_v4().to_string();
+        resource["id"] = json!(id);
+        let (index, unique) = (PATIENT.index)(&resource);
+        let write = ResourceWrite { resource_type: "Patient", id: &id, content: &resource, index: &index, unique: &unique, sealed: true };
+        if patient.account {
+            let user = NewUser { username: patient.phone.to_owned(), password_hash: hash.clone(), role: "patient".into(), display_name: name.as_str().to_owned(), practitioner_id: None };
+            store.register_patient_account(user, write).await?;
+            accounts += 1;
+        } else {
+            store.create_resource(write).await?;
+        }
+    }
+    Ok(DemoSummary {
+        departments: demo.departments.len(),
+        doctors: demo.doctors.len(),
+        rooms: demo.rooms.len(),
+        patients: demo.patients.len(),
+        accounts,
+    })
+}
+
+fn building_name(demo: &DemoHospital, campus_key: &str, building_key: &str) -> String {
+    demo.campuses
+        .iter()
+        .find(|c| c.key == campus_key)
+        .and_then(|c| c.buildings.iter().find(|b| b.key == building_key).map(|b| format!("{}{}", c.name_zh, b.name_zh)))
+        .unwrap_or_default()
+}

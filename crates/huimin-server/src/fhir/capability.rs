@@ -1,0 +1,74 @@
+//! `GET /fhir/metadata`: what this server does, generated from the kind registry so it cannot
+//! drift from the handlers.
+
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use serde_json::{Value, json};
+
+use super::http::{base_url, fhir_response};
+use super::kinds::{Access, all};
+
+pub async fn metadata(headers: HeaderMap) -> Response {
+    fhir_response(StatusCode::OK, &capability_statement(&base_url(&headers)))
+}
+
+pub fn capability_statement(base: &str) -> Value {
+    let mut resources: Vec<Value> = all()
+        .into_iter()
+        .map(|kind| {
+            let mut params: Vec<Value> = vec![json!({"name": "_id", "type": "token", "documentation": "Logical id"})];
+            params.extend(kind.params.iter().map(|p| {
+                json!({"name": p.name, "type": p.kind.fhir_type(), "documentation": p.doc})
+            }));
+            let access = match kind.access {
+                Access::PatientData => "Personal data: patients see only their own records; every access is audited.",
+                Access::Directory => "Public directory: anyone may read; administrators write.",
+            };
+            json!({
+                "type": kind.name,
+                "documentation": format!("{} {access}", kind.documentation),
+                "interaction": [
+                    {"code": "read"}, {"code": "vread"}, {"code": "update"},
+                    {"code": "create"}, {"code": "search-type"}
+                ],
+                "versioning": "versioned-update",
+                "readHistory": true,
+                "updateCreate": false,
+                "searchParam": params,
+            })
+        })
+        .collect();
+    resources.push(json!({
+        "type": "AuditEvent",
+        "documentation": "The hash-chained audit trail; administrators only.",
+        "interaction": [{"code": "read"}, {"code": "search-type"}],
+        "searchParam": [
+            {"name": "agent", "type": "token", "documentation": "User name of the actor"},
+            {"name": "entity", "type": "reference", "documentation": "Resource acted on, e.g. Patient/123"},
+        ],
+    }));
+    json!({
+        "resourceType": "CapabilityStatement",
+        "status": "active",
+        "date": "2026-11-23",
+        "publisher": "Huimin",
+        "kind": "instance",
+        "software": {"name": "Huimin 惠民", "version": env!("CARGO_PKG_VERSION")},
+        "implementation": {"description": "Huimin online–offline integrated medical services", "url": base},
+        "fhirVersion": "4.0.1",
+        "format": ["application/fhir+json", "json"],
+        "rest": [{
+            "mode": "server",
+            "documentation": "Errors are OperationOutcome resources, localised by Accept-Language (zh-CN default, en).",
+            "security": {
+                "cors": false,
+                "service": [{"coding": [{
+                    "system": "http://terminology.hl7.org/CodeSystem/restful-security-service",
+                    "code": "OAuth",
+                }]}],
+                "description": "OAuth2 bearer tokens from POST /auth/token (grant_type=password).",
+            },
+            "resource": resources,
+        }],
+    })
+}

@@ -1,0 +1,150 @@
+//! HTTP details of the FHIR API: media types, ETags, base URLs, bundles.
+
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use huimin_domain::i18n::Text;
+use huimin_store::StoredResource;
+use serde_json::{Value, json};
+
+use super::FHIR_JSON;
+use crate::error::ApiError;
+
+pub fn fhir_response(status: StatusCode, body: &Value) -> Response {
+    let mut response = (status, body.to_string()).into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(FHIR_JSON));
+    response
+}
+
+/// Headers that describe one stored version.
+pub fn version_headers(response: &mut Response, stored: &StoredResource) {
+    let headers = response.headers_mut();
+    if let Ok(etag) = HeaderValue::from_str(&format!("W/\"{}\"", stored.version_id)) {
+        headers.insert(header::ETAG, etag);
+    }
+    if let Ok(ts) = jiff::Timestamp::from_microsecond(stored.last_updated_micros) {
+        let text = ts.strftime("%a, %d %b %Y %H:%M:%S GMT").to_string();
+        if let Ok(v) = HeaderValue::from_str(&text) {
+            headers.insert(header::LAST_MODIFIED, v);
+        }
+    }
+}
+
+/// `W/"3"`, `"3"` or `3` → 3.
+pub fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
+    let Some(value) = headers.get(header::IF_MATCH) else { return Ok(None) };
+    let text = value.to_str().unwrap_or("").trim();
+    let bare = text.trim_start_matches("W/").trim_matches('"');
+    bare.parse().map(Some).map_err(|_| {
+        ApiError::bad_request(Text::new(format!("If-Match 格式错误：{text}"), format!("Malformed If-Match header: {text} (expected W/\"<versionId>\")")))
+    })
+}
+
+/// Bodies must be JSON (`application/fhir+json` or `application/json`).
+pub fn require_json(headers: &HeaderMap) -> Result<(), ApiError> {
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let media = content_type.split(';').next().unwrap_or("").trim();
+    if media == "application/fhir+json" || media == "application/json" {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "not-supported",
+            Text::new("请求体须为 application/fhir+json", "The body must be application/fhir+json"),
+        ))
+    }
+}
+
+/// A client that accepts only XML gets 406; anything else gets JSON.
+pub fn check_accept(headers: &HeaderMap) -> Result<(), ApiError> {
+    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("*/*");
+    let acceptable = accept.split(',').any(|part| {
+        let media = part.split(';').next().unwrap_or("").trim();
+        media.is_empty() || media.contains("json") || media == "*/*" || media == "application/*"
+    });
+    if acceptable {
+        Ok(())
+    } else {
+        Err(ApiError::new(StatusCode::NOT_ACCEPTABLE, "not-supported", Text::new("仅支持 JSON 格式", "Only JSON is supported")))
+    }
+}
+
+/// `Prefer: return=minimal` asks for headers only.
+pub fn prefers_minimal(headers: &HeaderMap) -> bool {
+    headers
+        .get("prefer")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|p| p.trim() == "return=minimal"))
+}
+
+/// The externally visible base of the FHIR API, from the Host header.
+pub fn base_url(headers: &HeaderMap) -> String {
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("localhost");
+    let scheme = headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .filter(|p| *p == "https" || *p == "http")
+        .unwrap_or("http");
+    format!("{scheme}://{host}/fhir")
+}
+
+pub struct Page<'a> {
+    pub base: &'a str,
+    pub resource_type: &'a str,
+    pub filters: &'a [(String, String)],
+    pub count: u32,
+    pub offset: u32,
+    pub total: i64,
+}
+
+impl Page<'_> {
+    fn url(&self, offset: u32) -> String {
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in self.filters {
+            query.append_pair(k, v);
+        }
+        query.append_pair("_count", &self.count.to_string());
+        query.append_pair("_offset", &offset.to_string());
+        format!("{}/{}?{}", self.base, self.resource_type, query.finish())
+    }
+
+    pub fn links(&self) -> Vec<Value> {
+        let mut links = vec![json!({"relation": "self", "url": self.url(self.offset)})];
+        if self.count == 0 {
+            return links;
+        }
+        let total = u32::try_from(self.total.max(0)).unwrap_or(u32::MAX);
+        links.push(json!({"relation": "first", "url": self.url(0)}));
+        if self.offset > 0 {
+            links.push(json!({"relation": "previous", "url": self.url(self.offset.saturating_sub(self.count))}));
+        }
+        if self.offset.saturating_add(self.count) < total {
+            links.push(json!({"relation": "next", "url": self.url(self.offset + self.count)}));
+        }
+        let last = if total == 0 { 0 } else { (total - 1) / self.count * self.count };
+        links.push(json!({"relation": "last", "url": self.url(last)}));
+        links
+    }
+
+    pub fn bundle(&self, resources: Vec<(String, Value)>) -> Value {
+        let entries: Vec<Value> = resources
+            .into_iter()
+            .map(|(id, resource)| {
+                json!({
+                    "fullUrl": format!("{}/{}/{}", self.base, self.resource_type, id),
+                    "resource": resource,
+                    "search": {"mode": "match"},
+                })
+            })
+            .collect();
+        let mut bundle = json!({
+            "resourceType": "Bundle",
+            "type": "searchset",
+            "total": self.total,
+            "link": self.links(),
+        });
+        if !entries.is_empty() {
+            bundle["entry"] = Value::Array(entries);
+        }
+        bundle
+    }
+}

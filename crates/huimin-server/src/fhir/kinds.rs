@@ -1,0 +1,99 @@
+//! The resource types served at `/fhir`, each described once: how to parse it, which domain
+//! rules it must pass, what to index, which search parameters it answers and who may touch it.
+
+use huimin_fhir::{FhirResource, ParseError};
+use huimin_store::{IndexEntry, UniqueKey};
+use serde_json::Value;
+
+use crate::error::Issue;
+
+/// Who may do what with a kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Personal data: patients reach only their own records, staff by role; every access
+    /// is audited and identifiers are masked for roles that do not need them.
+    PatientData,
+    /// The hospital's public directory: anyone may read, administrators write.
+    Directory,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParamKind {
+    /// Case-insensitive starts-with; `:exact` and `:contains` modifiers.
+    Str,
+    /// A code without a system (gender, active, status).
+    Code,
+    /// `system|code` or `code` on CodeableConcepts.
+    Coding,
+    /// `system|value` or `value` on Identifiers.
+    Identifier,
+    /// A phone number in any common notation.
+    Phone,
+    /// `Type/id` or `id` of the given target type.
+    Reference(&'static str),
+    /// `YYYY[-MM[-DD]]` with eq/ne/gt/lt/ge/le/sa/eb prefixes.
+    Date,
+}
+
+impl ParamKind {
+    pub fn fhir_type(self) -> &'static str {
+        match self {
+            Self::Str => "string",
+            Self::Code | Self::Coding | Self::Identifier | Self::Phone => "token",
+            Self::Reference(_) => "reference",
+            Self::Date => "date",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct ParamDef {
+    pub name: &'static str,
+    pub kind: ParamKind,
+    pub doc: &'static str,
+}
+
+pub type Checked = Result<(), Vec<Issue>>;
+
+pub struct KindSpec {
+    pub name: &'static str,
+    pub access: Access,
+    /// Sealed at rest and blind-indexed.
+    pub sealed: bool,
+    pub parse: fn(&[u8]) -> Result<Value, ParseError>,
+    /// Domain rules and normalisation; `previous` is the stored version on update.
+    pub check: fn(&mut Value, Option<&Value>) -> Checked,
+    pub index: fn(&Value) -> (Vec<IndexEntry>, Vec<UniqueKey>),
+    pub params: &'static [ParamDef],
+    pub documentation: &'static str,
+}
+
+impl KindSpec {
+    pub fn param(&self, name: &str) -> Option<&ParamDef> {
+        self.params.iter().find(|p| p.name == name)
+    }
+}
+
+/// Parses into the typed resource (strict: unknown elements and wrong types are refused) and
+/// back to JSON, so what is stored is exactly what the types can express.
+pub fn parse_as<T: FhirResource>(body: &[u8]) -> Result<Value, ParseError> {
+    let typed: T = huimin_fhir::parse_resource(body)?;
+    Ok(serde_json::to_value(typed).expect("typed resources always serialise"))
+}
+
+pub const PATIENT: KindSpec = super::patient::SPEC;
+
+pub fn all() -> [&'static KindSpec; 6] {
+    [
+        &PATIENT,
+        &super::directory::PRACTITIONER,
+        &super::directory::PRACTITIONER_ROLE,
+        &super::directory::ORGANIZATION,
+        &super::directory::LOCATION,
+        &super::directory::HEALTHCARE_SERVICE,
+    ]
+}
+
+pub fn by_name(name: &str) -> Option<&'static KindSpec> {
+    all().into_iter().find(|k| k.name == name)
+}

@@ -1,0 +1,32 @@
+//! The FHIR R4 REST API at `/fhir`.
+
+mod access;
+mod audit_event;
+pub mod capability;
+mod directory;
+mod handlers;
+mod http;
+pub mod index;
+pub mod kinds;
+mod params;
+pub mod patient;
+
+pub use directory::{DEPARTMENT_CODE_SYSTEM, REGISTRATION_CLASS_EXT, REGISTRATION_FEE_EXT, TITLE_SYSTEM};
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::state::AppState;
+
+pub const FHIR_JSON: &str = "application/fhir+json; charset=utf-8";
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/fhir/metadata", get(capability::metadata))
+        .route("/fhir/AuditEvent", get(audit_event::search))
+        .route("/fhir/AuditEvent/{id}", get(audit_event::read))
+        .route("/fhir/{resource_type}", get(handlers::search).post(handlers::create))
+        .route("/fhir/{resource_type}/_search", post(handlers::search_post))
+        .route("/fhir/{resource_type}/{id}", get(handlers::read).put(handlers::update))
+        .route("/fhir/{resource_type}/{id}/_history/{version}", get(handlers::vread))
+}

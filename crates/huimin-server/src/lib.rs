@@ -1,0 +1,16 @@
+//! Huimin's HTTP layer: OAuth2 token endpoint and registration, the FHIR R4 REST API with
+//! authorisation and audit, and server start-up.
+
+pub mod accounts;
+pub mod app;
+mod audit;
+pub mod auth;
+pub mod config;
+mod context;
+pub mod demo;
+pub mod error;
+pub mod fhir;
+mod state;
+
+pub use app::{App, StartError, open_store};
+pub use config::{PasswordCost, Secret, Settings};

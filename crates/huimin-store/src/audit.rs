@@ -1,0 +1,273 @@
+//! The audit trail: append-only and hash-chained.
+//!
+//! Each record's hash covers the previous record's hash and its own canonical bytes
+//! (`huimin_domain::audit`), so editing, deleting or reordering any row breaks verification
+//! from that row on. Appends go through one background task that writes whatever has queued
+//! up in a single transaction (group commit); every caller still waits until its own record
+//! is committed, so an answered request always has its audit record on disk.
+
+use huimin_domain::audit::{AuditFacts, GENESIS_HASH, chain_hash};
+use sqlx::any::AnyRow;
+use sqlx::{AnyPool, Row};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::{Store, StoreError, now_micros};
+
+/// The largest group committed in one transaction.
+const MAX_BATCH: usize = 256;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewAuditRecord {
+    pub actor: String,
+    pub role: String,
+    pub action: String,
+    pub resource: String,
+    pub source_ip: String,
+    pub outcome: String,
+    pub detail: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuditRecord {
+    pub facts: AuditFacts,
+    pub hash: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuditPage {
+    pub total: i64,
+    pub records: Vec<AuditRecord>,
+}
+
+/// Outcome of walking the whole chain.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ChainStatus {
+    Intact { records: i64 },
+    Broken { seq: i64, reason: String },
+}
+
+type Pending = (NewAuditRecord, oneshot::Sender<Result<i64, String>>);
+
+#[derive(Clone, Debug)]
+pub struct AuditBatcher {
+    sender: Option<mpsc::Sender<Pending>>,
+}
+
+impl AuditBatcher {
+    pub(crate) fn unstarted() -> Self {
+        Self { sender: None }
+    }
+
+    fn start(pool: AnyPool) -> Self {
+        let (sender, mut receiver) = mpsc::channel::<Pending>(4096);
+        tokio::spawn(async move {
+            while let Some(first) = receiver.recv().await {
+                let mut batch = vec![first];
+                while batch.len() < MAX_BATCH {
+                    match receiver.try_recv() {
+                        Ok(next) => batch.push(next),
+                        Err(_) => break,
+                    }
+                }
+                let records: Vec<&NewAuditRecord> = batch.iter().map(|(r, _)| r).collect();
+                match append_batch(&pool, &records).await {
+                    Ok(first_seq) => {
+                        for (i, (_, reply)) in batch.into_iter().enumerate() {
+                            let _ = reply.send(Ok(first_seq + i as i64));
+                        }
+                    }
+                    Err(err) => {
+                        tracing::error!(error = %err, "audit append failed");
+                        for (_, reply) in batch {
+                            let _ = reply.send(Err(err.to_string()));
+                        }
+                    }
+                }
+            }
+        });
+        Self { sender: Some(sender) }
+    }
+}
+
+async fn append_batch(pool: &AnyPool, records: &[&NewAuditRecord]) -> Result<i64, StoreError> {
+    let mut tx = pool.begin().await?;
+    // The first statement is a write: it takes the head row's lock on PostgreSQL and the
+    // database write lock on SQLite, so concurrent appenders (other processes) queue here.
+    let head = sqlx::query("UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, hash")
+        .bind(records.len() as i64)
+        .fetch_one(&mut *tx)
+        .await?;
+    let last_seq: i64 = head.try_get(0)?;
+    let mut prev: String = head.try_get(1)?;
+    let first_seq = last_seq - records.len() as i64 + 1;
+    let now = now_micros();
+    for (i, record) in records.iter().enumerate() {
+        let facts = facts_of(first_seq + i as i64, now, record);
+        let hash = chain_hash(&prev, &facts.canonical());
+        sqlx::query(
+            "INSERT INTO audit_log (seq, recorded_at, actor, role, action, resource, source_ip, \
+             outcome, detail, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(facts.seq)
+        .bind(facts.recorded_at_micros)
+        .bind(facts.actor)
+        .bind(facts.role)
+        .bind(facts.action)
+        .bind(facts.resource)
+        .bind(facts.source_ip)
+        .bind(facts.outcome)
+        .bind(facts.detail)
+        .bind(&hash)
+        .execute(&mut *tx)
+        .await?;
+        prev = hash;
+    }
+    sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
+        .bind(&prev)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(first_seq)
+}
+
+fn facts_of(seq: i64, at: i64, record: &NewAuditRecord) -> AuditFacts {
+    AuditFacts {
+        seq,
+        recorded_at_micros: at,
+        actor: record.actor.clone(),
+        role: record.role.clone(),
+        action: record.action.clone(),
+        resource: record.resource.clone(),
+        source_ip: record.source_ip.clone(),
+        outcome: record.outcome.clone(),
+        detail: record.detail.clone(),
+    }
+}
+
+const AUDIT_COLUMNS: &str =
+    "seq, recorded_at, actor, role, action, resource, source_ip, outcome, detail, hash";
+
+fn record_from_row(row: &AnyRow) -> Result<AuditRecord, StoreError> {
+    Ok(AuditRecord {
+        facts: AuditFacts {
+            seq: row.try_get(0)?,
+            recorded_at_micros: row.try_get(1)?,
+            actor: row.try_get(2)?,
+            role: row.try_get(3)?,
+            action: row.try_get(4)?,
+            resource: row.try_get(5)?,
+            source_ip: row.try_get(6)?,
+            outcome: row.try_get(7)?,
+            detail: row.try_get(8)?,
+        },
+        hash: row.try_get(9)?,
+    })
+}
+
+impl Store {
+    pub(crate) fn with_audit_batcher(mut self) -> Self {
+        self.audit = AuditBatcher::start(self.pool.clone());
+        self
+    }
+
+    /// Appends one record and returns its sequence number once it is committed.
+    pub async fn audit(&self, record: NewAuditRecord) -> Result<i64, StoreError> {
+        let Some(sender) = &self.audit.sender else {
+            return append_batch(&self.pool, &[&record]).await;
+        };
+        let (reply, answer) = oneshot::channel();
+        sender
+            .send((record, reply))
+            .await
+            .map_err(|_| StoreError::Corrupt("the audit writer has stopped".into()))?;
+        answer
+            .await
+            .map_err(|_| StoreError::Corrupt("the audit writer has stopped".into()))?
+            .map_err(StoreError::Corrupt)
+    }
+
+    /// Newest first, optionally only one actor's or one resource's records.
+    pub async fn audit_page(
+        &self,
+        actor: Option<&str>,
+        resource_prefix: Option<&str>,
+        count: u32,
+        offset: u32,
+    ) -> Result<AuditPage, StoreError> {
+        let filter = "($1 = '' OR actor = $2) AND ($3 = '' OR resource LIKE $4)";
+        let actor = actor.unwrap_or("").to_owned();
+        let resource = resource_prefix.unwrap_or("").to_owned();
+        let like = format!("{resource}%");
+        let total: i64 = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM audit_log WHERE {filter}")))
+            .bind(actor.clone())
+            .bind(actor.clone())
+            .bind(resource.clone())
+            .bind(like.clone())
+            .fetch_one(&self.pool)
+            .await?
+            .try_get(0)?;
+        let sql = format!(
+            "SELECT {AUDIT_COLUMNS} FROM audit_log WHERE {filter} ORDER BY seq DESC LIMIT {count} OFFSET {offset}"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(actor.clone())
+            .bind(actor)
+            .bind(resource)
+            .bind(like)
+            .fetch_all(&self.pool)
+            .await?;
+        let records = rows.iter().map(record_from_row).collect::<Result<_, _>>()?;
+        Ok(AuditPage { total, records })
+    }
+
+    pub async fn audit_record(&self, seq: i64) -> Result<Option<AuditRecord>, StoreError> {
+        let sql = format!("SELECT {AUDIT_COLUMNS} FROM audit_log WHERE seq = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(seq).fetch_optional(&self.pool).await?;
+        row.as_ref().map(record_from_row).transpose()
+    }
+
+    /// Walks the chain from the first record, in pages, and checks it against the head row,
+    /// so that edits, deletions, insertions and a truncated tail are all detected.
+    pub async fn verify_audit_chain(&self) -> Result<ChainStatus, StoreError> {
+        let mut prev = GENESIS_HASH.to_owned();
+        let mut expected_seq = 1i64;
+        loop {
+            let sql = format!(
+                "SELECT {AUDIT_COLUMNS} FROM audit_log WHERE seq >= $1 ORDER BY seq LIMIT 1000"
+            );
+            let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(expected_seq).fetch_all(&self.pool).await?;
+            if rows.is_empty() {
+                break;
+            }
+            for row in &rows {
+                let record = record_from_row(row)?;
+                if record.facts.seq != expected_seq {
+                    return Ok(ChainStatus::Broken {
+                        seq: expected_seq,
+                        reason: format!("record {expected_seq} is missing"),
+                    });
+                }
+                let hash = chain_hash(&prev, &record.facts.canonical());
+                if hash != record.hash {
+                    return Ok(ChainStatus::Broken {
+                        seq: record.facts.seq,
+                        reason: "the record's content does not match its hash".into(),
+                    });
+                }
+                prev = hash;
+                expected_seq += 1;
+            }
+        }
+        let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&self.pool).await?;
+        let head_seq: i64 = head.try_get(0)?;
+        let head_hash: String = head.try_get(1)?;
+        let records = expected_seq - 1;
+        if head_seq != records || head_hash != prev {
+            return Ok(ChainStatus::Broken {
+                seq: records + 1,
+                reason: format!("the chain head says {head_seq} records but {records} were found"),
+            });
+        }
+        Ok(ChainStatus::Intact { records })
+    }
+}

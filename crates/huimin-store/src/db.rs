@@ -1,0 +1,149 @@
+use std::borrow::Cow;
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
+use sqlx::{AnyPool, ConnectOptions, Connection};
+
+use crate::audit::AuditBatcher;
+use crate::crypto::{DataKey, FieldCrypto};
+use crate::StoreError;
+
+/// Where the data lives.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DatabaseTarget {
+    /// The embedded default: one SQLite file in WAL mode.
+    Sqlite { path: PathBuf },
+    /// Production and multi-server deployments.
+    Postgres { url: String },
+}
+
+impl DatabaseTarget {
+    /// `postgres://` and `postgresql://` URLs select PostgreSQL; `sqlite:` URLs name a file.
+    pub fn from_url(url: &str) -> Self {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Self::Postgres { url: url.to_owned() }
+        } else {
+            let path = url
+                .trim_start_matches("sqlite://")
+                .trim_start_matches("sqlite:");
+            Self::Sqlite { path: PathBuf::from(path) }
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Self::Sqlite { .. } => Backend::Sqlite,
+            Self::Postgres { .. } => Backend::Postgres,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The handle every other layer uses. Cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    pub(crate) pool: AnyPool,
+    pub(crate) backend: Backend,
+    pub(crate) crypto: Arc<FieldCrypto>,
+    pub(crate) audit: AuditBatcher,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("backend", &self.backend).finish()
+    }
+}
+
+const MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "foundation",
+    include_str!("../migrations/0001_foundation.sql"),
+)];
+
+fn migrator() -> Migrator {
+    let migrations: Vec<Migration> = MIGRATIONS
+        .iter()
+        .map(|(version, description, sql)| {
+            Migration::new(
+                *version,
+                Cow::Borrowed(*description),
+                MigrationType::Simple,
+                sqlx::SqlStr::from_static(sql),
+                false,
+            )
+        })
+        .collect();
+    Migrator {
+        migrations: Cow::Owned(migrations),
+        ..Migrator::DEFAULT
+    }
+}
+
+impl Store {
+    /// Connects, creating the SQLite file if needed, and applies pending migrations.
+    pub async fn connect(target: &DatabaseTarget, key: &DataKey) -> Result<Self, StoreError> {
+        sqlx::any::install_default_drivers();
+        let (url, max_connections) = match target {
+            DatabaseTarget::Sqlite { path } => {
+                prepare_sqlite_file(path).await?;
+                (format!("sqlite://{}", path.display()), 8)
+            }
+            DatabaseTarget::Postgres { url } => (url.clone(), 16),
+        };
+        let options = AnyConnectOptions::from_str(&url)?.disable_statement_logging();
+        let pool = AnyPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await?;
+        migrator().run(&pool).await?;
+        let store = Self {
+            pool,
+            backend: target.backend(),
+            crypto: Arc::new(FieldCrypto::new(key)),
+            audit: AuditBatcher::unstarted(),
+        };
+        Ok(store.with_audit_batcher())
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Closes the connections. Nothing is queued unwritten: every audit append is awaited by
+    /// its caller.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// `true` when the database answers a trivial query.
+    pub async fn ping(&self) -> bool {
+        sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
+    }
+}
+
+/// Creates the database file and switches it to WAL once: WAL is a persistent property of the
+/// file, and the `Any` URL has no parameter for it.
+async fn prepare_sqlite_file(path: &std::path::Path) -> Result<(), StoreError> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)?;
+    }
+    let conn = SqliteConnectOptions::new()
+        .filename(path)
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .connect()
+        .await?;
+    conn.close().await?;
+    Ok(())
+}

@@ -1,0 +1,34 @@
+use thiserror::Error;
+
+/// Everything the storage layer can report. Callers map `NotFound`, `VersionConflict`,
+/// `Duplicate` and `UsernameTaken` to client errors; the rest are server faults.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("record not found")]
+    NotFound,
+    #[error("version conflict: the current version is {current}")]
+    VersionConflict { current: i64 },
+    #[error("another {resource_type} already has this identifier ({system})")]
+    Duplicate {
+        resource_type: String,
+        system: String,
+    },
+    #[error("the user name is already taken")]
+    UsernameTaken,
+    #[error("stored data could not be read: {0}")]
+    Corrupt(String),
+    #[error("data key problem: {0}")]
+    Key(String),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("file system error: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl StoreError {
+    pub(crate) fn is_unique_violation(err: &sqlx::Error) -> bool {
+        matches!(err, sqlx::Error::Database(db) if db.kind() == sqlx::error::ErrorKind::UniqueViolation)
+    }
+}

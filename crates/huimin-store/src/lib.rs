@@ -1,0 +1,33 @@
+//! Huimin storage: one code path over embedded SQLite and PostgreSQL.
+//!
+//! Queries go through sqlx's `Any` driver with portable SQL (`$n` placeholders, TEXT ids,
+//! BIGINT microsecond timestamps), so every query is the same on both databases and the test
+//! suite runs each storage test on both. Writes that must not conflict are single atomic
+//! statements (conditional `UPDATE … WHERE version_id = $n`, primary-key inserts) or start
+//! with a write that takes the lock (`audit_head`), never a read-then-write.
+//!
+//! Sensitive fields never reach the database in clear text: whole resources of sensitive
+//! types are sealed with AES-256-GCM and their searchable identifiers and phone numbers are
+//! blind-indexed with a keyed HMAC (see [`crypto`]).
+
+mod audit;
+pub mod crypto;
+mod db;
+mod error;
+mod resources;
+pub mod search;
+mod settings;
+mod users;
+
+pub use audit::{AuditBatcher, AuditPage, AuditRecord, ChainStatus, NewAuditRecord};
+pub use crypto::DataKey;
+pub use db::{Backend, DatabaseTarget, Store};
+pub use error::StoreError;
+pub use resources::{IndexEntry, IndexValue, ResourceWrite, StoredResource, UniqueKey, instant_text};
+pub use search::{Bound, Match, SearchClause, SearchQuery, SearchResult, SortOrder};
+pub use users::{NewUser, UserRecord};
+
+/// Microseconds since the Unix epoch, the storage layer's one time representation.
+pub fn now_micros() -> i64 {
+    jiff::Timestamp::now().as_microsecond()
+}

@@ -1,0 +1,182 @@
+//! Search over the token index. Clauses are ANDed; the matches inside one clause are ORed, as
+//! FHIR's `a=x&b=y` and `a=x,y`. Values are always bound, never spliced into SQL text.
+
+use sqlx::{AssertSqlSafe, Row};
+
+use crate::resources::{IndexValue, StoredResource};
+use crate::{Store, StoreError};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Bound {
+    pub value: String,
+    pub inclusive: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Match {
+    /// Token equals the value.
+    Exact(IndexValue),
+    /// Token starts with the value (FHIR string search); the caller lower-cases both sides.
+    Prefix(String),
+    /// Token contains the value anywhere (`:contains`).
+    Contains(String),
+    /// Token lies within the bounds (dates as `YYYY-MM-DD` text compare correctly).
+    Range { lower: Option<Bound>, upper: Option<Bound> },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SearchClause {
+    /// Index parameter name, or `_id` for the logical id.
+    pub param: String,
+    pub any_of: Vec<Match>,
+    /// `:not` / `ne`: the resource has no token matching.
+    pub negated: bool,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SortOrder {
+    #[default]
+    LastUpdatedDesc,
+    LastUpdatedAsc,
+    IdAsc,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SearchQuery {
+    pub clauses: Vec<SearchClause>,
+    pub count: u32,
+    pub offset: u32,
+    pub sort: SortOrder,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct SearchResult {
+    pub total: i64,
+    pub items: Vec<StoredResource>,
+}
+
+/// SQL text with numbered placeholders and their (text) arguments.
+#[derive(Default)]
+struct Sql {
+    args: Vec<String>,
+}
+
+impl Sql {
+    fn arg(&mut self, value: String) -> String {
+        self.args.push(value);
+        format!("${}", self.args.len())
+    }
+}
+
+fn escape_like(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 1);
+    for c in value.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
+
+impl Store {
+    pub async fn search_resources(
+        &self,
+        resource_type: &str,
+        query: &SearchQuery,
+    ) -> Result<SearchResult, StoreError> {
+        let mut sql = Sql::default();
+        let type_arg = sql.arg(resource_type.to_owned());
+        let mut filter = format!("r.resource_type = {type_arg}");
+        for clause in &query.clauses {
+            let condition = self.clause_sql(&mut sql, resource_type, clause);
+            filter.push_str(" AND ");
+            filter.push_str(&condition);
+        }
+        let count_text = format!("SELECT COUNT(*) FROM resources r WHERE {filter}");
+        let mut count_query = sqlx::query(AssertSqlSafe(count_text));
+        for arg in &sql.args {
+            count_query = count_query.bind(arg.clone());
+        }
+        let total: i64 = count_query.fetch_one(&self.pool).await?.try_get(0)?;
+
+        let order = match query.sort {
+            SortOrder::LastUpdatedDesc => "r.last_updated DESC, r.id",
+            SortOrder::LastUpdatedAsc => "r.last_updated ASC, r.id",
+            SortOrder::IdAsc => "r.id",
+        };
+        let page_text = format!(
+            "SELECT r.id, r.version_id, r.last_updated, r.content FROM resources r WHERE {filter} \
+             ORDER BY {order} LIMIT {} OFFSET {}",
+            query.count, query.offset
+        );
+        let mut page_query = sqlx::query(AssertSqlSafe(page_text));
+        for arg in sql.args {
+            page_query = page_query.bind(arg);
+        }
+        let rows = page_query.fetch_all(&self.pool).await?;
+        let items = rows
+            .iter()
+            .map(|row| self.decode_row(resource_type, row))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(SearchResult { total, items })
+    }
+
+    fn clause_sql(&self, sql: &mut Sql, resource_type: &str, clause: &SearchClause) -> String {
+        // `_id` compares the logical id column; every other parameter the token table.
+        let column = if clause.param == "_id" { "r.id" } else { "t.value" };
+        let mut alternatives = Vec::new();
+        for m in &clause.any_of {
+            let condition = match m {
+                Match::Exact(value) => format!("{column} = {}", sql.arg(self.index_value(value))),
+                Match::Prefix(prefix) => {
+                    format!("{column} LIKE {} ESCAPE '\\'", sql.arg(escape_like(prefix)))
+                }
+                Match::Contains(part) => {
+                    let pattern = format!("%{}", escape_like(part));
+                    format!("{column} LIKE {} ESCAPE '\\'", sql.arg(pattern))
+                }
+                Match::Range { lower, upper } => {
+                    let mut parts = Vec::new();
+                    if let Some(b) = lower {
+                        let op = if b.inclusive { ">=" } else { ">" };
+                        parts.push(format!("{column} {op} {}", sql.arg(b.value.clone())));
+                    }
+                    if let Some(b) = upper {
+                        let op = if b.inclusive { "<=" } else { "<" };
+                        parts.push(format!("{column} {op} {}", sql.arg(b.value.clone())));
+                    }
+                    if parts.is_empty() { "1 = 1".to_owned() } else { parts.join(" AND ") }
+                }
+            };
+            alternatives.push(format!("({condition})"));
+        }
+        if alternatives.is_empty() {
+            alternatives.push("(1 = 0)".into());
+        }
+        let any = alternatives.join(" OR ");
+        let membership = if clause.param == "_id" {
+            format!("({any})")
+        } else {
+            let type_arg = sql.arg(resource_type.to_owned());
+            let param_arg = sql.arg(clause.param.clone());
+            format!(
+                "r.id IN (SELECT t.id FROM search_tokens t WHERE t.resource_type = {type_arg} \
+                 AND t.param = {param_arg} AND ({any}))"
+            )
+        };
+        if clause.negated { format!("NOT ({membership})") } else { membership }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_like;
+
+    #[test]
+    fn like_wildcards_in_user_input_are_escaped() {
+        assert_eq!(escape_like("50%_a\\"), "50\\%\\_a\\\\%");
+        assert_eq!(escape_like("张"), "张%");
+    }
+}

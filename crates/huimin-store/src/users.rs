@@ -1,0 +1,207 @@
+//! Accounts. Passwords arrive already hashed: hashing policy belongs to the HTTP layer, which
+//! owns authentication; storage only keeps what it is given.
+
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+use crate::resources::{ResourceWrite, StoredResource};
+use crate::{Store, StoreError, now_micros};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserRecord {
+    pub id: String,
+    pub username: String,
+    pub password_hash: String,
+    pub role: String,
+    pub display_name: String,
+    pub practitioner_id: Option<String>,
+    pub disabled: bool,
+    pub failed_logins: i64,
+    pub locked_until_micros: i64,
+    pub created_at_micros: i64,
+}
+
+#[derive(Clone, Debug)]
+pub struct NewUser {
+    pub username: String,
+    pub password_hash: String,
+    pub role: String,
+    pub display_name: String,
+    pub practitioner_id: Option<String>,
+}
+
+const USER_COLUMNS: &str = "id, username, password_hash, role, display_name, practitioner_id, \
+                            disabled, failed_logins, locked_until, created_at";
+
+fn user_from_row(row: &AnyRow) -> Result<UserRecord, StoreError> {
+    Ok(UserRecord {
+        id: row.try_get(0)?,
+        username: row.try_get(1)?,
+        password_hash: row.try_get(2)?,
+        role: row.try_get(3)?,
+        display_name: row.try_get(4)?,
+        practitioner_id: row.try_get(5)?,
+        disabled: row.try_get::<i64, _>(6)? != 0,
+        failed_logins: row.try_get(7)?,
+        locked_until_micros: row.try_get(8)?,
+        created_at_micros: row.try_get(9)?,
+    })
+}
+
+impl Store {
+    pub async fn create_user(&self, user: NewUser) -> Result<UserRecord, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        let id = insert_user(&mut conn, &user).await?;
+        drop(conn);
+        self.user_by_id(&id).await?.ok_or(StoreError::NotFound)
+    }
+
+    /// Creates a patient account, its own Patient record and the link between them in one
+    /// transaction: either all three exist afterwards or none does.
+    pub async fn register_patient_account(
+        &self,
+        user: NewUser,
+        patient: ResourceWrite<'_>,
+    ) -> Result<(UserRecord, StoredResource), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let user_id = insert_user(&mut tx, &user).await?;
+        let stored = self.insert_resource(&mut tx, patient).await?;
+        link(&mut tx, &user_id, &stored.id, "self").await?;
+        tx.commit().await?;
+        let record = self.user_by_id(&user_id).await?.ok_or(StoreError::NotFound)?;
+        Ok((record, stored))
+    }
+
+    pub async fn user_by_username(&self, username: &str) -> Result<Option<UserRecord>, StoreError> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE username = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(username).fetch_optional(&self.pool).await?;
+        row.as_ref().map(user_from_row).transpose()
+    }
+
+    pub async fn user_by_id(&self, id: &str) -> Result<Option<UserRecord>, StoreError> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(&self.pool).await?;
+        row.as_ref().map(user_from_row).transpose()
+    }
+
+    pub async fn list_users(&self, limit: u32, offset: u32) -> Result<Vec<UserRecord>, StoreError> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users ORDER BY username LIMIT {limit} OFFSET {offset}");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&self.pool).await?;
+        rows.iter().map(user_from_row).collect()
+    }
+
+    pub async fn count_users(&self) -> Result<i64, StoreError> {
+        let row = sqlx::query("SELECT COUNT(*) FROM users").fetch_one(&self.pool).await?;
+        Ok(row.try_get(0)?)
+    }
+
+    pub async fn set_user_disabled(&self, username: &str, disabled: bool) -> Result<(), StoreError> {
+        let done = sqlx::query("UPDATE users SET disabled = $1, updated_at = $2 WHERE username = $3")
+            .bind(i64::from(disabled))
+            .bind(now_micros())
+            .bind(username)
+            .execute(&self.pool)
+            .await?;
+        if done.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+    }
+
+    /// Sets a new password hash and clears any login lock.
+    pub async fn set_user_password(&self, username: &str, password_hash: &str) -> Result<(), StoreError> {
+        let done = sqlx::query(
+            "UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = 0, updated_at = $2 \
+             WHERE username = $3",
+        )
+        .bind(password_hash)
+        .bind(now_micros())
+        .bind(username)
+        .execute(&self.pool)
+        .await?;
+        if done.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+    }
+
+    /// Counts one failed login atomically and returns the new count.
+    pub async fn record_login_failure(&self, user_id: &str) -> Result<i64, StoreError> {
+        let row = sqlx::query(
+            "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins",
+        )
+        .bind(user_id)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(row.try_get(0)?)
+    }
+
+    pub async fn lock_user_until(&self, user_id: &str, until_micros: i64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE users SET locked_until = $1 WHERE id = $2")
+            .bind(until_micros)
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn record_login_success(&self, user_id: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = $1 AND failed_logins <> 0")
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn link_account_patient(
+        &self,
+        user_id: &str,
+        patient_id: &str,
+        relationship: &str,
+    ) -> Result<(), StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        link(&mut conn, user_id, patient_id, relationship).await
+    }
+
+    /// The Patient ids an account may act for.
+    pub async fn account_patient_ids(&self, user_id: &str) -> Result<Vec<String>, StoreError> {
+        let rows = sqlx::query("SELECT patient_id FROM account_patients WHERE user_id = $1 ORDER BY created_at")
+            .bind(user_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+    }
+}
+
+async fn insert_user(conn: &mut AnyConnection, user: &NewUser) -> Result<String, StoreError> {
+    let id = uuid::Uuid::new_v4().to_string();
+    let now = now_micros();
+    let inserted = sqlx::query(
+        "INSERT INTO users (id, username, password_hash, role, display_name, practitioner_id, \
+         disabled, failed_logins, locked_until, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, 0, 0, 0, $7, $8)",
+    )
+    .bind(&id)
+    .bind(&user.username)
+    .bind(&user.password_hash)
+    .bind(&user.role)
+    .bind(&user.display_name)
+    .bind(user.practitioner_id.clone())
+    .bind(now)
+    .bind(now)
+    .execute(&mut *conn)
+    .await;
+    match inserted {
+        Ok(_) => Ok(id),
+        Err(err) if StoreError::is_unique_violation(&err) => Err(StoreError::UsernameTaken),
+        Err(err) => Err(err.into()),
+    }
+}
+
+async fn link(conn: &mut AnyConnection, user_id: &str, patient_id: &str, relationship: &str) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO account_patients (user_id, patient_id, relationship, created_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (user_id, patient_id) DO NOTHING",
+    )
+    .bind(user_id)
+    .bind(patient_id)
+    .bind(relationship)
+    .bind(now_micros())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}

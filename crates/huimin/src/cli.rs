@@ -1,0 +1,104 @@
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+use huimin_server::{Secret, Settings};
+use huimin_store::DatabaseTarget;
+
+/// Huimin 惠民: online–offline integrated medical services.
+#[derive(Debug, Parser)]
+#[command(name = "huimin", version, about)]
+pub struct Cli {
+    /// Address to listen on.
+    #[arg(long, env = "HUIMIN_LISTEN", default_value = "127.0.0.1:8080", global = true)]
+    pub listen: SocketAddr,
+    /// Directory for the embedded database and the data key file.
+    #[arg(long, env = "HUIMIN_DATA_DIR", default_value = "./huimin-data", global = true)]
+    pub data_dir: PathBuf,
+    /// Database URL: `postgres://…` selects PostgreSQL; default: SQLite in the data directory.
+    #[arg(long, env = "HUIMIN_DATABASE_URL", global = true, hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// Load the demo hospital when the database is empty.
+    #[arg(long, env = "HUIMIN_DEMO", global = true)]
+    pub demo: bool,
+    /// Base64 32-byte key protecting identifiers at rest (default: `<data-dir>/data.key`).
+    /// Required, and the same on every server, when several servers share one PostgreSQL.
+    #[arg(long = "data-key", env = "HUIMIN_DATA_KEY", global = true, hide_env_values = true)]
+    pub data_key: Option<String>,
+    /// Creates the `admin` account, or resets its password, at start.
+    #[arg(long = "admin-password", env = "HUIMIN_ADMIN_PASSWORD", global = true, hide_env_values = true)]
+    pub admin_password: Option<String>,
+    /// Access-token lifetime in seconds.
+    #[arg(long, env = "HUIMIN_TOKEN_TTL", default_value_t = 3600, global = true)]
+    pub token_ttl: u64,
+    /// Log as JSON lines.
+    #[arg(long, env = "HUIMIN_LOG_JSON", global = true)]
+    pub log_json: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the server (the default).
+    Serve,
+    /// Manage staff accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Audit trail tools.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a staff account (patients register themselves).
+    Add {
+        username: String,
+        /// admin | registrar | doctor | nurse | pharmacist
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        display_name: Option<String>,
+        /// Read from standard input when not given.
+        #[arg(long, env = "HUIMIN_USER_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
+    /// List accounts (patients' phone numbers and names masked).
+    List {
+        #[arg(long, default_value_t = 100)]
+        limit: u32,
+        #[arg(long, default_value_t = 0)]
+        offset: u32,
+    },
+    /// Disable an account; its tokens stop working at once.
+    Disable { username: String },
+    /// Re-enable a disabled account.
+    Enable { username: String },
+    /// Set a new password and clear any login lock.
+    ResetPassword {
+        username: String,
+        #[arg(long, env = "HUIMIN_USER_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Recompute the hash chain; exit status 2 if any record was altered or removed.
+    Verify,
+}
+
+impl Cli {
+    pub fn settings(&self) -> Settings {
+        let mut settings = Settings::new(self.data_dir.clone());
+        settings.listen = self.listen;
+        settings.database = self.database_url.as_deref().map(DatabaseTarget::from_url);
+        settings.data_key = self.data_key.clone().map(Secret::new);
+        settings.demo = self.demo;
+        settings.admin_password = self.admin_password.clone().map(Secret::new);
+        settings.token_ttl = Duration::from_secs(self.token_ttl);
+        settings
+    }
+}

@@ -1,0 +1,130 @@
+//! `huimin`: the server and its administration commands.
+
+mod cli;
+
+use anyhow::Context;
+use clap::Parser;
+
+use cli::{AuditCommand, Cli, Command, UserCommand};
+use huimin_domain::roles::Role;
+use huimin_server::{App, PasswordCost, Settings, accounts, open_store};
+use huimin_store::ChainStatus;
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    init_tracing(cli.log_json);
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(run(cli))
+}
+
+fn init_tracing(json: bool) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("HUIMIN_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if json { builder.json().init() } else { builder.init() }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let settings = cli.settings();
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(settings).await,
+        Command::User(command) => user(settings, command).await,
+        Command::Audit(AuditCommand::Verify) => verify_audit(settings).await,
+    }
+}
+
+async fn serve(settings: Settings) -> anyhow::Result<()> {
+    let listen = settings.listen;
+    let app = App::build(settings).await.context("starting the server")?;
+    tracing::info!(%listen, port = app.port(), "huimin is serving");
+    app.run_until(shutdown_signal()).await.context("serving")?;
+    tracing::info!("huimin stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+async fn user(settings: Settings, command: UserCommand) -> anyhow::Result<()> {
+    let store = open_store(&settings).await.context("opening the database")?;
+    let passwords = huimin_server::auth::password::Passwords::new(PasswordCost::Default);
+    match command {
+        UserCommand::Add { username, role, display_name, password } => {
+            let role: Role = role.parse().map_err(|_| anyhow::anyhow!("unknown role {role}; one of: admin, registrar, doctor, nurse, pharmacist"))?;
+            let password = password_from(password)?;
+            let user = accounts::add_user(&store, &passwords, &username, role, &password, display_name.as_deref().unwrap_or("")).await?;
+            println!("created {} ({})", user.username, user.role);
+        }
+        UserCommand::List { limit, offset } => {
+            let users = store.list_users(limit, offset).await?;
+            let total = store.count_users().await?;
+            println!("{:<24} {:<11} {:<9} {}", "USERNAME", "ROLE", "STATUS", "NAME");
+            for u in &users {
+                let status = if u.disabled { "disabled" } else { "active" };
+                let name = if u.role == "patient" { huimin_domain::masking::mask_name(&u.display_name) } else { u.display_name.clone() };
+                let username = if u.role == "patient" { huimin_domain::masking::mask_phone(&u.username) } else { u.username.clone() };
+                println!("{username:<24} {:<11} {status:<9} {name}", u.role);
+            }
+            println!("{} of {total} users (offset {offset})", users.len());
+        }
+        UserCommand::Disable { username } => {
+            accounts::set_disabled(&store, &username, true).await?;
+            println!("disabled {username}");
+        }
+        UserCommand::Enable { username } => {
+            accounts::set_disabled(&store, &username, false).await?;
+            println!("enabled {username}");
+        }
+        UserCommand::ResetPassword { username, password } => {
+            let password = password_from(password)?;
+            accounts::reset_password(&store, &passwords, &username, &password).await?;
+            println!("password reset for {username}");
+        }
+    }
+    store.close().await;
+    Ok(())
+}
+
+/// The password from `--password`/`HUIMIN_USER_PASSWORD`, else one line of standard input
+/// (so it need not appear in shell history).
+fn password_from(given: Option<String>) -> anyhow::Result<String> {
+    if let Some(password) = given {
+        return Ok(password);
+    }
+    eprintln!("password (one line on standard input):");
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+async fn verify_audit(settings: Settings) -> anyhow::Result<()> {
+    let store = open_store(&settings).await.context("opening the database")?;
+    let status = store.verify_audit_chain().await?;
+    store.close().await;
+    match status {
+        ChainStatus::Intact { records } => {
+            println!("audit chain intact: {records} records verified");
+            Ok(())
+        }
+        ChainStatus::Broken { seq, reason } => {
+            println!("audit chain BROKEN at record {seq}: {reason}");
+            std::process::exit(2);
+        }
+    }
+}
