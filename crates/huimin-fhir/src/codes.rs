@@ -76,3 +76,19 @@ code_enum!(
         Unknown = "unknown",
     }
 );
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip_as_strings() {
+        for g in AdministrativeGender::ALL {
+            let json = serde_json::to_string(g).unwrap();
+            assert_eq!(json, format!("\"{g}\""));
+            assert_eq!(g.as_str().parse::<AdministrativeGender>().unwrap(), *g);
+        }
+        assert!("M".parse::<AdministrativeGender>().is_err());
+        assert!(serde_json::from_str::<DayOfWeek>("\"Mon\"").is_err());
+    }
+}

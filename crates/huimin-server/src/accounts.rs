@@ -5,7 +5,7 @@ use huimin_domain::person::check_password_policy;
 use huimin_domain::roles::Role;
 use huimin_store::{NewUser, Store, StoreError, UserRecord};
 
-use crate::auth::normalise_username;
+use crate::auth::account_key;
 use crate::auth::password::Passwords;
 
 #[derive(Debug, thiserror::Error)]
@@ -47,7 +47,13 @@ pub async fn add_user(
             "Patient accounts are created by registering at /auth/register, which also creates the Patient record",
         )));
     }
-    let username = normalise_username(username);
+    if huimin_domain::phone::Phone::parse(username).is_ok() {
+        return Err(AccountError::Invalid(Text::new(
+            "员工用户名不能是手机号（手机号是患者的登录名）",
+            "Staff user names cannot be phone numbers (phone numbers are patients' log-in names)",
+        )));
+    }
+    let username = username.trim().to_lowercase();
     if !valid_username(&username) {
         return Err(AccountError::Invalid(Text::new(
             "用户名须为 2–64 位字母、数字或 . - _ @",
@@ -73,17 +79,17 @@ pub async fn add_user(
 
 pub async fn reset_password(store: &Store, passwords: &Passwords, username: &str, password: &str) -> Result<(), AccountError> {
     check_password_policy(password).map_err(|e| AccountError::Invalid(e.message()))?;
-    let username = normalise_username(username);
-    store.set_user_password(&username, &passwords.hash(password)).await.map_err(|e| match e {
-        StoreError::NotFound => AccountError::NoSuchUser(username),
+    let key = account_key(store, username);
+    store.set_user_password(&key, &passwords.hash(password)).await.map_err(|e| match e {
+        StoreError::NotFound => AccountError::NoSuchUser(username.to_owned()),
         other => other.into(),
     })
 }
 
 pub async fn set_disabled(store: &Store, username: &str, disabled: bool) -> Result<(), AccountError> {
-    let username = normalise_username(username);
-    store.set_user_disabled(&username, disabled).await.map_err(|e| match e {
-        StoreError::NotFound => AccountError::NoSuchUser(username),
+    let key = account_key(store, username);
+    store.set_user_disabled(&key, disabled).await.map_err(|e| match e {
+        StoreError::NotFound => AccountError::NoSuchUser(username.to_owned()),
         other => other.into(),
     })
 }

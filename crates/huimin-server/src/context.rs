@@ -35,8 +35,14 @@ impl Ctx {
         self.caller.as_ref().ok_or_else(|| ApiError::unauthorized().lang(self.lang))
     }
 
+    /// Who to name in the audit trail: staff by user name, patients by their own Patient
+    /// record (their user name is a phone number, which the trail must not hold).
     pub fn actor(&self) -> (String, String) {
         match &self.caller {
+            Some(c) if c.role == Role::Patient => {
+                let who = c.patient_ids.first().map(|id| format!("Patient/{id}")).unwrap_or_else(|| "patient".into());
+                (who, c.role.as_str().to_owned())
+            }
             Some(c) => (c.username.clone(), c.role.as_str().to_owned()),
             None => ("anonymous".into(), "none".into()),
         }

@@ -52,7 +52,11 @@ async fn put(store: &Store, kind_name: &str, id: &str, mut resource: Value) -> R
 }
 
 fn reference(kind: &str, id: &str, display: &str) -> Value {
-    json!({"reference": format!("{kind}/{id}"), "display": display})
+    let mut reference = json!({"reference": format!("{kind}/{id}")});
+    if !display.is_empty() {
+        reference["display"] = json!(display);
+    }
+    reference
 }
 
 fn physical_type(code: &str, display: &str) -> Value {
@@ -221,7 +225,7 @@ pub async fn load(store: &Store, passwords: &Passwords, demo: &DemoHospital) -> 
         let (index, unique) = (PATIENT.index)(&resource);
         let write = ResourceWrite { resource_type: "Patient", id: &id, content: &resource, index: &index, unique: &unique, sealed: true };
         if patient.account {
-            let user = NewUser { username: patient.phone.to_owned(), password_hash: hash.clone(), role: "patient".into(), display_name: name.as_str().to_owned(), practitioner_id: None };
+            let user = NewUser { username: crate::auth::account_key(store, patient.phone), password_hash: hash.clone(), role: "patient".into(), display_name: name.as_str().to_owned(), practitioner_id: None };
             store.register_patient_account(user, write).await?;
             accounts += 1;
         } else {

@@ -116,6 +116,12 @@ impl Store {
         Ok(store.with_audit_batcher())
     }
 
+    /// The keyed blind-index token of a sensitive value (for equality lookups of values that
+    /// must not be stored in clear, such as phone-number user names).
+    pub fn blind(&self, value: &str) -> String {
+        self.crypto.blind_index(value)
+    }
+
     pub fn backend(&self) -> Backend {
         self.backend
     }

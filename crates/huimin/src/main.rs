@@ -78,7 +78,7 @@ async fn user(settings: Settings, command: UserCommand) -> anyhow::Result<()> {
             for u in &users {
                 let status = if u.disabled { "disabled" } else { "active" };
                 let name = if u.role == "patient" { huimin_domain::masking::mask_name(&u.display_name) } else { u.display_name.clone() };
-                let username = if u.role == "patient" { huimin_domain::masking::mask_phone(&u.username) } else { u.username.clone() };
+                let username = if u.username.starts_with(huimin_server::auth::PHONE_ACCOUNT_PREFIX) { "(phone number)".to_owned() } else { u.username.clone() };
                 println!("{username:<24} {:<11} {status:<9} {name}", u.role);
             }
             println!("{} of {total} users (offset {offset})", users.len());

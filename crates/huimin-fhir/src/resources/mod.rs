@@ -118,3 +118,63 @@ impl<'de, T: FhirResource> Deserialize<'de> for ResourceType<T> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::*;
+
+    #[test]
+    fn new_sets_resource_type_and_meta_mut_creates_meta() {
+        let mut p = Patient::new();
+        assert_eq!(p.resource_type.as_str(), "Patient");
+        assert!(p.meta().is_none());
+        p.meta_mut().version_id = Some("2".into());
+        p.set_id("p1".into());
+        assert_eq!(
+            serde_json::to_string(&p).unwrap(),
+            r#"{"resourceType":"Patient","id":"p1","meta":{"versionId":"2"}}"#
+        );
+        // The tag alone rejects another type, even outside parse_resource.
+        assert!(serde_json::from_str::<Patient>(r#"{"resourceType":"Location"}"#).is_err());
+        assert!(serde_json::from_str::<Patient>(r#"{"id":"p1"}"#).is_err());
+    }
+
+    #[test]
+    fn decimals_keep_integral_values_integral() {
+        let m = Money {
+            value: Some(50.0),
+            currency: Some("CNY".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            serde_json::to_string(&m).unwrap(),
+            r#"{"value":50,"currency":"CNY"}"#
+        );
+        let q = Quantity {
+            value: Some(36.5),
+            ..Default::default()
+        };
+        assert_eq!(serde_json::to_string(&q).unwrap(), r#"{"value":36.5}"#);
+    }
+
+    #[test]
+    fn helpers() {
+        let oo = OperationOutcome::single(
+            IssueSeverity::Error,
+            IssueType::Invalid,
+            "缺少必填项".into(),
+            None,
+        );
+        assert_eq!(oo.issue.len(), 1);
+        assert_eq!(
+            oo.issue[0].details.as_ref().unwrap().text.as_deref(),
+            Some("缺少必填项")
+        );
+        assert_eq!(oo.issue[0].diagnostics.as_deref(), Some("缺少必填项"));
+        assert!(oo.issue[0].expression.is_empty());
+
+        let b = Bundle::searchset(u64::MAX, vec![], vec![BundleLink::new("self", "x")]);
+        assert_eq!(b.total, Some(u32::MAX));
+        assert_eq!(b.r#type, BundleType::Searchset);
+    }
+}

@@ -18,11 +18,16 @@ pub fn routes() -> Router<AppState> {
         .route("/auth/register", post(register::register))
 }
 
-/// Phone numbers are patients' user names: `+86 138 0013 8000` and `13800138000` are one user.
-pub fn normalise_username(raw: &str) -> String {
+/// The stored account key for a user name. Phone numbers are patients' user names
+/// (`+86 138 0013 8000` and `13800138000` are one user) and are stored only as a keyed hash,
+/// so the accounts table does not reveal them; staff names are stored lower-cased.
+pub fn account_key(store: &huimin_store::Store, raw: &str) -> String {
     let trimmed = raw.trim();
     match huimin_domain::phone::Phone::parse(trimmed) {
-        Ok(phone) => phone.as_str().to_owned(),
+        Ok(phone) => format!("{PHONE_ACCOUNT_PREFIX}{}", store.blind(phone.as_str())),
         Err(_) => trimmed.to_lowercase(),
     }
 }
+
+/// Prefix of account keys that stand for a phone number.
+pub const PHONE_ACCOUNT_PREFIX: &str = "phone:";

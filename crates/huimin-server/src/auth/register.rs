@@ -124,7 +124,7 @@ pub async fn register(
     let id = uuid::Uuid::new_v4().to_string();
     let (index, unique) = (PATIENT.index)(&resource);
     let user = NewUser {
-        username: phone.as_str().to_owned(),
+        username: super::account_key(&state.store, phone.as_str()),
         password_hash: state.passwords.hash(form.password.as_deref().unwrap_or_default()),
         role: "patient".into(),
         display_name: name.as_str().to_owned(),

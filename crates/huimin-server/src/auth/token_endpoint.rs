@@ -115,7 +115,7 @@ pub async fn issue_token(
         error.retry_after = Some(seconds);
         return Err(error.into_response());
     }
-    let username = super::normalise_username(&username);
+    let username = super::account_key(&state.store, &username);
     let store_error = |_| OAuthError::new(
         StatusCode::INTERNAL_SERVER_ERROR,
         "server_error",
@@ -171,10 +171,11 @@ pub async fn issue_token(
     state.throttle.record_success(ctx.ip);
     state.store.record_login_success(&user.id).await.map_err(store_error)?;
     let role = user.role.clone();
+    let patient_ids = store_result(state.store.account_patient_ids(&user.id).await, lang)?;
     let caller = crate::context::Caller {
         username: user.username.clone(),
         role: role.parse().unwrap_or(huimin_domain::roles::Role::Patient),
-        patient_ids: Vec::new(),
+        patient_ids,
     };
     let who = Ctx { caller: Some(caller), ..ctx.clone() };
     audit::record(&state, &who, "login", &format!("Account/{}", user.id), audit::SUCCESS, "")
@@ -204,4 +205,11 @@ pub fn token_response(
     let mut response = (status, axum::Json(body)).into_response();
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
+}
+
+fn store_result<T>(result: Result<T, huimin_store::StoreError>, lang: Lang) -> Result<T, Response> {
+    result.map_err(|err| {
+        tracing::error!(error = %err, "storage failure during login");
+        OAuthError::new(StatusCode::INTERNAL_SERVER_ERROR, "server_error", Text::new("服务器内部错误", "Internal server error"), lang).into_response()
+    })
 }

@@ -85,12 +85,14 @@ fn outcome_code(outcome: &str) -> &'static str {
 pub fn to_fhir(record: &AuditRecord) -> Value {
     let f = &record.facts;
     let mut entity = json!({
-        "description": f.detail,
         "detail": [
             {"type": "seq", "valueString": f.seq.to_string()},
             {"type": "hash", "valueString": record.hash},
         ],
     });
+    if !f.detail.is_empty() {
+        entity["description"] = json!(f.detail);
+    }
     if f.resource.contains('/') && !f.resource.contains('?') {
         entity["what"] = json!({"reference": f.resource});
     } else {

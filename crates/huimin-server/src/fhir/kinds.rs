@@ -78,7 +78,25 @@ impl KindSpec {
 /// back to JSON, so what is stored is exactly what the types can express.
 pub fn parse_as<T: FhirResource>(body: &[u8]) -> Result<Value, ParseError> {
     let typed: T = huimin_fhir::parse_resource(body)?;
-    Ok(serde_json::to_value(typed).expect("typed resources always serialise"))
+    let value = serde_json::to_value(typed).expect("typed resources always serialise");
+    match empty_string_path(&value, T::TYPE) {
+        Some(path) => Err(ParseError {
+            path,
+            message: "strings must not be empty (FHIR: omit the element instead)".into(),
+            kind: huimin_fhir::ParseErrorKind::Structure,
+        }),
+        None => Ok(value),
+    }
+}
+
+/// FHIR forbids empty strings; the path of the first one, if any.
+fn empty_string_path(value: &Value, path: &str) -> Option<String> {
+    match value {
+        Value::String(s) if s.trim().is_empty() => Some(path.to_owned()),
+        Value::Array(items) => items.iter().enumerate().find_map(|(i, v)| empty_string_path(v, &format!("{path}[{i}]"))),
+        Value::Object(map) => map.iter().find_map(|(k, v)| empty_string_path(v, &format!("{path}.{k}"))),
+        _ => None,
+    }
 }
 
 pub const PATIENT: KindSpec = super::patient::SPEC;

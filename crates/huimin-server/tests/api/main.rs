@@ -1,0 +1,11 @@
+//! Black-box tests of the HTTP API. Every test runs twice: on SQLite and on PostgreSQL.
+
+mod helpers;
+
+mod audit;
+mod auth;
+mod concurrency;
+mod directory;
+mod fhir_basics;
+mod patient_access;
+mod patients;
