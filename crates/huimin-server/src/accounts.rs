@@ -28,7 +28,9 @@ impl From<StoreError> for AccountError {
 
 fn valid_username(name: &str) -> bool {
     (2..=64).contains(&name.len())
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '@'))
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '@'))
 }
 
 /// Creates a staff account. Patient accounts are made by registration, which also creates
@@ -61,7 +63,11 @@ pub async fn add_user(
         )));
     }
     check_password_policy(password).map_err(|e| AccountError::Invalid(e.message()))?;
-    let display = if display_name.trim().is_empty() { username.clone() } else { display_name.trim().to_owned() };
+    let display = if display_name.trim().is_empty() {
+        username.clone()
+    } else {
+        display_name.trim().to_owned()
+    };
     store
         .create_user(NewUser {
             username: username.clone(),
@@ -77,31 +83,59 @@ pub async fn add_user(
         })
 }
 
-pub async fn reset_password(store: &Store, passwords: &Passwords, username: &str, password: &str) -> Result<(), AccountError> {
+pub async fn reset_password(
+    store: &Store,
+    passwords: &Passwords,
+    username: &str,
+    password: &str,
+) -> Result<(), AccountError> {
     check_password_policy(password).map_err(|e| AccountError::Invalid(e.message()))?;
     let key = account_key(store, username);
-    store.set_user_password(&key, &passwords.hash(password)).await.map_err(|e| match e {
-        StoreError::NotFound => AccountError::NoSuchUser(username.to_owned()),
-        other => other.into(),
-    })
+    store
+        .set_user_password(&key, &passwords.hash(password))
+        .await
+        .map_err(|e| match e {
+            StoreError::NotFound => AccountError::NoSuchUser(username.to_owned()),
+            other => other.into(),
+        })
 }
 
-pub async fn set_disabled(store: &Store, username: &str, disabled: bool) -> Result<(), AccountError> {
+pub async fn set_disabled(
+    store: &Store,
+    username: &str,
+    disabled: bool,
+) -> Result<(), AccountError> {
     let key = account_key(store, username);
-    store.set_user_disabled(&key, disabled).await.map_err(|e| match e {
-        StoreError::NotFound => AccountError::NoSuchUser(username.to_owned()),
-        other => other.into(),
-    })
+    store
+        .set_user_disabled(&key, disabled)
+        .await
+        .map_err(|e| match e {
+            StoreError::NotFound => AccountError::NoSuchUser(username.to_owned()),
+            other => other.into(),
+        })
 }
 
 /// `HUIMIN_ADMIN_PASSWORD`: creates the `admin` account, or resets its password and
 /// re-enables it, so an installation can always be recovered.
-pub async fn ensure_admin(store: &Store, passwords: &Passwords, password: &str) -> Result<(), AccountError> {
+pub async fn ensure_admin(
+    store: &Store,
+    passwords: &Passwords,
+    password: &str,
+) -> Result<(), AccountError> {
     match store.user_by_username("admin").await? {
         Some(_) => {
             reset_password(store, passwords, "admin", password).await?;
             set_disabled(store, "admin", false).await
         }
-        None => add_user(store, passwords, "admin", Role::Admin, password, "系统管理员").await.map(|_| ()),
+        None => add_user(
+            store,
+            passwords,
+            "admin",
+            Role::Admin,
+            password,
+            "系统管理员",
+        )
+        .await
+        .map(|_| ()),
     }
 }

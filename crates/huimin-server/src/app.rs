@@ -57,14 +57,18 @@ impl App {
         if let Some(password) = &settings.admin_password {
             accounts::ensure_admin(&store, &passwords, password.expose()).await?;
         }
-        if settings.demo {
-            if let Some(summary) = demo::load_if_empty(&store, &passwords).await? {
-                tracing::info!(?summary, "demo hospital loaded");
-            }
+        if settings.demo
+            && let Some(summary) = demo::load_if_empty(&store, &passwords).await?
+        {
+            tracing::info!(?summary, "demo hospital loaded");
         }
-        let secret = store.setting_or_init("token_secret", &DataKey::generate().to_base64()).await?;
+        let secret = store
+            .setting_or_init("token_secret", &DataKey::generate().to_base64())
+            .await?;
         let tokens = TokenKeys::new(secret.as_bytes(), settings.token_ttl);
-        let listener = TcpListener::bind(settings.listen).await.map_err(|e| StartError::Listen(settings.listen, e))?;
+        let listener = TcpListener::bind(settings.listen)
+            .await
+            .map_err(|e| StartError::Listen(settings.listen, e))?;
         let state = AppState::new(Inner {
             store,
             tokens,
@@ -72,7 +76,11 @@ impl App {
             throttle: LoginThrottle::new(settings.ip_failure_limit, settings.ip_window),
             settings,
         });
-        Ok(Self { listener, router: router(state.clone()), state })
+        Ok(Self {
+            listener,
+            router: router(state.clone()),
+            state,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -84,9 +92,16 @@ impl App {
     }
 
     /// Serves until `shutdown` resolves, then finishes in-flight requests and closes storage.
-    pub async fn run_until(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await?;
+    pub async fn run_until(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service)
+            .with_graceful_shutdown(shutdown)
+            .await?;
         self.state.store.close().await;
         Ok(())
     }
@@ -99,13 +114,22 @@ pub fn router(state: AppState) -> Router {
         .merge(fhir::routes())
         .fallback(not_found)
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
 
-async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> (StatusCode, &'static str) {
-    if state.store.ping().await { (StatusCode::OK, "ok") } else { (StatusCode::SERVICE_UNAVAILABLE, "database unavailable") }
+async fn healthz(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> (StatusCode, &'static str) {
+    if state.store.ping().await {
+        (StatusCode::OK, "ok")
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+    }
 }
 
 async fn not_found(ctx: crate::context::Ctx, uri: axum::http::Uri) -> crate::error::ApiError {

@@ -72,8 +72,10 @@ impl Settings {
     }
 
     pub fn database_target(&self) -> DatabaseTarget {
-        self.database.clone().unwrap_or_else(|| DatabaseTarget::Sqlite {
-            path: self.data_dir.join("huimin.db"),
-        })
+        self.database
+            .clone()
+            .unwrap_or_else(|| DatabaseTarget::Sqlite {
+                path: self.data_dir.join("huimin.db"),
+            })
     }
 }

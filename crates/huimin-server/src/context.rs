@@ -32,7 +32,9 @@ pub struct Ctx {
 impl Ctx {
     /// The caller, or 401.
     pub fn require(&self) -> Result<&Caller, ApiError> {
-        self.caller.as_ref().ok_or_else(|| ApiError::unauthorized().lang(self.lang))
+        self.caller
+            .as_ref()
+            .ok_or_else(|| ApiError::unauthorized().lang(self.lang))
     }
 
     /// Who to name in the audit trail: staff by user name, patients by their own Patient
@@ -40,7 +42,11 @@ impl Ctx {
     pub fn actor(&self) -> (String, String) {
         match &self.caller {
             Some(c) if c.role == Role::Patient => {
-                let who = c.patient_ids.first().map(|id| format!("Patient/{id}")).unwrap_or_else(|| "patient".into());
+                let who = c
+                    .patient_ids
+                    .first()
+                    .map(|id| format!("Patient/{id}"))
+                    .unwrap_or_else(|| "patient".into());
                 (who, c.role.as_str().to_owned())
             }
             Some(c) => (c.username.clone(), c.role.as_str().to_owned()),
@@ -76,13 +82,20 @@ impl FromRequestParts<AppState> for Ctx {
             .map(|ConnectInfo(addr)| addr.ip())
             .unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
         let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
-            return Ok(Self { caller: None, ip, lang });
+            return Ok(Self {
+                caller: None,
+                ip,
+                lang,
+            });
         };
         let unauthorized = || ApiError::unauthorized().lang(lang);
         let token = value
             .to_str()
             .ok()
-            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
             .ok_or_else(unauthorized)?;
         let claims = state.tokens.verify(token.trim()).ok_or_else(unauthorized)?;
         // The account is re-read on every request so that disabling it takes effect at once.
@@ -98,7 +111,15 @@ impl FromRequestParts<AppState> for Ctx {
         } else {
             Vec::new()
         };
-        let caller = Caller { username: user.username, role, patient_ids };
-        Ok(Self { caller: Some(caller), ip, lang })
+        let caller = Caller {
+            username: user.username,
+            role,
+            patient_ids,
+        };
+        Ok(Self {
+            caller: Some(caller),
+            ip,
+            lang,
+        })
     }
 }

@@ -10,7 +10,9 @@ use serde_json::{Value, json};
 
 use crate::auth::password::Passwords;
 use crate::fhir::kinds::{KindSpec, PATIENT, by_name};
-use crate::fhir::{DEPARTMENT_CODE_SYSTEM, REGISTRATION_CLASS_EXT, REGISTRATION_FEE_EXT, TITLE_SYSTEM};
+use crate::fhir::{
+    DEPARTMENT_CODE_SYSTEM, REGISTRATION_CLASS_EXT, REGISTRATION_FEE_EXT, TITLE_SYSTEM,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum DemoError {
@@ -31,22 +33,43 @@ pub struct DemoSummary {
 }
 
 /// Loads the demo hospital unless the database already has an organisation.
-pub async fn load_if_empty(store: &Store, passwords: &Passwords) -> Result<Option<DemoSummary>, DemoError> {
+pub async fn load_if_empty(
+    store: &Store,
+    passwords: &Passwords,
+) -> Result<Option<DemoSummary>, DemoError> {
     if store.count_resources("Organization").await? > 0 {
         return Ok(None);
     }
     load(store, passwords, &demo_hospital()).await.map(Some)
 }
 
-async fn put(store: &Store, kind_name: &str, id: &str, mut resource: Value) -> Result<Value, DemoError> {
+async fn put(
+    store: &Store,
+    kind_name: &str,
+    id: &str,
+    mut resource: Value,
+) -> Result<Value, DemoError> {
     let kind: &KindSpec = by_name(kind_name).expect("served kind");
     resource["resourceType"] = json!(kind_name);
     resource["id"] = json!(id);
     let bytes = serde_json::to_vec(&resource).expect("serialisable");
-    let mut parsed = (kind.parse)(&bytes).map_err(|e| DemoError::Invalid(format!("{kind_name}/{id}"), format!("{}: {}", e.path, e.message)))?;
-    (kind.check)(&mut parsed, None).map_err(|issues| DemoError::Invalid(format!("{kind_name}/{id}"), format!("{issues:?}")))?;
+    let mut parsed = (kind.parse)(&bytes).map_err(|e| {
+        DemoError::Invalid(
+            format!("{kind_name}/{id}"),
+            format!("{}: {}", e.path, e.message),
+        )
+    })?;
+    (kind.check)(&mut parsed, None)
+        .map_err(|issues| DemoError::Invalid(format!("{kind_name}/{id}"), format!("{issues:?}")))?;
     let (index, unique) = (kind.index)(&parsed);
-    let write = ResourceWrite { resource_type: kind_name, id, content: &parsed, index: &index, unique: &unique, sealed: kind.sealed };
+    let write = ResourceWrite {
+        resource_type: kind_name,
+        id,
+        content: &parsed,
+        index: &index,
+        unique: &unique,
+        sealed: kind.sealed,
+    };
     store.create_resource(write).await?;
     Ok(parsed)
 }
@@ -63,7 +86,11 @@ fn physical_type(code: &str, display: &str) -> Value {
     json!({"coding": [{"system": "http://terminology.hl7.org/CodeSystem/location-physical-type", "code": code, "display": display}]})
 }
 
-pub async fn load(store: &Store, passwords: &Passwords, demo: &DemoHospital) -> Result<DemoSummary, DemoError> {
+pub async fn load(
+    store: &Store,
+    passwords: &Passwords,
+    demo: &DemoHospital,
+) -> Result<DemoSummary, DemoError> {
     let org = &demo.organization;
     let hospital_id = org.key;
     put(store, "Organization", hospital_id, json!({
@@ -98,7 +125,8 @@ pub async fn load(store: &Store, passwords: &Passwords, demo: &DemoHospital) -> 
             })).await?;
         }
     }
-    let floor_id = |campus: &str, building: &str, floor: i32| format!("{campus}-{building}-{floor}f");
+    let floor_id =
+        |campus: &str, building: &str, floor: i32| format!("{campus}-{building}-{floor}f");
     let mut floors_done = std::collections::HashSet::new();
     for room in &demo.rooms {
         let floor = floor_id(room.campus_key, room.building_key, room.floor);
@@ -155,15 +183,25 @@ pub async fn load(store: &Store, passwords: &Passwords, demo: &DemoHospital) -> 
             "partOf": reference("Location", &floor_id(room.campus_key, room.building_key, room.floor), ""),
         });
         if let Some(dept) = room.department_key {
-            location["managingOrganization"] = reference("Organization", &format!("dept-{dept}"), "");
+            location["managingOrganization"] =
+                reference("Organization", &format!("dept-{dept}"), "");
         }
         put(store, "Location", &room.key, location).await?;
     }
 
     for doctor in &demo.doctors {
-        let name = PersonName::parse(doctor.name_zh).map_err(|e| DemoError::Invalid(doctor.key.into(), e.message().en))?;
-        let (latin_given, latin_family) = doctor.name_pinyin.rsplit_once(' ').map(|(f, g)| (g, f)).unwrap_or((doctor.name_pinyin, ""));
-        let dept = demo.departments.iter().find(|d| d.key == doctor.department_key).expect("demo keys are consistent");
+        let name = PersonName::parse(doctor.name_zh)
+            .map_err(|e| DemoError::Invalid(doctor.key.into(), e.message().en))?;
+        let (latin_given, latin_family) = doctor
+            .name_pinyin
+            .rsplit_once(' ')
+            .map(|(f, g)| (g, f))
+            .unwrap_or((doctor.name_pinyin, ""));
+        let dept = demo
+            .departments
+            .iter()
+            .find(|d| d.key == doctor.department_key)
+            .expect("demo keys are consistent");
         put(store, "Practitioner", doctor.key, json!({
             "active": true,
             "identifier": [{"system": "urn:huimin:sid:physician-licence", "value": doctor.license_no}],
@@ -175,7 +213,9 @@ pub async fn load(store: &Store, passwords: &Passwords, demo: &DemoHospital) -> 
             "qualification": [{"code": {"text": doctor.title.zh()}, "identifier": [{"system": "urn:huimin:sid:physician-licence", "value": doctor.license_no}]}],
         })).await?;
         let fee = doctor.fee_fen as f64 / 100.0;
-        let mut specialty = vec![json!({"coding": [{"system": DEPARTMENT_CODE_SYSTEM, "code": dept.code, "display": dept.name_zh}]})];
+        let mut specialty = vec![
+            json!({"coding": [{"system": DEPARTMENT_CODE_SYSTEM, "code": dept.code, "display": dept.name_zh}]}),
+        ];
         specialty.extend(doctor.specialties_zh.iter().zip(&doctor.specialties_en).map(|(zh, en)| json!({"text": zh, "coding": [{"system": "urn:huimin:cs:specialty", "code": en.to_lowercase().replace(' ', "-"), "display": zh}]})));
         put(store, "PractitionerRole", &format!("role-{}", doctor.key), json!({
             "active": true,
@@ -198,17 +238,20 @@ pub async fn load(store: &Store, passwords: &Passwords, demo: &DemoHospital) -> 
         if store.user_by_username(account.username).await?.is_some() {
             continue;
         }
-        store.create_user(NewUser {
-            username: account.username.to_owned(),
-            password_hash: hash.clone(),
-            role: account.role.as_str().to_owned(),
-            display_name: account.display_name_zh.to_owned(),
-            practitioner_id: account.practitioner_key.map(str::to_owned),
-        }).await?;
+        store
+            .create_user(NewUser {
+                username: account.username.to_owned(),
+                password_hash: hash.clone(),
+                role: account.role.as_str().to_owned(),
+                display_name: account.display_name_zh.to_owned(),
+                practitioner_id: account.practitioner_key.map(str::to_owned),
+            })
+            .await?;
         accounts += 1;
     }
     for patient in &demo.patients {
-        let name = PersonName::parse(patient.name_zh).map_err(|e| DemoError::Invalid(patient.name_pinyin.into(), e.message().en))?;
+        let name = PersonName::parse(patient.name_zh)
+            .map_err(|e| DemoError::Invalid(patient.name_pinyin.into(), e.message().en))?;
         let mut resource = json!({
             "resourceType": "Patient", "active": true,
             "identifier": [{"use": "official", "system": DocumentKind::ResidentId.fhir_system(), "value": patient.resident_id}],
@@ -219,13 +262,28 @@ pub async fn load(store: &Store, passwords: &Passwords, demo: &DemoHospital) -> 
             "address": [{"use": "home", "text": patient.address_zh, "line": [patient.address_zh], "country": "CN"}],
             "managingOrganization": reference("Organization", hospital_id, org.name_zh),
         });
-        (PATIENT.check)(&mut resource, None).map_err(|issues| DemoError::Invalid(patient.name_pinyin.into(), format!("{issues:?}")))?;
+        (PATIENT.check)(&mut resource, None).map_err(|issues| {
+            DemoError::Invalid(patient.name_pinyin.into(), format!("{issues:?}"))
+        })?;
         let id = uuid::Uuid::new_v4().to_string();
         resource["id"] = json!(id);
         let (index, unique) = (PATIENT.index)(&resource);
-        let write = ResourceWrite { resource_type: "Patient", id: &id, content: &resource, index: &index, unique: &unique, sealed: true };
+        let write = ResourceWrite {
+            resource_type: "Patient",
+            id: &id,
+            content: &resource,
+            index: &index,
+            unique: &unique,
+            sealed: true,
+        };
         if patient.account {
-            let user = NewUser { username: crate::auth::account_key(store, patient.phone), password_hash: hash.clone(), role: "patient".into(), display_name: name.as_str().to_owned(), practitioner_id: None };
+            let user = NewUser {
+                username: crate::auth::account_key(store, patient.phone),
+                password_hash: hash.clone(),
+                role: "patient".into(),
+                display_name: name.as_str().to_owned(),
+                practitioner_id: None,
+            };
             store.register_patient_account(user, write).await?;
             accounts += 1;
         } else {
@@ -245,6 +303,11 @@ fn building_name(demo: &DemoHospital, campus_key: &str, building_key: &str) -> S
     demo.campuses
         .iter()
         .find(|c| c.key == campus_key)
-        .and_then(|c| c.buildings.iter().find(|b| b.key == building_key).map(|b| format!("{}{}", c.name_zh, b.name_zh)))
+        .and_then(|c| {
+            c.buildings
+                .iter()
+                .find(|b| b.key == building_key)
+                .map(|b| format!("{}{}", c.name_zh, b.name_zh))
+        })
         .unwrap_or_default()
 }

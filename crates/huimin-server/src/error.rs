@@ -30,7 +30,11 @@ impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, text: Text) -> Self {
         Self {
             status,
-            issues: vec![Issue { code, text, expression: None }],
+            issues: vec![Issue {
+                code,
+                text,
+                expression: None,
+            }],
             lang: Lang::default(),
             retry_after: None,
         }
@@ -44,7 +48,12 @@ impl ApiError {
     }
 
     pub fn with_issues(status: StatusCode, issues: Vec<Issue>) -> Self {
-        Self { status, issues, lang: Lang::default(), retry_after: None }
+        Self {
+            status,
+            issues,
+            lang: Lang::default(),
+            retry_after: None,
+        }
     }
 
     pub fn lang(mut self, lang: Lang) -> Self {
@@ -60,7 +69,10 @@ impl ApiError {
         Self::new(
             StatusCode::UNAUTHORIZED,
             "login",
-            Text::new("需要登录：请提供有效的访问令牌", "Authentication required: send a valid bearer token"),
+            Text::new(
+                "需要登录：请提供有效的访问令牌",
+                "Authentication required: send a valid bearer token",
+            ),
         )
     }
 
@@ -68,7 +80,10 @@ impl ApiError {
         Self::new(
             StatusCode::FORBIDDEN,
             "forbidden",
-            Text::new("您的角色无权执行此操作", "Your role is not allowed to do this"),
+            Text::new(
+                "您的角色无权执行此操作",
+                "Your role is not allowed to do this",
+            ),
         )
     }
 
@@ -92,7 +107,10 @@ impl ApiError {
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "exception",
-            Text::new("服务器内部错误，请稍后再试", "Internal server error; please try again later"),
+            Text::new(
+                "服务器内部错误，请稍后再试",
+                "Internal server error; please try again later",
+            ),
         )
     }
 
@@ -132,7 +150,9 @@ impl From<huimin_store::StoreError> for ApiError {
                 "conflict",
                 Text::new(
                     format!("版本冲突：记录已被他人修改，当前版本为 {current}"),
-                    format!("Version conflict: the record was changed; the current version is {current}"),
+                    format!(
+                        "Version conflict: the record was changed; the current version is {current}"
+                    ),
                 ),
             ),
             E::Duplicate { system, .. } => Self::conflict(Text::new(
@@ -140,8 +160,11 @@ impl From<huimin_store::StoreError> for ApiError {
                 "A record with the same identifier already exists",
             ))
             .at(format!("identifier.where(system='{system}')")),
-            E::UsernameTaken => Self::conflict(Text::new("该手机号已注册", "This phone number is already registered"))
-                .at("phone"),
+            E::UsernameTaken => Self::conflict(Text::new(
+                "该手机号已注册",
+                "This phone number is already registered",
+            ))
+            .at("phone"),
             other => {
                 tracing::error!(error = %other, "storage failure");
                 Self::internal()
@@ -157,7 +180,10 @@ impl IntoResponse for ApiError {
         let headers = response.headers_mut();
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(FHIR_JSON));
         if self.status == StatusCode::UNAUTHORIZED {
-            headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"huimin\""));
+            headers.insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"huimin\""),
+            );
         }
         if let Some(seconds) = self.retry_after {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));

@@ -85,7 +85,9 @@ impl AuditBatcher {
                 }
             }
         });
-        Self { sender: Some(sender) }
+        Self {
+            sender: Some(sender),
+        }
     }
 }
 
@@ -198,14 +200,16 @@ impl Store {
         let actor = actor.unwrap_or("").to_owned();
         let resource = resource_prefix.unwrap_or("").to_owned();
         let like = format!("{resource}%");
-        let total: i64 = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM audit_log WHERE {filter}")))
-            .bind(actor.clone())
-            .bind(actor.clone())
-            .bind(resource.clone())
-            .bind(like.clone())
-            .fetch_one(&self.pool)
-            .await?
-            .try_get(0)?;
+        let total: i64 = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT COUNT(*) FROM audit_log WHERE {filter}"
+        )))
+        .bind(actor.clone())
+        .bind(actor.clone())
+        .bind(resource.clone())
+        .bind(like.clone())
+        .fetch_one(&self.pool)
+        .await?
+        .try_get(0)?;
         let sql = format!(
             "SELECT {AUDIT_COLUMNS} FROM audit_log WHERE {filter} ORDER BY seq DESC LIMIT {count} OFFSET {offset}"
         );
@@ -222,7 +226,10 @@ impl Store {
 
     pub async fn audit_record(&self, seq: i64) -> Result<Option<AuditRecord>, StoreError> {
         let sql = format!("SELECT {AUDIT_COLUMNS} FROM audit_log WHERE seq = $1");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(seq).fetch_optional(&self.pool).await?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(seq)
+            .fetch_optional(&self.pool)
+            .await?;
         row.as_ref().map(record_from_row).transpose()
     }
 
@@ -235,7 +242,10 @@ impl Store {
             let sql = format!(
                 "SELECT {AUDIT_COLUMNS} FROM audit_log WHERE seq >= $1 ORDER BY seq LIMIT 1000"
             );
-            let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(expected_seq).fetch_all(&self.pool).await?;
+            let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(expected_seq)
+                .fetch_all(&self.pool)
+                .await?;
             if rows.is_empty() {
                 break;
             }
@@ -258,7 +268,9 @@ impl Store {
                 expected_seq += 1;
             }
         }
-        let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&self.pool).await?;
+        let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await?;
         let head_seq: i64 = head.try_get(0)?;
         let head_hash: String = head.try_get(1)?;
         let records = expected_seq - 1;

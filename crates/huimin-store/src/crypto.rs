@@ -167,7 +167,11 @@ mod tests {
     #[test]
     fn a_different_key_cannot_open_a_sealed_value() {
         let sealed = FieldCrypto::new(&DataKey::generate()).seal("secret");
-        assert!(FieldCrypto::new(&DataKey::generate()).open(&sealed).is_err());
+        assert!(
+            FieldCrypto::new(&DataKey::generate())
+                .open(&sealed)
+                .is_err()
+        );
     }
 
     #[test]
@@ -177,7 +181,10 @@ mod tests {
         let b = FieldCrypto::new(&key);
         assert_eq!(a.blind_index("13800138000"), b.blind_index("13800138000"));
         let other = FieldCrypto::new(&DataKey::generate());
-        assert_ne!(a.blind_index("13800138000"), other.blind_index("13800138000"));
+        assert_ne!(
+            a.blind_index("13800138000"),
+            other.blind_index("13800138000")
+        );
     }
 
     #[test]

@@ -9,9 +9,9 @@ use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
 use sqlx::{AnyPool, ConnectOptions, Connection};
 
+use crate::StoreError;
 use crate::audit::AuditBatcher;
 use crate::crypto::{DataKey, FieldCrypto};
-use crate::StoreError;
 
 /// Where the data lives.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -26,12 +26,16 @@ impl DatabaseTarget {
     /// `postgres://` and `postgresql://` URLs select PostgreSQL; `sqlite:` URLs name a file.
     pub fn from_url(url: &str) -> Self {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            Self::Postgres { url: url.to_owned() }
+            Self::Postgres {
+                url: url.to_owned(),
+            }
         } else {
             let path = url
                 .trim_start_matches("sqlite://")
                 .trim_start_matches("sqlite:");
-            Self::Sqlite { path: PathBuf::from(path) }
+            Self::Sqlite {
+                path: PathBuf::from(path),
+            }
         }
     }
 
@@ -60,7 +64,9 @@ pub struct Store {
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").field("backend", &self.backend).finish()
+        f.debug_struct("Store")
+            .field("backend", &self.backend)
+            .finish()
     }
 }
 

@@ -23,7 +23,9 @@ pub use audit::{AuditBatcher, AuditPage, AuditRecord, ChainStatus, NewAuditRecor
 pub use crypto::DataKey;
 pub use db::{Backend, DatabaseTarget, Store};
 pub use error::StoreError;
-pub use resources::{IndexEntry, IndexValue, ResourceWrite, StoredResource, UniqueKey, instant_text};
+pub use resources::{
+    IndexEntry, IndexValue, ResourceWrite, StoredResource, UniqueKey, instant_text,
+};
 pub use search::{Bound, Match, SearchClause, SearchQuery, SearchResult, SortOrder};
 pub use users::{NewUser, UserRecord};
 

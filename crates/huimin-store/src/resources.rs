@@ -38,11 +38,17 @@ pub struct IndexEntry {
 
 impl IndexEntry {
     pub fn plain(param: &str, value: impl Into<String>) -> Self {
-        Self { param: param.to_owned(), value: IndexValue::Plain(value.into()) }
+        Self {
+            param: param.to_owned(),
+            value: IndexValue::Plain(value.into()),
+        }
     }
 
     pub fn blind(param: &str, value: impl Into<String>) -> Self {
-        Self { param: param.to_owned(), value: IndexValue::Blind(value.into()) }
+        Self {
+            param: param.to_owned(),
+            value: IndexValue::Blind(value.into()),
+        }
     }
 }
 
@@ -66,7 +72,10 @@ pub struct ResourceWrite<'a> {
 }
 
 impl Store {
-    pub async fn create_resource(&self, write: ResourceWrite<'_>) -> Result<StoredResource, StoreError> {
+    pub async fn create_resource(
+        &self,
+        write: ResourceWrite<'_>,
+    ) -> Result<StoredResource, StoreError> {
         let mut tx = self.pool.begin().await?;
         let stored = self.insert_resource(&mut tx, write).await?;
         tx.commit().await?;
@@ -114,7 +123,15 @@ impl Store {
             });
         };
         let version: i64 = row.try_get(0)?;
-        insert_history(&mut tx, write.resource_type, write.id, version, now, &content).await?;
+        insert_history(
+            &mut tx,
+            write.resource_type,
+            write.id,
+            version,
+            now,
+            &content,
+        )
+        .await?;
         sqlx::query("DELETE FROM search_tokens WHERE resource_type = $1 AND id = $2")
             .bind(write.resource_type)
             .bind(write.id)
@@ -127,7 +144,13 @@ impl Store {
             .await?;
         self.insert_index(&mut tx, write).await?;
         tx.commit().await?;
-        Ok(with_meta(write.resource_type, write.id, version, now, write.content.clone()))
+        Ok(with_meta(
+            write.resource_type,
+            write.id,
+            version,
+            now,
+            write.content.clone(),
+        ))
     }
 
     pub async fn read_resource(
@@ -143,7 +166,8 @@ impl Store {
         .bind(id)
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|row| self.decode_row(resource_type, &row)).transpose()
+        row.map(|row| self.decode_row(resource_type, &row))
+            .transpose()
     }
 
     /// One historical version (`vread`).
@@ -162,7 +186,8 @@ impl Store {
         .bind(version)
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|row| self.decode_row(resource_type, &row)).transpose()
+        row.map(|row| self.decode_row(resource_type, &row))
+            .transpose()
     }
 
     pub async fn count_resources(&self, resource_type: &str) -> Result<i64, StoreError> {
@@ -194,17 +219,30 @@ impl Store {
         .await;
         if let Err(err) = inserted {
             return Err(if StoreError::is_unique_violation(&err) {
-                StoreError::Duplicate { resource_type: write.resource_type.into(), system: "id".into() }
+                StoreError::Duplicate {
+                    resource_type: write.resource_type.into(),
+                    system: "id".into(),
+                }
             } else {
                 err.into()
             });
         }
         insert_history(conn, write.resource_type, write.id, 1, now, &content).await?;
         self.insert_index(conn, write).await?;
-        Ok(with_meta(write.resource_type, write.id, 1, now, write.content.clone()))
+        Ok(with_meta(
+            write.resource_type,
+            write.id,
+            1,
+            now,
+            write.content.clone(),
+        ))
     }
 
-    async fn insert_index(&self, conn: &mut AnyConnection, write: ResourceWrite<'_>) -> Result<(), StoreError> {
+    async fn insert_index(
+        &self,
+        conn: &mut AnyConnection,
+        write: ResourceWrite<'_>,
+    ) -> Result<(), StoreError> {
         for key in write.unique {
             let inserted = sqlx::query(
                 "INSERT INTO unique_identifiers (resource_type, system, value_hash, id) \
@@ -256,11 +294,20 @@ impl Store {
     fn encode_content(&self, write: ResourceWrite<'_>) -> Result<String, StoreError> {
         let mut content = write.content.clone();
         strip_server_meta(&mut content);
-        let text = serde_json::to_string(&content).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        Ok(if write.sealed { self.crypto.seal(&text) } else { text })
+        let text =
+            serde_json::to_string(&content).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        Ok(if write.sealed {
+            self.crypto.seal(&text)
+        } else {
+            text
+        })
     }
 
-    pub(crate) fn decode_row(&self, resource_type: &str, row: &AnyRow) -> Result<StoredResource, StoreError> {
+    pub(crate) fn decode_row(
+        &self,
+        resource_type: &str,
+        row: &AnyRow,
+    ) -> Result<StoredResource, StoreError> {
         let id: String = row.try_get(0)?;
         let version: i64 = row.try_get(1)?;
         let last_updated: i64 = row.try_get(2)?;
@@ -268,7 +315,13 @@ impl Store {
         let text = self.crypto.open(&stored)?;
         let content: Value = serde_json::from_str(&text)
             .map_err(|e| StoreError::Corrupt(format!("{resource_type}/{id}: {e}")))?;
-        Ok(with_meta(resource_type, &id, version, last_updated, content))
+        Ok(with_meta(
+            resource_type,
+            &id,
+            version,
+            last_updated,
+            content,
+        ))
     }
 }
 
@@ -318,7 +371,13 @@ fn strip_server_meta(content: &mut Value) {
 }
 
 /// Puts `id`, `meta.versionId` and `meta.lastUpdated` into the JSON from the columns.
-fn with_meta(resource_type: &str, id: &str, version: i64, at: i64, mut content: Value) -> StoredResource {
+fn with_meta(
+    resource_type: &str,
+    id: &str,
+    version: i64,
+    at: i64,
+    mut content: Value,
+) -> StoredResource {
     if let Some(object) = content.as_object_mut() {
         object.insert("id".into(), Value::String(id.to_owned()));
         let meta = object

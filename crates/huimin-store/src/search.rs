@@ -21,7 +21,10 @@ pub enum Match {
     /// Token contains the value anywhere (`:contains`).
     Contains(String),
     /// Token lies within the bounds (dates as `YYYY-MM-DD` text compare correctly).
-    Range { lower: Option<Bound>, upper: Option<Bound> },
+    Range {
+        lower: Option<Bound>,
+        upper: Option<Bound>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -125,7 +128,11 @@ impl Store {
 
     fn clause_sql(&self, sql: &mut Sql, resource_type: &str, clause: &SearchClause) -> String {
         // `_id` compares the logical id column; every other parameter the token table.
-        let column = if clause.param == "_id" { "r.id" } else { "t.value" };
+        let column = if clause.param == "_id" {
+            "r.id"
+        } else {
+            "t.value"
+        };
         let mut alternatives = Vec::new();
         for m in &clause.any_of {
             let condition = match m {
@@ -147,7 +154,11 @@ impl Store {
                         let op = if b.inclusive { "<=" } else { "<" };
                         parts.push(format!("{column} {op} {}", sql.arg(b.value.clone())));
                     }
-                    if parts.is_empty() { "1 = 1".to_owned() } else { parts.join(" AND ") }
+                    if parts.is_empty() {
+                        "1 = 1".to_owned()
+                    } else {
+                        parts.join(" AND ")
+                    }
                 }
             };
             alternatives.push(format!("({condition})"));
@@ -166,7 +177,11 @@ impl Store {
                  AND t.param = {param_arg} AND ({any}))"
             )
         };
-        if clause.negated { format!("NOT ({membership})") } else { membership }
+        if clause.negated {
+            format!("NOT ({membership})")
+        } else {
+            membership
+        }
     }
 }
 

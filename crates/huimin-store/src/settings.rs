@@ -14,11 +14,13 @@ impl Store {
     /// Returns the stored value, storing `initial` first if the key is absent. Several server
     /// processes racing here all end up with the one value that won the insert.
     pub async fn setting_or_init(&self, key: &str, initial: &str) -> Result<String, StoreError> {
-        sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
-            .bind(key)
-            .bind(initial)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
+        )
+        .bind(key)
+        .bind(initial)
+        .execute(&self.pool)
+        .await?;
         self.setting(key)
             .await?
             .ok_or_else(|| StoreError::Corrupt(format!("setting {key} vanished")))

@@ -68,45 +68,73 @@ impl Store {
         let stored = self.insert_resource(&mut tx, patient).await?;
         link(&mut tx, &user_id, &stored.id, "self").await?;
         tx.commit().await?;
-        let record = self.user_by_id(&user_id).await?.ok_or(StoreError::NotFound)?;
+        let record = self
+            .user_by_id(&user_id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         Ok((record, stored))
     }
 
     pub async fn user_by_username(&self, username: &str) -> Result<Option<UserRecord>, StoreError> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE username = $1");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(username).fetch_optional(&self.pool).await?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(username)
+            .fetch_optional(&self.pool)
+            .await?;
         row.as_ref().map(user_from_row).transpose()
     }
 
     pub async fn user_by_id(&self, id: &str) -> Result<Option<UserRecord>, StoreError> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(&self.pool).await?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
         row.as_ref().map(user_from_row).transpose()
     }
 
     pub async fn list_users(&self, limit: u32, offset: u32) -> Result<Vec<UserRecord>, StoreError> {
-        let sql = format!("SELECT {USER_COLUMNS} FROM users ORDER BY username LIMIT {limit} OFFSET {offset}");
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&self.pool).await?;
+        let sql = format!(
+            "SELECT {USER_COLUMNS} FROM users ORDER BY username LIMIT {limit} OFFSET {offset}"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(user_from_row).collect()
     }
 
     pub async fn count_users(&self) -> Result<i64, StoreError> {
-        let row = sqlx::query("SELECT COUNT(*) FROM users").fetch_one(&self.pool).await?;
+        let row = sqlx::query("SELECT COUNT(*) FROM users")
+            .fetch_one(&self.pool)
+            .await?;
         Ok(row.try_get(0)?)
     }
 
-    pub async fn set_user_disabled(&self, username: &str, disabled: bool) -> Result<(), StoreError> {
-        let done = sqlx::query("UPDATE users SET disabled = $1, updated_at = $2 WHERE username = $3")
-            .bind(i64::from(disabled))
-            .bind(now_micros())
-            .bind(username)
-            .execute(&self.pool)
-            .await?;
-        if done.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+    pub async fn set_user_disabled(
+        &self,
+        username: &str,
+        disabled: bool,
+    ) -> Result<(), StoreError> {
+        let done =
+            sqlx::query("UPDATE users SET disabled = $1, updated_at = $2 WHERE username = $3")
+                .bind(i64::from(disabled))
+                .bind(now_micros())
+                .bind(username)
+                .execute(&self.pool)
+                .await?;
+        if done.rows_affected() == 0 {
+            Err(StoreError::NotFound)
+        } else {
+            Ok(())
+        }
     }
 
     /// Sets a new password hash and clears any login lock.
-    pub async fn set_user_password(&self, username: &str, password_hash: &str) -> Result<(), StoreError> {
+    pub async fn set_user_password(
+        &self,
+        username: &str,
+        password_hash: &str,
+    ) -> Result<(), StoreError> {
         let done = sqlx::query(
             "UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = 0, updated_at = $2 \
              WHERE username = $3",
@@ -116,7 +144,11 @@ impl Store {
         .bind(username)
         .execute(&self.pool)
         .await?;
-        if done.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+        if done.rows_affected() == 0 {
+            Err(StoreError::NotFound)
+        } else {
+            Ok(())
+        }
     }
 
     /// Counts one failed login atomically and returns the new count.
@@ -130,7 +162,11 @@ impl Store {
         Ok(row.try_get(0)?)
     }
 
-    pub async fn lock_user_until(&self, user_id: &str, until_micros: i64) -> Result<(), StoreError> {
+    pub async fn lock_user_until(
+        &self,
+        user_id: &str,
+        until_micros: i64,
+    ) -> Result<(), StoreError> {
         sqlx::query("UPDATE users SET locked_until = $1 WHERE id = $2")
             .bind(until_micros)
             .bind(user_id)
@@ -159,10 +195,12 @@ impl Store {
 
     /// The Patient ids an account may act for.
     pub async fn account_patient_ids(&self, user_id: &str) -> Result<Vec<String>, StoreError> {
-        let rows = sqlx::query("SELECT patient_id FROM account_patients WHERE user_id = $1 ORDER BY created_at")
-            .bind(user_id)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(
+            "SELECT patient_id FROM account_patients WHERE user_id = $1 ORDER BY created_at",
+        )
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
     }
 }
@@ -192,7 +230,12 @@ async fn insert_user(conn: &mut AnyConnection, user: &NewUser) -> Result<String,
     }
 }
 
-async fn link(conn: &mut AnyConnection, user_id: &str, patient_id: &str, relationship: &str) -> Result<(), StoreError> {
+async fn link(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    patient_id: &str,
+    relationship: &str,
+) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO account_patients (user_id, patient_id, relationship, created_at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (user_id, patient_id) DO NOTHING",

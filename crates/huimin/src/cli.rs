@@ -11,23 +11,48 @@ use huimin_store::DatabaseTarget;
 #[command(name = "huimin", version, about)]
 pub struct Cli {
     /// Address to listen on.
-    #[arg(long, env = "HUIMIN_LISTEN", default_value = "127.0.0.1:8080", global = true)]
+    #[arg(
+        long,
+        env = "HUIMIN_LISTEN",
+        default_value = "127.0.0.1:8080",
+        global = true
+    )]
     pub listen: SocketAddr,
     /// Directory for the embedded database and the data key file.
-    #[arg(long, env = "HUIMIN_DATA_DIR", default_value = "./huimin-data", global = true)]
+    #[arg(
+        long,
+        env = "HUIMIN_DATA_DIR",
+        default_value = "./huimin-data",
+        global = true
+    )]
     pub data_dir: PathBuf,
     /// Database URL: `postgres://…` selects PostgreSQL; default: SQLite in the data directory.
-    #[arg(long, env = "HUIMIN_DATABASE_URL", global = true, hide_env_values = true)]
+    #[arg(
+        long,
+        env = "HUIMIN_DATABASE_URL",
+        global = true,
+        hide_env_values = true
+    )]
     pub database_url: Option<String>,
     /// Load the demo hospital when the database is empty.
     #[arg(long, env = "HUIMIN_DEMO", global = true)]
     pub demo: bool,
     /// Base64 32-byte key protecting identifiers at rest (default: `<data-dir>/data.key`).
     /// Required, and the same on every server, when several servers share one PostgreSQL.
-    #[arg(long = "data-key", env = "HUIMIN_DATA_KEY", global = true, hide_env_values = true)]
+    #[arg(
+        long = "data-key",
+        env = "HUIMIN_DATA_KEY",
+        global = true,
+        hide_env_values = true
+    )]
     pub data_key: Option<String>,
     /// Creates the `admin` account, or resets its password, at start.
-    #[arg(long = "admin-password", env = "HUIMIN_ADMIN_PASSWORD", global = true, hide_env_values = true)]
+    #[arg(
+        long = "admin-password",
+        env = "HUIMIN_ADMIN_PASSWORD",
+        global = true,
+        hide_env_values = true
+    )]
     pub admin_password: Option<String>,
     /// Access-token lifetime in seconds.
     #[arg(long, env = "HUIMIN_TOKEN_TTL", default_value_t = 3600, global = true)]

@@ -13,15 +13,23 @@ use huimin_store::ChainStatus;
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     init_tracing(cli.log_json);
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     runtime.block_on(run(cli))
 }
 
 fn init_tracing(json: bool) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("HUIMIN_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
-    if json { builder.json().init() } else { builder.init() }
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if json {
+        builder.json().init()
+    } else {
+        builder.init()
+    }
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -48,7 +56,9 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             signal.recv().await;
         }
     };
@@ -62,23 +72,53 @@ async fn shutdown_signal() {
 }
 
 async fn user(settings: Settings, command: UserCommand) -> anyhow::Result<()> {
-    let store = open_store(&settings).await.context("opening the database")?;
+    let store = open_store(&settings)
+        .await
+        .context("opening the database")?;
     let passwords = huimin_server::auth::password::Passwords::new(PasswordCost::Default);
     match command {
-        UserCommand::Add { username, role, display_name, password } => {
-            let role: Role = role.parse().map_err(|_| anyhow::anyhow!("unknown role {role}; one of: admin, registrar, doctor, nurse, pharmacist"))?;
+        UserCommand::Add {
+            username,
+            role,
+            display_name,
+            password,
+        } => {
+            let role: Role = role.parse().map_err(|_| {
+                anyhow::anyhow!(
+                    "unknown role {role}; one of: admin, registrar, doctor, nurse, pharmacist"
+                )
+            })?;
             let password = password_from(password)?;
-            let user = accounts::add_user(&store, &passwords, &username, role, &password, display_name.as_deref().unwrap_or("")).await?;
+            let user = accounts::add_user(
+                &store,
+                &passwords,
+                &username,
+                role,
+                &password,
+                display_name.as_deref().unwrap_or(""),
+            )
+            .await?;
             println!("created {} ({})", user.username, user.role);
         }
         UserCommand::List { limit, offset } => {
             let users = store.list_users(limit, offset).await?;
             let total = store.count_users().await?;
-            println!("{:<24} {:<11} {:<9} {}", "USERNAME", "ROLE", "STATUS", "NAME");
+            println!("{:<24} {:<11} {:<9} NAME", "USERNAME", "ROLE", "STATUS");
             for u in &users {
                 let status = if u.disabled { "disabled" } else { "active" };
-                let name = if u.role == "patient" { huimin_domain::masking::mask_name(&u.display_name) } else { u.display_name.clone() };
-                let username = if u.username.starts_with(huimin_server::auth::PHONE_ACCOUNT_PREFIX) { "(phone number)".to_owned() } else { u.username.clone() };
+                let name = if u.role == "patient" {
+                    huimin_domain::masking::mask_name(&u.display_name)
+                } else {
+                    u.display_name.clone()
+                };
+                let username = if u
+                    .username
+                    .starts_with(huimin_server::auth::PHONE_ACCOUNT_PREFIX)
+                {
+                    "(phone number)".to_owned()
+                } else {
+                    u.username.clone()
+                };
                 println!("{username:<24} {:<11} {status:<9} {name}", u.role);
             }
             println!("{} of {total} users (offset {offset})", users.len());
@@ -114,7 +154,9 @@ fn password_from(given: Option<String>) -> anyhow::Result<String> {
 }
 
 async fn verify_audit(settings: Settings) -> anyhow::Result<()> {
-    let store = open_store(&settings).await.context("opening the database")?;
+    let store = open_store(&settings)
+        .await
+        .context("opening the database")?;
     let status = store.verify_audit_chain().await?;
     store.close().await;
     match status {

@@ -35,11 +35,19 @@ pub struct Registration {
 }
 
 fn missing(field: &'static str, zh: &str, en: &str) -> Issue {
-    Issue { code: "required", text: Text::new(format!("请填写{zh}"), format!("{en} is required")), expression: Some(field.into()) }
+    Issue {
+        code: "required",
+        text: Text::new(format!("请填写{zh}"), format!("{en} is required")),
+        expression: Some(field.into()),
+    }
 }
 
 fn invalid(field: &'static str, text: Text) -> Issue {
-    Issue { code: "value", text, expression: Some(field.into()) }
+    Issue {
+        code: "value",
+        text,
+        expression: Some(field.into()),
+    }
 }
 
 #[tracing::instrument(skip_all)]
@@ -50,40 +58,99 @@ pub async fn register(
 ) -> Result<Response, ApiError> {
     let lang = ctx.lang;
     let form: Registration = serde_json::from_slice(&body).map_err(|e| {
-        ApiError::bad_request(Text::new(format!("请求体不是有效的注册 JSON：{e}"), format!("The body is not valid registration JSON: {e}")))
-            .lang(lang)
+        ApiError::bad_request(Text::new(
+            format!("请求体不是有效的注册 JSON：{e}"),
+            format!("The body is not valid registration JSON: {e}"),
+        ))
+        .lang(lang)
     })?;
     let mut issues = Vec::new();
-    let phone = match form.phone.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
-        None => { issues.push(missing("phone", "手机号", "phone")); None }
+    let phone = match form
+        .phone
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        None => {
+            issues.push(missing("phone", "手机号", "phone"));
+            None
+        }
         Some(raw) => match Phone::parse(raw) {
             Ok(phone) if phone.is_mobile() => Some(phone),
-            Ok(_) => { issues.push(invalid("phone", Text::new("请填写手机号码（用于登录和接收通知）", "Give a mobile number (used to log in and for notices)"))); None }
-            Err(e) => { issues.push(invalid("phone", e.message())); None }
+            Ok(_) => {
+                issues.push(invalid(
+                    "phone",
+                    Text::new(
+                        "请填写手机号码（用于登录和接收通知）",
+                        "Give a mobile number (used to log in and for notices)",
+                    ),
+                ));
+                None
+            }
+            Err(e) => {
+                issues.push(invalid("phone", e.message()));
+                None
+            }
         },
     };
     match form.password.as_deref() {
         None | Some("") => issues.push(missing("password", "密码", "password")),
-        Some(pw) => if let Err(e) = check_password_policy(pw) { issues.push(invalid("password", e.message())) },
+        Some(pw) => {
+            if let Err(e) = check_password_policy(pw) {
+                issues.push(invalid("password", e.message()))
+            }
+        }
     }
     let name = match form.name.as_deref() {
-        None => { issues.push(missing("name", "姓名", "name")); None }
-        Some(raw) => PersonName::parse(raw).map_err(|e| issues.push(invalid("name", e.message()))).ok(),
+        None => {
+            issues.push(missing("name", "姓名", "name"));
+            None
+        }
+        Some(raw) => PersonName::parse(raw)
+            .map_err(|e| issues.push(invalid("name", e.message())))
+            .ok(),
     };
-    let (kind, number, field) = match (&form.resident_id, &form.document_type, &form.document_number) {
-        (Some(id), None, None) => (Some(DocumentKind::ResidentId), Some(id.clone()), "resident_id"),
+    let (kind, number, field) = match (
+        &form.resident_id,
+        &form.document_type,
+        &form.document_number,
+    ) {
+        (Some(id), None, None) => (
+            Some(DocumentKind::ResidentId),
+            Some(id.clone()),
+            "resident_id",
+        ),
         (None, Some(kind), number) => match DocumentKind::from_code(kind) {
             Some(kind) => (Some(kind), number.clone(), "document_number"),
             None => {
-                issues.push(invalid("document_type", Text::new(format!("不支持的证件类型：{kind}"), format!("Unsupported document type: {kind}"))));
+                issues.push(invalid(
+                    "document_type",
+                    Text::new(
+                        format!("不支持的证件类型：{kind}"),
+                        format!("Unsupported document type: {kind}"),
+                    ),
+                ));
                 (None, None, "document_number")
             }
         },
         (Some(_), Some(_), _) => {
-            issues.push(invalid("document_type", Text::new("resident_id 与 document_type 只能填写一个", "Give either resident_id or document_type, not both")));
+            issues.push(invalid(
+                "document_type",
+                Text::new(
+                    "resident_id 与 document_type 只能填写一个",
+                    "Give either resident_id or document_type, not both",
+                ),
+            ));
             (None, None, "resident_id")
         }
-        _ => { issues.push(missing("resident_id", "身份证号或其他证件", "resident_id (or document_type and document_number)")); (None, None, "resident_id") }
+        _ => {
+            issues.push(missing(
+                "resident_id",
+                "身份证号或其他证件",
+                "resident_id (or document_type and document_number)",
+            ));
+            (None, None, "resident_id")
+        }
     };
     if kind.is_some() && number.as_deref().is_none_or(|n| n.trim().is_empty()) {
         issues.push(missing("document_number", "证件号码", "document_number"));
@@ -91,7 +158,12 @@ pub async fn register(
     if !issues.is_empty() {
         return Err(ApiError::with_issues(StatusCode::UNPROCESSABLE_ENTITY, issues).lang(lang));
     }
-    let (phone, name, kind, number) = (phone.expect("checked"), name.expect("checked"), kind.expect("checked"), number.expect("checked"));
+    let (phone, name, kind, number) = (
+        phone.expect("checked"),
+        name.expect("checked"),
+        kind.expect("checked"),
+        number.expect("checked"),
+    );
     let mut resource = json!({
         "resourceType": "Patient",
         "active": true,
@@ -105,16 +177,37 @@ pub async fn register(
     if let Some(birth_date) = &form.birth_date {
         resource["birthDate"] = Value::String(birth_date.clone());
     }
-    // The same rules as a FHIR create, with registration's field names in the errors.
+    // The same strict parse and rules as a FHIR create, with registration's field names.
+    let bytes = serde_json::to_vec(&resource).expect("serialisable");
+    let mut resource = (PATIENT.parse)(&bytes).map_err(|e| {
+        let field = if e.path.contains("gender") {
+            "gender"
+        } else if e.path.contains("birthDate") {
+            "birth_date"
+        } else {
+            field
+        };
+        let text = Text::new(
+            format!("{field} 的值无效：{}", e.message),
+            format!("Invalid {field}: {}", e.message),
+        );
+        ApiError::with_issues(StatusCode::UNPROCESSABLE_ENTITY, vec![invalid(field, text)])
+            .lang(lang)
+    })?;
     patient::check(&mut resource, None).map_err(|issues| {
         let renamed = issues
             .into_iter()
             .map(|mut issue| {
                 issue.expression = issue.expression.map(|e| {
-                    if e.starts_with("Patient.identifier") { field.to_owned() }
-                    else if e.starts_with("Patient.gender") { "gender".into() }
-                    else if e.starts_with("Patient.birthDate") { "birth_date".into() }
-                    else { e }
+                    if e.starts_with("Patient.identifier") {
+                        field.to_owned()
+                    } else if e.starts_with("Patient.gender") {
+                        "gender".into()
+                    } else if e.starts_with("Patient.birthDate") {
+                        "birth_date".into()
+                    } else {
+                        e
+                    }
                 });
                 issue
             })
@@ -125,16 +218,50 @@ pub async fn register(
     let (index, unique) = (PATIENT.index)(&resource);
     let user = NewUser {
         username: super::account_key(&state.store, phone.as_str()),
-        password_hash: state.passwords.hash(form.password.as_deref().unwrap_or_default()),
+        password_hash: state
+            .passwords
+            .hash(form.password.as_deref().unwrap_or_default()),
         role: "patient".into(),
         display_name: name.as_str().to_owned(),
         practitioner_id: None,
     };
-    let write = huimin_store::ResourceWrite { resource_type: "Patient", id: &id, content: &resource, index: &index, unique: &unique, sealed: true };
-    let (user, stored) = state.store.register_patient_account(user, write).await.map_err(|e| ApiError::from(e).lang(lang))?;
-    let caller = crate::context::Caller { username: user.username.clone(), role: huimin_domain::roles::Role::Patient, patient_ids: vec![stored.id.clone()] };
-    let who = Ctx { caller: Some(caller), ..ctx };
-    audit::record(&state, &who, "create", &format!("Patient/{}", stored.id), audit::SUCCESS, "self-registration").await?;
+    let write = huimin_store::ResourceWrite {
+        resource_type: "Patient",
+        id: &id,
+        content: &resource,
+        index: &index,
+        unique: &unique,
+        sealed: true,
+    };
+    let (user, stored) = state
+        .store
+        .register_patient_account(user, write)
+        .await
+        .map_err(|e| ApiError::from(e).lang(lang))?;
+    let caller = crate::context::Caller {
+        username: user.username.clone(),
+        role: huimin_domain::roles::Role::Patient,
+        patient_ids: vec![stored.id.clone()],
+    };
+    let who = Ctx {
+        caller: Some(caller),
+        ..ctx
+    };
+    audit::record(
+        &state,
+        &who,
+        "create",
+        &format!("Patient/{}", stored.id),
+        audit::SUCCESS,
+        "self-registration",
+    )
+    .await?;
     let patient_ref = format!("Patient/{}", stored.id);
-    Ok(super::token_endpoint::token_response(&state, &user.id, "patient", StatusCode::CREATED, Some(&patient_ref)))
+    Ok(super::token_endpoint::token_response(
+        &state,
+        &user.id,
+        "patient",
+        StatusCode::CREATED,
+        Some(&patient_ref),
+    ))
 }

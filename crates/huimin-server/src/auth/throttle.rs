@@ -14,7 +14,11 @@ pub struct LoginThrottle {
 
 impl LoginThrottle {
     pub fn new(limit: u32, window: Duration) -> Self {
-        Self { limit, window, failures: Mutex::new(HashMap::new()) }
+        Self {
+            limit,
+            window,
+            failures: Mutex::new(HashMap::new()),
+        }
     }
 
     /// `Some(seconds)` to wait when the address has failed too often in the current window.

@@ -90,7 +90,8 @@ mod tests {
             exp: now - 3600,
             jti: "x".into(),
         };
-        let claims_token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &keys.encoding).unwrap();
+        let claims_token =
+            jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &keys.encoding).unwrap();
         assert!(keys.verify(&claims_token).is_none());
     }
 }

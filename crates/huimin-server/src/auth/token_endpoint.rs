@@ -18,7 +18,7 @@ pub struct TokenRequest {
 }
 
 /// An OAuth2 error response (RFC 6749 §5.2).
-struct OAuthError {
+pub struct OAuthError {
     status: StatusCode,
     code: &'static str,
     text: Text,
@@ -28,7 +28,13 @@ struct OAuthError {
 
 impl OAuthError {
     fn new(status: StatusCode, code: &'static str, text: Text, lang: Lang) -> Self {
-        Self { status, code, text, lang, retry_after: None }
+        Self {
+            status,
+            code,
+            text,
+            lang,
+            retry_after: None,
+        }
     }
 }
 
@@ -36,9 +42,13 @@ impl IntoResponse for OAuthError {
     fn into_response(self) -> Response {
         let body = json!({ "error": self.code, "error_description": self.text.get(self.lang) });
         let mut response = (self.status, axum::Json(body)).into_response();
-        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         if let Some(seconds) = self.retry_after {
-            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         response
     }
@@ -58,7 +68,7 @@ pub async fn issue_token(
     State(state): State<AppState>,
     ctx: Ctx,
     form: Result<Form<TokenRequest>, axum::extract::rejection::FormRejection>,
-) -> Result<Response, Response> {
+) -> Result<Response, OAuthError> {
     let lang = ctx.lang;
     let Ok(Form(request)) = form else {
         return Err(OAuthError::new(
@@ -69,8 +79,7 @@ pub async fn issue_token(
                 "The request must be an application/x-www-form-urlencoded form",
             ),
             lang,
-        )
-        .into_response());
+        ));
     };
     match request.grant_type.as_deref() {
         Some("password") => {}
@@ -78,19 +87,23 @@ pub async fn issue_token(
             return Err(OAuthError::new(
                 StatusCode::BAD_REQUEST,
                 "unsupported_grant_type",
-                Text::new("仅支持 grant_type=password", "Only grant_type=password is supported"),
+                Text::new(
+                    "仅支持 grant_type=password",
+                    "Only grant_type=password is supported",
+                ),
                 lang,
-            )
-            .into_response());
+            ));
         }
         None => {
             return Err(OAuthError::new(
                 StatusCode::BAD_REQUEST,
                 "invalid_request",
-                Text::new("缺少 grant_type 参数", "The grant_type parameter is missing"),
+                Text::new(
+                    "缺少 grant_type 参数",
+                    "The grant_type parameter is missing",
+                ),
                 lang,
-            )
-            .into_response());
+            ));
         }
     }
     let (Some(username), Some(password)) = (request.username, request.password) else {
@@ -99,8 +112,7 @@ pub async fn issue_token(
             "invalid_request",
             Text::new("缺少用户名或密码", "The username or password is missing"),
             lang,
-        )
-        .into_response());
+        ));
     };
     if let Some(seconds) = state.throttle.blocked_for(ctx.ip) {
         let mut error = OAuthError::new(
@@ -113,23 +125,35 @@ pub async fn issue_token(
             lang,
         );
         error.retry_after = Some(seconds);
-        return Err(error.into_response());
+        return Err(error);
+    }
+    if crate::fhir::kinds::has_control_chars(&username) || username.len() > 256 {
+        return Err(invalid_grant(lang));
     }
     let username = super::account_key(&state.store, &username);
-    let store_error = |_| OAuthError::new(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "server_error",
-        Text::new("服务器内部错误", "Internal server error"),
-        lang,
-    )
-    .into_response();
-    let Some(user) = state.store.user_by_username(&username).await.map_err(store_error)? else {
+    let store_error = |err: huimin_store::StoreError| {
+        tracing::error!(error = %err, "storage failure during login");
+        server_error(lang)
+    };
+    let Some(user) = state
+        .store
+        .user_by_username(&username)
+        .await
+        .map_err(store_error)?
+    else {
         state.passwords.burn_time(&password);
         state.throttle.record_failure(ctx.ip);
-        audit::record(&state, &ctx, "login", "Account", audit::DENIED, "unknown user")
-            .await
-            .map_err(IntoResponse::into_response)?;
-        return Err(invalid_grant(lang).into_response());
+        audit::record(
+            &state,
+            &ctx,
+            "login",
+            "Account",
+            audit::DENIED,
+            "unknown user",
+        )
+        .await
+        .map_err(|_| server_error(lang))?;
+        return Err(invalid_grant(lang));
     };
     let now = huimin_store::now_micros();
     if user.locked_until_micros > now {
@@ -139,49 +163,95 @@ pub async fn issue_token(
             "invalid_grant",
             Text::new(
                 format!("账户因多次登录失败已临时锁定，请 {minutes} 分钟后再试"),
-                format!("The account is locked after repeated failed logins; try again in {minutes} minutes"),
+                format!(
+                    "The account is locked after repeated failed logins; try again in {minutes} minutes"
+                ),
             ),
             lang,
         );
         error.retry_after = Some((minutes * 60) as u64);
-        return Err(error.into_response());
+        return Err(error);
     }
     if !state.passwords.verify(&password, &user.password_hash) {
         state.throttle.record_failure(ctx.ip);
-        let failures = state.store.record_login_failure(&user.id).await.map_err(store_error)?;
+        let failures = state
+            .store
+            .record_login_failure(&user.id)
+            .await
+            .map_err(store_error)?;
         if failures >= state.settings.lockout_threshold {
             let until = now + state.settings.lockout.as_micros() as i64;
-            state.store.lock_user_until(&user.id, until).await.map_err(store_error)?;
+            state
+                .store
+                .lock_user_until(&user.id, until)
+                .await
+                .map_err(store_error)?;
         }
-        let who = Ctx { caller: None, ..ctx.clone() };
-        audit::record(&state, &who, "login", &format!("Account/{}", user.id), audit::DENIED, "wrong password")
-            .await
-            .map_err(IntoResponse::into_response)?;
-        return Err(invalid_grant(lang).into_response());
+        let who = Ctx {
+            caller: None,
+            ..ctx.clone()
+        };
+        audit::record(
+            &state,
+            &who,
+            "login",
+            &format!("Account/{}", user.id),
+            audit::DENIED,
+            "wrong password",
+        )
+        .await
+        .map_err(|_| server_error(lang))?;
+        return Err(invalid_grant(lang));
     }
     if user.disabled {
         return Err(OAuthError::new(
             StatusCode::BAD_REQUEST,
             "invalid_grant",
-            Text::new("该账户已停用，请联系医院", "This account is disabled; please contact the hospital"),
+            Text::new(
+                "该账户已停用，请联系医院",
+                "This account is disabled; please contact the hospital",
+            ),
             lang,
-        )
-        .into_response());
+        ));
     }
     state.throttle.record_success(ctx.ip);
-    state.store.record_login_success(&user.id).await.map_err(store_error)?;
+    state
+        .store
+        .record_login_success(&user.id)
+        .await
+        .map_err(store_error)?;
     let role = user.role.clone();
-    let patient_ids = store_result(state.store.account_patient_ids(&user.id).await, lang)?;
+    let patient_ids = state
+        .store
+        .account_patient_ids(&user.id)
+        .await
+        .map_err(store_error)?;
     let caller = crate::context::Caller {
         username: user.username.clone(),
         role: role.parse().unwrap_or(huimin_domain::roles::Role::Patient),
         patient_ids,
     };
-    let who = Ctx { caller: Some(caller), ..ctx.clone() };
-    audit::record(&state, &who, "login", &format!("Account/{}", user.id), audit::SUCCESS, "")
-        .await
-        .map_err(IntoResponse::into_response)?;
-    Ok(token_response(&state, &user.id, &role, StatusCode::OK, None))
+    let who = Ctx {
+        caller: Some(caller),
+        ..ctx.clone()
+    };
+    audit::record(
+        &state,
+        &who,
+        "login",
+        &format!("Account/{}", user.id),
+        audit::SUCCESS,
+        "",
+    )
+    .await
+    .map_err(|_| server_error(lang))?;
+    Ok(token_response(
+        &state,
+        &user.id,
+        &role,
+        StatusCode::OK,
+        None,
+    ))
 }
 
 /// The OAuth2 access-token response, shared with registration.
@@ -203,13 +273,17 @@ pub fn token_response(
         body["patient"] = json!(patient);
     }
     let mut response = (status, axum::Json(body)).into_response();
-    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }
 
-fn store_result<T>(result: Result<T, huimin_store::StoreError>, lang: Lang) -> Result<T, Response> {
-    result.map_err(|err| {
-        tracing::error!(error = %err, "storage failure during login");
-        OAuthError::new(StatusCode::INTERNAL_SERVER_ERROR, "server_error", Text::new("服务器内部错误", "Internal server error"), lang).into_response()
-    })
+fn server_error(lang: Lang) -> OAuthError {
+    OAuthError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "server_error",
+        Text::new("服务器内部错误", "Internal server error"),
+        lang,
+    )
 }

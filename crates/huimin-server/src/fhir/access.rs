@@ -38,7 +38,11 @@ pub fn authorize(kind: &KindSpec, op: Op, ctx: &Ctx) -> Result<Scope, ApiError> 
         (Access::Directory, Op::Read | Op::Search) => Ok(Scope::All),
         (Access::Directory, Op::Create | Op::Update) => {
             let caller = ctx.require()?;
-            if caller.role == Role::Admin { Ok(Scope::All) } else { Err(ApiError::forbidden().lang(lang)) }
+            if caller.role == Role::Admin {
+                Ok(Scope::All)
+            } else {
+                Err(ApiError::forbidden().lang(lang))
+            }
         }
         (Access::PatientData, op) => {
             let caller = ctx.require()?;
@@ -46,7 +50,9 @@ pub fn authorize(kind: &KindSpec, op: Op, ctx: &Ctx) -> Result<Scope, ApiError> 
                 (Role::Patient, Op::Create) => Err(ApiError::forbidden().lang(lang)),
                 (Role::Patient, _) => Ok(Scope::Only(caller.patient_ids.clone())),
                 (Role::Admin | Role::Registrar, _) => Ok(Scope::All),
-                (Role::Doctor | Role::Nurse | Role::Pharmacist, Op::Read | Op::Search) => Ok(Scope::All),
+                (Role::Doctor | Role::Nurse | Role::Pharmacist, Op::Read | Op::Search) => {
+                    Ok(Scope::All)
+                }
                 _ => Err(ApiError::forbidden().lang(lang)),
             }
         }

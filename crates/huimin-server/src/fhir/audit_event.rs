@@ -24,7 +24,11 @@ async fn require_admin(state: &AppState, ctx: &Ctx, resource: &str) -> Result<()
     Ok(())
 }
 
-pub async fn read(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Result<Response, ApiError> {
+pub async fn read(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
     let reference = format!("AuditEvent/{id}");
     require_admin(&state, &ctx, &reference).await?;
     let not_found = || ApiError::not_found(&reference).lang(ctx.lang);
@@ -34,17 +38,42 @@ pub async fn read(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String
     Ok(fhir_response(StatusCode::OK, &to_fhir(&record)))
 }
 
-pub async fn search(State(state): State<AppState>, ctx: Ctx, RawQuery(query): RawQuery, headers: HeaderMap) -> Result<Response, ApiError> {
+pub async fn search(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     require_admin(&state, &ctx, "AuditEvent").await?;
-    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()).into_owned().collect();
+    let pairs: Vec<(String, String)> =
+        url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+            .into_owned()
+            .collect();
     let (mut agent, mut entity, mut count, mut offset) = (None, None, DEFAULT_COUNT, 0u32);
     let mut filters = Vec::new();
     for (key, value) in &pairs {
-        let bad_number = || ApiError::bad_request(Text::new(format!("{key} 须为非负整数"), format!("{key} must be a whole number"))).lang(ctx.lang);
+        let bad_number = || {
+            ApiError::bad_request(Text::new(
+                format!("{key} 须为非负整数"),
+                format!("{key} must be a whole number"),
+            ))
+            .lang(ctx.lang)
+        };
         match key.as_str() {
-            "agent" => { agent = Some(value.clone()); filters.push((key.clone(), value.clone())); }
-            "entity" => { entity = Some(value.clone()); filters.push((key.clone(), value.clone())); }
-            "_count" => count = value.parse::<u32>().map_err(|_| bad_number())?.min(MAX_COUNT),
+            "agent" => {
+                agent = Some(value.clone());
+                filters.push((key.clone(), value.clone()));
+            }
+            "entity" => {
+                entity = Some(value.clone());
+                filters.push((key.clone(), value.clone()));
+            }
+            "_count" => {
+                count = value
+                    .parse::<u32>()
+                    .map_err(|_| bad_number())?
+                    .min(MAX_COUNT)
+            }
             "_offset" => offset = value.parse().map_err(|_| bad_number())?,
             "lang" => {}
             other => {
@@ -56,11 +85,33 @@ pub async fn search(State(state): State<AppState>, ctx: Ctx, RawQuery(query): Ra
             }
         }
     }
-    let page = state.store.audit_page(agent.as_deref(), entity.as_deref(), count, offset).await?;
-    audit::record(&state, &ctx, "search", "AuditEvent", SUCCESS, &format!("{} results", page.total)).await?;
+    let page = state
+        .store
+        .audit_page(agent.as_deref(), entity.as_deref(), count, offset)
+        .await?;
+    audit::record(
+        &state,
+        &ctx,
+        "search",
+        "AuditEvent",
+        SUCCESS,
+        &format!("{} results", page.total),
+    )
+    .await?;
     let base = base_url(&headers);
-    let links = Page { base: &base, resource_type: "AuditEvent", filters: &filters, count, offset, total: page.total };
-    let resources = page.records.iter().map(|r| (r.facts.seq.to_string(), to_fhir(r))).collect();
+    let links = Page {
+        base: &base,
+        resource_type: "AuditEvent",
+        filters: &filters,
+        count,
+        offset,
+        total: page.total,
+    };
+    let resources = page
+        .records
+        .iter()
+        .map(|r| (r.facts.seq.to_string(), to_fhir(r)))
+        .collect();
     Ok(fhir_response(StatusCode::OK, &links.bundle(resources)))
 }
 

@@ -16,12 +16,15 @@ pub fn capability_statement(base: &str) -> Value {
     let mut resources: Vec<Value> = all()
         .into_iter()
         .map(|kind| {
-            let mut params: Vec<Value> = vec![json!({"name": "_id", "type": "token", "documentation": "Logical id"})];
-            params.extend(kind.params.iter().map(|p| {
-                json!({"name": p.name, "type": p.kind.fhir_type(), "documentation": p.doc})
-            }));
+            let mut params: Vec<Value> =
+                vec![json!({"name": "_id", "type": "token", "documentation": "Logical id"})];
+            params.extend(kind.params.iter().map(
+                |p| json!({"name": p.name, "type": p.kind.fhir_type(), "documentation": p.doc}),
+            ));
             let access = match kind.access {
-                Access::PatientData => "Personal data: patients see only their own records; every access is audited.",
+                Access::PatientData => {
+                    "Personal data: patients see only their own records; every access is audited."
+                }
                 Access::Directory => "Public directory: anyone may read; administrators write.",
             };
             json!({

@@ -19,9 +19,21 @@ pub const REGISTRATION_CLASS_EXT: &str = "urn:huimin:ext:registration-class";
 /// Registration fee (Money, CNY), on PractitionerRole.
 pub const REGISTRATION_FEE_EXT: &str = "urn:huimin:ext:registration-fee";
 
-const IDENTIFIER: ParamDef = ParamDef { name: "identifier", kind: ParamKind::Identifier, doc: "system|value or value" };
-const NAME: ParamDef = ParamDef { name: "name", kind: ParamKind::Str, doc: "Name (starts with, case-insensitive)" };
-const ACTIVE: ParamDef = ParamDef { name: "active", kind: ParamKind::Code, doc: "true | false" };
+const IDENTIFIER: ParamDef = ParamDef {
+    name: "identifier",
+    kind: ParamKind::Identifier,
+    doc: "system|value or value",
+};
+const NAME: ParamDef = ParamDef {
+    name: "name",
+    kind: ParamKind::Str,
+    doc: "Name (starts with, case-insensitive)",
+};
+const ACTIVE: ParamDef = ParamDef {
+    name: "active",
+    kind: ParamKind::Code,
+    doc: "true | false",
+};
 
 pub const PRACTITIONER: KindSpec = KindSpec {
     name: "Practitioner",
@@ -33,10 +45,26 @@ pub const PRACTITIONER: KindSpec = KindSpec {
     params: &[
         IDENTIFIER,
         NAME,
-        ParamDef { name: "family", kind: ParamKind::Str, doc: "Family name" },
-        ParamDef { name: "given", kind: ParamKind::Str, doc: "Given name" },
-        ParamDef { name: "phone", kind: ParamKind::Phone, doc: "Work phone" },
-        ParamDef { name: "gender", kind: ParamKind::Code, doc: "male | female | other | unknown" },
+        ParamDef {
+            name: "family",
+            kind: ParamKind::Str,
+            doc: "Family name",
+        },
+        ParamDef {
+            name: "given",
+            kind: ParamKind::Str,
+            doc: "Given name",
+        },
+        ParamDef {
+            name: "phone",
+            kind: ParamKind::Phone,
+            doc: "Work phone",
+        },
+        ParamDef {
+            name: "gender",
+            kind: ParamKind::Code,
+            doc: "male | female | other | unknown",
+        },
         ACTIVE,
     ],
     documentation: "Doctors and other staff. The licence number (医师执业证书编码) uses the identifier system urn:huimin:sid:physician-licence.",
@@ -51,12 +79,36 @@ pub const PRACTITIONER_ROLE: KindSpec = KindSpec {
     index: practitioner_role_index,
     params: &[
         IDENTIFIER,
-        ParamDef { name: "practitioner", kind: ParamKind::Reference("Practitioner"), doc: "The practitioner" },
-        ParamDef { name: "organization", kind: ParamKind::Reference("Organization"), doc: "Department or hospital" },
-        ParamDef { name: "location", kind: ParamKind::Reference("Location"), doc: "Consulting room" },
-        ParamDef { name: "service", kind: ParamKind::Reference("HealthcareService"), doc: "Clinic service" },
-        ParamDef { name: "role", kind: ParamKind::Coding, doc: "Title, e.g. urn:huimin:cs:practitioner-title|chief-physician" },
-        ParamDef { name: "specialty", kind: ParamKind::Coding, doc: "Specialty or department code" },
+        ParamDef {
+            name: "practitioner",
+            kind: ParamKind::Reference("Practitioner"),
+            doc: "The practitioner",
+        },
+        ParamDef {
+            name: "organization",
+            kind: ParamKind::Reference("Organization"),
+            doc: "Department or hospital",
+        },
+        ParamDef {
+            name: "location",
+            kind: ParamKind::Reference("Location"),
+            doc: "Consulting room",
+        },
+        ParamDef {
+            name: "service",
+            kind: ParamKind::Reference("HealthcareService"),
+            doc: "Clinic service",
+        },
+        ParamDef {
+            name: "role",
+            kind: ParamKind::Coding,
+            doc: "Title, e.g. urn:huimin:cs:practitioner-title|chief-physician",
+        },
+        ParamDef {
+            name: "specialty",
+            kind: ParamKind::Coding,
+            doc: "Specialty or department code",
+        },
         ACTIVE,
     ],
     documentation: "A doctor's post in a department: title in code (system urn:huimin:cs:practitioner-title), \
@@ -74,9 +126,21 @@ pub const ORGANIZATION: KindSpec = KindSpec {
     params: &[
         IDENTIFIER,
         NAME,
-        ParamDef { name: "type", kind: ParamKind::Coding, doc: "prov (hospital) | dept (department) | …" },
-        ParamDef { name: "partof", kind: ParamKind::Reference("Organization"), doc: "Parent organisation" },
-        ParamDef { name: "address-city", kind: ParamKind::Str, doc: "City" },
+        ParamDef {
+            name: "type",
+            kind: ParamKind::Coding,
+            doc: "prov (hospital) | dept (department) | …",
+        },
+        ParamDef {
+            name: "partof",
+            kind: ParamKind::Reference("Organization"),
+            doc: "Parent organisation",
+        },
+        ParamDef {
+            name: "address-city",
+            kind: ParamKind::Str,
+            doc: "City",
+        },
         ACTIVE,
     ],
     documentation: "Hospitals, campuses and departments. Departments carry their national code (诊疗科目) as an \
@@ -93,10 +157,26 @@ pub const LOCATION: KindSpec = KindSpec {
     params: &[
         IDENTIFIER,
         NAME,
-        ParamDef { name: "type", kind: ParamKind::Coding, doc: "Kind of place" },
-        ParamDef { name: "organization", kind: ParamKind::Reference("Organization"), doc: "Managing organisation" },
-        ParamDef { name: "partof", kind: ParamKind::Reference("Location"), doc: "Enclosing building or floor" },
-        ParamDef { name: "status", kind: ParamKind::Code, doc: "active | suspended | inactive" },
+        ParamDef {
+            name: "type",
+            kind: ParamKind::Coding,
+            doc: "Kind of place",
+        },
+        ParamDef {
+            name: "organization",
+            kind: ParamKind::Reference("Organization"),
+            doc: "Managing organisation",
+        },
+        ParamDef {
+            name: "partof",
+            kind: ParamKind::Reference("Location"),
+            doc: "Enclosing building or floor",
+        },
+        ParamDef {
+            name: "status",
+            kind: ParamKind::Code,
+            doc: "active | suspended | inactive",
+        },
     ],
     documentation: "Campuses, buildings, floors and rooms, nested with partOf.",
 };
@@ -111,11 +191,31 @@ pub const HEALTHCARE_SERVICE: KindSpec = KindSpec {
     params: &[
         IDENTIFIER,
         NAME,
-        ParamDef { name: "organization", kind: ParamKind::Reference("Organization"), doc: "Providing department" },
-        ParamDef { name: "service-category", kind: ParamKind::Coding, doc: "Category (内科, 外科, …)" },
-        ParamDef { name: "service-type", kind: ParamKind::Coding, doc: "Type, e.g. the department code" },
-        ParamDef { name: "specialty", kind: ParamKind::Coding, doc: "Specialty" },
-        ParamDef { name: "location", kind: ParamKind::Reference("Location"), doc: "Where it is offered" },
+        ParamDef {
+            name: "organization",
+            kind: ParamKind::Reference("Organization"),
+            doc: "Providing department",
+        },
+        ParamDef {
+            name: "service-category",
+            kind: ParamKind::Coding,
+            doc: "Category (内科, 外科, …)",
+        },
+        ParamDef {
+            name: "service-type",
+            kind: ParamKind::Coding,
+            doc: "Type, e.g. the department code",
+        },
+        ParamDef {
+            name: "specialty",
+            kind: ParamKind::Coding,
+            doc: "Specialty",
+        },
+        ParamDef {
+            name: "location",
+            kind: ParamKind::Reference("Location"),
+            doc: "Where it is offered",
+        },
         ACTIVE,
     ],
     documentation: "A department's outpatient clinic service. The national department code is a Coding with system \
@@ -123,10 +223,17 @@ pub const HEALTHCARE_SERVICE: KindSpec = KindSpec {
 };
 
 fn named(value: &Value) -> bool {
-    value.get("name").and_then(Value::as_str).is_some_and(|n| !n.trim().is_empty())
+    value
+        .get("name")
+        .and_then(Value::as_str)
+        .is_some_and(|n| !n.trim().is_empty())
         || index::each(value, &["name"]).iter().any(|n| {
-            n.get("text").and_then(Value::as_str).is_some_and(|t| !t.trim().is_empty())
-                || n.get("family").and_then(Value::as_str).is_some_and(|t| !t.trim().is_empty())
+            n.get("text")
+                .and_then(Value::as_str)
+                .is_some_and(|t| !t.trim().is_empty())
+                || n.get("family")
+                    .and_then(Value::as_str)
+                    .is_some_and(|t| !t.trim().is_empty())
         })
 }
 
@@ -141,11 +248,19 @@ fn require_name(value: &Value, kind: &str, issues: &mut Vec<Issue>) {
 }
 
 fn done(issues: Vec<Issue>) -> Checked {
-    if issues.is_empty() { Ok(()) } else { Err(issues) }
+    if issues.is_empty() {
+        Ok(())
+    } else {
+        Err(issues)
+    }
 }
 
 fn check_named(value: &mut Value, _: Option<&Value>) -> Checked {
-    let kind = value.get("resourceType").and_then(Value::as_str).unwrap_or("Resource").to_owned();
+    let kind = value
+        .get("resourceType")
+        .and_then(Value::as_str)
+        .unwrap_or("Resource")
+        .to_owned();
     let mut issues = Vec::new();
     require_name(value, &kind, &mut issues);
     done(issues)
@@ -160,7 +275,11 @@ fn check_department_codes(value: &Value, kind: &str, path: &[&str], issues: &mut
             }
             let code = coding.get("code").and_then(Value::as_str).unwrap_or("");
             if let Err(e) = DepartmentCode::parse(code) {
-                issues.push(Issue { code: "code-invalid", text: e.message(), expression: Some(format!("{kind}.{}[{i}]", path.join("."))) });
+                issues.push(Issue {
+                    code: "code-invalid",
+                    text: e.message(),
+                    expression: Some(format!("{kind}.{}[{i}]", path.join("."))),
+                });
             }
         }
     }
@@ -171,9 +290,16 @@ fn check_organization(value: &mut Value, _: Option<&Value>) -> Checked {
     require_name(value, "Organization", &mut issues);
     for (i, identifier) in index::each(value, &["identifier"]).into_iter().enumerate() {
         if identifier.get("system").and_then(Value::as_str) == Some(DEPARTMENT_CODE_SYSTEM) {
-            let code = identifier.get("value").and_then(Value::as_str).unwrap_or("");
+            let code = identifier
+                .get("value")
+                .and_then(Value::as_str)
+                .unwrap_or("");
             if let Err(e) = DepartmentCode::parse(code) {
-                issues.push(Issue { code: "code-invalid", text: e.message(), expression: Some(format!("Organization.identifier[{i}].value")) });
+                issues.push(Issue {
+                    code: "code-invalid",
+                    text: e.message(),
+                    expression: Some(format!("Organization.identifier[{i}].value")),
+                });
             }
         }
     }
@@ -199,7 +325,10 @@ fn check_practitioner_role(value: &mut Value, _: Option<&Value>) -> Checked {
             if PractitionerTitle::from_code(code).is_none() {
                 issues.push(Issue {
                     code: "code-invalid",
-                    text: Text::new(format!("未知的职称代码：{code}"), format!("Unknown practitioner title code: {code}")),
+                    text: Text::new(
+                        format!("未知的职称代码：{code}"),
+                        format!("Unknown practitioner title code: {code}"),
+                    ),
                     expression: Some(format!("PractitionerRole.code[{i}]")),
                 });
             }
@@ -214,14 +343,19 @@ fn check_practitioner_role(value: &mut Value, _: Option<&Value>) -> Checked {
             if RegistrationClass::from_code(code).is_none() {
                 issues.push(Issue {
                     code: "code-invalid",
-                    text: Text::new("挂号类别须为 ordinary、expert 或 special-needs", "The registration class must be ordinary, expert or special-needs"),
+                    text: Text::new(
+                        "挂号类别须为 ordinary、expert 或 special-needs",
+                        "The registration class must be ordinary, expert or special-needs",
+                    ),
                     expression: Some(at),
                 });
             }
         } else if url == REGISTRATION_FEE_EXT {
             let money = ext.get("valueMoney");
             let amount = money.and_then(|m| m.get("value")).and_then(Value::as_f64);
-            let currency = money.and_then(|m| m.get("currency")).and_then(Value::as_str);
+            let currency = money
+                .and_then(|m| m.get("currency"))
+                .and_then(Value::as_str);
             let fen = amount.map(|a| (a * 100.0).round());
             let valid = matches!((amount, currency, fen), (Some(a), Some("CNY"), Some(f)) if a >= 0.0 && (a * 100.0 - f).abs() < 1e-6);
             if !valid {

@@ -10,7 +10,10 @@ use huimin_store::{IndexValue, Match, ResourceWrite, SearchClause, StoreError, S
 use serde_json::{Value, json};
 
 use super::access::{Op, Scope, authorize};
-use super::http::{Page, base_url, check_accept, fhir_response, if_match, prefers_minimal, require_json, version_headers};
+use super::http::{
+    Page, base_url, check_accept, fhir_response, if_match, prefers_minimal, require_json,
+    version_headers,
+};
 use super::kinds::{Access, KindSpec, by_name};
 use super::{params, patient};
 use crate::audit::{self, DENIED, SUCCESS};
@@ -19,25 +22,38 @@ use crate::error::{ApiError, Issue};
 use crate::state::AppState;
 
 fn kind_of(name: &str, ctx: &Ctx) -> Result<&'static KindSpec, ApiError> {
-    by_name(name).ok_or_else(|| {
-        ApiError::not_found(&format!("resource type {name}"))
-            .lang(ctx.lang)
-    })
+    by_name(name)
+        .ok_or_else(|| ApiError::not_found(&format!("resource type {name}")).lang(ctx.lang))
 }
 
 /// The typed parse: malformed JSON and structure errors are 400, naming the element.
 fn parse_body(kind: &KindSpec, body: &[u8], ctx: &Ctx) -> Result<Value, ApiError> {
     (kind.parse)(body).map_err(|e| {
         let (code, text) = match &e.kind {
-            ParseErrorKind::Syntax => ("structure", Text::new(format!("JSON 格式错误：{}", e.message), format!("Malformed JSON: {}", e.message))),
+            ParseErrorKind::Syntax => (
+                "structure",
+                Text::new(
+                    format!("JSON 格式错误：{}", e.message),
+                    format!("Malformed JSON: {}", e.message),
+                ),
+            ),
             ParseErrorKind::WrongResourceType { expected, found } => {
                 let found = found.as_deref().unwrap_or("(none)");
-                ("invalid", Text::new(
-                format!("resourceType 应为 {expected}，收到 {found}"),
-                format!("resourceType must be {expected}, got {found}"),
-            ))
+                (
+                    "invalid",
+                    Text::new(
+                        format!("resourceType 应为 {expected}，收到 {found}"),
+                        format!("resourceType must be {expected}, got {found}"),
+                    ),
+                )
             }
-            _ => ("structure", Text::new(format!("资源结构错误：{}", e.message), format!("Invalid resource structure: {}", e.message))),
+            _ => (
+                "structure",
+                Text::new(
+                    format!("资源结构错误：{}", e.message),
+                    format!("Invalid resource structure: {}", e.message),
+                ),
+            ),
         };
         let mut error = ApiError::new(StatusCode::BAD_REQUEST, code, text).lang(ctx.lang);
         if !e.path.is_empty() {
@@ -53,21 +69,38 @@ fn rule_violation(issues: Vec<Issue>, ctx: &Ctx) -> ApiError {
 
 /// The representation a caller may see.
 fn view(kind: &KindSpec, ctx: &Ctx, mut content: Value) -> Value {
-    let unmasked = ctx.caller.as_ref().is_some_and(|c| c.role.sees_unmasked_identifiers());
+    let unmasked = ctx
+        .caller
+        .as_ref()
+        .is_some_and(|c| c.role.sees_unmasked_identifiers());
     if kind.access == Access::PatientData && !unmasked {
         patient::mask_view(&mut content);
     }
     content
 }
 
-async fn audit_if_personal(state: &AppState, ctx: &Ctx, kind: &KindSpec, action: &str, resource: &str, outcome: &str, detail: &str) -> Result<(), ApiError> {
+async fn audit_if_personal(
+    state: &AppState,
+    ctx: &Ctx,
+    kind: &KindSpec,
+    action: &str,
+    resource: &str,
+    outcome: &str,
+    detail: &str,
+) -> Result<(), ApiError> {
     if kind.access == Access::PatientData || matches!(action, "create" | "update") {
         audit::record(state, ctx, action, resource, outcome, detail).await?;
     }
     Ok(())
 }
 
-fn stored_response(kind: &KindSpec, ctx: &Ctx, status: StatusCode, stored: StoredResource, headers: &HeaderMap) -> Response {
+fn stored_response(
+    kind: &KindSpec,
+    ctx: &Ctx,
+    status: StatusCode,
+    stored: StoredResource,
+    headers: &HeaderMap,
+) -> Response {
     let mut response = if prefers_minimal(headers) {
         let mut r = Response::new(axum::body::Body::empty());
         *r.status_mut() = status;
@@ -80,11 +113,26 @@ fn stored_response(kind: &KindSpec, ctx: &Ctx, status: StatusCode, stored: Store
 }
 
 #[tracing::instrument(skip_all, fields(resource_type = %resource_type))]
-pub async fn create(State(state): State<AppState>, ctx: Ctx, Path(resource_type): Path<String>, headers: HeaderMap, body: Bytes) -> Result<Response, ApiError> {
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(resource_type): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
     let kind = kind_of(&resource_type, &ctx)?;
     check_accept(&headers).map_err(|e| e.lang(ctx.lang))?;
     if let Err(denied) = authorize(kind, Op::Create, &ctx) {
-        audit_if_personal(&state, &ctx, kind, "create", kind.name, DENIED, "role not allowed").await?;
+        audit_if_personal(
+            &state,
+            &ctx,
+            kind,
+            "create",
+            kind.name,
+            DENIED,
+            "role not allowed",
+        )
+        .await?;
         return Err(denied);
     }
     require_json(&headers).map_err(|e| e.lang(ctx.lang))?;
@@ -93,9 +141,28 @@ pub async fn create(State(state): State<AppState>, ctx: Ctx, Path(resource_type)
     let id = uuid::Uuid::new_v4().to_string();
     resource["id"] = json!(id);
     let (index, unique) = (kind.index)(&resource);
-    let write = ResourceWrite { resource_type: kind.name, id: &id, content: &resource, index: &index, unique: &unique, sealed: kind.sealed };
-    let stored = state.store.create_resource(write).await.map_err(|e| ApiError::from(e).lang(ctx.lang))?;
-    audit::record(&state, &ctx, "create", &format!("{}/{}", kind.name, id), SUCCESS, "").await?;
+    let write = ResourceWrite {
+        resource_type: kind.name,
+        id: &id,
+        content: &resource,
+        index: &index,
+        unique: &unique,
+        sealed: kind.sealed,
+    };
+    let stored = state
+        .store
+        .create_resource(write)
+        .await
+        .map_err(|e| ApiError::from(e).lang(ctx.lang))?;
+    audit::record(
+        &state,
+        &ctx,
+        "create",
+        &format!("{}/{}", kind.name, id),
+        SUCCESS,
+        "",
+    )
+    .await?;
     let mut response = stored_response(kind, &ctx, StatusCode::CREATED, stored, &headers);
     let location = format!("{}/{}/{}/_history/1", base_url(&headers), kind.name, id);
     if let Ok(v) = HeaderValue::from_str(&location) {
@@ -105,40 +172,114 @@ pub async fn create(State(state): State<AppState>, ctx: Ctx, Path(resource_type)
 }
 
 #[tracing::instrument(skip_all, fields(resource_type = %resource_type))]
-pub async fn read(State(state): State<AppState>, ctx: Ctx, Path((resource_type, id)): Path<(String, String)>, headers: HeaderMap) -> Result<Response, ApiError> {
+pub async fn read(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((resource_type, id)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     let kind = kind_of(&resource_type, &ctx)?;
     check_accept(&headers).map_err(|e| e.lang(ctx.lang))?;
     let stored = read_allowed(&state, &ctx, kind, &id, "read").await?;
-    audit_if_personal(&state, &ctx, kind, "read", &format!("{}/{id}", kind.name), SUCCESS, "").await?;
-    Ok(stored_response(kind, &ctx, StatusCode::OK, stored, &HeaderMap::new()))
+    audit_if_personal(
+        &state,
+        &ctx,
+        kind,
+        "read",
+        &format!("{}/{id}", kind.name),
+        SUCCESS,
+        "",
+    )
+    .await?;
+    Ok(stored_response(
+        kind,
+        &ctx,
+        StatusCode::OK,
+        stored,
+        &HeaderMap::new(),
+    ))
 }
 
 #[tracing::instrument(skip_all, fields(resource_type = %resource_type))]
-pub async fn vread(State(state): State<AppState>, ctx: Ctx, Path((resource_type, id, version)): Path<(String, String, String)>, headers: HeaderMap) -> Result<Response, ApiError> {
+pub async fn vread(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((resource_type, id, version)): Path<(String, String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     let kind = kind_of(&resource_type, &ctx)?;
     check_accept(&headers).map_err(|e| e.lang(ctx.lang))?;
     read_allowed(&state, &ctx, kind, &id, "vread").await?;
-    let not_found = || ApiError::not_found(&format!("{}/{id}/_history/{version}", kind.name)).lang(ctx.lang);
+    let not_found =
+        || ApiError::not_found(&format!("{}/{id}/_history/{version}", kind.name)).lang(ctx.lang);
     let version: i64 = version.parse().map_err(|_| not_found())?;
-    let stored = state.store.read_resource_version(kind.name, &id, version).await?.ok_or_else(not_found)?;
-    audit_if_personal(&state, &ctx, kind, "vread", &format!("{}/{id}/_history/{version}", kind.name), SUCCESS, "").await?;
-    Ok(stored_response(kind, &ctx, StatusCode::OK, stored, &HeaderMap::new()))
+    let stored = state
+        .store
+        .read_resource_version(kind.name, &id, version)
+        .await?
+        .ok_or_else(not_found)?;
+    audit_if_personal(
+        &state,
+        &ctx,
+        kind,
+        "vread",
+        &format!("{}/{id}/_history/{version}", kind.name),
+        SUCCESS,
+        "",
+    )
+    .await?;
+    Ok(stored_response(
+        kind,
+        &ctx,
+        StatusCode::OK,
+        stored,
+        &HeaderMap::new(),
+    ))
 }
 
 /// Reads the current version if the caller may see it. A patient asking for someone else's
 /// record gets the same 404 as for a record that does not exist (no existence oracle), and
 /// the attempt is audited as denied.
-async fn read_allowed(state: &AppState, ctx: &Ctx, kind: &KindSpec, id: &str, action: &str) -> Result<StoredResource, ApiError> {
+async fn read_allowed(
+    state: &AppState,
+    ctx: &Ctx,
+    kind: &KindSpec,
+    id: &str,
+    action: &str,
+) -> Result<StoredResource, ApiError> {
+    if !super::kinds::is_valid_id(id) {
+        return Err(
+            ApiError::not_found(&format!("{}/{}", kind.name, id.escape_debug())).lang(ctx.lang),
+        );
+    }
     let reference = format!("{}/{id}", kind.name);
     let scope = match authorize(kind, Op::Read, ctx) {
         Ok(scope) => scope,
         Err(denied) => {
-            audit_if_personal(state, ctx, kind, action, &reference, DENIED, "role not allowed").await?;
+            audit_if_personal(
+                state,
+                ctx,
+                kind,
+                action,
+                &reference,
+                DENIED,
+                "role not allowed",
+            )
+            .await?;
             return Err(denied);
         }
     };
     if !scope.allows(id) {
-        audit_if_personal(state, ctx, kind, action, &reference, DENIED, "not the caller's own record").await?;
+        audit_if_personal(
+            state,
+            ctx,
+            kind,
+            action,
+            &reference,
+            DENIED,
+            "not the caller's own record",
+        )
+        .await?;
         return Err(ApiError::not_found(&reference).lang(ctx.lang));
     }
     match state.store.read_resource(kind.name, id).await? {
@@ -151,19 +292,48 @@ async fn read_allowed(state: &AppState, ctx: &Ctx, kind: &KindSpec, id: &str, ac
 }
 
 #[tracing::instrument(skip_all, fields(resource_type = %resource_type))]
-pub async fn update(State(state): State<AppState>, ctx: Ctx, Path((resource_type, id)): Path<(String, String)>, headers: HeaderMap, body: Bytes) -> Result<Response, ApiError> {
+pub async fn update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((resource_type, id)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
     let kind = kind_of(&resource_type, &ctx)?;
     check_accept(&headers).map_err(|e| e.lang(ctx.lang))?;
+    if !super::kinds::is_valid_id(&id) {
+        return Err(
+            ApiError::not_found(&format!("{}/{}", kind.name, id.escape_debug())).lang(ctx.lang),
+        );
+    }
     let reference = format!("{}/{id}", kind.name);
     let scope = match authorize(kind, Op::Update, &ctx) {
         Ok(scope) => scope,
         Err(denied) => {
-            audit_if_personal(&state, &ctx, kind, "update", &reference, DENIED, "role not allowed").await?;
+            audit_if_personal(
+                &state,
+                &ctx,
+                kind,
+                "update",
+                &reference,
+                DENIED,
+                "role not allowed",
+            )
+            .await?;
             return Err(denied);
         }
     };
     if !scope.allows(&id) {
-        audit_if_personal(&state, &ctx, kind, "update", &reference, DENIED, "not the caller's own record").await?;
+        audit_if_personal(
+            &state,
+            &ctx,
+            kind,
+            "update",
+            &reference,
+            DENIED,
+            "not the caller's own record",
+        )
+        .await?;
         return Err(ApiError::not_found(&reference).lang(ctx.lang));
     }
     require_json(&headers).map_err(|e| e.lang(ctx.lang))?;
@@ -172,18 +342,33 @@ pub async fn update(State(state): State<AppState>, ctx: Ctx, Path((resource_type
     match resource.get("id").and_then(Value::as_str) {
         Some(body_id) if body_id == id => {}
         _ => {
-            return Err(ApiError::bad_request(Text::new("资源 id 须与地址中的 id 一致", "The resource id must match the id in the URL"))
-                .at(format!("{}.id", kind.name))
-                .lang(ctx.lang));
+            return Err(ApiError::bad_request(Text::new(
+                "资源 id 须与地址中的 id 一致",
+                "The resource id must match the id in the URL",
+            ))
+            .at(format!("{}.id", kind.name))
+            .lang(ctx.lang));
         }
     }
-    let previous = state.store.read_resource(kind.name, &id).await?.ok_or_else(|| ApiError::not_found(&reference).lang(ctx.lang))?;
+    let previous = state
+        .store
+        .read_resource(kind.name, &id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(&reference).lang(ctx.lang))?;
     if matches!(scope, Scope::Only(_)) {
         keep_identity_documents(&mut resource, &previous.content, &ctx)?;
     }
-    (kind.check)(&mut resource, Some(&previous.content)).map_err(|issues| rule_violation(issues, &ctx))?;
+    (kind.check)(&mut resource, Some(&previous.content))
+        .map_err(|issues| rule_violation(issues, &ctx))?;
     let (index, unique) = (kind.index)(&resource);
-    let write = ResourceWrite { resource_type: kind.name, id: &id, content: &resource, index: &index, unique: &unique, sealed: kind.sealed };
+    let write = ResourceWrite {
+        resource_type: kind.name,
+        id: &id,
+        content: &resource,
+        index: &index,
+        unique: &unique,
+        sealed: kind.sealed,
+    };
     // Without If-Match the write is still conditional on the version just read, so that the
     // masked-value restoration above can never be applied to a different version.
     let stored = state
@@ -191,16 +376,38 @@ pub async fn update(State(state): State<AppState>, ctx: Ctx, Path((resource_type
         .update_resource(write, Some(expected.unwrap_or(previous.version_id)))
         .await
         .map_err(|e| match (e, expected) {
-            (StoreError::VersionConflict { .. }, None) => ApiError::conflict(Text::new("记录正被他人修改，请重试", "The record was changed at the same time; please retry")).lang(ctx.lang),
+            (StoreError::VersionConflict { .. }, None) => ApiError::conflict(Text::new(
+                "记录正被他人修改，请重试",
+                "The record was changed at the same time; please retry",
+            ))
+            .lang(ctx.lang),
             (e, _) => ApiError::from(e).lang(ctx.lang),
         })?;
-    audit::record(&state, &ctx, "update", &reference, SUCCESS, &format!("version {}", stored.version_id)).await?;
-    Ok(stored_response(kind, &ctx, StatusCode::OK, stored, &headers))
+    audit::record(
+        &state,
+        &ctx,
+        "update",
+        &reference,
+        SUCCESS,
+        &format!("version {}", stored.version_id),
+    )
+    .await?;
+    Ok(stored_response(
+        kind,
+        &ctx,
+        StatusCode::OK,
+        stored,
+        &headers,
+    ))
 }
 
 /// Identity documents are verified in person: a patient may edit contact details but not
 /// change the documents on their own record.
-fn keep_identity_documents(resource: &mut Value, previous: &Value, ctx: &Ctx) -> Result<(), ApiError> {
+fn keep_identity_documents(
+    resource: &mut Value,
+    previous: &Value,
+    ctx: &Ctx,
+) -> Result<(), ApiError> {
     let masked_previous = {
         let mut p = previous.clone();
         patient::mask_view(&mut p);
@@ -223,28 +430,66 @@ fn keep_identity_documents(resource: &mut Value, previous: &Value, ctx: &Ctx) ->
 }
 
 #[tracing::instrument(skip_all, fields(resource_type = %resource_type))]
-pub async fn search(State(state): State<AppState>, ctx: Ctx, Path(resource_type): Path<String>, RawQuery(query): RawQuery, headers: HeaderMap) -> Result<Response, ApiError> {
-    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()).into_owned().collect();
+pub async fn search(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(resource_type): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let pairs: Vec<(String, String)> =
+        url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+            .into_owned()
+            .collect();
     run_search(&state, &ctx, &resource_type, pairs, &headers).await
 }
 
 /// `POST /fhir/{type}/_search` with a form body, as the FHIR spec allows.
 #[tracing::instrument(skip_all, fields(resource_type = %resource_type))]
-pub async fn search_post(State(state): State<AppState>, ctx: Ctx, Path(resource_type): Path<String>, RawQuery(query): RawQuery, headers: HeaderMap, body: Bytes) -> Result<Response, ApiError> {
-    let mut pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()).into_owned().collect();
+pub async fn search_post(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(resource_type): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let mut pairs: Vec<(String, String)> =
+        url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+            .into_owned()
+            .collect();
     pairs.extend(url::form_urlencoded::parse(&body).into_owned());
     run_search(&state, &ctx, &resource_type, pairs, &headers).await
 }
 
-async fn run_search(state: &AppState, ctx: &Ctx, resource_type: &str, pairs: Vec<(String, String)>, headers: &HeaderMap) -> Result<Response, ApiError> {
+async fn run_search(
+    state: &AppState,
+    ctx: &Ctx,
+    resource_type: &str,
+    pairs: Vec<(String, String)>,
+    headers: &HeaderMap,
+) -> Result<Response, ApiError> {
     let kind = kind_of(resource_type, ctx)?;
     check_accept(headers).map_err(|e| e.lang(ctx.lang))?;
-    let names: Vec<&str> = pairs.iter().map(|(k, _)| k.as_str()).filter(|k| !k.starts_with('_') && *k != "lang").collect();
+    let names: Vec<&str> = pairs
+        .iter()
+        .map(|(k, _)| k.as_str())
+        .filter(|k| !k.starts_with('_') && *k != "lang")
+        .collect();
     let audited_query = format!("{}?{}", kind.name, names.join("&"));
     let scope = match authorize(kind, Op::Search, ctx) {
         Ok(scope) => scope,
         Err(denied) => {
-            audit_if_personal(state, ctx, kind, "search", &audited_query, DENIED, "role not allowed").await?;
+            audit_if_personal(
+                state,
+                ctx,
+                kind,
+                "search",
+                &audited_query,
+                DENIED,
+                "role not allowed",
+            )
+            .await?;
             return Err(denied);
         }
     };
@@ -252,17 +497,43 @@ async fn run_search(state: &AppState, ctx: &Ctx, resource_type: &str, pairs: Vec
     if let Scope::Only(ids) = &scope {
         parsed.query.clauses.push(SearchClause {
             param: "_id".into(),
-            any_of: ids.iter().map(|id| Match::Exact(IndexValue::Plain(id.clone()))).collect(),
+            any_of: ids
+                .iter()
+                .map(|id| Match::Exact(IndexValue::Plain(id.clone())))
+                .collect(),
             negated: false,
         });
     }
     if parsed.count_only {
         parsed.query.count = 0;
     }
-    let result = state.store.search_resources(kind.name, &parsed.query).await?;
-    audit_if_personal(state, ctx, kind, "search", &audited_query, SUCCESS, &format!("{} of {} results", result.items.len(), result.total)).await?;
+    let result = state
+        .store
+        .search_resources(kind.name, &parsed.query)
+        .await?;
+    audit_if_personal(
+        state,
+        ctx,
+        kind,
+        "search",
+        &audited_query,
+        SUCCESS,
+        &format!("{} of {} results", result.items.len(), result.total),
+    )
+    .await?;
     let base = base_url(headers);
-    let page = Page { base: &base, resource_type: kind.name, filters: &parsed.filters, count: parsed.query.count, offset: parsed.query.offset, total: result.total };
-    let resources = result.items.into_iter().map(|s| (s.id.clone(), view(kind, ctx, s.content))).collect();
+    let page = Page {
+        base: &base,
+        resource_type: kind.name,
+        filters: &parsed.filters,
+        count: parsed.query.count,
+        offset: parsed.query.offset,
+        total: result.total,
+    };
+    let resources = result
+        .items
+        .into_iter()
+        .map(|s| (s.id.clone(), view(kind, ctx, s.content)))
+        .collect();
     Ok(fhir_response(StatusCode::OK, &page.bundle(resources)))
 }

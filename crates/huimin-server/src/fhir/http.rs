@@ -11,7 +11,9 @@ use crate::error::ApiError;
 
 pub fn fhir_response(status: StatusCode, body: &Value) -> Response {
     let mut response = (status, body.to_string()).into_response();
-    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(FHIR_JSON));
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(FHIR_JSON));
     response
 }
 
@@ -31,17 +33,25 @@ pub fn version_headers(response: &mut Response, stored: &StoredResource) {
 
 /// `W/"3"`, `"3"` or `3` → 3.
 pub fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
-    let Some(value) = headers.get(header::IF_MATCH) else { return Ok(None) };
+    let Some(value) = headers.get(header::IF_MATCH) else {
+        return Ok(None);
+    };
     let text = value.to_str().unwrap_or("").trim();
     let bare = text.trim_start_matches("W/").trim_matches('"');
     bare.parse().map(Some).map_err(|_| {
-        ApiError::bad_request(Text::new(format!("If-Match 格式错误：{text}"), format!("Malformed If-Match header: {text} (expected W/\"<versionId>\")")))
+        ApiError::bad_request(Text::new(
+            format!("If-Match 格式错误：{text}"),
+            format!("Malformed If-Match header: {text} (expected W/\"<versionId>\")"),
+        ))
     })
 }
 
 /// Bodies must be JSON (`application/fhir+json` or `application/json`).
 pub fn require_json(headers: &HeaderMap) -> Result<(), ApiError> {
-    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     let media = content_type.split(';').next().unwrap_or("").trim();
     if media == "application/fhir+json" || media == "application/json" {
         Ok(())
@@ -49,14 +59,20 @@ pub fn require_json(headers: &HeaderMap) -> Result<(), ApiError> {
         Err(ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "not-supported",
-            Text::new("请求体须为 application/fhir+json", "The body must be application/fhir+json"),
+            Text::new(
+                "请求体须为 application/fhir+json",
+                "The body must be application/fhir+json",
+            ),
         ))
     }
 }
 
 /// A client that accepts only XML gets 406; anything else gets JSON.
 pub fn check_accept(headers: &HeaderMap) -> Result<(), ApiError> {
-    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("*/*");
+    let accept = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("*/*");
     let acceptable = accept.split(',').any(|part| {
         let media = part.split(';').next().unwrap_or("").trim();
         media.is_empty() || media.contains("json") || media == "*/*" || media == "application/*"
@@ -64,7 +80,11 @@ pub fn check_accept(headers: &HeaderMap) -> Result<(), ApiError> {
     if acceptable {
         Ok(())
     } else {
-        Err(ApiError::new(StatusCode::NOT_ACCEPTABLE, "not-supported", Text::new("仅支持 JSON 格式", "Only JSON is supported")))
+        Err(ApiError::new(
+            StatusCode::NOT_ACCEPTABLE,
+            "not-supported",
+            Text::new("仅支持 JSON 格式", "Only JSON is supported"),
+        ))
     }
 }
 
@@ -78,7 +98,10 @@ pub fn prefers_minimal(headers: &HeaderMap) -> bool {
 
 /// The externally visible base of the FHIR API, from the Host header.
 pub fn base_url(headers: &HeaderMap) -> String {
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("localhost");
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("localhost");
     let scheme = headers
         .get("x-forwarded-proto")
         .and_then(|v| v.to_str().ok())
@@ -120,7 +143,11 @@ impl Page<'_> {
         if self.offset.saturating_add(self.count) < total {
             links.push(json!({"relation": "next", "url": self.url(self.offset + self.count)}));
         }
-        let last = if total == 0 { 0 } else { (total - 1) / self.count * self.count };
+        let last = if total == 0 {
+            0
+        } else {
+            (total - 1) / self.count * self.count
+        };
         links.push(json!({"relation": "last", "url": self.url(last)}));
         links
     }

@@ -18,10 +18,13 @@ pub fn each<'a>(value: &'a Value, path: &[&str]) -> Vec<&'a Value> {
         }
         current = next;
     }
-    current.into_iter().flat_map(|v| match v {
-        Value::Array(items) => items.iter().collect(),
-        other => vec![other],
-    }).collect()
+    current
+        .into_iter()
+        .flat_map(|v| match v {
+            Value::Array(items) => items.iter().collect(),
+            other => vec![other],
+        })
+        .collect()
 }
 
 pub fn strings(value: &Value, path: &[&str]) -> Vec<String> {
@@ -58,8 +61,14 @@ pub fn human_names(value: &Value, out: &mut Vec<IndexEntry>) {
             out.push(IndexEntry::plain("name", fold(g)));
         }
         if !family.is_empty() && !given.is_empty() {
-            out.push(IndexEntry::plain("name", fold(&format!("{family}{}", given.join("")))));
-            out.push(IndexEntry::plain("name", fold(&format!("{} {family}", given.join(" ")))));
+            out.push(IndexEntry::plain(
+                "name",
+                fold(&format!("{family}{}", given.join(""))),
+            ));
+            out.push(IndexEntry::plain(
+                "name",
+                fold(&format!("{} {family}", given.join(" "))),
+            ));
         }
     }
 }
@@ -82,7 +91,9 @@ pub fn codes(value: &Value, param: &str, path: &[&str], out: &mut Vec<IndexEntry
 pub fn codings(value: &Value, param: &str, path: &[&str], out: &mut Vec<IndexEntry>) {
     for concept in each(value, path) {
         for coding in each(concept, &["coding"]) {
-            let Some(code) = coding.get("code").and_then(Value::as_str) else { continue };
+            let Some(code) = coding.get("code").and_then(Value::as_str) else {
+                continue;
+            };
             let system = coding.get("system").and_then(Value::as_str).unwrap_or("");
             out.push(IndexEntry::plain(param, format!("{system}|{code}")));
             out.push(IndexEntry::plain(param, format!("*|{code}")));
@@ -94,10 +105,19 @@ pub fn codings(value: &Value, param: &str, path: &[&str], out: &mut Vec<IndexEnt
 /// so that a resident ID ending in x or X is one identifier.
 pub fn identifiers(value: &Value, blind: bool, out: &mut Vec<IndexEntry>) {
     for identifier in each(value, &["identifier"]) {
-        let Some(v) = identifier.get("value").and_then(Value::as_str) else { continue };
-        let system = identifier.get("system").and_then(Value::as_str).unwrap_or("");
+        let Some(v) = identifier.get("value").and_then(Value::as_str) else {
+            continue;
+        };
+        let system = identifier
+            .get("system")
+            .and_then(Value::as_str)
+            .unwrap_or("");
         for token in identifier_tokens(system, v) {
-            out.push(if blind { IndexEntry::blind("identifier", token) } else { IndexEntry::plain("identifier", token) });
+            out.push(if blind {
+                IndexEntry::blind("identifier", token)
+            } else {
+                IndexEntry::plain("identifier", token)
+            });
         }
     }
 }
@@ -114,9 +134,15 @@ pub fn phones(value: &Value, blind: bool, out: &mut Vec<IndexEntry>) {
         if !matches!(system, "phone" | "sms") {
             continue;
         }
-        let Some(v) = telecom.get("value").and_then(Value::as_str) else { continue };
+        let Some(v) = telecom.get("value").and_then(Value::as_str) else {
+            continue;
+        };
         let token = normalise_phone(v);
-        out.push(if blind { IndexEntry::blind("phone", token) } else { IndexEntry::plain("phone", token) });
+        out.push(if blind {
+            IndexEntry::blind("phone", token)
+        } else {
+            IndexEntry::plain("phone", token)
+        });
     }
 }
 
@@ -146,7 +172,11 @@ mod tests {
         let patient = json!({"name": [{"text": "张三", "family": "张", "given": ["三"]}]});
         let mut out = Vec::new();
         human_names(&patient, &mut out);
-        let names: Vec<_> = out.iter().filter(|e| e.param == "name").map(|e| e.value.clone()).collect();
+        let names: Vec<_> = out
+            .iter()
+            .filter(|e| e.param == "name")
+            .map(|e| e.value.clone())
+            .collect();
         assert!(names.contains(&huimin_store::IndexValue::Plain("张三".into())));
         assert!(names.contains(&huimin_store::IndexValue::Plain("三".into())));
     }

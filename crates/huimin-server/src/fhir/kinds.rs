@@ -79,24 +79,44 @@ impl KindSpec {
 pub fn parse_as<T: FhirResource>(body: &[u8]) -> Result<Value, ParseError> {
     let typed: T = huimin_fhir::parse_resource(body)?;
     let value = serde_json::to_value(typed).expect("typed resources always serialise");
-    match empty_string_path(&value, T::TYPE) {
+    match bad_string_path(&value, T::TYPE) {
         Some(path) => Err(ParseError {
             path,
-            message: "strings must not be empty (FHIR: omit the element instead)".into(),
+            message: "strings must not be empty or contain control characters".into(),
             kind: huimin_fhir::ParseErrorKind::Structure,
         }),
         None => Ok(value),
     }
 }
 
-/// FHIR forbids empty strings; the path of the first one, if any.
-fn empty_string_path(value: &Value, path: &str) -> Option<String> {
+/// FHIR forbids empty strings, and control characters (NUL above all, which PostgreSQL
+/// cannot store) have no place in clinical text; the path of the first such string.
+fn bad_string_path(value: &Value, path: &str) -> Option<String> {
     match value {
-        Value::String(s) if s.trim().is_empty() => Some(path.to_owned()),
-        Value::Array(items) => items.iter().enumerate().find_map(|(i, v)| empty_string_path(v, &format!("{path}[{i}]"))),
-        Value::Object(map) => map.iter().find_map(|(k, v)| empty_string_path(v, &format!("{path}.{k}"))),
+        Value::String(s) if s.trim().is_empty() || has_control_chars(s) => Some(path.to_owned()),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| bad_string_path(v, &format!("{path}[{i}]"))),
+        Value::Object(map) => map
+            .iter()
+            .find_map(|(k, v)| bad_string_path(v, &format!("{path}.{k}"))),
         _ => None,
     }
+}
+
+/// Control characters other than tab, line feed and carriage return.
+pub fn has_control_chars(text: &str) -> bool {
+    text.chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+}
+
+/// The FHIR `id` syntax; anything else cannot name a stored resource.
+pub fn is_valid_id(id: &str) -> bool {
+    (1..=64).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
 }
 
 pub const PATIENT: KindSpec = super::patient::SPEC;

@@ -11,7 +11,9 @@ pub mod kinds;
 mod params;
 pub mod patient;
 
-pub use directory::{DEPARTMENT_CODE_SYSTEM, REGISTRATION_CLASS_EXT, REGISTRATION_FEE_EXT, TITLE_SYSTEM};
+pub use directory::{
+    DEPARTMENT_CODE_SYSTEM, REGISTRATION_CLASS_EXT, REGISTRATION_FEE_EXT, TITLE_SYSTEM,
+};
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -25,8 +27,17 @@ pub fn routes() -> Router<AppState> {
         .route("/fhir/metadata", get(capability::metadata))
         .route("/fhir/AuditEvent", get(audit_event::search))
         .route("/fhir/AuditEvent/{id}", get(audit_event::read))
-        .route("/fhir/{resource_type}", get(handlers::search).post(handlers::create))
+        .route(
+            "/fhir/{resource_type}",
+            get(handlers::search).post(handlers::create),
+        )
         .route("/fhir/{resource_type}/_search", post(handlers::search_post))
-        .route("/fhir/{resource_type}/{id}", get(handlers::read).put(handlers::update))
-        .route("/fhir/{resource_type}/{id}/_history/{version}", get(handlers::vread))
+        .route(
+            "/fhir/{resource_type}/{id}",
+            get(handlers::read).put(handlers::update),
+        )
+        .route(
+            "/fhir/{resource_type}/{id}/_history/{version}",
+            get(handlers::vread),
+        )
 }

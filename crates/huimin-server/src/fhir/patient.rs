@@ -20,15 +20,51 @@ pub const SPEC: KindSpec = KindSpec {
     check,
     index: patient_index,
     params: &[
-        ParamDef { name: "identifier", kind: ParamKind::Identifier, doc: "Identity document: system|value or value" },
-        ParamDef { name: "name", kind: ParamKind::Str, doc: "Any part of the name, or the whole name" },
-        ParamDef { name: "family", kind: ParamKind::Str, doc: "Family name (姓)" },
-        ParamDef { name: "given", kind: ParamKind::Str, doc: "Given name (名)" },
-        ParamDef { name: "phone", kind: ParamKind::Phone, doc: "Phone number, any notation" },
-        ParamDef { name: "birthdate", kind: ParamKind::Date, doc: "Date of birth" },
-        ParamDef { name: "gender", kind: ParamKind::Code, doc: "male | female | other | unknown" },
-        ParamDef { name: "active", kind: ParamKind::Code, doc: "true | false" },
-        ParamDef { name: "organization", kind: ParamKind::Reference("Organization"), doc: "Managing organisation" },
+        ParamDef {
+            name: "identifier",
+            kind: ParamKind::Identifier,
+            doc: "Identity document: system|value or value",
+        },
+        ParamDef {
+            name: "name",
+            kind: ParamKind::Str,
+            doc: "Any part of the name, or the whole name",
+        },
+        ParamDef {
+            name: "family",
+            kind: ParamKind::Str,
+            doc: "Family name (姓)",
+        },
+        ParamDef {
+            name: "given",
+            kind: ParamKind::Str,
+            doc: "Given name (名)",
+        },
+        ParamDef {
+            name: "phone",
+            kind: ParamKind::Phone,
+            doc: "Phone number, any notation",
+        },
+        ParamDef {
+            name: "birthdate",
+            kind: ParamKind::Date,
+            doc: "Date of birth",
+        },
+        ParamDef {
+            name: "gender",
+            kind: ParamKind::Code,
+            doc: "male | female | other | unknown",
+        },
+        ParamDef {
+            name: "active",
+            kind: ParamKind::Code,
+            doc: "true | false",
+        },
+        ParamDef {
+            name: "organization",
+            kind: ParamKind::Reference("Organization"),
+            doc: "Managing organisation",
+        },
     ],
     documentation: "Identity documents use these identifier systems: \
         urn:huimin:sid:cn-resident-id (居民身份证, GB 11643 checked), urn:huimin:sid:passport (护照), \
@@ -40,13 +76,19 @@ pub const SPEC: KindSpec = KindSpec {
 };
 
 fn issue(code: &'static str, expression: String, text: Text) -> Issue {
-    Issue { code, text, expression: Some(expression) }
+    Issue {
+        code,
+        text,
+        expression: Some(expression),
+    }
 }
 
 /// Today in China (UTC+8 all year; no daylight saving since 1991).
 pub fn today_in_china() -> jiff::civil::Date {
     let offset = jiff::tz::Offset::constant(8);
-    jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::fixed(offset)).date()
+    jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::fixed(offset))
+        .date()
 }
 
 /// The domain rules a Patient must pass on create and update.
@@ -58,26 +100,46 @@ pub fn check(patient: &mut Value, previous: Option<&Value>) -> Checked {
     let today = today_in_china();
     let mut issues = Vec::new();
     let has_name = index::each(patient, &["name"]).iter().any(|n| {
-        n.get("text").and_then(Value::as_str).is_some_and(|t| !t.trim().is_empty())
-            || n.get("family").and_then(Value::as_str).is_some_and(|t| !t.trim().is_empty())
+        n.get("text")
+            .and_then(Value::as_str)
+            .is_some_and(|t| !t.trim().is_empty())
+            || n.get("family")
+                .and_then(Value::as_str)
+                .is_some_and(|t| !t.trim().is_empty())
     });
     if !has_name {
-        issues.push(issue("required", "Patient.name".into(), Text::new("请填写患者姓名", "The patient's name is required")));
+        issues.push(issue(
+            "required",
+            "Patient.name".into(),
+            Text::new("请填写患者姓名", "The patient's name is required"),
+        ));
     }
     let mut derived_sex = None;
     let mut derived_birth = None;
     if let Some(identifiers) = patient.get_mut("identifier").and_then(Value::as_array_mut) {
         for (i, identifier) in identifiers.iter_mut().enumerate() {
-            let system = identifier.get("system").and_then(Value::as_str).unwrap_or("");
-            let Some(kind) = DocumentKind::from_fhir_system(system) else { continue };
-            let raw = identifier.get("value").and_then(Value::as_str).unwrap_or("");
+            let system = identifier
+                .get("system")
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            let Some(kind) = DocumentKind::from_fhir_system(system) else {
+                continue;
+            };
+            let raw = identifier
+                .get("value")
+                .and_then(Value::as_str)
+                .unwrap_or("");
             match IdentityDocument::parse(kind, raw, today) {
                 Ok(document) => {
                     identifier["value"] = json!(document.number());
                     derived_sex = derived_sex.or(document.sex());
                     derived_birth = derived_birth.or(document.birth_date());
                 }
-                Err(e) => issues.push(issue("value", format!("Patient.identifier[{i}].value"), e.message())),
+                Err(e) => issues.push(issue(
+                    "value",
+                    format!("Patient.identifier[{i}].value"),
+                    e.message(),
+                )),
             }
         }
     }
@@ -87,24 +149,40 @@ pub fn check(patient: &mut Value, previous: Option<&Value>) -> Checked {
             Some(g) if g != sex.fhir_gender() => issues.push(issue(
                 "business-rule",
                 "Patient.gender".into(),
-                Text::new("性别与身份证号不一致", "The gender does not match the resident ID"),
+                Text::new(
+                    "性别与身份证号不一致",
+                    "The gender does not match the resident ID",
+                ),
             )),
             Some(_) => {}
         }
     }
-    match (derived_birth, patient.get("birthDate").and_then(Value::as_str)) {
+    match (
+        derived_birth,
+        patient.get("birthDate").and_then(Value::as_str),
+    ) {
         (Some(date), None) => patient["birthDate"] = json!(date.to_string()),
         (Some(date), Some(given)) if given != date.to_string() => issues.push(issue(
             "business-rule",
             "Patient.birthDate".into(),
-            Text::new("出生日期与身份证号不一致", "The birth date does not match the resident ID"),
+            Text::new(
+                "出生日期与身份证号不一致",
+                "The birth date does not match the resident ID",
+            ),
         )),
-        (None, Some(given)) => {
-            if let Ok(date) = given.parse::<jiff::civil::Date>() {
-                if date > today {
-                    issues.push(issue("value", "Patient.birthDate".into(), Text::new("出生日期不能晚于今天", "The birth date cannot be in the future")));
-                }
-            }
+        (None, Some(given))
+            if given
+                .parse::<jiff::civil::Date>()
+                .is_ok_and(|date| date > today) =>
+        {
+            issues.push(issue(
+                "value",
+                "Patient.birthDate".into(),
+                Text::new(
+                    "出生日期不能晚于今天",
+                    "The birth date cannot be in the future",
+                ),
+            ));
         }
         _ => {}
     }
@@ -117,11 +195,19 @@ pub fn check(patient: &mut Value, previous: Option<&Value>) -> Checked {
             let raw = telecom.get("value").and_then(Value::as_str).unwrap_or("");
             match Phone::parse(raw) {
                 Ok(phone) => telecom["value"] = json!(phone.as_str()),
-                Err(e) => issues.push(issue("value", format!("Patient.telecom[{i}].value"), e.message())),
+                Err(e) => issues.push(issue(
+                    "value",
+                    format!("Patient.telecom[{i}].value"),
+                    e.message(),
+                )),
             }
         }
     }
-    if issues.is_empty() { Ok(()) } else { Err(issues) }
+    if issues.is_empty() {
+        Ok(())
+    } else {
+        Err(issues)
+    }
 }
 
 fn patient_index(patient: &Value) -> (Vec<IndexEntry>, Vec<UniqueKey>) {
@@ -139,7 +225,10 @@ fn patient_index(patient: &Value) -> (Vec<IndexEntry>, Vec<UniqueKey>) {
             let system = identifier.get("system").and_then(Value::as_str)?;
             DocumentKind::from_fhir_system(system)?;
             let value = identifier.get("value").and_then(Value::as_str)?;
-            Some(UniqueKey { system: system.to_owned(), value: value.trim().to_uppercase() })
+            Some(UniqueKey {
+                system: system.to_owned(),
+                value: value.trim().to_uppercase(),
+            })
         })
         .collect();
     (out, unique)
@@ -148,11 +237,18 @@ fn patient_index(patient: &Value) -> (Vec<IndexEntry>, Vec<UniqueKey>) {
 /// A masked value sent back unchanged on update means "keep what is stored": a client that
 /// only ever saw `110***********1137` must not overwrite the real number with the mask.
 fn restore_masked(patient: &mut Value, previous: &Value) {
-    for (field, mask) in [("identifier", mask_document_number as fn(&str) -> String), ("telecom", mask_phone)] {
+    for (field, mask) in [
+        ("identifier", mask_document_number as fn(&str) -> String),
+        ("telecom", mask_phone),
+    ] {
         let stored: Vec<String> = index::strings(previous, &[field, "value"]);
-        let Some(items) = patient.get_mut(field).and_then(Value::as_array_mut) else { continue };
+        let Some(items) = patient.get_mut(field).and_then(Value::as_array_mut) else {
+            continue;
+        };
         for item in items {
-            let Some(value) = item.get("value").and_then(Value::as_str) else { continue };
+            let Some(value) = item.get("value").and_then(Value::as_str) else {
+                continue;
+            };
             if !value.contains('*') {
                 continue;
             }
@@ -191,7 +287,9 @@ pub fn mask_view(patient: &mut Value) {
             }
         }
     }
-    let meta = patient.as_object_mut().map(|o| o.entry("meta").or_insert_with(|| json!({})));
+    let meta = patient
+        .as_object_mut()
+        .map(|o| o.entry("meta").or_insert_with(|| json!({})));
     if let Some(meta) = meta {
         meta["security"] = json!([{
             "system": "http://terminology.hl7.org/CodeSystem/v3-ObservationValue",
@@ -203,7 +301,9 @@ pub fn mask_view(patient: &mut Value) {
 
 /// The MASKED label describes a view, never stored data.
 fn strip_masked_tag(patient: &mut Value) {
-    let Some(meta) = patient.get_mut("meta").and_then(Value::as_object_mut) else { return };
+    let Some(meta) = patient.get_mut("meta").and_then(Value::as_object_mut) else {
+        return;
+    };
     if let Some(security) = meta.get_mut("security").and_then(Value::as_array_mut) {
         security.retain(|c| c.get("code").and_then(Value::as_str) != Some("MASKED"));
         if security.is_empty() {

@@ -23,17 +23,34 @@ async fn bad_credentials_get_the_oauth2_invalid_grant_error(db: Db) {
     let unknown = app.login("nobody", "whatever123").await;
     assert_eq!(unknown.status, 400);
     assert_eq!(unknown.body["error"], "invalid_grant");
-    assert_eq!(wrong.body["error_description"], unknown.body["error_description"], "no hint which user names exist");
+    assert_eq!(
+        wrong.body["error_description"], unknown.body["error_description"],
+        "no hint which user names exist"
+    );
     app.finish().await;
 }
 on_both!(bad_credentials_get_the_oauth2_invalid_grant_error);
 
 async fn other_grant_types_and_json_bodies_are_refused(db: Db) {
     let app = TestApp::spawn(db).await;
-    let response = app.post_raw("/auth/token", None, "application/x-www-form-urlencoded", "grant_type=client_credentials").await;
+    let response = app
+        .post_raw(
+            "/auth/token",
+            None,
+            "application/x-www-form-urlencoded",
+            "grant_type=client_credentials",
+        )
+        .await;
     assert_eq!(response.status, 400);
     assert_eq!(response.body["error"], "unsupported_grant_type");
-    let json_body = app.post_raw("/auth/token", None, "application/json", r#"{"grant_type":"password"}"#).await;
+    let json_body = app
+        .post_raw(
+            "/auth/token",
+            None,
+            "application/json",
+            r#"{"grant_type":"password"}"#,
+        )
+        .await;
     assert_eq!(json_body.status, 400);
     assert_eq!(json_body.body["error"], "invalid_request");
     app.finish().await;
@@ -46,9 +63,17 @@ async fn repeated_failures_lock_the_account(db: Db) {
         assert_eq!(app.login("admin", "wrong-password1").await.status, 400);
     }
     let locked = app.login("admin", ADMIN_PASSWORD).await;
-    assert_eq!(locked.status, 400, "the right password is refused while locked");
+    assert_eq!(
+        locked.status, 400,
+        "the right password is refused while locked"
+    );
     assert!(locked.header("retry-after").is_some());
-    assert!(locked.body["error_description"].as_str().unwrap().contains("锁定"));
+    assert!(
+        locked.body["error_description"]
+            .as_str()
+            .unwrap()
+            .contains("锁定")
+    );
     app.finish().await;
 }
 on_both!(repeated_failures_lock_the_account);
@@ -56,7 +81,12 @@ on_both!(repeated_failures_lock_the_account);
 async fn repeated_failures_from_one_address_get_429(db: Db) {
     let app = TestApp::spawn_with(db, |s| s.ip_failure_limit = 3).await;
     for i in 0..3 {
-        assert_eq!(app.login(&format!("ghost{i}"), "wrong-password1").await.status, 400);
+        assert_eq!(
+            app.login(&format!("ghost{i}"), "wrong-password1")
+                .await
+                .status,
+            400
+        );
     }
     let throttled = app.login("admin", ADMIN_PASSWORD).await;
     assert_eq!(throttled.status, 429);
@@ -69,7 +99,9 @@ async fn a_disabled_account_cannot_use_its_token(db: Db) {
     let app = TestApp::spawn(db).await;
     let admin = app.admin().await;
     assert_eq!(app.get("/fhir/Patient", Some(&admin)).await.status, 200);
-    huimin_server::accounts::set_disabled(&app.store, "admin", true).await.unwrap();
+    huimin_server::accounts::set_disabled(&app.store, "admin", true)
+        .await
+        .unwrap();
     assert_eq!(app.get("/fhir/Patient", Some(&admin)).await.status, 401);
     assert_eq!(app.login("admin", ADMIN_PASSWORD).await.status, 400);
     app.finish().await;
@@ -81,8 +113,14 @@ async fn missing_or_forged_tokens_get_401_with_a_challenge(db: Db) {
     let none = app.get("/fhir/Patient", None).await;
     assert_eq!(none.status, 401);
     assert_eq!(none.body["resourceType"], "OperationOutcome");
-    assert!(none.header("www-authenticate").unwrap().starts_with("Bearer"));
-    let forged = app.get("/fhir/Patient", Some("eyJhbGciOiJIUzI1NiJ9.e30.forged")).await;
+    assert!(
+        none.header("www-authenticate")
+            .unwrap()
+            .starts_with("Bearer")
+    );
+    let forged = app
+        .get("/fhir/Patient", Some("eyJhbGciOiJIUzI1NiJ9.e30.forged"))
+        .await;
     assert_eq!(forged.status, 401);
     app.finish().await;
 }
@@ -108,13 +146,23 @@ on_both!(registration_creates_an_account_linked_to_its_own_patient);
 
 async fn registration_with_a_bad_resident_id_names_the_field(db: Db) {
     let app = TestApp::spawn(db).await;
-    let response = app.register("13912345678", "王小明", "320106198503156789").await;
+    let response = app
+        .register("13912345678", "王小明", "320106198503156789")
+        .await;
     assert_eq!(response.status, 422);
     assert_eq!(response.body["resourceType"], "OperationOutcome");
     assert_eq!(response.expression(), Some("resident_id"));
-    assert!(response.body["issue"][0]["details"]["text"].as_str().unwrap().contains("校验位"));
+    assert!(
+        response.body["issue"][0]["details"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("校验位")
+    );
     // Nothing was created: the phone number is still free.
-    assert_eq!(app.register("13912345678", "王小明", ID_2).await.status, 201);
+    assert_eq!(
+        app.register("13912345678", "王小明", ID_2).await.status,
+        201
+    );
     app.finish().await;
 }
 on_both!(registration_with_a_bad_resident_id_names_the_field);
@@ -122,11 +170,20 @@ on_both!(registration_with_a_bad_resident_id_names_the_field);
 async fn registration_reports_every_bad_field_in_the_callers_language(db: Db) {
     let app = TestApp::spawn(db).await;
     let body = json!({"phone": "12345", "password": "short", "name": ""});
-    let request = app.client.post(format!("{}/auth/register", app.base)).header("accept-language", "en-US,en;q=0.9").json(&body);
+    let request = app
+        .client
+        .post(format!("{}/auth/register", app.base))
+        .header("accept-language", "en-US,en;q=0.9")
+        .json(&body);
     let response = request.send().await.unwrap();
     assert_eq!(response.status(), 422);
     let outcome: serde_json::Value = response.json().await.unwrap();
-    let fields: Vec<&str> = outcome["issue"].as_array().unwrap().iter().map(|i| i["expression"][0].as_str().unwrap()).collect();
+    let fields: Vec<&str> = outcome["issue"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["expression"][0].as_str().unwrap())
+        .collect();
     for field in ["phone", "password", "name", "resident_id"] {
         assert!(fields.contains(&field), "{field} missing from {fields:?}");
     }
@@ -152,10 +209,24 @@ on_both!(one_account_per_phone_and_one_patient_per_document);
 async fn non_resident_documents_are_accepted_with_their_own_rules(db: Db) {
     let app = TestApp::spawn(db).await;
     let passport = json!({"phone": "13911112222", "password": PASSWORD, "name": "John Smith", "document_type": "passport", "document_number": "E12345678", "gender": "male", "birth_date": "1980-05-01"});
-    let response = app.post_raw("/auth/register", None, "application/json", &passport.to_string()).await;
+    let response = app
+        .post_raw(
+            "/auth/register",
+            None,
+            "application/json",
+            &passport.to_string(),
+        )
+        .await;
     assert_eq!(response.status, 201, "{}", response.body);
     let bad_permit = json!({"phone": "13911113333", "password": PASSWORD, "name": "陈大文", "document_type": "hmt_residence_permit", "document_number": "810000199001011234"});
-    let refused = app.post_raw("/auth/register", None, "application/json", &bad_permit.to_string()).await;
+    let refused = app
+        .post_raw(
+            "/auth/register",
+            None,
+            "application/json",
+            &bad_permit.to_string(),
+        )
+        .await;
     assert_eq!(refused.status, 422);
     assert_eq!(refused.expression(), Some("document_number"));
     app.finish().await;

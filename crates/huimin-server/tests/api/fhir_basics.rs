@@ -7,14 +7,35 @@ async fn metadata_is_public_and_a_valid_capability_statement(db: Db) {
     let app = TestApp::spawn(db).await;
     let response = app.get("/fhir/metadata", None).await;
     assert_eq!(response.status, 200);
-    assert!(response.header("content-type").unwrap().starts_with("application/fhir+json"));
+    assert!(
+        response
+            .header("content-type")
+            .unwrap()
+            .starts_with("application/fhir+json")
+    );
     assert_eq!(response.body["fhirVersion"], "4.0.1");
-    let types: Vec<&str> = response.body["rest"][0]["resource"].as_array().unwrap().iter().map(|r| r["type"].as_str().unwrap()).collect();
-    for t in ["Patient", "Practitioner", "PractitionerRole", "Organization", "Location", "HealthcareService", "AuditEvent"] {
+    let types: Vec<&str> = response.body["rest"][0]["resource"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["type"].as_str().unwrap())
+        .collect();
+    for t in [
+        "Patient",
+        "Practitioner",
+        "PractitionerRole",
+        "Organization",
+        "Location",
+        "HealthcareService",
+        "AuditEvent",
+    ] {
         assert!(types.contains(&t), "{t} missing");
     }
     let text = response.body.to_string();
-    assert!(text.contains("urn:huimin:sid:cn-resident-id") && text.contains("urn:huimin:sid:passport"), "identifier systems documented");
+    assert!(
+        text.contains("urn:huimin:sid:cn-resident-id") && text.contains("urn:huimin:sid:passport"),
+        "identifier systems documented"
+    );
     assert_schema_valid(&response.body);
     app.finish().await;
 }
@@ -23,7 +44,14 @@ on_both!(metadata_is_public_and_a_valid_capability_statement);
 async fn malformed_json_is_400_with_an_operation_outcome(db: Db) {
     let app = TestApp::spawn(db).await;
     let admin = app.admin().await;
-    let response = app.post_raw("/fhir/Patient", Some(&admin), "application/fhir+json", "{\"resourceType\": \"Patient\", ").await;
+    let response = app
+        .post_raw(
+            "/fhir/Patient",
+            Some(&admin),
+            "application/fhir+json",
+            "{\"resourceType\": \"Patient\", ",
+        )
+        .await;
     assert_eq!(response.status, 400);
     assert_eq!(response.body["resourceType"], "OperationOutcome");
     assert_eq!(response.body["issue"][0]["code"], "structure");
@@ -39,9 +67,15 @@ async fn unknown_elements_and_wrong_types_are_400_naming_the_element(db: Db) {
     patient["identifier"][0]["vaule"] = json!("x");
     let response = app.post_json("/fhir/Patient", Some(&admin), &patient).await;
     assert_eq!(response.status, 400);
-    assert!(response.expression().unwrap().contains("identifier[0]"), "{}", response.body);
+    assert!(
+        response.expression().unwrap().contains("identifier[0]"),
+        "{}",
+        response.body
+    );
     let wrong_type = json!({"resourceType": "Patient", "active": "yes"});
-    let response = app.post_json("/fhir/Patient", Some(&admin), &wrong_type).await;
+    let response = app
+        .post_json("/fhir/Patient", Some(&admin), &wrong_type)
+        .await;
     assert_eq!(response.status, 400);
     assert!(response.expression().unwrap().contains("active"));
     let empty = json!({"resourceType": "Patient", "name": [{"text": ""}]});
@@ -49,7 +83,12 @@ async fn unknown_elements_and_wrong_types_are_400_naming_the_element(db: Db) {
     assert_eq!(response.status, 400);
     assert_eq!(response.expression(), Some("Patient.name[0].text"));
     let wrong_resource = json!({"resourceType": "Practitioner"});
-    assert_eq!(app.post_json("/fhir/Patient", Some(&admin), &wrong_resource).await.status, 400);
+    assert_eq!(
+        app.post_json("/fhir/Patient", Some(&admin), &wrong_resource)
+            .await
+            .status,
+        400
+    );
     app.finish().await;
 }
 on_both!(unknown_elements_and_wrong_types_are_400_naming_the_element);
@@ -57,9 +96,19 @@ on_both!(unknown_elements_and_wrong_types_are_400_naming_the_element);
 async fn non_json_bodies_and_xml_only_clients_are_refused(db: Db) {
     let app = TestApp::spawn(db).await;
     let admin = app.admin().await;
-    let xml = app.post_raw("/fhir/Patient", Some(&admin), "application/fhir+xml", "<Patient/>").await;
+    let xml = app
+        .post_raw(
+            "/fhir/Patient",
+            Some(&admin),
+            "application/fhir+xml",
+            "<Patient/>",
+        )
+        .await;
     assert_eq!(xml.status, 415);
-    let request = app.client.get(format!("{}/fhir/Organization", app.base)).header("accept", "application/fhir+xml");
+    let request = app
+        .client
+        .get(format!("{}/fhir/Organization", app.base))
+        .header("accept", "application/fhir+xml");
     assert_eq!(request.send().await.unwrap().status(), 406);
     app.finish().await;
 }
@@ -71,11 +120,23 @@ async fn unknown_types_ids_and_search_parameters_are_reported(db: Db) {
     let unknown_type = app.get("/fhir/Spaceship", Some(&admin)).await;
     assert_eq!(unknown_type.status, 404);
     assert_eq!(unknown_type.body["resourceType"], "OperationOutcome");
-    assert_eq!(app.get("/fhir/Patient/does-not-exist", Some(&admin)).await.status, 404);
+    assert_eq!(
+        app.get("/fhir/Patient/does-not-exist", Some(&admin))
+            .await
+            .status,
+        404
+    );
     let misspelt = app.get("/fhir/Patient?nmae=张", Some(&admin)).await;
     assert_eq!(misspelt.status, 400);
-    assert!(misspelt.body["issue"][0]["details"]["text"].as_str().unwrap().contains("nmae"));
-    let bad_date = app.get("/fhir/Patient?birthdate=1990-13-01", Some(&admin)).await;
+    assert!(
+        misspelt.body["issue"][0]["details"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("nmae")
+    );
+    let bad_date = app
+        .get("/fhir/Patient?birthdate=1990-13-01", Some(&admin))
+        .await;
     assert_eq!(bad_date.status, 400);
     app.finish().await;
 }
@@ -84,18 +145,38 @@ on_both!(unknown_types_ids_and_search_parameters_are_reported);
 async fn errors_are_in_chinese_by_default_and_english_on_request(db: Db) {
     let app = TestApp::spawn(db).await;
     let zh = app.get("/fhir/Patient", None).await;
-    assert!(zh.body["issue"][0]["details"]["text"].as_str().unwrap().contains("登录"));
+    assert!(
+        zh.body["issue"][0]["details"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("登录")
+    );
     let en = app.get_lang("/fhir/Patient", None, "en").await;
-    assert!(en.body["issue"][0]["details"]["text"].as_str().unwrap().contains("Authentication"));
+    assert!(
+        en.body["issue"][0]["details"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("Authentication")
+    );
     let query = app.get("/fhir/Patient?lang=en", None).await;
-    assert!(query.body["issue"][0]["details"]["text"].as_str().unwrap().contains("Authentication"));
+    assert!(
+        query.body["issue"][0]["details"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("Authentication")
+    );
     app.finish().await;
 }
 on_both!(errors_are_in_chinese_by_default_and_english_on_request);
 
 async fn health_check_answers_when_ready(db: Db) {
     let app = TestApp::spawn(db).await;
-    let response = app.client.get(format!("{}/healthz", app.base)).send().await.unwrap();
+    let response = app
+        .client
+        .get(format!("{}/healthz", app.base))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 200);
     app.finish().await;
 }

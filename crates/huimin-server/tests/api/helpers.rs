@@ -41,15 +41,21 @@ macro_rules! on_both {
 }
 
 pub fn postgres_admin_url() -> String {
-    std::env::var("HUIMIN_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("HUIMIN_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 /// Creates an empty database and returns its URL and name.
 pub async fn fresh_postgres() -> (String, String) {
     let name = format!("huimin_test_{}", uuid::Uuid::new_v4().simple());
     let admin = postgres_admin_url();
-    let mut conn = sqlx::PgConnection::connect(&admin).await.expect("PostgreSQL at 127.0.0.1:5432 (see README)");
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut conn).await.unwrap();
+    let mut conn = sqlx::PgConnection::connect(&admin)
+        .await
+        .expect("PostgreSQL at 127.0.0.1:5432 (see README)");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut conn)
+        .await
+        .unwrap();
     conn.close().await.ok();
     let base = admin.rsplit_once('/').map(|(b, _)| b.to_owned()).unwrap();
     (format!("{base}/{name}"), name)
@@ -57,7 +63,11 @@ pub async fn fresh_postgres() -> (String, String) {
 
 pub async fn drop_postgres(name: &str) {
     if let Ok(mut conn) = sqlx::PgConnection::connect(&postgres_admin_url()).await {
-        let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).execute(&mut conn).await;
+        let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+        )))
+        .execute(&mut conn)
+        .await;
     }
 }
 
@@ -124,8 +134,20 @@ impl TestApp {
         let server = tokio::spawn(app.run_until(async move {
             let _ = rx.await;
         }));
-        let client = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().unwrap();
-        Self { base: format!("http://127.0.0.1:{port}"), client, store, settings, dir, pg_name, shutdown: Some(tx), server: Some(server) }
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()
+            .unwrap();
+        Self {
+            base: format!("http://127.0.0.1:{port}"),
+            client,
+            store,
+            settings,
+            dir,
+            pg_name,
+            shutdown: Some(tx),
+            server: Some(server),
+        }
     }
 
     /// Stops the server without a graceful shutdown (as a crash would) and starts a new one
@@ -162,7 +184,12 @@ impl TestApp {
                 let mut text = String::new();
                 for entry in std::fs::read_dir(self.dir.path()).unwrap() {
                     let path = entry.unwrap().path();
-                    if path.file_name().unwrap().to_string_lossy().starts_with("huimin.db") {
+                    if path
+                        .file_name()
+                        .unwrap()
+                        .to_string_lossy()
+                        .starts_with("huimin.db")
+                    {
                         text.push_str(&String::from_utf8_lossy(&std::fs::read(&path).unwrap()));
                     }
                 }
@@ -170,16 +197,20 @@ impl TestApp {
             }
             Some(DatabaseTarget::Postgres { url }) => {
                 let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
-                let tables: Vec<String> = sqlx::query_scalar("SELECT tablename::text FROM pg_tables WHERE schemaname = 'public'")
+                let tables: Vec<String> = sqlx::query_scalar(
+                    "SELECT tablename::text FROM pg_tables WHERE schemaname = 'public'",
+                )
+                .fetch_all(&mut conn)
+                .await
+                .unwrap();
+                let mut text = String::new();
+                for table in tables {
+                    let rows: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                        "SELECT CAST(row_to_json(t) AS TEXT) FROM {table} t"
+                    )))
                     .fetch_all(&mut conn)
                     .await
                     .unwrap();
-                let mut text = String::new();
-                for table in tables {
-                    let rows: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT CAST(row_to_json(t) AS TEXT) FROM {table} t")))
-                        .fetch_all(&mut conn)
-                        .await
-                        .unwrap();
                     text.push_str(&rows.join("\n"));
                 }
                 text
@@ -196,30 +227,69 @@ impl TestApp {
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let text = response.text().await.unwrap();
-        let body = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
-        Resp { status, body, headers }
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
+        Resp {
+            status,
+            body,
+            headers,
+        }
     }
 
     pub async fn get(&self, path: &str, token: Option<&str>) -> Resp {
-        self.send(self.client.get(format!("{}{path}", self.base)), token).await
+        self.send(self.client.get(format!("{}{path}", self.base)), token)
+            .await
     }
 
     pub async fn get_lang(&self, path: &str, token: Option<&str>, lang: &str) -> Resp {
-        self.send(self.client.get(format!("{}{path}", self.base)).header("accept-language", lang), token).await
+        self.send(
+            self.client
+                .get(format!("{}{path}", self.base))
+                .header("accept-language", lang),
+            token,
+        )
+        .await
     }
 
     pub async fn post_json(&self, path: &str, token: Option<&str>, body: &Value) -> Resp {
-        let request = self.client.post(format!("{}{path}", self.base)).header("content-type", "application/fhir+json").body(body.to_string());
+        let request = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("content-type", "application/fhir+json")
+            .body(body.to_string());
         self.send(request, token).await
     }
 
-    pub async fn post_raw(&self, path: &str, token: Option<&str>, content_type: &str, body: &str) -> Resp {
-        let request = self.client.post(format!("{}{path}", self.base)).header("content-type", content_type).body(body.to_owned());
+    pub async fn post_raw(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        content_type: &str,
+        body: &str,
+    ) -> Resp {
+        let request = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("content-type", content_type)
+            .body(body.to_owned());
         self.send(request, token).await
     }
 
-    pub async fn put_json(&self, path: &str, token: Option<&str>, body: &Value, if_match: Option<&str>) -> Resp {
-        let mut request = self.client.put(format!("{}{path}", self.base)).header("content-type", "application/fhir+json").body(body.to_string());
+    pub async fn put_json(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        body: &Value,
+        if_match: Option<&str>,
+    ) -> Resp {
+        let mut request = self
+            .client
+            .put(format!("{}{path}", self.base))
+            .header("content-type", "application/fhir+json")
+            .body(body.to_string());
         if let Some(tag) = if_match {
             request = request.header("if-match", tag);
         }
@@ -227,13 +297,24 @@ impl TestApp {
     }
 
     pub async fn login(&self, username: &str, password: &str) -> Resp {
-        let request = self.client.post(format!("{}/auth/token", self.base)).form(&[("grant_type", "password"), ("username", username), ("password", password)]);
+        let request = self
+            .client
+            .post(format!("{}/auth/token", self.base))
+            .form(&[
+                ("grant_type", "password"),
+                ("username", username),
+                ("password", password),
+            ]);
         self.send(request, None).await
     }
 
     pub async fn token(&self, username: &str, password: &str) -> String {
         let response = self.login(username, password).await;
-        assert_eq!(response.status, 200, "login as {username}: {}", response.body);
+        assert_eq!(
+            response.status, 200,
+            "login as {username}: {}",
+            response.body
+        );
         response.body["access_token"].as_str().unwrap().to_owned()
     }
 
@@ -245,15 +326,29 @@ impl TestApp {
     pub async fn staff(&self, role: &str) -> String {
         let username = format!("{role}-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
         let passwords = huimin_server::auth::password::Passwords::new(PasswordCost::Fast);
-        huimin_server::accounts::add_user(&self.store, &passwords, &username, role.parse().unwrap(), PASSWORD, "")
-            .await
-            .unwrap();
+        huimin_server::accounts::add_user(
+            &self.store,
+            &passwords,
+            &username,
+            role.parse().unwrap(),
+            PASSWORD,
+            "",
+        )
+        .await
+        .unwrap();
         self.token(&username, PASSWORD).await
     }
 
     pub async fn register(&self, phone: &str, name: &str, resident_id: &str) -> Resp {
-        let body = json!({"phone": phone, "password": PASSWORD, "name": name, "resident_id": resident_id});
-        self.post_raw("/auth/register", None, "application/json", &body.to_string()).await
+        let body =
+            json!({"phone": phone, "password": PASSWORD, "name": name, "resident_id": resident_id});
+        self.post_raw(
+            "/auth/register",
+            None,
+            "application/json",
+            &body.to_string(),
+        )
+        .await
     }
 
     /// Registers a patient and returns (token, patient id).
@@ -261,7 +356,11 @@ impl TestApp {
         let response = self.register(phone, name, resident_id).await;
         assert_eq!(response.status, 201, "{}", response.body);
         let token = response.body["access_token"].as_str().unwrap().to_owned();
-        let id = response.body["patient"].as_str().unwrap().trim_start_matches("Patient/").to_owned();
+        let id = response.body["patient"]
+            .as_str()
+            .unwrap()
+            .trim_start_matches("Patient/")
+            .to_owned();
         (token, id)
     }
 }
@@ -269,7 +368,10 @@ impl TestApp {
 fn init_logs() {
     static ONCE: OnceLock<()> = OnceLock::new();
     ONCE.get_or_init(|| {
-        let _ = tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::from_env("HUIMIN_TEST_LOG")).with_test_writer().try_init();
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_env("HUIMIN_TEST_LOG"))
+            .with_test_writer()
+            .try_init();
     });
 }
 
@@ -278,16 +380,29 @@ fn validator() -> &'static jsonschema::Validator {
     static V: OnceLock<jsonschema::Validator> = OnceLock::new();
     V.get_or_init(|| {
         let schema = huimin_fhir::schema_json().expect("vendored schema");
-        jsonschema::options().with_draft(jsonschema::Draft::Draft6).build(&schema).expect("schema compiles")
+        jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft6)
+            .build(&schema)
+            .expect("schema compiles")
     })
 }
 
 pub fn assert_schema_valid(doc: &Value) {
-    let errors: Vec<String> = validator().iter_errors(doc).map(|e| format!("{}: {e}", e.instance_path())).take(5).collect();
+    let errors: Vec<String> = validator()
+        .iter_errors(doc)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .take(5)
+        .collect();
     assert!(errors.is_empty(), "not valid FHIR R4: {errors:#?}\n{doc:#}");
 }
 
-pub fn patient_json(name: &str, family: &str, given: &str, resident_id: &str, phone: &str) -> Value {
+pub fn patient_json(
+    name: &str,
+    family: &str,
+    given: &str,
+    resident_id: &str,
+    phone: &str,
+) -> Value {
     json!({
         "resourceType": "Patient",
         "identifier": [{"system": "urn:huimin:sid:cn-resident-id", "value": resident_id}],

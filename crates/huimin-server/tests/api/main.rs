@@ -7,5 +7,6 @@ mod auth;
 mod concurrency;
 mod directory;
 mod fhir_basics;
+mod fuzz;
 mod patient_access;
 mod patients;

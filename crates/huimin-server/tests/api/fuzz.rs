@@ -1,0 +1,125 @@
+//! Fuzzing the HTTP edge: mutated Patient documents and query strings get a 2xx or a 4xx
+//! with an OperationOutcome, never a 5xx, and a refused write leaves the data as it was.
+
+use proptest::prelude::*;
+use proptest::strategy::ValueTree;
+use proptest::test_runner::{Config, TestRunner};
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+
+fn mutations() -> impl Strategy<Value = (String, Value)> {
+    let field = prop_oneof![
+        Just("identifier".to_owned()),
+        Just("name".to_owned()),
+        Just("telecom".to_owned()),
+        Just("birthDate".to_owned()),
+        Just("gender".to_owned()),
+        Just("active".to_owned()),
+        Just("address".to_owned()),
+        Just("resourceType".to_owned()),
+        "[a-z]{1,6}",
+    ];
+    let value = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i32>().prop_map(|n| json!(n)),
+        "\\PC{0,20}".prop_map(Value::String),
+        Just(json!([{"system": "urn:huimin:sid:cn-resident-id", "value": "11010519491231002"}])),
+        Just(json!([{"text": "\u{0}"}])),
+        Just(json!({"nested": [1, 2, {"deep": true}]})),
+        Just(json!("1990-02-30")),
+    ];
+    (field, value)
+}
+
+async fn post_mutants(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let registrar = app.staff("registrar").await;
+    let mut runner = TestRunner::new(Config {
+        cases: 48,
+        ..Config::default()
+    });
+    let mut cases = Vec::new();
+    for _ in 0..48 {
+        cases.push(mutations().new_tree(&mut runner).unwrap().current());
+    }
+    for (field, value) in cases {
+        let mut doc = patient_json("张三", "张", "三", ID_2, "13800138000");
+        doc[field.as_str()] = value;
+        let response = app.post_json("/fhir/Patient", Some(&registrar), &doc).await;
+        assert!(response.status < 500, "{} for {doc}", response.status);
+        if response.status >= 400 {
+            assert_eq!(
+                response.body["resourceType"], "OperationOutcome",
+                "{}",
+                response.body
+            );
+        }
+        if response.status == 201 {
+            // Keep the document free for the next case.
+            let id = response.body["id"].as_str().unwrap();
+            let mut parked = response.body.clone();
+            parked.as_object_mut().unwrap().remove("identifier");
+            app.put_json(
+                &format!("/fhir/Patient/{id}"),
+                Some(&registrar),
+                &parked,
+                None,
+            )
+            .await;
+        }
+    }
+    let queries = [
+        "name=%FF",
+        "birthdate=lt",
+        "identifier=|",
+        "_count=-1",
+        "phone=,,,",
+        "name:contains=%25_",
+        "_sort=name",
+        "gender:missing=true",
+        "_offset=99999999999",
+        "name=%00",
+        "%00=x",
+        "identifier=a%00b",
+    ];
+    for query in queries {
+        let response = app
+            .get(&format!("/fhir/Patient?{query}"), Some(&registrar))
+            .await;
+        assert!(response.status < 500, "{} for {query}", response.status);
+    }
+    for path in [
+        "/fhir/Patient/%00",
+        "/fhir/Patient/a%00b/_history/1",
+        "/fhir/Patient/..%2F..%2Fetc",
+    ] {
+        let response = app.get(path, Some(&registrar)).await;
+        assert!(response.status < 500, "{} for {path}", response.status);
+    }
+    let nul_login = app.login("admin\u{0}", "x").await;
+    assert_eq!(nul_login.status, 400);
+    let bad_gender = json!({"phone": "13911119999", "password": PASSWORD, "name": "John Smith", "document_type": "passport", "document_number": "E12345678", "gender": "robot\u{0}"});
+    let response = app
+        .post_raw(
+            "/auth/register",
+            None,
+            "application/json",
+            &bad_gender.to_string(),
+        )
+        .await;
+    assert_eq!(response.status, 422, "{}", response.body);
+    assert_eq!(response.expression(), Some("gender"));
+    app.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mutated_patients_and_queries_never_cause_a_server_error_on_sqlite() {
+    post_mutants(Db::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mutated_patients_and_queries_never_cause_a_server_error_on_postgres() {
+    post_mutants(Db::Postgres).await;
+}
