@@ -61,7 +61,7 @@ async fn put(
     })?;
     (kind.check)(&mut parsed, None)
         .map_err(|issues| DemoError::Invalid(format!("{kind_name}/{id}"), format!("{issues:?}")))?;
-    let (index, unique) = (kind.index)(&parsed);
+    let (index, unique) = kind.index(&parsed);
     let write = ResourceWrite {
         resource_type: kind_name,
         id,
@@ -267,7 +267,7 @@ pub async fn load(
         })?;
         let id = uuid::Uuid::new_v4().to_string();
         resource["id"] = json!(id);
-        let (index, unique) = (PATIENT.index)(&resource);
+        let (index, unique) = PATIENT.index(&resource);
         let write = ResourceWrite {
             resource_type: "Patient",
             id: &id,

@@ -215,7 +215,7 @@ pub async fn register(
         ApiError::with_issues(StatusCode::UNPROCESSABLE_ENTITY, renamed).lang(lang)
     })?;
     let id = uuid::Uuid::new_v4().to_string();
-    let (index, unique) = (PATIENT.index)(&resource);
+    let (index, unique) = PATIENT.index(&resource);
     let user = NewUser {
         username: super::account_key(&state.store, phone.as_str()),
         password_hash: state

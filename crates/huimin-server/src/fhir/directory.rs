@@ -3,11 +3,10 @@
 
 use huimin_domain::directory::{DepartmentCode, PractitionerTitle, RegistrationClass};
 use huimin_domain::i18n::Text;
-use huimin_store::{IndexEntry, UniqueKey};
 use serde_json::Value;
 
 use super::index;
-use super::kinds::{Access, Checked, KindSpec, ParamDef, ParamKind, parse_as};
+use super::kinds::{Access, Checked, KindSpec, ParamDef, ParamKind, no_unique, param, parse_as};
 use crate::error::Issue;
 
 /// National outpatient department codes (诊疗科目名录).
@@ -19,21 +18,19 @@ pub const REGISTRATION_CLASS_EXT: &str = "urn:huimin:ext:registration-class";
 /// Registration fee (Money, CNY), on PractitionerRole.
 pub const REGISTRATION_FEE_EXT: &str = "urn:huimin:ext:registration-fee";
 
-const IDENTIFIER: ParamDef = ParamDef {
-    name: "identifier",
-    kind: ParamKind::Identifier,
-    doc: "system|value or value",
-};
-const NAME: ParamDef = ParamDef {
-    name: "name",
-    kind: ParamKind::Str,
-    doc: "Name (starts with, case-insensitive)",
-};
-const ACTIVE: ParamDef = ParamDef {
-    name: "active",
-    kind: ParamKind::Code,
-    doc: "true | false",
-};
+const IDENTIFIER: ParamDef = param(
+    "identifier",
+    ParamKind::Identifier,
+    &["identifier"],
+    "system|value or value",
+);
+const NAME: ParamDef = param(
+    "name",
+    ParamKind::Str,
+    &["name", "alias"],
+    "Name or alias (starts with, case-insensitive)",
+);
+const ACTIVE: ParamDef = param("active", ParamKind::Code, &["active"], "true | false");
 
 pub const PRACTITIONER: KindSpec = KindSpec {
     name: "Practitioner",
@@ -41,30 +38,24 @@ pub const PRACTITIONER: KindSpec = KindSpec {
     sealed: false,
     parse: parse_as::<huimin_fhir::Practitioner>,
     check: check_named,
-    index: practitioner_index,
+    unique: no_unique,
     params: &[
         IDENTIFIER,
-        NAME,
-        ParamDef {
-            name: "family",
-            kind: ParamKind::Str,
-            doc: "Family name",
-        },
-        ParamDef {
-            name: "given",
-            kind: ParamKind::Str,
-            doc: "Given name",
-        },
-        ParamDef {
-            name: "phone",
-            kind: ParamKind::Phone,
-            doc: "Work phone",
-        },
-        ParamDef {
-            name: "gender",
-            kind: ParamKind::Code,
-            doc: "male | female | other | unknown",
-        },
+        param(
+            "name",
+            ParamKind::HumanName,
+            &["name"],
+            "Any part of the name, or the whole name",
+        ),
+        param("family", ParamKind::Str, &["name.family"], "Family name"),
+        param("given", ParamKind::Str, &["name.given"], "Given name"),
+        param("phone", ParamKind::Phone, &["telecom"], "Work phone"),
+        param(
+            "gender",
+            ParamKind::Code,
+            &["gender"],
+            "male | female | other | unknown",
+        ),
         ACTIVE,
     ],
     documentation: "Doctors and other staff. The licence number (医师执业证书编码) uses the identifier system urn:huimin:sid:physician-licence.",
@@ -76,39 +67,45 @@ pub const PRACTITIONER_ROLE: KindSpec = KindSpec {
     sealed: false,
     parse: parse_as::<huimin_fhir::PractitionerRole>,
     check: check_practitioner_role,
-    index: practitioner_role_index,
+    unique: no_unique,
     params: &[
         IDENTIFIER,
-        ParamDef {
-            name: "practitioner",
-            kind: ParamKind::Reference("Practitioner"),
-            doc: "The practitioner",
-        },
-        ParamDef {
-            name: "organization",
-            kind: ParamKind::Reference("Organization"),
-            doc: "Department or hospital",
-        },
-        ParamDef {
-            name: "location",
-            kind: ParamKind::Reference("Location"),
-            doc: "Consulting room",
-        },
-        ParamDef {
-            name: "service",
-            kind: ParamKind::Reference("HealthcareService"),
-            doc: "Clinic service",
-        },
-        ParamDef {
-            name: "role",
-            kind: ParamKind::Coding,
-            doc: "Title, e.g. urn:huimin:cs:practitioner-title|chief-physician",
-        },
-        ParamDef {
-            name: "specialty",
-            kind: ParamKind::Coding,
-            doc: "Specialty or department code",
-        },
+        param(
+            "practitioner",
+            ParamKind::Reference("Practitioner"),
+            &["practitioner"],
+            "The practitioner",
+        ),
+        param(
+            "organization",
+            ParamKind::Reference("Organization"),
+            &["organization"],
+            "Department or hospital",
+        ),
+        param(
+            "location",
+            ParamKind::Reference("Location"),
+            &["location"],
+            "Consulting room",
+        ),
+        param(
+            "service",
+            ParamKind::Reference("HealthcareService"),
+            &["healthcareService"],
+            "Clinic service",
+        ),
+        param(
+            "role",
+            ParamKind::Coding,
+            &["code"],
+            "Title, e.g. urn:huimin:cs:practitioner-title|chief-physician",
+        ),
+        param(
+            "specialty",
+            ParamKind::Coding,
+            &["specialty"],
+            "Specialty or department code",
+        ),
         ACTIVE,
     ],
     documentation: "A doctor's post in a department: title in code (system urn:huimin:cs:practitioner-title), \
@@ -122,25 +119,23 @@ pub const ORGANIZATION: KindSpec = KindSpec {
     sealed: false,
     parse: parse_as::<huimin_fhir::Organization>,
     check: check_organization,
-    index: organization_index,
+    unique: no_unique,
     params: &[
         IDENTIFIER,
         NAME,
-        ParamDef {
-            name: "type",
-            kind: ParamKind::Coding,
-            doc: "prov (hospital) | dept (department) | …",
-        },
-        ParamDef {
-            name: "partof",
-            kind: ParamKind::Reference("Organization"),
-            doc: "Parent organisation",
-        },
-        ParamDef {
-            name: "address-city",
-            kind: ParamKind::Str,
-            doc: "City",
-        },
+        param(
+            "type",
+            ParamKind::Coding,
+            &["type"],
+            "prov (hospital) | dept (department) | …",
+        ),
+        param(
+            "partof",
+            ParamKind::Reference("Organization"),
+            &["partOf"],
+            "Parent organisation",
+        ),
+        param("address-city", ParamKind::Str, &["address.city"], "City"),
         ACTIVE,
     ],
     documentation: "Hospitals, campuses and departments. Departments carry their national code (诊疗科目) as an \
@@ -153,30 +148,29 @@ pub const LOCATION: KindSpec = KindSpec {
     sealed: false,
     parse: parse_as::<huimin_fhir::Location>,
     check: check_named,
-    index: location_index,
+    unique: no_unique,
     params: &[
         IDENTIFIER,
         NAME,
-        ParamDef {
-            name: "type",
-            kind: ParamKind::Coding,
-            doc: "Kind of place",
-        },
-        ParamDef {
-            name: "organization",
-            kind: ParamKind::Reference("Organization"),
-            doc: "Managing organisation",
-        },
-        ParamDef {
-            name: "partof",
-            kind: ParamKind::Reference("Location"),
-            doc: "Enclosing building or floor",
-        },
-        ParamDef {
-            name: "status",
-            kind: ParamKind::Code,
-            doc: "active | suspended | inactive",
-        },
+        param("type", ParamKind::Coding, &["type"], "Kind of place"),
+        param(
+            "organization",
+            ParamKind::Reference("Organization"),
+            &["managingOrganization"],
+            "Managing organisation",
+        ),
+        param(
+            "partof",
+            ParamKind::Reference("Location"),
+            &["partOf"],
+            "Enclosing building or floor",
+        ),
+        param(
+            "status",
+            ParamKind::Code,
+            &["status"],
+            "active | suspended | inactive",
+        ),
     ],
     documentation: "Campuses, buildings, floors and rooms, nested with partOf.",
 };
@@ -187,35 +181,40 @@ pub const HEALTHCARE_SERVICE: KindSpec = KindSpec {
     sealed: false,
     parse: parse_as::<huimin_fhir::HealthcareService>,
     check: check_healthcare_service,
-    index: healthcare_service_index,
+    unique: no_unique,
     params: &[
         IDENTIFIER,
-        NAME,
-        ParamDef {
-            name: "organization",
-            kind: ParamKind::Reference("Organization"),
-            doc: "Providing department",
-        },
-        ParamDef {
-            name: "service-category",
-            kind: ParamKind::Coding,
-            doc: "Category (内科, 外科, …)",
-        },
-        ParamDef {
-            name: "service-type",
-            kind: ParamKind::Coding,
-            doc: "Type, e.g. the department code",
-        },
-        ParamDef {
-            name: "specialty",
-            kind: ParamKind::Coding,
-            doc: "Specialty",
-        },
-        ParamDef {
-            name: "location",
-            kind: ParamKind::Reference("Location"),
-            doc: "Where it is offered",
-        },
+        param(
+            "name",
+            ParamKind::Str,
+            &["name"],
+            "Name (starts with, case-insensitive)",
+        ),
+        param(
+            "organization",
+            ParamKind::Reference("Organization"),
+            &["providedBy"],
+            "Providing department",
+        ),
+        param(
+            "service-category",
+            ParamKind::Coding,
+            &["category"],
+            "Category (内科, 外科, …)",
+        ),
+        param(
+            "service-type",
+            ParamKind::Coding,
+            &["type"],
+            "Type, e.g. the department code",
+        ),
+        param("specialty", ParamKind::Coding, &["specialty"], "Specialty"),
+        param(
+            "location",
+            ParamKind::Reference("Location"),
+            &["location"],
+            "Where it is offered",
+        ),
         ACTIVE,
     ],
     documentation: "A department's outpatient clinic service. The national department code is a Coding with system \
@@ -368,64 +367,4 @@ fn check_practitioner_role(value: &mut Value, _: Option<&Value>) -> Checked {
         }
     }
     done(issues)
-}
-
-fn practitioner_index(v: &Value) -> (Vec<IndexEntry>, Vec<UniqueKey>) {
-    let mut out = Vec::new();
-    index::identifiers(v, false, &mut out);
-    index::human_names(v, &mut out);
-    index::phones(v, false, &mut out);
-    index::codes(v, "gender", &["gender"], &mut out);
-    index::codes(v, "active", &["active"], &mut out);
-    (out, Vec::new())
-}
-
-fn practitioner_role_index(v: &Value) -> (Vec<IndexEntry>, Vec<UniqueKey>) {
-    let mut out = Vec::new();
-    index::identifiers(v, false, &mut out);
-    index::references(v, "practitioner", &["practitioner"], &mut out);
-    index::references(v, "organization", &["organization"], &mut out);
-    index::references(v, "location", &["location"], &mut out);
-    index::references(v, "service", &["healthcareService"], &mut out);
-    index::codings(v, "role", &["code"], &mut out);
-    index::codings(v, "specialty", &["specialty"], &mut out);
-    index::codes(v, "active", &["active"], &mut out);
-    (out, Vec::new())
-}
-
-fn organization_index(v: &Value) -> (Vec<IndexEntry>, Vec<UniqueKey>) {
-    let mut out = Vec::new();
-    index::identifiers(v, false, &mut out);
-    index::plain_strings(v, "name", &["name"], &mut out);
-    index::plain_strings(v, "name", &["alias"], &mut out);
-    index::codings(v, "type", &["type"], &mut out);
-    index::references(v, "partof", &["partOf"], &mut out);
-    index::plain_strings(v, "address-city", &["address", "city"], &mut out);
-    index::codes(v, "active", &["active"], &mut out);
-    (out, Vec::new())
-}
-
-fn location_index(v: &Value) -> (Vec<IndexEntry>, Vec<UniqueKey>) {
-    let mut out = Vec::new();
-    index::identifiers(v, false, &mut out);
-    index::plain_strings(v, "name", &["name"], &mut out);
-    index::plain_strings(v, "name", &["alias"], &mut out);
-    index::codings(v, "type", &["type"], &mut out);
-    index::references(v, "organization", &["managingOrganization"], &mut out);
-    index::references(v, "partof", &["partOf"], &mut out);
-    index::codes(v, "status", &["status"], &mut out);
-    (out, Vec::new())
-}
-
-fn healthcare_service_index(v: &Value) -> (Vec<IndexEntry>, Vec<UniqueKey>) {
-    let mut out = Vec::new();
-    index::identifiers(v, false, &mut out);
-    index::plain_strings(v, "name", &["name"], &mut out);
-    index::references(v, "organization", &["providedBy"], &mut out);
-    index::codings(v, "service-category", &["category"], &mut out);
-    index::codings(v, "service-type", &["type"], &mut out);
-    index::codings(v, "specialty", &["specialty"], &mut out);
-    index::references(v, "location", &["location"], &mut out);
-    index::codes(v, "active", &["active"], &mut out);
-    (out, Vec::new())
 }

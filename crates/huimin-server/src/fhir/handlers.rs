@@ -140,7 +140,7 @@ pub async fn create(
     (kind.check)(&mut resource, None).map_err(|issues| rule_violation(issues, &ctx))?;
     let id = uuid::Uuid::new_v4().to_string();
     resource["id"] = json!(id);
-    let (index, unique) = (kind.index)(&resource);
+    let (index, unique) = kind.index(&resource);
     let write = ResourceWrite {
         resource_type: kind.name,
         id: &id,
@@ -360,7 +360,7 @@ pub async fn update(
     }
     (kind.check)(&mut resource, Some(&previous.content))
         .map_err(|issues| rule_violation(issues, &ctx))?;
-    let (index, unique) = (kind.index)(&resource);
+    let (index, unique) = kind.index(&resource);
     let write = ResourceWrite {
         resource_type: kind.name,
         id: &id,

@@ -43,32 +43,26 @@ pub fn fold(text: &str) -> String {
     text.trim().to_lowercase()
 }
 
-/// `name`, `family` and `given` tokens from HumanName elements. Chinese names are also
-/// indexed as family+given without a space, Latin ones as "given family".
-pub fn human_names(value: &Value, out: &mut Vec<IndexEntry>) {
-    for name in each(value, &["name"]) {
+/// Tokens for every part of the HumanName elements at the path: text, family, given, and the
+/// whole name as Chinese writes it (family+given, no space) and as Latin names do.
+pub fn human_names(value: &Value, param: &str, path: &[&str], out: &mut Vec<IndexEntry>) {
+    for name in each(value, path) {
         let family = name.get("family").and_then(Value::as_str).unwrap_or("");
         let given: Vec<String> = strings(name, &["given"]);
-        if let Some(text) = name.get("text").and_then(Value::as_str) {
-            out.push(IndexEntry::plain("name", fold(text)));
-        }
-        if !family.is_empty() {
-            out.push(IndexEntry::plain("family", fold(family)));
-            out.push(IndexEntry::plain("name", fold(family)));
-        }
-        for g in &given {
-            out.push(IndexEntry::plain("given", fold(g)));
-            out.push(IndexEntry::plain("name", fold(g)));
-        }
+        let mut parts: Vec<String> = name
+            .get("text")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .into_iter()
+            .collect();
+        parts.push(family.to_owned());
+        parts.extend(given.iter().cloned());
         if !family.is_empty() && !given.is_empty() {
-            out.push(IndexEntry::plain(
-                "name",
-                fold(&format!("{family}{}", given.join(""))),
-            ));
-            out.push(IndexEntry::plain(
-                "name",
-                fold(&format!("{} {family}", given.join(" "))),
-            ));
+            parts.push(format!("{family}{}", given.join("")));
+            parts.push(format!("{} {family}", given.join(" ")));
+        }
+        for part in parts.iter().filter(|p| !p.is_empty()) {
+            out.push(IndexEntry::plain(param, fold(part)));
         }
     }
 }
@@ -103,8 +97,14 @@ pub fn codings(value: &Value, param: &str, path: &[&str], out: &mut Vec<IndexEnt
 
 /// Identifier tokens, blind when the resource holds personal data. Values are upper-cased
 /// so that a resident ID ending in x or X is one identifier.
-pub fn identifiers(value: &Value, blind: bool, out: &mut Vec<IndexEntry>) {
-    for identifier in each(value, &["identifier"]) {
+pub fn identifiers(
+    value: &Value,
+    param: &str,
+    path: &[&str],
+    blind: bool,
+    out: &mut Vec<IndexEntry>,
+) {
+    for identifier in each(value, path) {
         let Some(v) = identifier.get("value").and_then(Value::as_str) else {
             continue;
         };
@@ -114,9 +114,9 @@ pub fn identifiers(value: &Value, blind: bool, out: &mut Vec<IndexEntry>) {
             .unwrap_or("");
         for token in identifier_tokens(system, v) {
             out.push(if blind {
-                IndexEntry::blind("identifier", token)
+                IndexEntry::blind(param, token)
             } else {
-                IndexEntry::plain("identifier", token)
+                IndexEntry::plain(param, token)
             });
         }
     }
@@ -128,8 +128,8 @@ pub fn identifier_tokens(system: &str, value: &str) -> [String; 2] {
 }
 
 /// Phone numbers from `telecom`, normalised (`+86 138-0013-8000` → `13800138000`).
-pub fn phones(value: &Value, blind: bool, out: &mut Vec<IndexEntry>) {
-    for telecom in each(value, &["telecom"]) {
+pub fn phones(value: &Value, param: &str, path: &[&str], blind: bool, out: &mut Vec<IndexEntry>) {
+    for telecom in each(value, path) {
         let system = telecom.get("system").and_then(Value::as_str).unwrap_or("");
         if !matches!(system, "phone" | "sms") {
             continue;
@@ -139,9 +139,9 @@ pub fn phones(value: &Value, blind: bool, out: &mut Vec<IndexEntry>) {
         };
         let token = normalise_phone(v);
         out.push(if blind {
-            IndexEntry::blind("phone", token)
+            IndexEntry::blind(param, token)
         } else {
-            IndexEntry::plain("phone", token)
+            IndexEntry::plain(param, token)
         });
     }
 }
@@ -171,7 +171,7 @@ mod tests {
     fn chinese_names_are_indexed_whole_and_by_part() {
         let patient = json!({"name": [{"text": "张三", "family": "张", "given": ["三"]}]});
         let mut out = Vec::new();
-        human_names(&patient, &mut out);
+        human_names(&patient, "name", &["name"], &mut out);
         let names: Vec<_> = out
             .iter()
             .filter(|e| e.param == "name")

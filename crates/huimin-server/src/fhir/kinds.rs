@@ -5,6 +5,7 @@ use huimin_fhir::{FhirResource, ParseError};
 use huimin_store::{IndexEntry, UniqueKey};
 use serde_json::Value;
 
+use super::index;
 use crate::error::Issue;
 
 /// Who may do what with a kind.
@@ -21,6 +22,8 @@ pub enum Access {
 pub enum ParamKind {
     /// Case-insensitive starts-with; `:exact` and `:contains` modifiers.
     Str,
+    /// Like `Str`, over every part of HumanName elements (text, family, given, whole name).
+    HumanName,
     /// A code without a system (gender, active, status).
     Code,
     /// `system|code` or `code` on CodeableConcepts.
@@ -38,7 +41,7 @@ pub enum ParamKind {
 impl ParamKind {
     pub fn fhir_type(self) -> &'static str {
         match self {
-            Self::Str => "string",
+            Self::Str | Self::HumanName => "string",
             Self::Code | Self::Coding | Self::Identifier | Self::Phone => "token",
             Self::Reference(_) => "reference",
             Self::Date => "date",
@@ -50,7 +53,24 @@ impl ParamKind {
 pub struct ParamDef {
     pub name: &'static str,
     pub kind: ParamKind,
+    /// The elements indexed for this parameter, as dotted paths (`address.city`).
+    pub paths: &'static [&'static str],
     pub doc: &'static str,
+}
+
+/// One search parameter: name, kind, indexed element paths, documentation.
+pub const fn param(
+    name: &'static str,
+    kind: ParamKind,
+    paths: &'static [&'static str],
+    doc: &'static str,
+) -> ParamDef {
+    ParamDef {
+        name,
+        kind,
+        paths,
+        doc,
+    }
 }
 
 pub type Checked = Result<(), Vec<Issue>>;
@@ -63,7 +83,8 @@ pub struct KindSpec {
     pub parse: fn(&[u8]) -> Result<Value, ParseError>,
     /// Domain rules and normalisation; `previous` is the stored version on update.
     pub check: fn(&mut Value, Option<&Value>) -> Checked,
-    pub index: fn(&Value) -> (Vec<IndexEntry>, Vec<UniqueKey>),
+    /// Identifiers that at most one resource of the kind may carry.
+    pub unique: fn(&Value) -> Vec<UniqueKey>,
     pub params: &'static [ParamDef],
     pub documentation: &'static str,
 }
@@ -72,6 +93,35 @@ impl KindSpec {
     pub fn param(&self, name: &str) -> Option<&ParamDef> {
         self.params.iter().find(|p| p.name == name)
     }
+
+    /// The search tokens of a resource, derived from the same parameter table that search
+    /// uses, so indexing and searching cannot drift apart.
+    pub fn index(&self, value: &Value) -> (Vec<IndexEntry>, Vec<UniqueKey>) {
+        let mut out = Vec::new();
+        for param in self.params {
+            for dotted in param.paths {
+                let path: Vec<&str> = dotted.split('.').collect();
+                let (name, path) = (param.name, path.as_slice());
+                match param.kind {
+                    ParamKind::Str => index::plain_strings(value, name, path, &mut out),
+                    ParamKind::HumanName => index::human_names(value, name, path, &mut out),
+                    ParamKind::Code | ParamKind::Date => index::codes(value, name, path, &mut out),
+                    ParamKind::Coding => index::codings(value, name, path, &mut out),
+                    ParamKind::Identifier => {
+                        index::identifiers(value, name, path, self.sealed, &mut out)
+                    }
+                    ParamKind::Phone => index::phones(value, name, path, self.sealed, &mut out),
+                    ParamKind::Reference(_) => index::references(value, name, path, &mut out),
+                }
+            }
+        }
+        (out, (self.unique)(value))
+    }
+}
+
+/// For kinds without unique identifiers.
+pub fn no_unique(_: &Value) -> Vec<UniqueKey> {
+    Vec::new()
 }
 
 /// Parses into the typed resource (strict: unknown elements and wrong types are refused) and
@@ -134,4 +184,46 @@ pub fn all() -> [&'static KindSpec; 6] {
 
 pub fn by_name(name: &str) -> Option<&'static KindSpec> {
     all().into_iter().find(|k| k.name == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn every_search_parameter_indexes_some_element() {
+        for kind in all() {
+            for param in kind.params {
+                assert!(
+                    !param.paths.is_empty(),
+                    "{}.{} indexes nothing",
+                    kind.name,
+                    param.name
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn sealed_kinds_index_identifiers_and_phones_blind() {
+        let patient = json!({
+            "resourceType": "Patient",
+            "identifier": [{"system": "urn:huimin:sid:cn-resident-id", "value": "110101199003071137"}],
+            "name": [{"text": "张三", "family": "张", "given": ["三"]}],
+            "telecom": [{"system": "phone", "value": "13800138000"}],
+        });
+        let (tokens, unique) = PATIENT.index(&patient);
+        for token in tokens
+            .iter()
+            .filter(|t| t.param == "identifier" || t.param == "phone")
+        {
+            assert!(
+                matches!(token.value, huimin_store::IndexValue::Blind(_)),
+                "{token:?}"
+            );
+        }
+        assert!(tokens.iter().any(|t| t.param == "family"));
+        assert_eq!(unique.len(), 1);
+    }
 }

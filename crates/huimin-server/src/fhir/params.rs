@@ -169,7 +169,7 @@ fn clause(kind: &KindSpec, key: &str, value: &str) -> Result<SearchClause, ApiEr
     };
     let mut negated = false;
     let any_of = match def.kind {
-        ParamKind::Str => values
+        ParamKind::Str | ParamKind::HumanName => values
             .iter()
             .map(|v| match modifier {
                 None => Ok(Match::Prefix(fold(v))),

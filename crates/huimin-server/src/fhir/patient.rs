@@ -5,11 +5,11 @@ use huimin_domain::i18n::Text;
 use huimin_domain::identity::{DocumentKind, IdentityDocument};
 use huimin_domain::masking::{mask_document_number, mask_phone};
 use huimin_domain::phone::Phone;
-use huimin_store::{IndexEntry, UniqueKey};
+use huimin_store::UniqueKey;
 use serde_json::{Value, json};
 
 use super::index;
-use super::kinds::{Access, Checked, KindSpec, ParamDef, ParamKind, parse_as};
+use super::kinds::{Access, Checked, KindSpec, ParamKind, param, parse_as};
 use crate::error::Issue;
 
 pub const SPEC: KindSpec = KindSpec {
@@ -18,53 +18,52 @@ pub const SPEC: KindSpec = KindSpec {
     sealed: true,
     parse: parse_as::<huimin_fhir::Patient>,
     check,
-    index: patient_index,
+    unique: patient_unique,
     params: &[
-        ParamDef {
-            name: "identifier",
-            kind: ParamKind::Identifier,
-            doc: "Identity document: system|value or value",
-        },
-        ParamDef {
-            name: "name",
-            kind: ParamKind::Str,
-            doc: "Any part of the name, or the whole name",
-        },
-        ParamDef {
-            name: "family",
-            kind: ParamKind::Str,
-            doc: "Family name (姓)",
-        },
-        ParamDef {
-            name: "given",
-            kind: ParamKind::Str,
-            doc: "Given name (名)",
-        },
-        ParamDef {
-            name: "phone",
-            kind: ParamKind::Phone,
-            doc: "Phone number, any notation",
-        },
-        ParamDef {
-            name: "birthdate",
-            kind: ParamKind::Date,
-            doc: "Date of birth",
-        },
-        ParamDef {
-            name: "gender",
-            kind: ParamKind::Code,
-            doc: "male | female | other | unknown",
-        },
-        ParamDef {
-            name: "active",
-            kind: ParamKind::Code,
-            doc: "true | false",
-        },
-        ParamDef {
-            name: "organization",
-            kind: ParamKind::Reference("Organization"),
-            doc: "Managing organisation",
-        },
+        param(
+            "identifier",
+            ParamKind::Identifier,
+            &["identifier"],
+            "Identity document: system|value or value",
+        ),
+        param(
+            "name",
+            ParamKind::HumanName,
+            &["name"],
+            "Any part of the name, or the whole name",
+        ),
+        param(
+            "family",
+            ParamKind::Str,
+            &["name.family"],
+            "Family name (姓)",
+        ),
+        param("given", ParamKind::Str, &["name.given"], "Given name (名)"),
+        param(
+            "phone",
+            ParamKind::Phone,
+            &["telecom"],
+            "Phone number, any notation",
+        ),
+        param(
+            "birthdate",
+            ParamKind::Date,
+            &["birthDate"],
+            "Date of birth",
+        ),
+        param(
+            "gender",
+            ParamKind::Code,
+            &["gender"],
+            "male | female | other | unknown",
+        ),
+        param("active", ParamKind::Code, &["active"], "true | false"),
+        param(
+            "organization",
+            ParamKind::Reference("Organization"),
+            &["managingOrganization"],
+            "Managing organisation",
+        ),
     ],
     documentation: "Identity documents use these identifier systems: \
         urn:huimin:sid:cn-resident-id (居民身份证, GB 11643 checked), urn:huimin:sid:passport (护照), \
@@ -210,16 +209,9 @@ pub fn check(patient: &mut Value, previous: Option<&Value>) -> Checked {
     }
 }
 
-fn patient_index(patient: &Value) -> (Vec<IndexEntry>, Vec<UniqueKey>) {
-    let mut out = Vec::new();
-    index::identifiers(patient, true, &mut out);
-    index::human_names(patient, &mut out);
-    index::phones(patient, true, &mut out);
-    index::codes(patient, "birthdate", &["birthDate"], &mut out);
-    index::codes(patient, "gender", &["gender"], &mut out);
-    index::codes(patient, "active", &["active"], &mut out);
-    index::references(patient, "organization", &["managingOrganization"], &mut out);
-    let unique = index::each(patient, &["identifier"])
+/// One patient per identity document.
+fn patient_unique(patient: &Value) -> Vec<UniqueKey> {
+    index::each(patient, &["identifier"])
         .into_iter()
         .filter_map(|identifier| {
             let system = identifier.get("system").and_then(Value::as_str)?;
@@ -230,8 +222,7 @@ fn patient_index(patient: &Value) -> (Vec<IndexEntry>, Vec<UniqueKey>) {
                 value: value.trim().to_uppercase(),
             })
         })
-        .collect();
-    (out, unique)
+        .collect()
 }
 
 /// A masked value sent back unchanged on update means "keep what is stored": a client that
