@@ -6,6 +6,7 @@
 //! as an argument, so callers decide the hospital time zone and tests stay
 //! deterministic.
 
+pub mod appointments;
 pub mod audit;
 pub mod directory;
 pub mod i18n;

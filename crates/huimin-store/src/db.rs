@@ -70,11 +70,18 @@ impl std::fmt::Debug for Store {
     }
 }
 
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "foundation",
-    include_str!("../migrations/0001_foundation.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "foundation",
+        include_str!("../migrations/0001_foundation.sql"),
+    ),
+    (
+        2,
+        "appointments",
+        include_str!("../migrations/0002_appointments.sql"),
+    ),
+];
 
 fn migrator() -> Migrator {
     let migrations: Vec<Migration> = MIGRATIONS

@@ -10,6 +10,7 @@
 //! types are sealed with AES-256-GCM and their searchable identifiers and phone numbers are
 //! blind-indexed with a keyed HMAC (see [`crypto`]).
 
+pub mod appointments;
 mod audit;
 pub mod crypto;
 mod db;

@@ -1,0 +1,88 @@
+//! Cancellation (退号) cutoff: DOMAIN §1, at least 12 h before the visit so
+//! the freed place can still be booked by someone else.
+
+use super::{BookingRefusal, shift};
+use jiff::{SignedDuration, Timestamp};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CancellationRule {
+    pub hours_before: u32,
+}
+
+impl Default for CancellationRule {
+    fn default() -> Self {
+        CancellationRule { hours_before: 12 }
+    }
+}
+
+impl CancellationRule {
+    /// The last instant a booking for `slot_start` may be cancelled.
+    pub fn cutoff(&self, slot_start: Timestamp) -> Timestamp {
+        shift(
+            slot_start,
+            -SignedDuration::from_hours(i64::from(self.hours_before)),
+        )
+    }
+}
+
+/// Cancelling exactly at the cutoff is still allowed.
+pub fn check_cancellable(
+    rule: &CancellationRule,
+    now: Timestamp,
+    slot_start: Timestamp,
+) -> Result<(), BookingRefusal> {
+    let cutoff = rule.cutoff(slot_start);
+    if now > cutoff {
+        return Err(BookingRefusal::PastCancellationCutoff {
+            cutoff,
+            hours_before: rule.hours_before,
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ts(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn cancelling_up_to_12_hours_before_is_allowed() {
+        let rule = CancellationRule::default();
+        let start = ts("2026-03-16T00:30:00Z");
+        assert_eq!(
+            check_cancellable(&rule, ts("2026-03-15T12:30:00Z"), start),
+            Ok(())
+        );
+        let err = check_cancellable(&rule, ts("2026-03-15T12:30:01Z"), start).unwrap_err();
+        assert_eq!(
+            err,
+            BookingRefusal::PastCancellationCutoff {
+                cutoff: ts("2026-03-15T12:30:00Z"),
+                hours_before: 12
+            }
+        );
+        assert_eq!(err.rule_code(), "cancel-cutoff");
+        assert!(err.message().zh.contains("就诊前 12 小时"));
+    }
+
+    #[test]
+    fn a_zero_hour_rule_allows_cancelling_until_the_start() {
+        let rule = CancellationRule { hours_before: 0 };
+        let start = ts("2026-03-16T00:30:00Z");
+        assert_eq!(check_cancellable(&rule, start, start), Ok(()));
+    }
+
+    #[test]
+    fn absurd_settings_do_not_panic() {
+        let rule = CancellationRule {
+            hours_before: u32::MAX,
+        };
+        assert_eq!(rule.cutoff(ts("2026-03-16T00:30:00Z")), Timestamp::MIN);
+    }
+}

@@ -1,0 +1,671 @@
+//! The booking engine's storage on both databases: exactly-once places under concurrency,
+//! quotas, bans, holds, idempotency, cancellation and pools.
+
+use huimin_domain::appointments::{
+    AppointmentStatus, BanRule, BookingRefusal, CancellationRule, Channel, PoolPercentages,
+    QuotaRule, split,
+};
+use huimin_store::appointments::{
+    BookingError, BookingMode, NewSession, NewSlot, PlaceRequest, Replay,
+};
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+
+use crate::helpers::*;
+use crate::on_both;
+
+fn china() -> TimeZone {
+    TimeZone::fixed(jiff::tz::Offset::constant(8))
+}
+
+/// "Now" in these tests: a fixed instant the day before the sessions.
+fn now() -> Timestamp {
+    "2030-03-10T02:00:00Z".parse().unwrap()
+}
+
+fn minutes(ts: Timestamp, m: i64) -> Timestamp {
+    ts.checked_add(jiff::Span::new().minutes(m)).unwrap()
+}
+
+/// A session of `slots` × 30-minute slots with `per_slot` places each, released long ago.
+async fn session(
+    app: &TestApp,
+    department: &str,
+    date: &str,
+    period: &str,
+    slots: u32,
+    per_slot: u32,
+    percentages: PoolPercentages,
+) -> (String, Vec<String>) {
+    let id = format!("s-{}", uuid::Uuid::new_v4().simple());
+    let start: Timestamp = format!("{date}T00:30:00Z").parse().unwrap();
+    let slot_list: Vec<NewSlot> = (0..slots)
+        .map(|i| NewSlot {
+            id: format!("{id}-{i}"),
+            starts_at: minutes(start, 30 * i64::from(i)).as_microsecond(),
+            ends_at: minutes(start, 30 * i64::from(i + 1)).as_microsecond(),
+            capacity: per_slot,
+            first_queue_number: 1 + i * per_slot,
+        })
+        .collect();
+    let new = NewSession {
+        id: id.clone(),
+        hospital_id: "hm-first".into(),
+        department_id: department.into(),
+        practitioner_role_id: Some("role-dr-001".into()),
+        room_id: None,
+        session_date: date.into(),
+        period: period.into(),
+        starts_at: start.as_microsecond(),
+        ends_at: minutes(start, 30 * i64::from(slots)).as_microsecond(),
+        registration_class: "ordinary".into(),
+        fee_fen: 1500,
+        release_at: 0,
+        reserved_release_at: minutes(start, -24 * 60).as_microsecond(),
+        pools: split(slots * per_slot, &percentages),
+        slots: slot_list.clone(),
+    };
+    app.store.create_session(&new).await.unwrap();
+    (id, slot_list.into_iter().map(|s| s.id).collect())
+}
+
+fn all_online() -> PoolPercentages {
+    PoolPercentages {
+        online: 100,
+        window: 0,
+        elderly: 0,
+        referral: 0,
+    }
+}
+
+struct Rules {
+    tz: TimeZone,
+    quota: QuotaRule,
+    bans: BanRule,
+}
+
+impl Rules {
+    fn new() -> Self {
+        Self {
+            tz: china(),
+            quota: QuotaRule::default(),
+            bans: BanRule::default(),
+        }
+    }
+
+    fn request<'a>(
+        &'a self,
+        slot: &'a str,
+        patient: &'a str,
+        mode: BookingMode,
+        at: Timestamp,
+    ) -> PlaceRequest<'a> {
+        PlaceRequest {
+            slot_id: slot,
+            patient_id: patient,
+            account_id: Some(patient),
+            channel: Channel::App,
+            is_elderly: false,
+            has_referral: false,
+            mode,
+            now: at,
+            tz: &self.tz,
+            quota: &self.quota,
+            bans: &self.bans,
+            idempotency: None,
+        }
+    }
+}
+
+fn refusal(result: Result<Replay, BookingError>) -> BookingRefusal {
+    match result {
+        Err(BookingError::Refused(r)) => r,
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+async fn fifty_concurrent_bookings_of_a_one_place_slot_book_exactly_once(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let (_, slots) = session(
+        &app,
+        "dept-cardiology",
+        "2030-03-11",
+        "morning",
+        1,
+        1,
+        all_online(),
+    )
+    .await;
+    let mut tasks = Vec::new();
+    for i in 0..50 {
+        let (store, slot) = (app.store.clone(), slots[0].clone());
+        tasks.push(tokio::spawn(async move {
+            let rules = Rules::new();
+            let patient = format!("p-{i}");
+            store
+                .take_place(&rules.request(&slot, &patient, BookingMode::Book, now()))
+                .await
+        }));
+    }
+    let (mut booked, mut full) = (0, 0);
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(Replay::Fresh(_)) => booked += 1,
+            Err(BookingError::Refused(BookingRefusal::SlotFull)) => full += 1,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!((booked, full), (1, 49));
+    let slot = app.store.slot(&slots[0]).await.unwrap().unwrap();
+    assert_eq!((slot.booked, slot.held), (1, 0));
+    app.finish().await;
+}
+on_both!(fifty_concurrent_bookings_of_a_one_place_slot_book_exactly_once);
+
+async fn a_busy_session_never_exceeds_capacity_and_queue_numbers_are_unique(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let (session_id, slots) = session(
+        &app,
+        "dept-cardiology",
+        "2030-03-11",
+        "morning",
+        4,
+        3,
+        all_online(),
+    )
+    .await;
+    let mut tasks = Vec::new();
+    for i in 0..40 {
+        let (store, slot) = (app.store.clone(), slots[i % slots.len()].clone());
+        tasks.push(tokio::spawn(async move {
+            let rules = Rules::new();
+            store
+                .take_place(&rules.request(&slot, &format!("p-{i}"), BookingMode::Book, now()))
+                .await
+        }));
+    }
+    let mut numbers = Vec::new();
+    for task in tasks {
+        if let Ok(replay) = task.await.unwrap() {
+            numbers.push(replay.appointment().queue_number);
+        }
+    }
+    assert_eq!(numbers.len(), 12, "4 slots × 3 places");
+    numbers.sort_unstable();
+    assert_eq!(
+        numbers,
+        (1..=12).collect::<Vec<_>>(),
+        "numbers 1–12, each once"
+    );
+    for slot in app.store.session_slots(&session_id).await.unwrap() {
+        assert_eq!(slot.booked, 3);
+        let in_slot = app.store.slot_appointments(&slot.id).await.unwrap();
+        assert!(
+            in_slot
+                .iter()
+                .all(|a| a.queue_number >= slot.first_queue_number
+                    && a.queue_number < slot.first_queue_number + 3)
+        );
+    }
+    let pools = app.store.session_pool_usage(&session_id).await.unwrap();
+    assert!(pools.iter().all(|(_, capacity, used)| used <= capacity));
+    app.finish().await;
+}
+on_both!(a_busy_session_never_exceeds_capacity_and_queue_numbers_are_unique);
+
+async fn quotas_limit_one_booking_per_department_period_and_per_week(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let (_, a) = session(
+        &app,
+        "dept-cardiology",
+        "2030-03-11",
+        "morning",
+        1,
+        5,
+        all_online(),
+    )
+    .await;
+    let (_, b) = session(
+        &app,
+        "dept-cardiology",
+        "2030-03-11",
+        "morning",
+        1,
+        5,
+        all_online(),
+    )
+    .await;
+    let (_, c) = session(
+        &app,
+        "dept-respiratory",
+        "2030-03-12",
+        "morning",
+        1,
+        5,
+        all_online(),
+    )
+    .await;
+    let (_, d) = session(
+        &app,
+        "dept-neurology",
+        "2030-03-13",
+        "morning",
+        1,
+        5,
+        all_online(),
+    )
+    .await;
+    let mut rules = Rules::new();
+    rules.quota.per_week = 2;
+    assert!(
+        app.store
+            .take_place(&rules.request(&a[0], "p-1", BookingMode::Book, now()))
+            .await
+            .is_ok()
+    );
+    let same = refusal(
+        app.store
+            .take_place(&rules.request(&b[0], "p-1", BookingMode::Book, now()))
+            .await,
+    );
+    assert!(
+        matches!(same, BookingRefusal::SameSessionDepartment { .. }),
+        "{same:?}"
+    );
+    assert!(
+        app.store
+            .take_place(&rules.request(&c[0], "p-1", BookingMode::Book, now()))
+            .await
+            .is_ok()
+    );
+    let weekly = refusal(
+        app.store
+            .take_place(&rules.request(&d[0], "p-1", BookingMode::Book, now()))
+            .await,
+    );
+    assert_eq!(weekly.rule_code(), "quota-week");
+    assert!(
+        app.store
+            .take_place(&rules.request(&d[0], "p-2", BookingMode::Book, now()))
+            .await
+            .is_ok(),
+        "quotas are per patient"
+    );
+    app.finish().await;
+}
+on_both!(quotas_limit_one_booking_per_department_period_and_per_week);
+
+async fn three_no_shows_in_a_year_suspend_booking(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let rules = Rules::new();
+    for day in ["2030-03-11", "2030-03-12", "2030-03-13"] {
+        let (_, slot) = session(&app, "dept-cardiology", day, "morning", 1, 1, all_online()).await;
+        app.store
+            .take_place(&rules.request(&slot[0], "p-1", BookingMode::Book, now()))
+            .await
+            .unwrap();
+    }
+    let after: Timestamp = "2030-03-14T00:00:00Z".parse().unwrap();
+    assert_eq!(app.store.mark_noshows(after).await.unwrap(), 3);
+    let (_, later) = session(
+        &app,
+        "dept-cardiology",
+        "2030-03-20",
+        "morning",
+        1,
+        1,
+        all_online(),
+    )
+    .await;
+    let banned = refusal(
+        app.store
+            .take_place(&rules.request(&later[0], "p-1", BookingMode::Book, after))
+            .await,
+    );
+    assert_eq!(banned.rule_code(), "banned");
+    assert!(
+        banned.message().zh.contains("爽约") || banned.message().zh.contains("暂停"),
+        "{}",
+        banned.message().zh
+    );
+    app.finish().await;
+}
+on_both!(three_no_shows_in_a_year_suspend_booking);
+
+async fn expired_holds_free_their_place_and_cannot_be_confirmed(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let rules = Rules::new();
+    let (_, slot) = session(
+        &app,
+        "dept-cardiology",
+        "2030-03-11",
+        "morning",
+        1,
+        1,
+        all_online(),
+    )
+    .await;
+    let hold = BookingMode::Hold {
+        expires_at: minutes(now(), 15).as_microsecond(),
+    };
+    let held = app
+        .store
+        .take_place(&rules.request(&slot[0], "p-1", hold, now()))
+        .await
+        .unwrap();
+    assert_eq!(held.appointment().status, AppointmentStatus::Pending);
+    let full = refusal(
+        app.store
+            .take_place(&rules.request(&slot[0], "p-2", BookingMode::Book, minutes(now(), 5)))
+            .await,
+    );
+    assert_eq!(
+        full,
+        BookingRefusal::SlotFull,
+        "a live hold keeps its place"
+    );
+    let again = refusal(
+        app.store
+            .take_place(&rules.request(&slot[0], "p-1", hold, minutes(now(), 5)))
+            .await,
+    );
+    assert_eq!(again.rule_code(), "hold-open");
+    let later = minutes(now(), 20);
+    let taken = app
+        .store
+        .take_place(&rules.request(&slot[0], "p-2", BookingMode::Book, later))
+        .await
+        .unwrap();
+    assert_eq!(taken.appointment().status, AppointmentStatus::Booked);
+    assert!(matches!(
+        app.store.confirm_hold(&held.appointment().id, later).await,
+        Err(BookingError::HoldExpired)
+    ));
+    let expired = app
+        .store
+        .appointment(&held.appointment().id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(expired.status, AppointmentStatus::Cancelled);
+    let slot = app.store.slot(&slot[0]).await.unwrap().unwrap();
+    assert_eq!((slot.booked, slot.held), (1, 0));
+    app.finish().await;
+}
+on_both!(expired_holds_free_their_place_and_cannot_be_confirmed);
+
+async fn a_confirmed_hold_is_booked_once_however_often_it_is_confirmed(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let rules = Rules::new();
+    let (_, slot) = session(
+        &app,
+        "dept-cardiology",
+        "2030-03-11",
+        "morning",
+        1,
+        2,
+        all_online(),
+    )
+    .await;
+    let hold = BookingMode::Hold {
+        expires_at: minutes(now(), 15).as_microsecond(),
+    };
+    let held = app
+        .store
+        .take_place(&rules.request(&slot[0], "p-1", hold, now()))
+        .await
+        .unwrap();
+    let id = held.appointment().id.clone();
+    for _ in 0..3 {
+        let booked = app
+            .store
+            .confirm_hold(&id, minutes(now(), 1))
+            .await
+            .unwrap();
+        assert_eq!(booked.status, AppointmentStatus::Booked);
+    }
+    let slot = app.store.slot(&slot[0]).await.unwrap().unwrap();
+    assert_eq!((slot.booked, slot.held), (1, 0));
+    assert_eq!(
+        app.store
+            .release_expired_holds(minutes(now(), 60))
+            .await
+            .unwrap(),
+        0
+    );
+    app.finish().await;
+}
+on_both!(a_confirmed_hold_is_booked_once_however_often_it_is_confirmed);
+
+async fn a_retried_request_with_the_same_idempotency_key_books_once(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let (_, slot) = session(
+        &app,
+        "dept-cardiology",
+        "2030-03-11",
+        "morning",
+        1,
+        5,
+        all_online(),
+    )
+    .await;
+    let mut tasks = Vec::new();
+    for _ in 0..10 {
+        let (store, slot) = (app.store.clone(), slot[0].clone());
+        tasks.push(tokio::spawn(async move {
+            let rules = Rules::new();
+            let mut request = rules.request(&slot, "p-1", BookingMode::Book, now());
+            request.idempotency = Some(("key-1", "hash-a"));
+            store
+                .take_place(&request)
+                .await
+                .map(|r| r.appointment().id.clone())
+        }));
+    }
+    let mut ids = Vec::new();
+    for task in tasks {
+        ids.push(
+            task.await
+                .unwrap()
+                .expect("every retry answers with the booking"),
+        );
+    }
+    ids.dedup();
+    assert_eq!(ids.len(), 1, "one appointment for ten retries");
+    let rules = Rules::new();
+    let mut other = rules.request(&slot[0], "p-1", BookingMode::Book, now());
+    other.idempotency = Some(("key-1", "hash-b"));
+    assert!(matches!(
+        app.store.take_place(&other).await,
+        Err(BookingError::IdempotencyMismatch)
+    ));
+    assert_eq!(app.store.slot(&slot[0]).await.unwrap().unwrap().booked, 1);
+    app.finish().await;
+}
+on_both!(a_retried_request_with_the_same_idempotency_key_books_once);
+
+async fn cancelling_returns_the_place_at_once_within_the_cut_off(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let rules = Rules::new();
+    let (_, slot) = session(
+        &app,
+        "dept-cardiology",
+        "2030-03-11",
+        "morning",
+        1,
+        1,
+        all_online(),
+    )
+    .await;
+    let first = app
+        .store
+        .take_place(&rules.request(&slot[0], "p-1", BookingMode::Book, now()))
+        .await
+        .unwrap();
+    let cut_off = CancellationRule::default();
+    let cancelled = app
+        .store
+        .cancel_appointment(&first.appointment().id, now(), Some(&cut_off))
+        .await
+        .unwrap();
+    assert_eq!(cancelled.status, AppointmentStatus::Cancelled);
+    let second = app
+        .store
+        .take_place(&rules.request(&slot[0], "p-2", BookingMode::Book, now()))
+        .await
+        .unwrap();
+    assert_eq!(
+        second.appointment().queue_number,
+        first.appointment().queue_number,
+        "the freed number is reused"
+    );
+    let too_late: Timestamp = "2030-03-10T20:00:00Z".parse().unwrap();
+    let refused = app
+        .store
+        .cancel_appointment(&second.appointment().id, too_late, Some(&cut_off))
+        .await;
+    assert!(matches!(
+        refused,
+        Err(BookingError::Refused(
+            BookingRefusal::PastCancellationCutoff { .. }
+        ))
+    ));
+    assert!(
+        app.store
+            .cancel_appointment(&second.appointment().id, too_late, None)
+            .await
+            .is_ok(),
+        "staff may cancel late"
+    );
+    app.finish().await;
+}
+on_both!(cancelling_returns_the_place_at_once_within_the_cut_off);
+
+async fn reserved_pools_serve_their_channel_until_released(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let half = PoolPercentages {
+        online: 50,
+        window: 50,
+        elderly: 0,
+        referral: 0,
+    };
+    let (session_id, slot) =
+        session(&app, "dept-cardiology", "2030-03-11", "morning", 1, 4, half).await;
+    let rules = Rules::new();
+    for p in ["p-1", "p-2"] {
+        app.store
+            .take_place(&rules.request(&slot[0], p, BookingMode::Book, now()))
+            .await
+            .unwrap();
+    }
+    let refused = refusal(
+        app.store
+            .take_place(&rules.request(&slot[0], "p-3", BookingMode::Book, now()))
+            .await,
+    );
+    assert_eq!(
+        refused,
+        BookingRefusal::SlotFull,
+        "online pool used up although the slot has room"
+    );
+    let mut window = rules.request(&slot[0], "p-3", BookingMode::Book, now());
+    window.channel = Channel::Window;
+    assert!(
+        app.store.take_place(&window).await.is_ok(),
+        "the window pool serves the desk"
+    );
+    let usage = app.store.session_pool_usage(&session_id).await.unwrap();
+    assert!(usage.iter().all(|(_, c, u)| u <= c));
+    app.finish().await;
+}
+on_both!(reserved_pools_serve_their_channel_until_released);
+
+async fn sessions_cannot_be_booked_before_release_or_after_start(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let rules = Rules::new();
+    let (_, slot) = session(
+        &app,
+        "dept-cardiology",
+        "2030-03-11",
+        "morning",
+        1,
+        1,
+        all_online(),
+    )
+    .await;
+    let started: Timestamp = "2030-03-11T01:00:00Z".parse().unwrap();
+    let refused = refusal(
+        app.store
+            .take_place(&rules.request(&slot[0], "p-1", BookingMode::Book, started))
+            .await,
+    );
+    assert_eq!(refused.rule_code(), "session-started");
+    let before_release: Timestamp = "1960-01-01T00:00:00Z".parse().unwrap();
+    let refused = refusal(
+        app.store
+            .take_place(&rules.request(&slot[0], "p-1", BookingMode::Book, before_release))
+            .await,
+    );
+    assert_eq!(refused.rule_code(), "not-yet-open");
+    assert!(matches!(
+        app.store
+            .take_place(&rules.request("nope", "p-1", BookingMode::Book, now()))
+            .await,
+        Err(BookingError::NotFound)
+    ));
+    app.finish().await;
+}
+on_both!(sessions_cannot_be_booked_before_release_or_after_start);
+
+/// Two independent stores on one database stand for two server processes.
+async fn two_processes_on_one_database_never_double_book(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let key = huimin_store::DataKey::load_or_create(&app.dir.path().join("data.key")).unwrap();
+    let second = huimin_store::Store::connect(&app.settings.database_target(), &key)
+        .await
+        .unwrap();
+    let (session_id, slots) = session(
+        &app,
+        "dept-cardiology",
+        "2030-03-11",
+        "morning",
+        2,
+        5,
+        all_online(),
+    )
+    .await;
+    let mut tasks = Vec::new();
+    for i in 0..60 {
+        let store = if i % 2 == 0 {
+            app.store.clone()
+        } else {
+            second.clone()
+        };
+        let slot = slots[i % 2].clone();
+        tasks.push(tokio::spawn(async move {
+            let rules = Rules::new();
+            store
+                .take_place(&rules.request(&slot, &format!("p-{i}"), BookingMode::Book, now()))
+                .await
+                .is_ok()
+        }));
+    }
+    let mut booked = 0;
+    for task in tasks {
+        booked += usize::from(task.await.unwrap());
+    }
+    assert_eq!(
+        booked, 10,
+        "2 slots × 5 places, whichever process took them"
+    );
+    for slot in app.store.session_slots(&session_id).await.unwrap() {
+        assert_eq!(slot.booked, 5);
+        assert_eq!(
+            app.store.slot_appointments(&slot.id).await.unwrap().len(),
+            5
+        );
+    }
+    second.close().await;
+    app.finish().await;
+}
+on_both!(two_processes_on_one_database_never_double_book);

@@ -1,0 +1,483 @@
+//! Taking a place: one transaction that locks the patient, applies their rules, then takes the
+//! slot and pool counters conditionally.
+//!
+//! Lock order, the same in every transaction so PostgreSQL never deadlocks on it: the
+//! patient's booking lock → appointment rows → slot rows → pool rows. A deadlock or
+//! serialization failure that still happens (a sweep touching another patient's hold) is
+//! retried.
+
+use huimin_domain::appointments::{
+    AppointmentStatus, BanRule, BookingRefusal, Channel, Period, Pool, QuotaRule, check_not_banned,
+    check_quota, check_single_hold, pools_for,
+};
+use jiff::Timestamp;
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use sqlx::{AnyConnection, Row};
+
+use super::sessions::{SESSION_COLUMNS, SLOT_COLUMNS, session_from_row, slot_from_row};
+use super::{ACTIVE, APPOINTMENT_COLUMNS, AppointmentRecord, appointment_from_row};
+use crate::{Store, StoreError};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BookingMode {
+    /// Hold one place pending payment until the instant (µs).
+    Hold { expires_at: i64 },
+    /// Book directly (free, or paid at the desk).
+    Book,
+}
+
+#[derive(Clone, Debug)]
+pub struct PlaceRequest<'a> {
+    pub slot_id: &'a str,
+    pub patient_id: &'a str,
+    pub account_id: Option<&'a str>,
+    pub channel: Channel,
+    pub is_elderly: bool,
+    pub has_referral: bool,
+    pub mode: BookingMode,
+    pub now: Timestamp,
+    pub tz: &'a TimeZone,
+    pub quota: &'a QuotaRule,
+    pub bans: &'a BanRule,
+    /// `(Idempotency-Key, hash of the request)`, scoped to `account_id`.
+    pub idempotency: Option<(&'a str, &'a str)>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BookingError {
+    #[error("{0}")]
+    Refused(BookingRefusal),
+    #[error("no such slot or appointment")]
+    NotFound,
+    #[error("the clinic session is suspended")]
+    Suspended,
+    #[error("the hold has expired or is no longer pending")]
+    HoldExpired,
+    #[error("the Idempotency-Key was used before for a different request")]
+    IdempotencyMismatch,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for BookingError {
+    fn from(err: sqlx::Error) -> Self {
+        Self::Store(err.into())
+    }
+}
+
+impl From<BookingRefusal> for BookingError {
+    fn from(refusal: BookingRefusal) -> Self {
+        Self::Refused(refusal)
+    }
+}
+
+/// A fresh result, or the stored one for a retried request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Replay {
+    Fresh(AppointmentRecord),
+    Replayed(AppointmentRecord),
+}
+
+impl Replay {
+    pub fn appointment(&self) -> &AppointmentRecord {
+        match self {
+            Self::Fresh(a) | Self::Replayed(a) => a,
+        }
+    }
+}
+
+const ATTEMPTS: usize = 4;
+
+/// PostgreSQL deadlock (40P01) or serialization failure (40001): safe to run again.
+pub(crate) fn is_retryable(err: &BookingError) -> bool {
+    matches!(err, BookingError::Store(StoreError::Database(sqlx::Error::Database(db)))
+        if matches!(db.code().as_deref(), Some("40P01") | Some("40001")))
+}
+
+impl Store {
+    /// Holds or books one place in a slot for a patient.
+    pub async fn take_place(&self, request: &PlaceRequest<'_>) -> Result<Replay, BookingError> {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match self.take_place_once(request).await {
+                Err(err) if attempt < ATTEMPTS && is_retryable(&err) => continue,
+                Err(BookingError::Store(StoreError::Database(e)))
+                    if StoreError::is_unique_violation(&e) =>
+                {
+                    // A concurrent retry with the same Idempotency-Key committed first.
+                    if let Some(replayed) = self.replay(request).await? {
+                        return Ok(replayed);
+                    }
+                    return Err(BookingError::Refused(
+                        BookingRefusal::SameSessionDepartment {
+                            limit: request.quota.per_session_department,
+                        },
+                    ));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn replay(&self, request: &PlaceRequest<'_>) -> Result<Option<Replay>, BookingError> {
+        let (Some(account), Some((key, hash))) = (request.account_id, request.idempotency) else {
+            return Ok(None);
+        };
+        let mut conn = self.pool.acquire().await?;
+        replay_in(&mut conn, account, key, hash).await
+    }
+
+    async fn take_place_once(&self, r: &PlaceRequest<'_>) -> Result<Replay, BookingError> {
+        let now = r.now.as_microsecond();
+        let mut tx = self.pool.begin().await?;
+        // The patient lock comes first: it is a write, so on SQLite it also takes the database
+        // write lock before anything is read.
+        sqlx::query(
+            "INSERT INTO patient_booking_locks (patient_id, version) VALUES ($1, 1) \
+             ON CONFLICT (patient_id) DO UPDATE SET version = patient_booking_locks.version + 1",
+        )
+        .bind(r.patient_id)
+        .execute(&mut *tx)
+        .await?;
+        if let (Some(account), Some((key, hash))) = (r.account_id, r.idempotency)
+            && let Some(replayed) = replay_in(&mut tx, account, key, hash).await?
+        {
+            return Ok(replayed);
+        }
+        let slot_sql = format!("SELECT {SLOT_COLUMNS} FROM slots WHERE id = $1");
+        let slot = sqlx::query(sqlx::AssertSqlSafe(slot_sql))
+            .bind(r.slot_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let slot = slot
+            .as_ref()
+            .map(slot_from_row)
+            .transpose()?
+            .ok_or(BookingError::NotFound)?;
+        let session_sql = format!("SELECT {SESSION_COLUMNS} FROM clinic_sessions WHERE id = $1");
+        let session = sqlx::query(sqlx::AssertSqlSafe(session_sql))
+            .bind(&slot.session_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let session = session_from_row(&session)?;
+        if session.status != "active" {
+            return Err(BookingError::Suspended);
+        }
+        if now < session.release_at {
+            let opens_at = Timestamp::from_microsecond(session.release_at)
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            return Err(BookingRefusal::NotYetOpen {
+                opens_at,
+                opens_at_local: r.tz.to_datetime(opens_at),
+            }
+            .into());
+        }
+        if now >= slot.starts_at {
+            return Err(BookingRefusal::SessionStarted.into());
+        }
+        release_expired(&mut tx, "patient_id", r.patient_id, now).await?;
+        release_expired(&mut tx, "slot_id", r.slot_id, now).await?;
+
+        let today = r.tz.to_datetime(r.now).date();
+        let noshows = patient_noshow_dates(&mut tx, r.patient_id).await?;
+        check_not_banned(r.bans, &noshows, today)?;
+        let date: Date = session
+            .session_date
+            .parse()
+            .map_err(|_| StoreError::Corrupt("session date".into()))?;
+        let period = Period::from_code(&session.period)
+            .ok_or_else(|| StoreError::Corrupt("period".into()))?;
+        let existing = active_bookings(&mut tx, r.patient_id, date).await?;
+        let open_holds = existing
+            .iter()
+            .filter(|(b, status)| {
+                *status == AppointmentStatus::Pending
+                    && b.department == session.department_id
+                    && b.date == date
+                    && b.period == period
+            })
+            .count();
+        check_single_hold(u32::try_from(open_holds).unwrap_or(u32::MAX))?;
+        let candidate = huimin_domain::appointments::ExistingBooking {
+            date,
+            hospital: session.hospital_id.clone(),
+            department: session.department_id.clone(),
+            period,
+        };
+        let bookings: Vec<_> = existing.into_iter().map(|(b, _)| b).collect();
+        check_quota(r.quota, &bookings, &candidate)?;
+
+        let column = match r.mode {
+            BookingMode::Hold { .. } => "held",
+            BookingMode::Book => "booked",
+        };
+        let took = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "UPDATE slots SET {column} = {column} + 1 WHERE id = $1 AND booked + held < capacity RETURNING id"
+        )))
+        .bind(r.slot_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if took.is_none() {
+            return Err(BookingRefusal::SlotFull.into());
+        }
+        let pool = take_pool(&mut tx, r, &session.id, now >= session.reserved_release_at).await?;
+        let queue_number =
+            lowest_free_number(&mut tx, r.slot_id, slot.first_queue_number, slot.capacity).await?;
+        let (status, expires) = match r.mode {
+            BookingMode::Hold { expires_at } => (AppointmentStatus::Pending, Some(expires_at)),
+            BookingMode::Book => (AppointmentStatus::Booked, None),
+        };
+        let id = uuid::Uuid::new_v4().to_string();
+        sqlx::query(
+            "INSERT INTO appointments (id, patient_id, account_id, slot_id, session_id, hospital_id, department_id, \
+             session_date, period, status, pool, channel, queue_number, hold_expires_at, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+        )
+        .bind(&id)
+        .bind(r.patient_id)
+        .bind(r.account_id.map(str::to_owned))
+        .bind(r.slot_id)
+        .bind(&session.id)
+        .bind(&session.hospital_id)
+        .bind(&session.department_id)
+        .bind(&session.session_date)
+        .bind(&session.period)
+        .bind(status.code())
+        .bind(pool.code())
+        .bind(channel_code(r.channel))
+        .bind(queue_number)
+        .bind(expires)
+        .bind(now)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        if let (Some(account), Some((key, hash))) = (r.account_id, r.idempotency) {
+            sqlx::query(
+                "INSERT INTO idempotency_keys (account_id, key, request_hash, appointment_id, created_at) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(account)
+            .bind(key)
+            .bind(hash)
+            .bind(&id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let record = fetch_appointment(&mut tx, &id)
+            .await?
+            .ok_or(BookingError::NotFound)?;
+        tx.commit().await?;
+        Ok(Replay::Fresh(record))
+    }
+}
+
+pub fn channel_code(channel: Channel) -> &'static str {
+    match channel {
+        Channel::App => "app",
+        Channel::Window => "window",
+        Channel::Referral => "referral",
+    }
+}
+
+async fn replay_in(
+    conn: &mut AnyConnection,
+    account: &str,
+    key: &str,
+    hash: &str,
+) -> Result<Option<Replay>, BookingError> {
+    let row = sqlx::query("SELECT request_hash, appointment_id FROM idempotency_keys WHERE account_id = $1 AND key = $2")
+        .bind(account)
+        .bind(key)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let Some(row) = row else { return Ok(None) };
+    let stored_hash: String = row.try_get(0)?;
+    if stored_hash != hash {
+        return Err(BookingError::IdempotencyMismatch);
+    }
+    let appointment_id: String = row.try_get(1)?;
+    let record = fetch_appointment(conn, &appointment_id)
+        .await?
+        .ok_or(BookingError::NotFound)?;
+    Ok(Some(Replay::Replayed(record)))
+}
+
+pub(crate) async fn fetch_appointment(
+    conn: &mut AnyConnection,
+    id: &str,
+) -> Result<Option<AppointmentRecord>, StoreError> {
+    let sql = format!("SELECT {APPOINTMENT_COLUMNS} FROM appointments WHERE id = $1");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.as_ref().map(appointment_from_row).transpose()
+}
+
+/// Cancels expired holds matching `column = value` and returns their places.
+pub(crate) async fn release_expired(
+    conn: &mut AnyConnection,
+    column: &str,
+    value: &str,
+    now: i64,
+) -> Result<usize, StoreError> {
+    let sql = format!(
+        "UPDATE appointments SET status = 'cancelled', updated_at = $1 \
+         WHERE {column} = $2 AND status = 'pending' AND hold_expires_at <= $3 RETURNING slot_id, session_id, pool"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(now)
+        .bind(value)
+        .bind(now)
+        .fetch_all(&mut *conn)
+        .await?;
+    for row in &rows {
+        let (slot, session, pool): (String, String, String) =
+            (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
+        return_place(conn, &slot, &session, &pool, "held").await?;
+    }
+    Ok(rows.len())
+}
+
+/// Gives one place back to its slot counter (`held` or `booked`) and pool.
+pub(crate) async fn return_place(
+    conn: &mut AnyConnection,
+    slot: &str,
+    session: &str,
+    pool: &str,
+    counter: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "UPDATE slots SET {counter} = {counter} - 1 WHERE id = $1 AND {counter} > 0"
+    )))
+    .bind(slot)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "UPDATE session_pools SET used = used - 1 WHERE session_id = $1 AND pool = $2 AND used > 0",
+    )
+    .bind(session)
+    .bind(pool)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+async fn take_pool(
+    conn: &mut AnyConnection,
+    r: &PlaceRequest<'_>,
+    session_id: &str,
+    reserved_released: bool,
+) -> Result<Pool, BookingError> {
+    let mut pools = pools_for(r.channel, r.is_elderly, r.has_referral);
+    if reserved_released {
+        // Unused reserved places return to the general pools before the session.
+        for reserved in [Pool::Elderly, Pool::Referral] {
+            if !pools.contains(&reserved) {
+                pools.push(reserved);
+            }
+        }
+    }
+    for pool in pools {
+        let took = sqlx::query("UPDATE session_pools SET used = used + 1 WHERE session_id = $1 AND pool = $2 AND used < capacity RETURNING pool")
+            .bind(session_id)
+            .bind(pool.code())
+            .fetch_optional(&mut *conn)
+            .await?;
+        if took.is_some() {
+            return Ok(pool);
+        }
+    }
+    Err(BookingRefusal::SlotFull.into())
+}
+
+/// The lowest queue number of the slot not held by an active appointment. The slot row is
+/// already locked by this transaction's counter update, so no one else picks concurrently.
+async fn lowest_free_number(
+    conn: &mut AnyConnection,
+    slot_id: &str,
+    first: i64,
+    capacity: i64,
+) -> Result<i64, StoreError> {
+    let sql =
+        format!("SELECT queue_number FROM appointments WHERE slot_id = $1 AND status IN {ACTIVE}");
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(slot_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    let taken: std::collections::HashSet<i64> = rows
+        .iter()
+        .map(|r| r.try_get(0))
+        .collect::<Result<_, _>>()?;
+    (first..first + capacity.max(1))
+        .find(|n| !taken.contains(n))
+        .ok_or_else(|| StoreError::Corrupt(format!("slot {slot_id} has no free queue number")))
+}
+
+async fn patient_noshow_dates(
+    conn: &mut AnyConnection,
+    patient_id: &str,
+) -> Result<Vec<Date>, StoreError> {
+    let rows = sqlx::query("SELECT session_date FROM noshows WHERE patient_id = $1")
+        .bind(patient_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            let text: String = r.try_get(0)?;
+            text.parse()
+                .map_err(|_| StoreError::Corrupt(format!("no-show date {text}")))
+        })
+        .collect()
+}
+
+/// The patient's appointments that hold a place, within ±100 days of `around` (enough for
+/// the week, month and quarter windows).
+async fn active_bookings(
+    conn: &mut AnyConnection,
+    patient_id: &str,
+    around: Date,
+) -> Result<
+    Vec<(
+        huimin_domain::appointments::ExistingBooking,
+        AppointmentStatus,
+    )>,
+    StoreError,
+> {
+    let span = jiff::Span::new().days(100);
+    let from = around.checked_sub(span).unwrap_or(around).to_string();
+    let to = around.checked_add(span).unwrap_or(around).to_string();
+    let sql = format!(
+        "SELECT session_date, hospital_id, department_id, period, status FROM appointments \
+         WHERE patient_id = $1 AND status IN {ACTIVE} AND session_date >= $2 AND session_date <= $3"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(patient_id)
+        .bind(from)
+        .bind(to)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter()
+        .map(|row| {
+            let date: String = row.try_get(0)?;
+            let period: String = row.try_get(3)?;
+            let status: String = row.try_get(4)?;
+            Ok((
+                huimin_domain::appointments::ExistingBooking {
+                    date: date
+                        .parse()
+                        .map_err(|_| StoreError::Corrupt(format!("date {date}")))?,
+                    hospital: row.try_get(1)?,
+                    department: row.try_get(2)?,
+                    period: Period::from_code(&period)
+                        .ok_or_else(|| StoreError::Corrupt(format!("period {period}")))?,
+                },
+                AppointmentStatus::from_code(&status)
+                    .ok_or_else(|| StoreError::Corrupt(format!("status {status}")))?,
+            ))
+        })
+        .collect()
+}

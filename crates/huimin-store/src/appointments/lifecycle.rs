@@ -1,0 +1,240 @@
+//! After the place is taken: confirming a hold, cancelling, check-in and the rest of the
+//! lifecycle, and the sweeps a worker drives (expired holds, no-shows).
+
+use huimin_domain::appointments::{
+    AppointmentStatus, BookingRefusal, CancellationRule, check_cancellable,
+};
+use jiff::Timestamp;
+use sqlx::Row;
+
+use super::booking::{BookingError, fetch_appointment, release_expired, return_place};
+use super::{ACTIVE, APPOINTMENT_COLUMNS, AppointmentRecord, appointment_from_row};
+use crate::{Store, StoreError};
+
+impl Store {
+    pub async fn appointment(&self, id: &str) -> Result<Option<AppointmentRecord>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        fetch_appointment(&mut conn, id).await
+    }
+
+    /// A patient's appointments, newest visit first.
+    pub async fn patient_appointments(
+        &self,
+        patient_id: &str,
+        limit: u32,
+        offset: u32,
+    ) -> Result<Vec<AppointmentRecord>, StoreError> {
+        let sql = format!(
+            "SELECT {APPOINTMENT_COLUMNS} FROM appointments WHERE patient_id = $1 \
+             ORDER BY session_date DESC, created_at DESC LIMIT {limit} OFFSET {offset}"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(patient_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(appointment_from_row).collect()
+    }
+
+    /// Confirms a pending hold (`$book` after payment). Confirming an already booked
+    /// appointment again returns it unchanged, so a retried payment callback is harmless.
+    pub async fn confirm_hold(
+        &self,
+        id: &str,
+        now: Timestamp,
+    ) -> Result<AppointmentRecord, BookingError> {
+        let now = now.as_microsecond();
+        let mut tx = self.pool.begin().await?;
+        let confirmed = sqlx::query(
+            "UPDATE appointments SET status = 'booked', hold_expires_at = NULL, updated_at = $1 \
+             WHERE id = $2 AND status = 'pending' AND hold_expires_at > $3 RETURNING slot_id",
+        )
+        .bind(now)
+        .bind(id)
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await?;
+        match confirmed {
+            Some(row) => {
+                let slot: String = row.try_get(0)?;
+                sqlx::query("UPDATE slots SET held = held - 1, booked = booked + 1 WHERE id = $1")
+                    .bind(&slot)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            None => {
+                let current = fetch_appointment(&mut tx, id)
+                    .await?
+                    .ok_or(BookingError::NotFound)?;
+                if current.status == AppointmentStatus::Booked {
+                    return Ok(current);
+                }
+                return Err(BookingError::HoldExpired);
+            }
+        }
+        let record = fetch_appointment(&mut tx, id)
+            .await?
+            .ok_or(BookingError::NotFound)?;
+        tx.commit().await?;
+        Ok(record)
+    }
+
+    /// Cancels a pending or booked appointment and returns its place at once. With a rule,
+    /// the cancellation cut-off applies (patients); staff may pass `None`.
+    pub async fn cancel_appointment(
+        &self,
+        id: &str,
+        now: Timestamp,
+        rule: Option<&CancellationRule>,
+    ) -> Result<AppointmentRecord, BookingError> {
+        let mut tx = self.pool.begin().await?;
+        let current = fetch_appointment(&mut tx, id)
+            .await?
+            .ok_or(BookingError::NotFound)?;
+        if current.status == AppointmentStatus::Cancelled {
+            return Ok(current);
+        }
+        current.status.transition(AppointmentStatus::Cancelled)?;
+        if let Some(rule) = rule {
+            let start: i64 = sqlx::query("SELECT starts_at FROM slots WHERE id = $1")
+                .bind(&current.slot_id)
+                .fetch_one(&mut *tx)
+                .await?
+                .try_get(0)?;
+            let start = Timestamp::from_microsecond(start)
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            check_cancellable(rule, now, start)?;
+        }
+        let changed = sqlx::query("UPDATE appointments SET status = 'cancelled', updated_at = $1 WHERE id = $2 AND status = $3")
+            .bind(now.as_microsecond())
+            .bind(id)
+            .bind(current.status.code())
+            .execute(&mut *tx)
+            .await?;
+        if changed.rows_affected() == 0 {
+            // Someone else changed it between the read and the write: report the new state.
+            let latest = fetch_appointment(&mut tx, id)
+                .await?
+                .ok_or(BookingError::NotFound)?;
+            return Err(BookingRefusal::InvalidTransition {
+                from: latest.status,
+                to: AppointmentStatus::Cancelled,
+            }
+            .into());
+        }
+        let counter = if current.status == AppointmentStatus::Pending {
+            "held"
+        } else {
+            "booked"
+        };
+        return_place(
+            &mut tx,
+            &current.slot_id,
+            &current.session_id,
+            current.pool.code(),
+            counter,
+        )
+        .await?;
+        let record = fetch_appointment(&mut tx, id)
+            .await?
+            .ok_or(BookingError::NotFound)?;
+        tx.commit().await?;
+        Ok(record)
+    }
+
+    /// Moves an appointment along its lifecycle (check-in, seen) when the domain allows it.
+    pub async fn transition_appointment(
+        &self,
+        id: &str,
+        to: AppointmentStatus,
+        now: Timestamp,
+    ) -> Result<AppointmentRecord, BookingError> {
+        let mut tx = self.pool.begin().await?;
+        let current = fetch_appointment(&mut tx, id)
+            .await?
+            .ok_or(BookingError::NotFound)?;
+        current.status.transition(to)?;
+        let changed = sqlx::query(
+            "UPDATE appointments SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4",
+        )
+        .bind(to.code())
+        .bind(now.as_microsecond())
+        .bind(id)
+        .bind(current.status.code())
+        .execute(&mut *tx)
+        .await?;
+        if changed.rows_affected() == 0 {
+            let latest = fetch_appointment(&mut tx, id)
+                .await?
+                .ok_or(BookingError::NotFound)?;
+            return Err(BookingRefusal::InvalidTransition {
+                from: latest.status,
+                to,
+            }
+            .into());
+        }
+        let record = fetch_appointment(&mut tx, id)
+            .await?
+            .ok_or(BookingError::NotFound)?;
+        tx.commit().await?;
+        Ok(record)
+    }
+
+    /// Worker step: cancels holds that expired and returns their places; how many.
+    pub async fn release_expired_holds(&self, now: Timestamp) -> Result<usize, StoreError> {
+        let now = now.as_microsecond();
+        let expired = sqlx::query("SELECT DISTINCT slot_id FROM appointments WHERE status = 'pending' AND hold_expires_at <= $1 LIMIT 500")
+            .bind(now)
+            .fetch_all(&self.pool)
+            .await?;
+        let mut released = 0;
+        for row in &expired {
+            let slot: String = row.try_get(0)?;
+            let mut tx = self.pool.begin().await?;
+            released += release_expired(&mut tx, "slot_id", &slot, now).await?;
+            tx.commit().await?;
+        }
+        Ok(released)
+    }
+
+    /// Worker step: booked appointments of sessions that ended before `now` become no-shows
+    /// (which feed the booking bans); how many.
+    pub async fn mark_noshows(&self, now: Timestamp) -> Result<usize, StoreError> {
+        let now = now.as_microsecond();
+        let mut tx = self.pool.begin().await?;
+        let sql = "UPDATE appointments SET status = 'noshow', updated_at = $1 \
+                   WHERE status = 'booked' AND session_id IN (SELECT id FROM clinic_sessions WHERE ends_at <= $2) \
+                   RETURNING id, patient_id, session_date";
+        let rows = sqlx::query(sql)
+            .bind(now)
+            .bind(now)
+            .fetch_all(&mut *tx)
+            .await?;
+        for row in &rows {
+            let (id, patient, date): (String, String, String) =
+                (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
+            sqlx::query("INSERT INTO noshows (appointment_id, patient_id, session_date) VALUES ($1, $2, $3) ON CONFLICT (appointment_id) DO NOTHING")
+                .bind(id)
+                .bind(patient)
+                .bind(date)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(rows.len())
+    }
+
+    /// Active appointments in a slot (for consistency checks and the doctor's list).
+    pub async fn slot_appointments(
+        &self,
+        slot_id: &str,
+    ) -> Result<Vec<AppointmentRecord>, StoreError> {
+        let sql = format!(
+            "SELECT {APPOINTMENT_COLUMNS} FROM appointments WHERE slot_id = $1 AND status IN {ACTIVE} ORDER BY queue_number"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(slot_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(appointment_from_row).collect()
+    }
+}

@@ -1,0 +1,66 @@
+//! Outpatient booking storage: clinic sessions, their slots and channel pools, and
+//! appointments. Every place is taken by conditional counter updates inside one transaction
+//! that also applies the patient's rules (bans, quotas, one open hold), so a slot is never
+//! double-booked and a patient never exceeds a quota, whatever the concurrency.
+
+mod booking;
+mod lifecycle;
+mod sessions;
+
+pub use booking::{BookingError, BookingMode, PlaceRequest, Replay};
+pub use sessions::{NewSession, NewSlot, SessionRecord, SlotRecord};
+
+use huimin_domain::appointments::{AppointmentStatus, Pool};
+
+/// One appointment as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AppointmentRecord {
+    pub id: String,
+    pub patient_id: String,
+    pub account_id: Option<String>,
+    pub slot_id: String,
+    pub session_id: String,
+    pub department_id: String,
+    pub session_date: String,
+    pub period: String,
+    pub status: AppointmentStatus,
+    pub pool: Pool,
+    pub channel: String,
+    pub queue_number: i64,
+    pub hold_expires_at: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// Statuses that hold a place.
+pub(crate) const ACTIVE: &str = "('pending', 'booked', 'checked-in')";
+
+pub(crate) const APPOINTMENT_COLUMNS: &str = "id, patient_id, account_id, slot_id, session_id, department_id, \
+     session_date, period, status, pool, channel, queue_number, hold_expires_at, created_at, updated_at";
+
+pub(crate) fn appointment_from_row(
+    row: &sqlx::any::AnyRow,
+) -> Result<AppointmentRecord, crate::StoreError> {
+    use sqlx::Row;
+    let status: String = row.try_get(8)?;
+    let pool: String = row.try_get(9)?;
+    Ok(AppointmentRecord {
+        id: row.try_get(0)?,
+        patient_id: row.try_get(1)?,
+        account_id: row.try_get(2)?,
+        slot_id: row.try_get(3)?,
+        session_id: row.try_get(4)?,
+        department_id: row.try_get(5)?,
+        session_date: row.try_get(6)?,
+        period: row.try_get(7)?,
+        status: AppointmentStatus::from_code(&status)
+            .ok_or_else(|| crate::StoreError::Corrupt(format!("appointment status {status}")))?,
+        pool: Pool::from_code(&pool)
+            .ok_or_else(|| crate::StoreError::Corrupt(format!("pool {pool}")))?,
+        channel: row.try_get(10)?,
+        queue_number: row.try_get(11)?,
+        hold_expires_at: row.try_get(12)?,
+        created_at: row.try_get(13)?,
+        updated_at: row.try_get(14)?,
+    })
+}

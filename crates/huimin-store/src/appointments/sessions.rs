@@ -1,0 +1,205 @@
+//! Clinic sessions (出诊) with their slots and channel pools.
+
+use huimin_domain::appointments::{Pool, PoolSplit};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::{Store, StoreError, now_micros};
+
+#[derive(Clone, Debug)]
+pub struct NewSlot {
+    pub id: String,
+    pub starts_at: i64,
+    pub ends_at: i64,
+    pub capacity: u32,
+    pub first_queue_number: u32,
+}
+
+/// A dated session, already cut into slots and split into pools by the domain rules.
+#[derive(Clone, Debug)]
+pub struct NewSession {
+    pub id: String,
+    pub hospital_id: String,
+    pub department_id: String,
+    pub practitioner_role_id: Option<String>,
+    pub room_id: Option<String>,
+    pub session_date: String,
+    pub period: String,
+    pub starts_at: i64,
+    pub ends_at: i64,
+    pub registration_class: String,
+    pub fee_fen: i64,
+    pub release_at: i64,
+    pub reserved_release_at: i64,
+    pub pools: PoolSplit,
+    pub slots: Vec<NewSlot>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionRecord {
+    pub id: String,
+    pub hospital_id: String,
+    pub department_id: String,
+    pub practitioner_role_id: Option<String>,
+    pub room_id: Option<String>,
+    pub session_date: String,
+    pub period: String,
+    pub starts_at: i64,
+    pub ends_at: i64,
+    pub registration_class: String,
+    pub fee_fen: i64,
+    pub status: String,
+    pub release_at: i64,
+    pub reserved_release_at: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SlotRecord {
+    pub id: String,
+    pub session_id: String,
+    pub starts_at: i64,
+    pub ends_at: i64,
+    pub capacity: i64,
+    pub booked: i64,
+    pub held: i64,
+    pub first_queue_number: i64,
+}
+
+pub(crate) const SESSION_COLUMNS: &str = "id, hospital_id, department_id, practitioner_role_id, room_id, \
+     session_date, period, starts_at, ends_at, registration_class, fee_fen, status, release_at, reserved_release_at";
+
+pub(crate) fn session_from_row(row: &AnyRow) -> Result<SessionRecord, StoreError> {
+    Ok(SessionRecord {
+        id: row.try_get(0)?,
+        hospital_id: row.try_get(1)?,
+        department_id: row.try_get(2)?,
+        practitioner_role_id: row.try_get(3)?,
+        room_id: row.try_get(4)?,
+        session_date: row.try_get(5)?,
+        period: row.try_get(6)?,
+        starts_at: row.try_get(7)?,
+        ends_at: row.try_get(8)?,
+        registration_class: row.try_get(9)?,
+        fee_fen: row.try_get(10)?,
+        status: row.try_get(11)?,
+        release_at: row.try_get(12)?,
+        reserved_release_at: row.try_get(13)?,
+    })
+}
+
+pub(crate) const SLOT_COLUMNS: &str =
+    "id, session_id, starts_at, ends_at, capacity, booked, held, first_queue_number";
+
+pub(crate) fn slot_from_row(row: &AnyRow) -> Result<SlotRecord, StoreError> {
+    Ok(SlotRecord {
+        id: row.try_get(0)?,
+        session_id: row.try_get(1)?,
+        starts_at: row.try_get(2)?,
+        ends_at: row.try_get(3)?,
+        capacity: row.try_get(4)?,
+        booked: row.try_get(5)?,
+        held: row.try_get(6)?,
+        first_queue_number: row.try_get(7)?,
+    })
+}
+
+impl Store {
+    /// Stores a session with its slots and pools in one transaction.
+    pub async fn create_session(&self, session: &NewSession) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO clinic_sessions (id, hospital_id, department_id, practitioner_role_id, room_id, \
+             session_date, period, starts_at, ends_at, registration_class, fee_fen, status, release_at, \
+             reserved_release_at, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'active', $12, $13, $14)",
+        )
+        .bind(&session.id)
+        .bind(&session.hospital_id)
+        .bind(&session.department_id)
+        .bind(session.practitioner_role_id.clone())
+        .bind(session.room_id.clone())
+        .bind(&session.session_date)
+        .bind(&session.period)
+        .bind(session.starts_at)
+        .bind(session.ends_at)
+        .bind(&session.registration_class)
+        .bind(session.fee_fen)
+        .bind(session.release_at)
+        .bind(session.reserved_release_at)
+        .bind(now_micros())
+        .execute(&mut *tx)
+        .await?;
+        for pool in [Pool::Online, Pool::Window, Pool::Elderly, Pool::Referral] {
+            sqlx::query("INSERT INTO session_pools (session_id, pool, capacity, used) VALUES ($1, $2, $3, 0)")
+                .bind(&session.id)
+                .bind(pool.code())
+                .bind(i64::from(session.pools.get(pool)))
+                .execute(&mut *tx)
+                .await?;
+        }
+        for slot in &session.slots {
+            sqlx::query(
+                "INSERT INTO slots (id, session_id, starts_at, ends_at, capacity, booked, held, first_queue_number) \
+                 VALUES ($1, $2, $3, $4, $5, 0, 0, $6)",
+            )
+            .bind(&slot.id)
+            .bind(&session.id)
+            .bind(slot.starts_at)
+            .bind(slot.ends_at)
+            .bind(i64::from(slot.capacity))
+            .bind(i64::from(slot.first_queue_number))
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn clinic_session(&self, id: &str) -> Result<Option<SessionRecord>, StoreError> {
+        let sql = format!("SELECT {SESSION_COLUMNS} FROM clinic_sessions WHERE id = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(session_from_row).transpose()
+    }
+
+    pub async fn slot(&self, id: &str) -> Result<Option<SlotRecord>, StoreError> {
+        let sql = format!("SELECT {SLOT_COLUMNS} FROM slots WHERE id = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(slot_from_row).transpose()
+    }
+
+    pub async fn session_slots(&self, session_id: &str) -> Result<Vec<SlotRecord>, StoreError> {
+        let sql =
+            format!("SELECT {SLOT_COLUMNS} FROM slots WHERE session_id = $1 ORDER BY starts_at");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(session_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(slot_from_row).collect()
+    }
+
+    /// Places used per pool: (pool, capacity, used).
+    pub async fn session_pool_usage(
+        &self,
+        session_id: &str,
+    ) -> Result<Vec<(Pool, i64, i64)>, StoreError> {
+        let rows =
+            sqlx::query("SELECT pool, capacity, used FROM session_pools WHERE session_id = $1")
+                .bind(session_id)
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter()
+            .map(|r| {
+                let code: String = r.try_get(0)?;
+                let pool = Pool::from_code(&code)
+                    .ok_or_else(|| StoreError::Corrupt(format!("pool {code}")))?;
+                Ok((pool, r.try_get(1)?, r.try_get(2)?))
+            })
+            .collect()
+    }
+}
