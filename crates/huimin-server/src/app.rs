@@ -17,7 +17,7 @@ use crate::auth::throttle::LoginThrottle;
 use crate::auth::token::TokenKeys;
 use crate::config::Settings;
 use crate::state::{AppState, Inner};
-use crate::{accounts, auth, demo, fhir};
+use crate::{accounts, appointments, auth, demo, fhir};
 
 /// Request bodies larger than this are refused (413) before they are read.
 const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -111,6 +111,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .merge(auth::routes())
+        .merge(appointments::routes())
         .merge(fhir::routes())
         .fallback(not_found)
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))

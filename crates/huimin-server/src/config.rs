@@ -51,6 +51,8 @@ pub struct Settings {
     /// Failed logins from one client address within `ip_window` before it gets 429.
     pub ip_failure_limit: u32,
     pub ip_window: Duration,
+    /// Booking thresholds (slot length, release, pools, holds, quotas, bans, cut-off).
+    pub booking: crate::appointments::BookingSettings,
 }
 
 impl Settings {
@@ -68,6 +70,7 @@ impl Settings {
             lockout: Duration::from_secs(300),
             ip_failure_limit: 20,
             ip_window: Duration::from_secs(600),
+            booking: crate::appointments::BookingSettings::default(),
         }
     }
 

@@ -15,6 +15,9 @@ pub struct Issue {
     pub code: &'static str,
     pub text: Text,
     pub expression: Option<String>,
+    /// A stable machine-readable code of the rule that refused the request (booking rules),
+    /// rendered as `details.coding` with system `urn:huimin:cs:booking-rule`.
+    pub rule: Option<&'static str>,
 }
 
 #[derive(Debug)]
@@ -34,6 +37,7 @@ impl ApiError {
                 code,
                 text,
                 expression: None,
+                rule: None,
             }],
             lang: Lang::default(),
             retry_after: None,
@@ -129,6 +133,10 @@ impl ApiError {
                     "details": { "text": issue.text.get(self.lang) },
                     "diagnostics": issue.text.get(other),
                 });
+                if let Some(rule) = issue.rule {
+                    value["details"]["coding"] =
+                        json!([{"system": "urn:huimin:cs:booking-rule", "code": rule}]);
+                }
                 if let Some(expression) = &issue.expression {
                     value["expression"] = json!([expression]);
                 }

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod app;
+pub mod appointments;
 mod audit;
 pub mod auth;
 pub mod config;

@@ -39,6 +39,7 @@ fn missing(field: &'static str, zh: &str, en: &str) -> Issue {
         code: "required",
         text: Text::new(format!("请填写{zh}"), format!("{en} is required")),
         expression: Some(field.into()),
+        rule: None,
     }
 }
 
@@ -47,6 +48,7 @@ fn invalid(field: &'static str, text: Text) -> Issue {
         code: "value",
         text,
         expression: Some(field.into()),
+        rule: None,
     }
 }
 

@@ -242,6 +242,7 @@ fn require_name(value: &Value, kind: &str, issues: &mut Vec<Issue>) {
             code: "required",
             text: Text::new("请填写名称", "A name is required"),
             expression: Some(format!("{kind}.name")),
+            rule: None,
         });
     }
 }
@@ -278,6 +279,7 @@ fn check_department_codes(value: &Value, kind: &str, path: &[&str], issues: &mut
                     code: "code-invalid",
                     text: e.message(),
                     expression: Some(format!("{kind}.{}[{i}]", path.join("."))),
+                    rule: None,
                 });
             }
         }
@@ -298,6 +300,7 @@ fn check_organization(value: &mut Value, _: Option<&Value>) -> Checked {
                     code: "code-invalid",
                     text: e.message(),
                     expression: Some(format!("Organization.identifier[{i}].value")),
+                    rule: None,
                 });
             }
         }
@@ -329,6 +332,7 @@ fn check_practitioner_role(value: &mut Value, _: Option<&Value>) -> Checked {
                         format!("Unknown practitioner title code: {code}"),
                     ),
                     expression: Some(format!("PractitionerRole.code[{i}]")),
+                    rule: None,
                 });
             }
         }
@@ -347,6 +351,7 @@ fn check_practitioner_role(value: &mut Value, _: Option<&Value>) -> Checked {
                         "The registration class must be ordinary, expert or special-needs",
                     ),
                     expression: Some(at),
+                    rule: None,
                 });
             }
         } else if url == REGISTRATION_FEE_EXT {
@@ -361,7 +366,7 @@ fn check_practitioner_role(value: &mut Value, _: Option<&Value>) -> Checked {
                 issues.push(Issue {
                     code: "value",
                     text: Text::new("挂号费须为不小于 0 的人民币金额，最多两位小数", "The registration fee must be a non-negative CNY amount with at most two decimals"),
-                    expression: Some(at),
+                    expression: Some(at), rule: None
                 });
             }
         }

@@ -14,6 +14,7 @@ pub mod patient;
 pub use directory::{
     DEPARTMENT_CODE_SYSTEM, REGISTRATION_CLASS_EXT, REGISTRATION_FEE_EXT, TITLE_SYSTEM,
 };
+pub use http::{base_url, fhir_response};
 
 use axum::Router;
 use axum::routing::{get, post};

@@ -79,6 +79,7 @@ fn issue(code: &'static str, expression: String, text: Text) -> Issue {
         code,
         text,
         expression: Some(expression),
+        rule: None,
     }
 }
 

@@ -4,6 +4,7 @@ mod helpers;
 
 mod audit;
 mod auth;
+mod booking_api;
 mod booking_store;
 mod concurrency;
 mod directory;

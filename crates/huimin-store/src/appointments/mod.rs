@@ -8,7 +8,7 @@ mod lifecycle;
 mod sessions;
 
 pub use booking::{BookingError, BookingMode, PlaceRequest, Replay};
-pub use sessions::{NewSession, NewSlot, SessionRecord, SlotRecord};
+pub use sessions::{NewSession, NewSlot, SessionRecord, SlotFilter, SlotRecord};
 
 use huimin_domain::appointments::{AppointmentStatus, Pool};
 

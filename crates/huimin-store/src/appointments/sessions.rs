@@ -69,21 +69,25 @@ pub(crate) const SESSION_COLUMNS: &str = "id, hospital_id, department_id, practi
      session_date, period, starts_at, ends_at, registration_class, fee_fen, status, release_at, reserved_release_at";
 
 pub(crate) fn session_from_row(row: &AnyRow) -> Result<SessionRecord, StoreError> {
+    session_at(row, 0)
+}
+
+fn session_at(row: &AnyRow, b: usize) -> Result<SessionRecord, StoreError> {
     Ok(SessionRecord {
-        id: row.try_get(0)?,
-        hospital_id: row.try_get(1)?,
-        department_id: row.try_get(2)?,
-        practitioner_role_id: row.try_get(3)?,
-        room_id: row.try_get(4)?,
-        session_date: row.try_get(5)?,
-        period: row.try_get(6)?,
-        starts_at: row.try_get(7)?,
-        ends_at: row.try_get(8)?,
-        registration_class: row.try_get(9)?,
-        fee_fen: row.try_get(10)?,
-        status: row.try_get(11)?,
-        release_at: row.try_get(12)?,
-        reserved_release_at: row.try_get(13)?,
+        id: row.try_get(b)?,
+        hospital_id: row.try_get(b + 1)?,
+        department_id: row.try_get(b + 2)?,
+        practitioner_role_id: row.try_get(b + 3)?,
+        room_id: row.try_get(b + 4)?,
+        session_date: row.try_get(b + 5)?,
+        period: row.try_get(b + 6)?,
+        starts_at: row.try_get(b + 7)?,
+        ends_at: row.try_get(b + 8)?,
+        registration_class: row.try_get(b + 9)?,
+        fee_fen: row.try_get(b + 10)?,
+        status: row.try_get(b + 11)?,
+        release_at: row.try_get(b + 12)?,
+        reserved_release_at: row.try_get(b + 13)?,
     })
 }
 
@@ -91,15 +95,19 @@ pub(crate) const SLOT_COLUMNS: &str =
     "id, session_id, starts_at, ends_at, capacity, booked, held, first_queue_number";
 
 pub(crate) fn slot_from_row(row: &AnyRow) -> Result<SlotRecord, StoreError> {
+    slot_at(row, 0)
+}
+
+fn slot_at(row: &AnyRow, b: usize) -> Result<SlotRecord, StoreError> {
     Ok(SlotRecord {
-        id: row.try_get(0)?,
-        session_id: row.try_get(1)?,
-        starts_at: row.try_get(2)?,
-        ends_at: row.try_get(3)?,
-        capacity: row.try_get(4)?,
-        booked: row.try_get(5)?,
-        held: row.try_get(6)?,
-        first_queue_number: row.try_get(7)?,
+        id: row.try_get(b)?,
+        session_id: row.try_get(b + 1)?,
+        starts_at: row.try_get(b + 2)?,
+        ends_at: row.try_get(b + 3)?,
+        capacity: row.try_get(b + 4)?,
+        booked: row.try_get(b + 5)?,
+        held: row.try_get(b + 6)?,
+        first_queue_number: row.try_get(b + 7)?,
     })
 }
 
@@ -201,5 +209,89 @@ impl Store {
                 Ok((pool, r.try_get(1)?, r.try_get(2)?))
             })
             .collect()
+    }
+}
+
+/// What `$find` looks for. Dates are hospital-local `YYYY-MM-DD`, inclusive.
+#[derive(Clone, Debug, Default)]
+pub struct SlotFilter {
+    pub department_id: Option<String>,
+    pub practitioner_role_id: Option<String>,
+    pub registration_class: Option<String>,
+    pub from_date: String,
+    pub to_date: String,
+    /// Only slots starting after this instant (µs).
+    pub starts_after: i64,
+    /// Only slots with a place left.
+    pub only_available: bool,
+    pub limit: u32,
+    pub offset: u32,
+}
+
+impl Store {
+    /// Slots of active sessions matching the filter, in time order, with their session.
+    pub async fn find_slots(
+        &self,
+        filter: &SlotFilter,
+    ) -> Result<(i64, Vec<(SessionRecord, SlotRecord)>), StoreError> {
+        let mut conditions = vec![
+            "c.status = 'active'".to_owned(),
+            "c.session_date >= $1".to_owned(),
+            "c.session_date <= $2".to_owned(),
+            "s.starts_at > $3".to_owned(),
+        ];
+        let mut args: Vec<String> = vec![filter.from_date.clone(), filter.to_date.clone()];
+        let mut text_args = Vec::new();
+        for (column, value) in [
+            ("c.department_id", &filter.department_id),
+            ("c.practitioner_role_id", &filter.practitioner_role_id),
+            ("c.registration_class", &filter.registration_class),
+        ] {
+            if let Some(value) = value {
+                text_args.push(value.clone());
+                conditions.push(format!("{column} = ${}", 3 + text_args.len()));
+            }
+        }
+        if filter.only_available {
+            conditions.push("s.booked + s.held < s.capacity".into());
+        }
+        args.extend(text_args);
+        let filter_sql = conditions.join(" AND ");
+        let from = "FROM slots s JOIN clinic_sessions c ON c.id = s.session_id";
+        let bind_all = |sql: String| {
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(args[0].clone())
+                .bind(args[1].clone())
+                .bind(filter.starts_after);
+            for arg in &args[2..] {
+                query = query.bind(arg.clone());
+            }
+            query
+        };
+        let total: i64 = bind_all(format!("SELECT COUNT(*) {from} WHERE {filter_sql}"))
+            .fetch_one(&self.pool)
+            .await?
+            .try_get(0)?;
+        let session_columns = SESSION_COLUMNS
+            .split(", ")
+            .map(|c| format!("c.{}", c.trim()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let slot_columns = SLOT_COLUMNS
+            .split(", ")
+            .map(|c| format!("s.{}", c.trim()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT {session_columns}, {slot_columns} {from} WHERE {filter_sql} ORDER BY s.starts_at, s.id LIMIT {} OFFSET {}",
+            filter.limit, filter.offset
+        );
+        let rows = bind_all(sql).fetch_all(&self.pool).await?;
+        let width = SESSION_COLUMNS.split(", ").count();
+        let found = rows
+            .iter()
+            .map(|row| Ok((session_at(row, 0)?, slot_at(row, width)?)))
+            .collect::<Result<_, StoreError>>()?;
+        Ok((total, found))
     }
 }

@@ -1,0 +1,63 @@
+use axum::http::StatusCode;
+use huimin_domain::i18n::{Lang, Text};
+use huimin_store::appointments::BookingError;
+
+use crate::error::{ApiError, Issue};
+
+/// Full slot → 409; every rule → 422 naming the rule in both languages, with its code.
+pub fn booking_error(err: BookingError, lang: Lang) -> ApiError {
+    let (status, code, text, rule) = match err {
+        BookingError::Refused(refusal) => {
+            let status = if refusal.is_conflict() {
+                StatusCode::CONFLICT
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            let code = if refusal.is_conflict() {
+                "conflict"
+            } else {
+                "business-rule"
+            };
+            (status, code, refusal.message(), Some(refusal.rule_code()))
+        }
+        BookingError::NotFound => return ApiError::not_found("Slot/Appointment").lang(lang),
+        BookingError::Suspended => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "business-rule",
+            Text::new(
+                "该医生本次出诊已停诊，请选择其他时段",
+                "This clinic session is suspended; please choose another",
+            ),
+            Some("session-suspended"),
+        ),
+        BookingError::HoldExpired => (
+            StatusCode::CONFLICT,
+            "conflict",
+            Text::new(
+                "锁号已过期或已取消，请重新选择号源",
+                "The hold has expired or was cancelled; please choose a slot again",
+            ),
+            Some("hold-expired"),
+        ),
+        BookingError::IdempotencyMismatch => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "business-rule",
+            Text::new(
+                "同一 Idempotency-Key 已用于另一个请求",
+                "This Idempotency-Key was already used for a different request",
+            ),
+            Some("idempotency-key-reused"),
+        ),
+        BookingError::Store(e) => return ApiError::from(e).lang(lang),
+    };
+    ApiError::with_issues(
+        status,
+        vec![Issue {
+            code,
+            text,
+            expression: None,
+            rule,
+        }],
+    )
+    .lang(lang)
+}

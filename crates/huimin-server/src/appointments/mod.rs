@@ -1,0 +1,33 @@
+//! Outpatient booking over HTTP (A1, A7, A8): clinic sessions for administrators, `$find`,
+//! `$hold`, `$book`, direct booking and status changes on `Appointment`, and FHIR views of
+//! `Schedule`, `Slot` and `Appointment`. The rules live in `huimin_domain::appointments`, the
+//! exactly-once transactions in `huimin_store::appointments`.
+
+mod admin;
+mod errors;
+mod operations;
+mod routes;
+mod settings;
+pub mod views;
+
+pub use settings::BookingSettings;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/admin/sessions", post(admin::create_session))
+        .route("/fhir/Appointment/$find", get(routes::find))
+        .route("/fhir/Appointment/$hold", post(routes::hold))
+        .route("/fhir/Appointment/$book", post(routes::book))
+        .route("/fhir/Appointment", post(routes::create))
+        .route(
+            "/fhir/Appointment/{id}",
+            get(routes::read).put(routes::update).patch(routes::patch),
+        )
+        .route("/fhir/Slot/{id}", get(routes::read_slot))
+        .route("/fhir/Schedule/{id}", get(routes::read_schedule))
+}

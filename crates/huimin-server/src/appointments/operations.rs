@@ -1,0 +1,306 @@
+//! `$hold`, `$book`, direct booking, and the appointment's later changes (cancel, check-in,
+//! seen). Patients act for the Patient records of their account; window staff for anyone.
+
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::Response;
+use huimin_domain::appointments::{AppointmentStatus, Channel};
+use huimin_domain::i18n::Text;
+use huimin_domain::identity::DocumentKind;
+use huimin_domain::roles::Role;
+use huimin_store::appointments::{AppointmentRecord, BookingMode, PlaceRequest, Replay};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use super::errors::booking_error;
+use super::views;
+use crate::audit::{self, DENIED, SUCCESS};
+use crate::context::{Caller, Ctx};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Who may place a booking for a patient, and through which channel.
+pub fn booking_channel(caller: &Caller, patient_id: &str) -> Option<Channel> {
+    match caller.role {
+        Role::Patient => caller
+            .patient_ids
+            .iter()
+            .any(|p| p == patient_id)
+            .then_some(Channel::App),
+        Role::Registrar | Role::Admin => Some(Channel::Window),
+        _ => None,
+    }
+}
+
+/// The `Idempotency-Key` header with a hash of what was asked, so a reused key with a
+/// different request is caught.
+fn idempotency(headers: &HeaderMap, operation: &str, parts: &[&str]) -> Option<(String, String)> {
+    let key = headers.get("idempotency-key")?.to_str().ok()?.trim();
+    if key.is_empty() || key.len() > 200 {
+        return None;
+    }
+    let mut hash = Sha256::new();
+    hash.update(operation.as_bytes());
+    for part in parts {
+        hash.update([0x1f]);
+        hash.update(part.as_bytes());
+    }
+    let digest: String = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    Some((key.to_owned(), digest))
+}
+
+pub struct Placement<'a> {
+    pub slot_id: &'a str,
+    pub patient_id: &'a str,
+    pub hold: bool,
+}
+
+/// Holds or books a place and answers with the Appointment (201, or 200 for a replay).
+pub async fn place(
+    state: &AppState,
+    ctx: &Ctx,
+    headers: &HeaderMap,
+    p: Placement<'_>,
+) -> Result<Response, ApiError> {
+    let lang = ctx.lang;
+    let caller = ctx.require()?;
+    let reference = format!("Patient/{}", p.patient_id);
+    let Some(channel) = booking_channel(caller, p.patient_id) else {
+        audit::record(
+            state,
+            ctx,
+            "create",
+            &format!("Appointment?patient={reference}"),
+            DENIED,
+            "not the caller's patient",
+        )
+        .await?;
+        return Err(ApiError::forbidden().lang(lang));
+    };
+    let patient = state
+        .store
+        .read_resource("Patient", p.patient_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(&reference).lang(lang))?;
+    let verified = crate::fhir::index::each(&patient.content, &["identifier"])
+        .iter()
+        .any(|i| {
+            i.get("system")
+                .and_then(Value::as_str)
+                .and_then(DocumentKind::from_fhir_system)
+                .is_some()
+        });
+    if !verified {
+        return Err(booking_error(
+            huimin_domain::appointments::BookingRefusal::IdentityNotVerified.into(),
+            lang,
+        ));
+    }
+    let settings = &state.settings.booking;
+    let now = jiff::Timestamp::now();
+    let today = settings.time_zone.to_datetime(now).date();
+    let is_elderly = patient
+        .content
+        .get("birthDate")
+        .and_then(Value::as_str)
+        .and_then(|d| d.parse::<jiff::civil::Date>().ok())
+        .is_some_and(|birth| settings.elderly.applies(birth, today));
+    let mode = if p.hold {
+        BookingMode::Hold {
+            expires_at: settings.hold.expires_at(now).as_microsecond(),
+        }
+    } else {
+        BookingMode::Book
+    };
+    let operation = if p.hold { "$hold" } else { "$book" };
+    let key = idempotency(headers, operation, &[p.slot_id, p.patient_id]);
+    let request = PlaceRequest {
+        slot_id: p.slot_id,
+        patient_id: p.patient_id,
+        account_id: Some(&caller.username),
+        channel,
+        is_elderly,
+        has_referral: false,
+        mode,
+        now,
+        tz: &settings.time_zone,
+        quota: &settings.quota,
+        bans: &settings.bans,
+        idempotency: key.as_ref().map(|(k, h)| (k.as_str(), h.as_str())),
+    };
+    let outcome = state
+        .store
+        .take_place(&request)
+        .await
+        .map_err(|e| booking_error(e, lang))?;
+    let status = match outcome {
+        Replay::Fresh(_) => StatusCode::CREATED,
+        Replay::Replayed(_) => StatusCode::OK,
+    };
+    let record = outcome.appointment().clone();
+    audit::record(
+        state,
+        ctx,
+        "create",
+        &format!("Appointment/{}", record.id),
+        SUCCESS,
+        operation,
+    )
+    .await?;
+    appointment_response(state, &record, status, headers).await
+}
+
+pub async fn appointment_response(
+    state: &AppState,
+    record: &AppointmentRecord,
+    status: StatusCode,
+    headers: &HeaderMap,
+) -> Result<Response, ApiError> {
+    let session = state
+        .store
+        .clinic_session(&record.session_id)
+        .await?
+        .ok_or_else(ApiError::internal)?;
+    let slot = state
+        .store
+        .slot(&record.slot_id)
+        .await?
+        .ok_or_else(ApiError::internal)?;
+    let body = views::appointment(record, &session, &slot);
+    let mut response = crate::fhir::fhir_response(status, &body);
+    if status == StatusCode::CREATED {
+        let location = format!(
+            "{}/Appointment/{}",
+            crate::fhir::base_url(headers),
+            record.id
+        );
+        if let Ok(value) = HeaderValue::from_str(&location) {
+            response.headers_mut().insert(header::LOCATION, value);
+        }
+    }
+    Ok(response)
+}
+
+/// The appointment if the caller may see it; a patient asking for another's gets 404.
+pub async fn visible_appointment(
+    state: &AppState,
+    ctx: &Ctx,
+    id: &str,
+    action: &str,
+) -> Result<AppointmentRecord, ApiError> {
+    let lang = ctx.lang;
+    let caller = ctx.require()?;
+    let reference = format!("Appointment/{id}");
+    let record = state.store.appointment(id).await?;
+    let allowed = match (&record, caller.role) {
+        (None, _) => false,
+        (Some(r), Role::Patient) => caller.patient_ids.contains(&r.patient_id),
+        (Some(_), _) => caller.role.is_staff(),
+    };
+    if !allowed {
+        let outcome = if record.is_some() {
+            DENIED
+        } else {
+            "not-found"
+        };
+        audit::record(state, ctx, action, &reference, outcome, "").await?;
+        return Err(ApiError::not_found(&reference).lang(lang));
+    }
+    Ok(record.expect("checked"))
+}
+
+/// Confirms a hold (`$book` with an appointment). Until online payment exists the patient
+/// confirms and pays at the desk.
+pub async fn confirm(
+    state: &AppState,
+    ctx: &Ctx,
+    headers: &HeaderMap,
+    id: &str,
+) -> Result<Response, ApiError> {
+    visible_appointment(state, ctx, id, "update").await?;
+    let record = state
+        .store
+        .confirm_hold(id, jiff::Timestamp::now())
+        .await
+        .map_err(|e| booking_error(e, ctx.lang))?;
+    audit::record(
+        state,
+        ctx,
+        "update",
+        &format!("Appointment/{id}"),
+        SUCCESS,
+        "$book",
+    )
+    .await?;
+    appointment_response(state, &record, StatusCode::OK, headers).await
+}
+
+/// A status change asked for by PUT or PATCH.
+pub async fn change_status(
+    state: &AppState,
+    ctx: &Ctx,
+    headers: &HeaderMap,
+    id: &str,
+    to: &str,
+) -> Result<Response, ApiError> {
+    let lang = ctx.lang;
+    let current = visible_appointment(state, ctx, id, "update").await?;
+    let caller = ctx.require()?;
+    let Some(to) = AppointmentStatus::from_code(to) else {
+        return Err(ApiError::bad_request(Text::new(
+            format!("未知的预约状态：{to}"),
+            format!("Unknown appointment status: {to}"),
+        ))
+        .at("Appointment.status")
+        .lang(lang));
+    };
+    let now = jiff::Timestamp::now();
+    // Anyone who may see the appointment may cancel it; staff check in; doctors mark seen.
+    let allowed = matches!(
+        (caller.role, to),
+        (_, AppointmentStatus::Cancelled)
+            | (
+                Role::Registrar | Role::Nurse | Role::Doctor | Role::Admin,
+                AppointmentStatus::CheckedIn
+            )
+            | (Role::Doctor | Role::Admin, AppointmentStatus::Fulfilled)
+    );
+    if !allowed {
+        audit::record(
+            state,
+            ctx,
+            "update",
+            &format!("Appointment/{id}"),
+            DENIED,
+            to.code(),
+        )
+        .await?;
+        return Err(ApiError::forbidden().lang(lang));
+    }
+    let record = if to == current.status {
+        current
+    } else if to == AppointmentStatus::Cancelled {
+        // Patients keep to the cancellation cut-off; the desk may cancel later (e.g. 停诊).
+        let rule = (caller.role == Role::Patient).then_some(&state.settings.booking.cancellation);
+        state
+            .store
+            .cancel_appointment(id, now, rule)
+            .await
+            .map_err(|e| booking_error(e, lang))?
+    } else {
+        state
+            .store
+            .transition_appointment(id, to, now)
+            .await
+            .map_err(|e| booking_error(e, lang))?
+    };
+    audit::record(
+        state,
+        ctx,
+        "update",
+        &format!("Appointment/{id}"),
+        SUCCESS,
+        to.code(),
+    )
+    .await?;
+    appointment_response(state, &record, StatusCode::OK, headers).await
+}

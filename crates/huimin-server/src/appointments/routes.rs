@@ -1,0 +1,431 @@
+//! HTTP handlers of the booking API.
+
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use huimin_domain::i18n::Text;
+use huimin_domain::roles::Role;
+use huimin_store::appointments::SlotFilter;
+use serde_json::Value;
+
+use super::operations::{
+    Placement, appointment_response, change_status, confirm, place, visible_appointment,
+};
+use super::views;
+use crate::audit::{self, SUCCESS};
+use crate::context::Ctx;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+fn bad(zh: String, en: String) -> ApiError {
+    ApiError::bad_request(Text::new(zh, en))
+}
+
+/// A FHIR `Parameters` body as (name, value) pairs.
+fn parameters(body: &[u8]) -> Result<Vec<(String, Value)>, ApiError> {
+    let value: Value = serde_json::from_slice(body).map_err(|e| {
+        bad(
+            format!("JSON 格式错误：{e}"),
+            format!("Malformed JSON: {e}"),
+        )
+    })?;
+    if value.get("resourceType").and_then(Value::as_str) != Some("Parameters") {
+        return Err(bad(
+            "请求体须为 Parameters 资源".into(),
+            "The body must be a Parameters resource".into(),
+        ));
+    }
+    let list = value
+        .get("parameter")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    list.into_iter()
+        .map(|p| {
+            let name = p
+                .get("name")
+                .and_then(Value::as_str)
+                .ok_or_else(|| bad("参数缺少 name".into(), "A parameter has no name".into()))?;
+            Ok((name.to_owned(), p))
+        })
+        .collect()
+}
+
+/// The id in `parameter[name].valueReference.reference` = `Kind/id`.
+fn reference_param(
+    params: &[(String, Value)],
+    name: &str,
+    kind: &str,
+) -> Result<Option<String>, ApiError> {
+    let Some((_, p)) = params.iter().find(|(n, _)| n == name) else {
+        return Ok(None);
+    };
+    let reference = p
+        .pointer("/valueReference/reference")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    match reference.strip_prefix(&format!("{kind}/")) {
+        Some(id) if crate::fhir::kinds::is_valid_id(id) => Ok(Some(id.to_owned())),
+        _ => Err(bad(
+            format!("参数 {name} 须为 {kind}/<id> 引用"),
+            format!("Parameter {name} must reference {kind}/<id>"),
+        )
+        .at(format!("Parameters.parameter[{name}]"))),
+    }
+}
+
+fn required(value: Option<String>, name: &str) -> Result<String, ApiError> {
+    value.ok_or_else(|| {
+        bad(
+            format!("缺少参数 {name}"),
+            format!("The {name} parameter is required"),
+        )
+        .at(format!("Parameters.parameter[{name}]"))
+    })
+}
+
+/// Patients book directly only free sessions; others are held and paid first.
+async fn check_direct_booking(state: &AppState, ctx: &Ctx, slot_id: &str) -> Result<(), ApiError> {
+    if ctx.require()?.role != Role::Patient {
+        return Ok(());
+    }
+    let Some(slot) = state.store.slot(slot_id).await? else {
+        return Ok(());
+    };
+    let Some(session) = state.store.clinic_session(&slot.session_id).await? else {
+        return Ok(());
+    };
+    if session.fee_fen > 0 {
+        return Err(ApiError::unprocessable(Text::new(
+            "该号源需付费：请先锁号（$hold），支付后确认",
+            "This slot has a fee: hold it first ($hold), then confirm after payment",
+        ))
+        .lang(ctx.lang));
+    }
+    Ok(())
+}
+
+pub async fn hold(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let params = parameters(&body).map_err(|e| e.lang(ctx.lang))?;
+    let slot = required(reference_param(&params, "slot", "Slot")?, "slot")
+        .map_err(|e| e.lang(ctx.lang))?;
+    let patient = required(reference_param(&params, "patient", "Patient")?, "patient")
+        .map_err(|e| e.lang(ctx.lang))?;
+    place(
+        &state,
+        &ctx,
+        &headers,
+        Placement {
+            slot_id: &slot,
+            patient_id: &patient,
+            hold: true,
+        },
+    )
+    .await
+}
+
+pub async fn book(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let params = parameters(&body).map_err(|e| e.lang(ctx.lang))?;
+    if let Some(appointment) =
+        reference_param(&params, "appointment", "Appointment").map_err(|e| e.lang(ctx.lang))?
+    {
+        return confirm(&state, &ctx, &headers, &appointment).await;
+    }
+    let slot = required(reference_param(&params, "slot", "Slot")?, "slot")
+        .map_err(|e| e.lang(ctx.lang))?;
+    let patient = required(reference_param(&params, "patient", "Patient")?, "patient")
+        .map_err(|e| e.lang(ctx.lang))?;
+    check_direct_booking(&state, &ctx, &slot).await?;
+    place(
+        &state,
+        &ctx,
+        &headers,
+        Placement {
+            slot_id: &slot,
+            patient_id: &patient,
+            hold: false,
+        },
+    )
+    .await
+}
+
+/// `POST /fhir/Appointment` with `status` `booked` (or `pending` to hold), one `slot` and a
+/// Patient participant.
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let lang = ctx.lang;
+    let value: Value = serde_json::from_slice(&body).map_err(|e| {
+        bad(
+            format!("JSON 格式错误：{e}"),
+            format!("Malformed JSON: {e}"),
+        )
+        .lang(lang)
+    })?;
+    if value.get("resourceType").and_then(Value::as_str) != Some("Appointment") {
+        return Err(bad(
+            "resourceType 应为 Appointment".into(),
+            "resourceType must be Appointment".into(),
+        )
+        .lang(lang));
+    }
+    let status = value.get("status").and_then(Value::as_str).unwrap_or("");
+    let hold = match status {
+        "booked" => false,
+        "pending" => true,
+        other => {
+            return Err(ApiError::unprocessable(Text::new(
+                format!("新预约的状态须为 booked 或 pending，收到 {other}"),
+                format!("A new appointment's status must be booked or pending, got {other}"),
+            ))
+            .at("Appointment.status")
+            .lang(lang));
+        }
+    };
+    let slot = value
+        .pointer("/slot/0/reference")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix("Slot/"))
+        .map(str::to_owned);
+    let patient = value
+        .get("participant")
+        .and_then(Value::as_array)
+        .and_then(|ps| {
+            ps.iter().find_map(|p| {
+                p.pointer("/actor/reference")
+                    .and_then(Value::as_str)?
+                    .strip_prefix("Patient/")
+                    .map(str::to_owned)
+            })
+        });
+    let slot = slot.ok_or_else(|| {
+        ApiError::unprocessable(Text::new(
+            "须引用一个号源 Slot",
+            "One Slot reference is required",
+        ))
+        .at("Appointment.slot")
+        .lang(lang)
+    })?;
+    let patient = patient.ok_or_else(|| {
+        ApiError::unprocessable(Text::new(
+            "须有一个患者参与者",
+            "A Patient participant is required",
+        ))
+        .at("Appointment.participant")
+        .lang(lang)
+    })?;
+    if !hold {
+        check_direct_booking(&state, &ctx, &slot).await?;
+    }
+    place(
+        &state,
+        &ctx,
+        &headers,
+        Placement {
+            slot_id: &slot,
+            patient_id: &patient,
+            hold,
+        },
+    )
+    .await
+}
+
+pub async fn read(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let record = visible_appointment(&state, &ctx, &id, "read").await?;
+    audit::record(
+        &state,
+        &ctx,
+        "read",
+        &format!("Appointment/{id}"),
+        SUCCESS,
+        "",
+    )
+    .await?;
+    appointment_response(&state, &record, StatusCode::OK, &headers).await
+}
+
+/// PUT: only the status may change (cancel, check in, seen).
+pub async fn update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let value: Value = serde_json::from_slice(&body).map_err(|e| {
+        bad(
+            format!("JSON 格式错误：{e}"),
+            format!("Malformed JSON: {e}"),
+        )
+        .lang(ctx.lang)
+    })?;
+    if value.get("id").and_then(Value::as_str) != Some(id.as_str()) {
+        return Err(bad(
+            "资源 id 须与地址中的 id 一致".into(),
+            "The resource id must match the id in the URL".into(),
+        )
+        .at("Appointment.id")
+        .lang(ctx.lang));
+    }
+    let status = value
+        .get("status")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_owned();
+    change_status(&state, &ctx, &headers, &id, &status).await
+}
+
+/// PATCH with a JSON Patch replacing `/status`.
+pub async fn patch(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let ops: Value = serde_json::from_slice(&body).map_err(|e| {
+        bad(
+            format!("JSON 格式错误：{e}"),
+            format!("Malformed JSON: {e}"),
+        )
+        .lang(ctx.lang)
+    })?;
+    let status = ops
+        .as_array()
+        .filter(|ops| ops.len() == 1)
+        .and_then(|ops| ops.first())
+        .filter(|op| op["op"] == "replace" && op["path"] == "/status")
+        .and_then(|op| op["value"].as_str())
+        .ok_or_else(|| {
+            bad(
+                "仅支持替换 /status 的 JSON Patch".into(),
+                "Only a JSON Patch replacing /status is supported".into(),
+            )
+            .lang(ctx.lang)
+        })?
+        .to_owned();
+    change_status(&state, &ctx, &headers, &id, &status).await
+}
+
+/// `$find`: bookable slots by department, doctor, dates and class; public.
+pub async fn find(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let lang = ctx.lang;
+    let pairs: Vec<(String, String)> =
+        url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+            .into_owned()
+            .collect();
+    let today = state
+        .settings
+        .booking
+        .time_zone
+        .to_datetime(jiff::Timestamp::now())
+        .date();
+    let mut filter = SlotFilter {
+        from_date: today.to_string(),
+        to_date: today
+            .saturating_add(
+                jiff::Span::new().days(i64::from(state.settings.booking.release.window_days)),
+            )
+            .to_string(),
+        starts_after: jiff::Timestamp::now().as_microsecond(),
+        only_available: true,
+        limit: 50,
+        ..SlotFilter::default()
+    };
+    let id_of = |v: &str, kind: &str| v.strip_prefix(&format!("{kind}/")).unwrap_or(v).to_owned();
+    for (key, value) in &pairs {
+        let date = |v: &str| {
+            v.parse::<jiff::civil::Date>()
+                .map(|d| d.to_string())
+                .map_err(|_| {
+                    bad(
+                        format!("{key} 须为 YYYY-MM-DD"),
+                        format!("{key} must be YYYY-MM-DD"),
+                    )
+                    .lang(lang)
+                })
+        };
+        match key.as_str() {
+            "department" => filter.department_id = Some(id_of(value, "Organization")),
+            "practitioner" => filter.practitioner_role_id = Some(id_of(value, "PractitionerRole")),
+            "class" => filter.registration_class = Some(value.clone()),
+            "start" => filter.from_date = date(value)?,
+            "end" => filter.to_date = date(value)?,
+            "available" => filter.only_available = value != "false",
+            "_count" => filter.limit = value.parse::<u32>().map_err(|_| bad("_count 须为整数".into(), "_count must be a whole number".into()).lang(lang))?.min(100),
+            "_offset" => filter.offset = value.parse().map_err(|_| bad("_offset 须为整数".into(), "_offset must be a whole number".into()).lang(lang))?,
+            "lang" => {}
+            other => return Err(bad(format!("$find 不支持参数 {other}"), format!("$find has no parameter {other}; use department, practitioner, start, end, class, available")).lang(lang)),
+        }
+    }
+    let (total, found) = state.store.find_slots(&filter).await?;
+    let base = crate::fhir::base_url(&headers);
+    let entries: Vec<Value> = found
+        .iter()
+        .map(|(session, slot)| serde_json::json!({"fullUrl": format!("{base}/Slot/{}", slot.id), "resource": views::slot(session, slot), "search": {"mode": "match"}}))
+        .collect();
+    let mut bundle =
+        serde_json::json!({"resourceType": "Bundle", "type": "searchset", "total": total});
+    if !entries.is_empty() {
+        bundle["entry"] = Value::Array(entries);
+    }
+    Ok(crate::fhir::fhir_response(StatusCode::OK, &bundle))
+}
+
+pub async fn read_slot(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let not_found = || ApiError::not_found(&format!("Slot/{id}")).lang(ctx.lang);
+    let slot = state.store.slot(&id).await?.ok_or_else(not_found)?;
+    let session = state
+        .store
+        .clinic_session(&slot.session_id)
+        .await?
+        .ok_or_else(not_found)?;
+    Ok(crate::fhir::fhir_response(
+        StatusCode::OK,
+        &views::slot(&session, &slot),
+    ))
+}
+
+pub async fn read_schedule(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let session = state
+        .store
+        .clinic_session(&id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(&format!("Schedule/{id}")).lang(ctx.lang))?;
+    Ok(crate::fhir::fhir_response(
+        StatusCode::OK,
+        &views::schedule(&session),
+    ))
+}

@@ -1,0 +1,106 @@
+//! Booking records as FHIR R4: a clinic session is a `Schedule`, its time windows are `Slot`s
+//! (capacity in `urn:huimin:ext:slot-capacity`), bookings are `Appointment`s.
+
+use huimin_domain::appointments::{AppointmentStatus, slot_status};
+use huimin_store::appointments::{AppointmentRecord, SessionRecord, SlotRecord};
+use huimin_store::instant_text;
+use serde_json::{Value, json};
+
+use crate::fhir::{REGISTRATION_CLASS_EXT, REGISTRATION_FEE_EXT};
+
+pub const SLOT_CAPACITY_EXT: &str = "urn:huimin:ext:slot-capacity";
+pub const SLOT_REMAINING_EXT: &str = "urn:huimin:ext:slot-remaining";
+pub const RELEASE_AT_EXT: &str = "urn:huimin:ext:release-at";
+pub const QUEUE_NUMBER_EXT: &str = "urn:huimin:ext:queue-number";
+pub const HOLD_EXPIRES_EXT: &str = "urn:huimin:ext:hold-expires";
+pub const POOL_EXT: &str = "urn:huimin:ext:booking-pool";
+pub const PERIOD_SYSTEM: &str = "urn:huimin:cs:clinic-period";
+
+fn reference(kind: &str, id: &str) -> Value {
+    json!({"reference": format!("{kind}/{id}")})
+}
+
+pub fn schedule(session: &SessionRecord) -> Value {
+    let mut actors = vec![reference("Organization", &session.department_id)];
+    if let Some(role) = &session.practitioner_role_id {
+        actors.insert(0, reference("PractitionerRole", role));
+    }
+    if let Some(room) = &session.room_id {
+        actors.push(reference("Location", room));
+    }
+    json!({
+        "resourceType": "Schedule",
+        "id": session.id,
+        "active": session.status == "active",
+        "extension": [
+            {"url": REGISTRATION_CLASS_EXT, "valueCode": session.registration_class},
+            {"url": REGISTRATION_FEE_EXT, "valueMoney": {"value": session.fee_fen as f64 / 100.0, "currency": "CNY"}},
+            {"url": RELEASE_AT_EXT, "valueDateTime": instant_text(session.release_at)},
+        ],
+        "serviceType": [{"coding": [{"system": PERIOD_SYSTEM, "code": session.period}]}],
+        "actor": actors,
+        "planningHorizon": {"start": instant_text(session.starts_at), "end": instant_text(session.ends_at)},
+        "comment": format!("{} {}", session.session_date, session.period),
+    })
+}
+
+pub fn slot(session: &SessionRecord, slot: &SlotRecord) -> Value {
+    let to_u32 = |n: i64| u32::try_from(n.max(0)).unwrap_or(u32::MAX);
+    let status = slot_status(
+        to_u32(slot.capacity),
+        to_u32(slot.booked),
+        to_u32(slot.held),
+        session.status != "active",
+    );
+    let remaining = (slot.capacity - slot.booked - slot.held).max(0);
+    json!({
+        "resourceType": "Slot",
+        "id": slot.id,
+        "extension": [
+            {"url": SLOT_CAPACITY_EXT, "valueInteger": slot.capacity},
+            {"url": SLOT_REMAINING_EXT, "valueInteger": remaining},
+            {"url": RELEASE_AT_EXT, "valueDateTime": instant_text(session.release_at)},
+        ],
+        "serviceType": [{"coding": [{"system": PERIOD_SYSTEM, "code": session.period}]}],
+        "schedule": reference("Schedule", &session.id),
+        "status": status.code(),
+        "start": instant_text(slot.starts_at),
+        "end": instant_text(slot.ends_at),
+    })
+}
+
+pub fn appointment(
+    record: &AppointmentRecord,
+    session: &SessionRecord,
+    slot: &SlotRecord,
+) -> Value {
+    let mut participants = vec![
+        json!({"actor": reference("Patient", &record.patient_id), "required": "required", "status": "accepted"}),
+    ];
+    if let Some(role) = &session.practitioner_role_id {
+        participants.push(json!({"actor": reference("PractitionerRole", role), "required": "required", "status": "accepted"}));
+    }
+    if let Some(room) = &session.room_id {
+        participants.push(json!({"actor": reference("Location", room), "required": "information-only", "status": "accepted"}));
+    }
+    let mut extension = vec![
+        json!({"url": QUEUE_NUMBER_EXT, "valueInteger": record.queue_number}),
+        json!({"url": POOL_EXT, "valueCode": record.pool.code()}),
+    ];
+    if let (AppointmentStatus::Pending, Some(expires)) = (record.status, record.hold_expires_at) {
+        extension.push(json!({"url": HOLD_EXPIRES_EXT, "valueDateTime": instant_text(expires)}));
+    }
+    json!({
+        "resourceType": "Appointment",
+        "id": record.id,
+        "meta": {"lastUpdated": instant_text(record.updated_at)},
+        "extension": extension,
+        "status": record.status.code(),
+        "serviceType": [{"coding": [{"system": PERIOD_SYSTEM, "code": session.period}]}],
+        "start": instant_text(slot.starts_at),
+        "end": instant_text(slot.ends_at),
+        "slot": [reference("Slot", &slot.id)],
+        "created": instant_text(record.created_at),
+        "participant": participants,
+    })
+}

@@ -1,0 +1,461 @@
+//! The booking API over HTTP on both databases.
+
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+use crate::on_both;
+
+/// A department, a doctor and their post with the given fee (yuan); returns the role id.
+async fn clinic(app: &TestApp, admin: &str, fee: f64) -> String {
+    let dept = app
+        .post_json("/fhir/Organization", Some(admin), &json!({"resourceType": "Organization", "name": "心血管内科", "identifier": [{"system": "urn:huimin:cs:department-code", "value": "03.04"}]}))
+        .await;
+    let doctor = app.post_json("/fhir/Practitioner", Some(admin), &json!({"resourceType": "Practitioner", "name": [{"text": "李振邦", "family": "李", "given": ["振邦"]}]})).await;
+    let role = json!({
+        "resourceType": "PractitionerRole",
+        "active": true,
+        "extension": [
+            {"url": "urn:huimin:ext:registration-class", "valueCode": "expert"},
+            {"url": "urn:huimin:ext:registration-fee", "valueMoney": {"value": fee, "currency": "CNY"}},
+        ],
+        "practitioner": {"reference": format!("Practitioner/{}", doctor.body["id"].as_str().unwrap())},
+        "organization": {"reference": format!("Organization/{}", dept.body["id"].as_str().unwrap())},
+    });
+    let created = app
+        .post_json("/fhir/PractitionerRole", Some(admin), &role)
+        .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    created.body["id"].as_str().unwrap().to_owned()
+}
+
+fn in_days(days: i64) -> String {
+    huimin_server::fhir::patient::today_in_china()
+        .saturating_add(jiff::Span::new().days(days))
+        .to_string()
+}
+
+/// Opens a session and returns its slot ids.
+async fn open_session(
+    app: &TestApp,
+    admin: &str,
+    role: &str,
+    capacity: u32,
+    slot_minutes: u16,
+) -> Vec<String> {
+    let body = json!({"practitioner_role": role, "date": in_days(2), "period": "morning", "capacity": capacity, "slot_minutes": slot_minutes});
+    let response = app
+        .post_raw(
+            "/api/admin/sessions",
+            Some(admin),
+            "application/json",
+            &body.to_string(),
+        )
+        .await;
+    assert_eq!(response.status, 201, "{}", response.body);
+    assert_schema_valid(&response.body["schedule"]);
+    response.body["slots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn parameters(pairs: &[(&str, String)]) -> Value {
+    let parameter: Vec<Value> = pairs
+        .iter()
+        .map(|(name, reference)| json!({"name": name, "valueReference": {"reference": reference}}))
+        .collect();
+    json!({"resourceType": "Parameters", "parameter": parameter})
+}
+
+/// A valid resident ID for the n-th test patient.
+fn resident_id(n: usize) -> String {
+    let first17 = format!("1101011980{:02}{:02}{:03}", 1 + n % 12, 1 + n % 28, n);
+    let check = huimin_domain::identity::resident_id_check_char(&first17).unwrap();
+    format!("{first17}{check}")
+}
+
+async fn staff_patient(app: &TestApp, registrar: &str, n: usize) -> String {
+    let body = patient_json(
+        &format!("张测{n}"),
+        "张",
+        &format!("测{n}"),
+        &resident_id(n),
+        &format!("1390000{n:04}"),
+    );
+    let response = app.post_json("/fhir/Patient", Some(registrar), &body).await;
+    assert_eq!(response.status, 201, "{}", response.body);
+    response.body["id"].as_str().unwrap().to_owned()
+}
+
+async fn sessions_are_opened_by_administrators_with_validated_fields(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let admin = app.admin().await;
+    let role = clinic(&app, &admin, 50.0).await;
+    let registrar = app.staff("registrar").await;
+    let body =
+        json!({"practitioner_role": role, "date": in_days(2), "period": "morning", "capacity": 8});
+    assert_eq!(
+        app.post_raw(
+            "/api/admin/sessions",
+            Some(&registrar),
+            "application/json",
+            &body.to_string()
+        )
+        .await
+        .status,
+        403
+    );
+    let bad = json!({"practitioner_role": "nope", "date": "2020-01-01", "period": "noon", "capacity": 0, "slot_minutes": 45});
+    let refused = app
+        .post_raw(
+            "/api/admin/sessions",
+            Some(&admin),
+            "application/json",
+            &bad.to_string(),
+        )
+        .await;
+    assert_eq!(refused.status, 422);
+    let fields: Vec<&str> = refused.body["issue"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i["expression"][0].as_str())
+        .collect();
+    for field in [
+        "date",
+        "period",
+        "capacity",
+        "slot_minutes",
+        "practitioner_role",
+    ] {
+        assert!(fields.contains(&field), "{field} not reported: {fields:?}");
+    }
+    let slots = open_session(&app, &admin, &role, 8, 30).await;
+    assert_eq!(slots.len(), 8, "08:00–12:00 in 30-minute slots");
+    let slot = app.get(&format!("/fhir/Slot/{}", slots[0]), None).await;
+    assert_eq!(slot.status, 200);
+    assert_eq!(slot.body["status"], "free");
+    assert_eq!(slot.body["extension"][0]["valueInteger"], 1);
+    assert_schema_valid(&slot.body);
+    app.finish().await;
+}
+on_both!(sessions_are_opened_by_administrators_with_validated_fields);
+
+async fn find_lists_bookable_slots_to_anyone(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let admin = app.admin().await;
+    let role = clinic(&app, &admin, 50.0).await;
+    open_session(&app, &admin, &role, 16, 15).await;
+    let found = app
+        .get(
+            &format!("/fhir/Appointment/$find?practitioner=PractitionerRole/{role}&_count=5"),
+            None,
+        )
+        .await;
+    assert_eq!(found.status, 200, "{}", found.body);
+    assert_eq!(found.body["total"], 16);
+    assert_eq!(found.body["entry"].as_array().unwrap().len(), 5);
+    assert_schema_valid(&found.body);
+    let by_class = app
+        .get("/fhir/Appointment/$find?class=special-needs", None)
+        .await;
+    assert_eq!(by_class.body["total"], 0);
+    assert_eq!(
+        app.get("/fhir/Appointment/$find?colour=red", None)
+            .await
+            .status,
+        400
+    );
+    app.finish().await;
+}
+on_both!(find_lists_bookable_slots_to_anyone);
+
+async fn a_patient_holds_then_books_and_sees_only_their_own_appointments(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let admin = app.admin().await;
+    let role = clinic(&app, &admin, 50.0).await;
+    let slots = open_session(&app, &admin, &role, 8, 30).await;
+    let (alice, alice_id) = app.patient("13911110001", "王小明", ID_2).await;
+    let (bob, bob_id) = app.patient("13911110002", "李四", ID_3).await;
+    let hold = parameters(&[
+        ("slot", format!("Slot/{}", slots[0])),
+        ("patient", format!("Patient/{alice_id}")),
+    ]);
+    let held = app
+        .post_json("/fhir/Appointment/$hold", Some(&alice), &hold)
+        .await;
+    assert_eq!(held.status, 201, "{}", held.body);
+    assert_eq!(held.body["status"], "pending");
+    assert_schema_valid(&held.body);
+    let slot = app.get(&format!("/fhir/Slot/{}", slots[0]), None).await;
+    assert_eq!(
+        slot.body["status"], "busy-tentative",
+        "the only place is held"
+    );
+    let id = held.body["id"].as_str().unwrap().to_owned();
+    let booked = app
+        .post_json(
+            "/fhir/Appointment/$book",
+            Some(&alice),
+            &parameters(&[("appointment", format!("Appointment/{id}"))]),
+        )
+        .await;
+    assert_eq!(booked.status, 200, "{}", booked.body);
+    assert_eq!(booked.body["status"], "booked");
+    assert_eq!(
+        app.get(&format!("/fhir/Slot/{}", slots[0]), None)
+            .await
+            .body["status"],
+        "busy"
+    );
+    assert_eq!(
+        app.get(&format!("/fhir/Appointment/{id}"), Some(&alice))
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        app.get(&format!("/fhir/Appointment/{id}"), Some(&bob))
+            .await
+            .status,
+        404
+    );
+    let for_other = parameters(&[
+        ("slot", format!("Slot/{}", slots[1])),
+        ("patient", format!("Patient/{bob_id}")),
+    ]);
+    assert_eq!(
+        app.post_json("/fhir/Appointment/$hold", Some(&alice), &for_other)
+            .await
+            .status,
+        403,
+        "bookings cannot be made for someone else"
+    );
+    let direct = parameters(&[
+        ("slot", format!("Slot/{}", slots[1])),
+        ("patient", format!("Patient/{bob_id}")),
+    ]);
+    let needs_payment = app
+        .post_json("/fhir/Appointment/$book", Some(&bob), &direct)
+        .await;
+    assert_eq!(needs_payment.status, 422, "a paid slot is held first");
+    app.finish().await;
+}
+on_both!(a_patient_holds_then_books_and_sees_only_their_own_appointments);
+
+async fn fifty_concurrent_bookings_of_one_slot_give_one_201_and_forty_nine_409(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let admin = app.admin().await;
+    let role = clinic(&app, &admin, 0.0).await;
+    let slots = open_session(&app, &admin, &role, 1, 30).await;
+    let registrar = app.staff("registrar").await;
+    let mut patients = Vec::new();
+    for n in 0..50 {
+        patients.push(staff_patient(&app, &registrar, n).await);
+    }
+    let mut tasks = Vec::new();
+    for patient in patients {
+        let (client, url, token) = (
+            app.client.clone(),
+            format!("{}/fhir/Appointment/$book", app.base),
+            registrar.clone(),
+        );
+        let body = parameters(&[
+            ("slot", format!("Slot/{}", slots[0])),
+            ("patient", format!("Patient/{patient}")),
+        ]);
+        tasks.push(tokio::spawn(async move {
+            client
+                .post(url)
+                .bearer_auth(token)
+                .header("content-type", "application/fhir+json")
+                .body(body.to_string())
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }));
+    }
+    let mut statuses = Vec::new();
+    for task in tasks {
+        statuses.push(task.await.unwrap());
+    }
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 201).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 409).count(),
+        49,
+        "{statuses:?}"
+    );
+    app.finish().await;
+}
+on_both!(fifty_concurrent_bookings_of_one_slot_give_one_201_and_forty_nine_409);
+
+async fn rule_refusals_are_422_naming_the_rule_in_both_languages(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let admin = app.admin().await;
+    let role = clinic(&app, &admin, 0.0).await;
+    let slots = open_session(&app, &admin, &role, 4, 30).await;
+    let (alice, alice_id) = app.patient("13911110001", "王小明", ID_2).await;
+    let book = |slot: &str| {
+        parameters(&[
+            ("slot", format!("Slot/{slot}")),
+            ("patient", format!("Patient/{alice_id}")),
+        ])
+    };
+    assert_eq!(
+        app.post_json("/fhir/Appointment/$book", Some(&alice), &book(&slots[0]))
+            .await
+            .status,
+        201,
+        "free slots are booked directly"
+    );
+    let second = app
+        .post_json("/fhir/Appointment/$book", Some(&alice), &book(&slots[1]))
+        .await;
+    assert_eq!(second.status, 422);
+    assert_eq!(
+        second.body["issue"][0]["details"]["coding"][0]["code"],
+        "quota-session"
+    );
+    assert!(
+        second.body["issue"][0]["details"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("每人")
+    );
+    assert!(
+        second.body["issue"][0]["diagnostics"]
+            .as_str()
+            .unwrap()
+            .contains("per person")
+    );
+    assert_schema_valid(&second.body);
+    app.finish().await;
+}
+on_both!(rule_refusals_are_422_naming_the_rule_in_both_languages);
+
+async fn a_retried_booking_with_the_same_idempotency_key_is_answered_once(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let admin = app.admin().await;
+    let role = clinic(&app, &admin, 0.0).await;
+    let slots = open_session(&app, &admin, &role, 4, 30).await;
+    let (alice, alice_id) = app.patient("13911110001", "王小明", ID_2).await;
+    let body = parameters(&[
+        ("slot", format!("Slot/{}", slots[0])),
+        ("patient", format!("Patient/{alice_id}")),
+    ]);
+    let send = || {
+        app.client
+            .post(format!("{}/fhir/Appointment/$book", app.base))
+            .bearer_auth(&alice)
+            .header("content-type", "application/fhir+json")
+            .header("idempotency-key", "pay-7f3a")
+            .body(body.to_string())
+            .send()
+    };
+    let first = send().await.unwrap();
+    assert_eq!(first.status(), 201);
+    let first: Value = first.json().await.unwrap();
+    let again = send().await.unwrap();
+    assert_eq!(again.status(), 200, "the retry gets the first answer");
+    let again: Value = again.json().await.unwrap();
+    assert_eq!(first["id"], again["id"]);
+    let slot = app.get(&format!("/fhir/Slot/{}", slots[0]), None).await;
+    assert_eq!(slot.body["status"], "busy");
+    app.finish().await;
+}
+on_both!(a_retried_booking_with_the_same_idempotency_key_is_answered_once);
+
+async fn cancelling_frees_the_place_and_only_the_owner_or_staff_may_cancel(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let admin = app.admin().await;
+    let role = clinic(&app, &admin, 0.0).await;
+    let slots = open_session(&app, &admin, &role, 1, 30).await;
+    let (alice, alice_id) = app.patient("13911110001", "王小明", ID_2).await;
+    let (bob, bob_id) = app.patient("13911110002", "李四", ID_3).await;
+    let booked = app
+        .post_json(
+            "/fhir/Appointment/$book",
+            Some(&alice),
+            &parameters(&[
+                ("slot", format!("Slot/{}", slots[0])),
+                ("patient", format!("Patient/{alice_id}")),
+            ]),
+        )
+        .await;
+    let id = booked.body["id"].as_str().unwrap().to_owned();
+    let cancel = json!([{"op": "replace", "path": "/status", "value": "cancelled"}]);
+    let patch = |token: String| {
+        app.client
+            .patch(format!("{}/fhir/Appointment/{id}", app.base))
+            .bearer_auth(token)
+            .header("content-type", "application/json-patch+json")
+            .body(cancel.to_string())
+            .send()
+    };
+    assert_eq!(patch(bob.clone()).await.unwrap().status(), 404);
+    assert_eq!(patch(alice.clone()).await.unwrap().status(), 200);
+    assert_eq!(
+        app.get(&format!("/fhir/Appointment/{id}"), Some(&alice))
+            .await
+            .body["status"],
+        "cancelled"
+    );
+    let rebooked = app
+        .post_json(
+            "/fhir/Appointment/$book",
+            Some(&bob),
+            &parameters(&[
+                ("slot", format!("Slot/{}", slots[0])),
+                ("patient", format!("Patient/{bob_id}")),
+            ]),
+        )
+        .await;
+    assert_eq!(
+        rebooked.status, 201,
+        "the place returned at once: {}",
+        rebooked.body
+    );
+    app.finish().await;
+}
+on_both!(cancelling_frees_the_place_and_only_the_owner_or_staff_may_cancel);
+
+async fn only_patients_with_a_verified_identity_can_book(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let admin = app.admin().await;
+    let role = clinic(&app, &admin, 0.0).await;
+    let slots = open_session(&app, &admin, &role, 2, 30).await;
+    let registrar = app.staff("registrar").await;
+    let anonymous = app
+        .post_json(
+            "/fhir/Patient",
+            Some(&registrar),
+            &json!({"resourceType": "Patient", "name": [{"text": "无名氏"}]}),
+        )
+        .await;
+    let id = anonymous.body["id"].as_str().unwrap();
+    let refused = app
+        .post_json(
+            "/fhir/Appointment/$book",
+            Some(&registrar),
+            &parameters(&[
+                ("slot", format!("Slot/{}", slots[0])),
+                ("patient", format!("Patient/{id}")),
+            ]),
+        )
+        .await;
+    assert_eq!(refused.status, 422);
+    assert_eq!(
+        refused.body["issue"][0]["details"]["coding"][0]["code"],
+        "identity-not-verified"
+    );
+    app.finish().await;
+}
+on_both!(only_patients_with_a_verified_identity_can_book);
