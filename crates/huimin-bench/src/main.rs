@@ -1,15 +1,16 @@
 //! `huimin-bench`: starts the real server (SQLite in a temp dir, or PostgreSQL when a URL is
-//! given) on 127.0.0.1, loads data through the API, then drives it from concurrent clients
-//! for a bounded time and prints throughput and latency percentiles.
+//! given) on 127.0.0.1, then drives it over HTTP from concurrent clients for a bounded number
+//! of requests or seconds and prints throughput and latency percentiles.
 //!
 //! Traffic goes only to the loopback address of the server this program started.
 
+mod flash;
 mod report;
 mod scenario;
 
 use std::time::Duration;
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 use huimin_server::{App, PasswordCost, Secret, Settings};
 use huimin_store::DatabaseTarget;
 
@@ -20,17 +21,35 @@ use huimin_store::DatabaseTarget;
 )]
 struct Args {
     /// PostgreSQL URL of an empty database to use instead of embedded SQLite.
-    #[arg(long, env = "HUIMIN_BENCH_POSTGRES_URL")]
+    #[arg(long, env = "HUIMIN_BENCH_POSTGRES_URL", global = true)]
     postgres: Option<String>,
-    /// Concurrent clients.
-    #[arg(long, default_value_t = 32)]
-    clients: usize,
-    /// Seconds of mixed read/search load (capped at 120).
-    #[arg(long, default_value_t = 10)]
-    seconds: u64,
-    /// Patients created through the API before the load phase (capped at 20,000).
-    #[arg(long, default_value_t = 2000)]
-    patients: usize,
+    #[command(subcommand)]
+    scenario: Scenario,
+}
+
+#[derive(Debug, Subcommand)]
+enum Scenario {
+    /// Patient creation, then audited reads and searches from concurrent clients.
+    Api {
+        #[arg(long, default_value_t = 32)]
+        clients: usize,
+        /// Seconds of read/search load (at most 120).
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// Patients created first (at most 20,000).
+        #[arg(long, default_value_t = 2000)]
+        patients: usize,
+    },
+    /// N places released at once, M booking attempts for distinct patients from C clients.
+    Flash {
+        #[arg(long, default_value_t = 2000)]
+        places: u32,
+        /// At most 50,000.
+        #[arg(long, default_value_t = 20_000)]
+        attempts: usize,
+        #[arg(long, default_value_t = 500)]
+        clients: usize,
+    },
 }
 
 #[tokio::main]
@@ -53,26 +72,83 @@ async fn main() -> anyhow::Result<()> {
     };
     let app = App::build(settings).await?;
     let base = format!("http://127.0.0.1:{}", app.port());
+    let store = app.store().clone();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(app.run_until(async move {
         let _ = stopped.await;
     }));
-    println!(
-        "huimin-bench: {backend}, {} clients, {} s, {} patients",
-        args.clients,
-        args.seconds.min(120),
-        args.patients.min(20_000)
-    );
-    let plan = scenario::Plan {
-        base,
-        clients: args.clients.clamp(1, 1000),
-        duration: Duration::from_secs(args.seconds.min(120)),
-        patients: args.patients.min(20_000),
-    };
-    let result = scenario::run(&plan).await;
+    let result = run(args.scenario, backend, base, &store).await;
     let _ = stop.send(());
     let _ = server.await;
-    let reports = result?;
-    report::print(&reports);
+    result
+}
+
+async fn run(
+    scenario: Scenario,
+    backend: &str,
+    base: String,
+    store: &huimin_store::Store,
+) -> anyhow::Result<()> {
+    match scenario {
+        Scenario::Api {
+            clients,
+            seconds,
+            patients,
+        } => {
+            let plan = scenario::Plan {
+                base,
+                clients: clients.clamp(1, 1000),
+                duration: Duration::from_secs(seconds.min(120)),
+                patients: patients.min(20_000),
+            };
+            println!(
+                "huimin-bench api: {backend}, {} clients, {} s, {} patients",
+                plan.clients,
+                plan.duration.as_secs(),
+                plan.patients
+            );
+            report::print(&scenario::run(&plan).await?);
+        }
+        Scenario::Flash {
+            places,
+            attempts,
+            clients,
+        } => {
+            let plan = flash::FlashPlan {
+                base,
+                places: places.clamp(1, 20_000),
+                attempts: attempts.min(50_000),
+                clients: clients.clamp(1, 2000),
+            };
+            println!(
+                "huimin-bench flash: {backend}, {} places, {} attempts, {} clients",
+                plan.places, plan.attempts, plan.clients
+            );
+            let outcome = flash::run(&plan, store).await?;
+            report::print(&outcome.reports);
+            match outcome.sold_out_after {
+                Some(t) if outcome.booked >= i64::from(plan.places) => {
+                    println!("sold out after {:.3} s", t.as_secs_f64())
+                }
+                _ => println!(
+                    "not sold out: {} of {} places booked",
+                    outcome.booked, plan.places
+                ),
+            }
+            println!(
+                "checks: {} bookings for {} places; {} slots over capacity or inconsistent; {} patients over the per-session quota",
+                outcome.booked, plan.places, outcome.over_capacity_slots, outcome.patients_with_two
+            );
+            anyhow::ensure!(
+                outcome.booked <= i64::from(plan.places),
+                "more bookings than places"
+            );
+            anyhow::ensure!(
+                outcome.over_capacity_slots == 0,
+                "a slot is over capacity or inconsistent"
+            );
+            anyhow::ensure!(outcome.patients_with_two == 0, "a patient broke the quota");
+        }
+    }
     Ok(())
 }

@@ -22,7 +22,7 @@ const FAMILIES: [&str; 12] = [
 ];
 
 /// A valid resident ID for the n-th synthetic patient (GB 11643 check character computed).
-fn resident_id(n: usize) -> String {
+pub(crate) fn resident_id(n: usize) -> String {
     let birth = 19_500_101 + (n % 28) + 100 * (n / 28 % 12) + 10_000 * (n / 336 % 50);
     let first17 = format!("110101{birth:08}{:03}", n % 1000);
     const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
@@ -35,7 +35,7 @@ fn resident_id(n: usize) -> String {
     format!("{first17}{check}")
 }
 
-async fn token(
+pub(crate) async fn token(
     client: &reqwest::Client,
     base: &str,
     user: &str,

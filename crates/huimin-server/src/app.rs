@@ -99,9 +99,12 @@ impl App {
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, service)
+        let worker = tokio::spawn(appointments::worker::run_forever(self.state.store.clone()));
+        let served = axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown)
-            .await?;
+            .await;
+        worker.abort();
+        served?;
         self.state.store.close().await;
         Ok(())
     }

@@ -9,6 +9,7 @@ mod operations;
 mod routes;
 mod settings;
 pub mod views;
+pub mod worker;
 
 pub use settings::BookingSettings;
 

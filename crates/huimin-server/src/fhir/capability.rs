@@ -42,6 +42,26 @@ pub fn capability_statement(base: &str) -> Value {
         })
         .collect();
     resources.push(json!({
+        "type": "Schedule",
+        "documentation": "A dated clinic session (出诊) of a doctor's post, opened by administrators with POST /api/admin/sessions. Public.",
+        "interaction": [{"code": "read"}],
+    }));
+    resources.push(json!({
+        "type": "Slot",
+        "documentation": "A time window (≤ 30 minutes) of a session with its capacity (extension urn:huimin:ext:slot-capacity) and remaining places (urn:huimin:ext:slot-remaining). Public.",
+        "interaction": [{"code": "read"}],
+    }));
+    resources.push(json!({
+        "type": "Appointment",
+        "documentation": "Bookings. POST with status booked (or pending to hold), one slot and a Patient participant; PUT or JSON PATCH of status to cancel (patients within the cut-off), check in (staff) or mark seen (doctors). Idempotency-Key is honoured on every booking request. A full slot is 409; a booking rule (quota, ban, release window, cut-off, identity) is 422 with the rule code in issue.details.coding (urn:huimin:cs:booking-rule).",
+        "interaction": [{"code": "read"}, {"code": "create"}, {"code": "update"}, {"code": "patch"}],
+        "operation": [
+            {"name": "find", "definition": "urn:huimin:op:appointment-find", "documentation": "GET: bookable slots by department, practitioner, start, end, class"},
+            {"name": "hold", "definition": "urn:huimin:op:appointment-hold", "documentation": "Parameters slot + patient: hold one place pending payment"},
+            {"name": "book", "definition": "urn:huimin:op:appointment-book", "documentation": "Parameters appointment (confirm a hold) or slot + patient (book directly)"},
+        ],
+    }));
+    resources.push(json!({
         "type": "AuditEvent",
         "documentation": "The hash-chained audit trail; administrators only.",
         "interaction": [{"code": "read"}, {"code": "search-type"}],

@@ -669,3 +669,48 @@ async fn two_processes_on_one_database_never_double_book(db: Db) {
     app.finish().await;
 }
 on_both!(two_processes_on_one_database_never_double_book);
+
+async fn the_worker_step_returns_expired_holds_places(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let rules = Rules::new();
+    let (_, slot) = session(
+        &app,
+        "dept-cardiology",
+        "2030-03-11",
+        "morning",
+        1,
+        2,
+        all_online(),
+    )
+    .await;
+    let hold = BookingMode::Hold {
+        expires_at: minutes(now(), 15).as_microsecond(),
+    };
+    app.store
+        .take_place(&rules.request(&slot[0], "p-1", hold, now()))
+        .await
+        .unwrap();
+    app.store
+        .take_place(&rules.request(&slot[0], "p-2", hold, now()))
+        .await
+        .unwrap();
+    assert_eq!(
+        app.store
+            .release_expired_holds(minutes(now(), 10))
+            .await
+            .unwrap(),
+        0,
+        "not yet expired"
+    );
+    assert_eq!(
+        app.store
+            .release_expired_holds(minutes(now(), 16))
+            .await
+            .unwrap(),
+        2
+    );
+    let slot = app.store.slot(&slot[0]).await.unwrap().unwrap();
+    assert_eq!((slot.booked, slot.held), (0, 0));
+    app.finish().await;
+}
+on_both!(the_worker_step_returns_expired_holds_places);

@@ -11,6 +11,17 @@ use super::booking::{BookingError, fetch_appointment, release_expired, return_pl
 use super::{ACTIVE, APPOINTMENT_COLUMNS, AppointmentRecord, appointment_from_row};
 use crate::{Store, StoreError};
 
+/// Starts a read-then-write on one appointment with a write: on SQLite this takes the write
+/// lock up front (a deferred read that later writes fails with "database is locked" when
+/// another writer got in between); on PostgreSQL it locks the row like `SELECT … FOR UPDATE`.
+async fn lock_appointment(conn: &mut sqlx::AnyConnection, id: &str) -> Result<(), StoreError> {
+    sqlx::query("UPDATE appointments SET updated_at = updated_at WHERE id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
 impl Store {
     pub async fn appointment(&self, id: &str) -> Result<Option<AppointmentRecord>, StoreError> {
         let mut conn = self.pool.acquire().await?;
@@ -87,6 +98,7 @@ impl Store {
         rule: Option<&CancellationRule>,
     ) -> Result<AppointmentRecord, BookingError> {
         let mut tx = self.pool.begin().await?;
+        lock_appointment(&mut tx, id).await?;
         let current = fetch_appointment(&mut tx, id)
             .await?
             .ok_or(BookingError::NotFound)?;
@@ -149,6 +161,7 @@ impl Store {
         now: Timestamp,
     ) -> Result<AppointmentRecord, BookingError> {
         let mut tx = self.pool.begin().await?;
+        lock_appointment(&mut tx, id).await?;
         let current = fetch_appointment(&mut tx, id)
             .await?
             .ok_or(BookingError::NotFound)?;
@@ -236,5 +249,43 @@ impl Store {
             .fetch_all(&self.pool)
             .await?;
         rows.iter().map(appointment_from_row).collect()
+    }
+}
+
+impl Store {
+    /// Consistency check: (active appointments, slots whose counters exceed capacity or
+    /// disagree with their active appointments).
+    pub async fn booking_totals(&self) -> Result<(i64, usize), StoreError> {
+        let active: i64 = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT COUNT(*) FROM appointments WHERE status IN {ACTIVE}"
+        )))
+        .fetch_one(&self.pool)
+        .await?
+        .try_get(0)?;
+        let sql = format!(
+            "SELECT COUNT(*) FROM slots s WHERE s.booked + s.held > s.capacity \
+             OR s.booked + s.held <> (SELECT COUNT(*) FROM appointments a WHERE a.slot_id = s.id AND a.status IN {ACTIVE})"
+        );
+        let bad: i64 = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .fetch_one(&self.pool)
+            .await?
+            .try_get(0)?;
+        Ok((active, usize::try_from(bad).unwrap_or(usize::MAX)))
+    }
+
+    /// Consistency check: patients with more than one active booking for one hospital,
+    /// department, day and period (the quota forbids it).
+    pub async fn patients_with_several_bookings_per_session_department(
+        &self,
+    ) -> Result<usize, StoreError> {
+        let sql = format!(
+            "SELECT COUNT(*) FROM (SELECT patient_id FROM appointments WHERE status IN {ACTIVE} \
+             GROUP BY patient_id, hospital_id, department_id, session_date, period HAVING COUNT(*) > 1) t"
+        );
+        let n: i64 = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .fetch_one(&self.pool)
+            .await?
+            .try_get(0)?;
+        Ok(usize::try_from(n).unwrap_or(usize::MAX))
     }
 }

@@ -1,0 +1,228 @@
+//! The flash-crowd scenario (issue: outpatient appointment engine): N places released at one
+//! instant, M booking attempts for distinct patients from C concurrent clients over HTTP.
+//! Afterwards it checks that exactly N bookings exist, no slot is over capacity and no
+//! patient holds more than one booking.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use huimin_server::fhir::kinds::PATIENT;
+use huimin_store::{ResourceWrite, Store};
+use serde_json::{Value, json};
+
+use crate::report::OpReport;
+use crate::scenario::{resident_id, token};
+
+pub struct FlashPlan {
+    pub base: String,
+    pub places: u32,
+    pub attempts: usize,
+    pub clients: usize,
+}
+
+pub struct FlashOutcome {
+    pub reports: Vec<OpReport>,
+    pub sold_out_after: Option<Duration>,
+    pub booked: i64,
+    pub over_capacity_slots: usize,
+    pub patients_with_two: usize,
+}
+
+/// Doctors' posts with free sessions of at most 500 places each, `places` in all.
+async fn open_sessions(
+    client: &reqwest::Client,
+    base: &str,
+    admin: &str,
+    places: u32,
+) -> anyhow::Result<Vec<String>> {
+    let post = |path: &str, body: Value| {
+        client
+            .post(format!("{base}{path}"))
+            .bearer_auth(admin)
+            .header("content-type", "application/fhir+json")
+            .body(body.to_string())
+            .send()
+    };
+    let dept: Value = post(
+        "/fhir/Organization",
+        json!({"resourceType": "Organization", "name": "压测科室"}),
+    )
+    .await?
+    .json()
+    .await?;
+    let dept_id = dept["id"].as_str().unwrap_or_default().to_owned();
+    let tomorrow = huimin_server::fhir::patient::today_in_china()
+        .saturating_add(jiff::Span::new().days(2))
+        .to_string();
+    let mut slots = Vec::new();
+    let mut left = places;
+    while left > 0 {
+        let capacity = left.min(500);
+        left -= capacity;
+        let doctor: Value = post(
+            "/fhir/Practitioner",
+            json!({"resourceType": "Practitioner", "name": [{"text": "压测医生"}]}),
+        )
+        .await?
+        .json()
+        .await?;
+        let role: Value = post("/fhir/PractitionerRole", json!({
+            "resourceType": "PractitionerRole",
+            "practitioner": {"reference": format!("Practitioner/{}", doctor["id"].as_str().unwrap_or_default())},
+            "organization": {"reference": format!("Organization/{dept_id}")},
+        })).await?.json().await?;
+        let session = json!({"practitioner_role": role["id"], "date": tomorrow, "period": "morning", "capacity": capacity, "slot_minutes": 5});
+        let created: Value = client
+            .post(format!("{base}/api/admin/sessions"))
+            .bearer_auth(admin)
+            .json(&session)
+            .send()
+            .await?
+            .json()
+            .await?;
+        let ids = created["slots"]
+            .as_array()
+            .ok_or_else(|| anyhow::anyhow!("session not created: {created}"))?;
+        slots.extend(
+            ids.iter()
+                .filter(|s| s["extension"][0]["valueInteger"].as_i64().unwrap_or(0) > 0)
+                .filter_map(|s| s["id"].as_str().map(str::to_owned)),
+        );
+    }
+    Ok(slots)
+}
+
+/// Patients with verified identities, written straight through the store (setup, not measured).
+async fn make_patients(store: &Store, count: usize) -> anyhow::Result<Vec<String>> {
+    let mut ids = Vec::with_capacity(count);
+    for n in 0..count {
+        let mut patient = json!({
+            "resourceType": "Patient",
+            "identifier": [{"system": "urn:huimin:sid:cn-resident-id", "value": resident_id(n + 100_000)}],
+            "name": [{"text": format!("压测{n}"), "family": "压", "given": [format!("测{n}")]}],
+        });
+        (PATIENT.check)(&mut patient, None).map_err(|issues| anyhow::anyhow!("{issues:?}"))?;
+        let id = format!("flash-{n}");
+        patient["id"] = json!(id);
+        let (index, unique) = PATIENT.index(&patient);
+        store
+            .create_resource(ResourceWrite {
+                resource_type: "Patient",
+                id: &id,
+                content: &patient,
+                index: &index,
+                unique: &unique,
+                sealed: true,
+            })
+            .await?;
+        ids.push(id);
+    }
+    Ok(ids)
+}
+
+pub async fn run(plan: &FlashPlan, store: &Store) -> anyhow::Result<FlashOutcome> {
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(plan.clients)
+        .timeout(Duration::from_secs(60))
+        .build()?;
+    let admin = token(&client, &plan.base, "admin", "Bench@2026x").await?;
+    let registrar = token(&client, &plan.base, "registrar", "Huimin@2026").await?;
+    let slots = Arc::new(open_sessions(&client, &plan.base, &admin, plan.places).await?);
+    println!(
+        "setup: {} slots with {} places; creating {} patients…",
+        slots.len(),
+        plan.places,
+        plan.attempts
+    );
+    let patients = Arc::new(make_patients(store, plan.attempts).await?);
+    let next = Arc::new(AtomicUsize::new(0));
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..plan.clients {
+        let (client, base, token, slots, patients, next) = (
+            client.clone(),
+            plan.base.clone(),
+            registrar.clone(),
+            slots.clone(),
+            patients.clone(),
+            next.clone(),
+        );
+        tasks.push(tokio::spawn(async move {
+            let (mut ok, mut full, mut failed) = (Vec::new(), Vec::new(), 0usize);
+            let mut last_ok = None;
+            loop {
+                let n = next.fetch_add(1, Ordering::Relaxed);
+                if n >= patients.len() {
+                    break;
+                }
+                let slot = &slots[(n * 7919) % slots.len()];
+                let body = json!({"resourceType": "Parameters", "parameter": [
+                    {"name": "slot", "valueReference": {"reference": format!("Slot/{slot}")}},
+                    {"name": "patient", "valueReference": {"reference": format!("Patient/{}", patients[n])}},
+                ]});
+                let t = Instant::now();
+                let response = client.post(format!("{base}/fhir/Appointment/$book")).bearer_auth(&token).header("content-type", "application/fhir+json").body(body.to_string()).send().await;
+                match response.map(|r| r.status().as_u16()) {
+                    Ok(201) => {
+                        ok.push(t.elapsed());
+                        last_ok = Some(Instant::now());
+                    }
+                    Ok(409) => full.push(t.elapsed()),
+                    _ => failed += 1,
+                }
+            }
+            (ok, full, failed, last_ok)
+        }));
+    }
+    let (mut ok, mut full, mut failed, mut last_ok) = (Vec::new(), Vec::new(), 0, None::<Instant>);
+    for task in tasks {
+        let (o, f, e, l) = task.await?;
+        ok.extend(o);
+        full.extend(f);
+        failed += e;
+        last_ok = match (last_ok, l) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+    }
+    let elapsed = started.elapsed();
+    let mut all = ok.clone();
+    all.extend(full.iter().copied());
+    let (booked, over, doubles) = verify(store).await?;
+    Ok(FlashOutcome {
+        reports: vec![
+            OpReport {
+                name: "$book attempts (all)",
+                elapsed,
+                latencies: all,
+                errors: failed,
+            },
+            OpReport {
+                name: "$book → 201 booked",
+                elapsed,
+                latencies: ok,
+                errors: 0,
+            },
+            OpReport {
+                name: "$book → 409 full",
+                elapsed,
+                latencies: full,
+                errors: 0,
+            },
+        ],
+        sold_out_after: last_ok.map(|t| t - started),
+        booked,
+        over_capacity_slots: over,
+        patients_with_two: doubles,
+    })
+}
+
+/// Exactly-once checks straight from the database.
+async fn verify(store: &Store) -> anyhow::Result<(i64, usize, usize)> {
+    let (booked, over) = store.booking_totals().await?;
+    let doubles = store
+        .patients_with_several_bookings_per_session_department()
+        .await?;
+    Ok((booked, over, doubles))
+}
