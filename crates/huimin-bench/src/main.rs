@@ -63,6 +63,13 @@ async fn main() -> anyhow::Result<()> {
     settings.admin_password = Some(Secret::new("Bench@2026x"));
     settings.lockout_threshold = i64::MAX;
     settings.ip_failure_limit = u32::MAX;
+    // A flash sale of online places: no window, elderly or referral reserve held back.
+    settings.booking.pools = huimin_domain::appointments::PoolPercentages {
+        online: 100,
+        window: 0,
+        elderly: 0,
+        referral: 0,
+    };
     let backend = match &args.postgres {
         Some(url) => {
             settings.database = Some(DatabaseTarget::Postgres { url: url.clone() });

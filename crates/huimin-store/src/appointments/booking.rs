@@ -98,6 +98,15 @@ pub(crate) fn is_retryable(err: &BookingError) -> bool {
 impl Store {
     /// Holds or books one place in a slot for a patient.
     pub async fn take_place(&self, request: &PlaceRequest<'_>) -> Result<Replay, BookingError> {
+        // Sold-out fast path: a plain read (concurrent under WAL, no write lock) answers the
+        // common flash-crowd case. It can only say "full" when the slot truly has no place
+        // and no expired hold to reclaim; the conditional update below still decides the rest.
+        if !self.slot_may_have_room(request).await? {
+            if let Some(replayed) = self.replay(request).await? {
+                return Ok(replayed);
+            }
+            return Err(BookingRefusal::SlotFull.into());
+        }
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -119,6 +128,31 @@ impl Store {
                 other => return other,
             }
         }
+    }
+
+    /// `false` only when the slot exists, is full, holds no expired hold, and the patient
+    /// has nothing active in the session (then a more specific rule, such as "you already hold
+    /// a place here", is the better answer and the full path gives it).
+    async fn slot_may_have_room(&self, r: &PlaceRequest<'_>) -> Result<bool, BookingError> {
+        let sql = format!(
+            "SELECT CASE WHEN s.booked + s.held < s.capacity \
+               OR EXISTS (SELECT 1 FROM appointments a WHERE a.slot_id = s.id AND a.status = 'pending' \
+                          AND a.hold_expires_at <= $1) \
+               OR EXISTS (SELECT 1 FROM appointments p WHERE p.patient_id = $2 AND p.session_id = s.session_id \
+                          AND p.status IN {ACTIVE}) \
+             THEN 1 ELSE 0 END FROM slots s WHERE s.id = $3"
+        );
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(r.now.as_microsecond())
+            .bind(r.patient_id)
+            .bind(r.slot_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(match row {
+            Some(row) => row.try_get::<i64, _>(0)? == 1,
+            // Unknown slots take the normal path, which reports them properly.
+            None => true,
+        })
     }
 
     async fn replay(&self, request: &PlaceRequest<'_>) -> Result<Option<Replay>, BookingError> {
