@@ -74,6 +74,7 @@ impl App {
             tokens,
             passwords,
             throttle: LoginThrottle::new(settings.ip_failure_limit, settings.ip_window),
+            guard: crate::appointments::guard::BookingGuard::new(settings.guard.clone()),
             settings,
         });
         Ok(Self {

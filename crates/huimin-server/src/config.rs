@@ -53,6 +53,8 @@ pub struct Settings {
     pub ip_window: Duration,
     /// Booking thresholds (slot length, release, pools, holds, quotas, bans, cut-off).
     pub booking: crate::appointments::BookingSettings,
+    /// Rate limits and flags on booking operations (`HUIMIN_RATE_LIMIT=off` disables limits).
+    pub guard: crate::appointments::guard::GuardSettings,
 }
 
 impl Settings {
@@ -71,6 +73,7 @@ impl Settings {
             ip_failure_limit: 20,
             ip_window: Duration::from_secs(600),
             booking: crate::appointments::BookingSettings::default(),
+            guard: crate::appointments::guard::GuardSettings::default(),
         }
     }
 

@@ -15,6 +15,7 @@ use crate::state::AppState;
 /// An authenticated caller.
 #[derive(Clone, Debug)]
 pub struct Caller {
+    pub user_id: String,
     pub username: String,
     pub role: Role,
     /// For patient accounts: the Patient records the account may act for.
@@ -112,6 +113,7 @@ impl FromRequestParts<AppState> for Ctx {
             Vec::new()
         };
         let caller = Caller {
+            user_id: user.id,
             username: user.username,
             role,
             patient_ids,

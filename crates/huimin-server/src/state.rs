@@ -17,6 +17,7 @@ pub struct Inner {
     pub tokens: TokenKeys,
     pub passwords: Passwords,
     pub throttle: LoginThrottle,
+    pub guard: crate::appointments::guard::BookingGuard,
     pub settings: Settings,
 }
 

@@ -248,3 +248,36 @@ async fn link(
     .await?;
     Ok(())
 }
+
+impl Store {
+    /// Adds a family member's Patient record to an account, refusing when the account already
+    /// manages `limit` family members. The account row is locked first (a no-op update), so two
+    /// concurrent additions cannot both see room for one more.
+    pub async fn add_family_patient(
+        &self,
+        user_id: &str,
+        patient: ResourceWrite<'_>,
+        limit: u32,
+    ) -> Result<Result<StoredResource, u32>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE users SET updated_at = updated_at WHERE id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        let family: i64 = sqlx::query(
+            "SELECT COUNT(*) FROM account_patients WHERE user_id = $1 AND relationship <> 'self'",
+        )
+        .bind(user_id)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get(0)?;
+        let family = u32::try_from(family).unwrap_or(u32::MAX);
+        if family >= limit {
+            return Ok(Err(family));
+        }
+        let stored = self.insert_resource(&mut tx, patient).await?;
+        link(&mut tx, user_id, &stored.id, "family").await?;
+        tx.commit().await?;
+        Ok(Ok(stored))
+    }
+}

@@ -57,6 +57,9 @@ pub struct Cli {
     /// Access-token lifetime in seconds.
     #[arg(long, env = "HUIMIN_TOKEN_TTL", default_value_t = 3600, global = true)]
     pub token_ttl: u64,
+    /// Rate limits on patients' booking operations: `on` (default) or `off` (load tests).
+    #[arg(long, env = "HUIMIN_RATE_LIMIT", default_value = "on", global = true)]
+    pub rate_limit: String,
     /// Log as JSON lines.
     #[arg(long, env = "HUIMIN_LOG_JSON", global = true)]
     pub log_json: bool,
@@ -124,6 +127,10 @@ impl Cli {
         settings.demo = self.demo;
         settings.admin_password = self.admin_password.clone().map(Secret::new);
         settings.token_ttl = Duration::from_secs(self.token_ttl);
+        settings.guard.enabled = !matches!(
+            self.rate_limit.to_ascii_lowercase().as_str(),
+            "off" | "false" | "0" | "no"
+        );
         settings
     }
 }

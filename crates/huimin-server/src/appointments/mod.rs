@@ -5,6 +5,7 @@
 
 mod admin;
 mod errors;
+pub mod guard;
 mod operations;
 mod routes;
 mod settings;

@@ -63,6 +63,7 @@ pub async fn place(
 ) -> Result<Response, ApiError> {
     let lang = ctx.lang;
     let caller = ctx.require()?;
+    state.guard.check(ctx)?;
     let reference = format!("Patient/{}", p.patient_id);
     let Some(channel) = booking_channel(caller, p.patient_id) else {
         audit::record(
@@ -136,6 +137,19 @@ pub async fn place(
         Replay::Fresh(_) => StatusCode::CREATED,
         Replay::Replayed(_) => StatusCode::OK,
     };
+    if state.guard.note_booking(ctx, p.patient_id) {
+        let detail = "many distinct patients booked from this address within an hour";
+        audit::record(
+            state,
+            ctx,
+            "flag",
+            &format!("Address/{}", ctx.ip),
+            "flagged",
+            detail,
+        )
+        .await?;
+        tracing::warn!("booking address flagged for review");
+    }
     let record = outcome.appointment().clone();
     audit::record(
         state,
@@ -216,6 +230,7 @@ pub async fn confirm(
     headers: &HeaderMap,
     id: &str,
 ) -> Result<Response, ApiError> {
+    state.guard.check(ctx)?;
     visible_appointment(state, ctx, id, "update").await?;
     let record = state
         .store
@@ -243,6 +258,7 @@ pub async fn change_status(
     to: &str,
 ) -> Result<Response, ApiError> {
     let lang = ctx.lang;
+    state.guard.check(ctx)?;
     let current = visible_appointment(state, ctx, id, "update").await?;
     let caller = ctx.require()?;
     let Some(to) = AppointmentStatus::from_code(to) else {

@@ -241,6 +241,7 @@ pub async fn register(
         .await
         .map_err(|e| ApiError::from(e).lang(lang))?;
     let caller = crate::context::Caller {
+        user_id: user.id.clone(),
         username: user.username.clone(),
         role: huimin_domain::roles::Role::Patient,
         patient_ids: vec![stored.id.clone()],

@@ -227,6 +227,7 @@ pub async fn issue_token(
         .await
         .map_err(store_error)?;
     let caller = crate::context::Caller {
+        user_id: user.id.clone(),
         username: user.username.clone(),
         role: role.parse().unwrap_or(huimin_domain::roles::Role::Patient),
         patient_ids,

@@ -47,7 +47,8 @@ pub fn authorize(kind: &KindSpec, op: Op, ctx: &Ctx) -> Result<Scope, ApiError> 
         (Access::PatientData, op) => {
             let caller = ctx.require()?;
             match (caller.role, op) {
-                (Role::Patient, Op::Create) => Err(ApiError::forbidden().lang(lang)),
+                // A patient account adds family members (就诊人); they are linked to it.
+                (Role::Patient, Op::Create) => Ok(Scope::Only(Vec::new())),
                 (Role::Patient, _) => Ok(Scope::Only(caller.patient_ids.clone())),
                 (Role::Admin | Role::Registrar, _) => Ok(Scope::All),
                 (Role::Doctor | Role::Nurse | Role::Pharmacist, Op::Read | Op::Search) => {

@@ -127,7 +127,8 @@ fn action_code(action: &str) -> &'static str {
 
 fn outcome_code(outcome: &str) -> &'static str {
     match outcome {
-        "success" => "0",
+        // A flag records a suspicion about an operation that itself succeeded.
+        "success" | "flagged" => "0",
         "denied" | "not-found" => "4",
         _ => "8",
     }

@@ -149,11 +149,19 @@ pub async fn create(
         unique: &unique,
         sealed: kind.sealed,
     };
-    let stored = state
-        .store
-        .create_resource(write)
-        .await
-        .map_err(|e| ApiError::from(e).lang(ctx.lang))?;
+    let family_of = ctx
+        .caller
+        .as_ref()
+        .filter(|c| c.role == huimin_domain::roles::Role::Patient)
+        .map(|c| c.user_id.clone());
+    let stored = match family_of {
+        Some(user_id) => super::family::add_member(&state, &ctx, &user_id, write).await?,
+        None => state
+            .store
+            .create_resource(write)
+            .await
+            .map_err(|e| ApiError::from(e).lang(ctx.lang))?,
+    };
     audit::record(
         &state,
         &ctx,

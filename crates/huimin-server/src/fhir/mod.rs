@@ -4,6 +4,7 @@ mod access;
 mod audit_event;
 pub mod capability;
 mod directory;
+mod family;
 mod handlers;
 mod http;
 pub mod index;

@@ -459,3 +459,115 @@ async fn only_patients_with_a_verified_identity_can_book(db: Db) {
     app.finish().await;
 }
 on_both!(only_patients_with_a_verified_identity_can_book);
+
+async fn patients_booking_too_fast_get_429_but_staff_and_load_tests_do_not(db: Db) {
+    let app = TestApp::spawn_with(db, |s| {
+        s.guard.per_account_per_minute = 2;
+        s.guard.per_address_per_minute = 1000;
+    })
+    .await;
+    let admin = app.admin().await;
+    let role = clinic(&app, &admin, 0.0).await;
+    let slots = open_session(&app, &admin, &role, 8, 30).await;
+    let (alice, alice_id) = app.patient("13911110001", "王小明", ID_2).await;
+    let book = |slot: &str, patient: &str| {
+        parameters(&[
+            ("slot", format!("Slot/{slot}")),
+            ("patient", format!("Patient/{patient}")),
+        ])
+    };
+    assert_eq!(
+        app.post_json(
+            "/fhir/Appointment/$book",
+            Some(&alice),
+            &book(&slots[0], &alice_id)
+        )
+        .await
+        .status,
+        201
+    );
+    let throttled = app
+        .post_json(
+            "/fhir/Appointment/$book",
+            Some(&alice),
+            &book(&slots[1], &alice_id),
+        )
+        .await;
+    assert_eq!(throttled.status, 429);
+    assert!(throttled.header("retry-after").is_some());
+    assert_eq!(throttled.body["issue"][0]["code"], "throttled");
+    let registrar = app.staff("registrar").await;
+    for n in 0..4 {
+        let patient = staff_patient(&app, &registrar, n).await;
+        assert_eq!(
+            app.post_json(
+                "/fhir/Appointment/$book",
+                Some(&registrar),
+                &book(&slots[2 + n], &patient)
+            )
+            .await
+            .status,
+            201,
+            "staff are not limited"
+        );
+    }
+    app.finish().await;
+
+    let app = TestApp::spawn_with(db, |s| {
+        s.guard.per_account_per_minute = 1;
+        s.guard.enabled = false;
+    })
+    .await;
+    let admin = app.admin().await;
+    let role = clinic(&app, &admin, 0.0).await;
+    let slots = open_session(&app, &admin, &role, 4, 30).await;
+    let (alice, alice_id) = app.patient("13911110001", "王小明", ID_2).await;
+    for slot in &slots[..3] {
+        let status = app
+            .post_json(
+                "/fhir/Appointment/$hold",
+                Some(&alice),
+                &book(slot, &alice_id),
+            )
+            .await
+            .status;
+        assert_ne!(status, 429, "limits are off");
+    }
+    app.finish().await;
+}
+on_both!(patients_booking_too_fast_get_429_but_staff_and_load_tests_do_not);
+
+async fn an_address_booking_for_many_patients_is_flagged_not_blocked(db: Db) {
+    let app = TestApp::spawn_with(db, |s| s.guard.flag_distinct_patients = 2).await;
+    let admin = app.admin().await;
+    let role = clinic(&app, &admin, 0.0).await;
+    let slots = open_session(&app, &admin, &role, 4, 30).await;
+    for (i, (phone, id)) in [
+        ("13911110001", ID_2),
+        ("13911110002", ID_3),
+        ("13911110003", ID_1),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let (token, patient) = app.patient(phone, "王小明", id).await;
+        let body = parameters(&[
+            ("slot", format!("Slot/{}", slots[i])),
+            ("patient", format!("Patient/{patient}")),
+        ]);
+        assert_eq!(
+            app.post_json("/fhir/Appointment/$book", Some(&token), &body)
+                .await
+                .status,
+            201,
+            "flagging never blocks"
+        );
+    }
+    let flags = app
+        .get("/fhir/AuditEvent?entity=Address/127.0.0.1", Some(&admin))
+        .await;
+    assert_eq!(flags.body["total"], 1, "flagged once: {}", flags.body);
+    assert_eq!(flags.body["entry"][0]["resource"]["outcomeDesc"], "flagged");
+    app.finish().await;
+}
+on_both!(an_address_booking_for_many_patients_is_flagged_not_blocked);

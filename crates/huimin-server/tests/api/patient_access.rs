@@ -133,15 +133,16 @@ async fn roles_get_only_the_patient_operations_their_work_needs(db: Db) {
             "{role} may search patients"
         );
     }
+    let family = app.post_json("/fhir/Patient", Some(&patient), &body).await;
     assert_eq!(
-        app.post_json("/fhir/Patient", Some(&patient), &body)
-            .await
-            .status,
-        403
+        family.status, 201,
+        "patients add family members: {}",
+        family.body
     );
     let registrar = app.staff("registrar").await;
+    let walk_in = patient_json("李四", "李", "四", ID_3, "13800138003");
     assert_eq!(
-        app.post_json("/fhir/Patient", Some(&registrar), &body)
+        app.post_json("/fhir/Patient", Some(&registrar), &walk_in)
             .await
             .status,
         201
@@ -195,3 +196,68 @@ async fn every_patient_read_write_and_search_is_audited(db: Db) {
     app.finish().await;
 }
 on_both!(every_patient_read_write_and_search_is_audited);
+
+/// A valid resident ID for the n-th family member.
+fn member_id(n: usize) -> String {
+    let first17 = format!("3101152010{:02}15{:03}", 1 + n, 100 + n);
+    let check = huimin_domain::identity::resident_id_check_char(&first17).unwrap();
+    format!("{first17}{check}")
+}
+
+async fn an_account_manages_up_to_five_family_members_with_verified_identities(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let (alice, alice_id) = app.patient("13911110001", "王小明", ID_2).await;
+    let (bob, _) = app.patient("13911110002", "李四", ID_3).await;
+    let no_document = json!({"resourceType": "Patient", "name": [{"text": "王小宝"}]});
+    let refused = app
+        .post_json("/fhir/Patient", Some(&alice), &no_document)
+        .await;
+    assert_eq!(refused.status, 422);
+    assert_eq!(
+        refused.body["issue"][0]["details"]["coding"][0]["code"],
+        "identity-not-verified"
+    );
+    let mut members = Vec::new();
+    for n in 0..5 {
+        let child = patient_json(
+            &format!("王小{n}"),
+            "王",
+            &format!("小{n}"),
+            &member_id(n),
+            "13911110001",
+        );
+        let created = app.post_json("/fhir/Patient", Some(&alice), &child).await;
+        assert_eq!(created.status, 201, "{}", created.body);
+        members.push(created.body["id"].as_str().unwrap().to_owned());
+    }
+    let sixth = patient_json("王小六", "王", "小六", &member_id(6), "13911110001");
+    let over = app.post_json("/fhir/Patient", Some(&alice), &sixth).await;
+    assert_eq!(over.status, 422);
+    assert_eq!(
+        over.body["issue"][0]["details"]["coding"][0]["code"],
+        "family-limit"
+    );
+    let own = app.get("/fhir/Patient?_count=50", Some(&alice)).await;
+    assert_eq!(own.body["total"], 6, "self and five family members");
+    assert!(
+        own.body["entry"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["resource"]["id"] == alice_id.as_str())
+    );
+    assert_eq!(
+        app.get(&format!("/fhir/Patient/{}", members[0]), Some(&alice))
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        app.get(&format!("/fhir/Patient/{}", members[0]), Some(&bob))
+            .await
+            .status,
+        404
+    );
+    app.finish().await;
+}
+on_both!(an_account_manages_up_to_five_family_members_with_verified_identities);
