@@ -113,21 +113,8 @@ pub async fn hold(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let params = parameters(&body).map_err(|e| e.lang(ctx.lang))?;
-    let slot = required(reference_param(&params, "slot", "Slot")?, "slot")
-        .map_err(|e| e.lang(ctx.lang))?;
-    let patient = required(reference_param(&params, "patient", "Patient")?, "patient")
-        .map_err(|e| e.lang(ctx.lang))?;
-    place(
-        &state,
-        &ctx,
-        &headers,
-        Placement {
-            slot_id: &slot,
-            patient_id: &patient,
-            hold: true,
-        },
-    )
-    .await
+    let (slot, patient) = slot_and_patient(&params).map_err(|e| e.lang(ctx.lang))?;
+    hold_or_book(&state, &ctx, &headers, &slot, &patient, true).await
 }
 
 pub async fn book(
@@ -142,22 +129,35 @@ pub async fn book(
     {
         return confirm(&state, &ctx, &headers, &appointment).await;
     }
-    let slot = required(reference_param(&params, "slot", "Slot")?, "slot")
-        .map_err(|e| e.lang(ctx.lang))?;
-    let patient = required(reference_param(&params, "patient", "Patient")?, "patient")
-        .map_err(|e| e.lang(ctx.lang))?;
-    check_direct_booking(&state, &ctx, &slot).await?;
-    place(
-        &state,
-        &ctx,
-        &headers,
-        Placement {
-            slot_id: &slot,
-            patient_id: &patient,
-            hold: false,
-        },
-    )
-    .await
+    let (slot, patient) = slot_and_patient(&params).map_err(|e| e.lang(ctx.lang))?;
+    hold_or_book(&state, &ctx, &headers, &slot, &patient, false).await
+}
+
+/// The `slot` and `patient` parameters, both required.
+fn slot_and_patient(params: &[(String, Value)]) -> Result<(String, String), ApiError> {
+    let slot = required(reference_param(params, "slot", "Slot")?, "slot")?;
+    let patient = required(reference_param(params, "patient", "Patient")?, "patient")?;
+    Ok((slot, patient))
+}
+
+/// Holds, or books directly (which patients may only do for free slots).
+async fn hold_or_book(
+    state: &AppState,
+    ctx: &Ctx,
+    headers: &HeaderMap,
+    slot: &str,
+    patient: &str,
+    hold: bool,
+) -> Result<Response, ApiError> {
+    if !hold {
+        check_direct_booking(state, ctx, slot).await?;
+    }
+    let placement = Placement {
+        slot_id: slot,
+        patient_id: patient,
+        hold,
+    };
+    place(state, ctx, headers, placement).await
 }
 
 /// `POST /fhir/Appointment` with `status` `booked` (or `pending` to hold), one `slot` and a
@@ -228,20 +228,7 @@ pub async fn create(
         .at("Appointment.participant")
         .lang(lang)
     })?;
-    if !hold {
-        check_direct_booking(&state, &ctx, &slot).await?;
-    }
-    place(
-        &state,
-        &ctx,
-        &headers,
-        Placement {
-            slot_id: &slot,
-            patient_id: &patient,
-            hold,
-        },
-    )
-    .await
+    hold_or_book(&state, &ctx, &headers, &slot, &patient, hold).await
 }
 
 pub async fn read(
