@@ -62,6 +62,27 @@ impl App {
         {
             tracing::info!(?summary, "demo hospital loaded");
         }
+        if settings.demo {
+            // Keep two weeks of the demo rosters published at every start.
+            let today = crate::fhir::patient::today_in_china();
+            let until = today.saturating_add(jiff::Span::new().days(14));
+            let calendar = huimin_domain::appointments::china_2026();
+            match appointments::planning::generate_from_rosters(
+                &store,
+                &settings.booking,
+                &calendar,
+                today,
+                until,
+            )
+            .await
+            {
+                Ok((created, _)) if created > 0 => {
+                    tracing::info!(created, "demo sessions published")
+                }
+                Ok(_) => {}
+                Err(err) => tracing::warn!(?err, "demo sessions could not be published"),
+            }
+        }
         let secret = store
             .setting_or_init("token_secret", &DataKey::generate().to_base64())
             .await?;

@@ -232,6 +232,33 @@ pub async fn load(
         })).await?;
     }
 
+    for (i, doctor) in demo.doctors.iter().enumerate() {
+        // Two half-days a week, spread over the weekdays; fewer places for senior titles.
+        let capacity = match doctor.registration_class {
+            huimin_domain::directory::RegistrationClass::Ordinary => 30,
+            huimin_domain::directory::RegistrationClass::Expert => 20,
+            huimin_domain::directory::RegistrationClass::SpecialNeeds => 10,
+        };
+        for (weekday, period, start, end) in [
+            (i % 5 + 1, "morning", "08:00", "12:00"),
+            ((i + 2) % 5 + 1, "afternoon", "13:30", "17:30"),
+        ] {
+            store
+                .create_roster(&huimin_store::appointments::RosterRecord {
+                    id: format!("roster-{}-{period}", doctor.key),
+                    practitioner_role_id: format!("role-{}", doctor.key),
+                    weekday: weekday as i64,
+                    period: period.into(),
+                    start_time: start.into(),
+                    end_time: end.into(),
+                    capacity,
+                    slot_minutes: 30,
+                    active: true,
+                })
+                .await?;
+        }
+    }
+
     let hash = passwords.hash(DEMO_PASSWORD);
     let mut accounts = 0;
     for account in &demo.staff_accounts {

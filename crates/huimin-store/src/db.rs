@@ -81,6 +81,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "appointments",
         include_str!("../migrations/0002_appointments.sql"),
     ),
+    (3, "rosters", include_str!("../migrations/0003_rosters.sql")),
 ];
 
 fn migrator() -> Migrator {

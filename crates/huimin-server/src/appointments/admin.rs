@@ -1,273 +1,420 @@
-//! `POST /api/admin/sessions`: an administrator opens a dated clinic session (出诊) for a
-//! doctor's post; the domain rules cut it into slots and split it into channel pools.
+//! Administrators' scheduling API: one-off sessions (`POST /api/admin/sessions`), weekly roster
+//! templates (`POST`/`GET /api/admin/rosters`) and publishing sessions from the rosters
+//! (`POST /api/admin/rosters/generate`).
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
-use axum::response::Response;
-use huimin_domain::appointments::{Period, cut_session, split};
+use axum::response::{IntoResponse, Response};
+use huimin_domain::appointments::{Period, SlotLength, china_2026};
 use huimin_domain::i18n::Text;
 use huimin_domain::roles::Role;
-use huimin_store::appointments::{NewSession, NewSlot};
+use huimin_store::StoreError;
+use huimin_store::appointments::RosterRecord;
+use jiff::civil::{Date, Time};
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{Value, json};
 
+use super::planning::{PlanError, SessionPlan, generate_from_rosters, plan_session};
 use super::views;
 use crate::audit::{self, SUCCESS};
 use crate::context::Ctx;
 use crate::error::{ApiError, Issue};
-use crate::fhir::{REGISTRATION_CLASS_EXT, REGISTRATION_FEE_EXT};
 use crate::state::AppState;
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SessionRequest {
-    /// PractitionerRole id (the doctor's post in a department).
-    practitioner_role: String,
-    /// `YYYY-MM-DD`, hospital-local.
-    date: String,
-    /// `morning` | `afternoon` | `evening`.
-    period: String,
-    /// `HH:MM`; default: the period's usual hours.
-    start: Option<String>,
-    end: Option<String>,
-    /// Patients in the session.
-    capacity: u32,
-    /// Minutes per slot, 5–30; default the hospital setting.
-    slot_minutes: Option<u16>,
-}
-
-fn field(name: &'static str, zh: String, en: String) -> Issue {
+fn field(name: &str, text: Text) -> Issue {
     Issue {
         code: "value",
-        text: Text::new(zh, en),
-        expression: Some(name.into()),
+        text,
+        expression: Some(name.to_owned()),
         rule: None,
     }
 }
 
-fn reference_id(value: &Value, kind: &str) -> Option<String> {
-    value
-        .get("reference")?
-        .as_str()?
-        .strip_prefix(&format!("{kind}/"))
-        .map(str::to_owned)
+fn require_admin(ctx: &Ctx) -> Result<(), ApiError> {
+    if ctx.require()?.role != Role::Admin {
+        return Err(ApiError::forbidden().lang(ctx.lang));
+    }
+    Ok(())
+}
+
+fn body<T: for<'de> Deserialize<'de>>(bytes: &[u8], ctx: &Ctx) -> Result<T, ApiError> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        ApiError::bad_request(Text::new(
+            format!("请求体 JSON 无效：{e}"),
+            format!("The JSON body is invalid: {e}"),
+        ))
+        .lang(ctx.lang)
+    })
+}
+
+fn plan_error(err: PlanError, ctx: &Ctx) -> ApiError {
+    match err {
+        PlanError::Invalid(name, text) => {
+            ApiError::with_issues(StatusCode::UNPROCESSABLE_ENTITY, vec![field(name, text)])
+                .lang(ctx.lang)
+        }
+        PlanError::Store(e) => ApiError::from(e).lang(ctx.lang),
+    }
+}
+
+/// Field checks shared by sessions and rosters.
+struct Checked {
+    period: Option<Period>,
+    start: Option<Time>,
+    end: Option<Time>,
+    length: Option<SlotLength>,
+    issues: Vec<Issue>,
+}
+
+fn check_common(
+    period: &str,
+    start: &Option<String>,
+    end: &Option<String>,
+    capacity: u32,
+    slot_minutes: Option<u16>,
+    default: SlotLength,
+) -> Checked {
+    let mut issues = Vec::new();
+    let period = Period::from_code(period);
+    if period.is_none() {
+        issues.push(field(
+            "period",
+            Text::new(
+                "时段须为 morning、afternoon 或 evening",
+                "period must be morning, afternoon or evening",
+            ),
+        ));
+    }
+    let mut time = |raw: &Option<String>, name: &str| -> Option<Time> {
+        let raw = raw.as_ref()?;
+        Time::strptime("%H:%M", raw)
+            .map_err(|_| {
+                issues.push(field(
+                    name,
+                    Text::new(
+                        format!("时间格式应为 HH:MM：{raw}"),
+                        format!("{name} must be HH:MM: {raw}"),
+                    ),
+                ))
+            })
+            .ok()
+    };
+    let (start, end) = (time(start, "start"), time(end, "end"));
+    if !(1..=500).contains(&capacity) {
+        issues.push(field(
+            "capacity",
+            Text::new(
+                "号源数须在 1 到 500 之间",
+                "capacity must be between 1 and 500",
+            ),
+        ));
+    }
+    let length = match slot_minutes {
+        None => Some(default),
+        Some(m) => SlotLength::new(m)
+            .map_err(|e| issues.push(field("slot_minutes", e.message())))
+            .ok(),
+    };
+    Checked {
+        period,
+        start,
+        end,
+        length,
+        issues,
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SessionRequest {
+    practitioner_role: String,
+    date: String,
+    period: String,
+    start: Option<String>,
+    end: Option<String>,
+    capacity: u32,
+    slot_minutes: Option<u16>,
 }
 
 pub async fn create_session(
     State(state): State<AppState>,
     ctx: Ctx,
-    body: axum::body::Bytes,
+    bytes: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
-    let lang = ctx.lang;
-    if ctx.require()?.role != Role::Admin {
-        return Err(ApiError::forbidden().lang(lang));
-    }
-    let request: SessionRequest = serde_json::from_slice(&body).map_err(|e| {
-        ApiError::bad_request(Text::new(
-            format!("请求体不是有效的出诊 JSON：{e}"),
-            format!("The body is not valid session JSON: {e}"),
-        ))
-        .lang(lang)
-    })?;
+    require_admin(&ctx)?;
+    let request: SessionRequest = body(&bytes, &ctx)?;
     let settings = &state.settings.booking;
-    let mut issues = Vec::new();
+    let mut checked = check_common(
+        &request.period,
+        &request.start,
+        &request.end,
+        request.capacity,
+        request.slot_minutes,
+        settings.slot_length,
+    );
     let date = request
         .date
-        .parse::<jiff::civil::Date>()
+        .parse::<Date>()
         .map_err(|_| {
-            issues.push(field(
+            checked.issues.push(field(
                 "date",
-                format!("日期格式应为 YYYY-MM-DD：{}", request.date),
-                format!("date must be YYYY-MM-DD: {}", request.date),
+                Text::new(
+                    format!("日期格式应为 YYYY-MM-DD：{}", request.date),
+                    format!("date must be YYYY-MM-DD: {}", request.date),
+                ),
             ))
         })
         .ok();
-    let period = Period::from_code(&request.period);
-    if period.is_none() {
-        issues.push(field(
-            "period",
-            "时段须为 morning、afternoon 或 evening".into(),
-            "period must be morning, afternoon or evening".into(),
+    if date.is_some_and(|d| d < crate::fhir::patient::today_in_china()) {
+        checked.issues.push(field(
+            "date",
+            Text::new(
+                "不能为过去的日期开设出诊",
+                "Sessions cannot be opened in the past",
+            ),
         ));
     }
-    let parse_time = |raw: &Option<String>,
-                      name: &'static str,
-                      issues: &mut Vec<Issue>|
-     -> Option<jiff::civil::Time> {
-        let raw = raw.as_ref()?;
-        jiff::civil::Time::strptime("%H:%M", raw)
-            .map_err(|_| {
-                issues.push(field(
-                    name,
-                    format!("时间格式应为 HH:MM：{raw}"),
-                    format!("{name} must be HH:MM: {raw}"),
-                ))
-            })
-            .ok()
-    };
-    let start_time = parse_time(&request.start, "start", &mut issues);
-    let end_time = parse_time(&request.end, "end", &mut issues);
-    if !(1..=500).contains(&request.capacity) {
-        issues.push(field(
-            "capacity",
-            "号源数须在 1 到 500 之间".into(),
-            "capacity must be between 1 and 500".into(),
-        ));
-    }
-    let length = match request.slot_minutes {
-        None => Some(settings.slot_length),
-        Some(m) => huimin_domain::appointments::SlotLength::new(m)
-            .map_err(|e| {
-                issues.push(Issue {
-                    code: "value",
-                    text: e.message(),
-                    expression: Some("slot_minutes".into()),
-                    rule: None,
-                })
-            })
-            .ok(),
-    };
-    let role = state
+    if state
         .store
         .read_resource("PractitionerRole", &request.practitioner_role)
-        .await?;
-    if role.is_none() {
-        issues.push(field(
+        .await?
+        .is_none()
+    {
+        checked.issues.push(field(
             "practitioner_role",
-            format!(
-                "未找到医生岗位 PractitionerRole/{}",
-                request.practitioner_role
+            Text::new(
+                format!(
+                    "未找到医生岗位 PractitionerRole/{}",
+                    request.practitioner_role
+                ),
+                format!("No PractitionerRole/{}", request.practitioner_role),
             ),
-            format!("No PractitionerRole/{}", request.practitioner_role),
         ));
     }
-    let today = crate::fhir::patient::today_in_china();
-    if date.is_some_and(|d| d < today) {
-        issues.push(field(
-            "date",
-            "不能为过去的日期开设出诊".into(),
-            "Sessions cannot be opened in the past".into(),
-        ));
+    if !checked.issues.is_empty() {
+        return Err(
+            ApiError::with_issues(StatusCode::UNPROCESSABLE_ENTITY, checked.issues).lang(ctx.lang),
+        );
     }
-    if !issues.is_empty() {
-        return Err(ApiError::with_issues(StatusCode::UNPROCESSABLE_ENTITY, issues).lang(lang));
-    }
-    let (date, period, length, role) = (
-        date.expect("checked"),
-        period.expect("checked"),
-        length.expect("checked"),
-        role.expect("checked").content,
-    );
-    let Some(department_id) = role
-        .get("organization")
-        .and_then(|o| reference_id(o, "Organization"))
-    else {
-        return Err(ApiError::unprocessable(Text::new(
-            "该医生岗位未关联科室",
-            "The PractitionerRole has no department (organization)",
-        ))
-        .at("practitioner_role")
-        .lang(lang));
+    let plan = SessionPlan {
+        practitioner_role: request.practitioner_role,
+        date: date.expect("checked"),
+        period: checked.period.expect("checked"),
+        start: checked.start,
+        end: checked.end,
+        capacity: request.capacity,
+        length: checked.length.expect("checked"),
     };
-    let department = state
+    let session = plan_session(&state.store, settings, &plan)
+        .await
+        .map_err(|e| plan_error(e, &ctx))?;
+    state
         .store
-        .read_resource("Organization", &department_id)
-        .await?;
-    let hospital_id = department
-        .as_ref()
-        .and_then(|d| {
-            d.content
-                .get("partOf")
-                .and_then(|p| reference_id(p, "Organization"))
-        })
-        .unwrap_or_else(|| department_id.clone());
-    let room_id = role
-        .get("location")
-        .and_then(|l| l.get(0))
-        .and_then(|l| reference_id(l, "Location"));
-    let extension = |url: &str| {
-        role.get("extension")
-            .and_then(Value::as_array)
-            .and_then(|exts| exts.iter().find(|e| e["url"] == url).cloned())
-    };
-    let class = extension(REGISTRATION_CLASS_EXT)
-        .and_then(|e| e["valueCode"].as_str().map(str::to_owned))
-        .unwrap_or_else(|| "ordinary".into());
-    let fee_fen = extension(REGISTRATION_FEE_EXT)
-        .and_then(|e| e["valueMoney"]["value"].as_f64())
-        .map(|yuan| (yuan * 100.0).round() as i64)
-        .unwrap_or(0);
-
-    let (default_start, default_end) = period.default_hours();
-    let (start, end) = (
-        date.to_datetime(start_time.unwrap_or(default_start)),
-        date.to_datetime(end_time.unwrap_or(default_end)),
-    );
-    let plans = cut_session(start, end, length, request.capacity)
-        .map_err(|e| ApiError::unprocessable(e.message()).at("end").lang(lang))?;
-    let tz = &settings.time_zone;
-    let instant = |dt: jiff::civil::DateTime| {
-        tz.to_ambiguous_timestamp(dt)
-            .compatible()
-            .map(|t| t.as_microsecond())
-            .unwrap_or(0)
-    };
-    let session_id = uuid::Uuid::new_v4().to_string();
-    let starts_at = instant(start);
-    let slots: Vec<NewSlot> = plans
-        .iter()
-        .enumerate()
-        .map(|(i, plan)| NewSlot {
-            id: format!("{session_id}-{}", i + 1),
-            starts_at: instant(plan.start),
-            ends_at: instant(plan.end),
-            capacity: plan.capacity,
-            first_queue_number: plan.first_queue_number,
-        })
-        .collect();
-    let session = NewSession {
-        id: session_id.clone(),
-        hospital_id,
-        department_id,
-        practitioner_role_id: Some(request.practitioner_role.clone()),
-        room_id,
-        session_date: date.to_string(),
-        period: period.code().to_owned(),
-        starts_at,
-        ends_at: instant(end),
-        registration_class: class,
-        fee_fen,
-        release_at: settings.release.release_instant(date, tz).as_microsecond(),
-        reserved_release_at: starts_at
-            - i64::from(settings.reserved_release.hours_before) * 3_600_000_000,
-        pools: split(request.capacity, &settings.pools),
-        slots,
-    };
-    state.store.create_session(&session).await?;
+        .create_session(&session)
+        .await
+        .map_err(|e| match e {
+            StoreError::Duplicate { .. } => ApiError::conflict(Text::new(
+                "该医生此时段已有出诊",
+                "This doctor already has a session in that period",
+            ))
+            .at("period")
+            .lang(ctx.lang),
+            other => ApiError::from(other).lang(ctx.lang),
+        })?;
     audit::record(
         &state,
         &ctx,
         "create",
-        &format!("Schedule/{session_id}"),
+        &format!("Schedule/{}", session.id),
         SUCCESS,
         "",
     )
     .await?;
     let stored = state
         .store
-        .clinic_session(&session_id)
+        .clinic_session(&session.id)
         .await?
-        .ok_or_else(|| ApiError::internal().lang(lang))?;
+        .ok_or_else(|| ApiError::internal().lang(ctx.lang))?;
     let slots: Vec<Value> = state
         .store
-        .session_slots(&session_id)
+        .session_slots(&session.id)
         .await?
         .iter()
         .map(|s| views::slot(&stored, s))
         .collect();
-    let body = serde_json::json!({"schedule": views::schedule(&stored), "slots": slots});
-    Ok((StatusCode::CREATED, Json(body)).into_response())
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"schedule": views::schedule(&stored), "slots": slots})),
+    )
+        .into_response())
 }
 
-use axum::response::IntoResponse;
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RosterRequest {
+    practitioner_role: String,
+    /// 1 Monday … 7 Sunday.
+    weekday: u8,
+    period: String,
+    start: Option<String>,
+    end: Option<String>,
+    capacity: u32,
+    slot_minutes: Option<u16>,
+}
+
+fn roster_json(r: &RosterRecord) -> Value {
+    json!({"id": r.id, "practitioner_role": r.practitioner_role_id, "weekday": r.weekday, "period": r.period,
+        "start": r.start_time, "end": r.end_time, "capacity": r.capacity, "slot_minutes": r.slot_minutes})
+}
+
+pub async fn create_roster(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    bytes: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    require_admin(&ctx)?;
+    let request: RosterRequest = body(&bytes, &ctx)?;
+    let settings = &state.settings.booking;
+    let mut checked = check_common(
+        &request.period,
+        &request.start,
+        &request.end,
+        request.capacity,
+        request.slot_minutes,
+        settings.slot_length,
+    );
+    if !(1..=7).contains(&request.weekday) {
+        checked.issues.push(field(
+            "weekday",
+            Text::new(
+                "星期须为 1（周一）到 7（周日）",
+                "weekday must be 1 (Monday) to 7 (Sunday)",
+            ),
+        ));
+    }
+    if state
+        .store
+        .read_resource("PractitionerRole", &request.practitioner_role)
+        .await?
+        .is_none()
+    {
+        checked.issues.push(field(
+            "practitioner_role",
+            Text::new(
+                format!(
+                    "未找到医生岗位 PractitionerRole/{}",
+                    request.practitioner_role
+                ),
+                format!("No PractitionerRole/{}", request.practitioner_role),
+            ),
+        ));
+    }
+    if !checked.issues.is_empty() {
+        return Err(
+            ApiError::with_issues(StatusCode::UNPROCESSABLE_ENTITY, checked.issues).lang(ctx.lang),
+        );
+    }
+    let period = checked.period.expect("checked");
+    let (default_start, default_end) = period.default_hours();
+    let hhmm = |t: Time| t.strftime("%H:%M").to_string();
+    let roster = RosterRecord {
+        id: uuid::Uuid::new_v4().to_string(),
+        practitioner_role_id: request.practitioner_role,
+        weekday: i64::from(request.weekday),
+        period: period.code().to_owned(),
+        start_time: hhmm(checked.start.unwrap_or(default_start)),
+        end_time: hhmm(checked.end.unwrap_or(default_end)),
+        capacity: i64::from(request.capacity),
+        slot_minutes: i64::from(checked.length.expect("checked").minutes()),
+        active: true,
+    };
+    state.store.create_roster(&roster).await?;
+    audit::record(
+        &state,
+        &ctx,
+        "create",
+        &format!("Roster/{}", roster.id),
+        SUCCESS,
+        "",
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(roster_json(&roster))).into_response())
+}
+
+pub async fn list_rosters(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    RawQuery(query): RawQuery,
+) -> Result<Response, ApiError> {
+    require_admin(&ctx)?;
+    let role = url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+        .find(|(k, _)| k == "practitioner_role")
+        .map(|(_, v)| v.into_owned());
+    let rosters = state.store.rosters(role.as_deref()).await?;
+    Ok(Json(json!({"total": rosters.len(), "rosters": rosters.iter().map(roster_json).collect::<Vec<_>>()})).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GenerateRequest {
+    from: String,
+    to: String,
+}
+
+pub async fn generate(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    bytes: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    require_admin(&ctx)?;
+    let request: GenerateRequest = body(&bytes, &ctx)?;
+    let mut issues = Vec::new();
+    let mut date = |raw: &str, name: &str| {
+        raw.parse::<Date>()
+            .map_err(|_| {
+                issues.push(field(
+                    name,
+                    Text::new(
+                        format!("日期格式应为 YYYY-MM-DD：{raw}"),
+                        format!("{name} must be YYYY-MM-DD: {raw}"),
+                    ),
+                ))
+            })
+            .ok()
+    };
+    let (from, to) = (date(&request.from, "from"), date(&request.to, "to"));
+    if let (Some(f), Some(t)) = (from, to)
+        && (t < f || (t - f).get_days() > 90)
+    {
+        issues.push(field(
+            "to",
+            Text::new(
+                "结束日期须在开始日期之后 90 天以内",
+                "to must be after from and within 90 days",
+            ),
+        ));
+    }
+    if !issues.is_empty() {
+        return Err(ApiError::with_issues(StatusCode::UNPROCESSABLE_ENTITY, issues).lang(ctx.lang));
+    }
+    let (created, skipped) = generate_from_rosters(
+        &state.store,
+        &state.settings.booking,
+        &china_2026(),
+        from.expect("checked"),
+        to.expect("checked"),
+    )
+    .await
+    .map_err(|e| plan_error(e, &ctx))?;
+    audit::record(
+        &state,
+        &ctx,
+        "create",
+        "Schedule?generate",
+        SUCCESS,
+        &format!("{created} created, {skipped} existed"),
+    )
+    .await?;
+    Ok(Json(json!({"created": created, "skipped": skipped})).into_response())
+}

@@ -7,6 +7,7 @@ mod admin;
 mod errors;
 pub mod guard;
 mod operations;
+pub mod planning;
 mod routes;
 mod settings;
 pub mod views;
@@ -22,6 +23,11 @@ use crate::state::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/admin/sessions", post(admin::create_session))
+        .route(
+            "/api/admin/rosters",
+            post(admin::create_roster).get(admin::list_rosters),
+        )
+        .route("/api/admin/rosters/generate", post(admin::generate))
         .route("/fhir/Appointment/$find", get(routes::find))
         .route("/fhir/Appointment/$hold", post(routes::hold))
         .route("/fhir/Appointment/$book", post(routes::book))

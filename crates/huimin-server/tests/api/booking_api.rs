@@ -571,3 +571,89 @@ async fn an_address_booking_for_many_patients_is_flagged_not_blocked(db: Db) {
     app.finish().await;
 }
 on_both!(an_address_booking_for_many_patients_is_flagged_not_blocked);
+
+async fn rosters_publish_sessions_on_working_days_without_duplicates(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let admin = app.admin().await;
+    let role = clinic(&app, &admin, 20.0).await;
+    let post = |path: &'static str, body: Value| {
+        let (app, admin) = (&app, admin.clone());
+        async move {
+            app.post_raw(path, Some(&admin), "application/json", &body.to_string())
+                .await
+        }
+    };
+    let bad = post(
+        "/api/admin/rosters",
+        json!({"practitioner_role": role, "weekday": 9, "period": "noon", "capacity": 8}),
+    )
+    .await;
+    assert_eq!(bad.status, 422);
+    let fields: Vec<&str> = bad.body["issue"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i["expression"][0].as_str())
+        .collect();
+    assert!(
+        fields.contains(&"weekday") && fields.contains(&"period"),
+        "{fields:?}"
+    );
+    let created = post(
+        "/api/admin/rosters",
+        json!({"practitioner_role": role, "weekday": 1, "period": "morning", "capacity": 8}),
+    )
+    .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    assert_eq!(created.body["start"], "08:00");
+    let listed = app
+        .get(
+            &format!("/api/admin/rosters?practitioner_role={role}"),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(listed.body["total"], 1);
+    // Two weeks starting on a Monday after today: two Monday sessions.
+    let mut monday =
+        huimin_server::fhir::patient::today_in_china().saturating_add(jiff::Span::new().days(1));
+    while monday.weekday() != jiff::civil::Weekday::Monday {
+        monday = monday.saturating_add(jiff::Span::new().days(1));
+    }
+    let until = monday.saturating_add(jiff::Span::new().days(13));
+    let window = json!({"from": monday.to_string(), "to": until.to_string()});
+    let first = post("/api/admin/rosters/generate", window.clone()).await;
+    assert_eq!(first.status, 200, "{}", first.body);
+    assert_eq!(first.body["created"], 2);
+    let again = post("/api/admin/rosters/generate", window).await;
+    assert_eq!(
+        (
+            again.body["created"].as_i64(),
+            again.body["skipped"].as_i64()
+        ),
+        (Some(0), Some(2)),
+        "generating twice never duplicates"
+    );
+    let found = app
+        .get(
+            &format!(
+                "/fhir/Appointment/$find?practitioner={role}&start={monday}&end={until}&_count=1"
+            ),
+            None,
+        )
+        .await;
+    assert_eq!(found.body["total"], 16, "2 sessions × 8 half-hour slots");
+    let registrar = app.staff("registrar").await;
+    assert_eq!(
+        app.post_raw(
+            "/api/admin/rosters",
+            Some(&registrar),
+            "application/json",
+            "{}"
+        )
+        .await
+        .status,
+        403
+    );
+    app.finish().await;
+}
+on_both!(rosters_publish_sessions_on_working_days_without_duplicates);

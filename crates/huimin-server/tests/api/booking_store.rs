@@ -52,7 +52,7 @@ async fn session(
         id: id.clone(),
         hospital_id: "hm-first".into(),
         department_id: department.into(),
-        practitioner_role_id: Some("role-dr-001".into()),
+        practitioner_role_id: Some(format!("role-{id}")),
         room_id: None,
         session_date: date.into(),
         period: period.into(),

@@ -146,6 +146,13 @@ async fn the_demo_hospital_is_a_realistic_tertiary_hospital(db: Db) {
         .await;
     assert_eq!(cardiology.body["total"], 1);
     assert_schema_valid(&cardiology.body);
+    // The demo rosters publish two weeks of bookable sessions.
+    let bookable = app.get("/fhir/Appointment/$find?_count=1", None).await;
+    assert!(
+        bookable.body["total"].as_i64().unwrap() > 0,
+        "demo sessions are bookable: {}",
+        bookable.body
+    );
     // Demo accounts for every role log in with the documented password.
     for user in [
         "admin",

@@ -5,9 +5,11 @@
 
 mod booking;
 mod lifecycle;
+mod rosters;
 mod sessions;
 
 pub use booking::{BookingError, BookingMode, PlaceRequest, Replay};
+pub use rosters::RosterRecord;
 pub use sessions::{NewSession, NewSlot, SessionRecord, SlotFilter, SlotRecord};
 
 use huimin_domain::appointments::{AppointmentStatus, Pool};

@@ -136,7 +136,14 @@ impl Store {
         .bind(session.reserved_release_at)
         .bind(now_micros())
         .execute(&mut *tx)
-        .await?;
+        .await
+        .map_err(|err| {
+            if StoreError::is_unique_violation(&err) {
+                StoreError::Duplicate { resource_type: "Schedule".into(), system: "practitioner-role/date/period".into() }
+            } else {
+                err.into()
+            }
+        })?;
         for pool in [Pool::Online, Pool::Window, Pool::Elderly, Pool::Referral] {
             sqlx::query("INSERT INTO session_pools (session_id, pool, capacity, used) VALUES ($1, $2, $3, 0)")
                 .bind(&session.id)
