@@ -82,6 +82,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0002_appointments.sql"),
     ),
     (3, "rosters", include_str!("../migrations/0003_rosters.sql")),
+    (
+        4,
+        "notifications",
+        include_str!("../migrations/0004_notifications.sql"),
+    ),
 ];
 
 fn migrator() -> Migrator {

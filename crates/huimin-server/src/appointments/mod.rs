@@ -10,6 +10,7 @@ mod operations;
 pub mod planning;
 mod routes;
 mod settings;
+mod suspend;
 pub mod views;
 pub mod worker;
 
@@ -28,6 +29,8 @@ pub fn routes() -> Router<AppState> {
             post(admin::create_roster).get(admin::list_rosters),
         )
         .route("/api/admin/rosters/generate", post(admin::generate))
+        .route("/api/admin/sessions/{id}/suspend", post(suspend::suspend))
+        .route("/api/me/notifications", get(suspend::my_notifications))
         .route("/fhir/Appointment/$find", get(routes::find))
         .route("/fhir/Appointment/$hold", post(routes::hold))
         .route("/fhir/Appointment/$book", post(routes::book))

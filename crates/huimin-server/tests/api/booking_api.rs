@@ -657,3 +657,119 @@ async fn rosters_publish_sessions_on_working_days_without_duplicates(db: Db) {
     app.finish().await;
 }
 on_both!(rosters_publish_sessions_on_working_days_without_duplicates);
+
+async fn stop_clinic_cancels_bookings_returns_places_and_tells_patients(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let admin = app.admin().await;
+    let role = clinic(&app, &admin, 0.0).await;
+    let body =
+        json!({"practitioner_role": role, "date": in_days(2), "period": "morning", "capacity": 4});
+    let opened = app
+        .post_raw(
+            "/api/admin/sessions",
+            Some(&admin),
+            "application/json",
+            &body.to_string(),
+        )
+        .await;
+    let schedule = opened.body["schedule"]["id"].as_str().unwrap().to_owned();
+    let slots: Vec<String> = opened.body["slots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap().to_owned())
+        .collect();
+    let (alice, alice_id) = app.patient("13911110001", "王小明", ID_2).await;
+    let booked = app
+        .post_json(
+            "/fhir/Appointment/$book",
+            Some(&alice),
+            &parameters(&[
+                ("slot", format!("Slot/{}", slots[0])),
+                ("patient", format!("Patient/{alice_id}")),
+            ]),
+        )
+        .await;
+    assert_eq!(booked.status, 201);
+    let registrar = app.staff("registrar").await;
+    let path = format!("/api/admin/sessions/{schedule}/suspend");
+    assert_eq!(
+        app.post_raw(&path, Some(&registrar), "application/json", "")
+            .await
+            .status,
+        403
+    );
+    let suspended = app
+        .post_raw(&path, Some(&admin), "application/json", "")
+        .await;
+    assert_eq!(suspended.status, 200, "{}", suspended.body);
+    assert_eq!(suspended.body["cancelled"], 1);
+    assert_eq!(
+        app.post_raw(&path, Some(&admin), "application/json", "")
+            .await
+            .status,
+        404,
+        "already suspended"
+    );
+    let appointment = app
+        .get(
+            &format!("/fhir/Appointment/{}", booked.body["id"].as_str().unwrap()),
+            Some(&alice),
+        )
+        .await;
+    assert_eq!(appointment.body["status"], "cancelled");
+    assert_eq!(
+        app.get(&format!("/fhir/Slot/{}", slots[0]), None)
+            .await
+            .body["status"],
+        "busy-unavailable"
+    );
+    assert_eq!(
+        app.get(
+            &format!("/fhir/Appointment/$find?practitioner={role}"),
+            None
+        )
+        .await
+        .body["total"],
+        0
+    );
+    let again = app
+        .post_json(
+            "/fhir/Appointment/$book",
+            Some(&alice),
+            &parameters(&[
+                ("slot", format!("Slot/{}", slots[1])),
+                ("patient", format!("Patient/{alice_id}")),
+            ]),
+        )
+        .await;
+    assert_eq!(
+        again.body["issue"][0]["details"]["coding"][0]["code"],
+        "session-suspended"
+    );
+    let told = app.get("/api/me/notifications", Some(&alice)).await;
+    assert_eq!(told.body["total"], 1, "{}", told.body);
+    assert!(
+        told.body["notifications"][0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("停诊")
+    );
+    let told_en = app
+        .get_lang("/api/me/notifications", Some(&alice), "en")
+        .await;
+    assert!(
+        told_en.body["notifications"][0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("suspended")
+    );
+    let (totals, inconsistent) = app.store.booking_totals().await.unwrap();
+    assert_eq!(
+        (totals, inconsistent),
+        (0, 0),
+        "the place went back: counters match appointments"
+    );
+    app.finish().await;
+}
+on_both!(stop_clinic_cancels_bookings_returns_places_and_tells_patients);

@@ -7,10 +7,12 @@ mod booking;
 mod lifecycle;
 mod rosters;
 mod sessions;
+mod suspend;
 
 pub use booking::{BookingError, BookingMode, PlaceRequest, Replay};
 pub use rosters::RosterRecord;
 pub use sessions::{NewSession, NewSlot, SessionRecord, SlotFilter, SlotRecord};
+pub use suspend::{Message, Notification};
 
 use huimin_domain::appointments::{AppointmentStatus, Pool};
 
