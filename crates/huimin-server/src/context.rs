@@ -17,6 +17,8 @@ use crate::state::AppState;
 pub struct Caller {
     pub user_id: String,
     pub username: String,
+    /// For doctors and other clinicians: their Practitioner id.
+    pub practitioner_id: Option<String>,
     pub role: Role,
     /// For patient accounts: the Patient records the account may act for.
     pub patient_ids: Vec<String>,
@@ -115,6 +117,7 @@ impl FromRequestParts<AppState> for Ctx {
         let caller = Caller {
             user_id: user.id,
             username: user.username,
+            practitioner_id: user.practitioner_id,
             role,
             patient_ids,
         };

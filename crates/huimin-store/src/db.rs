@@ -87,6 +87,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "notifications",
         include_str!("../migrations/0004_notifications.sql"),
     ),
+    (
+        5,
+        "extra slots",
+        include_str!("../migrations/0005_extra_slots.sql"),
+    ),
 ];
 
 fn migrator() -> Migrator {
@@ -171,4 +176,31 @@ async fn prepare_sqlite_file(path: &std::path::Path) -> Result<(), StoreError> {
         .await?;
     conn.close().await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every file in `migrations/` is embedded, in order: a migration added on disk but not
+    /// listed here would silently never run.
+    #[test]
+    fn every_migration_file_is_embedded_in_order() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/migrations");
+        let mut files: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".sql"))
+            .collect();
+        files.sort();
+        assert_eq!(files.len(), MIGRATIONS.len(), "{files:?}");
+        for (file, (version, _, sql)) in files.iter().zip(MIGRATIONS) {
+            assert!(
+                file.starts_with(&format!("{version:04}_")),
+                "{file} is not version {version}"
+            );
+            let on_disk = std::fs::read_to_string(format!("{dir}/{file}")).unwrap();
+            assert_eq!(&on_disk, sql, "{file}");
+        }
+    }
 }

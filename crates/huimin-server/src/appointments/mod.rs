@@ -5,6 +5,7 @@
 
 mod admin;
 mod errors;
+mod extra;
 pub mod guard;
 mod operations;
 pub mod planning;
@@ -31,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/admin/rosters/generate", post(admin::generate))
         .route("/api/admin/sessions/{id}/suspend", post(suspend::suspend))
         .route("/api/me/notifications", get(suspend::my_notifications))
+        .route("/api/sessions/{id}/extra", post(extra::add_extra))
         .route("/fhir/Appointment/$find", get(routes::find))
         .route("/fhir/Appointment/$hold", post(routes::hold))
         .route("/fhir/Appointment/$book", post(routes::book))

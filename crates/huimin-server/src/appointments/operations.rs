@@ -52,6 +52,8 @@ pub struct Placement<'a> {
     pub slot_id: &'a str,
     pub patient_id: &'a str,
     pub hold: bool,
+    /// A doctor's extra place: booked through the window channel on the doctor's authority.
+    pub extra: bool,
 }
 
 /// Holds or books a place and answers with the Appointment (201, or 200 for a replay).
@@ -65,7 +67,12 @@ pub async fn place(
     let caller = ctx.require()?;
     state.guard.check(ctx)?;
     let reference = format!("Patient/{}", p.patient_id);
-    let Some(channel) = booking_channel(caller, p.patient_id) else {
+    let channel = if p.extra {
+        Some(Channel::Window)
+    } else {
+        booking_channel(caller, p.patient_id)
+    };
+    let Some(channel) = channel else {
         audit::record(
             state,
             ctx,
@@ -112,7 +119,11 @@ pub async fn place(
     } else {
         BookingMode::Book
     };
-    let operation = if p.hold { "$hold" } else { "$book" };
+    let operation = match (p.hold, p.extra) {
+        (_, true) => "extra-slot",
+        (true, false) => "$hold",
+        (false, false) => "$book",
+    };
     let key = idempotency(headers, operation, &[p.slot_id, p.patient_id]);
     let request = PlaceRequest {
         slot_id: p.slot_id,
@@ -122,6 +133,7 @@ pub async fn place(
         is_elderly,
         has_referral: false,
         mode,
+        on_site: caller.role.is_staff(),
         now,
         tz: &settings.time_zone,
         quota: &settings.quota,

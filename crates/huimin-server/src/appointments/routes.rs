@@ -156,6 +156,7 @@ async fn hold_or_book(
         slot_id: slot,
         patient_id: patient,
         hold,
+        extra: false,
     };
     place(state, ctx, headers, placement).await
 }

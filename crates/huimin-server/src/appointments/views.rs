@@ -15,6 +15,7 @@ pub const QUEUE_NUMBER_EXT: &str = "urn:huimin:ext:queue-number";
 pub const HOLD_EXPIRES_EXT: &str = "urn:huimin:ext:hold-expires";
 pub const POOL_EXT: &str = "urn:huimin:ext:booking-pool";
 pub const PERIOD_SYSTEM: &str = "urn:huimin:cs:clinic-period";
+pub const EXTRA_SLOT_EXT: &str = "urn:huimin:ext:extra-slot";
 
 fn reference(kind: &str, id: &str) -> Value {
     json!({"reference": format!("{kind}/{id}")})
@@ -53,7 +54,7 @@ pub fn slot(session: &SessionRecord, slot: &SlotRecord) -> Value {
         session.status != "active",
     );
     let remaining = (slot.capacity - slot.booked - slot.held).max(0);
-    json!({
+    let mut view = json!({
         "resourceType": "Slot",
         "id": slot.id,
         "extension": [
@@ -66,7 +67,13 @@ pub fn slot(session: &SessionRecord, slot: &SlotRecord) -> Value {
         "status": status.code(),
         "start": instant_text(slot.starts_at),
         "end": instant_text(slot.ends_at),
-    })
+    });
+    if slot.extra
+        && let Some(extensions) = view["extension"].as_array_mut()
+    {
+        extensions.push(json!({"url": EXTRA_SLOT_EXT, "valueBoolean": true}));
+    }
+    view
 }
 
 pub fn appointment(

@@ -243,6 +243,7 @@ pub async fn register(
     let caller = crate::context::Caller {
         user_id: user.id.clone(),
         username: user.username.clone(),
+        practitioner_id: user.practitioner_id.clone(),
         role: huimin_domain::roles::Role::Patient,
         patient_ids: vec![stored.id.clone()],
     };

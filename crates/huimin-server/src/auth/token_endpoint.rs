@@ -229,6 +229,7 @@ pub async fn issue_token(
     let caller = crate::context::Caller {
         user_id: user.id.clone(),
         username: user.username.clone(),
+        practitioner_id: user.practitioner_id.clone(),
         role: role.parse().unwrap_or(huimin_domain::roles::Role::Patient),
         patient_ids,
     };

@@ -773,3 +773,113 @@ async fn stop_clinic_cancels_bookings_returns_places_and_tells_patients(db: Db) 
     app.finish().await;
 }
 on_both!(stop_clinic_cancels_bookings_returns_places_and_tells_patients);
+
+async fn a_doctor_adds_an_extra_place_to_a_full_session_of_their_own(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let admin = app.admin().await;
+    let role = clinic(&app, &admin, 0.0).await;
+    let role_json = app
+        .get(&format!("/fhir/PractitionerRole/{role}"), None)
+        .await
+        .body;
+    let practitioner = role_json["practitioner"]["reference"]
+        .as_str()
+        .unwrap()
+        .trim_start_matches("Practitioner/")
+        .to_owned();
+    let passwords =
+        huimin_server::auth::password::Passwords::new(huimin_server::PasswordCost::Fast);
+    app.store
+        .create_user(huimin_store::NewUser {
+            username: "dr.li".into(),
+            password_hash: passwords.hash(PASSWORD),
+            role: "doctor".into(),
+            display_name: "李振邦".into(),
+            practitioner_id: Some(practitioner),
+        })
+        .await
+        .unwrap();
+    let doctor = app.token("dr.li", PASSWORD).await;
+    let body =
+        json!({"practitioner_role": role, "date": in_days(2), "period": "morning", "capacity": 1});
+    let opened = app
+        .post_raw(
+            "/api/admin/sessions",
+            Some(&admin),
+            "application/json",
+            &body.to_string(),
+        )
+        .await;
+    let schedule = opened.body["schedule"]["id"].as_str().unwrap().to_owned();
+    let slot = opened.body["slots"][0]["id"].as_str().unwrap().to_owned();
+    let registrar = app.staff("registrar").await;
+    let first = staff_patient(&app, &registrar, 1).await;
+    let second = staff_patient(&app, &registrar, 2).await;
+    let booked = app
+        .post_json(
+            "/fhir/Appointment/$book",
+            Some(&registrar),
+            &parameters(&[
+                ("slot", format!("Slot/{slot}")),
+                ("patient", format!("Patient/{first}")),
+            ]),
+        )
+        .await;
+    assert_eq!(booked.status, 201);
+    let extra_path = format!("/api/sessions/{schedule}/extra");
+    let request = json!({"patient": format!("Patient/{second}")}).to_string();
+    let other_doctor = app.staff("doctor").await;
+    assert_eq!(
+        app.post_raw(
+            &extra_path,
+            Some(&other_doctor),
+            "application/json",
+            &request
+        )
+        .await
+        .status,
+        403,
+        "only the session's doctor"
+    );
+    assert_eq!(
+        app.post_raw(&extra_path, Some(&registrar), "application/json", &request)
+            .await
+            .status,
+        403
+    );
+    let extra = app
+        .post_raw(&extra_path, Some(&doctor), "application/json", &request)
+        .await;
+    assert_eq!(extra.status, 201, "{}", extra.body);
+    assert_eq!(
+        extra.body["extension"][0]["valueInteger"], 2,
+        "the next queue number"
+    );
+    let extra_slot = extra.body["slot"][0]["reference"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let slot_view = app.get(&format!("/fhir/{extra_slot}"), None).await;
+    assert!(
+        slot_view.body["extension"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["url"] == "urn:huimin:ext:extra-slot"),
+        "{}",
+        slot_view.body
+    );
+    assert_schema_valid(&slot_view.body);
+    let trail = app.get("/fhir/AuditEvent?agent=dr.li", Some(&admin)).await;
+    assert!(
+        trail.body["entry"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["resource"]["entity"][0]["description"] == "extra slot")
+    );
+    let (active, inconsistent) = app.store.booking_totals().await.unwrap();
+    assert_eq!((active, inconsistent), (2, 0));
+    app.finish().await;
+}
+on_both!(a_doctor_adds_an_extra_place_to_a_full_session_of_their_own);

@@ -112,6 +112,7 @@ impl Rules {
             tz: &self.tz,
             quota: &self.quota,
             bans: &self.bans,
+            on_site: false,
             idempotency: None,
         }
     }
@@ -714,3 +715,44 @@ async fn the_worker_step_returns_expired_holds_places(db: Db) {
     app.finish().await;
 }
 on_both!(the_worker_step_returns_expired_holds_places);
+
+async fn staff_on_site_may_book_a_started_slot_until_the_session_ends(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let rules = Rules::new();
+    let (_, slots) = session(
+        &app,
+        "dept-cardiology",
+        "2030-03-11",
+        "morning",
+        2,
+        1,
+        all_online(),
+    )
+    .await;
+    // 10 minutes into the first slot: too late online, fine at the window.
+    let during: Timestamp = "2030-03-11T00:40:00Z".parse().unwrap();
+    let online = refusal(
+        app.store
+            .take_place(&rules.request(&slots[0], "p-1", BookingMode::Book, during))
+            .await,
+    );
+    assert_eq!(online.rule_code(), "session-started");
+    let mut walk_in = rules.request(&slots[0], "p-1", BookingMode::Book, during);
+    walk_in.on_site = true;
+    walk_in.channel = Channel::Window;
+    assert!(
+        app.store.take_place(&walk_in).await.is_ok(),
+        "walk-in during the session"
+    );
+    let after: Timestamp = "2030-03-11T02:00:00Z".parse().unwrap();
+    let mut late = rules.request(&slots[1], "p-2", BookingMode::Book, after);
+    late.on_site = true;
+    late.channel = Channel::Window;
+    assert_eq!(
+        refusal(app.store.take_place(&late).await).rule_code(),
+        "session-started",
+        "not after the session ends"
+    );
+    app.finish().await;
+}
+on_both!(staff_on_site_may_book_a_started_slot_until_the_session_ends);

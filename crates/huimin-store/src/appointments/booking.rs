@@ -40,6 +40,9 @@ pub struct PlaceRequest<'a> {
     pub tz: &'a TimeZone,
     pub quota: &'a QuotaRule,
     pub bans: &'a BanRule,
+    /// Staff booking in person (walk-ins, extra places): allowed until the session ends rather
+    /// than until the slot starts.
+    pub on_site: bool,
     /// `(Idempotency-Key, hash of the request)`, scoped to `account_id`.
     pub idempotency: Option<(&'a str, &'a str)>,
 }
@@ -208,7 +211,12 @@ impl Store {
             }
             .into());
         }
-        if now >= slot.starts_at {
+        let deadline = if r.on_site {
+            session.ends_at
+        } else {
+            slot.starts_at
+        };
+        if now >= deadline {
             return Err(BookingRefusal::SessionStarted.into());
         }
         release_expired(&mut tx, "patient_id", r.patient_id, now).await?;

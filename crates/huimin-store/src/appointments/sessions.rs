@@ -63,6 +63,8 @@ pub struct SlotRecord {
     pub booked: i64,
     pub held: i64,
     pub first_queue_number: i64,
+    /// An extra place (加号) added by the doctor.
+    pub extra: bool,
 }
 
 pub(crate) const SESSION_COLUMNS: &str = "id, hospital_id, department_id, practitioner_role_id, room_id, \
@@ -92,7 +94,7 @@ fn session_at(row: &AnyRow, b: usize) -> Result<SessionRecord, StoreError> {
 }
 
 pub(crate) const SLOT_COLUMNS: &str =
-    "id, session_id, starts_at, ends_at, capacity, booked, held, first_queue_number";
+    "id, session_id, starts_at, ends_at, capacity, booked, held, first_queue_number, extra";
 
 pub(crate) fn slot_from_row(row: &AnyRow) -> Result<SlotRecord, StoreError> {
     slot_at(row, 0)
@@ -108,6 +110,7 @@ fn slot_at(row: &AnyRow, b: usize) -> Result<SlotRecord, StoreError> {
         booked: row.try_get(b + 5)?,
         held: row.try_get(b + 6)?,
         first_queue_number: row.try_get(b + 7)?,
+        extra: row.try_get::<i64, _>(b + 8)? != 0,
     })
 }
 
@@ -300,5 +303,55 @@ impl Store {
             .map(|row| Ok((session_at(row, 0)?, slot_at(row, width)?)))
             .collect::<Result<_, StoreError>>()?;
         Ok((total, found))
+    }
+}
+
+impl Store {
+    /// Adds one extra place (加号) to an active session as a new capacity-1 slot in the last
+    /// slot's time window, with the next unused queue number and one more window-pool place.
+    /// `None` when the session is not active.
+    pub async fn add_extra_slot(&self, session_id: &str) -> Result<Option<String>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        // Lock the session first so concurrent additions get distinct numbers.
+        let locked = sqlx::query(
+            "UPDATE clinic_sessions SET status = status WHERE id = $1 AND status = 'active'",
+        )
+        .bind(session_id)
+        .execute(&mut *tx)
+        .await?;
+        if locked.rows_affected() == 0 {
+            return Ok(None);
+        }
+        let last = sqlx::query(
+            "SELECT starts_at, ends_at, (SELECT MAX(first_queue_number + capacity) FROM slots WHERE session_id = $1), \
+             (SELECT COUNT(*) FROM slots WHERE session_id = $2) \
+             FROM slots WHERE session_id = $3 ORDER BY starts_at DESC, first_queue_number DESC LIMIT 1",
+        )
+        .bind(session_id)
+        .bind(session_id)
+        .bind(session_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let (starts_at, ends_at): (i64, i64) = (last.try_get(0)?, last.try_get(1)?);
+        let next_number: i64 = last.try_get(2)?;
+        let count: i64 = last.try_get(3)?;
+        let id = format!("{session_id}-x{}", count + 1);
+        sqlx::query(
+            "INSERT INTO slots (id, session_id, starts_at, ends_at, capacity, booked, held, first_queue_number, extra) \
+             VALUES ($1, $2, $3, $4, 1, 0, 0, $5, 1)",
+        )
+        .bind(&id)
+        .bind(session_id)
+        .bind(starts_at)
+        .bind(ends_at)
+        .bind(next_number)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE session_pools SET capacity = capacity + 1 WHERE session_id = $1 AND pool = 'window'")
+            .bind(session_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Some(id))
     }
 }
