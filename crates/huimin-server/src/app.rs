@@ -83,10 +83,7 @@ impl App {
                 Err(err) => tracing::warn!(?err, "demo sessions could not be published"),
             }
         }
-        let secret = store
-            .setting_or_init("token_secret", &DataKey::generate().to_base64())
-            .await?;
-        let tokens = TokenKeys::new(secret.as_bytes(), settings.token_ttl);
+        let tokens = TokenKeys::new(&store.token_signing_key(), settings.token_ttl);
         let listener = TcpListener::bind(settings.listen)
             .await
             .map_err(|e| StartError::Listen(settings.listen, e))?;

@@ -97,6 +97,7 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
 pub struct FieldCrypto {
     cipher: Aes256Gcm,
     index_key: [u8; 32],
+    token_key: [u8; 32],
 }
 
 impl FieldCrypto {
@@ -105,6 +106,7 @@ impl FieldCrypto {
         Self {
             cipher: Aes256Gcm::new_from_slice(&enc).expect("32-byte key"),
             index_key: key.derive(b"huimin/v1/blind-index"),
+            token_key: key.derive(b"huimin/v1/token-signing"),
         }
     }
 
@@ -137,6 +139,12 @@ impl FieldCrypto {
             StoreError::Corrupt("sealed value does not open with this data key".into())
         })?;
         String::from_utf8(plain).map_err(|e| StoreError::Corrupt(e.to_string()))
+    }
+
+    /// The key that signs access tokens: derived from the data key, so it is never stored in
+    /// the database and every server sharing the data key accepts the others' tokens.
+    pub fn token_signing_key(&self) -> [u8; 32] {
+        self.token_key
     }
 
     /// Deterministic keyed token for equality search on a sensitive value.

@@ -150,6 +150,11 @@ impl Store {
         self.backend
     }
 
+    /// See [`FieldCrypto::token_signing_key`].
+    pub fn token_signing_key(&self) -> [u8; 32] {
+        self.crypto.token_signing_key()
+    }
+
     /// Closes the connections. Nothing is queued unwritten: every audit append is awaited by
     /// its caller.
     pub async fn close(&self) {

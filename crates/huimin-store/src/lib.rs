@@ -17,7 +17,6 @@ mod db;
 mod error;
 mod resources;
 pub mod search;
-mod settings;
 mod users;
 
 pub use audit::{AuditBatcher, AuditPage, AuditRecord, ChainStatus, NewAuditRecord};

@@ -232,3 +232,59 @@ async fn non_resident_documents_are_accepted_with_their_own_rules(db: Db) {
     app.finish().await;
 }
 on_both!(non_resident_documents_are_accepted_with_their_own_rules);
+
+async fn tokens_are_honoured_by_every_server_sharing_the_data_key_and_only_those(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let token = app.admin().await;
+    let mut same = app.settings.clone();
+    same.admin_password = None;
+    let twin = huimin_server::App::build(same.clone()).await.unwrap();
+    let twin_url = format!("http://127.0.0.1:{}/fhir/Patient", twin.port());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let twin_server = tokio::spawn(twin.run_until(async move {
+        let _ = stopped.await;
+    }));
+    let status = app
+        .client
+        .get(&twin_url)
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(
+        status, 200,
+        "a second server on the same database and key accepts the token"
+    );
+    let _ = stop.send(());
+    let _ = twin_server.await;
+
+    let mut other = same;
+    other.data_key = Some(huimin_server::Secret::new(
+        huimin_store::DataKey::generate().to_base64(),
+    ));
+    let other_dir = tempfile::tempdir().unwrap();
+    other.data_dir = other_dir.path().to_path_buf();
+    other.database = Some(huimin_store::DatabaseTarget::Sqlite {
+        path: other.data_dir.join("huimin.db"),
+    });
+    let stranger = huimin_server::App::build(other).await.unwrap();
+    let stranger_url = format!("http://127.0.0.1:{}/fhir/Patient", stranger.port());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let stranger_server = tokio::spawn(stranger.run_until(async move {
+        let _ = stopped.await;
+    }));
+    let status = app
+        .client
+        .get(&stranger_url)
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status, 401, "another installation's key does not accept it");
+    let _ = stop.send(());
+    let _ = stranger_server.await;
+    app.finish().await;
+}
+on_both!(tokens_are_honoured_by_every_server_sharing_the_data_key_and_only_those);
