@@ -118,7 +118,7 @@ impl App {
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
-        let worker = tokio::spawn(appointments::worker::run_forever(self.state.store.clone()));
+        let worker = tokio::spawn(appointments::worker::run_forever(self.state.clone()));
         let served = axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown)
             .await;

@@ -92,6 +92,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "extra slots",
         include_str!("../migrations/0005_extra_slots.sql"),
     ),
+    (
+        6,
+        "waitlist",
+        include_str!("../migrations/0006_waitlist.sql"),
+    ),
 ];
 
 fn migrator() -> Migrator {

@@ -13,6 +13,7 @@ mod routes;
 mod settings;
 mod suspend;
 pub mod views;
+pub mod waitlist;
 pub mod worker;
 
 pub use settings::BookingSettings;
@@ -36,6 +37,8 @@ pub fn routes() -> Router<AppState> {
         .route("/fhir/Appointment/$find", get(routes::find))
         .route("/fhir/Appointment/$hold", post(routes::hold))
         .route("/fhir/Appointment/$book", post(routes::book))
+        .route("/fhir/Appointment/$waitlist", post(waitlist::join))
+        .route("/api/me/waitlist", get(waitlist::mine))
         .route("/fhir/Appointment", post(routes::create))
         .route(
             "/fhir/Appointment/{id}",

@@ -84,25 +84,7 @@ pub async fn place(
         .await?;
         return Err(ApiError::forbidden().lang(lang));
     };
-    let patient = state
-        .store
-        .read_resource("Patient", p.patient_id)
-        .await?
-        .ok_or_else(|| ApiError::not_found(&reference).lang(lang))?;
-    let verified = crate::fhir::index::each(&patient.content, &["identifier"])
-        .iter()
-        .any(|i| {
-            i.get("system")
-                .and_then(Value::as_str)
-                .and_then(DocumentKind::from_fhir_system)
-                .is_some()
-        });
-    if !verified {
-        return Err(booking_error(
-            huimin_domain::appointments::BookingRefusal::IdentityNotVerified.into(),
-            lang,
-        ));
-    }
+    let patient = require_verified(state, p.patient_id, lang).await?;
     let settings = &state.settings.booking;
     let now = jiff::Timestamp::now();
     let today = settings.time_zone.to_datetime(now).date();
@@ -330,5 +312,40 @@ pub async fn change_status(
         to.code(),
     )
     .await?;
+    if to == AppointmentStatus::Cancelled {
+        // A place came free: the waitlist gets it at once.
+        if let Err(err) = super::waitlist::promote(state, &record.session_id).await {
+            tracing::warn!(error = %err, "waitlist promotion failed");
+        }
+    }
     appointment_response(state, &record, StatusCode::OK, headers).await
+}
+
+/// The patient's record, if it carries a validated identity document (real-name booking).
+pub async fn require_verified(
+    state: &AppState,
+    patient_id: &str,
+    lang: huimin_domain::i18n::Lang,
+) -> Result<huimin_store::StoredResource, ApiError> {
+    let reference = format!("Patient/{patient_id}");
+    let patient = state
+        .store
+        .read_resource("Patient", patient_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(&reference).lang(lang))?;
+    let verified = crate::fhir::index::each(&patient.content, &["identifier"])
+        .iter()
+        .any(|i| {
+            i.get("system")
+                .and_then(Value::as_str)
+                .and_then(DocumentKind::from_fhir_system)
+                .is_some()
+        });
+    if !verified {
+        return Err(booking_error(
+            huimin_domain::appointments::BookingRefusal::IdentityNotVerified.into(),
+            lang,
+        ));
+    }
+    Ok(patient)
 }

@@ -3,28 +3,34 @@
 
 use std::time::Duration;
 
-use huimin_store::Store;
+use crate::state::AppState;
 
 /// How often the sweeps run. Expired holds are also released inline whenever their slot or
 /// patient books, so this only keeps displayed availability fresh.
 pub const INTERVAL: Duration = Duration::from_secs(30);
 
-/// One pass: (holds released, appointments marked no-show).
-pub async fn run_once(store: &Store) -> Result<(usize, usize), huimin_store::StoreError> {
+/// One pass: (holds released, appointments marked no-show, waitlisted patients booked).
+pub async fn run_once(state: &AppState) -> Result<(usize, usize, usize), huimin_store::StoreError> {
     let now = jiff::Timestamp::now();
-    let released = store.release_expired_holds(now).await?;
-    let noshows = store.mark_noshows(now).await?;
-    Ok((released, noshows))
+    let released = state.store.release_expired_holds(now).await?;
+    let noshows = state.store.mark_noshows(now).await?;
+    let mut promoted = 0;
+    for session in state.store.sessions_to_promote().await? {
+        promoted += super::waitlist::promote(state, &session).await?;
+    }
+    Ok((released, noshows, promoted))
 }
 
 /// Loops `run_once` until the task is aborted.
-pub async fn run_forever(store: Store) {
+pub async fn run_forever(state: AppState) {
     let mut ticker = tokio::time::interval(INTERVAL);
     loop {
         ticker.tick().await;
-        match run_once(&store).await {
-            Ok((0, 0)) => {}
-            Ok((released, noshows)) => tracing::info!(released, noshows, "booking worker pass"),
+        match run_once(&state).await {
+            Ok((0, 0, 0)) => {}
+            Ok((released, noshows, promoted)) => {
+                tracing::info!(released, noshows, promoted, "booking worker pass")
+            }
             Err(err) => tracing::warn!(error = %err, "booking worker pass failed"),
         }
     }

@@ -883,3 +883,108 @@ async fn a_doctor_adds_an_extra_place_to_a_full_session_of_their_own(db: Db) {
     app.finish().await;
 }
 on_both!(a_doctor_adds_an_extra_place_to_a_full_session_of_their_own);
+
+async fn a_freed_place_goes_to_the_first_patient_on_the_waitlist(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let admin = app.admin().await;
+    let role = clinic(&app, &admin, 0.0).await;
+    let body =
+        json!({"practitioner_role": role, "date": in_days(2), "period": "morning", "capacity": 1});
+    let opened = app
+        .post_raw(
+            "/api/admin/sessions",
+            Some(&admin),
+            "application/json",
+            &body.to_string(),
+        )
+        .await;
+    let schedule = opened.body["schedule"]["id"].as_str().unwrap().to_owned();
+    let slot = opened.body["slots"][0]["id"].as_str().unwrap().to_owned();
+    let (alice, alice_id) = app.patient("13911110001", "王小明", ID_2).await;
+    let (bob, bob_id) = app.patient("13911110002", "李四", ID_3).await;
+    let join = |patient: &str| {
+        parameters(&[
+            ("schedule", format!("Schedule/{schedule}")),
+            ("patient", format!("Patient/{patient}")),
+        ])
+    };
+    let early = app
+        .post_json("/fhir/Appointment/$waitlist", Some(&bob), &join(&bob_id))
+        .await;
+    assert_eq!(early.status, 422, "places are still free");
+    assert_eq!(
+        early.body["issue"][0]["details"]["coding"][0]["code"],
+        "places-available"
+    );
+    let booked = app
+        .post_json(
+            "/fhir/Appointment/$book",
+            Some(&alice),
+            &parameters(&[
+                ("slot", format!("Slot/{slot}")),
+                ("patient", format!("Patient/{alice_id}")),
+            ]),
+        )
+        .await;
+    assert_eq!(booked.status, 201);
+    let waiting = app
+        .post_json("/fhir/Appointment/$waitlist", Some(&bob), &join(&bob_id))
+        .await;
+    assert_eq!(waiting.status, 201, "{}", waiting.body);
+    assert_eq!(waiting.body["status"], "waitlist");
+    assert_schema_valid(&waiting.body);
+    assert_eq!(
+        app.post_json("/fhir/Appointment/$waitlist", Some(&alice), &join(&bob_id))
+            .await
+            .status,
+        403,
+        "only for one's own patients"
+    );
+    let cancel = json!([{"op": "replace", "path": "/status", "value": "cancelled"}]);
+    let cancelled = app
+        .client
+        .patch(format!(
+            "{}/fhir/Appointment/{}",
+            app.base,
+            booked.body["id"].as_str().unwrap()
+        ))
+        .bearer_auth(&alice)
+        .header("content-type", "application/json-patch+json")
+        .body(cancel.to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cancelled.status(), 200);
+    let entries = app.get("/api/me/waitlist", Some(&bob)).await;
+    assert_eq!(
+        entries.body["entries"][0]["status"], "booked",
+        "{}",
+        entries.body
+    );
+    let appointment = entries.body["entries"][0]["basedOn"][0]["reference"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        app.get(&format!("/fhir/{appointment}"), Some(&bob))
+            .await
+            .body["status"],
+        "booked"
+    );
+    assert_eq!(
+        app.get(&format!("/fhir/Slot/{slot}"), None).await.body["status"],
+        "busy",
+        "the place went to bob"
+    );
+    let told = app.get("/api/me/notifications", Some(&bob)).await;
+    assert!(
+        told.body["notifications"][0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("候补成功"),
+        "{}",
+        told.body
+    );
+    app.finish().await;
+}
+on_both!(a_freed_place_goes_to_the_first_patient_on_the_waitlist);

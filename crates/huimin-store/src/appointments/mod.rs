@@ -8,11 +8,13 @@ mod lifecycle;
 mod rosters;
 mod sessions;
 mod suspend;
+mod waitlist;
 
 pub use booking::{BookingError, BookingMode, PlaceRequest, Replay};
 pub use rosters::RosterRecord;
 pub use sessions::{NewSession, NewSlot, SessionRecord, SlotFilter, SlotRecord};
 pub use suspend::{Message, Notification};
+pub use waitlist::{JoinRefusal, WaitlistRecord};
 
 use huimin_domain::appointments::{AppointmentStatus, Pool};
 

@@ -88,6 +88,19 @@ impl Store {
         Ok(Some(cancelled))
     }
 
+    /// Leaves a message for a patient.
+    pub async fn notify(
+        &self,
+        patient_id: &str,
+        kind: &str,
+        zh: &str,
+        en: &str,
+        reference: &str,
+    ) -> Result<(), StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        insert_notification(&mut conn, patient_id, kind, zh, en, reference, now_micros()).await
+    }
+
     /// The notifications of some patients, newest first.
     pub async fn notifications(
         &self,

@@ -1,0 +1,249 @@
+//! Waitlist (候补): join a full session; when a place frees, the first waiting patient is
+//! booked automatically under all the usual rules, and told. A patient a rule refuses (quota,
+//! ban) is skipped and told why, and the next one is tried.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use huimin_domain::appointments::{BookingRefusal, Channel, Period};
+use huimin_domain::i18n::Text;
+use huimin_store::appointments::{
+    BookingError, BookingMode, JoinRefusal, PlaceRequest, WaitlistRecord,
+};
+use serde_json::{Value, json};
+
+use super::operations::booking_channel;
+use crate::audit::{self, DENIED, SUCCESS};
+use crate::context::Ctx;
+use crate::error::{ApiError, Issue};
+use crate::state::AppState;
+
+pub const WAITLIST_SCHEDULE_EXT: &str = "urn:huimin:ext:waitlist-schedule";
+
+/// A waitlist entry as a FHIR `Appointment` with status `waitlist`.
+pub fn view(entry: &WaitlistRecord) -> Value {
+    let status = match entry.status.as_str() {
+        "waiting" => "waitlist",
+        "booked" => "booked",
+        _ => "cancelled",
+    };
+    let mut appointment = json!({
+        "resourceType": "Appointment",
+        "id": entry.id,
+        "extension": [{"url": WAITLIST_SCHEDULE_EXT, "valueReference": {"reference": format!("Schedule/{}", entry.session_id)}}],
+        "status": status,
+        "created": huimin_store::instant_text(entry.created_at),
+        "participant": [{"actor": {"reference": format!("Patient/{}", entry.patient_id)}, "status": "accepted"}],
+    });
+    if let Some(booked) = &entry.appointment_id {
+        appointment["basedOn"] = json!([{"reference": format!("Appointment/{booked}")}]);
+    }
+    appointment
+}
+
+fn reference(value: &Value, name: &str, kind: &str) -> Option<String> {
+    let params = value.get("parameter")?.as_array()?;
+    let p = params
+        .iter()
+        .find(|p| p.get("name").and_then(Value::as_str) == Some(name))?;
+    p.pointer("/valueReference/reference")?
+        .as_str()?
+        .strip_prefix(&format!("{kind}/"))
+        .map(str::to_owned)
+}
+
+/// `POST /fhir/Appointment/$waitlist` with `Parameters{schedule, patient}`.
+pub async fn join(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    _headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let lang = ctx.lang;
+    let caller = ctx.require()?;
+    state.guard.check(&ctx)?;
+    let value: Value = serde_json::from_slice(&body).map_err(|e| {
+        ApiError::bad_request(Text::new(
+            format!("JSON 格式错误：{e}"),
+            format!("Malformed JSON: {e}"),
+        ))
+        .lang(lang)
+    })?;
+    let missing = |name: &str| {
+        ApiError::bad_request(Text::new(
+            format!("缺少参数 {name}"),
+            format!("The {name} parameter is required"),
+        ))
+        .at(format!("Parameters.parameter[{name}]"))
+        .lang(lang)
+    };
+    let session = reference(&value, "schedule", "Schedule").ok_or_else(|| missing("schedule"))?;
+    let patient = reference(&value, "patient", "Patient").ok_or_else(|| missing("patient"))?;
+    if booking_channel(caller, &patient).is_none() {
+        audit::record(
+            &state,
+            &ctx,
+            "create",
+            &format!("Appointment?waitlist=Patient/{patient}"),
+            DENIED,
+            "not the caller's patient",
+        )
+        .await?;
+        return Err(ApiError::forbidden().lang(lang));
+    }
+    super::operations::require_verified(&state, &patient, lang).await?;
+    let entry = match state
+        .store
+        .join_waitlist(&session, &patient, Some(&caller.username))
+        .await?
+    {
+        Ok(entry) => entry,
+        Err(JoinRefusal::NoSuchSession) => {
+            return Err(ApiError::not_found(&format!("Schedule/{session}")).lang(lang));
+        }
+        Err(refusal) => {
+            let (code, text) = match refusal {
+                JoinRefusal::PlacesAvailable => (
+                    "places-available",
+                    Text::new(
+                        "该出诊仍有号源，请直接预约",
+                        "This session still has places; book one instead",
+                    ),
+                ),
+                _ => (
+                    "session-suspended",
+                    Text::new(
+                        "该出诊已停诊，不能候补",
+                        "This session is suspended; its waitlist is closed",
+                    ),
+                ),
+            };
+            let issue = Issue {
+                code: "business-rule",
+                text,
+                expression: None,
+                rule: Some(code),
+            };
+            return Err(
+                ApiError::with_issues(StatusCode::UNPROCESSABLE_ENTITY, vec![issue]).lang(lang),
+            );
+        }
+    };
+    audit::record(
+        &state,
+        &ctx,
+        "create",
+        &format!("Waitlist/{}", entry.id),
+        SUCCESS,
+        "",
+    )
+    .await?;
+    Ok(crate::fhir::fhir_response(
+        StatusCode::CREATED,
+        &view(&entry),
+    ))
+}
+
+/// `GET /api/me/waitlist`: the waitlist entries of the caller's patients.
+pub async fn mine(State(state): State<AppState>, ctx: Ctx) -> Result<Response, ApiError> {
+    let caller = ctx.require()?;
+    let entries = state.store.patient_waitlist(&caller.patient_ids).await?;
+    let items: Vec<Value> = entries.iter().map(view).collect();
+    Ok(Json(json!({"total": items.len(), "entries": items})).into_response())
+}
+
+fn booked_message(date: &str, period: &str, number: i64) -> (String, String) {
+    let (zh, en) = Period::from_code(period)
+        .map(|p| (p.zh(), p.en()))
+        .unwrap_or(("", ""));
+    (
+        format!("候补成功：已为您预约 {date} {zh} 第 {number} 号。"),
+        format!("Good news from the waitlist: you are booked on {date} ({en}), number {number}."),
+    )
+}
+
+/// Books waiting patients into the session's free places, in order; how many were booked.
+pub async fn promote(
+    state: &AppState,
+    session_id: &str,
+) -> Result<usize, huimin_store::StoreError> {
+    let settings = &state.settings.booking;
+    let mut booked = 0;
+    for _ in 0..100 {
+        let (Some(entry), Some(slot)) = (
+            state.store.first_waiting(session_id).await?,
+            state.store.free_slot(session_id).await?,
+        ) else {
+            break;
+        };
+        let request = PlaceRequest {
+            slot_id: &slot,
+            patient_id: &entry.patient_id,
+            account_id: entry.account_id.as_deref(),
+            channel: Channel::App,
+            is_elderly: false,
+            has_referral: false,
+            mode: BookingMode::Book,
+            now: jiff::Timestamp::now(),
+            tz: &settings.time_zone,
+            quota: &settings.quota,
+            bans: &settings.bans,
+            on_site: false,
+            idempotency: None,
+        };
+        match state.store.take_place(&request).await {
+            Ok(outcome) => {
+                let appointment = outcome.appointment();
+                if state
+                    .store
+                    .settle_waitlist_entry(&entry.id, "booked", Some(&appointment.id))
+                    .await?
+                {
+                    let (zh, en) = booked_message(
+                        &appointment.session_date,
+                        &appointment.period,
+                        appointment.queue_number,
+                    );
+                    state
+                        .store
+                        .notify(
+                            &entry.patient_id,
+                            "waitlist-booked",
+                            &zh,
+                            &en,
+                            &format!("Appointment/{}", appointment.id),
+                        )
+                        .await?;
+                    booked += 1;
+                }
+            }
+            Err(BookingError::Refused(BookingRefusal::SlotFull)) => continue,
+            Err(BookingError::Refused(refusal)) => {
+                if state
+                    .store
+                    .settle_waitlist_entry(&entry.id, "skipped", None)
+                    .await?
+                {
+                    let message = refusal.message();
+                    let zh = format!("候补未成功：{}", message.zh);
+                    let en = format!("The waitlist could not book you: {}", message.en);
+                    state
+                        .store
+                        .notify(
+                            &entry.patient_id,
+                            "waitlist-skipped",
+                            &zh,
+                            &en,
+                            &format!("Schedule/{session_id}"),
+                        )
+                        .await?;
+                }
+            }
+            Err(BookingError::Store(e)) => return Err(e),
+            Err(_) => break,
+        }
+    }
+    Ok(booked)
+}
