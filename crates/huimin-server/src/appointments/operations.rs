@@ -84,16 +84,8 @@ pub async fn place(
         .await?;
         return Err(ApiError::forbidden().lang(lang));
     };
-    let patient = require_verified(state, p.patient_id, lang).await?;
     let settings = &state.settings.booking;
     let now = jiff::Timestamp::now();
-    let today = settings.time_zone.to_datetime(now).date();
-    let is_elderly = patient
-        .content
-        .get("birthDate")
-        .and_then(Value::as_str)
-        .and_then(|d| d.parse::<jiff::civil::Date>().ok())
-        .is_some_and(|birth| settings.elderly.applies(birth, today));
     let mode = if p.hold {
         BookingMode::Hold {
             expires_at: settings.hold.expires_at(now).as_microsecond(),
@@ -107,12 +99,12 @@ pub async fn place(
         (false, false) => "$book",
     };
     let key = idempotency(headers, operation, &[p.slot_id, p.patient_id]);
-    let request = PlaceRequest {
+    let mut request = PlaceRequest {
         slot_id: p.slot_id,
         patient_id: p.patient_id,
         account_id: Some(&caller.username),
         channel,
-        is_elderly,
+        is_elderly: false,
         has_referral: false,
         mode,
         on_site: caller.role.is_staff(),
@@ -122,11 +114,31 @@ pub async fn place(
         bans: &settings.bans,
         idempotency: key.as_ref().map(|(k, h)| (k.as_str(), h.as_str())),
     };
-    let outcome = state
+    // In a flash crowd most attempts find the slot sold out: answer those before reading and
+    // decrypting the patient record.
+    let early = state
         .store
-        .take_place(&request)
+        .sold_out_answer(&request)
         .await
         .map_err(|e| booking_error(e, lang))?;
+    let outcome = match early {
+        Some(replayed) => replayed,
+        None => {
+            let patient = require_verified(state, p.patient_id, lang).await?;
+            let today = settings.time_zone.to_datetime(now).date();
+            request.is_elderly = patient
+                .content
+                .get("birthDate")
+                .and_then(Value::as_str)
+                .and_then(|d| d.parse::<jiff::civil::Date>().ok())
+                .is_some_and(|birth| settings.elderly.applies(birth, today));
+            state
+                .store
+                .take_place(&request)
+                .await
+                .map_err(|e| booking_error(e, lang))?
+        }
+    };
     let status = match outcome {
         Replay::Fresh(_) => StatusCode::CREATED,
         Replay::Replayed(_) => StatusCode::OK,

@@ -101,14 +101,8 @@ pub(crate) fn is_retryable(err: &BookingError) -> bool {
 impl Store {
     /// Holds or books one place in a slot for a patient.
     pub async fn take_place(&self, request: &PlaceRequest<'_>) -> Result<Replay, BookingError> {
-        // Sold-out fast path: a plain read (concurrent under WAL, no write lock) answers the
-        // common flash-crowd case. It can only say "full" when the slot truly has no place
-        // and no expired hold to reclaim; the conditional update below still decides the rest.
-        if !self.slot_may_have_room(request).await? {
-            if let Some(replayed) = self.replay(request).await? {
-                return Ok(replayed);
-            }
-            return Err(BookingRefusal::SlotFull.into());
+        if let Some(replayed) = self.sold_out_answer(request).await? {
+            return Ok(replayed);
         }
         let mut attempt = 0;
         loop {
@@ -130,6 +124,24 @@ impl Store {
                 }
                 other => return other,
             }
+        }
+    }
+
+    /// The sold-out fast path: a plain read (concurrent under WAL, no write lock) that answers
+    /// the common flash-crowd case. `Err(SlotFull)` only when the slot truly has no place, no
+    /// expired hold to reclaim, and the patient has nothing active in the session; a retry of
+    /// an earlier success gets its answer (`Ok(Some)`); otherwise `Ok(None)` and the
+    /// conditional update in `take_place` decides. Callers may run it before costlier work.
+    pub async fn sold_out_answer(
+        &self,
+        request: &PlaceRequest<'_>,
+    ) -> Result<Option<Replay>, BookingError> {
+        if self.slot_may_have_room(request).await? {
+            return Ok(None);
+        }
+        match self.replay(request).await? {
+            Some(replayed) => Ok(Some(replayed)),
+            None => Err(BookingRefusal::SlotFull.into()),
         }
     }
 
