@@ -93,6 +93,7 @@ impl App {
             passwords,
             throttle: LoginThrottle::new(settings.ip_failure_limit, settings.ip_window),
             guard: crate::appointments::guard::BookingGuard::new(settings.guard.clone()),
+            callers: Default::default(),
             settings,
         });
         Ok(Self {

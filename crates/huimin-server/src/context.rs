@@ -101,25 +101,33 @@ impl FromRequestParts<AppState> for Ctx {
             })
             .ok_or_else(unauthorized)?;
         let claims = state.tokens.verify(token.trim()).ok_or_else(unauthorized)?;
-        // The account is re-read on every request so that disabling it takes effect at once.
-        let user = state
-            .store
-            .user_by_id(&claims.sub)
-            .await?
-            .filter(|u| !u.disabled)
-            .ok_or_else(unauthorized)?;
-        let role: Role = user.role.parse().map_err(|_| unauthorized())?;
-        let patient_ids = if role == Role::Patient {
-            state.store.account_patient_ids(&user.id).await?
-        } else {
-            Vec::new()
-        };
-        let caller = Caller {
-            user_id: user.id,
-            username: user.username,
-            practitioner_id: user.practitioner_id,
-            role,
-            patient_ids,
+        // The account is re-read at least every couple of seconds so that disabling it takes
+        // effect (see `auth::callers`).
+        let caller = match state.callers.get(&claims.sub) {
+            Some(caller) => caller,
+            None => {
+                let user = state
+                    .store
+                    .user_by_id(&claims.sub)
+                    .await?
+                    .filter(|u| !u.disabled)
+                    .ok_or_else(unauthorized)?;
+                let role: Role = user.role.parse().map_err(|_| unauthorized())?;
+                let patient_ids = if role == Role::Patient {
+                    state.store.account_patient_ids(&user.id).await?
+                } else {
+                    Vec::new()
+                };
+                let caller = Caller {
+                    user_id: user.id,
+                    username: user.username,
+                    practitioner_id: user.practitioner_id,
+                    role,
+                    patient_ids,
+                };
+                state.callers.put(&caller);
+                caller
+            }
         };
         Ok(Self {
             caller: Some(caller),

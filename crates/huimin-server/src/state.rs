@@ -18,6 +18,7 @@ pub struct Inner {
     pub passwords: Passwords,
     pub throttle: LoginThrottle,
     pub guard: crate::appointments::guard::BookingGuard,
+    pub callers: crate::auth::callers::CallerCache,
     pub settings: Settings,
 }
 

@@ -168,14 +168,14 @@ fn record_from_row(row: &AnyRow) -> Result<AuditRecord, StoreError> {
 
 impl Store {
     pub(crate) fn with_audit_batcher(mut self) -> Self {
-        self.audit = AuditBatcher::start(self.pool.clone());
+        self.audit = AuditBatcher::start(self.writer.clone());
         self
     }
 
     /// Appends one record and returns its sequence number once it is committed.
     pub async fn audit(&self, record: NewAuditRecord) -> Result<i64, StoreError> {
         let Some(sender) = &self.audit.sender else {
-            return append_batch(&self.pool, &[&record]).await;
+            return append_batch(&self.writer, &[&record]).await;
         };
         let (reply, answer) = oneshot::channel();
         sender

@@ -10,6 +10,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
 use sqlx::{AnyPool, ConnectOptions, Connection};
 
 use crate::StoreError;
+use crate::appointments::hint::FullSlots;
+use crate::appointments::queue::BookingQueue;
 use crate::audit::AuditBatcher;
 use crate::crypto::{DataKey, FieldCrypto};
 
@@ -56,10 +58,20 @@ pub enum Backend {
 /// The handle every other layer uses. Cheap to clone.
 #[derive(Clone)]
 pub struct Store {
+    /// Reads (many connections; WAL readers never wait for the writer).
     pub(crate) pool: AnyPool,
+    /// Writes. On SQLite a pool of one connection: writers queue here, first come first
+    /// served, instead of colliding on the database lock and sleeping in SQLite's busy
+    /// handler (which made the tail latency of a booking rush seconds long). On PostgreSQL the
+    /// same pool as `pool`: row locks let writers run side by side.
+    pub(crate) writer: AnyPool,
     pub(crate) backend: Backend,
     pub(crate) crypto: Arc<FieldCrypto>,
     pub(crate) audit: AuditBatcher,
+    /// Slots this process has seen full (see `appointments::hint`).
+    pub(crate) full_slots: Arc<FullSlots>,
+    /// Group commit of bookings; SQLite only (see `appointments::queue`).
+    pub(crate) bookings: Option<BookingQueue>,
 }
 
 impl std::fmt::Debug for Store {
@@ -133,16 +145,37 @@ impl Store {
         let pool = AnyPoolOptions::new()
             .max_connections(max_connections)
             .acquire_timeout(Duration::from_secs(10))
-            .connect_with(options)
+            .connect_with(options.clone())
             .await?;
         migrator().run(&pool).await?;
+        let writer = match target {
+            DatabaseTarget::Sqlite { .. } => {
+                AnyPoolOptions::new()
+                    .max_connections(1)
+                    // Writers queue behind whole batches (audit, bookings): be patient.
+                    .acquire_timeout(Duration::from_secs(30))
+                    .connect_with(options)
+                    .await?
+            }
+            DatabaseTarget::Postgres { .. } => pool.clone(),
+        };
         let store = Self {
             pool,
+            writer,
             backend: target.backend(),
             crypto: Arc::new(FieldCrypto::new(key)),
             audit: AuditBatcher::unstarted(),
+            full_slots: Arc::default(),
+            bookings: None,
         };
-        Ok(store.with_audit_batcher())
+        let mut store = store.with_audit_batcher();
+        if store.backend == Backend::Sqlite {
+            store.bookings = Some(BookingQueue::start(
+                store.writer.clone(),
+                store.full_slots.clone(),
+            ));
+        }
+        Ok(store)
     }
 
     /// The keyed blind-index token of a sensitive value (for equality lookups of values that
@@ -164,6 +197,7 @@ impl Store {
     /// its caller.
     pub async fn close(&self) {
         self.pool.close().await;
+        self.writer.close().await;
     }
 
     /// `true` when the database answers a trivial query.

@@ -19,6 +19,9 @@ pub enum StoreError {
     Corrupt(String),
     #[error("data key problem: {0}")]
     Key(String),
+    /// A group commit failed; every write in the group was rolled back.
+    #[error("the group of writes this one was committed with failed: {0}")]
+    Batch(String),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("migration failed: {0}")]

@@ -76,7 +76,7 @@ impl Store {
         &self,
         write: ResourceWrite<'_>,
     ) -> Result<StoredResource, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         let stored = self.insert_resource(&mut tx, write).await?;
         tx.commit().await?;
         Ok(stored)
@@ -91,7 +91,7 @@ impl Store {
     ) -> Result<StoredResource, StoreError> {
         let now = now_micros();
         let content = self.encode_content(write)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         let row = match expected_version {
             Some(expected) => sqlx::query(
                 "UPDATE resources SET version_id = version_id + 1, last_updated = $1, content = $2 \

@@ -50,7 +50,7 @@ fn user_from_row(row: &AnyRow) -> Result<UserRecord, StoreError> {
 
 impl Store {
     pub async fn create_user(&self, user: NewUser) -> Result<UserRecord, StoreError> {
-        let mut conn = self.pool.acquire().await?;
+        let mut conn = self.writer.acquire().await?;
         let id = insert_user(&mut conn, &user).await?;
         drop(conn);
         self.user_by_id(&id).await?.ok_or(StoreError::NotFound)
@@ -63,7 +63,7 @@ impl Store {
         user: NewUser,
         patient: ResourceWrite<'_>,
     ) -> Result<(UserRecord, StoredResource), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         let user_id = insert_user(&mut tx, &user).await?;
         let stored = self.insert_resource(&mut tx, patient).await?;
         link(&mut tx, &user_id, &stored.id, "self").await?;
@@ -120,7 +120,7 @@ impl Store {
                 .bind(i64::from(disabled))
                 .bind(now_micros())
                 .bind(username)
-                .execute(&self.pool)
+                .execute(&self.writer)
                 .await?;
         if done.rows_affected() == 0 {
             Err(StoreError::NotFound)
@@ -142,7 +142,7 @@ impl Store {
         .bind(password_hash)
         .bind(now_micros())
         .bind(username)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         if done.rows_affected() == 0 {
             Err(StoreError::NotFound)
@@ -157,7 +157,7 @@ impl Store {
             "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins",
         )
         .bind(user_id)
-        .fetch_one(&self.pool)
+        .fetch_one(&self.writer)
         .await?;
         Ok(row.try_get(0)?)
     }
@@ -170,7 +170,7 @@ impl Store {
         sqlx::query("UPDATE users SET locked_until = $1 WHERE id = $2")
             .bind(until_micros)
             .bind(user_id)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         Ok(())
     }
@@ -178,7 +178,7 @@ impl Store {
     pub async fn record_login_success(&self, user_id: &str) -> Result<(), StoreError> {
         sqlx::query("UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = $1 AND failed_logins <> 0")
             .bind(user_id)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         Ok(())
     }
@@ -189,7 +189,7 @@ impl Store {
         patient_id: &str,
         relationship: &str,
     ) -> Result<(), StoreError> {
-        let mut conn = self.pool.acquire().await?;
+        let mut conn = self.writer.acquire().await?;
         link(&mut conn, user_id, patient_id, relationship).await
     }
 
@@ -259,7 +259,7 @@ impl Store {
         patient: ResourceWrite<'_>,
         limit: u32,
     ) -> Result<Result<StoredResource, u32>, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         sqlx::query("UPDATE users SET updated_at = updated_at WHERE id = $1")
             .bind(user_id)
             .execute(&mut *tx)

@@ -1,6 +1,7 @@
 //! OAuth2 password grant (`POST /auth/token`) and patient self-registration
 //! (`POST /auth/register`).
 
+pub mod callers;
 pub mod password;
 mod register;
 pub mod throttle;

@@ -47,7 +47,10 @@ pub async fn add_member(
         .lang(ctx.lang));
     }
     let limit = FamilyRule::default().limit;
-    match state.store.add_family_patient(user_id, write, limit).await {
+    let added = state.store.add_family_patient(user_id, write, limit).await;
+    // The account may now act for one more patient.
+    state.callers.forget(user_id);
+    match added {
         Ok(Ok(stored)) => Ok(stored),
         Ok(Err(_)) => Err(refusal(BookingRefusal::FamilyLimit { limit }, None).lang(ctx.lang)),
         Err(e) => Err(ApiError::from(e).lang(ctx.lang)),

@@ -756,3 +756,95 @@ async fn staff_on_site_may_book_a_started_slot_until_the_session_ends(db: Db) {
     app.finish().await;
 }
 on_both!(staff_on_site_may_book_a_started_slot_until_the_session_ends);
+
+/// Concurrent requests share a commit on SQLite (one transaction, a savepoint each): the
+/// refused ones (second booking of one patient in a session, a full slot) roll back alone and
+/// every accepted one is committed.
+async fn refusals_in_a_crowd_do_not_undo_the_accepted_bookings(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let (_, slots) = session(
+        &app,
+        "dept-cardiology",
+        "2030-03-11",
+        "morning",
+        2,
+        5,
+        all_online(),
+    )
+    .await;
+    let mut tasks = Vec::new();
+    // 30 requests: patients p-0 … p-14, each twice, alternating slots.
+    for i in 0..30 {
+        let (store, slot) = (app.store.clone(), slots[i % 2].clone());
+        tasks.push(tokio::spawn(async move {
+            let rules = Rules::new();
+            let patient = format!("p-{}", i / 2);
+            store
+                .take_place(&rules.request(&slot, &patient, BookingMode::Book, now()))
+                .await
+        }));
+    }
+    let mut booked = Vec::new();
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(replay) => booked.push(replay.appointment().clone()),
+            Err(BookingError::Refused(_)) => {}
+            Err(other) => panic!("unexpected failure: {other}"),
+        }
+    }
+    assert_eq!(booked.len(), 10, "2 slots × 5 places");
+    let mut patients: Vec<_> = booked.iter().map(|a| a.patient_id.clone()).collect();
+    patients.sort();
+    patients.dedup();
+    assert_eq!(patients.len(), 10, "nobody twice in one session");
+    for appointment in &booked {
+        let stored = app.store.appointment(&appointment.id).await.unwrap();
+        assert_eq!(stored.as_ref(), Some(appointment), "answered means committed");
+    }
+    let (total, inconsistent) = app.store.booking_totals().await.unwrap();
+    assert_eq!((total, inconsistent), (10, 0));
+    app.finish().await;
+}
+on_both!(refusals_in_a_crowd_do_not_undo_the_accepted_bookings);
+
+/// After a slot has been answered "full" from memory, a cancellation in it makes the place
+/// bookable at once.
+async fn a_cancelled_place_is_bookable_right_after_a_sold_out_answer(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let (_, slot) = session(
+        &app,
+        "dept-cardiology",
+        "2030-03-11",
+        "morning",
+        1,
+        1,
+        all_online(),
+    )
+    .await;
+    let rules = Rules::new();
+    let first = app
+        .store
+        .take_place(&rules.request(&slot[0], "p-1", BookingMode::Book, now()))
+        .await
+        .unwrap();
+    for _ in 0..2 {
+        // The first answer reads the database and remembers; the second comes from memory.
+        let answer = app
+            .store
+            .sold_out_answer(&rules.request(&slot[0], "p-2", BookingMode::Book, now()))
+            .await;
+        assert!(matches!(
+            answer,
+            Err(BookingError::Refused(BookingRefusal::SlotFull))
+        ));
+    }
+    app.store
+        .cancel_appointment(&first.appointment().id, now(), None)
+        .await
+        .unwrap();
+    let request = rules.request(&slot[0], "p-2", BookingMode::Book, now());
+    assert!(matches!(app.store.sold_out_answer(&request).await, Ok(None)));
+    assert!(app.store.take_place(&request).await.is_ok());
+    app.finish().await;
+}
+on_both!(a_cancelled_place_is_bookable_right_after_a_sold_out_answer);

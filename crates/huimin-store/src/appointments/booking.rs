@@ -15,7 +15,8 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use sqlx::{AnyConnection, Row};
 
-use super::sessions::{SESSION_COLUMNS, SLOT_COLUMNS, session_from_row, slot_from_row};
+use super::hint::FullSlots;
+use super::sessions::slot_with_session;
 use super::{ACTIVE, APPOINTMENT_COLUMNS, AppointmentRecord, appointment_from_row};
 use crate::{Store, StoreError};
 
@@ -100,43 +101,60 @@ pub(crate) fn is_retryable(err: &BookingError) -> bool {
 
 impl Store {
     /// Holds or books one place in a slot for a patient.
+    ///
+    /// On SQLite the request joins the booking queue and is committed together with whatever
+    /// else queued meanwhile (one fsync for the group); on PostgreSQL it runs in its own
+    /// transaction, concurrently with others, retried on a deadlock.
+    /// Callers facing a crowd run [`Store::sold_out_answer`] first.
     pub async fn take_place(&self, request: &PlaceRequest<'_>) -> Result<Replay, BookingError> {
-        if let Some(replayed) = self.sold_out_answer(request).await? {
-            return Ok(replayed);
+        if let Some(queue) = &self.bookings {
+            return queue.submit(request).await;
         }
         let mut attempt = 0;
         loop {
             attempt += 1;
-            match self.take_place_once(request).await {
-                Err(err) if attempt < ATTEMPTS && is_retryable(&err) => continue,
-                Err(BookingError::Store(StoreError::Database(e)))
-                    if StoreError::is_unique_violation(&e) =>
-                {
-                    // A concurrent retry with the same Idempotency-Key committed first.
-                    if let Some(replayed) = self.replay(request).await? {
-                        return Ok(replayed);
+            let outcome = async {
+                let mut tx = self.writer.begin().await?;
+                let outcome = take_place_in(&mut tx, request, &self.full_slots).await;
+                match outcome {
+                    Ok(replay) => {
+                        tx.commit().await?;
+                        Ok(replay)
                     }
-                    return Err(BookingError::Refused(
-                        BookingRefusal::SameSessionDepartment {
-                            limit: request.quota.per_session_department,
-                        },
-                    ));
+                    Err(err) => {
+                        tx.rollback().await?;
+                        Err(err)
+                    }
+                }
+            }
+            .await;
+            match outcome {
+                Err(err) if attempt < ATTEMPTS && is_retryable(&err) => continue,
+                Err(err) if is_unique_violation(&err) => {
+                    let mut conn = self.writer.acquire().await?;
+                    return settle_unique_violation(&mut conn, request).await;
                 }
                 other => return other,
             }
         }
     }
 
-    /// The sold-out fast path: a plain read (concurrent under WAL, no write lock) that answers
-    /// the common flash-crowd case. `Err(SlotFull)` only when the slot truly has no place, no
-    /// expired hold to reclaim, and the patient has nothing active in the session; a retry of
-    /// an earlier success gets its answer (`Ok(Some)`); otherwise `Ok(None)` and the
-    /// conditional update in `take_place` decides. Callers may run it before costlier work.
+    /// The sold-out fast path: answers the common flash-crowd case without the write lock —
+    /// from this process's memory of full slots when it can, else with one plain read.
+    /// `Err(SlotFull)` only when the slot truly has no place and no expired hold to reclaim,
+    /// and (when asked through the database) the patient has nothing active in the session,
+    /// where a more specific rule such as "you already hold a place here" is the better
+    /// answer. A retry of an earlier success gets its answer (`Ok(Some)`); otherwise
+    /// `Ok(None)` and the conditional update in `take_place` decides. Callers may run it
+    /// before costlier work.
     pub async fn sold_out_answer(
         &self,
         request: &PlaceRequest<'_>,
     ) -> Result<Option<Replay>, BookingError> {
-        if self.slot_may_have_room(request).await? {
+        let now = request.now.as_microsecond();
+        if !self.full_slots.is_full(request.slot_id, now)
+            && self.slot_may_have_room(request).await?
+        {
             return Ok(None);
         }
         match self.replay(request).await? {
@@ -146,28 +164,31 @@ impl Store {
     }
 
     /// `false` only when the slot exists, is full, holds no expired hold, and the patient
-    /// has nothing active in the session (then a more specific rule, such as "you already hold
-    /// a place here", is the better answer and the full path gives it).
+    /// has nothing active in the session. A full slot is remembered in `full_slots`.
     async fn slot_may_have_room(&self, r: &PlaceRequest<'_>) -> Result<bool, BookingError> {
+        let now = r.now.as_microsecond();
         let sql = format!(
-            "SELECT CASE WHEN s.booked + s.held < s.capacity \
-               OR EXISTS (SELECT 1 FROM appointments a WHERE a.slot_id = s.id AND a.status = 'pending' \
-                          AND a.hold_expires_at <= $1) \
-               OR EXISTS (SELECT 1 FROM appointments p WHERE p.patient_id = $2 AND p.session_id = s.session_id \
-                          AND p.status IN {ACTIVE}) \
-             THEN 1 ELSE 0 END FROM slots s WHERE s.id = $3"
+            "SELECT CASE WHEN s.booked + s.held < s.capacity THEN 1 ELSE 0 END, \
+               (SELECT MIN(a.hold_expires_at) FROM appointments a WHERE a.slot_id = s.id AND a.status = 'pending'), \
+               CASE WHEN EXISTS (SELECT 1 FROM appointments p WHERE p.patient_id = $1 AND p.session_id = s.session_id \
+                          AND p.status IN {ACTIVE}) THEN 1 ELSE 0 END \
+             FROM slots s WHERE s.id = $2"
         );
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(r.now.as_microsecond())
             .bind(r.patient_id)
             .bind(r.slot_id)
             .fetch_optional(&self.pool)
             .await?;
-        Ok(match row {
-            Some(row) => row.try_get::<i64, _>(0)? == 1,
-            // Unknown slots take the normal path, which reports them properly.
-            None => true,
-        })
+        // Unknown slots take the normal path, which reports them properly.
+        let Some(row) = row else { return Ok(true) };
+        let has_room = row.try_get::<i64, _>(0)? == 1;
+        let earliest_hold: Option<i64> = row.try_get(1)?;
+        let patient_active = row.try_get::<i64, _>(2)? == 1;
+        if has_room || earliest_hold.is_some_and(|expiry| expiry <= now) {
+            return Ok(true);
+        }
+        self.full_slots.mark_full(r.slot_id, now, earliest_hold);
+        Ok(patient_active)
     }
 
     async fn replay(&self, request: &PlaceRequest<'_>) -> Result<Option<Replay>, BookingError> {
@@ -177,155 +198,185 @@ impl Store {
         let mut conn = self.pool.acquire().await?;
         replay_in(&mut conn, account, key, hash).await
     }
+}
 
-    async fn take_place_once(&self, r: &PlaceRequest<'_>) -> Result<Replay, BookingError> {
-        let now = r.now.as_microsecond();
-        let mut tx = self.pool.begin().await?;
-        // The patient lock comes first: it is a write, so on SQLite it also takes the database
-        // write lock before anything is read.
-        sqlx::query(
-            "INSERT INTO patient_booking_locks (patient_id, version) VALUES ($1, 1) \
-             ON CONFLICT (patient_id) DO UPDATE SET version = patient_booking_locks.version + 1",
-        )
-        .bind(r.patient_id)
-        .execute(&mut *tx)
-        .await?;
-        if let (Some(account), Some((key, hash))) = (r.account_id, r.idempotency)
-            && let Some(replayed) = replay_in(&mut tx, account, key, hash).await?
-        {
-            return Ok(replayed);
-        }
-        let slot_sql = format!("SELECT {SLOT_COLUMNS} FROM slots WHERE id = $1");
-        let slot = sqlx::query(sqlx::AssertSqlSafe(slot_sql))
-            .bind(r.slot_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        let slot = slot
-            .as_ref()
-            .map(slot_from_row)
-            .transpose()?
-            .ok_or(BookingError::NotFound)?;
-        let session_sql = format!("SELECT {SESSION_COLUMNS} FROM clinic_sessions WHERE id = $1");
-        let session = sqlx::query(sqlx::AssertSqlSafe(session_sql))
-            .bind(&slot.session_id)
-            .fetch_one(&mut *tx)
-            .await?;
-        let session = session_from_row(&session)?;
-        if session.status != "active" {
-            return Err(BookingError::Suspended);
-        }
-        if now < session.release_at {
-            let opens_at = Timestamp::from_microsecond(session.release_at)
-                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            return Err(BookingRefusal::NotYetOpen {
-                opens_at,
-                opens_at_local: r.tz.to_datetime(opens_at),
-            }
-            .into());
-        }
-        let deadline = if r.on_site {
-            session.ends_at
-        } else {
-            slot.starts_at
-        };
-        if now >= deadline {
-            return Err(BookingRefusal::SessionStarted.into());
-        }
-        release_expired(&mut tx, "patient_id", r.patient_id, now).await?;
-        release_expired(&mut tx, "slot_id", r.slot_id, now).await?;
+pub(crate) fn is_unique_violation(err: &BookingError) -> bool {
+    matches!(err, BookingError::Store(StoreError::Database(e)) if StoreError::is_unique_violation(e))
+}
 
-        let today = r.tz.to_datetime(r.now).date();
-        let noshows = patient_noshow_dates(&mut tx, r.patient_id).await?;
-        check_not_banned(r.bans, &noshows, today)?;
-        let date: Date = session
-            .session_date
-            .parse()
-            .map_err(|_| StoreError::Corrupt("session date".into()))?;
-        let period = Period::from_code(&session.period)
-            .ok_or_else(|| StoreError::Corrupt("period".into()))?;
-        let existing = active_bookings(&mut tx, r.patient_id, date).await?;
-        let open_holds = existing
-            .iter()
-            .filter(|(b, status)| {
-                *status == AppointmentStatus::Pending
-                    && b.department == session.department_id
-                    && b.date == date
-                    && b.period == period
-            })
-            .count();
-        check_single_hold(u32::try_from(open_holds).unwrap_or(u32::MAX))?;
-        let candidate = huimin_domain::appointments::ExistingBooking {
-            date,
-            hospital: session.hospital_id.clone(),
-            department: session.department_id.clone(),
-            period,
-        };
-        let bookings: Vec<_> = existing.into_iter().map(|(b, _)| b).collect();
-        check_quota(r.quota, &bookings, &candidate)?;
-
-        let column = match r.mode {
-            BookingMode::Hold { .. } => "held",
-            BookingMode::Book => "booked",
-        };
-        let took = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "UPDATE slots SET {column} = {column} + 1 WHERE id = $1 AND booked + held < capacity RETURNING id"
-        )))
-        .bind(r.slot_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        if took.is_none() {
-            return Err(BookingRefusal::SlotFull.into());
-        }
-        let pool = take_pool(&mut tx, r, &session.id, now >= session.reserved_release_at).await?;
-        let queue_number =
-            lowest_free_number(&mut tx, r.slot_id, slot.first_queue_number, slot.capacity).await?;
-        let (status, expires) = match r.mode {
-            BookingMode::Hold { expires_at } => (AppointmentStatus::Pending, Some(expires_at)),
-            BookingMode::Book => (AppointmentStatus::Booked, None),
-        };
-        let id = uuid::Uuid::new_v4().to_string();
-        sqlx::query(
-            "INSERT INTO appointments (id, patient_id, account_id, slot_id, session_id, hospital_id, department_id, \
-             session_date, period, status, pool, channel, queue_number, hold_expires_at, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
-        )
-        .bind(&id)
-        .bind(r.patient_id)
-        .bind(r.account_id.map(str::to_owned))
-        .bind(r.slot_id)
-        .bind(&session.id)
-        .bind(&session.hospital_id)
-        .bind(&session.department_id)
-        .bind(&session.session_date)
-        .bind(&session.period)
-        .bind(status.code())
-        .bind(pool.code())
-        .bind(channel_code(r.channel))
-        .bind(queue_number)
-        .bind(expires)
-        .bind(now)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        if let (Some(account), Some((key, hash))) = (r.account_id, r.idempotency) {
-            sqlx::query(
-                "INSERT INTO idempotency_keys (account_id, key, request_hash, appointment_id, created_at) \
-                 VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(account)
-            .bind(key)
-            .bind(hash)
-            .bind(&id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        }
-        let record = fetch_appointment(&mut tx, &id)
-            .await?
-            .ok_or(BookingError::NotFound)?;
-        tx.commit().await?;
-        Ok(Replay::Fresh(record))
+/// After a unique violation (rolled back): either a concurrent retry with the same
+/// Idempotency-Key committed first, or the patient already has a place in the session.
+pub(crate) async fn settle_unique_violation(
+    conn: &mut AnyConnection,
+    r: &PlaceRequest<'_>,
+) -> Result<Replay, BookingError> {
+    if let (Some(account), Some((key, hash))) = (r.account_id, r.idempotency)
+        && let Some(replayed) = replay_in(conn, account, key, hash).await?
+    {
+        return Ok(replayed);
     }
+    Err(BookingError::Refused(
+        BookingRefusal::SameSessionDepartment {
+            limit: r.quota.per_session_department,
+        },
+    ))
+}
+
+/// The booking itself, on a connection inside a transaction (or savepoint) that the caller
+/// commits or rolls back.
+pub(crate) async fn take_place_in(
+    tx: &mut AnyConnection,
+    r: &PlaceRequest<'_>,
+    full_slots: &FullSlots,
+) -> Result<Replay, BookingError> {
+    let now = r.now.as_microsecond();
+    // The patient lock comes first: it is a write, so on SQLite it also takes the database
+    // write lock before anything is read.
+    sqlx::query(
+        "INSERT INTO patient_booking_locks (patient_id, version) VALUES ($1, 1) \
+         ON CONFLICT (patient_id) DO UPDATE SET version = patient_booking_locks.version + 1",
+    )
+    .bind(r.patient_id)
+    .execute(&mut *tx)
+    .await?;
+    if let (Some(account), Some((key, hash))) = (r.account_id, r.idempotency)
+        && let Some(replayed) = replay_in(tx, account, key, hash).await?
+    {
+        return Ok(replayed);
+    }
+    let (slot, session) = slot_with_session(tx, r.slot_id)
+        .await?
+        .ok_or(BookingError::NotFound)?;
+    if session.status != "active" {
+        return Err(BookingError::Suspended);
+    }
+    if now < session.release_at {
+        let opens_at = Timestamp::from_microsecond(session.release_at)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        return Err(BookingRefusal::NotYetOpen {
+            opens_at,
+            opens_at_local: r.tz.to_datetime(opens_at),
+        }
+        .into());
+    }
+    let deadline = if r.on_site {
+        session.ends_at
+    } else {
+        slot.starts_at
+    };
+    if now >= deadline {
+        return Err(BookingRefusal::SessionStarted.into());
+    }
+    // Lapsed holds of this patient (anywhere) or in this slot give their places back. Places
+    // freed in other slots end those slots' "full" verdicts (rare, so all of them).
+    let freed = release_expired_of(tx, r.patient_id, r.slot_id, now).await?;
+    if freed.iter().any(|slot| slot != r.slot_id) {
+        full_slots.forget_all();
+    }
+
+    let today = r.tz.to_datetime(r.now).date();
+    let noshows = patient_noshow_dates(tx, r.patient_id).await?;
+    check_not_banned(r.bans, &noshows, today)?;
+    let date: Date = session
+        .session_date
+        .parse()
+        .map_err(|_| StoreError::Corrupt("session date".into()))?;
+    let period =
+        Period::from_code(&session.period).ok_or_else(|| StoreError::Corrupt("period".into()))?;
+    let existing = active_bookings(tx, r.patient_id, date).await?;
+    let open_holds = existing
+        .iter()
+        .filter(|(b, status)| {
+            *status == AppointmentStatus::Pending
+                && b.department == session.department_id
+                && b.date == date
+                && b.period == period
+        })
+        .count();
+    check_single_hold(u32::try_from(open_holds).unwrap_or(u32::MAX))?;
+    let candidate = huimin_domain::appointments::ExistingBooking {
+        date,
+        hospital: session.hospital_id.clone(),
+        department: session.department_id.clone(),
+        period,
+    };
+    let bookings: Vec<_> = existing.into_iter().map(|(b, _)| b).collect();
+    check_quota(r.quota, &bookings, &candidate)?;
+
+    let column = match r.mode {
+        BookingMode::Hold { .. } => "held",
+        BookingMode::Book => "booked",
+    };
+    let took = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "UPDATE slots SET {column} = {column} + 1 WHERE id = $1 AND booked + held < capacity RETURNING id"
+    )))
+    .bind(r.slot_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if took.is_none() {
+        return Err(BookingRefusal::SlotFull.into());
+    }
+    let pool = take_pool(tx, r, &session.id, now >= session.reserved_release_at).await?;
+    let queue_number =
+        lowest_free_number(tx, r.slot_id, slot.first_queue_number, slot.capacity).await?;
+    let (status, expires) = match r.mode {
+        BookingMode::Hold { expires_at } => (AppointmentStatus::Pending, Some(expires_at)),
+        BookingMode::Book => (AppointmentStatus::Booked, None),
+    };
+    let id = uuid::Uuid::new_v4().to_string();
+    sqlx::query(
+        "INSERT INTO appointments (id, patient_id, account_id, slot_id, session_id, hospital_id, department_id, \
+         session_date, period, status, pool, channel, queue_number, hold_expires_at, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+    )
+    .bind(&id)
+    .bind(r.patient_id)
+    .bind(r.account_id.map(str::to_owned))
+    .bind(r.slot_id)
+    .bind(&session.id)
+    .bind(&session.hospital_id)
+    .bind(&session.department_id)
+    .bind(&session.session_date)
+    .bind(&session.period)
+    .bind(status.code())
+    .bind(pool.code())
+    .bind(channel_code(r.channel))
+    .bind(queue_number)
+    .bind(expires)
+    .bind(now)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    if let (Some(account), Some((key, hash))) = (r.account_id, r.idempotency) {
+        sqlx::query(
+            "INSERT INTO idempotency_keys (account_id, key, request_hash, appointment_id, created_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(account)
+        .bind(key)
+        .bind(hash)
+        .bind(&id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(Replay::Fresh(AppointmentRecord {
+        id,
+        patient_id: r.patient_id.to_owned(),
+        account_id: r.account_id.map(str::to_owned),
+        slot_id: r.slot_id.to_owned(),
+        session_id: session.id,
+        department_id: session.department_id,
+        session_date: session.session_date,
+        period: session.period,
+        status,
+        pool,
+        channel: channel_code(r.channel).to_owned(),
+        queue_number,
+        hold_expires_at: expires,
+        created_at: now,
+        updated_at: now,
+    }))
 }
 
 pub fn channel_code(channel: Channel) -> &'static str {
@@ -371,29 +422,55 @@ pub(crate) async fn fetch_appointment(
     row.as_ref().map(appointment_from_row).transpose()
 }
 
-/// Cancels expired holds matching `column = value` and returns their places.
+/// Cancels expired holds matching `column = value` and returns their places; how many.
 pub(crate) async fn release_expired(
     conn: &mut AnyConnection,
     column: &str,
     value: &str,
     now: i64,
 ) -> Result<usize, StoreError> {
+    let condition = format!("{column} = $2");
+    Ok(release_expired_where(conn, &condition, &[value], now)
+        .await?
+        .len())
+}
+
+/// Cancels the expired holds of a patient or in a slot; the slots that got places back.
+async fn release_expired_of(
+    conn: &mut AnyConnection,
+    patient_id: &str,
+    slot_id: &str,
+    now: i64,
+) -> Result<Vec<String>, StoreError> {
+    let condition = "(patient_id = $2 OR slot_id = $3)";
+    release_expired_where(conn, condition, &[patient_id, slot_id], now).await
+}
+
+/// `condition` uses `$2`, `$3`, … for `values`; the last placeholder is the instant.
+async fn release_expired_where(
+    conn: &mut AnyConnection,
+    condition: &str,
+    values: &[&str],
+    now: i64,
+) -> Result<Vec<String>, StoreError> {
     let sql = format!(
         "UPDATE appointments SET status = 'cancelled', updated_at = $1 \
-         WHERE {column} = $2 AND status = 'pending' AND hold_expires_at <= $3 RETURNING slot_id, session_id, pool"
+         WHERE {condition} AND status = 'pending' AND hold_expires_at <= ${} RETURNING slot_id, session_id, pool",
+        values.len() + 2
     );
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(now)
-        .bind(value)
-        .bind(now)
-        .fetch_all(&mut *conn)
-        .await?;
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(now);
+    for value in values {
+        query = query.bind(value.to_string());
+    }
+    let rows = query.bind(now).fetch_all(&mut *conn).await?;
+    let mut slots = Vec::with_capacity(rows.len());
     for row in &rows {
         let (slot, session, pool): (String, String, String) =
             (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
         return_place(conn, &slot, &session, &pool, "held").await?;
+        slots.push(slot);
     }
-    Ok(rows.len())
+    Ok(slots)
 }
 
 /// Gives one place back to its slot counter (`held` or `booked`) and pool.

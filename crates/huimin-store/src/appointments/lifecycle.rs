@@ -54,7 +54,7 @@ impl Store {
         now: Timestamp,
     ) -> Result<AppointmentRecord, BookingError> {
         let now = now.as_microsecond();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         let confirmed = sqlx::query(
             "UPDATE appointments SET status = 'booked', hold_expires_at = NULL, updated_at = $1 \
              WHERE id = $2 AND status = 'pending' AND hold_expires_at > $3 RETURNING slot_id",
@@ -97,7 +97,7 @@ impl Store {
         now: Timestamp,
         rule: Option<&CancellationRule>,
     ) -> Result<AppointmentRecord, BookingError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         lock_appointment(&mut tx, id).await?;
         let current = fetch_appointment(&mut tx, id)
             .await?
@@ -150,6 +150,7 @@ impl Store {
             .await?
             .ok_or(BookingError::NotFound)?;
         tx.commit().await?;
+        self.full_slots.forget(&record.slot_id);
         Ok(record)
     }
 
@@ -160,7 +161,7 @@ impl Store {
         to: AppointmentStatus,
         now: Timestamp,
     ) -> Result<AppointmentRecord, BookingError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         lock_appointment(&mut tx, id).await?;
         let current = fetch_appointment(&mut tx, id)
             .await?
@@ -202,9 +203,10 @@ impl Store {
         let mut released = 0;
         for row in &expired {
             let slot: String = row.try_get(0)?;
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.writer.begin().await?;
             released += release_expired(&mut tx, "slot_id", &slot, now).await?;
             tx.commit().await?;
+            self.full_slots.forget(&slot);
         }
         Ok(released)
     }
@@ -213,7 +215,7 @@ impl Store {
     /// (which feed the booking bans); how many.
     pub async fn mark_noshows(&self, now: Timestamp) -> Result<usize, StoreError> {
         let now = now.as_microsecond();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         let sql = "UPDATE appointments SET status = 'noshow', updated_at = $1 \
                    WHERE status = 'booked' AND session_id IN (SELECT id FROM clinic_sessions WHERE ends_at <= $2) \
                    RETURNING id, patient_id, session_date";

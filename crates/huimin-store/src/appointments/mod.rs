@@ -4,7 +4,9 @@
 //! double-booked and a patient never exceeds a quota, whatever the concurrency.
 
 mod booking;
+pub(crate) mod hint;
 mod lifecycle;
+pub(crate) mod queue;
 mod rosters;
 mod sessions;
 mod suspend;

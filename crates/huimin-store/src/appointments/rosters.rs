@@ -51,7 +51,7 @@ impl Store {
         .bind(roster.slot_minutes)
         .bind(i64::from(roster.active))
         .bind(now_micros())
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(())
     }

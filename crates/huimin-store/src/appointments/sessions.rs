@@ -74,7 +74,35 @@ pub(crate) fn session_from_row(row: &AnyRow) -> Result<SessionRecord, StoreError
     session_at(row, 0)
 }
 
-fn session_at(row: &AnyRow, b: usize) -> Result<SessionRecord, StoreError> {
+/// `columns` with every name qualified by a table alias.
+pub(crate) fn prefixed(columns: &str, alias: &str) -> String {
+    columns
+        .split(", ")
+        .map(|c| format!("{alias}.{}", c.trim()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A slot and its session, read together.
+pub(crate) async fn slot_with_session(
+    conn: &mut sqlx::AnyConnection,
+    slot_id: &str,
+) -> Result<Option<(SlotRecord, SessionRecord)>, StoreError> {
+    let sql = format!(
+        "SELECT {}, {} FROM slots s JOIN clinic_sessions c ON c.id = s.session_id WHERE s.id = $1",
+        prefixed(SESSION_COLUMNS, "c"),
+        prefixed(SLOT_COLUMNS, "s"),
+    );
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(slot_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let width = SESSION_COLUMNS.split(", ").count();
+    row.map(|row| Ok((slot_at(&row, width)?, session_at(&row, 0)?)))
+        .transpose()
+}
+
+pub(crate) fn session_at(row: &AnyRow, b: usize) -> Result<SessionRecord, StoreError> {
     Ok(SessionRecord {
         id: row.try_get(b)?,
         hospital_id: row.try_get(b + 1)?,
@@ -100,7 +128,7 @@ pub(crate) fn slot_from_row(row: &AnyRow) -> Result<SlotRecord, StoreError> {
     slot_at(row, 0)
 }
 
-fn slot_at(row: &AnyRow, b: usize) -> Result<SlotRecord, StoreError> {
+pub(crate) fn slot_at(row: &AnyRow, b: usize) -> Result<SlotRecord, StoreError> {
     Ok(SlotRecord {
         id: row.try_get(b)?,
         session_id: row.try_get(b + 1)?,
@@ -117,7 +145,7 @@ fn slot_at(row: &AnyRow, b: usize) -> Result<SlotRecord, StoreError> {
 impl Store {
     /// Stores a session with its slots and pools in one transaction.
     pub async fn create_session(&self, session: &NewSession) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         sqlx::query(
             "INSERT INTO clinic_sessions (id, hospital_id, department_id, practitioner_role_id, room_id, \
              session_date, period, starts_at, ends_at, registration_class, fee_fen, status, release_at, \
@@ -282,16 +310,8 @@ impl Store {
             .fetch_one(&self.pool)
             .await?
             .try_get(0)?;
-        let session_columns = SESSION_COLUMNS
-            .split(", ")
-            .map(|c| format!("c.{}", c.trim()))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let slot_columns = SLOT_COLUMNS
-            .split(", ")
-            .map(|c| format!("s.{}", c.trim()))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let (session_columns, slot_columns) =
+            (prefixed(SESSION_COLUMNS, "c"), prefixed(SLOT_COLUMNS, "s"));
         let sql = format!(
             "SELECT {session_columns}, {slot_columns} {from} WHERE {filter_sql} ORDER BY s.starts_at, s.id LIMIT {} OFFSET {}",
             filter.limit, filter.offset
@@ -311,7 +331,7 @@ impl Store {
     /// slot's time window, with the next unused queue number and one more window-pool place.
     /// `None` when the session is not active.
     pub async fn add_extra_slot(&self, session_id: &str) -> Result<Option<String>, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         // Lock the session first so concurrent additions get distinct numbers.
         let locked = sqlx::query(
             "UPDATE clinic_sessions SET status = status WHERE id = $1 AND status = 'active'",

@@ -31,7 +31,7 @@ impl Store {
         message: &Message,
     ) -> Result<Option<Vec<AppointmentRecord>>, StoreError> {
         let now = now_micros();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         let changed = sqlx::query(
             "UPDATE clinic_sessions SET status = 'suspended' WHERE id = $1 AND status = 'active'",
         )
@@ -97,7 +97,7 @@ impl Store {
         en: &str,
         reference: &str,
     ) -> Result<(), StoreError> {
-        let mut conn = self.pool.acquire().await?;
+        let mut conn = self.writer.acquire().await?;
         insert_notification(&mut conn, patient_id, kind, zh, en, reference, now_micros()).await
     }
 

@@ -80,7 +80,7 @@ impl Store {
         .bind(session_id)
         .bind(now)
         .bind(now)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await;
         if let Err(err) = inserted
             && !StoreError::is_unique_violation(&err)
@@ -126,7 +126,7 @@ impl Store {
             .bind(appointment_id.map(str::to_owned))
             .bind(now_micros())
             .bind(id)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         Ok(done.rows_affected() == 1)
     }
