@@ -9,6 +9,7 @@
 
 mod calendar;
 mod cancel;
+mod checkin;
 mod family;
 mod hold;
 mod noshow;
@@ -23,6 +24,7 @@ mod status;
 
 pub use calendar::{CalendarError, DayKind, HolidayCalendar, china_2026, parse_import};
 pub use cancel::{CancellationRule, check_cancellable};
+pub use checkin::{CheckInBy, CheckInRule, CheckInTimes};
 pub use family::{FamilyRule, check_family_limit};
 pub use hold::{HoldRule, check_single_hold};
 pub use noshow::{BanRule, BanRuleError, ban_until, check_not_banned};

@@ -65,6 +65,15 @@ pub enum BookingRefusal {
     NotOwnPatient,
     #[error("An account can manage at most {limit} patients (family members)")]
     FamilyLimit { limit: u32 },
+    #[error("Check-in opens {minutes_before} minutes before your time slot")]
+    CheckInNotOpen {
+        opens_at: Timestamp,
+        minutes_before: u32,
+    },
+    #[error(
+        "The time to check in yourself has passed; please go to the triage desk or the registration window"
+    )]
+    CheckInClosed { closed_at: Timestamp },
 }
 
 impl BookingRefusal {
@@ -97,6 +106,8 @@ impl BookingRefusal {
             BookingRefusal::IdentityNotVerified => "identity-not-verified",
             BookingRefusal::NotOwnPatient => "not-own-patient",
             BookingRefusal::FamilyLimit { .. } => "family-limit",
+            BookingRefusal::CheckInNotOpen { .. } => "check-in-not-open",
+            BookingRefusal::CheckInClosed { .. } => "check-in-closed",
         }
     }
 
@@ -138,6 +149,12 @@ impl BookingRefusal {
             BookingRefusal::NotOwnPatient => "预约仅限本人就诊，不能转让给其他就诊人".to_owned(),
             BookingRefusal::FamilyLimit { limit } => {
                 format!("每个账号最多添加 {limit} 位就诊人")
+            }
+            BookingRefusal::CheckInNotOpen { minutes_before, .. } => {
+                format!("就诊时段开始前 {minutes_before} 分钟起可以签到")
+            }
+            BookingRefusal::CheckInClosed { .. } => {
+                "自助签到时间已过，请到分诊台或挂号窗口办理签到".to_owned()
             }
         }
     }
@@ -186,6 +203,13 @@ mod tests {
             BookingRefusal::IdentityNotVerified,
             BookingRefusal::NotOwnPatient,
             BookingRefusal::FamilyLimit { limit: 5 },
+            BookingRefusal::CheckInNotOpen {
+                opens_at: "2026-03-16T00:00:00Z".parse().unwrap(),
+                minutes_before: 60,
+            },
+            BookingRefusal::CheckInClosed {
+                closed_at: "2026-03-16T01:30:00Z".parse().unwrap(),
+            },
         ]
     }
 

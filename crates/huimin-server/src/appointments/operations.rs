@@ -3,7 +3,8 @@
 
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
-use huimin_domain::appointments::{AppointmentStatus, Channel};
+use huimin_domain::appointments::{AppointmentStatus, Channel, CheckInBy, CheckInTimes};
+use huimin_domain::i18n::Lang;
 use huimin_domain::i18n::Text;
 use huimin_domain::identity::DocumentKind;
 use huimin_domain::roles::Role;
@@ -276,12 +277,13 @@ pub async fn change_status(
         .lang(lang));
     };
     let now = jiff::Timestamp::now();
-    // Anyone who may see the appointment may cancel it; staff check in; doctors mark seen.
+    // Anyone who may see the appointment may cancel it and check in (patients on their phone,
+    // within the check-in window); doctors mark seen.
     let allowed = matches!(
         (caller.role, to),
         (_, AppointmentStatus::Cancelled)
             | (
-                Role::Registrar | Role::Nurse | Role::Doctor | Role::Admin,
+                Role::Patient | Role::Registrar | Role::Nurse | Role::Doctor | Role::Admin,
                 AppointmentStatus::CheckedIn
             )
             | (Role::Doctor | Role::Admin, AppointmentStatus::Fulfilled)
@@ -297,6 +299,9 @@ pub async fn change_status(
         )
         .await?;
         return Err(ApiError::forbidden().lang(lang));
+    }
+    if to == AppointmentStatus::CheckedIn && current.status == AppointmentStatus::Booked {
+        check_in_window(state, caller, &current, now, lang).await?;
     }
     let record = if to == current.status {
         current
@@ -331,6 +336,45 @@ pub async fn change_status(
         }
     }
     appointment_response(state, &record, StatusCode::OK, headers).await
+}
+
+/// Check-in 签到 only within its window: patients from a set time before their slot until it
+/// ends, staff (late arrivals) until the session ends.
+async fn check_in_window(
+    state: &AppState,
+    caller: &Caller,
+    appointment: &AppointmentRecord,
+    now: jiff::Timestamp,
+    lang: Lang,
+) -> Result<(), ApiError> {
+    let slot = state
+        .store
+        .slot(&appointment.slot_id)
+        .await?
+        .ok_or_else(ApiError::internal)?;
+    let session = state
+        .store
+        .clinic_session(&appointment.session_id)
+        .await?
+        .ok_or_else(ApiError::internal)?;
+    let at =
+        |micros: i64| jiff::Timestamp::from_microsecond(micros).map_err(|_| ApiError::internal());
+    let times = CheckInTimes {
+        slot_start: at(slot.starts_at)?,
+        slot_end: at(slot.ends_at)?,
+        session_end: at(session.ends_at)?,
+    };
+    let by = if caller.role == Role::Patient {
+        CheckInBy::Patient
+    } else {
+        CheckInBy::Staff
+    };
+    state
+        .settings
+        .booking
+        .check_in
+        .check(by, times, now)
+        .map_err(|refusal| booking_error(refusal.into(), lang))
 }
 
 /// The patient's record, if it carries a validated identity document (real-name booking).

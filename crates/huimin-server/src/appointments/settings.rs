@@ -1,8 +1,8 @@
 //! Booking thresholds. Every one is a setting whose default is the rule in DOMAIN.md §1.
 
 use huimin_domain::appointments::{
-    BanRule, CancellationRule, ElderlyRule, HoldRule, PoolPercentages, QuotaRule, ReleaseRule,
-    ReservedRelease, SlotLength,
+    BanRule, CancellationRule, CheckInRule, ElderlyRule, HoldRule, PoolPercentages, QuotaRule,
+    ReleaseRule, ReservedRelease, SlotLength,
 };
 use jiff::tz::TimeZone;
 
@@ -18,6 +18,7 @@ pub struct BookingSettings {
     pub quota: QuotaRule,
     pub bans: BanRule,
     pub cancellation: CancellationRule,
+    pub check_in: CheckInRule,
     pub elderly: ElderlyRule,
 }
 
@@ -33,6 +34,7 @@ impl Default for BookingSettings {
             quota: QuotaRule::default(),
             bans: BanRule::default(),
             cancellation: CancellationRule::default(),
+            check_in: CheckInRule::default(),
             elderly: ElderlyRule::default(),
         }
     }

@@ -988,3 +988,102 @@ async fn a_freed_place_goes_to_the_first_patient_on_the_waitlist(db: Db) {
     app.finish().await;
 }
 on_both!(a_freed_place_goes_to_the_first_patient_on_the_waitlist);
+
+/// A session today starting within the hour (hospital time), 10-minute slots.
+async fn session_starting_soon(app: &TestApp, admin: &str, role: &str) -> Vec<String> {
+    let china = jiff::tz::TimeZone::fixed(jiff::tz::Offset::constant(8));
+    let mut start = jiff::Timestamp::now()
+        .to_zoned(china)
+        .datetime()
+        .checked_add(jiff::Span::new().minutes(15))
+        .unwrap();
+    if start.time() > jiff::civil::time(23, 40, 0, 0) {
+        // Keep the session within one day: start at the next midnight (≤ 35 minutes away).
+        start = start.date().tomorrow().unwrap().at(0, 0, 0, 0);
+    }
+    let end = start.checked_add(jiff::Span::new().minutes(20)).unwrap();
+    let body = json!({
+        "practitioner_role": role, "date": start.date().to_string(), "period": "evening",
+        "start": start.strftime("%H:%M").to_string(), "end": end.strftime("%H:%M").to_string(),
+        "capacity": 10, "slot_minutes": 10,
+    });
+    let response = app
+        .post_json("/api/admin/sessions", Some(admin), &body)
+        .await;
+    assert_eq!(response.status, 201, "{}", response.body);
+    response.body["slots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn patients_check_in_on_their_phone_only_within_the_window(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let admin = app.admin().await;
+    let role = clinic(&app, &admin, 0.0).await;
+    let later = open_session(&app, &admin, &role, 4, 30).await;
+    let soon = session_starting_soon(&app, &admin, &role).await;
+    let (alice, alice_id) = app.patient("13911110001", "王小明", ID_2).await;
+    let (bob, bob_id) = app.patient("13911110002", "李四", ID_3).await;
+    let book = |token: String, slot: String, patient: String| {
+        let app = &app;
+        async move {
+            let body = parameters(&[
+                ("slot", format!("Slot/{slot}")),
+                ("patient", format!("Patient/{patient}")),
+            ]);
+            let booked = app
+                .post_json("/fhir/Appointment/$book", Some(&token), &body)
+                .await;
+            assert_eq!(booked.status, 201, "{}", booked.body);
+            booked.body["id"].as_str().unwrap().to_owned()
+        }
+    };
+    let check_in = json!([{"op": "replace", "path": "/status", "value": "checked-in"}]);
+    let patch = |token: String, id: String| {
+        let (app, check_in) = (&app, check_in.clone());
+        async move {
+            app.client
+                .patch(format!("{}/fhir/Appointment/{id}", app.base))
+                .bearer_auth(token)
+                .header("content-type", "application/json-patch+json")
+                .header("accept-language", "en")
+                .body(check_in.to_string())
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+
+    // Two days ahead: too early, and the answer says when it opens.
+    let early = book(alice.clone(), later[0].clone(), alice_id.clone()).await;
+    let refused = patch(alice.clone(), early).await;
+    assert_eq!(refused.status(), 422);
+    let outcome: Value = refused.json().await.unwrap();
+    assert_eq!(
+        outcome["issue"][0]["details"]["coding"][0]["code"], "check-in-not-open",
+        "{outcome}"
+    );
+    let text = outcome["issue"][0]["details"]["text"].as_str().unwrap();
+    assert!(text.contains("60 minutes"), "{outcome}");
+
+    // Starting within the hour: the patient checks in; someone else cannot.
+    let today = book(alice.clone(), soon[0].clone(), alice_id.clone()).await;
+    assert_eq!(patch(bob.clone(), today.clone()).await.status(), 404);
+    let checked = patch(alice.clone(), today.clone()).await;
+    assert_eq!(checked.status(), 200);
+    let body: Value = checked.json().await.unwrap();
+    assert_eq!(body["status"], "checked-in");
+    // Checking in twice is harmless.
+    assert_eq!(patch(alice.clone(), today).await.status(), 200);
+
+    // The triage nurse checks patients in too.
+    let nurse = app.staff("nurse").await;
+    let bobs = book(bob.clone(), soon[1].clone(), bob_id).await;
+    let by_desk = patch(nurse, bobs).await;
+    assert_eq!(by_desk.status(), 200);
+    app.finish().await;
+}
+on_both!(patients_check_in_on_their_phone_only_within_the_window);

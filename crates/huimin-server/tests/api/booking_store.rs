@@ -799,7 +799,11 @@ async fn refusals_in_a_crowd_do_not_undo_the_accepted_bookings(db: Db) {
     assert_eq!(patients.len(), 10, "nobody twice in one session");
     for appointment in &booked {
         let stored = app.store.appointment(&appointment.id).await.unwrap();
-        assert_eq!(stored.as_ref(), Some(appointment), "answered means committed");
+        assert_eq!(
+            stored.as_ref(),
+            Some(appointment),
+            "answered means committed"
+        );
     }
     let (total, inconsistent) = app.store.booking_totals().await.unwrap();
     assert_eq!((total, inconsistent), (10, 0));
@@ -843,7 +847,10 @@ async fn a_cancelled_place_is_bookable_right_after_a_sold_out_answer(db: Db) {
         .await
         .unwrap();
     let request = rules.request(&slot[0], "p-2", BookingMode::Book, now());
-    assert!(matches!(app.store.sold_out_answer(&request).await, Ok(None)));
+    assert!(matches!(
+        app.store.sold_out_answer(&request).await,
+        Ok(None)
+    ));
     assert!(app.store.take_place(&request).await.is_ok());
     app.finish().await;
 }

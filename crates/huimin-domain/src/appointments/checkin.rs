@@ -1,0 +1,143 @@
+//! Check-in 签到 window. A patient checks in on the day, from a set time before their slot
+//! until the slot ends; after that the desk or the triage nurse checks them in (a late
+//! arrival rejoins the queue), until the session ends.
+
+use super::{BookingRefusal, shift};
+use jiff::{SignedDuration, Timestamp};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CheckInRule {
+    /// Check-in opens this long before the slot starts.
+    pub opens_minutes_before: u32,
+}
+
+impl Default for CheckInRule {
+    fn default() -> Self {
+        CheckInRule {
+            opens_minutes_before: 60,
+        }
+    }
+}
+
+/// Who checks the patient in: the patient (phone, kiosk) keeps to the slot's window; staff
+/// may also check in late arrivals until the session ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CheckInBy {
+    Patient,
+    Staff,
+}
+
+/// The times that bound a check-in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CheckInTimes {
+    pub slot_start: Timestamp,
+    pub slot_end: Timestamp,
+    pub session_end: Timestamp,
+}
+
+impl CheckInRule {
+    pub fn opens_at(&self, slot_start: Timestamp) -> Timestamp {
+        shift(
+            slot_start,
+            -SignedDuration::from_mins(i64::from(self.opens_minutes_before)),
+        )
+    }
+
+    /// `Ok` when `by` may check in at `now`.
+    pub fn check(
+        &self,
+        by: CheckInBy,
+        times: CheckInTimes,
+        now: Timestamp,
+    ) -> Result<(), BookingRefusal> {
+        let opens_at = self.opens_at(times.slot_start);
+        if now < opens_at {
+            return Err(BookingRefusal::CheckInNotOpen {
+                opens_at,
+                minutes_before: self.opens_minutes_before,
+            });
+        }
+        let closes_at = match by {
+            CheckInBy::Patient => times.slot_end,
+            CheckInBy::Staff => times.session_end,
+        };
+        if now >= closes_at {
+            return Err(BookingRefusal::CheckInClosed {
+                closed_at: closes_at,
+            });
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ts(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    fn times() -> CheckInTimes {
+        CheckInTimes {
+            slot_start: ts("2026-03-16T01:00:00Z"),
+            slot_end: ts("2026-03-16T01:30:00Z"),
+            session_end: ts("2026-03-16T04:00:00Z"),
+        }
+    }
+
+    #[test]
+    fn opens_an_hour_before_the_slot() {
+        let rule = CheckInRule::default();
+        assert_eq!(
+            rule.check(CheckInBy::Patient, times(), ts("2026-03-16T00:00:00Z")),
+            Ok(())
+        );
+        assert_eq!(
+            rule.check(CheckInBy::Patient, times(), ts("2026-03-15T23:59:59Z")),
+            Err(BookingRefusal::CheckInNotOpen {
+                opens_at: ts("2026-03-16T00:00:00Z"),
+                minutes_before: 60,
+            })
+        );
+        // Staff cannot check in before the window either: the queue would be wrong.
+        assert!(
+            rule.check(CheckInBy::Staff, times(), ts("2026-03-15T23:00:00Z"))
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn patients_until_the_slot_ends_staff_until_the_session_ends() {
+        let rule = CheckInRule::default();
+        let late = ts("2026-03-16T01:30:00Z");
+        assert_eq!(
+            rule.check(CheckInBy::Patient, times(), late),
+            Err(BookingRefusal::CheckInClosed {
+                closed_at: ts("2026-03-16T01:30:00Z")
+            })
+        );
+        assert_eq!(rule.check(CheckInBy::Staff, times(), late), Ok(()));
+        assert!(
+            rule.check(CheckInBy::Staff, times(), ts("2026-03-16T04:00:00Z"))
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn the_window_follows_the_setting() {
+        let rule = CheckInRule {
+            opens_minutes_before: 15,
+        };
+        assert!(
+            rule.check(CheckInBy::Patient, times(), ts("2026-03-16T00:44:00Z"))
+                .is_err()
+        );
+        assert!(
+            rule.check(CheckInBy::Patient, times(), ts("2026-03-16T00:45:00Z"))
+                .is_ok()
+        );
+    }
+}
