@@ -107,6 +107,11 @@ impl App {
         self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
     }
 
+    /// The shared state handlers see (tests drive worker steps with it).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
     pub fn store(&self) -> &Store {
         &self.state.store
     }

@@ -11,7 +11,7 @@ mod context;
 pub mod demo;
 pub mod error;
 pub mod fhir;
-mod state;
+pub mod state;
 
 pub use app::{App, StartError, open_store};
 pub use config::{PasswordCost, Secret, Settings};

@@ -109,6 +109,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "waitlist",
         include_str!("../migrations/0006_waitlist.sql"),
     ),
+    (
+        7,
+        "waitlist offers",
+        include_str!("../migrations/0007_waitlist_offers.sql"),
+    ),
 ];
 
 fn migrator() -> Migrator {

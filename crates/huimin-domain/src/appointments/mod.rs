@@ -21,6 +21,7 @@ mod release;
 mod roster;
 mod slots;
 mod status;
+mod waitlist;
 
 pub use calendar::{CalendarError, DayKind, HolidayCalendar, china_2026, parse_import};
 pub use cancel::{CancellationRule, check_cancellable};
@@ -39,6 +40,7 @@ pub use release::{ReleaseRule, ReleaseRuleError};
 pub use roster::{RosterTemplate, dated_sessions};
 pub use slots::{SlotError, SlotLength, SlotPlan, cut_session, validate_slot};
 pub use status::{AppointmentStatus, SlotStatus, slot_status};
+pub use waitlist::{WaitlistMode, WaitlistRule};
 
 use jiff::{SignedDuration, Timestamp};
 

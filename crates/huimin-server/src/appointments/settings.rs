@@ -2,7 +2,7 @@
 
 use huimin_domain::appointments::{
     BanRule, CancellationRule, CheckInRule, ElderlyRule, HoldRule, PoolPercentages, QuotaRule,
-    ReleaseRule, ReservedRelease, SlotLength,
+    ReleaseRule, ReservedRelease, SlotLength, WaitlistRule,
 };
 use jiff::tz::TimeZone;
 
@@ -20,6 +20,7 @@ pub struct BookingSettings {
     pub cancellation: CancellationRule,
     pub check_in: CheckInRule,
     pub elderly: ElderlyRule,
+    pub waitlist: WaitlistRule,
 }
 
 impl Default for BookingSettings {
@@ -36,6 +37,7 @@ impl Default for BookingSettings {
             cancellation: CancellationRule::default(),
             check_in: CheckInRule::default(),
             elderly: ElderlyRule::default(),
+            waitlist: WaitlistRule::default(),
         }
     }
 }

@@ -1,13 +1,15 @@
 //! Waitlist (候补): join a full session; when a place frees, the first waiting patient is
-//! booked automatically under all the usual rules, and told. A patient a rule refuses (quota,
-//! ban) is skipped and told why, and the next one is tried.
+//! booked automatically under all the usual rules (setting `book`), or the place is held for
+//! them to confirm within a set time (setting `offer`; a lapsed offer frees the place for the
+//! next one), and told. A patient a rule refuses (quota, ban) is skipped and told why, and the
+//! next one is tried.
 
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use huimin_domain::appointments::{BookingRefusal, Channel, Period};
+use huimin_domain::appointments::{BookingRefusal, Channel, Period, WaitlistMode};
 use huimin_domain::i18n::Text;
 use huimin_store::appointments::{
     BookingError, BookingMode, JoinRefusal, PlaceRequest, WaitlistRecord,
@@ -27,6 +29,8 @@ pub fn view(entry: &WaitlistRecord) -> Value {
     let status = match entry.status.as_str() {
         "waiting" => "waitlist",
         "booked" => "booked",
+        // A place is held for the patient to confirm.
+        "offered" => "pending",
         _ => "cancelled",
     };
     let mut appointment = json!({
@@ -164,6 +168,20 @@ fn booked_message(date: &str, period: &str, number: i64) -> (String, String) {
     )
 }
 
+fn offered_message(date: &str, period: &str, number: i64, until: &str) -> (String, String) {
+    let (zh, en) = Period::from_code(period)
+        .map(|p| (p.zh(), p.en()))
+        .unwrap_or(("", ""));
+    (
+        format!(
+            "候补有号：已为您保留 {date} {zh} 第 {number} 号，请在 {until} 前于“我的预约”中确认，逾时将让给下一位候补患者。"
+        ),
+        format!(
+            "A place came free for you: {date} ({en}), number {number}, is held until {until}. Confirm it in My appointments before then, or it goes to the next person waiting."
+        ),
+    )
+}
+
 /// Books waiting patients into the session's free places, in order; how many were booked.
 pub async fn promote(
     state: &AppState,
@@ -178,6 +196,15 @@ pub async fn promote(
         ) else {
             break;
         };
+        let now = jiff::Timestamp::now();
+        let offer_minutes = i64::from(settings.waitlist.offer_minutes);
+        let offer_until = now + jiff::SignedDuration::from_mins(offer_minutes);
+        let mode = match settings.waitlist.mode {
+            WaitlistMode::Book => BookingMode::Book,
+            WaitlistMode::Offer => BookingMode::Hold {
+                expires_at: offer_until.as_microsecond(),
+            },
+        };
         let request = PlaceRequest {
             slot_id: &slot,
             patient_id: &entry.patient_id,
@@ -185,8 +212,8 @@ pub async fn promote(
             channel: Channel::App,
             is_elderly: false,
             has_referral: false,
-            mode: BookingMode::Book,
-            now: jiff::Timestamp::now(),
+            mode,
+            now,
             tz: &settings.time_zone,
             quota: &settings.quota,
             bans: &settings.bans,
@@ -196,21 +223,33 @@ pub async fn promote(
         match state.store.take_place(&request).await {
             Ok(outcome) => {
                 let appointment = outcome.appointment();
+                let (settled, kind) = match settings.waitlist.mode {
+                    WaitlistMode::Book => ("booked", "waitlist-booked"),
+                    WaitlistMode::Offer => ("offered", "waitlist-offered"),
+                };
                 if state
                     .store
-                    .settle_waitlist_entry(&entry.id, "booked", Some(&appointment.id))
+                    .settle_waitlist_entry(&entry.id, settled, Some(&appointment.id))
                     .await?
                 {
-                    let (zh, en) = booked_message(
+                    let (date, period, number) = (
                         &appointment.session_date,
                         &appointment.period,
                         appointment.queue_number,
                     );
+                    let (zh, en) = match settings.waitlist.mode {
+                        WaitlistMode::Book => booked_message(date, period, number),
+                        WaitlistMode::Offer => {
+                            let local = settings.time_zone.to_datetime(offer_until);
+                            let until = local.strftime("%m-%d %H:%M").to_string();
+                            offered_message(date, period, number, &until)
+                        }
+                    };
                     state
                         .store
                         .notify(
                             &entry.patient_id,
-                            "waitlist-booked",
+                            kind,
                             &zh,
                             &en,
                             &format!("Appointment/{}", appointment.id),

@@ -1087,3 +1087,126 @@ async fn patients_check_in_on_their_phone_only_within_the_window(db: Db) {
     app.finish().await;
 }
 on_both!(patients_check_in_on_their_phone_only_within_the_window);
+
+/// With the `offer` setting a freed place is held for the first waiting patient, who confirms
+/// it; an offer left to lapse passes the place to the next one.
+async fn in_offer_mode_a_freed_place_is_held_for_the_first_waiting_patient(db: Db) {
+    use huimin_domain::appointments::WaitlistMode;
+    let app = TestApp::spawn_with(db, |s| s.booking.waitlist.mode = WaitlistMode::Offer).await;
+    let admin = app.admin().await;
+    let role = clinic(&app, &admin, 0.0).await;
+    let body =
+        json!({"practitioner_role": role, "date": in_days(2), "period": "morning", "capacity": 1});
+    let opened = app
+        .post_json("/api/admin/sessions", Some(&admin), &body)
+        .await;
+    let schedule = opened.body["schedule"]["id"].as_str().unwrap().to_owned();
+    let slot = opened.body["slots"][0]["id"].as_str().unwrap().to_owned();
+    let (alice, alice_id) = app.patient("13911110001", "王小明", ID_2).await;
+    let (bob, bob_id) = app.patient("13911110002", "李四", ID_3).await;
+    let (carol, carol_id) = app.patient("13911110003", "赵敏", ID_1).await;
+    let booked = app
+        .post_json(
+            "/fhir/Appointment/$book",
+            Some(&alice),
+            &parameters(&[
+                ("slot", format!("Slot/{slot}")),
+                ("patient", format!("Patient/{alice_id}")),
+            ]),
+        )
+        .await;
+    assert_eq!(booked.status, 201);
+    for (token, patient) in [(&bob, &bob_id), (&carol, &carol_id)] {
+        let join = parameters(&[
+            ("schedule", format!("Schedule/{schedule}")),
+            ("patient", format!("Patient/{patient}")),
+        ]);
+        let waiting = app
+            .post_json("/fhir/Appointment/$waitlist", Some(token), &join)
+            .await;
+        assert_eq!(waiting.status, 201, "{}", waiting.body);
+    }
+    let cancel = |token: String, id: String| {
+        let app = &app;
+        async move {
+            let cancel = json!([{"op": "replace", "path": "/status", "value": "cancelled"}]);
+            app.client
+                .patch(format!("{}/fhir/Appointment/{id}", app.base))
+                .bearer_auth(token)
+                .header("content-type", "application/json-patch+json")
+                .body(cancel.to_string())
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    let alices = booked.body["id"].as_str().unwrap().to_owned();
+    assert_eq!(cancel(alice.clone(), alices).await, 200);
+
+    // Bob, first in line, is offered the place: a hold, and a message saying until when.
+    let entries = app.get("/api/me/waitlist", Some(&bob)).await;
+    assert_eq!(
+        entries.body["entries"][0]["status"], "pending",
+        "{}",
+        entries.body
+    );
+    let offered = entries.body["entries"][0]["basedOn"][0]["reference"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        app.get(&format!("/fhir/{offered}"), Some(&bob)).await.body["status"],
+        "pending"
+    );
+    assert_eq!(
+        app.get(&format!("/fhir/Slot/{slot}"), None).await.body["status"],
+        "busy-tentative"
+    );
+    let told = app.get("/api/me/notifications", Some(&bob)).await;
+    let text = told.body["notifications"][0]["text"].as_str().unwrap();
+    assert!(text.contains("候补有号") && text.contains("前"), "{text}");
+
+    // Bob lets it lapse: the worker releases the hold and offers the place to Carol.
+    let later = jiff::Timestamp::now() + jiff::SignedDuration::from_mins(31);
+    assert_eq!(app.store.release_expired_holds(later).await.unwrap(), 1);
+    let bobs = app.get("/api/me/waitlist", Some(&bob)).await;
+    assert_eq!(
+        bobs.body["entries"][0]["status"], "cancelled",
+        "the offer lapsed"
+    );
+    let promoted = huimin_server::appointments::waitlist::promote(&app.state, &schedule)
+        .await
+        .unwrap();
+    assert_eq!(promoted, 1);
+    let carols = app.get("/api/me/waitlist", Some(&carol)).await;
+    assert_eq!(
+        carols.body["entries"][0]["status"], "pending",
+        "{}",
+        carols.body
+    );
+    let offer = carols.body["entries"][0]["basedOn"][0]["reference"]
+        .as_str()
+        .unwrap()
+        .trim_start_matches("Appointment/")
+        .to_owned();
+
+    // Carol confirms with $book: booked, and her waitlist entry says so.
+    let confirmed = app
+        .post_json(
+            "/fhir/Appointment/$book",
+            Some(&carol),
+            &parameters(&[("appointment", format!("Appointment/{offer}"))]),
+        )
+        .await;
+    assert_eq!(confirmed.status, 200, "{}", confirmed.body);
+    assert_eq!(confirmed.body["status"], "booked");
+    let carols = app.get("/api/me/waitlist", Some(&carol)).await;
+    assert_eq!(carols.body["entries"][0]["status"], "booked");
+    assert_eq!(
+        app.get(&format!("/fhir/Slot/{slot}"), None).await.body["status"],
+        "busy"
+    );
+    app.finish().await;
+}
+on_both!(in_offer_mode_a_freed_place_is_held_for_the_first_waiting_patient);

@@ -91,6 +91,7 @@ pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
     pub store: Store,
+    pub state: huimin_server::state::AppState,
     pub settings: Settings,
     pub dir: tempfile::TempDir,
     pg_name: Option<String>,
@@ -130,6 +131,7 @@ impl TestApp {
         let app = App::build(settings.clone()).await.expect("server starts");
         let port = app.port();
         let store = app.store().clone();
+        let state = app.state().clone();
         let (tx, rx) = oneshot::channel::<()>();
         let server = tokio::spawn(app.run_until(async move {
             let _ = rx.await;
@@ -142,6 +144,7 @@ impl TestApp {
             base: format!("http://127.0.0.1:{port}"),
             client,
             store,
+            state,
             settings,
             dir,
             pg_name,

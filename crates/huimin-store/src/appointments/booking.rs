@@ -455,7 +455,7 @@ async fn release_expired_where(
 ) -> Result<Vec<String>, StoreError> {
     let sql = format!(
         "UPDATE appointments SET status = 'cancelled', updated_at = $1 \
-         WHERE {condition} AND status = 'pending' AND hold_expires_at <= ${} RETURNING slot_id, session_id, pool",
+         WHERE {condition} AND status = 'pending' AND hold_expires_at <= ${} RETURNING slot_id, session_id, pool, id",
         values.len() + 2
     );
     let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(now);
@@ -468,9 +468,30 @@ async fn release_expired_where(
         let (slot, session, pool): (String, String, String) =
             (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
         return_place(conn, &slot, &session, &pool, "held").await?;
+        let appointment: String = row.try_get(3)?;
+        settle_offer(conn, &appointment, "lapsed", now).await?;
         slots.push(slot);
     }
     Ok(slots)
+}
+
+/// A waitlist offer (a hold made for a waiting patient) ends with its hold: `booked` when
+/// confirmed, `lapsed` when it expired, `declined` when the patient cancelled it.
+pub(crate) async fn settle_offer(
+    conn: &mut AnyConnection,
+    appointment_id: &str,
+    status: &str,
+    now: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE waitlist_entries SET status = $1, updated_at = $2 WHERE appointment_id = $3 AND status = 'offered'",
+    )
+    .bind(status)
+    .bind(now)
+    .bind(appointment_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 /// Gives one place back to its slot counter (`held` or `booked`) and pool.

@@ -7,7 +7,9 @@ use huimin_domain::appointments::{
 use jiff::Timestamp;
 use sqlx::Row;
 
-use super::booking::{BookingError, fetch_appointment, release_expired, return_place};
+use super::booking::{
+    BookingError, fetch_appointment, release_expired, return_place, settle_offer,
+};
 use super::{ACTIVE, APPOINTMENT_COLUMNS, AppointmentRecord, appointment_from_row};
 use crate::{Store, StoreError};
 
@@ -71,6 +73,7 @@ impl Store {
                     .bind(&slot)
                     .execute(&mut *tx)
                     .await?;
+                settle_offer(&mut tx, id, "booked", now).await?;
             }
             None => {
                 let current = fetch_appointment(&mut tx, id)
@@ -146,6 +149,7 @@ impl Store {
             counter,
         )
         .await?;
+        settle_offer(&mut tx, id, "declined", now.as_microsecond()).await?;
         let record = fetch_appointment(&mut tx, id)
             .await?
             .ok_or(BookingError::NotFound)?;
