@@ -1,12 +1,14 @@
 //! Stop-clinic (停诊) for administrators and the notifications patients read.
 
 use axum::Json;
+use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use huimin_domain::appointments::Period;
 use huimin_domain::i18n::{Lang, Text};
 use huimin_domain::roles::Role;
-use huimin_store::appointments::AppointmentRecord;
+use huimin_store::appointments::{AppointmentRecord, StopClinic};
+use serde::Deserialize;
 use serde_json::json;
 
 use crate::audit::{self, SUCCESS};
@@ -29,40 +31,128 @@ fn stop_clinic_message(record: &AppointmentRecord) -> (String, String) {
     )
 }
 
+fn moved_message(old: &AppointmentRecord, new: &AppointmentRecord) -> (String, String) {
+    let (zh, en) = Period::from_code(&new.period)
+        .map(|p| (p.zh(), p.en()))
+        .unwrap_or(("", ""));
+    (
+        format!(
+            "因医生停诊，您预约的 {} 第 {} 号已改至 {} {} 第 {} 号（同科室其他医生），无需重新预约；如不合适，可在“我的预约”中取消，已付挂号费原路退回。",
+            old.session_date, old.queue_number, new.session_date, zh, new.queue_number
+        ),
+        format!(
+            "The doctor's clinic is suspended, so your appointment on {}, number {}, is moved to {} ({}), number {}, with another doctor of the same department; no need to book again. If it does not suit you, cancel it in My appointments and any fee paid is refunded.",
+            old.session_date, old.queue_number, new.session_date, en, new.queue_number
+        ),
+    )
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SuspendRequest {
+    /// Another active session of the same department to move the bookings into.
+    move_to: Option<String>,
+}
+
+/// `POST /api/admin/sessions/{id}/suspend`, body optional: `{"move_to": "<session id>"}`.
 pub async fn suspend(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    body: Bytes,
 ) -> Result<Response, ApiError> {
+    let lang = ctx.lang;
     if ctx.require()?.role != Role::Admin {
-        return Err(ApiError::forbidden().lang(ctx.lang));
+        return Err(ApiError::forbidden().lang(lang));
     }
-    let cancelled = state
+    let request: SuspendRequest = if body.iter().all(u8::is_ascii_whitespace) {
+        SuspendRequest::default()
+    } else {
+        serde_json::from_slice(&body).map_err(|e| {
+            ApiError::bad_request(Text::new(
+                format!("请求内容无法解析：{e}"),
+                format!("The request body could not be read: {e}"),
+            ))
+            .lang(lang)
+        })?
+    };
+    let source = state
         .store
-        .suspend_session(&id, &stop_clinic_message)
+        .clinic_session(&id)
         .await?
-        .ok_or_else(|| ApiError::not_found(&format!("active Schedule/{id}")).lang(ctx.lang))?;
+        .filter(|s| s.status == "active")
+        .ok_or_else(|| ApiError::not_found(&format!("active Schedule/{id}")).lang(lang))?;
+    if let Some(target) = &request.move_to {
+        let today = state
+            .settings
+            .booking
+            .time_zone
+            .to_datetime(jiff::Timestamp::now())
+            .date()
+            .to_string();
+        let fits = state.store.clinic_session(target).await?.is_some_and(|t| {
+            t.id != source.id
+                && t.status == "active"
+                && t.department_id == source.department_id
+                && t.session_date >= today
+        });
+        if !fits {
+            return Err(ApiError::unprocessable(Text::new(
+                "改约目标须为同一科室另一个未停诊、未过期的出诊时段",
+                "move_to must be another active, current session of the same department",
+            ))
+            .at("move_to")
+            .lang(lang));
+        }
+    }
+    let plan = StopClinic {
+        move_to: request.move_to.as_deref(),
+        cancelled: &stop_clinic_message,
+        moved: &moved_message,
+    };
+    let affected = state
+        .store
+        .suspend_session(&id, &plan)
+        .await?
+        .ok_or_else(|| ApiError::not_found(&format!("active Schedule/{id}")).lang(lang))?;
+    let moved = affected.iter().filter(|a| a.moved_to.is_some()).count();
     audit::record(
         &state,
         &ctx,
         "update",
         &format!("Schedule/{id}"),
         SUCCESS,
-        &format!("suspended; {} appointments cancelled", cancelled.len()),
+        &format!(
+            "suspended; {} appointments cancelled, {moved} of them moved",
+            affected.len()
+        ),
     )
     .await?;
-    for record in &cancelled {
+    for a in &affected {
+        let detail = match &a.moved_to {
+            Some(new) => format!("cancelled by stop-clinic; moved to Appointment/{}", new.id),
+            None => "cancelled by stop-clinic".to_owned(),
+        };
         audit::record(
             &state,
             &ctx,
             "update",
-            &format!("Appointment/{}", record.id),
+            &format!("Appointment/{}", a.cancelled.id),
             SUCCESS,
-            "cancelled by stop-clinic",
+            &detail,
         )
         .await?;
     }
-    Ok(Json(json!({"schedule": format!("Schedule/{id}"), "status": "suspended", "cancelled": cancelled.len()})).into_response())
+    let mut answer = json!({
+        "schedule": format!("Schedule/{id}"),
+        "status": "suspended",
+        "cancelled": affected.len() - moved,
+        "moved": moved,
+    });
+    if let Some(target) = &request.move_to {
+        answer["moved_to"] = json!(format!("Schedule/{target}"));
+    }
+    Ok(Json(answer).into_response())
 }
 
 /// `GET /api/me/notifications`: the messages for the caller's own patients, newest first.

@@ -1210,3 +1210,97 @@ async fn in_offer_mode_a_freed_place_is_held_for_the_first_waiting_patient(db: D
     app.finish().await;
 }
 on_both!(in_offer_mode_a_freed_place_is_held_for_the_first_waiting_patient);
+
+/// Stop-clinic with `move_to`: bookings move to another session of the department as far as
+/// it has room; the rest are cancelled; each patient is told which.
+async fn stop_clinic_moves_bookings_to_another_session_while_it_has_room(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let admin = app.admin().await;
+    let role = clinic(&app, &admin, 0.0).await;
+    let open = |date: String, capacity: u32| {
+        let (app, admin, role) = (&app, admin.clone(), role.clone());
+        async move {
+            let body = json!({"practitioner_role": role, "date": date, "period": "morning", "capacity": capacity});
+            let opened = app
+                .post_json("/api/admin/sessions", Some(&admin), &body)
+                .await;
+            assert_eq!(opened.status, 201, "{}", opened.body);
+            let id = opened.body["schedule"]["id"].as_str().unwrap().to_owned();
+            let slots: Vec<String> = opened.body["slots"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|s| s["extension"][0]["valueInteger"].as_i64().unwrap_or(0) > 0)
+                .map(|s| s["id"].as_str().unwrap().to_owned())
+                .collect();
+            (id, slots)
+        }
+    };
+    let (stopped, slots) = open(in_days(2), 6).await;
+    let (other, other_slots) = open(in_days(3), 1).await;
+    let other_slot = other_slots[0].clone();
+    let (alice, alice_id) = app.patient("13911110001", "王小明", ID_2).await;
+    let (bob, bob_id) = app.patient("13911110002", "李四", ID_3).await;
+    for (slot, token, patient) in [(&slots[0], &alice, &alice_id), (&slots[1], &bob, &bob_id)] {
+        let booked = app
+            .post_json(
+                "/fhir/Appointment/$book",
+                Some(token),
+                &parameters(&[
+                    ("slot", format!("Slot/{slot}")),
+                    ("patient", format!("Patient/{patient}")),
+                ]),
+            )
+            .await;
+        assert_eq!(booked.status, 201, "{}", booked.body);
+    }
+    let path = format!("/api/admin/sessions/{stopped}/suspend");
+    for bad in [json!({"move_to": stopped}), json!({"move_to": "nope"})] {
+        let refused = app.post_json(&path, Some(&admin), &bad).await;
+        assert_eq!(refused.status, 422, "{}", refused.body);
+        assert_eq!(refused.expression(), Some("move_to"));
+    }
+    assert_eq!(
+        app.post_raw(&path, Some(&admin), "application/json", "{not json")
+            .await
+            .status,
+        400
+    );
+    let done = app
+        .post_json(&path, Some(&admin), &json!({"move_to": other}))
+        .await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    assert_eq!(done.body["moved"], 1, "one place in the other session");
+    assert_eq!(done.body["cancelled"], 1);
+    assert_eq!(done.body["moved_to"], format!("Schedule/{other}"));
+
+    let mut kinds = Vec::new();
+    for token in [&alice, &bob] {
+        let told = app.get("/api/me/notifications", Some(token)).await;
+        let note = &told.body["notifications"][0];
+        let kind = note["kind"].as_str().unwrap().to_owned();
+        if kind == "session-suspended-moved" {
+            assert!(note["text"].as_str().unwrap().contains("已改至"), "{note}");
+            let moved = note["reference"].as_str().unwrap();
+            let appointment = app.get(&format!("/fhir/{moved}"), Some(token)).await;
+            assert_eq!(appointment.body["status"], "booked");
+            assert_eq!(
+                appointment.body["slot"][0]["reference"],
+                format!("Slot/{other_slot}")
+            );
+        } else {
+            assert_eq!(kind, "session-suspended");
+        }
+        kinds.push(kind);
+    }
+    kinds.sort();
+    assert_eq!(kinds, ["session-suspended", "session-suspended-moved"]);
+    assert_eq!(
+        app.get(&format!("/fhir/Slot/{other_slot}"), None)
+            .await
+            .body["status"],
+        "busy"
+    );
+    app.finish().await;
+}
+on_both!(stop_clinic_moves_bookings_to_another_session_while_it_has_room);

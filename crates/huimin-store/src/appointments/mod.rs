@@ -15,7 +15,7 @@ mod waitlist;
 pub use booking::{BookingError, BookingMode, PlaceRequest, Replay};
 pub use rosters::RosterRecord;
 pub use sessions::{NewSession, NewSlot, SessionRecord, SlotFilter, SlotRecord};
-pub use suspend::{Message, Notification};
+pub use suspend::{Affected, Message, MovedMessage, Notification, StopClinic};
 pub use waitlist::{JoinRefusal, WaitlistRecord};
 
 use huimin_domain::appointments::{AppointmentStatus, Pool};

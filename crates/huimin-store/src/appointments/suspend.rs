@@ -21,15 +21,156 @@ pub struct Notification {
 /// What to tell each affected patient: (zh, en) for one cancelled appointment.
 pub type Message = dyn Fn(&AppointmentRecord) -> (String, String) + Send + Sync;
 
+/// What to tell a moved patient: (zh, en) from the old and the new appointment.
+pub type MovedMessage =
+    dyn Fn(&AppointmentRecord, &AppointmentRecord) -> (String, String) + Send + Sync;
+
+/// How a stop-clinic treats the session's appointments.
+pub struct StopClinic<'a> {
+    /// Another active session to move the appointments into, as far as it has room.
+    pub move_to: Option<&'a str>,
+    pub cancelled: &'a Message,
+    pub moved: &'a MovedMessage,
+}
+
+/// One appointment of a suspended session: always cancelled; `moved_to` is its replacement
+/// in the other session when it could be moved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Affected {
+    pub cancelled: AppointmentRecord,
+    pub moved_to: Option<AppointmentRecord>,
+}
+
+/// Books the patient of `old` into the earliest free place of `target`, keeping the pool if it
+/// has room (else any pool with room) and the status. In a savepoint: a patient who already
+/// has a place in that session (the one-per-session index) or a full session just means
+/// `None`, and the caller cancels instead.
+async fn move_into(
+    tx: &mut sqlx::AnyConnection,
+    old: &AppointmentRecord,
+    target: &str,
+    counter: &str,
+    now: i64,
+) -> Result<Option<AppointmentRecord>, StoreError> {
+    use sqlx::Connection;
+    let mut savepoint = tx.begin().await?;
+    match try_move(&mut savepoint, old, target, counter, now).await {
+        Ok(Some(new)) => {
+            savepoint.commit().await?;
+            Ok(Some(new))
+        }
+        Ok(None) => {
+            savepoint.rollback().await?;
+            Ok(None)
+        }
+        Err(StoreError::Database(e)) if StoreError::is_unique_violation(&e) => {
+            savepoint.rollback().await?;
+            Ok(None)
+        }
+        Err(other) => Err(other),
+    }
+}
+
+async fn try_move(
+    conn: &mut sqlx::AnyConnection,
+    old: &AppointmentRecord,
+    target: &str,
+    counter: &str,
+    now: i64,
+) -> Result<Option<AppointmentRecord>, StoreError> {
+    let session = sqlx::query(
+        "SELECT hospital_id, department_id, session_date, period FROM clinic_sessions \
+         WHERE id = $1 AND status = 'active'",
+    )
+    .bind(target)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(session) = session else {
+        return Ok(None);
+    };
+    let (hospital, department, date, period): (String, String, String, String) = (
+        session.try_get(0)?,
+        session.try_get(1)?,
+        session.try_get(2)?,
+        session.try_get(3)?,
+    );
+    let slot = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "UPDATE slots SET {counter} = {counter} + 1 WHERE id = \
+         (SELECT id FROM slots WHERE session_id = $1 AND booked + held < capacity AND starts_at > $2 \
+          ORDER BY starts_at, id LIMIT 1) \
+         AND booked + held < capacity RETURNING id, first_queue_number, capacity"
+    )))
+    .bind(target)
+    .bind(now)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(slot) = slot else { return Ok(None) };
+    let (slot_id, first, capacity): (String, i64, i64) =
+        (slot.try_get(0)?, slot.try_get(1)?, slot.try_get(2)?);
+    let pool = sqlx::query(
+        "UPDATE session_pools SET used = used + 1 WHERE session_id = $1 AND pool = \
+         (SELECT pool FROM session_pools WHERE session_id = $2 AND used < capacity \
+          ORDER BY CASE WHEN pool = $3 THEN 0 ELSE 1 END, pool LIMIT 1) \
+         AND used < capacity RETURNING pool",
+    )
+    .bind(target)
+    .bind(target)
+    .bind(old.pool.code())
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(pool) = pool else { return Ok(None) };
+    let pool: String = pool.try_get(0)?;
+    let taken: Vec<i64> = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT queue_number FROM appointments WHERE slot_id = $1 AND status IN {ACTIVE}"
+    )))
+    .bind(&slot_id)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| r.try_get(0))
+    .collect::<Result<_, _>>()?;
+    let Some(queue_number) = (first..first + capacity.max(1)).find(|n| !taken.contains(n)) else {
+        return Ok(None);
+    };
+    let id = uuid::Uuid::new_v4().to_string();
+    sqlx::query(
+        "INSERT INTO appointments (id, patient_id, account_id, slot_id, session_id, hospital_id, department_id, \
+         session_date, period, status, pool, channel, queue_number, hold_expires_at, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+    )
+    .bind(&id)
+    .bind(&old.patient_id)
+    .bind(old.account_id.clone())
+    .bind(&slot_id)
+    .bind(target)
+    .bind(&hospital)
+    .bind(&department)
+    .bind(&date)
+    .bind(&period)
+    .bind(if counter == "held" { "pending" } else { "booked" })
+    .bind(&pool)
+    .bind(&old.channel)
+    .bind(queue_number)
+    .bind(old.hold_expires_at)
+    .bind(now)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    fetch_appointment(conn, &id).await
+}
+
 impl Store {
     /// Suspends an active session: every active appointment is cancelled, its place returned,
-    /// and its patient gets a notification, all in one transaction. `None` when the session
-    /// does not exist or is already suspended.
+    /// and its patient gets a notification, all in one transaction. With `plan.move_to`, each
+    /// appointment is first offered the earliest free place of that session (same status and
+    /// hold expiry, next free queue number); the patients moved are told where to, the others
+    /// that their booking is cancelled. `None` when the session does not exist or is already
+    /// suspended.
     pub async fn suspend_session(
         &self,
         session_id: &str,
-        message: &Message,
-    ) -> Result<Option<Vec<AppointmentRecord>>, StoreError> {
+        plan: &StopClinic<'_>,
+    ) -> Result<Option<Vec<Affected>>, StoreError> {
         let now = now_micros();
         let mut tx = self.writer.begin().await?;
         let changed = sqlx::query(
@@ -50,10 +191,14 @@ impl Store {
             .bind(session_id)
             .fetch_all(&mut *tx)
             .await?;
-        let mut cancelled = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let id: String = row.try_get(0)?;
-            let record = fetch_appointment(&mut tx, &id)
+        let mut ids: Vec<String> = rows
+            .iter()
+            .map(|r| r.try_get(0))
+            .collect::<Result<_, _>>()?;
+        ids.sort();
+        let mut affected = Vec::with_capacity(ids.len());
+        for id in &ids {
+            let record = fetch_appointment(&mut tx, id)
                 .await?
                 .ok_or(StoreError::NotFound)?;
             // The RETURNING row shows the new status; the counter to give back depends on
@@ -71,21 +216,32 @@ impl Store {
                 counter,
             )
             .await?;
-            let (zh, en) = message(&record);
-            insert_notification(
-                &mut tx,
-                &record.patient_id,
-                "session-suspended",
-                &zh,
-                &en,
-                &format!("Appointment/{id}"),
-                now,
-            )
-            .await?;
-            cancelled.push(record);
+            let moved = match plan.move_to {
+                Some(target) => move_into(&mut tx, &record, target, counter, now).await?,
+                None => None,
+            };
+            let (kind, (zh, en), reference) = match &moved {
+                Some(new) => (
+                    "session-suspended-moved",
+                    (plan.moved)(&record, new),
+                    format!("Appointment/{}", new.id),
+                ),
+                None => (
+                    "session-suspended",
+                    (plan.cancelled)(&record),
+                    format!("Appointment/{id}"),
+                ),
+            };
+            insert_notification(&mut tx, &record.patient_id, kind, &zh, &en, &reference, now)
+                .await?;
+            affected.push(Affected {
+                cancelled: record,
+                moved_to: moved,
+            });
         }
         tx.commit().await?;
-        Ok(Some(cancelled))
+        self.full_slots.forget_all();
+        Ok(Some(affected))
     }
 
     /// Leaves a message for a patient.
