@@ -4,6 +4,7 @@
 //!
 //! Traffic goes only to the loopback address of the server this program started.
 
+mod find;
 mod flash;
 mod report;
 mod scenario;
@@ -49,6 +50,25 @@ enum Scenario {
         attempts: usize,
         #[arg(long, default_value_t = 500)]
         clients: usize,
+    },
+    /// Steady, uncontended booking: as many places as attempts, every attempt should book.
+    Steady {
+        /// Bookings to make (at most 50,000).
+        #[arg(long, default_value_t = 20_000)]
+        bookings: usize,
+        #[arg(long, default_value_t = 64)]
+        clients: usize,
+    },
+    /// `$find` over a hospital's worth of future slots, from concurrent clients.
+    Find {
+        /// Slots written first (at most 2,000,000).
+        #[arg(long, default_value_t = 1_000_000)]
+        slots: usize,
+        #[arg(long, default_value_t = 16)]
+        clients: usize,
+        /// Seconds of each query mix (at most 60).
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
     },
 }
 
@@ -116,6 +136,45 @@ async fn run(
                 plan.patients
             );
             report::print(&scenario::run(&plan).await?);
+        }
+        Scenario::Find {
+            slots,
+            clients,
+            seconds,
+        } => {
+            let tz = jiff::tz::TimeZone::fixed(jiff::tz::Offset::constant(8));
+            let started = std::time::Instant::now();
+            let written = find::populate(store, slots.clamp(1, 2_000_000), &tz).await?;
+            println!(
+                "huimin-bench find: {backend}, {written} slots written in {:.1} s, {} clients",
+                started.elapsed().as_secs_f64(),
+                clients.clamp(1, 256)
+            );
+            let plan = find::FindPlan {
+                base,
+                clients: clients.clamp(1, 256),
+                duration: Duration::from_secs(seconds.clamp(1, 60)),
+            };
+            report::print(&find::run(&plan).await?);
+        }
+        Scenario::Steady { bookings, clients } => {
+            let bookings = bookings.clamp(1, 50_000);
+            let plan = flash::FlashPlan {
+                base,
+                places: u32::try_from(bookings)?,
+                attempts: bookings,
+                clients: clients.clamp(1, 2000),
+            };
+            println!(
+                "huimin-bench steady: {backend}, {bookings} bookings into as many places, {} clients",
+                plan.clients
+            );
+            let outcome = flash::run(&plan, store).await?;
+            report::print(&outcome.reports);
+            anyhow::ensure!(
+                outcome.over_capacity_slots == 0 && outcome.patients_with_two == 0,
+                "inconsistent bookings"
+            );
         }
         Scenario::Flash {
             places,

@@ -114,6 +114,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "waitlist offers",
         include_str!("../migrations/0007_waitlist_offers.sql"),
     ),
+    (
+        8,
+        "find index",
+        include_str!("../migrations/0008_find_index.sql"),
+    ),
 ];
 
 fn migrator() -> Migrator {

@@ -341,6 +341,7 @@ pub async fn find(
             .to_string(),
         starts_after: jiff::Timestamp::now().as_microsecond(),
         only_available: true,
+        count_total: true,
         limit: 50,
         ..SlotFilter::default()
     };
@@ -366,18 +367,37 @@ pub async fn find(
             "available" => filter.only_available = value != "false",
             "_count" => filter.limit = value.parse::<u32>().map_err(|_| bad("_count 须为整数".into(), "_count must be a whole number".into()).lang(lang))?.min(100),
             "_offset" => filter.offset = value.parse().map_err(|_| bad("_offset 须为整数".into(), "_offset must be a whole number".into()).lang(lang))?,
+            "_total" => filter.count_total = match value.as_str() {
+                "accurate" | "estimate" => true,
+                "none" => false,
+                _ => return Err(bad("_total 须为 none、estimate 或 accurate".into(), "_total must be none, estimate or accurate".into()).lang(lang)),
+            },
             "lang" => {}
-            other => return Err(bad(format!("$find 不支持参数 {other}"), format!("$find has no parameter {other}; use department, practitioner, start, end, class, available")).lang(lang)),
+            other => return Err(bad(format!("$find 不支持参数 {other}"), format!("$find has no parameter {other}; use department, practitioner, start, end, class, available, _count, _offset, _total")).lang(lang)),
         }
     }
+    // The walk along the time index stops at the end of the last day asked for.
+    let tz = &state.settings.booking.time_zone;
+    filter.starts_before = filter
+        .to_date
+        .parse::<jiff::civil::Date>()
+        .ok()
+        .and_then(|d| d.tomorrow().ok())
+        .and_then(|d| {
+            tz.to_timestamp(d.to_datetime(jiff::civil::Time::midnight()))
+                .ok()
+        })
+        .map(|t| t.as_microsecond());
     let (total, found) = state.store.find_slots(&filter).await?;
     let base = crate::fhir::base_url(&headers);
     let entries: Vec<Value> = found
         .iter()
         .map(|(session, slot)| serde_json::json!({"fullUrl": format!("{base}/Slot/{}", slot.id), "resource": views::slot(session, slot), "search": {"mode": "match"}}))
         .collect();
-    let mut bundle =
-        serde_json::json!({"resourceType": "Bundle", "type": "searchset", "total": total});
+    let mut bundle = serde_json::json!({"resourceType": "Bundle", "type": "searchset"});
+    if let Some(total) = total {
+        bundle["total"] = total.into();
+    }
     if !entries.is_empty() {
         bundle["entry"] = Value::Array(entries);
     }

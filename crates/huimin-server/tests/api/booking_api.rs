@@ -158,6 +158,44 @@ async fn find_lists_bookable_slots_to_anyone(db: Db) {
     assert_eq!(found.body["total"], 16);
     assert_eq!(found.body["entry"].as_array().unwrap().len(), 5);
     assert_schema_valid(&found.body);
+    // Pages in time order, by department too; `_total=none` skips the count.
+    let department = app
+        .get(&format!("/fhir/PractitionerRole/{role}"), Some(&admin))
+        .await
+        .body["organization"]["reference"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let page = |offset: u32| {
+        let (app, department) = (&app, department.clone());
+        async move {
+            let url = format!(
+                "/fhir/Appointment/$find?department={department}&_count=4&_offset={offset}&_total=none"
+            );
+            let found = app.get(&url, None).await;
+            assert_eq!(found.status, 200, "{}", found.body);
+            assert!(found.body.get("total").is_none());
+            found.body["entry"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["resource"]["start"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    let (first, second) = (page(0).await, page(4).await);
+    let mut both = first.clone();
+    both.extend(second.clone());
+    let mut sorted = both.clone();
+    sorted.sort();
+    assert_eq!(both, sorted, "time order across pages");
+    assert!(first.last() < second.first(), "no overlap between pages");
+    assert_eq!(
+        app.get("/fhir/Appointment/$find?_total=some", None)
+            .await
+            .status,
+        400
+    );
     let by_class = app
         .get("/fhir/Appointment/$find?class=special-needs", None)
         .await;

@@ -146,56 +146,17 @@ impl Store {
     /// Stores a session with its slots and pools in one transaction.
     pub async fn create_session(&self, session: &NewSession) -> Result<(), StoreError> {
         let mut tx = self.writer.begin().await?;
-        sqlx::query(
-            "INSERT INTO clinic_sessions (id, hospital_id, department_id, practitioner_role_id, room_id, \
-             session_date, period, starts_at, ends_at, registration_class, fee_fen, status, release_at, \
-             reserved_release_at, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'active', $12, $13, $14)",
-        )
-        .bind(&session.id)
-        .bind(&session.hospital_id)
-        .bind(&session.department_id)
-        .bind(session.practitioner_role_id.clone())
-        .bind(session.room_id.clone())
-        .bind(&session.session_date)
-        .bind(&session.period)
-        .bind(session.starts_at)
-        .bind(session.ends_at)
-        .bind(&session.registration_class)
-        .bind(session.fee_fen)
-        .bind(session.release_at)
-        .bind(session.reserved_release_at)
-        .bind(now_micros())
-        .execute(&mut *tx)
-        .await
-        .map_err(|err| {
-            if StoreError::is_unique_violation(&err) {
-                StoreError::Duplicate { resource_type: "Schedule".into(), system: "practitioner-role/date/period".into() }
-            } else {
-                err.into()
-            }
-        })?;
-        for pool in [Pool::Online, Pool::Window, Pool::Elderly, Pool::Referral] {
-            sqlx::query("INSERT INTO session_pools (session_id, pool, capacity, used) VALUES ($1, $2, $3, 0)")
-                .bind(&session.id)
-                .bind(pool.code())
-                .bind(i64::from(session.pools.get(pool)))
-                .execute(&mut *tx)
-                .await?;
-        }
-        for slot in &session.slots {
-            sqlx::query(
-                "INSERT INTO slots (id, session_id, starts_at, ends_at, capacity, booked, held, first_queue_number) \
-                 VALUES ($1, $2, $3, $4, $5, 0, 0, $6)",
-            )
-            .bind(&slot.id)
-            .bind(&session.id)
-            .bind(slot.starts_at)
-            .bind(slot.ends_at)
-            .bind(i64::from(slot.capacity))
-            .bind(i64::from(slot.first_queue_number))
-            .execute(&mut *tx)
-            .await?;
+        insert_session(&mut tx, session).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Stores many sessions in one transaction (roster publication, imports, benchmarks):
+    /// all or none.
+    pub async fn create_sessions(&self, sessions: &[NewSession]) -> Result<(), StoreError> {
+        let mut tx = self.writer.begin().await?;
+        for session in sessions {
+            insert_session(&mut tx, session).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -260,6 +221,11 @@ pub struct SlotFilter {
     pub to_date: String,
     /// Only slots starting after this instant (µs).
     pub starts_after: i64,
+    /// Only slots starting before this instant (µs; the end of `to_date`), so the walk along
+    /// the time index stops there.
+    pub starts_before: Option<i64>,
+    /// Count every match for `total` (FHIR `_total=accurate`); `false` skips the count.
+    pub count_total: bool,
     /// Only slots with a place left.
     pub only_available: bool,
     pub limit: u32,
@@ -271,7 +237,7 @@ impl Store {
     pub async fn find_slots(
         &self,
         filter: &SlotFilter,
-    ) -> Result<(i64, Vec<(SessionRecord, SlotRecord)>), StoreError> {
+    ) -> Result<(Option<i64>, Vec<(SessionRecord, SlotRecord)>), StoreError> {
         let mut conditions = vec![
             "c.status = 'active'".to_owned(),
             "c.session_date >= $1".to_owned(),
@@ -281,14 +247,17 @@ impl Store {
         let mut args: Vec<String> = vec![filter.from_date.clone(), filter.to_date.clone()];
         let mut text_args = Vec::new();
         for (column, value) in [
-            ("c.department_id", &filter.department_id),
-            ("c.practitioner_role_id", &filter.practitioner_role_id),
+            ("s.department_id", &filter.department_id),
+            ("s.practitioner_role_id", &filter.practitioner_role_id),
             ("c.registration_class", &filter.registration_class),
         ] {
             if let Some(value) = value {
                 text_args.push(value.clone());
                 conditions.push(format!("{column} = ${}", 3 + text_args.len()));
             }
+        }
+        if let Some(before) = filter.starts_before {
+            conditions.push(format!("s.starts_at < {before}"));
         }
         if filter.only_available {
             conditions.push("s.booked + s.held < s.capacity".into());
@@ -306,10 +275,16 @@ impl Store {
             }
             query
         };
-        let total: i64 = bind_all(format!("SELECT COUNT(*) {from} WHERE {filter_sql}"))
-            .fetch_one(&self.pool)
-            .await?
-            .try_get(0)?;
+        let total: Option<i64> = if filter.count_total {
+            Some(
+                bind_all(format!("SELECT COUNT(*) {from} WHERE {filter_sql}"))
+                    .fetch_one(&self.pool)
+                    .await?
+                    .try_get(0)?,
+            )
+        } else {
+            None
+        };
         let (session_columns, slot_columns) =
             (prefixed(SESSION_COLUMNS, "c"), prefixed(SLOT_COLUMNS, "s"));
         let sql = format!(
@@ -357,14 +332,16 @@ impl Store {
         let count: i64 = last.try_get(3)?;
         let id = format!("{session_id}-x{}", count + 1);
         sqlx::query(
-            "INSERT INTO slots (id, session_id, starts_at, ends_at, capacity, booked, held, first_queue_number, extra) \
-             VALUES ($1, $2, $3, $4, 1, 0, 0, $5, 1)",
+            "INSERT INTO slots (id, session_id, starts_at, ends_at, capacity, booked, held, first_queue_number, extra, \
+             department_id, practitioner_role_id) \
+             SELECT $1, $2, $3, $4, 1, 0, 0, $5, 1, department_id, practitioner_role_id FROM clinic_sessions WHERE id = $6",
         )
         .bind(&id)
         .bind(session_id)
         .bind(starts_at)
         .bind(ends_at)
         .bind(next_number)
+        .bind(session_id)
         .execute(&mut *tx)
         .await?;
         sqlx::query("UPDATE session_pools SET capacity = capacity + 1 WHERE session_id = $1 AND pool = 'window'")
@@ -373,5 +350,97 @@ impl Store {
             .await?;
         tx.commit().await?;
         Ok(Some(id))
+    }
+}
+
+async fn insert_session(
+    conn: &mut sqlx::AnyConnection,
+    session: &NewSession,
+) -> Result<(), StoreError> {
+    sqlx::query(
+            "INSERT INTO clinic_sessions (id, hospital_id, department_id, practitioner_role_id, room_id, \
+             session_date, period, starts_at, ends_at, registration_class, fee_fen, status, release_at, \
+             reserved_release_at, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'active', $12, $13, $14)",
+        )
+        .bind(&session.id)
+        .bind(&session.hospital_id)
+        .bind(&session.department_id)
+        .bind(session.practitioner_role_id.clone())
+        .bind(session.room_id.clone())
+        .bind(&session.session_date)
+        .bind(&session.period)
+        .bind(session.starts_at)
+        .bind(session.ends_at)
+        .bind(&session.registration_class)
+        .bind(session.fee_fen)
+        .bind(session.release_at)
+        .bind(session.reserved_release_at)
+        .bind(now_micros())
+        .execute(&mut *conn)
+        .await
+        .map_err(|err| {
+            if StoreError::is_unique_violation(&err) {
+                StoreError::Duplicate { resource_type: "Schedule".into(), system: "practitioner-role/date/period".into() }
+            } else {
+                err.into()
+            }
+        })?;
+    // One statement for the four pools and one for all the slots: a roster publication or
+    // an import writes thousands of sessions.
+    let pools = [Pool::Online, Pool::Window, Pool::Elderly, Pool::Referral];
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO session_pools (session_id, pool, capacity, used) VALUES {}",
+        placeholders(pools.len(), 3, ", 0")
+    )));
+    for pool in pools {
+        query = query
+            .bind(session.id.clone())
+            .bind(pool.code())
+            .bind(i64::from(session.pools.get(pool)));
+    }
+    query.execute(&mut *conn).await?;
+    for chunk in session.slots.chunks(500) {
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO slots (id, session_id, starts_at, ends_at, capacity, first_queue_number, \
+                 department_id, practitioner_role_id, booked, held) VALUES {}",
+            placeholders(chunk.len(), 8, ", 0, 0")
+        )));
+        for slot in chunk {
+            query = query
+                .bind(slot.id.clone())
+                .bind(session.id.clone())
+                .bind(slot.starts_at)
+                .bind(slot.ends_at)
+                .bind(i64::from(slot.capacity))
+                .bind(i64::from(slot.first_queue_number))
+                .bind(session.department_id.clone())
+                .bind(session.practitioner_role_id.clone());
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// `rows` groups of `width` numbered placeholders each followed by `constants`:
+/// `($1, $2, 0), ($3, $4, 0)`.
+fn placeholders(rows: usize, width: usize, constants: &str) -> String {
+    (0..rows)
+        .map(|r| {
+            let cells: Vec<String> = (1..=width).map(|c| format!("${}", r * width + c)).collect();
+            format!("({}{constants})", cells.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::placeholders;
+
+    #[test]
+    fn placeholders_number_every_cell_once() {
+        assert_eq!(placeholders(2, 2, ", 0"), "($1, $2, 0), ($3, $4, 0)");
+        assert_eq!(placeholders(1, 3, ""), "($1, $2, $3)");
     }
 }
