@@ -66,7 +66,7 @@ impl App {
             // Keep two weeks of the demo rosters published at every start.
             let today = crate::fhir::patient::today_in_china();
             let until = today.saturating_add(jiff::Span::new().days(14));
-            let calendar = huimin_domain::appointments::china_2026();
+            let calendar = appointments::calendar::hospital_calendar(&store).await?;
             match appointments::planning::generate_from_rosters(
                 &store,
                 &settings.booking,

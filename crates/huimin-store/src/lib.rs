@@ -17,6 +17,7 @@ mod db;
 mod error;
 mod resources;
 pub mod search;
+mod settings;
 mod users;
 
 pub use audit::{AuditBatcher, AuditPage, AuditRecord, ChainStatus, NewAuditRecord};

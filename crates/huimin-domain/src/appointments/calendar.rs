@@ -73,6 +73,14 @@ impl HolidayCalendar {
         }
     }
 
+    /// `other`'s dates added, replacing this calendar's entry for the same date (an imported
+    /// official calendar over the built-in one).
+    pub fn overlay(&mut self, other: &HolidayCalendar) {
+        for (date, kind) in other.iter() {
+            self.set(date, kind, other.name(date));
+        }
+    }
+
     /// The calendar in the import format, for admins to edit and re-import.
     pub fn to_import_text(&self) -> String {
         let mut out = String::new();

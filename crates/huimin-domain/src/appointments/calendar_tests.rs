@@ -138,3 +138,17 @@ proptest! {
         let _ = parse_import(&text);
     }
 }
+
+#[test]
+fn an_imported_calendar_overlays_the_built_in_one() {
+    let mut cal = china_2026();
+    let imported = parse_import("2026-10-01,workday,改为上班\n2030-03-13,holiday,院庆\n").unwrap();
+    cal.overlay(&imported);
+    assert!(cal.is_working_day(date(2026, 10, 1)), "the import wins");
+    assert_eq!(cal.name(date(2026, 10, 1)), Some("改为上班"));
+    assert!(
+        !cal.is_working_day(date(2030, 3, 13)),
+        "a new date is added"
+    );
+    assert!(!cal.is_working_day(date(2026, 2, 16)), "the rest is kept");
+}

@@ -6,7 +6,7 @@ use axum::Json;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use huimin_domain::appointments::{Period, SlotLength, china_2026};
+use huimin_domain::appointments::{Period, SlotLength};
 use huimin_domain::i18n::Text;
 use huimin_domain::roles::Role;
 use huimin_store::StoreError;
@@ -31,7 +31,7 @@ fn field(name: &str, text: Text) -> Issue {
     }
 }
 
-fn require_admin(ctx: &Ctx) -> Result<(), ApiError> {
+pub(crate) fn require_admin(ctx: &Ctx) -> Result<(), ApiError> {
     if ctx.require()?.role != Role::Admin {
         return Err(ApiError::forbidden().lang(ctx.lang));
     }
@@ -398,10 +398,11 @@ pub async fn generate(
     if !issues.is_empty() {
         return Err(ApiError::with_issues(StatusCode::UNPROCESSABLE_ENTITY, issues).lang(ctx.lang));
     }
+    let calendar = super::calendar::hospital_calendar(&state.store).await?;
     let (created, skipped) = generate_from_rosters(
         &state.store,
         &state.settings.booking,
-        &china_2026(),
+        &calendar,
         from.expect("checked"),
         to.expect("checked"),
     )

@@ -4,6 +4,7 @@
 //! exactly-once transactions in `huimin_store::appointments`.
 
 mod admin;
+pub mod calendar;
 mod errors;
 mod extra;
 pub mod guard;
@@ -31,6 +32,10 @@ pub fn routes() -> Router<AppState> {
             post(admin::create_roster).get(admin::list_rosters),
         )
         .route("/api/admin/rosters/generate", post(admin::generate))
+        .route(
+            "/api/admin/holiday-calendar",
+            get(calendar::export).put(calendar::import),
+        )
         .route("/api/admin/sessions/{id}/suspend", post(suspend::suspend))
         .route("/api/me/notifications", get(suspend::my_notifications))
         .route("/api/sessions/{id}/extra", post(extra::add_extra))

@@ -1342,3 +1342,105 @@ async fn stop_clinic_moves_bookings_to_another_session_while_it_has_room(db: Db)
     app.finish().await;
 }
 on_both!(stop_clinic_moves_bookings_to_another_session_while_it_has_room);
+
+/// An administrator imports the official calendar; roster publication follows it.
+async fn an_imported_holiday_calendar_steers_roster_publication(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let admin = app.admin().await;
+    let role = clinic(&app, &admin, 0.0).await;
+    // A Monday well after today, and the roster's weekday.
+    let mut monday =
+        huimin_server::fhir::patient::today_in_china().saturating_add(jiff::Span::new().days(8));
+    while monday.weekday() != jiff::civil::Weekday::Monday {
+        monday = monday.saturating_add(jiff::Span::new().days(1));
+    }
+    let saturday = monday.saturating_add(jiff::Span::new().days(5));
+    let put = |body: String| {
+        let (app, admin) = (&app, admin.clone());
+        async move {
+            app.client
+                .put(format!("{}/api/admin/holiday-calendar", app.base))
+                .bearer_auth(admin)
+                .header("content-type", "text/csv")
+                .header("accept-language", "en")
+                .body(body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let export = || {
+        let (app, admin) = (&app, admin.clone());
+        async move {
+            let response = app
+                .client
+                .get(format!("{}/api/admin/holiday-calendar", app.base))
+                .bearer_auth(admin)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 200);
+            response.text().await.unwrap()
+        }
+    };
+    let bad = put(format!("{monday},holiday,院庆\n2030-02-30,holiday\n")).await;
+    assert_eq!(bad.status(), 422);
+    let outcome: Value = bad.json().await.unwrap();
+    let text = outcome["issue"][0]["details"]["text"].as_str().unwrap();
+    assert!(text.contains("Line 2"), "{outcome}");
+    assert!(
+        !export().await.contains(&monday.to_string()),
+        "a rejected import changes nothing"
+    );
+
+    let good = put(format!(
+        "# hospital anniversary, and a make-up working Saturday\n{monday},holiday,院庆\n{saturday},workday,调休\n"
+    ))
+    .await;
+    assert_eq!(good.status(), 200);
+    let exported = export().await;
+    assert!(
+        exported.contains(&format!("{monday},holiday,院庆")),
+        "{exported}"
+    );
+    assert!(
+        exported.contains("2026-10-01,holiday"),
+        "the built-in dates stay"
+    );
+
+    for weekday in [1, 6] {
+        let roster = json!({"practitioner_role": role, "weekday": weekday, "period": "morning", "capacity": 8});
+        assert_eq!(
+            app.post_json("/api/admin/rosters", Some(&admin), &roster)
+                .await
+                .status,
+            201
+        );
+    }
+    let week = json!({"from": monday.to_string(), "to": monday.saturating_add(jiff::Span::new().days(6)).to_string()});
+    let published = app
+        .post_json("/api/admin/rosters/generate", Some(&admin), &week)
+        .await;
+    assert_eq!(published.status, 200, "{}", published.body);
+    assert_eq!(
+        published.body["created"], 1,
+        "Monday is off, the make-up Saturday works"
+    );
+    let found = app
+        .get(
+            &format!("/fhir/Appointment/$find?practitioner={role}&start={saturday}&end={saturday}&_count=1"),
+            None,
+        )
+        .await;
+    assert_eq!(found.body["total"], 8);
+
+    let registrar = app.staff("registrar").await;
+    assert_eq!(
+        app.get("/api/admin/holiday-calendar", Some(&registrar))
+            .await
+            .status,
+        403
+    );
+    app.finish().await;
+}
+on_both!(an_imported_holiday_calendar_steers_roster_publication);
