@@ -31,6 +31,37 @@ fn field(name: &str, text: Text) -> Issue {
     }
 }
 
+/// Adds an issue at `practitioner_role` when no such PractitionerRole exists.
+async fn require_role(
+    state: &AppState,
+    role: &str,
+    issues: &mut Vec<Issue>,
+) -> Result<(), ApiError> {
+    if state
+        .store
+        .read_resource("PractitionerRole", role)
+        .await?
+        .is_none()
+    {
+        issues.push(field(
+            "practitioner_role",
+            Text::new(
+                format!("未找到医生岗位 PractitionerRole/{role}"),
+                format!("No PractitionerRole/{role}"),
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// 422 with every issue found, or nothing.
+fn refuse_if_any(issues: Vec<Issue>, ctx: &Ctx) -> Result<(), ApiError> {
+    if issues.is_empty() {
+        return Ok(());
+    }
+    Err(ApiError::with_issues(StatusCode::UNPROCESSABLE_ENTITY, issues).lang(ctx.lang))
+}
+
 pub(crate) fn require_admin(ctx: &Ctx) -> Result<(), ApiError> {
     if ctx.require()?.role != Role::Admin {
         return Err(ApiError::forbidden().lang(ctx.lang));
@@ -175,28 +206,8 @@ pub async fn create_session(
             ),
         ));
     }
-    if state
-        .store
-        .read_resource("PractitionerRole", &request.practitioner_role)
-        .await?
-        .is_none()
-    {
-        checked.issues.push(field(
-            "practitioner_role",
-            Text::new(
-                format!(
-                    "未找到医生岗位 PractitionerRole/{}",
-                    request.practitioner_role
-                ),
-                format!("No PractitionerRole/{}", request.practitioner_role),
-            ),
-        ));
-    }
-    if !checked.issues.is_empty() {
-        return Err(
-            ApiError::with_issues(StatusCode::UNPROCESSABLE_ENTITY, checked.issues).lang(ctx.lang),
-        );
-    }
+    require_role(&state, &request.practitioner_role, &mut checked.issues).await?;
+    refuse_if_any(checked.issues, &ctx)?;
     let plan = SessionPlan {
         practitioner_role: request.practitioner_role,
         date: date.expect("checked"),
@@ -293,28 +304,8 @@ pub async fn create_roster(
             ),
         ));
     }
-    if state
-        .store
-        .read_resource("PractitionerRole", &request.practitioner_role)
-        .await?
-        .is_none()
-    {
-        checked.issues.push(field(
-            "practitioner_role",
-            Text::new(
-                format!(
-                    "未找到医生岗位 PractitionerRole/{}",
-                    request.practitioner_role
-                ),
-                format!("No PractitionerRole/{}", request.practitioner_role),
-            ),
-        ));
-    }
-    if !checked.issues.is_empty() {
-        return Err(
-            ApiError::with_issues(StatusCode::UNPROCESSABLE_ENTITY, checked.issues).lang(ctx.lang),
-        );
-    }
+    require_role(&state, &request.practitioner_role, &mut checked.issues).await?;
+    refuse_if_any(checked.issues, &ctx)?;
     let period = checked.period.expect("checked");
     let (default_start, default_end) = period.default_hours();
     let hhmm = |t: Time| t.strftime("%H:%M").to_string();
@@ -395,9 +386,7 @@ pub async fn generate(
             ),
         ));
     }
-    if !issues.is_empty() {
-        return Err(ApiError::with_issues(StatusCode::UNPROCESSABLE_ENTITY, issues).lang(ctx.lang));
-    }
+    refuse_if_any(issues, &ctx)?;
     let calendar = super::calendar::hospital_calendar(&state.store).await?;
     let (created, skipped) = generate_from_rosters(
         &state.store,

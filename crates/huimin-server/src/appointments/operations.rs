@@ -176,14 +176,9 @@ pub async fn appointment_response(
     status: StatusCode,
     headers: &HeaderMap,
 ) -> Result<Response, ApiError> {
-    let session = state
+    let (slot, session) = state
         .store
-        .clinic_session(&record.session_id)
-        .await?
-        .ok_or_else(ApiError::internal)?;
-    let slot = state
-        .store
-        .slot(&record.slot_id)
+        .slot_and_session(&record.slot_id)
         .await?
         .ok_or_else(ApiError::internal)?;
     let body = views::appointment(record, &session, &slot);
@@ -347,14 +342,9 @@ async fn check_in_window(
     now: jiff::Timestamp,
     lang: Lang,
 ) -> Result<(), ApiError> {
-    let slot = state
+    let (slot, session) = state
         .store
-        .slot(&appointment.slot_id)
-        .await?
-        .ok_or_else(ApiError::internal)?;
-    let session = state
-        .store
-        .clinic_session(&appointment.session_id)
+        .slot_and_session(&appointment.slot_id)
         .await?
         .ok_or_else(ApiError::internal)?;
     let at =

@@ -410,10 +410,9 @@ pub async fn read_slot(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let not_found = || ApiError::not_found(&format!("Slot/{id}")).lang(ctx.lang);
-    let slot = state.store.slot(&id).await?.ok_or_else(not_found)?;
-    let session = state
+    let (slot, session) = state
         .store
-        .clinic_session(&slot.session_id)
+        .slot_and_session(&id)
         .await?
         .ok_or_else(not_found)?;
     Ok(crate::fhir::fhir_response(

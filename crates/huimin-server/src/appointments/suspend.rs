@@ -37,11 +37,11 @@ fn moved_message(old: &AppointmentRecord, new: &AppointmentRecord) -> (String, S
         .unwrap_or(("", ""));
     (
         format!(
-            "因医生停诊，您预约的 {} 第 {} 号已改至 {} {} 第 {} 号（同科室其他医生），无需重新预约；如不合适，可在“我的预约”中取消，已付挂号费原路退回。",
+            "因医生停诊，您预约的 {} 第 {} 号已改至同科室 {} {} 第 {} 号，无需重新预约；如不合适，可在“我的预约”中取消，已付挂号费原路退回。",
             old.session_date, old.queue_number, new.session_date, zh, new.queue_number
         ),
         format!(
-            "The doctor's clinic is suspended, so your appointment on {}, number {}, is moved to {} ({}), number {}, with another doctor of the same department; no need to book again. If it does not suit you, cancel it in My appointments and any fee paid is refunded.",
+            "The doctor's clinic is suspended, so your appointment on {}, number {}, is moved to {} ({}), number {}, in the same department; no need to book again. If it does not suit you, cancel it in My appointments and any fee paid is refunded.",
             old.session_date, old.queue_number, new.session_date, en, new.queue_number
         ),
     )

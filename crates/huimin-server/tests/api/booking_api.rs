@@ -429,17 +429,9 @@ async fn cancelling_frees_the_place_and_only_the_owner_or_staff_may_cancel(db: D
         )
         .await;
     let id = booked.body["id"].as_str().unwrap().to_owned();
-    let cancel = json!([{"op": "replace", "path": "/status", "value": "cancelled"}]);
-    let patch = |token: String| {
-        app.client
-            .patch(format!("{}/fhir/Appointment/{id}", app.base))
-            .bearer_auth(token)
-            .header("content-type", "application/json-patch+json")
-            .body(cancel.to_string())
-            .send()
-    };
-    assert_eq!(patch(bob.clone()).await.unwrap().status(), 404);
-    assert_eq!(patch(alice.clone()).await.unwrap().status(), 200);
+    let cancel = "cancelled";
+    assert_eq!(app.set_status(&bob, &id, cancel, "zh").await.status, 404);
+    assert_eq!(app.set_status(&alice, &id, cancel, "zh").await.status, 200);
     assert_eq!(
         app.get(&format!("/fhir/Appointment/{id}"), Some(&alice))
             .await
@@ -978,21 +970,15 @@ async fn a_freed_place_goes_to_the_first_patient_on_the_waitlist(db: Db) {
         403,
         "only for one's own patients"
     );
-    let cancel = json!([{"op": "replace", "path": "/status", "value": "cancelled"}]);
     let cancelled = app
-        .client
-        .patch(format!(
-            "{}/fhir/Appointment/{}",
-            app.base,
-            booked.body["id"].as_str().unwrap()
-        ))
-        .bearer_auth(&alice)
-        .header("content-type", "application/json-patch+json")
-        .body(cancel.to_string())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(cancelled.status(), 200);
+        .set_status(
+            &alice,
+            booked.body["id"].as_str().unwrap(),
+            "cancelled",
+            "zh",
+        )
+        .await;
+    assert_eq!(cancelled.status, 200);
     let entries = app.get("/api/me/waitlist", Some(&bob)).await;
     assert_eq!(
         entries.body["entries"][0]["status"], "booked",
@@ -1079,27 +1065,13 @@ async fn patients_check_in_on_their_phone_only_within_the_window(db: Db) {
             booked.body["id"].as_str().unwrap().to_owned()
         }
     };
-    let check_in = json!([{"op": "replace", "path": "/status", "value": "checked-in"}]);
-    let patch = |token: String, id: String| {
-        let (app, check_in) = (&app, check_in.clone());
-        async move {
-            app.client
-                .patch(format!("{}/fhir/Appointment/{id}", app.base))
-                .bearer_auth(token)
-                .header("content-type", "application/json-patch+json")
-                .header("accept-language", "en")
-                .body(check_in.to_string())
-                .send()
-                .await
-                .unwrap()
-        }
-    };
+    let check_in = "checked-in";
 
     // Two days ahead: too early, and the answer says when it opens.
     let early = book(alice.clone(), later[0].clone(), alice_id.clone()).await;
-    let refused = patch(alice.clone(), early).await;
-    assert_eq!(refused.status(), 422);
-    let outcome: Value = refused.json().await.unwrap();
+    let refused = app.set_status(&alice, &early, check_in, "en").await;
+    assert_eq!(refused.status, 422);
+    let outcome = refused.body;
     assert_eq!(
         outcome["issue"][0]["details"]["coding"][0]["code"], "check-in-not-open",
         "{outcome}"
@@ -1109,19 +1081,24 @@ async fn patients_check_in_on_their_phone_only_within_the_window(db: Db) {
 
     // Starting within the hour: the patient checks in; someone else cannot.
     let today = book(alice.clone(), soon[0].clone(), alice_id.clone()).await;
-    assert_eq!(patch(bob.clone(), today.clone()).await.status(), 404);
-    let checked = patch(alice.clone(), today.clone()).await;
-    assert_eq!(checked.status(), 200);
-    let body: Value = checked.json().await.unwrap();
-    assert_eq!(body["status"], "checked-in");
+    assert_eq!(
+        app.set_status(&bob, &today, check_in, "en").await.status,
+        404
+    );
+    let checked = app.set_status(&alice, &today, check_in, "en").await;
+    assert_eq!(checked.status, 200);
+    assert_eq!(checked.body["status"], "checked-in");
     // Checking in twice is harmless.
-    assert_eq!(patch(alice.clone(), today).await.status(), 200);
+    assert_eq!(
+        app.set_status(&alice, &today, check_in, "en").await.status,
+        200
+    );
 
     // The triage nurse checks patients in too.
     let nurse = app.staff("nurse").await;
     let bobs = book(bob.clone(), soon[1].clone(), bob_id).await;
-    let by_desk = patch(nurse, bobs).await;
-    assert_eq!(by_desk.status(), 200);
+    let by_desk = app.set_status(&nurse, &bobs, check_in, "en").await;
+    assert_eq!(by_desk.status, 200);
     app.finish().await;
 }
 on_both!(patients_check_in_on_their_phone_only_within_the_window);
@@ -1164,23 +1141,13 @@ async fn in_offer_mode_a_freed_place_is_held_for_the_first_waiting_patient(db: D
             .await;
         assert_eq!(waiting.status, 201, "{}", waiting.body);
     }
-    let cancel = |token: String, id: String| {
-        let app = &app;
-        async move {
-            let cancel = json!([{"op": "replace", "path": "/status", "value": "cancelled"}]);
-            app.client
-                .patch(format!("{}/fhir/Appointment/{id}", app.base))
-                .bearer_auth(token)
-                .header("content-type", "application/json-patch+json")
-                .body(cancel.to_string())
-                .send()
-                .await
-                .unwrap()
-                .status()
-        }
-    };
-    let alices = booked.body["id"].as_str().unwrap().to_owned();
-    assert_eq!(cancel(alice.clone(), alices).await, 200);
+    let alices = booked.body["id"].as_str().unwrap();
+    assert_eq!(
+        app.set_status(&alice, alices, "cancelled", "zh")
+            .await
+            .status,
+        200
+    );
 
     // Bob, first in line, is offered the place: a hold, and a message saying until when.
     let entries = app.get("/api/me/waitlist", Some(&bob)).await;

@@ -281,6 +281,18 @@ impl TestApp {
         self.send(request, token).await
     }
 
+    /// `PATCH /fhir/Appointment/{id}` replacing its status (JSON Patch), answered in `lang`.
+    pub async fn set_status(&self, token: &str, id: &str, status: &str, lang: &str) -> Resp {
+        let patch = serde_json::json!([{"op": "replace", "path": "/status", "value": status}]);
+        let request = self
+            .client
+            .patch(format!("{}/fhir/Appointment/{id}", self.base))
+            .header("content-type", "application/json-patch+json")
+            .header("accept-language", lang)
+            .body(patch.to_string());
+        self.send(request, Some(token)).await
+    }
+
     pub async fn put_json(
         &self,
         path: &str,

@@ -323,45 +323,8 @@ pub(crate) async fn take_place_in(
         BookingMode::Hold { expires_at } => (AppointmentStatus::Pending, Some(expires_at)),
         BookingMode::Book => (AppointmentStatus::Booked, None),
     };
-    let id = uuid::Uuid::new_v4().to_string();
-    sqlx::query(
-        "INSERT INTO appointments (id, patient_id, account_id, slot_id, session_id, hospital_id, department_id, \
-         session_date, period, status, pool, channel, queue_number, hold_expires_at, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
-    )
-    .bind(&id)
-    .bind(r.patient_id)
-    .bind(r.account_id.map(str::to_owned))
-    .bind(r.slot_id)
-    .bind(&session.id)
-    .bind(&session.hospital_id)
-    .bind(&session.department_id)
-    .bind(&session.session_date)
-    .bind(&session.period)
-    .bind(status.code())
-    .bind(pool.code())
-    .bind(channel_code(r.channel))
-    .bind(queue_number)
-    .bind(expires)
-    .bind(now)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
-    if let (Some(account), Some((key, hash))) = (r.account_id, r.idempotency) {
-        sqlx::query(
-            "INSERT INTO idempotency_keys (account_id, key, request_hash, appointment_id, created_at) \
-             VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(account)
-        .bind(key)
-        .bind(hash)
-        .bind(&id)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-    }
-    Ok(Replay::Fresh(AppointmentRecord {
-        id,
+    let record = AppointmentRecord {
+        id: uuid::Uuid::new_v4().to_string(),
         patient_id: r.patient_id.to_owned(),
         account_id: r.account_id.map(str::to_owned),
         slot_id: r.slot_id.to_owned(),
@@ -376,7 +339,54 @@ pub(crate) async fn take_place_in(
         hold_expires_at: expires,
         created_at: now,
         updated_at: now,
-    }))
+    };
+    insert_appointment(tx, &record, &session.hospital_id).await?;
+    if let (Some(account), Some((key, hash))) = (r.account_id, r.idempotency) {
+        sqlx::query(
+            "INSERT INTO idempotency_keys (account_id, key, request_hash, appointment_id, created_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(account)
+        .bind(key)
+        .bind(hash)
+        .bind(&record.id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(Replay::Fresh(record))
+}
+
+/// Writes a new appointment row (the place is already taken on the slot and pool counters).
+pub(crate) async fn insert_appointment(
+    conn: &mut AnyConnection,
+    a: &AppointmentRecord,
+    hospital_id: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO appointments (id, patient_id, account_id, slot_id, session_id, hospital_id, department_id, \
+         session_date, period, status, pool, channel, queue_number, hold_expires_at, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+    )
+    .bind(&a.id)
+    .bind(&a.patient_id)
+    .bind(a.account_id.clone())
+    .bind(&a.slot_id)
+    .bind(&a.session_id)
+    .bind(hospital_id)
+    .bind(&a.department_id)
+    .bind(&a.session_date)
+    .bind(&a.period)
+    .bind(a.status.code())
+    .bind(a.pool.code())
+    .bind(&a.channel)
+    .bind(a.queue_number)
+    .bind(a.hold_expires_at)
+    .bind(a.created_at)
+    .bind(a.updated_at)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 pub fn channel_code(channel: Channel) -> &'static str {
@@ -548,7 +558,7 @@ async fn take_pool(
 
 /// The lowest queue number of the slot not held by an active appointment. The slot row is
 /// already locked by this transaction's counter update, so no one else picks concurrently.
-async fn lowest_free_number(
+pub(crate) async fn lowest_free_number(
     conn: &mut AnyConnection,
     slot_id: &str,
     first: i64,

@@ -162,6 +162,15 @@ impl Store {
         Ok(())
     }
 
+    /// A slot and its session in one read.
+    pub async fn slot_and_session(
+        &self,
+        slot_id: &str,
+    ) -> Result<Option<(SlotRecord, SessionRecord)>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        slot_with_session(&mut conn, slot_id).await
+    }
+
     pub async fn clinic_session(&self, id: &str) -> Result<Option<SessionRecord>, StoreError> {
         let sql = format!("SELECT {SESSION_COLUMNS} FROM clinic_sessions WHERE id = $1");
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))

@@ -2,7 +2,9 @@
 
 use sqlx::Row;
 
-use super::booking::{fetch_appointment, return_place};
+use huimin_domain::appointments::{AppointmentStatus, Pool};
+
+use super::booking::{fetch_appointment, insert_appointment, lowest_free_number, return_place};
 use super::{ACTIVE, AppointmentRecord};
 use crate::{Store, StoreError, now_micros};
 
@@ -120,43 +122,30 @@ async fn try_move(
     .await?;
     let Some(pool) = pool else { return Ok(None) };
     let pool: String = pool.try_get(0)?;
-    let taken: Vec<i64> = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT queue_number FROM appointments WHERE slot_id = $1 AND status IN {ACTIVE}"
-    )))
-    .bind(&slot_id)
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(|r| r.try_get(0))
-    .collect::<Result<_, _>>()?;
-    let Some(queue_number) = (first..first + capacity.max(1)).find(|n| !taken.contains(n)) else {
-        return Ok(None);
+    let pool = Pool::from_code(&pool).ok_or_else(|| StoreError::Corrupt(format!("pool {pool}")))?;
+    let record = AppointmentRecord {
+        id: uuid::Uuid::new_v4().to_string(),
+        patient_id: old.patient_id.clone(),
+        account_id: old.account_id.clone(),
+        slot_id: slot_id.clone(),
+        session_id: target.to_owned(),
+        department_id: department,
+        session_date: date,
+        period,
+        status: if counter == "held" {
+            AppointmentStatus::Pending
+        } else {
+            AppointmentStatus::Booked
+        },
+        pool,
+        channel: old.channel.clone(),
+        queue_number: lowest_free_number(conn, &slot_id, first, capacity).await?,
+        hold_expires_at: old.hold_expires_at,
+        created_at: now,
+        updated_at: now,
     };
-    let id = uuid::Uuid::new_v4().to_string();
-    sqlx::query(
-        "INSERT INTO appointments (id, patient_id, account_id, slot_id, session_id, hospital_id, department_id, \
-         session_date, period, status, pool, channel, queue_number, hold_expires_at, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
-    )
-    .bind(&id)
-    .bind(&old.patient_id)
-    .bind(old.account_id.clone())
-    .bind(&slot_id)
-    .bind(target)
-    .bind(&hospital)
-    .bind(&department)
-    .bind(&date)
-    .bind(&period)
-    .bind(if counter == "held" { "pending" } else { "booked" })
-    .bind(&pool)
-    .bind(&old.channel)
-    .bind(queue_number)
-    .bind(old.hold_expires_at)
-    .bind(now)
-    .bind(now)
-    .execute(&mut *conn)
-    .await?;
-    fetch_appointment(conn, &id).await
+    insert_appointment(conn, &record, &hospital).await?;
+    Ok(Some(record))
 }
 
 impl Store {
