@@ -62,6 +62,7 @@ impl App {
         {
             tracing::info!(?summary, "demo hospital loaded");
         }
+        let rules = appointments::rules::RuleBook::new(settings.booking.clone());
         if settings.demo {
             // Keep two weeks of the demo rosters published at every start.
             let today = crate::fhir::patient::today_in_china();
@@ -69,7 +70,7 @@ impl App {
             let calendar = appointments::calendar::hospital_calendar(&store).await?;
             match appointments::planning::generate_from_rosters(
                 &store,
-                &settings.booking,
+                &*rules.current(&store).await?,
                 &calendar,
                 today,
                 until,
@@ -94,6 +95,7 @@ impl App {
             throttle: LoginThrottle::new(settings.ip_failure_limit, settings.ip_window),
             guard: crate::appointments::guard::BookingGuard::new(settings.guard.clone()),
             callers: Default::default(),
+            rules,
             settings,
         });
         Ok(Self {

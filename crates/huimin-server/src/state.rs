@@ -19,6 +19,8 @@ pub struct Inner {
     pub throttle: LoginThrottle,
     pub guard: crate::appointments::guard::BookingGuard,
     pub callers: crate::auth::callers::CallerCache,
+    /// Booking thresholds in force (stored per hospital and department).
+    pub rules: crate::appointments::rules::RuleBook,
     pub settings: Settings,
 }
 

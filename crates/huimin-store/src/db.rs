@@ -119,6 +119,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "find index",
         include_str!("../migrations/0008_find_index.sql"),
     ),
+    (
+        9,
+        "payments",
+        include_str!("../migrations/0009_payments.sql"),
+    ),
 ];
 
 fn migrator() -> Migrator {

@@ -28,3 +28,33 @@ impl Store {
         Ok(())
     }
 }
+
+impl Store {
+    /// Every setting whose key starts with `prefix`, in key order.
+    pub async fn settings_with_prefix(
+        &self,
+        prefix: &str,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        // substr instead of LIKE so `%` or `_` in a prefix mean themselves; the table is small.
+        let length = i32::try_from(prefix.chars().count()).unwrap_or(i32::MAX);
+        let rows = sqlx::query(
+            "SELECT key, value FROM settings WHERE substr(key, 1, $2) = $1 ORDER BY key",
+        )
+        .bind(prefix)
+        .bind(length)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+            .collect()
+    }
+
+    /// Removes a setting; whether it existed.
+    pub async fn delete_setting(&self, key: &str) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM settings WHERE key = $1")
+            .bind(key)
+            .execute(&self.writer)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+}

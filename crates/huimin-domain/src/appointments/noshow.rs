@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// Steps of (no-shows in one calendar year, ban in days).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct BanRule {
     pub steps: Vec<(u32, u32)>,
 }

@@ -58,7 +58,7 @@ pub enum Channel {
 
 /// Percentages of a slot's places per pool; must sum to 100.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct PoolPercentages {
     pub online: u8,
     pub window: u8,
@@ -183,7 +183,7 @@ pub fn release_reserved(split: PoolSplit) -> PoolSplit {
 
 /// When reserved places go back to online booking.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct ReservedRelease {
     pub hours_before: u32,
 }
@@ -220,7 +220,7 @@ pub fn pools_for(channel: Channel, is_elderly: bool, has_referral: bool) -> Vec<
 
 /// Age threshold for the elderly pool.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct ElderlyRule {
     pub age: u8,
 }

@@ -16,7 +16,7 @@ const MAX_WINDOW_DAYS: u16 = 90;
 
 /// Sessions on day D open for booking at `release_time` on D − `window_days`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct ReleaseRule {
     pub release_time: Time,
     pub window_days: u16,

@@ -13,7 +13,7 @@ pub enum WaitlistMode {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct WaitlistRule {
     pub mode: WaitlistMode,
     pub offer_minutes: u32,

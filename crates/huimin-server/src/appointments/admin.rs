@@ -15,7 +15,9 @@ use jiff::civil::{Date, Time};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::planning::{PlanError, SessionPlan, generate_from_rosters, plan_session};
+use super::planning::{
+    PlanError, SessionPlan, department_of_role, generate_from_rosters, plan_session,
+};
 use super::views;
 use crate::audit::{self, SUCCESS};
 use crate::context::Ctx;
@@ -104,7 +106,6 @@ fn check_common(
     end: &Option<String>,
     capacity: u32,
     slot_minutes: Option<u16>,
-    default: SlotLength,
 ) -> Checked {
     let mut issues = Vec::new();
     let period = Period::from_code(period);
@@ -141,12 +142,12 @@ fn check_common(
             ),
         ));
     }
-    let length = match slot_minutes {
-        None => Some(default),
-        Some(m) => SlotLength::new(m)
+    // Absent: the department's slot length applies.
+    let length = slot_minutes.and_then(|m| {
+        SlotLength::new(m)
             .map_err(|e| issues.push(field("slot_minutes", e.message())))
-            .ok(),
-    };
+            .ok()
+    });
     Checked {
         period,
         start,
@@ -175,14 +176,12 @@ pub async fn create_session(
 ) -> Result<Response, ApiError> {
     require_admin(&ctx)?;
     let request: SessionRequest = body(&bytes, &ctx)?;
-    let settings = &state.settings.booking;
     let mut checked = check_common(
         &request.period,
         &request.start,
         &request.end,
         request.capacity,
         request.slot_minutes,
-        settings.slot_length,
     );
     let date = request
         .date
@@ -215,9 +214,10 @@ pub async fn create_session(
         start: checked.start,
         end: checked.end,
         capacity: request.capacity,
-        length: checked.length.expect("checked"),
+        length: checked.length,
     };
-    let session = plan_session(&state.store, settings, &plan)
+    let rules = state.rules.current(&state.store).await?;
+    let session = plan_session(&state.store, &rules, &plan)
         .await
         .map_err(|e| plan_error(e, &ctx))?;
     state
@@ -286,14 +286,12 @@ pub async fn create_roster(
 ) -> Result<Response, ApiError> {
     require_admin(&ctx)?;
     let request: RosterRequest = body(&bytes, &ctx)?;
-    let settings = &state.settings.booking;
     let mut checked = check_common(
         &request.period,
         &request.start,
         &request.end,
         request.capacity,
         request.slot_minutes,
-        settings.slot_length,
     );
     if !(1..=7).contains(&request.weekday) {
         checked.issues.push(field(
@@ -307,6 +305,16 @@ pub async fn create_roster(
     require_role(&state, &request.practitioner_role, &mut checked.issues).await?;
     refuse_if_any(checked.issues, &ctx)?;
     let period = checked.period.expect("checked");
+    let length = match checked.length {
+        Some(length) => length,
+        None => {
+            let department = department_of_role(&state.store, &request.practitioner_role).await?;
+            let rules = state.rules.current(&state.store).await?;
+            department
+                .map_or(rules.hospital(), |d| rules.department(&d))
+                .slot_length
+        }
+    };
     let (default_start, default_end) = period.default_hours();
     let hhmm = |t: Time| t.strftime("%H:%M").to_string();
     let roster = RosterRecord {
@@ -317,7 +325,7 @@ pub async fn create_roster(
         start_time: hhmm(checked.start.unwrap_or(default_start)),
         end_time: hhmm(checked.end.unwrap_or(default_end)),
         capacity: i64::from(request.capacity),
-        slot_minutes: i64::from(checked.length.expect("checked").minutes()),
+        slot_minutes: i64::from(length.minutes()),
         active: true,
     };
     state.store.create_roster(&roster).await?;
@@ -388,9 +396,10 @@ pub async fn generate(
     }
     refuse_if_any(issues, &ctx)?;
     let calendar = super::calendar::hospital_calendar(&state.store).await?;
+    let rules = state.rules.current(&state.store).await?;
     let (created, skipped) = generate_from_rosters(
         &state.store,
-        &state.settings.booking,
+        &rules,
         &calendar,
         from.expect("checked"),
         to.expect("checked"),

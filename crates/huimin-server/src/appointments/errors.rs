@@ -48,6 +48,21 @@ pub fn booking_error(err: BookingError, lang: Lang) -> ApiError {
             ),
             Some("idempotency-key-reused"),
         ),
+        BookingError::NotPayable { status } => (
+            StatusCode::CONFLICT,
+            "conflict",
+            Text::new(
+                format!("该预约当前为“{}”，不能缴费", status.zh()),
+                format!("This appointment is {}; it cannot be paid for", status.en()),
+            ),
+            Some("not-payable"),
+        ),
+        BookingError::NoFee => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "business-rule",
+            Text::new("该号源无需缴费", "This session has no fee to pay"),
+            Some("no-fee"),
+        ),
         BookingError::Store(e) => return ApiError::from(e).lang(lang),
     };
     ApiError::with_issues(

@@ -9,8 +9,10 @@ mod errors;
 mod extra;
 pub mod guard;
 mod operations;
+pub mod payments;
 pub mod planning;
 mod routes;
+pub mod rules;
 mod settings;
 mod suspend;
 pub mod views;
@@ -20,7 +22,7 @@ pub mod worker;
 pub use settings::BookingSettings;
 
 use axum::Router;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 
 use crate::state::AppState;
 
@@ -36,7 +38,19 @@ pub fn routes() -> Router<AppState> {
             "/api/admin/holiday-calendar",
             get(calendar::export).put(calendar::import),
         )
+        .route(
+            "/api/admin/booking-rules",
+            get(rules::show).put(rules::put_hospital),
+        )
+        .route(
+            "/api/admin/booking-rules/departments/{id}",
+            put(rules::put_department).delete(rules::delete_department),
+        )
         .route("/api/admin/sessions/{id}/suspend", post(suspend::suspend))
+        .route(
+            "/api/appointments/{id}/payment",
+            get(payments::show).post(payments::pay),
+        )
         .route("/api/me/notifications", get(suspend::my_notifications))
         .route("/api/sessions/{id}/extra", post(extra::add_extra))
         .route("/fhir/Appointment/$find", get(routes::find))

@@ -85,7 +85,9 @@ pub async fn place(
         .await?;
         return Err(ApiError::forbidden().lang(lang));
     };
-    let settings = &state.settings.booking;
+    // Holds, quotas, bans and the elderly age are set for the whole hospital.
+    let rules = state.rules.current(&state.store).await?;
+    let settings = rules.hospital();
     let now = jiff::Timestamp::now();
     let mode = if p.hold {
         BookingMode::Hold {
@@ -302,7 +304,9 @@ pub async fn change_status(
         current
     } else if to == AppointmentStatus::Cancelled {
         // Patients keep to the cancellation cut-off; the desk may cancel later (e.g. 停诊).
-        let rule = (caller.role == Role::Patient).then_some(&state.settings.booking.cancellation);
+        let rules = state.rules.current(&state.store).await?;
+        let cut_off = rules.department(&current.department_id).cancellation;
+        let rule = (caller.role == Role::Patient).then_some(&cut_off);
         state
             .store
             .cancel_appointment(id, now, rule)
@@ -359,9 +363,9 @@ async fn check_in_window(
     } else {
         CheckInBy::Staff
     };
-    state
-        .settings
-        .booking
+    let rules = state.rules.current(&state.store).await?;
+    rules
+        .department(&appointment.department_id)
         .check_in
         .check(by, times, now)
         .map_err(|refusal| booking_error(refusal.into(), lang))

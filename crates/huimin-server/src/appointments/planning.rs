@@ -9,7 +9,7 @@ use huimin_store::{Store, StoreError};
 use jiff::civil::{Date, Time};
 use serde_json::Value;
 
-use super::BookingSettings;
+use super::rules::RuleSet;
 use crate::fhir::{REGISTRATION_CLASS_EXT, REGISTRATION_FEE_EXT};
 
 /// Why a session could not be planned.
@@ -33,7 +33,8 @@ pub struct SessionPlan {
     pub start: Option<Time>,
     pub end: Option<Time>,
     pub capacity: u32,
-    pub length: SlotLength,
+    /// `None`: the department's slot length.
+    pub length: Option<SlotLength>,
 }
 
 fn reference_id(value: &Value, kind: &str) -> Option<String> {
@@ -44,9 +45,22 @@ fn reference_id(value: &Value, kind: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// The department (Organization id) a PractitionerRole works in.
+pub async fn department_of_role(store: &Store, role: &str) -> Result<Option<String>, StoreError> {
+    Ok(store
+        .read_resource("PractitionerRole", role)
+        .await?
+        .and_then(|r| {
+            r.content
+                .get("organization")
+                .and_then(|o| reference_id(o, "Organization"))
+        }))
+}
+
+/// A stored session for `plan`, under the rules of the doctor's department.
 pub async fn plan_session(
     store: &Store,
-    settings: &BookingSettings,
+    rules: &RuleSet,
     plan: &SessionPlan,
 ) -> Result<NewSession, PlanError> {
     let role = store
@@ -74,6 +88,7 @@ pub async fn plan_session(
                 ),
             )
         })?;
+    let settings = rules.department(&department_id);
     let department = store.read_resource("Organization", &department_id).await?;
     let hospital_id = department
         .as_ref()
@@ -103,7 +118,8 @@ pub async fn plan_session(
     let (default_start, default_end) = plan.period.default_hours();
     let start = plan.date.to_datetime(plan.start.unwrap_or(default_start));
     let end = plan.date.to_datetime(plan.end.unwrap_or(default_end));
-    let slots = cut_session(start, end, plan.length, plan.capacity)
+    let length = plan.length.unwrap_or(settings.slot_length);
+    let slots = cut_session(start, end, length, plan.capacity)
         .map_err(|e| PlanError::Invalid("end", e.message()))?;
     let tz = &settings.time_zone;
     let instant = |dt: jiff::civil::DateTime| {
@@ -151,7 +167,7 @@ pub async fn plan_session(
 /// sessions that already exist are skipped. Returns (created, skipped).
 pub async fn generate_from_rosters(
     store: &Store,
-    settings: &BookingSettings,
+    rules: &RuleSet,
     calendar: &huimin_domain::appointments::HolidayCalendar,
     from: Date,
     to: Date,
@@ -194,9 +210,9 @@ pub async fn generate_from_rosters(
             start: Some(template.start),
             end: Some(template.end),
             capacity: template.capacity,
-            length: *length,
+            length: Some(*length),
         };
-        let session = plan_session(store, settings, &plan).await?;
+        let session = plan_session(store, rules, &plan).await?;
         match store.create_session(&session).await {
             Ok(()) => created += 1,
             Err(StoreError::Duplicate { .. }) => skipped += 1,

@@ -332,12 +332,16 @@ pub async fn find(
         .time_zone
         .to_datetime(jiff::Timestamp::now())
         .date();
+    // By default up to the furthest day any department books ahead.
+    let window_days = state
+        .rules
+        .current(&state.store)
+        .await?
+        .longest_window_days();
     let mut filter = SlotFilter {
         from_date: today.to_string(),
         to_date: today
-            .saturating_add(
-                jiff::Span::new().days(i64::from(state.settings.booking.release.window_days)),
-            )
+            .saturating_add(jiff::Span::new().days(i64::from(window_days)))
             .to_string(),
         starts_after: jiff::Timestamp::now().as_microsecond(),
         only_available: true,

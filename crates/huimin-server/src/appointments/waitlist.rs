@@ -187,7 +187,11 @@ pub async fn promote(
     state: &AppState,
     session_id: &str,
 ) -> Result<usize, huimin_store::StoreError> {
-    let settings = &state.settings.booking;
+    let rules = state.rules.current(&state.store).await?;
+    let Some(session) = state.store.clinic_session(session_id).await? else {
+        return Ok(0);
+    };
+    let settings = rules.department(&session.department_id);
     let mut booked = 0;
     for _ in 0..100 {
         let (Some(entry), Some(slot)) = (

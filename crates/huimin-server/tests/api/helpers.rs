@@ -221,7 +221,7 @@ impl TestApp {
         }
     }
 
-    async fn send(&self, request: reqwest::RequestBuilder, token: Option<&str>) -> Resp {
+    pub async fn send(&self, request: reqwest::RequestBuilder, token: Option<&str>) -> Resp {
         let request = match token {
             Some(t) => request.bearer_auth(t),
             None => request,

@@ -60,6 +60,10 @@ pub enum BookingError {
     HoldExpired,
     #[error("the Idempotency-Key was used before for a different request")]
     IdempotencyMismatch,
+    #[error("an appointment in status {} cannot be paid for", .status.en())]
+    NotPayable { status: AppointmentStatus },
+    #[error("this session has no fee to pay")]
+    NoFee,
     #[error(transparent)]
     Store(#[from] StoreError),
 }

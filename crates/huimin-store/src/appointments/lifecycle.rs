@@ -10,18 +10,49 @@ use sqlx::Row;
 use super::booking::{
     BookingError, fetch_appointment, release_expired, return_place, settle_offer,
 };
+use super::payments::refund_in;
 use super::{ACTIVE, APPOINTMENT_COLUMNS, AppointmentRecord, appointment_from_row};
 use crate::{Store, StoreError};
 
 /// Starts a read-then-write on one appointment with a write: on SQLite this takes the write
 /// lock up front (a deferred read that later writes fails with "database is locked" when
 /// another writer got in between); on PostgreSQL it locks the row like `SELECT … FOR UPDATE`.
-async fn lock_appointment(conn: &mut sqlx::AnyConnection, id: &str) -> Result<(), StoreError> {
+pub(crate) async fn lock_appointment(
+    conn: &mut sqlx::AnyConnection,
+    id: &str,
+) -> Result<(), StoreError> {
     sqlx::query("UPDATE appointments SET updated_at = updated_at WHERE id = $1")
         .bind(id)
         .execute(&mut *conn)
         .await?;
     Ok(())
+}
+
+/// Turns a pending hold that has not expired into a booking; whether it did.
+pub(crate) async fn confirm_in(
+    conn: &mut sqlx::AnyConnection,
+    id: &str,
+    now: i64,
+) -> Result<bool, StoreError> {
+    let confirmed = sqlx::query(
+        "UPDATE appointments SET status = 'booked', hold_expires_at = NULL, updated_at = $1 \
+         WHERE id = $2 AND status = 'pending' AND hold_expires_at > $3 RETURNING slot_id",
+    )
+    .bind(now)
+    .bind(id)
+    .bind(now)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = confirmed else {
+        return Ok(false);
+    };
+    let slot: String = row.try_get(0)?;
+    sqlx::query("UPDATE slots SET held = held - 1, booked = booked + 1 WHERE id = $1")
+        .bind(&slot)
+        .execute(&mut *conn)
+        .await?;
+    settle_offer(conn, id, "booked", now).await?;
+    Ok(true)
 }
 
 impl Store {
@@ -55,35 +86,15 @@ impl Store {
         id: &str,
         now: Timestamp,
     ) -> Result<AppointmentRecord, BookingError> {
-        let now = now.as_microsecond();
         let mut tx = self.writer.begin().await?;
-        let confirmed = sqlx::query(
-            "UPDATE appointments SET status = 'booked', hold_expires_at = NULL, updated_at = $1 \
-             WHERE id = $2 AND status = 'pending' AND hold_expires_at > $3 RETURNING slot_id",
-        )
-        .bind(now)
-        .bind(id)
-        .bind(now)
-        .fetch_optional(&mut *tx)
-        .await?;
-        match confirmed {
-            Some(row) => {
-                let slot: String = row.try_get(0)?;
-                sqlx::query("UPDATE slots SET held = held - 1, booked = booked + 1 WHERE id = $1")
-                    .bind(&slot)
-                    .execute(&mut *tx)
-                    .await?;
-                settle_offer(&mut tx, id, "booked", now).await?;
+        if !confirm_in(&mut tx, id, now.as_microsecond()).await? {
+            let current = fetch_appointment(&mut tx, id)
+                .await?
+                .ok_or(BookingError::NotFound)?;
+            if current.status == AppointmentStatus::Booked {
+                return Ok(current);
             }
-            None => {
-                let current = fetch_appointment(&mut tx, id)
-                    .await?
-                    .ok_or(BookingError::NotFound)?;
-                if current.status == AppointmentStatus::Booked {
-                    return Ok(current);
-                }
-                return Err(BookingError::HoldExpired);
-            }
+            return Err(BookingError::HoldExpired);
         }
         let record = fetch_appointment(&mut tx, id)
             .await?
@@ -150,6 +161,7 @@ impl Store {
         )
         .await?;
         settle_offer(&mut tx, id, "declined", now.as_microsecond()).await?;
+        refund_in(&mut tx, id, "cancelled", now.as_microsecond()).await?;
         let record = fetch_appointment(&mut tx, id)
             .await?
             .ok_or(BookingError::NotFound)?;

@@ -6,6 +6,7 @@
 mod booking;
 pub(crate) mod hint;
 mod lifecycle;
+mod payments;
 pub(crate) mod queue;
 mod rosters;
 mod sessions;
@@ -13,6 +14,7 @@ mod suspend;
 mod waitlist;
 
 pub use booking::{BookingError, BookingMode, PlaceRequest, Replay};
+pub use payments::{Paid, PaymentRecord};
 pub use rosters::RosterRecord;
 pub use sessions::{NewSession, NewSlot, SessionRecord, SlotFilter, SlotRecord};
 pub use suspend::{Affected, Message, MovedMessage, Notification, StopClinic};

@@ -5,6 +5,7 @@ use sqlx::Row;
 use huimin_domain::appointments::{AppointmentStatus, Pool};
 
 use super::booking::{fetch_appointment, insert_appointment, lowest_free_number, return_place};
+use super::payments::{move_payment, refund_in};
 use super::{ACTIVE, AppointmentRecord};
 use crate::{Store, StoreError, now_micros};
 
@@ -209,6 +210,12 @@ impl Store {
                 Some(target) => move_into(&mut tx, &record, target, counter, now).await?,
                 None => None,
             };
+            match &moved {
+                Some(new) => move_payment(&mut tx, &record.id, &new.id).await?,
+                None => {
+                    refund_in(&mut tx, &record.id, "session-suspended", now).await?;
+                }
+            }
             let (kind, (zh, en), reference) = match &moved {
                 Some(new) => (
                     "session-suspended-moved",

@@ -1,0 +1,75 @@
+//! How a registration fee was paid at the desk, until online payment arrives.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PaymentMethod {
+    Cash,
+    BankCard,
+    WechatPay,
+    Alipay,
+    /// Settled against the patient's medical-insurance account (医保).
+    MedicalInsurance,
+}
+
+impl PaymentMethod {
+    pub const ALL: [PaymentMethod; 5] = [
+        PaymentMethod::Cash,
+        PaymentMethod::BankCard,
+        PaymentMethod::WechatPay,
+        PaymentMethod::Alipay,
+        PaymentMethod::MedicalInsurance,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            PaymentMethod::Cash => "cash",
+            PaymentMethod::BankCard => "bank-card",
+            PaymentMethod::WechatPay => "wechat-pay",
+            PaymentMethod::Alipay => "alipay",
+            PaymentMethod::MedicalInsurance => "medical-insurance",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.code() == code)
+    }
+
+    pub fn zh(self) -> &'static str {
+        match self {
+            PaymentMethod::Cash => "现金",
+            PaymentMethod::BankCard => "银行卡",
+            PaymentMethod::WechatPay => "微信支付",
+            PaymentMethod::Alipay => "支付宝",
+            PaymentMethod::MedicalInsurance => "医保",
+        }
+    }
+
+    pub fn en(self) -> &'static str {
+        match self {
+            PaymentMethod::Cash => "cash",
+            PaymentMethod::BankCard => "bank card",
+            PaymentMethod::WechatPay => "WeChat Pay",
+            PaymentMethod::Alipay => "Alipay",
+            PaymentMethod::MedicalInsurance => "medical insurance",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip_and_match_serde() {
+        for method in PaymentMethod::ALL {
+            assert_eq!(PaymentMethod::from_code(method.code()), Some(method));
+            assert_eq!(
+                serde_json::to_value(method).unwrap(),
+                serde_json::json!(method.code())
+            );
+        }
+        assert_eq!(PaymentMethod::from_code("bitcoin"), None);
+    }
+}
