@@ -52,6 +52,16 @@ pub async fn open_store(settings: &Settings) -> Result<Store, huimin_store::Stor
 
 impl App {
     pub async fn build(settings: Settings) -> Result<Self, StartError> {
+        Self::build_with(settings, |_| Router::new()).await
+    }
+
+    /// Builds the server with more routes beside the API: `extra` receives the finished API
+    /// router (to call in process, e.g. server-rendered pages that use the API as their
+    /// back end) and returns routes to serve too. They must not set a fallback.
+    pub async fn build_with(
+        settings: Settings,
+        extra: impl FnOnce(Router) -> Router,
+    ) -> Result<Self, StartError> {
         let store = open_store(&settings).await?;
         let passwords = Passwords::new(settings.password_cost);
         if let Some(password) = &settings.admin_password {
@@ -98,9 +108,10 @@ impl App {
             rules,
             settings,
         });
+        let api = router(state.clone());
         Ok(Self {
             listener,
-            router: router(state.clone()),
+            router: extra(api.clone()).merge(api),
             state,
         })
     }

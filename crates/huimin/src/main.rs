@@ -43,7 +43,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 
 async fn serve(settings: Settings) -> anyhow::Result<()> {
     let listen = settings.listen;
-    let app = App::build(settings).await.context("starting the server")?;
+    let app = App::build_with(settings, huimin_web::pages)
+        .await
+        .context("starting the server")?;
     tracing::info!(%listen, port = app.port(), "huimin is serving");
     app.run_until(shutdown_signal()).await.context("serving")?;
     tracing::info!("huimin stopped");

@@ -58,7 +58,10 @@ pub fn routes() -> Router<AppState> {
         .route("/fhir/Appointment/$book", post(routes::book))
         .route("/fhir/Appointment/$waitlist", post(waitlist::join))
         .route("/api/me/waitlist", get(waitlist::mine))
-        .route("/fhir/Appointment", post(routes::create))
+        .route(
+            "/fhir/Appointment",
+            post(routes::create).get(routes::search),
+        )
         .route(
             "/fhir/Appointment/{id}",
             get(routes::read).put(routes::update).patch(routes::patch),

@@ -154,8 +154,19 @@ pub async fn register(
             (None, None, "resident_id")
         }
     };
-    if kind.is_some() && number.as_deref().is_none_or(|n| n.trim().is_empty()) {
-        issues.push(missing("document_number", "证件号码", "document_number"));
+    match (kind, number.as_deref().map(str::trim)) {
+        (Some(_), None | Some("")) => {
+            issues.push(missing("document_number", "证件号码", "document_number"));
+        }
+        // Checked here too (the Patient checks it again) so that every problem of the form
+        // is reported at once.
+        (Some(kind), Some(number)) => {
+            let today = crate::fhir::patient::today_in_china();
+            if let Err(e) = huimin_domain::identity::IdentityDocument::parse(kind, number, today) {
+                issues.push(invalid(field, e.message()));
+            }
+        }
+        (None, _) => {}
     }
     if !issues.is_empty() {
         return Err(ApiError::with_issues(StatusCode::UNPROCESSABLE_ENTITY, issues).lang(lang));

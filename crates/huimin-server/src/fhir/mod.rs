@@ -6,7 +6,7 @@ pub mod capability;
 mod directory;
 mod family;
 mod handlers;
-mod http;
+pub(crate) mod http;
 pub mod index;
 pub mod kinds;
 mod params;

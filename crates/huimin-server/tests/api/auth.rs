@@ -194,6 +194,23 @@ async fn registration_reports_every_bad_field_in_the_callers_language(db: Db) {
     let text = outcome["issue"][0]["details"]["text"].as_str().unwrap();
     assert!(text.is_ascii(), "English text expected, got {text}");
     assert_schema_valid(&outcome);
+    // A wrong check digit is reported beside a weak password, not after it is fixed.
+    let both = json!({"phone": "13912345678", "password": "short", "name": "王小明", "resident_id": "320106198503156789"});
+    let response = app
+        .post_raw(
+            "/auth/register",
+            None,
+            "application/json",
+            &both.to_string(),
+        )
+        .await;
+    let fields: Vec<&str> = response.body["issue"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["expression"][0].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["password", "resident_id"]);
     app.finish().await;
 }
 on_both!(registration_reports_every_bad_field_in_the_callers_language);

@@ -194,3 +194,53 @@ async fn stop_clinic_refunds_and_free_clinics_take_no_payment(db: Db) {
     app.finish().await;
 }
 on_both!(stop_clinic_refunds_and_free_clinics_take_no_payment);
+
+/// `GET /fhir/Appointment` lists a patient's own appointments; another patient's are not
+/// reachable, and staff must name the patient.
+async fn patients_list_their_own_appointments_only(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let admin = app.admin().await;
+    let registrar = app.staff("registrar").await;
+    let (_, role) = department(&app, &admin, "眼科", 0.0).await;
+    let (slots, _) = session_in(&app, &admin, &role, "morning").await;
+    let (alice, alice_id) = app.patient("13911110001", "王小明", ID_2).await;
+    let (bob, bob_id) = app.patient("13911110002", "李四", ID_3).await;
+    let mine = hold(&app, &alice, &slots[0], &alice_id).await;
+    hold(&app, &bob, &slots[1], &bob_id).await;
+
+    let listed = app.get("/fhir/Appointment", Some(&alice)).await;
+    assert_eq!(listed.status, 200, "{}", listed.body);
+    assert_eq!(listed.body["total"], 1);
+    assert_eq!(listed.body["entry"][0]["resource"]["id"], mine.as_str());
+    assert_schema_valid(&listed.body);
+    let foreign = app
+        .get(
+            &format!("/fhir/Appointment?patient=Patient/{bob_id}"),
+            Some(&alice),
+        )
+        .await;
+    assert_eq!(
+        foreign.body["total"], 0,
+        "another patient's list is empty, not forbidden"
+    );
+    let by_staff = app
+        .get(
+            &format!("/fhir/Appointment?patient=Patient/{bob_id}"),
+            Some(&registrar),
+        )
+        .await;
+    assert_eq!(by_staff.body["total"], 1);
+    assert_eq!(
+        app.get("/fhir/Appointment", Some(&registrar)).await.status,
+        400
+    );
+    assert_eq!(
+        app.get("/fhir/Appointment?name=x", Some(&alice))
+            .await
+            .status,
+        400
+    );
+    assert_eq!(app.get("/fhir/Appointment", None).await.status, 401);
+    app.finish().await;
+}
+on_both!(patients_list_their_own_appointments_only);

@@ -79,6 +79,42 @@ impl Store {
         rows.iter().map(appointment_from_row).collect()
     }
 
+    /// The appointments of these patients, latest visit first, with how many there are in all.
+    pub async fn appointments_of(
+        &self,
+        patient_ids: &[String],
+        limit: u32,
+        offset: u32,
+    ) -> Result<(Vec<AppointmentRecord>, i64), StoreError> {
+        if patient_ids.is_empty() {
+            return Ok((Vec::new(), 0));
+        }
+        let marks: Vec<String> = (1..=patient_ids.len()).map(|i| format!("${i}")).collect();
+        let within = format!("patient_id IN ({})", marks.join(", "));
+        let count_sql = format!("SELECT COUNT(*) FROM appointments WHERE {within}");
+        let mut count = sqlx::query(sqlx::AssertSqlSafe(count_sql));
+        for id in patient_ids {
+            count = count.bind(id);
+        }
+        let total: i64 = count.fetch_one(&self.pool).await?.try_get(0)?;
+        let sql = format!(
+            "SELECT a.id, a.patient_id, a.account_id, a.slot_id, a.session_id, a.department_id, \
+             a.session_date, a.period, a.status, a.pool, a.channel, a.queue_number, a.hold_expires_at, \
+             a.created_at, a.updated_at FROM appointments a JOIN slots s ON s.id = a.slot_id \
+             WHERE a.{within} ORDER BY s.starts_at DESC, a.created_at DESC LIMIT {limit} OFFSET {offset}"
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for id in patient_ids {
+            query = query.bind(id);
+        }
+        let rows = query.fetch_all(&self.pool).await?;
+        let records = rows
+            .iter()
+            .map(appointment_from_row)
+            .collect::<Result<_, _>>()?;
+        Ok((records, total))
+    }
+
     /// Confirms a pending hold (`$book` after payment). Confirming an already booked
     /// appointment again returns it unchanged, so a retried payment callback is harmless.
     pub async fn confirm_hold(

@@ -1,0 +1,175 @@
+//! Calls to Huimin's API from a page handler, in process (no network hop), as the visitor.
+
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{Method, Request, StatusCode, header};
+use serde_json::Value;
+use tower::ServiceExt;
+
+use crate::web::Web;
+
+/// The API router the pages call.
+#[derive(Clone)]
+pub struct Api {
+    router: Router,
+}
+
+/// One problem the API reported, in the visitor's language.
+#[derive(Clone, Debug, Default)]
+pub struct Problem {
+    /// The element it is about (`phone`, `Patient.identifier`), when the API names one.
+    pub field: Option<String>,
+    pub text: String,
+    /// The rule code (`quota-week`, `slot-full`), when there is one.
+    pub code: Option<String>,
+}
+
+/// An API answer.
+#[derive(Clone, Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub body: Value,
+}
+
+impl Reply {
+    pub fn ok(&self) -> bool {
+        self.status.is_success()
+    }
+
+    /// The problems of an error answer: an OperationOutcome's issues, or an OAuth2 error.
+    pub fn problems(&self) -> Vec<Problem> {
+        if let Some(issues) = self.body["issue"].as_array() {
+            return issues
+                .iter()
+                .map(|i| Problem {
+                    field: i["expression"][0].as_str().map(str::to_owned),
+                    text: i["details"]["text"]
+                        .as_str()
+                        .or(i["diagnostics"].as_str())
+                        .unwrap_or_default()
+                        .to_owned(),
+                    code: i["details"]["coding"][0]["code"]
+                        .as_str()
+                        .map(str::to_owned),
+                })
+                .collect();
+        }
+        if let Some(text) = self.body["error_description"].as_str() {
+            return vec![Problem {
+                text: text.to_owned(),
+                code: self.body["error"].as_str().map(str::to_owned),
+                ..Problem::default()
+            }];
+        }
+        vec![Problem {
+            text: format!("HTTP {}", self.status.as_u16()),
+            ..Problem::default()
+        }]
+    }
+
+    /// Whether a problem has this rule code.
+    pub fn has_code(&self, code: &str) -> bool {
+        self.problems()
+            .iter()
+            .any(|p| p.code.as_deref() == Some(code))
+    }
+}
+
+impl Api {
+    pub fn new(router: Router) -> Self {
+        Self { router }
+    }
+
+    /// Sends one request as the visitor: their token, their language, their address (so the
+    /// API's per-address limits and audit see the real client).
+    pub async fn call(
+        &self,
+        web: &Web,
+        method: Method,
+        path: &str,
+        body: Option<(&str, String)>,
+    ) -> Reply {
+        let mut request = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::ACCEPT_LANGUAGE, web.lang.code())
+            .header(header::HOST, web.host.as_str());
+        if let Some(token) = &web.token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        let request = match body {
+            Some((content_type, text)) => request
+                .header(header::CONTENT_TYPE, content_type)
+                .body(Body::from(text)),
+            None => request.body(Body::empty()),
+        };
+        let Ok(mut request) = request else {
+            return Reply::failure();
+        };
+        if let Some(addr) = web.addr {
+            request
+                .extensions_mut()
+                .insert(ConnectInfo::<SocketAddr>(addr));
+        }
+        let Ok(response) = self.router.clone().oneshot(request).await;
+        let status = response.status();
+        let bytes = axum::body::to_bytes(response.into_body(), 8 * 1024 * 1024)
+            .await
+            .unwrap_or_default();
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Reply { status, body }
+    }
+
+    pub async fn get(&self, web: &Web, path: &str) -> Reply {
+        self.call(web, Method::GET, path, None).await
+    }
+
+    pub async fn post_json(&self, web: &Web, path: &str, body: &Value) -> Reply {
+        let body = Some(("application/json", body.to_string()));
+        self.call(web, Method::POST, path, body).await
+    }
+
+    pub async fn post_form(&self, web: &Web, path: &str, pairs: &[(&str, &str)]) -> Reply {
+        let encoded = {
+            let mut form = url::form_urlencoded::Serializer::new(String::new());
+            for (k, v) in pairs {
+                form.append_pair(k, v);
+            }
+            form.finish()
+        };
+        let body = Some(("application/x-www-form-urlencoded", encoded));
+        self.call(web, Method::POST, path, body).await
+    }
+
+    /// Changes an appointment's status (JSON Patch), the API's one way to cancel, check in
+    /// or mark seen.
+    pub async fn set_status(&self, web: &Web, appointment: &str, status: &str) -> Reply {
+        let patch = serde_json::json!([{"op": "replace", "path": "/status", "value": status}]);
+        let body = Some(("application/json-patch+json", patch.to_string()));
+        let path = format!("/fhir/Appointment/{appointment}");
+        self.call(web, Method::PATCH, &path, body).await
+    }
+
+    /// A FHIR operation taking references (`$hold`, `$book`, `$waitlist`).
+    pub async fn operation(&self, web: &Web, path: &str, references: &[(&str, String)]) -> Reply {
+        let parameter: Vec<Value> = references
+            .iter()
+            .map(|(name, reference)| serde_json::json!({"name": name, "valueReference": {"reference": reference}}))
+            .collect();
+        let body = serde_json::json!({"resourceType": "Parameters", "parameter": parameter});
+        let body = Some(("application/fhir+json", body.to_string()));
+        self.call(web, Method::POST, path, body).await
+    }
+}
+
+impl Reply {
+    fn failure() -> Self {
+        Reply {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            body: Value::Null,
+        }
+    }
+}

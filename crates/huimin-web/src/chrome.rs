@@ -1,0 +1,76 @@
+//! What every page frame needs: language, text size, who is signed in, the switches.
+
+use huimin_domain::i18n::Lang;
+
+use crate::i18n;
+use crate::web::Web;
+
+pub struct Chrome {
+    pub lang: Lang,
+    pub large: bool,
+    pub signed_in: bool,
+    pub patient: bool,
+    pub staff: bool,
+    pub title: String,
+    here: String,
+}
+
+impl Chrome {
+    pub fn new(web: &Web, title: String) -> Self {
+        Chrome {
+            lang: web.lang,
+            large: web.large,
+            signed_in: web.signed_in(),
+            patient: web.is_patient(),
+            staff: web.signed_in() && !web.is_patient(),
+            title,
+            here: web.here.clone(),
+        }
+    }
+
+    /// The message `key` in the page's language.
+    pub fn t(&self, key: &str) -> &'static str {
+        i18n::t(self.lang, key)
+    }
+
+    /// One of two texts by language (data that comes in both).
+    pub fn pick<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
+        match self.lang {
+            Lang::Zh => zh,
+            Lang::En if en.is_empty() => zh,
+            Lang::En => en,
+        }
+    }
+
+    pub fn html_lang(&self) -> &'static str {
+        match self.lang {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    fn prefs_link(&self, pair: &str) -> String {
+        let back: String = url::form_urlencoded::byte_serialize(self.here.as_bytes()).collect();
+        format!("/prefs?{pair}&back={back}")
+    }
+
+    /// Switches to the other language and comes back here.
+    pub fn other_lang_link(&self) -> String {
+        self.prefs_link(match self.lang {
+            Lang::Zh => "lang=en",
+            Lang::En => "lang=zh",
+        })
+    }
+
+    pub fn other_lang_name(&self) -> &'static str {
+        match self.lang {
+            Lang::Zh => "English",
+            Lang::En => "中文",
+        }
+    }
+
+    /// Turns large text on or off and comes back here.
+    pub fn large_link(&self) -> String {
+        self.prefs_link(if self.large { "large=0" } else { "large=1" })
+    }
+}

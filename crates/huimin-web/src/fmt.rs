@@ -1,0 +1,74 @@
+//! Instants and money as patients read them: hospital wall-clock time (China, UTC+8), dates
+//! with the weekday, yuan with two decimals.
+
+use huimin_domain::i18n::Lang;
+use jiff::civil::DateTime;
+use jiff::tz::{Offset, TimeZone};
+
+fn china() -> TimeZone {
+    TimeZone::fixed(Offset::constant(8))
+}
+
+/// An RFC 3339 instant from the API on the hospital's wall clock.
+pub fn local(instant: &str) -> Option<DateTime> {
+    let ts: jiff::Timestamp = instant.parse().ok()?;
+    Some(ts.to_zoned(china()).datetime())
+}
+
+const WEEKDAYS_ZH: [&str; 7] = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"];
+const WEEKDAYS_EN: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+
+/// `11月26日 周四` / `Thu 26 Nov`.
+pub fn day(date: jiff::civil::Date, lang: Lang) -> String {
+    let weekday = usize::try_from(date.weekday().to_monday_zero_offset()).unwrap_or(0);
+    match lang {
+        Lang::Zh => format!(
+            "{}月{}日 {}",
+            date.month(),
+            date.day(),
+            WEEKDAYS_ZH[weekday]
+        ),
+        Lang::En => format!("{} {}", WEEKDAYS_EN[weekday], date.strftime("%-d %b")),
+    }
+}
+
+/// `11月26日 周四 08:00–08:30`.
+pub fn window(start: &str, end: &str, lang: Lang) -> String {
+    match (local(start), local(end)) {
+        (Some(s), Some(e)) => format!(
+            "{} {}–{}",
+            day(s.date(), lang),
+            s.strftime("%H:%M"),
+            e.strftime("%H:%M")
+        ),
+        _ => String::new(),
+    }
+}
+
+/// `11月26日 周四 08:00`.
+pub fn moment(instant: &str, lang: Lang) -> String {
+    local(instant)
+        .map(|t| format!("{} {}", day(t.date(), lang), t.strftime("%H:%M")))
+        .unwrap_or_default()
+}
+
+/// `¥12.50`.
+pub fn yuan(value: f64) -> String {
+    format!("¥{value:.2}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn instants_read_on_the_hospital_clock() {
+        assert_eq!(
+            window("2026-11-26T00:00:00Z", "2026-11-26T00:30:00Z", Lang::Zh),
+            "11月26日 周四 08:00–08:30"
+        );
+        assert_eq!(moment("2026-11-26T00:00:00Z", Lang::En), "Thu 26 Nov 08:00");
+        assert_eq!(yuan(12.5), "¥12.50");
+        assert_eq!(window("nonsense", "", Lang::Zh), "");
+    }
+}

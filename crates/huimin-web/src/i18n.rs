@@ -1,0 +1,293 @@
+//! The pages' words in Chinese and English. Data from the API (department names, rule
+//! messages) arrives already in the visitor's language; this is only the pages' own text.
+//! A test checks that every key the templates and handlers use is here.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use huimin_domain::i18n::Lang;
+
+/// (key, 中文, English).
+const MESSAGES: &[(&str, &str, &str)] = &[
+    (
+        "app.name",
+        "惠民医院 · 预约挂号",
+        "Huimin Hospital · Appointments",
+    ),
+    (
+        "app.footer",
+        "惠民 — 线上线下一体化医疗服务。请携带身份证件就诊。",
+        "Huimin — medical services online and on site. Bring your ID to your visit.",
+    ),
+    ("nav.skip", "跳到正文", "Skip to content"),
+    ("nav.label", "主导航", "Main navigation"),
+    ("nav.mine", "我的预约", "My appointments"),
+    ("nav.family", "就诊人", "Family members"),
+    ("nav.workbench", "工作台", "Workbench"),
+    ("nav.login", "登录", "Sign in"),
+    ("nav.logout", "退出", "Sign out"),
+    ("nav.large", "大字模式", "Large text"),
+    ("common.back", "返回", "Back"),
+    (
+        "form.fix",
+        "请按提示修改后再提交。",
+        "Please correct the fields below and submit again.",
+    ),
+    ("error.not_found", "页面不存在", "Page not found"),
+    (
+        "error.not_found_text",
+        "您要找的内容不存在或已被移除。",
+        "What you are looking for does not exist or was removed.",
+    ),
+    ("login.title", "登录", "Sign in"),
+    ("login.username", "手机号", "Mobile number"),
+    ("login.password", "密码", "Password"),
+    ("login.submit", "登录", "Sign in"),
+    ("login.no_account", "还没有账号？", "No account yet?"),
+    ("signup.title", "注册", "Sign up"),
+    (
+        "signup.why",
+        "按国家要求实名预约：请填写本人真实姓名和身份证号，用于就诊建档，不会公开。",
+        "Bookings are in your real name, as national rules require: your name and ID number open your medical record and are never shown to others.",
+    ),
+    ("signup.name", "姓名", "Full name"),
+    ("signup.resident_id", "身份证号", "Resident ID number"),
+    ("signup.phone", "手机号", "Mobile number"),
+    (
+        "signup.password",
+        "设置密码（至少 8 位，含字母和数字）",
+        "Choose a password (8 or more characters, with a letter and a digit)",
+    ),
+    ("signup.submit", "注册并登录", "Sign up and sign in"),
+    (
+        "signup.have_account",
+        "已有账号？",
+        "Already have an account?",
+    ),
+    ("family.title", "就诊人", "Family members"),
+    (
+        "family.why",
+        "可为家人（最多 5 位）实名预约，每位就诊人都须填写真实身份信息。",
+        "You may book for up to 5 family members; each needs their real name and ID number.",
+    ),
+    ("family.self", "本人", "You"),
+    ("family.add", "添加就诊人", "Add a family member"),
+    ("family.phone", "手机号（选填）", "Mobile number (optional)"),
+    ("family.submit", "添加", "Add"),
+    ("family.added", "已添加就诊人。", "Family member added."),
+    ("home.title", "科室", "Departments"),
+    ("home.search", "搜索科室", "Search departments"),
+    ("home.search_button", "搜索", "Search"),
+    ("home.none", "没有找到相关科室。", "No department matches."),
+    ("home.other", "专科门诊", "Specialist clinics"),
+    (
+        "department.none",
+        "该科室暂无出诊医生。",
+        "No doctors hold clinics in this department.",
+    ),
+    ("doctor.fee", "挂号费", "Fee"),
+    ("doctor.specialties", "擅长", "Specialties"),
+    ("doctor.next_free", "最近可约：", "Next free:"),
+    ("doctor.no_places", "近期无可约号源", "No free places soon"),
+    ("doctor.sessions", "出诊安排", "Clinic sessions"),
+    (
+        "doctor.no_sessions",
+        "近期暂无出诊安排。",
+        "No sessions in the booking window.",
+    ),
+    ("doctor.opens", "放号时间", "Opens"),
+    ("doctor.left", "余号", "Left"),
+    ("doctor.full", "约满", "Full"),
+    (
+        "doctor.full_hint",
+        "本时段已约满，可登记候补，有人退号时按顺序为您预约。",
+        "This session is full. Join the waitlist and you will be booked in turn when a place frees.",
+    ),
+    ("book.title", "确认预约", "Confirm booking"),
+    ("book.when", "就诊时间", "Time"),
+    ("book.doctor", "医生", "Doctor"),
+    ("book.department", "科室", "Department"),
+    ("book.room", "诊室", "Room"),
+    ("book.fee", "挂号费", "Fee"),
+    ("book.patient", "就诊人", "Patient"),
+    ("book.free", "免费", "Free"),
+    ("book.for_whom", "为谁预约", "Who is the appointment for?"),
+    (
+        "book.no_patients",
+        "请先添加就诊人。",
+        "Add a patient first.",
+    ),
+    (
+        "book.choose_patient",
+        "请选择就诊人。",
+        "Choose who the appointment is for.",
+    ),
+    ("book.hold", "锁定号源", "Hold this place"),
+    (
+        "book.hold_hint",
+        "提交后为您保留号源 15 分钟，请在此期间确认；挂号费到院在窗口缴纳。",
+        "The place is held for you for 15 minutes; confirm it in that time. The fee is paid at the desk.",
+    ),
+    ("book.submit", "确认预约", "Book"),
+    (
+        "book.free_hint",
+        "本号源免费，提交即预约成功。",
+        "This place is free; submitting books it.",
+    ),
+    ("waitlist.offer", "登记候补", "Join the waitlist"),
+    (
+        "waitlist.explain",
+        "号源已满。登记候补后，一旦有人退号，系统按登记顺序为您预约并通知您。",
+        "The slot is full. On the waitlist you are booked in turn when a place frees, and told.",
+    ),
+    ("waitlist.join", "登记候补", "Join the waitlist"),
+    ("waitlist.joined", "已登记候补", "You are on the waitlist"),
+    (
+        "waitlist.joined_text",
+        "有号源时将按顺序为您预约，结果可在“我的预约”中查看。",
+        "When a place frees you are booked in turn; see My appointments.",
+    ),
+    (
+        "waitlist.failed",
+        "未能登记候补",
+        "Could not join the waitlist",
+    ),
+    ("waitlist.status.waitlist", "候补中", "Waiting"),
+    (
+        "waitlist.status.booked",
+        "候补成功",
+        "Booked from the waitlist",
+    ),
+    (
+        "waitlist.status.pending",
+        "有号待确认",
+        "A place is held for you",
+    ),
+    ("waitlist.status.cancelled", "已结束", "Ended"),
+    ("mine.title", "我的预约", "My appointments"),
+    ("mine.upcoming", "待就诊", "Upcoming"),
+    ("mine.past", "历史预约", "Past"),
+    (
+        "mine.none",
+        "暂无待就诊的预约。",
+        "No upcoming appointments.",
+    ),
+    ("mine.no_past", "暂无历史预约。", "No past appointments."),
+    ("mine.book_now", "去预约", "Book one"),
+    ("mine.waitlist", "候补", "Waitlist"),
+    ("mine.open", "查看", "Open"),
+    ("appointment.title", "预约详情", "Appointment"),
+    ("appointment.number", "就诊序号", "Queue number"),
+    (
+        "appointment.qr",
+        "到院签到请出示此码",
+        "Show this code to check in at the hospital",
+    ),
+    ("appointment.hold_until", "号源保留至", "Held until"),
+    (
+        "appointment.pay_at_desk",
+        "确认后预约成功，挂号费到院后在挂号窗口缴纳。",
+        "Confirming books the place; pay the fee at the registration desk when you arrive.",
+    ),
+    ("appointment.confirm", "确认预约", "Confirm booking"),
+    (
+        "appointment.check_in_hint",
+        "就诊当天到院后（号源开始前 1 小时起）可在手机上签到，签到后进入候诊队列。",
+        "On the day, once at the hospital (from an hour before your time), check in here to join the queue.",
+    ),
+    ("appointment.check_in", "到院签到", "Check in"),
+    (
+        "appointment.checked_in",
+        "已签到，请在候诊区等候叫号。",
+        "Checked in. Please wait in the waiting area to be called.",
+    ),
+    ("appointment.cancel", "取消预约", "Cancel appointment"),
+    (
+        "appointment.cancel_hint",
+        "就诊前 12 小时后不能在线取消；已缴挂号费将原路退回。",
+        "Appointments cannot be cancelled online within 12 hours of the visit; a fee paid is refunded.",
+    ),
+    ("appointment.cancel_confirm", "确认取消", "Yes, cancel it"),
+    ("pay.paid", "已缴费", "Paid"),
+    ("pay.refunded", "已退费", "Refunded"),
+    ("status.pending", "待确认", "Held, to confirm"),
+    ("status.booked", "预约成功", "Booked"),
+    ("status.checked-in", "已签到", "Checked in"),
+    ("status.fulfilled", "已就诊", "Seen"),
+    ("status.cancelled", "已取消", "Cancelled"),
+    ("status.noshow", "爽约", "Missed"),
+    ("status.waitlist", "候补中", "Waiting"),
+];
+
+fn table() -> &'static HashMap<&'static str, (&'static str, &'static str)> {
+    static TABLE: OnceLock<HashMap<&'static str, (&'static str, &'static str)>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        MESSAGES
+            .iter()
+            .map(|(k, zh, en)| (*k, (*zh, *en)))
+            .collect()
+    })
+}
+
+/// The message `key` in `lang`; an unknown key shows itself (and fails the key test).
+pub fn t(lang: Lang, key: &str) -> &'static str {
+    match table().get(key) {
+        Some((zh, en)) => match lang {
+            Lang::Zh => zh,
+            Lang::En => en,
+        },
+        None => {
+            tracing::warn!(key, "missing page text");
+            "…"
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_unique_and_both_languages_are_filled() {
+        assert_eq!(table().len(), MESSAGES.len(), "a key appears twice");
+        for (key, zh, en) in MESSAGES {
+            assert!(!zh.is_empty() && !en.is_empty(), "{key}");
+        }
+    }
+
+    /// Every `c.t("…")` in a template and `t(…, "…")` in a handler names a message.
+    #[test]
+    fn every_key_used_exists() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut sources = Vec::new();
+        for dir in ["templates", "src", "src/patient", "src/staff"] {
+            let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                if entry.path().is_file() {
+                    sources.push(std::fs::read_to_string(entry.path()).unwrap());
+                }
+            }
+        }
+        let mut missing = Vec::new();
+        for text in &sources {
+            for marker in ["t(\"", "lang, \""] {
+                for piece in text.split(marker).skip(1) {
+                    let key = piece.split('"').next().unwrap_or_default();
+                    let looks_like_key = key.contains('.')
+                        && key
+                            .chars()
+                            .all(|c| c.is_ascii_lowercase() || "._-".contains(c))
+                        && !key.ends_with('.');
+                    if looks_like_key && !table().contains_key(key) {
+                        missing.push(key.to_owned());
+                    }
+                }
+            }
+        }
+        missing.sort();
+        missing.dedup();
+        assert!(missing.is_empty(), "missing page texts: {missing:?}");
+    }
+}

@@ -1,0 +1,39 @@
+//! Huimin's pages (惠民 H5 and workbench): server-rendered HTML, mobile first, Chinese by
+//! default with English beside it, a large-text high-contrast mode (适老化), no front-end
+//! build step. Templates (askama) and assets are compiled into the binary.
+//!
+//! The pages are a client of Huimin's own API, called in process: every page handler turns a
+//! form or a link into an API request carrying the visitor's token (kept in an HttpOnly,
+//! SameSite=Strict cookie), and renders the answer. Authorisation, the booking rules, audit
+//! and the localised error texts therefore come from one place, the API; a page cannot do
+//! anything its visitor could not do with a token.
+
+mod api;
+mod assets;
+mod chrome;
+mod fmt;
+mod i18n;
+mod origin;
+mod patient;
+mod qr;
+mod web;
+
+use axum::Router;
+use axum::http::Request;
+use tower_http::trace::TraceLayer;
+
+pub use api::Api;
+
+/// The pages, served beside the API (`App::build_with(settings, huimin_web::pages)`).
+pub fn pages(api: Router) -> Router {
+    Router::new()
+        .merge(patient::routes())
+        .merge(assets::routes())
+        .layer(axum::middleware::from_fn(origin::same_origin_posts))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+                tracing::info_span!("page", method = %request.method(), path = %request.uri().path())
+            }),
+        )
+        .with_state(Api::new(api))
+}

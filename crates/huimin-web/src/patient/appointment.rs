@@ -1,0 +1,264 @@
+//! My appointments, one appointment with its check-in code, and what a patient does with it:
+//! confirm a hold, cancel, check in.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use huimin_domain::i18n::Lang;
+use serde_json::Value;
+
+use super::account::members;
+use super::booking::{SlotFacts, slot_facts, slot_of};
+use super::directory::{extension, not_found};
+use super::forms::{ok, render};
+use crate::api::Api;
+use crate::chrome::Chrome;
+use crate::fmt;
+use crate::qr;
+use crate::web::Web;
+
+pub struct Row {
+    pub id: String,
+    pub patient: String,
+    pub when: String,
+    pub number: i64,
+    pub status: String,
+    pub status_code: String,
+}
+
+pub struct Waiting {
+    pub patient: String,
+    pub status: String,
+    pub appointment: String,
+}
+
+#[derive(Template)]
+#[template(path = "mine.html")]
+struct MinePage {
+    c: Chrome,
+    upcoming: Vec<Row>,
+    past: Vec<Row>,
+    waitlist: Vec<Waiting>,
+}
+
+pub fn status_name(code: &str, lang: Lang) -> String {
+    crate::i18n::t(lang, &format!("status.{code}")).to_owned()
+}
+
+fn queue_number(appointment: &Value) -> i64 {
+    extension(appointment, "urn:huimin:ext:queue-number")
+        .and_then(|e| e["valueInteger"].as_i64())
+        .unwrap_or(0)
+}
+
+fn patient_of(appointment: &Value) -> String {
+    appointment["participant"]
+        .as_array()
+        .and_then(|ps| {
+            ps.iter().find_map(|p| {
+                p["actor"]["reference"]
+                    .as_str()?
+                    .strip_prefix("Patient/")
+                    .map(str::to_owned)
+            })
+        })
+        .unwrap_or_default()
+}
+
+pub async fn mine(State(api): State<Api>, web: Web) -> Response {
+    if !web.signed_in() {
+        return web.to_login();
+    }
+    let listed = api.get(&web, "/fhir/Appointment?_count=50").await;
+    if listed.status == StatusCode::UNAUTHORIZED {
+        return web.to_login();
+    }
+    let names: HashMap<String, String> =
+        members(&api.get(&web, "/fhir/Patient?_count=10").await.body)
+            .into_iter()
+            .map(|m| (m.id, m.name))
+            .collect();
+    let now = jiff::Timestamp::now();
+    let (mut upcoming, mut past) = (Vec::new(), Vec::new());
+    for entry in listed.body["entry"].as_array().into_iter().flatten() {
+        let a = &entry["resource"];
+        let code = a["status"].as_str().unwrap_or_default().to_owned();
+        let row = Row {
+            id: a["id"].as_str().unwrap_or_default().to_owned(),
+            patient: names.get(&patient_of(a)).cloned().unwrap_or_default(),
+            when: fmt::window(
+                a["start"].as_str().unwrap_or_default(),
+                a["end"].as_str().unwrap_or_default(),
+                web.lang,
+            ),
+            number: queue_number(a),
+            status: status_name(&code, web.lang),
+            status_code: code.clone(),
+        };
+        let ended = a["end"]
+            .as_str()
+            .and_then(|e| e.parse::<jiff::Timestamp>().ok())
+            .is_some_and(|end| end < now);
+        let open = matches!(code.as_str(), "pending" | "booked" | "checked-in");
+        if open && !ended {
+            upcoming.push(row);
+        } else {
+            past.push(row);
+        }
+    }
+    upcoming.reverse();
+    let waitlist = api.get(&web, "/api/me/waitlist").await;
+    let waitlist = waitlist.body["entries"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| Waiting {
+            patient: names.get(&patient_of(e)).cloned().unwrap_or_default(),
+            status: crate::i18n::t(
+                web.lang,
+                &format!(
+                    "waitlist.status.{}",
+                    e["status"].as_str().unwrap_or_default()
+                ),
+            )
+            .to_owned(),
+            appointment: e["basedOn"][0]["reference"]
+                .as_str()
+                .and_then(|r| r.strip_prefix("Appointment/"))
+                .unwrap_or_default()
+                .to_owned(),
+        })
+        .collect();
+    ok(&MinePage {
+        c: web.chrome(crate::i18n::t(web.lang, "mine.title")),
+        upcoming,
+        past,
+        waitlist,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "appointment.html")]
+struct AppointmentPage {
+    c: Chrome,
+    id: String,
+    status: String,
+    status_code: String,
+    number: i64,
+    patient: String,
+    slot: Option<SlotFacts>,
+    hold_until: String,
+    paid: String,
+    qr_svg: String,
+    problem: String,
+}
+
+async fn show_page(
+    api: &Api,
+    web: &Web,
+    id: &str,
+    problem: String,
+    status: StatusCode,
+) -> Response {
+    if !web.signed_in() {
+        return web.to_login();
+    }
+    let reply = api.get(web, &format!("/fhir/Appointment/{id}")).await;
+    if reply.status == StatusCode::UNAUTHORIZED {
+        return web.to_login();
+    }
+    if !reply.ok() {
+        return not_found(web);
+    }
+    let a = &reply.body;
+    let code = a["status"].as_str().unwrap_or_default().to_owned();
+    let slot = match slot_of(a) {
+        Some(slot) => slot_facts(api, web, &slot).await,
+        None => None,
+    };
+    let names: HashMap<String, String> =
+        members(&api.get(web, "/fhir/Patient?_count=10").await.body)
+            .into_iter()
+            .map(|m| (m.id, m.name))
+            .collect();
+    let payment = api
+        .get(web, &format!("/api/appointments/{id}/payment"))
+        .await;
+    let paid = match payment.body["status"].as_str() {
+        Some("paid") => crate::i18n::t(web.lang, "pay.paid"),
+        Some("refunded") => crate::i18n::t(web.lang, "pay.refunded"),
+        _ => "",
+    }
+    .to_owned();
+    let hold_until = extension(a, "urn:huimin:ext:hold-expires")
+        .and_then(|e| e["valueDateTime"].as_str())
+        .map(|t| fmt::moment(t, web.lang))
+        .unwrap_or_default();
+    let qr_svg = if matches!(code.as_str(), "booked" | "checked-in") {
+        qr::svg(&qr::check_in_payload(id))
+    } else {
+        String::new()
+    };
+    render(
+        status,
+        &AppointmentPage {
+            c: web.chrome(crate::i18n::t(web.lang, "appointment.title")),
+            id: id.to_owned(),
+            status: status_name(&code, web.lang),
+            status_code: code,
+            number: queue_number(a),
+            patient: names.get(&patient_of(a)).cloned().unwrap_or_default(),
+            slot,
+            hold_until,
+            paid,
+            qr_svg,
+            problem,
+        },
+    )
+}
+
+pub async fn show(State(api): State<Api>, web: Web, Path(id): Path<String>) -> Response {
+    show_page(&api, &web, &id, String::new(), StatusCode::OK).await
+}
+
+/// Answers an action: back to the appointment, or the appointment with what went wrong.
+async fn after(api: &Api, web: &Web, id: &str, reply: crate::api::Reply) -> Response {
+    if reply.ok() {
+        return Redirect::to(&format!("/appointments/{id}")).into_response();
+    }
+    if reply.status == StatusCode::UNAUTHORIZED {
+        return web.to_login();
+    }
+    let problem = reply
+        .problems()
+        .into_iter()
+        .map(|p| p.text)
+        .collect::<Vec<_>>()
+        .join(" ");
+    show_page(api, web, id, problem, reply.status).await
+}
+
+/// Confirms a hold; the fee is paid at the desk until online payment exists.
+pub async fn confirm(State(api): State<Api>, web: Web, Path(id): Path<String>) -> Response {
+    let reply = api
+        .operation(
+            &web,
+            "/fhir/Appointment/$book",
+            &[("appointment", format!("Appointment/{id}"))],
+        )
+        .await;
+    after(&api, &web, &id, reply).await
+}
+
+pub async fn cancel(State(api): State<Api>, web: Web, Path(id): Path<String>) -> Response {
+    let reply = api.set_status(&web, &id, "cancelled").await;
+    after(&api, &web, &id, reply).await
+}
+
+pub async fn check_in(State(api): State<Api>, web: Web, Path(id): Path<String>) -> Response {
+    let reply = api.set_status(&web, &id, "checked-in").await;
+    after(&api, &web, &id, reply).await
+}

@@ -1,0 +1,167 @@
+//! Who is visiting and how they want the page: token, language and text size, read from
+//! cookies (the language also from `?lang=`), plus the client address for the API.
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use huimin_domain::i18n::Lang;
+
+use crate::chrome::Chrome;
+
+pub const TOKEN_COOKIE: &str = "huimin_token";
+pub const LANG_COOKIE: &str = "huimin_lang";
+pub const LARGE_COOKIE: &str = "huimin_large";
+
+#[derive(Clone, Debug)]
+pub struct Web {
+    pub lang: Lang,
+    /// Large text and high contrast (适老化).
+    pub large: bool,
+    pub token: Option<String>,
+    /// The role named in the token, for navigation only: the API decides what is allowed.
+    pub role: Option<String>,
+    pub addr: Option<SocketAddr>,
+    pub host: String,
+    /// Path and query of this page, to come back to after signing in or switching language.
+    pub here: String,
+    /// Behind a TLS-terminating proxy: cookies get `Secure`.
+    pub https: bool,
+}
+
+/// The value of one cookie.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// The `role` claim of a token, read without checking the signature: it only chooses which
+/// navigation to show; every action goes through the API, which checks the token.
+fn role_in(token: &str) -> Option<String> {
+    use base64::Engine;
+    let payload = token.split('.').nth(1)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .ok()?;
+    let claims: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    claims["role"].as_str().map(str::to_owned)
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Web {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let headers = &parts.headers;
+        let from_query = parts.uri.query().and_then(|q| {
+            url::form_urlencoded::parse(q.as_bytes())
+                .find(|(k, _)| k == "lang")
+                .and_then(|(_, v)| Lang::from_code(&v))
+        });
+        // Chinese unless the visitor chose English: the pages are for patients in China.
+        let lang = from_query
+            .or_else(|| cookie(headers, LANG_COOKIE).and_then(Lang::from_code))
+            .unwrap_or(Lang::Zh);
+        let token = cookie(headers, TOKEN_COOKIE)
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned);
+        Ok(Web {
+            lang,
+            large: cookie(headers, LARGE_COOKIE) == Some("1"),
+            role: token.as_deref().and_then(role_in),
+            token,
+            addr: parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|ConnectInfo(a)| *a),
+            host: headers
+                .get(header::HOST)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("localhost")
+                .to_owned(),
+            here: parts
+                .uri
+                .path_and_query()
+                .map(|p| p.as_str().to_owned())
+                .unwrap_or_else(|| "/".into()),
+            https: headers
+                .get("x-forwarded-proto")
+                .is_some_and(|v| v.as_bytes() == b"https"),
+        })
+    }
+}
+
+impl Web {
+    pub fn chrome(&self, title: impl Into<String>) -> Chrome {
+        Chrome::new(self, title.into())
+    }
+
+    pub fn signed_in(&self) -> bool {
+        self.token.is_some()
+    }
+
+    pub fn is_patient(&self) -> bool {
+        self.role.as_deref() == Some("patient")
+    }
+
+    /// The sign-in page, coming back here afterwards.
+    pub fn to_login(&self) -> Response {
+        let next: String = url::form_urlencoded::byte_serialize(self.here.as_bytes()).collect();
+        Redirect::to(&format!("/login?next={next}")).into_response()
+    }
+
+    /// A `Set-Cookie` value: HttpOnly, SameSite=Strict (so other sites' forms and scripts
+    /// cannot use it), Secure behind TLS.
+    pub fn set_cookie(&self, name: &str, value: &str, max_age_seconds: i64) -> HeaderValue {
+        let secure = if self.https { "; Secure" } else { "" };
+        HeaderValue::from_str(&format!(
+            "{name}={value}; Path=/; Max-Age={max_age_seconds}; HttpOnly; SameSite=Strict{secure}"
+        ))
+        .unwrap_or_else(|_| HeaderValue::from_static(""))
+    }
+}
+
+/// A local path to go back to; anything else (another site, a scheme) becomes `/`.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        _ => "/".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookies_are_found_among_several() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; huimin_lang=en; b=2"),
+        );
+        assert_eq!(cookie(&headers, LANG_COOKIE), Some("en"));
+        assert_eq!(cookie(&headers, "c"), None);
+    }
+
+    #[test]
+    fn only_local_paths_are_followed_after_sign_in() {
+        assert_eq!(safe_next(Some("/me?x=1")), "/me?x=1");
+        for bad in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil",
+            "javascript:alert(1)",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad}");
+        }
+        assert_eq!(safe_next(None), "/");
+    }
+}

@@ -1,0 +1,6 @@
+//! End-to-end: the real server with its pages, driven in headless Chromium (Debian
+//! `chromium` + `chromium-driver`, fonts from `fonts-noto-cjk`). Screenshots land in
+//! `target/e2e-screenshots/`.
+
+mod harness;
+mod patient_journey;

@@ -1,0 +1,112 @@
+//! A new patient signs up on a phone, books, sees the booking, and checks in.
+
+use crate::harness::{Driver, Server};
+
+const RESIDENT_ID: &str = "110101199003071137";
+const BAD_RESIDENT_ID: &str = "110101199003071138";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_patient_signs_up_books_and_checks_in_on_a_phone() {
+    let server = Server::start().await;
+    let department = server.clinic_starting_soon(25.0).await;
+    let driver = Driver::start();
+    let phone = driver.browser(375, 812).await;
+    let base = &server.base;
+
+    // Sign up: a wrong ID number is refused in Chinese, next to the field, keeping what was typed.
+    phone.go(&format!("{base}/signup")).await;
+    phone.fill("#name", "王小明").await;
+    phone.fill("#resident_id", BAD_RESIDENT_ID).await;
+    phone.fill("#phone", "13911110001").await;
+    phone.fill("#password", "abc").await;
+    phone.click("button.primary").await;
+    let error = phone.text("#resident_id-error").await;
+    assert!(error.contains("校验"), "{error}");
+    assert!(!phone.text("#password-error").await.is_empty());
+    assert_eq!(phone.value("#name").await, "王小明", "what was typed stays");
+    assert_eq!(phone.value("#phone").await, "13911110001");
+    phone.assert_fits_width().await;
+    phone.shot("01-signup-errors-375").await;
+
+    phone.fill("#resident_id", RESIDENT_ID).await;
+    phone.fill("#password", "Wang2026secure").await;
+    phone.click("button.primary").await;
+    assert_eq!(phone.path().await, "/", "signed up and signed in");
+
+    // Home → department → doctor → a slot.
+    assert!(phone.text("main").await.contains("心血管内科"));
+    phone.assert_fits_width().await;
+    phone.shot("02-home-375").await;
+    phone
+        .click(&format!("a[href='/departments/{department}']"))
+        .await;
+    assert!(phone.text("main").await.contains("李振邦"));
+    phone.shot("03-department-375").await;
+    phone.click("a.name").await;
+    assert!(phone.text("main").await.contains("余号"));
+    phone.assert_fits_width().await;
+    phone.shot("04-doctor-375").await;
+    phone.click("a.slot").await;
+
+    // Confirm for oneself: the place is held (a fee is due), then confirmed.
+    assert!(phone.text("main").await.contains("¥25.00"));
+    phone.shot("05-confirm-375").await;
+    phone.click("#book-submit").await;
+    assert_eq!(phone.text("#status").await, "待确认");
+    phone.click("#confirm").await;
+    assert_eq!(phone.text("#status").await, "预约成功");
+    assert_eq!(phone.text("#queue-number").await, "1");
+    assert!(phone.text("#room").await.contains("3 诊室"));
+    assert!(
+        phone
+            .client
+            .find(fantoccini::Locator::Css(".qr svg"))
+            .await
+            .is_ok(),
+        "a check-in QR code"
+    );
+    phone.assert_fits_width().await;
+    phone.shot("06-booked-375").await;
+
+    // My appointments lists it; checking in works within the window.
+    phone.go(&format!("{base}/me")).await;
+    let mine = phone.text("main").await;
+    assert!(
+        mine.contains("预约成功") && mine.contains("王小明"),
+        "{mine}"
+    );
+    phone.shot("07-mine-375").await;
+    phone.click("a.card.row").await;
+    phone.click("#check-in").await;
+    assert_eq!(phone.text("#status").await, "已签到");
+    assert!(phone.text("#waiting").await.contains("候诊"));
+    phone.shot("08-checked-in-375").await;
+
+    // The same patient on a desktop, in English with large text.
+    let desk = driver.browser(1280, 900).await;
+    desk.go(&format!("{base}/login")).await;
+    desk.click("#switch-lang").await;
+    assert_eq!(desk.text("h1").await, "Sign in");
+    desk.fill("#username", "13911110001").await;
+    desk.fill("#password", "wrong-password1").await;
+    desk.click("button.primary").await;
+    assert!(
+        !desk.text(".alert").await.is_empty(),
+        "a refused sign-in says so"
+    );
+    assert_eq!(desk.value("#username").await, "13911110001");
+    desk.fill("#password", "Wang2026secure").await;
+    desk.click("button.primary").await;
+    desk.go(&format!("{base}/me")).await;
+    desk.click("#switch-large").await;
+    let mine = desk.text("main").await;
+    assert!(mine.contains("Checked in"), "{mine}");
+    desk.assert_fits_width().await;
+    desk.shot("09-mine-en-large-1280").await;
+    desk.go(&format!("{base}/")).await;
+    assert!(desk.text("main").await.contains("Cardiology"));
+    desk.shot("10-home-en-large-1280").await;
+
+    phone.close().await;
+    desk.close().await;
+}
