@@ -42,6 +42,7 @@ pub async fn add_user(
     role: Role,
     password: &str,
     display_name: &str,
+    practitioner: Option<&str>,
 ) -> Result<UserRecord, AccountError> {
     if role == Role::Patient {
         return Err(AccountError::Invalid(Text::new(
@@ -63,6 +64,14 @@ pub async fn add_user(
         )));
     }
     check_password_policy(password).map_err(|e| AccountError::Invalid(e.message()))?;
+    if let Some(id) = practitioner
+        && store.read_resource("Practitioner", id).await?.is_none()
+    {
+        return Err(AccountError::Invalid(Text::new(
+            format!("未找到医护人员 Practitioner/{id}"),
+            format!("No Practitioner/{id} to link the account to"),
+        )));
+    }
     let display = if display_name.trim().is_empty() {
         username.clone()
     } else {
@@ -74,7 +83,7 @@ pub async fn add_user(
             password_hash: passwords.hash(password),
             role: role.as_str().to_owned(),
             display_name: display,
-            practitioner_id: None,
+            practitioner_id: practitioner.map(str::to_owned),
         })
         .await
         .map_err(|e| match e {
@@ -134,6 +143,7 @@ pub async fn ensure_admin(
             Role::Admin,
             password,
             "系统管理员",
+            None,
         )
         .await
         .map(|_| ()),

@@ -124,6 +124,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "payments",
         include_str!("../migrations/0009_payments.sql"),
     ),
+    (
+        10,
+        "calling",
+        include_str!("../migrations/0010_calling.sql"),
+    ),
 ];
 
 fn migrator() -> Migrator {

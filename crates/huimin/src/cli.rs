@@ -89,6 +89,10 @@ pub enum UserCommand {
         role: String,
         #[arg(long)]
         display_name: Option<String>,
+        /// The Practitioner id a doctor's or nurse's account acts as (their sessions, their
+        /// queue).
+        #[arg(long)]
+        practitioner: Option<String>,
         /// Read from standard input when not given.
         #[arg(long, env = "HUIMIN_USER_PASSWORD", hide_env_values = true)]
         password: Option<String>,

@@ -83,6 +83,7 @@ async fn user(settings: Settings, command: UserCommand) -> anyhow::Result<()> {
             username,
             role,
             display_name,
+            practitioner,
             password,
         } => {
             let role: Role = role.parse().map_err(|_| {
@@ -98,6 +99,7 @@ async fn user(settings: Settings, command: UserCommand) -> anyhow::Result<()> {
                 role,
                 &password,
                 display_name.as_deref().unwrap_or(""),
+                practitioner.as_deref(),
             )
             .await?;
             println!("created {} ({})", user.username, user.role);

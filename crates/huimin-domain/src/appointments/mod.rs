@@ -8,6 +8,7 @@
 //! a [`BookingRefusal`] variant whose message names the rule that applied.
 
 mod calendar;
+mod calling;
 mod cancel;
 mod checkin;
 mod family;
@@ -26,6 +27,10 @@ mod status;
 mod waitlist;
 
 pub use calendar::{CalendarError, DayKind, HolidayCalendar, china_2026, parse_import};
+pub use calling::{
+    CallingRule, QueueState, Waiting, calling_key_step, calling_order, estimated_wait_minutes,
+    initial_key, rejoin_key,
+};
 pub use cancel::{CancellationRule, check_cancellable};
 pub use checkin::{CheckInBy, CheckInRule, CheckInTimes};
 pub use family::{FamilyRule, check_family_limit};

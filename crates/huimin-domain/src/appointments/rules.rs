@@ -3,8 +3,8 @@
 //! whose default is the national rule).
 
 use super::{
-    BanRule, CancellationRule, CheckInRule, ElderlyRule, HoldRule, PoolPercentages, QuotaRule,
-    ReleaseRule, ReservedRelease, SlotLength, WaitlistRule,
+    BanRule, CallingRule, CancellationRule, CheckInRule, ElderlyRule, HoldRule, PoolPercentages,
+    QuotaRule, ReleaseRule, ReservedRelease, SlotLength, WaitlistRule,
 };
 use crate::i18n::Text;
 use serde::{Deserialize, Serialize};
@@ -26,6 +26,7 @@ pub struct BookingRules {
     pub check_in: CheckInRule,
     pub elderly: ElderlyRule,
     pub waitlist: WaitlistRule,
+    pub calling: CallingRule,
 }
 
 impl Default for BookingRules {
@@ -42,6 +43,7 @@ impl Default for BookingRules {
             check_in: CheckInRule::default(),
             elderly: ElderlyRule::default(),
             waitlist: WaitlistRule::default(),
+            calling: CallingRule::default(),
         }
     }
 }
@@ -75,7 +77,23 @@ impl BookingRules {
         if let Err(e) = self.bans.validate() {
             issue("bans.steps", e.message());
         }
-        let ranges: [(&'static str, &str, &str, u32, u32, u32); 10] = [
+        let ranges: [(&'static str, &str, &str, u32, u32, u32); 12] = [
+            (
+                "calling.pass_rejoin_after",
+                "过号患者重新排在几人之后",
+                "A passed patient rejoins after this many others",
+                self.calling.pass_rejoin_after,
+                0,
+                20,
+            ),
+            (
+                "calling.get_ready_when_ahead",
+                "前面剩几人时提醒准备",
+                "Tell patients to get ready when this many are ahead",
+                self.calling.get_ready_when_ahead,
+                1,
+                20,
+            ),
             (
                 "reserved_release.hours_before",
                 "预留号源回流时间（开诊前小时数）",

@@ -23,7 +23,7 @@ pub struct ExtraRequest {
 }
 
 /// Whether the caller runs this session: its PractitionerRole's practitioner is the caller's.
-async fn runs_session(
+pub(crate) async fn runs_session(
     state: &AppState,
     practitioner: &str,
     role_id: &str,

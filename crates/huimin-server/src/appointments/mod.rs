@@ -5,6 +5,7 @@
 
 mod admin;
 pub mod calendar;
+pub mod calling;
 mod errors;
 mod extra;
 pub mod guard;
@@ -51,6 +52,15 @@ pub fn routes() -> Router<AppState> {
             "/api/appointments/{id}/payment",
             get(payments::show).post(payments::pay),
         )
+        .route("/api/sessions/{id}/queue", get(calling::show_queue))
+        .route("/api/sessions/{id}/{action}", post(calling::act))
+        .route(
+            "/api/appointments/{id}/priority",
+            post(calling::set_priority),
+        )
+        .route("/api/appointments/{id}/queue", get(calling::my_place))
+        .route("/api/departments/{id}/calls", get(calling::recent_calls))
+        .route("/api/me/sessions", get(calling::my_sessions))
         .route("/api/me/notifications", get(suspend::my_notifications))
         .route("/api/sessions/{id}/extra", post(extra::add_extra))
         .route("/fhir/Appointment/$find", get(routes::find))

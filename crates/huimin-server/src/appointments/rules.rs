@@ -38,7 +38,7 @@ const DEPARTMENT_PREFIX: &str = "booking-rules/department/";
 
 /// Thresholds a department may set for itself. Quotas, bans, holds and the elderly age count
 /// across the hospital (a patient's weekly quota spans departments), so they are set once.
-pub const DEPARTMENT_FIELDS: [&str; 7] = [
+pub const DEPARTMENT_FIELDS: [&str; 8] = [
     "slot_minutes",
     "release",
     "pools",
@@ -46,6 +46,7 @@ pub const DEPARTMENT_FIELDS: [&str; 7] = [
     "cancellation",
     "check_in",
     "waitlist",
+    "calling",
 ];
 
 /// The rules in force: the hospital's, and each department's where it has an override.

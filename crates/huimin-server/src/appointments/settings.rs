@@ -3,8 +3,8 @@
 //! (`rules.rs`).
 
 use huimin_domain::appointments::{
-    BanRule, BookingRules, CancellationRule, CheckInRule, ElderlyRule, HoldRule, PoolPercentages,
-    QuotaRule, ReleaseRule, ReservedRelease, SlotLength, WaitlistRule,
+    BanRule, BookingRules, CallingRule, CancellationRule, CheckInRule, ElderlyRule, HoldRule,
+    PoolPercentages, QuotaRule, ReleaseRule, ReservedRelease, SlotLength, WaitlistRule,
 };
 use jiff::tz::TimeZone;
 
@@ -23,6 +23,7 @@ pub struct BookingSettings {
     pub check_in: CheckInRule,
     pub elderly: ElderlyRule,
     pub waitlist: WaitlistRule,
+    pub calling: CallingRule,
 }
 
 impl Default for BookingSettings {
@@ -53,6 +54,7 @@ impl BookingSettings {
             check_in: rules.check_in,
             elderly: rules.elderly,
             waitlist: rules.waitlist,
+            calling: rules.calling,
         }
     }
 
@@ -70,6 +72,7 @@ impl BookingSettings {
             check_in: self.check_in,
             elderly: self.elderly,
             waitlist: self.waitlist,
+            calling: self.calling,
         }
     }
 }

@@ -348,6 +348,7 @@ impl TestApp {
             role.parse().unwrap(),
             PASSWORD,
             "",
+            None,
         )
         .await
         .unwrap();

@@ -7,6 +7,7 @@ mod auth;
 mod booking_api;
 mod booking_rules;
 mod booking_store;
+mod calling;
 mod concurrency;
 mod desk_payments;
 mod directory;

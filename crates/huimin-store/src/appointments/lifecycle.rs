@@ -238,6 +238,17 @@ impl Store {
             }
             .into());
         }
+        if to == AppointmentStatus::CheckedIn {
+            // Joins the waiting line at its queue number (see `calling`).
+            sqlx::query(
+                "UPDATE appointments SET checked_in_at = $1, order_key = COALESCE(order_key, queue_number * $2) WHERE id = $3",
+            )
+            .bind(now.as_microsecond())
+            .bind(huimin_domain::appointments::calling_key_step())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        }
         let record = fetch_appointment(&mut tx, id)
             .await?
             .ok_or(BookingError::NotFound)?;

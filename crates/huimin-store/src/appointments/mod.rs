@@ -4,6 +4,7 @@
 //! double-booked and a patient never exceeds a quota, whatever the concurrency.
 
 mod booking;
+mod calling;
 pub(crate) mod hint;
 mod lifecycle;
 mod payments;
@@ -14,6 +15,7 @@ mod suspend;
 mod waitlist;
 
 pub use booking::{BookingError, BookingMode, PlaceRequest, Replay};
+pub use calling::{CallError, CallRecord, QueueEntry, SessionQueue};
 pub use payments::{Paid, PaymentRecord};
 pub use rosters::RosterRecord;
 pub use sessions::{NewSession, NewSlot, SessionRecord, SlotFilter, SlotRecord};

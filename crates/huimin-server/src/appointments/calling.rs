@@ -1,0 +1,368 @@
+//! Queue calling over HTTP (B2): a session's line for its doctor and the nurses, call next,
+//! recall, pass (过号), triage priority, a patient's own place in line, the waiting-area
+//! screen's recent calls, and a doctor's sessions of the day.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use huimin_domain::appointments::{QueueState, estimated_wait_minutes};
+use huimin_domain::i18n::Text;
+use huimin_domain::masking::mask_name;
+use huimin_domain::roles::Role;
+use huimin_store::appointments::{CallError, QueueEntry, SessionRecord};
+use huimin_store::instant_text;
+use huimin_store::{IndexValue, Match, SearchClause, SearchQuery};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::extra::runs_session;
+use super::views;
+use crate::audit::{self, DENIED, SUCCESS};
+use crate::context::{Caller, Ctx};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The Patient's name as recorded (staff views), or empty.
+async fn patient_name(state: &AppState, patient_id: &str) -> Result<String, ApiError> {
+    Ok(state
+        .store
+        .read_resource("Patient", patient_id)
+        .await?
+        .and_then(|p| p.content["name"][0]["text"].as_str().map(str::to_owned))
+        .unwrap_or_default())
+}
+
+async fn entry_json(state: &AppState, entry: &QueueEntry) -> Result<Value, ApiError> {
+    Ok(json!({
+        "appointment": format!("Appointment/{}", entry.appointment_id),
+        "patient": format!("Patient/{}", entry.patient_id),
+        "name": patient_name(state, &entry.patient_id).await?,
+        "number": entry.queue_number,
+        "priority": entry.priority,
+        "passes": entry.passes,
+        "called_at": entry.called_at.map(instant_text),
+    }))
+}
+
+/// Whether the caller works this session's line: its doctor, nurses, administrators.
+async fn may_run(
+    state: &AppState,
+    caller: &Caller,
+    session: &SessionRecord,
+) -> Result<bool, ApiError> {
+    Ok(
+        match (
+            caller.role,
+            &caller.practitioner_id,
+            &session.practitioner_role_id,
+        ) {
+            (Role::Admin | Role::Nurse, _, _) => true,
+            (Role::Doctor, Some(practitioner), Some(role)) => {
+                runs_session(state, practitioner, role).await?
+            }
+            _ => false,
+        },
+    )
+}
+
+async fn session_for(
+    state: &AppState,
+    ctx: &Ctx,
+    id: &str,
+    action: &str,
+) -> Result<SessionRecord, ApiError> {
+    let caller = ctx.require()?;
+    let session = state
+        .store
+        .clinic_session(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(&format!("Schedule/{id}")).lang(ctx.lang))?;
+    if !may_run(state, caller, &session).await? {
+        audit::record(
+            state,
+            ctx,
+            action,
+            &format!("Schedule/{id}/queue"),
+            DENIED,
+            "",
+        )
+        .await?;
+        return Err(ApiError::forbidden().lang(ctx.lang));
+    }
+    Ok(session)
+}
+
+async fn queue_json(state: &AppState, session: &SessionRecord) -> Result<Value, ApiError> {
+    let queue = state.store.session_queue(&session.id).await?;
+    let current = match &queue.current {
+        Some(entry) => entry_json(state, entry).await?,
+        None => Value::Null,
+    };
+    let mut waiting = Vec::with_capacity(queue.waiting.len());
+    for entry in &queue.waiting {
+        waiting.push(entry_json(state, entry).await?);
+    }
+    Ok(json!({"schedule": views::schedule(session), "current": current, "waiting": waiting}))
+}
+
+/// `GET /api/sessions/{id}/queue`.
+pub async fn show_queue(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let session = session_for(&state, &ctx, &id, "read").await?;
+    let body = queue_json(&state, &session).await?;
+    audit::record(
+        &state,
+        &ctx,
+        "read",
+        &format!("Schedule/{id}/queue"),
+        SUCCESS,
+        "",
+    )
+    .await?;
+    Ok(Json(body).into_response())
+}
+
+fn call_error(err: CallError, ctx: &Ctx) -> ApiError {
+    let lang = ctx.lang;
+    match err {
+        CallError::NoSession => ApiError::not_found("Schedule").lang(lang),
+        CallError::Busy(current) => ApiError::conflict(Text::new(
+            format!(
+                "{} 号仍在诊室，请先标记“已就诊”或“过号”",
+                current.queue_number
+            ),
+            format!(
+                "Number {} is still called in; mark them seen or passed first",
+                current.queue_number
+            ),
+        ))
+        .lang(lang),
+        CallError::NobodyWaiting => ApiError::unprocessable(Text::new(
+            "候诊队列中没有已签到的患者",
+            "Nobody checked in is waiting",
+        ))
+        .lang(lang),
+        CallError::NobodyCalled => {
+            ApiError::unprocessable(Text::new("当前没有已叫号的患者", "Nobody is called in"))
+                .lang(lang)
+        }
+        CallError::Store(e) => ApiError::from(e).lang(lang),
+    }
+}
+
+/// `POST /api/sessions/{id}/call-next` | `recall` | `pass`.
+pub async fn act(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, action)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let session = session_for(&state, &ctx, &id, "update").await?;
+    let now = huimin_store::now_micros();
+    let done = match action.as_str() {
+        "call-next" => state.store.call_next(&id, now).await,
+        "recall" => state.store.recall(&id, now).await,
+        "pass" => {
+            let rules = state.rules.current(&state.store).await?;
+            let after = rules
+                .department(&session.department_id)
+                .calling
+                .pass_rejoin_after;
+            state.store.pass_current(&id, after, now).await
+        }
+        _ => {
+            return Err(ApiError::not_found(&format!("/api/sessions/{id}/{action}")).lang(ctx.lang));
+        }
+    }
+    .map_err(|e| call_error(e, &ctx))?;
+    audit::record(
+        &state,
+        &ctx,
+        "update",
+        &format!("Appointment/{}", done.appointment_id),
+        SUCCESS,
+        &action,
+    )
+    .await?;
+    let mut body = queue_json(&state, &session).await?;
+    body["changed"] = entry_json(&state, &done).await?;
+    Ok(Json(body).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PriorityRequest {
+    priority: bool,
+}
+
+/// `POST /api/appointments/{id}/priority` `{"priority": true}` (triage nurses, doctors,
+/// administrators): ahead of patients without priority.
+pub async fn set_priority(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let caller = ctx.require()?;
+    if !matches!(caller.role, Role::Nurse | Role::Doctor | Role::Admin) {
+        return Err(ApiError::forbidden().lang(ctx.lang));
+    }
+    let request: PriorityRequest = serde_json::from_slice(&body).map_err(|e| {
+        ApiError::bad_request(Text::new(
+            format!("请求体 JSON 无效：{e}"),
+            format!("The JSON body is invalid: {e}"),
+        ))
+        .lang(ctx.lang)
+    })?;
+    if !state.store.set_priority(&id, request.priority).await? {
+        return Err(ApiError::conflict(Text::new(
+            "只有已签到候诊的患者可以调整优先",
+            "Only a checked-in patient waiting in line can be given priority",
+        ))
+        .lang(ctx.lang));
+    }
+    audit::record(
+        &state,
+        &ctx,
+        "update",
+        &format!("Appointment/{id}"),
+        SUCCESS,
+        "priority",
+    )
+    .await?;
+    Ok(
+        Json(json!({"appointment": format!("Appointment/{id}"), "priority": request.priority}))
+            .into_response(),
+    )
+}
+
+/// `GET /api/appointments/{id}/queue`: where the patient stands (owner or staff).
+pub async fn my_place(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let caller = ctx.require()?;
+    let appointment = state.store.appointment(&id).await?;
+    let Some(appointment) = appointment.filter(|a| match caller.role {
+        Role::Patient => caller.patient_ids.contains(&a.patient_id),
+        _ => caller.role.is_staff(),
+    }) else {
+        return Err(ApiError::not_found("Appointment").lang(ctx.lang));
+    };
+    let session = state
+        .store
+        .clinic_session(&appointment.session_id)
+        .await?
+        .ok_or_else(ApiError::internal)?;
+    let queue = state.store.session_queue(&session.id).await?;
+    let rules = state.rules.current(&state.store).await?;
+    let rule = rules.department(&session.department_id).calling;
+    let called = queue.current.as_ref().filter(|c| c.appointment_id == id);
+    let state_now = match (called, queue.ahead_of(&id)) {
+        (Some(_), _) => Some(QueueState::Called),
+        (None, Some(ahead)) => Some(QueueState::Waiting {
+            ahead: u32::try_from(ahead).unwrap_or(u32::MAX),
+        }),
+        (None, None) => None,
+    };
+    let pools = state.store.session_pool_usage(&session.id).await?;
+    let places: i64 = pools.iter().map(|p| p.1).sum();
+    let minutes = (session.ends_at - session.starts_at) / 60_000_000;
+    let mut body = json!({
+        "appointment": format!("Appointment/{id}"),
+        "status": appointment.status.code(),
+        "number": appointment.queue_number,
+        "room": session.room_id.as_ref().map(|r| format!("Location/{r}")),
+        "now_serving": queue.current.as_ref().map(|c| c.queue_number),
+    });
+    match state_now {
+        Some(QueueState::Called) => {
+            body["queue"] = json!("called");
+            body["notice"] = json!(true);
+        }
+        Some(s @ QueueState::Waiting { ahead }) => {
+            body["queue"] = json!("waiting");
+            body["ahead"] = json!(ahead);
+            body["estimated_minutes"] = json!(estimated_wait_minutes(ahead, minutes, places));
+            body["notice"] = json!(s.needs_notice(&rule));
+        }
+        None => body["queue"] = json!("not-in-line"),
+    }
+    Ok(Json(body).into_response())
+}
+
+/// `GET /api/departments/{id}/calls`: today's latest calls for a waiting-area screen, names
+/// masked (张*), public like the screen itself.
+pub async fn recent_calls(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let tz = jiff::tz::TimeZone::fixed(jiff::tz::offset(8));
+    let midnight = jiff::Timestamp::now()
+        .to_zoned(tz)
+        .start_of_day()
+        .map(|z| z.timestamp().as_microsecond())
+        .unwrap_or(0);
+    let calls = state.store.recent_calls(&id, midnight, 12).await?;
+    let mut items = Vec::with_capacity(calls.len());
+    for call in &calls {
+        let room = match &call.room_id {
+            Some(room) => state
+                .store
+                .read_resource("Location", room)
+                .await?
+                .map(|l| json!({"zh": l.content["name"], "en": l.content["alias"][0]})),
+            None => None,
+        };
+        items.push(json!({
+            "number": call.queue_number,
+            "name": mask_name(&patient_name(&state, &call.patient_id).await?),
+            "room": room,
+            "kind": call.kind,
+            "called_at": instant_text(call.called_at),
+        }));
+    }
+    Ok(Json(json!({"department": format!("Organization/{id}"), "calls": items})).into_response())
+}
+
+/// `GET /api/me/sessions`: the calling doctor's sessions today.
+pub async fn my_sessions(State(state): State<AppState>, ctx: Ctx) -> Result<Response, ApiError> {
+    let caller = ctx.require()?;
+    let Some(practitioner) = caller.practitioner_id.clone() else {
+        return Ok(Json(json!({"sessions": []})).into_response());
+    };
+    let query = SearchQuery {
+        clauses: vec![SearchClause {
+            param: "practitioner".into(),
+            any_of: vec![Match::Exact(IndexValue::Plain(format!(
+                "Practitioner/{practitioner}"
+            )))],
+            negated: false,
+        }],
+        count: 50,
+        ..SearchQuery::default()
+    };
+    let roles: Vec<String> = state
+        .store
+        .search_resources("PractitionerRole", &query)
+        .await?
+        .items
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    let today = crate::fhir::patient::today_in_china().to_string();
+    let sessions = state.store.sessions_of_roles_on(&roles, &today).await?;
+    let mut items = Vec::new();
+    for session in &sessions {
+        let queue = state.store.session_queue(&session.id).await?;
+        items.push(json!({
+            "schedule": views::schedule(session),
+            "waiting": queue.waiting.len(),
+            "now_serving": queue.current.as_ref().map(|c| c.queue_number),
+        }));
+    }
+    Ok(Json(json!({"date": today, "sessions": items})).into_response())
+}

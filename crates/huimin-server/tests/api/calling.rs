@@ -1,0 +1,274 @@
+//! Queue calling: check-in puts patients in line; the session's doctor calls, recalls, passes;
+//! nurses give priority; patients see their place; the waiting-area screen sees the calls.
+
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+use crate::on_both;
+
+/// A department, a doctor (with an account) and a session starting about 20 minutes from
+/// now (its check-in window is open); returns (department, session, slot, doctor token).
+pub async fn clinic_starting_soon(app: &TestApp, admin: &str) -> (String, String, String, String) {
+    let dept = app
+        .post_json(
+            "/fhir/Organization",
+            Some(admin),
+            &json!({"resourceType": "Organization", "name": "心血管内科"}),
+        )
+        .await;
+    let dept = dept.body["id"].as_str().unwrap().to_owned();
+    let room = app
+        .post_json("/fhir/Location", Some(admin), &json!({"resourceType": "Location", "name": "心内科 3 诊室", "alias": ["Cardiology Room 3"], "status": "active"}))
+        .await;
+    let doctor = app
+        .post_json(
+            "/fhir/Practitioner",
+            Some(admin),
+            &json!({"resourceType": "Practitioner", "name": [{"text": "李振邦"}]}),
+        )
+        .await;
+    let practitioner = doctor.body["id"].as_str().unwrap().to_owned();
+    let role = app
+        .post_json("/fhir/PractitionerRole", Some(admin), &json!({"resourceType": "PractitionerRole", "active": true,
+            "practitioner": {"reference": format!("Practitioner/{practitioner}")},
+            "organization": {"reference": format!("Organization/{dept}")},
+            "location": [{"reference": format!("Location/{}", room.body["id"].as_str().unwrap())}]}))
+        .await;
+    let role = role.body["id"].as_str().unwrap().to_owned();
+    let china = jiff::tz::TimeZone::fixed(jiff::tz::offset(8));
+    let now = jiff::Timestamp::now().to_zoned(china).datetime();
+    let mut start = now
+        .checked_add(jiff::SignedDuration::from_mins(20))
+        .unwrap()
+        .round(
+            jiff::civil::DateTimeRound::new()
+                .smallest(jiff::Unit::Minute)
+                .increment(5)
+                .mode(jiff::RoundMode::Ceil),
+        )
+        .unwrap();
+    if start.hour() == 23 && start.minute() >= 30 {
+        start = start.date().tomorrow().unwrap().at(0, 0, 0, 0);
+    }
+    let end = start
+        .checked_add(jiff::SignedDuration::from_mins(30))
+        .unwrap();
+    let session = app
+        .post_json("/api/admin/sessions", Some(admin), &json!({"practitioner_role": role, "date": start.date().to_string(),
+            "period": "afternoon", "start": start.strftime("%H:%M").to_string(), "end": end.strftime("%H:%M").to_string(),
+            "capacity": 10, "slot_minutes": 30}))
+        .await;
+    assert_eq!(session.status, 201, "{}", session.body);
+    let schedule = session.body["schedule"]["id"].as_str().unwrap().to_owned();
+    let slot = session.body["slots"][0]["id"].as_str().unwrap().to_owned();
+    let username = format!("dr-{}", &practitioner[..8]);
+    let passwords =
+        huimin_server::auth::password::Passwords::new(huimin_server::PasswordCost::Fast);
+    huimin_server::accounts::add_user(
+        &app.store,
+        &passwords,
+        &username,
+        huimin_domain::roles::Role::Doctor,
+        PASSWORD,
+        "李振邦",
+        Some(&practitioner),
+    )
+    .await
+    .unwrap();
+    let doctor_token = app.token(&username, PASSWORD).await;
+    (dept, schedule, slot, doctor_token)
+}
+
+async fn book_and_check_in(app: &TestApp, token: &str, patient: &str, slot: &str) -> String {
+    let parameters = json!({"resourceType": "Parameters", "parameter": [
+        {"name": "slot", "valueReference": {"reference": format!("Slot/{slot}")}},
+        {"name": "patient", "valueReference": {"reference": format!("Patient/{patient}")}}]});
+    let booked = app
+        .post_json("/fhir/Appointment/$book", Some(token), &parameters)
+        .await;
+    assert_eq!(booked.status, 201, "{}", booked.body);
+    let id = booked.body["id"].as_str().unwrap().to_owned();
+    let checked = app.set_status(token, &id, "checked-in", "en").await;
+    assert_eq!(checked.status, 200, "{}", checked.body);
+    id
+}
+
+async fn act(app: &TestApp, token: &str, session: &str, action: &str) -> Resp {
+    app.post_raw(
+        &format!("/api/sessions/{session}/{action}"),
+        Some(token),
+        "application/json",
+        "",
+    )
+    .await
+}
+
+fn numbers(queue: &Value) -> Vec<i64> {
+    queue["waiting"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["number"].as_i64().unwrap())
+        .collect()
+}
+
+async fn a_doctor_calls_recalls_and_passes_while_patients_watch_their_place(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let admin = app.admin().await;
+    let (dept, session, slot, doctor) = clinic_starting_soon(&app, &admin).await;
+    let (a, a_id) = app.patient("13911110001", "王小明", ID_1).await;
+    let (b, b_id) = app.patient("13911110002", "李四", ID_2).await;
+    let (c, c_id) = app.patient("13911110003", "张三丰", ID_3).await;
+    let first = book_and_check_in(&app, &a, &a_id, &slot).await;
+    let second = book_and_check_in(&app, &b, &b_id, &slot).await;
+    let third = book_and_check_in(&app, &c, &c_id, &slot).await;
+
+    let today = app.get("/api/me/sessions", Some(&doctor)).await;
+    assert_eq!(today.status, 200, "{}", today.body);
+    assert_eq!(today.body["sessions"][0]["waiting"], 3);
+    let place = app
+        .get(&format!("/api/appointments/{third}/queue"), Some(&c))
+        .await;
+    assert_eq!(place.body["queue"], "waiting");
+    assert_eq!(place.body["ahead"], 2);
+    assert_eq!(
+        place.body["estimated_minutes"], 6,
+        "30 minutes for 10 places: 3 each"
+    );
+    assert_eq!(place.body["notice"], true);
+    assert_eq!(
+        app.get(&format!("/api/appointments/{third}/queue"), Some(&a))
+            .await
+            .status,
+        404,
+        "not another patient's"
+    );
+
+    let called = act(&app, &doctor, &session, "call-next").await;
+    assert_eq!(called.status, 200, "{}", called.body);
+    assert_eq!(called.body["current"]["number"], 1);
+    assert_eq!(called.body["current"]["name"], "王小明");
+    assert_eq!(
+        act(&app, &doctor, &session, "call-next").await.status,
+        409,
+        "number 1 is still in"
+    );
+    assert_eq!(
+        app.get(&format!("/api/appointments/{first}/queue"), Some(&a))
+            .await
+            .body["queue"],
+        "called"
+    );
+
+    // Number 1 does not come: passed, back after the others (only two wait, so last).
+    let passed = act(&app, &doctor, &session, "pass").await;
+    assert_eq!(passed.status, 200, "{}", passed.body);
+    assert_eq!(numbers(&passed.body), [2, 3, 1]);
+    assert!(passed.body["current"].is_null());
+    let called = act(&app, &doctor, &session, "call-next").await;
+    assert_eq!(called.body["current"]["number"], 2);
+    assert_eq!(act(&app, &doctor, &session, "recall").await.status, 200);
+    assert_eq!(
+        app.set_status(&doctor, &second, "fulfilled", "en")
+            .await
+            .status,
+        200
+    );
+
+    // The triage nurse moves number 1 up.
+    let nurse = app.staff("nurse").await;
+    let up = app
+        .post_raw(
+            &format!("/api/appointments/{first}/priority"),
+            Some(&nurse),
+            "application/json",
+            r#"{"priority": true}"#,
+        )
+        .await;
+    assert_eq!(up.status, 200, "{}", up.body);
+    let queue = app
+        .get(&format!("/api/sessions/{session}/queue"), Some(&nurse))
+        .await;
+    assert_eq!(numbers(&queue.body), [1, 3]);
+    assert_eq!(
+        act(&app, &doctor, &session, "call-next").await.body["current"]["number"],
+        1
+    );
+
+    // Others may not run this line; the screen is public and masks names.
+    let registrar = app.staff("registrar").await;
+    assert_eq!(
+        act(&app, &registrar, &session, "call-next").await.status,
+        403
+    );
+    assert_eq!(
+        app.get(&format!("/api/sessions/{session}/queue"), Some(&c))
+            .await
+            .status,
+        403
+    );
+    let screen = app
+        .get(&format!("/api/departments/{dept}/calls"), None)
+        .await;
+    assert_eq!(screen.status, 200, "{}", screen.body);
+    let calls = screen.body["calls"].as_array().unwrap();
+    let shown: Vec<(i64, &str, &str)> = calls
+        .iter()
+        .map(|c| {
+            (
+                c["number"].as_i64().unwrap(),
+                c["name"].as_str().unwrap(),
+                c["kind"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            (1, "王*", "call"),
+            (2, "李*", "recall"),
+            (2, "李*", "call"),
+            (1, "王*", "call")
+        ]
+    );
+    assert_eq!(calls[0]["room"]["zh"], "心内科 3 诊室");
+    app.finish().await;
+}
+on_both!(a_doctor_calls_recalls_and_passes_while_patients_watch_their_place);
+
+/// Two doctors' clicks at once call two different patients, never the same one twice.
+async fn concurrent_calls_on_one_line_take_turns(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let admin = app.admin().await;
+    let (_, session, slot, doctor) = clinic_starting_soon(&app, &admin).await;
+    let (a, a_id) = app.patient("13911110001", "王小明", ID_1).await;
+    book_and_check_in(&app, &a, &a_id, &slot).await;
+    let url = format!("{}/api/sessions/{session}/call-next", app.base);
+    let tasks: Vec<_> = (0..8)
+        .map(|_| {
+            let (client, url, token) = (app.client.clone(), url.clone(), doctor.clone());
+            tokio::spawn(async move {
+                client
+                    .post(url)
+                    .bearer_auth(token)
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+                    .as_u16()
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for task in tasks {
+        statuses.push(task.await.unwrap());
+    }
+    statuses.sort();
+    assert_eq!(
+        statuses,
+        [200, 409, 409, 409, 409, 409, 409, 409],
+        "one call; the rest find them called in"
+    );
+    app.finish().await;
+}
+on_both!(concurrent_calls_on_one_line_take_turns);

@@ -1,0 +1,353 @@
+//! Queue calling storage: the waiting line of a session, calling the next patient, recalling,
+//! passing (过号), triage priority, and the log of calls the waiting-area screens show. Each
+//! change is one transaction that first writes the session row, so two doctors' clicks (or
+//! two server processes) on one session take turns.
+
+use huimin_domain::appointments::{Waiting, calling_order, rejoin_key};
+use sqlx::{AnyConnection, Row};
+
+use crate::{Store, StoreError};
+
+/// One checked-in patient of a session.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueueEntry {
+    pub appointment_id: String,
+    pub patient_id: String,
+    pub queue_number: i64,
+    pub priority: bool,
+    pub order_key: i64,
+    pub called_at: Option<i64>,
+    pub passes: i64,
+}
+
+/// A session's line: the patient called in (if any) and those waiting, in calling order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SessionQueue {
+    pub current: Option<QueueEntry>,
+    pub waiting: Vec<QueueEntry>,
+}
+
+impl SessionQueue {
+    /// How many are ahead of an appointment still waiting.
+    pub fn ahead_of(&self, appointment_id: &str) -> Option<usize> {
+        self.waiting
+            .iter()
+            .position(|w| w.appointment_id == appointment_id)
+    }
+}
+
+/// One call (or recall) shown on a waiting-area screen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CallRecord {
+    pub session_id: String,
+    pub appointment_id: String,
+    pub patient_id: String,
+    pub queue_number: i64,
+    pub room_id: Option<String>,
+    /// `call` or `recall`.
+    pub kind: String,
+    pub called_at: i64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CallError {
+    #[error("no such clinic session")]
+    NoSession,
+    #[error("a patient is still called in; mark them seen or passed first")]
+    Busy(QueueEntry),
+    #[error("nobody is waiting")]
+    NobodyWaiting,
+    #[error("nobody is called in")]
+    NobodyCalled,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for CallError {
+    fn from(err: sqlx::Error) -> Self {
+        Self::Store(err.into())
+    }
+}
+
+const ENTRY_COLUMNS: &str = "id, patient_id, queue_number, priority, \
+     COALESCE(order_key, queue_number * 1000), called_at, passes";
+
+fn entry_from_row(row: &sqlx::any::AnyRow) -> Result<QueueEntry, StoreError> {
+    let priority: i64 = row.try_get(3)?;
+    Ok(QueueEntry {
+        appointment_id: row.try_get(0)?,
+        patient_id: row.try_get(1)?,
+        queue_number: row.try_get(2)?,
+        priority: priority != 0,
+        order_key: row.try_get(4)?,
+        called_at: row.try_get(5)?,
+        passes: row.try_get(6)?,
+    })
+}
+
+async fn read_queue(
+    conn: &mut AnyConnection,
+    session_id: &str,
+) -> Result<SessionQueue, StoreError> {
+    let sql = format!(
+        "SELECT {ENTRY_COLUMNS} FROM appointments WHERE session_id = $1 AND status = 'checked-in'"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(session_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    let entries: Vec<QueueEntry> = rows.iter().map(entry_from_row).collect::<Result<_, _>>()?;
+    let mut current: Option<QueueEntry> = None;
+    let mut waiting = Vec::new();
+    for entry in entries {
+        if entry.called_at.is_some() {
+            // Should there ever be two, the one called last is in the room.
+            if current
+                .as_ref()
+                .is_none_or(|c| c.called_at < entry.called_at)
+            {
+                current = Some(entry);
+            }
+        } else {
+            waiting.push(entry);
+        }
+    }
+    let mut order: Vec<Waiting> = waiting
+        .iter()
+        .map(|e| Waiting {
+            appointment_id: e.appointment_id.clone(),
+            priority: e.priority,
+            order_key: e.order_key,
+        })
+        .collect();
+    calling_order(&mut order);
+    let waiting = order
+        .iter()
+        .filter_map(|o| {
+            waiting
+                .iter()
+                .find(|e| e.appointment_id == o.appointment_id)
+                .cloned()
+        })
+        .collect();
+    Ok(SessionQueue { current, waiting })
+}
+
+/// Takes the session's turn: a write first, so concurrent changes to one line serialise
+/// (and SQLite takes its write lock before reading).
+async fn lock_session(
+    conn: &mut AnyConnection,
+    session_id: &str,
+) -> Result<(String, Option<String>), CallError> {
+    let row = sqlx::query(
+        "UPDATE clinic_sessions SET status = status WHERE id = $1 RETURNING department_id, room_id",
+    )
+    .bind(session_id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(CallError::NoSession)?;
+    Ok((row.try_get(0)?, row.try_get(1)?))
+}
+
+async fn log_call(
+    conn: &mut AnyConnection,
+    session_id: &str,
+    department_id: &str,
+    room_id: Option<&str>,
+    entry: &QueueEntry,
+    kind: &str,
+    now: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO calls (id, session_id, department_id, appointment_id, patient_id, queue_number, room_id, kind, called_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(uuid::Uuid::new_v4().to_string())
+    .bind(session_id)
+    .bind(department_id)
+    .bind(&entry.appointment_id)
+    .bind(&entry.patient_id)
+    .bind(entry.queue_number)
+    .bind(room_id.map(str::to_owned))
+    .bind(kind)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+impl Store {
+    /// A session's line as it is now.
+    pub async fn session_queue(&self, session_id: &str) -> Result<SessionQueue, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        read_queue(&mut conn, session_id).await
+    }
+
+    /// Calls the first patient waiting into the room. Refused while another is called in.
+    pub async fn call_next(&self, session_id: &str, now: i64) -> Result<QueueEntry, CallError> {
+        let mut tx = self.writer.begin().await?;
+        let (department, room) = lock_session(&mut tx, session_id).await?;
+        let queue = read_queue(&mut tx, session_id).await?;
+        if let Some(current) = queue.current {
+            return Err(CallError::Busy(current));
+        }
+        let mut next = queue
+            .waiting
+            .into_iter()
+            .next()
+            .ok_or(CallError::NobodyWaiting)?;
+        sqlx::query("UPDATE appointments SET called_at = $1, updated_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(&next.appointment_id)
+            .execute(&mut *tx)
+            .await?;
+        next.called_at = Some(now);
+        log_call(
+            &mut tx,
+            session_id,
+            &department,
+            room.as_deref(),
+            &next,
+            "call",
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(next)
+    }
+
+    /// Calls the patient in the room again (they have not come).
+    pub async fn recall(&self, session_id: &str, now: i64) -> Result<QueueEntry, CallError> {
+        let mut tx = self.writer.begin().await?;
+        let (department, room) = lock_session(&mut tx, session_id).await?;
+        let mut current = read_queue(&mut tx, session_id)
+            .await?
+            .current
+            .ok_or(CallError::NobodyCalled)?;
+        sqlx::query("UPDATE appointments SET called_at = $1, updated_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(&current.appointment_id)
+            .execute(&mut *tx)
+            .await?;
+        current.called_at = Some(now);
+        log_call(
+            &mut tx,
+            session_id,
+            &department,
+            room.as_deref(),
+            &current,
+            "recall",
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(current)
+    }
+
+    /// Passes (过号) the patient called in who did not come: back into the line after
+    /// `rejoin_after` others.
+    pub async fn pass_current(
+        &self,
+        session_id: &str,
+        rejoin_after: u32,
+        now: i64,
+    ) -> Result<QueueEntry, CallError> {
+        let mut tx = self.writer.begin().await?;
+        lock_session(&mut tx, session_id).await?;
+        let queue = read_queue(&mut tx, session_id).await?;
+        let mut current = queue.current.ok_or(CallError::NobodyCalled)?;
+        let keys: Vec<i64> = queue
+            .waiting
+            .iter()
+            .filter(|w| !w.priority)
+            .map(|w| w.order_key)
+            .collect();
+        let key = rejoin_key(&keys, rejoin_after);
+        sqlx::query(
+            "UPDATE appointments SET called_at = NULL, order_key = $1, passes = passes + 1, updated_at = $2 WHERE id = $3",
+        )
+        .bind(key)
+        .bind(now)
+        .bind(&current.appointment_id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        current.called_at = None;
+        current.order_key = key;
+        current.passes += 1;
+        Ok(current)
+    }
+
+    /// Sets or clears an appointment's triage priority; whether it is checked in (only a
+    /// patient in the line can be moved up).
+    pub async fn set_priority(
+        &self,
+        appointment_id: &str,
+        priority: bool,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE appointments SET priority = $1 WHERE id = $2 AND status = 'checked-in'",
+        )
+        .bind(i64::from(priority))
+        .bind(appointment_id)
+        .execute(&self.writer)
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// A department's calls since `since`, latest first.
+    pub async fn recent_calls(
+        &self,
+        department_id: &str,
+        since: i64,
+        limit: u32,
+    ) -> Result<Vec<CallRecord>, StoreError> {
+        let sql = format!(
+            "SELECT session_id, appointment_id, patient_id, queue_number, room_id, kind, called_at \
+             FROM calls WHERE department_id = $1 AND called_at >= $2 ORDER BY called_at DESC LIMIT {limit}"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(department_id)
+            .bind(since)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(CallRecord {
+                    session_id: r.try_get(0)?,
+                    appointment_id: r.try_get(1)?,
+                    patient_id: r.try_get(2)?,
+                    queue_number: r.try_get(3)?,
+                    room_id: r.try_get(4)?,
+                    kind: r.try_get(5)?,
+                    called_at: r.try_get(6)?,
+                })
+            })
+            .collect()
+    }
+}
+
+impl Store {
+    /// The sessions of these doctor's posts on one day, by start time.
+    pub async fn sessions_of_roles_on(
+        &self,
+        role_ids: &[String],
+        date: &str,
+    ) -> Result<Vec<super::SessionRecord>, StoreError> {
+        if role_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let marks: Vec<String> = (2..=role_ids.len() + 1).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT {} FROM clinic_sessions WHERE session_date = $1 AND practitioner_role_id IN ({}) ORDER BY starts_at",
+            super::sessions::SESSION_COLUMNS,
+            marks.join(", ")
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(date);
+        for id in role_ids {
+            query = query.bind(id);
+        }
+        let rows = query.fetch_all(&self.pool).await?;
+        rows.iter().map(super::sessions::session_from_row).collect()
+    }
+}
