@@ -8,10 +8,12 @@ use axum::routing::get;
 use crate::api::Api;
 
 const APP_CSS: &str = include_str!("../static/app.css");
+const LIVE_JS: &str = include_str!("../static/live.js");
 
 pub fn routes() -> Router<Api> {
     Router::new()
         .route("/static/app.css", get(css))
+        .route("/static/live.js", get(js))
         .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
 }
 
@@ -22,5 +24,15 @@ async fn css() -> impl IntoResponse {
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         APP_CSS,
+    )
+}
+
+async fn js() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        LIVE_JS,
     )
 }

@@ -13,9 +13,11 @@ mod assets;
 mod chrome;
 mod fmt;
 mod i18n;
+mod live;
 mod origin;
 mod patient;
 mod qr;
+mod staff;
 mod web;
 
 use axum::Router;
@@ -28,6 +30,7 @@ pub use api::Api;
 pub fn pages(api: Router) -> Router {
     Router::new()
         .merge(patient::routes())
+        .merge(staff::routes())
         .merge(assets::routes())
         .layer(axum::middleware::from_fn(origin::same_origin_posts))
         .layer(

@@ -45,7 +45,7 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 
 /// The `role` claim of a token, read without checking the signature: it only chooses which
 /// navigation to show; every action goes through the API, which checks the token.
-fn role_in(token: &str) -> Option<String> {
+pub(crate) fn role_in(token: &str) -> Option<String> {
     use base64::Engine;
     let payload = token.split('.').nth(1)?;
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD

@@ -71,6 +71,13 @@ pub async fn login(State(api): State<Api>, web: Web, Form(form): Form<LoginForm>
         .await;
     if let (true, Some(token)) = (reply.ok(), reply.body["access_token"].as_str()) {
         let expires = reply.body["expires_in"].as_i64().unwrap_or(3600);
+        // Staff land on their workbench unless they were on their way somewhere.
+        let staff = crate::web::role_in(token).is_some_and(|r| r != "patient");
+        let next = if staff && next == "/" {
+            "/staff".to_owned()
+        } else {
+            next
+        };
         return signed_in(&web, token, expires, &next);
     }
     let problems = FieldProblems::general_only(

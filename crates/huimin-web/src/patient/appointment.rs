@@ -154,6 +154,54 @@ struct AppointmentPage {
     paid: String,
     qr_svg: String,
     problem: String,
+    line: Line,
+}
+
+/// Where a checked-in patient stands, as the waiting panel shows it (and the live stream
+/// sends it).
+#[derive(Default)]
+pub struct Line {
+    pub state: String,
+    pub ahead: i64,
+    pub eta: i64,
+    pub serving: String,
+    pub ready: bool,
+}
+
+impl Line {
+    fn from_api(body: &Value) -> Self {
+        Line {
+            state: body["queue"].as_str().unwrap_or("not-in-line").to_owned(),
+            ahead: body["ahead"].as_i64().unwrap_or(0),
+            eta: body["estimated_minutes"].as_i64().unwrap_or(0),
+            serving: body["now_serving"]
+                .as_i64()
+                .map(|n| n.to_string())
+                .unwrap_or_else(|| "—".into()),
+            ready: body["notice"].as_bool().unwrap_or(false) && body["queue"] == "waiting",
+        }
+    }
+}
+
+/// The live stream's shape of `GET /api/appointments/{id}/queue`.
+fn line_event(_: &Web, body: &Value) -> Value {
+    let line = Line::from_api(body);
+    serde_json::json!({"state": line.state, "ahead": line.ahead, "eta": line.eta,
+        "serving": line.serving, "ready": line.ready})
+}
+
+/// `GET /appointments/{id}/live`: the waiting panel's updates.
+pub async fn live(State(api): State<Api>, web: Web, Path(id): Path<String>) -> Response {
+    if !web.signed_in() {
+        return StatusCode::UNAUTHORIZED.into_response();
+    }
+    crate::live::follow(
+        api,
+        web,
+        format!("/api/appointments/{id}/queue"),
+        line_event,
+    )
+    .into_response()
 }
 
 async fn show_page(
@@ -202,6 +250,15 @@ async fn show_page(
     } else {
         String::new()
     };
+    let line = if code == "checked-in" {
+        Line::from_api(
+            &api.get(web, &format!("/api/appointments/{id}/queue"))
+                .await
+                .body,
+        )
+    } else {
+        Line::default()
+    };
     render(
         status,
         &AppointmentPage {
@@ -216,6 +273,7 @@ async fn show_page(
             paid,
             qr_svg,
             problem,
+            line,
         },
     )
 }

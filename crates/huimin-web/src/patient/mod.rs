@@ -4,8 +4,8 @@
 mod account;
 mod appointment;
 mod booking;
-mod directory;
-mod forms;
+pub(crate) mod directory;
+pub(crate) mod forms;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -24,6 +24,7 @@ pub fn routes() -> Router<Api> {
         .route("/appointments/{id}/confirm", post(appointment::confirm))
         .route("/appointments/{id}/cancel", post(appointment::cancel))
         .route("/appointments/{id}/check-in", post(appointment::check_in))
+        .route("/appointments/{id}/live", get(appointment::live))
         .route("/login", get(account::login_page).post(account::login))
         .route("/signup", get(account::signup_page).post(account::signup))
         .route("/logout", post(account::logout))

@@ -11,11 +11,14 @@ use serde_json::{Value, json};
 use tokio::sync::oneshot;
 
 pub const ADMIN_PASSWORD: &str = "e2e-admin-Passw0rd";
+/// The doctor's account made by [`Server::clinic_starting_soon`].
+pub const DOCTOR: (&str, &str) = ("dr-li", "Doctor2026pass");
 
 /// A running server and its API, for setting the scene.
 pub struct Server {
     pub base: String,
     pub http: reqwest::Client,
+    store: huimin_store::Store,
     _dir: tempfile::TempDir,
     stop: Option<oneshot::Sender<()>>,
 }
@@ -31,6 +34,7 @@ impl Server {
             .await
             .expect("server starts");
         let base = format!("http://127.0.0.1:{}", app.port());
+        let store = app.store().clone();
         let (stop, stopped) = oneshot::channel::<()>();
         tokio::spawn(app.run_until(async move {
             let _ = stopped.await;
@@ -38,6 +42,7 @@ impl Server {
         Server {
             base,
             http: reqwest::Client::new(),
+            store,
             _dir: dir,
             stop: Some(stop),
         }
@@ -108,6 +113,17 @@ impl Server {
                 "code": [{"coding": [{"system": "urn:huimin:cs:practitioner-title", "code": "chief-physician", "display": "主任医师"}]}]}))
             .await;
         let role = role["id"].as_str().unwrap().to_owned();
+        huimin_server::accounts::add_user(
+            &self.store,
+            &huimin_server::auth::password::Passwords::new(PasswordCost::Fast),
+            DOCTOR.0,
+            huimin_domain::roles::Role::Doctor,
+            DOCTOR.1,
+            "李振邦",
+            doctor["id"].as_str(),
+        )
+        .await
+        .expect("the doctor's account");
         let china = jiff::tz::TimeZone::fixed(jiff::tz::offset(8));
         let now = jiff::Timestamp::now().to_zoned(china).datetime();
         let mut start = now
@@ -281,6 +297,23 @@ impl Browser {
                 let body = self.client.source().await.unwrap_or_default();
                 panic!("{css} not found at {url}: {e}\n{body}");
             }
+        }
+    }
+
+    /// Waits (without reloading) until the element is shown.
+    pub async fn wait_visible(&self, css: &str) {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            if let Ok(element) = self.client.find(Locator::Css(css)).await
+                && element.is_displayed().await.unwrap_or(false)
+            {
+                return;
+            }
+            if Instant::now() > deadline {
+                self.shot("failure").await;
+                panic!("{css} was not shown");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
 

@@ -1,6 +1,6 @@
 //! A new patient signs up on a phone, books, sees the booking, and checks in.
 
-use crate::harness::{Driver, Server};
+use crate::harness::{DOCTOR, Driver, Server};
 
 const RESIDENT_ID: &str = "110101199003071137";
 const BAD_RESIDENT_ID: &str = "110101199003071138";
@@ -79,8 +79,56 @@ async fn a_new_patient_signs_up_books_and_checks_in_on_a_phone() {
     phone.click("a.card.row").await;
     phone.click("#check-in").await;
     assert_eq!(phone.text("#status").await, "已签到");
+    assert_eq!(phone.text("#ahead").await, "0");
     assert!(phone.text("#waiting").await.contains("候诊"));
     phone.shot("08-checked-in-375").await;
+
+    // The doctor, in a second browser, calls the next patient; the phone shows it live.
+    let doctor = driver.browser(1280, 900).await;
+    doctor.go(&format!("{base}/login")).await;
+    doctor.fill("#username", DOCTOR.0).await;
+    doctor.fill("#password", DOCTOR.1).await;
+    doctor.click("button.primary").await;
+    assert_eq!(
+        doctor.path().await,
+        "/staff",
+        "staff land on their workbench"
+    );
+    doctor.shot("11-doctor-today-1280").await;
+    doctor.click("a.session-link").await;
+    assert!(doctor.text("#waiting-list").await.contains("王小明"));
+    doctor.click("#call-next").await;
+    assert_eq!(doctor.text("#current-number").await, "1");
+    doctor.shot("12-doctor-called-1280").await;
+    phone.wait_visible("#called-notice").await;
+    assert!(phone.text("#called-notice").await.contains("3 诊室"));
+    assert_eq!(phone.text("#serving").await, "1");
+    phone.shot("13-phone-called-375").await;
+
+    // The waiting-area screen shows the call, the name masked.
+    let screen = driver.browser(1280, 720).await;
+    screen.go(&format!("{base}/screen/{department}")).await;
+    assert_eq!(screen.text("#screen-number").await, "1");
+    assert!(screen.text("main").await.contains("王*"));
+    assert!(!screen.text("main").await.contains("王小明"));
+    assert!(screen.text("#screen-room").await.contains("3 诊室"));
+    screen.shot("14-call-screen-1280").await;
+    doctor.click("#recall").await;
+    screen.wait_visible(".now .tag").await;
+    screen.shot("15-call-screen-recall-1280").await;
+
+    // Seen: the phone's page moves on by itself.
+    doctor.click("#seen").await;
+    assert!(doctor.text("main").await.contains("当前无就诊患者"));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    while phone.text("#status").await != "已就诊" {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the patient's page did not move on"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    phone.shot("16-phone-seen-375").await;
 
     // The same patient on a desktop, in English with large text.
     let desk = driver.browser(1280, 900).await;
@@ -100,7 +148,7 @@ async fn a_new_patient_signs_up_books_and_checks_in_on_a_phone() {
     desk.go(&format!("{base}/me")).await;
     desk.click("#switch-large").await;
     let mine = desk.text("main").await;
-    assert!(mine.contains("Checked in"), "{mine}");
+    assert!(mine.contains("Seen"), "{mine}");
     desk.assert_fits_width().await;
     desk.shot("09-mine-en-large-1280").await;
     desk.go(&format!("{base}/")).await;
@@ -109,4 +157,6 @@ async fn a_new_patient_signs_up_books_and_checks_in_on_a_phone() {
 
     phone.close().await;
     desk.close().await;
+    doctor.close().await;
+    screen.close().await;
 }
