@@ -70,11 +70,13 @@ impl Reply {
         }]
     }
 
-    /// Whether a problem has this rule code.
-    pub fn has_code(&self, code: &str) -> bool {
+    /// Every problem's text in one line, for a message above a form or on a page.
+    pub fn message(&self) -> String {
         self.problems()
-            .iter()
-            .any(|p| p.code.as_deref() == Some(code))
+            .into_iter()
+            .map(|p| p.text)
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 }
 

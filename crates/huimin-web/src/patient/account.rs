@@ -80,14 +80,7 @@ pub async fn login(State(api): State<Api>, web: Web, Form(form): Form<LoginForm>
         };
         return signed_in(&web, token, expires, &next);
     }
-    let problems = FieldProblems::general_only(
-        reply
-            .problems()
-            .into_iter()
-            .map(|p| p.text)
-            .next()
-            .unwrap_or_default(),
-    );
+    let problems = FieldProblems::general_only(reply.message());
     render(
         StatusCode::UNAUTHORIZED,
         &LoginPage {

@@ -290,12 +290,7 @@ async fn after(api: &Api, web: &Web, id: &str, reply: crate::api::Reply) -> Resp
     if reply.status == StatusCode::UNAUTHORIZED {
         return web.to_login();
     }
-    let problem = reply
-        .problems()
-        .into_iter()
-        .map(|p| p.text)
-        .collect::<Vec<_>>()
-        .join(" ");
+    let problem = reply.message();
     show_page(api, web, id, problem, reply.status).await
 }
 

@@ -197,12 +197,7 @@ pub async fn place(
     if reply.status == StatusCode::UNAUTHORIZED {
         return web.to_login();
     }
-    let problem = reply
-        .problems()
-        .into_iter()
-        .map(|p| p.text)
-        .collect::<Vec<_>>()
-        .join(" ");
+    let problem = reply.message();
     let full = reply.status == StatusCode::CONFLICT;
     book_page(
         &api,
@@ -244,12 +239,7 @@ pub async fn wait(
     } else {
         (
             crate::i18n::t(web.lang, "waitlist.failed").to_owned(),
-            reply
-                .problems()
-                .into_iter()
-                .map(|p| p.text)
-                .collect::<Vec<_>>()
-                .join(" "),
+            reply.message(),
         )
     };
     let status = if reply.ok() {

@@ -118,12 +118,7 @@ async fn line_page(
         return web.to_login();
     }
     if !reply.ok() {
-        let text = reply
-            .problems()
-            .into_iter()
-            .map(|p| p.text)
-            .collect::<Vec<_>>()
-            .join(" ");
+        let text = reply.message();
         return render(
             reply.status,
             &crate::patient::directory::MessagePage {
@@ -161,12 +156,7 @@ async fn after(api: &Api, web: &Web, id: &str, reply: crate::api::Reply) -> Resp
     if reply.ok() {
         return Redirect::to(&format!("/staff/sessions/{id}")).into_response();
     }
-    let problem = reply
-        .problems()
-        .into_iter()
-        .map(|p| p.text)
-        .collect::<Vec<_>>()
-        .join(" ");
+    let problem = reply.message();
     line_page(api, web, id, problem, reply.status).await
 }
 
