@@ -20,6 +20,29 @@ pub struct Issue {
     pub rule: Option<&'static str>,
 }
 
+impl Issue {
+    /// A value that is not acceptable, at `expression` (a field or element) when there is one.
+    pub fn value(expression: Option<&str>, text: Text) -> Self {
+        Issue {
+            code: "value",
+            text,
+            expression: expression.map(str::to_owned),
+            rule: None,
+        }
+    }
+}
+
+/// A JSON request body as `T`, or a localised 400 saying what is wrong with it.
+pub fn json_body<T: serde::de::DeserializeOwned>(bytes: &[u8], lang: Lang) -> Result<T, ApiError> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        ApiError::bad_request(Text::new(
+            format!("请求体 JSON 无效：{e}"),
+            format!("The JSON body is invalid: {e}"),
+        ))
+        .lang(lang)
+    })
+}
+
 #[derive(Debug)]
 pub struct ApiError {
     pub status: StatusCode,

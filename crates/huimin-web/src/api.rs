@@ -23,8 +23,6 @@ pub struct Problem {
     /// The element it is about (`phone`, `Patient.identifier`), when the API names one.
     pub field: Option<String>,
     pub text: String,
-    /// The rule code (`quota-week`, `slot-full`), when there is one.
-    pub code: Option<String>,
 }
 
 /// An API answer.
@@ -51,16 +49,12 @@ impl Reply {
                         .or(i["diagnostics"].as_str())
                         .unwrap_or_default()
                         .to_owned(),
-                    code: i["details"]["coding"][0]["code"]
-                        .as_str()
-                        .map(str::to_owned),
                 })
                 .collect();
         }
         if let Some(text) = self.body["error_description"].as_str() {
             return vec![Problem {
                 text: text.to_owned(),
-                code: self.body["error"].as_str().map(str::to_owned),
                 ..Problem::default()
             }];
         }

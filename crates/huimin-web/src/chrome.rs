@@ -33,15 +33,6 @@ impl Chrome {
         i18n::t(self.lang, key)
     }
 
-    /// One of two texts by language (data that comes in both).
-    pub fn pick<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
-        match self.lang {
-            Lang::Zh => zh,
-            Lang::En if en.is_empty() => zh,
-            Lang::En => en,
-        }
-    }
-
     pub fn html_lang(&self) -> &'static str {
         match self.lang {
             Lang::Zh => "zh-CN",

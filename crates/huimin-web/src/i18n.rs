@@ -284,6 +284,14 @@ fn table() -> &'static HashMap<&'static str, (&'static str, &'static str)> {
     })
 }
 
+/// One of two texts of data that comes in both languages; Chinese when there is no English.
+pub fn pick<'a>(lang: Lang, zh: &'a str, en: &'a str) -> &'a str {
+    match lang {
+        Lang::En if !en.is_empty() => en,
+        _ => zh,
+    }
+}
+
 /// The message `key` in `lang`; an unknown key shows itself (and fails the key test).
 pub fn t(lang: Lang, key: &str) -> &'static str {
     match table().get(key) {

@@ -26,11 +26,6 @@ impl Default for CallingRule {
 /// Gap between consecutive queue numbers' keys, leaving room to place passed patients.
 pub const KEY_STEP: i64 = 1_000;
 
-/// [`KEY_STEP`], for callers that compute initial keys in a query.
-pub fn calling_key_step() -> i64 {
-    KEY_STEP
-}
-
 /// The key a checked-in appointment starts with: its queue number keeps its place.
 pub fn initial_key(queue_number: i64) -> i64 {
     queue_number.saturating_mul(KEY_STEP)

@@ -25,12 +25,7 @@ use crate::error::{ApiError, Issue};
 use crate::state::AppState;
 
 fn field(name: &str, text: Text) -> Issue {
-    Issue {
-        code: "value",
-        text,
-        expression: Some(name.to_owned()),
-        rule: None,
-    }
+    Issue::value(Some(name), text)
 }
 
 /// Adds an issue at `practitioner_role` when no such PractitionerRole exists.
@@ -72,13 +67,7 @@ pub(crate) fn require_admin(ctx: &Ctx) -> Result<(), ApiError> {
 }
 
 fn body<T: for<'de> Deserialize<'de>>(bytes: &[u8], ctx: &Ctx) -> Result<T, ApiError> {
-    serde_json::from_slice(bytes).map_err(|e| {
-        ApiError::bad_request(Text::new(
-            format!("请求体 JSON 无效：{e}"),
-            format!("The JSON body is invalid: {e}"),
-        ))
-        .lang(ctx.lang)
-    })
+    crate::error::json_body(bytes, ctx.lang)
 }
 
 fn plan_error(err: PlanError, ctx: &Ctx) -> ApiError {

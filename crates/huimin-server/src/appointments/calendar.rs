@@ -59,12 +59,7 @@ pub async fn import(
     let invalid = |text: Text| {
         ApiError::with_issues(
             StatusCode::UNPROCESSABLE_ENTITY,
-            vec![Issue {
-                code: "value",
-                text,
-                expression: None,
-                rule: None,
-            }],
+            vec![Issue::value(None, text)],
         )
         .lang(lang)
     };

@@ -209,13 +209,7 @@ pub async fn set_priority(
     if !matches!(caller.role, Role::Nurse | Role::Doctor | Role::Admin) {
         return Err(ApiError::forbidden().lang(ctx.lang));
     }
-    let request: PriorityRequest = serde_json::from_slice(&body).map_err(|e| {
-        ApiError::bad_request(Text::new(
-            format!("请求体 JSON 无效：{e}"),
-            format!("The JSON body is invalid: {e}"),
-        ))
-        .lang(ctx.lang)
-    })?;
+    let request: PriorityRequest = crate::error::json_body(&body, ctx.lang)?;
     if !state.store.set_priority(&id, request.priority).await? {
         return Err(ApiError::conflict(Text::new(
             "只有已签到候诊的患者可以调整优先",
@@ -294,11 +288,19 @@ pub async fn my_place(
     Ok(Json(body).into_response())
 }
 
+#[derive(Deserialize)]
+pub struct CallsPage {
+    /// How many calls (default 12, at most 50): a screen's live check asks for one.
+    #[serde(rename = "_count")]
+    count: Option<u32>,
+}
+
 /// `GET /api/departments/{id}/calls`: today's latest calls for a waiting-area screen, names
 /// masked (张*), public like the screen itself.
 pub async fn recent_calls(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    axum::extract::Query(page): axum::extract::Query<CallsPage>,
 ) -> Result<Response, ApiError> {
     let tz = jiff::tz::TimeZone::fixed(jiff::tz::offset(8));
     let midnight = jiff::Timestamp::now()
@@ -306,7 +308,8 @@ pub async fn recent_calls(
         .start_of_day()
         .map(|z| z.timestamp().as_microsecond())
         .unwrap_or(0);
-    let calls = state.store.recent_calls(&id, midnight, 12).await?;
+    let count = page.count.unwrap_or(12).clamp(1, 50);
+    let calls = state.store.recent_calls(&id, midnight, count).await?;
     let mut items = Vec::with_capacity(calls.len());
     for call in &calls {
         let room = match &call.room_id {

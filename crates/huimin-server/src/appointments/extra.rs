@@ -49,13 +49,7 @@ pub async fn add_extra(
 ) -> Result<Response, ApiError> {
     let lang = ctx.lang;
     let caller = ctx.require()?;
-    let request: ExtraRequest = serde_json::from_slice(&body).map_err(|e| {
-        ApiError::bad_request(Text::new(
-            format!("请求体 JSON 无效：{e}"),
-            format!("The JSON body is invalid: {e}"),
-        ))
-        .lang(lang)
-    })?;
+    let request: ExtraRequest = crate::error::json_body(&body, lang)?;
     let patient = request
         .patient
         .strip_prefix("Patient/")

@@ -54,20 +54,14 @@ pub async fn pay(
     if !matches!(caller.role, Role::Registrar | Role::Admin) {
         return Err(ApiError::forbidden().lang(lang));
     }
-    let request: PaymentRequest = serde_json::from_slice(&body).map_err(|e| {
-        ApiError::bad_request(Text::new(
-            format!("请求体 JSON 无效：{e}"),
-            format!("The JSON body is invalid: {e}"),
-        ))
-        .lang(lang)
-    })?;
+    let request: PaymentRequest = crate::error::json_body(&body, lang)?;
     let codes: Vec<&str> = PaymentMethod::ALL.iter().map(|m| m.code()).collect();
     let method = PaymentMethod::from_code(&request.method).ok_or_else(|| {
         ApiError::with_issues(
             StatusCode::UNPROCESSABLE_ENTITY,
-            vec![crate::error::Issue {
-                code: "value",
-                text: Text::new(
+            vec![crate::error::Issue::value(
+                Some("method"),
+                Text::new(
                     format!(
                         "不支持的支付方式 {}；可选：{}",
                         request.method,
@@ -79,9 +73,7 @@ pub async fn pay(
                         codes.join(", ")
                     ),
                 ),
-                expression: Some("method".into()),
-                rule: None,
-            }],
+            )],
         )
         .lang(lang)
     })?;

@@ -213,12 +213,7 @@ fn describe(issues: &[Issue]) -> String {
 }
 
 fn issue(expression: Option<String>, text: Text) -> Issue {
-    Issue {
-        code: "value",
-        text,
-        expression,
-        rule: None,
-    }
+    Issue::value(expression.as_deref(), text)
 }
 
 fn invalid(issues: Vec<Issue>, ctx: &Ctx) -> ApiError {

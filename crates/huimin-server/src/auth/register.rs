@@ -44,12 +44,7 @@ fn missing(field: &'static str, zh: &str, en: &str) -> Issue {
 }
 
 fn invalid(field: &'static str, text: Text) -> Issue {
-    Issue {
-        code: "value",
-        text,
-        expression: Some(field.into()),
-        rule: None,
-    }
+    Issue::value(Some(field), text)
 }
 
 #[tracing::instrument(skip_all)]

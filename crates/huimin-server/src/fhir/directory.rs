@@ -363,11 +363,10 @@ fn check_practitioner_role(value: &mut Value, _: Option<&Value>) -> Checked {
             let fen = amount.map(|a| (a * 100.0).round());
             let valid = matches!((amount, currency, fen), (Some(a), Some("CNY"), Some(f)) if a >= 0.0 && (a * 100.0 - f).abs() < 1e-6);
             if !valid {
-                issues.push(Issue {
-                    code: "value",
-                    text: Text::new("挂号费须为不小于 0 的人民币金额，最多两位小数", "The registration fee must be a non-negative CNY amount with at most two decimals"),
-                    expression: Some(at), rule: None
-                });
+                issues.push(Issue::value(
+                    Some(&at),
+                    Text::new("挂号费须为不小于 0 的人民币金额，最多两位小数", "The registration fee must be a non-negative CNY amount with at most two decimals"),
+                ));
             }
         }
     }

@@ -61,14 +61,6 @@ async fn open_session(
         .collect()
 }
 
-fn parameters(pairs: &[(&str, String)]) -> Value {
-    let parameter: Vec<Value> = pairs
-        .iter()
-        .map(|(name, reference)| json!({"name": name, "valueReference": {"reference": reference}}))
-        .collect();
-    json!({"resourceType": "Parameters", "parameter": parameter})
-}
-
 /// A valid resident ID for the n-th test patient.
 fn resident_id(n: usize) -> String {
     let first17 = format!("1101011980{:02}{:02}{:03}", 1 + n % 12, 1 + n % 28, n);

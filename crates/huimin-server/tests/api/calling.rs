@@ -80,9 +80,10 @@ pub async fn clinic_starting_soon(app: &TestApp, admin: &str) -> (String, String
 }
 
 async fn book_and_check_in(app: &TestApp, token: &str, patient: &str, slot: &str) -> String {
-    let parameters = json!({"resourceType": "Parameters", "parameter": [
-        {"name": "slot", "valueReference": {"reference": format!("Slot/{slot}")}},
-        {"name": "patient", "valueReference": {"reference": format!("Patient/{patient}")}}]});
+    let parameters = parameters(&[
+        ("slot", format!("Slot/{slot}")),
+        ("patient", format!("Patient/{patient}")),
+    ]);
     let booked = app
         .post_json("/fhir/Appointment/$book", Some(token), &parameters)
         .await;

@@ -6,14 +6,6 @@ use crate::booking_rules::{department, session_in};
 use crate::helpers::*;
 use crate::on_both;
 
-fn parameters(pairs: &[(&str, String)]) -> Value {
-    let parameter: Vec<Value> = pairs
-        .iter()
-        .map(|(name, reference)| json!({"name": name, "valueReference": {"reference": reference}}))
-        .collect();
-    json!({"resourceType": "Parameters", "parameter": parameter})
-}
-
 async fn hold(app: &TestApp, token: &str, slot: &str, patient: &str) -> String {
     let held = app
         .post_json(

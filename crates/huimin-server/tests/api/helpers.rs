@@ -426,3 +426,12 @@ pub fn patient_json(
         "telecom": [{"system": "phone", "value": phone, "use": "mobile"}],
     })
 }
+
+/// A FHIR `Parameters` of references, as `$hold`, `$book` and `$waitlist` take.
+pub fn parameters(pairs: &[(&str, String)]) -> Value {
+    let parameter: Vec<Value> = pairs
+        .iter()
+        .map(|(name, reference)| json!({"name": name, "valueReference": {"reference": reference}}))
+        .collect();
+    json!({"resourceType": "Parameters", "parameter": parameter})
+}

@@ -3,7 +3,7 @@
 //! change is one transaction that first writes the session row, so two doctors' clicks (or
 //! two server processes) on one session take turns.
 
-use huimin_domain::appointments::{Waiting, calling_order, rejoin_key};
+use huimin_domain::appointments::{KEY_STEP, Waiting, calling_order, rejoin_key};
 use sqlx::{AnyConnection, Row};
 
 use crate::{Store, StoreError};
@@ -69,8 +69,12 @@ impl From<sqlx::Error> for CallError {
     }
 }
 
-const ENTRY_COLUMNS: &str = "id, patient_id, queue_number, priority, \
-     COALESCE(order_key, queue_number * 1000), called_at, passes";
+/// `order_key` is set at check-in; the fallback only covers rows checked in before it existed.
+fn entry_columns() -> String {
+    format!(
+        "id, patient_id, queue_number, priority, COALESCE(order_key, queue_number * {KEY_STEP}), called_at, passes"
+    )
+}
 
 fn entry_from_row(row: &sqlx::any::AnyRow) -> Result<QueueEntry, StoreError> {
     let priority: i64 = row.try_get(3)?;
@@ -90,7 +94,8 @@ async fn read_queue(
     session_id: &str,
 ) -> Result<SessionQueue, StoreError> {
     let sql = format!(
-        "SELECT {ENTRY_COLUMNS} FROM appointments WHERE session_id = $1 AND status = 'checked-in'"
+        "SELECT {} FROM appointments WHERE session_id = $1 AND status = 'checked-in'",
+        entry_columns()
     );
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(session_id)

@@ -244,7 +244,7 @@ impl Store {
                 "UPDATE appointments SET checked_in_at = $1, order_key = COALESCE(order_key, queue_number * $2) WHERE id = $3",
             )
             .bind(now.as_microsecond())
-            .bind(huimin_domain::appointments::calling_key_step())
+            .bind(huimin_domain::appointments::KEY_STEP)
             .bind(id)
             .execute(&mut *tx)
             .await?;

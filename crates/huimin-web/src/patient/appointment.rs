@@ -68,6 +68,14 @@ fn patient_of(appointment: &Value) -> String {
         .unwrap_or_default()
 }
 
+/// The names of the account's patients (就诊人), by Patient id.
+async fn patient_names(api: &Api, web: &Web) -> HashMap<String, String> {
+    members(&api.get(web, "/fhir/Patient?_count=10").await.body)
+        .into_iter()
+        .map(|m| (m.id, m.name))
+        .collect()
+}
+
 pub async fn mine(State(api): State<Api>, web: Web) -> Response {
     if !web.signed_in() {
         return web.to_login();
@@ -76,11 +84,7 @@ pub async fn mine(State(api): State<Api>, web: Web) -> Response {
     if listed.status == StatusCode::UNAUTHORIZED {
         return web.to_login();
     }
-    let names: HashMap<String, String> =
-        members(&api.get(&web, "/fhir/Patient?_count=10").await.body)
-            .into_iter()
-            .map(|m| (m.id, m.name))
-            .collect();
+    let names = patient_names(&api, &web).await;
     let now = jiff::Timestamp::now();
     let (mut upcoming, mut past) = (Vec::new(), Vec::new());
     for entry in listed.body["entry"].as_array().into_iter().flatten() {
@@ -227,11 +231,7 @@ async fn show_page(
         Some(slot) => slot_facts(api, web, &slot).await,
         None => None,
     };
-    let names: HashMap<String, String> =
-        members(&api.get(web, "/fhir/Patient?_count=10").await.body)
-            .into_iter()
-            .map(|m| (m.id, m.name))
-            .collect();
+    let names = patient_names(api, web).await;
     let payment = api
         .get(web, &format!("/api/appointments/{id}/payment"))
         .await;

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::account::{Member, members};
-use super::directory::{MessagePage, extension, id_of, not_found};
+use super::directory::{MessagePage, display_name, extension, id_of, not_found};
 use super::forms::render;
 use crate::api::Api;
 use crate::chrome::Chrome;
@@ -35,16 +35,13 @@ async fn name_of(api: &Api, web: &Web, kind: &str, id: Option<String>) -> String
         return String::new();
     };
     let reply = api.get(web, &format!("/fhir/{kind}/{id}")).await;
-    let body = &reply.body;
     match kind {
-        "PractitionerRole" => body["practitioner"]["display"].as_str(),
-        _ => match web.lang {
-            huimin_domain::i18n::Lang::En => body["alias"][0].as_str().or(body["name"].as_str()),
-            huimin_domain::i18n::Lang::Zh => body["name"].as_str(),
-        },
+        "PractitionerRole" => reply.body["practitioner"]["display"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+        _ => display_name(&reply.body, web.lang),
     }
-    .unwrap_or_default()
-    .to_owned()
 }
 
 /// The facts of a slot and its session, from the API's `Slot` and `Schedule`.

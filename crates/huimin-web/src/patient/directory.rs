@@ -59,16 +59,15 @@ pub struct Search {
     q: Option<String>,
 }
 
-fn display_name(org: &Value, lang: Lang) -> String {
-    let zh = org["name"].as_str().unwrap_or_default();
-    let en = org["alias"]
+/// A department's or room's name in the visitor's language: the English one is the alias
+/// written in ASCII (aliases also hold Chinese short names such as 惠民一院).
+pub fn display_name(resource: &Value, lang: Lang) -> String {
+    let zh = resource["name"].as_str().unwrap_or_default();
+    let en = resource["alias"]
         .as_array()
         .and_then(|a| a.iter().filter_map(Value::as_str).find(|s| s.is_ascii()))
         .unwrap_or("");
-    match lang {
-        Lang::En if !en.is_empty() => en.to_owned(),
-        _ => zh.to_owned(),
-    }
+    crate::i18n::pick(lang, zh, en).to_owned()
 }
 
 /// Departments grouped by the national catalogue: specialties under their discipline

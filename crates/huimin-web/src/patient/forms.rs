@@ -84,12 +84,10 @@ mod tests {
             Problem {
                 field: Some("Patient.identifier[0].value".into()),
                 text: "号码有误".into(),
-                code: None,
             },
             Problem {
                 field: None,
                 text: "总体问题".into(),
-                code: None,
             },
         ];
         let sorted = FieldProblems::sort(problems, &[("id_number", &["identifier"])]);

@@ -48,7 +48,7 @@ pub async fn show(State(api): State<Api>, web: Web, Path(department): Path<Strin
         .map(|c| Call {
             number: c["number"].as_i64().unwrap_or(0),
             name: c["name"].as_str().unwrap_or_default().to_owned(),
-            room: web_pick(&web, &c["room"]),
+            room: room_name(&web, &c["room"]),
             time: fmt::local(c["called_at"].as_str().unwrap_or_default())
                 .map(|t| t.strftime("%H:%M").to_string())
                 .unwrap_or_default(),
@@ -68,10 +68,10 @@ pub async fn show(State(api): State<Api>, web: Web, Path(department): Path<Strin
     })
 }
 
-fn web_pick(web: &Web, room: &Value) -> String {
+fn room_name(web: &Web, room: &Value) -> String {
     let zh = room["zh"].as_str().unwrap_or_default();
     let en = room["en"].as_str().unwrap_or_default();
-    web.chrome(String::new()).pick(zh, en).to_owned()
+    crate::i18n::pick(web.lang, zh, en).to_owned()
 }
 
 fn latest_call(_: &Web, body: &Value) -> Value {
