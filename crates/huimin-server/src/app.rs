@@ -93,6 +93,11 @@ impl App {
                 Ok(_) => {}
                 Err(err) => tracing::warn!(?err, "demo sessions could not be published"),
             }
+            match demo::open_session_today(&store, &*rules.current(&store).await?).await {
+                Ok(true) => tracing::info!("demo doctor's session opened for today"),
+                Ok(false) => {}
+                Err(err) => tracing::warn!(?err, "demo session for today could not be opened"),
+            }
         }
         let tokens = TokenKeys::new(&store.token_signing_key(), settings.token_ttl);
         let listener = TcpListener::bind(settings.listen)

@@ -338,3 +338,53 @@ fn building_name(demo: &DemoHospital, campus_key: &str, building_key: &str) -> S
         })
         .unwrap_or_default()
 }
+
+/// The demo `doctor` account's post (心血管内科).
+const DEMO_DOCTOR_ROLE: &str = "role-dr-016";
+
+/// So that booking, check-in and the doctor's workbench can be tried at any hour, the demo
+/// `doctor` gets a session today from the next half hour (for up to three hours), unless the
+/// day is nearly over or they already work that period. Whether one was opened.
+pub async fn open_session_today(
+    store: &Store,
+    rules: &crate::appointments::rules::RuleSet,
+) -> Result<bool, crate::appointments::planning::PlanError> {
+    use crate::appointments::planning::{SessionPlan, plan_session};
+    use huimin_domain::appointments::Period;
+    let tz = jiff::tz::TimeZone::fixed(jiff::tz::offset(8));
+    let now = jiff::Timestamp::now().to_zoned(tz).datetime();
+    let minutes = i32::from(now.hour()) * 60 + i32::from(now.minute());
+    let start = (minutes / 30 + 1) * 30;
+    let end = (start + 180).min(23 * 60 + 30);
+    if end - start < 60 {
+        return Ok(false);
+    }
+    let at = |m: i32| {
+        jiff::civil::time(
+            i8::try_from(m / 60).unwrap_or(0),
+            i8::try_from(m % 60).unwrap_or(0),
+            0,
+            0,
+        )
+    };
+    let period = match start / 60 {
+        0..12 => Period::Morning,
+        12..18 => Period::Afternoon,
+        _ => Period::Evening,
+    };
+    let plan = SessionPlan {
+        practitioner_role: DEMO_DOCTOR_ROLE.into(),
+        date: now.date(),
+        period,
+        start: Some(at(start)),
+        end: Some(at(end)),
+        capacity: 12,
+        length: None,
+    };
+    let session = plan_session(store, rules, &plan).await?;
+    match store.create_session(&session).await {
+        Ok(()) => Ok(true),
+        Err(StoreError::Duplicate { .. }) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
