@@ -7,7 +7,8 @@ ALTER TABLE appointments ADD COLUMN order_key BIGINT;
 ALTER TABLE appointments ADD COLUMN priority BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE appointments ADD COLUMN called_at BIGINT;
 ALTER TABLE appointments ADD COLUMN passes BIGINT NOT NULL DEFAULT 0;
-CREATE INDEX appointments_queue ON appointments (session_id, status);
+-- Partial: only patients in line are indexed, so booking (the hot path) writes no extra index.
+CREATE INDEX appointments_queue ON appointments (session_id) WHERE status = 'checked-in';
 CREATE TABLE calls (
     id             TEXT PRIMARY KEY,
     session_id     TEXT NOT NULL,
