@@ -102,7 +102,13 @@ async fn queue_json(state: &AppState, session: &SessionRecord) -> Result<Value, 
     for entry in &queue.waiting {
         waiting.push(entry_json(state, entry).await?);
     }
-    Ok(json!({"schedule": views::schedule(session), "current": current, "waiting": waiting}))
+    let mut expected = Vec::new();
+    for entry in &state.store.expected_patients(&session.id).await? {
+        expected.push(entry_json(state, entry).await?);
+    }
+    Ok(
+        json!({"schedule": views::schedule(session), "current": current, "waiting": waiting, "expected": expected}),
+    )
 }
 
 /// `GET /api/sessions/{id}/queue`.

@@ -63,6 +63,42 @@ pub fn booking_error(err: BookingError, lang: Lang) -> ApiError {
             Text::new("该号源无需缴费", "This session has no fee to pay"),
             Some("no-fee"),
         ),
+        BookingError::NotMovable { status } => (
+            StatusCode::CONFLICT,
+            "conflict",
+            Text::new(
+                format!("该预约当前为“{}”，不能改派", status.zh()),
+                format!("This appointment is {}; it cannot be moved", status.en()),
+            ),
+            Some("not-movable"),
+        ),
+        BookingError::WrongTarget => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "business-rule",
+            Text::new(
+                "只能改派到同科室、同一天的另一位医生的出诊",
+                "A patient can only be moved to another doctor's session of the same department and day",
+            ),
+            Some("move-target"),
+        ),
+        BookingError::TargetFull => (
+            StatusCode::CONFLICT,
+            "conflict",
+            Text::new(
+                "目标医生本次出诊已无余号，可请该医生加号",
+                "The other doctor's session has no place left; ask them for an extra place",
+            ),
+            Some("slot-full"),
+        ),
+        BookingError::AlreadyInTarget => (
+            StatusCode::CONFLICT,
+            "conflict",
+            Text::new(
+                "该患者在目标医生本次出诊已有预约",
+                "The patient already has a place in the other doctor's session",
+            ),
+            Some("already-booked"),
+        ),
         BookingError::Store(e) => return ApiError::from(e).lang(lang),
     };
     ApiError::with_issues(

@@ -6,6 +6,7 @@
 mod admin;
 pub mod calendar;
 pub mod calling;
+mod day;
 mod errors;
 mod extra;
 pub mod guard;
@@ -16,6 +17,7 @@ mod routes;
 pub mod rules;
 mod settings;
 mod suspend;
+mod transfer;
 pub mod views;
 pub mod waitlist;
 pub mod worker;
@@ -59,7 +61,12 @@ pub fn routes() -> Router<AppState> {
             post(calling::set_priority),
         )
         .route("/api/appointments/{id}/queue", get(calling::my_place))
+        .route("/api/appointments/{id}/move", post(transfer::move_patient))
         .route("/api/departments/{id}/calls", get(calling::recent_calls))
+        .route(
+            "/api/departments/{id}/sessions",
+            get(day::department_sessions),
+        )
         .route("/api/me/sessions", get(calling::my_sessions))
         .route("/api/me/notifications", get(suspend::my_notifications))
         .route("/api/sessions/{id}/extra", post(extra::add_extra))

@@ -380,6 +380,12 @@ pub async fn find(
             other => return Err(bad(format!("$find 不支持参数 {other}"), format!("$find has no parameter {other}; use department, practitioner, start, end, class, available, _count, _offset, _total")).lang(lang)),
         }
     }
+    // Staff booking in person may book the slot under way (slots are at most 30 minutes).
+    if ctx.caller.as_ref().is_some_and(|c| c.role.is_staff()) {
+        let now = jiff::Timestamp::now().as_microsecond();
+        filter.starts_after = now - 30 * 60 * 1_000_000 - 1;
+        filter.ends_after = Some(now);
+    }
     // The walk along the time index stops at the end of the last day asked for.
     let tz = &state.settings.booking.time_zone;
     filter.starts_before = filter

@@ -15,3 +15,4 @@ mod fhir_basics;
 mod fuzz;
 mod patient_access;
 mod patients;
+mod transfer;

@@ -64,6 +64,14 @@ pub enum BookingError {
     NotPayable { status: AppointmentStatus },
     #[error("this session has no fee to pay")]
     NoFee,
+    #[error("an appointment in status {} cannot be moved", .status.en())]
+    NotMovable { status: AppointmentStatus },
+    #[error("a patient can only be moved to another active session of the same department and day")]
+    WrongTarget,
+    #[error("the other session has no place left")]
+    TargetFull,
+    #[error("the patient already has a place in the other session")]
+    AlreadyInTarget,
     #[error(transparent)]
     Store(#[from] StoreError),
 }

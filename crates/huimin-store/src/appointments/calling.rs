@@ -188,6 +188,20 @@ impl Store {
         read_queue(&mut conn, session_id).await
     }
 
+    /// Patients booked into a session who have not checked in yet, by queue number: whom the
+    /// triage desk expects.
+    pub async fn expected_patients(&self, session_id: &str) -> Result<Vec<QueueEntry>, StoreError> {
+        let sql = format!(
+            "SELECT {} FROM appointments WHERE session_id = $1 AND status = 'booked' ORDER BY queue_number",
+            entry_columns()
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(session_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(entry_from_row).collect()
+    }
+
     /// Calls the first patient waiting into the room. Refused while another is called in.
     pub async fn call_next(&self, session_id: &str, now: i64) -> Result<QueueEntry, CallError> {
         let mut tx = self.writer.begin().await?;
@@ -353,6 +367,24 @@ impl Store {
             query = query.bind(id);
         }
         let rows = query.fetch_all(&self.pool).await?;
+        rows.iter().map(super::sessions::session_from_row).collect()
+    }
+
+    /// A department's sessions on a date (any status), in time order.
+    pub async fn sessions_of_department_on(
+        &self,
+        department_id: &str,
+        date: &str,
+    ) -> Result<Vec<super::SessionRecord>, StoreError> {
+        let sql = format!(
+            "SELECT {} FROM clinic_sessions WHERE department_id = $1 AND session_date = $2 ORDER BY starts_at, id",
+            super::sessions::SESSION_COLUMNS
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(department_id)
+            .bind(date)
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(super::sessions::session_from_row).collect()
     }
 }

@@ -12,6 +12,7 @@ pub(crate) mod queue;
 mod rosters;
 mod sessions;
 mod suspend;
+mod transfer;
 mod waitlist;
 
 pub use booking::{BookingError, BookingMode, PlaceRequest, Replay};
@@ -20,6 +21,7 @@ pub use payments::{Paid, PaymentRecord};
 pub use rosters::RosterRecord;
 pub use sessions::{NewSession, NewSlot, SessionRecord, SlotFilter, SlotRecord};
 pub use suspend::{Affected, Message, MovedMessage, Notification, StopClinic};
+pub use transfer::Transfer;
 pub use waitlist::{JoinRefusal, WaitlistRecord};
 
 use huimin_domain::appointments::{AppointmentStatus, Pool};

@@ -233,6 +233,9 @@ pub struct SlotFilter {
     /// Only slots starting before this instant (µs; the end of `to_date`), so the walk along
     /// the time index stops there.
     pub starts_before: Option<i64>,
+    /// Only slots ending after this instant (µs): staff booking in person also see the slot
+    /// under way.
+    pub ends_after: Option<i64>,
     /// Count every match for `total` (FHIR `_total=accurate`); `false` skips the count.
     pub count_total: bool,
     /// Only slots with a place left.
@@ -267,6 +270,9 @@ impl Store {
         }
         if let Some(before) = filter.starts_before {
             conditions.push(format!("s.starts_at < {before}"));
+        }
+        if let Some(after) = filter.ends_after {
+            conditions.push(format!("s.ends_at > {after}"));
         }
         if filter.only_available {
             conditions.push("s.booked + s.held < s.capacity".into());

@@ -44,20 +44,38 @@ pub struct Affected {
     pub moved_to: Option<AppointmentRecord>,
 }
 
+/// Which slots of the target session a moved patient may land in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Landing {
+    /// Slots that have not started (a stop-clinic moves bookings ahead of time).
+    NotStarted,
+    /// Slots that have not ended (a triage move of a patient already in the hospital).
+    NotEnded,
+}
+
+impl Landing {
+    fn column(self) -> &'static str {
+        match self {
+            Landing::NotStarted => "starts_at",
+            Landing::NotEnded => "ends_at",
+        }
+    }
+}
+
 /// Books the patient of `old` into the earliest free place of `target`, keeping the pool if it
 /// has room (else any pool with room) and the status. In a savepoint: a patient who already
 /// has a place in that session (the one-per-session index) or a full session just means
 /// `None`, and the caller cancels instead.
-async fn move_into(
+pub(crate) async fn move_into(
     tx: &mut sqlx::AnyConnection,
     old: &AppointmentRecord,
     target: &str,
     counter: &str,
-    now: i64,
+    (now, landing): (i64, Landing),
 ) -> Result<Option<AppointmentRecord>, StoreError> {
     use sqlx::Connection;
     let mut savepoint = tx.begin().await?;
-    match try_move(&mut savepoint, old, target, counter, now).await {
+    match try_move(&mut savepoint, old, target, counter, (now, landing)).await {
         Ok(Some(new)) => {
             savepoint.commit().await?;
             Ok(Some(new))
@@ -79,7 +97,7 @@ async fn try_move(
     old: &AppointmentRecord,
     target: &str,
     counter: &str,
-    now: i64,
+    (now, landing): (i64, Landing),
 ) -> Result<Option<AppointmentRecord>, StoreError> {
     let session = sqlx::query(
         "SELECT hospital_id, department_id, session_date, period FROM clinic_sessions \
@@ -97,9 +115,10 @@ async fn try_move(
         session.try_get(2)?,
         session.try_get(3)?,
     );
+    let open = landing.column();
     let slot = sqlx::query(sqlx::AssertSqlSafe(format!(
         "UPDATE slots SET {counter} = {counter} + 1 WHERE id = \
-         (SELECT id FROM slots WHERE session_id = $1 AND booked + held < capacity AND starts_at > $2 \
+         (SELECT id FROM slots WHERE session_id = $1 AND booked + held < capacity AND {open} > $2 \
           ORDER BY starts_at, id LIMIT 1) \
          AND booked + held < capacity RETURNING id, first_queue_number, capacity"
     )))
@@ -207,7 +226,10 @@ impl Store {
             )
             .await?;
             let moved = match plan.move_to {
-                Some(target) => move_into(&mut tx, &record, target, counter, now).await?,
+                Some(target) => {
+                    let landing = (now, Landing::NotStarted);
+                    move_into(&mut tx, &record, target, counter, landing).await?
+                }
                 None => None,
             };
             match &moved {
@@ -288,7 +310,7 @@ impl Store {
     }
 }
 
-async fn insert_notification(
+pub(crate) async fn insert_notification(
     conn: &mut sqlx::AnyConnection,
     patient_id: &str,
     kind: &str,

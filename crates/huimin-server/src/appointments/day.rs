@@ -1,0 +1,102 @@
+//! A department's day for its staff (triage desk, administrators): every session of a date
+//! with its doctor, room, status and line, so the triage desk can check patients in and move
+//! them, and administrators can stop a clinic.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use huimin_domain::i18n::Text;
+use huimin_store::appointments::SessionRecord;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::views;
+use crate::context::Ctx;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// A session's doctor (name as recorded) and room (Chinese and English names).
+pub async fn doctor_and_room(
+    state: &AppState,
+    session: &SessionRecord,
+) -> Result<(String, Text), ApiError> {
+    let role = match &session.practitioner_role_id {
+        Some(role) => state.store.read_resource("PractitionerRole", role).await?,
+        None => None,
+    };
+    let practitioner = match role
+        .as_ref()
+        .and_then(|r| r.content["practitioner"]["reference"].as_str())
+        .and_then(|r| r.strip_prefix("Practitioner/"))
+    {
+        Some(id) => state.store.read_resource("Practitioner", id).await?,
+        None => None,
+    };
+    let doctor = practitioner
+        .and_then(|p| p.content["name"][0]["text"].as_str().map(str::to_owned))
+        .unwrap_or_default();
+    let room = match &session.room_id {
+        Some(room) => state.store.read_resource("Location", room).await?,
+        None => None,
+    };
+    let room = room
+        .map(|l| {
+            let zh = l.content["name"].as_str().unwrap_or_default().to_owned();
+            let en = l.content["alias"]
+                .as_array()
+                .and_then(|a| a.iter().filter_map(|v| v.as_str()).find(|s| s.is_ascii()))
+                .map(str::to_owned)
+                .unwrap_or_else(|| zh.clone());
+            Text::new(zh, en)
+        })
+        .unwrap_or_else(|| Text::new("", ""));
+    Ok((doctor, room))
+}
+
+#[derive(Deserialize)]
+pub struct DayQuery {
+    /// `YYYY-MM-DD`, today (hospital time) when left out.
+    date: Option<String>,
+}
+
+/// `GET /api/departments/{id}/sessions?date=`: staff only.
+pub async fn department_sessions(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(query): Query<DayQuery>,
+) -> Result<Response, ApiError> {
+    let lang = ctx.lang;
+    let caller = ctx.require()?;
+    if !caller.role.is_staff() {
+        return Err(ApiError::forbidden().lang(lang));
+    }
+    let date = match query.date.as_deref() {
+        None | Some("") => crate::fhir::patient::today_in_china(),
+        Some(text) => text.parse::<jiff::civil::Date>().map_err(|_| {
+            ApiError::bad_request(Text::new("date 须为 YYYY-MM-DD", "date must be YYYY-MM-DD"))
+                .lang(lang)
+        })?,
+    }
+    .to_string();
+    let sessions = state.store.sessions_of_department_on(&id, &date).await?;
+    let mut items = Vec::with_capacity(sessions.len());
+    for session in &sessions {
+        let queue = state.store.session_queue(&session.id).await?;
+        let expected = state.store.expected_patients(&session.id).await?;
+        let (doctor, room) = doctor_and_room(&state, session).await?;
+        items.push(json!({
+            "schedule": views::schedule(session),
+            "status": session.status,
+            "doctor": doctor,
+            "room": {"zh": room.zh, "en": room.en},
+            "waiting": queue.waiting.len(),
+            "expected": expected.len(),
+            "now_serving": queue.current.as_ref().map(|c| c.queue_number),
+        }));
+    }
+    Ok(
+        Json(json!({"department": format!("Organization/{id}"), "date": date, "sessions": items}))
+            .into_response(),
+    )
+}

@@ -1,0 +1,354 @@
+//! Triage moves (分诊改派): a patient moves to another doctor of the same department and day,
+//! keeping arrival, priority and payment; refusals change nothing. Also what the triage desk
+//! sees of a session (patients expected), and staff finding the slot under way.
+
+use serde_json::{Value, json};
+
+use crate::calling::clinic_starting_soon;
+use crate::helpers::*;
+use crate::on_both;
+
+/// Another doctor's session in `dept` at the same time as `session`, two places at 30 yuan;
+/// returns (session, slot).
+async fn second_doctor(app: &TestApp, admin: &str, dept: &str, session: &str) -> (String, String) {
+    let doctor = app
+        .post_json(
+            "/fhir/Practitioner",
+            Some(admin),
+            &json!({"resourceType": "Practitioner", "name": [{"text": "周敏"}]}),
+        )
+        .await;
+    let room = app
+        .post_json(
+            "/fhir/Location",
+            Some(admin),
+            &json!({"resourceType": "Location", "name": "心内科 5 诊室", "status": "active"}),
+        )
+        .await;
+    let role = app
+        .post_json("/fhir/PractitionerRole", Some(admin), &json!({"resourceType": "PractitionerRole", "active": true,
+            "extension": [{"url": "urn:huimin:ext:registration-fee", "valueMoney": {"value": 30, "currency": "CNY"}}],
+            "practitioner": {"reference": format!("Practitioner/{}", doctor.body["id"].as_str().unwrap())},
+            "organization": {"reference": format!("Organization/{dept}")},
+            "location": [{"reference": format!("Location/{}", room.body["id"].as_str().unwrap())}]}))
+        .await;
+    let schedule = app.get(&format!("/fhir/Schedule/{session}"), None).await;
+    let china = jiff::tz::TimeZone::fixed(jiff::tz::offset(8));
+    let local = |field: &str| {
+        schedule.body["planningHorizon"][field]
+            .as_str()
+            .unwrap()
+            .parse::<jiff::Timestamp>()
+            .unwrap()
+            .to_zoned(china.clone())
+            .datetime()
+    };
+    let (start, end) = (local("start"), local("end"));
+    let created = app
+        .post_json("/api/admin/sessions", Some(admin), &json!({"practitioner_role": role.body["id"], "date": start.date().to_string(),
+            "period": "afternoon", "start": start.strftime("%H:%M").to_string(), "end": end.strftime("%H:%M").to_string(),
+            "capacity": 2, "slot_minutes": 30}))
+        .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    (
+        created.body["schedule"]["id"].as_str().unwrap().to_owned(),
+        created.body["slots"][0]["id"].as_str().unwrap().to_owned(),
+    )
+}
+
+async fn book(app: &TestApp, token: &str, patient: &str, slot: &str) -> String {
+    let parameters = parameters(&[
+        ("slot", format!("Slot/{slot}")),
+        ("patient", format!("Patient/{patient}")),
+    ]);
+    let booked = app
+        .post_json("/fhir/Appointment/$book", Some(token), &parameters)
+        .await;
+    assert_eq!(booked.status, 201, "{}", booked.body);
+    booked.body["id"].as_str().unwrap().to_owned()
+}
+
+async fn move_to(app: &TestApp, token: &str, appointment: &str, session: &str) -> Resp {
+    app.post_json(
+        &format!("/api/appointments/{appointment}/move"),
+        Some(token),
+        &json!({"session": format!("Schedule/{session}")}),
+    )
+    .await
+}
+
+fn numbers(list: &Value) -> Vec<i64> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["number"].as_i64().unwrap())
+        .collect()
+}
+
+async fn a_nurse_moves_a_checked_in_patient_who_keeps_priority_payment_and_is_told(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let admin = app.admin().await;
+    let nurse = app.staff("nurse").await;
+    let registrar = app.staff("registrar").await;
+    let (dept, first, _, _doctor) = clinic_starting_soon(&app, &admin).await;
+    let (session, slot) = second_doctor(&app, &admin, &dept, &first).await;
+    let (other, _) = second_doctor(&app, &admin, &dept, &first).await;
+    let (patient, patient_id) = app.patient("13911110001", "王小明", ID_1).await;
+    let (_, other_id) = app.patient("13911110002", "李四", ID_2).await;
+    let appointment = book(&app, &registrar, &patient_id, &slot).await;
+    let not_arrived = book(&app, &registrar, &other_id, &slot).await;
+
+    // The triage desk sees both expected before they arrive.
+    let queue = app
+        .get(&format!("/api/sessions/{session}/queue"), Some(&nurse))
+        .await;
+    assert_eq!(queue.status, 200, "{}", queue.body);
+    assert_eq!(numbers(&queue.body["expected"]), [1, 2]);
+    assert_eq!(queue.body["expected"][0]["name"], "王小明");
+
+    let paid = app
+        .post_json(
+            &format!("/api/appointments/{appointment}/payment"),
+            Some(&registrar),
+            &json!({"method": "cash"}),
+        )
+        .await;
+    assert_eq!(paid.status, 201, "{}", paid.body);
+    let checked = app
+        .set_status(&nurse, &appointment, "checked-in", "en")
+        .await;
+    assert_eq!(checked.status, 200, "{}", checked.body);
+    let priority = app
+        .post_json(
+            &format!("/api/appointments/{appointment}/priority"),
+            Some(&nurse),
+            &json!({"priority": true}),
+        )
+        .await;
+    assert_eq!(priority.status, 200, "{}", priority.body);
+
+    let moved = move_to(&app, &nurse, &appointment, &other).await;
+    assert_eq!(moved.status, 201, "{}", moved.body);
+    assert_eq!(moved.body["status"], "checked-in");
+    let new_id = moved.body["id"].as_str().unwrap().to_owned();
+    assert_ne!(new_id, appointment);
+
+    let old = app
+        .get(&format!("/fhir/Appointment/{appointment}"), Some(&nurse))
+        .await;
+    assert_eq!(old.body["status"], "cancelled");
+    let left = app
+        .get(&format!("/api/sessions/{session}/queue"), Some(&nurse))
+        .await;
+    assert!(left.body["waiting"].as_array().unwrap().is_empty());
+    assert_eq!(
+        numbers(&left.body["expected"]),
+        [2],
+        "only the one not yet arrived"
+    );
+    let joined = app
+        .get(&format!("/api/sessions/{other}/queue"), Some(&nurse))
+        .await;
+    assert_eq!(
+        joined.body["waiting"][0]["appointment"],
+        format!("Appointment/{new_id}")
+    );
+    assert_eq!(joined.body["waiting"][0]["priority"], true);
+
+    let payment = app
+        .get(
+            &format!("/api/appointments/{new_id}/payment"),
+            Some(&patient),
+        )
+        .await;
+    assert_eq!(payment.body["status"], "paid", "{}", payment.body);
+    let notes = app
+        .get_lang("/api/me/notifications", Some(&patient), "en")
+        .await;
+    let note = &notes.body["notifications"][0];
+    assert_eq!(note["kind"], "transferred", "{}", notes.body);
+    assert!(note["text"].as_str().unwrap().contains("周敏"), "{note}");
+
+    // The department's day as the triage desk sees it.
+    let date = old.body["start"]
+        .as_str()
+        .unwrap()
+        .parse::<jiff::Timestamp>()
+        .unwrap()
+        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+        .date()
+        .to_string();
+    let day = app
+        .get(
+            &format!("/api/departments/{dept}/sessions?date={date}"),
+            Some(&nurse),
+        )
+        .await;
+    assert_eq!(day.status, 200, "{}", day.body);
+    let sessions = day.body["sessions"].as_array().unwrap();
+    assert_eq!(sessions.len(), 3);
+    let moved_to = sessions
+        .iter()
+        .find(|s| s["schedule"]["id"] == other.as_str())
+        .unwrap();
+    assert_eq!(
+        (moved_to["waiting"].as_i64(), moved_to["doctor"].as_str()),
+        (Some(1), Some("周敏"))
+    );
+    assert_eq!(moved_to["room"]["zh"], "心内科 5 诊室");
+    let left_from = sessions
+        .iter()
+        .find(|s| s["schedule"]["id"] == session.as_str())
+        .unwrap();
+    assert_eq!(
+        (
+            left_from["waiting"].as_i64(),
+            left_from["expected"].as_i64()
+        ),
+        (Some(0), Some(1))
+    );
+    assert_eq!(
+        app.get(&format!("/api/departments/{dept}/sessions"), Some(&patient))
+            .await
+            .status,
+        403
+    );
+    assert_eq!(
+        app.get(
+            &format!("/api/departments/{dept}/sessions?date=tomorrow"),
+            Some(&nurse)
+        )
+        .await
+        .status,
+        400
+    );
+
+    // The place left behind is free again: another patient can take it.
+    let (_, third) = app.patient("13911110003", "张三丰", ID_3).await;
+    book(&app, &registrar, &third, &slot).await;
+    let _ = not_arrived;
+    app.finish().await;
+}
+on_both!(a_nurse_moves_a_checked_in_patient_who_keeps_priority_payment_and_is_told);
+
+async fn moves_that_cannot_be_done_change_nothing(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let admin = app.admin().await;
+    let nurse = app.staff("nurse").await;
+    let registrar = app.staff("registrar").await;
+    let (dept, session, slot, doctor) = clinic_starting_soon(&app, &admin).await;
+    let (other, other_slot) = second_doctor(&app, &admin, &dept, &session).await;
+    let (patient, a) = app.patient("13911110001", "王小明", ID_1).await;
+    let (_, b) = app.patient("13911110002", "李四", ID_2).await;
+    let (_, c) = app.patient("13911110003", "张三丰", ID_3).await;
+    let appointment = book(&app, &registrar, &a, &slot).await;
+
+    for (token, status) in [(&patient, 403), (&doctor, 403)] {
+        let refused = move_to(&app, token, &appointment, &other).await;
+        assert_eq!(refused.status, status, "{}", refused.body);
+    }
+    let same = move_to(&app, &nurse, &appointment, &session).await;
+    assert_eq!(same.status, 422, "{}", same.body);
+    assert_eq!(
+        same.body["issue"][0]["details"]["coding"][0]["code"],
+        "move-target"
+    );
+    let nowhere = move_to(&app, &nurse, &appointment, "no-such-session").await;
+    assert_eq!(nowhere.status, 422, "{}", nowhere.body);
+    let bad = app
+        .post_json(
+            &format!("/api/appointments/{appointment}/move"),
+            Some(&nurse),
+            &json!({"to": "x"}),
+        )
+        .await;
+    assert_eq!(bad.status, 400, "{}", bad.body);
+
+    // The other doctor's two places are taken.
+    book(&app, &registrar, &b, &other_slot).await;
+    book(&app, &registrar, &c, &other_slot).await;
+    let full = move_to(&app, &nurse, &appointment, &other).await;
+    assert_eq!(full.status, 409, "{}", full.body);
+    assert_eq!(
+        full.body["issue"][0]["details"]["coding"][0]["code"],
+        "slot-full"
+    );
+
+    let still = app
+        .get(&format!("/fhir/Appointment/{appointment}"), Some(&nurse))
+        .await;
+    assert_eq!(
+        still.body["status"], "booked",
+        "the refused move left it as it was"
+    );
+    let queue = app
+        .get(&format!("/api/sessions/{session}/queue"), Some(&nurse))
+        .await;
+    assert_eq!(numbers(&queue.body["expected"]), [1]);
+
+    let cancelled = app
+        .set_status(&registrar, &appointment, "cancelled", "en")
+        .await;
+    assert_eq!(cancelled.status, 200);
+    let gone = move_to(&app, &nurse, &appointment, &other).await;
+    assert_eq!(gone.status, 409, "{}", gone.body);
+    assert_eq!(
+        gone.body["issue"][0]["details"]["coding"][0]["code"],
+        "not-movable"
+    );
+    app.finish().await;
+}
+on_both!(moves_that_cannot_be_done_change_nothing);
+
+/// The desk books walk-ins into the slot under way; patients online see only slots to come.
+async fn staff_find_the_slot_under_way(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let admin = app.admin().await;
+    let registrar = app.staff("registrar").await;
+    let (_, _, _, _) = clinic_starting_soon(&app, &admin).await;
+    let role = app.get("/fhir/PractitionerRole?_count=1", None).await;
+    let role = role.body["entry"][0]["resource"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let china = jiff::tz::TimeZone::fixed(jiff::tz::offset(8));
+    let now = jiff::Timestamp::now().to_zoned(china).datetime();
+    if now.hour() == 0 && now.minute() < 10 || now.hour() == 23 && now.minute() >= 50 {
+        return; // A session around midnight would span two dates.
+    }
+    let start = now
+        .round(
+            jiff::civil::DateTimeRound::new()
+                .smallest(jiff::Unit::Minute)
+                .increment(5)
+                .mode(jiff::RoundMode::Floor),
+        )
+        .unwrap();
+    let end = start
+        .checked_add(jiff::SignedDuration::from_mins(10))
+        .unwrap();
+    let created = app
+        .post_json("/api/admin/sessions", Some(&admin), &json!({"practitioner_role": role, "date": start.date().to_string(),
+            "period": "evening", "start": start.strftime("%H:%M").to_string(), "end": end.strftime("%H:%M").to_string(),
+            "capacity": 2, "slot_minutes": 10}))
+        .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let under_way = created.body["slots"][0]["id"].as_str().unwrap().to_owned();
+    let ids = |body: &Value| -> Vec<String> {
+        body["entry"]
+            .as_array()
+            .map(|e| {
+                e.iter()
+                    .map(|e| e["resource"]["id"].as_str().unwrap().to_owned())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let path = format!("/fhir/Appointment/$find?practitioner={role}&_count=100");
+    let staff = app.get(&path, Some(&registrar)).await;
+    assert!(ids(&staff.body).contains(&under_way), "{}", staff.body);
+    let public = app.get(&path, None).await;
+    assert!(!ids(&public.body).contains(&under_way), "{}", public.body);
+    app.finish().await;
+}
+on_both!(staff_find_the_slot_under_way);
