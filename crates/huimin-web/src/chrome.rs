@@ -11,6 +11,11 @@ pub struct Chrome {
     pub signed_in: bool,
     pub patient: bool,
     pub staff: bool,
+    /// Which staff pages to offer, by the role in the token (the API decides what is allowed).
+    pub workbench: bool,
+    pub desk: bool,
+    pub triage: bool,
+    pub admin: bool,
     pub title: String,
     here: String,
 }
@@ -23,6 +28,10 @@ impl Chrome {
             signed_in: web.signed_in(),
             patient: web.is_patient(),
             staff: web.signed_in() && !web.is_patient(),
+            workbench: matches!(web.role.as_deref(), Some("doctor" | "admin")),
+            desk: matches!(web.role.as_deref(), Some("registrar" | "admin")),
+            triage: matches!(web.role.as_deref(), Some("nurse" | "admin")),
+            admin: web.role.as_deref() == Some("admin"),
             title,
             here: web.here.clone(),
         }

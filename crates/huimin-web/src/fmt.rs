@@ -15,6 +15,11 @@ pub fn local(instant: &str) -> Option<DateTime> {
     Some(ts.to_zoned(china()).datetime())
 }
 
+/// Today on the hospital's wall clock.
+pub fn today() -> jiff::civil::Date {
+    jiff::Timestamp::now().to_zoned(china()).date()
+}
+
 const WEEKDAYS_ZH: [&str; 7] = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"];
 const WEEKDAYS_EN: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 

@@ -71,12 +71,16 @@ pub async fn login(State(api): State<Api>, web: Web, Form(form): Form<LoginForm>
         .await;
     if let (true, Some(token)) = (reply.ok(), reply.body["access_token"].as_str()) {
         let expires = reply.body["expires_in"].as_i64().unwrap_or(3600);
-        // Staff land on their workbench unless they were on their way somewhere.
-        let staff = crate::web::role_in(token).is_some_and(|r| r != "patient");
-        let next = if staff && next == "/" {
-            "/staff".to_owned()
-        } else {
-            next
+        // Staff land on their own desk unless they were on their way somewhere.
+        let desk = match crate::web::role_in(token).as_deref() {
+            Some("patient") | None => None,
+            Some("registrar") => Some("/desk"),
+            Some("nurse") => Some("/triage"),
+            Some(_) => Some("/staff"),
+        };
+        let next = match desk {
+            Some(desk) if next == "/" => desk.to_owned(),
+            _ => next,
         };
         return signed_in(&web, token, expires, &next);
     }

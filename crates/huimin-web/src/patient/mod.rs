@@ -2,8 +2,8 @@
 //! waiting, the account and its family members.
 
 mod account;
-mod appointment;
-mod booking;
+pub(crate) mod appointment;
+pub(crate) mod booking;
 pub(crate) mod directory;
 pub(crate) mod forms;
 

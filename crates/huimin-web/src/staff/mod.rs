@@ -1,7 +1,10 @@
-//! Staff pages (desktop first): the doctor's workbench (医生工作站) with the queue-calling
-//! buttons, and the waiting-area call screen (叫号屏).
+//! Staff pages (desktop first): the registrar's window (挂号窗口), the doctor's workbench
+//! (医生工作站) with the queue-calling buttons, and the waiting-area call screen (叫号屏).
 
+mod common;
+mod desk;
 mod screen;
+mod triage;
 mod workbench;
 
 use axum::Router;
@@ -14,10 +17,23 @@ pub fn routes() -> Router<Api> {
         .route("/staff", get(workbench::today))
         .route("/staff/sessions/{id}", get(workbench::line))
         .route("/staff/sessions/{id}/do/{action}", post(workbench::act))
+        .route("/staff/sessions/{id}/extra", post(workbench::extra))
         .route(
             "/staff/sessions/{id}/seen/{appointment}",
             post(workbench::seen),
         )
+        .route("/desk", get(desk::desk))
+        .route("/desk/patients", post(desk::register))
+        .route("/desk/patients/{id}", get(desk::patient))
+        .route("/desk/patients/{id}/book", post(desk::book))
+        .route("/desk/appointments/{id}/{action}", post(desk::act))
+        .route("/triage", get(triage::pick))
+        .route("/triage/{department}", get(triage::desk))
+        .route(
+            "/triage/{department}/{action}/{appointment}",
+            post(triage::act),
+        )
+        .route("/checkin", get(triage::scan_page).post(triage::scan))
         .route("/screen/{department}", get(screen::show))
         .route("/screen/{department}/live", get(screen::live))
 }

@@ -101,12 +101,18 @@ struct LinePage {
     current: Option<Patient>,
     waiting: Vec<Patient>,
     problem: String,
+    /// The extra-place (加号) search: what was typed and whom it found.
+    find: String,
+    matches: Option<Vec<super::desk::Person>>,
+    /// The queue number of an extra place just added.
+    added: Option<i64>,
 }
 
 async fn line_page(
     api: &Api,
     web: &Web,
     id: &str,
+    (find, added): (String, Option<i64>),
     problem: String,
     status: StatusCode,
 ) -> Response {
@@ -130,6 +136,19 @@ async fn line_page(
         );
     }
     let body = &reply.body;
+    let matches = if find.trim().is_empty() {
+        None
+    } else {
+        let found = api.get(web, &super::desk::search_path(&find)).await;
+        Some(
+            found.body["entry"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|e| super::desk::person(&e["resource"], web.lang))
+                .collect(),
+        )
+    };
     render(
         status,
         &LinePage {
@@ -144,20 +163,46 @@ async fn line_page(
                 .map(patient_of)
                 .collect(),
             problem,
+            find,
+            matches,
+            added,
         },
     )
 }
 
-pub async fn line(State(api): State<Api>, web: Web, Path(id): Path<String>) -> Response {
-    line_page(&api, &web, &id, String::new(), StatusCode::OK).await
+#[derive(serde::Deserialize, Default)]
+pub struct Find {
+    #[serde(default)]
+    find: String,
+    added: Option<i64>,
+}
+
+pub async fn line(
+    State(api): State<Api>,
+    web: Web,
+    Path(id): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<Find>,
+) -> Response {
+    line_page(
+        &api,
+        &web,
+        &id,
+        (q.find, q.added),
+        String::new(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 async fn after(api: &Api, web: &Web, id: &str, reply: crate::api::Reply) -> Response {
     if reply.ok() {
         return Redirect::to(&format!("/staff/sessions/{id}")).into_response();
     }
+    if reply.status == StatusCode::UNAUTHORIZED {
+        return web.to_login();
+    }
     let problem = reply.message();
-    line_page(api, web, id, problem, reply.status).await
+    line_page(api, web, id, (String::new(), None), problem, reply.status).await
 }
 
 /// Call next, recall or pass.
@@ -188,4 +233,28 @@ pub async fn seen(
 ) -> Response {
     let reply = api.set_status(&web, &appointment, "fulfilled").await;
     after(&api, &web, &id, reply).await
+}
+
+#[derive(serde::Deserialize)]
+pub struct ExtraForm {
+    patient: String,
+}
+
+/// 加号: one more place in this session for the patient in front of the doctor.
+pub async fn extra(
+    State(api): State<Api>,
+    web: Web,
+    Path(id): Path<String>,
+    axum::Form(form): axum::Form<ExtraForm>,
+) -> Response {
+    let body = serde_json::json!({"patient": format!("Patient/{}", form.patient)});
+    let reply = api
+        .post_json(&web, &format!("/api/sessions/{id}/extra"), &body)
+        .await;
+    let number = crate::patient::directory::extension(&reply.body, "urn:huimin:ext:queue-number")
+        .and_then(|e| e["valueInteger"].as_i64());
+    match (reply.ok(), number) {
+        (true, Some(n)) => Redirect::to(&format!("/staff/sessions/{id}?added={n}")).into_response(),
+        _ => after(&api, &web, &id, reply).await,
+    }
 }

@@ -85,6 +85,21 @@ impl Server {
         body
     }
 
+    /// A staff account of `role` (`registrar`, `nurse`, …) with `password`.
+    pub async fn staff(&self, username: &str, role: &str, password: &str) {
+        huimin_server::accounts::add_user(
+            &self.store,
+            &huimin_server::auth::password::Passwords::new(PasswordCost::Fast),
+            username,
+            role.parse().expect("a role"),
+            password,
+            username,
+            None,
+        )
+        .await
+        .expect("the staff account");
+    }
+
     /// A department with one doctor and a session starting about 20 minutes from now, so
     /// its check-in window is open; returns the department id.
     pub async fn clinic_starting_soon(&self, fee: f64) -> String {
@@ -326,6 +341,36 @@ impl Browser {
             .await
             .unwrap()
             .unwrap_or_default()
+    }
+
+    pub async fn attr(&self, css: &str, name: &str) -> String {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"))
+            .attr(name)
+            .await
+            .unwrap()
+            .unwrap_or_default()
+    }
+
+    /// Chooses the option of a `<select>` with this value.
+    pub async fn choose(&self, css: &str, value: &str) {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"))
+            .select_by_value(value)
+            .await
+            .unwrap();
+    }
+
+    /// Signs in on the page's form.
+    pub async fn sign_in(&self, base: &str, username: &str, password: &str) {
+        self.go(&format!("{base}/login")).await;
+        self.fill("#username", username).await;
+        self.fill("#password", password).await;
+        self.click("button.primary").await;
     }
 
     pub async fn path(&self) -> String {

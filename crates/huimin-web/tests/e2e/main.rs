@@ -2,5 +2,6 @@
 //! `chromium` + `chromium-driver`, fonts from `fonts-noto-cjk`). Screenshots land in
 //! `target/e2e-screenshots/`.
 
+mod desk_journey;
 mod harness;
 mod patient_journey;

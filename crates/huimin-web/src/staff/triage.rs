@@ -1,0 +1,350 @@
+//! The triage desk (分诊台) of a department: today's sessions with the patients expected and
+//! waiting; check in, priority (elderly, disabled, military), moving a patient to another
+//! doctor of the department; and the check-in scanner for the QR code on a booking.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::common::{Choice, departments};
+use crate::api::{Api, Reply};
+use crate::chrome::Chrome;
+use crate::fmt;
+use crate::patient::booking::{SlotFacts, slot_facts, slot_of};
+use crate::patient::directory::extension;
+use crate::patient::forms::{ok, render};
+use crate::web::Web;
+
+#[derive(Template)]
+#[template(path = "triage_pick.html")]
+struct PickPage {
+    c: Chrome,
+    departments: Vec<Choice>,
+}
+
+/// `GET /triage`: which department's desk.
+pub async fn pick(State(api): State<Api>, web: Web) -> Response {
+    if !web.signed_in() {
+        return web.to_login();
+    }
+    ok(&PickPage {
+        c: web.chrome(crate::i18n::t(web.lang, "triage.title")),
+        departments: departments(&api, &web).await,
+    })
+}
+
+pub struct Person {
+    pub appointment: String,
+    pub number: i64,
+    pub name: String,
+    pub priority: bool,
+}
+
+fn people(list: &Value) -> Vec<Person> {
+    list.as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| Person {
+            appointment: e["appointment"]
+                .as_str()
+                .unwrap_or_default()
+                .trim_start_matches("Appointment/")
+                .to_owned(),
+            number: e["number"].as_i64().unwrap_or(0),
+            name: e["name"].as_str().unwrap_or_default().to_owned(),
+            priority: e["priority"].as_bool().unwrap_or(false),
+        })
+        .collect()
+}
+
+pub struct Line {
+    pub id: String,
+    pub doctor: String,
+    pub room: String,
+    pub when: String,
+    pub active: bool,
+    pub current: Option<Person>,
+    pub waiting: Vec<Person>,
+    pub expected: Vec<Person>,
+}
+
+/// Where a patient of `line` may be moved: the department's other active sessions.
+pub struct Target {
+    pub id: String,
+    pub label: String,
+}
+
+#[derive(Template)]
+#[template(path = "triage.html")]
+struct DeskPage {
+    c: Chrome,
+    department_id: String,
+    department: String,
+    lines: Vec<Line>,
+    targets: Vec<Target>,
+    problem: String,
+}
+
+impl DeskPage {
+    /// The sessions a patient of session `from` can be moved to.
+    pub fn targets_for(&self, from: &str) -> Vec<&Target> {
+        self.targets.iter().filter(|t| t.id != from).collect()
+    }
+}
+
+async fn desk_page(
+    api: &Api,
+    web: &Web,
+    department: &str,
+    problem: String,
+    status: StatusCode,
+) -> Response {
+    if !web.signed_in() {
+        return web.to_login();
+    }
+    let org = api
+        .get(web, &format!("/fhir/Organization/{department}"))
+        .await;
+    if !org.ok() {
+        return crate::patient::directory::not_found(web);
+    }
+    let day = api
+        .get(web, &format!("/api/departments/{department}/sessions"))
+        .await;
+    if day.status == StatusCode::UNAUTHORIZED {
+        return web.to_login();
+    }
+    if !day.ok() {
+        return super::common::refusal(web, "triage.title", &day, "/triage");
+    }
+    let mut lines = Vec::new();
+    let mut targets = Vec::new();
+    for s in day.body["sessions"].as_array().into_iter().flatten() {
+        let id = s["schedule"]["id"].as_str().unwrap_or_default().to_owned();
+        let active = s["status"] == "active";
+        let when = fmt::window(
+            s["schedule"]["planningHorizon"]["start"]
+                .as_str()
+                .unwrap_or_default(),
+            s["schedule"]["planningHorizon"]["end"]
+                .as_str()
+                .unwrap_or_default(),
+            web.lang,
+        );
+        let doctor = s["doctor"].as_str().unwrap_or_default().to_owned();
+        let room = crate::i18n::pick(
+            web.lang,
+            s["room"]["zh"].as_str().unwrap_or_default(),
+            s["room"]["en"].as_str().unwrap_or_default(),
+        )
+        .to_owned();
+        if active {
+            targets.push(Target {
+                id: id.clone(),
+                label: format!("{doctor} · {room}"),
+            });
+        }
+        let queue = api.get(web, &format!("/api/sessions/{id}/queue")).await;
+        lines.push(Line {
+            current: (!queue.body["current"].is_null())
+                .then(|| people(&json!([queue.body["current"]])).remove(0)),
+            waiting: people(&queue.body["waiting"]),
+            expected: people(&queue.body["expected"]),
+            id,
+            doctor,
+            room,
+            when,
+            active,
+        });
+    }
+    let name = crate::patient::directory::display_name(&org.body, web.lang);
+    render(
+        status,
+        &DeskPage {
+            c: web.chrome(format!(
+                "{} · {}",
+                crate::i18n::t(web.lang, "triage.title"),
+                name
+            )),
+            department_id: department.to_owned(),
+            department: name,
+            lines,
+            targets,
+            problem,
+        },
+    )
+}
+
+/// `GET /triage/{department}`.
+pub async fn desk(State(api): State<Api>, web: Web, Path(department): Path<String>) -> Response {
+    desk_page(&api, &web, &department, String::new(), StatusCode::OK).await
+}
+
+#[derive(Deserialize, Default)]
+pub struct ActForm {
+    /// For `priority`: `true` or `false`.
+    #[serde(default)]
+    priority: String,
+    /// For `move`: the other session.
+    #[serde(default)]
+    session: String,
+}
+
+/// `POST /triage/{department}/{check-in|priority|move}/{appointment}`.
+pub async fn act(
+    State(api): State<Api>,
+    web: Web,
+    Path((department, action, appointment)): Path<(String, String, String)>,
+    Form(form): Form<ActForm>,
+) -> Response {
+    let reply = match action.as_str() {
+        "check-in" => api.set_status(&web, &appointment, "checked-in").await,
+        "priority" => {
+            let body = json!({"priority": form.priority == "true"});
+            let path = format!("/api/appointments/{appointment}/priority");
+            api.post_json(&web, &path, &body).await
+        }
+        "move" => {
+            let body = json!({"session": format!("Schedule/{}", form.session)});
+            let path = format!("/api/appointments/{appointment}/move");
+            api.post_json(&web, &path, &body).await
+        }
+        _ => return StatusCode::NOT_FOUND.into_response(),
+    };
+    if reply.status == StatusCode::UNAUTHORIZED {
+        return web.to_login();
+    }
+    if reply.ok() {
+        return Redirect::to(&format!("/triage/{department}")).into_response();
+    }
+    let problem = reply.message();
+    desk_page(&api, &web, &department, problem, reply.status).await
+}
+
+/// What the scanner read: the booking's QR (`huimin:Appointment/<id>`) or a bare id.
+pub fn appointment_in(code: &str) -> Option<&str> {
+    let code = code.trim();
+    let id = code
+        .strip_prefix("huimin:Appointment/")
+        .unwrap_or(code)
+        .trim_start_matches("Appointment/");
+    let plausible = !id.is_empty()
+        && id.len() <= 64
+        && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    plausible.then_some(id)
+}
+
+pub struct Arrival {
+    pub number: i64,
+    pub name: String,
+    pub slot: Option<SlotFacts>,
+}
+
+#[derive(Template)]
+#[template(path = "checkin.html")]
+struct ScanPage {
+    c: Chrome,
+    arrival: Option<Arrival>,
+    problem: String,
+}
+
+/// `GET /checkin`: the scanner page of a desk or kiosk; a scanner types the code and Enter.
+pub async fn scan_page(web: Web) -> Response {
+    if !web.signed_in() {
+        return web.to_login();
+    }
+    ok(&ScanPage {
+        c: web.chrome(crate::i18n::t(web.lang, "checkin.title")),
+        arrival: None,
+        problem: String::new(),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct ScanForm {
+    #[serde(default)]
+    code: String,
+}
+
+fn scan_answer(
+    web: &Web,
+    arrival: Option<Arrival>,
+    problem: String,
+    status: StatusCode,
+) -> Response {
+    render(
+        status,
+        &ScanPage {
+            c: web.chrome(crate::i18n::t(web.lang, "checkin.title")),
+            arrival,
+            problem,
+        },
+    )
+}
+
+/// `POST /checkin`: checks the scanned booking in and shows who, which number and where.
+pub async fn scan(State(api): State<Api>, web: Web, Form(form): Form<ScanForm>) -> Response {
+    if !web.signed_in() {
+        return web.to_login();
+    }
+    let Some(id) = appointment_in(&form.code) else {
+        let text = crate::i18n::t(web.lang, "checkin.unreadable").to_owned();
+        return scan_answer(&web, None, text, StatusCode::UNPROCESSABLE_ENTITY);
+    };
+    let reply: Reply = api.set_status(&web, id, "checked-in").await;
+    if reply.status == StatusCode::UNAUTHORIZED {
+        return web.to_login();
+    }
+    if !reply.ok() {
+        return scan_answer(&web, None, reply.message(), reply.status);
+    }
+    let a = &reply.body;
+    let patient = a["participant"]
+        .as_array()
+        .and_then(|ps| {
+            ps.iter()
+                .find_map(|p| p["actor"]["reference"].as_str()?.strip_prefix("Patient/"))
+        })
+        .unwrap_or_default();
+    let name = api
+        .get(&web, &format!("/fhir/Patient/{patient}"))
+        .await
+        .body["name"][0]["text"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let slot = match slot_of(a) {
+        Some(slot) => slot_facts(&api, &web, &slot).await,
+        None => None,
+    };
+    let arrival = Arrival {
+        number: extension(a, "urn:huimin:ext:queue-number")
+            .and_then(|e| e["valueInteger"].as_i64())
+            .unwrap_or(0),
+        name,
+        slot,
+    };
+    scan_answer(&web, Some(arrival), String::new(), StatusCode::OK)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::appointment_in;
+
+    #[test]
+    fn the_scanner_reads_the_booking_code_or_a_bare_id() {
+        assert_eq!(
+            appointment_in(" huimin:Appointment/ab-12 \n"),
+            Some("ab-12")
+        );
+        assert_eq!(appointment_in("Appointment/ab-12"), Some("ab-12"));
+        assert_eq!(appointment_in("ab-12"), Some("ab-12"));
+        for bad in ["", "huimin:Appointment/", "../etc", "a b", "x?y=1"] {
+            assert_eq!(appointment_in(bad), None, "{bad}");
+        }
+    }
+}
