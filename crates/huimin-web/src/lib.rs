@@ -8,6 +8,7 @@
 //! and the localised error texts therefore come from one place, the API; a page cannot do
 //! anything its visitor could not do with a token.
 
+mod admin;
 mod api;
 mod assets;
 mod chrome;
@@ -31,6 +32,7 @@ pub fn pages(api: Router) -> Router {
     Router::new()
         .merge(patient::routes())
         .merge(staff::routes())
+        .merge(admin::routes())
         .merge(assets::routes())
         .layer(axum::middleware::from_fn(origin::same_origin_posts))
         .layer(

@@ -343,6 +343,21 @@ pub async fn list_rosters(
     Ok(Json(json!({"total": rosters.len(), "rosters": rosters.iter().map(roster_json).collect::<Vec<_>>()})).into_response())
 }
 
+/// `DELETE /api/admin/rosters/{id}`: the template publishes no more sessions; those already
+/// published stay.
+pub async fn retire_roster(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Result<Response, ApiError> {
+    require_admin(&ctx)?;
+    if !state.store.retire_roster(&id).await? {
+        return Err(ApiError::not_found(&format!("Roster/{id}")).lang(ctx.lang));
+    }
+    audit::record(&state, &ctx, "delete", &format!("Roster/{id}"), SUCCESS, "").await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GenerateRequest {

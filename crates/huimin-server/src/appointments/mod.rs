@@ -38,6 +38,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/admin/rosters/generate", post(admin::generate))
         .route(
+            "/api/admin/rosters/{id}",
+            axum::routing::delete(admin::retire_roster),
+        )
+        .route(
             "/api/admin/holiday-calendar",
             get(calendar::export).put(calendar::import),
         )

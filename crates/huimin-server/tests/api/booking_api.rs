@@ -664,6 +664,40 @@ async fn rosters_publish_sessions_on_working_days_without_duplicates(db: Db) {
         )
         .await;
     assert_eq!(found.body["total"], 16, "2 sessions × 8 half-hour slots");
+    // A retired template publishes nothing more; the sessions it published stay.
+    let template = created.body["id"].as_str().unwrap();
+    let retire = |token: String| {
+        let request = app
+            .client
+            .delete(format!("{}/api/admin/rosters/{template}", app.base));
+        let app = &app;
+        async move { app.send(request, Some(&token)).await }
+    };
+    assert_eq!(retire(app.staff("registrar").await).await.status, 403);
+    assert_eq!(retire(admin.clone()).await.status, 204);
+    assert_eq!(retire(admin.clone()).await.status, 404, "already retired");
+    let listed = app
+        .get(
+            &format!("/api/admin/rosters?practitioner_role={role}"),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(listed.body["total"], 0);
+    let later = json!({"from": until.saturating_add(jiff::Span::new().days(1)).to_string(),
+        "to": until.saturating_add(jiff::Span::new().days(14)).to_string()});
+    assert_eq!(
+        post("/api/admin/rosters/generate", later).await.body["created"],
+        0
+    );
+    let found = app
+        .get(
+            &format!(
+                "/fhir/Appointment/$find?practitioner={role}&start={monday}&end={until}&_count=1"
+            ),
+            None,
+        )
+        .await;
+    assert_eq!(found.body["total"], 16, "published sessions stay");
     let registrar = app.staff("registrar").await;
     assert_eq!(
         app.post_raw(

@@ -73,4 +73,14 @@ impl Store {
             .await?;
         rows.iter().map(from_row).collect()
     }
+
+    /// Retires a roster template: sessions already published stay. Whether it was active.
+    pub async fn retire_roster(&self, id: &str) -> Result<bool, StoreError> {
+        let done =
+            sqlx::query("UPDATE roster_templates SET active = 0 WHERE id = $1 AND active = 1")
+                .bind(id)
+                .execute(&self.writer)
+                .await?;
+        Ok(done.rows_affected() > 0)
+    }
 }

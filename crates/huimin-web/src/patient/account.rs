@@ -76,6 +76,7 @@ pub async fn login(State(api): State<Api>, web: Web, Form(form): Form<LoginForm>
             Some("patient") | None => None,
             Some("registrar") => Some("/desk"),
             Some("nurse") => Some("/triage"),
+            Some("admin") => Some("/admin"),
             Some(_) => Some("/staff"),
         };
         let next = match desk {

@@ -55,3 +55,32 @@ pub fn refusal(web: &Web, title_key: &str, reply: &Reply, back: &str) -> Respons
         },
     )
 }
+
+/// A department's doctors (their PractitionerRoles), by name.
+pub async fn doctors(api: &Api, web: &Web, department: &str) -> Vec<Choice> {
+    if department.is_empty() {
+        return Vec::new();
+    }
+    let reply = api
+        .get(
+            web,
+            &format!("/fhir/PractitionerRole?organization=Organization/{department}&_count=100"),
+        )
+        .await;
+    let mut all: Vec<Choice> = reply.body["entry"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| &e["resource"])
+        .map(|role| Choice {
+            id: role["id"].as_str().unwrap_or_default().to_owned(),
+            name: role["practitioner"]["display"]
+                .as_str()
+                .or(role["id"].as_str())
+                .unwrap_or_default()
+                .to_owned(),
+        })
+        .collect();
+    all.sort_by(|a, b| a.name.cmp(&b.name));
+    all
+}

@@ -1,7 +1,7 @@
 //! Staff pages (desktop first): the registrar's window (挂号窗口), the doctor's workbench
 //! (医生工作站) with the queue-calling buttons, and the waiting-area call screen (叫号屏).
 
-mod common;
+pub(crate) mod common;
 mod desk;
 mod screen;
 mod triage;

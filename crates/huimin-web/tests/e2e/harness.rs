@@ -297,6 +297,17 @@ impl Browser {
         }
     }
 
+    /// Clicks something that changes the page in place (a checkbox, a disclosure).
+    pub async fn tap(&self, css: &str) {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"))
+            .click()
+            .await
+            .unwrap();
+    }
+
     pub async fn text(&self, css: &str) -> String {
         let found = self
             .client

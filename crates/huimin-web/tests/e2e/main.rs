@@ -2,6 +2,7 @@
 //! `chromium` + `chromium-driver`, fonts from `fonts-noto-cjk`). Screenshots land in
 //! `target/e2e-screenshots/`.
 
+mod admin_journey;
 mod desk_journey;
 mod harness;
 mod patient_journey;

@@ -1,0 +1,272 @@
+//! A department's doctors for administrators, and adding one: the Practitioner (the person)
+//! and their PractitionerRole in the department (title, registration class and fee, room),
+//! which is what rosters and sessions are opened for.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use huimin_domain::directory::{PractitionerTitle, RegistrationClass};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::api::{Api, Problem};
+use crate::chrome::Chrome;
+use crate::fmt;
+use crate::patient::directory::extension;
+use crate::patient::forms::{FieldProblems, render};
+use crate::staff::common::{Choice, departments};
+use crate::web::Web;
+
+pub struct Row {
+    pub name: String,
+    pub title: String,
+    pub class: String,
+    pub fee: String,
+    pub role_id: String,
+}
+
+pub struct Option2 {
+    pub code: &'static str,
+    pub label: String,
+}
+
+#[derive(Deserialize, Default)]
+pub struct DoctorForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    class: String,
+    #[serde(default)]
+    fee: String,
+    #[serde(default)]
+    room: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin_doctors.html")]
+struct DoctorsPage {
+    c: Chrome,
+    departments: Vec<Choice>,
+    department: String,
+    doctors: Vec<Row>,
+    titles: Vec<Option2>,
+    classes: Vec<Option2>,
+    rooms: Vec<Choice>,
+    form: DoctorForm,
+    problems: FieldProblems,
+    added: bool,
+}
+
+#[derive(Deserialize, Default)]
+pub struct Which {
+    #[serde(default)]
+    department: String,
+    added: Option<String>,
+}
+
+fn row(role: &Value, lang: huimin_domain::i18n::Lang) -> Row {
+    Row {
+        name: role["practitioner"]["display"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+        title: role["code"][0]["coding"][0]["code"]
+            .as_str()
+            .and_then(PractitionerTitle::from_code)
+            .map(|t| t.label().get(lang).to_owned())
+            .unwrap_or_default(),
+        class: extension(role, "urn:huimin:ext:registration-class")
+            .and_then(|e| e["valueCode"].as_str())
+            .and_then(RegistrationClass::from_code)
+            .map(|c| c.label().get(lang).to_owned())
+            .unwrap_or_default(),
+        fee: extension(role, "urn:huimin:ext:registration-fee")
+            .and_then(|e| e["valueMoney"]["value"].as_f64())
+            .map(fmt::yuan)
+            .unwrap_or_default(),
+        role_id: role["id"].as_str().unwrap_or_default().to_owned(),
+    }
+}
+
+async fn page(
+    api: &Api,
+    web: &Web,
+    which: Which,
+    form: DoctorForm,
+    problems: FieldProblems,
+    status: StatusCode,
+) -> Response {
+    if !web.signed_in() {
+        return web.to_login();
+    }
+    let (mut doctors, mut rooms) = (Vec::new(), Vec::new());
+    if !which.department.is_empty() {
+        let roles = api
+            .get(
+                web,
+                &format!(
+                    "/fhir/PractitionerRole?organization=Organization/{}&_count=100",
+                    which.department
+                ),
+            )
+            .await;
+        doctors = roles.body["entry"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|e| row(&e["resource"], web.lang))
+            .collect();
+        doctors.sort_by(|a: &Row, b: &Row| a.name.cmp(&b.name));
+        let found = api
+            .get(
+                web,
+                &format!(
+                    "/fhir/Location?organization=Organization/{}&_count=100",
+                    which.department
+                ),
+            )
+            .await;
+        rooms = found.body["entry"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|e| Choice {
+                id: e["resource"]["id"].as_str().unwrap_or_default().to_owned(),
+                name: crate::patient::directory::display_name(&e["resource"], web.lang),
+            })
+            .collect();
+    }
+    render(
+        status,
+        &DoctorsPage {
+            c: web.chrome(crate::i18n::t(web.lang, "admin.doctors")),
+            departments: departments(api, web).await,
+            department: which.department,
+            added: which.added.is_some(),
+            doctors,
+            titles: PractitionerTitle::ALL
+                .iter()
+                .map(|t| Option2 {
+                    code: t.code(),
+                    label: t.label().get(web.lang).to_owned(),
+                })
+                .collect(),
+            classes: RegistrationClass::ALL
+                .iter()
+                .map(|c| Option2 {
+                    code: c.code(),
+                    label: c.label().get(web.lang).to_owned(),
+                })
+                .collect(),
+            rooms,
+            form,
+            problems,
+        },
+    )
+}
+
+/// `GET /admin/doctors?department=`.
+pub async fn list(State(api): State<Api>, web: Web, Query(which): Query<Which>) -> Response {
+    let form = DoctorForm {
+        class: "ordinary".into(),
+        title: "attending-physician".into(),
+        ..DoctorForm::default()
+    };
+    page(
+        &api,
+        &web,
+        which,
+        form,
+        FieldProblems::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+const FIELDS: &[(&str, &[&str])] = &[
+    ("name", &["name"]),
+    ("title", &["title", "code"]),
+    ("class", &["class"]),
+    ("fee", &["fee", "valueMoney"]),
+    ("room", &["room", "location"]),
+];
+
+/// `POST /admin/doctors?department=`: the person, then their post in the department. The fee
+/// and name are checked first so that a refusal leaves no half-added doctor behind.
+pub async fn add(
+    State(api): State<Api>,
+    web: Web,
+    Query(which): Query<Which>,
+    Form(form): Form<DoctorForm>,
+) -> Response {
+    let mut problems = Vec::new();
+    let name = form.name.trim();
+    if name.is_empty() {
+        problems.push(Problem {
+            field: Some("name".into()),
+            text: crate::i18n::t(web.lang, "desk.required").to_owned(),
+        });
+    }
+    let fee = match form.fee.trim().parse::<f64>() {
+        Ok(fee) if fee >= 0.0 && (fee * 100.0).fract() == 0.0 => Some(fee),
+        _ => {
+            problems.push(Problem {
+                field: Some("fee".into()),
+                text: crate::i18n::t(web.lang, "admin.fee_format").to_owned(),
+            });
+            None
+        }
+    };
+    if problems.is_empty() {
+        let mut chars = name.chars();
+        let family: String = chars.next().map(String::from).unwrap_or_default();
+        let given: String = chars.collect();
+        let person = api
+            .post_json(
+                &web,
+                "/fhir/Practitioner",
+                &json!({"resourceType": "Practitioner", "active": true,
+                "name": [{"text": name, "family": family, "given": [given]}]}),
+            )
+            .await;
+        if person.status == StatusCode::UNAUTHORIZED {
+            return web.to_login();
+        }
+        if let (true, Some(id)) = (person.ok(), person.body["id"].as_str()) {
+            let mut role = json!({"resourceType": "PractitionerRole", "active": true,
+                "extension": [
+                    {"url": "urn:huimin:ext:registration-class", "valueCode": form.class},
+                    {"url": "urn:huimin:ext:registration-fee", "valueMoney": {"value": fee, "currency": "CNY"}}],
+                "practitioner": {"reference": format!("Practitioner/{id}"), "display": name},
+                "organization": {"reference": format!("Organization/{}", which.department)},
+                "code": [{"coding": [{"system": "urn:huimin:cs:practitioner-title", "code": form.title}]}]});
+            if !form.room.is_empty() {
+                role["location"] = json!([{"reference": format!("Location/{}", form.room)}]);
+            }
+            let posted = api.post_json(&web, "/fhir/PractitionerRole", &role).await;
+            if posted.ok() {
+                let department: String =
+                    url::form_urlencoded::byte_serialize(which.department.as_bytes()).collect();
+                return Redirect::to(&format!("/admin/doctors?department={department}&added=1"))
+                    .into_response();
+            }
+            problems = posted.problems();
+        } else {
+            problems = person.problems();
+        }
+    }
+    let problems = FieldProblems::sort(problems, FIELDS);
+    page(
+        &api,
+        &web,
+        which,
+        form,
+        problems,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
+}

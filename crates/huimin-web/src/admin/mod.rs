@@ -1,0 +1,47 @@
+//! Administrators' pages: clinic sessions and stop-clinic, roster templates, the booking
+//! rules of the hospital and its departments, and the departments' doctors. Like every page
+//! they call the API as the visitor, so only administrators get anything done here.
+
+mod clinics;
+mod doctors;
+mod rules;
+
+use askama::Template;
+use axum::Router;
+use axum::response::Response;
+use axum::routing::{get, post};
+
+use crate::api::Api;
+use crate::chrome::Chrome;
+use crate::patient::forms::ok;
+use crate::web::Web;
+
+#[derive(Template)]
+#[template(path = "admin.html")]
+struct IndexPage {
+    c: Chrome,
+}
+
+async fn index(web: Web) -> Response {
+    if !web.signed_in() {
+        return web.to_login();
+    }
+    ok(&IndexPage {
+        c: web.chrome(crate::i18n::t(web.lang, "nav.admin")),
+    })
+}
+
+pub fn routes() -> Router<Api> {
+    Router::new()
+        .route("/admin", get(index))
+        .route("/admin/rules", get(rules::show).post(rules::save))
+        .route(
+            "/admin/sessions",
+            get(clinics::sessions).post(clinics::open),
+        )
+        .route("/admin/sessions/{id}/suspend", post(clinics::suspend))
+        .route("/admin/rosters", get(clinics::rosters))
+        .route("/admin/rosters/{action}", post(clinics::roster_action))
+        .route("/admin/rosters/{id}/retire", post(clinics::retire))
+        .route("/admin/doctors", get(doctors::list).post(doctors::add))
+}
