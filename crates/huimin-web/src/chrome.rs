@@ -50,7 +50,7 @@ impl Chrome {
     }
 
     fn prefs_link(&self, pair: &str) -> String {
-        let back: String = url::form_urlencoded::byte_serialize(self.here.as_bytes()).collect();
+        let back = crate::web::encoded(&self.here);
         format!("/prefs?{pair}&back={back}")
     }
 

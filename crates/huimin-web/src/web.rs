@@ -113,7 +113,7 @@ impl Web {
 
     /// The sign-in page, coming back here afterwards.
     pub fn to_login(&self) -> Response {
-        let next: String = url::form_urlencoded::byte_serialize(self.here.as_bytes()).collect();
+        let next = encoded(&self.here);
         Redirect::to(&format!("/login?next={next}")).into_response()
     }
 
@@ -126,6 +126,11 @@ impl Web {
         ))
         .unwrap_or_else(|_| HeaderValue::from_static(""))
     }
+}
+
+/// Text for a URL's query string.
+pub fn encoded(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 
 /// A local path to go back to; anything else (another site, a scheme) becomes `/`.

@@ -466,8 +466,7 @@ pub async fn roster_action(
             return web.to_login();
         }
         if reply.ok() && action == "add" {
-            let department: String =
-                url::form_urlencoded::byte_serialize(at.department.as_bytes()).collect();
+            let department = crate::web::encoded(&at.department);
             return Redirect::to(&format!(
                 "/admin/rosters?department={department}&done=roster-added"
             ))
@@ -511,8 +510,7 @@ pub async fn retire(
     if !reply.ok() {
         return crate::staff::common::refusal(&web, "admin.rosters", &reply, "/admin/rosters");
     }
-    let department: String =
-        url::form_urlencoded::byte_serialize(at.department.as_bytes()).collect();
+    let department = crate::web::encoded(&at.department);
     Redirect::to(&format!(
         "/admin/rosters?department={department}&done=roster-retired"
     ))

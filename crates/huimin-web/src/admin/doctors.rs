@@ -249,8 +249,7 @@ pub async fn add(
             }
             let posted = api.post_json(&web, "/fhir/PractitionerRole", &role).await;
             if posted.ok() {
-                let department: String =
-                    url::form_urlencoded::byte_serialize(which.department.as_bytes()).collect();
+                let department = crate::web::encoded(&which.department);
                 return Redirect::to(&format!("/admin/doctors?department={department}&added=1"))
                     .into_response();
             }

@@ -368,8 +368,7 @@ pub async fn save(
         return web.to_login();
     }
     if reply.ok() {
-        let department: String =
-            url::form_urlencoded::byte_serialize(which.department.as_bytes()).collect();
+        let department = crate::web::encoded(&which.department);
         return Redirect::to(&format!("/admin/rules?department={department}&saved=1"))
             .into_response();
     }

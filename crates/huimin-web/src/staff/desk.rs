@@ -28,8 +28,7 @@ pub fn search_path(q: &str) -> String {
         .filter(|c| !c.is_whitespace() && *c != '-')
         .collect();
     let digits = compact.strip_prefix("+86").unwrap_or(&compact);
-    let encoded =
-        |v: &str| -> String { url::form_urlencoded::byte_serialize(v.as_bytes()).collect() };
+    let encoded = crate::web::encoded;
     if digits.len() == 11 && digits.starts_with('1') && digits.chars().all(|c| c.is_ascii_digit()) {
         format!("/fhir/Patient?phone={}&_count=20", encoded(digits))
     } else if compact.chars().any(|c| c.is_ascii_digit()) {
@@ -246,34 +245,26 @@ pub async fn register(State(api): State<Api>, web: Web, Form(form): Form<WalkIn>
         text: crate::i18n::t(web.lang, "desk.required").to_owned(),
     })
     .collect();
-    if !missing.is_empty() {
-        let problems = FieldProblems::sort(missing, WALK_IN_FIELDS);
-        return desk_page(
-            &web,
-            String::new(),
-            None,
-            form,
-            problems,
-            String::new(),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        );
-    }
-    let reply = api
-        .post_json(&web, "/fhir/Patient", &walk_in_patient(&form))
-        .await;
-    if let Some(away) = signed_out(&web, &reply) {
-        return away;
-    }
-    if let (true, Some(id)) = (reply.ok(), reply.body["id"].as_str()) {
-        return Redirect::to(&format!("/desk/patients/{id}?done=registered")).into_response();
-    }
-    let problems = FieldProblems::sort(reply.problems(), WALK_IN_FIELDS);
+    let problems = if missing.is_empty() {
+        let reply = api
+            .post_json(&web, "/fhir/Patient", &walk_in_patient(&form))
+            .await;
+        if let Some(away) = signed_out(&web, &reply) {
+            return away;
+        }
+        if let (true, Some(id)) = (reply.ok(), reply.body["id"].as_str()) {
+            return Redirect::to(&format!("/desk/patients/{id}?done=registered")).into_response();
+        }
+        reply.problems()
+    } else {
+        missing
+    };
     desk_page(
         &web,
         String::new(),
         None,
         form,
-        problems,
+        FieldProblems::sort(problems, WALK_IN_FIELDS),
         String::new(),
         StatusCode::UNPROCESSABLE_ENTITY,
     )

@@ -308,21 +308,31 @@ impl Browser {
             .unwrap();
     }
 
+    /// The element's text. Live pages replace elements as they update (and the call screen
+    /// reloads itself), so an element gone stale between finding and reading is found again.
     pub async fn text(&self, css: &str) -> String {
-        let found = self
-            .client
-            .wait()
-            .at_most(Duration::from_secs(10))
-            .for_element(Locator::Css(css))
-            .await;
-        match found {
-            Ok(element) => element.text().await.unwrap(),
-            Err(e) => {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let found = self
+                .client
+                .wait()
+                .at_most(Duration::from_secs(10))
+                .for_element(Locator::Css(css))
+                .await;
+            let error = match found {
+                Ok(element) => match element.text().await {
+                    Ok(text) => return text,
+                    Err(e) => e,
+                },
+                Err(e) => e,
+            };
+            if Instant::now() > deadline {
                 self.shot("failure").await;
                 let url = self.client.current_url().await.unwrap();
                 let body = self.client.source().await.unwrap_or_default();
-                panic!("{css} not found at {url}: {e}\n{body}");
+                panic!("{css} not found at {url}: {error}\n{body}");
             }
+            tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
 
