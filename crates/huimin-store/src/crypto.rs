@@ -98,6 +98,7 @@ pub struct FieldCrypto {
     cipher: Aes256Gcm,
     index_key: [u8; 32],
     token_key: [u8; 32],
+    site_key: [u8; 32],
 }
 
 impl FieldCrypto {
@@ -107,6 +108,7 @@ impl FieldCrypto {
             cipher: Aes256Gcm::new_from_slice(&enc).expect("32-byte key"),
             index_key: key.derive(b"huimin/v1/blind-index"),
             token_key: key.derive(b"huimin/v1/token-signing"),
+            site_key: key.derive(b"huimin/v1/check-in-site"),
         }
     }
 
@@ -145,6 +147,16 @@ impl FieldCrypto {
     /// the database and every server sharing the data key accepts the others' tokens.
     pub fn token_signing_key(&self) -> [u8; 32] {
         self.token_key
+    }
+
+    /// The check-in code shown in a waiting area (`place`) during time window `window`:
+    /// 8 characters no one can work out without the data key, so a patient who has it has
+    /// seen the screen (see the server's `appointments::site`).
+    pub fn site_code(&self, place: &str, window: i64) -> String {
+        let mut mac =
+            <Hmac<Sha256> as Mac>::new_from_slice(&self.site_key).expect("any key length");
+        mac.update(format!("{place}|{window}").as_bytes());
+        hex(&mac.finalize().into_bytes()[..4]).to_uppercase()
     }
 
     /// Deterministic keyed token for equality search on a sensitive value.

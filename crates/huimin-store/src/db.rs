@@ -213,6 +213,11 @@ impl Store {
         self.crypto.token_signing_key()
     }
 
+    /// See [`FieldCrypto::site_code`].
+    pub fn site_code(&self, place: &str, window: i64) -> String {
+        self.crypto.site_code(place, window)
+    }
+
     /// Closes the connections. Nothing is queued unwritten: every audit append is awaited by
     /// its caller.
     pub async fn close(&self) {

@@ -88,6 +88,18 @@ impl Api {
         path: &str,
         body: Option<(&str, String)>,
     ) -> Reply {
+        self.call_with(web, method, path, body, &[]).await
+    }
+
+    /// [`Api::call`] with extra request headers.
+    pub async fn call_with(
+        &self,
+        web: &Web,
+        method: Method,
+        path: &str,
+        body: Option<(&str, String)>,
+        headers: &[(&str, &str)],
+    ) -> Reply {
         let mut request = Request::builder()
             .method(method)
             .uri(path)
@@ -95,6 +107,9 @@ impl Api {
             .header(header::HOST, web.host.as_str());
         if let Some(token) = &web.token {
             request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        for (name, value) in headers {
+            request = request.header(*name, *value);
         }
         let request = match body {
             Some((content_type, text)) => request
@@ -143,10 +158,22 @@ impl Api {
     /// Changes an appointment's status (JSON Patch), the API's one way to cancel, check in
     /// or mark seen.
     pub async fn set_status(&self, web: &Web, appointment: &str, status: &str) -> Reply {
+        self.set_status_with(web, appointment, status, &[]).await
+    }
+
+    /// [`Api::set_status`] with extra headers (a patient's on-site code at check-in).
+    pub async fn set_status_with(
+        &self,
+        web: &Web,
+        appointment: &str,
+        status: &str,
+        headers: &[(&str, &str)],
+    ) -> Reply {
         let patch = serde_json::json!([{"op": "replace", "path": "/status", "value": status}]);
         let body = Some(("application/json-patch+json", patch.to_string()));
         let path = format!("/fhir/Appointment/{appointment}");
-        self.call(web, Method::PATCH, &path, body).await
+        self.call_with(web, Method::PATCH, &path, body, headers)
+            .await
     }
 
     /// A FHIR operation taking references (`$hold`, `$book`, `$waitlist`).

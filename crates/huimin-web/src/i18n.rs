@@ -434,6 +434,13 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "就诊前多少分钟可签到",
         "Check-in opens minutes before",
     ),
+    (
+        "rules.check_in.on_site_proof",
+        "手机签到须扫描候诊区二维码（证明到院）",
+        "Phone check-in needs the waiting-area QR code (proof of being on site)",
+    ),
+    ("admin.yes", "是", "Yes"),
+    ("admin.no", "否", "No"),
     ("rules.elderly", "老年人", "Elderly"),
     ("rules.elderly.age", "年龄（岁及以上）", "Age (and over)"),
     ("rules.waitlist", "候补", "Waitlist"),
@@ -481,6 +488,17 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "Nobody else is expected.",
     ),
     ("checkin.title", "扫码签到", "Scan to check in"),
+    ("here.title", "已确认到院", "You are at the hospital"),
+    (
+        "here.text",
+        "已确认您在候诊区。请在 20 分钟内打开“我的预约”中的预约，点“到院签到”。",
+        "You are confirmed in the waiting area. Within 20 minutes, open your booking in My appointments and tap Check in.",
+    ),
+    (
+        "screen.scan",
+        "手机扫码签到",
+        "Scan to check in on your phone",
+    ),
     (
         "checkin.how",
         "用扫码枪扫描患者手机上预约详情页的二维码，或输入预约号。",

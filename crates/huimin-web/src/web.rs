@@ -14,6 +14,8 @@ use crate::chrome::Chrome;
 pub const TOKEN_COOKIE: &str = "huimin_token";
 pub const LANG_COOKIE: &str = "huimin_lang";
 pub const LARGE_COOKIE: &str = "huimin_large";
+/// The waiting-area code a patient scanned (扫码签到), sent along with their check-in.
+pub const HERE_COOKIE: &str = "huimin_here";
 
 #[derive(Clone, Debug)]
 pub struct Web {
@@ -21,6 +23,8 @@ pub struct Web {
     /// Large text and high contrast (适老化).
     pub large: bool,
     pub token: Option<String>,
+    /// The waiting-area code scanned in the last 20 minutes, if any.
+    pub here_code: Option<String>,
     /// The role named in the token, for navigation only: the API decides what is allowed.
     pub role: Option<String>,
     pub addr: Option<SocketAddr>,
@@ -73,6 +77,9 @@ impl<S: Send + Sync> FromRequestParts<S> for Web {
             .filter(|t| !t.is_empty())
             .map(str::to_owned);
         Ok(Web {
+            here_code: cookie(headers, HERE_COOKIE)
+                .filter(|c| !c.is_empty() && c.chars().all(|ch| ch.is_ascii_alphanumeric()))
+                .map(str::to_owned),
             lang,
             large: cookie(headers, LARGE_COOKIE) == Some("1"),
             role: token.as_deref().and_then(role_in),

@@ -11,21 +11,26 @@ use serde::{Deserialize, Serialize};
 pub struct CheckInRule {
     /// Check-in opens this long before the slot starts.
     pub opens_minutes_before: u32,
+    /// A patient checking in on their own phone must prove they are in the hospital, with the
+    /// code shown in the department's waiting area (扫码签到).
+    pub on_site_proof: bool,
 }
 
 impl Default for CheckInRule {
     fn default() -> Self {
         CheckInRule {
             opens_minutes_before: 60,
+            on_site_proof: true,
         }
     }
 }
 
 /// Who checks the patient in: the patient (phone, kiosk) keeps to the slot's window; staff
-/// may also check in late arrivals until the session ends.
+/// may also check in late arrivals until the session ends. A patient says whether they
+/// showed a valid code from the waiting area; staff are on site by definition.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CheckInBy {
-    Patient,
+    Patient { on_site: bool },
     Staff,
 }
 
@@ -60,13 +65,16 @@ impl CheckInRule {
             });
         }
         let closes_at = match by {
-            CheckInBy::Patient => times.slot_end,
+            CheckInBy::Patient { .. } => times.slot_end,
             CheckInBy::Staff => times.session_end,
         };
         if now >= closes_at {
             return Err(BookingRefusal::CheckInClosed {
                 closed_at: closes_at,
             });
+        }
+        if self.on_site_proof && by == (CheckInBy::Patient { on_site: false }) {
+            return Err(BookingRefusal::CheckInNotOnSite);
         }
         Ok(())
     }
@@ -75,6 +83,9 @@ impl CheckInRule {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A patient with the waiting area's code.
+    const PATIENT: CheckInBy = CheckInBy::Patient { on_site: true };
 
     fn ts(s: &str) -> Timestamp {
         s.parse().unwrap()
@@ -92,11 +103,11 @@ mod tests {
     fn opens_an_hour_before_the_slot() {
         let rule = CheckInRule::default();
         assert_eq!(
-            rule.check(CheckInBy::Patient, times(), ts("2026-03-16T00:00:00Z")),
+            rule.check(PATIENT, times(), ts("2026-03-16T00:00:00Z")),
             Ok(())
         );
         assert_eq!(
-            rule.check(CheckInBy::Patient, times(), ts("2026-03-15T23:59:59Z")),
+            rule.check(PATIENT, times(), ts("2026-03-15T23:59:59Z")),
             Err(BookingRefusal::CheckInNotOpen {
                 opens_at: ts("2026-03-16T00:00:00Z"),
                 minutes_before: 60,
@@ -114,7 +125,7 @@ mod tests {
         let rule = CheckInRule::default();
         let late = ts("2026-03-16T01:30:00Z");
         assert_eq!(
-            rule.check(CheckInBy::Patient, times(), late),
+            rule.check(PATIENT, times(), late),
             Err(BookingRefusal::CheckInClosed {
                 closed_at: ts("2026-03-16T01:30:00Z")
             })
@@ -130,14 +141,38 @@ mod tests {
     fn the_window_follows_the_setting() {
         let rule = CheckInRule {
             opens_minutes_before: 15,
+            ..CheckInRule::default()
         };
         assert!(
-            rule.check(CheckInBy::Patient, times(), ts("2026-03-16T00:44:00Z"))
+            rule.check(PATIENT, times(), ts("2026-03-16T00:44:00Z"))
                 .is_err()
         );
         assert!(
-            rule.check(CheckInBy::Patient, times(), ts("2026-03-16T00:45:00Z"))
+            rule.check(PATIENT, times(), ts("2026-03-16T00:45:00Z"))
                 .is_ok()
         );
+    }
+
+    #[test]
+    fn a_patient_on_their_phone_shows_they_are_on_site_unless_the_hospital_does_not_ask() {
+        let rule = CheckInRule::default();
+        let now = ts("2026-03-16T00:30:00Z");
+        let away = CheckInBy::Patient { on_site: false };
+        assert_eq!(
+            rule.check(away, times(), now),
+            Err(BookingRefusal::CheckInNotOnSite)
+        );
+        assert_eq!(rule.check(PATIENT, times(), now), Ok(()));
+        assert_eq!(rule.check(CheckInBy::Staff, times(), now), Ok(()));
+        // Too early is said first: the code would not help.
+        assert!(matches!(
+            rule.check(away, times(), ts("2026-03-15T20:00:00Z")),
+            Err(BookingRefusal::CheckInNotOpen { .. })
+        ));
+        let trusting = CheckInRule {
+            on_site_proof: false,
+            ..CheckInRule::default()
+        };
+        assert_eq!(trusting.check(away, times(), now), Ok(()));
     }
 }

@@ -74,6 +74,10 @@ pub enum BookingRefusal {
         "The time to check in yourself has passed; please go to the triage desk or the registration window"
     )]
     CheckInClosed { closed_at: Timestamp },
+    #[error(
+        "Check in once you are at the hospital: scan the check-in QR code on the screen in your department's waiting area, or go to the triage desk"
+    )]
+    CheckInNotOnSite,
 }
 
 impl BookingRefusal {
@@ -108,6 +112,7 @@ impl BookingRefusal {
             BookingRefusal::FamilyLimit { .. } => "family-limit",
             BookingRefusal::CheckInNotOpen { .. } => "check-in-not-open",
             BookingRefusal::CheckInClosed { .. } => "check-in-closed",
+            BookingRefusal::CheckInNotOnSite => "check-in-not-on-site",
         }
     }
 
@@ -155,6 +160,9 @@ impl BookingRefusal {
             }
             BookingRefusal::CheckInClosed { .. } => {
                 "自助签到时间已过，请到分诊台或挂号窗口办理签到".to_owned()
+            }
+            BookingRefusal::CheckInNotOnSite => {
+                "请到院后签到：扫描科室候诊区屏幕上的签到二维码，或到分诊台签到".to_owned()
             }
         }
     }
@@ -210,6 +218,7 @@ mod tests {
             BookingRefusal::CheckInClosed {
                 closed_at: "2026-03-16T01:30:00Z".parse().unwrap(),
             },
+            BookingRefusal::CheckInNotOnSite,
         ]
     }
 

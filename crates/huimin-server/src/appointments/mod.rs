@@ -16,6 +16,7 @@ pub mod planning;
 mod routes;
 pub mod rules;
 mod settings;
+pub mod site;
 mod suspend;
 mod transfer;
 pub mod views;
@@ -67,6 +68,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/appointments/{id}/queue", get(calling::my_place))
         .route("/api/appointments/{id}/move", post(transfer::move_patient))
         .route("/api/departments/{id}/calls", get(calling::recent_calls))
+        .route(
+            "/api/departments/{id}/check-in-code",
+            get(site::current_code),
+        )
         .route(
             "/api/departments/{id}/sessions",
             get(day::department_sessions),

@@ -298,7 +298,8 @@ pub async fn change_status(
         return Err(ApiError::forbidden().lang(lang));
     }
     if to == AppointmentStatus::CheckedIn && current.status == AppointmentStatus::Booked {
-        check_in_window(state, caller, &current, now, lang).await?;
+        let on_site = super::site::shows_code(state, headers, &current.department_id, now);
+        check_in_window(state, caller, &current, (now, on_site), lang).await?;
     }
     let record = if to == current.status {
         current
@@ -343,7 +344,7 @@ async fn check_in_window(
     state: &AppState,
     caller: &Caller,
     appointment: &AppointmentRecord,
-    now: jiff::Timestamp,
+    (now, on_site): (jiff::Timestamp, bool),
     lang: Lang,
 ) -> Result<(), ApiError> {
     let (slot, session) = state
@@ -359,7 +360,7 @@ async fn check_in_window(
         session_end: at(session.ends_at)?,
     };
     let by = if caller.role == Role::Patient {
-        CheckInBy::Patient
+        CheckInBy::Patient { on_site }
     } else {
         CheckInBy::Staff
     };

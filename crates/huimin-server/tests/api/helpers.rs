@@ -104,6 +104,8 @@ pub fn test_settings(dir: &std::path::Path) -> Settings {
     settings.listen = "127.0.0.1:0".parse().unwrap();
     settings.password_cost = PasswordCost::Fast;
     settings.admin_password = Some(Secret::new(ADMIN_PASSWORD));
+    // Patients check in from anywhere in these tests; `on_site` tests the proof (the default).
+    settings.booking.check_in.on_site_proof = false;
     settings
 }
 

@@ -13,6 +13,7 @@ mod desk_payments;
 mod directory;
 mod fhir_basics;
 mod fuzz;
+mod on_site;
 mod patient_access;
 mod patients;
 mod transfer;

@@ -22,7 +22,8 @@ pub struct Field {
     pub name: String,
     pub label: String,
     pub value: String,
-    /// `number`, `time`, `mode` (the waitlist mode) or `steps` (ban steps).
+    /// `number`, `time`, `switch` (yes or no), `mode` (the waitlist mode) or `steps` (ban
+    /// steps).
     pub kind: &'static str,
     pub problem: String,
     /// For a department: set by the department rather than inherited.
@@ -59,6 +60,7 @@ pub fn leaves(rules: &Value) -> Vec<(String, Value)> {
 fn kind_of(path: &str, value: &Value) -> &'static str {
     match (path, value) {
         ("waitlist.mode", _) => "mode",
+        (_, Value::Bool(_)) => "switch",
         (_, Value::Array(_)) => "steps",
         (_, Value::String(_)) => "time",
         _ => "number",
@@ -84,6 +86,7 @@ fn typed(kind: &str, text: &str) -> Option<Value> {
     let text = text.trim();
     match kind {
         "number" => text.parse::<i64>().ok().map(Value::from),
+        "switch" => text.parse::<bool>().ok().map(Value::from),
         "steps" => text
             .split([',', '，'])
             .filter(|s| !s.trim().is_empty())
@@ -398,6 +401,8 @@ mod tests {
     fn typed_values_read_back_as_the_rules_json() {
         assert_eq!(typed("number", " 14 "), Some(Value::from(14)));
         assert_eq!(typed("number", "十四"), None);
+        assert_eq!(typed("switch", "false"), Some(Value::from(false)));
+        assert_eq!(typed("switch", "maybe"), None);
         assert_eq!(typed("time", "18:00"), Some(Value::from("18:00:00")));
         assert_eq!(
             typed("steps", "3:90，6：180"),

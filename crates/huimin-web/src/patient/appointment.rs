@@ -311,7 +311,52 @@ pub async fn cancel(State(api): State<Api>, web: Web, Path(id): Path<String>) ->
     after(&api, &web, &id, reply).await
 }
 
+/// Checks in, showing the waiting-area code scanned on site (if any) to the API.
 pub async fn check_in(State(api): State<Api>, web: Web, Path(id): Path<String>) -> Response {
-    let reply = api.set_status(&web, &id, "checked-in").await;
+    let code = web.here_code.clone().unwrap_or_default();
+    let headers: &[(&str, &str)] = if code.is_empty() {
+        &[]
+    } else {
+        &[("x-huimin-on-site", code.as_str())]
+    };
+    let reply = api.set_status_with(&web, &id, "checked-in", headers).await;
     after(&api, &web, &id, reply).await
+}
+
+#[derive(serde::Deserialize)]
+pub struct Here {
+    #[serde(default)]
+    code: String,
+}
+
+/// `GET /here/{department}?code=`: where the waiting-area QR code leads. Keeps the code for 20
+/// minutes (the API decides whether it is right when the patient checks in) and says what
+/// to do next.
+pub async fn here(
+    web: Web,
+    Path(_department): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<Here>,
+) -> Response {
+    let code: String = q
+        .code
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(16)
+        .collect();
+    let page = crate::patient::directory::MessagePage {
+        c: web.chrome(crate::i18n::t(web.lang, "here.title")),
+        heading: crate::i18n::t(web.lang, "here.title").to_owned(),
+        text: crate::i18n::t(web.lang, "here.text").to_owned(),
+        back: if web.signed_in() {
+            "/me".into()
+        } else {
+            "/login?next=%2Fme".into()
+        },
+    };
+    let mut response = render(StatusCode::OK, &page);
+    response.headers_mut().append(
+        axum::http::header::SET_COOKIE,
+        web.set_cookie(crate::web::HERE_COOKIE, &code, 20 * 60),
+    );
+    response
 }

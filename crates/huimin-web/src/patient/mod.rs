@@ -25,6 +25,7 @@ pub fn routes() -> Router<Api> {
         .route("/appointments/{id}/cancel", post(appointment::cancel))
         .route("/appointments/{id}/check-in", post(appointment::check_in))
         .route("/appointments/{id}/live", get(appointment::live))
+        .route("/here/{department}", get(appointment::here))
         .route("/login", get(account::login_page).post(account::login))
         .route("/signup", get(account::signup_page).post(account::signup))
         .route("/logout", post(account::logout))

@@ -28,6 +28,8 @@ struct ScreenPage {
     department_id: String,
     latest: Option<Call>,
     earlier: Vec<Call>,
+    /// The check-in QR code (扫码签到), shown when the screen is signed in as staff.
+    scan_qr: String,
 }
 
 pub async fn show(State(api): State<Api>, web: Web, Path(department): Path<String>) -> Response {
@@ -56,6 +58,26 @@ pub async fn show(State(api): State<Api>, web: Web, Path(department): Path<Strin
         })
         .collect();
     let latest = (!all.is_empty()).then(|| all.remove(0));
+    let scan_qr = if web.signed_in() && !web.is_patient() {
+        let code = api
+            .get(
+                &web,
+                &format!("/api/departments/{department}/check-in-code"),
+            )
+            .await;
+        match code.body["code"].as_str() {
+            Some(code) => {
+                let scheme = if web.https { "https" } else { "http" };
+                crate::qr::svg(&format!(
+                    "{scheme}://{}/here/{department}?code={code}",
+                    web.host
+                ))
+            }
+            _ => String::new(),
+        }
+    } else {
+        String::new()
+    };
     ok(&ScreenPage {
         c: web.chrome(format!(
             "{name} · {}",
@@ -65,6 +87,7 @@ pub async fn show(State(api): State<Api>, web: Web, Path(department): Path<Strin
         department_id: department,
         latest,
         earlier: all,
+        scan_qr,
     })
 }
 

@@ -69,6 +69,22 @@ impl Server {
             .to_owned()
     }
 
+    pub async fn get(&self, token: &str, path: &str) -> Value {
+        let response = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            response.status().is_success(),
+            "{path}: {}",
+            response.status()
+        );
+        response.json().await.unwrap()
+    }
+
     pub async fn post(&self, token: &str, path: &str, body: &Value) -> Value {
         let response = self
             .http

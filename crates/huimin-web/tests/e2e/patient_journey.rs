@@ -77,6 +77,28 @@ async fn a_new_patient_signs_up_books_and_checks_in_on_a_phone() {
     );
     phone.shot("07-mine-375").await;
     phone.click("a.card.row").await;
+    let booking = phone.path().await;
+    phone.click("#check-in").await;
+    assert!(
+        phone.text("#problem").await.contains("二维码"),
+        "checking in from home is refused"
+    );
+    phone.shot("07b-check-in-not-on-site-375").await;
+
+    // At the hospital the phone scans the waiting-area screen's code, then checks in.
+    let staff = server.token(DOCTOR.0, DOCTOR.1).await;
+    let shown = server
+        .get(
+            &staff,
+            &format!("/api/departments/{department}/check-in-code"),
+        )
+        .await;
+    let code = shown["code"].as_str().unwrap();
+    phone
+        .go(&format!("{base}/here/{department}?code={code}"))
+        .await;
+    assert!(phone.text("main").await.contains("已确认"));
+    phone.go(&format!("{base}{booking}")).await;
     phone.click("#check-in").await;
     assert_eq!(phone.text("#status").await, "已签到");
     assert_eq!(phone.text("#ahead").await, "0");
@@ -107,7 +129,12 @@ async fn a_new_patient_signs_up_books_and_checks_in_on_a_phone() {
 
     // The waiting-area screen shows the call, the name masked.
     let screen = driver.browser(1280, 720).await;
+    screen.sign_in(base, DOCTOR.0, DOCTOR.1).await;
     screen.go(&format!("{base}/screen/{department}")).await;
+    assert!(
+        screen.text(".scan figcaption").await.contains("扫码签到"),
+        "a signed-in screen shows the check-in code"
+    );
     assert_eq!(screen.text("#screen-number").await, "1");
     assert!(screen.text("main").await.contains("王*"));
     assert!(!screen.text("main").await.contains("王小明"));
