@@ -480,6 +480,27 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("triage.prioritise", "设为优先", "Give priority"),
     ("triage.unprioritise", "取消优先", "Remove priority"),
     ("triage.move_to", "改派到", "Move to"),
+    ("triage.group", "优先类别", "Priority group"),
+    (
+        "rules.calling.priority_groups.elderly",
+        "老年人优先",
+        "Elderly called ahead",
+    ),
+    (
+        "rules.calling.priority_groups.disabled",
+        "残疾人优先",
+        "Disabled patients called ahead",
+    ),
+    (
+        "rules.calling.priority_groups.military",
+        "军人优先",
+        "Military called ahead",
+    ),
+    (
+        "rules.calling.elderly_first_at_check_in",
+        "老年人签到时自动优先",
+        "The elderly get priority as they check in",
+    ),
     ("triage.move", "改派", "Move"),
     ("triage.expected", "待签到", "Expected, not arrived"),
     (

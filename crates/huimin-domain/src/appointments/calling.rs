@@ -4,6 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::Text;
+
 /// The settings of queue calling (a hospital setting; DOMAIN §2 defaults).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -12,6 +14,11 @@ pub struct CallingRule {
     pub pass_rejoin_after: u32,
     /// Tell a waiting patient to get ready when this many are ahead.
     pub get_ready_when_ahead: u32,
+    /// The groups the triage desk may call ahead of the others (优先就诊).
+    pub priority_groups: PriorityGroups,
+    /// Patients of the elderly age (the `elderly` rule) get priority as they check in, when
+    /// the elderly are a priority group.
+    pub elderly_first_at_check_in: bool,
 }
 
 impl Default for CallingRule {
@@ -19,6 +26,101 @@ impl Default for CallingRule {
         CallingRule {
             pass_rejoin_after: 3,
             get_ready_when_ahead: 3,
+            priority_groups: PriorityGroups::default(),
+            elderly_first_at_check_in: true,
+        }
+    }
+}
+
+/// Which groups get priority in the line: each a hospital's choice (a patient the desk
+/// marks for another reason is `other`, always allowed).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PriorityGroups {
+    pub elderly: bool,
+    pub disabled: bool,
+    pub military: bool,
+}
+
+impl Default for PriorityGroups {
+    fn default() -> Self {
+        PriorityGroups {
+            elderly: true,
+            disabled: true,
+            military: true,
+        }
+    }
+}
+
+/// Why a patient is called ahead.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PriorityGroup {
+    Elderly,
+    Disabled,
+    Military,
+    Other,
+}
+
+impl PriorityGroup {
+    pub const ALL: [PriorityGroup; 4] = [
+        PriorityGroup::Elderly,
+        PriorityGroup::Disabled,
+        PriorityGroup::Military,
+        PriorityGroup::Other,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            PriorityGroup::Elderly => "elderly",
+            PriorityGroup::Disabled => "disabled",
+            PriorityGroup::Military => "military",
+            PriorityGroup::Other => "other",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|g| g.code() == code)
+    }
+
+    /// How the store keeps it (0 is no priority).
+    pub fn stored(self) -> i64 {
+        match self {
+            PriorityGroup::Other => 1,
+            PriorityGroup::Elderly => 2,
+            PriorityGroup::Disabled => 3,
+            PriorityGroup::Military => 4,
+        }
+    }
+
+    /// The group of a stored priority; `None` for no priority.
+    pub fn from_stored(value: i64) -> Option<Self> {
+        match value {
+            0 => None,
+            2 => Some(PriorityGroup::Elderly),
+            3 => Some(PriorityGroup::Disabled),
+            4 => Some(PriorityGroup::Military),
+            _ => Some(PriorityGroup::Other),
+        }
+    }
+
+    pub fn label(self) -> Text {
+        match self {
+            PriorityGroup::Elderly => Text::new("老年人", "Elderly"),
+            PriorityGroup::Disabled => Text::new("残疾人", "Disabled"),
+            PriorityGroup::Military => Text::new("军人", "Military"),
+            PriorityGroup::Other => Text::new("其他", "Other"),
+        }
+    }
+}
+
+impl PriorityGroups {
+    /// Whether the hospital calls this group ahead.
+    pub fn allows(&self, group: PriorityGroup) -> bool {
+        match group {
+            PriorityGroup::Elderly => self.elderly,
+            PriorityGroup::Disabled => self.disabled,
+            PriorityGroup::Military => self.military,
+            PriorityGroup::Other => true,
         }
     }
 }
@@ -166,5 +268,26 @@ mod tests {
             prop_assert!(ahead == expected || (ahead == expected + 1 && keys.contains(&placed)),
                 "keys {keys:?} after {after} placed {placed}");
         }
+    }
+
+    #[test]
+    fn priority_groups_are_stored_as_numbers_and_chosen_by_the_hospital() {
+        for group in PriorityGroup::ALL {
+            assert_eq!(PriorityGroup::from_stored(group.stored()), Some(group));
+            assert_eq!(PriorityGroup::from_code(group.code()), Some(group));
+        }
+        assert_eq!(PriorityGroup::from_stored(0), None);
+        assert_eq!(
+            PriorityGroup::from_stored(1),
+            Some(PriorityGroup::Other),
+            "rows from before groups"
+        );
+        let no_military = PriorityGroups {
+            military: false,
+            ..PriorityGroups::default()
+        };
+        assert!(!no_military.allows(PriorityGroup::Military));
+        assert!(no_military.allows(PriorityGroup::Elderly));
+        assert!(no_military.allows(PriorityGroup::Other));
     }
 }

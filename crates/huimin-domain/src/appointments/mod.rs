@@ -28,8 +28,8 @@ mod waitlist;
 
 pub use calendar::{CalendarError, DayKind, HolidayCalendar, china_2026, parse_import};
 pub use calling::{
-    CallingRule, KEY_STEP, QueueState, Waiting, calling_order, estimated_wait_minutes, initial_key,
-    rejoin_key,
+    CallingRule, KEY_STEP, PriorityGroup, PriorityGroups, QueueState, Waiting, calling_order,
+    estimated_wait_minutes, initial_key, rejoin_key,
 };
 pub use cancel::{CancellationRule, check_cancellable};
 pub use checkin::{CheckInBy, CheckInRule, CheckInTimes};

@@ -5,7 +5,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
-use huimin_domain::appointments::{QueueState, estimated_wait_minutes};
+use huimin_domain::appointments::{PriorityGroup, QueueState, estimated_wait_minutes};
 use huimin_domain::i18n::Text;
 use huimin_domain::masking::mask_name;
 use huimin_domain::roles::Role;
@@ -39,6 +39,7 @@ async fn entry_json(state: &AppState, entry: &QueueEntry) -> Result<Value, ApiEr
         "name": patient_name(state, &entry.patient_id).await?,
         "number": entry.queue_number,
         "priority": entry.priority,
+        "priority_group": PriorityGroup::from_stored(entry.priority_level).map(|g| g.code()),
         "passes": entry.passes,
         "called_at": entry.called_at.map(instant_text),
     }))
@@ -201,10 +202,12 @@ pub async fn act(
 #[serde(deny_unknown_fields)]
 pub struct PriorityRequest {
     priority: bool,
+    /// `elderly`, `disabled`, `military` (as the hospital allows) or `other` (the default).
+    group: Option<String>,
 }
 
-/// `POST /api/appointments/{id}/priority` `{"priority": true}` (triage nurses, doctors,
-/// administrators): ahead of patients without priority.
+/// `POST /api/appointments/{id}/priority` `{"priority": true, "group": "elderly"}` (triage
+/// nurses, doctors, administrators): ahead of patients without priority.
 pub async fn set_priority(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -216,7 +219,44 @@ pub async fn set_priority(
         return Err(ApiError::forbidden().lang(ctx.lang));
     }
     let request: PriorityRequest = crate::error::json_body(&body, ctx.lang)?;
-    if !state.store.set_priority(&id, request.priority).await? {
+    let group = match request.group.as_deref() {
+        None => PriorityGroup::Other,
+        Some(code) => PriorityGroup::from_code(code).ok_or_else(|| {
+            ApiError::unprocessable(Text::new(
+                "优先类别须为 elderly、disabled、military 或 other",
+                "group must be elderly, disabled, military or other",
+            ))
+            .at("group")
+            .lang(ctx.lang)
+        })?,
+    };
+    if request.priority {
+        let department = state
+            .store
+            .appointment(&id)
+            .await?
+            .map(|a| a.department_id)
+            .unwrap_or_default();
+        let rules = state.rules.current(&state.store).await?;
+        if !rules
+            .department(&department)
+            .calling
+            .priority_groups
+            .allows(group)
+        {
+            return Err(ApiError::unprocessable(Text::new(
+                format!("本院未设置“{}”优先", group.label().zh),
+                format!(
+                    "This hospital does not call {} patients ahead",
+                    group.label().en.to_lowercase()
+                ),
+            ))
+            .at("group")
+            .lang(ctx.lang));
+        }
+    }
+    let level = if request.priority { group.stored() } else { 0 };
+    if !state.store.set_priority(&id, level).await? {
         return Err(ApiError::conflict(Text::new(
             "只有已签到候诊的患者可以调整优先",
             "Only a checked-in patient waiting in line can be given priority",
@@ -232,10 +272,11 @@ pub async fn set_priority(
         "priority",
     )
     .await?;
-    Ok(
-        Json(json!({"appointment": format!("Appointment/{id}"), "priority": request.priority}))
-            .into_response(),
+    Ok(Json(
+        json!({"appointment": format!("Appointment/{id}"), "priority": request.priority,
+            "priority_group": request.priority.then(|| group.code())}),
     )
+    .into_response())
 }
 
 /// `GET /api/appointments/{id}/queue`: where the patient stands (owner or staff).

@@ -301,6 +301,7 @@ pub async fn change_status(
         let on_site = super::site::shows_code(state, headers, &current.department_id, now);
         check_in_window(state, caller, &current, (now, on_site), lang).await?;
     }
+    let was = current.status;
     let record = if to == current.status {
         current
     } else if to == AppointmentStatus::Cancelled {
@@ -329,6 +330,9 @@ pub async fn change_status(
         to.code(),
     )
     .await?;
+    if to == AppointmentStatus::CheckedIn && was != AppointmentStatus::CheckedIn {
+        elderly_first(state, &record, now).await?;
+    }
     if to == AppointmentStatus::Cancelled {
         // A place came free: the waitlist gets it at once.
         if let Err(err) = super::waitlist::promote(state, &record.session_id).await {
@@ -336,6 +340,34 @@ pub async fn change_status(
         }
     }
     appointment_response(state, &record, StatusCode::OK, headers).await
+}
+
+/// An elderly patient checking in is called ahead, when the hospital calls the elderly ahead
+/// and does so at check-in (`calling.elderly_first_at_check_in`).
+async fn elderly_first(
+    state: &AppState,
+    record: &AppointmentRecord,
+    now: jiff::Timestamp,
+) -> Result<(), ApiError> {
+    let rules = state.rules.current(&state.store).await?;
+    let department = rules.department(&record.department_id);
+    let calling = department.calling;
+    if !(calling.elderly_first_at_check_in && calling.priority_groups.elderly) {
+        return Ok(());
+    }
+    let today = department.time_zone.to_datetime(now).date();
+    let elderly = state
+        .store
+        .read_resource("Patient", &record.patient_id)
+        .await?
+        .and_then(|p| p.content["birthDate"].as_str().map(str::to_owned))
+        .and_then(|d| d.parse::<jiff::civil::Date>().ok())
+        .is_some_and(|birth| department.elderly.applies(birth, today));
+    if elderly {
+        let level = huimin_domain::appointments::PriorityGroup::Elderly.stored();
+        state.store.set_priority(&record.id, level).await?;
+    }
+    Ok(())
 }
 
 /// Check-in 签到 only within its window: patients from a set time before their slot until it

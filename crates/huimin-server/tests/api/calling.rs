@@ -113,11 +113,14 @@ fn numbers(queue: &Value) -> Vec<i64> {
         .collect()
 }
 
+/// Born in 1985: not called ahead for age.
+const YOUNGER: &str = "110105198506151236";
+
 async fn a_doctor_calls_recalls_and_passes_while_patients_watch_their_place(db: Db) {
     let app = TestApp::spawn(db).await;
     let admin = app.admin().await;
     let (dept, session, slot, doctor) = clinic_starting_soon(&app, &admin).await;
-    let (a, a_id) = app.patient("13911110001", "王小明", ID_1).await;
+    let (a, a_id) = app.patient("13911110001", "王小明", YOUNGER).await;
     let (b, b_id) = app.patient("13911110002", "李四", ID_2).await;
     let (c, c_id) = app.patient("13911110003", "张三丰", ID_3).await;
     let first = book_and_check_in(&app, &a, &a_id, &slot).await;
@@ -273,3 +276,86 @@ async fn concurrent_calls_on_one_line_take_turns(db: Db) {
     app.finish().await;
 }
 on_both!(concurrent_calls_on_one_line_take_turns);
+
+/// Priority groups: the elderly are called ahead as they check in; the triage desk marks
+/// other groups the hospital allows, and only those.
+async fn priority_groups_follow_the_hospital_settings(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let admin = app.admin().await;
+    let nurse = app.staff("nurse").await;
+    let (_, session, slot, _) = clinic_starting_soon(&app, &admin).await;
+    // ID_1 was born in 1949: elderly. ID_2 in 1990.
+    let (_, young_id) = app.patient("13911110002", "李四", ID_2).await;
+    let (_, old_id) = app.patient("13911110001", "王小明", ID_1).await;
+    let young = book_and_check_in(&app, &admin, &young_id, &slot).await;
+    let old = book_and_check_in(&app, &admin, &old_id, &slot).await;
+    let queue = app
+        .get(&format!("/api/sessions/{session}/queue"), Some(&nurse))
+        .await;
+    let first = &queue.body["waiting"][0];
+    assert_eq!(
+        first["appointment"],
+        format!("Appointment/{old}"),
+        "{}",
+        queue.body
+    );
+    assert_eq!(first["priority_group"], "elderly");
+    assert_eq!(queue.body["waiting"][1]["priority_group"], Value::Null);
+
+    let priority = |id: String, body: Value| {
+        let (app, nurse) = (&app, nurse.clone());
+        async move {
+            app.post_json(
+                &format!("/api/appointments/{id}/priority"),
+                Some(&nurse),
+                &body,
+            )
+            .await
+        }
+    };
+    let marked = priority(
+        young.clone(),
+        json!({"priority": true, "group": "military"}),
+    )
+    .await;
+    assert_eq!(marked.status, 200, "{}", marked.body);
+    let queue = app
+        .get(&format!("/api/sessions/{session}/queue"), Some(&nurse))
+        .await;
+    let marked = queue.body["waiting"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["appointment"] == format!("Appointment/{young}"))
+        .unwrap();
+    assert_eq!(marked["priority_group"], "military");
+    let unknown = priority(young.clone(), json!({"priority": true, "group": "vip"})).await;
+    assert_eq!((unknown.status, unknown.expression()), (422, Some("group")));
+
+    // The hospital stops calling the military ahead.
+    let changed = app
+        .put_json(
+            "/api/admin/booking-rules",
+            Some(&admin),
+            &json!({"calling": {"priority_groups": {"military": false}}}),
+            None,
+        )
+        .await;
+    assert_eq!(changed.status, 200, "{}", changed.body);
+    assert_eq!(
+        priority(young.clone(), json!({"priority": false}))
+            .await
+            .status,
+        200
+    );
+    let refused = priority(
+        young.clone(),
+        json!({"priority": true, "group": "military"}),
+    )
+    .await;
+    assert_eq!((refused.status, refused.expression()), (422, Some("group")));
+    let other = priority(young, json!({"priority": true})).await;
+    assert_eq!(other.body["priority_group"], "other", "{}", other.body);
+    app.finish().await;
+}
+on_both!(priority_groups_follow_the_hospital_settings);

@@ -15,6 +15,8 @@ pub struct QueueEntry {
     pub patient_id: String,
     pub queue_number: i64,
     pub priority: bool,
+    /// The stored priority: 0 none, else a `PriorityGroup`'s number.
+    pub priority_level: i64,
     pub order_key: i64,
     pub called_at: Option<i64>,
     pub passes: i64,
@@ -83,6 +85,7 @@ fn entry_from_row(row: &sqlx::any::AnyRow) -> Result<QueueEntry, StoreError> {
         patient_id: row.try_get(1)?,
         queue_number: row.try_get(2)?,
         priority: priority != 0,
+        priority_level: priority,
         order_key: row.try_get(4)?,
         called_at: row.try_get(5)?,
         passes: row.try_get(6)?,
@@ -297,17 +300,13 @@ impl Store {
         Ok(current)
     }
 
-    /// Sets or clears an appointment's triage priority; whether it is checked in (only a
+    /// Sets (a `PriorityGroup`'s number) or clears (0) an appointment's triage priority; whether it is checked in (only a
     /// patient in the line can be moved up).
-    pub async fn set_priority(
-        &self,
-        appointment_id: &str,
-        priority: bool,
-    ) -> Result<bool, StoreError> {
+    pub async fn set_priority(&self, appointment_id: &str, level: i64) -> Result<bool, StoreError> {
         let done = sqlx::query(
             "UPDATE appointments SET priority = $1 WHERE id = $2 AND status = 'checked-in'",
         )
-        .bind(i64::from(priority))
+        .bind(level)
         .bind(appointment_id)
         .execute(&self.writer)
         .await?;

@@ -18,6 +18,7 @@ use crate::patient::booking::{SlotFacts, slot_facts, slot_of};
 use crate::patient::directory::extension;
 use crate::patient::forms::{ok, render};
 use crate::web::Web;
+use huimin_domain::appointments::PriorityGroup;
 
 #[derive(Template)]
 #[template(path = "triage_pick.html")]
@@ -42,9 +43,11 @@ pub struct Person {
     pub number: i64,
     pub name: String,
     pub priority: bool,
+    /// Why they are called ahead (老年人, 残疾人, 军人, 其他).
+    pub group: String,
 }
 
-fn people(list: &Value) -> Vec<Person> {
+fn people(list: &Value, lang: huimin_domain::i18n::Lang) -> Vec<Person> {
     list.as_array()
         .into_iter()
         .flatten()
@@ -57,8 +60,18 @@ fn people(list: &Value) -> Vec<Person> {
             number: e["number"].as_i64().unwrap_or(0),
             name: e["name"].as_str().unwrap_or_default().to_owned(),
             priority: e["priority"].as_bool().unwrap_or(false),
+            group: e["priority_group"]
+                .as_str()
+                .and_then(PriorityGroup::from_code)
+                .map(|g| g.label().get(lang).to_owned())
+                .unwrap_or_default(),
         })
         .collect()
+}
+
+pub struct GroupChoice {
+    pub code: &'static str,
+    pub label: String,
 }
 
 pub struct Line {
@@ -86,6 +99,7 @@ struct DeskPage {
     department: String,
     lines: Vec<Line>,
     targets: Vec<Target>,
+    groups: Vec<GroupChoice>,
     problem: String,
 }
 
@@ -151,9 +165,9 @@ async fn desk_page(
         let queue = api.get(web, &format!("/api/sessions/{id}/queue")).await;
         lines.push(Line {
             current: (!queue.body["current"].is_null())
-                .then(|| people(&json!([queue.body["current"]])).remove(0)),
-            waiting: people(&queue.body["waiting"]),
-            expected: people(&queue.body["expected"]),
+                .then(|| people(&json!([queue.body["current"]]), web.lang).remove(0)),
+            waiting: people(&queue.body["waiting"], web.lang),
+            expected: people(&queue.body["expected"], web.lang),
             id,
             doctor,
             room,
@@ -174,6 +188,13 @@ async fn desk_page(
             department: name,
             lines,
             targets,
+            groups: PriorityGroup::ALL
+                .iter()
+                .map(|g| GroupChoice {
+                    code: g.code(),
+                    label: g.label().get(web.lang).to_owned(),
+                })
+                .collect(),
             problem,
         },
     )
@@ -186,9 +207,11 @@ pub async fn desk(State(api): State<Api>, web: Web, Path(department): Path<Strin
 
 #[derive(Deserialize, Default)]
 pub struct ActForm {
-    /// For `priority`: `true` or `false`.
+    /// For `priority`: `true` or `false`, and the group.
     #[serde(default)]
     priority: String,
+    #[serde(default)]
+    group: String,
     /// For `move`: the other session.
     #[serde(default)]
     session: String,
@@ -204,7 +227,10 @@ pub async fn act(
     let reply = match action.as_str() {
         "check-in" => api.set_status(&web, &appointment, "checked-in").await,
         "priority" => {
-            let body = json!({"priority": form.priority == "true"});
+            let mut body = json!({"priority": form.priority == "true"});
+            if form.priority == "true" && !form.group.is_empty() {
+                body["group"] = json!(form.group);
+            }
             let path = format!("/api/appointments/{appointment}/priority");
             api.post_json(&web, &path, &body).await
         }

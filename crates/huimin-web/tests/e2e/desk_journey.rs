@@ -113,11 +113,23 @@ async fn a_registrar_books_a_walk_in_and_a_nurse_checks_them_in() {
     );
     nurse.shot("24-checkin-scanned-1280").await;
 
-    // Triage: the patient waits; priority for the elderly.
+    // Triage: the patient (born 1950) waits, called ahead as elderly from check-in; the
+    // nurse can change the reason.
     nurse.go(&format!("{base}/triage/{department}")).await;
     assert!(nurse.text(".waiting-list").await.contains("周建国"));
+    assert!(nurse.text(".waiting-list .tag").await.contains("老年人"));
     nurse.click("button.priority").await;
-    assert!(nurse.text(".waiting-list").await.contains("优先"));
+    let tags = nurse
+        .client
+        .find_all(fantoccini::Locator::Css(".waiting-list .tag"))
+        .await
+        .unwrap();
+    assert!(tags.is_empty(), "priority removed");
+    nurse
+        .choose(".waiting-list select[name=group]", "disabled")
+        .await;
+    nurse.click("button.priority").await;
+    assert!(nurse.text(".waiting-list .tag").await.contains("残疾人"));
     nurse.assert_fits_width().await;
     nurse.shot("25-triage-1280").await;
     nurse.close().await;
