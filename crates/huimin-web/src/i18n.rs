@@ -331,6 +331,33 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "No doctors in this department yet.",
     ),
     ("admin.add_doctor", "添加医生", "Add a doctor"),
+    ("admin.departments", "科室", "Departments"),
+    (
+        "admin.no_departments",
+        "还没有科室。",
+        "No departments yet.",
+    ),
+    ("admin.add_department", "添加科室", "Add a department"),
+    (
+        "admin.department_name",
+        "科室名称",
+        "Department name (Chinese)",
+    ),
+    (
+        "admin.department_english",
+        "英文名称（选填）",
+        "English name (optional)",
+    ),
+    (
+        "admin.department_code",
+        "诊疗科目代码（如 03.04）",
+        "National department code (e.g. 03.04)",
+    ),
+    (
+        "admin.done.department-added",
+        "已添加科室。",
+        "Department added.",
+    ),
     ("admin.title_label", "职称", "Title"),
     ("admin.class", "号别", "Registration class"),
     ("admin.fee", "挂号费（元）", "Registration fee (yuan)"),

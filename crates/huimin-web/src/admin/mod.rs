@@ -1,8 +1,9 @@
 //! Administrators' pages: clinic sessions and stop-clinic, roster templates, the booking
-//! rules of the hospital and its departments, and the departments' doctors. Like every page
+//! rules of the hospital and its departments, the departments and their doctors. Like every page
 //! they call the API as the visitor, so only administrators get anything done here.
 
 mod clinics;
+mod departments;
 mod doctors;
 mod rules;
 
@@ -44,4 +45,8 @@ pub fn routes() -> Router<Api> {
         .route("/admin/rosters/{action}", post(clinics::roster_action))
         .route("/admin/rosters/{id}/retire", post(clinics::retire))
         .route("/admin/doctors", get(doctors::list).post(doctors::add))
+        .route(
+            "/admin/departments",
+            get(departments::list).post(departments::add),
+        )
 }

@@ -114,6 +114,22 @@ async fn an_administrator_runs_the_clinics_and_their_rules() {
     assert!(admin.text("#notice").await.contains("已添加医生"));
     assert!(admin.text("#doctors").await.contains("吴海燕"));
     admin.shot("34-admin-doctors-1280").await;
+
+    // Departments: a code outside the national catalogue is refused; then one is added.
+    admin.go(&format!("{base}/admin/departments")).await;
+    assert!(admin.text("#departments").await.contains("03.04"));
+    admin.fill("#name", "消化内科").await;
+    admin.fill("#english", "Gastroenterology").await;
+    admin.fill("#code", "99.99").await;
+    admin.click("#add").await;
+    assert!(!admin.text("#code-error").await.is_empty());
+    assert_eq!(admin.value("#name").await, "消化内科");
+    admin.fill("#code", "03.02").await;
+    admin.click("#add").await;
+    assert!(admin.text("#notice").await.contains("已添加科室"));
+    assert!(admin.text("#departments").await.contains("消化内科"));
+    admin.shot("36-admin-departments-1280").await;
+
     admin.close().await;
 
     // The same pages fit a phone.

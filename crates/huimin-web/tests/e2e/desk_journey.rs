@@ -158,5 +158,21 @@ async fn a_registrar_books_a_walk_in_and_a_nurse_checks_them_in() {
     assert!(check.text(".expected-list").await.contains("孙丽"));
     check.assert_fits_width().await;
     check.shot("27-triage-375").await;
+    // The rest of the staff pages fit a phone too: the scanner, the line, the call screen.
+    let session = check
+        .attr("section.triage", "id")
+        .await
+        .trim_start_matches("session-")
+        .to_owned();
+    for path in [
+        "/checkin".to_owned(),
+        format!("/staff/sessions/{session}"),
+        format!("/screen/{department}"),
+        "/triage".to_owned(),
+    ] {
+        check.go(&format!("{base}{path}")).await;
+        check.assert_fits_width().await;
+    }
+    check.shot("28-screen-375").await;
     check.close().await;
 }

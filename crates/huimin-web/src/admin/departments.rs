@@ -1,0 +1,172 @@
+//! The hospital's clinical departments for administrators: the list with their national
+//! department codes (诊疗科目), and adding one under the hospital.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use huimin_domain::directory::DepartmentCode;
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::api::{Api, Problem};
+use crate::chrome::Chrome;
+use crate::patient::directory::display_name;
+use crate::patient::forms::{FieldProblems, render};
+use crate::web::Web;
+
+pub struct Row {
+    pub id: String,
+    pub name: String,
+    pub code: String,
+    pub catalogue: String,
+}
+
+#[derive(Deserialize, Default)]
+pub struct DepartmentForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    english: String,
+    #[serde(default)]
+    code: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin_departments.html")]
+struct DepartmentsPage {
+    c: Chrome,
+    departments: Vec<Row>,
+    form: DepartmentForm,
+    problems: FieldProblems,
+    added: bool,
+}
+
+#[derive(Deserialize, Default)]
+pub struct Added {
+    added: Option<String>,
+}
+
+/// The hospital (the organisation of type `prov`) and its departments.
+async fn directory(api: &Api, web: &Web) -> (Option<String>, Vec<Row>) {
+    let reply = api.get(web, "/fhir/Organization?_count=100").await;
+    let mut hospital = None;
+    let mut rows = Vec::new();
+    for org in reply.body["entry"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| &e["resource"])
+    {
+        let kind = org["type"][0]["coding"][0]["code"]
+            .as_str()
+            .unwrap_or_default();
+        let id = org["id"].as_str().unwrap_or_default().to_owned();
+        match kind {
+            "prov" if hospital.is_none() => hospital = Some(id),
+            "dept" => {
+                let code = org["identifier"][0]["value"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned();
+                rows.push(Row {
+                    catalogue: DepartmentCode::parse(&code)
+                        .map(|c| c.catalog_name().get(web.lang).to_owned())
+                        .unwrap_or_default(),
+                    name: display_name(org, web.lang),
+                    code,
+                    id,
+                });
+            }
+            _ => {}
+        }
+    }
+    rows.sort_by(|a, b| a.code.cmp(&b.code));
+    (hospital, rows)
+}
+
+async fn page(
+    api: &Api,
+    web: &Web,
+    form: DepartmentForm,
+    problems: FieldProblems,
+    added: bool,
+    status: StatusCode,
+) -> Response {
+    if !web.signed_in() {
+        return web.to_login();
+    }
+    let (_, departments) = directory(api, web).await;
+    render(
+        status,
+        &DepartmentsPage {
+            c: web.chrome(crate::i18n::t(web.lang, "admin.departments")),
+            departments,
+            form,
+            problems,
+            added,
+        },
+    )
+}
+
+/// `GET /admin/departments`.
+pub async fn list(State(api): State<Api>, web: Web, Query(q): Query<Added>) -> Response {
+    page(
+        &api,
+        &web,
+        DepartmentForm::default(),
+        FieldProblems::default(),
+        q.added.is_some(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+const FIELDS: &[(&str, &[&str])] = &[
+    ("name", &["name"]),
+    ("english", &["alias"]),
+    ("code", &["identifier", "code"]),
+];
+
+/// `POST /admin/departments`: a department under the hospital, checked against the national
+/// catalogue by the API.
+pub async fn add(State(api): State<Api>, web: Web, Form(form): Form<DepartmentForm>) -> Response {
+    let mut problems: Vec<Problem> = [("name", &form.name), ("code", &form.code)]
+        .into_iter()
+        .filter(|(_, v)| v.trim().is_empty())
+        .map(|(field, _)| Problem {
+            field: Some(field.to_owned()),
+            text: crate::i18n::t(web.lang, "desk.required").to_owned(),
+        })
+        .collect();
+    if problems.is_empty() {
+        let (hospital, _) = directory(&api, &web).await;
+        let mut org = json!({"resourceType": "Organization", "active": true, "name": form.name.trim(),
+            "type": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/organization-type", "code": "dept", "display": "Hospital Department"}]}],
+            "identifier": [{"system": "urn:huimin:cs:department-code", "value": form.code.trim()}]});
+        if !form.english.trim().is_empty() {
+            org["alias"] = json!([form.english.trim()]);
+        }
+        if let Some(hospital) = hospital {
+            org["partOf"] = json!({"reference": format!("Organization/{hospital}")});
+        }
+        let reply = api.post_json(&web, "/fhir/Organization", &org).await;
+        if reply.status == StatusCode::UNAUTHORIZED {
+            return web.to_login();
+        }
+        if reply.ok() {
+            return Redirect::to("/admin/departments?added=1").into_response();
+        }
+        problems = reply.problems();
+    }
+    page(
+        &api,
+        &web,
+        form,
+        FieldProblems::sort(problems, FIELDS),
+        false,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
+}
