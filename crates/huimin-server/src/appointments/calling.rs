@@ -230,30 +230,40 @@ pub async fn set_priority(
             .lang(ctx.lang)
         })?,
     };
-    if request.priority {
-        let department = state
-            .store
-            .appointment(&id)
-            .await?
-            .map(|a| a.department_id)
-            .unwrap_or_default();
-        let rules = state.rules.current(&state.store).await?;
-        if !rules
-            .department(&department)
-            .calling
-            .priority_groups
-            .allows(group)
-        {
-            return Err(ApiError::unprocessable(Text::new(
-                format!("本院未设置“{}”优先", group.label().zh),
-                format!(
-                    "This hospital does not call {} patients ahead",
-                    group.label().en.to_lowercase()
-                ),
-            ))
-            .at("group")
-            .lang(ctx.lang));
-        }
+    // The line is its doctor's, the nurses' and administrators' to reorder.
+    let appointment = super::operations::visible_appointment(&state, &ctx, &id, "update").await?;
+    let session = state
+        .store
+        .clinic_session(&appointment.session_id)
+        .await?
+        .ok_or_else(ApiError::internal)?;
+    if !may_run(&state, caller, &session).await? {
+        audit::record(
+            &state,
+            &ctx,
+            "update",
+            &format!("Appointment/{id}"),
+            DENIED,
+            "priority",
+        )
+        .await?;
+        return Err(ApiError::forbidden().lang(ctx.lang));
+    }
+    let rules = state.rules.current(&state.store).await?;
+    let groups = rules
+        .department(&appointment.department_id)
+        .calling
+        .priority_groups;
+    if request.priority && !groups.allows(group) {
+        return Err(ApiError::unprocessable(Text::new(
+            format!("本院未设置“{}”优先", group.label().zh),
+            format!(
+                "This hospital does not call {} patients ahead",
+                group.label().en.to_lowercase()
+            ),
+        ))
+        .at("group")
+        .lang(ctx.lang));
     }
     let level = if request.priority { group.stored() } else { 0 };
     if !state.store.set_priority(&id, level).await? {
@@ -360,11 +370,9 @@ pub async fn recent_calls(
     let mut items = Vec::with_capacity(calls.len());
     for call in &calls {
         let room = match &call.room_id {
-            Some(room) => state
-                .store
-                .read_resource("Location", room)
+            Some(room) => super::day::room_names(&state, room)
                 .await?
-                .map(|l| json!({"zh": l.content["name"], "en": l.content["alias"][0]})),
+                .map(|name| json!({"zh": name.zh, "en": name.en})),
             None => None,
         };
         items.push(json!({
@@ -407,11 +415,11 @@ pub async fn my_sessions(State(state): State<AppState>, ctx: Ctx) -> Result<Resp
     let sessions = state.store.sessions_of_roles_on(&roles, &today).await?;
     let mut items = Vec::new();
     for session in &sessions {
-        let queue = state.store.session_queue(&session.id).await?;
+        let line = state.store.line_summary(&session.id).await?;
         items.push(json!({
             "schedule": views::schedule(session),
-            "waiting": queue.waiting.len(),
-            "now_serving": queue.current.as_ref().map(|c| c.queue_number),
+            "waiting": line.waiting,
+            "now_serving": line.serving,
         }));
     }
     Ok(Json(json!({"date": today, "sessions": items})).into_response())

@@ -36,10 +36,19 @@ pub async fn doctor_and_room(
         .and_then(|p| p.content["name"][0]["text"].as_str().map(str::to_owned))
         .unwrap_or_default();
     let room = match &session.room_id {
-        Some(room) => state.store.read_resource("Location", room).await?,
+        Some(room) => room_names(state, room).await?,
         None => None,
-    };
-    let room = room
+    }
+    .unwrap_or_else(|| Text::new("", ""));
+    Ok((doctor, room))
+}
+
+/// A room's name in Chinese and English (its first ASCII alias, else the Chinese name).
+pub async fn room_names(state: &AppState, room_id: &str) -> Result<Option<Text>, ApiError> {
+    Ok(state
+        .store
+        .read_resource("Location", room_id)
+        .await?
         .map(|l| {
             let zh = l.content["name"].as_str().unwrap_or_default().to_owned();
             let en = l.content["alias"]
@@ -48,9 +57,7 @@ pub async fn doctor_and_room(
                 .map(str::to_owned)
                 .unwrap_or_else(|| zh.clone());
             Text::new(zh, en)
-        })
-        .unwrap_or_else(|| Text::new("", ""));
-    Ok((doctor, room))
+        }))
 }
 
 #[derive(Deserialize)]
@@ -82,17 +89,16 @@ pub async fn department_sessions(
     let sessions = state.store.sessions_of_department_on(&id, &date).await?;
     let mut items = Vec::with_capacity(sessions.len());
     for session in &sessions {
-        let queue = state.store.session_queue(&session.id).await?;
-        let expected = state.store.expected_patients(&session.id).await?;
+        let line = state.store.line_summary(&session.id).await?;
         let (doctor, room) = doctor_and_room(&state, session).await?;
         items.push(json!({
             "schedule": views::schedule(session),
             "status": session.status,
             "doctor": doctor,
             "room": {"zh": room.zh, "en": room.en},
-            "waiting": queue.waiting.len(),
-            "expected": expected.len(),
-            "now_serving": queue.current.as_ref().map(|c| c.queue_number),
+            "waiting": line.waiting,
+            "expected": line.expected,
+            "now_serving": line.serving,
         }));
     }
     Ok(

@@ -297,18 +297,19 @@ pub async fn change_status(
         .await?;
         return Err(ApiError::forbidden().lang(lang));
     }
+    let rules = state.rules.current(&state.store).await?;
+    let department = rules.department(&current.department_id);
+    let mut arrival_priority = 0;
     if to == AppointmentStatus::CheckedIn && current.status == AppointmentStatus::Booked {
         let on_site = super::site::shows_code(state, headers, &current.department_id, now);
-        check_in_window(state, caller, &current, (now, on_site), lang).await?;
+        check_in_window(state, caller, &current, department, (now, on_site), lang).await?;
+        arrival_priority = arrival_priority_of(state, department, &current, now).await?;
     }
-    let was = current.status;
     let record = if to == current.status {
         current
     } else if to == AppointmentStatus::Cancelled {
         // Patients keep to the cancellation cut-off; the desk may cancel later (e.g. 停诊).
-        let rules = state.rules.current(&state.store).await?;
-        let cut_off = rules.department(&current.department_id).cancellation;
-        let rule = (caller.role == Role::Patient).then_some(&cut_off);
+        let rule = (caller.role == Role::Patient).then_some(&department.cancellation);
         state
             .store
             .cancel_appointment(id, now, rule)
@@ -317,7 +318,7 @@ pub async fn change_status(
     } else {
         state
             .store
-            .transition_appointment(id, to, now)
+            .transition_appointment(id, to, now, arrival_priority)
             .await
             .map_err(|e| booking_error(e, lang))?
     };
@@ -330,9 +331,6 @@ pub async fn change_status(
         to.code(),
     )
     .await?;
-    if to == AppointmentStatus::CheckedIn && was != AppointmentStatus::CheckedIn {
-        elderly_first(state, &record, now).await?;
-    }
     if to == AppointmentStatus::Cancelled {
         // A place came free: the waitlist gets it at once.
         if let Err(err) = super::waitlist::promote(state, &record.session_id).await {
@@ -342,32 +340,31 @@ pub async fn change_status(
     appointment_response(state, &record, StatusCode::OK, headers).await
 }
 
-/// An elderly patient checking in is called ahead, when the hospital calls the elderly ahead
-/// and does so at check-in (`calling.elderly_first_at_check_in`).
-async fn elderly_first(
+/// The priority a patient checking in gets on arrival: `elderly` when the hospital calls the
+/// elderly ahead and does so at check-in (`calling.elderly_first_at_check_in`), else none.
+async fn arrival_priority_of(
     state: &AppState,
-    record: &AppointmentRecord,
+    department: &super::BookingSettings,
+    appointment: &AppointmentRecord,
     now: jiff::Timestamp,
-) -> Result<(), ApiError> {
-    let rules = state.rules.current(&state.store).await?;
-    let department = rules.department(&record.department_id);
+) -> Result<i64, ApiError> {
     let calling = department.calling;
     if !(calling.elderly_first_at_check_in && calling.priority_groups.elderly) {
-        return Ok(());
+        return Ok(0);
     }
     let today = department.time_zone.to_datetime(now).date();
     let elderly = state
         .store
-        .read_resource("Patient", &record.patient_id)
+        .read_resource("Patient", &appointment.patient_id)
         .await?
         .and_then(|p| p.content["birthDate"].as_str().map(str::to_owned))
         .and_then(|d| d.parse::<jiff::civil::Date>().ok())
         .is_some_and(|birth| department.elderly.applies(birth, today));
-    if elderly {
-        let level = huimin_domain::appointments::PriorityGroup::Elderly.stored();
-        state.store.set_priority(&record.id, level).await?;
-    }
-    Ok(())
+    Ok(if elderly {
+        huimin_domain::appointments::PriorityGroup::Elderly.stored()
+    } else {
+        0
+    })
 }
 
 /// Check-in 签到 only within its window: patients from a set time before their slot until it
@@ -376,6 +373,7 @@ async fn check_in_window(
     state: &AppState,
     caller: &Caller,
     appointment: &AppointmentRecord,
+    department: &super::BookingSettings,
     (now, on_site): (jiff::Timestamp, bool),
     lang: Lang,
 ) -> Result<(), ApiError> {
@@ -396,9 +394,7 @@ async fn check_in_window(
     } else {
         CheckInBy::Staff
     };
-    let rules = state.rules.current(&state.store).await?;
-    rules
-        .department(&appointment.department_id)
+    department
         .check_in
         .check(by, times, now)
         .map_err(|refusal| booking_error(refusal.into(), lang))

@@ -88,6 +88,9 @@ pub struct RuleBook {
     /// The installation's rules, before anything stored.
     base: BookingSettings,
     cached: RwLock<Option<(Instant, Arc<RuleSet>)>>,
+    /// One reload at a time: in a booking rush every request in flight would otherwise
+    /// find the rules stale at the same moment and each read them again.
+    reloading: tokio::sync::Mutex<()>,
 }
 
 impl RuleBook {
@@ -95,15 +98,26 @@ impl RuleBook {
         Self {
             base,
             cached: RwLock::new(None),
+            reloading: tokio::sync::Mutex::new(()),
+        }
+    }
+
+    fn fresh(&self) -> Option<Arc<RuleSet>> {
+        match self.cached.read().expect("rule cache poisoned").as_ref() {
+            Some((at, set)) if at.elapsed() < FRESH_FOR => Some(Arc::clone(set)),
+            _ => None,
         }
     }
 
     /// The rules in force, read again when older than [`FRESH_FOR`].
     pub async fn current(&self, store: &Store) -> Result<Arc<RuleSet>, StoreError> {
-        if let Some((at, set)) = self.cached.read().expect("rule cache poisoned").as_ref()
-            && at.elapsed() < FRESH_FOR
-        {
-            return Ok(Arc::clone(set));
+        if let Some(set) = self.fresh() {
+            return Ok(set);
+        }
+        let _turn = self.reloading.lock().await;
+        // Whoever held the turn before may just have read them.
+        if let Some(set) = self.fresh() {
+            return Ok(set);
         }
         let set = Arc::new(self.load(store).await?);
         *self.cached.write().expect("rule cache poisoned") = Some((Instant::now(), set.clone()));

@@ -329,6 +329,18 @@ async fn priority_groups_follow_the_hospital_settings(db: Db) {
         .find(|w| w["appointment"] == format!("Appointment/{young}"))
         .unwrap();
     assert_eq!(marked["priority_group"], "military");
+    // Another department's doctor does not reorder this line.
+    let (_, _, _, stranger) = clinic_starting_soon(&app, &admin).await;
+    let foreign = app
+        .post_json(
+            &format!("/api/appointments/{young}/priority"),
+            Some(&stranger),
+            &json!({"priority": true}),
+        )
+        .await;
+    assert_eq!(foreign.status, 403, "{}", foreign.body);
+    let missing = priority("no-such".into(), json!({"priority": true})).await;
+    assert_eq!(missing.status, 404, "{}", missing.body);
     let unknown = priority(young.clone(), json!({"priority": true, "group": "vip"})).await;
     assert_eq!((unknown.status, unknown.expression()), (422, Some("group")));
 

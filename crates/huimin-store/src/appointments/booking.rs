@@ -103,7 +103,7 @@ impl Replay {
     }
 }
 
-const ATTEMPTS: usize = 4;
+pub(crate) const ATTEMPTS: usize = 4;
 
 /// PostgreSQL deadlock (40P01) or serialization failure (40001): safe to run again.
 pub(crate) fn is_retryable(err: &BookingError) -> bool {
@@ -234,6 +234,21 @@ pub(crate) async fn settle_unique_violation(
     ))
 }
 
+/// Takes a patient's booking lock, the first lock of every change to their places.
+pub(crate) async fn lock_patient(
+    conn: &mut AnyConnection,
+    patient_id: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO patient_booking_locks (patient_id, version) VALUES ($1, 1) \
+         ON CONFLICT (patient_id) DO UPDATE SET version = patient_booking_locks.version + 1",
+    )
+    .bind(patient_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 /// The booking itself, on a connection inside a transaction (or savepoint) that the caller
 /// commits or rolls back.
 pub(crate) async fn take_place_in(
@@ -244,13 +259,7 @@ pub(crate) async fn take_place_in(
     let now = r.now.as_microsecond();
     // The patient lock comes first: it is a write, so on SQLite it also takes the database
     // write lock before anything is read.
-    sqlx::query(
-        "INSERT INTO patient_booking_locks (patient_id, version) VALUES ($1, 1) \
-         ON CONFLICT (patient_id) DO UPDATE SET version = patient_booking_locks.version + 1",
-    )
-    .bind(r.patient_id)
-    .execute(&mut *tx)
-    .await?;
+    lock_patient(tx, r.patient_id).await?;
     if let (Some(account), Some((key, hash))) = (r.account_id, r.idempotency)
         && let Some(replayed) = replay_in(tx, account, key, hash).await?
     {

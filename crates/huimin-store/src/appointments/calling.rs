@@ -38,6 +38,17 @@ impl SessionQueue {
     }
 }
 
+/// How a session's line stands, in numbers: for lists of sessions, which need no names.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LineSummary {
+    /// Checked in, not called.
+    pub waiting: usize,
+    /// Booked, not yet arrived.
+    pub expected: usize,
+    /// The queue number called in, if any.
+    pub serving: Option<i64>,
+}
+
 /// One call (or recall) shown on a waiting-area screen.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CallRecord {
@@ -184,6 +195,35 @@ async fn log_call(
     Ok(())
 }
 
+/// Calls a waiting patient in.
+const CALL: &str =
+    "called_at = $1, updated_at = $1 WHERE id = $2 AND status = 'checked-in' AND called_at IS NULL";
+/// Calls the patient in the room again.
+const RECALL: &str = "called_at = $1, updated_at = $1 WHERE id = $2 AND status = 'checked-in' AND called_at IS NOT NULL";
+/// Sends the patient in the room back into the line at key `$3`.
+const PASS: &str = "called_at = NULL, order_key = $3, passes = passes + 1, updated_at = $1 \
+     WHERE id = $2 AND status = 'checked-in' AND called_at IS NOT NULL";
+
+/// One change to a patient in the line, made only if they are still where the caller saw
+/// them; whether it was.
+async fn update_in_line(
+    conn: &mut AnyConnection,
+    change: &str,
+    appointment_id: &str,
+    now: i64,
+    key: Option<i64>,
+) -> Result<bool, StoreError> {
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "UPDATE appointments SET {change}"
+    )))
+    .bind(now)
+    .bind(appointment_id);
+    if let Some(key) = key {
+        query = query.bind(key);
+    }
+    Ok(query.execute(&mut *conn).await?.rows_affected() == 1)
+}
+
 impl Store {
     /// A session's line as it is now.
     pub async fn session_queue(&self, session_id: &str) -> Result<SessionQueue, StoreError> {
@@ -191,11 +231,43 @@ impl Store {
         read_queue(&mut conn, session_id).await
     }
 
+    /// A session's line in numbers, in one read.
+    pub async fn line_summary(&self, session_id: &str) -> Result<LineSummary, StoreError> {
+        let rows = sqlx::query(
+            "SELECT status, called_at, queue_number FROM appointments \
+             WHERE slot_id IN (SELECT id FROM slots WHERE session_id = $1) AND status IN ('booked', 'checked-in')",
+        )
+        .bind(session_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut summary = LineSummary::default();
+        let mut last_called = None;
+        for row in &rows {
+            let status: String = row.try_get(0)?;
+            let called_at: Option<i64> = row.try_get(1)?;
+            match (status.as_str(), called_at) {
+                ("booked", _) => summary.expected += 1,
+                (_, None) => summary.waiting += 1,
+                (_, Some(at)) => {
+                    // As in the line itself: the one called last is in the room.
+                    if last_called.is_none_or(|last| at > last) {
+                        last_called = Some(at);
+                        summary.serving = Some(row.try_get(2)?);
+                    }
+                }
+            }
+        }
+        Ok(summary)
+    }
+
     /// Patients booked into a session who have not checked in yet, by queue number: whom the
     /// triage desk expects.
     pub async fn expected_patients(&self, session_id: &str) -> Result<Vec<QueueEntry>, StoreError> {
         let sql = format!(
-            "SELECT {} FROM appointments WHERE session_id = $1 AND status = 'booked' ORDER BY queue_number",
+            // Through the slots, so the (slot, status) index serves it: appointments have no
+            // index on the session for booked rows, and booking should not pay for one.
+            "SELECT {} FROM appointments WHERE slot_id IN (SELECT id FROM slots WHERE session_id = $1) \
+             AND status = 'booked' ORDER BY queue_number",
             entry_columns()
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -213,16 +285,17 @@ impl Store {
         if let Some(current) = queue.current {
             return Err(CallError::Busy(current));
         }
-        let mut next = queue
-            .waiting
-            .into_iter()
-            .next()
-            .ok_or(CallError::NobodyWaiting)?;
-        sqlx::query("UPDATE appointments SET called_at = $1, updated_at = $1 WHERE id = $2")
-            .bind(now)
-            .bind(&next.appointment_id)
-            .execute(&mut *tx)
-            .await?;
+        // Changes that take a patient out of the line (a triage move, a cancellation) lock
+        // the appointment, not the session: each update re-checks the row, and a patient who
+        // has just left is skipped for the next one.
+        let mut next = None;
+        for candidate in queue.waiting {
+            if update_in_line(&mut tx, CALL, &candidate.appointment_id, now, None).await? {
+                next = Some(candidate);
+                break;
+            }
+        }
+        let mut next = next.ok_or(CallError::NobodyWaiting)?;
         next.called_at = Some(now);
         log_call(
             &mut tx,
@@ -246,11 +319,9 @@ impl Store {
             .await?
             .current
             .ok_or(CallError::NobodyCalled)?;
-        sqlx::query("UPDATE appointments SET called_at = $1, updated_at = $1 WHERE id = $2")
-            .bind(now)
-            .bind(&current.appointment_id)
-            .execute(&mut *tx)
-            .await?;
+        if !update_in_line(&mut tx, RECALL, &current.appointment_id, now, None).await? {
+            return Err(CallError::NobodyCalled);
+        }
         current.called_at = Some(now);
         log_call(
             &mut tx,
@@ -285,14 +356,9 @@ impl Store {
             .map(|w| w.order_key)
             .collect();
         let key = rejoin_key(&keys, rejoin_after);
-        sqlx::query(
-            "UPDATE appointments SET called_at = NULL, order_key = $1, passes = passes + 1, updated_at = $2 WHERE id = $3",
-        )
-        .bind(key)
-        .bind(now)
-        .bind(&current.appointment_id)
-        .execute(&mut *tx)
-        .await?;
+        if !update_in_line(&mut tx, PASS, &current.appointment_id, now, Some(key)).await? {
+            return Err(CallError::NobodyCalled);
+        }
         tx.commit().await?;
         current.called_at = None;
         current.order_key = key;

@@ -206,12 +206,15 @@ impl Store {
         Ok(record)
     }
 
-    /// Moves an appointment along its lifecycle (check-in, seen) when the domain allows it.
+    /// Moves an appointment along its lifecycle (check-in, seen) when the domain allows it. A
+    /// patient checking in joins the line, with `arrival_priority` (a `PriorityGroup`'s
+    /// number, 0 for none) in the same transaction.
     pub async fn transition_appointment(
         &self,
         id: &str,
         to: AppointmentStatus,
         now: Timestamp,
+        arrival_priority: i64,
     ) -> Result<AppointmentRecord, BookingError> {
         let mut tx = self.writer.begin().await?;
         lock_appointment(&mut tx, id).await?;
@@ -241,10 +244,12 @@ impl Store {
         if to == AppointmentStatus::CheckedIn {
             // Joins the waiting line at its queue number (see `calling`).
             sqlx::query(
-                "UPDATE appointments SET checked_in_at = $1, order_key = COALESCE(order_key, queue_number * $2) WHERE id = $3",
+                "UPDATE appointments SET checked_in_at = $1, order_key = COALESCE(order_key, queue_number * $2), \
+                 priority = CASE WHEN $3 > 0 THEN $3 ELSE priority END WHERE id = $4",
             )
             .bind(now.as_microsecond())
             .bind(huimin_domain::appointments::KEY_STEP)
+            .bind(arrival_priority)
             .bind(id)
             .execute(&mut *tx)
             .await?;

@@ -16,7 +16,7 @@ mod transfer;
 mod waitlist;
 
 pub use booking::{BookingError, BookingMode, PlaceRequest, Replay};
-pub use calling::{CallError, CallRecord, QueueEntry, SessionQueue};
+pub use calling::{CallError, CallRecord, LineSummary, QueueEntry, SessionQueue};
 pub use payments::{Paid, PaymentRecord};
 pub use rosters::RosterRecord;
 pub use sessions::{NewSession, NewSlot, SessionRecord, SlotFilter, SlotRecord};

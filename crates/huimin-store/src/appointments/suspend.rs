@@ -62,34 +62,38 @@ impl Landing {
     }
 }
 
+/// Where a moved patient ended up.
+pub(crate) enum Landed {
+    Moved(Box<AppointmentRecord>),
+    /// No free place (or no such active session).
+    Full,
+    /// The patient already has a place there (the one-per-department-and-period index).
+    AlreadyThere,
+}
+
 /// Books the patient of `old` into the earliest free place of `target`, keeping the pool if it
-/// has room (else any pool with room) and the status. In a savepoint: a patient who already
-/// has a place in that session (the one-per-session index) or a full session just means
-/// `None`, and the caller cancels instead.
+/// has room (else any pool with room) and the status. In a savepoint, so a place that could
+/// not be taken leaves nothing behind and the caller cancels or refuses instead.
 pub(crate) async fn move_into(
     tx: &mut sqlx::AnyConnection,
     old: &AppointmentRecord,
     target: &str,
     counter: &str,
     (now, landing): (i64, Landing),
-) -> Result<Option<AppointmentRecord>, StoreError> {
+) -> Result<Landed, StoreError> {
     use sqlx::Connection;
     let mut savepoint = tx.begin().await?;
-    match try_move(&mut savepoint, old, target, counter, (now, landing)).await {
+    let landed = match try_move(&mut savepoint, old, target, counter, (now, landing)).await {
         Ok(Some(new)) => {
             savepoint.commit().await?;
-            Ok(Some(new))
+            return Ok(Landed::Moved(Box::new(new)));
         }
-        Ok(None) => {
-            savepoint.rollback().await?;
-            Ok(None)
-        }
-        Err(StoreError::Database(e)) if StoreError::is_unique_violation(&e) => {
-            savepoint.rollback().await?;
-            Ok(None)
-        }
-        Err(other) => Err(other),
-    }
+        Ok(None) => Landed::Full,
+        Err(StoreError::Database(e)) if StoreError::is_unique_violation(&e) => Landed::AlreadyThere,
+        Err(other) => return Err(other),
+    };
+    savepoint.rollback().await?;
+    Ok(landed)
 }
 
 async fn try_move(
@@ -228,7 +232,10 @@ impl Store {
             let moved = match plan.move_to {
                 Some(target) => {
                     let landing = (now, Landing::NotStarted);
-                    move_into(&mut tx, &record, target, counter, landing).await?
+                    match move_into(&mut tx, &record, target, counter, landing).await? {
+                        Landed::Moved(new) => Some(*new),
+                        Landed::Full | Landed::AlreadyThere => None,
+                    }
                 }
                 None => None,
             };

@@ -105,7 +105,8 @@ pub async fn live(State(api): State<Api>, web: Web, Path(department): Path<Strin
     crate::live::follow(
         api,
         web,
-        format!("/api/departments/{department}/calls"),
+        // Only whether the latest call changed: one call, not the screen's dozen.
+        format!("/api/departments/{department}/calls?_count=1"),
         latest_call,
     )
     .into_response()
