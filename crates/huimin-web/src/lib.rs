@@ -12,6 +12,7 @@ mod admin;
 mod api;
 mod assets;
 mod chrome;
+mod fhir;
 mod fmt;
 mod i18n;
 mod live;

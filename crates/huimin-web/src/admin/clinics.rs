@@ -351,32 +351,37 @@ async fn rosters_page(
     }
     let doctors = doctors(api, web, &at.department).await;
     let mut rosters = Vec::new();
-    for doctor in &doctors {
-        let listed = api
-            .get(
-                web,
-                &format!("/api/admin/rosters?practitioner_role={}", doctor.id),
-            )
-            .await;
+    if !doctors.is_empty() {
+        // One list for the hospital, sorted out by doctor here.
+        let listed = api.get(web, "/api/admin/rosters").await;
         if listed.status == StatusCode::UNAUTHORIZED {
             return web.to_login();
         }
         if !listed.ok() {
             return crate::staff::common::refusal(web, "admin.rosters", &listed, "/admin");
         }
-        for r in listed.body["rosters"].as_array().into_iter().flatten() {
-            rosters.push(RosterRow {
-                id: r["id"].as_str().unwrap_or_default().to_owned(),
-                doctor: doctor.name.clone(),
-                weekday: weekday_name(r["weekday"].as_i64().unwrap_or(0), web.lang),
-                hours: format!(
-                    "{}–{}",
-                    r["start"].as_str().unwrap_or_default(),
-                    r["end"].as_str().unwrap_or_default()
-                ),
-                capacity: r["capacity"].as_i64().unwrap_or(0),
-                slot_minutes: r["slot_minutes"].as_i64().unwrap_or(0),
-            });
+        let all = listed.body["rosters"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        for doctor in &doctors {
+            for r in all
+                .iter()
+                .filter(|r| r["practitioner_role"] == doctor.id.as_str())
+            {
+                rosters.push(RosterRow {
+                    id: r["id"].as_str().unwrap_or_default().to_owned(),
+                    doctor: doctor.name.clone(),
+                    weekday: weekday_name(r["weekday"].as_i64().unwrap_or(0), web.lang),
+                    hours: format!(
+                        "{}–{}",
+                        r["start"].as_str().unwrap_or_default(),
+                        r["end"].as_str().unwrap_or_default()
+                    ),
+                    capacity: r["capacity"].as_i64().unwrap_or(0),
+                    slot_minutes: r["slot_minutes"].as_i64().unwrap_or(0),
+                });
+            }
         }
     }
     render(

@@ -10,10 +10,10 @@ use huimin_domain::directory::DepartmentCode;
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::api::{Api, Problem};
+use crate::api::Api;
 use crate::chrome::Chrome;
 use crate::patient::directory::display_name;
-use crate::patient::forms::{FieldProblems, render};
+use crate::patient::forms::{FieldProblems, render, required};
 use crate::web::Web;
 
 pub struct Row {
@@ -86,18 +86,13 @@ async fn directory(api: &Api, web: &Web) -> (Option<String>, Vec<Row>) {
     (hospital, rows)
 }
 
-async fn page(
-    api: &Api,
+fn page(
     web: &Web,
+    departments: Vec<Row>,
     form: DepartmentForm,
     problems: FieldProblems,
-    added: bool,
-    status: StatusCode,
+    (added, status): (bool, StatusCode),
 ) -> Response {
-    if !web.signed_in() {
-        return web.to_login();
-    }
-    let (_, departments) = directory(api, web).await;
     render(
         status,
         &DepartmentsPage {
@@ -112,15 +107,18 @@ async fn page(
 
 /// `GET /admin/departments`.
 pub async fn list(State(api): State<Api>, web: Web, Query(q): Query<Added>) -> Response {
+    if !web.signed_in() {
+        return web.to_login();
+    }
+    let (_, departments) = directory(&api, &web).await;
+    let (form, problems) = (DepartmentForm::default(), FieldProblems::default());
     page(
-        &api,
         &web,
-        DepartmentForm::default(),
-        FieldProblems::default(),
-        q.added.is_some(),
-        StatusCode::OK,
+        departments,
+        form,
+        problems,
+        (q.added.is_some(), StatusCode::OK),
     )
-    .await
 }
 
 const FIELDS: &[(&str, &[&str])] = &[
@@ -132,19 +130,15 @@ const FIELDS: &[(&str, &[&str])] = &[
 /// `POST /admin/departments`: a department under the hospital, checked against the national
 /// catalogue by the API.
 pub async fn add(State(api): State<Api>, web: Web, Form(form): Form<DepartmentForm>) -> Response {
-    let mut problems: Vec<Problem> = [("name", &form.name), ("code", &form.code)]
-        .into_iter()
-        .filter(|(_, v)| v.trim().is_empty())
-        .map(|(field, _)| Problem {
-            field: Some(field.to_owned()),
-            text: crate::i18n::t(web.lang, "desk.required").to_owned(),
-        })
-        .collect();
+    if !web.signed_in() {
+        return web.to_login();
+    }
+    let (hospital, departments) = directory(&api, &web).await;
+    let mut problems = required(web.lang, &[("name", &form.name), ("code", &form.code)]);
     if problems.is_empty() {
-        let (hospital, _) = directory(&api, &web).await;
         let mut org = json!({"resourceType": "Organization", "active": true, "name": form.name.trim(),
             "type": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/organization-type", "code": "dept", "display": "Hospital Department"}]}],
-            "identifier": [{"system": "urn:huimin:cs:department-code", "value": form.code.trim()}]});
+            "identifier": [{"system": crate::fhir::DEPARTMENT_CODE_SYSTEM, "value": form.code.trim()}]});
         if !form.english.trim().is_empty() {
             org["alias"] = json!([form.english.trim()]);
         }
@@ -160,13 +154,7 @@ pub async fn add(State(api): State<Api>, web: Web, Form(form): Form<DepartmentFo
         }
         problems = reply.problems();
     }
-    page(
-        &api,
-        &web,
-        form,
-        FieldProblems::sort(problems, FIELDS),
-        false,
-        StatusCode::UNPROCESSABLE_ENTITY,
-    )
-    .await
+    let problems = FieldProblems::sort(problems, FIELDS);
+    let refused = (false, StatusCode::UNPROCESSABLE_ENTITY);
+    page(&web, departments, form, problems, refused)
 }

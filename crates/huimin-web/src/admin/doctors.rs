@@ -9,28 +9,15 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use huimin_domain::directory::{PractitionerTitle, RegistrationClass};
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::api::{Api, Problem};
 use crate::chrome::Chrome;
-use crate::fmt;
-use crate::patient::directory::extension;
-use crate::patient::forms::{FieldProblems, render};
-use crate::staff::common::{Choice, departments};
+use crate::fhir::{REGISTRATION_CLASS_EXT, REGISTRATION_FEE_EXT, TITLE_SYSTEM};
+use crate::patient::directory::{Doctor, doctor_of};
+use crate::patient::forms::{FieldProblems, render, required};
+use crate::staff::common::{Choice, Coded, departments};
 use crate::web::Web;
-
-pub struct Row {
-    pub name: String,
-    pub title: String,
-    pub class: String,
-    pub fee: String,
-    pub role_id: String,
-}
-
-pub struct Option2 {
-    pub code: &'static str,
-    pub label: String,
-}
 
 #[derive(Deserialize, Default)]
 pub struct DoctorForm {
@@ -52,9 +39,9 @@ struct DoctorsPage {
     c: Chrome,
     departments: Vec<Choice>,
     department: String,
-    doctors: Vec<Row>,
-    titles: Vec<Option2>,
-    classes: Vec<Option2>,
+    doctors: Vec<Doctor>,
+    titles: Vec<Coded>,
+    classes: Vec<Coded>,
     rooms: Vec<Choice>,
     form: DoctorForm,
     problems: FieldProblems,
@@ -66,30 +53,6 @@ pub struct Which {
     #[serde(default)]
     department: String,
     added: Option<String>,
-}
-
-fn row(role: &Value, lang: huimin_domain::i18n::Lang) -> Row {
-    Row {
-        name: role["practitioner"]["display"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned(),
-        title: role["code"][0]["coding"][0]["code"]
-            .as_str()
-            .and_then(PractitionerTitle::from_code)
-            .map(|t| t.label().get(lang).to_owned())
-            .unwrap_or_default(),
-        class: extension(role, "urn:huimin:ext:registration-class")
-            .and_then(|e| e["valueCode"].as_str())
-            .and_then(RegistrationClass::from_code)
-            .map(|c| c.label().get(lang).to_owned())
-            .unwrap_or_default(),
-        fee: extension(role, "urn:huimin:ext:registration-fee")
-            .and_then(|e| e["valueMoney"]["value"].as_f64())
-            .map(fmt::yuan)
-            .unwrap_or_default(),
-        role_id: role["id"].as_str().unwrap_or_default().to_owned(),
-    }
 }
 
 async fn page(
@@ -118,9 +81,9 @@ async fn page(
             .as_array()
             .into_iter()
             .flatten()
-            .map(|e| row(&e["resource"], web.lang))
+            .map(|e| doctor_of(&e["resource"], web.lang))
             .collect();
-        doctors.sort_by(|a: &Row, b: &Row| a.name.cmp(&b.name));
+        doctors.sort_by(|a: &Doctor, b: &Doctor| a.name.cmp(&b.name));
         let found = api
             .get(
                 web,
@@ -150,17 +113,11 @@ async fn page(
             doctors,
             titles: PractitionerTitle::ALL
                 .iter()
-                .map(|t| Option2 {
-                    code: t.code(),
-                    label: t.label().get(web.lang).to_owned(),
-                })
+                .map(|t| Coded::new(t.code(), t.label(), web.lang))
                 .collect(),
             classes: RegistrationClass::ALL
                 .iter()
-                .map(|c| Option2 {
-                    code: c.code(),
-                    label: c.label().get(web.lang).to_owned(),
-                })
+                .map(|c| Coded::new(c.code(), c.label(), web.lang))
                 .collect(),
             rooms,
             form,
@@ -203,14 +160,8 @@ pub async fn add(
     Query(which): Query<Which>,
     Form(form): Form<DoctorForm>,
 ) -> Response {
-    let mut problems = Vec::new();
+    let mut problems = required(web.lang, &[("name", &form.name)]);
     let name = form.name.trim();
-    if name.is_empty() {
-        problems.push(Problem {
-            field: Some("name".into()),
-            text: crate::i18n::t(web.lang, "desk.required").to_owned(),
-        });
-    }
     let fee = match form.fee.trim().parse::<f64>() {
         Ok(fee) if fee >= 0.0 && (fee * 100.0).fract() == 0.0 => Some(fee),
         _ => {
@@ -222,15 +173,12 @@ pub async fn add(
         }
     };
     if problems.is_empty() {
-        let mut chars = name.chars();
-        let family: String = chars.next().map(String::from).unwrap_or_default();
-        let given: String = chars.collect();
         let person = api
             .post_json(
                 &web,
                 "/fhir/Practitioner",
                 &json!({"resourceType": "Practitioner", "active": true,
-                "name": [{"text": name, "family": family, "given": [given]}]}),
+                "name": [crate::fhir::human_name(name)]}),
             )
             .await;
         if person.status == StatusCode::UNAUTHORIZED {
@@ -239,11 +187,11 @@ pub async fn add(
         if let (true, Some(id)) = (person.ok(), person.body["id"].as_str()) {
             let mut role = json!({"resourceType": "PractitionerRole", "active": true,
                 "extension": [
-                    {"url": "urn:huimin:ext:registration-class", "valueCode": form.class},
-                    {"url": "urn:huimin:ext:registration-fee", "valueMoney": {"value": fee, "currency": "CNY"}}],
+                    {"url": REGISTRATION_CLASS_EXT, "valueCode": form.class},
+                    {"url": REGISTRATION_FEE_EXT, "valueMoney": {"value": fee, "currency": "CNY"}}],
                 "practitioner": {"reference": format!("Practitioner/{id}"), "display": name},
                 "organization": {"reference": format!("Organization/{}", which.department)},
-                "code": [{"coding": [{"system": "urn:huimin:cs:practitioner-title", "code": form.title}]}]});
+                "code": [{"coding": [{"system": TITLE_SYSTEM, "code": form.title}]}]});
             if !form.room.is_empty() {
                 role["location"] = json!([{"reference": format!("Location/{}", form.room)}]);
             }

@@ -11,7 +11,7 @@ use huimin_domain::i18n::Lang;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use crate::api::{Api, Problem, Reply};
+use crate::api::{Api, Problem};
 use crate::chrome::Chrome;
 use crate::patient::forms::render;
 use crate::staff::common::{Choice, departments};
@@ -203,16 +203,33 @@ pub struct Which {
     saved: Option<String>,
 }
 
-/// The rules the form starts from: (hospital's, the department's effective ones, its own
-/// top-level names, the names a department may set).
-async fn current(
-    api: &Api,
-    web: &Web,
-    department: &str,
-) -> Result<(Value, Value, Vec<String>, Vec<String>), Reply> {
+/// The rules the form starts from.
+struct Loaded {
+    hospital: Value,
+    /// The department's rules in force (the hospital's when no department is chosen).
+    effective: Value,
+    /// The top-level names the department sets itself.
+    own: Vec<String>,
+    /// The top-level names a department may set.
+    allowed: Vec<String>,
+}
+
+/// The rules in force, or the page to show instead (sign in, or the API's refusal).
+async fn current(api: &Api, web: &Web, department: &str) -> Result<Loaded, Response> {
+    if !web.signed_in() {
+        return Err(web.to_login());
+    }
     let reply = api.get(web, "/api/admin/booking-rules").await;
+    if reply.status == StatusCode::UNAUTHORIZED {
+        return Err(web.to_login());
+    }
     if !reply.ok() {
-        return Err(reply);
+        return Err(crate::staff::common::refusal(
+            web,
+            "admin.rules",
+            &reply,
+            "/",
+        ));
     }
     let hospital = reply.body["hospital"].clone();
     let allowed: Vec<String> = reply.body["department_fields"]
@@ -237,35 +254,38 @@ async fn current(
         ),
         None => (hospital.clone(), Vec::new()),
     };
-    Ok((hospital, effective, own, allowed))
+    Ok(Loaded {
+        hospital,
+        effective,
+        own,
+        allowed,
+    })
 }
 
 async fn page(
     api: &Api,
     web: &Web,
     which: Which,
-    typed_in: Map<String, Value>,
-    problems: Vec<Problem>,
+    loaded: &Loaded,
+    (typed_in, problems): (Map<String, Value>, Vec<Problem>),
     status: StatusCode,
 ) -> Response {
-    if !web.signed_in() {
-        return web.to_login();
-    }
-    let (hospital, effective, own, allowed) = match current(api, web, &which.department).await {
-        Ok(found) => found,
-        Err(reply) if reply.status == StatusCode::UNAUTHORIZED => return web.to_login(),
-        Err(reply) => return crate::staff::common::refusal(web, "admin.rules", &reply, "/"),
-    };
+    let Loaded {
+        hospital,
+        effective,
+        own,
+        allowed,
+    } = loaded;
     let groups = if which.department.is_empty() {
-        groups(web.lang, &hospital, None, &typed_in, &problems, &[])
+        groups(web.lang, hospital, None, &typed_in, &problems, &[])
     } else {
         groups(
             web.lang,
-            &effective,
-            Some(&allowed),
+            effective,
+            Some(allowed),
             &typed_in,
             &problems,
-            &own,
+            own,
         )
     };
     let general = problems
@@ -288,7 +308,12 @@ async fn page(
 
 /// `GET /admin/rules?department=`.
 pub async fn show(State(api): State<Api>, web: Web, Query(which): Query<Which>) -> Response {
-    page(&api, &web, which, Map::new(), Vec::new(), StatusCode::OK).await
+    let loaded = match current(&api, &web, &which.department).await {
+        Ok(loaded) => loaded,
+        Err(page) => return page,
+    };
+    let nothing_typed = (Map::new(), Vec::new());
+    page(&api, &web, which, &loaded, nothing_typed, StatusCode::OK).await
 }
 
 /// `POST /admin/rules?department=`: the hospital's rules, or the department's differences
@@ -299,12 +324,12 @@ pub async fn save(
     Query(which): Query<Which>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
-    let (hospital, _, _, allowed) = match current(&api, &web, &which.department).await {
-        Ok(found) => found,
-        Err(reply) if reply.status == StatusCode::UNAUTHORIZED => return web.to_login(),
-        Err(reply) => return crate::staff::common::refusal(&web, "admin.rules", &reply, "/"),
+    let loaded = match current(&api, &web, &which.department).await {
+        Ok(loaded) => loaded,
+        Err(page) => return page,
     };
-    let known = leaves(&hospital);
+    let (hospital, allowed) = (&loaded.hospital, &loaded.allowed);
+    let known = leaves(hospital);
     let typed_in: Map<String, Value> = form
         .iter()
         .map(|(k, v)| (k.clone(), Value::from(v.clone())))
@@ -334,12 +359,13 @@ pub async fn save(
         }
     }
     if !problems.is_empty() {
+        let typed = (typed_in, problems);
         return page(
             &api,
             &web,
             which,
-            typed_in,
-            problems,
+            &loaded,
+            typed,
             StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
@@ -376,7 +402,8 @@ pub async fn save(
             .into_response();
     }
     let status = reply.status;
-    page(&api, &web, which, typed_in, reply.problems(), status).await
+    let typed = (typed_in, reply.problems());
+    page(&api, &web, which, &loaded, typed, status).await
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use huimin_domain::identity::DocumentKind;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -331,14 +332,10 @@ pub async fn add_family(
     if !web.signed_in() {
         return web.to_login();
     }
-    let name = form.name.trim();
-    let mut chars = name.chars();
-    let family: String = chars.next().map(String::from).unwrap_or_default();
-    let given: String = chars.collect();
     let mut patient = json!({
         "resourceType": "Patient",
-        "identifier": [{"system": "urn:huimin:sid:cn-resident-id", "value": form.resident_id.trim()}],
-        "name": [{"text": name, "family": family, "given": [given]}],
+        "identifier": [{"system": DocumentKind::ResidentId.fhir_system(), "value": form.resident_id.trim()}],
+        "name": [crate::fhir::human_name(&form.name)],
     });
     if !form.phone.trim().is_empty() {
         patient["telecom"] =

@@ -12,10 +12,11 @@ use serde_json::Value;
 
 use super::account::members;
 use super::booking::{SlotFacts, slot_facts, slot_of};
-use super::directory::{extension, not_found};
+use super::directory::not_found;
 use super::forms::{ok, render};
 use crate::api::Api;
 use crate::chrome::Chrome;
+use crate::fhir::{HOLD_EXPIRES_EXT, extension, queue_number};
 use crate::fmt;
 use crate::qr;
 use crate::web::Web;
@@ -46,12 +47,6 @@ struct MinePage {
 
 pub fn status_name(code: &str, lang: Lang) -> String {
     crate::i18n::t(lang, &format!("status.{code}")).to_owned()
-}
-
-fn queue_number(appointment: &Value) -> i64 {
-    extension(appointment, "urn:huimin:ext:queue-number")
-        .and_then(|e| e["valueInteger"].as_i64())
-        .unwrap_or(0)
 }
 
 fn patient_of(appointment: &Value) -> String {
@@ -241,7 +236,7 @@ async fn show_page(
         _ => "",
     }
     .to_owned();
-    let hold_until = extension(a, "urn:huimin:ext:hold-expires")
+    let hold_until = extension(a, HOLD_EXPIRES_EXT)
         .and_then(|e| e["valueDateTime"].as_str())
         .map(|t| fmt::moment(t, web.lang))
         .unwrap_or_default();

@@ -1,6 +1,8 @@
 //! Booking a time slot: confirm who it is for, then hold it (a fee to pay) or book it (free);
 //! a full slot offers the session's waitlist.
 
+use std::collections::HashMap;
+
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
@@ -10,10 +12,11 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::account::{Member, members};
-use super::directory::{MessagePage, display_name, extension, id_of, not_found};
+use super::directory::{MessagePage, display_name, not_found};
 use super::forms::render;
 use crate::api::Api;
 use crate::chrome::Chrome;
+use crate::fhir::{REGISTRATION_FEE_EXT, SLOT_REMAINING_EXT, extension, extension_int, id_of};
 use crate::fmt;
 use crate::web::Web;
 
@@ -44,29 +47,31 @@ async fn name_of(api: &Api, web: &Web, kind: &str, id: Option<String>) -> String
     }
 }
 
-/// The facts of a slot and its session, from the API's `Slot` and `Schedule`.
-pub async fn slot_facts(api: &Api, web: &Web, slot_id: &str) -> Option<SlotFacts> {
-    let slot = api.get(web, &format!("/fhir/Slot/{slot_id}")).await;
-    if !slot.ok() {
-        return None;
-    }
-    let schedule_id = id_of(&slot.body["schedule"], "Schedule")?;
+/// Who, where and for how much: the same for every slot of a clinic session.
+#[derive(Clone)]
+pub struct SessionFacts {
+    doctor: String,
+    department: String,
+    room: String,
+    fee: f64,
+    fee_text: String,
+}
+
+/// Session facts already looked up for a page, by Schedule id: a page listing many slots or
+/// appointments of few sessions asks for each session once.
+pub type KnownSessions = HashMap<String, SessionFacts>;
+
+async fn session_facts(api: &Api, web: &Web, schedule_id: &str) -> SessionFacts {
     let schedule = api.get(web, &format!("/fhir/Schedule/{schedule_id}")).await;
     let actor = |kind: &str| {
         schedule.body["actor"]
             .as_array()
             .and_then(|all| all.iter().find_map(|a| id_of(a, kind)))
     };
-    let fee = extension(&schedule.body, "urn:huimin:ext:registration-fee")
+    let fee = extension(&schedule.body, REGISTRATION_FEE_EXT)
         .and_then(|e| e["valueMoney"]["value"].as_f64())
         .unwrap_or(0.0);
-    Some(SlotFacts {
-        slot_id: slot_id.to_owned(),
-        when: fmt::window(
-            slot.body["start"].as_str().unwrap_or_default(),
-            slot.body["end"].as_str().unwrap_or_default(),
-            web.lang,
-        ),
+    SessionFacts {
         doctor: name_of(api, web, "PractitionerRole", actor("PractitionerRole")).await,
         department: name_of(api, web, "Organization", actor("Organization")).await,
         room: name_of(api, web, "Location", actor("Location")).await,
@@ -76,9 +81,47 @@ pub async fn slot_facts(api: &Api, web: &Web, slot_id: &str) -> Option<SlotFacts
         } else {
             crate::i18n::t(web.lang, "book.free").to_owned()
         },
-        remaining: extension(&slot.body, "urn:huimin:ext:slot-remaining")
-            .and_then(|e| e["valueInteger"].as_i64())
-            .unwrap_or(0),
+    }
+}
+
+/// The facts of a slot and its session, from the API's `Slot` and `Schedule`.
+pub async fn slot_facts(api: &Api, web: &Web, slot_id: &str) -> Option<SlotFacts> {
+    slot_facts_with(api, web, slot_id, &mut KnownSessions::new()).await
+}
+
+/// [`slot_facts`], looking each session up once per page.
+pub async fn slot_facts_with(
+    api: &Api,
+    web: &Web,
+    slot_id: &str,
+    known: &mut KnownSessions,
+) -> Option<SlotFacts> {
+    let slot = api.get(web, &format!("/fhir/Slot/{slot_id}")).await;
+    if !slot.ok() {
+        return None;
+    }
+    let schedule_id = id_of(&slot.body["schedule"], "Schedule")?;
+    let session = match known.get(&schedule_id) {
+        Some(found) => found.clone(),
+        None => {
+            let found = session_facts(api, web, &schedule_id).await;
+            known.insert(schedule_id.clone(), found.clone());
+            found
+        }
+    };
+    Some(SlotFacts {
+        slot_id: slot_id.to_owned(),
+        when: fmt::window(
+            slot.body["start"].as_str().unwrap_or_default(),
+            slot.body["end"].as_str().unwrap_or_default(),
+            web.lang,
+        ),
+        doctor: session.doctor,
+        department: session.department,
+        room: session.room,
+        fee: session.fee,
+        fee_text: session.fee_text,
+        remaining: extension_int(&slot.body, SLOT_REMAINING_EXT).unwrap_or(0),
         schedule_id,
     })
 }
@@ -98,18 +141,12 @@ struct BookPage {
 async fn book_page(
     api: &Api,
     web: &Web,
-    slot_id: &str,
+    slot: SlotFacts,
     chosen: Option<String>,
     problem: String,
     offer_waitlist: bool,
     status: StatusCode,
 ) -> Response {
-    if !web.signed_in() {
-        return web.to_login();
-    }
-    let Some(slot) = slot_facts(api, web, slot_id).await else {
-        return not_found(web);
-    };
     let listed = api.get(web, "/fhir/Patient?_count=10").await;
     if listed.status == StatusCode::UNAUTHORIZED {
         return web.to_login();
@@ -132,16 +169,13 @@ async fn book_page(
 }
 
 pub async fn confirm(State(api): State<Api>, web: Web, Path(slot): Path<String>) -> Response {
-    book_page(
-        &api,
-        &web,
-        &slot,
-        None,
-        String::new(),
-        false,
-        StatusCode::OK,
-    )
-    .await
+    if !web.signed_in() {
+        return web.to_login();
+    }
+    let Some(slot) = slot_facts(&api, &web, &slot).await else {
+        return not_found(&web);
+    };
+    book_page(&api, &web, slot, None, String::new(), false, StatusCode::OK).await
 }
 
 #[derive(Deserialize)]
@@ -169,7 +203,7 @@ pub async fn place(
         return book_page(
             &api,
             &web,
-            &slot_id,
+            slot,
             None,
             problem,
             false,
@@ -199,7 +233,7 @@ pub async fn place(
     book_page(
         &api,
         &web,
-        &slot_id,
+        slot,
         Some(choice.patient),
         problem,
         full,

@@ -16,25 +16,11 @@ use crate::chrome::Chrome;
 use crate::fmt;
 use crate::web::Web;
 
-const FEE_EXT: &str = "urn:huimin:ext:registration-fee";
-const CLASS_EXT: &str = "urn:huimin:ext:registration-class";
-const REMAINING_EXT: &str = "urn:huimin:ext:slot-remaining";
-const RELEASE_EXT: &str = "urn:huimin:ext:release-at";
-
-pub fn extension<'a>(resource: &'a Value, url: &str) -> Option<&'a Value> {
-    resource["extension"]
-        .as_array()?
-        .iter()
-        .find(|e| e["url"] == url)
-}
-
-pub fn id_of(reference: &Value, kind: &str) -> Option<String> {
-    reference["reference"]
-        .as_str()?
-        .strip_prefix(kind)?
-        .strip_prefix('/')
-        .map(str::to_owned)
-}
+use crate::fhir::{
+    REGISTRATION_CLASS_EXT as CLASS_EXT, REGISTRATION_FEE_EXT as FEE_EXT,
+    RELEASE_AT_EXT as RELEASE_EXT, SLOT_REMAINING_EXT as REMAINING_EXT, extension, extension_int,
+    id_of,
+};
 
 pub struct Department {
     pub id: String,
@@ -147,7 +133,8 @@ impl Doctor {
     }
 }
 
-fn doctor_of(role: &Value, lang: Lang) -> Doctor {
+/// A doctor's post (PractitionerRole) as the pages show it.
+pub fn doctor_of(role: &Value, lang: Lang) -> Doctor {
     let title_code = role["code"][0]["coding"][0]["code"]
         .as_str()
         .unwrap_or_default();
@@ -297,9 +284,7 @@ pub async fn doctor(State(api): State<Api>, web: Web, Path(id): Path<String>) ->
             let slot = &entry["resource"];
             let schedule = id_of(&slot["schedule"], "Schedule").unwrap_or_default();
             let start = slot["start"].as_str().unwrap_or_default();
-            let remaining = extension(slot, REMAINING_EXT)
-                .and_then(|e| e["valueInteger"].as_i64())
-                .unwrap_or(0);
+            let remaining = extension_int(slot, REMAINING_EXT).unwrap_or(0);
             let row = SlotRow {
                 id: slot["id"].as_str().unwrap_or_default().to_owned(),
                 time: format!(

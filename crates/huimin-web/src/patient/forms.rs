@@ -21,6 +21,18 @@ pub fn ok(page: &impl Template) -> Response {
     render(StatusCode::OK, page)
 }
 
+/// "Please fill this in" for each `(field, value)` left empty.
+pub fn required(lang: huimin_domain::i18n::Lang, fields: &[(&str, &str)]) -> Vec<Problem> {
+    fields
+        .iter()
+        .filter(|(_, value)| value.trim().is_empty())
+        .map(|(field, _)| Problem {
+            field: Some((*field).to_owned()),
+            text: crate::i18n::t(lang, "desk.required").to_owned(),
+        })
+        .collect()
+}
+
 /// Problems sorted to the fields of a form, by the element names the API reports.
 #[derive(Default)]
 pub struct FieldProblems {

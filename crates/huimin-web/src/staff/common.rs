@@ -10,6 +10,25 @@ use crate::patient::directory::{MessagePage, display_name};
 use crate::patient::forms::render;
 use crate::web::Web;
 
+/// A coded value for a `<select>`: its code and its label in the page's language.
+pub struct Coded {
+    pub code: &'static str,
+    pub label: String,
+}
+
+impl Coded {
+    pub fn new(
+        code: &'static str,
+        label: huimin_domain::i18n::Text,
+        lang: huimin_domain::i18n::Lang,
+    ) -> Self {
+        Coded {
+            code,
+            label: label.get(lang).to_owned(),
+        }
+    }
+}
+
 pub struct Choice {
     pub id: String,
     pub name: String,
@@ -83,4 +102,50 @@ pub async fn doctors(api: &Api, web: &Web, department: &str) -> Vec<Choice> {
         .collect();
     all.sort_by(|a, b| a.name.cmp(&b.name));
     all
+}
+
+/// A patient in a session's line, from the API's queue (`GET /api/sessions/{id}/queue`).
+pub struct InLine {
+    pub appointment: String,
+    pub number: i64,
+    pub name: String,
+    pub priority: bool,
+    /// Why they are called ahead (老年人, 残疾人, 军人, 其他), or empty.
+    pub group: String,
+    pub passes: i64,
+}
+
+impl InLine {
+    pub fn of(entry: &serde_json::Value, lang: huimin_domain::i18n::Lang) -> Self {
+        use huimin_domain::appointments::PriorityGroup;
+        InLine {
+            appointment: entry["appointment"]
+                .as_str()
+                .unwrap_or_default()
+                .trim_start_matches("Appointment/")
+                .to_owned(),
+            number: entry["number"].as_i64().unwrap_or(0),
+            name: entry["name"].as_str().unwrap_or_default().to_owned(),
+            priority: entry["priority"].as_bool().unwrap_or(false),
+            group: entry["priority_group"]
+                .as_str()
+                .and_then(PriorityGroup::from_code)
+                .map(|g| g.label().get(lang).to_owned())
+                .unwrap_or_default(),
+            passes: entry["passes"].as_i64().unwrap_or(0),
+        }
+    }
+
+    /// The called-in patient (`null` → none) or a list of them.
+    pub fn one(entry: &serde_json::Value, lang: huimin_domain::i18n::Lang) -> Option<Self> {
+        (!entry.is_null()).then(|| Self::of(entry, lang))
+    }
+
+    pub fn all(list: &serde_json::Value, lang: huimin_domain::i18n::Lang) -> Vec<Self> {
+        list.as_array()
+            .into_iter()
+            .flatten()
+            .map(|e| Self::of(e, lang))
+            .collect()
+    }
 }

@@ -12,30 +12,45 @@ use huimin_domain::identity::DocumentKind;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::common::{Choice, departments};
-use crate::api::{Api, Problem, Reply};
+use super::common::{Choice, Coded, departments};
+use crate::api::{Api, Reply};
 use crate::chrome::Chrome;
+use crate::fhir::{SLOT_REMAINING_EXT, extension_int, id_of, queue_number};
 use crate::fmt;
-use crate::patient::booking::{SlotFacts, slot_facts, slot_of};
-use crate::patient::directory::{extension, id_of};
-use crate::patient::forms::{FieldProblems, render};
+use crate::patient::booking::{KnownSessions, SlotFacts, slot_facts, slot_facts_with, slot_of};
+use crate::patient::forms::{FieldProblems, render, required};
 use crate::web::Web;
 
-/// How the search box is read: an ID document number, a mobile number or a name.
+/// How the search box is read: a phone number (in any notation the domain reads), an ID
+/// document number, or a name.
 pub fn search_path(q: &str) -> String {
+    let encoded = crate::web::encoded;
+    if let Ok(phone) = huimin_domain::phone::Phone::parse(q) {
+        return format!("/fhir/Patient?phone={}&_count=20", encoded(phone.as_str()));
+    }
     let compact: String = q
         .chars()
         .filter(|c| !c.is_whitespace() && *c != '-')
         .collect();
-    let digits = compact.strip_prefix("+86").unwrap_or(&compact);
-    let encoded = crate::web::encoded;
-    if digits.len() == 11 && digits.starts_with('1') && digits.chars().all(|c| c.is_ascii_digit()) {
-        format!("/fhir/Patient?phone={}&_count=20", encoded(digits))
-    } else if compact.chars().any(|c| c.is_ascii_digit()) {
+    if compact.chars().any(|c| c.is_ascii_digit()) {
         format!("/fhir/Patient?identifier={}&_count=20", encoded(&compact))
     } else {
         format!("/fhir/Patient?name={}&_count=20", encoded(q.trim()))
     }
+}
+
+/// The patients the search box finds, or the API's refusal.
+pub async fn find_patients(api: &Api, web: &Web, q: &str) -> Result<Vec<Person>, Reply> {
+    let reply = api.get(web, &search_path(q)).await;
+    if !reply.ok() {
+        return Err(reply);
+    }
+    Ok(reply.body["entry"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| person(&e["resource"], web.lang))
+        .collect())
 }
 
 /// A patient as the desk lists them.
@@ -48,7 +63,7 @@ pub struct Person {
     pub phone: String,
 }
 
-pub fn person(p: &Value, lang: Lang) -> Person {
+fn person(p: &Value, lang: Lang) -> Person {
     let gender = match p["gender"].as_str() {
         Some("male") => crate::i18n::t(lang, "desk.male"),
         Some("female") => crate::i18n::t(lang, "desk.female"),
@@ -80,18 +95,10 @@ pub fn person(p: &Value, lang: Lang) -> Person {
     }
 }
 
-pub struct Kind {
-    pub code: &'static str,
-    pub label: String,
-}
-
-fn kinds(lang: Lang) -> Vec<Kind> {
+fn kinds(lang: Lang) -> Vec<Coded> {
     DocumentKind::ALL
         .iter()
-        .map(|k| Kind {
-            code: k.code(),
-            label: k.label().get(lang).to_owned(),
-        })
+        .map(|k| Coded::new(k.code(), k.label(), lang))
         .collect()
 }
 
@@ -117,7 +124,7 @@ struct DeskPage {
     c: Chrome,
     q: String,
     found: Option<Vec<Person>>,
-    kinds: Vec<Kind>,
+    kinds: Vec<Coded>,
     form: WalkIn,
     problems: FieldProblems,
     search_problem: String,
@@ -140,21 +147,14 @@ pub async fn desk(State(api): State<Api>, web: Web, Query(search): Query<Search>
     let q = search.q.unwrap_or_default().trim().to_owned();
     let (mut found, mut search_problem) = (None, String::new());
     if !q.is_empty() {
-        let reply = api.get(&web, &search_path(&q)).await;
-        if let Some(away) = signed_out(&web, &reply) {
-            return away;
-        }
-        if reply.ok() {
-            found = Some(
-                reply.body["entry"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .map(|e| person(&e["resource"], web.lang))
-                    .collect(),
-            );
-        } else {
-            search_problem = reply.message();
+        match find_patients(&api, &web, &q).await {
+            Ok(people) => found = Some(people),
+            Err(reply) => {
+                if let Some(away) = signed_out(&web, &reply) {
+                    return away;
+                }
+                search_problem = reply.message();
+            }
         }
     }
     let form = WalkIn {
@@ -205,10 +205,6 @@ const WALK_IN_FIELDS: &[(&str, &[&str])] = &[
 
 /// The Patient a walk-in form describes.
 fn walk_in_patient(form: &WalkIn) -> Value {
-    let name = form.name.trim();
-    let mut chars = name.chars();
-    let family: String = chars.next().map(String::from).unwrap_or_default();
-    let given: String = chars.collect();
     let system = DocumentKind::from_code(&form.document_type)
         .unwrap_or(DocumentKind::ResidentId)
         .fhir_system();
@@ -216,7 +212,7 @@ fn walk_in_patient(form: &WalkIn) -> Value {
         "resourceType": "Patient",
         "active": true,
         "identifier": [{"system": system, "value": form.document_number.trim()}],
-        "name": [{"text": name, "family": family, "given": [given]}],
+        "name": [crate::fhir::human_name(&form.name)],
     });
     if !form.phone.trim().is_empty() {
         patient["telecom"] =
@@ -234,17 +230,13 @@ fn walk_in_patient(form: &WalkIn) -> Value {
 /// `POST /desk/patients`: registers a walk-in and opens their page.
 pub async fn register(State(api): State<Api>, web: Web, Form(form): Form<WalkIn>) -> Response {
     // Real-name booking needs both; the API would accept a Patient without a document.
-    let missing: Vec<Problem> = [
-        ("name", &form.name),
-        ("document_number", &form.document_number),
-    ]
-    .into_iter()
-    .filter(|(_, value)| value.trim().is_empty())
-    .map(|(field, _)| Problem {
-        field: Some(field.to_owned()),
-        text: crate::i18n::t(web.lang, "desk.required").to_owned(),
-    })
-    .collect();
+    let missing = required(
+        web.lang,
+        &[
+            ("name", &form.name),
+            ("document_number", &form.document_number),
+        ],
+    );
     let problems = if missing.is_empty() {
         let reply = api
             .post_json(&web, "/fhir/Patient", &walk_in_patient(&form))
@@ -347,12 +339,6 @@ pub struct Pick {
     done: String,
 }
 
-fn queue_number(appointment: &Value) -> i64 {
-    extension(appointment, "urn:huimin:ext:queue-number")
-        .and_then(|e| e["valueInteger"].as_i64())
-        .unwrap_or(0)
-}
-
 async fn visits(api: &Api, web: &Web, patient: &str) -> Vec<Visit> {
     let listed = api
         .get(
@@ -361,12 +347,13 @@ async fn visits(api: &Api, web: &Web, patient: &str) -> Vec<Visit> {
         )
         .await;
     let mut out = Vec::new();
+    let mut known = KnownSessions::new();
     for entry in listed.body["entry"].as_array().into_iter().flatten() {
         let a = &entry["resource"];
         let id = a["id"].as_str().unwrap_or_default().to_owned();
         let code = a["status"].as_str().unwrap_or_default().to_owned();
         let slot = match slot_of(a) {
-            Some(slot) => slot_facts(api, web, &slot).await,
+            Some(slot) => slot_facts_with(api, web, &slot, &mut known).await,
             None => None,
         };
         let has_fee = slot.as_ref().is_some_and(|s| s.fee > 0.0);
@@ -416,9 +403,7 @@ async fn sessions_on(api: &Api, web: &Web, department: &str, date: &str) -> Vec<
             time: fmt::local(slot["start"].as_str().unwrap_or_default())
                 .map(|t| t.strftime("%H:%M").to_string())
                 .unwrap_or_default(),
-            remaining: extension(slot, "urn:huimin:ext:slot-remaining")
-                .and_then(|e| e["valueInteger"].as_i64())
-                .unwrap_or(0),
+            remaining: extension_int(slot, SLOT_REMAINING_EXT).unwrap_or(0),
         };
         if let Some((_, session)) = sessions.iter_mut().find(|(s, _)| *s == schedule) {
             session.slots.push(choice);
@@ -602,6 +587,15 @@ mod tests {
         assert_eq!(
             search_path("+86 139-1111-0001"),
             "/fhir/Patient?phone=13911110001&_count=20"
+        );
+        assert_eq!(
+            search_path("0086-139 1111 0001"),
+            "/fhir/Patient?phone=13911110001&_count=20"
+        );
+        assert_eq!(
+            search_path("12345678"),
+            "/fhir/Patient?identifier=12345678&_count=20",
+            "a Taiwan travel permit is no phone number"
         );
         assert_eq!(
             search_path("E12345678"),

@@ -39,7 +39,7 @@ pub async fn show(State(api): State<Api>, web: Web, Path(department): Path<Strin
     if !org.ok() {
         return crate::patient::directory::not_found(&web);
     }
-    let name = org.body["name"].as_str().unwrap_or_default().to_owned();
+    let name = crate::patient::directory::display_name(&org.body, web.lang);
     let calls = api
         .get(&web, &format!("/api/departments/{department}/calls"))
         .await;

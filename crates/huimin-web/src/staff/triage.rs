@@ -8,14 +8,13 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::json;
 
-use super::common::{Choice, departments};
+use super::common::{Choice, Coded, InLine, departments};
 use crate::api::{Api, Reply};
 use crate::chrome::Chrome;
 use crate::fmt;
 use crate::patient::booking::{SlotFacts, slot_facts, slot_of};
-use crate::patient::directory::extension;
 use crate::patient::forms::{ok, render};
 use crate::web::Web;
 use huimin_domain::appointments::PriorityGroup;
@@ -38,51 +37,15 @@ pub async fn pick(State(api): State<Api>, web: Web) -> Response {
     })
 }
 
-pub struct Person {
-    pub appointment: String,
-    pub number: i64,
-    pub name: String,
-    pub priority: bool,
-    /// Why they are called ahead (老年人, 残疾人, 军人, 其他).
-    pub group: String,
-}
-
-fn people(list: &Value, lang: huimin_domain::i18n::Lang) -> Vec<Person> {
-    list.as_array()
-        .into_iter()
-        .flatten()
-        .map(|e| Person {
-            appointment: e["appointment"]
-                .as_str()
-                .unwrap_or_default()
-                .trim_start_matches("Appointment/")
-                .to_owned(),
-            number: e["number"].as_i64().unwrap_or(0),
-            name: e["name"].as_str().unwrap_or_default().to_owned(),
-            priority: e["priority"].as_bool().unwrap_or(false),
-            group: e["priority_group"]
-                .as_str()
-                .and_then(PriorityGroup::from_code)
-                .map(|g| g.label().get(lang).to_owned())
-                .unwrap_or_default(),
-        })
-        .collect()
-}
-
-pub struct GroupChoice {
-    pub code: &'static str,
-    pub label: String,
-}
-
 pub struct Line {
     pub id: String,
     pub doctor: String,
     pub room: String,
     pub when: String,
     pub active: bool,
-    pub current: Option<Person>,
-    pub waiting: Vec<Person>,
-    pub expected: Vec<Person>,
+    pub current: Option<InLine>,
+    pub waiting: Vec<InLine>,
+    pub expected: Vec<InLine>,
 }
 
 /// Where a patient of `line` may be moved: the department's other active sessions.
@@ -99,7 +62,7 @@ struct DeskPage {
     department: String,
     lines: Vec<Line>,
     targets: Vec<Target>,
-    groups: Vec<GroupChoice>,
+    groups: Vec<Coded>,
     problem: String,
 }
 
@@ -164,10 +127,9 @@ async fn desk_page(
         }
         let queue = api.get(web, &format!("/api/sessions/{id}/queue")).await;
         lines.push(Line {
-            current: (!queue.body["current"].is_null())
-                .then(|| people(&json!([queue.body["current"]]), web.lang).remove(0)),
-            waiting: people(&queue.body["waiting"], web.lang),
-            expected: people(&queue.body["expected"], web.lang),
+            current: InLine::one(&queue.body["current"], web.lang),
+            waiting: InLine::all(&queue.body["waiting"], web.lang),
+            expected: InLine::all(&queue.body["expected"], web.lang),
             id,
             doctor,
             room,
@@ -190,10 +152,7 @@ async fn desk_page(
             targets,
             groups: PriorityGroup::ALL
                 .iter()
-                .map(|g| GroupChoice {
-                    code: g.code(),
-                    label: g.label().get(web.lang).to_owned(),
-                })
+                .map(|g| Coded::new(g.code(), g.label(), web.lang))
                 .collect(),
             problem,
         },
@@ -348,9 +307,7 @@ pub async fn scan(State(api): State<Api>, web: Web, Form(form): Form<ScanForm>) 
         None => None,
     };
     let arrival = Arrival {
-        number: extension(a, "urn:huimin:ext:queue-number")
-            .and_then(|e| e["valueInteger"].as_i64())
-            .unwrap_or(0),
+        number: crate::fhir::queue_number(a),
         name,
         slot,
     };

@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::Value;
 
+use super::common::InLine;
 use crate::api::Api;
 use crate::chrome::Chrome;
 use crate::fmt;
@@ -70,36 +71,14 @@ pub async fn today(State(api): State<Api>, web: Web) -> Response {
     )
 }
 
-pub struct Patient {
-    pub appointment: String,
-    pub number: i64,
-    pub name: String,
-    pub priority: bool,
-    pub passes: i64,
-}
-
-fn patient_of(entry: &Value) -> Patient {
-    Patient {
-        appointment: entry["appointment"]
-            .as_str()
-            .unwrap_or_default()
-            .trim_start_matches("Appointment/")
-            .to_owned(),
-        number: entry["number"].as_i64().unwrap_or(0),
-        name: entry["name"].as_str().unwrap_or_default().to_owned(),
-        priority: entry["priority"].as_bool().unwrap_or(false),
-        passes: entry["passes"].as_i64().unwrap_or(0),
-    }
-}
-
 #[derive(Template)]
 #[template(path = "staff_line.html")]
 struct LinePage {
     c: Chrome,
     id: String,
     when: String,
-    current: Option<Patient>,
-    waiting: Vec<Patient>,
+    current: Option<InLine>,
+    waiting: Vec<InLine>,
     problem: String,
     /// The extra-place (加号) search: what was typed and whom it found.
     find: String,
@@ -124,29 +103,17 @@ async fn line_page(
         return web.to_login();
     }
     if !reply.ok() {
-        let text = reply.message();
-        return render(
-            reply.status,
-            &crate::patient::directory::MessagePage {
-                c: web.chrome(crate::i18n::t(web.lang, "staff.line")),
-                heading: crate::i18n::t(web.lang, "staff.line").to_owned(),
-                text,
-                back: "/staff".into(),
-            },
-        );
+        return super::common::refusal(web, "staff.line", &reply, "/staff");
     }
     let body = &reply.body;
     let matches = if find.trim().is_empty() {
         None
     } else {
-        let found = api.get(web, &super::desk::search_path(&find)).await;
+        // A refused search (signed out meanwhile) finds nobody; the page says so.
         Some(
-            found.body["entry"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(|e| super::desk::person(&e["resource"], web.lang))
-                .collect(),
+            super::desk::find_patients(api, web, &find)
+                .await
+                .unwrap_or_default(),
         )
     };
     render(
@@ -155,13 +122,8 @@ async fn line_page(
             c: web.chrome(crate::i18n::t(web.lang, "staff.line")),
             id: id.to_owned(),
             when: schedule_when(&body["schedule"], web),
-            current: (!body["current"].is_null()).then(|| patient_of(&body["current"])),
-            waiting: body["waiting"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(patient_of)
-                .collect(),
+            current: InLine::one(&body["current"], web.lang),
+            waiting: InLine::all(&body["waiting"], web.lang),
             problem,
             find,
             matches,
@@ -251,8 +213,7 @@ pub async fn extra(
     let reply = api
         .post_json(&web, &format!("/api/sessions/{id}/extra"), &body)
         .await;
-    let number = crate::patient::directory::extension(&reply.body, "urn:huimin:ext:queue-number")
-        .and_then(|e| e["valueInteger"].as_i64());
+    let number = crate::fhir::extension_int(&reply.body, crate::fhir::QUEUE_NUMBER_EXT);
     match (reply.ok(), number) {
         (true, Some(n)) => Redirect::to(&format!("/staff/sessions/{id}?added={n}")).into_response(),
         _ => after(&api, &web, &id, reply).await,
