@@ -110,13 +110,15 @@ impl BookingRules {
                 1,
                 120,
             ),
+            // The storage backs this quota with a unique index (one active booking per
+            // patient, department, day and period), so only 1 can take effect.
             (
                 "quota.per_session_department",
                 "同日同科同时段预约上限",
                 "Bookings per day, department and period",
                 self.quota.per_session_department,
                 1,
-                10,
+                1,
             ),
             (
                 "quota.per_week",
@@ -177,13 +179,18 @@ impl BookingRules {
         ];
         for (field, zh, en, value, min, max) in ranges {
             if !(min..=max).contains(&value) {
-                issue(
-                    field,
+                let text = if min == max {
+                    Text::new(
+                        format!("{zh}只能为 {min}，当前为 {value}"),
+                        format!("{en} can only be {min}; got {value}"),
+                    )
+                } else {
                     Text::new(
                         format!("{zh}须在 {min} 至 {max} 之间，当前为 {value}"),
                         format!("{en} must be between {min} and {max}; got {value}"),
-                    ),
-                );
+                    )
+                };
+                issue(field, text);
             }
         }
         let q = &self.quota;
@@ -269,5 +276,18 @@ mod tests {
         let rules = BookingRules::default();
         let text = serde_json::to_string(&rules).unwrap();
         assert_eq!(serde_json::from_str::<BookingRules>(&text).unwrap(), rules);
+    }
+
+    #[test]
+    fn the_per_session_quota_is_one_because_the_storage_backs_it_so() {
+        let mut rules = BookingRules::default();
+        rules.quota.per_session_department = 2;
+        let issues = rules.check();
+        assert_eq!(issues[0].field, "quota.per_session_department");
+        assert!(
+            issues[0].message.en.contains("can only be 1"),
+            "{:?}",
+            issues[0]
+        );
     }
 }
