@@ -8,6 +8,26 @@ use crate::state::AppState;
 pub const SUCCESS: &str = "success";
 pub const DENIED: &str = "denied";
 
+/// The record of what the caller did, for the store to write (see [`record`]).
+pub fn new_record(
+    ctx: &Ctx,
+    action: &str,
+    resource: &str,
+    outcome: &str,
+    detail: &str,
+) -> NewAuditRecord {
+    let (actor, role) = ctx.actor();
+    NewAuditRecord {
+        actor,
+        role,
+        action: action.to_owned(),
+        resource: resource.to_owned(),
+        source_ip: ctx.ip.to_string(),
+        outcome: outcome.to_owned(),
+        detail: detail.to_owned(),
+    }
+}
+
 /// Writes one audit record and waits until it is committed. A failure to audit fails the
 /// request: clinical data is never served unaudited.
 pub async fn record(
@@ -18,18 +38,9 @@ pub async fn record(
     outcome: &str,
     detail: &str,
 ) -> Result<(), ApiError> {
-    let (actor, role) = ctx.actor();
     state
         .store
-        .audit(NewAuditRecord {
-            actor,
-            role,
-            action: action.to_owned(),
-            resource: resource.to_owned(),
-            source_ip: ctx.ip.to_string(),
-            outcome: outcome.to_owned(),
-            detail: detail.to_owned(),
-        })
+        .audit(new_record(ctx, action, resource, outcome, detail))
         .await
         .map_err(|err| {
             tracing::error!(error = %err, "could not write the audit record");

@@ -8,13 +8,16 @@
 
 use huimin_domain::audit::{AuditFacts, GENESIS_HASH, chain_hash};
 use sqlx::any::AnyRow;
-use sqlx::{AnyPool, Row};
+use sqlx::{AnyConnection, AnyPool, Row};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::{Store, StoreError, now_micros};
 
 /// The largest group committed in one transaction.
 const MAX_BATCH: usize = 256;
+
+/// Records per INSERT statement (10 values each, well under SQLite's variable limit).
+const INSERT_CHUNK: usize = 64;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewAuditRecord {
@@ -93,6 +96,17 @@ impl AuditBatcher {
 
 async fn append_batch(pool: &AnyPool, records: &[&NewAuditRecord]) -> Result<i64, StoreError> {
     let mut tx = pool.begin().await?;
+    let first_seq = append_in(&mut tx, records).await?;
+    tx.commit().await?;
+    Ok(first_seq)
+}
+
+/// Appends records to the chain inside the caller's transaction (a booking group writes its
+/// bookings' records with them); the sequence number of the first.
+pub(crate) async fn append_in(
+    tx: &mut AnyConnection,
+    records: &[&NewAuditRecord],
+) -> Result<i64, StoreError> {
     // The first statement is a write: it takes the head row's lock on PostgreSQL and the
     // database write lock on SQLite, so concurrent appenders (other processes) queue here.
     let head = sqlx::query("UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, hash")
@@ -103,32 +117,39 @@ async fn append_batch(pool: &AnyPool, records: &[&NewAuditRecord]) -> Result<i64
     let mut prev: String = head.try_get(1)?;
     let first_seq = last_seq - records.len() as i64 + 1;
     let now = now_micros();
-    for (i, record) in records.iter().enumerate() {
-        let facts = facts_of(first_seq + i as i64, now, record);
-        let hash = chain_hash(&prev, &facts.canonical());
-        sqlx::query(
-            "INSERT INTO audit_log (seq, recorded_at, actor, role, action, resource, source_ip, \
-             outcome, detail, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(facts.seq)
-        .bind(facts.recorded_at_micros)
-        .bind(facts.actor)
-        .bind(facts.role)
-        .bind(facts.action)
-        .bind(facts.resource)
-        .bind(facts.source_ip)
-        .bind(facts.outcome)
-        .bind(facts.detail)
-        .bind(&hash)
-        .execute(&mut *tx)
-        .await?;
-        prev = hash;
+    // One multi-row INSERT per chunk: a statement per record was most of a group's cost.
+    for (c, chunk) in records.chunks(INSERT_CHUNK).enumerate() {
+        let rows = (0..chunk.len())
+            .map(|r| {
+                let cells: Vec<String> = (1..=10).map(|k| format!("${}", r * 10 + k)).collect();
+                format!("({})", cells.join(", "))
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!("INSERT INTO audit_log ({AUDIT_COLUMNS}) VALUES {rows}");
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(false);
+        for (i, record) in chunk.iter().enumerate() {
+            let facts = facts_of(first_seq + (c * INSERT_CHUNK + i) as i64, now, record);
+            let hash = chain_hash(&prev, &facts.canonical());
+            query = query
+                .bind(facts.seq)
+                .bind(facts.recorded_at_micros)
+                .bind(facts.actor)
+                .bind(facts.role)
+                .bind(facts.action)
+                .bind(facts.resource)
+                .bind(facts.source_ip)
+                .bind(facts.outcome)
+                .bind(facts.detail)
+                .bind(hash.clone());
+            prev = hash;
+        }
+        query.execute(&mut *tx).await?;
     }
     sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
         .bind(&prev)
         .execute(&mut *tx)
         .await?;
-    tx.commit().await?;
     Ok(first_seq)
 }
 

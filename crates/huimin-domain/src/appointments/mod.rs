@@ -13,6 +13,7 @@ mod cancel;
 mod checkin;
 mod family;
 mod hold;
+mod ledger;
 mod noshow;
 mod payment;
 mod period;
@@ -35,6 +36,10 @@ pub use cancel::{CancellationRule, check_cancellable};
 pub use checkin::{CheckInBy, CheckInRule, CheckInTimes};
 pub use family::{FamilyRule, check_family_limit};
 pub use hold::{HoldRule, check_single_hold};
+pub use ledger::{
+    Ask, Closed, Ledger, PatientLedger, Refused, SessionFacts, SessionLedger, SlotLedger, Taken,
+    check_open, check_patient, lowest_free_number, pool_order,
+};
 pub use noshow::{BanRule, BanRuleError, ban_until, check_not_banned};
 pub use payment::PaymentMethod;
 pub use period::Period;

@@ -102,6 +102,8 @@ pub async fn place(
         (false, false) => "$book",
     };
     let key = idempotency(headers, operation, &[p.slot_id, p.patient_id]);
+    // Written by the store with the booking (its resource becomes the appointment).
+    let audit_record = audit::new_record(ctx, "create", "Appointment", SUCCESS, operation);
     let mut request = PlaceRequest {
         slot_id: p.slot_id,
         patient_id: p.patient_id,
@@ -116,6 +118,7 @@ pub async fn place(
         quota: &settings.quota,
         bans: &settings.bans,
         idempotency: key.as_ref().map(|(k, h)| (k.as_str(), h.as_str())),
+        audit: Some(&audit_record),
     };
     // In a flash crowd most attempts find the slot sold out: answer those before reading and
     // decrypting the patient record.
@@ -125,7 +128,11 @@ pub async fn place(
         .await
         .map_err(|e| booking_error(e, lang))?;
     let outcome = match early {
-        Some(replayed) => replayed,
+        Some(replayed) => {
+            let resource = format!("Appointment/{}", replayed.appointment().id);
+            audit::record(state, ctx, "create", &resource, SUCCESS, operation).await?;
+            replayed
+        }
         None => {
             let patient = require_verified(state, p.patient_id, lang).await?;
             let today = settings.time_zone.to_datetime(now).date();
@@ -160,15 +167,6 @@ pub async fn place(
         tracing::warn!("booking address flagged for review");
     }
     let record = outcome.appointment().clone();
-    audit::record(
-        state,
-        ctx,
-        "create",
-        &format!("Appointment/{}", record.id),
-        SUCCESS,
-        operation,
-    )
-    .await?;
     appointment_response(state, &record, status, headers).await
 }
 

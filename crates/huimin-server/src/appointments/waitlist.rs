@@ -223,6 +223,7 @@ pub async fn promote(
             bans: &settings.bans,
             on_site: false,
             idempotency: None,
+            audit: None,
         };
         match state.store.take_place(&request).await {
             Ok(outcome) => {

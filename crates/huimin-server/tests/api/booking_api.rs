@@ -327,6 +327,88 @@ async fn fifty_concurrent_bookings_of_one_slot_give_one_201_and_forty_nine_409(d
 }
 on_both!(fifty_concurrent_bookings_of_one_slot_give_one_201_and_forty_nine_409);
 
+/// Every booking answered has its audit record, written with it (on SQLite in the booking's
+/// own group), and a replayed retry is recorded too; the chain stays intact.
+async fn every_booking_answered_is_audited_with_it(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let admin = app.admin().await;
+    let role = clinic(&app, &admin, 0.0).await;
+    let slots = open_session(&app, &admin, &role, 4, 30).await;
+    let registrar = app.staff("registrar").await;
+    let mut patients = Vec::new();
+    for n in 0..8 {
+        patients.push(staff_patient(&app, &registrar, n).await);
+    }
+    let book = |patient: String, key: String| {
+        let (client, url, token) = (
+            app.client.clone(),
+            format!("{}/fhir/Appointment/$book", app.base),
+            registrar.clone(),
+        );
+        let body = parameters(&[
+            ("slot", format!("Slot/{}", slots[0])),
+            ("patient", format!("Patient/{patient}")),
+        ]);
+        async move {
+            let response = client
+                .post(url)
+                .bearer_auth(token)
+                .header("content-type", "application/fhir+json")
+                .header("idempotency-key", key)
+                .body(body.to_string())
+                .send()
+                .await
+                .unwrap();
+            let status = response.status().as_u16();
+            let body: Value = response.json().await.unwrap();
+            (status, body["id"].as_str().unwrap_or_default().to_owned())
+        }
+    };
+    let mut tasks = Vec::new();
+    for (n, patient) in patients.iter().enumerate() {
+        let booking = book(patient.clone(), format!("key-{n}"));
+        tasks.push(tokio::spawn(async move { (n, booking.await) }));
+    }
+    let mut booked = Vec::new();
+    for task in tasks {
+        let (n, (status, id)) = task.await.unwrap();
+        assert!(status == 201 || status == 409, "{status}");
+        if status == 201 {
+            booked.push((n, id));
+        }
+    }
+    assert_eq!(booked.len(), 1, "one place in the first slot");
+    // The winner retries with the same key: the same appointment (200), recorded again.
+    let (winner, id) = booked[0].clone();
+    let retried = book(patients[winner].clone(), format!("key-{winner}")).await;
+    assert_eq!(retried, (200, id.clone()));
+    let trail = app
+        .store
+        .audit_page(None, Some("Appointment/"), 100, 0)
+        .await
+        .unwrap();
+    let of_booking: Vec<_> = trail
+        .records
+        .iter()
+        .filter(|r| r.facts.resource == format!("Appointment/{id}"))
+        .collect();
+    assert_eq!(of_booking.len(), 2, "{:?}", trail.records);
+    assert_eq!(of_booking[0].facts.action, "create");
+    assert_eq!(of_booking[0].facts.detail, "$book");
+    assert!(of_booking[0].facts.actor.starts_with("registrar"));
+    assert_eq!(of_booking[0].facts.role, "registrar");
+    assert_eq!(
+        trail.total, 2,
+        "refusals take no place and write no booking record"
+    );
+    assert!(matches!(
+        app.store.verify_audit_chain().await.unwrap(),
+        huimin_store::ChainStatus::Intact { .. }
+    ));
+    app.finish().await;
+}
+on_both!(every_booking_answered_is_audited_with_it);
+
 async fn rule_refusals_are_422_naming_the_rule_in_both_languages(db: Db) {
     let app = TestApp::spawn(db).await;
     let admin = app.admin().await;

@@ -114,6 +114,7 @@ impl Rules {
             bans: &self.bans,
             on_site: false,
             idempotency: None,
+            audit: None,
         }
     }
 }

@@ -7,8 +7,8 @@
 //! retried.
 
 use huimin_domain::appointments::{
-    AppointmentStatus, BanRule, BookingRefusal, Channel, Period, Pool, QuotaRule, check_not_banned,
-    check_quota, check_single_hold, pools_for,
+    AppointmentStatus, BanRule, BookingRefusal, Channel, Closed, Period, Pool, QuotaRule,
+    SessionFacts, check_open, check_patient, pool_order,
 };
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -16,9 +16,9 @@ use jiff::tz::TimeZone;
 use sqlx::{AnyConnection, Row};
 
 use super::hint::FullSlots;
-use super::sessions::slot_with_session;
+use super::sessions::{SessionRecord, slot_with_session};
 use super::{ACTIVE, APPOINTMENT_COLUMNS, AppointmentRecord, appointment_from_row};
-use crate::{Store, StoreError};
+use crate::{NewAuditRecord, Store, StoreError};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BookingMode {
@@ -46,6 +46,17 @@ pub struct PlaceRequest<'a> {
     pub on_site: bool,
     /// `(Idempotency-Key, hash of the request)`, scoped to `account_id`.
     pub idempotency: Option<(&'a str, &'a str)>,
+    /// The audit record of the booking, written when the place is taken (on SQLite in the
+    /// booking's own transaction); its `resource` becomes the appointment's reference.
+    pub audit: Option<&'a NewAuditRecord>,
+}
+
+/// The audit record of a place taken (or replayed) for `request`.
+pub(crate) fn booking_audit(template: &NewAuditRecord, replay: &Replay) -> NewAuditRecord {
+    NewAuditRecord {
+        resource: format!("Appointment/{}", replay.appointment().id),
+        ..template.clone()
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -140,19 +151,29 @@ impl Store {
                 }
             }
             .await;
-            match outcome {
+            let outcome = match outcome {
                 Err(err) if attempt < ATTEMPTS && is_retryable(&err) => continue,
                 Err(err) if is_unique_violation(&err) => {
                     let mut conn = self.writer.acquire().await?;
-                    return settle_unique_violation(&mut conn, request).await;
+                    settle_unique_violation(&mut conn, request).await
                 }
-                other => return other,
+                other => other,
+            };
+            if let (Ok(replay), Some(template)) = (&outcome, request.audit) {
+                self.audit(booking_audit(template, replay)).await?;
             }
+            return outcome;
         }
     }
 
+    /// How this process's booking groups went (SQLite's group writer; `None` on PostgreSQL).
+    pub fn booking_group_stats(&self) -> Option<super::GroupStats> {
+        self.bookings.as_ref().map(|queue| queue.stats())
+    }
+
     /// The sold-out fast path: answers the common flash-crowd case without the write lock —
-    /// from this process's memory of full slots when it can, else with one plain read.
+    /// from this process's memory of full slots when it can, else (PostgreSQL) with one plain
+    /// read.
     /// `Err(SlotFull)` only when the slot truly has no place and no expired hold to reclaim,
     /// and (when asked through the database) the patient has nothing active in the session,
     /// where a more specific rule such as "you already hold a place here" is the better
@@ -164,10 +185,14 @@ impl Store {
         request: &PlaceRequest<'_>,
     ) -> Result<Option<Replay>, BookingError> {
         let now = request.now.as_microsecond();
-        if !self.full_slots.is_full(request.slot_id, now)
-            && self.slot_may_have_room(request).await?
-        {
-            return Ok(None);
+        if !self.full_slots.is_full(request.slot_id, now) {
+            // On SQLite the group writer decides a whole group for little more than one
+            // request costs, and marks the slots it finds full; a read here would only add a
+            // round trip to every booking. On PostgreSQL each booking is a transaction of its
+            // own, so one plain read first spares the crowd's refusals the write path.
+            if self.bookings.is_some() || self.slot_may_have_room(request).await? {
+                return Ok(None);
+            }
         }
         match self.replay(request).await? {
             Some(replayed) => Ok(Some(replayed)),
@@ -268,26 +293,11 @@ pub(crate) async fn take_place_in(
     let (slot, session) = slot_with_session(tx, r.slot_id)
         .await?
         .ok_or(BookingError::NotFound)?;
-    if session.status != "active" {
-        return Err(BookingError::Suspended);
-    }
-    if now < session.release_at {
-        let opens_at = Timestamp::from_microsecond(session.release_at)
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        return Err(BookingRefusal::NotYetOpen {
-            opens_at,
-            opens_at_local: r.tz.to_datetime(opens_at),
-        }
-        .into());
-    }
-    let deadline = if r.on_site {
-        session.ends_at
-    } else {
-        slot.starts_at
-    };
-    if now >= deadline {
-        return Err(BookingRefusal::SessionStarted.into());
-    }
+    let facts = session_facts(&session)?;
+    check_open(&facts, slot.starts_at, r.now, r.on_site, r.tz).map_err(|closed| match closed {
+        Closed::Suspended => BookingError::Suspended,
+        Closed::Refused(refusal) => BookingError::Refused(refusal),
+    })?;
     // Lapsed holds of this patient (anywhere) or in this slot give their places back. Places
     // freed in other slots end those slots' "full" verdicts (rare, so all of them).
     let freed = release_expired_of(tx, r.patient_id, r.slot_id, now).await?;
@@ -297,32 +307,14 @@ pub(crate) async fn take_place_in(
 
     let today = r.tz.to_datetime(r.now).date();
     let noshows = patient_noshow_dates(tx, r.patient_id).await?;
-    check_not_banned(r.bans, &noshows, today)?;
-    let date: Date = session
-        .session_date
-        .parse()
-        .map_err(|_| StoreError::Corrupt("session date".into()))?;
-    let period =
-        Period::from_code(&session.period).ok_or_else(|| StoreError::Corrupt("period".into()))?;
-    let existing = active_bookings(tx, r.patient_id, date).await?;
-    let open_holds = existing
-        .iter()
-        .filter(|(b, status)| {
-            *status == AppointmentStatus::Pending
-                && b.department == session.department_id
-                && b.date == date
-                && b.period == period
-        })
-        .count();
-    check_single_hold(u32::try_from(open_holds).unwrap_or(u32::MAX))?;
+    let existing = active_bookings(tx, r.patient_id, facts.date).await?;
     let candidate = huimin_domain::appointments::ExistingBooking {
-        date,
-        hospital: session.hospital_id.clone(),
-        department: session.department_id.clone(),
-        period,
+        date: facts.date,
+        hospital: facts.hospital.clone(),
+        department: facts.department.clone(),
+        period: facts.period,
     };
-    let bookings: Vec<_> = existing.into_iter().map(|(b, _)| b).collect();
-    check_quota(r.quota, &bookings, &candidate)?;
+    check_patient(r.quota, r.bans, &noshows, &existing, &candidate, today)?;
 
     let column = match r.mode {
         BookingMode::Hold { .. } => "held",
@@ -337,7 +329,7 @@ pub(crate) async fn take_place_in(
     if took.is_none() {
         return Err(BookingRefusal::SlotFull.into());
     }
-    let pool = take_pool(tx, r, &session.id, now >= session.reserved_release_at).await?;
+    let pool = take_pool(tx, r, &session.id, now >= facts.reserved_release_at).await?;
     let queue_number =
         lowest_free_number(tx, r.slot_id, slot.first_queue_number, slot.capacity).await?;
     let (status, expires) = match r.mode {
@@ -478,7 +470,7 @@ async fn release_expired_of(
 }
 
 /// `condition` uses `$2`, `$3`, … for `values`; the last placeholder is the instant.
-async fn release_expired_where(
+pub(crate) async fn release_expired_where(
     conn: &mut AnyConnection,
     condition: &str,
     values: &[&str],
@@ -555,15 +547,7 @@ async fn take_pool(
     session_id: &str,
     reserved_released: bool,
 ) -> Result<Pool, BookingError> {
-    let mut pools = pools_for(r.channel, r.is_elderly, r.has_referral);
-    if reserved_released {
-        // Unused reserved places return to the general pools before the session.
-        for reserved in [Pool::Elderly, Pool::Referral] {
-            if !pools.contains(&reserved) {
-                pools.push(reserved);
-            }
-        }
-    }
+    let pools = pool_order(r.channel, r.is_elderly, r.has_referral, reserved_released);
     for pool in pools {
         let took = sqlx::query("UPDATE session_pools SET used = used + 1 WHERE session_id = $1 AND pool = $2 AND used < capacity RETURNING pool")
             .bind(session_id)
@@ -595,9 +579,26 @@ pub(crate) async fn lowest_free_number(
         .iter()
         .map(|r| r.try_get(0))
         .collect::<Result<_, _>>()?;
-    (first..first + capacity.max(1))
-        .find(|n| !taken.contains(n))
+    huimin_domain::appointments::lowest_free_number(first, capacity, |n| taken.contains(&n))
         .ok_or_else(|| StoreError::Corrupt(format!("slot {slot_id} has no free queue number")))
+}
+
+/// What the booking rules need of a stored session.
+pub(crate) fn session_facts(session: &SessionRecord) -> Result<SessionFacts, StoreError> {
+    Ok(SessionFacts {
+        hospital: session.hospital_id.clone(),
+        department: session.department_id.clone(),
+        date: session
+            .session_date
+            .parse()
+            .map_err(|_| StoreError::Corrupt(format!("session date {}", session.session_date)))?,
+        period: Period::from_code(&session.period)
+            .ok_or_else(|| StoreError::Corrupt(format!("period {}", session.period)))?,
+        active: session.status == "active",
+        release_at: session.release_at,
+        ends_at: session.ends_at,
+        reserved_release_at: session.reserved_release_at,
+    })
 }
 
 async fn patient_noshow_dates(

@@ -5,6 +5,7 @@
 
 mod booking;
 mod calling;
+mod group;
 pub(crate) mod hint;
 mod lifecycle;
 mod payments;
@@ -18,6 +19,7 @@ mod waitlist;
 pub use booking::{BookingError, BookingMode, PlaceRequest, Replay};
 pub use calling::{CallError, CallRecord, LineSummary, QueueEntry, SessionQueue};
 pub use payments::{Paid, PaymentRecord};
+pub use queue::GroupStats;
 pub use rosters::RosterRecord;
 pub use sessions::{NewSession, NewSlot, SessionRecord, SlotFilter, SlotRecord};
 pub use suspend::{Affected, Message, MovedMessage, Notification, StopClinic};

@@ -9,19 +9,22 @@
 //! side by side and its WAL writer already groups commits.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use huimin_domain::appointments::{BanRule, Channel, QuotaRule};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use sqlx::{AnyPool, Connection};
+use sqlx::{AnyConnection, AnyPool, Connection};
 use tokio::sync::{mpsc, oneshot};
 
 use super::booking::{
-    BookingError, BookingMode, PlaceRequest, Replay, is_unique_violation, settle_unique_violation,
-    take_place_in,
+    BookingError, BookingMode, PlaceRequest, Replay, booking_audit, is_unique_violation,
+    settle_unique_violation, take_place_in,
 };
+use super::group::decide_group;
 use super::hint::FullSlots;
-use crate::StoreError;
+use crate::audit::append_in;
+use crate::{NewAuditRecord, StoreError};
 
 /// The largest group committed in one transaction.
 const MAX_GROUP: usize = 256;
@@ -41,6 +44,7 @@ struct QueuedPlace {
     bans: BanRule,
     on_site: bool,
     idempotency: Option<(String, String)>,
+    audit: Option<NewAuditRecord>,
 }
 
 impl QueuedPlace {
@@ -59,6 +63,7 @@ impl QueuedPlace {
             bans: r.bans.clone(),
             on_site: r.on_site,
             idempotency: r.idempotency.map(|(k, h)| (k.to_owned(), h.to_owned())),
+            audit: r.audit.cloned(),
         }
     }
 
@@ -80,20 +85,39 @@ impl QueuedPlace {
                 .idempotency
                 .as_ref()
                 .map(|(k, h)| (k.as_str(), h.as_str())),
+            audit: self.audit.as_ref(),
         }
     }
 }
 
 type Waiting = (QueuedPlace, oneshot::Sender<Result<Replay, BookingError>>);
 
+/// How the booking groups went since the process started.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct GroupStats {
+    /// Groups decided from one snapshot.
+    pub decided: u64,
+    /// Groups run again one request at a time after the snapshot path failed.
+    pub fell_back: u64,
+}
+
+#[derive(Debug, Default)]
+struct Counters {
+    decided: AtomicU64,
+    fell_back: AtomicU64,
+}
+
 #[derive(Clone, Debug)]
 pub(crate) struct BookingQueue {
     sender: mpsc::Sender<Waiting>,
+    counters: Arc<Counters>,
 }
 
 impl BookingQueue {
     pub(crate) fn start(writer: AnyPool, full_slots: Arc<FullSlots>) -> Self {
         let (sender, mut receiver) = mpsc::channel::<Waiting>(8192);
+        let counters = Arc::new(Counters::default());
+        let counted = counters.clone();
         // The group's statements run one after another, each a round trip to SQLite's
         // connection thread. On the shared runtime every round trip waited behind hundreds of
         // HTTP tasks for its turn; on its own thread the writer is woken at once.
@@ -107,7 +131,7 @@ impl BookingQueue {
                     }
                 }
                 let places: Vec<&QueuedPlace> = group.iter().map(|(p, _)| p).collect();
-                match commit_group(&writer, &full_slots, &places).await {
+                match commit_group(&writer, &full_slots, &places, &counted).await {
                     Ok(outcomes) => {
                         for ((_, reply), outcome) in group.into_iter().zip(outcomes) {
                             let _ = reply.send(outcome);
@@ -138,7 +162,14 @@ impl BookingQueue {
             }
             Err(err) => tracing::error!(error = %err, "could not start the booking writer runtime"),
         }
-        Self { sender }
+        Self { sender, counters }
+    }
+
+    pub(crate) fn stats(&self) -> GroupStats {
+        GroupStats {
+            decided: self.counters.decided.load(Ordering::Relaxed),
+            fell_back: self.counters.fell_back.load(Ordering::Relaxed),
+        }
     }
 
     /// Queues the request and waits for the commit of its group.
@@ -153,19 +184,50 @@ impl BookingQueue {
     }
 }
 
-/// Applies every request in its own savepoint and commits once. The outer `Err` means the
-/// group's transaction failed and nothing of it was written.
+/// Decides the group from one snapshot and commits once ([`decide_group`]). Should that fail
+/// (a database error, or a counter update that did not take exactly what the ledger decided),
+/// the group is rolled back and run again request by request. The outer `Err` means nothing
+/// of the group was written.
 async fn commit_group(
     writer: &AnyPool,
     full_slots: &FullSlots,
     places: &[&QueuedPlace],
+    counters: &Counters,
+) -> Result<Vec<Result<Replay, BookingError>>, StoreError> {
+    let requests: Vec<PlaceRequest<'_>> = places.iter().map(|p| p.request()).collect();
+    let mut tx = writer.begin().await?;
+    let decided = match decide_group(&mut tx, &requests, full_slots).await {
+        Ok(outcomes) => audit_places(&mut tx, &requests, &outcomes)
+            .await
+            .map(|()| outcomes),
+        Err(err) => Err(err),
+    };
+    match decided {
+        Ok(outcomes) => {
+            tx.commit().await?;
+            counters.decided.fetch_add(1, Ordering::Relaxed);
+            return Ok(outcomes);
+        }
+        Err(err) => {
+            counters.fell_back.fetch_add(1, Ordering::Relaxed);
+            tracing::warn!(error = %err, "booking group falls back to one request at a time");
+            tx.rollback().await?;
+        }
+    }
+    commit_one_by_one(writer, full_slots, &requests).await
+}
+
+/// Applies every request in its own savepoint and commits once.
+async fn commit_one_by_one(
+    writer: &AnyPool,
+    full_slots: &FullSlots,
+    requests: &[PlaceRequest<'_>],
 ) -> Result<Vec<Result<Replay, BookingError>>, StoreError> {
     let mut tx = writer.begin().await?;
-    let mut outcomes = Vec::with_capacity(places.len());
-    for place in places {
-        let request = place.request();
+    let mut outcomes = Vec::with_capacity(requests.len());
+    for request in requests {
         let mut savepoint = tx.begin().await?;
-        match take_place_in(&mut savepoint, &request, full_slots).await {
+        match take_place_in(&mut savepoint, request, full_slots).await {
             Ok(replay) => {
                 savepoint.commit().await?;
                 outcomes.push(Ok(replay));
@@ -173,13 +235,36 @@ async fn commit_group(
             Err(err) => {
                 savepoint.rollback().await?;
                 outcomes.push(if is_unique_violation(&err) {
-                    settle_unique_violation(&mut tx, &request).await
+                    settle_unique_violation(&mut tx, request).await
                 } else {
                     Err(err)
                 });
             }
         }
     }
+    audit_places(&mut tx, requests, &outcomes).await?;
     tx.commit().await?;
     Ok(outcomes)
+}
+
+/// The audit records of the places taken or replayed, in the group's transaction: a booking
+/// is never answered without its record, and both cost one commit.
+async fn audit_places(
+    tx: &mut AnyConnection,
+    requests: &[PlaceRequest<'_>],
+    outcomes: &[Result<Replay, BookingError>],
+) -> Result<(), StoreError> {
+    let records: Vec<NewAuditRecord> = requests
+        .iter()
+        .zip(outcomes)
+        .filter_map(|(request, outcome)| {
+            Some(booking_audit(request.audit?, outcome.as_ref().ok()?))
+        })
+        .collect();
+    if records.is_empty() {
+        return Ok(());
+    }
+    let records: Vec<&NewAuditRecord> = records.iter().collect();
+    append_in(tx, &records).await?;
+    Ok(())
 }
