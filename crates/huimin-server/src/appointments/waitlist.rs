@@ -209,6 +209,16 @@ pub async fn promote(
                 expires_at: offer_until.as_microsecond(),
             },
         };
+        // The place is taken on the patient's behalf by the system, not by a caller.
+        let audit_record = huimin_store::NewAuditRecord {
+            actor: "system:waitlist".into(),
+            role: "system".into(),
+            action: "create".into(),
+            resource: "Appointment".into(),
+            source_ip: String::new(),
+            outcome: crate::audit::SUCCESS.into(),
+            detail: format!("waitlist {}", entry.id),
+        };
         let request = PlaceRequest {
             slot_id: &slot,
             patient_id: &entry.patient_id,
@@ -223,7 +233,7 @@ pub async fn promote(
             bans: &settings.bans,
             on_site: false,
             idempotency: None,
-            audit: None,
+            audit: Some(&audit_record),
         };
         match state.store.take_place(&request).await {
             Ok(outcome) => {

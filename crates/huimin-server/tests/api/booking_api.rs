@@ -1108,6 +1108,15 @@ async fn a_freed_place_goes_to_the_first_patient_on_the_waitlist(db: Db) {
         "busy",
         "the place went to bob"
     );
+    let trail = app
+        .store
+        .audit_page(Some("system:waitlist"), Some(appointment.as_str()), 10, 0)
+        .await
+        .unwrap();
+    assert_eq!(
+        trail.total, 1,
+        "the waitlist booking is audited as the system's"
+    );
     let told = app.get("/api/me/notifications", Some(&bob)).await;
     assert!(
         told.body["notifications"][0]["text"]
