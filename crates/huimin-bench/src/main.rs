@@ -85,7 +85,7 @@ async fn main() -> anyhow::Result<()> {
     settings.ip_failure_limit = u32::MAX;
     settings.guard.enabled = false;
     // A flash sale of online places: no window, elderly or referral reserve held back.
-    settings.booking.pools = huimin_domain::appointments::PoolPercentages {
+    settings.booking.rules.pools = huimin_domain::appointments::PoolPercentages {
         online: 100,
         window: 0,
         elderly: 0,

@@ -26,6 +26,16 @@ impl Text {
     }
 }
 
+/// `"1 second"`, `"2 seconds"`: English nouns take a plural after a count (Chinese needs
+/// none). Only nouns with a plain `-s` plural are used.
+pub fn en_count(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// A supported display language.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Lang {
@@ -109,6 +119,13 @@ mod tests {
         let t = Text::new("你好", "hello");
         assert_eq!(t.get(Lang::Zh), "你好");
         assert_eq!(t.get(Lang::En), "hello");
+    }
+
+    #[test]
+    fn english_counts_take_a_plural_except_one() {
+        assert_eq!(en_count(1, "second"), "1 second");
+        assert_eq!(en_count(0, "second"), "0 seconds");
+        assert_eq!(en_count(30, "minute"), "30 minutes");
     }
 
     #[test]

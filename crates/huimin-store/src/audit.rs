@@ -119,13 +119,7 @@ pub(crate) async fn append_in(
     let now = now_micros();
     // One multi-row INSERT per chunk: a statement per record was most of a group's cost.
     for (c, chunk) in records.chunks(INSERT_CHUNK).enumerate() {
-        let rows = (0..chunk.len())
-            .map(|r| {
-                let cells: Vec<String> = (1..=10).map(|k| format!("${}", r * 10 + k)).collect();
-                format!("({})", cells.join(", "))
-            })
-            .collect::<Vec<_>>()
-            .join(", ");
+        let rows = crate::sql::tuples(chunk.len(), 10, "");
         let sql = format!("INSERT INTO audit_log ({AUDIT_COLUMNS}) VALUES {rows}");
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(false);
         for (i, record) in chunk.iter().enumerate() {

@@ -18,6 +18,7 @@ mod error;
 mod resources;
 pub mod search;
 mod settings;
+mod sql;
 mod users;
 
 pub use audit::{AuditBatcher, AuditPage, AuditRecord, ChainStatus, NewAuditRecord};

@@ -26,7 +26,8 @@ pub enum BookingRefusal {
     #[error("This session has already started and can no longer be booked")]
     SessionStarted,
     #[error(
-        "At most {limit} booking(s) per person per hospital, department, day and period; you already have {limit}"
+        "At most {} per person per hospital, department, day and period; you already have {limit}",
+        crate::i18n::en_count(u64::from(*.limit), "booking")
     )]
     SameSessionDepartment { limit: u32 },
     #[error("At most {limit} bookings per week per person; you already have {used} this week")]
@@ -233,6 +234,15 @@ mod tests {
         assert_eq!(
             m.en,
             "At most 14 bookings per week per person; you already have 14 this week"
+        );
+    }
+
+    #[test]
+    fn the_session_quota_message_counts_in_good_english() {
+        let m = BookingRefusal::SameSessionDepartment { limit: 1 }.message();
+        assert_eq!(
+            m.en,
+            "At most 1 booking per person per hospital, department, day and period; you already have 1"
         );
     }
 

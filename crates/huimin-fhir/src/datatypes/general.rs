@@ -168,6 +168,14 @@ impl Reference {
             ..Default::default()
         }
     }
+
+    /// The id in the literal reference `"{type}/{id}"`, or `text` itself when it is a bare id
+    /// (request bodies accept either).
+    pub fn local_id<'a>(resource_type: &str, text: &'a str) -> &'a str {
+        text.strip_prefix(resource_type)
+            .and_then(|rest| rest.strip_prefix('/'))
+            .unwrap_or(text)
+    }
 }
 
 code_enum!(
@@ -296,4 +304,21 @@ pub struct Signature {
     /// base64Binary
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Reference;
+
+    #[test]
+    fn a_local_id_is_read_from_a_reference_or_taken_as_it_is() {
+        assert_eq!(Reference::local_id("Patient", "Patient/p-1"), "p-1");
+        assert_eq!(Reference::local_id("Patient", "p-1"), "p-1");
+        // Another type's reference, or a type without its slash, is not cut.
+        assert_eq!(
+            Reference::local_id("Patient", "Schedule/s-1"),
+            "Schedule/s-1"
+        );
+        assert_eq!(Reference::local_id("Patient", "Patientp-1"), "Patientp-1");
+    }
 }

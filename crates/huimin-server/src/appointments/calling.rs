@@ -175,6 +175,7 @@ pub async fn act(
             let rules = state.rules.current(&state.store).await?;
             let after = rules
                 .department(&session.department_id)
+                .rules
                 .calling
                 .pass_rejoin_after;
             state.store.pass_current(&id, after, now).await
@@ -252,6 +253,7 @@ pub async fn set_priority(
     let rules = state.rules.current(&state.store).await?;
     let groups = rules
         .department(&appointment.department_id)
+        .rules
         .calling
         .priority_groups;
     if request.priority && !groups.allows(group) {
@@ -310,7 +312,7 @@ pub async fn my_place(
         .ok_or_else(ApiError::internal)?;
     let queue = state.store.session_queue(&session.id).await?;
     let rules = state.rules.current(&state.store).await?;
-    let rule = rules.department(&session.department_id).calling;
+    let rule = rules.department(&session.department_id).rules.calling;
     let called = queue.current.as_ref().filter(|c| c.appointment_id == id);
     let state_now = match (called, queue.ahead_of(&id)) {
         (Some(_), _) => Some(QueueState::Called),

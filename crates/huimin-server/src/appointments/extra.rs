@@ -6,6 +6,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use huimin_domain::i18n::Text;
 use huimin_domain::roles::Role;
+use huimin_fhir::Reference;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -50,11 +51,7 @@ pub async fn add_extra(
     let lang = ctx.lang;
     let caller = ctx.require()?;
     let request: ExtraRequest = crate::error::json_body(&body, lang)?;
-    let patient = request
-        .patient
-        .strip_prefix("Patient/")
-        .unwrap_or(&request.patient)
-        .to_owned();
+    let patient = Reference::local_id("Patient", &request.patient).to_owned();
     let session = state
         .store
         .clinic_session(&id)

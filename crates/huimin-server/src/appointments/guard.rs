@@ -107,7 +107,10 @@ impl BookingGuard {
             "throttled",
             Text::new(
                 format!("操作过于频繁，请 {seconds} 秒后再试"),
-                format!("Too many booking requests; try again in {seconds} seconds"),
+                format!(
+                    "Too many booking requests; try again in {}",
+                    huimin_domain::i18n::en_count(seconds, "second")
+                ),
             ),
         )
         .lang(ctx.lang);

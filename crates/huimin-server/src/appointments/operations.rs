@@ -91,7 +91,7 @@ pub async fn place(
     let now = jiff::Timestamp::now();
     let mode = if p.hold {
         BookingMode::Hold {
-            expires_at: settings.hold.expires_at(now).as_microsecond(),
+            expires_at: settings.rules.hold.expires_at(now).as_microsecond(),
         }
     } else {
         BookingMode::Book
@@ -115,8 +115,8 @@ pub async fn place(
         on_site: caller.role.is_staff(),
         now,
         tz: &settings.time_zone,
-        quota: &settings.quota,
-        bans: &settings.bans,
+        quota: &settings.rules.quota,
+        bans: &settings.rules.bans,
         idempotency: key.as_ref().map(|(k, h)| (k.as_str(), h.as_str())),
         audit: Some(&audit_record),
     };
@@ -141,7 +141,7 @@ pub async fn place(
                 .get("birthDate")
                 .and_then(Value::as_str)
                 .and_then(|d| d.parse::<jiff::civil::Date>().ok())
-                .is_some_and(|birth| settings.elderly.applies(birth, today));
+                .is_some_and(|birth| settings.rules.elderly.applies(birth, today));
             state
                 .store
                 .take_place(&request)
@@ -307,7 +307,7 @@ pub async fn change_status(
         current
     } else if to == AppointmentStatus::Cancelled {
         // Patients keep to the cancellation cut-off; the desk may cancel later (e.g. 停诊).
-        let rule = (caller.role == Role::Patient).then_some(&department.cancellation);
+        let rule = (caller.role == Role::Patient).then_some(&department.rules.cancellation);
         state
             .store
             .cancel_appointment(id, now, rule)
@@ -346,7 +346,7 @@ async fn arrival_priority_of(
     appointment: &AppointmentRecord,
     now: jiff::Timestamp,
 ) -> Result<i64, ApiError> {
-    let calling = department.calling;
+    let calling = department.rules.calling;
     if !(calling.elderly_first_at_check_in && calling.priority_groups.elderly) {
         return Ok(0);
     }
@@ -357,7 +357,7 @@ async fn arrival_priority_of(
         .await?
         .and_then(|p| p.content["birthDate"].as_str().map(str::to_owned))
         .and_then(|d| d.parse::<jiff::civil::Date>().ok())
-        .is_some_and(|birth| department.elderly.applies(birth, today));
+        .is_some_and(|birth| department.rules.elderly.applies(birth, today));
     Ok(if elderly {
         huimin_domain::appointments::PriorityGroup::Elderly.stored()
     } else {
@@ -393,6 +393,7 @@ async fn check_in_window(
         CheckInBy::Staff
     };
     department
+        .rules
         .check_in
         .check(by, times, now)
         .map_err(|refusal| booking_error(refusal.into(), lang))

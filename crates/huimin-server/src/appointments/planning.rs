@@ -143,12 +143,13 @@ pub async fn plan_session(
         registration_class: class,
         fee_fen,
         release_at: settings
+            .rules
             .release
             .release_instant(plan.date, tz)
             .as_microsecond(),
         reserved_release_at: starts_at
-            - i64::from(settings.reserved_release.hours_before) * 3_600_000_000,
-        pools: split(plan.capacity, &settings.pools),
+            - i64::from(settings.rules.reserved_release.hours_before) * 3_600_000_000,
+        pools: split(plan.capacity, &settings.rules.pools),
         slots: slots
             .iter()
             .enumerate()

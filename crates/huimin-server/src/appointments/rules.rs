@@ -71,8 +71,8 @@ impl RuleSet {
     pub fn longest_window_days(&self) -> u16 {
         self.departments
             .values()
-            .map(|d| d.settings.release.window_days)
-            .fold(self.hospital.release.window_days, u16::max)
+            .map(|d| d.settings.rules.release.window_days)
+            .fold(self.hospital.rules.release.window_days, u16::max)
     }
 
     /// The rules for a department: its override over the hospital's.
@@ -140,7 +140,7 @@ impl RuleBook {
             None => Map::new(),
         };
         let hospital = self
-            .overlay(&self.base.rules(), &hospital_doc)
+            .overlay(&self.base.rules, &hospital_doc)
             .map_err(|issues| corrupt(HOSPITAL_KEY, describe(&issues)))?;
         let mut departments = HashMap::new();
         for (key, text) in store.settings_with_prefix(DEPARTMENT_PREFIX).await? {
@@ -148,7 +148,7 @@ impl RuleBook {
             let patch = parse_object(&text).map_err(|e| corrupt(&key, e))?;
             // Stored only after they passed; a failure means a hand-edited row or a
             // hospital change that went around the API. Keep serving with the hospital's rules.
-            match self.overlay(&hospital.rules(), &patch) {
+            match self.overlay(&hospital.rules, &patch) {
                 Ok(settings) => {
                     departments.insert(id, Department { patch, settings });
                 }
@@ -257,7 +257,7 @@ fn department_view(id: &str, department: &Department) -> Value {
     json!({
         "department": format!("Organization/{id}"),
         "override": department.patch,
-        "effective": department.settings.rules(),
+        "effective": department.settings.rules,
     })
 }
 
@@ -269,7 +269,7 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
     let mut ids: Vec<&String> = set.departments.keys().collect();
     ids.sort();
     Ok(Json(json!({
-        "hospital": set.hospital.rules(),
+        "hospital": set.hospital.rules,
         "department_fields": DEPARTMENT_FIELDS,
         "departments": ids
             .into_iter()
@@ -291,12 +291,12 @@ pub async fn put_hospital(
     let doc = object_body(&bytes, &ctx)?;
     let book = &state.rules;
     let hospital = book
-        .overlay(&book.base.rules(), &doc)
+        .overlay(&book.base.rules, &doc)
         .map_err(|issues| invalid(issues, &ctx))?;
     let current = book.current(&state.store).await?;
     let mut issues = Vec::new();
     for (id, department) in &current.departments {
-        if let Err(problems) = book.overlay(&hospital.rules(), &department.patch) {
+        if let Err(problems) = book.overlay(&hospital.rules, &department.patch) {
             issues.extend(problems.into_iter().map(|mut p| {
                 p.expression = Some(format!(
                     "departments.{id}{}",
@@ -309,19 +309,31 @@ pub async fn put_hospital(
     if !issues.is_empty() {
         return Err(invalid(issues, &ctx));
     }
-    let stored = serde_json::to_string(&hospital.rules()).expect("rules serialise");
-    state.store.put_setting(HOSPITAL_KEY, &stored).await?;
-    book.forget();
+    let stored = serde_json::to_string(&hospital.rules).expect("rules serialise");
+    save(&state, &ctx, HOSPITAL_KEY, &stored, "hospital").await?;
+    Ok(Json(json!({"hospital": hospital.rules})).into_response())
+}
+
+/// Stores one rules setting, drops the cached rule book so the next request reads it, and
+/// audits the change (`detail` says whose rules).
+async fn save(
+    state: &AppState,
+    ctx: &Ctx,
+    key: &str,
+    value: &str,
+    detail: &str,
+) -> Result<(), ApiError> {
+    state.store.put_setting(key, value).await?;
+    state.rules.forget();
     audit::record(
-        &state,
-        &ctx,
+        state,
+        ctx,
         "update",
         "Setting/booking-rules",
         SUCCESS,
-        "hospital",
+        detail,
     )
-    .await?;
-    Ok(Json(json!({"hospital": hospital.rules()})).into_response())
+    .await
 }
 
 async fn require_department(state: &AppState, id: &str, ctx: &Ctx) -> Result<(), ApiError> {
@@ -384,23 +396,11 @@ pub async fn put_department(
     let book = &state.rules;
     let current = book.current(&state.store).await?;
     let settings = book
-        .overlay(&current.hospital.rules(), &patch)
+        .overlay(&current.hospital.rules, &patch)
         .map_err(|issues| invalid(issues, &ctx))?;
     let text = serde_json::to_string(&patch).expect("JSON serialises");
-    state
-        .store
-        .put_setting(&format!("{DEPARTMENT_PREFIX}{id}"), &text)
-        .await?;
-    book.forget();
-    audit::record(
-        &state,
-        &ctx,
-        "update",
-        "Setting/booking-rules",
-        SUCCESS,
-        &format!("Organization/{id}"),
-    )
-    .await?;
+    let key = format!("{DEPARTMENT_PREFIX}{id}");
+    save(&state, &ctx, &key, &text, &format!("Organization/{id}")).await?;
     Ok(Json(department_view(&id, &Department { patch, settings })).into_response())
 }
 
@@ -451,9 +451,9 @@ mod tests {
         hospital.release.window_days = 7;
         let patch = parse_object(r#"{"release": {"release_time": "07:30:00"}}"#).unwrap();
         let settings = book.overlay(&hospital, &patch).unwrap();
-        assert_eq!(settings.release.window_days, 7);
+        assert_eq!(settings.rules.release.window_days, 7);
         assert_eq!(
-            settings.release.release_time,
+            settings.rules.release.release_time,
             jiff::civil::time(7, 30, 0, 0)
         );
     }

@@ -6,6 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use huimin_domain::roles::Role;
+use huimin_fhir::Reference;
 use huimin_store::appointments::AppointmentRecord;
 use serde::Deserialize;
 
@@ -34,11 +35,7 @@ pub async fn move_patient(
     let lang = ctx.lang;
     let caller = ctx.require()?;
     let request: MoveRequest = crate::error::json_body(&body, lang)?;
-    let target = request
-        .session
-        .strip_prefix("Schedule/")
-        .unwrap_or(&request.session)
-        .to_owned();
+    let target = Reference::local_id("Schedule", &request.session).to_owned();
     let reference = format!("Appointment/{id}");
     if !matches!(caller.role, Role::Nurse | Role::Registrar | Role::Admin) {
         audit::record(&state, &ctx, "update", &reference, DENIED, "move").await?;

@@ -201,9 +201,9 @@ pub async fn promote(
             break;
         };
         let now = jiff::Timestamp::now();
-        let offer_minutes = i64::from(settings.waitlist.offer_minutes);
+        let offer_minutes = i64::from(settings.rules.waitlist.offer_minutes);
         let offer_until = now + jiff::SignedDuration::from_mins(offer_minutes);
-        let mode = match settings.waitlist.mode {
+        let mode = match settings.rules.waitlist.mode {
             WaitlistMode::Book => BookingMode::Book,
             WaitlistMode::Offer => BookingMode::Hold {
                 expires_at: offer_until.as_microsecond(),
@@ -229,8 +229,8 @@ pub async fn promote(
             mode,
             now,
             tz: &settings.time_zone,
-            quota: &settings.quota,
-            bans: &settings.bans,
+            quota: &settings.rules.quota,
+            bans: &settings.rules.bans,
             on_site: false,
             idempotency: None,
             audit: Some(&audit_record),
@@ -238,7 +238,7 @@ pub async fn promote(
         match state.store.take_place(&request).await {
             Ok(outcome) => {
                 let appointment = outcome.appointment();
-                let (settled, kind) = match settings.waitlist.mode {
+                let (settled, kind) = match settings.rules.waitlist.mode {
                     WaitlistMode::Book => ("booked", "waitlist-booked"),
                     WaitlistMode::Offer => ("offered", "waitlist-offered"),
                 };
@@ -252,7 +252,7 @@ pub async fn promote(
                         &appointment.period,
                         appointment.queue_number,
                     );
-                    let (zh, en) = match settings.waitlist.mode {
+                    let (zh, en) = match settings.rules.waitlist.mode {
                         WaitlistMode::Book => booked_message(date, period, number),
                         WaitlistMode::Offer => {
                             let local = settings.time_zone.to_datetime(offer_until);

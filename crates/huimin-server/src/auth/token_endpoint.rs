@@ -120,7 +120,10 @@ pub async fn issue_token(
             "temporarily_unavailable",
             Text::new(
                 format!("登录失败次数过多，请 {seconds} 秒后再试"),
-                format!("Too many failed logins; try again in {seconds} seconds"),
+                format!(
+                    "Too many failed logins; try again in {}",
+                    huimin_domain::i18n::en_count(seconds, "second")
+                ),
             ),
             lang,
         );
@@ -164,7 +167,8 @@ pub async fn issue_token(
             Text::new(
                 format!("账户因多次登录失败已临时锁定，请 {minutes} 分钟后再试"),
                 format!(
-                    "The account is locked after repeated failed logins; try again in {minutes} minutes"
+                    "The account is locked after repeated failed logins; try again in {}",
+                    huimin_domain::i18n::en_count(minutes as u64, "minute")
                 ),
             ),
             lang,

@@ -275,43 +275,63 @@ async fn a_patient_holds_then_books_and_sees_only_their_own_appointments(db: Db)
 }
 on_both!(a_patient_holds_then_books_and_sees_only_their_own_appointments);
 
-async fn fifty_concurrent_bookings_of_one_slot_give_one_201_and_forty_nine_409(db: Db) {
-    let app = TestApp::spawn(db).await;
+/// A free session of `capacity` places (in 30-minute slots) and `count` patients the
+/// registrar registered: (registrar token, slot ids, patient ids).
+async fn crowd(app: &TestApp, capacity: u32, count: usize) -> (String, Vec<String>, Vec<String>) {
     let admin = app.admin().await;
-    let role = clinic(&app, &admin, 0.0).await;
-    let slots = open_session(&app, &admin, &role, 1, 30).await;
+    let role = clinic(app, &admin, 0.0).await;
+    let slots = open_session(app, &admin, &role, capacity, 30).await;
     let registrar = app.staff("registrar").await;
     let mut patients = Vec::new();
-    for n in 0..50 {
-        patients.push(staff_patient(&app, &registrar, n).await);
+    for n in 0..count {
+        patients.push(staff_patient(app, &registrar, n).await);
     }
-    let mut tasks = Vec::new();
-    for patient in patients {
-        let (client, url, token) = (
-            app.client.clone(),
-            format!("{}/fhir/Appointment/$book", app.base),
-            registrar.clone(),
-        );
-        let body = parameters(&[
-            ("slot", format!("Slot/{}", slots[0])),
-            ("patient", format!("Patient/{patient}")),
-        ]);
-        tasks.push(tokio::spawn(async move {
-            client
-                .post(url)
-                .bearer_auth(token)
-                .header("content-type", "application/fhir+json")
-                .body(body.to_string())
-                .send()
-                .await
-                .unwrap()
-                .status()
-                .as_u16()
-        }));
+    (registrar, slots, patients)
+}
+
+/// A registrar's `$book` of `slot` for `patient`, ready to spawn: the status and the
+/// appointment id (empty when refused).
+fn direct_booking(
+    app: &TestApp,
+    token: &str,
+    slot: &str,
+    patient: &str,
+    key: Option<String>,
+) -> impl std::future::Future<Output = (u16, String)> + Send + use<> {
+    let (client, url, token) = (
+        app.client.clone(),
+        format!("{}/fhir/Appointment/$book", app.base),
+        token.to_owned(),
+    );
+    let body = parameters(&[
+        ("slot", format!("Slot/{slot}")),
+        ("patient", format!("Patient/{patient}")),
+    ]);
+    async move {
+        let mut request = client
+            .post(url)
+            .bearer_auth(token)
+            .header("content-type", "application/fhir+json");
+        if let Some(key) = key {
+            request = request.header("idempotency-key", key);
+        }
+        let response = request.body(body.to_string()).send().await.unwrap();
+        let status = response.status().as_u16();
+        let body: Value = response.json().await.unwrap_or_default();
+        (status, body["id"].as_str().unwrap_or_default().to_owned())
     }
+}
+
+async fn fifty_concurrent_bookings_of_one_slot_give_one_201_and_forty_nine_409(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let (registrar, slots, patients) = crowd(&app, 1, 50).await;
+    let tasks: Vec<_> = patients
+        .iter()
+        .map(|patient| tokio::spawn(direct_booking(&app, &registrar, &slots[0], patient, None)))
+        .collect();
     let mut statuses = Vec::new();
     for task in tasks {
-        statuses.push(task.await.unwrap());
+        statuses.push(task.await.unwrap().0);
     }
     assert_eq!(
         statuses.iter().filter(|s| **s == 201).count(),
@@ -331,42 +351,13 @@ on_both!(fifty_concurrent_bookings_of_one_slot_give_one_201_and_forty_nine_409);
 /// own group), and a replayed retry is recorded too; the chain stays intact.
 async fn every_booking_answered_is_audited_with_it(db: Db) {
     let app = TestApp::spawn(db).await;
-    let admin = app.admin().await;
-    let role = clinic(&app, &admin, 0.0).await;
-    let slots = open_session(&app, &admin, &role, 4, 30).await;
-    let registrar = app.staff("registrar").await;
-    let mut patients = Vec::new();
-    for n in 0..8 {
-        patients.push(staff_patient(&app, &registrar, n).await);
-    }
-    let book = |patient: String, key: String| {
-        let (client, url, token) = (
-            app.client.clone(),
-            format!("{}/fhir/Appointment/$book", app.base),
-            registrar.clone(),
-        );
-        let body = parameters(&[
-            ("slot", format!("Slot/{}", slots[0])),
-            ("patient", format!("Patient/{patient}")),
-        ]);
-        async move {
-            let response = client
-                .post(url)
-                .bearer_auth(token)
-                .header("content-type", "application/fhir+json")
-                .header("idempotency-key", key)
-                .body(body.to_string())
-                .send()
-                .await
-                .unwrap();
-            let status = response.status().as_u16();
-            let body: Value = response.json().await.unwrap();
-            (status, body["id"].as_str().unwrap_or_default().to_owned())
-        }
+    let (registrar, slots, patients) = crowd(&app, 4, 8).await;
+    let book = |patient: &str, key: String| {
+        direct_booking(&app, &registrar, &slots[0], patient, Some(key))
     };
     let mut tasks = Vec::new();
     for (n, patient) in patients.iter().enumerate() {
-        let booking = book(patient.clone(), format!("key-{n}"));
+        let booking = book(patient, format!("key-{n}"));
         tasks.push(tokio::spawn(async move { (n, booking.await) }));
     }
     let mut booked = Vec::new();
@@ -380,7 +371,7 @@ async fn every_booking_answered_is_audited_with_it(db: Db) {
     assert_eq!(booked.len(), 1, "one place in the first slot");
     // The winner retries with the same key: the same appointment (200), recorded again.
     let (winner, id) = booked[0].clone();
-    let retried = book(patients[winner].clone(), format!("key-{winner}")).await;
+    let retried = book(&patients[winner], format!("key-{winner}")).await;
     assert_eq!(retried, (200, id.clone()));
     let trail = app
         .store
@@ -1168,24 +1159,10 @@ async fn patients_check_in_on_their_phone_only_within_the_window(db: Db) {
     let soon = session_starting_soon(&app, &admin, &role).await;
     let (alice, alice_id) = app.patient("13911110001", "王小明", ID_2).await;
     let (bob, bob_id) = app.patient("13911110002", "李四", ID_3).await;
-    let book = |token: String, slot: String, patient: String| {
-        let app = &app;
-        async move {
-            let body = parameters(&[
-                ("slot", format!("Slot/{slot}")),
-                ("patient", format!("Patient/{patient}")),
-            ]);
-            let booked = app
-                .post_json("/fhir/Appointment/$book", Some(&token), &body)
-                .await;
-            assert_eq!(booked.status, 201, "{}", booked.body);
-            booked.body["id"].as_str().unwrap().to_owned()
-        }
-    };
     let check_in = "checked-in";
 
     // Two days ahead: too early, and the answer says when it opens.
-    let early = book(alice.clone(), later[0].clone(), alice_id.clone()).await;
+    let early = app.book(&alice, &alice_id, &later[0]).await;
     let refused = app.set_status(&alice, &early, check_in, "en").await;
     assert_eq!(refused.status, 422);
     let outcome = refused.body;
@@ -1197,7 +1174,7 @@ async fn patients_check_in_on_their_phone_only_within_the_window(db: Db) {
     assert!(text.contains("60 minutes"), "{outcome}");
 
     // Starting within the hour: the patient checks in; someone else cannot.
-    let today = book(alice.clone(), soon[0].clone(), alice_id.clone()).await;
+    let today = app.book(&alice, &alice_id, &soon[0]).await;
     assert_eq!(
         app.set_status(&bob, &today, check_in, "en").await.status,
         404
@@ -1213,7 +1190,7 @@ async fn patients_check_in_on_their_phone_only_within_the_window(db: Db) {
 
     // The triage nurse checks patients in too.
     let nurse = app.staff("nurse").await;
-    let bobs = book(bob.clone(), soon[1].clone(), bob_id).await;
+    let bobs = app.book(&bob, &bob_id, &soon[1]).await;
     let by_desk = app.set_status(&nurse, &bobs, check_in, "en").await;
     assert_eq!(by_desk.status, 200);
     app.finish().await;
@@ -1224,7 +1201,8 @@ on_both!(patients_check_in_on_their_phone_only_within_the_window);
 /// it; an offer left to lapse passes the place to the next one.
 async fn in_offer_mode_a_freed_place_is_held_for_the_first_waiting_patient(db: Db) {
     use huimin_domain::appointments::WaitlistMode;
-    let app = TestApp::spawn_with(db, |s| s.booking.waitlist.mode = WaitlistMode::Offer).await;
+    let app =
+        TestApp::spawn_with(db, |s| s.booking.rules.waitlist.mode = WaitlistMode::Offer).await;
     let admin = app.admin().await;
     let role = clinic(&app, &admin, 0.0).await;
     let body =

@@ -80,15 +80,7 @@ pub async fn clinic_starting_soon(app: &TestApp, admin: &str) -> (String, String
 }
 
 async fn book_and_check_in(app: &TestApp, token: &str, patient: &str, slot: &str) -> String {
-    let parameters = parameters(&[
-        ("slot", format!("Slot/{slot}")),
-        ("patient", format!("Patient/{patient}")),
-    ]);
-    let booked = app
-        .post_json("/fhir/Appointment/$book", Some(token), &parameters)
-        .await;
-    assert_eq!(booked.status, 201, "{}", booked.body);
-    let id = booked.body["id"].as_str().unwrap().to_owned();
+    let id = app.book(token, patient, slot).await;
     let checked = app.set_status(token, &id, "checked-in", "en").await;
     assert_eq!(checked.status, 200, "{}", checked.body);
     id

@@ -105,7 +105,7 @@ pub fn test_settings(dir: &std::path::Path) -> Settings {
     settings.password_cost = PasswordCost::Fast;
     settings.admin_password = Some(Secret::new(ADMIN_PASSWORD));
     // Patients check in from anywhere in these tests; `on_site` tests the proof (the default).
-    settings.booking.check_in.on_site_proof = false;
+    settings.booking.rules.check_in.on_site_proof = false;
     settings
 }
 
@@ -287,6 +287,19 @@ impl TestApp {
             .header("content-type", content_type)
             .body(body.to_owned());
         self.send(request, token).await
+    }
+
+    /// `$book` of `slot` for `patient` by `token`, which must succeed (201): the appointment id.
+    pub async fn book(&self, token: &str, patient: &str, slot: &str) -> String {
+        let body = parameters(&[
+            ("slot", format!("Slot/{slot}")),
+            ("patient", format!("Patient/{patient}")),
+        ]);
+        let booked = self
+            .post_json("/fhir/Appointment/$book", Some(token), &body)
+            .await;
+        assert_eq!(booked.status, 201, "{}", booked.body);
+        booked.body["id"].as_str().unwrap().to_owned()
     }
 
     /// `PATCH /fhir/Appointment/{id}` replacing its status (JSON Patch), answered in `lang`.

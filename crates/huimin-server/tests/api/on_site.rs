@@ -22,29 +22,14 @@ async fn check_in(app: &TestApp, token: &str, id: &str, code: Option<&str>) -> R
 }
 
 async fn a_phone_check_in_needs_the_waiting_area_code(db: Db) {
-    let app = TestApp::spawn_with(db, |s| s.booking.check_in.on_site_proof = true).await;
+    let app = TestApp::spawn_with(db, |s| s.booking.rules.check_in.on_site_proof = true).await;
     let admin = app.admin().await;
     let nurse = app.staff("nurse").await;
     let (dept, _, slot, _) = clinic_starting_soon(&app, &admin).await;
     let (patient, patient_id) = app.patient("13911110001", "王小明", ID_1).await;
     let (other, other_id) = app.patient("13911110002", "李四", ID_2).await;
-    let book = |token: String, patient: String| {
-        let app = &app;
-        let slot = slot.clone();
-        async move {
-            let parameters = parameters(&[
-                ("slot", format!("Slot/{slot}")),
-                ("patient", format!("Patient/{patient}")),
-            ]);
-            let booked = app
-                .post_json("/fhir/Appointment/$book", Some(&token), &parameters)
-                .await;
-            assert_eq!(booked.status, 201, "{}", booked.body);
-            booked.body["id"].as_str().unwrap().to_owned()
-        }
-    };
-    let mine = book(patient.clone(), patient_id).await;
-    let theirs = book(other.clone(), other_id).await;
+    let mine = app.book(&patient, &patient_id, &slot).await;
+    let theirs = app.book(&other, &other_id, &slot).await;
 
     let away = check_in(&app, &patient, &mine, None).await;
     assert_eq!(away.status, 422, "{}", away.body);
@@ -110,7 +95,7 @@ async fn a_phone_check_in_needs_the_waiting_area_code(db: Db) {
 on_both!(a_phone_check_in_needs_the_waiting_area_code);
 
 async fn a_hospital_may_trust_phone_check_ins(db: Db) {
-    let app = TestApp::spawn_with(db, |s| s.booking.check_in.on_site_proof = true).await;
+    let app = TestApp::spawn_with(db, |s| s.booking.rules.check_in.on_site_proof = true).await;
     let admin = app.admin().await;
     let (_, _, slot, _) = clinic_starting_soon(&app, &admin).await;
     let (patient, patient_id) = app.patient("13911110001", "王小明", ID_1).await;

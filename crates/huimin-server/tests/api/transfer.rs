@@ -56,18 +56,6 @@ async fn second_doctor(app: &TestApp, admin: &str, dept: &str, session: &str) ->
     )
 }
 
-async fn book(app: &TestApp, token: &str, patient: &str, slot: &str) -> String {
-    let parameters = parameters(&[
-        ("slot", format!("Slot/{slot}")),
-        ("patient", format!("Patient/{patient}")),
-    ]);
-    let booked = app
-        .post_json("/fhir/Appointment/$book", Some(token), &parameters)
-        .await;
-    assert_eq!(booked.status, 201, "{}", booked.body);
-    booked.body["id"].as_str().unwrap().to_owned()
-}
-
 async fn move_to(app: &TestApp, token: &str, appointment: &str, session: &str) -> Resp {
     app.post_json(
         &format!("/api/appointments/{appointment}/move"),
@@ -95,8 +83,8 @@ async fn a_nurse_moves_a_checked_in_patient_who_keeps_priority_payment_and_is_to
     let (other, _) = second_doctor(&app, &admin, &dept, &first).await;
     let (patient, patient_id) = app.patient("13911110001", "王小明", ID_1).await;
     let (_, other_id) = app.patient("13911110002", "李四", ID_2).await;
-    let appointment = book(&app, &registrar, &patient_id, &slot).await;
-    let not_arrived = book(&app, &registrar, &other_id, &slot).await;
+    let appointment = app.book(&registrar, &patient_id, &slot).await;
+    let not_arrived = app.book(&registrar, &other_id, &slot).await;
 
     // The triage desk sees both expected before they arrive.
     let queue = app
@@ -225,7 +213,7 @@ async fn a_nurse_moves_a_checked_in_patient_who_keeps_priority_payment_and_is_to
 
     // The place left behind is free again: another patient can take it.
     let (_, third) = app.patient("13911110003", "张三丰", ID_3).await;
-    book(&app, &registrar, &third, &slot).await;
+    app.book(&registrar, &third, &slot).await;
     let _ = not_arrived;
     app.finish().await;
 }
@@ -241,7 +229,7 @@ async fn moves_that_cannot_be_done_change_nothing(db: Db) {
     let (patient, a) = app.patient("13911110001", "王小明", ID_1).await;
     let (_, b) = app.patient("13911110002", "李四", ID_2).await;
     let (_, c) = app.patient("13911110003", "张三丰", ID_3).await;
-    let appointment = book(&app, &registrar, &a, &slot).await;
+    let appointment = app.book(&registrar, &a, &slot).await;
 
     for (token, status) in [(&patient, 403), (&doctor, 403)] {
         let refused = move_to(&app, token, &appointment, &other).await;
@@ -265,8 +253,8 @@ async fn moves_that_cannot_be_done_change_nothing(db: Db) {
     assert_eq!(bad.status, 400, "{}", bad.body);
 
     // The other doctor's two places are taken.
-    book(&app, &registrar, &b, &other_slot).await;
-    book(&app, &registrar, &c, &other_slot).await;
+    app.book(&registrar, &b, &other_slot).await;
+    app.book(&registrar, &c, &other_slot).await;
     let full = move_to(&app, &nurse, &appointment, &other).await;
     assert_eq!(full.status, 409, "{}", full.body);
     assert_eq!(

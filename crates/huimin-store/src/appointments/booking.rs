@@ -588,17 +588,22 @@ pub(crate) fn session_facts(session: &SessionRecord) -> Result<SessionFacts, Sto
     Ok(SessionFacts {
         hospital: session.hospital_id.clone(),
         department: session.department_id.clone(),
-        date: session
-            .session_date
-            .parse()
-            .map_err(|_| StoreError::Corrupt(format!("session date {}", session.session_date)))?,
-        period: Period::from_code(&session.period)
-            .ok_or_else(|| StoreError::Corrupt(format!("period {}", session.period)))?,
+        date: parse_date(&session.session_date)?,
+        period: parse_period(&session.period)?,
         active: session.status == "active",
         release_at: session.release_at,
         ends_at: session.ends_at,
         reserved_release_at: session.reserved_release_at,
     })
+}
+
+pub(crate) fn parse_date(text: &str) -> Result<Date, StoreError> {
+    text.parse()
+        .map_err(|_| StoreError::Corrupt(format!("date {text}")))
+}
+
+pub(crate) fn parse_period(code: &str) -> Result<Period, StoreError> {
+    Period::from_code(code).ok_or_else(|| StoreError::Corrupt(format!("period {code}")))
 }
 
 async fn patient_noshow_dates(
@@ -610,11 +615,7 @@ async fn patient_noshow_dates(
         .fetch_all(&mut *conn)
         .await?;
     rows.iter()
-        .map(|r| {
-            let text: String = r.try_get(0)?;
-            text.parse()
-                .map_err(|_| StoreError::Corrupt(format!("no-show date {text}")))
-        })
+        .map(|r| parse_date(&r.try_get::<String, _>(0)?))
         .collect()
 }
 

@@ -421,11 +421,10 @@ impl Store {
         if role_ids.is_empty() {
             return Ok(Vec::new());
         }
-        let marks: Vec<String> = (2..=role_ids.len() + 1).map(|i| format!("${i}")).collect();
         let sql = format!(
             "SELECT {} FROM clinic_sessions WHERE session_date = $1 AND practitioner_role_id IN ({}) ORDER BY starts_at",
             super::sessions::SESSION_COLUMNS,
-            marks.join(", ")
+            crate::sql::placeholders(2, role_ids.len())
         );
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(date);
         for id in role_ids {

@@ -15,36 +15,22 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use huimin_domain::appointments::{
-    AppointmentStatus, Ask, Closed, ExistingBooking, Ledger, PatientLedger, Period, Pool, Refused,
-    SessionFacts, SessionLedger, SlotLedger,
+    AppointmentStatus, Ask, Closed, ExistingBooking, Ledger, PatientLedger, Pool, Refused,
+    SessionLedger, SlotLedger,
 };
 use sqlx::{AnyConnection, Row};
 
 use super::booking::{
-    BookingError, BookingMode, PlaceRequest, Replay, channel_code, fetch_appointment,
-    release_expired_where,
+    BookingError, BookingMode, PlaceRequest, Replay, channel_code, fetch_appointment, parse_date,
+    parse_period, release_expired_where, session_facts,
 };
 use super::hint::FullSlots;
 use super::sessions::{SESSION_COLUMNS, prefixed, session_at, slot_at};
 use super::{ACTIVE, AppointmentRecord};
 use crate::StoreError;
+use crate::sql::{placeholders, tuples};
 
-/// `$from, $from+1, …` for `count` values.
-fn placeholders(from: usize, count: usize) -> String {
-    (from..from + count)
-        .map(|n| format!("${n}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// `($a, $b, …), (…)`: `rows` tuples of `width` placeholders from `$1`.
-fn tuples(rows: usize, width: usize) -> String {
-    (0..rows)
-        .map(|r| format!("({})", placeholders(1 + r * width, width)))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
+/// Each value once, in the order first seen.
 fn distinct<'a>(values: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
     let mut seen = HashSet::new();
     values.filter(|v| seen.insert(*v)).collect()
@@ -263,16 +249,7 @@ async fn load_ledger(
         let (slot, session) = (slot_at(&row, width)?, session_at(&row, 0)?);
         let pool: Option<String> = row.try_get(pool_at)?;
         if !ledger.sessions.contains_key(&session.id) {
-            let facts = SessionFacts {
-                hospital: session.hospital_id.clone(),
-                department: session.department_id.clone(),
-                date: parse_date(&session.session_date)?,
-                period: parse_period(&session.period)?,
-                active: session.status == "active",
-                release_at: session.release_at,
-                ends_at: session.ends_at,
-                reserved_release_at: session.reserved_release_at,
-            };
+            let facts = session_facts(&session)?;
             let pools = HashMap::new();
             ledger
                 .sessions
@@ -396,7 +373,7 @@ async fn write_places(
            held = held + (SELECT v.held FROM v WHERE v.id = slots.id) \
          WHERE id IN (SELECT id FROM v) \
            AND booked + held + (SELECT v.booked + v.held FROM v WHERE v.id = slots.id) <= capacity",
-        tuples(per_slot.len(), 3)
+        tuples(per_slot.len(), 3, "")
     );
     let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(false);
     for (id, (booked, held)) in &per_slot {
@@ -418,7 +395,7 @@ async fn write_places(
          WHERE (session_id, pool) IN (SELECT session_id, pool FROM v) \
            AND used + (SELECT v.n FROM v WHERE v.session_id = session_pools.session_id \
              AND v.pool = session_pools.pool) <= capacity",
-        tuples(per_pool.len(), 3)
+        tuples(per_pool.len(), 3, "")
     );
     let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(false);
     for ((session, pool), n) in &per_pool {
@@ -440,7 +417,7 @@ async fn write_places(
         "INSERT INTO appointments (id, patient_id, account_id, slot_id, session_id, hospital_id, department_id, \
          session_date, period, status, pool, channel, queue_number, hold_expires_at, created_at, updated_at) \
          VALUES {}",
-        tuples(written.len(), 16)
+        tuples(written.len(), 16, "")
     );
     let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(false);
     for (a, hospital) in written {
@@ -475,7 +452,7 @@ async fn write_keys(
     }
     let sql = format!(
         "INSERT INTO idempotency_keys (account_id, key, request_hash, appointment_id, created_at) VALUES {}",
-        tuples(keys.len(), 5)
+        tuples(keys.len(), 5, "")
     );
     let now = crate::now_micros();
     let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(false);
@@ -491,24 +468,9 @@ async fn write_keys(
     Ok(())
 }
 
-fn parse_date(text: &str) -> Result<jiff::civil::Date, StoreError> {
-    text.parse()
-        .map_err(|_| StoreError::Corrupt(format!("date {text}")))
-}
-
-fn parse_period(code: &str) -> Result<Period, StoreError> {
-    Period::from_code(code).ok_or_else(|| StoreError::Corrupt(format!("period {code}")))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn placeholders_number_tuples_from_one() {
-        assert_eq!(placeholders(2, 3), "$2, $3, $4");
-        assert_eq!(tuples(2, 2), "($1, $2), ($3, $4)");
-    }
 
     #[test]
     fn distinct_keeps_the_first_of_each_in_order() {

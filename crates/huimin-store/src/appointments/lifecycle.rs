@@ -89,8 +89,10 @@ impl Store {
         if patient_ids.is_empty() {
             return Ok((Vec::new(), 0));
         }
-        let marks: Vec<String> = (1..=patient_ids.len()).map(|i| format!("${i}")).collect();
-        let within = format!("patient_id IN ({})", marks.join(", "));
+        let within = format!(
+            "patient_id IN ({})",
+            crate::sql::placeholders(1, patient_ids.len())
+        );
         let count_sql = format!("SELECT COUNT(*) FROM appointments WHERE {within}");
         let mut count = sqlx::query(sqlx::AssertSqlSafe(count_sql));
         for id in patient_ids {

@@ -406,7 +406,7 @@ async fn insert_session(
     let pools = [Pool::Online, Pool::Window, Pool::Elderly, Pool::Referral];
     let mut query = sqlx::query(sqlx::AssertSqlSafe(format!(
         "INSERT INTO session_pools (session_id, pool, capacity, used) VALUES {}",
-        placeholders(pools.len(), 3, ", 0")
+        crate::sql::tuples(pools.len(), 3, ", 0")
     )));
     for pool in pools {
         query = query
@@ -419,7 +419,7 @@ async fn insert_session(
         let mut query = sqlx::query(sqlx::AssertSqlSafe(format!(
             "INSERT INTO slots (id, session_id, starts_at, ends_at, capacity, first_queue_number, \
                  department_id, practitioner_role_id, booked, held) VALUES {}",
-            placeholders(chunk.len(), 8, ", 0, 0")
+            crate::sql::tuples(chunk.len(), 8, ", 0, 0")
         )));
         for slot in chunk {
             query = query
@@ -435,27 +435,4 @@ async fn insert_session(
         query.execute(&mut *conn).await?;
     }
     Ok(())
-}
-
-/// `rows` groups of `width` numbered placeholders each followed by `constants`:
-/// `($1, $2, 0), ($3, $4, 0)`.
-fn placeholders(rows: usize, width: usize, constants: &str) -> String {
-    (0..rows)
-        .map(|r| {
-            let cells: Vec<String> = (1..=width).map(|c| format!("${}", r * width + c)).collect();
-            format!("({}{constants})", cells.join(", "))
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::placeholders;
-
-    #[test]
-    fn placeholders_number_every_cell_once() {
-        assert_eq!(placeholders(2, 2, ", 0"), "($1, $2, 0), ($3, $4, 0)");
-        assert_eq!(placeholders(1, 3, ""), "($1, $2, $3)");
-    }
 }
