@@ -101,8 +101,8 @@ async fn append_batch(pool: &AnyPool, records: &[&NewAuditRecord]) -> Result<i64
     Ok(first_seq)
 }
 
-/// Appends records to the chain inside the caller's transaction (a booking group writes its
-/// bookings' records with them); the sequence number of the first.
+/// Appends records to the chain inside the caller's transaction; the sequence number of the
+/// first.
 pub(crate) async fn append_in(
     tx: &mut AnyConnection,
     records: &[&NewAuditRecord],
@@ -114,37 +114,102 @@ pub(crate) async fn append_in(
         .fetch_one(&mut *tx)
         .await?;
     let last_seq: i64 = head.try_get(0)?;
-    let mut prev: String = head.try_get(1)?;
     let first_seq = last_seq - records.len() as i64 + 1;
-    let now = now_micros();
+    let entries = chained(records, first_seq - 1, head.try_get(1)?);
     // One multi-row INSERT per chunk: a statement per record was most of a group's cost.
-    for (c, chunk) in records.chunks(INSERT_CHUNK).enumerate() {
+    for chunk in entries.chunks(INSERT_CHUNK) {
         let rows = crate::sql::tuples(chunk.len(), 10, "");
         let sql = format!("INSERT INTO audit_log ({AUDIT_COLUMNS}) VALUES {rows}");
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(false);
-        for (i, record) in chunk.iter().enumerate() {
-            let facts = facts_of(first_seq + (c * INSERT_CHUNK + i) as i64, now, record);
-            let hash = chain_hash(&prev, &facts.canonical());
+        for (facts, hash) in chunk {
             query = query
                 .bind(facts.seq)
                 .bind(facts.recorded_at_micros)
-                .bind(facts.actor)
-                .bind(facts.role)
-                .bind(facts.action)
-                .bind(facts.resource)
-                .bind(facts.source_ip)
-                .bind(facts.outcome)
-                .bind(facts.detail)
+                .bind(facts.actor.clone())
+                .bind(facts.role.clone())
+                .bind(facts.action.clone())
+                .bind(facts.resource.clone())
+                .bind(facts.source_ip.clone())
+                .bind(facts.outcome.clone())
+                .bind(facts.detail.clone())
                 .bind(hash.clone());
-            prev = hash;
         }
         query.execute(&mut *tx).await?;
     }
-    sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
-        .bind(&prev)
-        .execute(&mut *tx)
-        .await?;
+    if let Some((_, last_hash)) = entries.last() {
+        sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
+            .bind(last_hash)
+            .execute(&mut *tx)
+            .await?;
+    }
     Ok(first_seq)
+}
+
+/// The head of the chain as a batch statement reads it: `(seq, hash)`.
+pub(crate) const HEAD_QUERY: &str = "SELECT seq, hash FROM audit_head WHERE id = 1";
+
+/// Adds the statements appending `records` after the head `(seq, hash)` read in the same
+/// transaction (SQLite booking groups, which hold the database write lock from their first
+/// statement, so the head cannot move).
+pub(crate) fn push_append(
+    batch: &mut crate::sql::Batch,
+    records: &[&NewAuditRecord],
+    head: (i64, String),
+) {
+    let entries = chained(records, head.0, head.1);
+    let Some((last, last_hash)) = entries.last() else {
+        return;
+    };
+    let (last_seq, last_hash) = (last.seq, last_hash.clone());
+    for chunk in entries.chunks(INSERT_CHUNK) {
+        let rows: Vec<String> = chunk
+            .iter()
+            .map(|(facts, hash)| {
+                let cells = [
+                    batch.arg(facts.seq),
+                    batch.arg(facts.recorded_at_micros),
+                    batch.arg(facts.actor.clone()),
+                    batch.arg(facts.role.clone()),
+                    batch.arg(facts.action.clone()),
+                    batch.arg(facts.resource.clone()),
+                    batch.arg(facts.source_ip.clone()),
+                    batch.arg(facts.outcome.clone()),
+                    batch.arg(facts.detail.clone()),
+                    batch.arg(hash.clone()),
+                ];
+                format!("({})", cells.join(", "))
+            })
+            .collect();
+        batch.push(&format!(
+            "INSERT INTO audit_log ({AUDIT_COLUMNS}) VALUES {}",
+            rows.join(", ")
+        ));
+    }
+    let (seq, hash) = (batch.arg(last_seq), batch.arg(last_hash));
+    batch.push(&format!(
+        "UPDATE audit_head SET seq = {seq}, hash = {hash} WHERE id = 1"
+    ));
+}
+
+/// The records as chain entries after the head `(seq, hash)`: each with its sequence number
+/// and the hash that links it to the one before.
+fn chained(
+    records: &[&NewAuditRecord],
+    head_seq: i64,
+    head_hash: String,
+) -> Vec<(AuditFacts, String)> {
+    let now = now_micros();
+    let mut prev = head_hash;
+    records
+        .iter()
+        .enumerate()
+        .map(|(i, record)| {
+            let facts = facts_of(head_seq + 1 + i as i64, now, record);
+            let hash = chain_hash(&prev, &facts.canonical());
+            prev = hash.clone();
+            (facts, hash)
+        })
+        .collect()
 }
 
 fn facts_of(seq: i64, at: i64, record: &NewAuditRecord) -> AuditFacts {

@@ -162,8 +162,14 @@ impl Store {
             DatabaseTarget::Postgres { url } => (url.clone(), 16),
         };
         let options = AnyConnectOptions::from_str(&url)?.disable_statement_logging();
+        // sqlx pings a connection each time it leaves the pool. For a server across a network
+        // that finds dropped connections; an embedded SQLite file cannot drop, and the ping
+        // is one more round trip to the connection's thread on every query.
+        let sqlite = target.backend() == Backend::Sqlite;
         let pool = AnyPoolOptions::new()
             .max_connections(max_connections)
+            .test_before_acquire(!sqlite)
+            .after_connect(move |conn, _| Box::pin(async move { tune(conn, sqlite).await }))
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options.clone())
             .await?;
@@ -172,6 +178,8 @@ impl Store {
             DatabaseTarget::Sqlite { .. } => {
                 AnyPoolOptions::new()
                     .max_connections(1)
+                    .test_before_acquire(false)
+                    .after_connect(|conn, _| Box::pin(async move { tune(conn, true).await }))
                     // Writers queue behind whole batches (audit, bookings): be patient.
                     .acquire_timeout(Duration::from_secs(30))
                     .connect_with(options)
@@ -229,6 +237,21 @@ impl Store {
     pub async fn ping(&self) -> bool {
         sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
     }
+}
+
+/// On SQLite, each connection reads pages through a memory map instead of a system call per
+/// page, and caches 16 MiB of them (the default is 2 MiB): a booking group touches index pages
+/// all over the file, and a reader's cache starts cold after every commit of the writer.
+async fn tune(conn: &mut sqlx::AnyConnection, sqlite: bool) -> Result<(), sqlx::Error> {
+    if sqlite {
+        sqlx::query("PRAGMA mmap_size = 268435456")
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query("PRAGMA cache_size = -16384")
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
 }
 
 /// Creates the database file and switches it to WAL once: WAL is a persistent property of the

@@ -1,12 +1,14 @@
 //! A group of bookings decided together (SQLite's single writer).
 //!
-//! Taking places one request at a time costs about a dozen statements each. Here the group
-//! costs about ten statements in all: the writer reads everything the group touches (slots
-//! and sessions, pools, queue numbers in use, the patients' active bookings and no-shows,
-//! earlier uses of the requests' `Idempotency-Key`s), decides each request in arrival order
-//! with the pure [`Ledger`], and writes the accepted ones with multi-row statements. The
-//! snapshot is exact because this connection is the only writer and the reads are made inside
-//! the group's write transaction.
+//! Taking places one request at a time costs about a dozen statements each. Here the whole
+//! group costs four round trips to SQLite's connection thread: `BEGIN`; one batch that
+//! returns lapsed holds and reads everything the group touches (slots and sessions with their
+//! pools and queue numbers in use, the patients' active bookings and no-shows, earlier uses
+//! of the requests' `Idempotency-Key`s, the audit chain's head); one batch that writes the
+//! accepted places, keys and audit records as multi-row statements; `COMMIT`. Each request
+//! is decided in arrival order by the pure [`Ledger`] in between. The snapshot is exact
+//! because this connection is the only writer and the batch's first statement is a write, so
+//! the group holds the write lock from its first read.
 //!
 //! The counter updates keep their conditions (`booked + held + n <= capacity`) and the number
 //! of rows they change is checked, so a ledger bug cannot oversell: the group fails, is rolled
@@ -18,17 +20,19 @@ use huimin_domain::appointments::{
     AppointmentStatus, Ask, Closed, ExistingBooking, Ledger, PatientLedger, Pool, Refused,
     SessionLedger, SlotLedger,
 };
+use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use super::booking::{
-    BookingError, BookingMode, PlaceRequest, Replay, channel_code, fetch_appointment, parse_date,
-    parse_period, release_expired_where, session_facts,
+    BookingError, BookingMode, PlaceRequest, Replay, booking_audit, channel_code,
+    fetch_appointment, parse_date, parse_period, return_place, session_facts, settle_offer,
 };
 use super::hint::FullSlots;
 use super::sessions::{SESSION_COLUMNS, prefixed, session_at, slot_at};
 use super::{ACTIVE, AppointmentRecord};
-use crate::StoreError;
-use crate::sql::{placeholders, tuples};
+use crate::audit::{HEAD_QUERY, push_append};
+use crate::sql::Batch;
+use crate::{NewAuditRecord, StoreError};
 
 /// Each value once, in the order first seen.
 fn distinct<'a>(values: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
@@ -44,8 +48,9 @@ enum KeyUse {
     InGroup(String, usize),
 }
 
-/// Decides and writes a group inside `tx` (which the caller commits). The outer `Err` is a
-/// database failure: the caller rolls the group back.
+/// Decides and writes a group inside `tx` (which the caller commits), with the audit records
+/// of the places it answers. The outer `Err` is a database failure: the caller rolls the
+/// group back.
 pub(crate) async fn decide_group(
     tx: &mut AnyConnection,
     requests: &[PlaceRequest<'_>],
@@ -56,23 +61,34 @@ pub(crate) async fn decide_group(
         .map(|r| r.now.as_microsecond())
         .max()
         .unwrap_or_default();
-    let patients = distinct(requests.iter().map(|r| r.patient_id));
-    let slots = distinct(requests.iter().map(|r| r.slot_id));
-
-    // Lapsed holds of these patients or in these slots give their places back first.
-    let condition = format!(
-        "(patient_id IN ({}) OR slot_id IN ({}))",
-        placeholders(2, patients.len()),
-        placeholders(2 + patients.len(), slots.len())
-    );
-    let values: Vec<&str> = patients.iter().chain(slots.iter()).copied().collect();
-    let freed = release_expired_where(tx, &condition, &values, now).await?;
-    if !freed.is_empty() {
+    let asked = Asked {
+        now,
+        patients: distinct(requests.iter().map(|r| r.patient_id)),
+        slots: distinct(requests.iter().map(|r| r.slot_id)),
+        keys: distinct(
+            requests
+                .iter()
+                .filter_map(|r| r.idempotency.map(|(k, _)| k)),
+        ),
+    };
+    // Lapsed holds of these patients or in these slots give their places back first. They
+    // are rare, so the state read with them is read again only when there were some.
+    let mut state = read_state(tx, &asked, true).await?;
+    if !state.lapsed.is_empty() {
+        for lapsed in &state.lapsed {
+            return_place(tx, &lapsed.slot, &lapsed.session, &lapsed.pool, "held").await?;
+            settle_offer(tx, &lapsed.appointment, "lapsed", now).await?;
+        }
         full_slots.forget_all();
+        state = read_state(tx, &asked, false).await?;
     }
-
-    let mut keys = stored_keys(tx, requests).await?;
-    let (mut ledger, mut earliest_hold) = load_ledger(tx, &slots, &patients).await?;
+    let State {
+        mut keys,
+        mut ledger,
+        mut earliest_hold,
+        audit_head,
+        ..
+    } = state;
 
     let mut outcomes: Vec<Result<Replay, BookingError>> = Vec::with_capacity(requests.len());
     let mut written: Vec<(AppointmentRecord, String)> = Vec::new();
@@ -148,14 +164,134 @@ pub(crate) async fn decide_group(
         outcomes.push(Ok(Replay::Fresh(record)));
     }
 
-    write_places(tx, &written).await?;
-    write_keys(tx, &new_keys).await?;
-    for slot in &slots {
+    // A booking is never answered without its audit record: both go in this transaction.
+    let records: Vec<NewAuditRecord> = requests
+        .iter()
+        .zip(&outcomes)
+        .filter_map(|(request, outcome)| {
+            Some(booking_audit(request.audit?, outcome.as_ref().ok()?))
+        })
+        .collect();
+    let records: Vec<&NewAuditRecord> = records.iter().collect();
+    let mut batch = Batch::default();
+    let counted = push_places(&mut batch, &written);
+    push_keys(&mut batch, &new_keys, now);
+    push_append(&mut batch, &records, audit_head);
+    if !batch.is_empty() {
+        let steps = batch.run(tx).await?;
+        for (step, expected, what) in counted {
+            let changed = steps.get(step).map_or(0, |s| s.changed);
+            if changed != expected {
+                return Err(StoreError::Batch(format!(
+                    "{changed} of {expected} {what} took their places"
+                )));
+            }
+        }
+    }
+    for slot in &asked.slots {
         if ledger.is_full(slot) {
             full_slots.mark_full(slot, now, earliest_hold.get(*slot).copied());
         }
     }
     Ok(outcomes)
+}
+
+/// What a group asks about.
+struct Asked<'a> {
+    now: i64,
+    patients: Vec<&'a str>,
+    slots: Vec<&'a str>,
+    keys: Vec<&'a str>,
+}
+
+/// A hold whose time ran out, cancelled by the read batch.
+struct Lapsed {
+    slot: String,
+    session: String,
+    pool: String,
+    appointment: String,
+}
+
+/// What the read batch found.
+struct State {
+    lapsed: Vec<Lapsed>,
+    keys: HashMap<(String, String), KeyUse>,
+    ledger: Ledger,
+    earliest_hold: HashMap<String, i64>,
+    audit_head: (i64, String),
+}
+
+/// One batch: (when `release`) cancel the lapsed holds of the group's patients and slots,
+/// then read the keys, slots, patients and the audit head.
+async fn read_state(
+    tx: &mut AnyConnection,
+    asked: &Asked<'_>,
+    release: bool,
+) -> Result<State, StoreError> {
+    // Each statement adds its values in the order its placeholders stand.
+    let mut batch = Batch::default();
+    let release = release.then(|| {
+        let now = batch.arg(asked.now);
+        let patients = batch.list(asked.patients.iter().copied());
+        let slots = batch.list(asked.slots.iter().copied());
+        let until = batch.arg(asked.now);
+        batch.push(&format!(
+            "UPDATE appointments SET status = 'cancelled', updated_at = {now} \
+             WHERE (patient_id IN ({patients}) OR slot_id IN ({slots})) \
+               AND status = 'pending' AND hold_expires_at <= {until} \
+             RETURNING slot_id, session_id, pool, id"
+        ))
+    });
+    let keys = (!asked.keys.is_empty()).then(|| {
+        let list = batch.list(asked.keys.iter().copied());
+        batch.push(&format!(
+            "SELECT account_id, key, request_hash, appointment_id FROM idempotency_keys \
+             WHERE key IN ({list})"
+        ))
+    });
+    let slots = batch.list(asked.slots.iter().copied());
+    let ledger = batch.push(&ledger_query(&slots));
+    let booked_by = batch.list(asked.patients.iter().copied());
+    let missed_by = batch.list(asked.patients.iter().copied());
+    let patient_rows = batch.push(&format!(
+        "SELECT patient_id, session_date, hospital_id, department_id, period, status \
+         FROM appointments WHERE patient_id IN ({booked_by}) AND status IN {ACTIVE} \
+         UNION ALL SELECT patient_id, session_date, '', '', '', 'noshow' FROM noshows \
+         WHERE patient_id IN ({missed_by})"
+    ));
+    let head = batch.push(HEAD_QUERY);
+    let mut steps = batch.run(tx).await?;
+    let mut rows = |step: usize| std::mem::take(&mut steps[step].rows);
+
+    let mut lapsed = Vec::new();
+    for row in release.map(&mut rows).unwrap_or_default() {
+        lapsed.push(Lapsed {
+            slot: row.try_get(0)?,
+            session: row.try_get(1)?,
+            pool: row.try_get(2)?,
+            appointment: row.try_get(3)?,
+        });
+    }
+    let mut found = HashMap::new();
+    for row in keys.map(&mut rows).unwrap_or_default() {
+        found.insert(
+            (row.try_get(0)?, row.try_get(1)?),
+            KeyUse::Stored(row.try_get(2)?, row.try_get(3)?),
+        );
+    }
+    let (mut ledger, earliest_hold) = ledger_from(&rows(ledger))?;
+    add_patients(&mut ledger, &asked.patients, &rows(patient_rows))?;
+    let head = rows(head);
+    let head = head
+        .first()
+        .ok_or_else(|| StoreError::Corrupt("no audit head".into()))?;
+    Ok(State {
+        lapsed,
+        keys: found,
+        ledger,
+        earliest_hold,
+        audit_head: (head.try_get(0)?, head.try_get(1)?),
+    })
 }
 
 fn refusal(refused: Refused) -> BookingError {
@@ -190,140 +326,103 @@ async fn replay(
     Ok(record.map(Replay::Replayed).ok_or(BookingError::NotFound))
 }
 
-/// Earlier uses of the group's keys, by `(account, key)`.
-async fn stored_keys(
-    tx: &mut AnyConnection,
-    requests: &[PlaceRequest<'_>],
-) -> Result<HashMap<(String, String), KeyUse>, StoreError> {
-    let keys = distinct(
-        requests
-            .iter()
-            .filter_map(|r| r.idempotency.map(|(k, _)| k)),
-    );
-    let mut found = HashMap::new();
-    if keys.is_empty() {
-        return Ok(found);
-    }
-    let sql = format!(
-        "SELECT account_id, key, request_hash, appointment_id FROM idempotency_keys WHERE key IN ({})",
-        placeholders(1, keys.len())
-    );
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(false);
-    for key in &keys {
-        query = query.bind(key.to_string());
-    }
-    for row in query.fetch_all(&mut *tx).await? {
-        found.insert(
-            (row.try_get(0)?, row.try_get(1)?),
-            KeyUse::Stored(row.try_get(2)?, row.try_get(3)?),
-        );
-    }
-    Ok(found)
+/// The slots (`slots` are their placeholders) with their sessions, one row each: the pools,
+/// the queue numbers in use and the earliest expiry of a pending hold come aggregated
+/// (`string_agg`: SQLite since 3.44, PostgreSQL). sqlx hands rows over one at a time, each
+/// waking this thread; a row per pool and per appointment made hundreds of wake-ups a group.
+fn ledger_query(slots: &str) -> String {
+    format!(
+        "SELECT {}, s.id, s.session_id, s.starts_at, s.ends_at, s.capacity, s.booked, s.held, \
+           s.first_queue_number, s.extra, \
+           (SELECT string_agg(p.pool || ':' || CAST(p.capacity AS TEXT) || ':' || CAST(p.used AS TEXT), ',') \
+              FROM session_pools p WHERE p.session_id = s.session_id), \
+           (SELECT string_agg(CAST(a.queue_number AS TEXT), ',') \
+              FROM appointments a WHERE a.slot_id = s.id AND a.status IN {ACTIVE}), \
+           (SELECT MIN(a.hold_expires_at) \
+              FROM appointments a WHERE a.slot_id = s.id AND a.status = 'pending') \
+         FROM slots s JOIN clinic_sessions c ON c.id = s.session_id \
+         WHERE s.id IN ({slots})",
+        prefixed(SESSION_COLUMNS, "c"),
+    )
 }
 
-/// The slots with their sessions and pools, the numbers in use, and the patients; with the
-/// earliest expiry of a pending hold in each slot (when a full slot could free a place).
-async fn load_ledger(
-    tx: &mut AnyConnection,
-    slots: &[&str],
-    patients: &[&str],
-) -> Result<(Ledger, HashMap<String, i64>), StoreError> {
+/// The ledger of the slots and sessions read by [`ledger_query`], with the earliest expiry of
+/// a pending hold in each slot (when a full slot could free a place).
+fn ledger_from(rows: &[AnyRow]) -> Result<(Ledger, HashMap<String, i64>), StoreError> {
     let mut ledger = Ledger::default();
-    // The slots with their sessions and the sessions' pools: a row per slot and pool.
-    let sql = format!(
-        "SELECT {}, s.id, s.session_id, s.starts_at, s.ends_at, s.capacity, s.booked, s.held, \
-           s.first_queue_number, s.extra, p.pool, p.capacity, p.used \
-         FROM slots s JOIN clinic_sessions c ON c.id = s.session_id \
-           LEFT JOIN session_pools p ON p.session_id = s.session_id \
-         WHERE s.id IN ({})",
-        prefixed(SESSION_COLUMNS, "c"),
-        placeholders(1, slots.len())
-    );
+    let mut earliest_hold = HashMap::new();
     let width = SESSION_COLUMNS.split(", ").count();
-    let pool_at = width + 9;
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(false);
-    for slot in slots {
-        query = query.bind(slot.to_string());
-    }
-    for row in query.fetch_all(&mut *tx).await? {
-        let (slot, session) = (slot_at(&row, width)?, session_at(&row, 0)?);
-        let pool: Option<String> = row.try_get(pool_at)?;
+    let aggregates_at = width + 9;
+    for row in rows {
+        let (slot, session) = (slot_at(row, width)?, session_at(row, 0)?);
         if !ledger.sessions.contains_key(&session.id) {
+            let pools: Option<String> = row.try_get(aggregates_at)?;
+            let pools = parse_pools(pools.as_deref().unwrap_or_default())?;
             let facts = session_facts(&session)?;
-            let pools = HashMap::new();
             ledger
                 .sessions
                 .insert(session.id.clone(), SessionLedger { facts, pools });
         }
-        if let (Some(pool), Some(entry)) = (pool, ledger.sessions.get_mut(&session.id)) {
-            let pool = Pool::from_code(&pool)
-                .ok_or_else(|| StoreError::Corrupt(format!("pool {pool}")))?;
-            let counts = (row.try_get(pool_at + 1)?, row.try_get(pool_at + 2)?);
-            entry.pools.insert(pool, counts);
+        let numbers: Option<String> = row.try_get(aggregates_at + 1)?;
+        if let Some(expiry) = row.try_get::<Option<i64>, _>(aggregates_at + 2)? {
+            earliest_hold.insert(slot.id.clone(), expiry);
         }
-        ledger.slots.entry(slot.id.clone()).or_insert(SlotLedger {
-            session_id: slot.session_id,
-            starts_at: slot.starts_at,
-            capacity: slot.capacity,
-            booked: slot.booked,
-            held: slot.held,
-            first_queue_number: slot.first_queue_number,
-            taken_numbers: BTreeSet::new(),
-        });
+        ledger.slots.insert(
+            slot.id.clone(),
+            SlotLedger {
+                session_id: slot.session_id,
+                starts_at: slot.starts_at,
+                capacity: slot.capacity,
+                booked: slot.booked,
+                held: slot.held,
+                first_queue_number: slot.first_queue_number,
+                taken_numbers: parse_numbers(numbers.as_deref().unwrap_or_default())?,
+            },
+        );
     }
-    let mut earliest_hold: HashMap<String, i64> = HashMap::new();
-    if ledger.slots.is_empty() {
-        return Ok((load_patients(tx, patients, ledger).await?, earliest_hold));
-    }
-
-    let slot_ids: Vec<String> = ledger.slots.keys().cloned().collect();
-    let sql = format!(
-        "SELECT slot_id, queue_number, status, hold_expires_at FROM appointments \
-         WHERE slot_id IN ({}) AND status IN {ACTIVE}",
-        placeholders(1, slot_ids.len())
-    );
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(false);
-    for id in &slot_ids {
-        query = query.bind(id.clone());
-    }
-    for row in query.fetch_all(&mut *tx).await? {
-        let slot: String = row.try_get(0)?;
-        let status: String = row.try_get(2)?;
-        if status == AppointmentStatus::Pending.code()
-            && let Some(expiry) = row.try_get::<Option<i64>, _>(3)?
-        {
-            let earliest = earliest_hold.entry(slot.clone()).or_insert(expiry);
-            *earliest = (*earliest).min(expiry);
-        }
-        if let Some(s) = ledger.slots.get_mut(&slot) {
-            s.taken_numbers.insert(row.try_get(1)?);
-        }
-    }
-    Ok((load_patients(tx, patients, ledger).await?, earliest_hold))
+    Ok((ledger, earliest_hold))
 }
 
-async fn load_patients(
-    tx: &mut AnyConnection,
-    patients: &[&str],
-    mut ledger: Ledger,
-) -> Result<Ledger, StoreError> {
+/// `online:60:3,window:20:0`: each pool with its capacity and places used.
+fn parse_pools(text: &str) -> Result<HashMap<Pool, (i64, i64)>, StoreError> {
+    let corrupt = || StoreError::Corrupt(format!("session pools {text}"));
+    let mut pools = HashMap::new();
+    for item in text.split(',').filter(|item| !item.is_empty()) {
+        let mut parts = item.split(':');
+        let (Some(pool), Some(capacity), Some(used), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(corrupt());
+        };
+        let pool = Pool::from_code(pool).ok_or_else(corrupt)?;
+        let counts = (
+            capacity.parse().map_err(|_| corrupt())?,
+            used.parse().map_err(|_| corrupt())?,
+        );
+        pools.insert(pool, counts);
+    }
+    Ok(pools)
+}
+
+/// `3,1,2`: the queue numbers in use in a slot.
+fn parse_numbers(text: &str) -> Result<BTreeSet<i64>, StoreError> {
+    text.split(',')
+        .filter(|n| !n.is_empty())
+        .map(|n| {
+            n.parse()
+                .map_err(|_| StoreError::Corrupt(format!("queue numbers {text}")))
+        })
+        .collect()
+}
+
+/// The patients' active bookings and no-shows (rows of the read batch's patient statement).
+fn add_patients(ledger: &mut Ledger, patients: &[&str], rows: &[AnyRow]) -> Result<(), StoreError> {
     for patient in patients {
         ledger
             .patients
             .insert((*patient).to_owned(), PatientLedger::default());
     }
-    // One read for both: the active bookings, and the no-shows (status `noshow`).
-    let list = placeholders(1, patients.len());
-    let sql = format!(
-        "SELECT patient_id, session_date, hospital_id, department_id, period, status FROM appointments \
-         WHERE patient_id IN ({list}) AND status IN {ACTIVE} \
-         UNION ALL SELECT patient_id, session_date, '', '', '', 'noshow' FROM noshows WHERE patient_id IN ({list})"
-    );
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(false);
-    for patient in patients {
-        query = query.bind(patient.to_string());
-    }
-    for row in query.fetch_all(&mut *tx).await? {
+    for row in rows {
         let patient: String = row.try_get(0)?;
         let date = parse_date(&row.try_get::<String, _>(1)?)?;
         let status: String = row.try_get(5)?;
@@ -344,16 +443,17 @@ async fn load_patients(
             .ok_or_else(|| StoreError::Corrupt(format!("status {status}")))?;
         p.active.push((booking, status));
     }
-    Ok(ledger)
+    Ok(())
 }
 
-/// The accepted places: slot and pool counters (conditional, checked), then the rows.
-async fn write_places(
-    tx: &mut AnyConnection,
+/// Adds the accepted places: slot and pool counters (conditional), then the rows. Returns the
+/// counter statements with the number of rows each must change.
+fn push_places(
+    batch: &mut Batch,
     written: &[(AppointmentRecord, String)],
-) -> Result<(), StoreError> {
+) -> Vec<(usize, u64, &'static str)> {
     if written.is_empty() {
-        return Ok(());
+        return Vec::new();
     }
     let mut per_slot: HashMap<&str, (i64, i64)> = HashMap::new();
     let mut per_pool: HashMap<(&str, &str), i64> = HashMap::new();
@@ -367,110 +467,116 @@ async fn write_places(
         *per_pool.entry((&a.session_id, a.pool.code())).or_default() += 1;
     }
 
-    let sql = format!(
+    let values: Vec<String> = per_slot
+        .iter()
+        .map(|(id, (booked, held))| {
+            let cells = [batch.arg(*id), batch.arg(*booked), batch.arg(*held)];
+            format!("({})", cells.join(", "))
+        })
+        .collect();
+    let slots = batch.push(&format!(
         "WITH v(id, booked, held) AS (VALUES {}) \
          UPDATE slots SET booked = booked + (SELECT v.booked FROM v WHERE v.id = slots.id), \
            held = held + (SELECT v.held FROM v WHERE v.id = slots.id) \
          WHERE id IN (SELECT id FROM v) \
            AND booked + held + (SELECT v.booked + v.held FROM v WHERE v.id = slots.id) <= capacity",
-        tuples(per_slot.len(), 3, "")
-    );
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(false);
-    for (id, (booked, held)) in &per_slot {
-        query = query.bind(id.to_string()).bind(*booked).bind(*held);
-    }
-    let changed = query.execute(&mut *tx).await?.rows_affected();
-    if changed != per_slot.len() as u64 {
-        return Err(StoreError::Batch(format!(
-            "{} of {} slots took their places",
-            changed,
-            per_slot.len()
-        )));
-    }
+        values.join(", ")
+    ));
 
-    let sql = format!(
+    let values: Vec<String> = per_pool
+        .iter()
+        .map(|((session, pool), n)| {
+            let cells = [batch.arg(*session), batch.arg(*pool), batch.arg(*n)];
+            format!("({})", cells.join(", "))
+        })
+        .collect();
+    let pools = batch.push(&format!(
         "WITH v(session_id, pool, n) AS (VALUES {}) \
          UPDATE session_pools SET used = used + (SELECT v.n FROM v \
              WHERE v.session_id = session_pools.session_id AND v.pool = session_pools.pool) \
          WHERE (session_id, pool) IN (SELECT session_id, pool FROM v) \
            AND used + (SELECT v.n FROM v WHERE v.session_id = session_pools.session_id \
              AND v.pool = session_pools.pool) <= capacity",
-        tuples(per_pool.len(), 3, "")
-    );
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(false);
-    for ((session, pool), n) in &per_pool {
-        query = query
-            .bind(session.to_string())
-            .bind(pool.to_string())
-            .bind(*n);
-    }
-    let changed = query.execute(&mut *tx).await?.rows_affected();
-    if changed != per_pool.len() as u64 {
-        return Err(StoreError::Batch(format!(
-            "{} of {} pools took their places",
-            changed,
-            per_pool.len()
-        )));
-    }
+        values.join(", ")
+    ));
 
-    let sql = format!(
-        "INSERT INTO appointments (id, patient_id, account_id, slot_id, session_id, hospital_id, department_id, \
-         session_date, period, status, pool, channel, queue_number, hold_expires_at, created_at, updated_at) \
-         VALUES {}",
-        tuples(written.len(), 16, "")
-    );
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(false);
-    for (a, hospital) in written {
-        query = query
-            .bind(a.id.clone())
-            .bind(a.patient_id.clone())
-            .bind(a.account_id.clone())
-            .bind(a.slot_id.clone())
-            .bind(a.session_id.clone())
-            .bind(hospital.clone())
-            .bind(a.department_id.clone())
-            .bind(a.session_date.clone())
-            .bind(a.period.clone())
-            .bind(a.status.code())
-            .bind(a.pool.code())
-            .bind(a.channel.clone())
-            .bind(a.queue_number)
-            .bind(a.hold_expires_at)
-            .bind(a.created_at)
-            .bind(a.updated_at);
-    }
-    query.execute(&mut *tx).await?;
-    Ok(())
+    let values: Vec<String> = written
+        .iter()
+        .map(|(a, hospital)| {
+            let cells = [
+                batch.arg(a.id.clone()),
+                batch.arg(a.patient_id.clone()),
+                batch.arg(a.account_id.clone()),
+                batch.arg(a.slot_id.clone()),
+                batch.arg(a.session_id.clone()),
+                batch.arg(hospital.clone()),
+                batch.arg(a.department_id.clone()),
+                batch.arg(a.session_date.clone()),
+                batch.arg(a.period.clone()),
+                batch.arg(a.status.code()),
+                batch.arg(a.pool.code()),
+                batch.arg(a.channel.clone()),
+                batch.arg(a.queue_number),
+                batch.arg(a.hold_expires_at),
+                batch.arg(a.created_at),
+                batch.arg(a.updated_at),
+            ];
+            format!("({})", cells.join(", "))
+        })
+        .collect();
+    batch.push(&format!(
+        "INSERT INTO appointments (id, patient_id, account_id, slot_id, session_id, hospital_id, \
+         department_id, session_date, period, status, pool, channel, queue_number, \
+         hold_expires_at, created_at, updated_at) VALUES {}",
+        values.join(", ")
+    ));
+    vec![
+        (slots, per_slot.len() as u64, "slots"),
+        (pools, per_pool.len() as u64, "pools"),
+    ]
 }
 
-async fn write_keys(
-    tx: &mut AnyConnection,
-    keys: &[(&str, &str, &str, String)],
-) -> Result<(), StoreError> {
+/// Adds the group's new `Idempotency-Key`s: `(account, key, request hash, appointment id)`.
+fn push_keys(batch: &mut Batch, keys: &[(&str, &str, &str, String)], now: i64) {
     if keys.is_empty() {
-        return Ok(());
+        return;
     }
-    let sql = format!(
-        "INSERT INTO idempotency_keys (account_id, key, request_hash, appointment_id, created_at) VALUES {}",
-        tuples(keys.len(), 5, "")
-    );
-    let now = crate::now_micros();
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(false);
-    for (account, key, hash, appointment) in keys {
-        query = query
-            .bind(account.to_string())
-            .bind(key.to_string())
-            .bind(hash.to_string())
-            .bind(appointment.clone())
-            .bind(now);
-    }
-    query.execute(&mut *tx).await?;
-    Ok(())
+    let values: Vec<String> = keys
+        .iter()
+        .map(|(account, key, hash, appointment)| {
+            let cells = [
+                batch.arg(*account),
+                batch.arg(*key),
+                batch.arg(*hash),
+                batch.arg(appointment.clone()),
+                batch.arg(now),
+            ];
+            format!("({})", cells.join(", "))
+        })
+        .collect();
+    batch.push(&format!(
+        "INSERT INTO idempotency_keys (account_id, key, request_hash, appointment_id, created_at) \
+         VALUES {}",
+        values.join(", ")
+    ));
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn aggregated_pools_and_numbers_are_read_back() {
+        let pools = parse_pools("online:60:3,window:20:0").unwrap();
+        assert_eq!(pools.get(&Pool::Online), Some(&(60, 3)));
+        assert_eq!(pools.get(&Pool::Window), Some(&(20, 0)));
+        assert!(parse_pools("").unwrap().is_empty());
+        assert!(parse_pools("online:60").is_err());
+        assert!(parse_pools("moon:1:0").is_err());
+        assert_eq!(parse_numbers("3,1,2").unwrap(), BTreeSet::from([1, 2, 3]));
+        assert!(parse_numbers("").unwrap().is_empty());
+        assert!(parse_numbers("1,x").is_err());
+    }
 
     #[test]
     fn distinct_keeps_the_first_of_each_in_order() {

@@ -3,10 +3,11 @@
 //! SQLite has one writer and, with `synchronous=FULL`, every commit waits for an fsync (about
 //! a millisecond on the development VM). Committing bookings one by one caps a booking rush at
 //! a few hundred per second; so bookings queue to one task that takes whatever has queued,
-//! applies each request in its own savepoint (a refused or failed request rolls back alone)
-//! and commits the group once. Every caller waits for the commit of its own group, so an
-//! answered booking is on disk. PostgreSQL does not use this: its row locks let bookings run
-//! side by side and its WAL writer already groups commits.
+//! decides the whole group from one snapshot (`group.rs`) and commits it once; should that
+//! fail, the group is rolled back and re-run with each request in its own savepoint (a
+//! refused or failed request rolls back alone). Every caller waits for the commit of its own
+//! group, so an answered booking is on disk. PostgreSQL does not use this: its row locks let
+//! bookings run side by side and its WAL writer already groups commits.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -196,13 +197,7 @@ async fn commit_group(
 ) -> Result<Vec<Result<Replay, BookingError>>, StoreError> {
     let requests: Vec<PlaceRequest<'_>> = places.iter().map(|p| p.request()).collect();
     let mut tx = writer.begin().await?;
-    let decided = match decide_group(&mut tx, &requests, full_slots).await {
-        Ok(outcomes) => audit_places(&mut tx, &requests, &outcomes)
-            .await
-            .map(|()| outcomes),
-        Err(err) => Err(err),
-    };
-    match decided {
+    match decide_group(&mut tx, &requests, full_slots).await {
         Ok(outcomes) => {
             tx.commit().await?;
             counters.decided.fetch_add(1, Ordering::Relaxed);
@@ -247,8 +242,8 @@ async fn commit_one_by_one(
     Ok(outcomes)
 }
 
-/// The audit records of the places taken or replayed, in the group's transaction: a booking
-/// is never answered without its record, and both cost one commit.
+/// The audit records of the places taken or replayed, in the fallback's transaction (a
+/// decided group writes them itself): a booking is never answered without its record.
 async fn audit_places(
     tx: &mut AnyConnection,
     requests: &[PlaceRequest<'_>],
