@@ -165,19 +165,18 @@ pub(crate) fn push_append(
         let rows: Vec<String> = chunk
             .iter()
             .map(|(facts, hash)| {
-                let cells = [
-                    batch.arg(facts.seq),
-                    batch.arg(facts.recorded_at_micros),
-                    batch.arg(facts.actor.clone()),
-                    batch.arg(facts.role.clone()),
-                    batch.arg(facts.action.clone()),
-                    batch.arg(facts.resource.clone()),
-                    batch.arg(facts.source_ip.clone()),
-                    batch.arg(facts.outcome.clone()),
-                    batch.arg(facts.detail.clone()),
-                    batch.arg(hash.clone()),
-                ];
-                format!("({})", cells.join(", "))
+                batch.row([
+                    facts.seq.into(),
+                    facts.recorded_at_micros.into(),
+                    facts.actor.clone().into(),
+                    facts.role.clone().into(),
+                    facts.action.clone().into(),
+                    facts.resource.clone().into(),
+                    facts.source_ip.clone().into(),
+                    facts.outcome.clone().into(),
+                    facts.detail.clone().into(),
+                    hash.clone().into(),
+                ])
             })
             .collect();
         batch.push(&format!(

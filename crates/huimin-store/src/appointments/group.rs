@@ -469,10 +469,7 @@ fn push_places(
 
     let values: Vec<String> = per_slot
         .iter()
-        .map(|(id, (booked, held))| {
-            let cells = [batch.arg(*id), batch.arg(*booked), batch.arg(*held)];
-            format!("({})", cells.join(", "))
-        })
+        .map(|(id, (booked, held))| batch.row([(*id).into(), (*booked).into(), (*held).into()]))
         .collect();
     let slots = batch.push(&format!(
         "WITH v(id, booked, held) AS (VALUES {}) \
@@ -485,10 +482,7 @@ fn push_places(
 
     let values: Vec<String> = per_pool
         .iter()
-        .map(|((session, pool), n)| {
-            let cells = [batch.arg(*session), batch.arg(*pool), batch.arg(*n)];
-            format!("({})", cells.join(", "))
-        })
+        .map(|((session, pool), n)| batch.row([(*session).into(), (*pool).into(), (*n).into()]))
         .collect();
     let pools = batch.push(&format!(
         "WITH v(session_id, pool, n) AS (VALUES {}) \
@@ -503,25 +497,24 @@ fn push_places(
     let values: Vec<String> = written
         .iter()
         .map(|(a, hospital)| {
-            let cells = [
-                batch.arg(a.id.clone()),
-                batch.arg(a.patient_id.clone()),
-                batch.arg(a.account_id.clone()),
-                batch.arg(a.slot_id.clone()),
-                batch.arg(a.session_id.clone()),
-                batch.arg(hospital.clone()),
-                batch.arg(a.department_id.clone()),
-                batch.arg(a.session_date.clone()),
-                batch.arg(a.period.clone()),
-                batch.arg(a.status.code()),
-                batch.arg(a.pool.code()),
-                batch.arg(a.channel.clone()),
-                batch.arg(a.queue_number),
-                batch.arg(a.hold_expires_at),
-                batch.arg(a.created_at),
-                batch.arg(a.updated_at),
-            ];
-            format!("({})", cells.join(", "))
+            batch.row([
+                a.id.clone().into(),
+                a.patient_id.clone().into(),
+                a.account_id.clone().into(),
+                a.slot_id.clone().into(),
+                a.session_id.clone().into(),
+                hospital.clone().into(),
+                a.department_id.clone().into(),
+                a.session_date.clone().into(),
+                a.period.clone().into(),
+                a.status.code().into(),
+                a.pool.code().into(),
+                a.channel.clone().into(),
+                a.queue_number.into(),
+                a.hold_expires_at.into(),
+                a.created_at.into(),
+                a.updated_at.into(),
+            ])
         })
         .collect();
     batch.push(&format!(
@@ -544,14 +537,13 @@ fn push_keys(batch: &mut Batch, keys: &[(&str, &str, &str, String)], now: i64) {
     let values: Vec<String> = keys
         .iter()
         .map(|(account, key, hash, appointment)| {
-            let cells = [
-                batch.arg(*account),
-                batch.arg(*key),
-                batch.arg(*hash),
-                batch.arg(appointment.clone()),
-                batch.arg(now),
-            ];
-            format!("({})", cells.join(", "))
+            batch.row([
+                (*account).into(),
+                (*key).into(),
+                (*hash).into(),
+                appointment.clone().into(),
+                now.into(),
+            ])
         })
         .collect();
     batch.push(&format!(
