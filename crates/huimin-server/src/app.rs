@@ -156,6 +156,7 @@ impl App {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/api/openapi.json", get(crate::openapi::document))
         .merge(auth::routes())
         .merge(appointments::routes())
         .merge(fhir::routes())

@@ -181,3 +181,14 @@ async fn health_check_answers_when_ready(db: Db) {
     app.finish().await;
 }
 on_both!(health_check_answers_when_ready);
+
+/// The app API describes itself to anyone: the OpenAPI document the router is checked against.
+async fn the_app_api_serves_its_openapi_document(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let document = app.get("/api/openapi.json", None).await;
+    assert_eq!(document.status, 200);
+    assert_eq!(document.body["openapi"], "3.1.0");
+    assert!(document.body["paths"]["/api/admin/sessions"]["post"].is_object());
+    app.finish().await;
+}
+on_both!(the_app_api_serves_its_openapi_document);
