@@ -8,7 +8,9 @@ use huimin_domain::i18n::Lang;
 use huimin_domain::i18n::Text;
 use huimin_domain::identity::DocumentKind;
 use huimin_domain::roles::Role;
-use huimin_store::appointments::{AppointmentRecord, BookingMode, PlaceRequest, Replay};
+use huimin_store::appointments::{
+    AppointmentRecord, BookingMode, PlaceRequest, Replay, SessionRecord, SlotRecord,
+};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -150,7 +152,7 @@ pub async fn place(
         }
     };
     let status = match outcome {
-        Replay::Fresh(_) => StatusCode::CREATED,
+        Replay::Fresh(..) => StatusCode::CREATED,
         Replay::Replayed(_) => StatusCode::OK,
     };
     if state.guard.note_booking(ctx, p.patient_id) {
@@ -166,8 +168,13 @@ pub async fn place(
         .await?;
         tracing::warn!("booking address flagged for review");
     }
-    let record = outcome.appointment().clone();
-    appointment_response(state, &record, status, headers).await
+    match outcome.taken_in() {
+        // A fresh place comes with its slot and session: no read before answering.
+        Some((slot, session)) => {
+            appointment_answer(outcome.appointment(), slot, session, status, headers)
+        }
+        None => appointment_response(state, outcome.appointment(), status, headers).await,
+    }
 }
 
 pub async fn appointment_response(
@@ -181,7 +188,17 @@ pub async fn appointment_response(
         .slot_and_session(&record.slot_id)
         .await?
         .ok_or_else(ApiError::internal)?;
-    let body = views::appointment(record, &session, &slot);
+    appointment_answer(record, &slot, &session, status, headers)
+}
+
+fn appointment_answer(
+    record: &AppointmentRecord,
+    slot: &SlotRecord,
+    session: &SessionRecord,
+    status: StatusCode,
+    headers: &HeaderMap,
+) -> Result<Response, ApiError> {
+    let body = views::appointment(record, session, slot);
     let mut response = crate::fhir::fhir_response(status, &body);
     if status == StatusCode::CREATED {
         let location = format!(

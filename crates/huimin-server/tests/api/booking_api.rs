@@ -1506,3 +1506,26 @@ async fn an_imported_holiday_calendar_steers_roster_publication(db: Db) {
     app.finish().await;
 }
 on_both!(an_imported_holiday_calendar_steers_roster_publication);
+
+/// A fresh booking is answered from what its transaction read (no read after the commit): the
+/// answer is the same Appointment a read of it gives.
+async fn a_fresh_booking_answers_as_a_read_of_it_does(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let (registrar, slots, patients) = crowd(&app, 2, 1).await;
+    let body = parameters(&[
+        ("slot", format!("Slot/{}", slots[0])),
+        ("patient", format!("Patient/{}", patients[0])),
+    ]);
+    let booked = app
+        .post_json("/fhir/Appointment/$book", Some(&registrar), &body)
+        .await;
+    assert_eq!(booked.status, 201, "{}", booked.body);
+    let id = booked.body["id"].as_str().unwrap();
+    let read = app
+        .get(&format!("/fhir/Appointment/{id}"), Some(&registrar))
+        .await;
+    assert_eq!(read.status, 200);
+    assert_eq!(booked.body, read.body);
+    app.finish().await;
+}
+on_both!(a_fresh_booking_answers_as_a_read_of_it_does);

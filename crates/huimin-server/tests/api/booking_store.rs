@@ -152,7 +152,7 @@ async fn fifty_concurrent_bookings_of_a_one_place_slot_book_exactly_once(db: Db)
     let (mut booked, mut full) = (0, 0);
     for task in tasks {
         match task.await.unwrap() {
-            Ok(Replay::Fresh(_)) => booked += 1,
+            Ok(Replay::Fresh(..)) => booked += 1,
             Err(BookingError::Refused(BookingRefusal::SlotFull)) => full += 1,
             other => panic!("unexpected {other:?}"),
         }

@@ -16,7 +16,7 @@ use jiff::tz::TimeZone;
 use sqlx::{AnyConnection, Row};
 
 use super::hint::FullSlots;
-use super::sessions::{SessionRecord, slot_with_session};
+use super::sessions::{SessionRecord, SlotRecord, slot_with_session};
 use super::{ACTIVE, APPOINTMENT_COLUMNS, AppointmentRecord, appointment_from_row};
 use crate::{NewAuditRecord, Store, StoreError};
 
@@ -102,14 +102,25 @@ impl From<BookingRefusal> for BookingError {
 /// A fresh result, or the stored one for a retried request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Replay {
-    Fresh(AppointmentRecord),
+    /// A place just taken, with the slot and session it was taken in, as the transaction
+    /// read them (their times, doctor and room, for the answer, which then needs no read;
+    /// the slot's counters are from before the place was taken).
+    Fresh(AppointmentRecord, Box<(SlotRecord, SessionRecord)>),
     Replayed(AppointmentRecord),
 }
 
 impl Replay {
     pub fn appointment(&self) -> &AppointmentRecord {
         match self {
-            Self::Fresh(a) | Self::Replayed(a) => a,
+            Self::Fresh(a, _) | Self::Replayed(a) => a,
+        }
+    }
+
+    /// The slot and session of a fresh place.
+    pub fn taken_in(&self) -> Option<&(SlotRecord, SessionRecord)> {
+        match self {
+            Self::Fresh(_, taken_in) => Some(taken_in),
+            Self::Replayed(_) => None,
         }
     }
 }
@@ -341,10 +352,10 @@ pub(crate) async fn take_place_in(
         patient_id: r.patient_id.to_owned(),
         account_id: r.account_id.map(str::to_owned),
         slot_id: r.slot_id.to_owned(),
-        session_id: session.id,
-        department_id: session.department_id,
-        session_date: session.session_date,
-        period: session.period,
+        session_id: session.id.clone(),
+        department_id: session.department_id.clone(),
+        session_date: session.session_date.clone(),
+        period: session.period.clone(),
         status,
         pool,
         channel: channel_code(r.channel).to_owned(),
@@ -367,7 +378,7 @@ pub(crate) async fn take_place_in(
         .execute(&mut *tx)
         .await?;
     }
-    Ok(Replay::Fresh(record))
+    Ok(Replay::Fresh(record, Box::new((slot, session))))
 }
 
 /// Writes a new appointment row (the place is already taken on the slot and pool counters).

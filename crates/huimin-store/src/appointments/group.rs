@@ -28,7 +28,7 @@ use super::booking::{
     fetch_appointment, parse_date, parse_period, return_place, session_facts, settle_offer,
 };
 use super::hint::FullSlots;
-use super::sessions::{SESSION_COLUMNS, prefixed, session_at, slot_at};
+use super::sessions::{SESSION_COLUMNS, SessionRecord, SlotRecord, prefixed, session_at, slot_at};
 use super::{ACTIVE, AppointmentRecord};
 use crate::audit::{HEAD_QUERY, push_append};
 use crate::sql::Batch;
@@ -86,6 +86,7 @@ pub(crate) async fn decide_group(
         mut keys,
         mut ledger,
         mut earliest_hold,
+        places,
         audit_head,
         ..
     } = state;
@@ -161,7 +162,11 @@ pub(crate) async fn decide_group(
             new_keys.push((account, key, hash, record.id.clone()));
         }
         written.push((record.clone(), session.facts.hospital.clone()));
-        outcomes.push(Ok(Replay::Fresh(record)));
+        let taken_in = places
+            .get(r.slot_id)
+            .cloned()
+            .ok_or_else(|| StoreError::Corrupt("slot left the group's read".into()))?;
+        outcomes.push(Ok(Replay::Fresh(record, Box::new(taken_in))));
     }
 
     // A booking is never answered without its audit record: both go in this transaction.
@@ -218,6 +223,8 @@ struct State {
     keys: HashMap<(String, String), KeyUse>,
     ledger: Ledger,
     earliest_hold: HashMap<String, i64>,
+    /// Each slot with its session, for the answers.
+    places: HashMap<String, (SlotRecord, SessionRecord)>,
     audit_head: (i64, String),
 }
 
@@ -279,7 +286,7 @@ async fn read_state(
             KeyUse::Stored(row.try_get(2)?, row.try_get(3)?),
         );
     }
-    let (mut ledger, earliest_hold) = ledger_from(&rows(ledger))?;
+    let (mut ledger, earliest_hold, places) = ledger_from(&rows(ledger))?;
     add_patients(&mut ledger, &asked.patients, &rows(patient_rows))?;
     let head = rows(head);
     let head = head
@@ -290,6 +297,7 @@ async fn read_state(
         keys: found,
         ledger,
         earliest_hold,
+        places,
         audit_head: (head.try_get(0)?, head.try_get(1)?),
     })
 }
@@ -347,10 +355,17 @@ fn ledger_query(slots: &str) -> String {
 }
 
 /// The ledger of the slots and sessions read by [`ledger_query`], with the earliest expiry of
-/// a pending hold in each slot (when a full slot could free a place).
-fn ledger_from(rows: &[AnyRow]) -> Result<(Ledger, HashMap<String, i64>), StoreError> {
+/// a pending hold in each slot (when a full slot could free a place), and the records.
+type LedgerRead = (
+    Ledger,
+    HashMap<String, i64>,
+    HashMap<String, (SlotRecord, SessionRecord)>,
+);
+
+fn ledger_from(rows: &[AnyRow]) -> Result<LedgerRead, StoreError> {
     let mut ledger = Ledger::default();
     let mut earliest_hold = HashMap::new();
+    let mut places = HashMap::new();
     let width = SESSION_COLUMNS.split(", ").count();
     let aggregates_at = width + 9;
     for row in rows {
@@ -370,7 +385,7 @@ fn ledger_from(rows: &[AnyRow]) -> Result<(Ledger, HashMap<String, i64>), StoreE
         ledger.slots.insert(
             slot.id.clone(),
             SlotLedger {
-                session_id: slot.session_id,
+                session_id: slot.session_id.clone(),
                 starts_at: slot.starts_at,
                 capacity: slot.capacity,
                 booked: slot.booked,
@@ -379,8 +394,9 @@ fn ledger_from(rows: &[AnyRow]) -> Result<(Ledger, HashMap<String, i64>), StoreE
                 taken_numbers: parse_numbers(numbers.as_deref().unwrap_or_default())?,
             },
         );
+        places.insert(slot.id.clone(), (slot, session));
     }
-    Ok((ledger, earliest_hold))
+    Ok((ledger, earliest_hold, places))
 }
 
 /// `online:60:3,window:20:0`: each pool with its capacity and places used.
