@@ -11,6 +11,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AnyPool, Row};
 use tokio::sync::{mpsc, oneshot};
 
+use crate::sql::Arg;
 use crate::{Store, StoreError, now_micros};
 
 /// The largest group committed in one transaction.
@@ -18,6 +19,8 @@ const MAX_BATCH: usize = 256;
 
 /// Records per INSERT statement (10 values each, well under SQLite's variable limit).
 const INSERT_CHUNK: usize = 64;
+/// The values in an `audit_log` row ([`AUDIT_COLUMNS`]).
+const AUDIT_CELLS: usize = 10;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewAuditRecord {
@@ -116,27 +119,20 @@ pub(crate) async fn append_in(
     let last_seq: i64 = head.try_get(0)?;
     let first_seq = last_seq - records.len() as i64 + 1;
     let entries = chained(records, first_seq - 1, head.try_get(1)?);
+    let last_hash = entries.last().map(|(_, hash)| hash.clone());
     // One multi-row INSERT per chunk: a statement per record was most of a group's cost.
-    for chunk in entries.chunks(INSERT_CHUNK) {
-        let rows = crate::sql::tuples(chunk.len(), 10, "");
+    for chunk in in_chunks(entries) {
+        let rows = crate::sql::tuples(chunk.len(), AUDIT_CELLS, "");
         let sql = format!("INSERT INTO audit_log ({AUDIT_COLUMNS}) VALUES {rows}");
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(false);
         for (facts, hash) in chunk {
-            query = query
-                .bind(facts.seq)
-                .bind(facts.recorded_at_micros)
-                .bind(facts.actor.clone())
-                .bind(facts.role.clone())
-                .bind(facts.action.clone())
-                .bind(facts.resource.clone())
-                .bind(facts.source_ip.clone())
-                .bind(facts.outcome.clone())
-                .bind(facts.detail.clone())
-                .bind(hash.clone());
+            for cell in cells(facts, hash) {
+                query = cell.bind_to(query);
+            }
         }
         query.execute(&mut *tx).await?;
     }
-    if let Some((_, last_hash)) = entries.last() {
+    if let Some(last_hash) = last_hash {
         sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
             .bind(last_hash)
             .execute(&mut *tx)
@@ -161,23 +157,10 @@ pub(crate) fn push_append(
         return;
     };
     let (last_seq, last_hash) = (last.seq, last_hash.clone());
-    for chunk in entries.chunks(INSERT_CHUNK) {
+    for chunk in in_chunks(entries) {
         let rows: Vec<String> = chunk
-            .iter()
-            .map(|(facts, hash)| {
-                batch.row([
-                    facts.seq.into(),
-                    facts.recorded_at_micros.into(),
-                    facts.actor.clone().into(),
-                    facts.role.clone().into(),
-                    facts.action.clone().into(),
-                    facts.resource.clone().into(),
-                    facts.source_ip.clone().into(),
-                    facts.outcome.clone().into(),
-                    facts.detail.clone().into(),
-                    hash.clone().into(),
-                ])
-            })
+            .into_iter()
+            .map(|(facts, hash)| batch.row(cells(facts, hash)))
             .collect();
         batch.push(&format!(
             "INSERT INTO audit_log ({AUDIT_COLUMNS}) VALUES {}",
@@ -188,6 +171,31 @@ pub(crate) fn push_append(
     batch.push(&format!(
         "UPDATE audit_head SET seq = {seq}, hash = {hash} WHERE id = 1"
     ));
+}
+
+/// The values of one `audit_log` row, in the order of [`AUDIT_COLUMNS`].
+fn cells(facts: AuditFacts, hash: String) -> [Arg; AUDIT_CELLS] {
+    [
+        facts.seq.into(),
+        facts.recorded_at_micros.into(),
+        facts.actor.into(),
+        facts.role.into(),
+        facts.action.into(),
+        facts.resource.into(),
+        facts.source_ip.into(),
+        facts.outcome.into(),
+        facts.detail.into(),
+        hash.into(),
+    ]
+}
+
+/// The entries in chunks of at most [`INSERT_CHUNK`], owned.
+fn in_chunks<T>(entries: Vec<T>) -> impl Iterator<Item = Vec<T>> {
+    let mut entries = entries.into_iter().peekable();
+    std::iter::from_fn(move || {
+        entries.peek()?;
+        Some(entries.by_ref().take(INSERT_CHUNK).collect())
+    })
 }
 
 /// The records as chain entries after the head `(seq, hash)`: each with its sequence number
@@ -360,5 +368,24 @@ impl Store {
             });
         }
         Ok(ChainStatus::Intact { records })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_row_has_a_value_for_every_column() {
+        assert_eq!(AUDIT_COLUMNS.split(", ").count(), AUDIT_CELLS);
+    }
+
+    #[test]
+    fn entries_are_inserted_in_chunks_of_at_most_the_limit() {
+        let sizes: Vec<usize> = in_chunks((0..130).collect::<Vec<_>>())
+            .map(|c| c.len())
+            .collect();
+        assert_eq!(sizes, [INSERT_CHUNK, INSERT_CHUNK, 130 - 2 * INSERT_CHUNK]);
+        assert_eq!(in_chunks(Vec::<u8>::new()).count(), 0);
     }
 }

@@ -30,6 +30,19 @@ pub(crate) enum Arg {
     Int(Option<i64>),
 }
 
+/// A query built at run time, through the `Any` driver.
+pub(crate) type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
+
+impl Arg {
+    /// Binds the value as the query's next argument.
+    pub(crate) fn bind_to(self, query: AnyQuery<'_>) -> AnyQuery<'_> {
+        match self {
+            Arg::Text(value) => query.bind(value),
+            Arg::Int(value) => query.bind(value),
+        }
+    }
+}
+
 impl From<&str> for Arg {
     fn from(value: &str) -> Self {
         Arg::Text(Some(value.to_owned()))
@@ -121,10 +134,7 @@ impl Batch {
     pub(crate) async fn run(self, conn: &mut AnyConnection) -> Result<Vec<Step>, StoreError> {
         let mut query = sqlx::query(sqlx::AssertSqlSafe(self.sql)).persistent(false);
         for arg in self.args {
-            query = match arg {
-                Arg::Text(value) => query.bind(value),
-                Arg::Int(value) => query.bind(value),
-            };
+            query = arg.bind_to(query);
         }
         let mut steps = Vec::with_capacity(self.statements);
         let mut current = Step::default();

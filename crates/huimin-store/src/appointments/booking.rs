@@ -13,6 +13,7 @@ use huimin_domain::appointments::{
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
+use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use super::hint::FullSlots;
@@ -57,6 +58,21 @@ pub(crate) fn booking_audit(template: &NewAuditRecord, replay: &Replay) -> NewAu
         resource: format!("Appointment/{}", replay.appointment().id),
         ..template.clone()
     }
+}
+
+/// The audit records of a group's places taken or replayed, in request order (requests
+/// refused, or without an audit template, have none).
+pub(crate) fn booking_audits(
+    requests: &[PlaceRequest<'_>],
+    outcomes: &[Result<Replay, BookingError>],
+) -> Vec<NewAuditRecord> {
+    requests
+        .iter()
+        .zip(outcomes)
+        .filter_map(|(request, outcome)| {
+            Some(booking_audit(request.audit?, outcome.as_ref().ok()?))
+        })
+        .collect()
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -481,17 +497,14 @@ async fn release_expired_of(
 }
 
 /// `condition` uses `$2`, `$3`, … for `values`; the last placeholder is the instant.
-pub(crate) async fn release_expired_where(
+async fn release_expired_where(
     conn: &mut AnyConnection,
     condition: &str,
     values: &[&str],
     now: i64,
 ) -> Result<Vec<String>, StoreError> {
-    let sql = format!(
-        "UPDATE appointments SET status = 'cancelled', updated_at = $1 \
-         WHERE {condition} AND status = 'pending' AND hold_expires_at <= ${} RETURNING slot_id, session_id, pool, id",
-        values.len() + 2
-    );
+    let until = format!("${}", values.len() + 2);
+    let sql = lapse_statement("$1", condition, &until);
     let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(now);
     for value in values {
         query = query.bind(value.to_string());
@@ -499,14 +512,34 @@ pub(crate) async fn release_expired_where(
     let rows = query.bind(now).fetch_all(&mut *conn).await?;
     let mut slots = Vec::with_capacity(rows.len());
     for row in &rows {
-        let (slot, session, pool): (String, String, String) =
-            (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
-        return_place(conn, &slot, &session, &pool, "held").await?;
-        let appointment: String = row.try_get(3)?;
-        settle_offer(conn, &appointment, "lapsed", now).await?;
-        slots.push(slot);
+        slots.push(give_back_lapsed(conn, row, now).await?);
     }
     Ok(slots)
+}
+
+/// Cancels the pending holds matching `condition` whose time has run out (`now` and `until`
+/// are the placeholders of the current instant), answering each one's
+/// `slot_id, session_id, pool, id` for [`give_back_lapsed`].
+pub(crate) fn lapse_statement(now: &str, condition: &str, until: &str) -> String {
+    format!(
+        "UPDATE appointments SET status = 'cancelled', updated_at = {now} \
+         WHERE {condition} AND status = 'pending' AND hold_expires_at <= {until} \
+         RETURNING slot_id, session_id, pool, id"
+    )
+}
+
+/// Gives a lapsed hold's place back to its slot and pool and ends its waitlist offer; the slot.
+pub(crate) async fn give_back_lapsed(
+    conn: &mut AnyConnection,
+    row: &AnyRow,
+    now: i64,
+) -> Result<String, StoreError> {
+    let (slot, session, pool): (String, String, String) =
+        (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
+    return_place(conn, &slot, &session, &pool, "held").await?;
+    let appointment: String = row.try_get(3)?;
+    settle_offer(conn, &appointment, "lapsed", now).await?;
+    Ok(slot)
 }
 
 /// A waitlist offer (a hold made for a waiting patient) ends with its hold: `booked` when

@@ -24,8 +24,8 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use super::booking::{
-    BookingError, BookingMode, PlaceRequest, Replay, booking_audit, channel_code,
-    fetch_appointment, parse_date, parse_period, return_place, session_facts, settle_offer,
+    BookingError, BookingMode, PlaceRequest, Replay, booking_audits, channel_code,
+    fetch_appointment, give_back_lapsed, lapse_statement, parse_date, parse_period, session_facts,
 };
 use super::hint::FullSlots;
 use super::sessions::{SESSION_COLUMNS, SessionRecord, SlotRecord, prefixed, session_at, slot_at};
@@ -76,8 +76,7 @@ pub(crate) async fn decide_group(
     let mut state = read_state(tx, &asked, true).await?;
     if !state.lapsed.is_empty() {
         for lapsed in &state.lapsed {
-            return_place(tx, &lapsed.slot, &lapsed.session, &lapsed.pool, "held").await?;
-            settle_offer(tx, &lapsed.appointment, "lapsed", now).await?;
+            give_back_lapsed(tx, lapsed, now).await?;
         }
         full_slots.forget_all();
         state = read_state(tx, &asked, false).await?;
@@ -170,13 +169,7 @@ pub(crate) async fn decide_group(
     }
 
     // A booking is never answered without its audit record: both go in this transaction.
-    let records: Vec<NewAuditRecord> = requests
-        .iter()
-        .zip(&outcomes)
-        .filter_map(|(request, outcome)| {
-            Some(booking_audit(request.audit?, outcome.as_ref().ok()?))
-        })
-        .collect();
+    let records = booking_audits(requests, &outcomes);
     let records: Vec<&NewAuditRecord> = records.iter().collect();
     let mut batch = Batch::default();
     let counted = push_places(&mut batch, &written);
@@ -209,17 +202,10 @@ struct Asked<'a> {
     keys: Vec<&'a str>,
 }
 
-/// A hold whose time ran out, cancelled by the read batch.
-struct Lapsed {
-    slot: String,
-    session: String,
-    pool: String,
-    appointment: String,
-}
-
 /// What the read batch found.
 struct State {
-    lapsed: Vec<Lapsed>,
+    /// Holds whose time ran out, cancelled by the read batch (rows of [`lapse_statement`]).
+    lapsed: Vec<AnyRow>,
     keys: HashMap<(String, String), KeyUse>,
     ledger: Ledger,
     earliest_hold: HashMap<String, i64>,
@@ -242,12 +228,8 @@ async fn read_state(
         let patients = batch.list(asked.patients.iter().copied());
         let slots = batch.list(asked.slots.iter().copied());
         let until = batch.arg(asked.now);
-        batch.push(&format!(
-            "UPDATE appointments SET status = 'cancelled', updated_at = {now} \
-             WHERE (patient_id IN ({patients}) OR slot_id IN ({slots})) \
-               AND status = 'pending' AND hold_expires_at <= {until} \
-             RETURNING slot_id, session_id, pool, id"
-        ))
+        let condition = format!("(patient_id IN ({patients}) OR slot_id IN ({slots}))");
+        batch.push(&lapse_statement(now, &condition, until))
     });
     let keys = (!asked.keys.is_empty()).then(|| {
         let list = batch.list(asked.keys.iter().copied());
@@ -270,15 +252,7 @@ async fn read_state(
     let mut steps = batch.run(tx).await?;
     let mut rows = |step: usize| std::mem::take(&mut steps[step].rows);
 
-    let mut lapsed = Vec::new();
-    for row in release.map(&mut rows).unwrap_or_default() {
-        lapsed.push(Lapsed {
-            slot: row.try_get(0)?,
-            session: row.try_get(1)?,
-            pool: row.try_get(2)?,
-            appointment: row.try_get(3)?,
-        });
-    }
+    let lapsed = release.map(&mut rows).unwrap_or_default();
     let mut found = HashMap::new();
     for row in keys.map(&mut rows).unwrap_or_default() {
         found.insert(

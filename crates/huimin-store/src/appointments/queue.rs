@@ -19,7 +19,7 @@ use sqlx::{AnyConnection, AnyPool, Connection};
 use tokio::sync::{mpsc, oneshot};
 
 use super::booking::{
-    BookingError, BookingMode, PlaceRequest, Replay, booking_audit, is_unique_violation,
+    BookingError, BookingMode, PlaceRequest, Replay, booking_audits, is_unique_violation,
     settle_unique_violation, take_place_in,
 };
 use super::group::decide_group;
@@ -249,13 +249,7 @@ async fn audit_places(
     requests: &[PlaceRequest<'_>],
     outcomes: &[Result<Replay, BookingError>],
 ) -> Result<(), StoreError> {
-    let records: Vec<NewAuditRecord> = requests
-        .iter()
-        .zip(outcomes)
-        .filter_map(|(request, outcome)| {
-            Some(booking_audit(request.audit?, outcome.as_ref().ok()?))
-        })
-        .collect();
+    let records = booking_audits(requests, outcomes);
     if records.is_empty() {
         return Ok(());
     }
