@@ -1215,17 +1215,7 @@ async fn in_offer_mode_a_freed_place_is_held_for_the_first_waiting_patient(db: D
     let (alice, alice_id) = app.patient("13911110001", "王小明", ID_2).await;
     let (bob, bob_id) = app.patient("13911110002", "李四", ID_3).await;
     let (carol, carol_id) = app.patient("13911110003", "赵敏", ID_1).await;
-    let booked = app
-        .post_json(
-            "/fhir/Appointment/$book",
-            Some(&alice),
-            &parameters(&[
-                ("slot", format!("Slot/{slot}")),
-                ("patient", format!("Patient/{alice_id}")),
-            ]),
-        )
-        .await;
-    assert_eq!(booked.status, 201);
+    let alices = app.book(&alice, &alice_id, &slot).await;
     for (token, patient) in [(&bob, &bob_id), (&carol, &carol_id)] {
         let join = parameters(&[
             ("schedule", format!("Schedule/{schedule}")),
@@ -1236,9 +1226,8 @@ async fn in_offer_mode_a_freed_place_is_held_for_the_first_waiting_patient(db: D
             .await;
         assert_eq!(waiting.status, 201, "{}", waiting.body);
     }
-    let alices = booked.body["id"].as_str().unwrap();
     assert_eq!(
-        app.set_status(&alice, alices, "cancelled", "zh")
+        app.set_status(&alice, &alices, "cancelled", "zh")
             .await
             .status,
         200
