@@ -15,6 +15,11 @@ use clap::{Parser, Subcommand};
 use huimin_server::{App, PasswordCost, Secret, Settings};
 use huimin_store::DatabaseTarget;
 
+/// The allocator the `huimin` binary runs with, so that the in-process server is measured as
+/// it is deployed.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "huimin-bench",

@@ -388,11 +388,16 @@ pub async fn recent_calls(
     Ok(Json(json!({"department": format!("Organization/{id}"), "calls": items})).into_response())
 }
 
-/// `GET /api/me/sessions`: the calling doctor's sessions today.
-pub async fn my_sessions(State(state): State<AppState>, ctx: Ctx) -> Result<Response, ApiError> {
+/// `GET /api/me/sessions?date=`: the calling doctor's sessions of the day (today when left out).
+pub async fn my_sessions(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    axum::extract::Query(day): axum::extract::Query<super::day::DayQuery>,
+) -> Result<Response, ApiError> {
     let caller = ctx.require()?;
+    let date = day.day(ctx.lang)?;
     let Some(practitioner) = caller.practitioner_id.clone() else {
-        return Ok(Json(json!({"sessions": []})).into_response());
+        return Ok(Json(json!({"date": date, "sessions": []})).into_response());
     };
     let query = SearchQuery {
         clauses: vec![SearchClause {
@@ -413,8 +418,7 @@ pub async fn my_sessions(State(state): State<AppState>, ctx: Ctx) -> Result<Resp
         .into_iter()
         .map(|r| r.id)
         .collect();
-    let today = crate::fhir::patient::today_in_china().to_string();
-    let sessions = state.store.sessions_of_roles_on(&roles, &today).await?;
+    let sessions = state.store.sessions_of_roles_on(&roles, &date).await?;
     let mut items = Vec::new();
     for session in &sessions {
         let line = state.store.line_summary(&session.id).await?;
@@ -424,5 +428,5 @@ pub async fn my_sessions(State(state): State<AppState>, ctx: Ctx) -> Result<Resp
             "now_serving": line.serving,
         }));
     }
-    Ok(Json(json!({"date": today, "sessions": items})).into_response())
+    Ok(Json(json!({"date": date, "sessions": items})).into_response())
 }

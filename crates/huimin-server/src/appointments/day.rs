@@ -5,7 +5,7 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
-use huimin_domain::i18n::Text;
+use huimin_domain::i18n::{Lang, Text};
 use huimin_store::appointments::SessionRecord;
 use serde::Deserialize;
 use serde_json::json;
@@ -66,6 +66,20 @@ pub struct DayQuery {
     date: Option<String>,
 }
 
+impl DayQuery {
+    /// The day asked for as `YYYY-MM-DD`, or today; 400 when it is not a date.
+    pub fn day(&self, lang: Lang) -> Result<String, ApiError> {
+        let date = match self.date.as_deref() {
+            None | Some("") => crate::fhir::patient::today_in_china(),
+            Some(text) => text.parse::<jiff::civil::Date>().map_err(|_| {
+                ApiError::bad_request(Text::new("date 须为 YYYY-MM-DD", "date must be YYYY-MM-DD"))
+                    .lang(lang)
+            })?,
+        };
+        Ok(date.to_string())
+    }
+}
+
 /// `GET /api/departments/{id}/sessions?date=`: staff only.
 pub async fn department_sessions(
     State(state): State<AppState>,
@@ -78,14 +92,7 @@ pub async fn department_sessions(
     if !caller.role.is_staff() {
         return Err(ApiError::forbidden().lang(lang));
     }
-    let date = match query.date.as_deref() {
-        None | Some("") => crate::fhir::patient::today_in_china(),
-        Some(text) => text.parse::<jiff::civil::Date>().map_err(|_| {
-            ApiError::bad_request(Text::new("date 须为 YYYY-MM-DD", "date must be YYYY-MM-DD"))
-                .lang(lang)
-        })?,
-    }
-    .to_string();
+    let date = query.day(lang)?;
     let sessions = state.store.sessions_of_department_on(&id, &date).await?;
     let mut items = Vec::with_capacity(sessions.len());
     for session in &sessions {

@@ -21,6 +21,9 @@ pub fn booking_error(err: BookingError, lang: Lang) -> ApiError {
             (status, code, refusal.message(), Some(refusal.rule_code()))
         }
         BookingError::NotFound => return ApiError::not_found("Slot/Appointment").lang(lang),
+        BookingError::UnknownPatient(id) => {
+            return ApiError::not_found(&format!("Patient/{id}")).lang(lang);
+        }
         BookingError::Suspended => (
             StatusCode::UNPROCESSABLE_ENTITY,
             "business-rule",

@@ -106,12 +106,12 @@ pub async fn place(
     let key = idempotency(headers, operation, &[p.slot_id, p.patient_id]);
     // Written by the store with the booking (its resource becomes the appointment).
     let audit_record = audit::new_record(ctx, "create", "Appointment", SUCCESS, operation);
-    let mut request = PlaceRequest {
+    let request = PlaceRequest {
         slot_id: p.slot_id,
         patient_id: p.patient_id,
         account_id: Some(&caller.username),
         channel,
-        is_elderly: false,
+        elderly: &settings.rules.elderly,
         has_referral: false,
         mode,
         on_site: caller.role.is_staff(),
@@ -122,8 +122,9 @@ pub async fn place(
         idempotency: key.as_ref().map(|(k, h)| (k.as_str(), h.as_str())),
         audit: Some(&audit_record),
     };
-    // In a flash crowd most attempts find the slot sold out: answer those before reading and
-    // decrypting the patient record.
+    // In a flash crowd most attempts find the slot sold out: answer those at once. The
+    // patient's real-name identity and birth date are checked by the store as it takes the
+    // place, from the Patient's index rows (no read of the sealed record).
     let early = state
         .store
         .sold_out_answer(&request)
@@ -135,21 +136,11 @@ pub async fn place(
             audit::record(state, ctx, "create", &resource, SUCCESS, operation).await?;
             replayed
         }
-        None => {
-            let patient = require_verified(state, p.patient_id, lang).await?;
-            let today = settings.time_zone.to_datetime(now).date();
-            request.is_elderly = patient
-                .content
-                .get("birthDate")
-                .and_then(Value::as_str)
-                .and_then(|d| d.parse::<jiff::civil::Date>().ok())
-                .is_some_and(|birth| settings.rules.elderly.applies(birth, today));
-            state
-                .store
-                .take_place(&request)
-                .await
-                .map_err(|e| booking_error(e, lang))?
-        }
+        None => state
+            .store
+            .take_place(&request)
+            .await
+            .map_err(|e| booking_error(e, lang))?,
     };
     let status = match outcome {
         Replay::Fresh(..) => StatusCode::CREATED,

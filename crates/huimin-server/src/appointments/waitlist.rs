@@ -224,7 +224,7 @@ pub async fn promote(
             patient_id: &entry.patient_id,
             account_id: entry.account_id.as_deref(),
             channel: Channel::App,
-            is_elderly: false,
+            elderly: &settings.rules.elderly,
             has_referral: false,
             mode,
             now,

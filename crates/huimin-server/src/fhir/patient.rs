@@ -46,7 +46,8 @@ pub const SPEC: KindSpec = KindSpec {
             "Phone number, any notation",
         ),
         param(
-            "birthdate",
+            // Booking reads the birth date from this index (the elderly pool).
+            huimin_store::appointments::BIRTH_DATE_PARAM,
             ParamKind::Date,
             &["birthDate"],
             "Date of birth",

@@ -2,17 +2,59 @@
 //! quotas, bans, holds, idempotency, cancellation and pools.
 
 use huimin_domain::appointments::{
-    AppointmentStatus, BanRule, BookingRefusal, CancellationRule, Channel, PoolPercentages,
-    QuotaRule, split,
+    AppointmentStatus, BanRule, BookingRefusal, CancellationRule, Channel, ElderlyRule, Pool,
+    PoolPercentages, QuotaRule, split,
 };
+use huimin_domain::identity::resident_id_check_char;
+use huimin_server::fhir::kinds::PATIENT;
+use huimin_store::ResourceWrite;
 use huimin_store::appointments::{
     BookingError, BookingMode, NewSession, NewSlot, PlaceRequest, Replay,
 };
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
+use serde_json::json;
 
 use crate::helpers::*;
 use crate::on_both;
+
+/// Patients `p-0` … `p-59`, each with a checked resident ID: the store books only patients
+/// that exist and carry a validated identity document.
+const PATIENTS: usize = 60;
+
+async fn spawn(db: Db) -> TestApp {
+    let app = TestApp::spawn(db).await;
+    for n in 0..PATIENTS {
+        let first17 = format!("11010119800101{n:03}");
+        let check = resident_id_check_char(&first17).unwrap();
+        write_patient(&app, &format!("p-{n}"), Some(&format!("{first17}{check}"))).await;
+    }
+    app
+}
+
+/// A Patient written as the API writes it (checked, indexed, sealed), with or without an
+/// identity document.
+async fn write_patient(app: &TestApp, id: &str, resident_id: Option<&str>) {
+    let mut patient = json!({"resourceType": "Patient", "name": [{"text": id}]});
+    if let Some(number) = resident_id {
+        patient["identifier"] =
+            json!([{"system": "urn:huimin:sid:cn-resident-id", "value": number}]);
+    }
+    (PATIENT.check)(&mut patient, None).unwrap();
+    patient["id"] = json!(id);
+    let (index, unique) = PATIENT.index(&patient);
+    app.store
+        .create_resource(ResourceWrite {
+            resource_type: "Patient",
+            id,
+            content: &patient,
+            index: &index,
+            unique: &unique,
+            sealed: true,
+        })
+        .await
+        .unwrap();
+}
 
 fn china() -> TimeZone {
     TimeZone::fixed(jiff::tz::Offset::constant(8))
@@ -82,6 +124,7 @@ struct Rules {
     tz: TimeZone,
     quota: QuotaRule,
     bans: BanRule,
+    elderly: ElderlyRule,
 }
 
 impl Rules {
@@ -90,6 +133,7 @@ impl Rules {
             tz: china(),
             quota: QuotaRule::default(),
             bans: BanRule::default(),
+            elderly: ElderlyRule::default(),
         }
     }
 
@@ -105,7 +149,7 @@ impl Rules {
             patient_id: patient,
             account_id: Some(patient),
             channel: Channel::App,
-            is_elderly: false,
+            elderly: &self.elderly,
             has_referral: false,
             mode,
             now: at,
@@ -127,7 +171,7 @@ fn refusal(result: Result<Replay, BookingError>) -> BookingRefusal {
 }
 
 async fn fifty_concurrent_bookings_of_a_one_place_slot_book_exactly_once(db: Db) {
-    let app = TestApp::spawn(db).await;
+    let app = spawn(db).await;
     let (_, slots) = session(
         &app,
         "dept-cardiology",
@@ -165,7 +209,7 @@ async fn fifty_concurrent_bookings_of_a_one_place_slot_book_exactly_once(db: Db)
 on_both!(fifty_concurrent_bookings_of_a_one_place_slot_book_exactly_once);
 
 async fn a_busy_session_never_exceeds_capacity_and_queue_numbers_are_unique(db: Db) {
-    let app = TestApp::spawn(db).await;
+    let app = spawn(db).await;
     let (session_id, slots) = session(
         &app,
         "dept-cardiology",
@@ -216,7 +260,7 @@ async fn a_busy_session_never_exceeds_capacity_and_queue_numbers_are_unique(db: 
 on_both!(a_busy_session_never_exceeds_capacity_and_queue_numbers_are_unique);
 
 async fn quotas_limit_one_booking_per_department_period_and_per_week(db: Db) {
-    let app = TestApp::spawn(db).await;
+    let app = spawn(db).await;
     let (_, a) = session(
         &app,
         "dept-cardiology",
@@ -298,7 +342,7 @@ async fn quotas_limit_one_booking_per_department_period_and_per_week(db: Db) {
 on_both!(quotas_limit_one_booking_per_department_period_and_per_week);
 
 async fn three_no_shows_in_a_year_suspend_booking(db: Db) {
-    let app = TestApp::spawn(db).await;
+    let app = spawn(db).await;
     let rules = Rules::new();
     for day in ["2030-03-11", "2030-03-12", "2030-03-13"] {
         let (_, slot) = session(&app, "dept-cardiology", day, "morning", 1, 1, all_online()).await;
@@ -335,7 +379,7 @@ async fn three_no_shows_in_a_year_suspend_booking(db: Db) {
 on_both!(three_no_shows_in_a_year_suspend_booking);
 
 async fn expired_holds_free_their_place_and_cannot_be_confirmed(db: Db) {
-    let app = TestApp::spawn(db).await;
+    let app = spawn(db).await;
     let rules = Rules::new();
     let (_, slot) = session(
         &app,
@@ -397,7 +441,7 @@ async fn expired_holds_free_their_place_and_cannot_be_confirmed(db: Db) {
 on_both!(expired_holds_free_their_place_and_cannot_be_confirmed);
 
 async fn a_confirmed_hold_is_booked_once_however_often_it_is_confirmed(db: Db) {
-    let app = TestApp::spawn(db).await;
+    let app = spawn(db).await;
     let rules = Rules::new();
     let (_, slot) = session(
         &app,
@@ -440,7 +484,7 @@ async fn a_confirmed_hold_is_booked_once_however_often_it_is_confirmed(db: Db) {
 on_both!(a_confirmed_hold_is_booked_once_however_often_it_is_confirmed);
 
 async fn a_retried_request_with_the_same_idempotency_key_books_once(db: Db) {
-    let app = TestApp::spawn(db).await;
+    let app = spawn(db).await;
     let (_, slot) = session(
         &app,
         "dept-cardiology",
@@ -487,7 +531,7 @@ async fn a_retried_request_with_the_same_idempotency_key_books_once(db: Db) {
 on_both!(a_retried_request_with_the_same_idempotency_key_books_once);
 
 async fn cancelling_returns_the_place_at_once_within_the_cut_off(db: Db) {
-    let app = TestApp::spawn(db).await;
+    let app = spawn(db).await;
     let rules = Rules::new();
     let (_, slot) = session(
         &app,
@@ -544,7 +588,7 @@ async fn cancelling_returns_the_place_at_once_within_the_cut_off(db: Db) {
 on_both!(cancelling_returns_the_place_at_once_within_the_cut_off);
 
 async fn reserved_pools_serve_their_channel_until_released(db: Db) {
-    let app = TestApp::spawn(db).await;
+    let app = spawn(db).await;
     let half = PoolPercentages {
         online: 50,
         window: 50,
@@ -582,8 +626,56 @@ async fn reserved_pools_serve_their_channel_until_released(db: Db) {
 }
 on_both!(reserved_pools_serve_their_channel_until_released);
 
+/// Who a place is for is checked as it is taken, from the Patient's index: it must exist and
+/// carry an identity document; its birth date (here from the resident ID) opens the elderly pool.
+async fn places_go_to_known_verified_patients_and_the_elderly_pool_to_the_elderly(db: Db) {
+    let app = spawn(db).await;
+    write_patient(&app, "anonymous", None).await;
+    // Born 1940-05-05: 89 on the day of the session.
+    let first17 = "11010119400505001";
+    let elder = format!("{first17}{}", resident_id_check_char(first17).unwrap());
+    write_patient(&app, "elder", Some(&elder)).await;
+    let half = PoolPercentages {
+        online: 50,
+        window: 0,
+        elderly: 50,
+        referral: 0,
+    };
+    let (_, slot) = session(&app, "dept-cardiology", "2030-03-11", "morning", 1, 4, half).await;
+    let rules = Rules::new();
+    // Before the reserved pools return to the general ones (a day before the session).
+    let before_release = minutes(now(), -120);
+    let book = |patient: &'static str| {
+        let request = rules.request(&slot[0], patient, BookingMode::Book, before_release);
+        let store = app.store.clone();
+        async move { store.take_place(&request).await }
+    };
+    assert!(matches!(
+        book("nobody").await,
+        Err(BookingError::UnknownPatient(id)) if id == "nobody"
+    ));
+    assert_eq!(
+        refusal(book("anonymous").await),
+        BookingRefusal::IdentityNotVerified
+    );
+    for p in ["p-1", "p-2"] {
+        assert_eq!(book(p).await.unwrap().appointment().pool, Pool::Online);
+    }
+    assert_eq!(
+        refusal(book("p-3").await),
+        BookingRefusal::SlotFull,
+        "a 50-year-old may not take the elderly pool"
+    );
+    assert_eq!(
+        book("elder").await.unwrap().appointment().pool,
+        Pool::Elderly
+    );
+    app.finish().await;
+}
+on_both!(places_go_to_known_verified_patients_and_the_elderly_pool_to_the_elderly);
+
 async fn sessions_cannot_be_booked_before_release_or_after_start(db: Db) {
-    let app = TestApp::spawn(db).await;
+    let app = spawn(db).await;
     let rules = Rules::new();
     let (_, slot) = session(
         &app,
@@ -621,7 +713,7 @@ on_both!(sessions_cannot_be_booked_before_release_or_after_start);
 
 /// Two independent stores on one database stand for two server processes.
 async fn two_processes_on_one_database_never_double_book(db: Db) {
-    let app = TestApp::spawn(db).await;
+    let app = spawn(db).await;
     let key = huimin_store::DataKey::load_or_create(&app.dir.path().join("data.key")).unwrap();
     let second = huimin_store::Store::connect(&app.settings.database_target(), &key)
         .await
@@ -673,7 +765,7 @@ async fn two_processes_on_one_database_never_double_book(db: Db) {
 on_both!(two_processes_on_one_database_never_double_book);
 
 async fn the_worker_step_returns_expired_holds_places(db: Db) {
-    let app = TestApp::spawn(db).await;
+    let app = spawn(db).await;
     let rules = Rules::new();
     let (_, slot) = session(
         &app,
@@ -718,7 +810,7 @@ async fn the_worker_step_returns_expired_holds_places(db: Db) {
 on_both!(the_worker_step_returns_expired_holds_places);
 
 async fn staff_on_site_may_book_a_started_slot_until_the_session_ends(db: Db) {
-    let app = TestApp::spawn(db).await;
+    let app = spawn(db).await;
     let rules = Rules::new();
     let (_, slots) = session(
         &app,
@@ -762,7 +854,7 @@ on_both!(staff_on_site_may_book_a_started_slot_until_the_session_ends);
 /// refused ones (second booking of one patient in a session, a full slot) roll back alone and
 /// every accepted one is committed.
 async fn refusals_in_a_crowd_do_not_undo_the_accepted_bookings(db: Db) {
-    let app = TestApp::spawn(db).await;
+    let app = spawn(db).await;
     let (_, slots) = session(
         &app,
         "dept-cardiology",
@@ -815,7 +907,7 @@ on_both!(refusals_in_a_crowd_do_not_undo_the_accepted_bookings);
 /// After a slot has been answered "full" from memory, a cancellation in it makes the place
 /// bookable at once.
 async fn a_cancelled_place_is_bookable_right_after_a_sold_out_answer(db: Db) {
-    let app = TestApp::spawn(db).await;
+    let app = spawn(db).await;
     let (_, slot) = session(
         &app,
         "dept-cardiology",

@@ -119,8 +119,21 @@ async fn a_doctor_calls_recalls_and_passes_while_patients_watch_their_place(db: 
     let second = book_and_check_in(&app, &b, &b_id, &slot).await;
     let third = book_and_check_in(&app, &c, &c_id, &slot).await;
 
-    let today = app.get("/api/me/sessions", Some(&doctor)).await;
+    // The session's day (tomorrow when "20 minutes from now" is past midnight in China).
+    let schedule = app
+        .get(&format!("/fhir/Schedule/{session}"), Some(&doctor))
+        .await;
+    let comment = schedule.body["comment"].as_str().unwrap_or_default();
+    let date = comment.split(' ').next().unwrap_or_default();
+    let today = app
+        .get(&format!("/api/me/sessions?date={date}"), Some(&doctor))
+        .await;
     assert_eq!(today.status, 200, "{}", today.body);
+    assert_eq!(today.body["date"], date);
+    let bad = app
+        .get("/api/me/sessions?date=2026-13-01", Some(&doctor))
+        .await;
+    assert_eq!(bad.status, 400, "{}", bad.body);
     assert_eq!(today.body["sessions"][0]["waiting"], 3);
     let place = app
         .get(&format!("/api/appointments/{third}/queue"), Some(&c))

@@ -7,8 +7,8 @@
 //! retried.
 
 use huimin_domain::appointments::{
-    AppointmentStatus, BanRule, BookingRefusal, Channel, Closed, Period, Pool, QuotaRule,
-    SessionFacts, check_open, check_patient, pool_order,
+    AppointmentStatus, BanRule, BookingRefusal, Channel, Closed, ElderlyRule, Period, Pool,
+    QuotaRule, SessionFacts, check_open, check_patient, pool_order,
 };
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -17,6 +17,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use super::hint::FullSlots;
+use super::holder::{admit, holder};
 use super::sessions::{SessionRecord, SlotRecord, slot_with_session};
 use super::{ACTIVE, APPOINTMENT_COLUMNS, AppointmentRecord, appointment_from_row};
 use crate::{NewAuditRecord, Store, StoreError};
@@ -35,7 +36,8 @@ pub struct PlaceRequest<'a> {
     pub patient_id: &'a str,
     pub account_id: Option<&'a str>,
     pub channel: Channel,
-    pub is_elderly: bool,
+    /// The hospital's elderly age; the patient's birth date is read with the booking.
+    pub elderly: &'a ElderlyRule,
     pub has_referral: bool,
     pub mode: BookingMode,
     pub now: Timestamp,
@@ -81,6 +83,8 @@ pub enum BookingError {
     Refused(BookingRefusal),
     #[error("no such slot or appointment")]
     NotFound,
+    #[error("no such patient: {0}")]
+    UnknownPatient(String),
     #[error("the clinic session is suspended")]
     Suspended,
     #[error("the hold has expired or is no longer pending")]
@@ -317,6 +321,7 @@ pub(crate) async fn take_place_in(
     {
         return Ok(replayed);
     }
+    let is_elderly = admit(holder(tx, r.patient_id).await?.as_ref(), r)?;
     let (slot, session) = slot_with_session(tx, r.slot_id)
         .await?
         .ok_or(BookingError::NotFound)?;
@@ -356,7 +361,8 @@ pub(crate) async fn take_place_in(
     if took.is_none() {
         return Err(BookingRefusal::SlotFull.into());
     }
-    let pool = take_pool(tx, r, &session.id, now >= facts.reserved_release_at).await?;
+    let reserved_released = now >= facts.reserved_release_at;
+    let pool = take_pool(tx, r, is_elderly, &session.id, reserved_released).await?;
     let queue_number =
         lowest_free_number(tx, r.slot_id, slot.first_queue_number, slot.capacity).await?;
     let (status, expires) = match r.mode {
@@ -588,10 +594,11 @@ pub(crate) async fn return_place(
 async fn take_pool(
     conn: &mut AnyConnection,
     r: &PlaceRequest<'_>,
+    is_elderly: bool,
     session_id: &str,
     reserved_released: bool,
 ) -> Result<Pool, BookingError> {
-    let pools = pool_order(r.channel, r.is_elderly, r.has_referral, reserved_released);
+    let pools = pool_order(r.channel, is_elderly, r.has_referral, reserved_released);
     for pool in pools {
         let took = sqlx::query("UPDATE session_pools SET used = used + 1 WHERE session_id = $1 AND pool = $2 AND used < capacity RETURNING pool")
             .bind(session_id)

@@ -3,8 +3,9 @@
 //! Taking places one request at a time costs about a dozen statements each. Here the whole
 //! group costs four round trips to SQLite's connection thread: `BEGIN`; one batch that
 //! returns lapsed holds and reads everything the group touches (slots and sessions with their
-//! pools and queue numbers in use, the patients' active bookings and no-shows, earlier uses
-//! of the requests' `Idempotency-Key`s, the audit chain's head); one batch that writes the
+//! pools and queue numbers in use, the patients' identity and birth date (`holder.rs`), their
+//! active bookings and no-shows, earlier uses of the requests' `Idempotency-Key`s, the audit
+//! chain's head); one batch that writes the
 //! accepted places, keys and audit records as multi-row statements; `COMMIT`. Each request
 //! is decided in arrival order by the pure [`Ledger`] in between. The snapshot is exact
 //! because this connection is the only writer and the batch's first statement is a write, so
@@ -28,6 +29,7 @@ use super::booking::{
     fetch_appointment, give_back_lapsed, lapse_statement, parse_date, parse_period, session_facts,
 };
 use super::hint::FullSlots;
+use super::holder::{Holder, admit, holders_from, holders_query};
 use super::sessions::{SESSION_COLUMNS, SessionRecord, SlotRecord, prefixed, session_at, slot_at};
 use super::{ACTIVE, AppointmentRecord};
 use crate::audit::{HEAD_QUERY, push_append};
@@ -86,6 +88,7 @@ pub(crate) async fn decide_group(
         mut ledger,
         mut earliest_hold,
         places,
+        holders,
         audit_head,
         ..
     } = state;
@@ -101,11 +104,18 @@ pub(crate) async fn decide_group(
             outcomes.push(replay(tx, used, hash, &outcomes).await?);
             continue;
         }
+        let is_elderly = match admit(holders.get(r.patient_id), r) {
+            Ok(is_elderly) => is_elderly,
+            Err(refused) => {
+                outcomes.push(Err(refused));
+                continue;
+            }
+        };
         let ask = Ask {
             slot_id: r.slot_id,
             patient_id: r.patient_id,
             channel: r.channel,
-            is_elderly: r.is_elderly,
+            is_elderly,
             has_referral: r.has_referral,
             hold: matches!(r.mode, BookingMode::Hold { .. }),
             on_site: r.on_site,
@@ -211,11 +221,13 @@ struct State {
     earliest_hold: HashMap<String, i64>,
     /// Each slot with its session, for the answers.
     places: HashMap<String, (SlotRecord, SessionRecord)>,
+    /// The patients that exist, by id.
+    holders: HashMap<String, Holder>,
     audit_head: (i64, String),
 }
 
 /// One batch: (when `release`) cancel the lapsed holds of the group's patients and slots,
-/// then read the keys, slots, patients and the audit head.
+/// then read the keys, slots, patients (who they are, what they booked) and the audit head.
 async fn read_state(
     tx: &mut AnyConnection,
     asked: &Asked<'_>,
@@ -240,6 +252,8 @@ async fn read_state(
     });
     let slots = batch.list(asked.slots.iter().copied());
     let ledger = batch.push(&ledger_query(&slots));
+    let ids = batch.list(asked.patients.iter().copied());
+    let holder_rows = batch.push(&holders_query(&ids));
     let booked_by = batch.list(asked.patients.iter().copied());
     let missed_by = batch.list(asked.patients.iter().copied());
     let patient_rows = batch.push(&format!(
@@ -262,6 +276,7 @@ async fn read_state(
     }
     let (mut ledger, earliest_hold, places) = ledger_from(&rows(ledger))?;
     add_patients(&mut ledger, &asked.patients, &rows(patient_rows))?;
+    let holders = holders_from(&rows(holder_rows))?;
     let head = rows(head);
     let head = head
         .first()
@@ -272,6 +287,7 @@ async fn read_state(
         ledger,
         earliest_hold,
         places,
+        holders,
         audit_head: (head.try_get(0)?, head.try_get(1)?),
     })
 }

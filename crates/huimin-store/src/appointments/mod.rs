@@ -7,6 +7,7 @@ mod booking;
 mod calling;
 mod group;
 pub(crate) mod hint;
+mod holder;
 mod lifecycle;
 mod payments;
 pub(crate) mod queue;
@@ -18,6 +19,7 @@ mod waitlist;
 
 pub use booking::{BookingError, BookingMode, PlaceRequest, Replay};
 pub use calling::{CallError, CallRecord, LineSummary, QueueEntry, SessionQueue};
+pub use holder::BIRTH_DATE_PARAM;
 pub use payments::{Paid, PaymentRecord};
 pub use queue::GroupStats;
 pub use rosters::RosterRecord;

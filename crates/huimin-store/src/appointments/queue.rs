@@ -12,7 +12,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use huimin_domain::appointments::{BanRule, Channel, QuotaRule};
+use huimin_domain::appointments::{BanRule, Channel, ElderlyRule, QuotaRule};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use sqlx::{AnyConnection, AnyPool, Connection};
@@ -36,7 +36,7 @@ struct QueuedPlace {
     patient_id: String,
     account_id: Option<String>,
     channel: Channel,
-    is_elderly: bool,
+    elderly: ElderlyRule,
     has_referral: bool,
     mode: BookingMode,
     now: Timestamp,
@@ -55,7 +55,7 @@ impl QueuedPlace {
             patient_id: r.patient_id.to_owned(),
             account_id: r.account_id.map(str::to_owned),
             channel: r.channel,
-            is_elderly: r.is_elderly,
+            elderly: *r.elderly,
             has_referral: r.has_referral,
             mode: r.mode,
             now: r.now,
@@ -74,7 +74,7 @@ impl QueuedPlace {
             patient_id: &self.patient_id,
             account_id: self.account_id.as_deref(),
             channel: self.channel,
-            is_elderly: self.is_elderly,
+            elderly: &self.elderly,
             has_referral: self.has_referral,
             mode: self.mode,
             now: self.now,
