@@ -2,6 +2,11 @@
 //! instant, M booking attempts for distinct patients from C concurrent clients over HTTP.
 //! Afterwards it checks that exactly N bookings exist, no slot is over capacity and no
 //! patient holds more than one booking.
+//!
+//! By default every client first looks at the slot it will try (one `GET /fhir/Slot/{id}`)
+//! and then waits for the release instant, as patients do who sit on the booking page before
+//! 放号: the attempts then go over connections that are already open. `cold` leaves that out,
+//! so that the first attempts also open the 500 connections at the same instant.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -19,6 +24,8 @@ pub struct FlashPlan {
     pub places: u32,
     pub attempts: usize,
     pub clients: usize,
+    /// Open the connections with the first attempts rather than before the release.
+    pub cold: bool,
 }
 
 pub struct FlashOutcome {
@@ -137,18 +144,28 @@ pub async fn run(plan: &FlashPlan, store: &Store) -> anyhow::Result<FlashOutcome
     );
     let patients = Arc::new(make_patients(store, plan.attempts).await?);
     let next = Arc::new(AtomicUsize::new(0));
-    let started = Instant::now();
+    // The release instant: every client is ready (and, unless cold, connected) before it.
+    let release = Arc::new(tokio::sync::Barrier::new(plan.clients + 1));
     let mut tasks = Vec::new();
-    for _ in 0..plan.clients {
-        let (client, base, token, slots, patients, next) = (
+    for n in 0..plan.clients {
+        let (client, base, token, slots, patients, next, release) = (
             client.clone(),
             plan.base.clone(),
             registrar.clone(),
             slots.clone(),
             patients.clone(),
             next.clone(),
+            release.clone(),
         );
+        let cold = plan.cold;
         tasks.push(tokio::spawn(async move {
+            if !cold {
+                let slot = &slots[(n * 7919) % slots.len()];
+                let url = format!("{base}/fhir/Slot/{slot}");
+                // A failed look is not fatal: the attempts that follow are what is measured.
+                let _ = client.get(url).bearer_auth(&token).send().await;
+            }
+            release.wait().await;
             let (mut ok, mut full, mut failed) = (Vec::new(), Vec::new(), 0usize);
             let mut last_ok = None;
             loop {
@@ -175,6 +192,8 @@ pub async fn run(plan: &FlashPlan, store: &Store) -> anyhow::Result<FlashOutcome
             (ok, full, failed, last_ok)
         }));
     }
+    release.wait().await;
+    let started = Instant::now();
     let (mut ok, mut full, mut failed, mut last_ok) = (Vec::new(), Vec::new(), 0, None::<Instant>);
     for task in tasks {
         let (o, f, e, l) = task.await?;

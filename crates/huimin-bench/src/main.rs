@@ -55,6 +55,10 @@ enum Scenario {
         attempts: usize,
         #[arg(long, default_value_t = 500)]
         clients: usize,
+        /// Open the clients' connections with their first attempts, at the release instant,
+        /// instead of before it (patients who were not already on the booking page).
+        #[arg(long)]
+        cold: bool,
     },
     /// Steady, uncontended booking: as many places as attempts, every attempt should book.
     Steady {
@@ -169,6 +173,7 @@ async fn run(
                 places: u32::try_from(bookings)?,
                 attempts: bookings,
                 clients: clients.clamp(1, 2000),
+                cold: false,
             };
             println!(
                 "huimin-bench steady: {backend}, {bookings} bookings into as many places, {} clients",
@@ -185,15 +190,22 @@ async fn run(
             places,
             attempts,
             clients,
+            cold,
         } => {
             let plan = flash::FlashPlan {
                 base,
                 places: places.clamp(1, 20_000),
                 attempts: attempts.min(50_000),
                 clients: clients.clamp(1, 2000),
+                cold,
+            };
+            let connections = if cold {
+                "opened at the release"
+            } else {
+                "open before the release"
             };
             println!(
-                "huimin-bench flash: {backend}, {} places, {} attempts, {} clients",
+                "huimin-bench flash: {backend}, {} places, {} attempts, {} clients (connections {connections})",
                 plan.places, plan.attempts, plan.clients
             );
             let outcome = flash::run(&plan, store).await?;

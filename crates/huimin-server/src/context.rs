@@ -103,36 +103,42 @@ impl FromRequestParts<AppState> for Ctx {
         let claims = state.tokens.verify(token.trim()).ok_or_else(unauthorized)?;
         // The account is re-read at least every couple of seconds so that disabling it takes
         // effect (see `auth::callers`).
-        let caller = match state.callers.get(&claims.sub) {
-            Some(caller) => caller,
-            None => {
-                let user = state
-                    .store
-                    .user_by_id(&claims.sub)
-                    .await?
-                    .filter(|u| !u.disabled)
-                    .ok_or_else(unauthorized)?;
-                let role: Role = user.role.parse().map_err(|_| unauthorized())?;
-                let patient_ids = if role == Role::Patient {
-                    state.store.account_patient_ids(&user.id).await?
-                } else {
-                    Vec::new()
-                };
-                let caller = Caller {
-                    user_id: user.id,
-                    username: user.username,
-                    practitioner_id: user.practitioner_id,
-                    role,
-                    patient_ids,
-                };
-                state.callers.put(&caller);
-                caller
-            }
-        };
+        let caller = state
+            .callers
+            .get_or_load(&claims.sub, || read_caller(state, &claims.sub))
+            .await?
+            .ok_or_else(unauthorized)?;
         Ok(Self {
             caller: Some(caller),
             ip,
             lang,
         })
     }
+}
+
+/// The enabled account behind a token's subject, as a caller; `None` if there is none.
+async fn read_caller(state: &AppState, user_id: &str) -> Result<Option<Caller>, ApiError> {
+    let Some(user) = state
+        .store
+        .user_by_id(user_id)
+        .await?
+        .filter(|u| !u.disabled)
+    else {
+        return Ok(None);
+    };
+    let Ok(role) = user.role.parse::<Role>() else {
+        return Ok(None);
+    };
+    let patient_ids = if role == Role::Patient {
+        state.store.account_patient_ids(&user.id).await?
+    } else {
+        Vec::new()
+    };
+    Ok(Some(Caller {
+        user_id: user.id,
+        username: user.username,
+        practitioner_id: user.practitioner_id,
+        role,
+        patient_ids,
+    }))
 }

@@ -129,6 +129,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "calling",
         include_str!("../migrations/0010_calling.sql"),
     ),
+    (
+        11,
+        "patient facts index",
+        include_str!("../migrations/0011_patient_facts_index.sql"),
+    ),
 ];
 
 fn migrator() -> Migrator {

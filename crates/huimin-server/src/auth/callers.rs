@@ -4,9 +4,14 @@
 //! The account is still re-read at least every [`TTL`]: disabling an account, or changing its
 //! role, takes effect within that time in every server process, and at once in the process
 //! that made the change (it calls [`CallerCache::forget`]).
+//!
+//! Requests of one account that miss together wait for one read ([`CallerCache::get_or_load`]):
+//! a desk account's hundreds of requests in flight when a flash crowd starts, or when its
+//! entry expires, would otherwise each read the account row.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::context::Caller;
@@ -20,6 +25,8 @@ const SWEEP_AT: usize = 20_000;
 #[derive(Debug, Default)]
 pub struct CallerCache {
     entries: Mutex<HashMap<String, (Instant, Caller)>>,
+    /// One turn per account being read: whoever holds it reads, the others wait for it.
+    reading: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 impl CallerCache {
@@ -38,15 +45,53 @@ impl CallerCache {
         entries.insert(caller.user_id.clone(), (Instant::now(), caller.clone()));
     }
 
+    /// The caller for a user id, remembered or read by `load` (`None`: no such enabled
+    /// account). Concurrent misses for one account share a single read.
+    pub async fn get_or_load<E, Fut>(
+        &self,
+        user_id: &str,
+        load: impl FnOnce() -> Fut,
+    ) -> Result<Option<Caller>, E>
+    where
+        Fut: Future<Output = Result<Option<Caller>, E>>,
+    {
+        if let Some(caller) = self.get(user_id) {
+            return Ok(Some(caller));
+        }
+        let turn = unpoisoned(&self.reading)
+            .entry(user_id.to_owned())
+            .or_default()
+            .clone();
+        let _turn = turn.lock().await;
+        // Whoever had the turn before may just have read it.
+        if let Some(caller) = self.get(user_id) {
+            return Ok(Some(caller));
+        }
+        let loaded = load().await;
+        if let Ok(Some(caller)) = &loaded {
+            self.put(caller);
+        }
+        let mut reading = unpoisoned(&self.reading);
+        if reading.get(user_id).is_some_and(|t| Arc::ptr_eq(t, &turn)) {
+            reading.remove(user_id);
+        }
+        loaded
+    }
+
     /// The account changed (family member added, disabled, role changed): read it again.
     pub fn forget(&self, user_id: &str) {
         self.lock().remove(user_id);
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (Instant, Caller)>> {
-        // Single insert/remove calls cannot leave the map half-changed.
-        self.entries.lock().unwrap_or_else(|p| p.into_inner())
+        unpoisoned(&self.entries)
     }
+}
+
+/// Single insert/remove calls cannot leave a map half-changed, so a panic elsewhere while the
+/// lock was held does not make it unusable.
+fn unpoisoned<T>(map: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    map.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 #[cfg(test)]
@@ -75,6 +120,50 @@ mod tests {
         );
         cache.forget("u1");
         assert!(cache.get("u1").is_none());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn requests_that_miss_together_share_one_read() {
+        let cache = Arc::new(CallerCache::default());
+        let reads = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let mut tasks = Vec::new();
+        for _ in 0..50 {
+            let (cache, reads) = (cache.clone(), reads.clone());
+            tasks.push(tokio::spawn(async move {
+                cache
+                    .get_or_load("u1", || async {
+                        reads.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        tokio::time::sleep(Duration::from_millis(20)).await;
+                        Ok::<_, ()>(Some(caller("u1")))
+                    })
+                    .await
+            }));
+        }
+        for task in tasks {
+            let found = task.await.unwrap().unwrap();
+            assert_eq!(found.map(|c| c.user_id), Some("u1".to_owned()));
+        }
+        assert_eq!(reads.load(std::sync::atomic::Ordering::SeqCst), 1);
+        assert!(
+            unpoisoned(&cache.reading).is_empty(),
+            "turns are cleaned up"
+        );
+    }
+
+    #[tokio::test]
+    async fn an_account_not_found_is_read_again_next_time() {
+        let cache = CallerCache::default();
+        let missing = cache
+            .get_or_load("u1", || async { Ok::<_, ()>(None) })
+            .await;
+        assert!(matches!(missing, Ok(None)));
+        let found = cache
+            .get_or_load("u1", || async { Ok::<_, ()>(Some(caller("u1"))) })
+            .await;
+        assert_eq!(
+            found.map(|c| c.map(|c| c.user_id)),
+            Ok(Some("u1".to_owned()))
+        );
     }
 
     #[test]

@@ -33,17 +33,15 @@ pub(crate) struct Holder {
 }
 
 /// One row per existing Patient among `ids` (placeholders): id, verified (1 or 0), birth date.
-///
-/// `t.param || ''` keeps SQLite off the `(resource_type, param, value)` search index, which it
-/// otherwise picks for `MIN(value)` and then walks every Patient's birth date (a flash crowd's
-/// group took seconds); the `(resource_type, id)` index finds the patient's few rows.
+/// Every part is an index lookup: the resource's primary key, `unique_identifiers_owner`, and
+/// `search_tokens_owner`, which covers the parameter and its value (migration 0011).
 pub(crate) fn holders_query(ids: &str) -> String {
     format!(
         "SELECT r.id, \
            CASE WHEN EXISTS (SELECT 1 FROM unique_identifiers u \
                              WHERE u.resource_type = 'Patient' AND u.id = r.id) THEN 1 ELSE 0 END, \
            (SELECT MIN(t.value) FROM search_tokens t \
-             WHERE t.resource_type = 'Patient' AND t.id = r.id AND t.param || '' = '{BIRTH_DATE_PARAM}') \
+             WHERE t.resource_type = 'Patient' AND t.id = r.id AND t.param = '{BIRTH_DATE_PARAM}') \
          FROM resources r WHERE r.resource_type = 'Patient' AND r.id IN ({ids})"
     )
 }
