@@ -295,6 +295,14 @@ pub async fn promote(
                         .await?;
                 }
             }
+            // Patients are never deleted, but an entry whose patient is gone must not hold up
+            // the line behind it.
+            Err(BookingError::UnknownPatient(_)) => {
+                state
+                    .store
+                    .settle_waitlist_entry(&entry.id, "skipped", None)
+                    .await?;
+            }
             Err(BookingError::Store(e)) => return Err(e),
             Err(_) => break,
         }

@@ -62,7 +62,14 @@ impl CallerCache {
             .entry(user_id.to_owned())
             .or_default()
             .clone();
-        let _turn = turn.lock().await;
+        // Declared before the lock so that it runs after the unlock, on every way out
+        // (including a request dropped while it reads).
+        let _leave = LeaveTurn {
+            reading: &self.reading,
+            user_id,
+            turn: turn.clone(),
+        };
+        let _held = turn.lock().await;
         // Whoever had the turn before may just have read it.
         if let Some(caller) = self.get(user_id) {
             return Ok(Some(caller));
@@ -70,10 +77,6 @@ impl CallerCache {
         let loaded = load().await;
         if let Ok(Some(caller)) = &loaded {
             self.put(caller);
-        }
-        let mut reading = unpoisoned(&self.reading);
-        if reading.get(user_id).is_some_and(|t| Arc::ptr_eq(t, &turn)) {
-            reading.remove(user_id);
         }
         loaded
     }
@@ -85,6 +88,25 @@ impl CallerCache {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (Instant, Caller)>> {
         unpoisoned(&self.entries)
+    }
+}
+
+/// Forgets an account's turn once its holder is done, unless a newer turn replaced it.
+struct LeaveTurn<'a> {
+    reading: &'a Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    user_id: &'a str,
+    turn: Arc<tokio::sync::Mutex<()>>,
+}
+
+impl Drop for LeaveTurn<'_> {
+    fn drop(&mut self) {
+        let mut reading = unpoisoned(self.reading);
+        if reading
+            .get(self.user_id)
+            .is_some_and(|t| Arc::ptr_eq(t, &self.turn))
+        {
+            reading.remove(self.user_id);
+        }
     }
 }
 
@@ -148,6 +170,21 @@ mod tests {
             unpoisoned(&cache.reading).is_empty(),
             "turns are cleaned up"
         );
+    }
+
+    #[tokio::test]
+    async fn a_read_dropped_half_way_leaves_no_turn_behind() {
+        let cache = CallerCache::default();
+        let stalled = cache.get_or_load("u1", || async {
+            std::future::pending::<Result<Option<Caller>, ()>>().await
+        });
+        let timed_out = tokio::time::timeout(Duration::from_millis(10), stalled).await;
+        assert!(timed_out.is_err());
+        assert!(unpoisoned(&cache.reading).is_empty());
+        let found = cache
+            .get_or_load("u1", || async { Ok::<_, ()>(Some(caller("u1"))) })
+            .await;
+        assert!(matches!(found, Ok(Some(_))));
     }
 
     #[tokio::test]

@@ -1056,6 +1056,13 @@ async fn a_freed_place_goes_to_the_first_patient_on_the_waitlist(db: Db) {
         )
         .await;
     assert_eq!(booked.status, 201);
+    // First in line, a patient the booking cannot find (written past the API's checks): it
+    // is skipped, not left to hold up the line.
+    app.store
+        .join_waitlist(&schedule, "no-such-patient", None)
+        .await
+        .unwrap()
+        .unwrap();
     let waiting = app
         .post_json("/fhir/Appointment/$waitlist", Some(&bob), &join(&bob_id))
         .await;
@@ -1084,6 +1091,12 @@ async fn a_freed_place_goes_to_the_first_patient_on_the_waitlist(db: Db) {
         "{}",
         entries.body
     );
+    let unknown = app
+        .store
+        .patient_waitlist(&["no-such-patient".to_owned()])
+        .await
+        .unwrap();
+    assert_eq!(unknown[0].status, "skipped");
     let appointment = entries.body["entries"][0]["basedOn"][0]["reference"]
         .as_str()
         .unwrap()
