@@ -105,6 +105,25 @@ impl<S: Send + Sync> FromRequestParts<S> for Web {
     }
 }
 
+/// A visitor with a session. Pages that need one take this instead of [`Web`]; a visitor
+/// without one is sent to sign in and comes back to the same page afterwards. (Whether the
+/// session is still good is the API's to say: a page that gets a 401 sends the visitor to
+/// sign in as well.)
+pub struct SignedIn(pub Web);
+
+impl<S: Send + Sync> FromRequestParts<S> for SignedIn {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+        let Ok(web) = Web::from_request_parts(parts, state).await;
+        if web.signed_in() {
+            Ok(Self(web))
+        } else {
+            Err(web.to_login())
+        }
+    }
+}
+
 impl Web {
     pub fn chrome(&self, title: impl Into<String>) -> Chrome {
         Chrome::new(self, title.into())
@@ -161,6 +180,29 @@ mod tests {
         );
         assert_eq!(cookie(&headers, LANG_COOKIE), Some("en"));
         assert_eq!(cookie(&headers, "c"), None);
+    }
+
+    async fn signed_in(cookie: Option<&str>) -> Result<SignedIn, Response> {
+        let mut request = axum::http::Request::builder().uri("/appointments/a-1?x=1");
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        let (mut parts, ()) = request.body(()).unwrap().into_parts();
+        SignedIn::from_request_parts(&mut parts, &()).await
+    }
+
+    #[tokio::test]
+    async fn a_visitor_without_a_session_is_sent_to_sign_in_and_back() {
+        let Err(redirect) = signed_in(None).await else {
+            panic!("a visitor without a session got through");
+        };
+        assert!(redirect.status().is_redirection());
+        let location = redirect.headers()[header::LOCATION].to_str().unwrap();
+        assert_eq!(location, "/login?next=%2Fappointments%2Fa-1%3Fx%3D1");
+        let Ok(SignedIn(web)) = signed_in(Some(&format!("{TOKEN_COOKIE}=t.e.s"))).await else {
+            panic!("a visitor with a session was sent away");
+        };
+        assert!(web.signed_in());
     }
 
     #[test]

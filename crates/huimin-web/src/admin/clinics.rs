@@ -15,7 +15,7 @@ use crate::chrome::Chrome;
 use crate::fmt;
 use crate::patient::forms::{FieldProblems, render};
 use crate::staff::common::{Choice, departments, doctors};
-use crate::web::Web;
+use crate::web::{SignedIn, Web};
 
 #[derive(Deserialize, Default, Clone)]
 pub struct Where {
@@ -101,9 +101,6 @@ async fn sessions_page(
     problems: FieldProblems,
     status: StatusCode,
 ) -> Response {
-    if !web.signed_in() {
-        return web.to_login();
-    }
     let date = at.date();
     let mut sessions = Vec::new();
     if !at.department.is_empty() {
@@ -158,7 +155,11 @@ async fn sessions_page(
 }
 
 /// `GET /admin/sessions?department=&date=`.
-pub async fn sessions(State(api): State<Api>, web: Web, Query(at): Query<Where>) -> Response {
+pub async fn sessions(
+    State(api): State<Api>,
+    SignedIn(web): SignedIn,
+    Query(at): Query<Where>,
+) -> Response {
     let form = OpenForm {
         period: "morning".into(),
         ..OpenForm::default()
@@ -205,7 +206,7 @@ fn number(field: &str, text: &str, web: &Web, problems: &mut Vec<Problem>) -> Op
 /// `POST /admin/sessions?department=&date=`: opens a session.
 pub async fn open(
     State(api): State<Api>,
-    web: Web,
+    SignedIn(web): SignedIn,
     Query(at): Query<Where>,
     Form(form): Form<OpenForm>,
 ) -> Response {
@@ -255,7 +256,7 @@ pub struct StopForm {
 /// `POST /admin/sessions/{id}/suspend?department=&date=`: stop-clinic, after a confirmation.
 pub async fn suspend(
     State(api): State<Api>,
-    web: Web,
+    SignedIn(web): SignedIn,
     Path(id): Path<String>,
     Query(at): Query<Where>,
     Form(form): Form<StopForm>,
@@ -346,9 +347,6 @@ async fn rosters_page(
     notice: String,
     status: StatusCode,
 ) -> Response {
-    if !web.signed_in() {
-        return web.to_login();
-    }
     let doctors = doctors(api, web, &at.department).await;
     let mut rosters = Vec::new();
     if !doctors.is_empty() {
@@ -403,7 +401,11 @@ async fn rosters_page(
 }
 
 /// `GET /admin/rosters?department=`.
-pub async fn rosters(State(api): State<Api>, web: Web, Query(at): Query<Where>) -> Response {
+pub async fn rosters(
+    State(api): State<Api>,
+    SignedIn(web): SignedIn,
+    Query(at): Query<Where>,
+) -> Response {
     let notice = match at.done.as_str() {
         "" => String::new(),
         done => crate::i18n::t(web.lang, &format!("admin.done.{done}")).to_owned(),
@@ -441,7 +443,7 @@ const ROSTER_FIELDS: &[(&str, &[&str])] = &[
 /// `POST /admin/rosters/{add|generate}?department=`.
 pub async fn roster_action(
     State(api): State<Api>,
-    web: Web,
+    SignedIn(web): SignedIn,
     Path(action): Path<String>,
     Query(at): Query<Where>,
     Form(form): Form<RosterForm>,
@@ -497,7 +499,7 @@ pub async fn roster_action(
 /// `POST /admin/rosters/{id}/retire?department=`.
 pub async fn retire(
     State(api): State<Api>,
-    web: Web,
+    SignedIn(web): SignedIn,
     Path(id): Path<String>,
     Query(at): Query<Where>,
 ) -> Response {

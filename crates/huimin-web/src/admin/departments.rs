@@ -14,7 +14,7 @@ use crate::api::Api;
 use crate::chrome::Chrome;
 use crate::patient::directory::display_name;
 use crate::patient::forms::{FieldProblems, render, required};
-use crate::web::Web;
+use crate::web::{SignedIn, Web};
 
 pub struct Row {
     pub id: String,
@@ -106,10 +106,11 @@ fn page(
 }
 
 /// `GET /admin/departments`.
-pub async fn list(State(api): State<Api>, web: Web, Query(q): Query<Added>) -> Response {
-    if !web.signed_in() {
-        return web.to_login();
-    }
+pub async fn list(
+    State(api): State<Api>,
+    SignedIn(web): SignedIn,
+    Query(q): Query<Added>,
+) -> Response {
     let (_, departments) = directory(&api, &web).await;
     let (form, problems) = (DepartmentForm::default(), FieldProblems::default());
     page(
@@ -129,10 +130,11 @@ const FIELDS: &[(&str, &[&str])] = &[
 
 /// `POST /admin/departments`: a department under the hospital, checked against the national
 /// catalogue by the API.
-pub async fn add(State(api): State<Api>, web: Web, Form(form): Form<DepartmentForm>) -> Response {
-    if !web.signed_in() {
-        return web.to_login();
-    }
+pub async fn add(
+    State(api): State<Api>,
+    SignedIn(web): SignedIn,
+    Form(form): Form<DepartmentForm>,
+) -> Response {
     let (hospital, departments) = directory(&api, &web).await;
     let mut problems = required(web.lang, &[("name", &form.name), ("code", &form.code)]);
     if problems.is_empty() {

@@ -17,7 +17,7 @@ use crate::fhir::{REGISTRATION_CLASS_EXT, REGISTRATION_FEE_EXT, TITLE_SYSTEM};
 use crate::patient::directory::{Doctor, doctor_of};
 use crate::patient::forms::{FieldProblems, render, required};
 use crate::staff::common::{Choice, Coded, departments};
-use crate::web::Web;
+use crate::web::{SignedIn, Web};
 
 #[derive(Deserialize, Default)]
 pub struct DoctorForm {
@@ -63,9 +63,6 @@ async fn page(
     problems: FieldProblems,
     status: StatusCode,
 ) -> Response {
-    if !web.signed_in() {
-        return web.to_login();
-    }
     let (mut doctors, mut rooms) = (Vec::new(), Vec::new());
     if !which.department.is_empty() {
         let roles = api
@@ -127,7 +124,11 @@ async fn page(
 }
 
 /// `GET /admin/doctors?department=`.
-pub async fn list(State(api): State<Api>, web: Web, Query(which): Query<Which>) -> Response {
+pub async fn list(
+    State(api): State<Api>,
+    SignedIn(web): SignedIn,
+    Query(which): Query<Which>,
+) -> Response {
     let form = DoctorForm {
         class: "ordinary".into(),
         title: "attending-physician".into(),
@@ -156,7 +157,7 @@ const FIELDS: &[(&str, &[&str])] = &[
 /// and name are checked first so that a refusal leaves no half-added doctor behind.
 pub async fn add(
     State(api): State<Api>,
-    web: Web,
+    SignedIn(web): SignedIn,
     Query(which): Query<Which>,
     Form(form): Form<DoctorForm>,
 ) -> Response {

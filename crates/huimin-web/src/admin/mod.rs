@@ -15,7 +15,7 @@ use axum::routing::{get, post};
 use crate::api::Api;
 use crate::chrome::Chrome;
 use crate::patient::forms::ok;
-use crate::web::Web;
+use crate::web::SignedIn;
 
 #[derive(Template)]
 #[template(path = "admin.html")]
@@ -23,10 +23,7 @@ struct IndexPage {
     c: Chrome,
 }
 
-async fn index(web: Web) -> Response {
-    if !web.signed_in() {
-        return web.to_login();
-    }
+async fn index(SignedIn(web): SignedIn) -> Response {
     ok(&IndexPage {
         c: web.chrome(crate::i18n::t(web.lang, "nav.admin")),
     })

@@ -15,7 +15,7 @@ use crate::api::{Api, Problem};
 use crate::chrome::Chrome;
 use crate::patient::forms::render;
 use crate::staff::common::{Choice, departments};
-use crate::web::Web;
+use crate::web::{SignedIn, Web};
 
 /// One threshold: its path in the rules (`release.window_days`), what it is, its value.
 pub struct Field {
@@ -214,11 +214,8 @@ struct Loaded {
     allowed: Vec<String>,
 }
 
-/// The rules in force, or the page to show instead (sign in, or the API's refusal).
+/// The rules in force, or the page to show instead (sign in again, or the API's refusal).
 async fn current(api: &Api, web: &Web, department: &str) -> Result<Loaded, Response> {
-    if !web.signed_in() {
-        return Err(web.to_login());
-    }
     let reply = api.get(web, "/api/admin/booking-rules").await;
     if reply.status == StatusCode::UNAUTHORIZED {
         return Err(web.to_login());
@@ -307,7 +304,11 @@ async fn page(
 }
 
 /// `GET /admin/rules?department=`.
-pub async fn show(State(api): State<Api>, web: Web, Query(which): Query<Which>) -> Response {
+pub async fn show(
+    State(api): State<Api>,
+    SignedIn(web): SignedIn,
+    Query(which): Query<Which>,
+) -> Response {
     let loaded = match current(&api, &web, &which.department).await {
         Ok(loaded) => loaded,
         Err(page) => return page,
@@ -320,7 +321,7 @@ pub async fn show(State(api): State<Api>, web: Web, Query(which): Query<Which>) 
 /// from them (its override; none left means it follows the hospital again).
 pub async fn save(
     State(api): State<Api>,
-    web: Web,
+    SignedIn(web): SignedIn,
     Query(which): Query<Which>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {

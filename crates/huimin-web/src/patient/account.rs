@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use super::forms::{FieldProblems, ok, render};
 use crate::api::Api;
 use crate::chrome::Chrome;
-use crate::web::{LANG_COOKIE, LARGE_COOKIE, TOKEN_COOKIE, Web, safe_next};
+use crate::web::{LANG_COOKIE, LARGE_COOKIE, SignedIn, TOKEN_COOKIE, Web, safe_next};
 
 /// A year, for preferences.
 const PREF_MAX_AGE: i64 = 365 * 24 * 3600;
@@ -279,10 +279,11 @@ pub struct Added {
     added: Option<String>,
 }
 
-pub async fn family(State(api): State<Api>, web: Web, Query(q): Query<Added>) -> Response {
-    if !web.signed_in() {
-        return web.to_login();
-    }
+pub async fn family(
+    State(api): State<Api>,
+    SignedIn(web): SignedIn,
+    Query(q): Query<Added>,
+) -> Response {
     family_page(
         &api,
         &web,
@@ -326,12 +327,9 @@ const MEMBER_FIELDS: &[(&str, &[&str])] = &[
 
 pub async fn add_family(
     State(api): State<Api>,
-    web: Web,
+    SignedIn(web): SignedIn,
     Form(form): Form<MemberForm>,
 ) -> Response {
-    if !web.signed_in() {
-        return web.to_login();
-    }
     let mut patient = json!({
         "resourceType": "Patient",
         "identifier": [{"system": DocumentKind::ResidentId.fhir_system(), "value": form.resident_id.trim()}],

@@ -19,7 +19,7 @@ use crate::chrome::Chrome;
 use crate::fhir::{HOLD_EXPIRES_EXT, extension, queue_number};
 use crate::fmt;
 use crate::qr;
-use crate::web::Web;
+use crate::web::{SignedIn, Web};
 
 pub struct Row {
     pub id: String,
@@ -71,10 +71,7 @@ async fn patient_names(api: &Api, web: &Web) -> HashMap<String, String> {
         .collect()
 }
 
-pub async fn mine(State(api): State<Api>, web: Web) -> Response {
-    if !web.signed_in() {
-        return web.to_login();
-    }
+pub async fn mine(State(api): State<Api>, SignedIn(web): SignedIn) -> Response {
     let listed = api.get(&web, "/fhir/Appointment?_count=50").await;
     if listed.status == StatusCode::UNAUTHORIZED {
         return web.to_login();
@@ -210,9 +207,6 @@ async fn show_page(
     problem: String,
     status: StatusCode,
 ) -> Response {
-    if !web.signed_in() {
-        return web.to_login();
-    }
     let reply = api.get(web, &format!("/fhir/Appointment/{id}")).await;
     if reply.status == StatusCode::UNAUTHORIZED {
         return web.to_login();
@@ -273,7 +267,11 @@ async fn show_page(
     )
 }
 
-pub async fn show(State(api): State<Api>, web: Web, Path(id): Path<String>) -> Response {
+pub async fn show(
+    State(api): State<Api>,
+    SignedIn(web): SignedIn,
+    Path(id): Path<String>,
+) -> Response {
     show_page(&api, &web, &id, String::new(), StatusCode::OK).await
 }
 
@@ -290,7 +288,11 @@ async fn after(api: &Api, web: &Web, id: &str, reply: crate::api::Reply) -> Resp
 }
 
 /// Confirms a hold; the fee is paid at the desk until online payment exists.
-pub async fn confirm(State(api): State<Api>, web: Web, Path(id): Path<String>) -> Response {
+pub async fn confirm(
+    State(api): State<Api>,
+    SignedIn(web): SignedIn,
+    Path(id): Path<String>,
+) -> Response {
     let reply = api
         .operation(
             &web,
@@ -301,13 +303,21 @@ pub async fn confirm(State(api): State<Api>, web: Web, Path(id): Path<String>) -
     after(&api, &web, &id, reply).await
 }
 
-pub async fn cancel(State(api): State<Api>, web: Web, Path(id): Path<String>) -> Response {
+pub async fn cancel(
+    State(api): State<Api>,
+    SignedIn(web): SignedIn,
+    Path(id): Path<String>,
+) -> Response {
     let reply = api.set_status(&web, &id, "cancelled").await;
     after(&api, &web, &id, reply).await
 }
 
 /// Checks in, showing the waiting-area code scanned on site (if any) to the API.
-pub async fn check_in(State(api): State<Api>, web: Web, Path(id): Path<String>) -> Response {
+pub async fn check_in(
+    State(api): State<Api>,
+    SignedIn(web): SignedIn,
+    Path(id): Path<String>,
+) -> Response {
     let code = web.here_code.clone().unwrap_or_default();
     let headers: &[(&str, &str)] = if code.is_empty() {
         &[]
@@ -328,7 +338,7 @@ pub struct Here {
 /// minutes (the API decides whether it is right when the patient checks in) and says what
 /// to do next.
 pub async fn here(
-    web: Web,
+    SignedIn(web): SignedIn,
     Path(_department): Path<String>,
     axum::extract::Query(q): axum::extract::Query<Here>,
 ) -> Response {

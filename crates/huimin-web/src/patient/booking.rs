@@ -18,7 +18,7 @@ use crate::api::Api;
 use crate::chrome::Chrome;
 use crate::fhir::{REGISTRATION_FEE_EXT, SLOT_REMAINING_EXT, extension, extension_int, id_of};
 use crate::fmt;
-use crate::web::Web;
+use crate::web::{SignedIn, Web};
 
 /// What a slot is: when, with whom, where, for how much.
 pub struct SlotFacts {
@@ -168,10 +168,11 @@ async fn book_page(
     )
 }
 
-pub async fn confirm(State(api): State<Api>, web: Web, Path(slot): Path<String>) -> Response {
-    if !web.signed_in() {
-        return web.to_login();
-    }
+pub async fn confirm(
+    State(api): State<Api>,
+    SignedIn(web): SignedIn,
+    Path(slot): Path<String>,
+) -> Response {
     let Some(slot) = slot_facts(&api, &web, &slot).await else {
         return not_found(&web);
     };
@@ -188,13 +189,10 @@ pub struct PatientChoice {
 /// directly when there is none.
 pub async fn place(
     State(api): State<Api>,
-    web: Web,
+    SignedIn(web): SignedIn,
     Path(slot_id): Path<String>,
     Form(choice): Form<PatientChoice>,
 ) -> Response {
-    if !web.signed_in() {
-        return web.to_login();
-    }
     let Some(slot) = slot_facts(&api, &web, &slot_id).await else {
         return not_found(&web);
     };
@@ -245,13 +243,10 @@ pub async fn place(
 /// Joins a full session's waitlist (候补).
 pub async fn wait(
     State(api): State<Api>,
-    web: Web,
+    SignedIn(web): SignedIn,
     Path(schedule): Path<String>,
     Form(choice): Form<PatientChoice>,
 ) -> Response {
-    if !web.signed_in() {
-        return web.to_login();
-    }
     let reply = api
         .operation(
             &web,

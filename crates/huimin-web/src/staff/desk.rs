@@ -19,7 +19,7 @@ use crate::fhir::{SLOT_REMAINING_EXT, extension_int, id_of, queue_number};
 use crate::fmt;
 use crate::patient::booking::{KnownSessions, SlotFacts, slot_facts, slot_facts_with, slot_of};
 use crate::patient::forms::{FieldProblems, render, required};
-use crate::web::Web;
+use crate::web::{SignedIn, Web};
 
 /// How the search box is read: a phone number (in any notation the domain reads), an ID
 /// document number, or a name.
@@ -140,10 +140,11 @@ fn signed_out(web: &Web, reply: &Reply) -> Option<Response> {
 }
 
 /// `GET /desk?q=`.
-pub async fn desk(State(api): State<Api>, web: Web, Query(search): Query<Search>) -> Response {
-    if !web.signed_in() {
-        return web.to_login();
-    }
+pub async fn desk(
+    State(api): State<Api>,
+    SignedIn(web): SignedIn,
+    Query(search): Query<Search>,
+) -> Response {
     let q = search.q.unwrap_or_default().trim().to_owned();
     let (mut found, mut search_problem) = (None, String::new());
     if !q.is_empty() {
@@ -228,7 +229,11 @@ fn walk_in_patient(form: &WalkIn) -> Value {
 }
 
 /// `POST /desk/patients`: registers a walk-in and opens their page.
-pub async fn register(State(api): State<Api>, web: Web, Form(form): Form<WalkIn>) -> Response {
+pub async fn register(
+    State(api): State<Api>,
+    SignedIn(web): SignedIn,
+    Form(form): Form<WalkIn>,
+) -> Response {
     // Real-name booking needs both; the API would accept a Patient without a document.
     let missing = required(
         web.lang,
@@ -431,9 +436,6 @@ async fn patient_page(
     problem: String,
     status: StatusCode,
 ) -> Response {
-    if !web.signed_in() {
-        return web.to_login();
-    }
     let reply = api.get(web, &format!("/fhir/Patient/{id}")).await;
     if let Some(away) = signed_out(web, &reply) {
         return away;
@@ -483,7 +485,7 @@ async fn patient_page(
 /// `GET /desk/patients/{id}?department=&date=&done=`.
 pub async fn patient(
     State(api): State<Api>,
-    web: Web,
+    SignedIn(web): SignedIn,
     Path(id): Path<String>,
     Query(pick): Query<Pick>,
 ) -> Response {
@@ -521,7 +523,7 @@ pub struct BookForm {
 /// `POST /desk/patients/{id}/book`: books the slot at once (the fee is taken next).
 pub async fn book(
     State(api): State<Api>,
-    web: Web,
+    SignedIn(web): SignedIn,
     Path(id): Path<String>,
     Form(form): Form<BookForm>,
 ) -> Response {
@@ -553,7 +555,7 @@ pub struct VisitForm {
 /// `POST /desk/appointments/{id}/{pay|cancel|check-in}`.
 pub async fn act(
     State(api): State<Api>,
-    web: Web,
+    SignedIn(web): SignedIn,
     Path((id, action)): Path<(String, String)>,
     Form(form): Form<VisitForm>,
 ) -> Response {

@@ -16,7 +16,7 @@ use crate::chrome::Chrome;
 use crate::fmt;
 use crate::patient::booking::{SlotFacts, slot_facts, slot_of};
 use crate::patient::forms::{ok, render};
-use crate::web::Web;
+use crate::web::{SignedIn, Web};
 use huimin_domain::appointments::PriorityGroup;
 
 #[derive(Template)]
@@ -27,10 +27,7 @@ struct PickPage {
 }
 
 /// `GET /triage`: which department's desk.
-pub async fn pick(State(api): State<Api>, web: Web) -> Response {
-    if !web.signed_in() {
-        return web.to_login();
-    }
+pub async fn pick(State(api): State<Api>, SignedIn(web): SignedIn) -> Response {
     ok(&PickPage {
         c: web.chrome(crate::i18n::t(web.lang, "triage.title")),
         departments: departments(&api, &web).await,
@@ -80,9 +77,6 @@ async fn desk_page(
     problem: String,
     status: StatusCode,
 ) -> Response {
-    if !web.signed_in() {
-        return web.to_login();
-    }
     let org = api
         .get(web, &format!("/fhir/Organization/{department}"))
         .await;
@@ -160,7 +154,11 @@ async fn desk_page(
 }
 
 /// `GET /triage/{department}`.
-pub async fn desk(State(api): State<Api>, web: Web, Path(department): Path<String>) -> Response {
+pub async fn desk(
+    State(api): State<Api>,
+    SignedIn(web): SignedIn,
+    Path(department): Path<String>,
+) -> Response {
     desk_page(&api, &web, &department, String::new(), StatusCode::OK).await
 }
 
@@ -179,7 +177,7 @@ pub struct ActForm {
 /// `POST /triage/{department}/{check-in|priority|move}/{appointment}`.
 pub async fn act(
     State(api): State<Api>,
-    web: Web,
+    SignedIn(web): SignedIn,
     Path((department, action, appointment)): Path<(String, String, String)>,
     Form(form): Form<ActForm>,
 ) -> Response {
@@ -238,10 +236,7 @@ struct ScanPage {
 }
 
 /// `GET /checkin`: the scanner page of a desk or kiosk; a scanner types the code and Enter.
-pub async fn scan_page(web: Web) -> Response {
-    if !web.signed_in() {
-        return web.to_login();
-    }
+pub async fn scan_page(SignedIn(web): SignedIn) -> Response {
     ok(&ScanPage {
         c: web.chrome(crate::i18n::t(web.lang, "checkin.title")),
         arrival: None,
@@ -272,10 +267,11 @@ fn scan_answer(
 }
 
 /// `POST /checkin`: checks the scanned booking in and shows who, which number and where.
-pub async fn scan(State(api): State<Api>, web: Web, Form(form): Form<ScanForm>) -> Response {
-    if !web.signed_in() {
-        return web.to_login();
-    }
+pub async fn scan(
+    State(api): State<Api>,
+    SignedIn(web): SignedIn,
+    Form(form): Form<ScanForm>,
+) -> Response {
     let Some(id) = appointment_in(&form.code) else {
         let text = crate::i18n::t(web.lang, "checkin.unreadable").to_owned();
         return scan_answer(&web, None, text, StatusCode::UNPROCESSABLE_ENTITY);

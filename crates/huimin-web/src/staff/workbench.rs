@@ -12,7 +12,7 @@ use crate::api::Api;
 use crate::chrome::Chrome;
 use crate::fmt;
 use crate::patient::forms::render;
-use crate::web::Web;
+use crate::web::{SignedIn, Web};
 
 pub struct SessionRow {
     pub id: String,
@@ -40,10 +40,7 @@ fn schedule_when(schedule: &Value, web: &Web) -> String {
     )
 }
 
-pub async fn today(State(api): State<Api>, web: Web) -> Response {
-    if !web.signed_in() {
-        return web.to_login();
-    }
+pub async fn today(State(api): State<Api>, SignedIn(web): SignedIn) -> Response {
     let reply = api.get(&web, "/api/me/sessions").await;
     if reply.status == StatusCode::UNAUTHORIZED {
         return web.to_login();
@@ -95,9 +92,6 @@ async fn line_page(
     problem: String,
     status: StatusCode,
 ) -> Response {
-    if !web.signed_in() {
-        return web.to_login();
-    }
     let reply = api.get(web, &format!("/api/sessions/{id}/queue")).await;
     if reply.status == StatusCode::UNAUTHORIZED {
         return web.to_login();
@@ -141,7 +135,7 @@ pub struct Find {
 
 pub async fn line(
     State(api): State<Api>,
-    web: Web,
+    SignedIn(web): SignedIn,
     Path(id): Path<String>,
     axum::extract::Query(q): axum::extract::Query<Find>,
 ) -> Response {
@@ -170,7 +164,7 @@ async fn after(api: &Api, web: &Web, id: &str, reply: crate::api::Reply) -> Resp
 /// Call next, recall or pass.
 pub async fn act(
     State(api): State<Api>,
-    web: Web,
+    SignedIn(web): SignedIn,
     Path((id, action)): Path<(String, String)>,
 ) -> Response {
     if !matches!(action.as_str(), "call-next" | "recall" | "pass") {
@@ -190,7 +184,7 @@ pub async fn act(
 /// The patient in the room has been seen.
 pub async fn seen(
     State(api): State<Api>,
-    web: Web,
+    SignedIn(web): SignedIn,
     Path((id, appointment)): Path<(String, String)>,
 ) -> Response {
     let reply = api.set_status(&web, &appointment, "fulfilled").await;
@@ -205,7 +199,7 @@ pub struct ExtraForm {
 /// 加号: one more place in this session for the patient in front of the doctor.
 pub async fn extra(
     State(api): State<Api>,
-    web: Web,
+    SignedIn(web): SignedIn,
     Path(id): Path<String>,
     axum::Form(form): axum::Form<ExtraForm>,
 ) -> Response {
