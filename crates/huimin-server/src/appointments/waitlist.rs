@@ -12,7 +12,8 @@ use axum::response::{IntoResponse, Response};
 use huimin_domain::appointments::{BookingRefusal, Channel, Period, WaitlistMode};
 use huimin_domain::i18n::Text;
 use huimin_store::appointments::{
-    BookingError, BookingMode, JoinRefusal, PlaceRequest, WaitlistRecord,
+    AppointmentRecord, BookingError, BookingMode, JoinRefusal, PlaceRequest, Promotion,
+    WaitlistRecord,
 };
 use serde_json::{Value, json};
 
@@ -235,44 +236,37 @@ pub async fn promote(
             idempotency: None,
             audit: Some(&audit_record),
         };
-        match state.store.take_place(&request).await {
-            Ok(outcome) => {
-                let appointment = outcome.appointment();
-                let (settled, kind) = match settings.rules.waitlist.mode {
-                    WaitlistMode::Book => ("booked", "waitlist-booked"),
-                    WaitlistMode::Offer => ("offered", "waitlist-offered"),
-                };
-                if state
-                    .store
-                    .settle_waitlist_entry(&entry.id, settled, Some(&appointment.id))
-                    .await?
-                {
-                    let (date, period, number) = (
-                        &appointment.session_date,
-                        &appointment.period,
-                        appointment.queue_number,
-                    );
-                    let (zh, en) = match settings.rules.waitlist.mode {
-                        WaitlistMode::Book => booked_message(date, period, number),
-                        WaitlistMode::Offer => {
-                            let local = settings.time_zone.to_datetime(offer_until);
-                            let until = local.strftime("%m-%d %H:%M").to_string();
-                            offered_message(date, period, number, &until)
-                        }
-                    };
-                    state
-                        .store
-                        .notify(
-                            &entry.patient_id,
-                            kind,
-                            &zh,
-                            &en,
-                            &format!("Appointment/{}", appointment.id),
-                        )
-                        .await?;
-                    booked += 1;
+        let (status, kind) = match settings.rules.waitlist.mode {
+            WaitlistMode::Book => ("booked", "waitlist-booked"),
+            WaitlistMode::Offer => ("offered", "waitlist-offered"),
+        };
+        let message = |appointment: &AppointmentRecord| {
+            let (date, period, number) = (
+                &appointment.session_date,
+                &appointment.period,
+                appointment.queue_number,
+            );
+            match settings.rules.waitlist.mode {
+                WaitlistMode::Book => booked_message(date, period, number),
+                WaitlistMode::Offer => {
+                    let local = settings.time_zone.to_datetime(offer_until);
+                    let until = local.strftime("%m-%d %H:%M").to_string();
+                    offered_message(date, period, number, &until)
                 }
             }
+        };
+        let promotion = Promotion {
+            entry_id: &entry.id,
+            status,
+            kind,
+            message: &message,
+        };
+        // The place, the entry's new status, the patient's message and the audit record are
+        // one transaction.
+        match state.store.take_waitlist_place(&request, &promotion).await {
+            Ok(Some(_)) => booked += 1,
+            // The patient left the waitlist meanwhile: nothing was taken.
+            Ok(None) => {}
             Err(BookingError::Refused(BookingRefusal::SlotFull)) => continue,
             Err(BookingError::Refused(refusal)) => {
                 if state

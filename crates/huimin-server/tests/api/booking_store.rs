@@ -9,7 +9,7 @@ use huimin_domain::identity::resident_id_check_char;
 use huimin_server::fhir::kinds::PATIENT;
 use huimin_store::ResourceWrite;
 use huimin_store::appointments::{
-    BookingError, BookingMode, NewSession, NewSlot, PlaceRequest, Replay,
+    BookingError, BookingMode, NewSession, NewSlot, PlaceRequest, Promotion, Replay,
 };
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
@@ -948,3 +948,117 @@ async fn a_cancelled_place_is_bookable_right_after_a_sold_out_answer(db: Db) {
     app.finish().await;
 }
 on_both!(a_cancelled_place_is_bookable_right_after_a_sold_out_answer);
+
+/// A waitlist promotion is one transaction: the place, the entry's new status, the patient's
+/// message and the audit record all land together, or (the patient left the waitlist
+/// meanwhile) none of them do.
+async fn a_waitlist_promotion_takes_its_place_settles_and_tells_at_once(db: Db) {
+    let app = spawn(db).await;
+    let (session_id, slot) = session(
+        &app,
+        "dept-cardiology",
+        "2030-03-11",
+        "morning",
+        1,
+        1,
+        all_online(),
+    )
+    .await;
+    let rules = Rules::new();
+    let first = app
+        .store
+        .take_place(&rules.request(&slot[0], "p-1", BookingMode::Book, now()))
+        .await
+        .unwrap();
+    let join = |patient: &'static str| {
+        let (store, session_id) = (app.store.clone(), session_id.clone());
+        async move {
+            store
+                .join_waitlist(&session_id, patient, Some(patient))
+                .await
+                .unwrap()
+                .unwrap()
+        }
+    };
+    let (left, waiting) = (join("p-3").await, join("p-2").await);
+    app.store
+        .cancel_appointment(&first.appointment().id, now(), None)
+        .await
+        .unwrap();
+    assert!(
+        app.store
+            .settle_waitlist_entry(&left.id, "cancelled", None)
+            .await
+            .unwrap()
+    );
+    let audit = huimin_store::NewAuditRecord {
+        actor: "system:waitlist".into(),
+        role: "system".into(),
+        action: "create".into(),
+        resource: "Appointment".into(),
+        source_ip: String::new(),
+        outcome: "success".into(),
+        detail: "waitlist".into(),
+    };
+    let message = |a: &huimin_store::appointments::AppointmentRecord| {
+        (
+            format!("候补 {}", a.queue_number),
+            format!("waitlist {}", a.queue_number),
+        )
+    };
+    let promote = |entry: String, patient: &'static str| {
+        let (store, slot, rules, audit) = (app.store.clone(), slot[0].clone(), &rules, &audit);
+        async move {
+            let mut request = rules.request(&slot, patient, BookingMode::Book, now());
+            request.audit = Some(audit);
+            let promotion = Promotion {
+                entry_id: &entry,
+                status: "booked",
+                kind: "waitlist-booked",
+                message: &message,
+            };
+            store.take_waitlist_place(&request, &promotion).await
+        }
+    };
+
+    let gone = promote(left.id.clone(), "p-3").await.unwrap();
+    assert!(gone.is_none(), "an entry no longer waiting gets no place");
+    assert!(
+        app.store.free_slot(&session_id).await.unwrap().is_some(),
+        "and the place stays free"
+    );
+
+    let taken = promote(waiting.id.clone(), "p-2").await.unwrap().unwrap();
+    let appointment = taken.appointment().clone();
+    let entries = app
+        .store
+        .patient_waitlist(&["p-2".to_owned()])
+        .await
+        .unwrap();
+    assert_eq!(entries[0].status, "booked");
+    assert_eq!(
+        entries[0].appointment_id.as_deref(),
+        Some(appointment.id.as_str())
+    );
+    let told = app
+        .store
+        .notifications(&["p-2".to_owned()], 10)
+        .await
+        .unwrap();
+    assert_eq!(told.len(), 1);
+    assert_eq!(told[0].reference, format!("Appointment/{}", appointment.id));
+    let trail = app
+        .store
+        .audit_page(
+            Some("system:waitlist"),
+            Some(&format!("Appointment/{}", appointment.id)),
+            10,
+            0,
+        )
+        .await
+        .unwrap();
+    assert_eq!(trail.total, 1);
+    assert!(app.store.free_slot(&session_id).await.unwrap().is_none());
+    app.finish().await;
+}
+on_both!(a_waitlist_promotion_takes_its_place_settles_and_tells_at_once);

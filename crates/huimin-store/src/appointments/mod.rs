@@ -26,7 +26,7 @@ pub use rosters::RosterRecord;
 pub use sessions::{NewSession, NewSlot, SessionRecord, SlotFilter, SlotRecord};
 pub use suspend::{Affected, Message, MovedMessage, Notification, StopClinic};
 pub use transfer::Transfer;
-pub use waitlist::{JoinRefusal, WaitlistRecord};
+pub use waitlist::{JoinRefusal, Promotion, WaitlistRecord};
 
 use huimin_domain::appointments::{AppointmentStatus, Pool};
 

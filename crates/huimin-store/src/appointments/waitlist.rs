@@ -1,9 +1,27 @@
 //! Waitlist entries (候补) of full sessions.
 
-use sqlx::Row;
 use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
 
+use super::AppointmentRecord;
+use super::booking::{
+    ATTEMPTS, BookingError, PlaceRequest, Replay, booking_audit, is_retryable, is_unique_violation,
+    settle_unique_violation, take_place_in,
+};
+use super::suspend::insert_notification;
+use crate::audit::append_in;
 use crate::{Store, StoreError, now_micros};
+
+/// How a waiting patient's entry ends when a place is taken for them, and what they are told.
+pub struct Promotion<'a> {
+    pub entry_id: &'a str,
+    /// `booked` (a place booked for them) or `offered` (a place held for them to confirm).
+    pub status: &'a str,
+    /// The notification's kind (`waitlist-booked`, `waitlist-offered`).
+    pub kind: &'a str,
+    /// The message `(zh, en)` about the appointment taken.
+    pub message: &'a (dyn Fn(&AppointmentRecord) -> (String, String) + Sync),
+}
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct WaitlistRecord {
@@ -131,6 +149,46 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
+    /// Takes a place for a waiting patient and, in the same transaction, settles their entry
+    /// (`promotion.status`, with the appointment), writes their message and the booking's audit
+    /// record: a crash leaves either all of it or none. `Ok(None)` when the entry was no longer
+    /// waiting (the patient left the waitlist meanwhile): nothing is written. On SQLite this
+    /// runs beside the booking groups on the one writer connection; promotions are rare.
+    pub async fn take_waitlist_place(
+        &self,
+        request: &PlaceRequest<'_>,
+        promotion: &Promotion<'_>,
+    ) -> Result<Option<Replay>, BookingError> {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let mut tx = self.writer.begin().await?;
+            let outcome = promote_in(&mut tx, request, promotion, &self.full_slots).await;
+            match outcome {
+                Ok(Some(replay)) => {
+                    tx.commit().await?;
+                    return Ok(Some(replay));
+                }
+                Ok(None) => {
+                    tx.rollback().await?;
+                    return Ok(None);
+                }
+                Err(err) => {
+                    tx.rollback().await?;
+                    if attempt < ATTEMPTS && is_retryable(&err) {
+                        continue;
+                    }
+                    if is_unique_violation(&err) {
+                        // The patient already holds a place in the session: say which rule.
+                        let mut conn = self.writer.acquire().await?;
+                        return settle_unique_violation(&mut conn, request).await.map(Some);
+                    }
+                    return Err(err);
+                }
+            }
+        }
+    }
+
     /// A free slot of the session, earliest first.
     pub async fn free_slot(&self, session_id: &str) -> Result<Option<String>, StoreError> {
         let row = sqlx::query("SELECT id FROM slots WHERE session_id = $1 AND booked + held < capacity ORDER BY starts_at, id LIMIT 1")
@@ -172,4 +230,44 @@ impl Store {
         all.sort_by_key(|w| std::cmp::Reverse(w.created_at));
         Ok(all)
     }
+}
+
+async fn promote_in(
+    tx: &mut AnyConnection,
+    request: &PlaceRequest<'_>,
+    promotion: &Promotion<'_>,
+    full_slots: &super::hint::FullSlots,
+) -> Result<Option<Replay>, BookingError> {
+    let replay = take_place_in(tx, request, full_slots).await?;
+    let appointment = replay.appointment();
+    let now = now_micros();
+    let settled = sqlx::query(
+        "UPDATE waitlist_entries SET status = $1, appointment_id = $2, updated_at = $3 \
+         WHERE id = $4 AND status = 'waiting'",
+    )
+    .bind(promotion.status)
+    .bind(&appointment.id)
+    .bind(now)
+    .bind(promotion.entry_id)
+    .execute(&mut *tx)
+    .await?;
+    if settled.rows_affected() != 1 {
+        return Ok(None);
+    }
+    let (zh, en) = (promotion.message)(appointment);
+    let reference = format!("Appointment/{}", appointment.id);
+    insert_notification(
+        tx,
+        request.patient_id,
+        promotion.kind,
+        &zh,
+        &en,
+        &reference,
+        now,
+    )
+    .await?;
+    if let Some(template) = request.audit {
+        append_in(tx, &[&booking_audit(template, &replay)]).await?;
+    }
+    Ok(Some(replay))
 }
