@@ -8,7 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::common::{Choice, Coded, InLine, departments};
 use crate::api::{Api, Reply};
@@ -92,9 +92,20 @@ async fn desk_page(
     if !day.ok() {
         return super::common::refusal(web, "triage.title", &day, "/triage");
     }
+    let sessions: Vec<&Value> = day.body["sessions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .collect();
+    // Every line's queue at once (in-process requests), not one session after another.
+    let queues = futures_util::future::join_all(sessions.iter().map(|s| async move {
+        let id = s["schedule"]["id"].as_str().unwrap_or_default();
+        api.get(web, &format!("/api/sessions/{id}/queue")).await
+    }))
+    .await;
     let mut lines = Vec::new();
     let mut targets = Vec::new();
-    for s in day.body["sessions"].as_array().into_iter().flatten() {
+    for (s, queue) in sessions.into_iter().zip(queues) {
         let id = s["schedule"]["id"].as_str().unwrap_or_default().to_owned();
         let active = s["status"] == "active";
         let when = fmt::window(
@@ -119,7 +130,6 @@ async fn desk_page(
                 label: format!("{doctor} · {room}"),
             });
         }
-        let queue = api.get(web, &format!("/api/sessions/{id}/queue")).await;
         lines.push(Line {
             current: InLine::one(&queue.body["current"], web.lang),
             waiting: InLine::all(&queue.body["waiting"], web.lang),
