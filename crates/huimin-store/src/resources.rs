@@ -82,6 +82,20 @@ impl Store {
         Ok(stored)
     }
 
+    /// Creates all of them in one transaction (a FHIR `transaction` Bundle): all or none.
+    pub async fn create_resources(
+        &self,
+        writes: &[ResourceWrite<'_>],
+    ) -> Result<Vec<StoredResource>, StoreError> {
+        let mut tx = self.writer.begin().await?;
+        let mut stored = Vec::with_capacity(writes.len());
+        for write in writes {
+            stored.push(self.insert_resource(&mut tx, *write).await?);
+        }
+        tx.commit().await?;
+        Ok(stored)
+    }
+
     /// Replaces the current version. With `expected_version`, the write only happens when the
     /// stored version still is that one (`If-Match`), else `VersionConflict`.
     pub async fn update_resource(

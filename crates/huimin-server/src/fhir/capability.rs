@@ -92,6 +92,10 @@ pub fn capability_statement(base: &str) -> Value {
                 "description": "OAuth2 bearer tokens from POST /auth/token (grant_type=password).",
             },
             "resource": resources,
+            "interaction": [{
+                "code": "transaction",
+                "documentation": "POST /fhir with a transaction Bundle of up to 100 POST (create) entries, all created or none; urn:uuid: fullUrls referenced by other entries become the new ids. Staff only.",
+            }],
         }],
     })
 }

@@ -21,13 +21,13 @@ use crate::context::Ctx;
 use crate::error::{ApiError, Issue};
 use crate::state::AppState;
 
-fn kind_of(name: &str, ctx: &Ctx) -> Result<&'static KindSpec, ApiError> {
+pub(super) fn kind_of(name: &str, ctx: &Ctx) -> Result<&'static KindSpec, ApiError> {
     by_name(name)
         .ok_or_else(|| ApiError::not_found(&format!("resource type {name}")).lang(ctx.lang))
 }
 
 /// The typed parse: malformed JSON and structure errors are 400, naming the element.
-fn parse_body(kind: &KindSpec, body: &[u8], ctx: &Ctx) -> Result<Value, ApiError> {
+pub(super) fn parse_body(kind: &KindSpec, body: &[u8], ctx: &Ctx) -> Result<Value, ApiError> {
     (kind.parse)(body).map_err(|e| {
         let (code, text) = match &e.kind {
             ParseErrorKind::Syntax => (
@@ -63,7 +63,7 @@ fn parse_body(kind: &KindSpec, body: &[u8], ctx: &Ctx) -> Result<Value, ApiError
     })
 }
 
-fn rule_violation(issues: Vec<Issue>, ctx: &Ctx) -> ApiError {
+pub(super) fn rule_violation(issues: Vec<Issue>, ctx: &Ctx) -> ApiError {
     ApiError::with_issues(StatusCode::UNPROCESSABLE_ENTITY, issues).lang(ctx.lang)
 }
 
@@ -79,7 +79,7 @@ fn view(kind: &KindSpec, ctx: &Ctx, mut content: Value) -> Value {
     content
 }
 
-async fn audit_if_personal(
+pub(super) async fn audit_if_personal(
     state: &AppState,
     ctx: &Ctx,
     kind: &KindSpec,

@@ -11,6 +11,7 @@ pub mod index;
 pub mod kinds;
 mod params;
 pub mod patient;
+mod transaction;
 
 pub use directory::{
     DEPARTMENT_CODE_SYSTEM, REGISTRATION_CLASS_EXT, REGISTRATION_FEE_EXT, TITLE_SYSTEM,
@@ -26,6 +27,7 @@ pub const FHIR_JSON: &str = "application/fhir+json; charset=utf-8";
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/fhir", post(transaction::transaction))
         .route("/fhir/metadata", get(capability::metadata))
         .route("/fhir/AuditEvent", get(audit_event::search))
         .route("/fhir/AuditEvent/{id}", get(audit_event::read))

@@ -111,6 +111,20 @@ async fn session(
     (id, slot_list.into_iter().map(|s| s.id).collect())
 }
 
+/// A session of one slot with one place, all of it online.
+async fn one_place(app: &TestApp) -> (String, Vec<String>) {
+    session(
+        app,
+        "dept-cardiology",
+        "2030-03-11",
+        "morning",
+        1,
+        1,
+        all_online(),
+    )
+    .await
+}
+
 fn all_online() -> PoolPercentages {
     PoolPercentages {
         online: 100,
@@ -172,16 +186,7 @@ fn refusal(result: Result<Replay, BookingError>) -> BookingRefusal {
 
 async fn fifty_concurrent_bookings_of_a_one_place_slot_book_exactly_once(db: Db) {
     let app = spawn(db).await;
-    let (_, slots) = session(
-        &app,
-        "dept-cardiology",
-        "2030-03-11",
-        "morning",
-        1,
-        1,
-        all_online(),
-    )
-    .await;
+    let (_, slots) = one_place(&app).await;
     let mut tasks = Vec::new();
     for i in 0..50 {
         let (store, slot) = (app.store.clone(), slots[0].clone());
@@ -381,16 +386,7 @@ on_both!(three_no_shows_in_a_year_suspend_booking);
 async fn expired_holds_free_their_place_and_cannot_be_confirmed(db: Db) {
     let app = spawn(db).await;
     let rules = Rules::new();
-    let (_, slot) = session(
-        &app,
-        "dept-cardiology",
-        "2030-03-11",
-        "morning",
-        1,
-        1,
-        all_online(),
-    )
-    .await;
+    let (_, slot) = one_place(&app).await;
     let hold = BookingMode::Hold {
         expires_at: minutes(now(), 15).as_microsecond(),
     };
@@ -533,16 +529,7 @@ on_both!(a_retried_request_with_the_same_idempotency_key_books_once);
 async fn cancelling_returns_the_place_at_once_within_the_cut_off(db: Db) {
     let app = spawn(db).await;
     let rules = Rules::new();
-    let (_, slot) = session(
-        &app,
-        "dept-cardiology",
-        "2030-03-11",
-        "morning",
-        1,
-        1,
-        all_online(),
-    )
-    .await;
+    let (_, slot) = one_place(&app).await;
     let first = app
         .store
         .take_place(&rules.request(&slot[0], "p-1", BookingMode::Book, now()))
@@ -677,16 +664,7 @@ on_both!(places_go_to_known_verified_patients_and_the_elderly_pool_to_the_elderl
 async fn sessions_cannot_be_booked_before_release_or_after_start(db: Db) {
     let app = spawn(db).await;
     let rules = Rules::new();
-    let (_, slot) = session(
-        &app,
-        "dept-cardiology",
-        "2030-03-11",
-        "morning",
-        1,
-        1,
-        all_online(),
-    )
-    .await;
+    let (_, slot) = one_place(&app).await;
     let started: Timestamp = "2030-03-11T01:00:00Z".parse().unwrap();
     let refused = refusal(
         app.store
@@ -908,16 +886,7 @@ on_both!(refusals_in_a_crowd_do_not_undo_the_accepted_bookings);
 /// bookable at once.
 async fn a_cancelled_place_is_bookable_right_after_a_sold_out_answer(db: Db) {
     let app = spawn(db).await;
-    let (_, slot) = session(
-        &app,
-        "dept-cardiology",
-        "2030-03-11",
-        "morning",
-        1,
-        1,
-        all_online(),
-    )
-    .await;
+    let (_, slot) = one_place(&app).await;
     let rules = Rules::new();
     let first = app
         .store
@@ -954,16 +923,7 @@ on_both!(a_cancelled_place_is_bookable_right_after_a_sold_out_answer);
 /// meanwhile) none of them do.
 async fn a_waitlist_promotion_takes_its_place_settles_and_tells_at_once(db: Db) {
     let app = spawn(db).await;
-    let (session_id, slot) = session(
-        &app,
-        "dept-cardiology",
-        "2030-03-11",
-        "morning",
-        1,
-        1,
-        all_online(),
-    )
-    .await;
+    let (session_id, slot) = one_place(&app).await;
     let rules = Rules::new();
     let first = app
         .store

@@ -114,6 +114,79 @@ async fn post_mutants(db: Db) {
     app.finish().await;
 }
 
+/// Mutated transaction Bundles: never a 5xx, and a refused one creates nothing.
+async fn transaction_mutants(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let registrar = app.staff("registrar").await;
+    let places = prop_oneof![
+        Just("/type"),
+        Just("/entry"),
+        Just("/entry/0"),
+        Just("/entry/0/request"),
+        Just("/entry/0/request/method"),
+        Just("/entry/0/request/url"),
+        Just("/entry/0/fullUrl"),
+        Just("/entry/0/resource"),
+        Just("/entry/0/resource/resourceType"),
+        Just("/entry/1/resource/link"),
+        Just("/entry/1/resource/identifier"),
+    ];
+    let mut runner = TestRunner::new(Config {
+        cases: 40,
+        ..Config::default()
+    });
+    let strategy = (places, mutations().prop_map(|(_, value)| value));
+    for _ in 0..40 {
+        let (place, value) = strategy.new_tree(&mut runner).unwrap().current();
+        let mut bundle = json!({"resourceType": "Bundle", "type": "transaction", "entry": [
+            {"fullUrl": "urn:uuid:a", "request": {"method": "POST", "url": "Patient"},
+             "resource": patient_json("张三", "张", "三", ID_2, "13800138000")},
+            {"request": {"method": "POST", "url": "Patient"},
+             "resource": patient_json("李四", "李", "四", ID_3, "13800138001")},
+        ]});
+        if let Some(target) = bundle.pointer_mut(place) {
+            *target = value;
+        }
+        let response = app.post_json("/fhir", Some(&registrar), &bundle).await;
+        assert!(response.status < 500, "{} for {bundle}", response.status);
+        if response.status >= 400 {
+            assert_eq!(response.body["resourceType"], "OperationOutcome");
+        }
+        // Keep the documents free for the next case, whatever was created.
+        for id in [ID_2, ID_3] {
+            let found = app
+                .get(&format!("/fhir/Patient?identifier={id}"), Some(&registrar))
+                .await;
+            if response.status >= 400 {
+                assert_eq!(found.body["total"], 0, "a refused transaction left {id}");
+            }
+            for entry in found.body["entry"].as_array().into_iter().flatten() {
+                let mut parked = entry["resource"].clone();
+                parked.as_object_mut().unwrap().remove("identifier");
+                let id = parked["id"].as_str().unwrap().to_owned();
+                app.put_json(
+                    &format!("/fhir/Patient/{id}"),
+                    Some(&registrar),
+                    &parked,
+                    None,
+                )
+                .await;
+            }
+        }
+    }
+    app.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mutated_transactions_never_cause_a_server_error_on_sqlite() {
+    transaction_mutants(Db::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mutated_transactions_never_cause_a_server_error_on_postgres() {
+    transaction_mutants(Db::Postgres).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mutated_patients_and_queries_never_cause_a_server_error_on_sqlite() {
     post_mutants(Db::Sqlite).await;

@@ -16,4 +16,5 @@ mod fuzz;
 mod on_site;
 mod patient_access;
 mod patients;
+mod transaction;
 mod transfer;

@@ -153,8 +153,8 @@ const FIELDS: &[(&str, &[&str])] = &[
     ("room", &["room", "location"]),
 ];
 
-/// `POST /admin/doctors?department=`: the person, then their post in the department. The fee
-/// and name are checked first so that a refusal leaves no half-added doctor behind.
+/// `POST /admin/doctors?department=`: the person and their post in the department, created
+/// together by one FHIR transaction (a refusal leaves no half-added doctor behind).
 pub async fn add(
     State(api): State<Api>,
     SignedIn(web): SignedIn,
@@ -174,38 +174,34 @@ pub async fn add(
         }
     };
     if problems.is_empty() {
-        let person = api
-            .post_json(
-                &web,
-                "/fhir/Practitioner",
-                &json!({"resourceType": "Practitioner", "active": true,
-                "name": [crate::fhir::human_name(name)]}),
-            )
-            .await;
-        if person.status == StatusCode::UNAUTHORIZED {
+        let mut role = json!({"resourceType": "PractitionerRole", "active": true,
+            "extension": [
+                {"url": REGISTRATION_CLASS_EXT, "valueCode": form.class},
+                {"url": REGISTRATION_FEE_EXT, "valueMoney": {"value": fee, "currency": "CNY"}}],
+            "practitioner": {"reference": "urn:uuid:doctor", "display": name},
+            "organization": {"reference": format!("Organization/{}", which.department)},
+            "code": [{"coding": [{"system": TITLE_SYSTEM, "code": form.title}]}]});
+        if !form.room.is_empty() {
+            role["location"] = json!([{"reference": format!("Location/{}", form.room)}]);
+        }
+        // One FHIR transaction: a refused post leaves no doctor behind.
+        let both = json!({"resourceType": "Bundle", "type": "transaction", "entry": [
+            {"fullUrl": "urn:uuid:doctor",
+             "resource": {"resourceType": "Practitioner", "active": true,
+                          "name": [crate::fhir::human_name(name)]},
+             "request": {"method": "POST", "url": "Practitioner"}},
+            {"resource": role, "request": {"method": "POST", "url": "PractitionerRole"}},
+        ]});
+        let added = api.post_json(&web, "/fhir", &both).await;
+        if added.status == StatusCode::UNAUTHORIZED {
             return web.to_login();
         }
-        if let (true, Some(id)) = (person.ok(), person.body["id"].as_str()) {
-            let mut role = json!({"resourceType": "PractitionerRole", "active": true,
-                "extension": [
-                    {"url": REGISTRATION_CLASS_EXT, "valueCode": form.class},
-                    {"url": REGISTRATION_FEE_EXT, "valueMoney": {"value": fee, "currency": "CNY"}}],
-                "practitioner": {"reference": format!("Practitioner/{id}"), "display": name},
-                "organization": {"reference": format!("Organization/{}", which.department)},
-                "code": [{"coding": [{"system": TITLE_SYSTEM, "code": form.title}]}]});
-            if !form.room.is_empty() {
-                role["location"] = json!([{"reference": format!("Location/{}", form.room)}]);
-            }
-            let posted = api.post_json(&web, "/fhir/PractitionerRole", &role).await;
-            if posted.ok() {
-                let department = crate::web::encoded(&which.department);
-                return Redirect::to(&format!("/admin/doctors?department={department}&added=1"))
-                    .into_response();
-            }
-            problems = posted.problems();
-        } else {
-            problems = person.problems();
+        if added.ok() {
+            let department = crate::web::encoded(&which.department);
+            return Redirect::to(&format!("/admin/doctors?department={department}&added=1"))
+                .into_response();
         }
+        problems = added.problems();
     }
     let problems = FieldProblems::sort(problems, FIELDS);
     page(

@@ -1,0 +1,303 @@
+//! `POST /fhir` with a `transaction` Bundle: resources created together, all or none.
+//!
+//! What the administration pages need (a doctor and their post in one step, so a refused post
+//! leaves no doctor behind) and what integrators expect of a FHIR server. Supported: `POST`
+//! entries of the registry's kinds, each checked as a single create is, with `urn:uuid:`
+//! `fullUrl`s that other entries reference (rewritten to the new `Type/id`). Other methods,
+//! `batch` Bundles and patients' own family records (which have their own limit) are refused.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use huimin_domain::i18n::Text;
+use huimin_domain::roles::Role;
+use huimin_store::ResourceWrite;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+
+use super::access::{Op, authorize};
+use super::handlers::{audit_if_personal, kind_of, parse_body, rule_violation};
+use super::http::{check_accept, fhir_response, require_json};
+use super::kinds::KindSpec;
+use crate::audit::{self, DENIED, SUCCESS};
+use crate::context::Ctx;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The most entries one transaction may carry.
+pub const MAX_ENTRIES: usize = 100;
+
+fn invalid(ctx: &Ctx, expression: String, zh: String, en: String) -> ApiError {
+    ApiError::new(StatusCode::BAD_REQUEST, "invalid", Text::new(zh, en))
+        .lang(ctx.lang)
+        .at(expression)
+}
+
+/// Points an entry's issues at the entry: `Practitioner.name[0]` → `Bundle.entry[2].resource.name[0]`.
+fn within_entry(mut error: ApiError, index: usize, kind: &str) -> ApiError {
+    for issue in &mut error.issues {
+        let inner = issue
+            .expression
+            .as_deref()
+            .map(|e| e.strip_prefix(kind).unwrap_or(e).trim_start_matches('.'))
+            .filter(|e| !e.is_empty())
+            .map(|e| format!(".{e}"))
+            .unwrap_or_default();
+        issue.expression = Some(format!("Bundle.entry[{index}].resource{inner}"));
+    }
+    error
+}
+
+/// Replaces every `reference` equal to a key of `ids` (an entry's `urn:uuid:` fullUrl).
+fn resolve_references(value: &mut Value, ids: &HashMap<String, String>) {
+    match value {
+        Value::Object(map) => {
+            for (key, item) in map.iter_mut() {
+                if key == "reference"
+                    && let Some(new) = item.as_str().and_then(|r| ids.get(r))
+                {
+                    *item = Value::String(new.clone());
+                } else {
+                    resolve_references(item, ids);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| resolve_references(v, ids)),
+        _ => {}
+    }
+}
+
+/// The first `urn:uuid:` reference left in the value (one no entry of the Bundle answers).
+fn unresolved(value: &Value) -> Option<&str> {
+    match value {
+        Value::Object(map) => map.iter().find_map(|(key, item)| match item {
+            Value::String(r) if key == "reference" && r.starts_with("urn:uuid:") => {
+                Some(r.as_str())
+            }
+            other => unresolved(other),
+        }),
+        Value::Array(items) => items.iter().find_map(unresolved),
+        _ => None,
+    }
+}
+
+/// One entry, checked: its kind, new id and resource (references not yet resolved).
+struct Entry {
+    kind: &'static KindSpec,
+    id: String,
+    resource: Value,
+}
+
+fn entries(bundle: &Value, ctx: &Ctx) -> Result<(Vec<Entry>, HashMap<String, String>), ApiError> {
+    if bundle["resourceType"] != "Bundle" {
+        return Err(invalid(
+            ctx,
+            "resourceType".into(),
+            "请求体须为 Bundle".into(),
+            "The body must be a Bundle".into(),
+        ));
+    }
+    if bundle["type"] != "transaction" {
+        return Err(invalid(
+            ctx,
+            "Bundle.type".into(),
+            "仅支持 transaction 类型的 Bundle".into(),
+            "Only transaction Bundles are supported".into(),
+        ));
+    }
+    let items = bundle["entry"].as_array().map(Vec::as_slice).unwrap_or(&[]);
+    if items.is_empty() || items.len() > MAX_ENTRIES {
+        return Err(invalid(
+            ctx,
+            "Bundle.entry".into(),
+            format!("Bundle 须含 1 至 {MAX_ENTRIES} 个条目"),
+            format!("A transaction holds 1 to {MAX_ENTRIES} entries"),
+        ));
+    }
+    let mut checked = Vec::with_capacity(items.len());
+    let mut ids = HashMap::new();
+    for (i, item) in items.iter().enumerate() {
+        let method = item["request"]["method"].as_str().unwrap_or_default();
+        if method != "POST" {
+            return Err(invalid(
+                ctx,
+                format!("Bundle.entry[{i}].request.method"),
+                format!("第 {} 个条目：仅支持 POST（新建）", i + 1),
+                format!("Entry {}: only POST (create) is supported", i + 1),
+            ));
+        }
+        let name = item["resource"]["resourceType"]
+            .as_str()
+            .unwrap_or_default();
+        let url = item["request"]["url"].as_str().unwrap_or_default();
+        if url.trim_matches('/') != name {
+            return Err(invalid(
+                ctx,
+                format!("Bundle.entry[{i}].request.url"),
+                format!("第 {} 个条目：request.url 须为资源类型 {name}", i + 1),
+                format!(
+                    "Entry {}: request.url must be the resource type {name}",
+                    i + 1
+                ),
+            ));
+        }
+        let kind = kind_of(name, ctx)?;
+        let id = uuid::Uuid::new_v4().to_string();
+        if let Some(full_url) = item["fullUrl"]
+            .as_str()
+            .filter(|u| u.starts_with("urn:uuid:"))
+            && ids
+                .insert(full_url.to_owned(), format!("{}/{id}", kind.name))
+                .is_some()
+        {
+            return Err(invalid(
+                ctx,
+                format!("Bundle.entry[{i}].fullUrl"),
+                format!("第 {} 个条目：fullUrl {full_url} 与前面的条目重复", i + 1),
+                format!(
+                    "Entry {}: fullUrl {full_url} is used by an earlier entry",
+                    i + 1
+                ),
+            ));
+        }
+        checked.push(Entry {
+            kind,
+            id,
+            resource: item["resource"].clone(),
+        });
+    }
+    Ok((checked, ids))
+}
+
+pub async fn transaction(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    check_accept(&headers).map_err(|e| e.lang(ctx.lang))?;
+    let caller = ctx.require()?;
+    if caller.role == Role::Patient {
+        // A patient's records go through their account's family rules, one at a time.
+        return Err(ApiError::forbidden().lang(ctx.lang));
+    }
+    require_json(&headers).map_err(|e| e.lang(ctx.lang))?;
+    let bundle: Value = serde_json::from_slice(&body).map_err(|e| {
+        ApiError::bad_request(Text::new(
+            format!("JSON 格式错误：{e}"),
+            format!("Malformed JSON: {e}"),
+        ))
+        .lang(ctx.lang)
+    })?;
+    let (mut entries, ids) = entries(&bundle, &ctx)?;
+    for entry in &entries {
+        if let Err(denied) = authorize(entry.kind, Op::Create, &ctx) {
+            let detail = "role not allowed (transaction)";
+            audit_if_personal(
+                &state,
+                &ctx,
+                entry.kind,
+                "create",
+                entry.kind.name,
+                DENIED,
+                detail,
+            )
+            .await?;
+            return Err(denied);
+        }
+    }
+    let mut indexes = Vec::with_capacity(entries.len());
+    for (i, entry) in entries.iter_mut().enumerate() {
+        let name = entry.kind.name;
+        resolve_references(&mut entry.resource, &ids);
+        if let Some(reference) = unresolved(&entry.resource) {
+            return Err(invalid(
+                &ctx,
+                format!("Bundle.entry[{i}].resource"),
+                format!("第 {} 个条目引用的 {reference} 不在本 Bundle 中", i + 1),
+                format!(
+                    "Entry {} refers to {reference}, which is not in this Bundle",
+                    i + 1
+                ),
+            ));
+        }
+        let bytes = serde_json::to_vec(&entry.resource).map_err(|_| ApiError::internal())?;
+        let mut resource =
+            parse_body(entry.kind, &bytes, &ctx).map_err(|e| within_entry(e, i, name))?;
+        (entry.kind.check)(&mut resource, None)
+            .map_err(|issues| within_entry(rule_violation(issues, &ctx), i, name))?;
+        resource["id"] = json!(entry.id);
+        indexes.push(entry.kind.index(&resource));
+        entry.resource = resource;
+    }
+    let writes: Vec<ResourceWrite<'_>> = entries
+        .iter()
+        .zip(&indexes)
+        .map(|(entry, (index, unique))| ResourceWrite {
+            resource_type: entry.kind.name,
+            id: &entry.id,
+            content: &entry.resource,
+            index,
+            unique,
+            sealed: entry.kind.sealed,
+        })
+        .collect();
+    let stored = state
+        .store
+        .create_resources(&writes)
+        .await
+        .map_err(|e| ApiError::from(e).lang(ctx.lang))?;
+    let mut answers = Vec::with_capacity(stored.len());
+    for (entry, stored) in entries.iter().zip(&stored) {
+        let location = format!(
+            "{}/{}/_history/{}",
+            entry.kind.name, entry.id, stored.version_id
+        );
+        audit::record(
+            &state,
+            &ctx,
+            "create",
+            &format!("{}/{}", entry.kind.name, entry.id),
+            SUCCESS,
+            "transaction",
+        )
+        .await?;
+        let modified = jiff::Timestamp::from_microsecond(stored.last_updated_micros)
+            .map(|t| t.to_string())
+            .unwrap_or_default();
+        answers.push(json!({"response": {
+            "status": "201 Created",
+            "location": location,
+            "etag": format!("W/\"{}\"", stored.version_id),
+            "lastModified": modified,
+        }}));
+    }
+    Ok(fhir_response(
+        StatusCode::OK,
+        &json!({"resourceType": "Bundle", "type": "transaction-response", "entry": answers}),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_to_an_entrys_full_url_become_its_new_id() {
+        let ids = HashMap::from([("urn:uuid:1".to_owned(), "Practitioner/abc".to_owned())]);
+        let mut role = json!({"resourceType": "PractitionerRole",
+            "practitioner": {"reference": "urn:uuid:1", "display": "urn:uuid:1"},
+            "location": [{"reference": "Location/x"}]});
+        resolve_references(&mut role, &ids);
+        assert_eq!(role["practitioner"]["reference"], "Practitioner/abc");
+        assert_eq!(
+            role["practitioner"]["display"], "urn:uuid:1",
+            "only references"
+        );
+        assert_eq!(role["location"][0]["reference"], "Location/x");
+        assert_eq!(unresolved(&role), None);
+        let dangling = json!({"a": [{"b": {"reference": "urn:uuid:2"}}]});
+        assert_eq!(unresolved(&dangling), Some("urn:uuid:2"));
+    }
+}
