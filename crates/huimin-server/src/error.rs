@@ -43,7 +43,7 @@ pub fn json_body<T: serde::de::DeserializeOwned>(bytes: &[u8], lang: Lang) -> Re
     })
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct ApiError {
     pub status: StatusCode,
     pub issues: Vec<Issue>,

@@ -82,15 +82,21 @@ impl Store {
         Ok(stored)
     }
 
-    /// Creates all of them in one transaction (a FHIR `transaction` Bundle): all or none.
+    /// Creates all of them, with their audit records, in one transaction (a FHIR
+    /// `transaction` Bundle): all or none, and none without its record.
     pub async fn create_resources(
         &self,
         writes: &[ResourceWrite<'_>],
+        audits: &[crate::NewAuditRecord],
     ) -> Result<Vec<StoredResource>, StoreError> {
         let mut tx = self.writer.begin().await?;
         let mut stored = Vec::with_capacity(writes.len());
         for write in writes {
             stored.push(self.insert_resource(&mut tx, *write).await?);
+        }
+        if !audits.is_empty() {
+            let records: Vec<&crate::NewAuditRecord> = audits.iter().collect();
+            crate::audit::append_in(&mut tx, &records).await?;
         }
         tx.commit().await?;
         Ok(stored)

@@ -5,9 +5,10 @@
 //! role, takes effect within that time in every server process, and at once in the process
 //! that made the change (it calls [`CallerCache::forget`]).
 //!
-//! Requests of one account that miss together wait for one read ([`CallerCache::get_or_load`]):
-//! a desk account's hundreds of requests in flight when a flash crowd starts, or when its
-//! entry expires, would otherwise each read the account row.
+//! Requests of one account that miss together wait for one read and share its outcome,
+//! found, not found or failed ([`CallerCache::get_or_load`]): a desk account's hundreds of
+//! requests in flight when a flash crowd starts, or when its entry expires, would otherwise
+//! each read the account row (and, with the database struggling, each wait for it in turn).
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -15,6 +16,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::context::Caller;
+use crate::error::ApiError;
 
 /// How long an account read is trusted.
 pub const TTL: Duration = Duration::from_secs(2);
@@ -26,7 +28,20 @@ const SWEEP_AT: usize = 20_000;
 pub struct CallerCache {
     entries: Mutex<HashMap<String, (Instant, Caller)>>,
     /// One turn per account being read: whoever holds it reads, the others wait for it.
-    reading: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    reading: Mutex<HashMap<String, Arc<Turn>>>,
+    /// Counts [`CallerCache::forget`]s: a read that began before one is not remembered (it
+    /// may predate the change).
+    forgotten: std::sync::atomic::AtomicU64,
+}
+
+/// What reading an account came to: the caller, `None` (no such enabled account), or the error.
+pub type Outcome = Result<Option<Caller>, ApiError>;
+
+/// One read of an account, shared by the requests that missed while it ran.
+#[derive(Debug, Default)]
+struct Turn {
+    /// Held by the request that reads; then holds its outcome for those that waited.
+    outcome: tokio::sync::Mutex<Option<Outcome>>,
 }
 
 impl CallerCache {
@@ -45,15 +60,11 @@ impl CallerCache {
         entries.insert(caller.user_id.clone(), (Instant::now(), caller.clone()));
     }
 
-    /// The caller for a user id, remembered or read by `load` (`None`: no such enabled
-    /// account). Concurrent misses for one account share a single read.
-    pub async fn get_or_load<E, Fut>(
-        &self,
-        user_id: &str,
-        load: impl FnOnce() -> Fut,
-    ) -> Result<Option<Caller>, E>
+    /// The caller for a user id, remembered or read by `load`. Concurrent misses for one
+    /// account share a single read and its outcome, whatever it is.
+    pub async fn get_or_load<Fut>(&self, user_id: &str, load: impl FnOnce() -> Fut) -> Outcome
     where
-        Fut: Future<Output = Result<Option<Caller>, E>>,
+        Fut: Future<Output = Outcome>,
     {
         if let Some(caller) = self.get(user_id) {
             return Ok(Some(caller));
@@ -63,26 +74,31 @@ impl CallerCache {
             .or_default()
             .clone();
         // Declared before the lock so that it runs after the unlock, on every way out
-        // (including a request dropped while it reads).
+        // (including a request dropped while it reads: the next in line then reads).
         let _leave = LeaveTurn {
             reading: &self.reading,
             user_id,
             turn: turn.clone(),
         };
-        let _held = turn.lock().await;
-        // Whoever had the turn before may just have read it.
-        if let Some(caller) = self.get(user_id) {
-            return Ok(Some(caller));
+        let mut outcome = turn.outcome.lock().await;
+        if let Some(shared) = outcome.as_ref() {
+            return shared.clone();
         }
+        let before = self.forgotten.load(std::sync::atomic::Ordering::SeqCst);
         let loaded = load().await;
-        if let Ok(Some(caller)) = &loaded {
+        if let Ok(Some(caller)) = &loaded
+            && self.forgotten.load(std::sync::atomic::Ordering::SeqCst) == before
+        {
             self.put(caller);
         }
+        *outcome = Some(loaded.clone());
         loaded
     }
 
     /// The account changed (family member added, disabled, role changed): read it again.
     pub fn forget(&self, user_id: &str) {
+        self.forgotten
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         self.lock().remove(user_id);
     }
 
@@ -91,11 +107,12 @@ impl CallerCache {
     }
 }
 
-/// Forgets an account's turn once its holder is done, unless a newer turn replaced it.
+/// Forgets an account's turn once its holder is done (later requests read afresh), unless a
+/// newer turn replaced it.
 struct LeaveTurn<'a> {
-    reading: &'a Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    reading: &'a Mutex<HashMap<String, Arc<Turn>>>,
     user_id: &'a str,
-    turn: Arc<tokio::sync::Mutex<()>>,
+    turn: Arc<Turn>,
 }
 
 impl Drop for LeaveTurn<'_> {
@@ -156,7 +173,7 @@ mod tests {
                     .get_or_load("u1", || async {
                         reads.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                         tokio::time::sleep(Duration::from_millis(20)).await;
-                        Ok::<_, ()>(Some(caller("u1")))
+                        Ok(Some(caller("u1")))
                     })
                     .await
             }));
@@ -172,34 +189,87 @@ mod tests {
         );
     }
 
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_failed_or_empty_read_is_shared_too() {
+        for failed in [true, false] {
+            let cache = Arc::new(CallerCache::default());
+            let reads = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+            let mut tasks = Vec::new();
+            for _ in 0..20 {
+                let (cache, reads) = (cache.clone(), reads.clone());
+                tasks.push(tokio::spawn(async move {
+                    cache
+                        .get_or_load("u1", || async {
+                            reads.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                            tokio::time::sleep(Duration::from_millis(20)).await;
+                            if failed {
+                                Err(ApiError::internal())
+                            } else {
+                                Ok(None)
+                            }
+                        })
+                        .await
+                }));
+            }
+            for task in tasks {
+                let outcome = task.await.unwrap();
+                assert_eq!(outcome.is_err(), failed);
+                assert!(outcome.map_or(true, |c| c.is_none()));
+            }
+            assert_eq!(reads.load(std::sync::atomic::Ordering::SeqCst), 1);
+        }
+    }
+
     #[tokio::test]
     async fn a_read_dropped_half_way_leaves_no_turn_behind() {
         let cache = CallerCache::default();
-        let stalled = cache.get_or_load("u1", || async {
-            std::future::pending::<Result<Option<Caller>, ()>>().await
-        });
+        let stalled = cache.get_or_load("u1", || async { std::future::pending::<Outcome>().await });
         let timed_out = tokio::time::timeout(Duration::from_millis(10), stalled).await;
         assert!(timed_out.is_err());
         assert!(unpoisoned(&cache.reading).is_empty());
         let found = cache
-            .get_or_load("u1", || async { Ok::<_, ()>(Some(caller("u1"))) })
+            .get_or_load("u1", || async { Ok(Some(caller("u1"))) })
             .await;
         assert!(matches!(found, Ok(Some(_))));
     }
 
     #[tokio::test]
+    async fn a_read_overtaken_by_a_change_is_not_remembered() {
+        let cache = Arc::new(CallerCache::default());
+        let (started, release) = (
+            Arc::new(tokio::sync::Notify::new()),
+            Arc::new(tokio::sync::Notify::new()),
+        );
+        let reading = {
+            let (cache, started, release) = (cache.clone(), started.clone(), release.clone());
+            tokio::spawn(async move {
+                cache
+                    .get_or_load("u1", || async move {
+                        started.notify_one();
+                        release.notified().await;
+                        Ok(Some(caller("u1")))
+                    })
+                    .await
+            })
+        };
+        started.notified().await;
+        cache.forget("u1");
+        release.notify_one();
+        assert!(reading.await.unwrap().unwrap().is_some());
+        assert!(cache.get("u1").is_none(), "the change wins");
+    }
+
+    #[tokio::test]
     async fn an_account_not_found_is_read_again_next_time() {
         let cache = CallerCache::default();
-        let missing = cache
-            .get_or_load("u1", || async { Ok::<_, ()>(None) })
-            .await;
+        let missing = cache.get_or_load("u1", || async { Ok(None) }).await;
         assert!(matches!(missing, Ok(None)));
         let found = cache
-            .get_or_load("u1", || async { Ok::<_, ()>(Some(caller("u1"))) })
+            .get_or_load("u1", || async { Ok(Some(caller("u1"))) })
             .await;
         assert_eq!(
-            found.map(|c| c.map(|c| c.user_id)),
-            Ok(Some("u1".to_owned()))
+            found.ok().flatten().map(|c| c.user_id),
+            Some("u1".to_owned())
         );
     }
 

@@ -142,7 +142,14 @@ fn entries(bundle: &Value, ctx: &Ctx) -> Result<(Vec<Entry>, HashMap<String, Str
                 ),
             ));
         }
-        let kind = kind_of(name, ctx)?;
+        let kind = kind_of(name, ctx).map_err(|_| {
+            invalid(
+                ctx,
+                format!("Bundle.entry[{i}].resource.resourceType"),
+                format!("第 {} 个条目：不支持的资源类型 {name}", i + 1),
+                format!("Entry {}: resource type {name} is not supported", i + 1),
+            )
+        })?;
         let id = uuid::Uuid::new_v4().to_string();
         if let Some(full_url) = item["fullUrl"]
             .as_str()
@@ -180,6 +187,8 @@ pub async fn transaction(
     let caller = ctx.require()?;
     if caller.role == Role::Patient {
         // A patient's records go through their account's family rules, one at a time.
+        let detail = "transactions are for staff";
+        audit::record(&state, &ctx, "create", "Bundle", DENIED, detail).await?;
         return Err(ApiError::forbidden().lang(ctx.lang));
     }
     require_json(&headers).map_err(|e| e.lang(ctx.lang))?;
@@ -243,9 +252,17 @@ pub async fn transaction(
             sealed: entry.kind.sealed,
         })
         .collect();
+    // Each entry's audit record is written in the same database transaction.
+    let audits: Vec<_> = entries
+        .iter()
+        .map(|entry| {
+            let resource = format!("{}/{}", entry.kind.name, entry.id);
+            audit::new_record(&ctx, "create", &resource, SUCCESS, "transaction")
+        })
+        .collect();
     let stored = state
         .store
-        .create_resources(&writes)
+        .create_resources(&writes, &audits)
         .await
         .map_err(|e| ApiError::from(e).lang(ctx.lang))?;
     let mut answers = Vec::with_capacity(stored.len());
@@ -254,15 +271,6 @@ pub async fn transaction(
             "{}/{}/_history/{}",
             entry.kind.name, entry.id, stored.version_id
         );
-        audit::record(
-            &state,
-            &ctx,
-            "create",
-            &format!("{}/{}", entry.kind.name, entry.id),
-            SUCCESS,
-            "transaction",
-        )
-        .await?;
         let modified = jiff::Timestamp::from_microsecond(stored.last_updated_micros)
             .map(|t| t.to_string())
             .unwrap_or_default();

@@ -136,6 +136,24 @@ async fn transactions_are_staff_creates_of_known_kinds(db: Db) {
         refused.body["issue"][0]["expression"][0],
         "Bundle.entry[0].request.method"
     );
+    let denied = app
+        .store
+        .audit_page(None, Some("Bundle"), 10, 0)
+        .await
+        .unwrap();
+    assert_eq!(
+        denied.total, 1,
+        "the patient's refused transaction is audited"
+    );
+    let mut unknown = bundle.clone();
+    unknown["entry"][0]["resource"]["resourceType"] = json!("Medication");
+    unknown["entry"][0]["request"]["url"] = json!("Medication");
+    let refused = app.post_json("/fhir", Some(&admin), &unknown).await;
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    assert_eq!(
+        refused.body["issue"][0]["expression"][0],
+        "Bundle.entry[0].resource.resourceType"
+    );
     let mut batch = bundle.clone();
     batch["type"] = json!("batch");
     assert_eq!(

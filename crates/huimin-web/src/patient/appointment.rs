@@ -336,9 +336,9 @@ pub struct Here {
 
 /// `GET /here/{department}?code=`: where the waiting-area QR code leads. Keeps the code for 20
 /// minutes (the API decides whether it is right when the patient checks in) and says what
-/// to do next.
+/// to do next. Public: a patient may scan the code before signing in (or signing up).
 pub async fn here(
-    SignedIn(web): SignedIn,
+    web: Web,
     Path(_department): Path<String>,
     axum::extract::Query(q): axum::extract::Query<Here>,
 ) -> Response {

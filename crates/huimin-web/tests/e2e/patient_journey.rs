@@ -107,6 +107,15 @@ async fn a_new_patient_signs_up_books_and_checks_in_on_a_phone() {
 
     // The doctor, in a second browser, calls the next patient; the phone shows it live.
     let doctor = driver.browser(1280, 900).await;
+    // The waiting-area code works before signing in too (the page says to sign in next).
+    doctor
+        .go(&format!("{base}/here/{department}?code={code}"))
+        .await;
+    assert!(
+        doctor.path().await.starts_with("/here/"),
+        "not sent to sign in"
+    );
+    assert!(doctor.text("main").await.contains("已确认"));
     doctor.go(&format!("{base}/login")).await;
     doctor.fill("#username", DOCTOR.0).await;
     doctor.fill("#password", DOCTOR.1).await;
