@@ -161,28 +161,39 @@ mod tests {
         assert!(cache.get("u1").is_none());
     }
 
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn requests_that_miss_together_share_one_read() {
+    /// `n` concurrent misses of one account whose read takes 20 ms and comes to `outcome`:
+    /// what each got, and how many reads there were.
+    async fn crowd(n: usize, outcome: Outcome) -> (Vec<Outcome>, usize, Arc<CallerCache>) {
         let cache = Arc::new(CallerCache::default());
         let reads = Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let mut tasks = Vec::new();
-        for _ in 0..50 {
-            let (cache, reads) = (cache.clone(), reads.clone());
+        for _ in 0..n {
+            let (cache, reads, outcome) = (cache.clone(), reads.clone(), outcome.clone());
             tasks.push(tokio::spawn(async move {
                 cache
-                    .get_or_load("u1", || async {
+                    .get_or_load("u1", || async move {
                         reads.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                         tokio::time::sleep(Duration::from_millis(20)).await;
-                        Ok(Some(caller("u1")))
+                        outcome
                     })
                     .await
             }));
         }
+        let mut got = Vec::new();
         for task in tasks {
-            let found = task.await.unwrap().unwrap();
-            assert_eq!(found.map(|c| c.user_id), Some("u1".to_owned()));
+            got.push(task.await.unwrap());
         }
-        assert_eq!(reads.load(std::sync::atomic::Ordering::SeqCst), 1);
+        (got, reads.load(std::sync::atomic::Ordering::SeqCst), cache)
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn requests_that_miss_together_share_one_read() {
+        let (got, reads, cache) = crowd(50, Ok(Some(caller("u1")))).await;
+        assert!(
+            got.iter()
+                .all(|o| matches!(o, Ok(Some(c)) if c.user_id == "u1"))
+        );
+        assert_eq!(reads, 1);
         assert!(
             unpoisoned(&cache.reading).is_empty(),
             "turns are cleaned up"
@@ -191,33 +202,12 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_failed_or_empty_read_is_shared_too() {
-        for failed in [true, false] {
-            let cache = Arc::new(CallerCache::default());
-            let reads = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-            let mut tasks = Vec::new();
-            for _ in 0..20 {
-                let (cache, reads) = (cache.clone(), reads.clone());
-                tasks.push(tokio::spawn(async move {
-                    cache
-                        .get_or_load("u1", || async {
-                            reads.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                            tokio::time::sleep(Duration::from_millis(20)).await;
-                            if failed {
-                                Err(ApiError::internal())
-                            } else {
-                                Ok(None)
-                            }
-                        })
-                        .await
-                }));
-            }
-            for task in tasks {
-                let outcome = task.await.unwrap();
-                assert_eq!(outcome.is_err(), failed);
-                assert!(outcome.map_or(true, |c| c.is_none()));
-            }
-            assert_eq!(reads.load(std::sync::atomic::Ordering::SeqCst), 1);
-        }
+        let (got, reads, _) = crowd(20, Err(ApiError::internal())).await;
+        assert!(got.iter().all(Result::is_err));
+        assert_eq!(reads, 1);
+        let (got, reads, _) = crowd(20, Ok(None)).await;
+        assert!(got.iter().all(|o| matches!(o, Ok(None))));
+        assert_eq!(reads, 1);
     }
 
     #[tokio::test]
