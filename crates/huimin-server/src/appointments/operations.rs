@@ -104,8 +104,6 @@ pub async fn place(
         (false, false) => "$book",
     };
     let key = idempotency(headers, operation, &[p.slot_id, p.patient_id]);
-    // Written by the store with the booking (its resource becomes the appointment).
-    let audit_record = audit::new_record(ctx, "create", "Appointment", SUCCESS, operation);
     let request = PlaceRequest {
         slot_id: p.slot_id,
         patient_id: p.patient_id,
@@ -120,7 +118,7 @@ pub async fn place(
         quota: &settings.rules.quota,
         bans: &settings.rules.bans,
         idempotency: key.as_ref().map(|(k, h)| (k.as_str(), h.as_str())),
-        audit: Some(&audit_record),
+        audit: None,
     };
     // In a flash crowd most attempts find the slot sold out: answer those at once. The
     // patient's real-name identity and birth date are checked by the store as it takes the
@@ -136,11 +134,20 @@ pub async fn place(
             audit::record(state, ctx, "create", &resource, SUCCESS, operation).await?;
             replayed
         }
-        None => state
-            .store
-            .take_place(&request)
-            .await
-            .map_err(|e| booking_error(e, lang))?,
+        None => {
+            // Written by the store with the place (its resource becomes the appointment); built
+            // only now, since most attempts in a crowd are answered above.
+            let audit_record = audit::new_record(ctx, "create", "Appointment", SUCCESS, operation);
+            let request = PlaceRequest {
+                audit: Some(&audit_record),
+                ..request
+            };
+            state
+                .store
+                .take_place(&request)
+                .await
+                .map_err(|e| booking_error(e, lang))?
+        }
     };
     let status = match outcome {
         Replay::Fresh(..) => StatusCode::CREATED,

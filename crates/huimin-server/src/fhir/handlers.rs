@@ -27,7 +27,7 @@ pub(super) fn kind_of(name: &str, ctx: &Ctx) -> Result<&'static KindSpec, ApiErr
 }
 
 /// The typed parse: malformed JSON and structure errors are 400, naming the element.
-pub(super) fn parse_body(kind: &KindSpec, body: &[u8], ctx: &Ctx) -> Result<Value, ApiError> {
+fn parse_body(kind: &KindSpec, body: &[u8], ctx: &Ctx) -> Result<Value, ApiError> {
     (kind.parse)(body).map_err(|e| {
         let (code, text) = match &e.kind {
             ParseErrorKind::Syntax => (
@@ -63,8 +63,22 @@ pub(super) fn parse_body(kind: &KindSpec, body: &[u8], ctx: &Ctx) -> Result<Valu
     })
 }
 
-pub(super) fn rule_violation(issues: Vec<Issue>, ctx: &Ctx) -> ApiError {
+fn rule_violation(issues: Vec<Issue>, ctx: &Ctx) -> ApiError {
     ApiError::with_issues(StatusCode::UNPROCESSABLE_ENTITY, issues).lang(ctx.lang)
+}
+
+/// A resource to create from its JSON: parsed (400), checked by the domain rules (422), and
+/// given its new id. A single create and every entry of a transaction go through it.
+pub(super) fn new_resource(
+    kind: &KindSpec,
+    body: &[u8],
+    id: &str,
+    ctx: &Ctx,
+) -> Result<Value, ApiError> {
+    let mut resource = parse_body(kind, body, ctx)?;
+    (kind.check)(&mut resource, None).map_err(|issues| rule_violation(issues, ctx))?;
+    resource["id"] = json!(id);
+    Ok(resource)
 }
 
 /// The representation a caller may see.
@@ -136,10 +150,8 @@ pub async fn create(
         return Err(denied);
     }
     require_json(&headers).map_err(|e| e.lang(ctx.lang))?;
-    let mut resource = parse_body(kind, &body, &ctx)?;
-    (kind.check)(&mut resource, None).map_err(|issues| rule_violation(issues, &ctx))?;
     let id = uuid::Uuid::new_v4().to_string();
-    resource["id"] = json!(id);
+    let resource = new_resource(kind, &body, &id, &ctx)?;
     let (index, unique) = kind.index(&resource);
     let write = ResourceWrite {
         resource_type: kind.name,

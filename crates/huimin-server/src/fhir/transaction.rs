@@ -17,12 +17,12 @@ use serde_json::{Value, json};
 use std::collections::HashMap;
 
 use super::access::{Op, authorize};
-use super::handlers::{audit_if_personal, kind_of, parse_body, rule_violation};
+use super::handlers::{audit_if_personal, kind_of, new_resource};
 use super::http::{check_accept, fhir_response, require_json};
 use super::kinds::KindSpec;
 use crate::audit::{self, DENIED, SUCCESS};
 use crate::context::Ctx;
-use crate::error::ApiError;
+use crate::error::{ApiError, json_body};
 use crate::state::AppState;
 
 /// The most entries one transaction may carry.
@@ -192,13 +192,7 @@ pub async fn transaction(
         return Err(ApiError::forbidden().lang(ctx.lang));
     }
     require_json(&headers).map_err(|e| e.lang(ctx.lang))?;
-    let bundle: Value = serde_json::from_slice(&body).map_err(|e| {
-        ApiError::bad_request(Text::new(
-            format!("JSON 格式错误：{e}"),
-            format!("Malformed JSON: {e}"),
-        ))
-        .lang(ctx.lang)
-    })?;
+    let bundle: Value = json_body(&body, ctx.lang)?;
     let (mut entries, ids) = entries(&bundle, &ctx)?;
     for entry in &entries {
         if let Err(denied) = authorize(entry.kind, Op::Create, &ctx) {
@@ -232,11 +226,8 @@ pub async fn transaction(
             ));
         }
         let bytes = serde_json::to_vec(&entry.resource).map_err(|_| ApiError::internal())?;
-        let mut resource =
-            parse_body(entry.kind, &bytes, &ctx).map_err(|e| within_entry(e, i, name))?;
-        (entry.kind.check)(&mut resource, None)
-            .map_err(|issues| within_entry(rule_violation(issues, &ctx), i, name))?;
-        resource["id"] = json!(entry.id);
+        let resource = new_resource(entry.kind, &bytes, &entry.id, &ctx)
+            .map_err(|e| within_entry(e, i, name))?;
         indexes.push(entry.kind.index(&resource));
         entry.resource = resource;
     }

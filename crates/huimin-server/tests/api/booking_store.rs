@@ -125,6 +125,17 @@ async fn one_place(app: &TestApp) -> (String, Vec<String>) {
     .await
 }
 
+/// [`one_place`], booked by `p-1`: the session, its slot and the booking.
+async fn one_place_taken(app: &TestApp, rules: &Rules) -> (String, Vec<String>, Replay) {
+    let (session_id, slot) = one_place(app).await;
+    let first = app
+        .store
+        .take_place(&rules.request(&slot[0], "p-1", BookingMode::Book, now()))
+        .await
+        .unwrap();
+    (session_id, slot, first)
+}
+
 fn all_online() -> PoolPercentages {
     PoolPercentages {
         online: 100,
@@ -886,13 +897,8 @@ on_both!(refusals_in_a_crowd_do_not_undo_the_accepted_bookings);
 /// bookable at once.
 async fn a_cancelled_place_is_bookable_right_after_a_sold_out_answer(db: Db) {
     let app = spawn(db).await;
-    let (_, slot) = one_place(&app).await;
     let rules = Rules::new();
-    let first = app
-        .store
-        .take_place(&rules.request(&slot[0], "p-1", BookingMode::Book, now()))
-        .await
-        .unwrap();
+    let (_, slot, first) = one_place_taken(&app, &rules).await;
     for _ in 0..2 {
         // The first answer reads the database and remembers; the second comes from memory.
         let answer = app
@@ -923,13 +929,8 @@ on_both!(a_cancelled_place_is_bookable_right_after_a_sold_out_answer);
 /// meanwhile) none of them do.
 async fn a_waitlist_promotion_takes_its_place_settles_and_tells_at_once(db: Db) {
     let app = spawn(db).await;
-    let (session_id, slot) = one_place(&app).await;
     let rules = Rules::new();
-    let first = app
-        .store
-        .take_place(&rules.request(&slot[0], "p-1", BookingMode::Book, now()))
-        .await
-        .unwrap();
+    let (session_id, slot, first) = one_place_taken(&app, &rules).await;
     let join = |patient: &'static str| {
         let (store, session_id) = (app.store.clone(), session_id.clone());
         async move {

@@ -7,6 +7,7 @@ use proptest::test_runner::{Config, TestRunner};
 use serde_json::{Value, json};
 
 use crate::helpers::*;
+use crate::on_both;
 
 fn mutations() -> impl Strategy<Value = (String, Value)> {
     let field = prop_oneof![
@@ -33,7 +34,7 @@ fn mutations() -> impl Strategy<Value = (String, Value)> {
     (field, value)
 }
 
-async fn post_mutants(db: Db) {
+async fn mutated_patients_and_queries_never_cause_a_server_error(db: Db) {
     let app = TestApp::spawn(db).await;
     let registrar = app.staff("registrar").await;
     let mut runner = TestRunner::new(Config {
@@ -115,7 +116,7 @@ async fn post_mutants(db: Db) {
 }
 
 /// Mutated transaction Bundles: never a 5xx, and a refused one creates nothing.
-async fn transaction_mutants(db: Db) {
+async fn mutated_transactions_never_cause_a_server_error(db: Db) {
     let app = TestApp::spawn(db).await;
     let registrar = app.staff("registrar").await;
     let places = prop_oneof![
@@ -177,22 +178,5 @@ async fn transaction_mutants(db: Db) {
     app.finish().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn mutated_transactions_never_cause_a_server_error_on_sqlite() {
-    transaction_mutants(Db::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn mutated_transactions_never_cause_a_server_error_on_postgres() {
-    transaction_mutants(Db::Postgres).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn mutated_patients_and_queries_never_cause_a_server_error_on_sqlite() {
-    post_mutants(Db::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn mutated_patients_and_queries_never_cause_a_server_error_on_postgres() {
-    post_mutants(Db::Postgres).await;
-}
+on_both!(mutated_transactions_never_cause_a_server_error);
+on_both!(mutated_patients_and_queries_never_cause_a_server_error);
