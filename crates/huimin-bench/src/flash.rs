@@ -34,6 +34,8 @@ pub struct FlashOutcome {
     pub booked: i64,
     pub over_capacity_slots: usize,
     pub patients_with_two: usize,
+    /// Every attempt: when it started (after the release), how long it took, whether it booked.
+    pub attempts: Vec<(Duration, Duration, bool)>,
 }
 
 /// Doctors' posts with free sessions of at most 500 places each, `places` in all.
@@ -142,21 +144,40 @@ pub async fn run(plan: &FlashPlan, store: &Store) -> anyhow::Result<FlashOutcome
         plan.places,
         plan.attempts
     );
-    let patients = Arc::new(make_patients(store, plan.attempts).await?);
+    let patients = make_patients(store, plan.attempts).await?;
+    // Every attempt's body is built before the release: the load generator shares the two
+    // cores with the server, and what it spends formatting JSON is taken from the server.
+    let bodies: Arc<Vec<String>> = Arc::new(
+        patients
+            .iter()
+            .enumerate()
+            .map(|(n, patient)| {
+                let slot = &slots[(n * 7919) % slots.len()];
+                json!({"resourceType": "Parameters", "parameter": [
+                    {"name": "slot", "valueReference": {"reference": format!("Slot/{slot}")}},
+                    {"name": "patient", "valueReference": {"reference": format!("Patient/{patient}")}},
+                ]})
+                .to_string()
+            })
+            .collect(),
+    );
+    let book_url = reqwest::Url::parse(&format!("{}/fhir/Appointment/$book", plan.base))?;
+    let bearer = reqwest::header::HeaderValue::from_str(&format!("Bearer {registrar}"))?;
     let next = Arc::new(AtomicUsize::new(0));
     // The release instant: every client is ready (and, unless cold, connected) before it.
     let release = Arc::new(tokio::sync::Barrier::new(plan.clients + 1));
     let mut tasks = Vec::new();
     for n in 0..plan.clients {
-        let (client, base, token, slots, patients, next, release) = (
+        let (client, base, token, slots, bodies, next, release) = (
             client.clone(),
             plan.base.clone(),
             registrar.clone(),
             slots.clone(),
-            patients.clone(),
+            bodies.clone(),
             next.clone(),
             release.clone(),
         );
+        let (book_url, bearer) = (book_url.clone(), bearer.clone());
         let cold = plan.cold;
         tasks.push(tokio::spawn(async move {
             if !cold {
@@ -168,35 +189,46 @@ pub async fn run(plan: &FlashPlan, store: &Store) -> anyhow::Result<FlashOutcome
             release.wait().await;
             let (mut ok, mut full, mut failed) = (Vec::new(), Vec::new(), 0usize);
             let mut last_ok = None;
+            let mut seen = Vec::new();
+            let released = Instant::now();
             loop {
                 let n = next.fetch_add(1, Ordering::Relaxed);
-                if n >= patients.len() {
+                let Some(body) = bodies.get(n) else {
                     break;
-                }
-                let slot = &slots[(n * 7919) % slots.len()];
-                let body = json!({"resourceType": "Parameters", "parameter": [
-                    {"name": "slot", "valueReference": {"reference": format!("Slot/{slot}")}},
-                    {"name": "patient", "valueReference": {"reference": format!("Patient/{}", patients[n])}},
-                ]});
+                };
                 let t = Instant::now();
-                let response = client.post(format!("{base}/fhir/Appointment/$book")).bearer_auth(&token).header("content-type", "application/fhir+json").body(body.to_string()).send().await;
-                match response.map(|r| r.status().as_u16()) {
+                let response = client
+                    .post(book_url.clone())
+                    .header(reqwest::header::AUTHORIZATION, bearer.clone())
+                    .header(
+                        reqwest::header::CONTENT_TYPE,
+                        reqwest::header::HeaderValue::from_static("application/fhir+json"),
+                    )
+                    .body(body.clone())
+                    .send()
+                    .await;
+                let took = t.elapsed();
+                let status = response.map(|r| r.status().as_u16());
+                seen.push((t - released, took, matches!(status, Ok(201))));
+                match status {
                     Ok(201) => {
-                        ok.push(t.elapsed());
+                        ok.push(took);
                         last_ok = Some(Instant::now());
                     }
-                    Ok(409) => full.push(t.elapsed()),
+                    Ok(409) => full.push(took),
                     _ => failed += 1,
                 }
             }
-            (ok, full, failed, last_ok)
+            (ok, full, failed, last_ok, seen)
         }));
     }
     release.wait().await;
     let started = Instant::now();
     let (mut ok, mut full, mut failed, mut last_ok) = (Vec::new(), Vec::new(), 0, None::<Instant>);
+    let mut attempts = Vec::new();
     for task in tasks {
-        let (o, f, e, l) = task.await?;
+        let (o, f, e, l, seen) = task.await?;
+        attempts.extend(seen);
         ok.extend(o);
         full.extend(f);
         failed += e;
@@ -234,6 +266,7 @@ pub async fn run(plan: &FlashPlan, store: &Store) -> anyhow::Result<FlashOutcome
         booked,
         over_capacity_slots: over,
         patients_with_two: doubles,
+        attempts,
     })
 }
 

@@ -59,6 +59,9 @@ enum Scenario {
         /// instead of before it (patients who were not already on the booking page).
         #[arg(long)]
         cold: bool,
+        /// Also print the attempts by start time, in 25 ms steps.
+        #[arg(long)]
+        timeline: bool,
     },
     /// Steady, uncontended booking: as many places as attempts, every attempt should book.
     Steady {
@@ -191,6 +194,7 @@ async fn run(
             attempts,
             clients,
             cold,
+            timeline,
         } => {
             let plan = flash::FlashPlan {
                 base,
@@ -210,6 +214,9 @@ async fn run(
             );
             let outcome = flash::run(&plan, store).await?;
             report::print(&outcome.reports);
+            if timeline {
+                report::print_timeline(&outcome.attempts, Duration::from_millis(25));
+            }
             match outcome.sold_out_after {
                 Some(t) if outcome.booked >= i64::from(plan.places) => {
                     println!("sold out after {:.3} s", t.as_secs_f64())

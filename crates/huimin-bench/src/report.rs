@@ -42,6 +42,37 @@ pub fn print(reports: &[OpReport]) {
     }
 }
 
+/// Attempts by when they started (`(start, latency, booked)`), in `step` buckets: how many
+/// started, how many booked, and their median and slowest latency. Shows where a tail comes
+/// from (the first wave, the last places, or the sold-out answers).
+pub fn print_timeline(attempts: &[(Duration, Duration, bool)], step: Duration) {
+    let mut buckets: std::collections::BTreeMap<u128, (Vec<Duration>, usize)> =
+        std::collections::BTreeMap::new();
+    for (start, latency, booked) in attempts {
+        let bucket = buckets
+            .entry(start.as_micros() / step.as_micros().max(1))
+            .or_default();
+        bucket.0.push(*latency);
+        bucket.1 += usize::from(*booked);
+    }
+    println!(
+        "{:>12} {:>8} {:>7} {:>9} {:>9}",
+        "started ms", "count", "booked", "p50 ms", "max ms"
+    );
+    for (n, (mut latencies, booked)) in buckets {
+        latencies.sort_unstable();
+        let from = n * step.as_millis();
+        println!(
+            "{:>12} {:>8} {:>7} {:>9} {:>9}",
+            format!("{from}–{}", from + step.as_millis()),
+            latencies.len(),
+            booked,
+            ms(percentile(&latencies, 50.0)),
+            ms(latencies.last().copied().unwrap_or_default()),
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

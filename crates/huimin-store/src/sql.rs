@@ -43,6 +43,16 @@ impl Arg {
     }
 }
 
+impl Arg {
+    fn into_json(self) -> serde_json::Value {
+        match self {
+            Arg::Text(Some(text)) => serde_json::Value::String(text),
+            Arg::Int(Some(n)) => serde_json::Value::from(n),
+            Arg::Text(None) | Arg::Int(None) => serde_json::Value::Null,
+        }
+    }
+}
+
 impl From<&str> for Arg {
     fn from(value: &str) -> Self {
         Arg::Text(Some(value.to_owned()))
@@ -91,6 +101,9 @@ pub(crate) struct Batch {
     sql: String,
     args: Vec<Arg>,
     statements: usize,
+    /// Whether the text is the same from one run to the next (its lists passed as JSON):
+    /// SQLite then keeps it prepared.
+    stable: bool,
 }
 
 impl Batch {
@@ -113,6 +126,43 @@ impl Batch {
             .join(", ")
     }
 
+    /// Adds the values as one JSON array; its placeholder, a subquery listing them
+    /// (`x IN ({})`). The statement's text then stays the same whatever the number of
+    /// values, so a batch built only of such lists can be kept prepared ([`Self::stable`]).
+    pub(crate) fn json_list<'v>(&mut self, values: impl IntoIterator<Item = &'v str>) -> String {
+        let values: Vec<&str> = values.into_iter().collect();
+        let json = serde_json::to_string(&values).unwrap_or_else(|_| "[]".into());
+        format!("SELECT value FROM json_each({})", self.arg(json))
+    }
+
+    /// Adds rows of `N` values as one JSON array of arrays; its placeholder, a row source
+    /// `SELECT value ->> 0, …, value ->> N-1 FROM json_each(?)` (for `INSERT … SELECT` or a
+    /// `WITH v(…) AS (…)`), whose text does not depend on the number of rows. JSON keeps
+    /// each value's type: text, integer or null.
+    pub(crate) fn json_rows<const N: usize>(
+        &mut self,
+        rows: impl IntoIterator<Item = [Arg; N]>,
+    ) -> String {
+        let rows: Vec<serde_json::Value> = rows
+            .into_iter()
+            .map(|row| row.into_iter().map(Arg::into_json).collect())
+            .collect();
+        let json = serde_json::Value::Array(rows).to_string();
+        let columns: Vec<String> = (0..N).map(|n| format!("value ->> {n}")).collect();
+        format!(
+            "SELECT {} FROM json_each({})",
+            columns.join(", "),
+            self.arg(json)
+        )
+    }
+
+    /// Marks the batch's text as independent of its values (only [`Self::json_list`]s and
+    /// single values): SQLite keeps its statements prepared between runs.
+    pub(crate) fn stable(mut self) -> Self {
+        self.stable = true;
+        self
+    }
+
     /// Adds the values of one row; `(?, ?, …)` for a multi-row `VALUES`.
     pub(crate) fn row<const N: usize>(&mut self, values: [Arg; N]) -> String {
         format!("({})", self.list(values))
@@ -132,7 +182,7 @@ impl Batch {
 
     /// Runs every statement in order inside the caller's transaction.
     pub(crate) async fn run(self, conn: &mut AnyConnection) -> Result<Vec<Step>, StoreError> {
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(self.sql)).persistent(false);
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(self.sql)).persistent(self.stable);
         for arg in self.args {
             query = arg.bind_to(query);
         }
@@ -161,21 +211,27 @@ impl Batch {
 
 #[cfg(test)]
 mod tests {
-    use super::{Batch, placeholders, tuples};
+    use super::{Arg, Batch, placeholders, tuples};
     use sqlx::{Connection, Row};
+
+    /// An in-memory SQLite database with one table.
+    async fn memory_table(create: &str) -> sqlx::AnyConnection {
+        sqlx::any::install_default_drivers();
+        let mut conn = sqlx::AnyConnection::connect("sqlite::memory:")
+            .await
+            .unwrap();
+        sqlx::query(sqlx::AssertSqlSafe(create.to_owned()))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        conn
+    }
 
     /// A batch's statements run in order, each taking its own values in turn, and each step
     /// reports its rows and the rows it changed.
     #[tokio::test]
     async fn a_batch_runs_its_statements_in_order_with_their_values() {
-        sqlx::any::install_default_drivers();
-        let mut conn = sqlx::AnyConnection::connect("sqlite::memory:")
-            .await
-            .unwrap();
-        sqlx::query("CREATE TABLE t (name TEXT, n INTEGER)")
-            .execute(&mut conn)
-            .await
-            .unwrap();
+        let mut conn = memory_table("CREATE TABLE t (name TEXT, n INTEGER)").await;
         let mut batch = Batch::default();
         let rows = [("a", 1), ("b", 2), ("c", 3)]
             .map(|(name, n)| format!("({}, {})", batch.arg(name), batch.arg(n)));
@@ -206,6 +262,66 @@ mod tests {
         failing.push("SELECT 1");
         failing.push("SELECT * FROM missing");
         assert!(failing.run(&mut conn).await.is_err());
+    }
+
+    /// JSON lists and rows keep each value and its type (text with quotes and non-ASCII,
+    /// integers, nulls), and a stable batch gives the same answers when run again (prepared)
+    /// with a different number of values.
+    #[tokio::test]
+    async fn json_lists_and_rows_keep_values_and_types_across_runs() {
+        let mut conn =
+            memory_table("CREATE TABLE t (name TEXT PRIMARY KEY, n INTEGER, note TEXT)").await;
+        async fn run(
+            conn: &mut sqlx::AnyConnection,
+            rows: Vec<[Arg; 3]>,
+            names: &[&str],
+        ) -> Vec<(String, i64, Option<String>)> {
+            let mut batch = Batch::default().stable();
+            let source = batch.json_rows(rows);
+            batch.push(&format!(
+                "WITH v(name, n, note) AS ({source}) \
+                 INSERT INTO t (name, n, note) SELECT name, n, note FROM v WHERE true \
+                 ON CONFLICT (name) DO UPDATE SET n = t.n + excluded.n"
+            ));
+            let list = batch.json_list(names.iter().copied());
+            let select = batch.push(&format!(
+                "SELECT name, n, note, typeof(n) FROM t WHERE name IN ({list}) ORDER BY name"
+            ));
+            let steps = batch.run(conn).await.unwrap();
+            steps[select]
+                .rows
+                .iter()
+                .map(|r| {
+                    assert_eq!(r.get::<String, _>(3), "integer");
+                    (r.get(0), r.get(1), r.get(2))
+                })
+                .collect()
+        }
+        let first = run(
+            &mut conn,
+            vec![
+                ["王\"小明'".into(), 1.into(), None::<String>.into()],
+                ["b".into(), 2.into(), "备注".into()],
+            ],
+            &["王\"小明'", "b", "absent"],
+        )
+        .await;
+        assert_eq!(
+            first,
+            [
+                ("b".to_owned(), 2, Some("备注".to_owned())),
+                ("王\"小明'".to_owned(), 1, None),
+            ]
+        );
+        let again = run(
+            &mut conn,
+            vec![["b".into(), 40.into(), None::<String>.into()]],
+            &["b"],
+        )
+        .await;
+        assert_eq!(again, [("b".to_owned(), 42, Some("备注".to_owned()))]);
+        let none = run(&mut conn, Vec::new(), &[]).await;
+        assert!(none.is_empty());
     }
 
     #[test]

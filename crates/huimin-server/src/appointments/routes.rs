@@ -24,7 +24,7 @@ fn bad(zh: String, en: String) -> ApiError {
 
 /// A FHIR `Parameters` body as (name, value) pairs.
 fn parameters(body: &[u8]) -> Result<Vec<(String, Value)>, ApiError> {
-    let value: Value = serde_json::from_slice(body).map_err(|e| {
+    let mut value: Value = serde_json::from_slice(body).map_err(|e| {
         bad(
             format!("JSON 格式错误：{e}"),
             format!("Malformed JSON: {e}"),
@@ -36,11 +36,11 @@ fn parameters(body: &[u8]) -> Result<Vec<(String, Value)>, ApiError> {
             "The body must be a Parameters resource".into(),
         ));
     }
-    let list = value
-        .get("parameter")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
+    // Taken out of the body rather than copied: every booking attempt comes through here.
+    let list = match value.get_mut("parameter").map(Value::take) {
+        Some(Value::Array(list)) => list,
+        _ => Vec::new(),
+    };
     list.into_iter()
         .map(|p| {
             let name = p

@@ -30,7 +30,9 @@ use super::booking::{
 };
 use super::hint::FullSlots;
 use super::holder::{Holder, admit, holders_from, holders_query};
-use super::sessions::{SESSION_COLUMNS, SessionRecord, SlotRecord, prefixed, session_at, slot_at};
+use super::sessions::{
+    SESSION_COLUMNS, SLOT_COLUMNS, SessionRecord, SlotRecord, session_at, slot_at,
+};
 use super::{ACTIVE, AppointmentRecord};
 use crate::audit::{HEAD_QUERY, push_append};
 use crate::sql::Batch;
@@ -233,29 +235,34 @@ async fn read_state(
     asked: &Asked<'_>,
     release: bool,
 ) -> Result<State, StoreError> {
-    // Each statement adds its values in the order its placeholders stand.
-    let mut batch = Batch::default();
+    // Each statement adds its values in the order its placeholders stand. The lists go as
+    // JSON arrays, so the text depends only on `release` and on whether there are keys, and
+    // SQLite keeps the statements prepared (with hundreds of placeholders, preparing them was
+    // a fifth of the connection thread's time in a booking rush).
+    let mut batch = Batch::default().stable();
     let release = release.then(|| {
         let now = batch.arg(asked.now);
-        let patients = batch.list(asked.patients.iter().copied());
-        let slots = batch.list(asked.slots.iter().copied());
+        let patients = batch.json_list(asked.patients.iter().copied());
+        let slots = batch.json_list(asked.slots.iter().copied());
         let until = batch.arg(asked.now);
         let condition = format!("(patient_id IN ({patients}) OR slot_id IN ({slots}))");
         batch.push(&lapse_statement(now, &condition, until))
     });
     let keys = (!asked.keys.is_empty()).then(|| {
-        let list = batch.list(asked.keys.iter().copied());
+        let list = batch.json_list(asked.keys.iter().copied());
         batch.push(&format!(
             "SELECT account_id, key, request_hash, appointment_id FROM idempotency_keys \
              WHERE key IN ({list})"
         ))
     });
-    let slots = batch.list(asked.slots.iter().copied());
-    let ledger = batch.push(&ledger_query(&slots));
-    let ids = batch.list(asked.patients.iter().copied());
+    let slots = batch.json_list(asked.slots.iter().copied());
+    let session_rows = batch.push(&sessions_query(&slots));
+    let slots = batch.json_list(asked.slots.iter().copied());
+    let slot_rows = batch.push(&slots_query(&slots));
+    let ids = batch.json_list(asked.patients.iter().copied());
     let holder_rows = batch.push(&holders_query(&ids));
-    let booked_by = batch.list(asked.patients.iter().copied());
-    let missed_by = batch.list(asked.patients.iter().copied());
+    let booked_by = batch.json_list(asked.patients.iter().copied());
+    let missed_by = batch.json_list(asked.patients.iter().copied());
     let patient_rows = batch.push(&format!(
         "SELECT patient_id, session_date, hospital_id, department_id, period, status \
          FROM appointments WHERE patient_id IN ({booked_by}) AND status IN {ACTIVE} \
@@ -274,7 +281,8 @@ async fn read_state(
             KeyUse::Stored(row.try_get(2)?, row.try_get(3)?),
         );
     }
-    let (mut ledger, earliest_hold, places) = ledger_from(&rows(ledger))?;
+    let sessions = rows(session_rows);
+    let (mut ledger, earliest_hold, places) = ledger_from(&sessions, &rows(slot_rows))?;
     add_patients(&mut ledger, &asked.patients, &rows(patient_rows))?;
     let holders = holders_from(&rows(holder_rows))?;
     let head = rows(head);
@@ -324,52 +332,68 @@ async fn replay(
     Ok(record.map(Replay::Replayed).ok_or(BookingError::NotFound))
 }
 
-/// The slots (`slots` are their placeholders) with their sessions, one row each: the pools,
-/// the queue numbers in use and the earliest expiry of a pending hold come aggregated
-/// (`string_agg`: SQLite since 3.44, PostgreSQL). sqlx hands rows over one at a time, each
-/// waking this thread; a row per pool and per appointment made hundreds of wake-ups a group.
-fn ledger_query(slots: &str) -> String {
+/// The sessions of the slots (`slots` are their placeholders), each once, with its pools
+/// aggregated (`string_agg`: SQLite since 3.44, PostgreSQL). A group's slots share a few
+/// sessions: read with every slot, a session's columns were most of the values the group
+/// copied out of SQLite.
+fn sessions_query(slots: &str) -> String {
     format!(
-        "SELECT {}, s.id, s.session_id, s.starts_at, s.ends_at, s.capacity, s.booked, s.held, \
-           s.first_queue_number, s.extra, \
+        "SELECT {SESSION_COLUMNS}, \
            (SELECT string_agg(p.pool || ':' || CAST(p.capacity AS TEXT) || ':' || CAST(p.used AS TEXT), ',') \
-              FROM session_pools p WHERE p.session_id = s.session_id), \
+              FROM session_pools p WHERE p.session_id = c.id) \
+         FROM clinic_sessions c \
+         WHERE c.id IN (SELECT session_id FROM slots WHERE id IN ({slots}))"
+    )
+}
+
+/// The slots (`slots` are their placeholders), one row each, with the queue numbers in use
+/// and the earliest expiry of a pending hold aggregated. sqlx hands rows over one at a time,
+/// each waking this thread; a row per appointment made hundreds of wake-ups a group.
+fn slots_query(slots: &str) -> String {
+    format!(
+        "SELECT {SLOT_COLUMNS}, \
            (SELECT string_agg(CAST(a.queue_number AS TEXT), ',') \
               FROM appointments a WHERE a.slot_id = s.id AND a.status IN {ACTIVE}), \
            (SELECT MIN(a.hold_expires_at) \
               FROM appointments a WHERE a.slot_id = s.id AND a.status = 'pending') \
-         FROM slots s JOIN clinic_sessions c ON c.id = s.session_id \
-         WHERE s.id IN ({slots})",
-        prefixed(SESSION_COLUMNS, "c"),
+         FROM slots s WHERE s.id IN ({slots})"
     )
 }
 
-/// The ledger of the slots and sessions read by [`ledger_query`], with the earliest expiry of
-/// a pending hold in each slot (when a full slot could free a place), and the records.
+/// The ledger of the sessions and slots read by [`sessions_query`] and [`slots_query`], with
+/// the earliest expiry of a pending hold in each slot (when a full slot could free a place),
+/// and the records.
 type LedgerRead = (
     Ledger,
     HashMap<String, i64>,
     HashMap<String, (SlotRecord, SessionRecord)>,
 );
 
-fn ledger_from(rows: &[AnyRow]) -> Result<LedgerRead, StoreError> {
+fn ledger_from(session_rows: &[AnyRow], slot_rows: &[AnyRow]) -> Result<LedgerRead, StoreError> {
     let mut ledger = Ledger::default();
+    let mut sessions = HashMap::new();
+    let pools_at = SESSION_COLUMNS.split(", ").count();
+    for row in session_rows {
+        let session = session_at(row, 0)?;
+        let pools: Option<String> = row.try_get(pools_at)?;
+        let pools = parse_pools(pools.as_deref().unwrap_or_default())?;
+        let facts = session_facts(&session)?;
+        ledger
+            .sessions
+            .insert(session.id.clone(), SessionLedger { facts, pools });
+        sessions.insert(session.id.clone(), session);
+    }
     let mut earliest_hold = HashMap::new();
     let mut places = HashMap::new();
-    let width = SESSION_COLUMNS.split(", ").count();
-    let aggregates_at = width + 9;
-    for row in rows {
-        let (slot, session) = (slot_at(row, width)?, session_at(row, 0)?);
-        if !ledger.sessions.contains_key(&session.id) {
-            let pools: Option<String> = row.try_get(aggregates_at)?;
-            let pools = parse_pools(pools.as_deref().unwrap_or_default())?;
-            let facts = session_facts(&session)?;
-            ledger
-                .sessions
-                .insert(session.id.clone(), SessionLedger { facts, pools });
-        }
-        let numbers: Option<String> = row.try_get(aggregates_at + 1)?;
-        if let Some(expiry) = row.try_get::<Option<i64>, _>(aggregates_at + 2)? {
+    let numbers_at = SLOT_COLUMNS.split(", ").count();
+    for row in slot_rows {
+        let slot = slot_at(row, 0)?;
+        let session = sessions
+            .get(&slot.session_id)
+            .cloned()
+            .ok_or_else(|| StoreError::Corrupt(format!("slot {} has no session", slot.id)))?;
+        let numbers: Option<String> = row.try_get(numbers_at)?;
+        if let Some(expiry) = row.try_get::<Option<i64>, _>(numbers_at + 1)? {
             earliest_hold.insert(slot.id.clone(), expiry);
         }
         ledger.slots.insert(
@@ -473,34 +497,33 @@ fn push_places(
         *per_pool.entry((&a.session_id, a.pool.code())).or_default() += 1;
     }
 
-    let values: Vec<String> = per_slot
-        .iter()
-        .map(|(id, (booked, held))| batch.row([(*id).into(), (*booked).into(), (*held).into()]))
-        .collect();
+    // `UPDATE … FROM` joins each row of `v` to its slot by primary key; correlated
+    // subqueries on `v` (which has no index) cost a scan of `v` per slot and per column.
+    let counts = batch.json_rows(
+        per_slot
+            .iter()
+            .map(|(id, (booked, held))| [(*id).into(), (*booked).into(), (*held).into()]),
+    );
     let slots = batch.push(&format!(
-        "WITH v(id, booked, held) AS (VALUES {}) \
-         UPDATE slots SET booked = booked + (SELECT v.booked FROM v WHERE v.id = slots.id), \
-           held = held + (SELECT v.held FROM v WHERE v.id = slots.id) \
-         WHERE id IN (SELECT id FROM v) \
-           AND booked + held + (SELECT v.booked + v.held FROM v WHERE v.id = slots.id) <= capacity",
-        values.join(", ")
+        "WITH v(id, booked, held) AS ({counts}) \
+         UPDATE slots SET booked = slots.booked + v.booked, held = slots.held + v.held \
+         FROM v WHERE slots.id = v.id \
+           AND slots.booked + slots.held + v.booked + v.held <= slots.capacity"
     ));
 
-    let values: Vec<String> = per_pool
-        .iter()
-        .map(|((session, pool), n)| batch.row([(*session).into(), (*pool).into(), (*n).into()]))
-        .collect();
+    let counts = batch.json_rows(
+        per_pool
+            .iter()
+            .map(|((session, pool), n)| [(*session).into(), (*pool).into(), (*n).into()]),
+    );
     let pools = batch.push(&format!(
-        "WITH v(session_id, pool, n) AS (VALUES {}) \
-         UPDATE session_pools SET used = used + (SELECT v.n FROM v \
-             WHERE v.session_id = session_pools.session_id AND v.pool = session_pools.pool) \
-         WHERE (session_id, pool) IN (SELECT session_id, pool FROM v) \
-           AND used + (SELECT v.n FROM v WHERE v.session_id = session_pools.session_id \
-             AND v.pool = session_pools.pool) <= capacity",
-        values.join(", ")
+        "WITH v(session_id, pool, n) AS ({counts}) \
+         UPDATE session_pools SET used = session_pools.used + v.n \
+         FROM v WHERE session_pools.session_id = v.session_id AND session_pools.pool = v.pool \
+           AND session_pools.used + v.n <= session_pools.capacity"
     ));
 
-    let values: Vec<String> = written
+    let rows: Vec<String> = written
         .iter()
         .map(|(a, hospital)| {
             batch.row([
@@ -523,11 +546,13 @@ fn push_places(
             ])
         })
         .collect();
+    // Multi-row `VALUES`: SQLite reads them faster than JSON, whose every `->>` parses the row
+    // again, though the text (and so its preparation) changes with the number of rows.
     batch.push(&format!(
         "INSERT INTO appointments (id, patient_id, account_id, slot_id, session_id, hospital_id, \
          department_id, session_date, period, status, pool, channel, queue_number, \
          hold_expires_at, created_at, updated_at) VALUES {}",
-        values.join(", ")
+        rows.join(", ")
     ));
     vec![
         (slots, per_slot.len() as u64, "slots"),
@@ -540,22 +565,18 @@ fn push_keys(batch: &mut Batch, keys: &[(&str, &str, &str, String)], now: i64) {
     if keys.is_empty() {
         return;
     }
-    let values: Vec<String> = keys
-        .iter()
-        .map(|(account, key, hash, appointment)| {
-            batch.row([
-                (*account).into(),
-                (*key).into(),
-                (*hash).into(),
-                appointment.clone().into(),
-                now.into(),
-            ])
-        })
-        .collect();
+    let rows = batch.json_rows(keys.iter().map(|(account, key, hash, appointment)| {
+        [
+            (*account).into(),
+            (*key).into(),
+            (*hash).into(),
+            appointment.clone().into(),
+            now.into(),
+        ]
+    }));
     batch.push(&format!(
         "INSERT INTO idempotency_keys (account_id, key, request_hash, appointment_id, created_at) \
-         VALUES {}",
-        values.join(", ")
+         {rows}"
     ));
 }
 
