@@ -181,8 +181,12 @@ impl Store {
         migrator().run(&pool).await?;
         let writer = match target {
             DatabaseTarget::Sqlite { .. } => {
+                // One connection for the process's life: it holds the page cache and the
+                // booking group's prepared statements, which a recycled one would lose.
                 AnyPoolOptions::new()
                     .max_connections(1)
+                    .idle_timeout(None)
+                    .max_lifetime(None)
                     .test_before_acquire(false)
                     .after_connect(|conn, _| Box::pin(async move { tune(conn, true).await }))
                     // Writers queue behind whole batches (audit, bookings): be patient.

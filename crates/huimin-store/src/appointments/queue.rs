@@ -22,7 +22,7 @@ use super::booking::{
     BookingError, BookingMode, PlaceRequest, Replay, booking_audits, is_unique_violation,
     settle_unique_violation, take_place_in,
 };
-use super::group::decide_group;
+use super::group::{decide_group, prepare_reads};
 use super::hint::FullSlots;
 use crate::audit::append_in;
 use crate::{NewAuditRecord, StoreError};
@@ -123,6 +123,9 @@ impl BookingQueue {
         // connection thread. On the shared runtime every round trip waited behind hundreds of
         // HTTP tasks for its turn; on its own thread the writer is woken at once.
         let group_writer = async move {
+            if let Err(err) = prepare(&writer).await {
+                tracing::warn!(error = %err, "could not prepare the booking group's statements");
+            }
             while let Some(first) = receiver.recv().await {
                 let mut group = vec![first];
                 while group.len() < MAX_GROUP {
@@ -183,6 +186,15 @@ impl BookingQueue {
             .map_err(|_| stopped())?;
         answer.await.map_err(|_| stopped())?
     }
+}
+
+/// Prepares the group's reads on the writer connection, which then keeps them for the
+/// process's life (the writer pool never recycles its connection, `db.rs`).
+async fn prepare(writer: &AnyPool) -> Result<(), StoreError> {
+    let mut tx = writer.begin().await?;
+    prepare_reads(&mut tx).await?;
+    tx.rollback().await?;
+    Ok(())
 }
 
 /// Decides the group from one snapshot and commits once ([`decide_group`]). Should that fail
