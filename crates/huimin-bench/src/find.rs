@@ -3,7 +3,6 @@
 //! patients send — a department's next two weeks, one doctor's sessions, a department and
 //! registration class — from concurrent clients for a bounded time.
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use huimin_domain::appointments::PoolSplit;
@@ -122,32 +121,23 @@ fn query(n: usize, total: bool) -> String {
 
 /// Runs the queries for `plan.duration`, with and without the total count.
 pub async fn run(plan: &FindPlan) -> anyhow::Result<Vec<OpReport>> {
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(plan.clients)
-        .timeout(Duration::from_secs(30))
-        .build()?;
+    let addr = crate::wire::address(&plan.base)?;
     let mut reports = Vec::new();
     for (name, total) in [("$find (_total=none)", false), ("$find (with total)", true)] {
         let started = Instant::now();
         let deadline = started + plan.duration;
-        let base = Arc::new(plan.base.clone());
         let mut tasks = Vec::new();
         for c in 0..plan.clients {
-            let (client, base) = (client.clone(), base.clone());
             tasks.push(tokio::spawn(async move {
+                let mut connection = crate::wire::Connection::new(addr);
                 let (mut latencies, mut errors, mut n) = (Vec::new(), 0usize, c);
                 while Instant::now() < deadline {
-                    let url = format!("{base}/fhir/Appointment/$find?{}", query(n, total));
+                    let path = format!("/fhir/Appointment/$find?{}", query(n, total));
+                    let request = crate::wire::request("GET", addr, &path, &[], b"");
                     let t = Instant::now();
-                    match client.get(url).send().await {
-                        Ok(r) if r.status().is_success() => {
-                            // Read the whole bundle: the client pays for what it asked.
-                            if r.bytes().await.is_ok() {
-                                latencies.push(t.elapsed());
-                            } else {
-                                errors += 1;
-                            }
-                        }
+                    // The whole bundle is read: the client pays for what it asked.
+                    match connection.send(&request).await {
+                        Ok(200) => latencies.push(t.elapsed()),
                         _ => errors += 1,
                     }
                     n += 17;

@@ -145,46 +145,50 @@ pub async fn run(plan: &FlashPlan, store: &Store) -> anyhow::Result<FlashOutcome
         plan.attempts
     );
     let patients = make_patients(store, plan.attempts).await?;
-    // Every attempt's body is built before the release: the load generator shares the two
-    // cores with the server, and what it spends formatting JSON is taken from the server.
-    let bodies: Arc<Vec<String>> = Arc::new(
+    let addr = crate::wire::address(&plan.base)?;
+    let bearer = format!("Bearer {registrar}");
+    // Every attempt's request is written out before the release: the load generator shares
+    // the two cores with the server, and what it spends formatting is taken from the server.
+    let requests: Arc<Vec<Vec<u8>>> = Arc::new(
         patients
             .iter()
             .enumerate()
             .map(|(n, patient)| {
                 let slot = &slots[(n * 7919) % slots.len()];
-                json!({"resourceType": "Parameters", "parameter": [
+                let body = json!({"resourceType": "Parameters", "parameter": [
                     {"name": "slot", "valueReference": {"reference": format!("Slot/{slot}")}},
                     {"name": "patient", "valueReference": {"reference": format!("Patient/{patient}")}},
                 ]})
-                .to_string()
+                .to_string();
+                crate::wire::request(
+                    "POST",
+                    addr,
+                    "/fhir/Appointment/$book",
+                    &[
+                        ("authorization", &bearer),
+                        ("content-type", "application/fhir+json"),
+                    ],
+                    body.as_bytes(),
+                )
             })
             .collect(),
     );
-    let book_url = reqwest::Url::parse(&format!("{}/fhir/Appointment/$book", plan.base))?;
-    let bearer = reqwest::header::HeaderValue::from_str(&format!("Bearer {registrar}"))?;
     let next = Arc::new(AtomicUsize::new(0));
     // The release instant: every client is ready (and, unless cold, connected) before it.
     let release = Arc::new(tokio::sync::Barrier::new(plan.clients + 1));
     let mut tasks = Vec::new();
     for n in 0..plan.clients {
-        let (client, base, token, slots, bodies, next, release) = (
-            client.clone(),
-            plan.base.clone(),
-            registrar.clone(),
-            slots.clone(),
-            bodies.clone(),
-            next.clone(),
-            release.clone(),
-        );
-        let (book_url, bearer) = (book_url.clone(), bearer.clone());
-        let cold = plan.cold;
+        let (requests, next, release) = (requests.clone(), next.clone(), release.clone());
+        let look = (!plan.cold).then(|| {
+            let slot = &slots[(n * 7919) % slots.len()];
+            let path = format!("/fhir/Slot/{slot}");
+            crate::wire::request("GET", addr, &path, &[("authorization", &bearer)], b"")
+        });
         tasks.push(tokio::spawn(async move {
-            if !cold {
-                let slot = &slots[(n * 7919) % slots.len()];
-                let url = format!("{base}/fhir/Slot/{slot}");
+            let mut connection = crate::wire::Connection::new(addr);
+            if let Some(look) = look {
                 // A failed look is not fatal: the attempts that follow are what is measured.
-                let _ = client.get(url).bearer_auth(&token).send().await;
+                let _ = connection.send(&look).await;
             }
             release.wait().await;
             let (mut ok, mut full, mut failed) = (Vec::new(), Vec::new(), 0usize);
@@ -193,22 +197,12 @@ pub async fn run(plan: &FlashPlan, store: &Store) -> anyhow::Result<FlashOutcome
             let released = Instant::now();
             loop {
                 let n = next.fetch_add(1, Ordering::Relaxed);
-                let Some(body) = bodies.get(n) else {
+                let Some(request) = requests.get(n) else {
                     break;
                 };
                 let t = Instant::now();
-                let response = client
-                    .post(book_url.clone())
-                    .header(reqwest::header::AUTHORIZATION, bearer.clone())
-                    .header(
-                        reqwest::header::CONTENT_TYPE,
-                        reqwest::header::HeaderValue::from_static("application/fhir+json"),
-                    )
-                    .body(body.clone())
-                    .send()
-                    .await;
+                let status = connection.send(request).await;
                 let took = t.elapsed();
-                let status = response.map(|r| r.status().as_u16());
                 seen.push((t - released, took, matches!(status, Ok(201))));
                 match status {
                     Ok(201) => {

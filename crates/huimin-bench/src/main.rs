@@ -8,6 +8,7 @@ mod find;
 mod flash;
 mod report;
 mod scenario;
+mod wire;
 
 use std::time::Duration;
 

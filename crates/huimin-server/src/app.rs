@@ -7,7 +7,7 @@ use axum::Router;
 use axum::http::StatusCode;
 use axum::routing::get;
 use huimin_store::{DataKey, Store};
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpSocket};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -21,6 +21,26 @@ use crate::{accounts, appointments, auth, demo, fhir};
 
 /// Request bodies larger than this are refused (413) before they are read.
 const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// Connections the kernel queues until the server accepts them. At the release instant of
+/// 放号 hundreds of phones connect at once; past the queue's length the kernel drops their
+/// handshakes and each retries a second later. The usual default, 128, cost a cold flash
+/// crowd of 500 a one-second stall (docs/benchmarks.md, session 9). The kernel caps it at
+/// `net.core.somaxconn` (4096 by default since Linux 5.4).
+const LISTEN_BACKLOG: u32 = 4096;
+
+/// Listens on `addr` with [`LISTEN_BACKLOG`] (and `SO_REUSEADDR`, as the standard bind does,
+/// so a restarted server need not wait for the old connections' `TIME_WAIT`).
+fn listen(addr: SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = if addr.is_ipv4() {
+        TcpSocket::new_v4()?
+    } else {
+        TcpSocket::new_v6()?
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(LISTEN_BACKLOG)
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -100,9 +120,8 @@ impl App {
             }
         }
         let tokens = TokenKeys::new(&store.token_signing_key(), settings.token_ttl);
-        let listener = TcpListener::bind(settings.listen)
-            .await
-            .map_err(|e| StartError::Listen(settings.listen, e))?;
+        let listener =
+            listen(settings.listen).map_err(|e| StartError::Listen(settings.listen, e))?;
         let state = AppState::new(Inner {
             store,
             tokens,
@@ -194,4 +213,37 @@ async fn healthz(
 
 async fn not_found(ctx: crate::context::Ctx, uri: axum::http::Uri) -> crate::error::ApiError {
     crate::error::ApiError::not_found(uri.path()).lang(ctx.lang)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Connects that the server has not accepted yet all complete while they fit the queue;
+    /// with the old default of 128, those past it hung for a second (a dropped handshake).
+    #[tokio::test]
+    async fn a_burst_of_connections_waits_in_the_queue_instead_of_being_dropped() {
+        let listener = listen("127.0.0.1:0".parse().unwrap()).unwrap();
+        let addr = listener.local_addr().unwrap();
+        let somaxconn = std::fs::read_to_string("/proc/sys/net/core/somaxconn")
+            .ok()
+            .and_then(|text| text.trim().parse::<usize>().ok())
+            .unwrap_or(128);
+        // Bounded: a few hundred sockets to 127.0.0.1, never accepted, closed at the end.
+        let burst = 400.min(somaxconn.saturating_sub(1));
+        let mut connects = tokio::task::JoinSet::new();
+        for _ in 0..burst {
+            connects.spawn(tokio::time::timeout(
+                Duration::from_millis(800),
+                tokio::net::TcpStream::connect(addr),
+            ));
+        }
+        let outcomes = connects.join_all().await;
+        let connected = outcomes.iter().filter(|o| matches!(o, Ok(Ok(_)))).count();
+        assert_eq!(
+            connected, burst,
+            "of {burst} connects (somaxconn {somaxconn})"
+        );
+        drop(listener);
+    }
 }

@@ -174,7 +174,10 @@ impl Store {
         let pool = AnyPoolOptions::new()
             .max_connections(max_connections)
             .test_before_acquire(!sqlite)
-            .after_connect(move |conn, _| Box::pin(async move { tune(conn, sqlite).await }))
+            .after_connect(move |conn, _| {
+                let tuning = sqlite.then_some(SqliteTuning::Reader);
+                Box::pin(async move { tune(conn, tuning).await })
+            })
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options.clone())
             .await?;
@@ -188,7 +191,9 @@ impl Store {
                     .idle_timeout(None)
                     .max_lifetime(None)
                     .test_before_acquire(false)
-                    .after_connect(|conn, _| Box::pin(async move { tune(conn, true).await }))
+                    .after_connect(|conn, _| {
+                        Box::pin(async move { tune(conn, Some(SqliteTuning::Writer)).await })
+                    })
                     // Writers queue behind whole batches (audit, bookings): be patient.
                     .acquire_timeout(Duration::from_secs(30))
                     .connect_with(options)
@@ -248,14 +253,40 @@ impl Store {
     }
 }
 
-/// On SQLite, each connection reads pages through a memory map instead of a system call per
-/// page, and caches 16 MiB of them (the default is 2 MiB): a booking group touches index pages
-/// all over the file, and a reader's cache starts cold after every commit of the writer.
-async fn tune(conn: &mut sqlx::AnyConnection, sqlite: bool) -> Result<(), sqlx::Error> {
-    if sqlite {
-        sqlx::query("PRAGMA mmap_size = 268435456")
-            .execute(&mut *conn)
-            .await?;
+/// How a SQLite connection reads pages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum SqliteTuning {
+    /// Through a memory map instead of a system call per page: a reader's page cache starts
+    /// cold after every commit of the writer.
+    Reader,
+    /// Without a map. The one writer's cache is never invalidated (no other connection
+    /// writes), so it stays warm, and a map only added page faults and a remap each time a
+    /// checkpoint grew the file: about a tenth of a booking group's time (measured A/B,
+    /// docs/benchmarks.md, session 9).
+    Writer,
+}
+
+/// `PRAGMA mmap_size` for a connection: 256 MiB, or none.
+const fn mmap_size(tuning: SqliteTuning) -> i64 {
+    match tuning {
+        SqliteTuning::Reader => 268_435_456,
+        SqliteTuning::Writer => 0,
+    }
+}
+
+/// On SQLite, each connection caches 16 MiB of pages (the default is 2 MiB), since a booking
+/// group touches index pages all over the file, and maps the file as its tuning says.
+async fn tune(
+    conn: &mut sqlx::AnyConnection,
+    sqlite: Option<SqliteTuning>,
+) -> Result<(), sqlx::Error> {
+    if let Some(tuning) = sqlite {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "PRAGMA mmap_size = {}",
+            mmap_size(tuning)
+        )))
+        .execute(&mut *conn)
+        .await?;
         sqlx::query("PRAGMA cache_size = -16384")
             .execute(&mut *conn)
             .await?;
@@ -303,5 +334,29 @@ mod tests {
             let on_disk = std::fs::read_to_string(format!("{dir}/{file}")).unwrap();
             assert_eq!(&on_disk, sql, "{file}");
         }
+    }
+
+    async fn mmap_size_of(pool: &AnyPool) -> i64 {
+        use sqlx::Row;
+        let row = sqlx::query("PRAGMA mmap_size")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+        row.try_get(0).unwrap()
+    }
+
+    #[tokio::test]
+    async fn the_sqlite_writer_reads_without_a_map_and_readers_through_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = DatabaseTarget::Sqlite {
+            path: dir.path().join("huimin.db"),
+        };
+        let store = Store::connect(&target, &DataKey::generate()).await.unwrap();
+        assert_eq!(mmap_size_of(&store.writer).await, 0);
+        assert_eq!(
+            mmap_size_of(&store.pool).await,
+            mmap_size(SqliteTuning::Reader)
+        );
+        store.close().await;
     }
 }

@@ -29,7 +29,7 @@ use super::booking::{
     fetch_appointment, give_back_lapsed, lapse_statement, parse_date, parse_period, session_facts,
 };
 use super::hint::FullSlots;
-use super::holder::{Holder, admit, holders_from, holders_query};
+use super::holder::{Holder, admit, holders_from_json, holders_json_query};
 use super::sessions::{
     SESSION_COLUMNS, SLOT_COLUMNS, SessionRecord, SlotRecord, session_at, slot_at,
 };
@@ -277,7 +277,7 @@ async fn read_state(
     let slots = batch.json_list(asked.slots.iter().copied());
     let slot_rows = batch.push(&slots_query(&slots));
     let ids = batch.json_list(asked.patients.iter().copied());
-    let holder_rows = batch.push(&holders_query(&ids));
+    let holder_rows = batch.push(&holders_json_query(&ids));
     let booked_by = batch.json_list(asked.patients.iter().copied());
     let missed_by = batch.json_list(asked.patients.iter().copied());
     let patient_rows = batch.push(&format!(
@@ -301,7 +301,10 @@ async fn read_state(
     let sessions = rows(session_rows);
     let (mut ledger, earliest_hold, places) = ledger_from(&sessions, &rows(slot_rows))?;
     add_patients(&mut ledger, &asked.patients, &rows(patient_rows))?;
-    let holders = holders_from(&rows(holder_rows))?;
+    let holders = match rows(holder_rows).first() {
+        Some(row) => holders_from_json(&row.try_get::<String, _>(0)?)?,
+        None => HashMap::new(),
+    };
     let head = rows(head);
     let head = head
         .first()
