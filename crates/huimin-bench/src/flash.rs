@@ -132,7 +132,6 @@ async fn make_patients(store: &Store, count: usize) -> anyhow::Result<Vec<String
 
 pub async fn run(plan: &FlashPlan, store: &Store) -> anyhow::Result<FlashOutcome> {
     let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(plan.clients)
         .timeout(Duration::from_secs(60))
         .build()?;
     let admin = token(&client, &plan.base, "admin", "Bench@2026x").await?;

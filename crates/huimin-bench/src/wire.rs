@@ -7,15 +7,25 @@
 //! its retry and timeout layers) took about as much CPU per request as the whole server, so
 //! the server was measured with half of the machine. Load tools such as wrk send prepared
 //! bytes for the same reason. reqwest still does the setup, where speed does not matter.
+//!
+//! It speaks only what the measured endpoints answer: HTTP/1.1 responses with a
+//! `Content-Length` (every API answer has one). Chunked or length-less answers (1xx, 204, 304,
+//! responses to HEAD) are errors here, and `connection: close` is the one way a connection
+//! ends early.
 
 use std::io;
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 /// The most response header lines read; the server sends about ten.
 const MAX_HEADERS: usize = 32;
+
+/// How long one request may take, answer included, before it counts as failed (the setup's
+/// reqwest clients had the same bound), so that a server that stops answering ends the run.
+const TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The socket address of a `http://host:port` base URL.
 pub fn address(base: &str) -> anyhow::Result<SocketAddr> {
@@ -63,8 +73,8 @@ impl Connection {
         }
     }
 
-    /// Opens the connection now rather than with the first request.
-    pub async fn open(&mut self) -> io::Result<()> {
+    /// Opens the connection unless it is open.
+    async fn open(&mut self) -> io::Result<()> {
         if self.stream.is_none() {
             let stream = TcpStream::connect(self.addr).await?;
             stream.set_nodelay(true)?;
@@ -74,10 +84,14 @@ impl Connection {
     }
 
     /// Sends one request and reads its whole response; returns the status code. After an
-    /// error the connection is dropped, and the next request opens a new one.
+    /// error (including no whole answer within [`TIMEOUT`]) the connection is dropped, and the
+    /// next request opens a new one. A request is not retried: on a connection the server
+    /// closed meanwhile, it counts as one failed attempt.
     pub async fn send(&mut self, request: &[u8]) -> io::Result<u16> {
-        self.open().await?;
-        let outcome = self.exchange(request).await;
+        let outcome = match tokio::time::timeout(TIMEOUT, self.exchange(request)).await {
+            Ok(outcome) => outcome,
+            Err(_) => Err(io::Error::from(io::ErrorKind::TimedOut)),
+        };
         if !matches!(outcome, Ok((_, true))) {
             self.stream = None;
         }
@@ -86,27 +100,30 @@ impl Connection {
 
     /// The status and whether the connection may be used again.
     async fn exchange(&mut self, request: &[u8]) -> io::Result<(u16, bool)> {
+        self.open().await?;
         let Some(stream) = self.stream.as_mut() else {
             return Err(io::Error::from(io::ErrorKind::NotConnected));
         };
         stream.write_all(request).await?;
         self.buf.clear();
+        let mut head = None;
         loop {
             if stream.read_buf(&mut self.buf).await? == 0 {
                 return Err(io::Error::from(io::ErrorKind::UnexpectedEof));
             }
-            let Some(head) = parse_head(&self.buf)? else {
+            if head.is_none() {
+                head = parse_head(&self.buf)?;
+            }
+            let Some(head) = &head else {
                 continue;
             };
-            while self.buf.len() < head.len + head.body {
-                if stream.read_buf(&mut self.buf).await? == 0 {
-                    return Err(io::Error::from(io::ErrorKind::UnexpectedEof));
-                }
-            }
-            if self.buf.len() > head.len + head.body {
+            let whole = head.len + head.body;
+            if self.buf.len() > whole {
                 return Err(invalid("more bytes than one response"));
             }
-            return Ok((head.status, head.keep_alive));
+            if self.buf.len() == whole {
+                return Ok((head.status, head.keep_alive));
+            }
         }
     }
 }
@@ -261,6 +278,20 @@ mod tests {
         let mut connection = Connection::new(addr);
         let get = request("GET", addr, "/", &[], b"");
         assert!(connection.send(&get).await.is_err());
+        assert!(connection.stream.is_none());
+    }
+
+    #[tokio::test]
+    async fn bytes_past_the_stated_length_are_an_error_and_drop_the_connection() {
+        let addr = canned(vec![(
+            "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}HTTP/1.1",
+            false,
+        )])
+        .await;
+        let mut connection = Connection::new(addr);
+        let get = request("GET", addr, "/", &[], b"");
+        let failed = connection.send(&get).await.unwrap_err();
+        assert_eq!(failed.kind(), io::ErrorKind::InvalidData);
         assert!(connection.stream.is_none());
     }
 }

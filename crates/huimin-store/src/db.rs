@@ -259,8 +259,8 @@ enum SqliteTuning {
     /// Through a memory map instead of a system call per page: a reader's page cache starts
     /// cold after every commit of the writer.
     Reader,
-    /// Without a map. The one writer's cache is never invalidated (no other connection
-    /// writes), so it stays warm, and a map only added page faults and a remap each time a
+    /// Without a map. The one writer's cache is invalidated only when another process
+    /// writes the file (a `huimin user` command, say), so it stays warm, and a map only added page faults and a remap each time a
     /// checkpoint grew the file: about a tenth of a booking group's time (measured A/B,
     /// docs/benchmarks.md, session 9).
     Writer,

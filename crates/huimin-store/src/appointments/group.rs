@@ -301,10 +301,13 @@ async fn read_state(
     let sessions = rows(session_rows);
     let (mut ledger, earliest_hold, places) = ledger_from(&sessions, &rows(slot_rows))?;
     add_patients(&mut ledger, &asked.patients, &rows(patient_rows))?;
-    let holders = match rows(holder_rows).first() {
-        Some(row) => holders_from_json(&row.try_get::<String, _>(0)?)?,
-        None => HashMap::new(),
-    };
+    // `json_group_array` answers one row, `[]` when no patient exists: no row is a fault,
+    // not "nobody exists" (which would refuse the whole group).
+    let holders = rows(holder_rows);
+    let holders = holders
+        .first()
+        .ok_or_else(|| StoreError::Corrupt("no row of patients".into()))?;
+    let holders = holders_from_json(&holders.try_get::<String, _>(0)?)?;
     let head = rows(head);
     let head = head
         .first()
