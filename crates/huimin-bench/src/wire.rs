@@ -268,30 +268,29 @@ mod tests {
         assert_eq!(connection.send(&get).await.unwrap(), 200);
     }
 
+    /// A truncated body (the server then closes) and bytes past the stated length: each an
+    /// error of its kind, and the connection dropped.
     #[tokio::test]
-    async fn a_truncated_response_is_an_error_and_drops_the_connection() {
-        let addr = canned(vec![(
-            "HTTP/1.1 201 Created\r\ncontent-length: 50\r\n\r\nshort",
-            true,
-        )])
-        .await;
-        let mut connection = Connection::new(addr);
-        let get = request("GET", addr, "/", &[], b"");
-        assert!(connection.send(&get).await.is_err());
-        assert!(connection.stream.is_none());
-    }
-
-    #[tokio::test]
-    async fn bytes_past_the_stated_length_are_an_error_and_drop_the_connection() {
-        let addr = canned(vec![(
-            "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}HTTP/1.1",
-            false,
-        )])
-        .await;
-        let mut connection = Connection::new(addr);
-        let get = request("GET", addr, "/", &[], b"");
-        let failed = connection.send(&get).await.unwrap_err();
-        assert_eq!(failed.kind(), io::ErrorKind::InvalidData);
-        assert!(connection.stream.is_none());
+    async fn a_response_of_the_wrong_length_is_an_error_and_drops_the_connection() {
+        let cases = [
+            (
+                "HTTP/1.1 201 Created\r\ncontent-length: 50\r\n\r\nshort",
+                true,
+                io::ErrorKind::UnexpectedEof,
+            ),
+            (
+                "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}HTTP/1.1",
+                false,
+                io::ErrorKind::InvalidData,
+            ),
+        ];
+        for (response, close, kind) in cases {
+            let addr = canned(vec![(response, close)]).await;
+            let mut connection = Connection::new(addr);
+            let get = request("GET", addr, "/", &[], b"");
+            let failed = connection.send(&get).await.unwrap_err();
+            assert_eq!(failed.kind(), kind, "{response}");
+            assert!(connection.stream.is_none(), "{response}");
+        }
     }
 }
