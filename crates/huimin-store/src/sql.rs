@@ -24,6 +24,12 @@ pub(crate) fn tuples(rows: usize, width: usize, constants: &str) -> String {
         .join(", ")
 }
 
+/// The texts as one JSON array, for [`Batch::json_list`].
+pub(crate) fn json_array<'v>(values: impl IntoIterator<Item = &'v str>) -> String {
+    let values: Vec<&str> = values.into_iter().collect();
+    serde_json::to_string(&values).unwrap_or_else(|_| "[]".into())
+}
+
 /// One value of a [`Batch`]'s shared argument list.
 pub(crate) enum Arg {
     Text(Option<String>),
@@ -41,9 +47,7 @@ impl Arg {
             Arg::Int(value) => query.bind(value),
         }
     }
-}
 
-impl Arg {
     fn into_json(self) -> serde_json::Value {
         match self {
             Arg::Text(Some(text)) => serde_json::Value::String(text),
@@ -126,13 +130,12 @@ impl Batch {
             .join(", ")
     }
 
-    /// Adds the values as one JSON array; its placeholder, a subquery listing them
-    /// (`x IN ({})`). The statement's text then stays the same whatever the number of
-    /// values, so a batch built only of such lists can be kept prepared ([`Self::stable`]).
-    pub(crate) fn json_list<'v>(&mut self, values: impl IntoIterator<Item = &'v str>) -> String {
-        let values: Vec<&str> = values.into_iter().collect();
-        let json = serde_json::to_string(&values).unwrap_or_else(|_| "[]".into());
-        format!("SELECT value FROM json_each({})", self.arg(json))
+    /// Adds a JSON array of texts ([`json_array`]) as one value; its placeholder, a subquery
+    /// listing them (`x IN ({})`). The statement's text then stays the same whatever the
+    /// number of values, so a batch built only of such lists can be kept prepared
+    /// ([`Self::stable`]). A list used by several statements is built once and added to each.
+    pub(crate) fn json_list(&mut self, array: &str) -> String {
+        format!("SELECT value FROM json_each({})", self.arg(array))
     }
 
     /// Adds rows of `N` values as one JSON array of arrays; its placeholder, a row source
@@ -211,7 +214,7 @@ impl Batch {
 
 #[cfg(test)]
 mod tests {
-    use super::{Arg, Batch, placeholders, tuples};
+    use super::{Arg, Batch, json_array, placeholders, tuples};
     use sqlx::{Connection, Row};
 
     /// An in-memory SQLite database with one table.
@@ -283,7 +286,7 @@ mod tests {
                  INSERT INTO t (name, n, note) SELECT name, n, note FROM v WHERE true \
                  ON CONFLICT (name) DO UPDATE SET n = t.n + excluded.n"
             ));
-            let list = batch.json_list(names.iter().copied());
+            let list = batch.json_list(&json_array(names.iter().copied()));
             let select = batch.push(&format!(
                 "SELECT name, n, note, typeof(n) FROM t WHERE name IN ({list}) ORDER BY name"
             ));

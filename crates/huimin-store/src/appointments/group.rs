@@ -35,7 +35,7 @@ use super::sessions::{
 };
 use super::{ACTIVE, AppointmentRecord};
 use crate::audit::{HEAD_QUERY, push_append};
-use crate::sql::Batch;
+use crate::sql::{Batch, json_array};
 use crate::{NewAuditRecord, StoreError};
 
 /// Each value once, in the order first seen.
@@ -255,31 +255,36 @@ async fn read_state(
     // Each statement adds its values in the order its placeholders stand. The lists go as
     // JSON arrays, so the text depends only on `release` and on whether there are keys, and
     // SQLite keeps the statements prepared (with hundreds of placeholders, preparing them was
-    // a fifth of the connection thread's time in a booking rush).
+    // a fifth of the connection thread's time in a booking rush). Each list is serialised
+    // once and added to every statement that reads it.
     let mut batch = Batch::default().stable();
+    let (patients, slots) = (
+        json_array(asked.patients.iter().copied()),
+        json_array(asked.slots.iter().copied()),
+    );
     let release = release.then(|| {
         let now = batch.arg(asked.now);
-        let patients = batch.json_list(asked.patients.iter().copied());
-        let slots = batch.json_list(asked.slots.iter().copied());
+        let patients = batch.json_list(&patients);
+        let slots = batch.json_list(&slots);
         let until = batch.arg(asked.now);
         let condition = format!("(patient_id IN ({patients}) OR slot_id IN ({slots}))");
         batch.push(&lapse_statement(now, &condition, until))
     });
     let keys = (!asked.keys.is_empty()).then(|| {
-        let list = batch.json_list(asked.keys.iter().copied());
+        let list = batch.json_list(&json_array(asked.keys.iter().copied()));
         batch.push(&format!(
             "SELECT account_id, key, request_hash, appointment_id FROM idempotency_keys \
              WHERE key IN ({list})"
         ))
     });
-    let slots = batch.json_list(asked.slots.iter().copied());
-    let session_rows = batch.push(&sessions_query(&slots));
-    let slots = batch.json_list(asked.slots.iter().copied());
-    let slot_rows = batch.push(&slots_query(&slots));
-    let ids = batch.json_list(asked.patients.iter().copied());
+    let list = batch.json_list(&slots);
+    let session_rows = batch.push(&sessions_query(&list));
+    let list = batch.json_list(&slots);
+    let slot_rows = batch.push(&slots_query(&list));
+    let ids = batch.json_list(&patients);
     let holder_rows = batch.push(&holders_json_query(&ids));
-    let booked_by = batch.json_list(asked.patients.iter().copied());
-    let missed_by = batch.json_list(asked.patients.iter().copied());
+    let booked_by = batch.json_list(&patients);
+    let missed_by = batch.json_list(&patients);
     let patient_rows = batch.push(&format!(
         "SELECT patient_id, session_date, hospital_id, department_id, period, status \
          FROM appointments WHERE patient_id IN ({booked_by}) AND status IN {ACTIVE} \
