@@ -614,22 +614,28 @@ async fn take_pool(
 
 /// The lowest queue number of the slot not held by an active appointment. The slot row is
 /// already locked by this transaction's counter update, so no one else picks concurrently.
+/// The statement asks by slot only, and the status is checked here: asked by status too,
+/// PostgreSQL with stale statistics (a fresh session's first bookings) intersected the slot's
+/// index with the partial index of every active appointment, a scan that grows with the table.
 pub(crate) async fn lowest_free_number(
     conn: &mut AnyConnection,
     slot_id: &str,
     first: i64,
     capacity: i64,
 ) -> Result<i64, StoreError> {
-    let sql =
-        format!("SELECT queue_number FROM appointments WHERE slot_id = $1 AND status IN {ACTIVE}");
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+    let rows = sqlx::query("SELECT queue_number, status FROM appointments WHERE slot_id = $1")
         .bind(slot_id)
         .fetch_all(&mut *conn)
         .await?;
-    let taken: std::collections::HashSet<i64> = rows
-        .iter()
-        .map(|r| r.try_get(0))
-        .collect::<Result<_, _>>()?;
+    let mut taken = std::collections::HashSet::new();
+    for row in &rows {
+        let status: String = row.try_get(1)?;
+        let status = AppointmentStatus::from_code(&status)
+            .ok_or_else(|| StoreError::Corrupt(format!("status {status}")))?;
+        if status.is_active() {
+            taken.insert(row.try_get::<i64, _>(0)?);
+        }
+    }
     huimin_domain::appointments::lowest_free_number(first, capacity, |n| taken.contains(&n))
         .ok_or_else(|| StoreError::Corrupt(format!("slot {slot_id} has no free queue number")))
 }
