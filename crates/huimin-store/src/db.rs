@@ -11,7 +11,7 @@ use sqlx::{AnyPool, ConnectOptions, Connection};
 
 use crate::StoreError;
 use crate::appointments::hint::FullSlots;
-use crate::appointments::queue::BookingQueue;
+use crate::appointments::queue::{BookingQueue, GroupDatabase};
 use crate::audit::AuditBatcher;
 use crate::crypto::{DataKey, FieldCrypto};
 
@@ -70,8 +70,8 @@ pub struct Store {
     pub(crate) audit: AuditBatcher,
     /// Slots this process has seen full (see `appointments::hint`).
     pub(crate) full_slots: Arc<FullSlots>,
-    /// Group commit of bookings; SQLite only (see `appointments::queue`).
-    pub(crate) bookings: Option<BookingQueue>,
+    /// Bookings decided and committed in groups (see `appointments::queue`).
+    pub(crate) bookings: BookingQueue,
 }
 
 impl std::fmt::Debug for Store {
@@ -201,23 +201,22 @@ impl Store {
             }
             DatabaseTarget::Postgres { .. } => pool.clone(),
         };
+        let full_slots: Arc<FullSlots> = Arc::default();
+        let database = match target.backend() {
+            Backend::Sqlite => GroupDatabase::Sqlite,
+            Backend::Postgres => GroupDatabase::Postgres,
+        };
+        let bookings = BookingQueue::start(writer.clone(), full_slots.clone(), database);
         let store = Self {
             pool,
             writer,
             backend: target.backend(),
             crypto: Arc::new(FieldCrypto::new(key)),
             audit: AuditBatcher::unstarted(),
-            full_slots: Arc::default(),
-            bookings: None,
+            full_slots,
+            bookings,
         };
-        let mut store = store.with_audit_batcher();
-        if store.backend == Backend::Sqlite {
-            store.bookings = Some(BookingQueue::start(
-                store.writer.clone(),
-                store.full_slots.clone(),
-            ));
-        }
-        Ok(store)
+        Ok(store.with_audit_batcher())
     }
 
     /// The keyed blind-index token of a sensitive value (for equality lookups of values that

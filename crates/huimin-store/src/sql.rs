@@ -99,15 +99,18 @@ pub(crate) struct Step {
 /// a booking rush took most of a group's time. Only SQLite runs several statements in one
 /// prepared query, and sqlx 0.9 marks that as deprecated: should a later sqlx drop it, the
 /// test below fails, and booking groups fall back to a savepoint per request (which the API
-/// tests' `finish` counts as a failure). PostgreSQL never sees a batch.
+/// tests' `finish` counts as a failure). On PostgreSQL ([`Self::postgres`]) the same batch
+/// runs a statement at a time, each with its own values renumbered `$1…`.
 #[derive(Default)]
 pub(crate) struct Batch {
     sql: String,
     args: Vec<Arg>,
-    statements: usize,
+    /// Each statement's text and the number of values added up to its end.
+    statements: Vec<(String, usize)>,
     /// Whether the text is the same from one run to the next (its lists passed as JSON):
     /// SQLite then keeps it prepared.
     stable: bool,
+    postgres: bool,
 }
 
 impl Batch {
@@ -135,7 +138,12 @@ impl Batch {
     /// number of values, so a batch built only of such lists can be kept prepared
     /// ([`Self::stable`]). A list used by several statements is built once and added to each.
     pub(crate) fn json_list(&mut self, array: &str) -> String {
-        format!("SELECT value FROM json_each({})", self.arg(array))
+        let array = self.arg(array);
+        if self.postgres {
+            format!("SELECT value FROM json_array_elements_text(CAST({array} AS json))")
+        } else {
+            format!("SELECT value FROM json_each({array})")
+        }
     }
 
     /// Adds rows of `N` values as one JSON array of arrays; its placeholder, a row source
@@ -146,23 +154,44 @@ impl Batch {
         &mut self,
         rows: impl IntoIterator<Item = [Arg; N]>,
     ) -> String {
+        let rows: Vec<[Arg; N]> = rows.into_iter().collect();
+        // PostgreSQL's `->>` answers text: integer columns (known from the first row) are cast.
+        let integers: Vec<bool> = rows.first().map_or(vec![false; N], |row| {
+            row.iter().map(|arg| matches!(arg, Arg::Int(_))).collect()
+        });
         let rows: Vec<serde_json::Value> = rows
             .into_iter()
             .map(|row| row.into_iter().map(Arg::into_json).collect())
             .collect();
         let json = serde_json::Value::Array(rows).to_string();
-        let columns: Vec<String> = (0..N).map(|n| format!("value ->> {n}")).collect();
-        format!(
-            "SELECT {} FROM json_each({})",
-            columns.join(", "),
-            self.arg(json)
-        )
+        let columns: Vec<String> = (0..N)
+            .map(|n| match (self.postgres, integers[n]) {
+                (true, true) => format!("CAST(value ->> {n} AS BIGINT)"),
+                _ => format!("value ->> {n}"),
+            })
+            .collect();
+        let json = self.arg(json);
+        if self.postgres {
+            format!(
+                "SELECT {} FROM json_array_elements(CAST({json} AS json))",
+                columns.join(", ")
+            )
+        } else {
+            format!("SELECT {} FROM json_each({json})", columns.join(", "))
+        }
     }
 
     /// Marks the batch's text as independent of its values (only [`Self::json_list`]s and
     /// single values): SQLite keeps its statements prepared between runs.
     pub(crate) fn stable(mut self) -> Self {
         self.stable = true;
+        self
+    }
+
+    /// A batch for PostgreSQL: its lists and rows in PostgreSQL's JSON functions, its
+    /// statements run one at a time.
+    pub(crate) fn postgres(mut self, postgres: bool) -> Self {
+        self.postgres = postgres;
         self
     }
 
@@ -175,21 +204,25 @@ impl Batch {
     pub(crate) fn push(&mut self, statement: &str) -> usize {
         self.sql.push_str(statement);
         self.sql.push_str(";\n");
-        self.statements += 1;
-        self.statements - 1
+        self.statements
+            .push((statement.to_owned(), self.args.len()));
+        self.statements.len() - 1
     }
 
     pub(crate) fn is_empty(&self) -> bool {
-        self.statements == 0
+        self.statements.is_empty()
     }
 
     /// Runs every statement in order inside the caller's transaction.
     pub(crate) async fn run(self, conn: &mut AnyConnection) -> Result<Vec<Step>, StoreError> {
+        if self.postgres {
+            return self.run_one_at_a_time(conn).await;
+        }
         let mut query = sqlx::query(sqlx::AssertSqlSafe(self.sql)).persistent(self.stable);
         for arg in self.args {
             query = arg.bind_to(query);
         }
-        let mut steps = Vec::with_capacity(self.statements);
+        let mut steps = Vec::with_capacity(self.statements.len());
         let mut current = Step::default();
         let mut stream = conn.fetch_many(query);
         while let Some(item) = stream.try_next().await? {
@@ -201,20 +234,62 @@ impl Batch {
                 }
             }
         }
-        if steps.len() != self.statements {
+        if steps.len() != self.statements.len() {
             return Err(StoreError::Batch(format!(
                 "{} of {} statements answered",
                 steps.len(),
-                self.statements
+                self.statements.len()
             )));
+        }
+        Ok(steps)
+    }
+
+    /// PostgreSQL runs one statement per query: each gets its own values, its `?`s numbered.
+    async fn run_one_at_a_time(self, conn: &mut AnyConnection) -> Result<Vec<Step>, StoreError> {
+        let mut args = self.args.into_iter();
+        let mut taken = 0;
+        let mut steps = Vec::with_capacity(self.statements.len());
+        for (statement, end) in self.statements {
+            let mut query =
+                sqlx::query(sqlx::AssertSqlSafe(numbered(&statement))).persistent(self.stable);
+            for arg in args.by_ref().take(end - taken) {
+                query = arg.bind_to(query);
+            }
+            taken = end;
+            let mut step = Step::default();
+            let mut stream = conn.fetch_many(query);
+            while let Some(item) = stream.try_next().await? {
+                match item {
+                    Either::Right(row) => step.rows.push(row),
+                    Either::Left(done) => step.changed += done.rows_affected(),
+                }
+            }
+            drop(stream);
+            steps.push(step);
         }
         Ok(steps)
     }
 }
 
+/// The statement with its bare `?` placeholders numbered `$1, $2, …` in order. The batch's
+/// statements have no `?` of their own: their values always go as placeholders.
+fn numbered(statement: &str) -> String {
+    let mut out = String::with_capacity(statement.len() + 16);
+    let mut n = 0;
+    for c in statement.chars() {
+        if c == '?' {
+            n += 1;
+            out.push_str(&format!("${n}"));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{Arg, Batch, json_array, placeholders, tuples};
+    use super::{Arg, Batch, json_array, numbered, placeholders, tuples};
     use sqlx::{Connection, Row};
 
     /// An in-memory SQLite database with one table.
@@ -338,5 +413,29 @@ mod tests {
         assert_eq!(tuples(2, 2, ""), "($1, $2), ($3, $4)");
         assert_eq!(tuples(2, 2, ", 0"), "($1, $2, 0), ($3, $4, 0)");
         assert_eq!(tuples(1, 3, ""), "($1, $2, $3)");
+    }
+
+    /// On PostgreSQL each statement runs alone: its `?`s become `$1…` from one, and its
+    /// lists and rows use PostgreSQL's JSON functions, integers cast back from text.
+    #[test]
+    fn a_postgres_batch_numbers_each_statement_and_speaks_its_json() {
+        assert_eq!(numbered("SELECT ? , ?, 'a'"), "SELECT $1 , $2, 'a'");
+        let mut batch = Batch::default().postgres(true);
+        let list = batch.json_list("[\"a\"]");
+        assert_eq!(
+            list,
+            "SELECT value FROM json_array_elements_text(CAST(? AS json))"
+        );
+        let rows = batch.json_rows([["s".into(), 2i64.into()]]);
+        assert_eq!(
+            rows,
+            "SELECT value ->> 0, CAST(value ->> 1 AS BIGINT) \
+             FROM json_array_elements(CAST(? AS json))"
+        );
+        let mut sqlite = Batch::default();
+        assert_eq!(
+            sqlite.json_rows([["s".into(), 2i64.into()]]),
+            "SELECT value ->> 0, value ->> 1 FROM json_each(?)"
+        );
     }
 }

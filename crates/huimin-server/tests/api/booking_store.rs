@@ -700,23 +700,34 @@ async fn sessions_cannot_be_booked_before_release_or_after_start(db: Db) {
 }
 on_both!(sessions_cannot_be_booked_before_release_or_after_start);
 
-/// Two independent stores on one database stand for two server processes.
-async fn two_processes_on_one_database_never_double_book(db: Db) {
-    let app = spawn(db).await;
+/// A second store on the app's database, standing for a second server process, and a
+/// morning session of `slots` slots with `per_slot` online places each.
+async fn second_process_and_session(
+    app: &TestApp,
+    slots: u32,
+    per_slot: u32,
+) -> (huimin_store::Store, String, Vec<String>) {
     let key = huimin_store::DataKey::load_or_create(&app.dir.path().join("data.key")).unwrap();
     let second = huimin_store::Store::connect(&app.settings.database_target(), &key)
         .await
         .unwrap();
     let (session_id, slots) = session(
-        &app,
+        app,
         "dept-cardiology",
         "2030-03-11",
         "morning",
-        2,
-        5,
+        slots,
+        per_slot,
         all_online(),
     )
     .await;
+    (second, session_id, slots)
+}
+
+/// Two independent stores on one database stand for two server processes.
+async fn two_processes_on_one_database_never_double_book(db: Db) {
+    let app = spawn(db).await;
+    let (second, session_id, slots) = second_process_and_session(&app, 2, 5).await;
     let mut tasks = Vec::new();
     for i in 0..60 {
         let store = if i % 2 == 0 {
@@ -752,6 +763,63 @@ async fn two_processes_on_one_database_never_double_book(db: Db) {
     app.finish().await;
 }
 on_both!(two_processes_on_one_database_never_double_book);
+
+/// Two processes book the same patients at once, each patient asking through both: booking
+/// groups in different processes lock their patients, slots and pools before deciding, so
+/// the places, the queue numbers and the one-per-session quota hold across them, and no
+/// group has to fall back to one request at a time.
+async fn two_processes_booking_the_same_patients_keep_every_quota(db: Db) {
+    let app = spawn(db).await;
+    let (second, session_id, slots) = second_process_and_session(&app, 3, 4).await;
+    let mut tasks = Vec::new();
+    for i in 0..40 {
+        for (process, store) in [app.store.clone(), second.clone()].into_iter().enumerate() {
+            // Each patient asks for a different slot in each process.
+            let slot = slots[(i + process) % 3].clone();
+            tasks.push(tokio::spawn(async move {
+                let (rules, patient) = (Rules::new(), format!("p-{i}"));
+                let request = rules.request(&slot, &patient, BookingMode::Book, now());
+                store.take_place(&request).await.is_ok()
+            }));
+        }
+    }
+    let mut booked = 0;
+    for task in tasks {
+        booked += usize::from(task.await.unwrap());
+    }
+    assert_eq!(
+        booked, 12,
+        "3 slots × 4 places, whichever process took them"
+    );
+    let mut patients = std::collections::HashSet::new();
+    for slot in app.store.session_slots(&session_id).await.unwrap() {
+        let places = app.store.slot_appointments(&slot.id).await.unwrap();
+        assert_eq!(
+            (slot.booked, places.len()),
+            (4, 4),
+            "counter and rows agree"
+        );
+        let numbers: std::collections::HashSet<i64> =
+            places.iter().map(|a| a.queue_number).collect();
+        assert_eq!(numbers.len(), 4, "queue numbers are unique in the slot");
+        for place in places {
+            assert!(
+                patients.insert(place.patient_id),
+                "one place per patient and session"
+            );
+        }
+    }
+    {
+        let stats = second.booking_group_stats();
+        assert_eq!(
+            stats.fell_back, 0,
+            "the second process's groups fell back: {stats:?}"
+        );
+    }
+    second.close().await;
+    app.finish().await;
+}
+on_both!(two_processes_booking_the_same_patients_keep_every_quota);
 
 async fn the_worker_step_returns_expired_holds_places(db: Db) {
     let app = spawn(db).await;

@@ -173,7 +173,8 @@ impl TestApp {
         // Every booking group on SQLite must have been decided from its snapshot: a group that
         // fell back to one request at a time means the snapshot path refused to write what
         // it had decided (see huimin-store's appointments::group).
-        if let Some(stats) = self.store.booking_group_stats() {
+        {
+            let stats = self.store.booking_group_stats();
             assert_eq!(stats.fell_back, 0, "booking groups fell back: {stats:?}");
         }
         if let Some(tx) = self.shutdown.take() {

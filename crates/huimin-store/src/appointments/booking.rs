@@ -149,114 +149,51 @@ pub(crate) const ATTEMPTS: usize = 4;
 
 /// PostgreSQL deadlock (40P01) or serialization failure (40001): safe to run again.
 pub(crate) fn is_retryable(err: &BookingError) -> bool {
-    matches!(err, BookingError::Store(StoreError::Database(sqlx::Error::Database(db)))
+    matches!(err, BookingError::Store(err) if is_retryable_store(err))
+}
+
+/// [`is_retryable`] for a store failure.
+pub(crate) fn is_retryable_store(err: &StoreError) -> bool {
+    matches!(err, StoreError::Database(sqlx::Error::Database(db))
         if matches!(db.code().as_deref(), Some("40P01") | Some("40001")))
 }
 
 impl Store {
     /// Holds or books one place in a slot for a patient.
     ///
-    /// On SQLite the request joins the booking queue and is committed together with whatever
-    /// else queued meanwhile (one fsync for the group); on PostgreSQL it runs in its own
-    /// transaction, concurrently with others, retried on a deadlock.
+    /// The request joins the booking queue and is decided and committed together with
+    /// whatever else queued meanwhile (`queue.rs`, `group.rs`): one transaction and one
+    /// fsync for the group, its audit records included.
     /// Callers facing a crowd run [`Store::sold_out_answer`] first.
     pub async fn take_place(&self, request: &PlaceRequest<'_>) -> Result<Replay, BookingError> {
-        if let Some(queue) = &self.bookings {
-            return queue.submit(request).await;
-        }
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            let outcome = async {
-                let mut tx = self.writer.begin().await?;
-                let outcome = take_place_in(&mut tx, request, &self.full_slots).await;
-                match outcome {
-                    Ok(replay) => {
-                        tx.commit().await?;
-                        Ok(replay)
-                    }
-                    Err(err) => {
-                        tx.rollback().await?;
-                        Err(err)
-                    }
-                }
-            }
-            .await;
-            let outcome = match outcome {
-                Err(err) if attempt < ATTEMPTS && is_retryable(&err) => continue,
-                Err(err) if is_unique_violation(&err) => {
-                    let mut conn = self.writer.acquire().await?;
-                    settle_unique_violation(&mut conn, request).await
-                }
-                other => other,
-            };
-            if let (Ok(replay), Some(template)) = (&outcome, request.audit) {
-                self.audit(booking_audit(template, replay)).await?;
-            }
-            return outcome;
-        }
+        self.bookings.submit(request).await
     }
 
-    /// How this process's booking groups went (SQLite's group writer; `None` on PostgreSQL).
-    pub fn booking_group_stats(&self) -> Option<super::GroupStats> {
-        self.bookings.as_ref().map(|queue| queue.stats())
+    /// How this process's booking groups went.
+    pub fn booking_group_stats(&self) -> super::GroupStats {
+        self.bookings.stats()
     }
 
-    /// The sold-out fast path: answers the common flash-crowd case without the write lock —
-    /// from this process's memory of full slots when it can, else (PostgreSQL) with one plain
-    /// read.
-    /// `Err(SlotFull)` only when the slot truly has no place and no expired hold to reclaim,
-    /// and (when asked through the database) the patient has nothing active in the session,
-    /// where a more specific rule such as "you already hold a place here" is the better
-    /// answer. A retry of an earlier success gets its answer (`Ok(Some)`); otherwise
-    /// `Ok(None)` and the conditional update in `take_place` decides. Callers may run it
-    /// before costlier work.
+    /// The sold-out fast path: answers the common flash-crowd case without the write lock,
+    /// from this process's memory of full slots (which the group writer keeps).
+    /// `Err(SlotFull)` only when the slot is remembered full; a retry of an earlier success
+    /// gets its answer (`Ok(Some)`); otherwise `Ok(None)` and the group in `take_place`
+    /// decides (a slot filled by another process is found full there, and remembered).
+    /// Callers may run it before costlier work.
     pub async fn sold_out_answer(
         &self,
         request: &PlaceRequest<'_>,
     ) -> Result<Option<Replay>, BookingError> {
-        let now = request.now.as_microsecond();
-        if !self.full_slots.is_full(request.slot_id, now) {
-            // On SQLite the group writer decides a whole group for little more than one
-            // request costs, and marks the slots it finds full; a read here would only add a
-            // round trip to every booking. On PostgreSQL each booking is a transaction of its
-            // own, so one plain read first spares the crowd's refusals the write path.
-            if self.bookings.is_some() || self.slot_may_have_room(request).await? {
-                return Ok(None);
-            }
+        if !self
+            .full_slots
+            .is_full(request.slot_id, request.now.as_microsecond())
+        {
+            return Ok(None);
         }
         match self.replay(request).await? {
             Some(replayed) => Ok(Some(replayed)),
             None => Err(BookingRefusal::SlotFull.into()),
         }
-    }
-
-    /// `false` only when the slot exists, is full, holds no expired hold, and the patient
-    /// has nothing active in the session. A full slot is remembered in `full_slots`.
-    async fn slot_may_have_room(&self, r: &PlaceRequest<'_>) -> Result<bool, BookingError> {
-        let now = r.now.as_microsecond();
-        let sql = format!(
-            "SELECT CASE WHEN s.booked + s.held < s.capacity THEN 1 ELSE 0 END, \
-               (SELECT MIN(a.hold_expires_at) FROM appointments a WHERE a.slot_id = s.id AND a.status = 'pending'), \
-               CASE WHEN EXISTS (SELECT 1 FROM appointments p WHERE p.patient_id = $1 AND p.session_id = s.session_id \
-                          AND p.status IN {ACTIVE}) THEN 1 ELSE 0 END \
-             FROM slots s WHERE s.id = $2"
-        );
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(r.patient_id)
-            .bind(r.slot_id)
-            .fetch_optional(&self.pool)
-            .await?;
-        // Unknown slots take the normal path, which reports them properly.
-        let Some(row) = row else { return Ok(true) };
-        let has_room = row.try_get::<i64, _>(0)? == 1;
-        let earliest_hold: Option<i64> = row.try_get(1)?;
-        let patient_active = row.try_get::<i64, _>(2)? == 1;
-        if has_room || earliest_hold.is_some_and(|expiry| expiry <= now) {
-            return Ok(true);
-        }
-        self.full_slots.mark_full(r.slot_id, now, earliest_hold);
-        Ok(patient_active)
     }
 
     async fn replay(&self, request: &PlaceRequest<'_>) -> Result<Option<Replay>, BookingError> {

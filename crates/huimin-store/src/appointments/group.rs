@@ -1,4 +1,4 @@
-//! A group of bookings decided together (SQLite's single writer).
+//! A group of bookings decided together.
 //!
 //! Taking places one request at a time costs about a dozen statements each. Here the whole
 //! group costs four round trips to SQLite's connection thread: `BEGIN`; one batch that
@@ -7,9 +7,18 @@
 //! active bookings and no-shows, earlier uses of the requests' `Idempotency-Key`s, the audit
 //! chain's head); one batch that writes the
 //! accepted places, keys and audit records as multi-row statements; `COMMIT`. Each request
-//! is decided in arrival order by the pure [`Ledger`] in between. The snapshot is exact
-//! because this connection is the only writer and the batch's first statement is a write, so
-//! the group holds the write lock from its first read.
+//! is decided in arrival order by the pure [`Ledger`] in between. On SQLite the snapshot is
+//! exact because this connection is the only writer and the batch's first statement is a
+//! write, so the group holds the write lock from its first read.
+//!
+//! On PostgreSQL the same batches run a statement at a time (about a dozen round trips for
+//! the group), and other processes book too. So the read batch first locks what the group
+//! decides on, in the order every booking takes its locks, each kind sorted: the patients'
+//! booking locks, their lapsed holds, the slots, the sessions' pools. Under those locks every
+//! later statement (each with a fresh snapshot) reads what no one else can change until the
+//! commit: a slot's counters and queue numbers change only under its lock, a patient's
+//! bookings only under theirs. The audit records are appended last, so the chain's head is
+//! locked only until the commit.
 //!
 //! The counter updates keep their conditions (`booked + held + n <= capacity`) and the number
 //! of rows they change is checked, so a ledger bug cannot oversell: the group fails, is rolled
@@ -34,7 +43,7 @@ use super::sessions::{
     SESSION_COLUMNS, SLOT_COLUMNS, SessionRecord, SlotRecord, session_at, slot_at,
 };
 use super::{ACTIVE, AppointmentRecord};
-use crate::audit::{HEAD_QUERY, push_append};
+use crate::audit::{HEAD_QUERY, append_in, push_append};
 use crate::sql::{Batch, json_array};
 use crate::{NewAuditRecord, StoreError};
 
@@ -59,6 +68,7 @@ pub(crate) async fn decide_group(
     tx: &mut AnyConnection,
     requests: &[PlaceRequest<'_>],
     full_slots: &FullSlots,
+    postgres: bool,
 ) -> Result<Vec<Result<Replay, BookingError>>, StoreError> {
     let now = requests
         .iter()
@@ -67,6 +77,7 @@ pub(crate) async fn decide_group(
         .unwrap_or_default();
     let asked = Asked {
         now,
+        postgres,
         patients: distinct(requests.iter().map(|r| r.patient_id)),
         slots: distinct(requests.iter().map(|r| r.slot_id)),
         keys: distinct(
@@ -183,10 +194,12 @@ pub(crate) async fn decide_group(
     // A booking is never answered without its audit record: both go in this transaction.
     let records = booking_audits(requests, &outcomes);
     let records: Vec<&NewAuditRecord> = records.iter().collect();
-    let mut batch = Batch::default();
+    let mut batch = Batch::default().postgres(postgres);
     let counted = push_places(&mut batch, &written);
     push_keys(&mut batch, &new_keys, now);
-    push_append(&mut batch, &records, audit_head);
+    if let Some(head) = audit_head {
+        push_append(&mut batch, &records, head);
+    }
     if !batch.is_empty() {
         let steps = batch.run(tx).await?;
         for (step, expected, what) in counted {
@@ -197,6 +210,11 @@ pub(crate) async fn decide_group(
                 )));
             }
         }
+    }
+    // PostgreSQL appends after the places: the chain's head is the transaction's last lock,
+    // held only to the commit (other processes' groups and the audit batcher wait on it).
+    if postgres && !records.is_empty() {
+        append_in(tx, &records).await?;
     }
     for slot in &asked.slots {
         if ledger.is_full(slot) {
@@ -214,6 +232,7 @@ pub(crate) async fn prepare_reads(tx: &mut AnyConnection) -> Result<(), StoreErr
     for keys in [Vec::new(), vec![""]] {
         let asked = Asked {
             now: 0,
+            postgres: false,
             patients: Vec::new(),
             slots: Vec::new(),
             keys,
@@ -226,6 +245,8 @@ pub(crate) async fn prepare_reads(tx: &mut AnyConnection) -> Result<(), StoreErr
 /// What a group asks about.
 struct Asked<'a> {
     now: i64,
+    /// PostgreSQL: the batch runs a statement at a time and takes its row locks first.
+    postgres: bool,
     patients: Vec<&'a str>,
     slots: Vec<&'a str>,
     keys: Vec<&'a str>,
@@ -242,7 +263,8 @@ struct State {
     places: HashMap<String, (SlotRecord, SessionRecord)>,
     /// The patients that exist, by id.
     holders: HashMap<String, Holder>,
-    audit_head: (i64, String),
+    /// SQLite: the audit chain's head, read in the batch (PostgreSQL locks it at the end).
+    audit_head: Option<(i64, String)>,
 }
 
 /// One batch: (when `release`) cancel the lapsed holds of the group's patients and slots,
@@ -257,11 +279,22 @@ async fn read_state(
     // SQLite keeps the statements prepared (with hundreds of placeholders, preparing them was
     // a fifth of the connection thread's time in a booking rush). Each list is serialised
     // once and added to every statement that reads it.
-    let mut batch = Batch::default().stable();
+    let mut batch = Batch::default().stable().postgres(asked.postgres);
     let (patients, slots) = (
         json_array(asked.patients.iter().copied()),
         json_array(asked.slots.iter().copied()),
     );
+    if asked.postgres {
+        // Other processes book too: the rows the group decides on are locked first, in the
+        // order every booking takes them (patients, their appointments, slots, pools), each
+        // kind sorted. Every later statement reads with a fresh snapshot under those locks.
+        let list = batch.json_list(&patients);
+        batch.push(&format!(
+            "INSERT INTO patient_booking_locks (patient_id, version) \
+             SELECT value, 1 FROM ({list}) p ORDER BY value \
+             ON CONFLICT (patient_id) DO UPDATE SET version = patient_booking_locks.version + 1"
+        ));
+    }
     let release = release.then(|| {
         let now = batch.arg(asked.now);
         let patients = batch.json_list(&patients);
@@ -270,6 +303,18 @@ async fn read_state(
         let condition = format!("(patient_id IN ({patients}) OR slot_id IN ({slots}))");
         batch.push(&lapse_statement(now, &condition, until))
     });
+    if asked.postgres {
+        let list = batch.json_list(&slots);
+        batch.push(&format!(
+            "SELECT id FROM slots WHERE id IN ({list}) ORDER BY id FOR UPDATE"
+        ));
+        let list = batch.json_list(&slots);
+        batch.push(&format!(
+            "SELECT session_id FROM session_pools \
+             WHERE session_id IN (SELECT session_id FROM slots WHERE id IN ({list})) \
+             ORDER BY session_id, pool FOR UPDATE"
+        ));
+    }
     let keys = (!asked.keys.is_empty()).then(|| {
         let list = batch.json_list(&json_array(asked.keys.iter().copied()));
         batch.push(&format!(
@@ -282,7 +327,7 @@ async fn read_state(
     let list = batch.json_list(&slots);
     let slot_rows = batch.push(&slots_query(&list));
     let ids = batch.json_list(&patients);
-    let holder_rows = batch.push(&holders_json_query(&ids));
+    let holder_rows = batch.push(&holders_json_query(&ids, asked.postgres));
     let booked_by = batch.json_list(&patients);
     let missed_by = batch.json_list(&patients);
     let patient_rows = batch.push(&format!(
@@ -291,7 +336,7 @@ async fn read_state(
          UNION ALL SELECT patient_id, session_date, '', '', '', 'noshow' FROM noshows \
          WHERE patient_id IN ({missed_by})"
     ));
-    let head = batch.push(HEAD_QUERY);
+    let head = (!asked.postgres).then(|| batch.push(HEAD_QUERY));
     let mut steps = batch.run(tx).await?;
     let mut rows = |step: usize| std::mem::take(&mut steps[step].rows);
 
@@ -313,10 +358,15 @@ async fn read_state(
         .first()
         .ok_or_else(|| StoreError::Corrupt("no row of patients".into()))?;
     let holders = holders_from_json(&holders.try_get::<String, _>(0)?)?;
-    let head = rows(head);
-    let head = head
-        .first()
-        .ok_or_else(|| StoreError::Corrupt("no audit head".into()))?;
+    let audit_head = match head.map(&mut rows) {
+        Some(head) => {
+            let head = head
+                .first()
+                .ok_or_else(|| StoreError::Corrupt("no audit head".into()))?;
+            Some((head.try_get(0)?, head.try_get(1)?))
+        }
+        None => None,
+    };
     Ok(State {
         lapsed,
         keys: found,
@@ -324,7 +374,7 @@ async fn read_state(
         earliest_hold,
         places,
         holders,
-        audit_head: (head.try_get(0)?, head.try_get(1)?),
+        audit_head,
     })
 }
 

@@ -48,14 +48,19 @@ pub(crate) fn holders_query(ids: &str) -> String {
     )
 }
 
-/// [`holders_query`] as one row: a JSON array of `[id, verified, birth date]` (SQLite only,
-/// for its booking group). sqlx hands rows over one at a time, each a wake-up of the group's
+/// [`holders_query`] as one row: a JSON array of `[id, verified, birth date]` (for the
+/// booking group), in SQLite's or PostgreSQL's JSON functions. sqlx hands rows over one at a time, each a wake-up of the group's
 /// thread and a copy of the column names; a row per patient was a third of those a group had.
-pub(crate) fn holders_json_query(ids: &str) -> String {
-    format!(
-        "SELECT json_group_array(json_array(h.id, h.verified, h.birth)) FROM ({}) h",
-        holders_query(ids)
-    )
+pub(crate) fn holders_json_query(ids: &str, postgres: bool) -> String {
+    let rows = holders_query(ids);
+    if postgres {
+        format!(
+            "SELECT CAST(COALESCE(json_agg(json_build_array(h.id, h.verified, h.birth)), \
+             CAST('[]' AS json)) AS TEXT) FROM ({rows}) h"
+        )
+    } else {
+        format!("SELECT json_group_array(json_array(h.id, h.verified, h.birth)) FROM ({rows}) h")
+    }
 }
 
 /// The patients of [`holders_json_query`]'s one row, by id.

@@ -1,4 +1,4 @@
-//! Group commit of bookings on SQLite.
+//! Group commit of bookings.
 //!
 //! SQLite has one writer and, with `synchronous=FULL`, every commit waits for an fsync (about
 //! a millisecond on the development VM). Committing bookings one by one caps a booking rush at
@@ -6,8 +6,12 @@
 //! decides the whole group from one snapshot (`group.rs`) and commits it once; should that
 //! fail, the group is rolled back and re-run with each request in its own savepoint (a
 //! refused or failed request rolls back alone). Every caller waits for the commit of its own
-//! group, so an answered booking is on disk. PostgreSQL does not use this: its row locks let
-//! bookings run side by side and its WAL writer already groups commits.
+//! group, so an answered booking is on disk.
+//!
+//! PostgreSQL uses the same queue (one group at a time per process). There a booking one by
+//! one was about a dozen statements, each costing the database CPU and a round trip; the
+//! group costs about a dozen for all its requests. Several processes may book at once, so a
+//! group locks its rows before it reads them (`group.rs`), and a deadlock runs it again.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -19,8 +23,8 @@ use sqlx::{AnyConnection, AnyPool, Connection};
 use tokio::sync::{mpsc, oneshot};
 
 use super::booking::{
-    BookingError, BookingMode, PlaceRequest, Replay, booking_audits, is_unique_violation,
-    settle_unique_violation, take_place_in,
+    ATTEMPTS, BookingError, BookingMode, PlaceRequest, Replay, booking_audits, is_retryable_store,
+    is_unique_violation, settle_unique_violation, take_place_in,
 };
 use super::group::{decide_group, prepare_reads};
 use super::hint::FullSlots;
@@ -114,8 +118,22 @@ pub(crate) struct BookingQueue {
     counters: Arc<Counters>,
 }
 
+/// Which database the group writer decides for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum GroupDatabase {
+    /// The only writer: its snapshot is exact once its first statement took the write lock.
+    Sqlite,
+    /// One of possibly several processes: the group locks its rows first.
+    Postgres,
+}
+
 impl BookingQueue {
-    pub(crate) fn start(writer: AnyPool, full_slots: Arc<FullSlots>) -> Self {
+    pub(crate) fn start(
+        writer: AnyPool,
+        full_slots: Arc<FullSlots>,
+        database: GroupDatabase,
+    ) -> Self {
+        let postgres = database == GroupDatabase::Postgres;
         let (sender, mut receiver) = mpsc::channel::<Waiting>(8192);
         let counters = Arc::new(Counters::default());
         let counted = counters.clone();
@@ -123,7 +141,7 @@ impl BookingQueue {
         // connection thread. On the shared runtime every round trip waited behind hundreds of
         // HTTP tasks for its turn; on its own thread the writer is woken at once.
         let group_writer = async move {
-            if let Err(err) = prepare(&writer).await {
+            if !postgres && let Err(err) = prepare(&writer).await {
                 tracing::warn!(error = %err, "could not prepare the booking group's statements");
             }
             while let Some(first) = receiver.recv().await {
@@ -135,7 +153,7 @@ impl BookingQueue {
                     }
                 }
                 let places: Vec<&QueuedPlace> = group.iter().map(|(p, _)| p).collect();
-                match commit_group(&writer, &full_slots, &places, &counted).await {
+                match commit_group(&writer, &full_slots, &places, &counted, postgres).await {
                     Ok(outcomes) => {
                         for ((_, reply), outcome) in group.into_iter().zip(outcomes) {
                             let _ = reply.send(outcome);
@@ -206,19 +224,28 @@ async fn commit_group(
     full_slots: &FullSlots,
     places: &[&QueuedPlace],
     counters: &Counters,
+    postgres: bool,
 ) -> Result<Vec<Result<Replay, BookingError>>, StoreError> {
     let requests: Vec<PlaceRequest<'_>> = places.iter().map(|p| p.request()).collect();
-    let mut tx = writer.begin().await?;
-    match decide_group(&mut tx, &requests, full_slots).await {
-        Ok(outcomes) => {
-            tx.commit().await?;
-            counters.decided.fetch_add(1, Ordering::Relaxed);
-            return Ok(outcomes);
-        }
-        Err(err) => {
-            counters.fell_back.fetch_add(1, Ordering::Relaxed);
-            tracing::warn!(error = %err, "booking group falls back to one request at a time");
-            tx.rollback().await?;
+    for attempt in 1..=ATTEMPTS {
+        let mut tx = writer.begin().await?;
+        match decide_group(&mut tx, &requests, full_slots, postgres).await {
+            Ok(outcomes) => {
+                tx.commit().await?;
+                counters.decided.fetch_add(1, Ordering::Relaxed);
+                return Ok(outcomes);
+            }
+            // PostgreSQL: a deadlock with another process's sweep or cancellation (which
+            // lock in another order) is run again whole.
+            Err(err) if attempt < ATTEMPTS && is_retryable_store(&err) => {
+                tx.rollback().await?;
+            }
+            Err(err) => {
+                counters.fell_back.fetch_add(1, Ordering::Relaxed);
+                tracing::warn!(error = %err, "booking group falls back to one request at a time");
+                tx.rollback().await?;
+                break;
+            }
         }
     }
     commit_one_by_one(writer, full_slots, &requests).await
