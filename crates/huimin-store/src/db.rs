@@ -63,7 +63,8 @@ pub struct Store {
     /// Writes. On SQLite a pool of one connection: writers queue here, first come first
     /// served, instead of colliding on the database lock and sleeping in SQLite's busy
     /// handler (which made the tail latency of a booking rush seconds long). On PostgreSQL the
-    /// same pool as `pool`: row locks let writers run side by side.
+    /// same pool as `pool`: row locks let writers run side by side (bookings go through the
+    /// group writer's own connections, `appointments::queue`).
     pub(crate) writer: AnyPool,
     pub(crate) backend: Backend,
     pub(crate) crypto: Arc<FieldCrypto>,
@@ -196,17 +197,17 @@ impl Store {
                     })
                     // Writers queue behind whole batches (audit, bookings): be patient.
                     .acquire_timeout(Duration::from_secs(30))
-                    .connect_with(options)
+                    .connect_with(options.clone())
                     .await?
             }
             DatabaseTarget::Postgres { .. } => pool.clone(),
         };
         let full_slots: Arc<FullSlots> = Arc::default();
         let database = match target.backend() {
-            Backend::Sqlite => GroupDatabase::Sqlite,
-            Backend::Postgres => GroupDatabase::Postgres,
+            Backend::Sqlite => GroupDatabase::Sqlite(writer.clone()),
+            Backend::Postgres => GroupDatabase::Postgres(options),
         };
-        let bookings = BookingQueue::start(writer.clone(), full_slots.clone(), database);
+        let bookings = BookingQueue::start(full_slots.clone(), database);
         let store = Self {
             pool,
             writer,

@@ -250,6 +250,13 @@ impl Batch {
         let mut taken = 0;
         let mut steps = Vec::with_capacity(self.statements.len());
         for (statement, end) in self.statements {
+            let placeholders = statement.matches('?').count();
+            if placeholders != end - taken {
+                return Err(StoreError::Batch(format!(
+                    "a statement with {placeholders} placeholders for {} values",
+                    end - taken
+                )));
+            }
             let mut query =
                 sqlx::query(sqlx::AssertSqlSafe(numbered(&statement))).persistent(self.stable);
             for arg in args.by_ref().take(end - taken) {

@@ -764,13 +764,26 @@ async fn two_processes_on_one_database_never_double_book(db: Db) {
 }
 on_both!(two_processes_on_one_database_never_double_book);
 
-/// Two processes book the same patients at once, each patient asking through both: booking
-/// groups in different processes lock their patients, slots and pools before deciding, so
-/// the places, the queue numbers and the one-per-session quota hold across them, and no
-/// group has to fall back to one request at a time.
+/// Two processes book the same patients at once, each patient asking through both, in
+/// slots where earlier holds have lapsed: booking groups in different processes lock their
+/// patients, lapsed holds, slots and pools before deciding, so the places, the queue numbers
+/// and the one-per-session quota hold across them, and no group has to fall back to one
+/// request at a time.
 async fn two_processes_booking_the_same_patients_keep_every_quota(db: Db) {
     let app = spawn(db).await;
     let (second, session_id, slots) = second_process_and_session(&app, 3, 4).await;
+    // Six places are held first by patients who then let their holds lapse: the crowd's
+    // groups give them back, in both processes, while they book.
+    let rules = Rules::new();
+    let lapses = BookingMode::Hold {
+        expires_at: minutes(now(), 1).as_microsecond(),
+    };
+    for n in 50..56 {
+        let (patient, slot) = (format!("p-{n}"), &slots[n % 3]);
+        let request = rules.request(slot, &patient, lapses, now());
+        app.store.take_place(&request).await.unwrap();
+    }
+    let later = minutes(now(), 5);
     let mut tasks = Vec::new();
     for i in 0..40 {
         for (process, store) in [app.store.clone(), second.clone()].into_iter().enumerate() {
@@ -778,7 +791,7 @@ async fn two_processes_booking_the_same_patients_keep_every_quota(db: Db) {
             let slot = slots[(i + process) % 3].clone();
             tasks.push(tokio::spawn(async move {
                 let (rules, patient) = (Rules::new(), format!("p-{i}"));
-                let request = rules.request(&slot, &patient, BookingMode::Book, now());
+                let request = rules.request(&slot, &patient, BookingMode::Book, later);
                 store.take_place(&request).await.is_ok()
             }));
         }
@@ -793,11 +806,18 @@ async fn two_processes_booking_the_same_patients_keep_every_quota(db: Db) {
     );
     let mut patients = std::collections::HashSet::new();
     for slot in app.store.session_slots(&session_id).await.unwrap() {
-        let places = app.store.slot_appointments(&slot.id).await.unwrap();
+        let places: Vec<_> = app
+            .store
+            .slot_appointments(&slot.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|a| a.status.is_active())
+            .collect();
         assert_eq!(
-            (slot.booked, places.len()),
-            (4, 4),
-            "counter and rows agree"
+            (slot.booked, slot.held, places.len()),
+            (4, 0, 4),
+            "the lapsed holds gave their places back; counters and rows agree"
         );
         let numbers: std::collections::HashSet<i64> =
             places.iter().map(|a| a.queue_number).collect();

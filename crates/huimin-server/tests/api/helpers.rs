@@ -170,7 +170,7 @@ impl TestApp {
     }
 
     pub async fn finish(mut self) {
-        // Every booking group on SQLite must have been decided from its snapshot: a group that
+        // Every booking group must have been decided from its snapshot: a group that
         // fell back to one request at a time means the snapshot path refused to write what
         // it had decided (see huimin-store's appointments::group).
         {

@@ -2,9 +2,10 @@
 //! slot and pool counters conditionally.
 //!
 //! Lock order, the same in every transaction so PostgreSQL never deadlocks on it: the
-//! patient's booking lock → appointment rows → slot rows → pool rows. A deadlock or
-//! serialization failure that still happens (a sweep touching another patient's hold) is
-//! retried.
+//! patient's booking lock → appointment rows → slot rows → pool rows (→ the audit chain's
+//! head, last). A booking group (`group.rs`) takes each kind for all its requests at once,
+//! sorted. A deadlock or serialization failure that still happens (a sweep touching another
+//! patient's hold) is retried.
 
 use huimin_domain::appointments::{
     AppointmentStatus, BanRule, BookingRefusal, Channel, Closed, ElderlyRule, Period, Pool,
@@ -49,8 +50,8 @@ pub struct PlaceRequest<'a> {
     pub on_site: bool,
     /// `(Idempotency-Key, hash of the request)`, scoped to `account_id`.
     pub idempotency: Option<(&'a str, &'a str)>,
-    /// The audit record of the booking, written when the place is taken (on SQLite in the
-    /// booking's own transaction); its `resource` becomes the appointment's reference.
+    /// The audit record of the booking, written in the transaction that takes the place;
+    /// its `resource` becomes the appointment's reference.
     pub audit: Option<&'a NewAuditRecord>,
 }
 

@@ -268,7 +268,9 @@ struct State {
 }
 
 /// One batch: (when `release`) cancel the lapsed holds of the group's patients and slots,
-/// then read the keys, slots, patients (who they are, what they booked) and the audit head.
+/// then read the keys, slots, patients (who they are, what they booked) and, on SQLite, the
+/// audit head. On PostgreSQL [`lock_group`] first takes the group's locks and cancels the
+/// lapsed holds; the audit head is locked at the end (`append_in`).
 async fn read_state(
     tx: &mut AnyConnection,
     asked: &Asked<'_>,
@@ -279,23 +281,17 @@ async fn read_state(
     // SQLite keeps the statements prepared (with hundreds of placeholders, preparing them was
     // a fifth of the connection thread's time in a booking rush). Each list is serialised
     // once and added to every statement that reads it.
-    let mut batch = Batch::default().stable().postgres(asked.postgres);
     let (patients, slots) = (
         json_array(asked.patients.iter().copied()),
         json_array(asked.slots.iter().copied()),
     );
-    if asked.postgres {
-        // Other processes book too: the rows the group decides on are locked first, in the
-        // order every booking takes them (patients, their appointments, slots, pools), each
-        // kind sorted. Every later statement reads with a fresh snapshot under those locks.
-        let list = batch.json_list(&patients);
-        batch.push(&format!(
-            "INSERT INTO patient_booking_locks (patient_id, version) \
-             SELECT value, 1 FROM ({list}) p ORDER BY value \
-             ON CONFLICT (patient_id) DO UPDATE SET version = patient_booking_locks.version + 1"
-        ));
-    }
-    let release = release.then(|| {
+    let lapsed_here = if asked.postgres {
+        Some(lock_group(tx, asked, &patients, &slots, release).await?)
+    } else {
+        None
+    };
+    let mut batch = Batch::default().stable().postgres(asked.postgres);
+    let release = (release && !asked.postgres).then(|| {
         let now = batch.arg(asked.now);
         let patients = batch.json_list(&patients);
         let slots = batch.json_list(&slots);
@@ -303,18 +299,6 @@ async fn read_state(
         let condition = format!("(patient_id IN ({patients}) OR slot_id IN ({slots}))");
         batch.push(&lapse_statement(now, &condition, until))
     });
-    if asked.postgres {
-        let list = batch.json_list(&slots);
-        batch.push(&format!(
-            "SELECT id FROM slots WHERE id IN ({list}) ORDER BY id FOR UPDATE"
-        ));
-        let list = batch.json_list(&slots);
-        batch.push(&format!(
-            "SELECT session_id FROM session_pools \
-             WHERE session_id IN (SELECT session_id FROM slots WHERE id IN ({list})) \
-             ORDER BY session_id, pool FOR UPDATE"
-        ));
-    }
     let keys = (!asked.keys.is_empty()).then(|| {
         let list = batch.json_list(&json_array(asked.keys.iter().copied()));
         batch.push(&format!(
@@ -340,7 +324,10 @@ async fn read_state(
     let mut steps = batch.run(tx).await?;
     let mut rows = |step: usize| std::mem::take(&mut steps[step].rows);
 
-    let lapsed = release.map(&mut rows).unwrap_or_default();
+    let lapsed = match lapsed_here {
+        Some(lapsed) => lapsed,
+        None => release.map(&mut rows).unwrap_or_default(),
+    };
     let mut found = HashMap::new();
     for row in keys.map(&mut rows).unwrap_or_default() {
         found.insert(
@@ -351,7 +338,8 @@ async fn read_state(
     let sessions = rows(session_rows);
     let (mut ledger, earliest_hold, places) = ledger_from(&sessions, &rows(slot_rows))?;
     add_patients(&mut ledger, &asked.patients, &rows(patient_rows))?;
-    // `json_group_array` answers one row, `[]` when no patient exists: no row is a fault,
+    // `json_group_array` (`json_agg` on PostgreSQL) answers one row, `[]` when no patient
+    // exists: no row is a fault,
     // not "nobody exists" (which would refuse the whole group).
     let holders = rows(holder_rows);
     let holders = holders
@@ -376,6 +364,63 @@ async fn read_state(
         holders,
         audit_head,
     })
+}
+
+/// PostgreSQL: other processes book too, so the rows the group decides on are locked before
+/// it reads them, in the order every booking takes its locks, each kind sorted: the
+/// patients' booking locks; (when `release`) their and the slots' lapsed holds, cancelled
+/// here and answered for [`give_back_lapsed`]; the slots, with those of the lapsed holds;
+/// their sessions' pools. Every later statement reads with a fresh snapshot under these
+/// locks, and giving the lapsed places back takes no new one.
+async fn lock_group(
+    tx: &mut AnyConnection,
+    asked: &Asked<'_>,
+    patients: &str,
+    slots: &str,
+    release: bool,
+) -> Result<Vec<AnyRow>, StoreError> {
+    let mut batch = Batch::default().stable().postgres(true);
+    let list = batch.json_list(patients);
+    batch.push(&format!(
+        "INSERT INTO patient_booking_locks (patient_id, version) \
+         SELECT value, 1 FROM ({list}) p ORDER BY value \
+         ON CONFLICT (patient_id) DO UPDATE SET version = patient_booking_locks.version + 1"
+    ));
+    let lapse = release.then(|| {
+        let now = batch.arg(asked.now);
+        let (of_patients, in_slots) = (batch.json_list(patients), batch.json_list(slots));
+        let until = batch.arg(asked.now);
+        batch.push(&format!(
+            "UPDATE appointments SET status = 'cancelled', updated_at = {now} \
+             WHERE id IN (SELECT id FROM appointments \
+               WHERE (patient_id IN ({of_patients}) OR slot_id IN ({in_slots})) \
+                 AND status = 'pending' AND hold_expires_at <= {until} \
+               ORDER BY id FOR UPDATE) \
+             RETURNING slot_id, session_id, pool, id"
+        ))
+    });
+    let mut steps = batch.run(tx).await?;
+    let lapsed = lapse
+        .map(|step| std::mem::take(&mut steps[step].rows))
+        .unwrap_or_default();
+    let mut locked: BTreeSet<String> = asked.slots.iter().map(|s| (*s).to_owned()).collect();
+    for row in &lapsed {
+        locked.insert(row.try_get(0)?);
+    }
+    let locked = json_array(locked.iter().map(String::as_str));
+    let mut batch = Batch::default().stable().postgres(true);
+    let list = batch.json_list(&locked);
+    batch.push(&format!(
+        "SELECT id FROM slots WHERE id IN ({list}) ORDER BY id FOR UPDATE"
+    ));
+    let list = batch.json_list(&locked);
+    batch.push(&format!(
+        "SELECT session_id FROM session_pools \
+         WHERE session_id IN (SELECT session_id FROM slots WHERE id IN ({list})) \
+         ORDER BY session_id, pool FOR UPDATE"
+    ));
+    batch.run(tx).await?;
+    Ok(lapsed)
 }
 
 fn refusal(refused: Refused) -> BookingError {

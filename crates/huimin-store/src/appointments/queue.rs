@@ -15,16 +15,18 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
 use huimin_domain::appointments::{BanRule, Channel, ElderlyRule, QuotaRule};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyConnection, AnyPool, Connection};
 use tokio::sync::{mpsc, oneshot};
 
 use super::booking::{
-    ATTEMPTS, BookingError, BookingMode, PlaceRequest, Replay, booking_audits, is_retryable_store,
-    is_unique_violation, settle_unique_violation, take_place_in,
+    ATTEMPTS, BookingError, BookingMode, PlaceRequest, Replay, booking_audits, is_retryable,
+    is_retryable_store, is_unique_violation, settle_unique_violation, take_place_in,
 };
 use super::group::{decide_group, prepare_reads};
 use super::hint::FullSlots;
@@ -118,63 +120,43 @@ pub(crate) struct BookingQueue {
     counters: Arc<Counters>,
 }
 
-/// Which database the group writer decides for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Which database the group writer decides for, and how it reaches it.
 pub(crate) enum GroupDatabase {
-    /// The only writer: its snapshot is exact once its first statement took the write lock.
-    Sqlite,
-    /// One of possibly several processes: the group locks its rows first.
-    Postgres,
+    /// The store's one writer connection: the snapshot is exact once the group's first
+    /// statement took the write lock.
+    Sqlite(AnyPool),
+    /// One of possibly several processes: the group locks its rows first. The writer opens
+    /// its own connections on its own thread, whose event loop then watches their sockets
+    /// (on the HTTP runtime, each round trip's answer would wait behind the crowd).
+    Postgres(AnyConnectOptions),
 }
 
+/// Connections of a PostgreSQL group writer: one for the groups, one for a fallback's
+/// settling read.
+const POSTGRES_WRITER_CONNECTIONS: u32 = 2;
+
 impl BookingQueue {
-    pub(crate) fn start(
-        writer: AnyPool,
-        full_slots: Arc<FullSlots>,
-        database: GroupDatabase,
-    ) -> Self {
-        let postgres = database == GroupDatabase::Postgres;
-        let (sender, mut receiver) = mpsc::channel::<Waiting>(8192);
+    pub(crate) fn start(full_slots: Arc<FullSlots>, database: GroupDatabase) -> Self {
+        let (sender, receiver) = mpsc::channel::<Waiting>(8192);
         let counters = Arc::new(Counters::default());
-        let counted = counters.clone();
-        // The group's statements run one after another, each a round trip to SQLite's
-        // connection thread. On the shared runtime every round trip waited behind hundreds of
-        // HTTP tasks for its turn; on its own thread the writer is woken at once.
-        let group_writer = async move {
-            if !postgres && let Err(err) = prepare(&writer).await {
-                tracing::warn!(error = %err, "could not prepare the booking group's statements");
-            }
-            while let Some(first) = receiver.recv().await {
-                let mut group = vec![first];
-                while group.len() < MAX_GROUP {
-                    match receiver.try_recv() {
-                        Ok(next) => group.push(next),
-                        Err(_) => break,
-                    }
-                }
-                let places: Vec<&QueuedPlace> = group.iter().map(|(p, _)| p).collect();
-                match commit_group(&writer, &full_slots, &places, &counted, postgres).await {
-                    Ok(outcomes) => {
-                        for ((_, reply), outcome) in group.into_iter().zip(outcomes) {
-                            let _ = reply.send(outcome);
-                        }
-                    }
-                    Err(err) => {
-                        tracing::error!(error = %err, "booking group commit failed");
-                        let message = err.to_string();
-                        for (_, reply) in group {
-                            let failed = StoreError::Batch(message.clone());
-                            let _ = reply.send(Err(BookingError::Store(failed)));
-                        }
-                    }
-                }
-            }
-        };
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build();
         match runtime {
             Ok(runtime) => {
+                let (writer, postgres) = match database {
+                    GroupDatabase::Sqlite(writer) => (writer, false),
+                    GroupDatabase::Postgres(options) => {
+                        let _inside = runtime.enter();
+                        let pool = AnyPoolOptions::new()
+                            .max_connections(POSTGRES_WRITER_CONNECTIONS)
+                            .acquire_timeout(Duration::from_secs(30))
+                            .connect_lazy_with(options);
+                        (pool, true)
+                    }
+                };
+                let group_writer =
+                    write_groups(writer, full_slots, receiver, counters.clone(), postgres);
                 let spawned = std::thread::Builder::new()
                     .name("huimin-booking-writer".into())
                     .spawn(move || runtime.block_on(group_writer));
@@ -203,6 +185,47 @@ impl BookingQueue {
             .await
             .map_err(|_| stopped())?;
         answer.await.map_err(|_| stopped())?
+    }
+}
+
+/// The group writer's loop: takes whatever has queued (≤ [`MAX_GROUP`]), commits it as one
+/// group and answers every caller. The group's statements run one after another, each a
+/// round trip to the database; on the shared runtime every round trip waited behind hundreds
+/// of HTTP tasks for its turn, on its own thread the writer is woken at once.
+async fn write_groups(
+    writer: AnyPool,
+    full_slots: Arc<FullSlots>,
+    mut receiver: mpsc::Receiver<Waiting>,
+    counted: Arc<Counters>,
+    postgres: bool,
+) {
+    if !postgres && let Err(err) = prepare(&writer).await {
+        tracing::warn!(error = %err, "could not prepare the booking group's statements");
+    }
+    while let Some(first) = receiver.recv().await {
+        let mut group = vec![first];
+        while group.len() < MAX_GROUP {
+            match receiver.try_recv() {
+                Ok(next) => group.push(next),
+                Err(_) => break,
+            }
+        }
+        let places: Vec<&QueuedPlace> = group.iter().map(|(p, _)| p).collect();
+        match commit_group(&writer, &full_slots, &places, &counted, postgres).await {
+            Ok(outcomes) => {
+                for ((_, reply), outcome) in group.into_iter().zip(outcomes) {
+                    let _ = reply.send(outcome);
+                }
+            }
+            Err(err) => {
+                tracing::error!(error = %err, "booking group commit failed");
+                let message = err.to_string();
+                for (_, reply) in group {
+                    let failed = StoreError::Batch(message.clone());
+                    let _ = reply.send(Err(BookingError::Store(failed)));
+                }
+            }
+        }
     }
 }
 
@@ -236,9 +259,10 @@ async fn commit_group(
                 return Ok(outcomes);
             }
             // PostgreSQL: a deadlock with another process's sweep or cancellation (which
-            // lock in another order) is run again whole.
+            // lock in another order) is run again whole, after a short random pause.
             Err(err) if attempt < ATTEMPTS && is_retryable_store(&err) => {
                 tx.rollback().await?;
+                pause_before_retry(attempt).await;
             }
             Err(err) => {
                 counters.fell_back.fetch_add(1, Ordering::Relaxed);
@@ -248,10 +272,60 @@ async fn commit_group(
             }
         }
     }
+    if postgres {
+        let mut outcomes = Vec::with_capacity(requests.len());
+        for request in &requests {
+            outcomes.push(commit_alone(writer, full_slots, request).await);
+        }
+        return Ok(outcomes);
+    }
     commit_one_by_one(writer, full_slots, &requests).await
 }
 
-/// Applies every request in its own savepoint and commits once.
+/// A few milliseconds, more with each attempt and random, so that two transactions that
+/// deadlocked do not meet again at once.
+async fn pause_before_retry(attempt: usize) {
+    let spread = 5 * attempt as u128;
+    let millis = 1 + (uuid::Uuid::new_v4().as_u128() % spread) as u64;
+    tokio::time::sleep(Duration::from_millis(millis)).await;
+}
+
+/// PostgreSQL's fallback: one request in a transaction of its own, as a booking alone takes
+/// its locks (patient, appointments, slot, pool, audit head), retried on a deadlock. One
+/// transaction with a savepoint per request, as on SQLite, would hold a request's slot and
+/// pool while the next took its patient's lock, against the order every other writer keeps.
+async fn commit_alone(
+    writer: &AnyPool,
+    full_slots: &FullSlots,
+    request: &PlaceRequest<'_>,
+) -> Result<Replay, BookingError> {
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let mut tx = writer.begin().await?;
+        let err = match take_place_in(&mut tx, request, full_slots).await {
+            Ok(replay) => {
+                let outcome = [Ok(replay)];
+                audit_places(&mut tx, std::slice::from_ref(request), &outcome).await?;
+                tx.commit().await?;
+                let [outcome] = outcome;
+                return outcome;
+            }
+            Err(err) => err,
+        };
+        tx.rollback().await?;
+        if attempt < ATTEMPTS && is_retryable(&err) {
+            pause_before_retry(attempt).await;
+        } else if is_unique_violation(&err) {
+            let mut conn = writer.acquire().await?;
+            return settle_unique_violation(&mut conn, request).await;
+        } else {
+            return Err(err);
+        }
+    }
+}
+
+/// SQLite's fallback: every request in its own savepoint, one commit.
 async fn commit_one_by_one(
     writer: &AnyPool,
     full_slots: &FullSlots,
