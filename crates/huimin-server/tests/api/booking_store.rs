@@ -841,6 +841,84 @@ async fn two_processes_booking_the_same_patients_keep_every_quota(db: Db) {
 }
 on_both!(two_processes_booking_the_same_patients_keep_every_quota);
 
+/// A stop-clinic in one process while the other process's booking group is between its
+/// reads and its commit: the stop-clinic waits for the group (its shared lock on the session)
+/// and then cancels what the group booked, so no place survives in the stopped session.
+/// On PostgreSQL the test holds the audit chain's head, which a group locks last, so the
+/// group stops there; on SQLite the one writer orders them anyway.
+async fn a_stop_clinic_while_another_process_decides_a_group_leaves_no_place_behind(db: Db) {
+    use sqlx::Connection;
+    let app = spawn(db).await;
+    let (second, session_id, slots) = second_process_and_session(&app, 3, 4).await;
+    let mut head = match &app.settings.database {
+        Some(huimin_store::DatabaseTarget::Postgres { url }) => {
+            let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
+            for statement in ["BEGIN", "UPDATE audit_head SET seq = seq WHERE id = 1"] {
+                sqlx::query(statement).execute(&mut conn).await.unwrap();
+            }
+            Some(conn)
+        }
+        _ => None,
+    };
+    let slot = slots[0].clone();
+    let booking = tokio::spawn(async move {
+        let rules = Rules::new();
+        let audit = huimin_store::NewAuditRecord {
+            actor: "p-1".into(),
+            role: "patient".into(),
+            action: "create".into(),
+            resource: "Appointment".into(),
+            source_ip: String::new(),
+            outcome: "success".into(),
+            detail: "$book".into(),
+        };
+        let mut request = rules.request(&slot, "p-1", BookingMode::Book, now());
+        request.audit = Some(&audit);
+        second.take_place(&request).await.map(|_| ())
+    });
+    // Bounds for the order of events, not for speed: were they too short, the stop-clinic
+    // would simply come first and the test pass without showing anything.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let (store, session) = (app.store.clone(), session_id.clone());
+    let stop = tokio::spawn(async move {
+        let told =
+            |_: &huimin_store::appointments::AppointmentRecord| (String::new(), String::new());
+        let moved = |_: &huimin_store::appointments::AppointmentRecord,
+                     _: &huimin_store::appointments::AppointmentRecord| {
+            (String::new(), String::new())
+        };
+        let plan = huimin_store::appointments::StopClinic {
+            move_to: None,
+            cancelled: &told,
+            moved: &moved,
+        };
+        store.suspend_session(&session, &plan).await.unwrap()
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    if let Some(mut conn) = head.take() {
+        sqlx::query("ROLLBACK").execute(&mut conn).await.unwrap();
+    }
+    let _ = booking.await.unwrap();
+    assert!(stop.await.unwrap().is_some(), "the session was active");
+    for slot in app.store.session_slots(&session_id).await.unwrap() {
+        let active = app
+            .store
+            .slot_appointments(&slot.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|a| a.status.is_active())
+            .count();
+        assert_eq!(
+            (active, slot.booked + slot.held),
+            (0, 0),
+            "no place survives the stop-clinic"
+        );
+    }
+    app.finish().await;
+}
+on_both!(a_stop_clinic_while_another_process_decides_a_group_leaves_no_place_behind);
+
 async fn the_worker_step_returns_expired_holds_places(db: Db) {
     let app = spawn(db).await;
     let rules = Rules::new();

@@ -369,8 +369,8 @@ async fn read_state(
 /// PostgreSQL: other processes book too, so the rows the group decides on are locked before
 /// it reads them, in the order every booking takes its locks, each kind sorted: the
 /// patients' booking locks; (when `release`) their and the slots' lapsed holds, cancelled
-/// here and answered for [`give_back_lapsed`]; the slots, with those of the lapsed holds;
-/// their sessions' pools. Every later statement reads with a fresh snapshot under these
+/// here and answered for [`give_back_lapsed`]; the slots' sessions (shared); the slots,
+/// with those of the lapsed holds; their sessions' pools. Every later statement reads with a fresh snapshot under these
 /// locks, and giving the lapsed places back takes no new one.
 async fn lock_group(
     tx: &mut AnyConnection,
@@ -409,6 +409,14 @@ async fn lock_group(
     }
     let locked = json_array(locked.iter().map(String::as_str));
     let mut batch = Batch::default().stable().postgres(true);
+    // A stop-clinic first marks its session suspended: shared locks on the sessions make it
+    // wait for this group's commit (and then cancel what the group booked), or make the group
+    // wait for its commit (and then read the session as suspended).
+    let list = batch.json_list(&locked);
+    batch.push(&format!(
+        "SELECT id FROM clinic_sessions \
+         WHERE id IN (SELECT session_id FROM slots WHERE id IN ({list})) ORDER BY id FOR SHARE"
+    ));
     let list = batch.json_list(&locked);
     batch.push(&format!(
         "SELECT id FROM slots WHERE id IN ({list}) ORDER BY id FOR UPDATE"
