@@ -23,7 +23,7 @@ fn bad(zh: String, en: String) -> ApiError {
 }
 
 /// A FHIR `Parameters` body as (name, value) pairs.
-fn parameters(body: &[u8]) -> Result<Vec<(String, Value)>, ApiError> {
+pub(super) fn parameters(body: &[u8]) -> Result<Vec<(String, Value)>, ApiError> {
     let mut value: Value = serde_json::from_slice(body).map_err(|e| {
         bad(
             format!("JSON 格式错误：{e}"),
@@ -135,9 +135,18 @@ pub async fn book(
 
 /// The `slot` and `patient` parameters, both required.
 fn slot_and_patient(params: &[(String, Value)]) -> Result<(String, String), ApiError> {
-    let slot = required(reference_param(params, "slot", "Slot")?, "slot")?;
-    let patient = required(reference_param(params, "patient", "Patient")?, "patient")?;
+    let slot = required_reference(params, "slot", "Slot")?;
+    let patient = required_reference(params, "patient", "Patient")?;
     Ok((slot, patient))
+}
+
+/// A required reference parameter: the id of its `Kind/id`.
+pub(super) fn required_reference(
+    params: &[(String, Value)],
+    name: &str,
+    kind: &str,
+) -> Result<String, ApiError> {
+    required(reference_param(params, name, kind)?, name)
 }
 
 /// Holds, or books directly (which patients may only do for free slots).

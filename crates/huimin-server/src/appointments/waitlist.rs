@@ -18,6 +18,7 @@ use huimin_store::appointments::{
 use serde_json::{Value, json};
 
 use super::operations::booking_channel;
+use super::routes::{parameters, required_reference};
 use crate::audit::{self, DENIED, SUCCESS};
 use crate::context::Ctx;
 use crate::error::{ApiError, Issue};
@@ -48,17 +49,6 @@ pub fn view(entry: &WaitlistRecord) -> Value {
     appointment
 }
 
-fn reference(value: &Value, name: &str, kind: &str) -> Option<String> {
-    let params = value.get("parameter")?.as_array()?;
-    let p = params
-        .iter()
-        .find(|p| p.get("name").and_then(Value::as_str) == Some(name))?;
-    p.pointer("/valueReference/reference")?
-        .as_str()?
-        .strip_prefix(&format!("{kind}/"))
-        .map(str::to_owned)
-}
-
 /// `POST /fhir/Appointment/$waitlist` with `Parameters{schedule, patient}`.
 pub async fn join(
     State(state): State<AppState>,
@@ -69,23 +59,10 @@ pub async fn join(
     let lang = ctx.lang;
     let caller = ctx.require()?;
     state.guard.check(&ctx)?;
-    let value: Value = serde_json::from_slice(&body).map_err(|e| {
-        ApiError::bad_request(Text::new(
-            format!("JSON 格式错误：{e}"),
-            format!("Malformed JSON: {e}"),
-        ))
-        .lang(lang)
-    })?;
-    let missing = |name: &str| {
-        ApiError::bad_request(Text::new(
-            format!("缺少参数 {name}"),
-            format!("The {name} parameter is required"),
-        ))
-        .at(format!("Parameters.parameter[{name}]"))
-        .lang(lang)
-    };
-    let session = reference(&value, "schedule", "Schedule").ok_or_else(|| missing("schedule"))?;
-    let patient = reference(&value, "patient", "Patient").ok_or_else(|| missing("patient"))?;
+    // The same `Parameters` reader as `$hold` and `$book`.
+    let params = parameters(&body).map_err(|e| e.lang(lang))?;
+    let session = required_reference(&params, "schedule", "Schedule").map_err(|e| e.lang(lang))?;
+    let patient = required_reference(&params, "patient", "Patient").map_err(|e| e.lang(lang))?;
     if booking_channel(caller, &patient).is_none() {
         audit::record(
             &state,

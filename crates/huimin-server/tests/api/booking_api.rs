@@ -1037,6 +1037,39 @@ async fn a_freed_place_goes_to_the_first_patient_on_the_waitlist(db: Db) {
             ("patient", format!("Patient/{patient}")),
         ])
     };
+    // The body is read as `$hold` and `$book` read theirs: a Parameters resource whose
+    // references name their kind.
+    let not_parameters = app
+        .post_json(
+            "/fhir/Appointment/$waitlist",
+            Some(&bob),
+            &json!({"resourceType": "Patient"}),
+        )
+        .await;
+    assert_eq!(not_parameters.status, 400);
+    let no_schedule = app
+        .post_json(
+            "/fhir/Appointment/$waitlist",
+            Some(&bob),
+            &parameters(&[("patient", format!("Patient/{bob_id}"))]),
+        )
+        .await;
+    assert_eq!(no_schedule.status, 400);
+    assert_eq!(
+        no_schedule.body["issue"][0]["expression"][0],
+        "Parameters.parameter[schedule]"
+    );
+    let wrong_kind = app
+        .post_json(
+            "/fhir/Appointment/$waitlist",
+            Some(&bob),
+            &parameters(&[
+                ("schedule", format!("Slot/{slot}")),
+                ("patient", format!("Patient/{bob_id}")),
+            ]),
+        )
+        .await;
+    assert_eq!(wrong_kind.status, 400, "a Slot is not a Schedule");
     let early = app
         .post_json("/fhir/Appointment/$waitlist", Some(&bob), &join(&bob_id))
         .await;
