@@ -245,6 +245,7 @@ impl Store {
     pub async fn close(&self) {
         self.pool.close().await;
         self.writer.close().await;
+        self.bookings.close().await;
     }
 
     /// `true` when the database answers a trivial query.

@@ -105,8 +105,8 @@ pub(crate) struct Step {
 pub(crate) struct Batch {
     sql: String,
     args: Vec<Arg>,
-    /// Each statement's text and the number of values added up to its end.
-    statements: Vec<(String, usize)>,
+    /// Where each statement stands in `sql`, and the number of values added up to its end.
+    statements: Vec<(std::ops::Range<usize>, usize)>,
     /// Whether the text is the same from one run to the next (its lists passed as JSON):
     /// SQLite then keeps it prepared.
     stable: bool,
@@ -154,20 +154,24 @@ impl Batch {
         &mut self,
         rows: impl IntoIterator<Item = [Arg; N]>,
     ) -> String {
-        let rows: Vec<[Arg; N]> = rows.into_iter().collect();
+        let mut rows = rows.into_iter().peekable();
         // PostgreSQL's `->>` answers text: integer columns (known from the first row) are cast.
-        let integers: Vec<bool> = rows.first().map_or(vec![false; N], |row| {
-            row.iter().map(|arg| matches!(arg, Arg::Int(_))).collect()
-        });
+        let mut integers = [false; N];
+        if self.postgres
+            && let Some(first) = rows.peek()
+        {
+            for (integer, arg) in integers.iter_mut().zip(first) {
+                *integer = matches!(arg, Arg::Int(_));
+            }
+        }
         let rows: Vec<serde_json::Value> = rows
-            .into_iter()
             .map(|row| row.into_iter().map(Arg::into_json).collect())
             .collect();
         let json = serde_json::Value::Array(rows).to_string();
         let columns: Vec<String> = (0..N)
-            .map(|n| match (self.postgres, integers[n]) {
-                (true, true) => format!("CAST(value ->> {n} AS BIGINT)"),
-                _ => format!("value ->> {n}"),
+            .map(|n| match integers[n] {
+                true => format!("CAST(value ->> {n} AS BIGINT)"),
+                false => format!("value ->> {n}"),
             })
             .collect();
         let json = self.arg(json);
@@ -202,10 +206,11 @@ impl Batch {
 
     /// Adds a statement; its index in the steps [`run`](Self::run) returns.
     pub(crate) fn push(&mut self, statement: &str) -> usize {
+        let start = self.sql.len();
         self.sql.push_str(statement);
-        self.sql.push_str(";\n");
         self.statements
-            .push((statement.to_owned(), self.args.len()));
+            .push((start..self.sql.len(), self.args.len()));
+        self.sql.push_str(";\n");
         self.statements.len() - 1
     }
 
@@ -249,7 +254,8 @@ impl Batch {
         let mut args = self.args.into_iter();
         let mut taken = 0;
         let mut steps = Vec::with_capacity(self.statements.len());
-        for (statement, end) in self.statements {
+        for (at, end) in self.statements {
+            let statement = &self.sql[at];
             let placeholders = statement.matches('?').count();
             if placeholders != end - taken {
                 return Err(StoreError::Batch(format!(
@@ -258,7 +264,7 @@ impl Batch {
                 )));
             }
             let mut query =
-                sqlx::query(sqlx::AssertSqlSafe(numbered(&statement))).persistent(self.stable);
+                sqlx::query(sqlx::AssertSqlSafe(numbered(statement))).persistent(self.stable);
             for arg in args.by_ref().take(end - taken) {
                 query = arg.bind_to(query);
             }
@@ -281,12 +287,13 @@ impl Batch {
 /// The statement with its bare `?` placeholders numbered `$1, $2, …` in order. The batch's
 /// statements have no `?` of their own: their values always go as placeholders.
 fn numbered(statement: &str) -> String {
+    use std::fmt::Write;
     let mut out = String::with_capacity(statement.len() + 16);
     let mut n = 0;
     for c in statement.chars() {
         if c == '?' {
             n += 1;
-            out.push_str(&format!("${n}"));
+            let _ = write!(out, "${n}");
         } else {
             out.push(c);
         }

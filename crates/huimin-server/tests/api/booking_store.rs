@@ -724,6 +724,28 @@ async fn second_process_and_session(
     (second, session_id, slots)
 }
 
+/// The appointments of a slot that hold a place.
+async fn active_places(
+    store: &huimin_store::Store,
+    slot: &str,
+) -> Vec<huimin_store::appointments::AppointmentRecord> {
+    let all = store.slot_appointments(slot).await.unwrap();
+    all.into_iter().filter(|a| a.status.is_active()).collect()
+}
+
+/// The audit record a booking is written with.
+fn booking_audit(actor: &str, role: &str, detail: &str) -> huimin_store::NewAuditRecord {
+    huimin_store::NewAuditRecord {
+        actor: actor.into(),
+        role: role.into(),
+        action: "create".into(),
+        resource: "Appointment".into(),
+        source_ip: String::new(),
+        outcome: "success".into(),
+        detail: detail.into(),
+    }
+}
+
 /// Two independent stores on one database stand for two server processes.
 async fn two_processes_on_one_database_never_double_book(db: Db) {
     let app = spawn(db).await;
@@ -806,14 +828,7 @@ async fn two_processes_booking_the_same_patients_keep_every_quota(db: Db) {
     );
     let mut patients = std::collections::HashSet::new();
     for slot in app.store.session_slots(&session_id).await.unwrap() {
-        let places: Vec<_> = app
-            .store
-            .slot_appointments(&slot.id)
-            .await
-            .unwrap()
-            .into_iter()
-            .filter(|a| a.status.is_active())
-            .collect();
+        let places = active_places(&app.store, &slot.id).await;
         assert_eq!(
             (slot.booked, slot.held, places.len()),
             (4, 0, 4),
@@ -863,15 +878,7 @@ async fn a_stop_clinic_while_another_process_decides_a_group_leaves_no_place_beh
     let slot = slots[0].clone();
     let booking = tokio::spawn(async move {
         let rules = Rules::new();
-        let audit = huimin_store::NewAuditRecord {
-            actor: "p-1".into(),
-            role: "patient".into(),
-            action: "create".into(),
-            resource: "Appointment".into(),
-            source_ip: String::new(),
-            outcome: "success".into(),
-            detail: "$book".into(),
-        };
+        let audit = booking_audit("p-1", "patient", "$book");
         let mut request = rules.request(&slot, "p-1", BookingMode::Book, now());
         request.audit = Some(&audit);
         second.take_place(&request).await.map(|_| ())
@@ -901,14 +908,7 @@ async fn a_stop_clinic_while_another_process_decides_a_group_leaves_no_place_beh
     let _ = booking.await.unwrap();
     assert!(stop.await.unwrap().is_some(), "the session was active");
     for slot in app.store.session_slots(&session_id).await.unwrap() {
-        let active = app
-            .store
-            .slot_appointments(&slot.id)
-            .await
-            .unwrap()
-            .into_iter()
-            .filter(|a| a.status.is_active())
-            .count();
+        let active = active_places(&app.store, &slot.id).await.len();
         assert_eq!(
             (active, slot.booked + slot.held),
             (0, 0),
@@ -1118,15 +1118,7 @@ async fn a_waitlist_promotion_takes_its_place_settles_and_tells_at_once(db: Db) 
             .await
             .unwrap()
     );
-    let audit = huimin_store::NewAuditRecord {
-        actor: "system:waitlist".into(),
-        role: "system".into(),
-        action: "create".into(),
-        resource: "Appointment".into(),
-        source_ip: String::new(),
-        outcome: "success".into(),
-        detail: "waitlist".into(),
-    };
+    let audit = booking_audit("system:waitlist", "system", "waitlist");
     let message = |a: &huimin_store::appointments::AppointmentRecord| {
         (
             format!("候补 {}", a.queue_number),

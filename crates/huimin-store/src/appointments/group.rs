@@ -285,8 +285,13 @@ async fn read_state(
         json_array(asked.patients.iter().copied()),
         json_array(asked.slots.iter().copied()),
     );
+    // PostgreSQL: the group's locks come first, with its lapsed holds. A read again after
+    // giving those back (`release` false) already holds them.
     let lapsed_here = if asked.postgres {
-        Some(lock_group(tx, asked, &patients, &slots, release).await?)
+        Some(match release {
+            true => lock_group(tx, asked, &patients, &slots).await?,
+            false => Vec::new(),
+        })
     } else {
         None
     };
@@ -339,8 +344,7 @@ async fn read_state(
     let (mut ledger, earliest_hold, places) = ledger_from(&sessions, &rows(slot_rows))?;
     add_patients(&mut ledger, &asked.patients, &rows(patient_rows))?;
     // `json_group_array` (`json_agg` on PostgreSQL) answers one row, `[]` when no patient
-    // exists: no row is a fault,
-    // not "nobody exists" (which would refuse the whole group).
+    // exists: no row is a fault, not "nobody exists" (which would refuse the whole group).
     let holders = rows(holder_rows);
     let holders = holders
         .first()
@@ -368,16 +372,15 @@ async fn read_state(
 
 /// PostgreSQL: other processes book too, so the rows the group decides on are locked before
 /// it reads them, in the order every booking takes its locks, each kind sorted: the
-/// patients' booking locks; (when `release`) their and the slots' lapsed holds, cancelled
-/// here and answered for [`give_back_lapsed`]; the slots' sessions (shared); the slots,
-/// with those of the lapsed holds; their sessions' pools. Every later statement reads with a fresh snapshot under these
-/// locks, and giving the lapsed places back takes no new one.
+/// patients' booking locks; their and the slots' lapsed holds, cancelled here and answered
+/// for [`give_back_lapsed`]; the slots' sessions (shared); the slots, with those of the
+/// lapsed holds; their sessions' pools. Every later statement reads with a fresh snapshot
+/// under these locks, and giving the lapsed places back takes no new one.
 async fn lock_group(
     tx: &mut AnyConnection,
     asked: &Asked<'_>,
     patients: &str,
     slots: &str,
-    release: bool,
 ) -> Result<Vec<AnyRow>, StoreError> {
     let mut batch = Batch::default().stable().postgres(true);
     let list = batch.json_list(patients);
@@ -386,7 +389,7 @@ async fn lock_group(
          SELECT value, 1 FROM ({list}) p ORDER BY value \
          ON CONFLICT (patient_id) DO UPDATE SET version = patient_booking_locks.version + 1"
     ));
-    let lapse = release.then(|| {
+    let lapse = {
         let now = batch.arg(asked.now);
         let (of_patients, in_slots) = (batch.json_list(patients), batch.json_list(slots));
         let until = batch.arg(asked.now);
@@ -398,11 +401,9 @@ async fn lock_group(
                ORDER BY id FOR UPDATE) \
              RETURNING slot_id, session_id, pool, id"
         ))
-    });
+    };
     let mut steps = batch.run(tx).await?;
-    let lapsed = lapse
-        .map(|step| std::mem::take(&mut steps[step].rows))
-        .unwrap_or_default();
+    let lapsed = std::mem::take(&mut steps[lapse].rows);
     let mut locked: BTreeSet<String> = asked.slots.iter().map(|s| (*s).to_owned()).collect();
     for row in &lapsed {
         locked.insert(row.try_get(0)?);

@@ -49,8 +49,9 @@ pub(crate) fn holders_query(ids: &str) -> String {
 }
 
 /// [`holders_query`] as one row: a JSON array of `[id, verified, birth date]` (for the
-/// booking group), in SQLite's or PostgreSQL's JSON functions. sqlx hands rows over one at a time, each a wake-up of the group's
-/// thread and a copy of the column names; a row per patient was a third of those a group had.
+/// booking group), in SQLite's or PostgreSQL's JSON functions. sqlx hands rows over one at a
+/// time, each a wake-up of the group's thread and a copy of the column names; a row per
+/// patient was a third of those a group had.
 pub(crate) fn holders_json_query(ids: &str, postgres: bool) -> String {
     let rows = holders_query(ids);
     if postgres {

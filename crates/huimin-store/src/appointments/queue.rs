@@ -118,6 +118,8 @@ struct Counters {
 pub(crate) struct BookingQueue {
     sender: mpsc::Sender<Waiting>,
     counters: Arc<Counters>,
+    /// PostgreSQL: the writer's own connections, closed with the store.
+    own_pool: Option<AnyPool>,
 }
 
 /// Which database the group writer decides for, and how it reaches it.
@@ -139,6 +141,7 @@ impl BookingQueue {
     pub(crate) fn start(full_slots: Arc<FullSlots>, database: GroupDatabase) -> Self {
         let (sender, receiver) = mpsc::channel::<Waiting>(8192);
         let counters = Arc::new(Counters::default());
+        let mut own_pool = None;
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build();
@@ -152,6 +155,7 @@ impl BookingQueue {
                             .max_connections(POSTGRES_WRITER_CONNECTIONS)
                             .acquire_timeout(Duration::from_secs(30))
                             .connect_lazy_with(options);
+                        own_pool = Some(pool.clone());
                         (pool, true)
                     }
                 };
@@ -166,7 +170,18 @@ impl BookingQueue {
             }
             Err(err) => tracing::error!(error = %err, "could not start the booking writer runtime"),
         }
-        Self { sender, counters }
+        Self {
+            sender,
+            counters,
+            own_pool,
+        }
+    }
+
+    /// Closes the writer's own connections (PostgreSQL); SQLite's are the store's.
+    pub(crate) async fn close(&self) {
+        if let Some(pool) = &self.own_pool {
+            pool.close().await;
+        }
     }
 
     pub(crate) fn stats(&self) -> GroupStats {
