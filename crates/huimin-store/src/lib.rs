@@ -16,6 +16,7 @@ pub mod crypto;
 mod db;
 mod error;
 mod resources;
+mod retry;
 pub mod search;
 mod settings;
 mod sql;

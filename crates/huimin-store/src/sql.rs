@@ -24,6 +24,11 @@ pub(crate) fn tuples(rows: usize, width: usize, constants: &str) -> String {
         .join(", ")
 }
 
+/// Whether the connection is to PostgreSQL (whose locking reads SQLite does not have).
+pub(crate) fn is_postgres(conn: &sqlx::AnyConnection) -> bool {
+    conn.backend_name() == <sqlx::Postgres as sqlx::Database>::NAME
+}
+
 /// The texts as one JSON array, for [`Batch::json_list`].
 pub(crate) fn json_array<'v>(values: impl IntoIterator<Item = &'v str>) -> String {
     let values: Vec<&str> = values.into_iter().collect();

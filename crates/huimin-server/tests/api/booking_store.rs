@@ -113,16 +113,7 @@ async fn session(
 
 /// A session of one slot with one place, all of it online.
 async fn one_place(app: &TestApp) -> (String, Vec<String>) {
-    session(
-        app,
-        "dept-cardiology",
-        "2030-03-11",
-        "morning",
-        1,
-        1,
-        all_online(),
-    )
-    .await
+    cardiology_morning(app, 1, 1).await
 }
 
 /// [`one_place`], booked by `p-1`: the session, its slot and the booking.
@@ -134,6 +125,21 @@ async fn one_place_taken(app: &TestApp, rules: &Rules) -> (String, Vec<String>, 
         .await
         .unwrap();
     (session_id, slot, first)
+}
+
+/// A session of cardiology on the morning of 2030-03-11, every place online: its id and its
+/// slots' ids.
+async fn cardiology_morning(app: &TestApp, slots: u32, per_slot: u32) -> (String, Vec<String>) {
+    session(
+        app,
+        "dept-cardiology",
+        "2030-03-11",
+        "morning",
+        slots,
+        per_slot,
+        all_online(),
+    )
+    .await
 }
 
 fn all_online() -> PoolPercentages {
@@ -226,16 +232,7 @@ on_both!(fifty_concurrent_bookings_of_a_one_place_slot_book_exactly_once);
 
 async fn a_busy_session_never_exceeds_capacity_and_queue_numbers_are_unique(db: Db) {
     let app = spawn(db).await;
-    let (session_id, slots) = session(
-        &app,
-        "dept-cardiology",
-        "2030-03-11",
-        "morning",
-        4,
-        3,
-        all_online(),
-    )
-    .await;
+    let (session_id, slots) = cardiology_morning(&app, 4, 3).await;
     let mut tasks = Vec::new();
     for i in 0..40 {
         let (store, slot) = (app.store.clone(), slots[i % slots.len()].clone());
@@ -277,26 +274,8 @@ on_both!(a_busy_session_never_exceeds_capacity_and_queue_numbers_are_unique);
 
 async fn quotas_limit_one_booking_per_department_period_and_per_week(db: Db) {
     let app = spawn(db).await;
-    let (_, a) = session(
-        &app,
-        "dept-cardiology",
-        "2030-03-11",
-        "morning",
-        1,
-        5,
-        all_online(),
-    )
-    .await;
-    let (_, b) = session(
-        &app,
-        "dept-cardiology",
-        "2030-03-11",
-        "morning",
-        1,
-        5,
-        all_online(),
-    )
-    .await;
+    let (_, a) = cardiology_morning(&app, 1, 5).await;
+    let (_, b) = cardiology_morning(&app, 1, 5).await;
     let (_, c) = session(
         &app,
         "dept-respiratory",
@@ -450,16 +429,7 @@ on_both!(expired_holds_free_their_place_and_cannot_be_confirmed);
 async fn a_confirmed_hold_is_booked_once_however_often_it_is_confirmed(db: Db) {
     let app = spawn(db).await;
     let rules = Rules::new();
-    let (_, slot) = session(
-        &app,
-        "dept-cardiology",
-        "2030-03-11",
-        "morning",
-        1,
-        2,
-        all_online(),
-    )
-    .await;
+    let (_, slot) = cardiology_morning(&app, 1, 2).await;
     let hold = BookingMode::Hold {
         expires_at: minutes(now(), 15).as_microsecond(),
     };
@@ -492,16 +462,7 @@ on_both!(a_confirmed_hold_is_booked_once_however_often_it_is_confirmed);
 
 async fn a_retried_request_with_the_same_idempotency_key_books_once(db: Db) {
     let app = spawn(db).await;
-    let (_, slot) = session(
-        &app,
-        "dept-cardiology",
-        "2030-03-11",
-        "morning",
-        1,
-        5,
-        all_online(),
-    )
-    .await;
+    let (_, slot) = cardiology_morning(&app, 1, 5).await;
     let mut tasks = Vec::new();
     for _ in 0..10 {
         let (store, slot) = (app.store.clone(), slot[0].clone());
@@ -711,16 +672,7 @@ async fn second_process_and_session(
     let second = huimin_store::Store::connect(&app.settings.database_target(), &key)
         .await
         .unwrap();
-    let (session_id, slots) = session(
-        app,
-        "dept-cardiology",
-        "2030-03-11",
-        "morning",
-        slots,
-        per_slot,
-        all_online(),
-    )
-    .await;
+    let (session_id, slots) = cardiology_morning(app, slots, per_slot).await;
     (second, session_id, slots)
 }
 
@@ -856,38 +808,37 @@ async fn two_processes_booking_the_same_patients_keep_every_quota(db: Db) {
 }
 on_both!(two_processes_booking_the_same_patients_keep_every_quota);
 
-/// A stop-clinic in one process while the other process's booking group is between its
-/// reads and its commit: the stop-clinic waits for the group (its shared lock on the session)
-/// and then cancels what the group booked, so no place survives in the stopped session.
-/// On PostgreSQL the test holds the audit chain's head, which a group locks last, so the
-/// group stops there; on SQLite the one writer orders them anyway.
-async fn a_stop_clinic_while_another_process_decides_a_group_leaves_no_place_behind(db: Db) {
+/// PostgreSQL: a connection in a transaction that holds the audit chain's head, which every
+/// booking writes last, so a booking of another connection stops just before its commit
+/// until [`let_the_audit_go`]. SQLite: none (its one writer orders everything anyway).
+async fn hold_the_audit_head(app: &TestApp) -> Option<sqlx::PgConnection> {
     use sqlx::Connection;
-    let app = spawn(db).await;
-    let (second, session_id, slots) = second_process_and_session(&app, 3, 4).await;
-    let mut head = match &app.settings.database {
-        Some(huimin_store::DatabaseTarget::Postgres { url }) => {
-            let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
-            for statement in ["BEGIN", "UPDATE audit_head SET seq = seq WHERE id = 1"] {
-                sqlx::query(statement).execute(&mut conn).await.unwrap();
-            }
-            Some(conn)
-        }
-        _ => None,
+    let Some(huimin_store::DatabaseTarget::Postgres { url }) = &app.settings.database else {
+        return None;
     };
-    let slot = slots[0].clone();
-    let booking = tokio::spawn(async move {
-        let rules = Rules::new();
-        let audit = booking_audit("p-1", "patient", "$book");
-        let mut request = rules.request(&slot, "p-1", BookingMode::Book, now());
-        request.audit = Some(&audit);
-        second.take_place(&request).await.map(|_| ())
-    });
-    // Bounds for the order of events, not for speed: were they too short, the stop-clinic
-    // would simply come first and the test pass without showing anything.
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    let (store, session) = (app.store.clone(), session_id.clone());
-    let stop = tokio::spawn(async move {
+    let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
+    for statement in ["BEGIN", "UPDATE audit_head SET seq = seq WHERE id = 1"] {
+        sqlx::query(statement).execute(&mut conn).await.unwrap();
+    }
+    Some(conn)
+}
+
+async fn let_the_audit_go(head: Option<sqlx::PgConnection>) {
+    if let Some(mut conn) = head {
+        sqlx::query("ROLLBACK").execute(&mut conn).await.unwrap();
+    }
+}
+
+/// A bound for the order of events in the races below, not for speed: were it too short, the
+/// stop-clinic would simply come first and the test pass without showing anything.
+const LET_IT_START: std::time::Duration = std::time::Duration::from_millis(300);
+
+/// Stops the clinic of `session` (no move) on a task of its own; `Some` when it was active.
+fn stop_clinic_in_background(
+    store: huimin_store::Store,
+    session: String,
+) -> tokio::task::JoinHandle<Option<Vec<huimin_store::appointments::Affected>>> {
+    tokio::spawn(async move {
         let told =
             |_: &huimin_store::appointments::AppointmentRecord| (String::new(), String::new());
         let moved = |_: &huimin_store::appointments::AppointmentRecord,
@@ -900,38 +851,153 @@ async fn a_stop_clinic_while_another_process_decides_a_group_leaves_no_place_beh
             moved: &moved,
         };
         store.suspend_session(&session, &plan).await.unwrap()
-    });
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    if let Some(mut conn) = head.take() {
-        sqlx::query("ROLLBACK").execute(&mut conn).await.unwrap();
-    }
-    let _ = booking.await.unwrap();
-    assert!(stop.await.unwrap().is_some(), "the session was active");
-    for slot in app.store.session_slots(&session_id).await.unwrap() {
-        let active = active_places(&app.store, &slot.id).await.len();
+    })
+}
+
+async fn assert_no_place_survives(store: &huimin_store::Store, session_id: &str) {
+    for slot in store.session_slots(session_id).await.unwrap() {
+        let active = active_places(store, &slot.id).await.len();
         assert_eq!(
             (active, slot.booked + slot.held),
             (0, 0),
             "no place survives the stop-clinic"
         );
     }
+}
+
+/// A stop-clinic in one process while the other process's booking group is between its
+/// reads and its commit: the stop-clinic waits for the group (its shared lock on the session)
+/// and then cancels what the group booked, so no place survives in the stopped session.
+async fn a_stop_clinic_while_another_process_decides_a_group_leaves_no_place_behind(db: Db) {
+    let app = spawn(db).await;
+    let (second, session_id, slots) = second_process_and_session(&app, 3, 4).await;
+    let head = hold_the_audit_head(&app).await;
+    let slot = slots[0].clone();
+    let booking = tokio::spawn(async move {
+        let rules = Rules::new();
+        let audit = booking_audit("p-1", "patient", "$book");
+        let mut request = rules.request(&slot, "p-1", BookingMode::Book, now());
+        request.audit = Some(&audit);
+        second.take_place(&request).await.map(|_| ())
+    });
+    tokio::time::sleep(LET_IT_START).await;
+    let stop = stop_clinic_in_background(app.store.clone(), session_id.clone());
+    tokio::time::sleep(LET_IT_START).await;
+    let_the_audit_go(head).await;
+    let _ = booking.await.unwrap();
+    assert!(stop.await.unwrap().is_some(), "the session was active");
+    assert_no_place_survives(&app.store, &session_id).await;
     app.finish().await;
 }
 on_both!(a_stop_clinic_while_another_process_decides_a_group_leaves_no_place_behind);
 
+/// The same race with a waitlist promotion, which takes its place alone (not in a group):
+/// it too locks the session before it reads it, so the stop-clinic cancels the place it took.
+/// Without that lock the promotion, which read the session before the stop-clinic, committed
+/// its booking after it, in the stopped session.
+async fn a_stop_clinic_while_another_process_promotes_from_the_waitlist_leaves_no_place_behind(
+    db: Db,
+) {
+    let app = spawn(db).await;
+    let (second, session_id, slots) = second_process_and_session(&app, 1, 1).await;
+    // p-1 takes the one place, p-2 waits for it, p-1 gives it back.
+    let rules = Rules::new();
+    let first = app
+        .store
+        .take_place(&rules.request(&slots[0], "p-1", BookingMode::Book, now()))
+        .await
+        .unwrap();
+    let entry = app
+        .store
+        .join_waitlist(&session_id, "p-2", Some("p-2"))
+        .await
+        .unwrap()
+        .unwrap();
+    app.store
+        .cancel_appointment(&first.appointment().id, now(), None)
+        .await
+        .unwrap();
+    let head = hold_the_audit_head(&app).await;
+    let slot = slots[0].clone();
+    let promotion = tokio::spawn(async move {
+        let rules = Rules::new();
+        let audit = booking_audit("system:waitlist", "system", "waitlist");
+        let mut request = rules.request(&slot, "p-2", BookingMode::Book, now());
+        request.audit = Some(&audit);
+        let message = |_: &huimin_store::appointments::AppointmentRecord| {
+            ("候补".to_owned(), "waitlist".to_owned())
+        };
+        let promotion = Promotion {
+            entry_id: &entry.id,
+            status: "booked",
+            kind: "waitlist-booked",
+            message: &message,
+        };
+        second
+            .take_waitlist_place(&request, &promotion)
+            .await
+            .map(|_| ())
+    });
+    tokio::time::sleep(LET_IT_START).await;
+    let stop = stop_clinic_in_background(app.store.clone(), session_id.clone());
+    tokio::time::sleep(LET_IT_START).await;
+    let_the_audit_go(head).await;
+    let _ = promotion.await.unwrap();
+    assert!(stop.await.unwrap().is_some(), "the session was active");
+    assert_no_place_survives(&app.store, &session_id).await;
+    app.finish().await;
+}
+on_both!(a_stop_clinic_while_another_process_promotes_from_the_waitlist_leaves_no_place_behind);
+
+/// PostgreSQL only (SQLite's one writer cannot deadlock): a stop-clinic that deadlocks is
+/// run again rather than failing. Here a bare connection plays a writer that locks in the
+/// other order (as a booking group cancelling a lapsed hold of the session before it locks
+/// the session does): it locks a booking of the session; the stop-clinic locks the session
+/// and waits for that booking; the connection then asks for the session. PostgreSQL ends the
+/// stop-clinic's transaction (the first to wait is the first to look for a deadlock), and
+/// once the connection has let go, the stop-clinic's second attempt cancels the booking.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stop_clinic_that_deadlocks_is_run_again() {
+    use sqlx::Connection;
+    let app = spawn(Db::Postgres).await;
+    let Some(huimin_store::DatabaseTarget::Postgres { url }) = app.settings.database.clone() else {
+        unreachable!("spawned on PostgreSQL");
+    };
+    let rules = Rules::new();
+    let (session_id, slots) = cardiology_morning(&app, 1, 2).await;
+    let booked = app
+        .store
+        .take_place(&rules.request(&slots[0], "p-1", BookingMode::Book, now()))
+        .await
+        .unwrap();
+    let booked = booked.appointment().id.clone();
+    let mut other = sqlx::PgConnection::connect(&url).await.unwrap();
+    sqlx::query("BEGIN").execute(&mut other).await.unwrap();
+    sqlx::query("SELECT id FROM appointments WHERE id = $1 FOR UPDATE")
+        .bind(&booked)
+        .execute(&mut other)
+        .await
+        .unwrap();
+    let stop = stop_clinic_in_background(app.store.clone(), session_id.clone());
+    tokio::time::sleep(LET_IT_START).await;
+    // Returns once PostgreSQL has ended the stop-clinic's first attempt.
+    sqlx::query("SELECT id FROM clinic_sessions WHERE id = $1 FOR SHARE")
+        .bind(&session_id)
+        .execute(&mut other)
+        .await
+        .unwrap();
+    sqlx::query("ROLLBACK").execute(&mut other).await.unwrap();
+    let affected = stop.await.unwrap().expect("the session was active");
+    assert_eq!(affected.len(), 1);
+    assert_eq!(affected[0].cancelled.id, booked);
+    assert_no_place_survives(&app.store, &session_id).await;
+    app.finish().await;
+}
+
 async fn the_worker_step_returns_expired_holds_places(db: Db) {
     let app = spawn(db).await;
     let rules = Rules::new();
-    let (_, slot) = session(
-        &app,
-        "dept-cardiology",
-        "2030-03-11",
-        "morning",
-        1,
-        2,
-        all_online(),
-    )
-    .await;
+    let (_, slot) = cardiology_morning(&app, 1, 2).await;
     let hold = BookingMode::Hold {
         expires_at: minutes(now(), 15).as_microsecond(),
     };
@@ -967,16 +1033,7 @@ on_both!(the_worker_step_returns_expired_holds_places);
 async fn staff_on_site_may_book_a_started_slot_until_the_session_ends(db: Db) {
     let app = spawn(db).await;
     let rules = Rules::new();
-    let (_, slots) = session(
-        &app,
-        "dept-cardiology",
-        "2030-03-11",
-        "morning",
-        2,
-        1,
-        all_online(),
-    )
-    .await;
+    let (_, slots) = cardiology_morning(&app, 2, 1).await;
     // 10 minutes into the first slot: too late online, fine at the window.
     let during: Timestamp = "2030-03-11T00:40:00Z".parse().unwrap();
     let online = refusal(
@@ -1010,16 +1067,7 @@ on_both!(staff_on_site_may_book_a_started_slot_until_the_session_ends);
 /// every accepted one is committed.
 async fn refusals_in_a_crowd_do_not_undo_the_accepted_bookings(db: Db) {
     let app = spawn(db).await;
-    let (_, slots) = session(
-        &app,
-        "dept-cardiology",
-        "2030-03-11",
-        "morning",
-        2,
-        5,
-        all_online(),
-    )
-    .await;
+    let (_, slots) = cardiology_morning(&app, 2, 5).await;
     let mut tasks = Vec::new();
     // 30 requests: patients p-0 … p-14, each twice, alternating slots.
     for i in 0..30 {

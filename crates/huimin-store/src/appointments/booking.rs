@@ -21,6 +21,8 @@ use super::hint::FullSlots;
 use super::holder::{admit, holder};
 use super::sessions::{SessionRecord, SlotRecord, slot_with_session};
 use super::{ACTIVE, APPOINTMENT_COLUMNS, AppointmentRecord, appointment_from_row};
+use crate::retry::Retryable;
+use crate::sql::is_postgres;
 use crate::{NewAuditRecord, Store, StoreError};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -146,17 +148,10 @@ impl Replay {
     }
 }
 
-pub(crate) const ATTEMPTS: usize = 4;
-
-/// PostgreSQL deadlock (40P01) or serialization failure (40001): safe to run again.
-pub(crate) fn is_retryable(err: &BookingError) -> bool {
-    matches!(err, BookingError::Store(err) if is_retryable_store(err))
-}
-
-/// [`is_retryable`] for a store failure.
-pub(crate) fn is_retryable_store(err: &StoreError) -> bool {
-    matches!(err, StoreError::Database(sqlx::Error::Database(db))
-        if matches!(db.code().as_deref(), Some("40P01") | Some("40001")))
+impl Retryable for BookingError {
+    fn is_retryable(&self) -> bool {
+        matches!(self, BookingError::Store(err) if err.is_retryable())
+    }
 }
 
 impl Store {
@@ -243,6 +238,23 @@ pub(crate) async fn lock_patient(
     Ok(())
 }
 
+/// PostgreSQL: a shared lock on the slot's session, taken before the session is read (as a
+/// booking group takes it, `group.rs`). A stop-clinic marks its session suspended first, so
+/// either it waits for this booking's commit and then cancels the booking with the rest, or
+/// this booking waits for the stop-clinic's commit and reads the session as suspended.
+/// Without it, a booking that read the session just before the stop-clinic and committed
+/// just after it was left booked in a stopped clinic.
+async fn share_session_of(conn: &mut AnyConnection, slot_id: &str) -> Result<(), StoreError> {
+    sqlx::query(
+        "SELECT id FROM clinic_sessions \
+         WHERE id = (SELECT session_id FROM slots WHERE id = $1) FOR SHARE",
+    )
+    .bind(slot_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 /// The booking itself, on a connection inside a transaction (or savepoint) that the caller
 /// commits or rolls back.
 pub(crate) async fn take_place_in(
@@ -260,6 +272,9 @@ pub(crate) async fn take_place_in(
         return Ok(replayed);
     }
     let is_elderly = admit(holder(tx, r.patient_id).await?.as_ref(), r)?;
+    if is_postgres(tx) {
+        share_session_of(tx, r.slot_id).await?;
+    }
     let (slot, session) = slot_with_session(tx, r.slot_id)
         .await?
         .ok_or(BookingError::NotFound)?;

@@ -25,12 +25,13 @@ use sqlx::{AnyConnection, AnyPool, Connection};
 use tokio::sync::{mpsc, oneshot};
 
 use super::booking::{
-    ATTEMPTS, BookingError, BookingMode, PlaceRequest, Replay, booking_audits, is_retryable,
-    is_retryable_store, is_unique_violation, settle_unique_violation, take_place_in,
+    BookingError, BookingMode, PlaceRequest, Replay, booking_audits, is_unique_violation,
+    settle_unique_violation, take_place_in,
 };
 use super::group::{decide_group, prepare_reads};
 use super::hint::FullSlots;
 use crate::audit::append_in;
+use crate::retry::{ATTEMPTS, Attempts, Finish, Retryable, pause_before_retry};
 use crate::{NewAuditRecord, StoreError};
 
 /// The largest group committed in one transaction.
@@ -275,7 +276,7 @@ async fn commit_group(
             }
             // PostgreSQL: a deadlock with another process's sweep or cancellation (which
             // lock in another order) is run again whole, after a short random pause.
-            Err(err) if attempt < ATTEMPTS && is_retryable_store(&err) => {
+            Err(err) if attempt < ATTEMPTS && err.is_retryable() => {
                 tx.rollback().await?;
                 pause_before_retry(attempt).await;
             }
@@ -297,14 +298,6 @@ async fn commit_group(
     commit_one_by_one(writer, full_slots, &requests).await
 }
 
-/// A few milliseconds, more with each attempt and random, so that two transactions that
-/// deadlocked do not meet again at once.
-async fn pause_before_retry(attempt: usize) {
-    let spread = 5 * attempt as u128;
-    let millis = 1 + (uuid::Uuid::new_v4().as_u128() % spread) as u64;
-    tokio::time::sleep(Duration::from_millis(millis)).await;
-}
-
 /// PostgreSQL's fallback: one request in a transaction of its own, as a booking alone takes
 /// its locks (patient, appointments, slot, pool, audit head), retried on a deadlock. One
 /// transaction with a savepoint per request, as on SQLite, would hold a request's slot and
@@ -314,29 +307,26 @@ async fn commit_alone(
     full_slots: &FullSlots,
     request: &PlaceRequest<'_>,
 ) -> Result<Replay, BookingError> {
-    let mut attempt = 0;
-    loop {
-        attempt += 1;
+    let mut attempts = Attempts::default();
+    let taken = loop {
         let mut tx = writer.begin().await?;
-        let err = match take_place_in(&mut tx, request, full_slots).await {
-            Ok(replay) => {
-                let outcome = [Ok(replay)];
-                audit_places(&mut tx, std::slice::from_ref(request), &outcome).await?;
-                tx.commit().await?;
-                let [outcome] = outcome;
-                return outcome;
-            }
-            Err(err) => err,
-        };
-        tx.rollback().await?;
-        if attempt < ATTEMPTS && is_retryable(&err) {
-            pause_before_retry(attempt).await;
-        } else if is_unique_violation(&err) {
-            let mut conn = writer.acquire().await?;
-            return settle_unique_violation(&mut conn, request).await;
-        } else {
-            return Err(err);
+        let outcome = async {
+            let outcome = [Ok(take_place_in(&mut tx, request, full_slots).await?)];
+            audit_places(&mut tx, std::slice::from_ref(request), &outcome).await?;
+            let [outcome] = outcome;
+            outcome.map(Finish::Commit)
         }
+        .await;
+        if let Some(answer) = attempts.end(tx, outcome).await {
+            break answer;
+        }
+    };
+    match taken {
+        Err(err) if is_unique_violation(&err) => {
+            let mut conn = writer.acquire().await?;
+            settle_unique_violation(&mut conn, request).await
+        }
+        other => other,
     }
 }
 

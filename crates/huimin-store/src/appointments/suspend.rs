@@ -7,6 +7,7 @@ use huimin_domain::appointments::{AppointmentStatus, Pool};
 use super::booking::{fetch_appointment, insert_appointment, lowest_free_number, return_place};
 use super::payments::{move_payment, refund_in};
 use super::{ACTIVE, AppointmentRecord};
+use crate::retry::{Attempts, Finish};
 use crate::{Store, StoreError, now_micros};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -185,88 +186,26 @@ impl Store {
         plan: &StopClinic<'_>,
     ) -> Result<Option<Vec<Affected>>, StoreError> {
         let now = now_micros();
-        let mut tx = self.writer.begin().await?;
-        let changed = sqlx::query(
-            "UPDATE clinic_sessions SET status = 'suspended' WHERE id = $1 AND status = 'active'",
-        )
-        .bind(session_id)
-        .execute(&mut *tx)
-        .await?;
-        if changed.rows_affected() == 0 {
-            return Ok(None);
-        }
-        let sql = format!(
-            "UPDATE appointments SET status = 'cancelled', updated_at = $1 WHERE session_id = $2 AND status IN {ACTIVE} \
-             RETURNING id, status"
-        );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(now)
-            .bind(session_id)
-            .fetch_all(&mut *tx)
-            .await?;
-        let mut ids: Vec<String> = rows
-            .iter()
-            .map(|r| r.try_get(0))
-            .collect::<Result<_, _>>()?;
-        ids.sort();
-        let mut affected = Vec::with_capacity(ids.len());
-        for id in &ids {
-            let record = fetch_appointment(&mut tx, id)
-                .await?
-                .ok_or(StoreError::NotFound)?;
-            // The RETURNING row shows the new status; the counter to give back depends on
-            // whether the place was held or booked, which the hold expiry tells apart.
-            let counter = if record.hold_expires_at.is_some() {
-                "held"
-            } else {
-                "booked"
-            };
-            return_place(
-                &mut tx,
-                &record.slot_id,
-                &record.session_id,
-                record.pool.code(),
-                counter,
-            )
-            .await?;
-            let moved = match plan.move_to {
-                Some(target) => {
-                    let landing = (now, Landing::NotStarted);
-                    match move_into(&mut tx, &record, target, counter, landing).await? {
-                        Landed::Moved(new) => Some(*new),
-                        Landed::Full | Landed::AlreadyThere => None,
-                    }
-                }
-                None => None,
-            };
-            match &moved {
-                Some(new) => move_payment(&mut tx, &record.id, &new.id).await?,
-                None => {
-                    refund_in(&mut tx, &record.id, "session-suspended", now).await?;
-                }
+        // On PostgreSQL a booking group that cancelled a lapsed hold of this session before
+        // it locks the session can deadlock with this (which locks the session first): the
+        // loser is run again.
+        let mut attempts = Attempts::default();
+        let affected = loop {
+            let mut tx = self.writer.begin().await?;
+            let outcome = suspend_in(&mut tx, session_id, plan, now)
+                .await
+                .map(|affected| match affected {
+                    Some(affected) => Finish::Commit(Some(affected)),
+                    None => Finish::RollBack(None),
+                });
+            if let Some(answer) = attempts.end(tx, outcome).await {
+                break answer?;
             }
-            let (kind, (zh, en), reference) = match &moved {
-                Some(new) => (
-                    "session-suspended-moved",
-                    (plan.moved)(&record, new),
-                    format!("Appointment/{}", new.id),
-                ),
-                None => (
-                    "session-suspended",
-                    (plan.cancelled)(&record),
-                    format!("Appointment/{id}"),
-                ),
-            };
-            insert_notification(&mut tx, &record.patient_id, kind, &zh, &en, &reference, now)
-                .await?;
-            affected.push(Affected {
-                cancelled: record,
-                moved_to: moved,
-            });
+        };
+        if affected.is_some() {
+            self.full_slots.forget_all();
         }
-        tx.commit().await?;
-        self.full_slots.forget_all();
-        Ok(Some(affected))
+        Ok(affected)
     }
 
     /// Leaves a message for a patient.
@@ -315,6 +254,93 @@ impl Store {
         all.truncate(limit as usize);
         Ok(all)
     }
+}
+
+/// The stop-clinic's work in `conn`'s transaction ([`Store::suspend_session`]).
+async fn suspend_in(
+    conn: &mut sqlx::AnyConnection,
+    session_id: &str,
+    plan: &StopClinic<'_>,
+    now: i64,
+) -> Result<Option<Vec<Affected>>, StoreError> {
+    let changed = sqlx::query(
+        "UPDATE clinic_sessions SET status = 'suspended' WHERE id = $1 AND status = 'active'",
+    )
+    .bind(session_id)
+    .execute(&mut *conn)
+    .await?;
+    if changed.rows_affected() == 0 {
+        return Ok(None);
+    }
+    let sql = format!(
+        "UPDATE appointments SET status = 'cancelled', updated_at = $1 WHERE session_id = $2 AND status IN {ACTIVE} \
+         RETURNING id, status"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(now)
+        .bind(session_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut ids: Vec<String> = rows
+        .iter()
+        .map(|r| r.try_get(0))
+        .collect::<Result<_, _>>()?;
+    ids.sort();
+    let mut affected = Vec::with_capacity(ids.len());
+    for id in &ids {
+        let record = fetch_appointment(conn, id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        // The RETURNING row shows the new status; the counter to give back depends on
+        // whether the place was held or booked, which the hold expiry tells apart.
+        let counter = if record.hold_expires_at.is_some() {
+            "held"
+        } else {
+            "booked"
+        };
+        return_place(
+            conn,
+            &record.slot_id,
+            &record.session_id,
+            record.pool.code(),
+            counter,
+        )
+        .await?;
+        let moved = match plan.move_to {
+            Some(target) => {
+                let landing = (now, Landing::NotStarted);
+                match move_into(conn, &record, target, counter, landing).await? {
+                    Landed::Moved(new) => Some(*new),
+                    Landed::Full | Landed::AlreadyThere => None,
+                }
+            }
+            None => None,
+        };
+        match &moved {
+            Some(new) => move_payment(conn, &record.id, &new.id).await?,
+            None => {
+                refund_in(conn, &record.id, "session-suspended", now).await?;
+            }
+        }
+        let (kind, (zh, en), reference) = match &moved {
+            Some(new) => (
+                "session-suspended-moved",
+                (plan.moved)(&record, new),
+                format!("Appointment/{}", new.id),
+            ),
+            None => (
+                "session-suspended",
+                (plan.cancelled)(&record),
+                format!("Appointment/{id}"),
+            ),
+        };
+        insert_notification(conn, &record.patient_id, kind, &zh, &en, &reference, now).await?;
+        affected.push(Affected {
+            cancelled: record,
+            moved_to: moved,
+        });
+    }
+    Ok(Some(affected))
 }
 
 pub(crate) async fn insert_notification(

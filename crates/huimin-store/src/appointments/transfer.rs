@@ -10,13 +10,12 @@ use sqlx::Row;
 use huimin_domain::appointments::{AppointmentStatus, KEY_STEP};
 
 use super::AppointmentRecord;
-use super::booking::{
-    ATTEMPTS, BookingError, fetch_appointment, is_retryable, lock_patient, return_place,
-};
+use super::booking::{BookingError, fetch_appointment, lock_patient, return_place};
 use super::lifecycle::lock_appointment;
 use super::payments::move_payment;
 use super::suspend::{Landed, Landing, MovedMessage, insert_notification, move_into};
 use crate::Store;
+use crate::retry::{Attempts, Finish};
 
 /// A move done: the cancelled appointment and the one that replaces it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -42,24 +41,18 @@ impl Store {
             .await?
             .ok_or(BookingError::NotFound)?
             .patient_id;
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
+        let mut attempts = Attempts::default();
+        let done = loop {
             let mut tx = self.writer.begin().await?;
-            match transfer_in(&mut tx, (id, &patient), target, now, message).await {
-                Ok(done) => {
-                    tx.commit().await?;
-                    self.full_slots.forget(&done.from.slot_id);
-                    return Ok(done);
-                }
-                Err(err) => {
-                    tx.rollback().await?;
-                    if !(attempt < ATTEMPTS && is_retryable(&err)) {
-                        return Err(err);
-                    }
-                }
+            let outcome = transfer_in(&mut tx, (id, &patient), target, now, message)
+                .await
+                .map(Finish::Commit);
+            if let Some(answer) = attempts.end(tx, outcome).await {
+                break answer?;
             }
-        }
+        };
+        self.full_slots.forget(&done.from.slot_id);
+        Ok(done)
     }
 }
 

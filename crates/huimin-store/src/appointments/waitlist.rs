@@ -5,11 +5,12 @@ use sqlx::{AnyConnection, Row};
 
 use super::AppointmentRecord;
 use super::booking::{
-    ATTEMPTS, BookingError, PlaceRequest, Replay, booking_audit, is_retryable, is_unique_violation,
+    BookingError, PlaceRequest, Replay, booking_audit, is_unique_violation,
     settle_unique_violation, take_place_in,
 };
 use super::suspend::insert_notification;
 use crate::audit::append_in;
+use crate::retry::{Attempts, Finish};
 use crate::{Store, StoreError, now_micros};
 
 /// How a waiting patient's entry ends when a place is taken for them, and what they are told.
@@ -159,33 +160,27 @@ impl Store {
         request: &PlaceRequest<'_>,
         promotion: &Promotion<'_>,
     ) -> Result<Option<Replay>, BookingError> {
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
+        let mut attempts = Attempts::default();
+        let promoted = loop {
             let mut tx = self.writer.begin().await?;
-            let outcome = promote_in(&mut tx, request, promotion, &self.full_slots).await;
-            match outcome {
-                Ok(Some(replay)) => {
-                    tx.commit().await?;
-                    return Ok(Some(replay));
-                }
-                Ok(None) => {
-                    tx.rollback().await?;
-                    return Ok(None);
-                }
-                Err(err) => {
-                    tx.rollback().await?;
-                    if attempt < ATTEMPTS && is_retryable(&err) {
-                        continue;
-                    }
-                    if is_unique_violation(&err) {
-                        // The patient already holds a place in the session: say which rule.
-                        let mut conn = self.writer.acquire().await?;
-                        return settle_unique_violation(&mut conn, request).await.map(Some);
-                    }
-                    return Err(err);
-                }
+            let outcome = promote_in(&mut tx, request, promotion, &self.full_slots)
+                .await
+                .map(|promoted| match promoted {
+                    Some(replay) => Finish::Commit(Some(replay)),
+                    // The entry was no longer waiting: the place taken is given back.
+                    None => Finish::RollBack(None),
+                });
+            if let Some(answer) = attempts.end(tx, outcome).await {
+                break answer;
             }
+        };
+        match promoted {
+            // The patient already holds a place in the session: say which rule.
+            Err(err) if is_unique_violation(&err) => {
+                let mut conn = self.writer.acquire().await?;
+                settle_unique_violation(&mut conn, request).await.map(Some)
+            }
+            other => other,
         }
     }
 

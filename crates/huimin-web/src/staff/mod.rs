@@ -14,7 +14,7 @@ use crate::api::Api;
 
 pub fn routes() -> Router<Api> {
     Router::new()
-        .route("/staff", get(workbench::today))
+        .route("/staff", get(workbench::sessions_of_the_day))
         .route("/staff/sessions/{id}", get(workbench::line))
         .route("/staff/sessions/{id}/do/{action}", post(workbench::act))
         .route("/staff/sessions/{id}/extra", post(workbench::extra))

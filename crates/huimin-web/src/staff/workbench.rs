@@ -1,4 +1,4 @@
-//! The doctor's workbench: today's sessions, then one session's line with call next, recall,
+//! The doctor's workbench: a day's sessions (today first), then one session's line with call next, recall,
 //! pass (过号) and seen.
 
 use askama::Template;
@@ -25,7 +25,31 @@ pub struct SessionRow {
 #[template(path = "staff_today.html")]
 struct TodayPage {
     c: Chrome,
+    day: DayShown,
     sessions: Vec<SessionRow>,
+}
+
+/// The day whose sessions the workbench shows, and its neighbours for the day links.
+struct DayShown {
+    /// `YYYY-MM-DD`, for the date field.
+    date: String,
+    /// As staff read it: `12月3日 周四`.
+    shown: String,
+    previous: String,
+    next: String,
+    is_today: bool,
+}
+
+impl DayShown {
+    fn of(date: jiff::civil::Date, today: jiff::civil::Date, web: &Web) -> Self {
+        Self {
+            date: date.to_string(),
+            shown: fmt::day(date, web.lang),
+            previous: date.yesterday().unwrap_or(date).to_string(),
+            next: date.tomorrow().unwrap_or(date).to_string(),
+            is_today: date == today,
+        }
+    }
 }
 
 fn schedule_when(schedule: &Value, web: &Web) -> String {
@@ -40,10 +64,29 @@ fn schedule_when(schedule: &Value, web: &Web) -> String {
     )
 }
 
-pub async fn today(State(api): State<Api>, SignedIn(web): SignedIn) -> Response {
-    let reply = api.get(&web, "/api/me/sessions").await;
+#[derive(serde::Deserialize, Default)]
+pub struct DayAsked {
+    #[serde(default)]
+    date: String,
+}
+
+/// `GET /staff?date=`: the signed-in doctor's sessions of a day, today when the date is left
+/// out (or is not a date: the field of the page only sends real dates).
+pub async fn sessions_of_the_day(
+    State(api): State<Api>,
+    SignedIn(web): SignedIn,
+    axum::extract::Query(asked): axum::extract::Query<DayAsked>,
+) -> Response {
+    let today = fmt::today();
+    let date = asked.date.trim().parse().unwrap_or(today);
+    let reply = api
+        .get(&web, &format!("/api/me/sessions?date={date}"))
+        .await;
     if reply.status == StatusCode::UNAUTHORIZED {
         return web.to_login();
+    }
+    if !reply.ok() {
+        return super::common::refusal(&web, "staff.today", &reply, "/staff");
     }
     let sessions = reply.body["sessions"]
         .as_array()
@@ -59,10 +102,20 @@ pub async fn today(State(api): State<Api>, SignedIn(web): SignedIn) -> Response 
                 .unwrap_or_else(|| "—".into()),
         })
         .collect();
+    let day = DayShown::of(date, today, &web);
+    let title = match day.is_today {
+        true => crate::i18n::t(web.lang, "staff.today").to_owned(),
+        false => format!(
+            "{} · {}",
+            crate::i18n::t(web.lang, "staff.sessions_on"),
+            day.shown
+        ),
+    };
     render(
         StatusCode::OK,
         &TodayPage {
-            c: web.chrome(crate::i18n::t(web.lang, "staff.today")),
+            c: web.chrome(&title),
+            day,
             sessions,
         },
     )

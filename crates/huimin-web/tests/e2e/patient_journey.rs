@@ -126,6 +126,40 @@ async fn a_new_patient_signs_up_books_and_checks_in_on_a_phone() {
         "staff land on their workbench"
     );
     doctor.shot("11-doctor-today-1280").await;
+    // The doctor looks a day ahead (no session there yet) and comes back to today.
+    assert!(doctor.text("#day-title").await.contains("今日出诊"));
+    doctor.click("#next-day").await;
+    assert_eq!(doctor.text("#no-sessions").await, "这一天没有您的出诊。");
+    doctor.shot("11-doctor-next-day-1280").await;
+    assert!(doctor.text("#day-title").await.contains("出诊"));
+    let tomorrow = doctor.value("#date").await;
+    doctor.click("#previous-day").await;
+    assert!(doctor.text("main").await.contains("今日出诊"));
+    doctor.go(&format!("{base}/staff?date={tomorrow}")).await;
+    doctor.click("#back-to-today").await;
+    assert_eq!(doctor.path().await, "/staff");
+    doctor.go(&format!("{base}/staff?date=2030-01-07")).await;
+    assert!(doctor.text("#day-shown").await.contains("1月7日 周一"));
+    assert_eq!(doctor.value("#date").await, "2030-01-07");
+    doctor.click("#show-day").await;
+    assert!(doctor.text("#day-shown").await.contains("1月7日 周一"));
+    doctor.go(&format!("{base}/staff?date=not-a-date")).await;
+    assert!(
+        doctor.text("#day-title").await.contains("今日出诊"),
+        "a date that does not parse shows today"
+    );
+    // On a phone, in English, the day links and the date field fit the screen.
+    let pocket = driver.browser(375, 740).await;
+    pocket.sign_in(base, DOCTOR.0, DOCTOR.1).await;
+    pocket.click("#switch-lang").await;
+    pocket.go(&format!("{base}/staff?date={tomorrow}")).await;
+    assert_eq!(
+        pocket.text("#no-sessions").await,
+        "You have no sessions on this day."
+    );
+    pocket.assert_fits_width().await;
+    pocket.shot("11-doctor-next-day-en-375").await;
+    pocket.close().await;
     doctor.click("a.session-link").await;
     assert!(doctor.text("#waiting-list").await.contains("王小明"));
     doctor.click("#call-next").await;
