@@ -208,8 +208,48 @@ mod tests {
         assert_eq!(rows(&pool).await, 1);
     }
 
+    /// A database error with a SQLSTATE code, as PostgreSQL answers.
+    #[derive(Debug)]
+    struct Coded(&'static str);
+
+    impl std::fmt::Display for Coded {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "SQLSTATE {}", self.0)
+        }
+    }
+
+    impl std::error::Error for Coded {}
+
+    impl sqlx::error::DatabaseError for Coded {
+        fn message(&self) -> &str {
+            "coded"
+        }
+        fn code(&self) -> Option<std::borrow::Cow<'_, str>> {
+            Some(self.0.into())
+        }
+        fn as_error(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+            self
+        }
+        fn as_error_mut(&mut self) -> &mut (dyn std::error::Error + Send + Sync + 'static) {
+            self
+        }
+        fn into_error(self: Box<Self>) -> Box<dyn std::error::Error + Send + Sync + 'static> {
+            self
+        }
+        fn kind(&self) -> sqlx::error::ErrorKind {
+            sqlx::error::ErrorKind::Other
+        }
+    }
+
+    fn coded(code: &'static str) -> StoreError {
+        StoreError::Database(sqlx::Error::Database(Box::new(Coded(code))))
+    }
+
     #[test]
     fn only_deadlocks_and_serialization_failures_are_retryable() {
+        assert!(coded("40P01").is_retryable(), "deadlock");
+        assert!(coded("40001").is_retryable(), "serialization failure");
+        assert!(!coded("23505").is_retryable(), "unique violation");
         assert!(!StoreError::NotFound.is_retryable());
         assert!(!StoreError::Database(sqlx::Error::RowNotFound).is_retryable());
     }

@@ -854,6 +854,17 @@ fn stop_clinic_in_background(
     })
 }
 
+/// The race was run, not avoided: the booking was made and the stop-clinic cancelled it (had
+/// the stop-clinic come first, the booking would have been refused as suspended).
+fn assert_cancelled_by_the_stop(
+    affected: Option<Vec<huimin_store::appointments::Affected>>,
+    booked: &str,
+) {
+    let affected = affected.expect("the session was active");
+    let cancelled: Vec<&str> = affected.iter().map(|a| a.cancelled.id.as_str()).collect();
+    assert_eq!(cancelled, [booked], "the stop-clinic cancelled the booking");
+}
+
 async fn assert_no_place_survives(store: &huimin_store::Store, session_id: &str) {
     for slot in store.session_slots(session_id).await.unwrap() {
         let active = active_places(store, &slot.id).await.len();
@@ -878,14 +889,20 @@ async fn a_stop_clinic_while_another_process_decides_a_group_leaves_no_place_beh
         let audit = booking_audit("p-1", "patient", "$book");
         let mut request = rules.request(&slot, "p-1", BookingMode::Book, now());
         request.audit = Some(&audit);
-        second.take_place(&request).await.map(|_| ())
+        second
+            .take_place(&request)
+            .await
+            .map(|taken| taken.appointment().id.clone())
     });
     tokio::time::sleep(LET_IT_START).await;
     let stop = stop_clinic_in_background(app.store.clone(), session_id.clone());
     tokio::time::sleep(LET_IT_START).await;
     let_the_audit_go(head).await;
-    let _ = booking.await.unwrap();
-    assert!(stop.await.unwrap().is_some(), "the session was active");
+    let booked = booking
+        .await
+        .unwrap()
+        .expect("the group books before the stop-clinic");
+    assert_cancelled_by_the_stop(stop.await.unwrap(), &booked);
     assert_no_place_survives(&app.store, &session_id).await;
     app.finish().await;
 }
@@ -936,18 +953,47 @@ async fn a_stop_clinic_while_another_process_promotes_from_the_waitlist_leaves_n
         second
             .take_waitlist_place(&request, &promotion)
             .await
-            .map(|_| ())
+            .map(|promoted| promoted.map(|taken| taken.appointment().id.clone()))
     });
     tokio::time::sleep(LET_IT_START).await;
     let stop = stop_clinic_in_background(app.store.clone(), session_id.clone());
     tokio::time::sleep(LET_IT_START).await;
     let_the_audit_go(head).await;
-    let _ = promotion.await.unwrap();
-    assert!(stop.await.unwrap().is_some(), "the session was active");
+    let promoted = promotion
+        .await
+        .unwrap()
+        .unwrap()
+        .expect("the promotion books before the stop-clinic");
+    assert_cancelled_by_the_stop(stop.await.unwrap(), &promoted);
     assert_no_place_survives(&app.store, &session_id).await;
     app.finish().await;
 }
 on_both!(a_stop_clinic_while_another_process_promotes_from_the_waitlist_leaves_no_place_behind);
+
+/// Polls `pg_stat_activity` (of the test's own database) until some backend waits for a lock:
+/// the stop-clinic, waiting for the booking the test's connection holds.
+async fn wait_until_a_backend_waits_for_a_lock(url: &str) {
+    use sqlx::Connection;
+    let mut watcher = sqlx::PgConnection::connect(url).await.unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let waiting: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM pg_stat_activity \
+             WHERE datname = current_database() AND wait_event_type = 'Lock'",
+        )
+        .fetch_one(&mut watcher)
+        .await
+        .unwrap();
+        if waiting > 0 {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the stop-clinic never waited for the booking"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
 
 /// PostgreSQL only (SQLite's one writer cannot deadlock): a stop-clinic that deadlocks is
 /// run again rather than failing. Here a bare connection plays a writer that locks in the
@@ -972,6 +1018,12 @@ async fn a_stop_clinic_that_deadlocks_is_run_again() {
         .unwrap();
     let booked = booked.appointment().id.clone();
     let mut other = sqlx::PgConnection::connect(&url).await.unwrap();
+    // Only the stop-clinic's backend may be the one to find the deadlock (after the server's
+    // `deadlock_timeout`, 1 s by default): this connection waits far longer before looking.
+    sqlx::query("SET deadlock_timeout = '60s'")
+        .execute(&mut other)
+        .await
+        .unwrap();
     sqlx::query("BEGIN").execute(&mut other).await.unwrap();
     sqlx::query("SELECT id FROM appointments WHERE id = $1 FOR UPDATE")
         .bind(&booked)
@@ -979,7 +1031,7 @@ async fn a_stop_clinic_that_deadlocks_is_run_again() {
         .await
         .unwrap();
     let stop = stop_clinic_in_background(app.store.clone(), session_id.clone());
-    tokio::time::sleep(LET_IT_START).await;
+    wait_until_a_backend_waits_for_a_lock(&url).await;
     // Returns once PostgreSQL has ended the stop-clinic's first attempt.
     sqlx::query("SELECT id FROM clinic_sessions WHERE id = $1 FOR SHARE")
         .bind(&session_id)

@@ -13,8 +13,11 @@
 //!
 //! On PostgreSQL the same batches run a statement at a time (about a dozen round trips for
 //! the group), and other processes book too. So the read batch first locks what the group
-//! decides on, in the order every booking takes its locks, each kind sorted: the patients'
-//! booking locks, their lapsed holds, the slots, the sessions' pools. Under those locks every
+//! decides on, each kind sorted: the patients' booking locks, their lapsed holds, the slots'
+//! sessions (shared), the slots, the sessions' pools. A booking alone takes the same locks,
+//! but its session's before its lapsed holds: a shared lock conflicts only with a writer of
+//! the session (stop-clinic, calling, extra places), and each of those takes it first. Under
+//! those locks every
 //! later statement (each with a fresh snapshot) reads what no one else can change until the
 //! commit: a slot's counters and queue numbers change only under its lock, a patient's
 //! bookings only under theirs. The audit records are appended last, so the chain's head is
@@ -371,7 +374,7 @@ async fn read_state(
 }
 
 /// PostgreSQL: other processes book too, so the rows the group decides on are locked before
-/// it reads them, in the order every booking takes its locks, each kind sorted: the
+/// it reads them, in the order of the module's comment, each kind sorted: the
 /// patients' booking locks; their and the slots' lapsed holds, cancelled here and answered
 /// for [`give_back_lapsed`]; the slots' sessions (shared); the slots, with those of the
 /// lapsed holds; their sessions' pools. Every later statement reads with a fresh snapshot

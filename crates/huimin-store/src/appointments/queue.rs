@@ -299,7 +299,8 @@ async fn commit_group(
 }
 
 /// PostgreSQL's fallback: one request in a transaction of its own, as a booking alone takes
-/// its locks (patient, appointments, slot, pool, audit head), retried on a deadlock. One
+/// its locks (patient, session (shared), appointments, slot, pool, audit head), retried on a
+/// deadlock. One
 /// transaction with a savepoint per request, as on SQLite, would hold a request's slot and
 /// pool while the next took its patient's lock, against the order every other writer keeps.
 async fn commit_alone(

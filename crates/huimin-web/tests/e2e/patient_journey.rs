@@ -131,7 +131,7 @@ async fn a_new_patient_signs_up_books_and_checks_in_on_a_phone() {
     doctor.click("#next-day").await;
     assert_eq!(doctor.text("#no-sessions").await, "这一天没有您的出诊。");
     doctor.shot("11-doctor-next-day-1280").await;
-    assert!(doctor.text("#day-title").await.contains("出诊"));
+    assert_eq!(doctor.text("#day-title").await, "出诊");
     let tomorrow = doctor.value("#date").await;
     doctor.click("#previous-day").await;
     assert!(doctor.text("main").await.contains("今日出诊"));
