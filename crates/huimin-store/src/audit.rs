@@ -67,14 +67,10 @@ impl AuditBatcher {
     fn start(pool: AnyPool) -> Self {
         let (sender, mut receiver) = mpsc::channel::<Pending>(4096);
         tokio::spawn(async move {
-            while let Some(first) = receiver.recv().await {
-                let mut batch = vec![first];
-                while batch.len() < MAX_BATCH {
-                    match receiver.try_recv() {
-                        Ok(next) => batch.push(next),
-                        Err(_) => break,
-                    }
-                }
+            let mut batch = Vec::new();
+            // Waits for one record, then takes whatever else has queued (0: the queue closed).
+            while receiver.recv_many(&mut batch, MAX_BATCH).await > 0 {
+                let batch = std::mem::take(&mut batch);
                 let records: Vec<&NewAuditRecord> = batch.iter().map(|(r, _)| r).collect();
                 match append_batch(&pool, &records).await {
                     Ok(first_seq) => {

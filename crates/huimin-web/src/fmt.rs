@@ -20,6 +20,12 @@ pub fn today() -> jiff::civil::Date {
     jiff::Timestamp::now().to_zoned(china()).date()
 }
 
+/// The date a page was asked for (`YYYY-MM-DD`), or today when it is left out or is not a
+/// date (the pages' date fields only send real dates; a hand-typed address may not).
+pub fn date_or_today(asked: &str) -> jiff::civil::Date {
+    asked.trim().parse().unwrap_or_else(|_| today())
+}
+
 const WEEKDAYS_ZH: [&str; 7] = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"];
 const WEEKDAYS_EN: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 

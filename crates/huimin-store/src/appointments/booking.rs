@@ -2,8 +2,8 @@
 //! slot and pool counters conditionally.
 //!
 //! Lock order, the same in every transaction so PostgreSQL never deadlocks on it: the
-//! patient's booking lock → appointment rows → slot rows → pool rows (→ the audit chain's
-//! head, last). A booking group (`group.rs`) takes each kind for all its requests at once,
+//! patient's booking lock → (PostgreSQL: the session, shared) → appointment rows → slot rows
+//! → pool rows (→ the audit chain's head, last). A booking group (`group.rs`) takes each kind for all its requests at once,
 //! sorted. A deadlock or serialization failure that still happens (a sweep touching another
 //! patient's hold) is retried.
 

@@ -218,14 +218,10 @@ async fn write_groups(
     if !postgres && let Err(err) = prepare(&writer).await {
         tracing::warn!(error = %err, "could not prepare the booking group's statements");
     }
-    while let Some(first) = receiver.recv().await {
-        let mut group = vec![first];
-        while group.len() < MAX_GROUP {
-            match receiver.try_recv() {
-                Ok(next) => group.push(next),
-                Err(_) => break,
-            }
-        }
+    let mut group = Vec::new();
+    // Waits for one request, then takes whatever else has queued (0: the queue closed).
+    while receiver.recv_many(&mut group, MAX_GROUP).await > 0 {
+        let group = std::mem::take(&mut group);
         let places: Vec<&QueuedPlace> = group.iter().map(|(p, _)| p).collect();
         match commit_group(&writer, &full_slots, &places, &counted, postgres).await {
             Ok(outcomes) => {

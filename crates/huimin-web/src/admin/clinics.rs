@@ -29,11 +29,7 @@ pub struct Where {
 
 impl Where {
     fn date(&self) -> String {
-        if self.date.parse::<jiff::civil::Date>().is_ok() {
-            self.date.clone()
-        } else {
-            fmt::today().to_string()
-        }
+        fmt::date_or_today(&self.date).to_string()
     }
 
     fn query(&self) -> String {

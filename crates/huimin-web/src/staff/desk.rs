@@ -443,11 +443,7 @@ async fn patient_page(
     if !reply.ok() {
         return super::common::refusal(web, "desk.title", &reply, "/desk");
     }
-    let date = if pick.date.parse::<jiff::civil::Date>().is_ok() {
-        pick.date.clone()
-    } else {
-        fmt::today().to_string()
-    };
+    let date = fmt::date_or_today(&pick.date).to_string();
     let sessions = if pick.department.is_empty() {
         None
     } else {

@@ -70,15 +70,13 @@ pub struct DayAsked {
     date: String,
 }
 
-/// `GET /staff?date=`: the signed-in doctor's sessions of a day, today when the date is left
-/// out (or is not a date: the field of the page only sends real dates).
+/// `GET /staff?date=`: the signed-in doctor's sessions of a day ([`fmt::date_or_today`]).
 pub async fn sessions_of_the_day(
     State(api): State<Api>,
     SignedIn(web): SignedIn,
     axum::extract::Query(asked): axum::extract::Query<DayAsked>,
 ) -> Response {
-    let today = fmt::today();
-    let date = asked.date.trim().parse().unwrap_or(today);
+    let (today, date) = (fmt::today(), fmt::date_or_today(&asked.date));
     let reply = api
         .get(&web, &format!("/api/me/sessions?date={date}"))
         .await;
