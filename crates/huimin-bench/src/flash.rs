@@ -18,6 +18,7 @@ use serde_json::{Value, json};
 
 use crate::report::OpReport;
 use crate::scenario::{resident_id, token};
+use crate::threads::ThreadTimes;
 
 pub struct FlashPlan {
     pub base: String,
@@ -36,6 +37,8 @@ pub struct FlashOutcome {
     pub patients_with_two: usize,
     /// Every attempt: when it started (after the release), how long it took, whether it booked.
     pub attempts: Vec<(Duration, Duration, bool)>,
+    /// CPU time per thread name from the release to the last answer.
+    pub cpu: Vec<(String, Duration)>,
 }
 
 /// Doctors' posts with free sessions of at most 500 places each, `places` in all.
@@ -215,6 +218,7 @@ pub async fn run(plan: &FlashPlan, store: &Store) -> anyhow::Result<FlashOutcome
             (ok, full, failed, last_ok, seen)
         }));
     }
+    let cpu_before = ThreadTimes::now();
     release.wait().await;
     let started = Instant::now();
     let (mut ok, mut full, mut failed, mut last_ok) = (Vec::new(), Vec::new(), 0, None::<Instant>);
@@ -231,6 +235,7 @@ pub async fn run(plan: &FlashPlan, store: &Store) -> anyhow::Result<FlashOutcome
         };
     }
     let elapsed = started.elapsed();
+    let cpu = ThreadTimes::now().since(&cpu_before);
     let mut all = ok.clone();
     all.extend(full.iter().copied());
     let (booked, over, doubles) = verify(store).await?;
@@ -260,6 +265,7 @@ pub async fn run(plan: &FlashPlan, store: &Store) -> anyhow::Result<FlashOutcome
         over_capacity_slots: over,
         patients_with_two: doubles,
         attempts,
+        cpu,
     })
 }
 

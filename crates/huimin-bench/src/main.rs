@@ -8,6 +8,7 @@ mod find;
 mod flash;
 mod report;
 mod scenario;
+mod threads;
 mod wire;
 
 use std::time::Duration;
@@ -185,6 +186,7 @@ async fn run(
             );
             let outcome = flash::run(&plan, store).await?;
             report::print(&outcome.reports);
+            report::print_cpu(&outcome.cpu, outcome.booked);
             anyhow::ensure!(
                 outcome.over_capacity_slots == 0 && outcome.patients_with_two == 0,
                 "inconsistent bookings"
@@ -215,6 +217,12 @@ async fn run(
             );
             let outcome = flash::run(&plan, store).await?;
             report::print(&outcome.reports);
+            report::print_cpu(&outcome.cpu, outcome.booked);
+            let groups = store.booking_group_stats();
+            println!(
+                "booking groups: {} decided ({} with slots known from earlier groups), {} fell back",
+                groups.decided, groups.from_memory, groups.fell_back
+            );
             if timeline {
                 report::print_timeline(&outcome.attempts, Duration::from_millis(25));
             }

@@ -73,6 +73,32 @@ pub fn print_timeline(attempts: &[(Duration, Duration, bool)], step: Duration) {
     }
 }
 
+/// CPU time by thread name from the release to the last answer, and the booking writer
+/// chain's per booking.
+pub fn print_cpu(cpu: &[(String, Duration)], booked: i64) {
+    if cpu.is_empty() {
+        return;
+    }
+    let listed: Vec<String> = cpu
+        .iter()
+        .take(6)
+        .map(|(name, spent)| format!("{name} {} ms", ms(*spent)))
+        .collect();
+    println!("CPU by thread: {}", listed.join(", "));
+    let chain: Duration = cpu
+        .iter()
+        .filter(|(name, _)| crate::threads::is_writer_chain(name))
+        .map(|(_, spent)| *spent)
+        .sum();
+    if booked > 0 {
+        let per_booking = chain.as_secs_f64() * 1e6 / booked as f64;
+        println!(
+            "booking writer chain: {} ms, {per_booking:.1} µs per booking",
+            ms(chain)
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

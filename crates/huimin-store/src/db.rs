@@ -291,6 +291,13 @@ async fn tune(
         sqlx::query("PRAGMA cache_size = -16384")
             .execute(&mut *conn)
             .await?;
+        if tuning == SqliteTuning::Writer {
+            sqlx::query(sqlx::AssertSqlSafe(
+                crate::appointments::name_writer_statement(),
+            ))
+            .execute(&mut *conn)
+            .await?;
+        }
     }
     Ok(())
 }

@@ -42,6 +42,9 @@ use super::booking::{
 };
 use super::hint::FullSlots;
 use super::holder::{Holder, admit, holders_from_json, holders_json_query};
+use super::known::{
+    CHANGES_QUERY, KnownPlaces, KnownSession, KnownSlot, LeftBehind, MARK_QUERY, Mark, left_behind,
+};
 use super::sessions::{
     SESSION_COLUMNS, SLOT_COLUMNS, SessionRecord, SlotRecord, session_at, slot_at,
 };
@@ -64,15 +67,26 @@ enum KeyUse {
     InGroup(String, usize),
 }
 
+/// A group decided and written, not yet committed.
+pub(crate) struct Decided {
+    pub(crate) outcomes: Vec<Result<Replay, BookingError>>,
+    /// What its slots hold once it commits (SQLite), for the next groups (`known.rs`).
+    pub(crate) left: LeftBehind,
+    /// Some of its slots were known, not read.
+    pub(crate) from_memory: bool,
+}
+
 /// Decides and writes a group inside `tx` (which the caller commits), with the audit records
-/// of the places it answers. The outer `Err` is a database failure: the caller rolls the
-/// group back.
+/// of the places it answers. On SQLite the slots in `known` (what the last groups left) are
+/// not read again, when the group's first batch proves them current. The outer `Err` is a
+/// database failure: the caller rolls the group back.
 pub(crate) async fn decide_group(
     tx: &mut AnyConnection,
     requests: &[PlaceRequest<'_>],
     full_slots: &FullSlots,
+    known: &KnownPlaces,
     postgres: bool,
-) -> Result<Vec<Result<Replay, BookingError>>, StoreError> {
+) -> Result<Decided, StoreError> {
     let now = requests
         .iter()
         .map(|r| r.now.as_microsecond())
@@ -90,14 +104,18 @@ pub(crate) async fn decide_group(
         ),
     };
     // Lapsed holds of these patients or in these slots give their places back first. They
-    // are rare, so the state read with them is read again only when there were some.
-    let mut state = read_state(tx, &asked, true).await?;
+    // are rare, so the state read with them is read again only when there were some, or when
+    // the slots taken from memory turn out stale.
+    let known = (!postgres).then_some(known);
+    let mut state = read_state(tx, &asked, true, known).await?;
+    let keep_known = state.current && state.lapsed.is_empty();
+    let from_memory = keep_known && state.from_memory;
     if !state.lapsed.is_empty() {
         for lapsed in &state.lapsed {
             give_back_lapsed(tx, lapsed, now).await?;
         }
         full_slots.forget_all();
-        state = read_state(tx, &asked, false).await?;
+        state = read_state(tx, &asked, false, None).await?;
     }
     let State {
         mut keys,
@@ -106,6 +124,7 @@ pub(crate) async fn decide_group(
         places,
         holders,
         audit_head,
+        mark,
         ..
     } = state;
 
@@ -203,8 +222,11 @@ pub(crate) async fn decide_group(
     if let Some(head) = audit_head {
         push_append(&mut batch, &records, head);
     }
+    // The rows changed once the group's writes are done: the next group's mark must be this.
+    let mut changes = mark.as_ref().map(|m| m.changes());
     if !batch.is_empty() {
-        let steps = batch.run(tx).await?;
+        let changes_step = mark.is_some().then(|| batch.push(CHANGES_QUERY));
+        let mut steps = batch.run(tx).await?;
         for (step, expected, what) in counted {
             let changed = steps.get(step).map_or(0, |s| s.changed);
             if changed != expected {
@@ -212,6 +234,13 @@ pub(crate) async fn decide_group(
                     "{changed} of {expected} {what} took their places"
                 )));
             }
+        }
+        if let Some(step) = changes_step {
+            let rows = std::mem::take(&mut steps[step].rows);
+            let row = rows
+                .first()
+                .ok_or_else(|| StoreError::Corrupt("no count of changes".into()))?;
+            changes = Some(row.try_get(0)?);
         }
     }
     // PostgreSQL appends after the places: the chain's head is the transaction's last lock,
@@ -224,7 +253,21 @@ pub(crate) async fn decide_group(
             full_slots.mark_full(slot, now, earliest_hold.get(*slot).copied());
         }
     }
-    Ok(outcomes)
+    let left = match mark.zip(changes) {
+        Some((mark, changes)) => left_behind(
+            mark.after(changes),
+            !keep_known,
+            &ledger,
+            &places,
+            &earliest_hold,
+        ),
+        None => LeftBehind::default(),
+    };
+    Ok(Decided {
+        outcomes,
+        left,
+        from_memory,
+    })
 }
 
 /// Prepares the read batch's statements on the writer connection (inside `tx`, which the
@@ -240,7 +283,7 @@ pub(crate) async fn prepare_reads(tx: &mut AnyConnection) -> Result<(), StoreErr
             slots: Vec::new(),
             keys,
         };
-        read_state(tx, &asked, true).await?;
+        read_state(tx, &asked, true, None).await?;
     }
     Ok(())
 }
@@ -268,16 +311,25 @@ struct State {
     holders: HashMap<String, Holder>,
     /// SQLite: the audit chain's head, read in the batch (PostgreSQL locks it at the end).
     audit_head: Option<(i64, String)>,
+    /// SQLite: where the database stood when the batch read it (`known.rs`).
+    mark: Option<Mark>,
+    /// The known places were current: nothing but the group writer's commits changed the
+    /// database since it kept them.
+    current: bool,
+    /// Some slots were taken from the known places instead of read.
+    from_memory: bool,
 }
 
 /// One batch: (when `release`) cancel the lapsed holds of the group's patients and slots,
-/// then read the keys, slots, patients (who they are, what they booked) and, on SQLite, the
-/// audit head. On PostgreSQL [`lock_group`] first takes the group's locks and cancels the
-/// lapsed holds; the audit head is locked at the end (`append_in`).
+/// then read the keys, slots (those not `known`), patients (who they are, what they booked)
+/// and, on SQLite, the mark and the audit head. On PostgreSQL [`lock_group`] first takes the
+/// group's locks and cancels the lapsed holds; the audit head is locked at the end
+/// (`append_in`).
 async fn read_state(
     tx: &mut AnyConnection,
     asked: &Asked<'_>,
     release: bool,
+    known: Option<&KnownPlaces>,
 ) -> Result<State, StoreError> {
     // Each statement adds its values in the order its placeholders stand. The lists go as
     // JSON arrays, so the text depends only on `release` and on whether there are keys, and
@@ -307,6 +359,7 @@ async fn read_state(
         let condition = format!("(patient_id IN ({patients}) OR slot_id IN ({slots}))");
         batch.push(&lapse_statement(now, &condition, until))
     });
+    let mark = (!asked.postgres).then(|| batch.push(MARK_QUERY));
     let keys = (!asked.keys.is_empty()).then(|| {
         let list = batch.json_list(&json_array(asked.keys.iter().copied()));
         batch.push(&format!(
@@ -314,9 +367,17 @@ async fn read_state(
              WHERE key IN ({list})"
         ))
     });
-    let list = batch.json_list(&slots);
+    let (remembered, unknown): (Vec<&str>, Vec<&str>) = asked
+        .slots
+        .iter()
+        .partition(|slot| known.and_then(|k| k.place(slot)).is_some());
+    let unknown = match remembered.is_empty() {
+        true => slots.clone(),
+        false => json_array(unknown),
+    };
+    let list = batch.json_list(&unknown);
     let session_rows = batch.push(&sessions_query(&list));
-    let list = batch.json_list(&slots);
+    let list = batch.json_list(&unknown);
     let slot_rows = batch.push(&slots_query(&list));
     let ids = batch.json_list(&patients);
     let holder_rows = batch.push(&holders_json_query(&ids, asked.postgres));
@@ -343,8 +404,44 @@ async fn read_state(
             KeyUse::Stored(row.try_get(2)?, row.try_get(3)?),
         );
     }
-    let sessions = rows(session_rows);
-    let (mut ledger, earliest_hold, places) = ledger_from(&sessions, &rows(slot_rows))?;
+    let mark = match mark.map(&mut rows) {
+        Some(row) => Some(Mark::from_row(
+            row.first()
+                .ok_or_else(|| StoreError::Corrupt("no mark".into()))?,
+        )?),
+        None => None,
+    };
+    let (mut session_rows, mut slot_rows) = (rows(session_rows), rows(slot_rows));
+    // The kept slots are used only when nothing but the group writer's own commits changed
+    // the database since it kept them; otherwise they are read now.
+    let current = known.is_some_and(|k| k.mark().is_some() && k.mark() == mark.as_ref());
+    let from_memory = current && !remembered.is_empty();
+    if !current && !remembered.is_empty() {
+        let mut batch = Batch::default().stable();
+        let stale = json_array(remembered.iter().copied());
+        let list = batch.json_list(&stale);
+        batch.push(&sessions_query(&list));
+        let list = batch.json_list(&stale);
+        batch.push(&slots_query(&list));
+        let mut steps = batch.run(tx).await?;
+        session_rows.append(&mut steps[0].rows);
+        slot_rows.append(&mut steps[1].rows);
+    }
+    let (mut ledger, mut earliest_hold, mut places) = ledger_from(&session_rows, &slot_rows)?;
+    if let Some(known) = known.filter(|_| from_memory) {
+        for slot in &remembered {
+            if let Some((kept, session)) = known.place(slot) {
+                add_known(
+                    &mut ledger,
+                    &mut earliest_hold,
+                    &mut places,
+                    slot,
+                    kept,
+                    session,
+                );
+            }
+        }
+    }
     add_patients(&mut ledger, &asked.patients, &rows(patient_rows))?;
     // `json_group_array` (`json_agg` on PostgreSQL) answers one row, `[]` when no patient
     // exists: no row is a fault, not "nobody exists" (which would refuse the whole group).
@@ -370,6 +467,9 @@ async fn read_state(
         places,
         holders,
         audit_head,
+        mark,
+        current,
+        from_memory,
     })
 }
 
@@ -546,6 +646,30 @@ fn ledger_from(session_rows: &[AnyRow], slot_rows: &[AnyRow]) -> Result<LedgerRe
         places.insert(slot.id.clone(), (slot, session));
     }
     Ok((ledger, earliest_hold, places))
+}
+
+/// Puts a slot the group writer knows into the group's read, as if read: a session read
+/// afresh for another slot is kept (both are the same while the memory is current).
+fn add_known(
+    ledger: &mut Ledger,
+    earliest_hold: &mut HashMap<String, i64>,
+    places: &mut HashMap<String, (SlotRecord, SessionRecord)>,
+    slot: &str,
+    kept: &KnownSlot,
+    session: &KnownSession,
+) {
+    ledger
+        .sessions
+        .entry(kept.ledger.session_id.clone())
+        .or_insert_with(|| session.ledger.clone());
+    ledger.slots.insert(slot.to_owned(), kept.ledger.clone());
+    if let Some(expiry) = kept.earliest_hold {
+        earliest_hold.insert(slot.to_owned(), expiry);
+    }
+    places.insert(
+        slot.to_owned(),
+        (kept.record.clone(), session.record.clone()),
+    );
 }
 
 /// `online:60:3,window:20:0`: each pool with its capacity and places used.

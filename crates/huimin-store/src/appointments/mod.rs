@@ -8,6 +8,7 @@ mod calling;
 mod group;
 pub(crate) mod hint;
 mod holder;
+mod known;
 mod lifecycle;
 mod payments;
 pub(crate) mod queue;
@@ -16,6 +17,8 @@ mod sessions;
 mod suspend;
 mod transfer;
 mod waitlist;
+
+pub(crate) use known::name_writer_statement;
 
 pub use booking::{BookingError, BookingMode, PlaceRequest, Replay};
 pub use calling::{CallError, CallRecord, LineSummary, QueueEntry, SessionQueue};

@@ -30,6 +30,7 @@ use super::booking::{
 };
 use super::group::{decide_group, prepare_reads};
 use super::hint::FullSlots;
+use super::known::{KnownPlaces, LeftBehind};
 use crate::audit::append_in;
 use crate::retry::{ATTEMPTS, Attempts, Finish, Retryable, pause_before_retry};
 use crate::{NewAuditRecord, StoreError};
@@ -107,12 +108,16 @@ pub struct GroupStats {
     pub decided: u64,
     /// Groups run again one request at a time after the snapshot path failed.
     pub fell_back: u64,
+    /// Decided groups that took some of their slots from what earlier groups left (SQLite),
+    /// instead of reading them.
+    pub from_memory: u64,
 }
 
 #[derive(Debug, Default)]
 struct Counters {
     decided: AtomicU64,
     fell_back: AtomicU64,
+    from_memory: AtomicU64,
 }
 
 #[derive(Clone, Debug)]
@@ -189,6 +194,7 @@ impl BookingQueue {
         GroupStats {
             decided: self.counters.decided.load(Ordering::Relaxed),
             fell_back: self.counters.fell_back.load(Ordering::Relaxed),
+            from_memory: self.counters.from_memory.load(Ordering::Relaxed),
         }
     }
 
@@ -219,11 +225,20 @@ async fn write_groups(
         tracing::warn!(error = %err, "could not prepare the booking group's statements");
     }
     let mut group = Vec::new();
+    let mut known = KnownPlaces::default();
     // Waits for one request, then takes whatever else has queued (0: the queue closed).
     while receiver.recv_many(&mut group, MAX_GROUP).await > 0 {
         let group = std::mem::take(&mut group);
         let places: Vec<&QueuedPlace> = group.iter().map(|(p, _)| p).collect();
-        match commit_group(&writer, &full_slots, &places, &counted, postgres).await {
+        let committed = commit_group(
+            &writer,
+            &full_slots,
+            &mut known,
+            &places,
+            &counted,
+            postgres,
+        );
+        match committed.await {
             Ok(outcomes) => {
                 for ((_, reply), outcome) in group.into_iter().zip(outcomes) {
                     let _ = reply.send(outcome);
@@ -253,22 +268,66 @@ async fn prepare(writer: &AnyPool) -> Result<(), StoreError> {
 /// Decides the group from one snapshot and commits once ([`decide_group`]). Should that fail
 /// (a database error, or a counter update that did not take exactly what the ledger decided),
 /// the group is rolled back and run again request by request. The outer `Err` means nothing
-/// of the group was written.
+/// of the group was written. What a committed group left in its slots is kept in `known` for
+/// the next; anything else forgets it (a commit that failed may or may not have happened).
 async fn commit_group(
     writer: &AnyPool,
     full_slots: &FullSlots,
+    known: &mut KnownPlaces,
     places: &[&QueuedPlace],
     counters: &Counters,
     postgres: bool,
 ) -> Result<Vec<Result<Replay, BookingError>>, StoreError> {
     let requests: Vec<PlaceRequest<'_>> = places.iter().map(|p| p.request()).collect();
+    let decided = decide_and_commit(writer, full_slots, known, &requests, counters, postgres);
+    let decided = decided.await;
+    match decided {
+        Ok(Some((outcomes, left))) => {
+            known.remember(left);
+            return Ok(outcomes);
+        }
+        Ok(None) => known.forget(),
+        Err(err) => {
+            known.forget();
+            return Err(err);
+        }
+    }
+    if postgres {
+        let mut outcomes = Vec::with_capacity(requests.len());
+        for request in &requests {
+            outcomes.push(commit_alone(writer, full_slots, request).await);
+        }
+        return Ok(outcomes);
+    }
+    commit_one_by_one(writer, full_slots, &requests).await
+}
+
+/// The group decided from one snapshot and committed, with what it left in its slots; `None`
+/// when it must run again request by request (rolled back).
+async fn decide_and_commit(
+    writer: &AnyPool,
+    full_slots: &FullSlots,
+    known: &KnownPlaces,
+    requests: &[PlaceRequest<'_>],
+    counters: &Counters,
+    postgres: bool,
+) -> Result<Option<GroupCommitted>, StoreError> {
     for attempt in 1..=ATTEMPTS {
         let mut tx = writer.begin().await?;
-        match decide_group(&mut tx, &requests, full_slots, postgres).await {
-            Ok(outcomes) => {
+        // A retry reads everything again: its first attempt's read is gone with the rollback.
+        let known = if attempt == 1 {
+            known
+        } else {
+            &KnownPlaces::default()
+        };
+        match decide_group(&mut tx, requests, full_slots, known, postgres).await {
+            Ok(decided) => {
                 tx.commit().await?;
                 counters.decided.fetch_add(1, Ordering::Relaxed);
-                return Ok(outcomes);
+                if decided.from_memory {
+                    counters.from_memory.fetch_add(1, Ordering::Relaxed);
+                }
+                return Ok(Some((decided.outcomes, decided.left)));
             }
             // PostgreSQL: a deadlock with another process's sweep or cancellation (which
             // lock in another order) is run again whole, after a short random pause.
@@ -284,15 +343,11 @@ async fn commit_group(
             }
         }
     }
-    if postgres {
-        let mut outcomes = Vec::with_capacity(requests.len());
-        for request in &requests {
-            outcomes.push(commit_alone(writer, full_slots, request).await);
-        }
-        return Ok(outcomes);
-    }
-    commit_one_by_one(writer, full_slots, &requests).await
+    Ok(None)
 }
+
+/// A committed group's answers and what it left in its slots.
+type GroupCommitted = (Vec<Result<Replay, BookingError>>, LeftBehind);
 
 /// PostgreSQL's fallback: one request in a transaction of its own, as a booking alone takes
 /// its locks (patient, session (shared), appointments, slot, pool, audit head), retried on a
