@@ -187,6 +187,7 @@ async fn run(
             let outcome = flash::run(&plan, store).await?;
             report::print(&outcome.reports);
             report::print_cpu(&outcome.cpu, outcome.booked);
+            report::print_groups(store.booking_group_stats());
             anyhow::ensure!(
                 outcome.over_capacity_slots == 0 && outcome.patients_with_two == 0,
                 "inconsistent bookings"
@@ -218,11 +219,7 @@ async fn run(
             let outcome = flash::run(&plan, store).await?;
             report::print(&outcome.reports);
             report::print_cpu(&outcome.cpu, outcome.booked);
-            let groups = store.booking_group_stats();
-            println!(
-                "booking groups: {} decided ({} with slots known from earlier groups), {} fell back",
-                groups.decided, groups.from_memory, groups.fell_back
-            );
+            report::print_groups(store.booking_group_stats());
             if timeline {
                 report::print_timeline(&outcome.attempts, Duration::from_millis(25));
             }

@@ -73,6 +73,14 @@ pub fn print_timeline(attempts: &[(Duration, Duration, bool)], step: Duration) {
     }
 }
 
+/// How the booking groups went since the server started (setup books nothing).
+pub fn print_groups(groups: huimin_store::appointments::GroupStats) {
+    println!(
+        "booking groups: {} decided ({} with slots known from earlier groups), {} fell back",
+        groups.decided, groups.from_memory, groups.fell_back
+    );
+}
+
 /// CPU time by thread name from the release to the last answer, and the booking writer
 /// chain's per booking.
 pub fn print_cpu(cpu: &[(String, Duration)], booked: i64) {
