@@ -416,7 +416,8 @@ async fn read_state(
     // the database since it kept them; otherwise they are read now.
     let current = known.is_some_and(|k| k.mark().is_some() && k.mark() == mark.as_ref());
     let from_memory = current && !remembered.is_empty();
-    if !current && !remembered.is_empty() {
+    // (Lapsed holds make the caller read everything again: no need to read them here.)
+    if !current && !remembered.is_empty() && lapsed.is_empty() {
         let mut batch = Batch::default().stable();
         let stale = json_array(remembered.iter().copied());
         let list = batch.json_list(&stale);

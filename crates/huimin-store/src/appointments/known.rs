@@ -14,6 +14,11 @@
 //! last group's commit left ([`Mark`]), nothing kept is used: the group reads everything again.
 //! The counter updates keep their `<= capacity` conditions as a second guard.
 //!
+//! `total_changes()` counts rows changed by `INSERT`, `UPDATE` and `DELETE`, not schema
+//! changes: a migration run at runtime on the writer connection would have to call
+//! [`KnownPlaces::forget`] (today migrations run on another connection before the writer opens,
+//! and `data_version` would see them).
+//!
 //! PostgreSQL keeps nothing: other processes book there without telling this one.
 
 use std::collections::HashMap;
