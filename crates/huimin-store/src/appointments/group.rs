@@ -257,8 +257,8 @@ pub(crate) async fn decide_group(
         Some((mark, changes)) => left_behind(
             mark.after(changes),
             !keep_known,
-            &ledger,
-            &places,
+            ledger,
+            places,
             &earliest_hold,
         ),
         None => LeftBehind::default(),
@@ -375,10 +375,7 @@ async fn read_state(
         true => slots.clone(),
         false => json_array(unknown),
     };
-    let list = batch.json_list(&unknown);
-    let session_rows = batch.push(&sessions_query(&list));
-    let list = batch.json_list(&unknown);
-    let slot_rows = batch.push(&slots_query(&list));
+    let (session_rows, slot_rows) = push_slot_reads(&mut batch, &unknown);
     let ids = batch.json_list(&patients);
     let holder_rows = batch.push(&holders_json_query(&ids, asked.postgres));
     let booked_by = batch.json_list(&patients);
@@ -419,14 +416,11 @@ async fn read_state(
     // (Lapsed holds make the caller read everything again: no need to read them here.)
     if !current && !remembered.is_empty() && lapsed.is_empty() {
         let mut batch = Batch::default().stable();
-        let stale = json_array(remembered.iter().copied());
-        let list = batch.json_list(&stale);
-        batch.push(&sessions_query(&list));
-        let list = batch.json_list(&stale);
-        batch.push(&slots_query(&list));
+        let (sessions_at, slots_at) =
+            push_slot_reads(&mut batch, &json_array(remembered.iter().copied()));
         let mut steps = batch.run(tx).await?;
-        session_rows.append(&mut steps[0].rows);
-        slot_rows.append(&mut steps[1].rows);
+        session_rows.append(&mut steps[sessions_at].rows);
+        slot_rows.append(&mut steps[slots_at].rows);
     }
     let (mut ledger, mut earliest_hold, mut places) = ledger_from(&session_rows, &slot_rows)?;
     if let Some(known) = known.filter(|_| from_memory) {
@@ -566,6 +560,15 @@ async fn replay(
         return Ok(Err(BookingError::IdempotencyMismatch));
     }
     Ok(record.map(Replay::Replayed).ok_or(BookingError::NotFound))
+}
+
+/// Adds the reads of the slots in the JSON array `slots` and of their sessions; the steps of
+/// [`sessions_query`] and [`slots_query`].
+fn push_slot_reads(batch: &mut Batch, slots: &str) -> (usize, usize) {
+    let list = batch.json_list(slots);
+    let sessions = batch.push(&sessions_query(&list));
+    let list = batch.json_list(slots);
+    (sessions, batch.push(&slots_query(&list)))
 }
 
 /// The sessions of the slots (`slots` are their placeholders), each once, with its pools

@@ -156,49 +156,46 @@ impl KnownPlaces {
 
 /// What the group leaves in the slots it decided, at `mark`: `ledger` holds their counters
 /// after its places, `records` the rows as read (their counters are brought up to the
-/// ledger's).
+/// ledger's). Taken by value: the group is done with them, and a booking rush would
+/// otherwise copy a couple of hundred slots and their sessions after every group.
 pub(crate) fn left_behind(
     mark: Mark,
     read_afresh: bool,
-    ledger: &Ledger,
-    records: &HashMap<String, (SlotRecord, SessionRecord)>,
+    mut ledger: Ledger,
+    records: HashMap<String, (SlotRecord, SessionRecord)>,
     earliest_hold: &HashMap<String, i64>,
 ) -> LeftBehind {
     let mut slots = Vec::with_capacity(records.len());
-    let mut sessions: HashMap<&str, KnownSession> = HashMap::new();
-    for (id, (record, session)) in records {
-        let (Some(slot_ledger), Some(session_ledger)) = (
-            ledger.slots.get(id),
-            ledger.sessions.get(&record.session_id),
-        ) else {
+    let mut sessions: HashMap<String, KnownSession> = HashMap::new();
+    for (id, (mut record, session)) in records {
+        let Some(slot_ledger) = ledger.slots.remove(&id) else {
             continue;
         };
-        let mut record = record.clone();
+        if !sessions.contains_key(&session.id) {
+            let Some(session_ledger) = ledger.sessions.remove(&session.id) else {
+                continue;
+            };
+            let known = KnownSession {
+                ledger: session_ledger,
+                record: session,
+            };
+            sessions.insert(known.record.id.clone(), known);
+        }
         record.booked = slot_ledger.booked;
         record.held = slot_ledger.held;
-        slots.push((
-            id.clone(),
-            KnownSlot {
-                ledger: slot_ledger.clone(),
-                record,
-                earliest_hold: earliest_hold.get(id).copied(),
-            },
-        ));
-        sessions
-            .entry(session.id.as_str())
-            .or_insert_with(|| KnownSession {
-                ledger: session_ledger.clone(),
-                record: session.clone(),
-            });
+        let earliest_hold = earliest_hold.get(&id).copied();
+        let known = KnownSlot {
+            ledger: slot_ledger,
+            record,
+            earliest_hold,
+        };
+        slots.push((id, known));
     }
     LeftBehind {
         mark: Some(mark),
         read_afresh,
         slots,
-        sessions: sessions
-            .into_iter()
-            .map(|(id, known)| (id.to_owned(), known))
-            .collect(),
+        sessions: sessions.into_iter().collect(),
     }
 }
 
@@ -323,6 +320,34 @@ mod tests {
         known.forget();
         assert_eq!(known.mark(), None);
         assert!(known.place("b").is_none());
+    }
+
+    #[test]
+    fn a_group_leaves_its_slots_with_the_ledger_counters_and_each_session_once() {
+        let (_, session_s) = session("s");
+        let mut ledger = Ledger::default();
+        let mut records = HashMap::new();
+        for (id, booked) in [("a", 2), ("b", 1)] {
+            let (_, read) = slot(id, "s", 0);
+            let mut after = read.ledger.clone();
+            after.booked = booked;
+            ledger.slots.insert(id.into(), after);
+            records.insert(id.into(), (read.record, session_s.record.clone()));
+        }
+        ledger.sessions.insert("s".into(), session_s.ledger.clone());
+        let earliest = HashMap::from([("a".to_owned(), 42)]);
+        let mut left = left_behind(mark(5), false, ledger, records, &earliest);
+        left.slots.sort_by(|x, y| x.0.cmp(&y.0));
+        let booked: Vec<(i64, i64)> = left
+            .slots
+            .iter()
+            .map(|(_, k)| (k.ledger.booked, k.record.booked))
+            .collect();
+        assert_eq!(booked, [(2, 2), (1, 1)]);
+        assert_eq!(left.slots[0].1.earliest_hold, Some(42));
+        assert_eq!(left.slots[1].1.earliest_hold, None);
+        assert_eq!(left.sessions.len(), 1);
+        assert_eq!(left.mark, Some(mark(5)));
     }
 
     #[test]
