@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 
 use crate::report::OpReport;
 use crate::scenario::{resident_id, token};
-use crate::threads::ThreadTimes;
+use crate::threads::{MachineSampler, MachineTimes, ThreadTimes, spent_between};
 
 pub struct FlashPlan {
     pub base: String,
@@ -39,6 +39,9 @@ pub struct FlashOutcome {
     pub attempts: Vec<(Duration, Duration, bool)>,
     /// CPU time per thread name from the release to the last answer.
     pub cpu: Vec<(String, Duration)>,
+    /// The whole machine from the release to the last booking (between the samples around
+    /// them): how long, and what the cores and the PostgreSQL processes spent.
+    pub selling: Option<(Duration, MachineTimes)>,
 }
 
 /// Doctors' posts with free sessions of at most 500 places each, `places` in all.
@@ -219,6 +222,7 @@ pub async fn run(plan: &FlashPlan, store: &Store) -> anyhow::Result<FlashOutcome
         }));
     }
     let cpu_before = ThreadTimes::now();
+    let sampler = MachineSampler::start(Duration::from_millis(5));
     release.wait().await;
     let started = Instant::now();
     let (mut ok, mut full, mut failed, mut last_ok) = (Vec::new(), Vec::new(), 0, None::<Instant>);
@@ -236,6 +240,8 @@ pub async fn run(plan: &FlashPlan, store: &Store) -> anyhow::Result<FlashOutcome
     }
     let elapsed = started.elapsed();
     let cpu = ThreadTimes::now().since(&cpu_before);
+    let samples = sampler.stop();
+    let selling = last_ok.and_then(|last| spent_between(&samples, started, last));
     let mut all = ok.clone();
     all.extend(full.iter().copied());
     let (booked, over, doubles) = verify(store).await?;
@@ -266,6 +272,7 @@ pub async fn run(plan: &FlashPlan, store: &Store) -> anyhow::Result<FlashOutcome
         patients_with_two: doubles,
         attempts,
         cpu,
+        selling,
     })
 }
 

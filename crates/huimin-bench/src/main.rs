@@ -187,6 +187,7 @@ async fn run(
             let outcome = flash::run(&plan, store).await?;
             report::print(&outcome.reports);
             report::print_cpu(&outcome.cpu, outcome.booked);
+            report::print_selling(outcome.selling, outcome.booked);
             report::print_groups(store.booking_group_stats());
             anyhow::ensure!(
                 outcome.over_capacity_slots == 0 && outcome.patients_with_two == 0,
@@ -219,6 +220,7 @@ async fn run(
             let outcome = flash::run(&plan, store).await?;
             report::print(&outcome.reports);
             report::print_cpu(&outcome.cpu, outcome.booked);
+            report::print_selling(outcome.selling, outcome.booked);
             report::print_groups(store.booking_group_stats());
             if timeline {
                 report::print_timeline(&outcome.attempts, Duration::from_millis(25));

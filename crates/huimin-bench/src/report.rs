@@ -81,6 +81,26 @@ pub fn print_groups(groups: huimin_store::appointments::GroupStats) {
     );
 }
 
+/// How busy the machine was while the places sold, and what the PostgreSQL processes took of
+/// it per booking (zero on SQLite).
+pub fn print_selling(selling: Option<(Duration, crate::threads::MachineTimes)>, booked: i64) {
+    let Some((took, spent)) = selling else {
+        return;
+    };
+    let cores = (spent.busy + spent.idle).max(1) as f64;
+    let busy = 100.0 * spent.busy as f64 / cores;
+    let mut line = format!("while selling ({} ms): cores {busy:.0} % busy", ms(took));
+    if spent.postgres > 0 && booked > 0 {
+        let per_booking = spent.postgres as f64 / 1e3 / booked as f64;
+        let share = 100.0 * spent.postgres as f64 / cores;
+        line.push_str(&format!(
+            ", PostgreSQL processes {} ms ({share:.0} % of the cores, {per_booking:.0} µs per booking)",
+            ms(Duration::from_nanos(spent.postgres))
+        ));
+    }
+    println!("{line}");
+}
+
 /// CPU time by thread name from the release to the last answer, and the booking writer
 /// chain's per booking.
 pub fn print_cpu(cpu: &[(String, Duration)], booked: i64) {

@@ -135,12 +135,32 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "patient facts index",
         include_str!("../migrations/0011_patient_facts_index.sql"),
     ),
+    (
+        12,
+        "hot counters",
+        include_str!("../migrations/0012_hot_counters.sql"),
+    ),
 ];
 
-fn migrator() -> Migrator {
+/// Migrations whose PostgreSQL text differs (`NNNN_name.postgres.sql`): storage settings
+/// SQLite does not have. The version and description stay those of [`MIGRATIONS`].
+const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[(
+    12,
+    include_str!("../migrations/0012_hot_counters.postgres.sql"),
+)];
+
+fn migrator(backend: Backend) -> Migrator {
     let migrations: Vec<Migration> = MIGRATIONS
         .iter()
         .map(|(version, description, sql)| {
+            let postgres = POSTGRES_MIGRATIONS
+                .iter()
+                .find(|(v, _)| v == version)
+                .map(|(_, sql)| sql);
+            let sql = match (backend, postgres) {
+                (Backend::Postgres, Some(postgres)) => postgres,
+                _ => sql,
+            };
             Migration::new(
                 *version,
                 Cow::Borrowed(*description),
@@ -182,7 +202,7 @@ impl Store {
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options.clone())
             .await?;
-        migrator().run(&pool).await?;
+        migrator(target.backend()).run(&pool).await?;
         let writer = match target {
             DatabaseTarget::Sqlite { .. } => {
                 // One connection for the process's life: it holds the page cache and the
@@ -333,6 +353,19 @@ mod tests {
             .filter(|n| n.ends_with(".sql"))
             .collect();
         files.sort();
+        let (postgres, files): (Vec<String>, Vec<String>) = files
+            .into_iter()
+            .partition(|n| n.ends_with(".postgres.sql"));
+        assert_eq!(postgres.len(), POSTGRES_MIGRATIONS.len(), "{postgres:?}");
+        for (file, (version, sql)) in postgres.iter().zip(POSTGRES_MIGRATIONS) {
+            assert!(
+                file.starts_with(&format!("{version:04}_")),
+                "{file} is not version {version}"
+            );
+            assert!(MIGRATIONS.iter().any(|(v, _, _)| v == version), "{file}");
+            let on_disk = std::fs::read_to_string(format!("{dir}/{file}")).unwrap();
+            assert_eq!(&on_disk, sql, "{file}");
+        }
         assert_eq!(files.len(), MIGRATIONS.len(), "{files:?}");
         for (file, (version, _, sql)) in files.iter().zip(MIGRATIONS) {
             assert!(

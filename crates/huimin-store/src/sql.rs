@@ -105,7 +105,7 @@ pub(crate) struct Step {
 /// prepared query, and sqlx 0.9 marks that as deprecated: should a later sqlx drop it, the
 /// test below fails, and booking groups fall back to a savepoint per request (which the API
 /// tests' `finish` counts as a failure). On PostgreSQL ([`Self::postgres`]) the same batch
-/// runs a statement at a time, each with its own values renumbered `$1…`.
+/// goes as one simple query, its values written into the text as literals.
 #[derive(Default)]
 pub(crate) struct Batch {
     sql: String,
@@ -198,7 +198,7 @@ impl Batch {
     }
 
     /// A batch for PostgreSQL: its lists and rows in PostgreSQL's JSON functions, its
-    /// statements run one at a time.
+    /// statements sent as one text with their values written in.
     pub(crate) fn postgres(mut self, postgres: bool) -> Self {
         self.postgres = postgres;
         self
@@ -226,7 +226,7 @@ impl Batch {
     /// Runs every statement in order inside the caller's transaction.
     pub(crate) async fn run(self, conn: &mut AnyConnection) -> Result<Vec<Step>, StoreError> {
         if self.postgres {
-            return self.run_one_at_a_time(conn).await;
+            return self.run_as_one_text(conn).await;
         }
         let mut query = sqlx::query(sqlx::AssertSqlSafe(self.sql)).persistent(self.stable);
         for arg in self.args {
@@ -254,62 +254,93 @@ impl Batch {
         Ok(steps)
     }
 
-    /// PostgreSQL runs one statement per query: each gets its own values, its `?`s numbered.
-    async fn run_one_at_a_time(self, conn: &mut AnyConnection) -> Result<Vec<Step>, StoreError> {
-        let mut args = self.args.into_iter();
-        let mut taken = 0;
-        let mut steps = Vec::with_capacity(self.statements.len());
-        for (at, end) in self.statements {
-            let statement = &self.sql[at];
-            let placeholders = statement.matches('?').count();
-            if placeholders != end - taken {
-                return Err(StoreError::Batch(format!(
-                    "a statement with {placeholders} placeholders for {} values",
-                    end - taken
-                )));
-            }
-            let mut query =
-                sqlx::query(sqlx::AssertSqlSafe(numbered(statement))).persistent(self.stable);
-            for arg in args.by_ref().take(end - taken) {
-                query = arg.bind_to(query);
-            }
-            taken = end;
-            let mut step = Step::default();
-            let mut stream = conn.fetch_many(query);
-            while let Some(item) = stream.try_next().await? {
-                match item {
-                    Either::Right(row) => step.rows.push(row),
-                    Either::Left(done) => step.changed += done.rows_affected(),
+    /// PostgreSQL: every statement in one text with its values written in as literals
+    /// ([`literal`]), sent as one simple query, so the batch costs one round trip, as on
+    /// SQLite. Run one at a time with bound values, a booking group's statements were about
+    /// 27 round trips (a statement not kept prepared costs two), each waiting for the
+    /// group's thread and then the database backend to get a core back from the HTTP crowd:
+    /// on the 2-core development VM 8–36 ms of a group's 30–85 ms. A simple query's
+    /// statements are planned afresh each time, as the group's bound ones mostly were (a
+    /// statement bound fewer than six times on a connection gets a custom plan).
+    async fn run_as_one_text(self, conn: &mut AnyConnection) -> Result<Vec<Step>, StoreError> {
+        let text = self.with_literals()?;
+        let expected = self.statements.len();
+        let mut steps = Vec::with_capacity(expected);
+        let mut current = Step::default();
+        let mut stream = conn.fetch_many(sqlx::raw_sql(sqlx::AssertSqlSafe(text)));
+        while let Some(item) = stream.try_next().await? {
+            match item {
+                Either::Right(row) => current.rows.push(row),
+                Either::Left(done) => {
+                    current.changed = done.rows_affected();
+                    steps.push(std::mem::take(&mut current));
                 }
             }
-            drop(stream);
-            steps.push(step);
+        }
+        if steps.len() != expected {
+            return Err(StoreError::Batch(format!(
+                "{} of {expected} statements answered",
+                steps.len()
+            )));
         }
         Ok(steps)
     }
+
+    /// The batch's text with each `?` replaced by its value's [`literal`], in order. The
+    /// batch's statements have no `?` of their own (their values always go as placeholders),
+    /// and a value written in is never read again for placeholders.
+    fn with_literals(&self) -> Result<String, StoreError> {
+        let mut args = self.args.iter();
+        let mut text = String::with_capacity(self.sql.len() + 64 * self.args.len());
+        for c in self.sql.chars() {
+            match c {
+                '?' => {
+                    let arg = args
+                        .next()
+                        .ok_or_else(|| StoreError::Batch("more placeholders than values".into()))?;
+                    text.push_str(&literal(arg));
+                }
+                c => text.push(c),
+            }
+        }
+        if args.next().is_some() {
+            return Err(StoreError::Batch("more values than placeholders".into()));
+        }
+        Ok(text)
+    }
 }
 
-/// The statement with its bare `?` placeholders numbered `$1, $2, …` in order. The batch's
-/// statements have no `?` of their own: their values always go as placeholders.
-fn numbered(statement: &str) -> String {
-    use std::fmt::Write;
-    let mut out = String::with_capacity(statement.len() + 16);
-    let mut n = 0;
-    for c in statement.chars() {
-        if c == '?' {
-            n += 1;
-            let _ = write!(out, "${n}");
-        } else {
-            out.push(c);
+/// A value as a PostgreSQL literal of its type: text as an escape string (`E'…'`, whose
+/// meaning does not depend on `standard_conforming_strings`: backslashes and quotes doubled),
+/// integers as numbers, nulls typed. PostgreSQL's text cannot hold a NUL character; a value
+/// with one fails the statement, as it fails a bound value.
+fn literal(arg: &Arg) -> String {
+    match arg {
+        Arg::Text(Some(text)) => {
+            let mut out = String::with_capacity(text.len() + 4);
+            out.push_str("E'");
+            for c in text.chars() {
+                match c {
+                    '\\' => out.push_str("\\\\"),
+                    '\'' => out.push_str("''"),
+                    c => out.push(c),
+                }
+            }
+            out.push('\'');
+            out
         }
+        // As a cast: a negative number after a `-` would read as a comment (`--1`), and a bare
+        // number is typed by its size.
+        Arg::Int(Some(n)) => format!("CAST({n} AS BIGINT)"),
+        Arg::Text(None) => "CAST(NULL AS TEXT)".into(),
+        Arg::Int(None) => "CAST(NULL AS BIGINT)".into(),
     }
-    out
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{Arg, Batch, json_array, numbered, placeholders, tuples};
-    use sqlx::{Connection, Row};
+    use super::{Arg, Batch, json_array, placeholders, tuples};
+    use sqlx::{AnyConnection, Connection, Row};
 
     /// An in-memory SQLite database with one table.
     async fn memory_table(create: &str) -> sqlx::AnyConnection {
@@ -434,11 +465,26 @@ mod tests {
         assert_eq!(tuples(1, 3, ""), "($1, $2, $3)");
     }
 
-    /// On PostgreSQL each statement runs alone: its `?`s become `$1…` from one, and its
-    /// lists and rows use PostgreSQL's JSON functions, integers cast back from text.
+    /// On PostgreSQL the values are written into the text, and the lists and rows use
+    /// PostgreSQL's JSON functions, integers cast back from text.
     #[test]
-    fn a_postgres_batch_numbers_each_statement_and_speaks_its_json() {
-        assert_eq!(numbered("SELECT ? , ?, 'a'"), "SELECT $1 , $2, 'a'");
+    fn a_postgres_batch_writes_its_values_in_and_speaks_its_json() {
+        let mut batch = Batch::default().postgres(true);
+        let (a, b, c) = (
+            batch.arg("it's \\ ?"),
+            batch.arg(-3i64),
+            batch.arg(None::<i64>),
+        );
+        batch.push(&format!("SELECT {a}, {b}, {c}"));
+        assert_eq!(
+            batch.with_literals().unwrap(),
+            "SELECT E'it''s \\\\ ?', CAST(-3 AS BIGINT), CAST(NULL AS BIGINT);\n"
+        );
+        batch.arg(1i64);
+        assert!(
+            batch.with_literals().is_err(),
+            "a value without a placeholder"
+        );
         let mut batch = Batch::default().postgres(true);
         let list = batch.json_list("[\"a\"]");
         assert_eq!(
@@ -456,5 +502,85 @@ mod tests {
             sqlite.json_rows([["s".into(), 2i64.into()]]),
             "SELECT value ->> 0, value ->> 1 FROM json_each(?)"
         );
+    }
+
+    /// PostgreSQL at `HUIMIN_TEST_POSTGRES_URL`, or where the API tests find it.
+    async fn postgres() -> AnyConnection {
+        sqlx::any::install_default_drivers();
+        let url = std::env::var("HUIMIN_TEST_POSTGRES_URL")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+        AnyConnection::connect(&url)
+            .await
+            .expect("PostgreSQL at 127.0.0.1:5432 (see README)")
+    }
+
+    /// Every text comes back from PostgreSQL exactly as it went in, whatever quotes,
+    /// backslashes, placeholders, comment marks or dollar quotes it holds, and whether
+    /// `standard_conforming_strings` is on or off: the values written into a batch's text
+    /// cannot change the statement.
+    #[tokio::test]
+    async fn postgres_reads_every_literal_back_as_its_value() {
+        let mut conn = postgres().await;
+        let mut texts: Vec<String> = [
+            "",
+            "'",
+            "''",
+            "\\",
+            "\\'",
+            "'; DROP TABLE x; --",
+            "?",
+            "$1",
+            "$$",
+            "$a$ $a$",
+            "/* */",
+            "--",
+            "E'x'",
+            "\\x41",
+            "\n",
+            "line\nbreak",
+            "tab\t",
+            "病人 王小明",
+            "🙂",
+            "' OR '1'='1",
+            "\\\\''\\'",
+        ]
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+        // Random texts of every printable ASCII character and some beyond.
+        let alphabet: Vec<char> = (' '..='~').chain(['\n', '\t', '中', 'é']).collect();
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        for _ in 0..200 {
+            let mut text = String::new();
+            for _ in 0..(seed % 24) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                text.push(alphabet[(seed % alphabet.len() as u64) as usize]);
+            }
+            texts.push(text);
+        }
+        for conforming in ["on", "off"] {
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                "SET standard_conforming_strings = {conforming}"
+            )))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+            for chunk in texts.chunks(50) {
+                let mut batch = Batch::default().postgres(true);
+                for text in chunk {
+                    let (value, number) = (batch.arg(text.as_str()), batch.arg(-7i64));
+                    batch.push(&format!("SELECT {value}, {number}"));
+                }
+                let steps = batch.run(&mut conn).await.unwrap();
+                assert_eq!(steps.len(), chunk.len());
+                for (step, text) in steps.iter().zip(chunk) {
+                    let row = &step.rows[0];
+                    assert_eq!(&row.try_get::<String, _>(0).unwrap(), text);
+                    assert_eq!(row.try_get::<i64, _>(1).unwrap(), -7);
+                }
+            }
+        }
     }
 }

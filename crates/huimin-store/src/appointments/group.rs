@@ -49,7 +49,7 @@ use super::sessions::{
     SESSION_COLUMNS, SLOT_COLUMNS, SessionRecord, SlotRecord, prefixed, session_at, slot_at,
 };
 use super::{ACTIVE, AppointmentRecord};
-use crate::audit::{HEAD_QUERY, append_in, push_append};
+use crate::audit::{HEAD_QUERY, push_append};
 use crate::sql::{Batch, json_array};
 use crate::{NewAuditRecord, StoreError};
 
@@ -222,6 +222,15 @@ pub(crate) async fn decide_group(
     if let Some(head) = audit_head {
         push_append(&mut batch, &records, head);
     }
+    // PostgreSQL takes the audit chain's head last, after the places: it is the
+    // transaction's last lock, held only to the commit (other processes' groups and the
+    // audit batcher wait on it). The records follow in one more batch, chained from it.
+    let head_step = (postgres && !records.is_empty()).then(|| {
+        let count = batch.arg(records.len() as i64);
+        batch.push(&format!(
+            "UPDATE audit_head SET seq = seq + {count} WHERE id = 1 RETURNING seq, hash"
+        ))
+    });
     // The rows changed once the group's writes are done: the next group's mark must be this.
     let mut changes = mark.as_ref().map(|m| m.changes());
     if !batch.is_empty() {
@@ -235,6 +244,17 @@ pub(crate) async fn decide_group(
                 )));
             }
         }
+        if let Some(step) = head_step {
+            let head = steps[step]
+                .rows
+                .first()
+                .ok_or_else(|| StoreError::Corrupt("no audit head".into()))?;
+            let last_seq: i64 = head.try_get(0)?;
+            let before = (last_seq - records.len() as i64, head.try_get(1)?);
+            let mut audit = Batch::default().postgres(true);
+            push_append(&mut audit, &records, before);
+            audit.run(tx).await?;
+        }
         if let Some(step) = changes_step {
             let rows = std::mem::take(&mut steps[step].rows);
             let row = rows
@@ -242,11 +262,6 @@ pub(crate) async fn decide_group(
                 .ok_or_else(|| StoreError::Corrupt("no count of changes".into()))?;
             changes = Some(row.try_get(0)?);
         }
-    }
-    // PostgreSQL appends after the places: the chain's head is the transaction's last lock,
-    // held only to the commit (other processes' groups and the audit batcher wait on it).
-    if postgres && !records.is_empty() {
-        append_in(tx, &records).await?;
     }
     for slot in &asked.slots {
         if ledger.is_full(slot) {
