@@ -222,7 +222,7 @@ pub async fn run(plan: &FlashPlan, store: &Store) -> anyhow::Result<FlashOutcome
         }));
     }
     let cpu_before = ThreadTimes::now();
-    let sampler = MachineSampler::start(Duration::from_millis(5));
+    let sampler = MachineSampler::start(Duration::from_millis(10));
     release.wait().await;
     let started = Instant::now();
     let (mut ok, mut full, mut failed, mut last_ok) = (Vec::new(), Vec::new(), 0, None::<Instant>);

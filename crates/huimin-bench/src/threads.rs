@@ -155,9 +155,10 @@ impl MachineSampler {
                 let mut postgres = postgres_pids();
                 while !stopping.load(std::sync::atomic::Ordering::Relaxed) {
                     // Connections opened since (the booking writer's open with its first
-                    // group) are found every tenth sample; a backend born in the window
-                    // counts whole, which it ran in the window.
-                    if samples.len() % 10 == 9 {
+                    // group) are found every 25th sample (a scan of every process's name,
+                    // which the cores the server runs on pay for); a backend born in the
+                    // window counts whole, which it ran in the window.
+                    if samples.len() % 25 == 24 {
                         postgres = postgres_pids();
                     }
                     samples.push((std::time::Instant::now(), MachineTimes::now(&postgres)));

@@ -141,8 +141,9 @@ pub(crate) async fn append_in(
 pub(crate) const HEAD_QUERY: &str = "SELECT seq, hash FROM audit_head WHERE id = 1";
 
 /// Adds the statements appending `records` after the head `(seq, hash)` read in the same
-/// transaction (SQLite booking groups, which hold the database write lock from their first
-/// statement, so the head cannot move).
+/// transaction, where the head cannot move: SQLite booking groups hold the database write
+/// lock from their first statement; PostgreSQL's lock the head row when they advance its
+/// `seq` by the number of records (and append with the head's `seq` before that).
 pub(crate) fn push_append(
     batch: &mut crate::sql::Batch,
     records: &[&NewAuditRecord],

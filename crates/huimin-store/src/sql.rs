@@ -224,37 +224,8 @@ impl Batch {
     }
 
     /// Runs every statement in order inside the caller's transaction.
-    pub(crate) async fn run(self, conn: &mut AnyConnection) -> Result<Vec<Step>, StoreError> {
-        if self.postgres {
-            return self.run_as_one_text(conn).await;
-        }
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(self.sql)).persistent(self.stable);
-        for arg in self.args {
-            query = arg.bind_to(query);
-        }
-        let mut steps = Vec::with_capacity(self.statements.len());
-        let mut current = Step::default();
-        let mut stream = conn.fetch_many(query);
-        while let Some(item) = stream.try_next().await? {
-            match item {
-                Either::Right(row) => current.rows.push(row),
-                Either::Left(done) => {
-                    current.changed = done.rows_affected();
-                    steps.push(std::mem::take(&mut current));
-                }
-            }
-        }
-        if steps.len() != self.statements.len() {
-            return Err(StoreError::Batch(format!(
-                "{} of {} statements answered",
-                steps.len(),
-                self.statements.len()
-            )));
-        }
-        Ok(steps)
-    }
-
-    /// PostgreSQL: every statement in one text with its values written in as literals
+    ///
+    /// PostgreSQL gets every statement in one text with its values written in as literals
     /// ([`literal`]), sent as one simple query, so the batch costs one round trip, as on
     /// SQLite. Run one at a time with bound values, a booking group's statements were about
     /// 27 round trips (a statement not kept prepared costs two), each waiting for the
@@ -262,46 +233,50 @@ impl Batch {
     /// on the 2-core development VM 8–36 ms of a group's 30–85 ms. A simple query's
     /// statements are planned afresh each time, as the group's bound ones mostly were (a
     /// statement bound fewer than six times on a connection gets a custom plan).
-    async fn run_as_one_text(self, conn: &mut AnyConnection) -> Result<Vec<Step>, StoreError> {
-        let text = self.with_literals()?;
+    pub(crate) async fn run(self, conn: &mut AnyConnection) -> Result<Vec<Step>, StoreError> {
         let expected = self.statements.len();
-        let mut steps = Vec::with_capacity(expected);
-        let mut current = Step::default();
-        let mut stream = conn.fetch_many(sqlx::raw_sql(sqlx::AssertSqlSafe(text)));
-        while let Some(item) = stream.try_next().await? {
-            match item {
-                Either::Right(row) => current.rows.push(row),
-                Either::Left(done) => {
-                    current.changed = done.rows_affected();
-                    steps.push(std::mem::take(&mut current));
-                }
-            }
+        if self.postgres {
+            let text = self.with_literals()?;
+            let stream = conn.fetch_many(sqlx::raw_sql(sqlx::AssertSqlSafe(text)));
+            return steps_of(stream, expected).await;
         }
-        if steps.len() != expected {
-            return Err(StoreError::Batch(format!(
-                "{} of {expected} statements answered",
-                steps.len()
-            )));
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(self.sql)).persistent(self.stable);
+        for arg in self.args {
+            query = arg.bind_to(query);
         }
-        Ok(steps)
+        steps_of(conn.fetch_many(query), expected).await
     }
 
-    /// The batch's text with each `?` replaced by its value's [`literal`], in order. The
-    /// batch's statements have no `?` of their own (their values always go as placeholders),
-    /// and a value written in is never read again for placeholders.
+    /// The batch's text with each `?` replaced by its value's [`literal`], in order, each
+    /// statement's count of placeholders checked against the values added for it. The
+    /// batch's statements have no `?` of their own (their values always go as
+    /// placeholders), and a value written in is never read again for placeholders.
     fn with_literals(&self) -> Result<String, StoreError> {
         let mut args = self.args.iter();
         let mut text = String::with_capacity(self.sql.len() + 64 * self.args.len());
-        for c in self.sql.chars() {
-            match c {
-                '?' => {
-                    let arg = args
-                        .next()
-                        .ok_or_else(|| StoreError::Batch("more placeholders than values".into()))?;
-                    text.push_str(&literal(arg));
-                }
-                c => text.push(c),
+        let mut taken = 0;
+        for (statement, end) in &self.statements {
+            let statement = &self.sql[statement.clone()];
+            let placeholders = statement.matches('?').count();
+            if placeholders != end - taken {
+                return Err(StoreError::Batch(format!(
+                    "a statement with {placeholders} placeholders for {} values",
+                    end - taken
+                )));
             }
+            taken = *end;
+            for c in statement.chars() {
+                match c {
+                    '?' => {
+                        let arg = args.next().ok_or_else(|| {
+                            StoreError::Batch("more placeholders than values".into())
+                        })?;
+                        text.push_str(&literal(arg)?);
+                    }
+                    c => text.push(c),
+                }
+            }
+            text.push_str(";\n");
         }
         if args.next().is_some() {
             return Err(StoreError::Batch("more values than placeholders".into()));
@@ -310,12 +285,47 @@ impl Batch {
     }
 }
 
+/// Each statement's rows and changed rows, from the answers to a batch of `expected`
+/// statements (every statement ends with one count, a `SELECT`'s too).
+async fn steps_of(
+    mut stream: futures_util::stream::BoxStream<
+        '_,
+        Result<Either<sqlx::any::AnyQueryResult, AnyRow>, sqlx::Error>,
+    >,
+    expected: usize,
+) -> Result<Vec<Step>, StoreError> {
+    let mut steps = Vec::with_capacity(expected);
+    let mut current = Step::default();
+    while let Some(item) = stream.try_next().await? {
+        match item {
+            Either::Right(row) => current.rows.push(row),
+            Either::Left(done) => {
+                current.changed = done.rows_affected();
+                steps.push(std::mem::take(&mut current));
+            }
+        }
+    }
+    if steps.len() != expected {
+        return Err(StoreError::Batch(format!(
+            "{} of {expected} statements answered",
+            steps.len()
+        )));
+    }
+    Ok(steps)
+}
+
 /// A value as a PostgreSQL literal of its type: text as an escape string (`E'…'`, whose
 /// meaning does not depend on `standard_conforming_strings`: backslashes and quotes doubled),
-/// integers as numbers, nulls typed. PostgreSQL's text cannot hold a NUL character; a value
-/// with one fails the statement, as it fails a bound value.
-fn literal(arg: &Arg) -> String {
-    match arg {
+/// integers as numbers, nulls typed. PostgreSQL's text cannot hold a NUL character, which
+/// would also end the query's text early: a value with one is refused, as PostgreSQL refuses
+/// it bound.
+fn literal(arg: &Arg) -> Result<String, StoreError> {
+    Ok(match arg {
+        Arg::Text(Some(text)) if text.contains('\0') => {
+            return Err(StoreError::Batch(
+                "a text value with a NUL character".into(),
+            ));
+        }
         Arg::Text(Some(text)) => {
             let mut out = String::with_capacity(text.len() + 4);
             out.push_str("E'");
@@ -334,7 +344,7 @@ fn literal(arg: &Arg) -> String {
         Arg::Int(Some(n)) => format!("CAST({n} AS BIGINT)"),
         Arg::Text(None) => "CAST(NULL AS TEXT)".into(),
         Arg::Int(None) => "CAST(NULL AS BIGINT)".into(),
-    }
+    })
 }
 
 #[cfg(test)]
@@ -485,6 +495,19 @@ mod tests {
             batch.with_literals().is_err(),
             "a value without a placeholder"
         );
+        // Each statement's own values: one short here and one over there is refused too.
+        let mut batch = Batch::default().postgres(true);
+        batch.arg(1i64);
+        batch.push("SELECT 1");
+        batch.push("SELECT ?");
+        assert!(
+            batch.with_literals().is_err(),
+            "values shifted between statements"
+        );
+        let mut batch = Batch::default().postgres(true);
+        let nul = batch.arg("a\0b");
+        batch.push(&format!("SELECT {nul}"));
+        assert!(batch.with_literals().is_err(), "a NUL character");
         let mut batch = Batch::default().postgres(true);
         let list = batch.json_list("[\"a\"]");
         assert_eq!(

@@ -11,8 +11,8 @@
 //! exact because this connection is the only writer and the batch's first statement is a
 //! write, so the group holds the write lock from its first read.
 //!
-//! On PostgreSQL the same batches run a statement at a time (about a dozen round trips for
-//! the group), and other processes book too. So the read batch first locks what the group
+//! On PostgreSQL each batch goes as one text (`sql::Batch`; seven round trips for the
+//! group), and other processes book too. So the read batch first locks what the group
 //! decides on, each kind sorted: the patients' booking locks, their lapsed holds, the slots'
 //! sessions (shared), the slots, the sessions' pools. A booking alone takes the same locks,
 //! but its session's before its lapsed holds: a shared lock conflicts only with a writer of
@@ -306,7 +306,7 @@ pub(crate) async fn prepare_reads(tx: &mut AnyConnection) -> Result<(), StoreErr
 /// What a group asks about.
 struct Asked<'a> {
     now: i64,
-    /// PostgreSQL: the batch runs a statement at a time and takes its row locks first.
+    /// PostgreSQL: the group takes its row locks before the read batch.
     postgres: bool,
     patients: Vec<&'a str>,
     slots: Vec<&'a str>,
@@ -338,8 +338,8 @@ struct State {
 /// One batch: (when `release`) cancel the lapsed holds of the group's patients and slots,
 /// then read the keys, slots (those not `known`), patients (who they are, what they booked)
 /// and, on SQLite, the mark and the audit head. On PostgreSQL [`lock_group`] first takes the
-/// group's locks and cancels the lapsed holds; the audit head is locked at the end
-/// (`append_in`).
+/// group's locks and cancels the lapsed holds; the audit head is locked at the end (the
+/// write batch's last statement).
 async fn read_state(
     tx: &mut AnyConnection,
     asked: &Asked<'_>,
