@@ -256,8 +256,19 @@ impl Batch {
         let mut text = String::with_capacity(self.sql.len() + 64 * self.args.len());
         let mut taken = 0;
         for (statement, end) in &self.statements {
-            let statement = &self.sql[statement.clone()];
-            let placeholders = statement.matches('?').count();
+            let mut placeholders = 0;
+            for c in self.sql[statement.clone()].chars() {
+                match c {
+                    '?' => {
+                        let arg = args.next().ok_or_else(|| {
+                            StoreError::Batch("more placeholders than values".into())
+                        })?;
+                        literal(&mut text, arg)?;
+                        placeholders += 1;
+                    }
+                    c => text.push(c),
+                }
+            }
             if placeholders != end - taken {
                 return Err(StoreError::Batch(format!(
                     "a statement with {placeholders} placeholders for {} values",
@@ -265,17 +276,6 @@ impl Batch {
                 )));
             }
             taken = *end;
-            for c in statement.chars() {
-                match c {
-                    '?' => {
-                        let arg = args.next().ok_or_else(|| {
-                            StoreError::Batch("more placeholders than values".into())
-                        })?;
-                        text.push_str(&literal(arg)?);
-                    }
-                    c => text.push(c),
-                }
-            }
             text.push_str(";\n");
         }
         if args.next().is_some() {
@@ -314,37 +314,39 @@ async fn steps_of(
     Ok(steps)
 }
 
-/// A value as a PostgreSQL literal of its type: text as an escape string (`E'…'`, whose
-/// meaning does not depend on `standard_conforming_strings`: backslashes and quotes doubled),
-/// integers as numbers, nulls typed. PostgreSQL's text cannot hold a NUL character, which
-/// would also end the query's text early: a value with one is refused, as PostgreSQL refuses
-/// it bound.
-fn literal(arg: &Arg) -> Result<String, StoreError> {
-    Ok(match arg {
-        Arg::Text(Some(text)) if text.contains('\0') => {
-            return Err(StoreError::Batch(
-                "a text value with a NUL character".into(),
-            ));
-        }
-        Arg::Text(Some(text)) => {
-            let mut out = String::with_capacity(text.len() + 4);
-            out.push_str("E'");
-            for c in text.chars() {
+/// Writes a value into `text` as a PostgreSQL literal of its type: text as an escape string
+/// (`E'…'`, whose meaning does not depend on `standard_conforming_strings`: backslashes and
+/// quotes doubled), integers and nulls as casts. PostgreSQL's text cannot hold a NUL
+/// character, which would also end the query's text early: a value with one is refused, as
+/// PostgreSQL refuses it bound.
+fn literal(text: &mut String, arg: &Arg) -> Result<(), StoreError> {
+    use std::fmt::Write;
+    match arg {
+        Arg::Text(Some(value)) => {
+            if value.contains('\0') {
+                return Err(StoreError::Batch(
+                    "a text value with a NUL character".into(),
+                ));
+            }
+            text.push_str("E'");
+            for c in value.chars() {
                 match c {
-                    '\\' => out.push_str("\\\\"),
-                    '\'' => out.push_str("''"),
-                    c => out.push(c),
+                    '\\' => text.push_str("\\\\"),
+                    '\'' => text.push_str("''"),
+                    c => text.push(c),
                 }
             }
-            out.push('\'');
-            out
+            text.push('\'');
         }
         // As a cast: a negative number after a `-` would read as a comment (`--1`), and a bare
         // number is typed by its size.
-        Arg::Int(Some(n)) => format!("CAST({n} AS BIGINT)"),
-        Arg::Text(None) => "CAST(NULL AS TEXT)".into(),
-        Arg::Int(None) => "CAST(NULL AS BIGINT)".into(),
-    })
+        Arg::Int(Some(n)) => {
+            let _ = write!(text, "CAST({n} AS BIGINT)");
+        }
+        Arg::Text(None) => text.push_str("CAST(NULL AS TEXT)"),
+        Arg::Int(None) => text.push_str("CAST(NULL AS BIGINT)"),
+    }
+    Ok(())
 }
 
 #[cfg(test)]
