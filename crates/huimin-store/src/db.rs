@@ -140,6 +140,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "hot counters",
         include_str!("../migrations/0012_hot_counters.sql"),
     ),
+    (
+        13,
+        "patient facts row",
+        include_str!("../migrations/0013_patient_facts_row.sql"),
+    ),
 ];
 
 /// Migrations whose PostgreSQL text differs (`NNNN_name.postgres.sql`): storage settings

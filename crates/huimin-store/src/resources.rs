@@ -9,6 +9,7 @@ use serde_json::Value;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
+use crate::appointments::{BIRTH_DATE_PARAM, keep_facts};
 use crate::{Store, StoreError, now_micros};
 
 /// One version of one resource, as read back.
@@ -300,6 +301,17 @@ impl Store {
             .bind(value)
             .execute(&mut *conn)
             .await?;
+        }
+        if write.resource_type == "Patient" {
+            // What bookings check of the patient, kept beside their booking lock.
+            let birth_date = write
+                .index
+                .iter()
+                .filter(|entry| entry.param == BIRTH_DATE_PARAM)
+                .map(|entry| self.index_value(&entry.value))
+                .min();
+            let verified = !write.unique.is_empty();
+            keep_facts(conn, write.id, verified, birth_date.as_deref()).await?;
         }
         Ok(())
     }

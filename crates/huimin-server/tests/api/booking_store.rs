@@ -35,6 +35,11 @@ async fn spawn(db: Db) -> TestApp {
 /// A Patient written as the API writes it (checked, indexed, sealed), with or without an
 /// identity document.
 async fn write_patient(app: &TestApp, id: &str, resident_id: Option<&str>) {
+    store_patient(app, id, resident_id, false).await;
+}
+
+/// [`write_patient`], creating the Patient or (`replace`) writing its next version.
+async fn store_patient(app: &TestApp, id: &str, resident_id: Option<&str>, replace: bool) {
     let mut patient = json!({"resourceType": "Patient", "name": [{"text": id}]});
     if let Some(number) = resident_id {
         patient["identifier"] =
@@ -43,17 +48,24 @@ async fn write_patient(app: &TestApp, id: &str, resident_id: Option<&str>) {
     (PATIENT.check)(&mut patient, None).unwrap();
     patient["id"] = json!(id);
     let (index, unique) = PATIENT.index(&patient);
-    app.store
-        .create_resource(ResourceWrite {
-            resource_type: "Patient",
-            id,
-            content: &patient,
-            index: &index,
-            unique: &unique,
-            sealed: true,
-        })
-        .await
-        .unwrap();
+    let write = ResourceWrite {
+        resource_type: "Patient",
+        id,
+        content: &patient,
+        index: &index,
+        unique: &unique,
+        sealed: true,
+    };
+    match replace {
+        true => app.store.update_resource(write, None).await.unwrap(),
+        false => app.store.create_resource(write).await.unwrap(),
+    };
+}
+
+/// A valid resident ID of someone born on `born` (`YYYYMMDD`), numbered `n`.
+fn resident_id(born: &str, n: u32) -> String {
+    let first17 = format!("110101{born}{n:03}");
+    format!("{first17}{}", resident_id_check_char(&first17).unwrap())
 }
 
 fn china() -> TimeZone {
@@ -632,6 +644,99 @@ async fn places_go_to_known_verified_patients_and_the_elderly_pool_to_the_elderl
     app.finish().await;
 }
 on_both!(places_go_to_known_verified_patients_and_the_elderly_pool_to_the_elderly);
+
+/// What bookings check of a patient (kept beside their booking lock, migration 13) follows
+/// every write of the Patient, in its transaction: an id booked before its Patient existed,
+/// a Patient without an identity document, the same Patient given one that makes them
+/// elderly.
+async fn a_patients_booking_facts_follow_every_write_of_the_patient(db: Db) {
+    let app = spawn(db).await;
+    let half = PoolPercentages {
+        online: 50,
+        window: 0,
+        elderly: 50,
+        referral: 0,
+    };
+    let (_, slot) = session(&app, "dept-cardiology", "2030-03-11", "morning", 1, 4, half).await;
+    let rules = Rules::new();
+    let before_release = minutes(now(), -120);
+    let book = |patient: &'static str| {
+        let request = rules.request(&slot[0], patient, BookingMode::Book, before_release);
+        let store = app.store.clone();
+        async move { store.take_place(&request).await }
+    };
+    // The refused booking leaves a lock row for the id (PostgreSQL upserts it) that says so.
+    assert!(matches!(
+        book("later").await,
+        Err(BookingError::UnknownPatient(id)) if id == "later"
+    ));
+    write_patient(&app, "later", None).await;
+    assert_eq!(
+        refusal(book("later").await),
+        BookingRefusal::IdentityNotVerified
+    );
+    for p in ["p-1", "p-2"] {
+        assert_eq!(book(p).await.unwrap().appointment().pool, Pool::Online);
+    }
+    store_patient(&app, "later", Some(&resident_id("19400505", 7)), true).await;
+    assert_eq!(
+        book("later").await.unwrap().appointment().pool,
+        Pool::Elderly,
+        "verified and 89 once the Patient says so"
+    );
+    app.finish().await;
+}
+on_both!(a_patients_booking_facts_follow_every_write_of_the_patient);
+
+/// Migration 13 fills the booking-lock rows of the Patients stored before it from their
+/// index rows: run again on rows whose facts are gone, it restores exactly what the writes
+/// had kept.
+async fn migration_13_fills_the_facts_of_patients_stored_before_it(db: Db) {
+    use sqlx::{Connection, Row};
+    let app = spawn(db).await;
+    write_patient(&app, "anonymous", None).await;
+    write_patient(&app, "elder", Some(&resident_id("19400505", 1))).await;
+    let url = match &app.settings.database {
+        Some(huimin_store::DatabaseTarget::Postgres { url }) => url.clone(),
+        _ => format!("sqlite://{}", app.dir.path().join("huimin.db").display()),
+    };
+    sqlx::any::install_default_drivers();
+    let mut conn = sqlx::AnyConnection::connect(&url).await.unwrap();
+    let facts = "SELECT patient_id, verified, birth_date FROM patient_booking_locks \
+                 ORDER BY patient_id";
+    let read = |rows: Vec<sqlx::any::AnyRow>| -> Vec<(String, Option<i64>, Option<String>)> {
+        rows.iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2)))
+            .collect()
+    };
+    let kept = read(sqlx::query(facts).fetch_all(&mut conn).await.unwrap());
+    assert_eq!(kept.len(), PATIENTS + 2);
+    assert!(kept.contains(&("anonymous".into(), Some(0), None)));
+    assert!(kept.contains(&("elder".into(), Some(1), Some("1940-05-05".into()))));
+    assert!(kept.contains(&("p-7".into(), Some(1), Some("1980-01-01".into()))));
+
+    sqlx::query("DELETE FROM patient_booking_locks WHERE patient_id <> 'elder'")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE patient_booking_locks SET verified = NULL, birth_date = NULL")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let migration = include_str!("../../../huimin-store/migrations/0013_patient_facts_row.sql");
+    let fill = migration
+        .find("-- The Patients stored before this migration")
+        .unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(migration[fill..].to_owned()))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let filled = read(sqlx::query(facts).fetch_all(&mut conn).await.unwrap());
+    assert_eq!(filled, kept);
+    conn.close().await.ok();
+    app.finish().await;
+}
+on_both!(migration_13_fills_the_facts_of_patients_stored_before_it);
 
 async fn sessions_cannot_be_booked_before_release_or_after_start(db: Db) {
     let app = spawn(db).await;

@@ -41,7 +41,9 @@ use super::booking::{
     fetch_appointment, give_back_lapsed, lapse_statement, parse_date, parse_period, session_facts,
 };
 use super::hint::FullSlots;
-use super::holder::{Holder, admit, holders_from_json, holders_json_query};
+use super::holder::{
+    HOLDER_COLUMNS, Holder, admit, holders_from, holders_from_json, holders_json_query,
+};
 use super::known::{
     CHANGES_QUERY, KnownPlaces, KnownSession, KnownSlot, LeftBehind, MARK_QUERY, Mark, left_behind,
 };
@@ -107,7 +109,7 @@ pub(crate) async fn decide_group(
     // are rare, so the state read with them is read again only when there were some, or when
     // the slots taken from memory turn out stale.
     let known = (!postgres).then_some(known);
-    let mut state = read_state(tx, &asked, true, known).await?;
+    let mut state = read_state(tx, &asked, true, known, None).await?;
     let keep_known = state.current && state.lapsed.is_empty();
     let from_memory = keep_known && state.from_memory;
     if !state.lapsed.is_empty() {
@@ -115,7 +117,9 @@ pub(crate) async fn decide_group(
             give_back_lapsed(tx, lapsed, now).await?;
         }
         full_slots.forget_all();
-        state = read_state(tx, &asked, false, None).await?;
+        // Giving places back changes no patient's facts: they are not read again.
+        let holders = std::mem::take(&mut state.holders);
+        state = read_state(tx, &asked, false, None, Some(holders)).await?;
     }
     let State {
         mut keys,
@@ -298,7 +302,7 @@ pub(crate) async fn prepare_reads(tx: &mut AnyConnection) -> Result<(), StoreErr
             slots: Vec::new(),
             keys,
         };
-        read_state(tx, &asked, true, None).await?;
+        read_state(tx, &asked, true, None, None).await?;
     }
     Ok(())
 }
@@ -336,15 +340,16 @@ struct State {
 }
 
 /// One batch: (when `release`) cancel the lapsed holds of the group's patients and slots,
-/// then read the keys, slots (those not `known`), patients (who they are, what they booked)
-/// and, on SQLite, the mark and the audit head. On PostgreSQL [`lock_group`] first takes the
-/// group's locks and cancels the lapsed holds; the audit head is locked at the end (the
-/// write batch's last statement).
+/// then read the keys, slots (those not `known`), patients (who they are unless `holders`
+/// are given, what they booked) and, on SQLite, the mark and the audit head. On PostgreSQL
+/// [`lock_group`] first takes the group's locks (answering who the patients are) and cancels
+/// the lapsed holds; the audit head is locked at the end (the write batch's last statement).
 async fn read_state(
     tx: &mut AnyConnection,
     asked: &Asked<'_>,
     release: bool,
     known: Option<&KnownPlaces>,
+    mut holders: Option<HashMap<String, Holder>>,
 ) -> Result<State, StoreError> {
     // Each statement adds its values in the order its placeholders stand. The lists go as
     // JSON arrays, so the text depends only on `release` and on whether there are keys, and
@@ -359,7 +364,11 @@ async fn read_state(
     // giving those back (`release` false) already holds them.
     let lapsed_here = if asked.postgres {
         Some(match release {
-            true => lock_group(tx, asked, &patients, &slots).await?,
+            true => {
+                let (lapsed, locked) = lock_group(tx, asked, &patients, &slots).await?;
+                holders.get_or_insert(locked);
+                lapsed
+            }
             false => Vec::new(),
         })
     } else {
@@ -391,8 +400,10 @@ async fn read_state(
         false => json_array(unknown),
     };
     let (session_rows, slot_rows) = push_slot_reads(&mut batch, &unknown);
-    let ids = batch.json_list(&patients);
-    let holder_rows = batch.push(&holders_json_query(&ids, asked.postgres));
+    let holder_rows = holders.is_none().then(|| {
+        let ids = batch.json_list(&patients);
+        batch.push(&holders_json_query(&ids, asked.postgres))
+    });
     let booked_by = batch.json_list(&patients);
     let missed_by = batch.json_list(&patients);
     let patient_rows = batch.push(&format!(
@@ -453,13 +464,23 @@ async fn read_state(
         }
     }
     add_patients(&mut ledger, &asked.patients, &rows(patient_rows))?;
-    // `json_group_array` (`json_agg` on PostgreSQL) answers one row, `[]` when no patient
-    // exists: no row is a fault, not "nobody exists" (which would refuse the whole group).
-    let holders = rows(holder_rows);
-    let holders = holders
-        .first()
-        .ok_or_else(|| StoreError::Corrupt("no row of patients".into()))?;
-    let holders = holders_from_json(&holders.try_get::<String, _>(0)?)?;
+    let holders = match (holders, holder_rows) {
+        (Some(holders), _) => holders,
+        // `json_group_array` (`json_agg` on PostgreSQL) answers one row, `[]` when no patient
+        // exists: no row is a fault, not "nobody exists" (which would refuse the whole group).
+        (None, Some(step)) => {
+            let row = rows(step);
+            let row = row
+                .first()
+                .ok_or_else(|| StoreError::Corrupt("no row of patients".into()))?;
+            holders_from_json(&row.try_get::<String, _>(0)?)?
+        }
+        (None, None) => {
+            return Err(StoreError::Corrupt(
+                "patients neither given nor read".into(),
+            ));
+        }
+    };
     let audit_head = match head.map(&mut rows) {
         Some(head) => {
             let head = head
@@ -485,22 +506,24 @@ async fn read_state(
 
 /// PostgreSQL: other processes book too, so the rows the group decides on are locked before
 /// it reads them, in the order of the module's comment, each kind sorted: the
-/// patients' booking locks; their and the slots' lapsed holds, cancelled here and answered
-/// for [`give_back_lapsed`]; the slots' sessions (shared); the slots, with those of the
-/// lapsed holds; their sessions' pools. Every later statement reads with a fresh snapshot
-/// under these locks, and giving the lapsed places back takes no new one.
+/// patients' booking locks (whose rows answer who the patients are, `holder.rs`); their and
+/// the slots' lapsed holds, cancelled here and answered for [`give_back_lapsed`]; the slots'
+/// sessions (shared); the slots, with those of the lapsed holds; their sessions' pools.
+/// Every later statement reads with a fresh snapshot under these locks, and giving the lapsed
+/// places back takes no new one.
 async fn lock_group(
     tx: &mut AnyConnection,
     asked: &Asked<'_>,
     patients: &str,
     slots: &str,
-) -> Result<Vec<AnyRow>, StoreError> {
+) -> Result<(Vec<AnyRow>, HashMap<String, Holder>), StoreError> {
     let mut batch = Batch::default().stable().postgres(true);
     let list = batch.json_list(patients);
-    batch.push(&format!(
+    let locks = batch.push(&format!(
         "INSERT INTO patient_booking_locks (patient_id, version) \
          SELECT value, 1 FROM ({list}) p ORDER BY value \
-         ON CONFLICT (patient_id) DO UPDATE SET version = patient_booking_locks.version + 1"
+         ON CONFLICT (patient_id) DO UPDATE SET version = patient_booking_locks.version + 1 \
+         RETURNING {HOLDER_COLUMNS}"
     ));
     let lapse = {
         let now = batch.arg(asked.now);
@@ -517,6 +540,7 @@ async fn lock_group(
     };
     let mut steps = batch.run(tx).await?;
     let lapsed = std::mem::take(&mut steps[lapse].rows);
+    let holders = holders_from(&steps[locks].rows)?;
     let mut locked: BTreeSet<String> = asked.slots.iter().map(|s| (*s).to_owned()).collect();
     for row in &lapsed {
         locked.insert(row.try_get(0)?);
@@ -542,7 +566,7 @@ async fn lock_group(
          ORDER BY session_id, pool FOR UPDATE"
     ));
     batch.run(tx).await?;
-    Ok(lapsed)
+    Ok((lapsed, holders))
 }
 
 fn refusal(refused: Refused) -> BookingError {

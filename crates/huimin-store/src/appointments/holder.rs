@@ -2,14 +2,14 @@
 //! carries a validated identity document (real-name booking), and its birth date (the
 //! elderly pool).
 //!
-//! These come from the Patient's plain index rows, read in the booking's own transaction, so
-//! taking a place neither reads nor decrypts the sealed Patient record (that read was one
-//! round trip to a reader connection per booking, a sixth of a booking's cost under load):
-//! - `unique_identifiers` holds a Patient's identity documents, and nothing else: the
-//!   Patient kind declares exactly its checked documents unique (one patient per document);
-//! - `search_tokens` holds its `birthdate` search value ([`BIRTH_DATE_PARAM`]), `YYYY-MM-DD`.
-//!
-//! Both are rewritten with the Patient in one transaction, so they are never staler than it.
+//! These are kept in the patient's booking-lock row (`patient_booking_locks`, migration 13),
+//! written with the Patient in its transaction whenever it is created or replaced
+//! ([`keep_facts`]), so they are never staler than it, and taking a place neither reads nor
+//! decrypts the sealed Patient record. Every booking locks that row first: on PostgreSQL the
+//! lock's upsert returns them (no read at all); SQLite reads them by primary key. Before,
+//! they came from three index lookups per patient (the Patient's row, its identity documents
+//! in `unique_identifiers`, its `birthdate` search value): a fifth of a PostgreSQL booking
+//! group's database time.
 
 use std::collections::HashMap;
 
@@ -33,19 +33,37 @@ pub(crate) struct Holder {
 }
 
 /// One row per existing Patient among `ids` (placeholders): id, verified (1 or 0), birth date.
-/// Every part is an index lookup: the resource's primary key, `unique_identifiers_owner`, and
-/// `search_tokens_owner`, which covers the parameter and its value (migration 0011).
 pub(crate) fn holders_query(ids: &str) -> String {
     format!(
-        "SELECT r.id AS id, \
-           CASE WHEN EXISTS (SELECT 1 FROM unique_identifiers u \
-                             WHERE u.resource_type = 'Patient' AND u.id = r.id) THEN 1 ELSE 0 END \
-             AS verified, \
-           (SELECT MIN(t.value) FROM search_tokens t \
-             WHERE t.resource_type = 'Patient' AND t.id = r.id AND t.param = '{BIRTH_DATE_PARAM}') \
-             AS birth \
-         FROM resources r WHERE r.resource_type = 'Patient' AND r.id IN ({ids})"
+        "SELECT patient_id AS id, verified, birth_date AS birth FROM patient_booking_locks \
+         WHERE patient_id IN ({ids}) AND verified IS NOT NULL"
     )
+}
+
+/// The columns of [`holders_query`], for the `RETURNING` of the lock's upsert: `verified` is
+/// NULL when no Patient of the id exists (the upsert may have just made the row).
+pub(crate) const HOLDER_COLUMNS: &str = "patient_id, verified, birth_date";
+
+/// Keeps a Patient's facts in its booking-lock row, inside the transaction that writes the
+/// Patient (`resources.rs`): verified when it holds an identity document (the Patient kind
+/// declares exactly its checked documents unique), and its `birthdate` search value.
+pub(crate) async fn keep_facts(
+    conn: &mut AnyConnection,
+    patient_id: &str,
+    verified: bool,
+    birth_date: Option<&str>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO patient_booking_locks (patient_id, version, verified, birth_date) \
+         VALUES ($1, 1, $2, $3) ON CONFLICT (patient_id) DO UPDATE \
+         SET verified = excluded.verified, birth_date = excluded.birth_date",
+    )
+    .bind(patient_id)
+    .bind(i64::from(verified))
+    .bind(birth_date)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 /// [`holders_query`] as one row: a JSON array of `[id, verified, birth date]` (for the
@@ -81,12 +99,15 @@ fn holder_of(verified: i64, birth: Option<String>) -> Holder {
     }
 }
 
-/// The rows of [`holders_query`] by patient id. A birth date that does not parse counts as
+/// The rows of [`holders_query`] (or of [`HOLDER_COLUMNS`]) by patient id: a row whose
+/// `verified` is NULL is no patient. A birth date that does not parse counts as
 /// unknown (the Patient kind only stores full dates, but a partial one must not fail a booking).
 pub(crate) fn holders_from(rows: &[AnyRow]) -> Result<HashMap<String, Holder>, StoreError> {
     let mut holders = HashMap::with_capacity(rows.len());
     for row in rows {
-        holders.insert(row.try_get(0)?, holder_of(row.try_get(1)?, row.try_get(2)?));
+        if let Some(verified) = row.try_get(1)? {
+            holders.insert(row.try_get(0)?, holder_of(verified, row.try_get(2)?));
+        }
     }
     Ok(holders)
 }

@@ -23,6 +23,7 @@ pub(crate) use known::name_writer_statement;
 pub use booking::{BookingError, BookingMode, PlaceRequest, Replay};
 pub use calling::{CallError, CallRecord, LineSummary, QueueEntry, SessionQueue};
 pub use holder::BIRTH_DATE_PARAM;
+pub(crate) use holder::keep_facts;
 pub use payments::{Paid, PaymentRecord};
 pub use queue::GroupStats;
 pub use rosters::RosterRecord;
