@@ -438,6 +438,54 @@ async fn expired_holds_free_their_place_and_cannot_be_confirmed(db: Db) {
 }
 on_both!(expired_holds_free_their_place_and_cannot_be_confirmed);
 
+/// A patient's lapsed hold in a session the group does not book into gives its place back
+/// when the patient books elsewhere (on PostgreSQL its slot and pool are locked after the
+/// group's own), and the place is bookable at once.
+async fn a_lapsed_hold_elsewhere_is_given_back_when_its_patient_books(db: Db) {
+    let app = spawn(db).await;
+    let rules = Rules::new();
+    let (_, held_slot) = one_place(&app).await;
+    let (_, other) = session(
+        &app,
+        "dept-neurology",
+        "2030-03-12",
+        "morning",
+        1,
+        1,
+        all_online(),
+    )
+    .await;
+    let hold = BookingMode::Hold {
+        expires_at: minutes(now(), 15).as_microsecond(),
+    };
+    let held = app
+        .store
+        .take_place(&rules.request(&held_slot[0], "p-1", hold, now()))
+        .await
+        .unwrap();
+    let later = minutes(now(), 20);
+    let booked = app
+        .store
+        .take_place(&rules.request(&other[0], "p-1", BookingMode::Book, later))
+        .await
+        .unwrap();
+    assert_eq!(booked.appointment().status, AppointmentStatus::Booked);
+    let lapsed = app.store.appointment(&held.appointment().id).await.unwrap();
+    assert_eq!(lapsed.unwrap().status, AppointmentStatus::Cancelled);
+    let freed = app.store.slot(&held_slot[0]).await.unwrap().unwrap();
+    assert_eq!((freed.booked, freed.held), (0, 0));
+    let retaken = app
+        .store
+        .take_place(&rules.request(&held_slot[0], "p-2", BookingMode::Book, later))
+        .await
+        .unwrap();
+    assert_eq!(retaken.appointment().status, AppointmentStatus::Booked);
+    let (total, inconsistent) = app.store.booking_totals().await.unwrap();
+    assert_eq!((total, inconsistent), (2, 0));
+    app.finish().await;
+}
+on_both!(a_lapsed_hold_elsewhere_is_given_back_when_its_patient_books);
+
 async fn a_confirmed_hold_is_booked_once_however_often_it_is_confirmed(db: Db) {
     let app = spawn(db).await;
     let rules = Rules::new();

@@ -11,17 +11,17 @@
 //! exact because this connection is the only writer and the batch's first statement is a
 //! write, so the group holds the write lock from its first read.
 //!
-//! On PostgreSQL each batch goes as one text (`sql::Batch`; seven round trips for the
-//! group), and other processes book too. So the read batch first locks what the group
-//! decides on, each kind sorted: the patients' booking locks, their lapsed holds, the slots'
-//! sessions (shared), the slots, the sessions' pools. A booking alone takes the same locks,
-//! but its session's before its lapsed holds: a shared lock conflicts only with a writer of
-//! the session (stop-clinic, calling, extra places), and each of those takes it first. Under
-//! those locks every
-//! later statement (each with a fresh snapshot) reads what no one else can change until the
-//! commit: a slot's counters and queue numbers change only under its lock, a patient's
-//! bookings only under theirs. The audit records are appended last, so the chain's head is
-//! locked only until the commit.
+//! On PostgreSQL each batch goes as one text (`sql::Batch`; five round trips for the group,
+//! with `BEGIN` and `COMMIT`), and other processes book too. So the read batch first locks
+//! what the group decides on, each kind sorted: the patients' booking locks (whose rows say
+//! who the patients are, `holder.rs`), their lapsed holds, the slots' sessions (shared), the
+//! slots, the sessions' pools. A booking alone takes the same locks, but its session's
+//! before its lapsed holds: a shared lock conflicts only with a writer of the session
+//! (stop-clinic, calling, extra places), and each of those takes it first. Under those locks
+//! every later statement (each with a fresh snapshot) reads what no one else can change
+//! until the commit: a slot's counters and queue numbers change only under its lock, a
+//! patient's bookings only under theirs. The audit records are appended last, so the chain's
+//! head is locked only until the commit.
 //!
 //! The counter updates keep their conditions (`booked + held + n <= capacity`) and the number
 //! of rows they change is checked, so a ledger bug cannot oversell: the group fails, is rolled
@@ -342,8 +342,9 @@ struct State {
 /// One batch: (when `release`) cancel the lapsed holds of the group's patients and slots,
 /// then read the keys, slots (those not `known`), patients (who they are unless `holders`
 /// are given, what they booked) and, on SQLite, the mark and the audit head. On PostgreSQL
-/// [`lock_group`] first takes the group's locks (answering who the patients are) and cancels
-/// the lapsed holds; the audit head is locked at the end (the write batch's last statement).
+/// the batch first takes the group's locks ([`push_locks`], answering who the patients are)
+/// and cancels the lapsed holds; the audit head is locked at the end (the write batch's last
+/// statement).
 async fn read_state(
     tx: &mut AnyConnection,
     asked: &Asked<'_>,
@@ -360,21 +361,12 @@ async fn read_state(
         json_array(asked.patients.iter().copied()),
         json_array(asked.slots.iter().copied()),
     );
-    // PostgreSQL: the group's locks come first, with its lapsed holds. A read again after
-    // giving those back (`release` false) already holds them.
-    let lapsed_here = if asked.postgres {
-        Some(match release {
-            true => {
-                let (lapsed, locked) = lock_group(tx, asked, &patients, &slots).await?;
-                holders.get_or_insert(locked);
-                lapsed
-            }
-            false => Vec::new(),
-        })
-    } else {
-        None
-    };
     let mut batch = Batch::default().stable().postgres(asked.postgres);
+    // PostgreSQL: the group's locks come first, with its lapsed holds, in the same text as
+    // the reads (each statement reads with a fresh snapshot, under the locks taken before
+    // it). A read again after giving those back (`release` false) already holds them.
+    let locks =
+        (asked.postgres && release).then(|| push_locks(&mut batch, asked, &patients, &slots));
     let release = (release && !asked.postgres).then(|| {
         let now = batch.arg(asked.now);
         let patients = batch.json_list(&patients);
@@ -400,7 +392,8 @@ async fn read_state(
         false => json_array(unknown),
     };
     let (session_rows, slot_rows) = push_slot_reads(&mut batch, &unknown);
-    let holder_rows = holders.is_none().then(|| {
+    // (PostgreSQL's locks answer who the patients are.)
+    let holder_rows = (holders.is_none() && locks.is_none()).then(|| {
         let ids = batch.json_list(&patients);
         batch.push(&holders_json_query(&ids, asked.postgres))
     });
@@ -416,8 +409,11 @@ async fn read_state(
     let mut steps = batch.run(tx).await?;
     let mut rows = |step: usize| std::mem::take(&mut steps[step].rows);
 
-    let lapsed = match lapsed_here {
-        Some(lapsed) => lapsed,
+    let lapsed = match locks {
+        Some(GroupLocks { patients, lapsed }) => {
+            holders.get_or_insert(holders_from(&rows(patients))?);
+            rows(lapsed)
+        }
         None => release.map(&mut rows).unwrap_or_default(),
     };
     let mut found = HashMap::new();
@@ -504,20 +500,22 @@ async fn read_state(
     })
 }
 
+/// The steps of [`push_locks`]: the patients' lock rows (who they are), the lapsed holds.
+struct GroupLocks {
+    patients: usize,
+    lapsed: usize,
+}
+
 /// PostgreSQL: other processes book too, so the rows the group decides on are locked before
-/// it reads them, in the order of the module's comment, each kind sorted: the
-/// patients' booking locks (whose rows answer who the patients are, `holder.rs`); their and
-/// the slots' lapsed holds, cancelled here and answered for [`give_back_lapsed`]; the slots'
-/// sessions (shared); the slots, with those of the lapsed holds; their sessions' pools.
-/// Every later statement reads with a fresh snapshot under these locks, and giving the lapsed
-/// places back takes no new one.
-async fn lock_group(
-    tx: &mut AnyConnection,
-    asked: &Asked<'_>,
-    patients: &str,
-    slots: &str,
-) -> Result<(Vec<AnyRow>, HashMap<String, Holder>), StoreError> {
-    let mut batch = Batch::default().stable().postgres(true);
+/// it reads them, in the order of the module's comment, each kind sorted: the patients'
+/// booking locks (whose rows answer who the patients are, `holder.rs`); their and the slots'
+/// lapsed holds, cancelled here and answered for [`give_back_lapsed`]; the slots' sessions
+/// (shared); the slots; their sessions' pools. Every later statement of the batch reads with
+/// a fresh snapshot under these locks. A lapsed hold in a slot outside the group (rare: the
+/// worker gives expired holds back every few seconds) has its slot and pool locked when its
+/// place is given back, after the others: should that deadlock with another writer, the
+/// group runs again (`queue.rs`).
+fn push_locks(batch: &mut Batch, asked: &Asked<'_>, patients: &str, slots: &str) -> GroupLocks {
     let list = batch.json_list(patients);
     let locks = batch.push(&format!(
         "INSERT INTO patient_booking_locks (patient_id, version) \
@@ -525,48 +523,39 @@ async fn lock_group(
          ON CONFLICT (patient_id) DO UPDATE SET version = patient_booking_locks.version + 1 \
          RETURNING {HOLDER_COLUMNS}"
     ));
-    let lapse = {
-        let now = batch.arg(asked.now);
-        let (of_patients, in_slots) = (batch.json_list(patients), batch.json_list(slots));
-        let until = batch.arg(asked.now);
-        batch.push(&format!(
-            "UPDATE appointments SET status = 'cancelled', updated_at = {now} \
-             WHERE id IN (SELECT id FROM appointments \
-               WHERE (patient_id IN ({of_patients}) OR slot_id IN ({in_slots})) \
-                 AND status = 'pending' AND hold_expires_at <= {until} \
-               ORDER BY id FOR UPDATE) \
-             RETURNING slot_id, session_id, pool, id"
-        ))
-    };
-    let mut steps = batch.run(tx).await?;
-    let lapsed = std::mem::take(&mut steps[lapse].rows);
-    let holders = holders_from(&steps[locks].rows)?;
-    let mut locked: BTreeSet<String> = asked.slots.iter().map(|s| (*s).to_owned()).collect();
-    for row in &lapsed {
-        locked.insert(row.try_get(0)?);
-    }
-    let locked = json_array(locked.iter().map(String::as_str));
-    let mut batch = Batch::default().stable().postgres(true);
+    let now = batch.arg(asked.now);
+    let (of_patients, in_slots) = (batch.json_list(patients), batch.json_list(slots));
+    let until = batch.arg(asked.now);
+    let lapsed = batch.push(&format!(
+        "UPDATE appointments SET status = 'cancelled', updated_at = {now} \
+         WHERE id IN (SELECT id FROM appointments \
+           WHERE (patient_id IN ({of_patients}) OR slot_id IN ({in_slots})) \
+             AND status = 'pending' AND hold_expires_at <= {until} \
+           ORDER BY id FOR UPDATE) \
+         RETURNING slot_id, session_id, pool, id"
+    ));
     // A stop-clinic first marks its session suspended: shared locks on the sessions make it
     // wait for this group's commit (and then cancel what the group booked), or make the group
     // wait for its commit (and then read the session as suspended).
-    let list = batch.json_list(&locked);
+    let list = batch.json_list(slots);
     batch.push(&format!(
         "SELECT id FROM clinic_sessions \
          WHERE id IN (SELECT session_id FROM slots WHERE id IN ({list})) ORDER BY id FOR SHARE"
     ));
-    let list = batch.json_list(&locked);
+    let list = batch.json_list(slots);
     batch.push(&format!(
         "SELECT id FROM slots WHERE id IN ({list}) ORDER BY id FOR UPDATE"
     ));
-    let list = batch.json_list(&locked);
+    let list = batch.json_list(slots);
     batch.push(&format!(
         "SELECT session_id FROM session_pools \
          WHERE session_id IN (SELECT session_id FROM slots WHERE id IN ({list})) \
          ORDER BY session_id, pool FOR UPDATE"
     ));
-    batch.run(tx).await?;
-    Ok((lapsed, holders))
+    GroupLocks {
+        patients: locks,
+        lapsed,
+    }
 }
 
 fn refusal(refused: Refused) -> BookingError {
