@@ -114,25 +114,11 @@ pub(crate) async fn append_in(
         .await?;
     let last_seq: i64 = head.try_get(0)?;
     let first_seq = last_seq - records.len() as i64 + 1;
-    let entries = chained(records, first_seq - 1, head.try_get(1)?);
-    let last_hash = entries.last().map(|(_, hash)| hash.clone());
-    // One multi-row INSERT per chunk: a statement per record was most of a group's cost.
-    for chunk in in_chunks(entries) {
-        let rows = crate::sql::tuples(chunk.len(), AUDIT_CELLS, "");
-        let sql = format!("INSERT INTO audit_log ({AUDIT_COLUMNS}) VALUES {rows}");
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(false);
-        for (facts, hash) in chunk {
-            for cell in cells(facts, hash) {
-                query = cell.bind_to(query);
-            }
-        }
-        query.execute(&mut *tx).await?;
-    }
-    if let Some(last_hash) = last_hash {
-        sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
-            .bind(last_hash)
-            .execute(&mut *tx)
-            .await?;
+    // The records and the head's new hash in one more round trip (one text on PostgreSQL).
+    let mut batch = crate::sql::Batch::default().postgres(crate::sql::is_postgres(tx));
+    push_append(&mut batch, records, (first_seq - 1, head.try_get(1)?));
+    if !batch.is_empty() {
+        batch.run(tx).await?;
     }
     Ok(first_seq)
 }
