@@ -645,30 +645,40 @@ async fn reserved_pools_serve_their_channel_until_released(db: Db) {
 }
 on_both!(reserved_pools_serve_their_channel_until_released);
 
-/// Who a place is for is checked as it is taken, from the Patient's index: it must exist and
-/// carry an identity document; its birth date (here from the resident ID) opens the elderly pool.
-async fn places_go_to_known_verified_patients_and_the_elderly_pool_to_the_elderly(db: Db) {
-    let app = spawn(db).await;
-    write_patient(&app, "anonymous", None).await;
-    // Born 1940-05-05: 89 on the day of the session.
-    let first17 = "11010119400505001";
-    let elder = format!("{first17}{}", resident_id_check_char(first17).unwrap());
-    write_patient(&app, "elder", Some(&elder)).await;
+/// A slot of four places, two online and two kept for the elderly.
+async fn half_for_the_elderly(app: &TestApp) -> String {
     let half = PoolPercentages {
         online: 50,
         window: 0,
         elderly: 50,
         referral: 0,
     };
-    let (_, slot) = session(&app, "dept-cardiology", "2030-03-11", "morning", 1, 4, half).await;
+    let (_, slots) = session(app, "dept-cardiology", "2030-03-11", "morning", 1, 4, half).await;
+    slots[0].clone()
+}
+
+/// Books `slot` for `patient` two hours before now, so before the reserved pools return to
+/// the general ones (a day before the session).
+async fn book_before_reserved_release(
+    app: &TestApp,
+    rules: &Rules,
+    slot: &str,
+    patient: &str,
+) -> Result<Replay, BookingError> {
+    let request = rules.request(slot, patient, BookingMode::Book, minutes(now(), -120));
+    app.store.take_place(&request).await
+}
+
+/// Who a place is for is checked as it is taken, from the Patient's index: it must exist and
+/// carry an identity document; its birth date (here from the resident ID) opens the elderly pool.
+async fn places_go_to_known_verified_patients_and_the_elderly_pool_to_the_elderly(db: Db) {
+    let app = spawn(db).await;
+    write_patient(&app, "anonymous", None).await;
+    // Born 1940-05-05: 89 on the day of the session.
+    write_patient(&app, "elder", Some(&resident_id("19400505", 1))).await;
+    let slot = half_for_the_elderly(&app).await;
     let rules = Rules::new();
-    // Before the reserved pools return to the general ones (a day before the session).
-    let before_release = minutes(now(), -120);
-    let book = |patient: &'static str| {
-        let request = rules.request(&slot[0], patient, BookingMode::Book, before_release);
-        let store = app.store.clone();
-        async move { store.take_place(&request).await }
-    };
+    let book = |patient| book_before_reserved_release(&app, &rules, &slot, patient);
     assert!(matches!(
         book("nobody").await,
         Err(BookingError::UnknownPatient(id)) if id == "nobody"
@@ -699,20 +709,9 @@ on_both!(places_go_to_known_verified_patients_and_the_elderly_pool_to_the_elderl
 /// elderly.
 async fn a_patients_booking_facts_follow_every_write_of_the_patient(db: Db) {
     let app = spawn(db).await;
-    let half = PoolPercentages {
-        online: 50,
-        window: 0,
-        elderly: 50,
-        referral: 0,
-    };
-    let (_, slot) = session(&app, "dept-cardiology", "2030-03-11", "morning", 1, 4, half).await;
+    let slot = half_for_the_elderly(&app).await;
     let rules = Rules::new();
-    let before_release = minutes(now(), -120);
-    let book = |patient: &'static str| {
-        let request = rules.request(&slot[0], patient, BookingMode::Book, before_release);
-        let store = app.store.clone();
-        async move { store.take_place(&request).await }
-    };
+    let book = |patient| book_before_reserved_release(&app, &rules, &slot, patient);
     // The refused booking leaves a lock row for the id (PostgreSQL upserts it) that says so.
     assert!(matches!(
         book("later").await,
