@@ -382,6 +382,70 @@ mod tests {
         }
     }
 
+    /// An upgrade: a database made by the migrations before 13, already holding Patients,
+    /// gains their booking facts when a newer server connects and migrates it (the fill
+    /// statement itself is tested on both databases by the API tests).
+    #[tokio::test]
+    async fn an_upgrade_fills_the_booking_facts_of_the_patients_already_stored() {
+        use sqlx::Row;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("huimin.db");
+        prepare_sqlite_file(&path).await.unwrap();
+        sqlx::any::install_default_drivers();
+        let old = AnyPool::connect(&format!("sqlite://{}", path.display()))
+            .await
+            .unwrap();
+        let mut before = migrator(Backend::Sqlite);
+        before.migrations = Cow::Owned(
+            before
+                .migrations
+                .iter()
+                .filter(|m| m.version < 13)
+                .cloned()
+                .collect(),
+        );
+        before.run(&old).await.unwrap();
+        for statement in [
+            "INSERT INTO resources (resource_type, id, version_id, last_updated, content) \
+             VALUES ('Patient', 'elder', 1, 0, '{}'), ('Patient', 'anonymous', 1, 0, '{}'), \
+                    ('Practitioner', 'doctor', 1, 0, '{}')",
+            "INSERT INTO unique_identifiers (resource_type, system, value_hash, id) \
+             VALUES ('Patient', 'urn:huimin:sid:cn-resident-id', 'h1', 'elder')",
+            "INSERT INTO search_tokens (resource_type, id, param, value) \
+             VALUES ('Patient', 'elder', 'birthdate', '1940-05-05'), \
+                    ('Patient', 'anonymous', 'birthdate', '1990-01-02'), \
+                    ('Patient', 'anonymous', 'family', 'x')",
+            // A patient who booked before the upgrade already has a lock row.
+            "INSERT INTO patient_booking_locks (patient_id, version) VALUES ('elder', 7)",
+        ] {
+            sqlx::query(statement).execute(&old).await.unwrap();
+        }
+        old.close().await;
+
+        let store = Store::connect(&DatabaseTarget::Sqlite { path }, &DataKey::generate())
+            .await
+            .unwrap();
+        let rows = sqlx::query(
+            "SELECT patient_id, version, verified, birth_date FROM patient_booking_locks \
+             ORDER BY patient_id",
+        )
+        .fetch_all(&store.pool)
+        .await
+        .unwrap();
+        let facts: Vec<(String, i64, Option<i64>, Option<String>)> = rows
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
+            .collect();
+        assert_eq!(
+            facts,
+            [
+                ("anonymous".into(), 1, Some(0), Some("1990-01-02".into())),
+                ("elder".into(), 7, Some(1), Some("1940-05-05".into())),
+            ]
+        );
+        store.close().await;
+    }
+
     async fn mmap_size_of(pool: &AnyPool) -> i64 {
         use sqlx::Row;
         let row = sqlx::query("PRAGMA mmap_size")
