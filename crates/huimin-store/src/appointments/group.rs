@@ -392,10 +392,10 @@ async fn read_state(
         false => json_array(unknown),
     };
     let (session_rows, slot_rows) = push_slot_reads(&mut batch, &unknown);
-    // (PostgreSQL's locks answer who the patients are.)
-    let holder_rows = (holders.is_none() && locks.is_none()).then(|| {
+    // (On PostgreSQL the locks answer who the patients are.)
+    let holder_rows = (holders.is_none() && !asked.postgres).then(|| {
         let ids = batch.json_list(&patients);
-        batch.push(&holders_json_query(&ids, asked.postgres))
+        batch.push(&holders_json_query(&ids))
     });
     let booked_by = batch.json_list(&patients);
     let missed_by = batch.json_list(&patients);
@@ -410,8 +410,11 @@ async fn read_state(
     let mut rows = |step: usize| std::mem::take(&mut steps[step].rows);
 
     let lapsed = match locks {
-        Some(GroupLocks { patients, lapsed }) => {
-            holders.get_or_insert(holders_from(&rows(patients))?);
+        Some(GroupLocks {
+            holders: step,
+            lapsed,
+        }) => {
+            holders.get_or_insert(holders_from(&rows(step))?);
             rows(lapsed)
         }
         None => release.map(&mut rows).unwrap_or_default(),
@@ -462,7 +465,7 @@ async fn read_state(
     add_patients(&mut ledger, &asked.patients, &rows(patient_rows))?;
     let holders = match (holders, holder_rows) {
         (Some(holders), _) => holders,
-        // `json_group_array` (`json_agg` on PostgreSQL) answers one row, `[]` when no patient
+        // `json_group_array` (SQLite) answers one row, `[]` when no patient
         // exists: no row is a fault, not "nobody exists" (which would refuse the whole group).
         (None, Some(step)) => {
             let row = rows(step);
@@ -502,7 +505,7 @@ async fn read_state(
 
 /// The steps of [`push_locks`]: the patients' lock rows (who they are), the lapsed holds.
 struct GroupLocks {
-    patients: usize,
+    holders: usize,
     lapsed: usize,
 }
 
@@ -517,7 +520,7 @@ struct GroupLocks {
 /// group runs again (`queue.rs`).
 fn push_locks(batch: &mut Batch, asked: &Asked<'_>, patients: &str, slots: &str) -> GroupLocks {
     let list = batch.json_list(patients);
-    let locks = batch.push(&format!(
+    let holders = batch.push(&format!(
         "INSERT INTO patient_booking_locks (patient_id, version) \
          SELECT value, 1 FROM ({list}) p ORDER BY value \
          ON CONFLICT (patient_id) DO UPDATE SET version = patient_booking_locks.version + 1 \
@@ -552,10 +555,7 @@ fn push_locks(batch: &mut Batch, asked: &Asked<'_>, patients: &str, slots: &str)
          WHERE session_id IN (SELECT session_id FROM slots WHERE id IN ({list})) \
          ORDER BY session_id, pool FOR UPDATE"
     ));
-    GroupLocks {
-        patients: locks,
-        lapsed,
-    }
+    GroupLocks { holders, lapsed }
 }
 
 fn refusal(refused: Refused) -> BookingError {

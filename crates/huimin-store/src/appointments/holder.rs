@@ -66,20 +66,13 @@ pub(crate) async fn keep_facts(
     Ok(())
 }
 
-/// [`holders_query`] as one row: a JSON array of `[id, verified, birth date]` (for the
-/// booking group), in SQLite's or PostgreSQL's JSON functions. sqlx hands rows over one at a
-/// time, each a wake-up of the group's thread and a copy of the column names; a row per
-/// patient was a third of those a group had.
-pub(crate) fn holders_json_query(ids: &str, postgres: bool) -> String {
+/// [`holders_query`] as one row: a JSON array of `[id, verified, birth date]`, for SQLite's
+/// booking group (PostgreSQL's gets the patients back from its locks). sqlx hands rows over
+/// one at a time, each a wake-up of the group's thread and a copy of the column names; a row
+/// per patient was a third of those a group had.
+pub(crate) fn holders_json_query(ids: &str) -> String {
     let rows = holders_query(ids);
-    if postgres {
-        format!(
-            "SELECT CAST(COALESCE(json_agg(json_build_array(h.id, h.verified, h.birth)), \
-             CAST('[]' AS json)) AS TEXT) FROM ({rows}) h"
-        )
-    } else {
-        format!("SELECT json_group_array(json_array(h.id, h.verified, h.birth)) FROM ({rows}) h")
-    }
+    format!("SELECT json_group_array(json_array(h.id, h.verified, h.birth)) FROM ({rows}) h")
 }
 
 /// The patients of [`holders_json_query`]'s one row, by id.
