@@ -25,9 +25,8 @@ const PATIENTS: usize = 60;
 async fn spawn(db: Db) -> TestApp {
     let app = TestApp::spawn(db).await;
     for n in 0..PATIENTS {
-        let first17 = format!("11010119800101{n:03}");
-        let check = resident_id_check_char(&first17).unwrap();
-        write_patient(&app, &format!("p-{n}"), Some(&format!("{first17}{check}"))).await;
+        let number = resident_id("19800101", n as u32);
+        write_patient(&app, &format!("p-{n}"), Some(&number)).await;
     }
     app
 }
