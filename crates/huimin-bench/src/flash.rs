@@ -221,8 +221,10 @@ pub async fn run(plan: &FlashPlan, store: &Store) -> anyhow::Result<FlashOutcome
             (ok, full, failed, last_ok, seen)
         }));
     }
+    let mut perf = crate::perf::PerfControl::from_env()?;
     let cpu_before = ThreadTimes::now();
     let sampler = MachineSampler::start(Duration::from_millis(10));
+    perf.enable();
     release.wait().await;
     let started = Instant::now();
     let (mut ok, mut full, mut failed, mut last_ok) = (Vec::new(), Vec::new(), 0, None::<Instant>);
@@ -239,6 +241,7 @@ pub async fn run(plan: &FlashPlan, store: &Store) -> anyhow::Result<FlashOutcome
         };
     }
     let elapsed = started.elapsed();
+    perf.disable();
     let cpu = ThreadTimes::now().since(&cpu_before);
     let samples = sampler.stop();
     let selling = last_ok.and_then(|last| spent_between(&samples, started, last));

@@ -6,6 +6,7 @@
 
 mod find;
 mod flash;
+mod perf;
 mod report;
 mod scenario;
 mod threads;

@@ -11,6 +11,7 @@ mod errors;
 mod extra;
 pub mod guard;
 mod operations;
+mod parameters;
 pub mod payments;
 pub mod planning;
 mod routes;

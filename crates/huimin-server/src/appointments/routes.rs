@@ -12,6 +12,7 @@ use serde_json::Value;
 use super::operations::{
     Placement, appointment_response, change_status, confirm, place, visible_appointment,
 };
+use super::parameters::{Parameter, ParametersError, parse as parse_parameters};
 use super::views;
 use crate::audit::{self, SUCCESS};
 use crate::context::Ctx;
@@ -22,50 +23,36 @@ fn bad(zh: String, en: String) -> ApiError {
     ApiError::bad_request(Text::new(zh, en))
 }
 
-/// A FHIR `Parameters` body as (name, value) pairs.
-pub(super) fn parameters(body: &[u8]) -> Result<Vec<(String, Value)>, ApiError> {
-    let mut value: Value = serde_json::from_slice(body).map_err(|e| {
-        bad(
+/// A FHIR `Parameters` body's parameters, or a localised 400 saying what is wrong with it.
+pub(super) fn parameters(body: &[u8]) -> Result<Vec<Parameter>, ApiError> {
+    parse_parameters(body).map_err(|err| match err {
+        ParametersError::Malformed(e) => bad(
             format!("JSON 格式错误：{e}"),
             format!("Malformed JSON: {e}"),
-        )
-    })?;
-    if value.get("resourceType").and_then(Value::as_str) != Some("Parameters") {
-        return Err(bad(
+        ),
+        ParametersError::NotParameters => bad(
             "请求体须为 Parameters 资源".into(),
             "The body must be a Parameters resource".into(),
-        ));
-    }
-    // Taken out of the body rather than copied: every booking attempt comes through here.
-    let list = match value.get_mut("parameter").map(Value::take) {
-        Some(Value::Array(list)) => list,
-        _ => Vec::new(),
-    };
-    list.into_iter()
-        .map(|p| {
-            let name = p
-                .get("name")
-                .and_then(Value::as_str)
-                .ok_or_else(|| bad("参数缺少 name".into(), "A parameter has no name".into()))?;
-            Ok((name.to_owned(), p))
-        })
-        .collect()
+        ),
+        ParametersError::Unnamed => bad("参数缺少 name".into(), "A parameter has no name".into()),
+    })
 }
 
 /// The id in `parameter[name].valueReference.reference` = `Kind/id`.
 fn reference_param(
-    params: &[(String, Value)],
+    params: &[Parameter],
     name: &str,
     kind: &str,
 ) -> Result<Option<String>, ApiError> {
-    let Some((_, p)) = params.iter().find(|(n, _)| n == name) else {
+    let Some(parameter) = params.iter().find(|p| p.name == name) else {
         return Ok(None);
     };
-    let reference = p
-        .pointer("/valueReference/reference")
-        .and_then(Value::as_str)
-        .unwrap_or("");
-    match reference.strip_prefix(&format!("{kind}/")) {
+    let id = parameter
+        .reference
+        .as_deref()
+        .and_then(|r| r.strip_prefix(kind))
+        .and_then(|r| r.strip_prefix('/'));
+    match id {
         Some(id) if crate::fhir::kinds::is_valid_id(id) => Ok(Some(id.to_owned())),
         _ => Err(bad(
             format!("参数 {name} 须为 {kind}/<id> 引用"),
@@ -134,7 +121,7 @@ pub async fn book(
 }
 
 /// The `slot` and `patient` parameters, both required.
-fn slot_and_patient(params: &[(String, Value)]) -> Result<(String, String), ApiError> {
+fn slot_and_patient(params: &[Parameter]) -> Result<(String, String), ApiError> {
     let slot = required_reference(params, "slot", "Slot")?;
     let patient = required_reference(params, "patient", "Patient")?;
     Ok((slot, patient))
@@ -142,7 +129,7 @@ fn slot_and_patient(params: &[(String, Value)]) -> Result<(String, String), ApiE
 
 /// A required reference parameter: the id of its `Kind/id`.
 pub(super) fn required_reference(
-    params: &[(String, Value)],
+    params: &[Parameter],
     name: &str,
     kind: &str,
 ) -> Result<String, ApiError> {
