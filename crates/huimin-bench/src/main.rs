@@ -90,6 +90,8 @@ enum Scenario {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
+    // The server's own logging, so that what it costs per request is measured too.
+    huimin_server::logging::init(false);
     let dir = tempfile::tempdir()?;
     let mut settings = Settings::new(dir.path());
     settings.listen = "127.0.0.1:0".parse()?;
