@@ -316,6 +316,15 @@ async fn tune(
         sqlx::query("PRAGMA cache_size = -16384")
             .execute(&mut *conn)
             .await?;
+        // Statement journals (a multi-row update that may fail part-way keeps the pages it
+        // changed, to undo just that statement) and temporary tables stay in memory instead of
+        // temporary files: in a steady booking run, writing them to a file took about a
+        // twentieth of the writer connection's time, in memory a fiftieth (perf, session 15). They only ever undo one statement of an open
+        // transaction, so a crash loses nothing the WAL would have kept. Set before the
+        // writer's temporary table is made: a change later drops the temporary tables.
+        sqlx::query("PRAGMA temp_store = MEMORY")
+            .execute(&mut *conn)
+            .await?;
         if tuning == SqliteTuning::Writer {
             sqlx::query(sqlx::AssertSqlSafe(
                 crate::appointments::name_writer_statement(),
@@ -446,13 +455,17 @@ mod tests {
         store.close().await;
     }
 
-    async fn mmap_size_of(pool: &AnyPool) -> i64 {
+    async fn pragma_of(pool: &AnyPool, pragma: &str) -> i64 {
         use sqlx::Row;
-        let row = sqlx::query("PRAGMA mmap_size")
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!("PRAGMA {pragma}")))
             .fetch_one(pool)
             .await
             .unwrap();
         row.try_get(0).unwrap()
+    }
+
+    async fn mmap_size_of(pool: &AnyPool) -> i64 {
+        pragma_of(pool, "mmap_size").await
     }
 
     #[tokio::test]
@@ -467,6 +480,25 @@ mod tests {
             mmap_size_of(&store.pool).await,
             mmap_size(SqliteTuning::Reader)
         );
+        store.close().await;
+    }
+
+    /// 2 is MEMORY: statement journals and temporary tables never go to temporary files, and
+    /// the writer's temporary table (its identity, `known.rs`) survived the setting.
+    #[tokio::test]
+    async fn sqlite_connections_keep_their_temporary_files_in_memory() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = DatabaseTarget::Sqlite {
+            path: dir.path().join("huimin.db"),
+        };
+        let store = Store::connect(&target, &DataKey::generate()).await.unwrap();
+        assert_eq!(pragma_of(&store.writer, "temp_store").await, 2);
+        assert_eq!(pragma_of(&store.pool, "temp_store").await, 2);
+        let temporary_tables: i64 = sqlx::query_scalar("SELECT count(*) FROM temp.sqlite_master")
+            .fetch_one(&store.writer)
+            .await
+            .unwrap();
+        assert_eq!(temporary_tables, 1);
         store.close().await;
     }
 }
