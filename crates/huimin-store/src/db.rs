@@ -464,17 +464,23 @@ mod tests {
         row.try_get(0).unwrap()
     }
 
+    /// A store on a new SQLite file, with the directory that holds it.
+    async fn fresh_sqlite_store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let target = DatabaseTarget::Sqlite {
+            path: dir.path().join("huimin.db"),
+        };
+        let store = Store::connect(&target, &DataKey::generate()).await.unwrap();
+        (dir, store)
+    }
+
     async fn mmap_size_of(pool: &AnyPool) -> i64 {
         pragma_of(pool, "mmap_size").await
     }
 
     #[tokio::test]
     async fn the_sqlite_writer_reads_without_a_map_and_readers_through_one() {
-        let dir = tempfile::tempdir().unwrap();
-        let target = DatabaseTarget::Sqlite {
-            path: dir.path().join("huimin.db"),
-        };
-        let store = Store::connect(&target, &DataKey::generate()).await.unwrap();
+        let (_dir, store) = fresh_sqlite_store().await;
         assert_eq!(mmap_size_of(&store.writer).await, 0);
         assert_eq!(
             mmap_size_of(&store.pool).await,
@@ -487,11 +493,7 @@ mod tests {
     /// the writer's temporary table (its identity, `known.rs`) survived the setting.
     #[tokio::test]
     async fn sqlite_connections_keep_their_temporary_files_in_memory() {
-        let dir = tempfile::tempdir().unwrap();
-        let target = DatabaseTarget::Sqlite {
-            path: dir.path().join("huimin.db"),
-        };
-        let store = Store::connect(&target, &DataKey::generate()).await.unwrap();
+        let (_dir, store) = fresh_sqlite_store().await;
         assert_eq!(pragma_of(&store.writer, "temp_store").await, 2);
         assert_eq!(pragma_of(&store.pool, "temp_store").await, 2);
         let temporary_tables: i64 = sqlx::query_scalar("SELECT count(*) FROM temp.sqlite_master")
