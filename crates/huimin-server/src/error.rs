@@ -4,7 +4,6 @@
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use huimin_domain::i18n::{Lang, Text};
-use serde_json::Value;
 
 use crate::fhir::FHIR_JSON;
 
@@ -141,10 +140,6 @@ impl ApiError {
         )
     }
 
-    pub fn operation_outcome(&self) -> Value {
-        serde_json::to_value(self.outcome()).unwrap_or(Value::Null)
-    }
-
     /// The `OperationOutcome` as borrowed, typed parts: every refused booking attempt of a
     /// rush is answered with one, so it is written straight to bytes, not built as a `Value`
     /// tree first (that took about a tenth of the server's CPU in a flash crowd).
@@ -265,7 +260,7 @@ impl IntoResponse for ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     async fn body_of(error: ApiError) -> (StatusCode, Value) {
         let response = error.into_response();
@@ -298,7 +293,7 @@ mod tests {
                 "expression": ["Appointment.participant"],
             }]})
         );
-        assert_eq!(error.operation_outcome(), body);
+        assert_eq!(serde_json::to_value(error.outcome()).unwrap(), body);
     }
 
     #[tokio::test]
