@@ -43,8 +43,12 @@ pub fn print(reports: &[OpReport]) {
 }
 
 /// Attempts by when they started (`(start, latency, booked)`), in `step` buckets: how many
-/// started, how many booked, and their median and slowest latency. Shows where a tail comes
-/// from (the first wave, the last places, or the sold-out answers).
+/// started, how many booked, their median and slowest latency, and how many took longer than
+/// the flash's p99 target (50 ms). Shows where a tail comes from (the first wave, the last
+/// places, or the sold-out answers).
+/// The flash's p99 target: the timeline counts the attempts slower than this.
+const SLOW: Duration = Duration::from_millis(50);
+
 pub fn print_timeline(attempts: &[(Duration, Duration, bool)], step: Duration) {
     let mut buckets: std::collections::BTreeMap<u128, (Vec<Duration>, usize)> =
         std::collections::BTreeMap::new();
@@ -56,19 +60,20 @@ pub fn print_timeline(attempts: &[(Duration, Duration, bool)], step: Duration) {
         bucket.1 += usize::from(*booked);
     }
     println!(
-        "{:>12} {:>8} {:>7} {:>9} {:>9}",
-        "started ms", "count", "booked", "p50 ms", "max ms"
+        "{:>12} {:>8} {:>7} {:>9} {:>9} {:>8}",
+        "started ms", "count", "booked", "p50 ms", "max ms", "> 50 ms"
     );
     for (n, (mut latencies, booked)) in buckets {
         latencies.sort_unstable();
         let from = n * step.as_millis();
         println!(
-            "{:>12} {:>8} {:>7} {:>9} {:>9}",
+            "{:>12} {:>8} {:>7} {:>9} {:>9} {:>8}",
             format!("{from}–{}", from + step.as_millis()),
             latencies.len(),
             booked,
             ms(percentile(&latencies, 50.0)),
             ms(latencies.last().copied().unwrap_or_default()),
+            latencies.iter().filter(|l| **l > SLOW).count(),
         );
     }
 }

@@ -115,7 +115,10 @@ pub(crate) async fn append_in(
     let last_seq: i64 = head.try_get(0)?;
     let first_seq = last_seq - records.len() as i64 + 1;
     // The records and the head's new hash in one more round trip (one text on PostgreSQL).
-    let mut batch = crate::sql::Batch::default().postgres(crate::sql::is_postgres(tx));
+    // Its text is the same for any number of records on SQLite: kept prepared (`stable`).
+    let mut batch = crate::sql::Batch::default()
+        .stable()
+        .postgres(crate::sql::is_postgres(tx));
     push_append(&mut batch, records, (first_seq - 1, head.try_get(1)?));
     if !batch.is_empty() {
         batch.run(tx).await?;
@@ -140,15 +143,23 @@ pub(crate) fn push_append(
         return;
     };
     let (last_seq, last_hash) = (last.seq, last_hash.clone());
-    for chunk in in_chunks(entries) {
-        let rows: Vec<String> = chunk
-            .into_iter()
-            .map(|(facts, hash)| batch.row(cells(facts, hash)))
-            .collect();
-        batch.push(&format!(
-            "INSERT INTO audit_log ({AUDIT_COLUMNS}) VALUES {}",
-            rows.join(", ")
-        ));
+    if batch.for_postgres() {
+        // Multi-row `VALUES`, written in as literals (`sql::Batch::run`).
+        for chunk in in_chunks(entries) {
+            let rows: Vec<String> = chunk
+                .into_iter()
+                .map(|(facts, hash)| batch.row(cells(facts, hash)))
+                .collect();
+            batch.push(&format!(
+                "INSERT INTO audit_log ({AUDIT_COLUMNS}) VALUES {}",
+                rows.join(", ")
+            ));
+        }
+    } else {
+        // SQLite: the rows as one JSON value, so the statement's text (and the batch's) is
+        // the same for any number of records and stays prepared.
+        let rows = batch.json_rows(entries.into_iter().map(|(facts, hash)| cells(facts, hash)));
+        batch.push(&format!("INSERT INTO audit_log ({AUDIT_COLUMNS}) {rows}"));
     }
     let (seq, hash) = (batch.arg(last_seq), batch.arg(last_hash));
     batch.push(&format!(

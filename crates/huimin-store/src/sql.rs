@@ -152,9 +152,13 @@ impl Batch {
     }
 
     /// Adds rows of `N` values as one JSON array of arrays; its placeholder, a row source
-    /// `SELECT value ->> 0, …, value ->> N-1 FROM json_each(?)` (for `INSERT … SELECT` or a
+    /// `SELECT value ->> 0, …, value ->> N-1 FROM jsonb_each(?)` (for `INSERT … SELECT` or a
     /// `WITH v(…) AS (…)`), whose text does not depend on the number of rows. JSON keeps
-    /// each value's type: text, integer or null.
+    /// each value's type: text, integer or null. On SQLite `jsonb_each` parses the text once
+    /// and hands each row over in SQLite's binary JSON, where `->>` finds a value without
+    /// parsing the row again (with `json_each`, each `->>` parsed its row's text anew, and
+    /// multi-row `VALUES` were faster; those change text with the number of rows, so SQLite
+    /// prepared them afresh each time).
     pub(crate) fn json_rows<const N: usize>(
         &mut self,
         rows: impl IntoIterator<Item = [Arg; N]>,
@@ -186,7 +190,7 @@ impl Batch {
                 columns.join(", ")
             )
         } else {
-            format!("SELECT {} FROM json_each({json})", columns.join(", "))
+            format!("SELECT {} FROM jsonb_each({json})", columns.join(", "))
         }
     }
 
@@ -202,6 +206,11 @@ impl Batch {
     pub(crate) fn postgres(mut self, postgres: bool) -> Self {
         self.postgres = postgres;
         self
+    }
+
+    /// Whether the batch is for PostgreSQL ([`Self::postgres`]).
+    pub(crate) fn for_postgres(&self) -> bool {
+        self.postgres
     }
 
     /// Adds the values of one row; `(?, ?, …)` for a multi-row `VALUES`.
@@ -525,7 +534,7 @@ mod tests {
         let mut sqlite = Batch::default();
         assert_eq!(
             sqlite.json_rows([["s".into(), 2i64.into()]]),
-            "SELECT value ->> 0, value ->> 1 FROM json_each(?)"
+            "SELECT value ->> 0, value ->> 1 FROM jsonb_each(?)"
         );
     }
 

@@ -323,7 +323,7 @@ pub(crate) async fn take_place_in(
         BookingMode::Book => (AppointmentStatus::Booked, None),
     };
     let record = AppointmentRecord {
-        id: uuid::Uuid::new_v4().to_string(),
+        id: super::new_appointment_id(),
         patient_id: r.patient_id.to_owned(),
         account_id: r.account_id.map(str::to_owned),
         slot_id: r.slot_id.to_owned(),

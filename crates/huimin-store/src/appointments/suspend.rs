@@ -149,7 +149,7 @@ async fn try_move(
     let pool: String = pool.try_get(0)?;
     let pool = Pool::from_code(&pool).ok_or_else(|| StoreError::Corrupt(format!("pool {pool}")))?;
     let record = AppointmentRecord {
-        id: uuid::Uuid::new_v4().to_string(),
+        id: super::new_appointment_id(),
         patient_id: old.patient_id.clone(),
         account_id: old.account_id.clone(),
         slot_id: slot_id.clone(),
