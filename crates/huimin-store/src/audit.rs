@@ -143,22 +143,15 @@ pub(crate) fn push_append(
         return;
     };
     let (last_seq, last_hash) = (last.seq, last_hash.clone());
-    if batch.for_postgres() {
-        // Multi-row `VALUES`, written in as literals (`sql::Batch::run`).
-        for chunk in in_chunks(entries) {
-            let rows: Vec<String> = chunk
-                .into_iter()
-                .map(|(facts, hash)| batch.row(cells(facts, hash)))
-                .collect();
-            batch.push(&format!(
-                "INSERT INTO audit_log ({AUDIT_COLUMNS}) VALUES {}",
-                rows.join(", ")
-            ));
-        }
+    // PostgreSQL: multi-row `VALUES` in chunks; SQLite: one JSON row source whose text is the
+    // same for any number of records (`Batch::row_source`).
+    let chunks: Vec<Vec<_>> = if batch.for_postgres() {
+        in_chunks(entries).collect()
     } else {
-        // SQLite: the rows as one JSON value, so the statement's text (and the batch's) is
-        // the same for any number of records and stays prepared.
-        let rows = batch.json_rows(entries.into_iter().map(|(facts, hash)| cells(facts, hash)));
+        vec![entries]
+    };
+    for chunk in chunks {
+        let rows = batch.row_source(chunk.into_iter().map(|(facts, hash)| cells(facts, hash)));
         batch.push(&format!("INSERT INTO audit_log ({AUDIT_COLUMNS}) {rows}"));
     }
     let (seq, hash) = (batch.arg(last_seq), batch.arg(last_hash));

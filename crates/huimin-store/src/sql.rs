@@ -213,6 +213,22 @@ impl Batch {
         self.postgres
     }
 
+    /// Adds rows of `N` values for an `INSERT`; its row source. PostgreSQL reads multi-row
+    /// `VALUES` faster than JSON rows (kept prepared, JSON made a group's insert of 180
+    /// appointments 5.2 ms against 3.0 ms, session 12); SQLite takes them as
+    /// [`Self::json_rows`], whose text does not change with the number of rows, so the batch
+    /// can stay prepared ([`Self::stable`]).
+    pub(crate) fn row_source<const N: usize>(
+        &mut self,
+        rows: impl IntoIterator<Item = [Arg; N]>,
+    ) -> String {
+        if !self.postgres {
+            return self.json_rows(rows);
+        }
+        let rows: Vec<String> = rows.into_iter().map(|row| self.row(row)).collect();
+        format!("VALUES {}", rows.join(", "))
+    }
+
     /// Adds the values of one row; `(?, ?, …)` for a multi-row `VALUES`.
     pub(crate) fn row<const N: usize>(&mut self, values: [Arg; N]) -> String {
         format!("({})", self.list(values))
@@ -536,6 +552,19 @@ mod tests {
             sqlite.json_rows([["s".into(), 2i64.into()]]),
             "SELECT value ->> 0, value ->> 1 FROM jsonb_each(?)"
         );
+    }
+
+    /// An insert's rows: multi-row `VALUES` for PostgreSQL, a JSON row source (the same text
+    /// for any number of rows) for SQLite.
+    #[test]
+    fn row_sources_follow_the_database() {
+        let rows = || [["a".into(), 1i64.into()], ["b".into(), 2i64.into()]];
+        let mut postgres = Batch::default().postgres(true);
+        assert_eq!(postgres.row_source(rows()), "VALUES (?, ?), (?, ?)");
+        let mut sqlite = Batch::default();
+        let one = sqlite.row_source([["a".into(), 1i64.into()]]);
+        assert_eq!(sqlite.row_source(rows()), one);
+        assert_eq!(one, "SELECT value ->> 0, value ->> 1 FROM jsonb_each(?)");
     }
 
     /// PostgreSQL at `HUIMIN_TEST_POSTGRES_URL`, or where the API tests find it.

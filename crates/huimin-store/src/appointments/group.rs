@@ -837,16 +837,7 @@ fn push_places(
             a.updated_at.into(),
         ]
     });
-    // PostgreSQL reads multi-row `VALUES` faster than JSON rows (kept prepared, JSON made its
-    // insert 5.2 ms a group of 180 against 3.0 ms, session 12). SQLite takes the rows as
-    // binary JSON (`Batch::json_rows`): the statement's text then does not change with the
-    // number of rows, and the group's batch stays prepared.
-    let source = if batch.for_postgres() {
-        let rows: Vec<String> = rows.map(|row| batch.row(row)).collect();
-        format!("VALUES {}", rows.join(", "))
-    } else {
-        batch.json_rows(rows)
-    };
+    let source = batch.row_source(rows);
     batch.push(&format!(
         "INSERT INTO appointments (id, patient_id, account_id, slot_id, session_id, hospital_id, \
          department_id, session_date, period, status, pool, channel, queue_number, \
