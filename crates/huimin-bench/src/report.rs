@@ -42,13 +42,13 @@ pub fn print(reports: &[OpReport]) {
     }
 }
 
-/// Attempts by when they started (`(start, latency, booked)`), in `step` buckets: how many
-/// started, how many booked, their median and slowest latency, and how many took longer than
-/// the flash's p99 target (50 ms). Shows where a tail comes from (the first wave, the last
-/// places, or the sold-out answers).
 /// The flash's p99 target: the timeline counts the attempts slower than this.
 const SLOW: Duration = Duration::from_millis(50);
 
+/// Attempts by when they started (`(start, latency, booked)`), in `step` buckets: how many
+/// started, how many booked, their median and slowest latency, and how many took longer than
+/// the flash's p99 target ([`SLOW`]). Shows where a tail comes from (the first wave, the last
+/// places, or the sold-out answers).
 pub fn print_timeline(attempts: &[(Duration, Duration, bool)], step: Duration) {
     let mut buckets: std::collections::BTreeMap<u128, (Vec<Duration>, usize)> =
         std::collections::BTreeMap::new();

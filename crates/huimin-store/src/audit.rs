@@ -145,12 +145,12 @@ pub(crate) fn push_append(
     let (last_seq, last_hash) = (last.seq, last_hash.clone());
     // PostgreSQL: multi-row `VALUES` in chunks; SQLite: one JSON row source whose text is the
     // same for any number of records (`Batch::row_source`).
-    let chunks: Vec<Vec<_>> = if batch.for_postgres() {
-        in_chunks(entries).collect()
+    let size = if batch.for_postgres() {
+        INSERT_CHUNK
     } else {
-        vec![entries]
+        usize::MAX
     };
-    for chunk in chunks {
+    for chunk in in_chunks(entries, size) {
         let rows = batch.row_source(chunk.into_iter().map(|(facts, hash)| cells(facts, hash)));
         batch.push(&format!("INSERT INTO audit_log ({AUDIT_COLUMNS}) {rows}"));
     }
@@ -176,12 +176,12 @@ fn cells(facts: AuditFacts, hash: String) -> [Arg; AUDIT_CELLS] {
     ]
 }
 
-/// The entries in chunks of at most [`INSERT_CHUNK`], owned.
-fn in_chunks<T>(entries: Vec<T>) -> impl Iterator<Item = Vec<T>> {
+/// The entries in chunks of at most `size`, owned.
+fn in_chunks<T>(entries: Vec<T>, size: usize) -> impl Iterator<Item = Vec<T>> {
     let mut entries = entries.into_iter().peekable();
     std::iter::from_fn(move || {
         entries.peek()?;
-        Some(entries.by_ref().take(INSERT_CHUNK).collect())
+        Some(entries.by_ref().take(size).collect())
     })
 }
 
@@ -369,10 +369,10 @@ mod tests {
 
     #[test]
     fn entries_are_inserted_in_chunks_of_at_most_the_limit() {
-        let sizes: Vec<usize> = in_chunks((0..130).collect::<Vec<_>>())
+        let sizes: Vec<usize> = in_chunks((0..130).collect::<Vec<_>>(), INSERT_CHUNK)
             .map(|c| c.len())
             .collect();
         assert_eq!(sizes, [INSERT_CHUNK, INSERT_CHUNK, 130 - 2 * INSERT_CHUNK]);
-        assert_eq!(in_chunks(Vec::<u8>::new()).count(), 0);
+        assert_eq!(in_chunks(Vec::<u8>::new(), INSERT_CHUNK).count(), 0);
     }
 }
