@@ -7,6 +7,8 @@
 //! sorted. A deadlock or serialization failure that still happens (a sweep touching another
 //! patient's hold) is retried.
 
+use std::sync::Arc;
+
 use huimin_domain::appointments::{
     AppointmentStatus, BanRule, BookingRefusal, Channel, Closed, ElderlyRule, Period, Pool,
     QuotaRule, SessionFacts, check_open, check_patient, pool_order,
@@ -128,7 +130,7 @@ pub enum Replay {
     /// A place just taken, with the slot and session it was taken in, as the transaction
     /// read them (their times, doctor and room, for the answer, which then needs no read;
     /// the slot's counters are from before the place was taken).
-    Fresh(AppointmentRecord, Box<(SlotRecord, SessionRecord)>),
+    Fresh(AppointmentRecord, Arc<TakenIn>),
     Replayed(AppointmentRecord),
 }
 
@@ -140,12 +142,21 @@ impl Replay {
     }
 
     /// The slot and session of a fresh place.
-    pub fn taken_in(&self) -> Option<&(SlotRecord, SessionRecord)> {
+    pub fn taken_in(&self) -> Option<(&SlotRecord, &SessionRecord)> {
         match self {
-            Self::Fresh(_, taken_in) => Some(taken_in),
+            Self::Fresh(_, taken_in) => Some((&taken_in.slot, &taken_in.session)),
             Self::Replayed(_) => None,
         }
     }
+}
+
+/// The slot a place was taken in, with its session, as the deciding transaction read them.
+/// A booking group's answers share one per slot, and its slots share their session's record:
+/// copied for every answer, they were most of the group thread's allocations.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TakenIn {
+    pub slot: SlotRecord,
+    pub session: Arc<SessionRecord>,
 }
 
 impl Retryable for BookingError {
@@ -353,7 +364,8 @@ pub(crate) async fn take_place_in(
         .execute(&mut *tx)
         .await?;
     }
-    Ok(Replay::Fresh(record, Box::new((slot, session))))
+    let session = Arc::new(session);
+    Ok(Replay::Fresh(record, Arc::new(TakenIn { slot, session })))
 }
 
 /// Writes a new appointment row (the place is already taken on the slot and pool counters).

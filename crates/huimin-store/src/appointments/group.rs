@@ -28,6 +28,7 @@
 //! back and is run again request by request (`queue::commit_group`).
 
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
 use huimin_domain::appointments::{
     AppointmentStatus, Ask, Closed, ExistingBooking, Ledger, PatientLedger, Pool, Refused,
@@ -37,7 +38,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use super::booking::{
-    BookingError, BookingMode, PlaceRequest, Replay, booking_audits, channel_code,
+    BookingError, BookingMode, PlaceRequest, Replay, TakenIn, booking_audits, channel_code,
     fetch_appointment, give_back_lapsed, lapse_statement, parse_date, parse_period, session_facts,
 };
 use super::hint::FullSlots;
@@ -47,9 +48,7 @@ use super::holder::{
 use super::known::{
     CHANGES_QUERY, KnownPlaces, KnownSession, KnownSlot, LeftBehind, MARK_QUERY, Mark, left_behind,
 };
-use super::sessions::{
-    SESSION_COLUMNS, SLOT_COLUMNS, SessionRecord, SlotRecord, prefixed, session_at, slot_at,
-};
+use super::sessions::{SESSION_COLUMNS, SLOT_COLUMNS, prefixed, session_at, slot_at};
 use super::{ACTIVE, AppointmentRecord};
 use crate::audit::{HEAD_QUERY, push_append};
 use crate::sql::{Batch, json_array};
@@ -133,7 +132,6 @@ pub(crate) async fn decide_group(
     } = state;
 
     let mut outcomes: Vec<Result<Replay, BookingError>> = Vec::with_capacity(requests.len());
-    let mut written: Vec<(AppointmentRecord, String)> = Vec::new();
     let mut new_keys: Vec<(&str, &str, &str, String)> = Vec::new();
     for (index, r) in requests.iter().enumerate() {
         let key = r.account_id.zip(r.idempotency);
@@ -209,13 +207,23 @@ pub(crate) async fn decide_group(
             );
             new_keys.push((account, key, hash, record.id.clone()));
         }
-        written.push((record.clone(), session.facts.hospital.clone()));
+        // The answers share the slot's and session's records as read: one copy per slot.
         let taken_in = places
             .get(r.slot_id)
-            .cloned()
+            .map(Arc::clone)
             .ok_or_else(|| StoreError::Corrupt("slot left the group's read".into()))?;
-        outcomes.push(Ok(Replay::Fresh(record, Box::new(taken_in))));
+        outcomes.push(Ok(Replay::Fresh(record, taken_in)));
     }
+    // The places taken, with the hospital of each (the answers' records, not copies of them).
+    let written: Vec<(&AppointmentRecord, &str)> = outcomes
+        .iter()
+        .filter_map(|outcome| match outcome {
+            Ok(Replay::Fresh(record, taken_in)) => {
+                Some((record, taken_in.session.hospital_id.as_str()))
+            }
+            _ => None,
+        })
+        .collect();
 
     // A booking is never answered without its audit record: both go in this transaction.
     let records = booking_audits(requests, &outcomes);
@@ -325,8 +333,8 @@ struct State {
     keys: HashMap<(String, String), KeyUse>,
     ledger: Ledger,
     earliest_hold: HashMap<String, i64>,
-    /// Each slot with its session, for the answers.
-    places: HashMap<String, (SlotRecord, SessionRecord)>,
+    /// Each slot with its session, for the answers (which share them).
+    places: HashMap<String, Arc<TakenIn>>,
     /// The patients that exist, by id.
     holders: HashMap<String, Holder>,
     /// SQLite: the audit chain's head, read in the batch (PostgreSQL locks it at the end).
@@ -633,11 +641,7 @@ fn slots_query(slots: &str) -> String {
 /// The ledger of the sessions and slots read by [`sessions_query`] and [`slots_query`], with
 /// the earliest expiry of a pending hold in each slot (when a full slot could free a place),
 /// and the records.
-type LedgerRead = (
-    Ledger,
-    HashMap<String, i64>,
-    HashMap<String, (SlotRecord, SessionRecord)>,
-);
+type LedgerRead = (Ledger, HashMap<String, i64>, HashMap<String, Arc<TakenIn>>);
 
 fn ledger_from(session_rows: &[AnyRow], slot_rows: &[AnyRow]) -> Result<LedgerRead, StoreError> {
     let mut ledger = Ledger::default();
@@ -651,7 +655,7 @@ fn ledger_from(session_rows: &[AnyRow], slot_rows: &[AnyRow]) -> Result<LedgerRe
         ledger
             .sessions
             .insert(session.id.clone(), SessionLedger { facts, pools });
-        sessions.insert(session.id.clone(), session);
+        sessions.insert(session.id.clone(), Arc::new(session));
     }
     let mut earliest_hold = HashMap::new();
     let mut places = HashMap::new();
@@ -678,7 +682,7 @@ fn ledger_from(session_rows: &[AnyRow], slot_rows: &[AnyRow]) -> Result<LedgerRe
                 taken_numbers: parse_numbers(numbers.as_deref().unwrap_or_default())?,
             },
         );
-        places.insert(slot.id.clone(), (slot, session));
+        places.insert(slot.id.clone(), Arc::new(TakenIn { slot, session }));
     }
     Ok((ledger, earliest_hold, places))
 }
@@ -688,7 +692,7 @@ fn ledger_from(session_rows: &[AnyRow], slot_rows: &[AnyRow]) -> Result<LedgerRe
 fn add_known(
     ledger: &mut Ledger,
     earliest_hold: &mut HashMap<String, i64>,
-    places: &mut HashMap<String, (SlotRecord, SessionRecord)>,
+    places: &mut HashMap<String, Arc<TakenIn>>,
     slot: &str,
     kept: &KnownSlot,
     session: &KnownSession,
@@ -701,10 +705,11 @@ fn add_known(
     if let Some(expiry) = kept.earliest_hold {
         earliest_hold.insert(slot.to_owned(), expiry);
     }
-    places.insert(
-        slot.to_owned(),
-        (kept.record.clone(), session.record.clone()),
-    );
+    let taken_in = TakenIn {
+        slot: kept.record.clone(),
+        session: Arc::clone(&session.record),
+    };
+    places.insert(slot.to_owned(), Arc::new(taken_in));
 }
 
 /// `online:60:3,window:20:0`: each pool with its capacity and places used.
@@ -774,7 +779,7 @@ fn add_patients(ledger: &mut Ledger, patients: &[&str], rows: &[AnyRow]) -> Resu
 /// counter statements with the number of rows each must change.
 fn push_places(
     batch: &mut Batch,
-    written: &[(AppointmentRecord, String)],
+    written: &[(&AppointmentRecord, &str)],
 ) -> Vec<(usize, u64, &'static str)> {
     if written.is_empty() {
         return Vec::new();
@@ -824,7 +829,7 @@ fn push_places(
             a.account_id.clone().into(),
             a.slot_id.clone().into(),
             a.session_id.clone().into(),
-            hospital.clone().into(),
+            (*hospital).into(),
             a.department_id.clone().into(),
             a.session_date.clone().into(),
             a.period.clone().into(),

@@ -22,11 +22,13 @@
 //! PostgreSQL keeps nothing: other processes book there without telling this one.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use huimin_domain::appointments::{Ledger, SessionLedger, SlotLedger};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use super::booking::TakenIn;
 use super::sessions::{SessionRecord, SlotRecord};
 use crate::StoreError;
 
@@ -99,7 +101,7 @@ pub(crate) struct KnownSlot {
 #[derive(Clone, Debug)]
 pub(crate) struct KnownSession {
     pub(crate) ledger: SessionLedger,
-    pub(crate) record: SessionRecord,
+    pub(crate) record: Arc<SessionRecord>,
 }
 
 /// The slots and sessions the group writer knows, valid at [`Mark`].
@@ -162,12 +164,18 @@ pub(crate) fn left_behind(
     mark: Mark,
     read_afresh: bool,
     mut ledger: Ledger,
-    records: HashMap<String, (SlotRecord, SessionRecord)>,
+    records: HashMap<String, Arc<TakenIn>>,
     earliest_hold: &HashMap<String, i64>,
 ) -> LeftBehind {
     let mut slots = Vec::with_capacity(records.len());
     let mut sessions: HashMap<String, KnownSession> = HashMap::new();
-    for (id, (mut record, session)) in records {
+    for (id, taken_in) in records {
+        // The group's answers share the slots' records as read: the kept ones are copies,
+        // brought up to the ledger's counters. Sessions stay shared.
+        let TakenIn {
+            slot: mut record,
+            session,
+        } = Arc::unwrap_or_clone(taken_in);
         let Some(slot_ledger) = ledger.slots.remove(&id) else {
             continue;
         };
@@ -246,6 +254,7 @@ mod tests {
             facts,
             pools: HashMap::new(),
         };
+        let record = Arc::new(record);
         (id.into(), KnownSession { ledger, record })
     }
 
@@ -327,12 +336,19 @@ mod tests {
         let (_, session_s) = session("s");
         let mut ledger = Ledger::default();
         let mut records = HashMap::new();
+        // The group's answers hold the slots as read.
+        let mut answers = Vec::new();
         for (id, booked) in [("a", 2), ("b", 1)] {
             let (_, read) = slot(id, "s", 0);
             let mut after = read.ledger.clone();
             after.booked = booked;
             ledger.slots.insert(id.into(), after);
-            records.insert(id.into(), (read.record, session_s.record.clone()));
+            let taken_in = Arc::new(TakenIn {
+                slot: read.record,
+                session: Arc::clone(&session_s.record),
+            });
+            answers.push(Arc::clone(&taken_in));
+            records.insert(id.into(), taken_in);
         }
         ledger.sessions.insert("s".into(), session_s.ledger.clone());
         let earliest = HashMap::from([("a".to_owned(), 42)]);
@@ -347,7 +363,10 @@ mod tests {
         assert_eq!(left.slots[0].1.earliest_hold, Some(42));
         assert_eq!(left.slots[1].1.earliest_hold, None);
         assert_eq!(left.sessions.len(), 1);
+        assert!(Arc::ptr_eq(&left.sessions[0].1.record, &session_s.record));
         assert_eq!(left.mark, Some(mark(5)));
+        // What the answers hold is what the group read: before its places were taken.
+        assert!(answers.iter().all(|a| a.slot.booked == 0));
     }
 
     #[test]

@@ -20,7 +20,7 @@ mod waitlist;
 
 pub(crate) use known::name_writer_statement;
 
-pub use booking::{BookingError, BookingMode, PlaceRequest, Replay};
+pub use booking::{BookingError, BookingMode, PlaceRequest, Replay, TakenIn};
 pub use calling::{CallError, CallRecord, LineSummary, QueueEntry, SessionQueue};
 pub use holder::BIRTH_DATE_PARAM;
 pub(crate) use holder::keep_facts;
