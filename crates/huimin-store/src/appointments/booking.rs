@@ -151,8 +151,8 @@ impl Replay {
 }
 
 /// The slot a place was taken in, with its session, as the deciding transaction read them.
-/// A booking group's answers share one per slot, and its slots share their session's record:
-/// copied for every answer, they were most of the group thread's allocations.
+/// A booking group's answers share one per slot, and its slots share their session's record
+/// (copied into every answer, the two were eleven strings allocated per booking).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TakenIn {
     pub slot: SlotRecord,

@@ -158,8 +158,8 @@ impl KnownPlaces {
 
 /// What the group leaves in the slots it decided, at `mark`: `ledger` holds their counters
 /// after its places, `records` the rows as read (their counters are brought up to the
-/// ledger's). Taken by value: the group is done with them, and a booking rush would
-/// otherwise copy a couple of hundred slots and their sessions after every group.
+/// ledger's). Taken by value: the group is done with its ledger. The slots' records are
+/// copied, since the group's answers share the ones read; the sessions' stay shared.
 pub(crate) fn left_behind(
     mark: Mark,
     read_afresh: bool,
