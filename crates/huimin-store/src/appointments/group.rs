@@ -168,12 +168,13 @@ pub(crate) async fn decide_group(
                 continue;
             }
         };
-        let Some(slot) = ledger.slots.get(r.slot_id) else {
-            return Err(StoreError::Corrupt("slot left the ledger".into()));
-        };
-        let Some(session) = ledger.sessions.get(&slot.session_id) else {
-            return Err(StoreError::Corrupt("session left the ledger".into()));
-        };
+        // The answers share the slot's and session's records as read: one copy per slot.
+        // The appointment row copies its session's columns from them, as a booking alone does.
+        let taken_in = places
+            .get(r.slot_id)
+            .map(Arc::clone)
+            .ok_or_else(|| StoreError::Corrupt("slot left the group's read".into()))?;
+        let session = &taken_in.session;
         let (status, expires) = match r.mode {
             BookingMode::Hold { expires_at } => (AppointmentStatus::Pending, Some(expires_at)),
             BookingMode::Book => (AppointmentStatus::Booked, None),
@@ -188,10 +189,10 @@ pub(crate) async fn decide_group(
             patient_id: r.patient_id.to_owned(),
             account_id: r.account_id.map(str::to_owned),
             slot_id: r.slot_id.to_owned(),
-            session_id: slot.session_id.clone(),
-            department_id: session.facts.department.clone(),
-            session_date: session.facts.date.to_string(),
-            period: session.facts.period.code().to_owned(),
+            session_id: session.id.clone(),
+            department_id: session.department_id.clone(),
+            session_date: session.session_date.clone(),
+            period: session.period.clone(),
             status,
             pool: taken.pool,
             channel: channel_code(r.channel).to_owned(),
@@ -207,11 +208,6 @@ pub(crate) async fn decide_group(
             );
             new_keys.push((account, key, hash, record.id.clone()));
         }
-        // The answers share the slot's and session's records as read: one copy per slot.
-        let taken_in = places
-            .get(r.slot_id)
-            .map(Arc::clone)
-            .ok_or_else(|| StoreError::Corrupt("slot left the group's read".into()))?;
         outcomes.push(Ok(Replay::Fresh(record, taken_in)));
     }
     // The places taken, with the hospital of each (the answers' records, not copies of them).
