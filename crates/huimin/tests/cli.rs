@@ -1,5 +1,6 @@
-//! The `huimin` binary as an operator uses it: account commands, audit verification, and a
-//! server that starts, answers and shuts down gracefully on SIGTERM.
+//! The `huimin` binary as an operator uses it: each command's flags, account commands, audit
+//! verification, the data key check, and a server that starts, answers and shuts down
+//! gracefully on SIGTERM.
 
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -9,6 +10,7 @@ fn huimin(dir: &std::path::Path, args: &[&str]) -> Output {
         .args(args)
         .env("HUIMIN_DATA_DIR", dir)
         .env_remove("HUIMIN_DATABASE_URL")
+        .env_remove("HUIMIN_DATA_KEY")
         .env_remove("HUIMIN_ADMIN_PASSWORD")
         .output()
         .expect("the binary runs")
@@ -16,6 +18,139 @@ fn huimin(dir: &std::path::Path, args: &[&str]) -> Output {
 
 fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+const SERVER_FLAGS: [&str; 6] = [
+    "--listen",
+    "--demo",
+    "--admin-password",
+    "--token-ttl",
+    "--rate-limit",
+    "--log-json",
+];
+const STORAGE_FLAGS: [&str; 3] = ["--data-dir", "--database-url", "--data-key"];
+
+/// The help of `args`, which must succeed.
+fn help(args: &[&str]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let output = huimin(dir.path(), args);
+    assert!(output.status.success(), "{}", stderr(&output));
+    stdout(&output)
+}
+
+#[test]
+fn each_command_lists_the_flags_that_apply_to_it() {
+    let serve = help(&["serve", "--help"]);
+    for flag in SERVER_FLAGS.iter().chain(&STORAGE_FLAGS) {
+        assert!(serve.contains(flag), "serve lacks {flag}: {serve}");
+    }
+    for args in [
+        &["user", "--help"][..],
+        &["user", "add", "--help"],
+        &["user", "list", "--help"],
+        &["audit", "--help"],
+        &["audit", "verify", "--help"],
+    ] {
+        let text = help(args);
+        for flag in SERVER_FLAGS {
+            assert!(!text.contains(flag), "{args:?} lists {flag}: {text}");
+        }
+        for flag in STORAGE_FLAGS {
+            assert!(text.contains(flag), "{args:?} lacks {flag}: {text}");
+        }
+    }
+    let top = help(&["--help"]);
+    for flag in SERVER_FLAGS.iter().chain(&STORAGE_FLAGS) {
+        assert!(!top.contains(flag), "the top level lists {flag}: {top}");
+    }
+}
+
+#[test]
+fn server_flags_are_refused_where_they_mean_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = huimin(dir.path(), &["user", "list", "--demo"]);
+    assert!(!output.status.success());
+    assert!(stderr(&output).contains("--demo"), "{}", stderr(&output));
+    assert!(!dir.path().join("huimin.db").exists(), "nothing was opened");
+}
+
+/// The storage flags apply to `user` and `audit` on either side of their subcommand, and
+/// win over the environment.
+#[test]
+fn storage_flags_choose_the_database_of_the_account_commands() {
+    let env_dir = tempfile::tempdir().unwrap();
+    let flag_dir = tempfile::tempdir().unwrap();
+    let flag = flag_dir.path().to_str().unwrap();
+    let added = huimin(
+        env_dir.path(),
+        &[
+            "user",
+            "--data-dir",
+            flag,
+            "add",
+            "li.doctor",
+            "--role",
+            "doctor",
+            "--password",
+            "Doctor2026x",
+        ],
+    );
+    assert!(added.status.success(), "{}", stderr(&added));
+    let listed = stdout(&huimin(
+        env_dir.path(),
+        &["user", "list", "--data-dir", flag],
+    ));
+    assert!(listed.contains("li.doctor"), "{listed}");
+    let elsewhere = stdout(&huimin(env_dir.path(), &["user", "list"]));
+    assert!(!elsewhere.contains("li.doctor"), "{elsewhere}");
+    let verified = huimin(env_dir.path(), &["audit", "verify", "--data-dir", flag]);
+    assert!(verified.status.success(), "{}", stderr(&verified));
+}
+
+/// The account and audit commands open the database through the same key check as the
+/// server: a missing or wrong key is refused with the fix, never replaced.
+#[test]
+fn account_commands_refuse_a_database_without_its_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path();
+    let added = huimin(
+        path,
+        &[
+            "user",
+            "add",
+            "wang.nurse",
+            "--role",
+            "nurse",
+            "--password",
+            "Nurse2026x",
+        ],
+    );
+    assert!(added.status.success(), "{}", stderr(&added));
+    let key_file = path.join("data.key");
+    let key = std::fs::read_to_string(&key_file).unwrap();
+    std::fs::remove_file(&key_file).unwrap();
+
+    let listed = huimin(path, &["user", "list"]);
+    assert!(!listed.status.success());
+    let message = stderr(&listed);
+    assert!(
+        message.contains("data.key") && message.contains("missing"),
+        "{message}"
+    );
+    assert!(!key_file.exists(), "no new key was made");
+
+    let other_key = "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=";
+    let verified = huimin(path, &["audit", "verify", "--data-key", other_key]);
+    assert!(!verified.status.success());
+    let message = stderr(&verified);
+    assert!(message.contains("HUIMIN_DATA_KEY"), "{message}");
+
+    let verified = huimin(path, &["audit", "verify", "--data-key", key.trim()]);
+    assert!(verified.status.success(), "{}", stderr(&verified));
 }
 
 #[test]
