@@ -255,28 +255,21 @@ fn audit_verify_reports_an_intact_chain() {
     assert!(stdout(&output).contains("intact"));
 }
 
-#[cfg(unix)]
-#[test]
-fn serve_answers_health_checks_and_stops_on_sigterm() {
-    let dir = tempfile::tempdir().unwrap();
+/// A free local address to listen on.
+fn free_address() -> String {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
         .port();
-    let listen = format!("127.0.0.1:{port}");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_huimin"))
-        .args(["serve", "--demo", "--listen", &listen])
-        .env("HUIMIN_DATA_DIR", dir.path())
-        .env("HUIMIN_ADMIN_PASSWORD", "Admin@12345")
-        .env_remove("HUIMIN_DATABASE_URL")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    format!("127.0.0.1:{port}")
+}
+
+/// Whether `/healthz` at `listen` answers 200 within a minute.
+fn becomes_healthy(listen: &str) -> bool {
     let started = Instant::now();
-    let healthy = loop {
-        if let Ok(mut stream) = std::net::TcpStream::connect(&listen) {
+    loop {
+        if let Ok(mut stream) = std::net::TcpStream::connect(listen) {
             use std::io::{Read, Write};
             stream
                 .write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
@@ -284,23 +277,19 @@ fn serve_answers_health_checks_and_stops_on_sigterm() {
             let mut response = String::new();
             let _ = stream.read_to_string(&mut response);
             if response.starts_with("HTTP/1.1 200") {
-                break true;
+                return true;
             }
         }
         if started.elapsed() > Duration::from_secs(60) {
-            break false;
+            return false;
         }
         std::thread::sleep(Duration::from_millis(200));
-    };
-    assert!(healthy, "the server became healthy");
-    assert!(
-        dir.path().join("huimin.db").exists(),
-        "embedded SQLite in the data directory"
-    );
-    assert!(
-        dir.path().join("data.key").exists(),
-        "data key beside, not inside, the database"
-    );
+    }
+}
+
+/// Sends SIGTERM and returns the exit status and standard error once the server stopped.
+#[cfg(unix)]
+fn terminate(mut child: std::process::Child) -> (std::process::ExitStatus, String) {
     let term = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
@@ -317,7 +306,6 @@ fn serve_answers_health_checks_and_stops_on_sigterm() {
         );
         std::thread::sleep(Duration::from_millis(100));
     };
-    assert!(status.success(), "graceful shutdown exits 0");
     let mut stderr = String::new();
     use std::io::Read;
     child
@@ -326,9 +314,64 @@ fn serve_answers_health_checks_and_stops_on_sigterm() {
         .unwrap()
         .read_to_string(&mut stderr)
         .unwrap();
+    (status, stderr)
+}
+
+#[cfg(unix)]
+#[test]
+fn serve_answers_health_checks_and_stops_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let listen = free_address();
+    let child = Command::new(env!("CARGO_BIN_EXE_huimin"))
+        .args(["serve", "--demo", "--listen", &listen])
+        .env("HUIMIN_DATA_DIR", dir.path())
+        .env("HUIMIN_ADMIN_PASSWORD", "Admin@12345")
+        .env_remove("HUIMIN_DATABASE_URL")
+        .env_remove("HUIMIN_DATA_KEY")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    assert!(becomes_healthy(&listen), "the server became healthy");
+    assert!(
+        dir.path().join("huimin.db").exists(),
+        "embedded SQLite in the data directory"
+    );
+    assert!(
+        dir.path().join("data.key").exists(),
+        "data key beside, not inside, the database"
+    );
+    let (status, stderr) = terminate(child);
+    assert!(status.success(), "graceful shutdown exits 0");
     assert!(stderr.contains("demo hospital loaded"), "{stderr}");
     assert!(!stderr.contains("11010"), "no resident IDs in logs");
     // The demo is loaded once: a restart on the same data keeps one hospital.
     let verify = huimin(dir.path(), &["audit", "verify"]);
     assert!(verify.status.success());
+}
+
+/// `huimin` alone runs the server, configured by the environment.
+#[cfg(unix)]
+#[test]
+fn without_a_command_the_server_runs_with_its_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let listen = free_address();
+    let child = Command::new(env!("CARGO_BIN_EXE_huimin"))
+        .env("HUIMIN_DATA_DIR", dir.path())
+        .env("HUIMIN_LISTEN", &listen)
+        .env("HUIMIN_LOG_JSON", "true")
+        .env_remove("HUIMIN_DATABASE_URL")
+        .env_remove("HUIMIN_DATA_KEY")
+        .env_remove("HUIMIN_ADMIN_PASSWORD")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    assert!(becomes_healthy(&listen), "the server became healthy");
+    let (status, stderr) = terminate(child);
+    assert!(status.success(), "graceful shutdown exits 0");
+    assert!(
+        stderr.lines().any(|line| line.starts_with('{')),
+        "JSON log lines: {stderr}"
+    );
 }

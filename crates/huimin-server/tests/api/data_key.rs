@@ -81,6 +81,7 @@ on_both!(a_server_with_another_data_key_refuses_to_start);
 
 /// A restored SQLite data directory without its `data.key`: the server used to make a new key,
 /// answer `/healthz`, fail every Patient read and register the same person twice.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sqlite_directory_without_its_key_file_refuses_to_start() {
     let app = TestApp::spawn(Db::Sqlite).await;
     app.patient("13900000001", "王小明", ID_2).await;
@@ -107,13 +108,6 @@ async fn a_sqlite_directory_without_its_key_file_refuses_to_start() {
     let again = restarted.register("13900000001", "王小明", ID_2).await;
     assert_eq!(again.status, 409, "still one identity: {}", again.body);
     restarted.finish().await;
-}
-
-mod a_sqlite_directory_without_its_key_file {
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn refuses_to_start() {
-        super::a_sqlite_directory_without_its_key_file_refuses_to_start().await
-    }
 }
 
 /// An upgrade: a database the release before the key check wrote (the same schema, sealed
