@@ -3,7 +3,8 @@
 //! One 32-byte data key (from `HUIMIN_DATA_KEY` or a key file kept beside, never inside, the
 //! database) is split with HMAC into an encryption key and an index key, so that a copied
 //! database file alone reveals neither sealed resources nor the identifiers behind the
-//! blind index.
+//! blind index. Which key is a database's own is proven at every open (see
+//! [`crate::keycheck`]).
 
 use std::path::Path;
 
