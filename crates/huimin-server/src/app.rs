@@ -6,7 +6,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::http::StatusCode;
 use axum::routing::get;
-use huimin_store::{DataKey, Store};
+use huimin_store::{DataKey, KeySource, Store};
 use tokio::net::{TcpListener, TcpSocket};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -64,13 +64,13 @@ pub struct App {
 }
 
 /// Opens the store with the configured data key (environment, or the key file in the data
-/// directory).
+/// directory), which must be the database's own (huimin-store's `keycheck`).
 pub async fn open_store(settings: &Settings) -> Result<Store, huimin_store::StoreError> {
     let key = match &settings.data_key {
-        Some(secret) => DataKey::from_base64(secret.expose())?,
-        None => DataKey::load_or_create(&settings.data_dir.join("data.key"))?,
+        Some(secret) => KeySource::Given(DataKey::from_base64(secret.expose())?),
+        None => KeySource::File(settings.data_dir.join("data.key")),
     };
-    Store::connect(&settings.database_target(), &key).await
+    Store::open(&settings.database_target(), &key).await
 }
 
 impl App {

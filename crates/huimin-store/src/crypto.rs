@@ -3,7 +3,8 @@
 //! One 32-byte data key (from `HUIMIN_DATA_KEY` or a key file kept beside, never inside, the
 //! database) is split with HMAC into an encryption key and an index key, so that a copied
 //! database file alone reveals neither sealed resources nor the identifiers behind the
-//! blind index.
+//! blind index. Which key is a database's own is proven at every open (see
+//! [`crate::keycheck`]).
 
 use std::path::Path;
 
@@ -18,7 +19,7 @@ use crate::StoreError;
 
 /// Prefix of sealed values: lets readers tell sealed from plain content and leaves room for
 /// key rotation (`enc2:` …) later.
-const SEALED_PREFIX: &str = "enc1:";
+pub(crate) const SEALED_PREFIX: &str = "enc1:";
 const NONCE_LEN: usize = 12;
 
 /// The installation's data key. `Debug` never shows the bytes.
@@ -52,23 +53,31 @@ impl DataKey {
         B64.encode(self.0)
     }
 
-    /// Reads the key file, creating it (mode 0600) with a fresh key when it does not exist.
-    pub fn load_or_create(path: &Path) -> Result<Self, StoreError> {
+    /// Reads the key file; `None` when it does not exist.
+    pub fn load(path: &Path) -> Result<Option<Self>, StoreError> {
         match std::fs::read_to_string(path) {
-            Ok(text) => Self::from_base64(&text),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                let key = Self::generate();
-                if let Some(parent) = path.parent() {
-                    std::fs::create_dir_all(parent)?;
-                }
-                write_private(path, &key.to_base64())?;
-                Ok(key)
-            }
+            Ok(text) => Self::from_base64(&text).map(Some),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(e.into()),
         }
     }
 
-    fn derive(&self, purpose: &[u8]) -> [u8; 32] {
+    /// Creates the key file (mode 0600) with a new key; when another process created it
+    /// first, its key. Only for a database that holds no data yet (see `keycheck`).
+    pub(crate) fn create(path: &Path) -> Result<Self, StoreError> {
+        let key = Self::generate();
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)?;
+        }
+        match write_private(path, &key.to_base64()) {
+            Ok(()) => Ok(key),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Self::load(path)?
+                .ok_or_else(|| StoreError::Key(format!("{} vanished", path.display()))),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    pub(crate) fn derive(&self, purpose: &[u8]) -> [u8; 32] {
         let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.0).expect("any key length");
         mac.update(purpose);
         mac.finalize().into_bytes().into()
@@ -168,7 +177,7 @@ impl FieldCrypto {
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -211,9 +220,16 @@ mod tests {
     fn key_file_is_created_once_and_reused() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("data.key");
-        let first = DataKey::load_or_create(&path).unwrap();
-        let second = DataKey::load_or_create(&path).unwrap();
+        assert!(DataKey::load(&path).unwrap().is_none());
+        let first = DataKey::create(&path).unwrap();
+        let second = DataKey::load(&path).unwrap().unwrap();
         assert_eq!(first.to_base64(), second.to_base64());
+        let again = DataKey::create(&path).unwrap();
+        assert_eq!(
+            again.to_base64(),
+            first.to_base64(),
+            "an existing file is kept"
+        );
     }
 
     #[test]

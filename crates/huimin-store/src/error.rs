@@ -19,6 +19,9 @@ pub enum StoreError {
     Corrupt(String),
     #[error("data key problem: {0}")]
     Key(String),
+    /// The data key is not this database's (see `keycheck`).
+    #[error(transparent)]
+    KeyCheck(#[from] crate::keycheck::KeyCheckError),
     /// A group commit failed; every write in the group was rolled back.
     #[error("the group of writes this one was committed with failed: {0}")]
     Batch(String),

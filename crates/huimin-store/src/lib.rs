@@ -12,24 +12,30 @@
 
 pub mod appointments;
 mod audit;
+mod connection;
 pub mod crypto;
 mod db;
 mod error;
+pub mod keycheck;
+mod migrations;
 mod resources;
 mod retry;
 pub mod search;
 mod settings;
 mod sql;
+mod target;
 mod users;
 
 pub use audit::{AuditBatcher, AuditPage, AuditRecord, ChainStatus, NewAuditRecord};
 pub use crypto::DataKey;
-pub use db::{Backend, DatabaseTarget, Store};
+pub use db::Store;
 pub use error::StoreError;
+pub use keycheck::{KeyCheckError, KeySource};
 pub use resources::{
     IndexEntry, IndexValue, ResourceWrite, StoredResource, UniqueKey, instant_text,
 };
 pub use search::{Bound, Match, SearchClause, SearchQuery, SearchResult, SortOrder};
+pub use target::{Backend, DatabaseTarget};
 pub use users::{NewUser, UserRecord};
 
 /// Microseconds since the Unix epoch, the storage layer's one time representation.

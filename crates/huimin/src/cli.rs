@@ -1,8 +1,12 @@
+//! The command line: each subcommand takes the flags that apply to it. Storage flags
+//! (`--data-dir`, `--database-url`, `--data-key`) belong to every command that opens the
+//! database; server flags only to `serve`. Every flag has an environment variable.
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use huimin_server::{Secret, Settings};
 use huimin_store::DatabaseTarget;
 
@@ -10,14 +14,35 @@ use huimin_store::DatabaseTarget;
 #[derive(Debug, Parser)]
 #[command(name = "huimin", version, about)]
 pub struct Cli {
-    /// Address to listen on.
-    #[arg(
-        long,
-        env = "HUIMIN_LISTEN",
-        default_value = "127.0.0.1:8080",
-        global = true
-    )]
-    pub listen: SocketAddr,
+    /// Without a command, `serve` (configured by its environment variables).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the server (the default).
+    Serve(ServeArgs),
+    /// Manage staff accounts.
+    User(UserArgs),
+    /// Audit trail tools.
+    Audit(AuditArgs),
+}
+
+impl Cli {
+    /// The command to run: `serve` when none is given.
+    pub fn into_command(self) -> Command {
+        self.command.unwrap_or_else(|| {
+            Cli::parse_from(["huimin", "serve"])
+                .command
+                .expect("serve was given")
+        })
+    }
+}
+
+/// Where the data is and the key that protects it.
+#[derive(Debug, Args)]
+pub struct StorageArgs {
     /// Directory for the embedded database and the data key file.
     #[arg(
         long,
@@ -30,53 +55,80 @@ pub struct Cli {
     #[arg(
         long,
         env = "HUIMIN_DATABASE_URL",
-        global = true,
-        hide_env_values = true
+        hide_env_values = true,
+        global = true
     )]
     pub database_url: Option<String>,
-    /// Load the demo hospital when the database is empty.
-    #[arg(long, env = "HUIMIN_DEMO", global = true)]
-    pub demo: bool,
     /// Base64 32-byte key protecting identifiers at rest (default: `<data-dir>/data.key`).
     /// Required, and the same on every server, when several servers share one PostgreSQL.
     #[arg(
         long = "data-key",
         env = "HUIMIN_DATA_KEY",
-        global = true,
-        hide_env_values = true
+        hide_env_values = true,
+        global = true
     )]
     pub data_key: Option<String>,
+}
+
+impl StorageArgs {
+    /// Settings with this storage and every server setting at its default.
+    pub fn settings(&self) -> Settings {
+        let mut settings = Settings::new(self.data_dir.clone());
+        settings.database = self.database_url.as_deref().map(DatabaseTarget::from_url);
+        settings.data_key = self.data_key.clone().map(Secret::new);
+        settings
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub storage: StorageArgs,
+    /// Address to listen on.
+    #[arg(long, env = "HUIMIN_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Load the demo hospital when the database is empty.
+    #[arg(long, env = "HUIMIN_DEMO")]
+    pub demo: bool,
     /// Creates the `admin` account, or resets its password, at start.
     #[arg(
         long = "admin-password",
         env = "HUIMIN_ADMIN_PASSWORD",
-        global = true,
         hide_env_values = true
     )]
     pub admin_password: Option<String>,
     /// Access-token lifetime in seconds.
-    #[arg(long, env = "HUIMIN_TOKEN_TTL", default_value_t = 3600, global = true)]
+    #[arg(long, env = "HUIMIN_TOKEN_TTL", default_value_t = 3600)]
     pub token_ttl: u64,
     /// Rate limits on patients' booking operations: `on` (default) or `off` (load tests).
-    #[arg(long, env = "HUIMIN_RATE_LIMIT", default_value = "on", global = true)]
+    #[arg(long, env = "HUIMIN_RATE_LIMIT", default_value = "on")]
     pub rate_limit: String,
     /// Log as JSON lines.
-    #[arg(long, env = "HUIMIN_LOG_JSON", global = true)]
+    #[arg(long, env = "HUIMIN_LOG_JSON")]
     pub log_json: bool,
-    #[command(subcommand)]
-    pub command: Option<Command>,
 }
 
-#[derive(Debug, Subcommand)]
-pub enum Command {
-    /// Run the server (the default).
-    Serve,
-    /// Manage staff accounts.
+impl ServeArgs {
+    pub fn settings(&self) -> Settings {
+        let mut settings = self.storage.settings();
+        settings.listen = self.listen;
+        settings.demo = self.demo;
+        settings.admin_password = self.admin_password.clone().map(Secret::new);
+        settings.token_ttl = Duration::from_secs(self.token_ttl);
+        settings.guard.enabled = !matches!(
+            self.rate_limit.to_ascii_lowercase().as_str(),
+            "off" | "false" | "0" | "no"
+        );
+        settings
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct UserArgs {
+    #[command(flatten)]
+    pub storage: StorageArgs,
     #[command(subcommand)]
-    User(UserCommand),
-    /// Audit trail tools.
-    #[command(subcommand)]
-    Audit(AuditCommand),
+    pub command: UserCommand,
 }
 
 #[derive(Debug, Subcommand)]
@@ -116,25 +168,28 @@ pub enum UserCommand {
     },
 }
 
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    #[command(flatten)]
+    pub storage: StorageArgs,
+    #[command(subcommand)]
+    pub command: AuditCommand,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
     /// Recompute the hash chain; exit status 2 if any record was altered or removed.
     Verify,
 }
 
-impl Cli {
-    pub fn settings(&self) -> Settings {
-        let mut settings = Settings::new(self.data_dir.clone());
-        settings.listen = self.listen;
-        settings.database = self.database_url.as_deref().map(DatabaseTarget::from_url);
-        settings.data_key = self.data_key.clone().map(Secret::new);
-        settings.demo = self.demo;
-        settings.admin_password = self.admin_password.clone().map(Secret::new);
-        settings.token_ttl = Duration::from_secs(self.token_ttl);
-        settings.guard.enabled = !matches!(
-            self.rate_limit.to_ascii_lowercase().as_str(),
-            "off" | "false" | "0" | "no"
-        );
-        settings
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
     }
 }

@@ -5,32 +5,34 @@ mod cli;
 use anyhow::Context;
 use clap::Parser;
 
-use cli::{AuditCommand, Cli, Command, UserCommand};
+use cli::{AuditArgs, AuditCommand, Cli, Command, UserArgs, UserCommand};
 use huimin_domain::roles::Role;
 use huimin_server::{App, PasswordCost, Settings, accounts, open_store};
 use huimin_store::ChainStatus;
 
 /// mimalloc instead of glibc's malloc: under a booking rush the server's threads allocate and
-/// free small buffers all the time, and glibc's arenas spent a sixth of the CPU on it
-/// (`docs/benchmarks.md`, session 7).
+/// free small buffers all the time, and glibc's arenas spend a sixth of the CPU on it
+/// (`docs/benchmarks.md`).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> anyhow::Result<()> {
-    let cli = Cli::parse();
-    huimin_server::logging::init(cli.log_json);
+    let command = Cli::parse().into_command();
+    huimin_server::logging::init(matches!(&command, Command::Serve(args) if args.log_json));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(run(cli))
+    runtime.block_on(run(command))
 }
 
-async fn run(cli: Cli) -> anyhow::Result<()> {
-    let settings = cli.settings();
-    match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => serve(settings).await,
-        Command::User(command) => user(settings, command).await,
-        Command::Audit(AuditCommand::Verify) => verify_audit(settings).await,
+async fn run(command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Serve(args) => serve(args.settings()).await,
+        Command::User(UserArgs { storage, command }) => user(storage.settings(), command).await,
+        Command::Audit(AuditArgs {
+            storage,
+            command: AuditCommand::Verify,
+        }) => verify_audit(storage.settings()).await,
     }
 }
 

@@ -1,5 +1,6 @@
-//! The `huimin` binary as an operator uses it: account commands, audit verification, and a
-//! server that starts, answers and shuts down gracefully on SIGTERM.
+//! The `huimin` binary as an operator uses it: each command's flags, account commands, audit
+//! verification, the data key check, and a server that starts, answers and shuts down
+//! gracefully on SIGTERM.
 
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -9,6 +10,7 @@ fn huimin(dir: &std::path::Path, args: &[&str]) -> Output {
         .args(args)
         .env("HUIMIN_DATA_DIR", dir)
         .env_remove("HUIMIN_DATABASE_URL")
+        .env_remove("HUIMIN_DATA_KEY")
         .env_remove("HUIMIN_ADMIN_PASSWORD")
         .output()
         .expect("the binary runs")
@@ -16,6 +18,139 @@ fn huimin(dir: &std::path::Path, args: &[&str]) -> Output {
 
 fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+const SERVER_FLAGS: [&str; 6] = [
+    "--listen",
+    "--demo",
+    "--admin-password",
+    "--token-ttl",
+    "--rate-limit",
+    "--log-json",
+];
+const STORAGE_FLAGS: [&str; 3] = ["--data-dir", "--database-url", "--data-key"];
+
+/// The help of `args`, which must succeed.
+fn help(args: &[&str]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let output = huimin(dir.path(), args);
+    assert!(output.status.success(), "{}", stderr(&output));
+    stdout(&output)
+}
+
+#[test]
+fn each_command_lists_the_flags_that_apply_to_it() {
+    let serve = help(&["serve", "--help"]);
+    for flag in SERVER_FLAGS.iter().chain(&STORAGE_FLAGS) {
+        assert!(serve.contains(flag), "serve lacks {flag}: {serve}");
+    }
+    for args in [
+        &["user", "--help"][..],
+        &["user", "add", "--help"],
+        &["user", "list", "--help"],
+        &["audit", "--help"],
+        &["audit", "verify", "--help"],
+    ] {
+        let text = help(args);
+        for flag in SERVER_FLAGS {
+            assert!(!text.contains(flag), "{args:?} lists {flag}: {text}");
+        }
+        for flag in STORAGE_FLAGS {
+            assert!(text.contains(flag), "{args:?} lacks {flag}: {text}");
+        }
+    }
+    let top = help(&["--help"]);
+    for flag in SERVER_FLAGS.iter().chain(&STORAGE_FLAGS) {
+        assert!(!top.contains(flag), "the top level lists {flag}: {top}");
+    }
+}
+
+#[test]
+fn server_flags_are_refused_where_they_mean_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = huimin(dir.path(), &["user", "list", "--demo"]);
+    assert!(!output.status.success());
+    assert!(stderr(&output).contains("--demo"), "{}", stderr(&output));
+    assert!(!dir.path().join("huimin.db").exists(), "nothing was opened");
+}
+
+/// The storage flags apply to `user` and `audit` on either side of their subcommand, and
+/// win over the environment.
+#[test]
+fn storage_flags_choose_the_database_of_the_account_commands() {
+    let env_dir = tempfile::tempdir().unwrap();
+    let flag_dir = tempfile::tempdir().unwrap();
+    let flag = flag_dir.path().to_str().unwrap();
+    let added = huimin(
+        env_dir.path(),
+        &[
+            "user",
+            "--data-dir",
+            flag,
+            "add",
+            "li.doctor",
+            "--role",
+            "doctor",
+            "--password",
+            "Doctor2026x",
+        ],
+    );
+    assert!(added.status.success(), "{}", stderr(&added));
+    let listed = stdout(&huimin(
+        env_dir.path(),
+        &["user", "list", "--data-dir", flag],
+    ));
+    assert!(listed.contains("li.doctor"), "{listed}");
+    let elsewhere = stdout(&huimin(env_dir.path(), &["user", "list"]));
+    assert!(!elsewhere.contains("li.doctor"), "{elsewhere}");
+    let verified = huimin(env_dir.path(), &["audit", "verify", "--data-dir", flag]);
+    assert!(verified.status.success(), "{}", stderr(&verified));
+}
+
+/// The account and audit commands open the database through the same key check as the
+/// server: a missing or wrong key is refused with the fix, never replaced.
+#[test]
+fn account_commands_refuse_a_database_without_its_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path();
+    let added = huimin(
+        path,
+        &[
+            "user",
+            "add",
+            "wang.nurse",
+            "--role",
+            "nurse",
+            "--password",
+            "Nurse2026x",
+        ],
+    );
+    assert!(added.status.success(), "{}", stderr(&added));
+    let key_file = path.join("data.key");
+    let key = std::fs::read_to_string(&key_file).unwrap();
+    std::fs::remove_file(&key_file).unwrap();
+
+    let listed = huimin(path, &["user", "list"]);
+    assert!(!listed.status.success());
+    let message = stderr(&listed);
+    assert!(
+        message.contains("data.key") && message.contains("missing"),
+        "{message}"
+    );
+    assert!(!key_file.exists(), "no new key was made");
+
+    let other_key = "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=";
+    let verified = huimin(path, &["audit", "verify", "--data-key", other_key]);
+    assert!(!verified.status.success());
+    let message = stderr(&verified);
+    assert!(message.contains("HUIMIN_DATA_KEY"), "{message}");
+
+    let verified = huimin(path, &["audit", "verify", "--data-key", key.trim()]);
+    assert!(verified.status.success(), "{}", stderr(&verified));
 }
 
 #[test]
@@ -120,28 +255,21 @@ fn audit_verify_reports_an_intact_chain() {
     assert!(stdout(&output).contains("intact"));
 }
 
-#[cfg(unix)]
-#[test]
-fn serve_answers_health_checks_and_stops_on_sigterm() {
-    let dir = tempfile::tempdir().unwrap();
+/// A free local address to listen on.
+fn free_address() -> String {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
         .port();
-    let listen = format!("127.0.0.1:{port}");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_huimin"))
-        .args(["serve", "--demo", "--listen", &listen])
-        .env("HUIMIN_DATA_DIR", dir.path())
-        .env("HUIMIN_ADMIN_PASSWORD", "Admin@12345")
-        .env_remove("HUIMIN_DATABASE_URL")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    format!("127.0.0.1:{port}")
+}
+
+/// Whether `/healthz` at `listen` answers 200 within a minute.
+fn becomes_healthy(listen: &str) -> bool {
     let started = Instant::now();
-    let healthy = loop {
-        if let Ok(mut stream) = std::net::TcpStream::connect(&listen) {
+    loop {
+        if let Ok(mut stream) = std::net::TcpStream::connect(listen) {
             use std::io::{Read, Write};
             stream
                 .write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
@@ -149,23 +277,19 @@ fn serve_answers_health_checks_and_stops_on_sigterm() {
             let mut response = String::new();
             let _ = stream.read_to_string(&mut response);
             if response.starts_with("HTTP/1.1 200") {
-                break true;
+                return true;
             }
         }
         if started.elapsed() > Duration::from_secs(60) {
-            break false;
+            return false;
         }
         std::thread::sleep(Duration::from_millis(200));
-    };
-    assert!(healthy, "the server became healthy");
-    assert!(
-        dir.path().join("huimin.db").exists(),
-        "embedded SQLite in the data directory"
-    );
-    assert!(
-        dir.path().join("data.key").exists(),
-        "data key beside, not inside, the database"
-    );
+    }
+}
+
+/// Sends SIGTERM and returns the exit status and standard error once the server stopped.
+#[cfg(unix)]
+fn terminate(mut child: std::process::Child) -> (std::process::ExitStatus, String) {
     let term = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
@@ -182,7 +306,6 @@ fn serve_answers_health_checks_and_stops_on_sigterm() {
         );
         std::thread::sleep(Duration::from_millis(100));
     };
-    assert!(status.success(), "graceful shutdown exits 0");
     let mut stderr = String::new();
     use std::io::Read;
     child
@@ -191,9 +314,64 @@ fn serve_answers_health_checks_and_stops_on_sigterm() {
         .unwrap()
         .read_to_string(&mut stderr)
         .unwrap();
+    (status, stderr)
+}
+
+#[cfg(unix)]
+#[test]
+fn serve_answers_health_checks_and_stops_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let listen = free_address();
+    let child = Command::new(env!("CARGO_BIN_EXE_huimin"))
+        .args(["serve", "--demo", "--listen", &listen])
+        .env("HUIMIN_DATA_DIR", dir.path())
+        .env("HUIMIN_ADMIN_PASSWORD", "Admin@12345")
+        .env_remove("HUIMIN_DATABASE_URL")
+        .env_remove("HUIMIN_DATA_KEY")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    assert!(becomes_healthy(&listen), "the server became healthy");
+    assert!(
+        dir.path().join("huimin.db").exists(),
+        "embedded SQLite in the data directory"
+    );
+    assert!(
+        dir.path().join("data.key").exists(),
+        "data key beside, not inside, the database"
+    );
+    let (status, stderr) = terminate(child);
+    assert!(status.success(), "graceful shutdown exits 0");
     assert!(stderr.contains("demo hospital loaded"), "{stderr}");
     assert!(!stderr.contains("11010"), "no resident IDs in logs");
     // The demo is loaded once: a restart on the same data keeps one hospital.
     let verify = huimin(dir.path(), &["audit", "verify"]);
     assert!(verify.status.success());
+}
+
+/// `huimin` alone runs the server, configured by the environment.
+#[cfg(unix)]
+#[test]
+fn without_a_command_the_server_runs_with_its_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let listen = free_address();
+    let child = Command::new(env!("CARGO_BIN_EXE_huimin"))
+        .env("HUIMIN_DATA_DIR", dir.path())
+        .env("HUIMIN_LISTEN", &listen)
+        .env("HUIMIN_LOG_JSON", "true")
+        .env_remove("HUIMIN_DATABASE_URL")
+        .env_remove("HUIMIN_DATA_KEY")
+        .env_remove("HUIMIN_ADMIN_PASSWORD")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    assert!(becomes_healthy(&listen), "the server became healthy");
+    let (status, stderr) = terminate(child);
+    assert!(status.success(), "graceful shutdown exits 0");
+    assert!(
+        stderr.lines().any(|line| line.starts_with('{')),
+        "JSON log lines: {stderr}"
+    );
 }

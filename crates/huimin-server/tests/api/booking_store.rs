@@ -819,7 +819,9 @@ async fn second_process_and_session(
     slots: u32,
     per_slot: u32,
 ) -> (huimin_store::Store, String, Vec<String>) {
-    let key = huimin_store::DataKey::load_or_create(&app.dir.path().join("data.key")).unwrap();
+    let key = huimin_store::DataKey::load(&app.dir.path().join("data.key"))
+        .unwrap()
+        .expect("the key file");
     let second = huimin_store::Store::connect(&app.settings.database_target(), &key)
         .await
         .unwrap();

@@ -133,7 +133,9 @@ on_both!(an_acknowledged_write_survives_a_crash);
 /// Two independent stores on one database stand for two server processes.
 async fn two_writers_on_one_database_keep_the_audit_chain_intact(db: Db) {
     let app = TestApp::spawn(db).await;
-    let key = DataKey::load_or_create(&app.dir.path().join("data.key")).unwrap();
+    let key = DataKey::load(&app.dir.path().join("data.key"))
+        .unwrap()
+        .expect("the key file");
     let second = Store::connect(&app.settings.database_target(), &key)
         .await
         .unwrap();

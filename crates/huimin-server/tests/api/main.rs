@@ -9,6 +9,7 @@ mod booking_rules;
 mod booking_store;
 mod calling;
 mod concurrency;
+mod data_key;
 mod desk_payments;
 mod directory;
 mod fhir_basics;
