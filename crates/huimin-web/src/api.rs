@@ -6,6 +6,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{Method, Request, StatusCode, header};
+use huimin_fhir::{Bundle, FhirResource, OperationOutcome};
 use serde_json::Value;
 use tower::ServiceExt;
 
@@ -37,18 +38,39 @@ impl Reply {
         self.status.is_success()
     }
 
+    /// The answer as a resource of type `T`, if it is one.
+    pub fn resource<T: FhirResource>(&self) -> Option<T> {
+        typed(&self.body)
+    }
+
+    /// The resources of type `T` in a search answer (a Bundle); none if it is not one.
+    pub fn entries<T: FhirResource>(&self) -> Vec<T> {
+        let Some(bundle) = self.resource::<Bundle>() else {
+            return Vec::new();
+        };
+        bundle
+            .entry
+            .iter()
+            .filter_map(|e| typed(e.resource.as_ref()?))
+            .collect()
+    }
+
     /// The problems of an error answer: an OperationOutcome's issues, or an OAuth2 error.
     pub fn problems(&self) -> Vec<Problem> {
-        if let Some(issues) = self.body["issue"].as_array() {
-            return issues
-                .iter()
+        let outcome = (self.body["resourceType"] == OperationOutcome::TYPE)
+            .then(|| self.resource::<OperationOutcome>())
+            .flatten();
+        if let Some(outcome) = outcome {
+            return outcome
+                .issue
+                .into_iter()
                 .map(|i| Problem {
-                    field: i["expression"][0].as_str().map(str::to_owned),
-                    text: i["details"]["text"]
-                        .as_str()
-                        .or(i["diagnostics"].as_str())
-                        .unwrap_or_default()
-                        .to_owned(),
+                    field: i.expression.into_iter().next(),
+                    text: i
+                        .details
+                        .and_then(|d| d.text)
+                        .or(i.diagnostics)
+                        .unwrap_or_default(),
                 })
                 .collect();
         }
@@ -185,6 +207,21 @@ impl Api {
         let body = serde_json::json!({"resourceType": "Parameters", "parameter": parameter});
         let body = Some(("application/fhir+json", body.to_string()));
         self.call(web, Method::POST, path, body).await
+    }
+}
+
+/// `json` read as a `T`. JSON of another resource type is `None`; a `T` the API wrote that
+/// does not parse is a fault between the two, logged by type only (the JSON may be personal).
+fn typed<T: FhirResource>(json: &Value) -> Option<T> {
+    if json["resourceType"] != T::TYPE {
+        return None;
+    }
+    match T::deserialize(json) {
+        Ok(resource) => Some(resource),
+        Err(_) => {
+            tracing::warn!(resource_type = T::TYPE, "API answer does not parse");
+            None
+        }
     }
 }
 
