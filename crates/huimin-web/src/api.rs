@@ -233,3 +233,68 @@ impl Reply {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use huimin_fhir::{Organization, Patient};
+    use serde_json::json;
+
+    use super::*;
+
+    fn reply(status: StatusCode, body: Value) -> Reply {
+        Reply { status, body }
+    }
+
+    #[test]
+    fn search_answers_are_read_as_typed_resources() {
+        let listed = reply(
+            StatusCode::OK,
+            json!({"resourceType": "Bundle", "type": "searchset", "total": 3, "entry": [
+                {"fullUrl": "http://h/fhir/Organization/d-1",
+                 "resource": {"resourceType": "Organization", "id": "d-1", "name": "呼吸内科"}},
+                {"resource": {"resourceType": "Location", "id": "r-1"}},
+                {"resource": {"resourceType": "Organization", "id": "d-2", "nmae": "typo"}}]}),
+        );
+        let found = listed.entries::<Organization>();
+        assert_eq!(found.len(), 1, "another type and a faulty one are left out");
+        assert_eq!(found[0].name.as_deref(), Some("呼吸内科"));
+        assert!(listed.entries::<Patient>().is_empty());
+        assert!(listed.resource::<Organization>().is_none());
+        let one = reply(StatusCode::OK, serde_json::to_value(&found[0]).unwrap());
+        assert_eq!(
+            one.resource::<Organization>().unwrap().id.as_deref(),
+            Some("d-1")
+        );
+    }
+
+    #[test]
+    fn problems_come_from_an_outcome_or_an_oauth_error() {
+        let refused = reply(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!({"resourceType": "OperationOutcome", "issue": [
+                {"severity": "error", "code": "value", "details": {"text": "号码有误"},
+                 "diagnostics": "Wrong number", "expression": ["Patient.identifier[0].value"]},
+                {"severity": "error", "code": "business-rule", "diagnostics": "Quota"}]}),
+        );
+        let problems = refused.problems();
+        assert_eq!(
+            problems[0].field.as_deref(),
+            Some("Patient.identifier[0].value")
+        );
+        assert_eq!(problems[0].text, "号码有误");
+        assert_eq!(
+            (problems[1].field.as_deref(), problems[1].text.as_str()),
+            (None, "Quota")
+        );
+        assert_eq!(refused.message(), "号码有误 Quota");
+        let oauth = reply(
+            StatusCode::BAD_REQUEST,
+            json!({"error": "invalid_grant", "error_description": "密码错误"}),
+        );
+        assert_eq!(oauth.message(), "密码错误");
+        assert_eq!(
+            reply(StatusCode::BAD_GATEWAY, Value::Null).message(),
+            "HTTP 502"
+        );
+    }
+}
