@@ -17,7 +17,7 @@ use super::directory::not_found;
 use super::forms::{ok, render};
 use crate::api::Api;
 use crate::chrome::Chrome;
-use crate::fhir::{extension, queue_number};
+use crate::fhir::{extension, id_of, queue_number};
 use crate::fmt;
 use crate::qr;
 use crate::web::{SignedIn, Web};
@@ -107,8 +107,18 @@ pub async fn mine(State(api): State<Api>, SignedIn(web): SignedIn) -> Response {
         }
     }
     upcoming.reverse();
-    let waitlist = api.get(&web, "/api/me/waitlist").await;
-    let waitlist = waitlist.body["entries"]
+    ok(&MinePage {
+        c: web.chrome(crate::i18n::t(web.lang, "mine.title")),
+        upcoming,
+        past,
+        waitlist: waitlist(&api, &web, &names).await,
+    })
+}
+
+/// The account's waitlist entries (候补), with the appointment each one led to.
+async fn waitlist(api: &Api, web: &Web, names: &HashMap<String, String>) -> Vec<Waiting> {
+    let listed = api.get(web, "/api/me/waitlist").await;
+    listed.body["entries"]
         .as_array()
         .into_iter()
         .flatten()
@@ -122,19 +132,9 @@ pub async fn mine(State(api): State<Api>, SignedIn(web): SignedIn) -> Response {
                 ),
             )
             .to_owned(),
-            appointment: e["basedOn"][0]["reference"]
-                .as_str()
-                .and_then(|r| r.strip_prefix("Appointment/"))
-                .unwrap_or_default()
-                .to_owned(),
+            appointment: id_of(&e["basedOn"][0], "Appointment").unwrap_or_default(),
         })
-        .collect();
-    ok(&MinePage {
-        c: web.chrome(crate::i18n::t(web.lang, "mine.title")),
-        upcoming,
-        past,
-        waitlist,
-    })
+        .collect()
 }
 
 #[derive(Template)]
