@@ -14,6 +14,7 @@
 #[macro_use]
 mod codes;
 pub mod datatypes;
+pub mod names;
 pub mod parse;
 pub mod primitives;
 pub mod resources;

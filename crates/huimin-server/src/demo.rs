@@ -5,14 +5,14 @@
 use huimin_demo::{DEMO_PASSWORD, DemoHospital, RoomKind, demo_hospital};
 use huimin_domain::identity::DocumentKind;
 use huimin_domain::person::PersonName;
+use huimin_fhir::names::{
+    DEPARTMENT_CODE_SYSTEM, REGISTRATION_CLASS_EXT, REGISTRATION_FEE_EXT, TITLE_SYSTEM,
+};
 use huimin_store::{NewUser, ResourceWrite, Store, StoreError};
 use serde_json::{Value, json};
 
 use crate::auth::password::Passwords;
 use crate::fhir::kinds::{KindSpec, PATIENT, by_name};
-use crate::fhir::{
-    DEPARTMENT_CODE_SYSTEM, REGISTRATION_CLASS_EXT, REGISTRATION_FEE_EXT, TITLE_SYSTEM,
-};
 
 #[derive(Debug, thiserror::Error)]
 pub enum DemoError {

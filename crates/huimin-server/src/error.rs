@@ -160,7 +160,7 @@ impl ApiError {
                         text: issue.text.get(self.lang),
                         coding: issue.rule.map(|code| {
                             [CodingBody {
-                                system: "urn:huimin:cs:booking-rule",
+                                system: huimin_fhir::names::BOOKING_RULE_SYSTEM,
                                 code,
                             }]
                         }),

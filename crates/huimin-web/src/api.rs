@@ -6,6 +6,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{Method, Request, StatusCode, header};
+use huimin_fhir::{Bundle, FhirResource, OperationOutcome};
 use serde_json::Value;
 use tower::ServiceExt;
 
@@ -37,18 +38,39 @@ impl Reply {
         self.status.is_success()
     }
 
+    /// The answer as a resource of type `T`, if it is one.
+    pub fn resource<T: FhirResource>(&self) -> Option<T> {
+        typed(&self.body)
+    }
+
+    /// The resources of type `T` in a search answer (a Bundle); none if it is not one.
+    pub fn entries<T: FhirResource>(&self) -> Vec<T> {
+        let Some(bundle) = self.resource::<Bundle>() else {
+            return Vec::new();
+        };
+        bundle
+            .entry
+            .iter()
+            .filter_map(|e| typed(e.resource.as_ref()?))
+            .collect()
+    }
+
     /// The problems of an error answer: an OperationOutcome's issues, or an OAuth2 error.
     pub fn problems(&self) -> Vec<Problem> {
-        if let Some(issues) = self.body["issue"].as_array() {
-            return issues
-                .iter()
+        let outcome = (self.body["resourceType"] == OperationOutcome::TYPE)
+            .then(|| self.resource::<OperationOutcome>())
+            .flatten();
+        if let Some(outcome) = outcome {
+            return outcome
+                .issue
+                .into_iter()
                 .map(|i| Problem {
-                    field: i["expression"][0].as_str().map(str::to_owned),
-                    text: i["details"]["text"]
-                        .as_str()
-                        .or(i["diagnostics"].as_str())
-                        .unwrap_or_default()
-                        .to_owned(),
+                    field: i.expression.into_iter().next(),
+                    text: i
+                        .details
+                        .and_then(|d| d.text)
+                        .or(i.diagnostics)
+                        .unwrap_or_default(),
                 })
                 .collect();
         }
@@ -188,11 +210,91 @@ impl Api {
     }
 }
 
+/// `json` read as a `T`. JSON of another resource type is `None`; a `T` the API wrote that
+/// does not parse is a fault between the two, logged by type only (the JSON may be personal).
+fn typed<T: FhirResource>(json: &Value) -> Option<T> {
+    if json["resourceType"] != T::TYPE {
+        return None;
+    }
+    match T::deserialize(json) {
+        Ok(resource) => Some(resource),
+        Err(_) => {
+            tracing::warn!(resource_type = T::TYPE, "API answer does not parse");
+            None
+        }
+    }
+}
+
 impl Reply {
     fn failure() -> Self {
         Reply {
             status: StatusCode::INTERNAL_SERVER_ERROR,
             body: Value::Null,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use huimin_fhir::{Organization, Patient};
+    use serde_json::json;
+
+    use super::*;
+
+    fn reply(status: StatusCode, body: Value) -> Reply {
+        Reply { status, body }
+    }
+
+    #[test]
+    fn search_answers_are_read_as_typed_resources() {
+        let listed = reply(
+            StatusCode::OK,
+            json!({"resourceType": "Bundle", "type": "searchset", "total": 3, "entry": [
+                {"fullUrl": "http://h/fhir/Organization/d-1",
+                 "resource": {"resourceType": "Organization", "id": "d-1", "name": "呼吸内科"}},
+                {"resource": {"resourceType": "Location", "id": "r-1"}},
+                {"resource": {"resourceType": "Organization", "id": "d-2", "nmae": "typo"}}]}),
+        );
+        let found = listed.entries::<Organization>();
+        assert_eq!(found.len(), 1, "another type and a faulty one are left out");
+        assert_eq!(found[0].name.as_deref(), Some("呼吸内科"));
+        assert!(listed.entries::<Patient>().is_empty());
+        assert!(listed.resource::<Organization>().is_none());
+        let one = reply(StatusCode::OK, serde_json::to_value(&found[0]).unwrap());
+        assert_eq!(
+            one.resource::<Organization>().unwrap().id.as_deref(),
+            Some("d-1")
+        );
+    }
+
+    #[test]
+    fn problems_come_from_an_outcome_or_an_oauth_error() {
+        let refused = reply(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!({"resourceType": "OperationOutcome", "issue": [
+                {"severity": "error", "code": "value", "details": {"text": "号码有误"},
+                 "diagnostics": "Wrong number", "expression": ["Patient.identifier[0].value"]},
+                {"severity": "error", "code": "business-rule", "diagnostics": "Quota"}]}),
+        );
+        let problems = refused.problems();
+        assert_eq!(
+            problems[0].field.as_deref(),
+            Some("Patient.identifier[0].value")
+        );
+        assert_eq!(problems[0].text, "号码有误");
+        assert_eq!(
+            (problems[1].field.as_deref(), problems[1].text.as_str()),
+            (None, "Quota")
+        );
+        assert_eq!(refused.message(), "号码有误 Quota");
+        let oauth = reply(
+            StatusCode::BAD_REQUEST,
+            json!({"error": "invalid_grant", "error_description": "密码错误"}),
+        );
+        assert_eq!(oauth.message(), "密码错误");
+        assert_eq!(
+            reply(StatusCode::BAD_GATEWAY, Value::Null).message(),
+            "HTTP 502"
+        );
     }
 }

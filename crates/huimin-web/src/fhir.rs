@@ -1,16 +1,18 @@
-//! The FHIR JSON the pages exchange with the API: the extension and code-system names (the
-//! server's own constants), reading extensions and references, and building a HumanName.
+//! The FHIR the pages exchange with the API. Resources `huimin-fhir` types (Patient,
+//! Organization, Location, PractitionerRole, OperationOutcome) are read typed; Huimin's
+//! booking resources (Schedule, Slot, Appointment), which it does not type, are read from
+//! their JSON here. Also: reading extensions and references, and building a HumanName.
 
+use huimin_domain::directory::DepartmentCode;
+use huimin_domain::i18n::Lang;
 use huimin_domain::person::PersonName;
+use huimin_fhir::names::{DEPARTMENT_CODE_SYSTEM, QUEUE_NUMBER_EXT};
+use huimin_fhir::{
+    CodeableConcept, Extension, Identifier, Location, Organization, Patient, Reference,
+};
 use serde_json::{Value, json};
 
-pub use huimin_server::appointments::views::{
-    HOLD_EXPIRES_EXT, QUEUE_NUMBER_EXT, RELEASE_AT_EXT, SLOT_REMAINING_EXT,
-};
-pub use huimin_server::fhir::{
-    DEPARTMENT_CODE_SYSTEM, REGISTRATION_CLASS_EXT, REGISTRATION_FEE_EXT, TITLE_SYSTEM,
-};
-
+/// An extension of a resource read as JSON.
 pub fn extension<'a>(resource: &'a Value, url: &str) -> Option<&'a Value> {
     resource["extension"]
         .as_array()?
@@ -18,7 +20,7 @@ pub fn extension<'a>(resource: &'a Value, url: &str) -> Option<&'a Value> {
         .find(|e| e["url"] == url)
 }
 
-/// An extension's `valueInteger`.
+/// An extension's `valueInteger`, of a resource read as JSON.
 pub fn extension_int(resource: &Value, url: &str) -> Option<i64> {
     extension(resource, url).and_then(|e| e["valueInteger"].as_i64())
 }
@@ -28,13 +30,110 @@ pub fn queue_number(appointment: &Value) -> i64 {
     extension_int(appointment, QUEUE_NUMBER_EXT).unwrap_or(0)
 }
 
-/// The id in a reference to `kind` (`{"reference": "Patient/123"}` → `123`).
+/// The id in a reference to `kind` (`{"reference": "Patient/123"}` → `123`), read as JSON.
 pub fn id_of(reference: &Value, kind: &str) -> Option<String> {
     reference["reference"]
-        .as_str()?
+        .as_str()
+        .and_then(|r| local_id(r, kind))
+}
+
+/// The id in a typed reference to `kind`.
+pub fn referenced_id(reference: Option<&Reference>, kind: &str) -> Option<String> {
+    local_id(reference?.reference.as_deref()?, kind)
+}
+
+fn local_id(reference: &str, kind: &str) -> Option<String> {
+    reference
         .strip_prefix(kind)?
         .strip_prefix('/')
         .map(str::to_owned)
+}
+
+/// The extension with `url` among a typed resource's extensions.
+pub fn typed_extension<'a>(extensions: &'a [Extension], url: &str) -> Option<&'a Extension> {
+    extensions.iter().find(|e| e.url == url)
+}
+
+/// The code of the first coding with `system` among `concepts`.
+pub fn code_in<'a>(concepts: &'a [CodeableConcept], system: &str) -> Option<&'a str> {
+    concepts
+        .iter()
+        .flat_map(|c| &c.coding)
+        .find(|c| c.system.as_deref() == Some(system))
+        .and_then(|c| c.code.as_deref())
+}
+
+/// The code of the first concept's first coding, whatever its system.
+pub fn first_code(concepts: &[CodeableConcept]) -> Option<&str> {
+    concepts.first()?.coding.first()?.code.as_deref()
+}
+
+/// The value of the first identifier with `system`.
+pub fn identifier_value<'a>(identifiers: &'a [Identifier], system: &str) -> Option<&'a str> {
+    identifiers
+        .iter()
+        .find(|i| i.system.as_deref() == Some(system))
+        .and_then(|i| i.value.as_deref())
+}
+
+/// A clinical department's national code (诊疗科目), read from its identifiers.
+pub fn department_code(org: &Organization) -> Option<DepartmentCode> {
+    DepartmentCode::parse(identifier_value(&org.identifier, DEPARTMENT_CODE_SYSTEM)?).ok()
+}
+
+/// An organisation of type `dept` with a national department code: a clinical department.
+pub fn is_department(org: &Organization) -> bool {
+    first_code(&org.r#type) == Some("dept") && department_code(org).is_some()
+}
+
+/// A patient's name as written in full (`HumanName.text`).
+pub fn name_text(patient: &Patient) -> &str {
+    patient
+        .name
+        .first()
+        .and_then(|n| n.text.as_deref())
+        .unwrap_or_default()
+}
+
+/// The first of several optional values (an identifier's, a telecom's), or empty.
+pub fn first_value<'a>(mut values: impl Iterator<Item = &'a Option<String>>) -> String {
+    values.next().cloned().flatten().unwrap_or_default()
+}
+
+/// Something with a Chinese name and aliases: a department (Organization) or a room
+/// (Location).
+pub trait Named {
+    fn name(&self) -> &str;
+    fn aliases(&self) -> &[String];
+
+    /// The name in the visitor's language: the English one is the alias written in ASCII
+    /// (aliases also hold Chinese short names such as 惠民一院).
+    fn display_name(&self, lang: Lang) -> String {
+        let en = self
+            .aliases()
+            .iter()
+            .find(|a| a.is_ascii())
+            .map_or("", String::as_str);
+        crate::i18n::pick(lang, self.name(), en).to_owned()
+    }
+}
+
+impl Named for Organization {
+    fn name(&self) -> &str {
+        self.name.as_deref().unwrap_or_default()
+    }
+    fn aliases(&self) -> &[String] {
+        &self.alias
+    }
+}
+
+impl Named for Location {
+    fn name(&self) -> &str {
+        self.name.as_deref().unwrap_or_default()
+    }
+    fn aliases(&self) -> &[String] {
+        &self.alias
+    }
 }
 
 /// A HumanName from a name as typed, split the way the domain splits names (compound Chinese
@@ -73,5 +172,31 @@ mod tests {
             Some("s-1")
         );
         assert_eq!(id_of(&appointment["slot"][0], "Schedule"), None);
+        let typed = Reference::to("Organization", "d-1", None);
+        assert_eq!(
+            referenced_id(Some(&typed), "Organization").as_deref(),
+            Some("d-1")
+        );
+        assert_eq!(referenced_id(Some(&typed), "Org"), None);
+        assert_eq!(referenced_id(None, "Organization"), None);
+    }
+
+    #[test]
+    fn departments_are_known_by_type_and_national_code() {
+        let org: Organization = serde_json::from_value(json!({
+            "resourceType": "Organization", "name": "呼吸内科", "alias": ["呼吸科", "Respiratory Medicine"],
+            "type": [{"coding": [{"code": "dept"}]}],
+            "identifier": [{"system": "urn:oid:1.2", "value": "x"},
+                           {"system": DEPARTMENT_CODE_SYSTEM, "value": "03.01"}]}))
+        .unwrap();
+        assert!(is_department(&org));
+        assert_eq!(department_code(&org).unwrap().as_str(), "03.01");
+        assert_eq!(org.display_name(Lang::Zh), "呼吸内科");
+        assert_eq!(org.display_name(Lang::En), "Respiratory Medicine");
+        let hospital = Organization {
+            r#type: vec![CodeableConcept::text("hospital")],
+            ..org
+        };
+        assert!(!is_department(&hospital));
     }
 }

@@ -4,13 +4,13 @@
 
 use huimin_domain::appointments::{Period, SlotLength, cut_session, split};
 use huimin_domain::i18n::Text;
+use huimin_fhir::names::{REGISTRATION_CLASS_EXT, REGISTRATION_FEE_EXT};
 use huimin_store::appointments::{NewSession, NewSlot};
 use huimin_store::{Store, StoreError};
 use jiff::civil::{Date, Time};
 use serde_json::Value;
 
 use super::rules::RuleSet;
-use crate::fhir::{REGISTRATION_CLASS_EXT, REGISTRATION_FEE_EXT};
 
 /// Why a session could not be planned.
 #[derive(Debug)]

@@ -2,20 +2,14 @@
 //! (capacity in `urn:huimin:ext:slot-capacity`), bookings are `Appointment`s.
 
 use huimin_domain::appointments::{AppointmentStatus, slot_status};
+use huimin_fhir::names::{
+    EXTRA_SLOT_EXT, HOLD_EXPIRES_EXT, PERIOD_SYSTEM, POOL_EXT, QUEUE_NUMBER_EXT,
+    REGISTRATION_CLASS_EXT, REGISTRATION_FEE_EXT, RELEASE_AT_EXT, SLOT_CAPACITY_EXT,
+    SLOT_REMAINING_EXT,
+};
 use huimin_store::appointments::{AppointmentRecord, SessionRecord, SlotRecord};
 use huimin_store::instant_text;
 use serde_json::{Value, json};
-
-use crate::fhir::{REGISTRATION_CLASS_EXT, REGISTRATION_FEE_EXT};
-
-pub const SLOT_CAPACITY_EXT: &str = "urn:huimin:ext:slot-capacity";
-pub const SLOT_REMAINING_EXT: &str = "urn:huimin:ext:slot-remaining";
-pub const RELEASE_AT_EXT: &str = "urn:huimin:ext:release-at";
-pub const QUEUE_NUMBER_EXT: &str = "urn:huimin:ext:queue-number";
-pub const HOLD_EXPIRES_EXT: &str = "urn:huimin:ext:hold-expires";
-pub const POOL_EXT: &str = "urn:huimin:ext:booking-pool";
-pub const PERIOD_SYSTEM: &str = "urn:huimin:cs:clinic-period";
-pub const EXTRA_SLOT_EXT: &str = "urn:huimin:ext:extra-slot";
 
 fn reference(kind: &str, id: &str) -> Value {
     json!({"reference": format!("{kind}/{id}")})

@@ -11,6 +11,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use huimin_domain::appointments::{BookingRefusal, Channel, Period, WaitlistMode};
 use huimin_domain::i18n::Text;
+use huimin_fhir::names::WAITLIST_SCHEDULE_EXT;
 use huimin_store::appointments::{
     AppointmentRecord, BookingError, BookingMode, JoinRefusal, PlaceRequest, Promotion,
     WaitlistRecord,
@@ -23,8 +24,6 @@ use crate::audit::{self, DENIED, SUCCESS};
 use crate::context::Ctx;
 use crate::error::{ApiError, Issue};
 use crate::state::AppState;
-
-pub const WAITLIST_SCHEDULE_EXT: &str = "urn:huimin:ext:waitlist-schedule";
 
 /// A waitlist entry as a FHIR `Appointment` with status `waitlist`.
 pub fn view(entry: &WaitlistRecord) -> Value {

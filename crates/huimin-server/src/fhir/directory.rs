@@ -3,20 +3,14 @@
 
 use huimin_domain::directory::{DepartmentCode, PractitionerTitle, RegistrationClass};
 use huimin_domain::i18n::Text;
+use huimin_fhir::names::{
+    DEPARTMENT_CODE_SYSTEM, REGISTRATION_CLASS_EXT, REGISTRATION_FEE_EXT, TITLE_SYSTEM,
+};
 use serde_json::Value;
 
 use super::index;
 use super::kinds::{Access, Checked, KindSpec, ParamDef, ParamKind, no_unique, param, parse_as};
 use crate::error::Issue;
-
-/// National outpatient department codes (诊疗科目名录).
-pub const DEPARTMENT_CODE_SYSTEM: &str = "urn:huimin:cs:department-code";
-/// 主任医师 / 副主任医师 / 主治医师 / 住院医师.
-pub const TITLE_SYSTEM: &str = "urn:huimin:cs:practitioner-title";
-/// 普通号 / 专家号 / 特需号, on PractitionerRole.
-pub const REGISTRATION_CLASS_EXT: &str = "urn:huimin:ext:registration-class";
-/// Registration fee (Money, CNY), on PractitionerRole.
-pub const REGISTRATION_FEE_EXT: &str = "urn:huimin:ext:registration-fee";
 
 const IDENTIFIER: ParamDef = param(
     "identifier",

@@ -13,9 +13,6 @@ mod params;
 pub mod patient;
 mod transaction;
 
-pub use directory::{
-    DEPARTMENT_CODE_SYSTEM, REGISTRATION_CLASS_EXT, REGISTRATION_FEE_EXT, TITLE_SYSTEM,
-};
 pub use http::{base_url, fhir_response};
 
 use axum::Router;

@@ -6,13 +6,14 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use huimin_domain::directory::DepartmentCode;
+use huimin_fhir::Organization;
+use huimin_fhir::names::DEPARTMENT_CODE_SYSTEM;
 use serde::Deserialize;
 use serde_json::json;
 
 use crate::api::Api;
 use crate::chrome::Chrome;
-use crate::patient::directory::display_name;
+use crate::fhir::{Named, department_code, first_code, identifier_value};
 use crate::patient::forms::{FieldProblems, render, required};
 use crate::web::{SignedIn, Web};
 
@@ -53,28 +54,19 @@ async fn directory(api: &Api, web: &Web) -> (Option<String>, Vec<Row>) {
     let reply = api.get(web, "/fhir/Organization?_count=100").await;
     let mut hospital = None;
     let mut rows = Vec::new();
-    for org in reply.body["entry"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|e| &e["resource"])
-    {
-        let kind = org["type"][0]["coding"][0]["code"]
-            .as_str()
-            .unwrap_or_default();
-        let id = org["id"].as_str().unwrap_or_default().to_owned();
-        match kind {
-            "prov" if hospital.is_none() => hospital = Some(id),
-            "dept" => {
-                let code = org["identifier"][0]["value"]
-                    .as_str()
+    for org in reply.entries::<Organization>() {
+        let id = org.id.clone().unwrap_or_default();
+        match first_code(&org.r#type) {
+            Some("prov") if hospital.is_none() => hospital = Some(id),
+            Some("dept") => {
+                let code = identifier_value(&org.identifier, DEPARTMENT_CODE_SYSTEM)
                     .unwrap_or_default()
                     .to_owned();
                 rows.push(Row {
-                    catalogue: DepartmentCode::parse(&code)
+                    catalogue: department_code(&org)
                         .map(|c| c.catalog_name().get(web.lang).to_owned())
                         .unwrap_or_default(),
-                    name: display_name(org, web.lang),
+                    name: org.display_name(web.lang),
                     code,
                     id,
                 });
@@ -140,7 +132,7 @@ pub async fn add(
     if problems.is_empty() {
         let mut org = json!({"resourceType": "Organization", "active": true, "name": form.name.trim(),
             "type": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/organization-type", "code": "dept", "display": "Hospital Department"}]}],
-            "identifier": [{"system": crate::fhir::DEPARTMENT_CODE_SYSTEM, "value": form.code.trim()}]});
+            "identifier": [{"system": DEPARTMENT_CODE_SYSTEM, "value": form.code.trim()}]});
         if !form.english.trim().is_empty() {
             org["alias"] = json!([form.english.trim()]);
         }

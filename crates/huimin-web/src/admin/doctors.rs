@@ -8,12 +8,14 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use huimin_domain::directory::{PractitionerTitle, RegistrationClass};
+use huimin_fhir::names::{REGISTRATION_CLASS_EXT, REGISTRATION_FEE_EXT, TITLE_SYSTEM};
+use huimin_fhir::{Location, PractitionerRole};
 use serde::Deserialize;
 use serde_json::json;
 
 use crate::api::{Api, Problem};
 use crate::chrome::Chrome;
-use crate::fhir::{REGISTRATION_CLASS_EXT, REGISTRATION_FEE_EXT, TITLE_SYSTEM};
+use crate::fhir::Named;
 use crate::patient::directory::{Doctor, doctor_of};
 use crate::patient::forms::{FieldProblems, render, required};
 use crate::staff::common::{Choice, Coded, departments};
@@ -74,11 +76,10 @@ async fn page(
                 ),
             )
             .await;
-        doctors = roles.body["entry"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|e| doctor_of(&e["resource"], web.lang))
+        doctors = roles
+            .entries::<PractitionerRole>()
+            .iter()
+            .map(|role| doctor_of(role, web.lang))
             .collect();
         doctors.sort_by(|a: &Doctor, b: &Doctor| a.name.cmp(&b.name));
         let found = api
@@ -90,13 +91,12 @@ async fn page(
                 ),
             )
             .await;
-        rooms = found.body["entry"]
-            .as_array()
+        rooms = found
+            .entries::<Location>()
             .into_iter()
-            .flatten()
-            .map(|e| Choice {
-                id: e["resource"]["id"].as_str().unwrap_or_default().to_owned(),
-                name: crate::patient::directory::display_name(&e["resource"], web.lang),
+            .map(|room| Choice {
+                name: room.display_name(web.lang),
+                id: room.id.unwrap_or_default(),
             })
             .collect();
     }

@@ -11,7 +11,7 @@ use huimin_domain::i18n::Lang;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use crate::api::{Api, Problem};
+use crate::api::{Api, Problem, Reply};
 use crate::chrome::Chrome;
 use crate::patient::forms::render;
 use crate::staff::common::{Choice, departments};
@@ -329,36 +329,11 @@ pub async fn save(
         Ok(loaded) => loaded,
         Err(page) => return page,
     };
-    let (hospital, allowed) = (&loaded.hospital, &loaded.allowed);
-    let known = leaves(hospital);
     let typed_in: Map<String, Value> = form
         .iter()
         .map(|(k, v)| (k.clone(), Value::from(v.clone())))
         .collect();
-    let mut body = Map::new();
-    let mut problems = Vec::new();
-    for (name, text) in &form {
-        if name == "reset" {
-            continue;
-        }
-        let Some((_, template)) = known.iter().find(|(path, _)| path == name) else {
-            continue;
-        };
-        let top = name.split('.').next().unwrap_or_default();
-        if !which.department.is_empty() && !allowed.iter().any(|a| a == top) {
-            continue;
-        }
-        match typed(kind_of(name, template), text) {
-            Some(value) if which.department.is_empty() || value != *template => {
-                put_path(&mut body, name, value)
-            }
-            Some(_) => {}
-            None => problems.push(Problem {
-                field: Some(name.clone()),
-                text: crate::i18n::t(web.lang, "admin.not_a_value").to_owned(),
-            }),
-        }
-    }
+    let (body, problems) = rules_typed(&form, &loaded, &which.department, web.lang);
     if !problems.is_empty() {
         let typed = (typed_in, problems);
         return page(
@@ -372,28 +347,7 @@ pub async fn save(
         .await;
     }
     let reset = form.iter().any(|(k, _)| k == "reset");
-    let reply = if which.department.is_empty() {
-        api.call(
-            &web,
-            Method::PUT,
-            "/api/admin/booking-rules",
-            Some(("application/json", Value::Object(body).to_string())),
-        )
-        .await
-    } else {
-        let path = format!("/api/admin/booking-rules/departments/{}", which.department);
-        if reset || body.is_empty() {
-            api.call(&web, Method::DELETE, &path, None).await
-        } else {
-            api.call(
-                &web,
-                Method::PUT,
-                &path,
-                Some(("application/json", Value::Object(body).to_string())),
-            )
-            .await
-        }
-    };
+    let reply = send(&api, &web, &which.department, body, reset).await;
     if reply.status == StatusCode::UNAUTHORIZED {
         return web.to_login();
     }
@@ -405,6 +359,66 @@ pub async fn save(
     let status = reply.status;
     let typed = (typed_in, reply.problems());
     page(&api, &web, which, &loaded, typed, status).await
+}
+
+/// The rules' JSON the form describes: for the hospital every known value, for a department
+/// only the values it may set that differ from the hospital's; and the fields that do not
+/// read.
+fn rules_typed(
+    form: &[(String, String)],
+    loaded: &Loaded,
+    department: &str,
+    lang: Lang,
+) -> (Map<String, Value>, Vec<Problem>) {
+    let known = leaves(&loaded.hospital);
+    let mut body = Map::new();
+    let mut problems = Vec::new();
+    for (name, text) in form {
+        if name == "reset" {
+            continue;
+        }
+        let Some((_, template)) = known.iter().find(|(path, _)| path == name) else {
+            continue;
+        };
+        let top = name.split('.').next().unwrap_or_default();
+        if !department.is_empty() && !loaded.allowed.iter().any(|a| a == top) {
+            continue;
+        }
+        match typed(kind_of(name, template), text) {
+            Some(value) if department.is_empty() || value != *template => {
+                put_path(&mut body, name, value)
+            }
+            Some(_) => {}
+            None => problems.push(Problem {
+                field: Some(name.clone()),
+                text: crate::i18n::t(lang, "admin.not_a_value").to_owned(),
+            }),
+        }
+    }
+    (body, problems)
+}
+
+/// Saves the hospital's rules, or a department's override (removed when reset or empty).
+async fn send(
+    api: &Api,
+    web: &Web,
+    department: &str,
+    body: Map<String, Value>,
+    reset: bool,
+) -> Reply {
+    let empty = body.is_empty();
+    let json = Some(("application/json", Value::Object(body).to_string()));
+    if department.is_empty() {
+        return api
+            .call(web, Method::PUT, "/api/admin/booking-rules", json)
+            .await;
+    }
+    let path = format!("/api/admin/booking-rules/departments/{department}");
+    if reset || empty {
+        api.call(web, Method::DELETE, &path, None).await
+    } else {
+        api.call(web, Method::PUT, &path, json).await
+    }
 }
 
 #[cfg(test)]

@@ -6,12 +6,14 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use huimin_domain::identity::DocumentKind;
+use huimin_fhir::Patient;
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::forms::{FieldProblems, ok, render};
-use crate::api::Api;
+use crate::api::{Api, Reply};
 use crate::chrome::Chrome;
+use crate::fhir::{first_value, name_text};
 use crate::web::{LANG_COOKIE, LARGE_COOKIE, SignedIn, TOKEN_COOKIE, Web, safe_next};
 
 /// A year, for preferences.
@@ -231,30 +233,19 @@ pub struct Member {
     pub phone_masked: String,
 }
 
-pub fn members(bundle: &Value) -> Vec<Member> {
-    bundle["entry"]
-        .as_array()
-        .map(|entries| {
-            entries
-                .iter()
-                .map(|e| {
-                    let p = &e["resource"];
-                    Member {
-                        id: p["id"].as_str().unwrap_or_default().to_owned(),
-                        name: p["name"][0]["text"].as_str().unwrap_or_default().to_owned(),
-                        id_masked: p["identifier"][0]["value"]
-                            .as_str()
-                            .unwrap_or_default()
-                            .to_owned(),
-                        phone_masked: p["telecom"][0]["value"]
-                            .as_str()
-                            .unwrap_or_default()
-                            .to_owned(),
-                    }
-                })
-                .collect()
+/// The account's patients in a search answer, as the API shows them to their account
+/// (document and phone numbers masked).
+pub fn members(listed: &Reply) -> Vec<Member> {
+    listed
+        .entries::<Patient>()
+        .into_iter()
+        .map(|p| Member {
+            name: name_text(&p).to_owned(),
+            id_masked: first_value(p.identifier.iter().map(|i| &i.value)),
+            phone_masked: first_value(p.telecom.iter().map(|t| &t.value)),
+            id: p.id.unwrap_or_default(),
         })
-        .unwrap_or_default()
+        .collect()
 }
 
 #[derive(Template)]
@@ -311,7 +302,7 @@ async fn family_page(
         status,
         &FamilyPage {
             c: web.chrome(crate::i18n::t(web.lang, "family.title")),
-            members: members(&reply.body),
+            members: members(&reply),
             form,
             problems,
             added,

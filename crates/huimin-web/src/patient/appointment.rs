@@ -8,6 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use huimin_domain::i18n::Lang;
+use huimin_fhir::names::HOLD_EXPIRES_EXT;
 use serde_json::Value;
 
 use super::account::members;
@@ -16,7 +17,7 @@ use super::directory::not_found;
 use super::forms::{ok, render};
 use crate::api::Api;
 use crate::chrome::Chrome;
-use crate::fhir::{HOLD_EXPIRES_EXT, extension, queue_number};
+use crate::fhir::{extension, id_of, queue_number};
 use crate::fmt;
 use crate::qr;
 use crate::web::{SignedIn, Web};
@@ -65,7 +66,7 @@ fn patient_of(appointment: &Value) -> String {
 
 /// The names of the account's patients (就诊人), by Patient id.
 async fn patient_names(api: &Api, web: &Web) -> HashMap<String, String> {
-    members(&api.get(web, "/fhir/Patient?_count=10").await.body)
+    members(&api.get(web, "/fhir/Patient?_count=10").await)
         .into_iter()
         .map(|m| (m.id, m.name))
         .collect()
@@ -106,8 +107,18 @@ pub async fn mine(State(api): State<Api>, SignedIn(web): SignedIn) -> Response {
         }
     }
     upcoming.reverse();
-    let waitlist = api.get(&web, "/api/me/waitlist").await;
-    let waitlist = waitlist.body["entries"]
+    ok(&MinePage {
+        c: web.chrome(crate::i18n::t(web.lang, "mine.title")),
+        upcoming,
+        past,
+        waitlist: waitlist(&api, &web, &names).await,
+    })
+}
+
+/// The account's waitlist entries (候补), with the appointment each one led to.
+async fn waitlist(api: &Api, web: &Web, names: &HashMap<String, String>) -> Vec<Waiting> {
+    let listed = api.get(web, "/api/me/waitlist").await;
+    listed.body["entries"]
         .as_array()
         .into_iter()
         .flatten()
@@ -121,19 +132,9 @@ pub async fn mine(State(api): State<Api>, SignedIn(web): SignedIn) -> Response {
                 ),
             )
             .to_owned(),
-            appointment: e["basedOn"][0]["reference"]
-                .as_str()
-                .and_then(|r| r.strip_prefix("Appointment/"))
-                .unwrap_or_default()
-                .to_owned(),
+            appointment: id_of(&e["basedOn"][0], "Appointment").unwrap_or_default(),
         })
-        .collect();
-    ok(&MinePage {
-        c: web.chrome(crate::i18n::t(web.lang, "mine.title")),
-        upcoming,
-        past,
-        waitlist,
-    })
+        .collect()
 }
 
 #[derive(Template)]
@@ -287,7 +288,7 @@ async fn after(api: &Api, web: &Web, id: &str, reply: crate::api::Reply) -> Resp
     show_page(api, web, id, problem, reply.status).await
 }
 
-/// Confirms a hold; the fee is paid at the desk until online payment exists.
+/// Confirms a hold; the fee is paid at the desk.
 pub async fn confirm(
     State(api): State<Api>,
     SignedIn(web): SignedIn,

@@ -8,15 +8,17 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use huimin_fhir::names::{REGISTRATION_FEE_EXT, SLOT_REMAINING_EXT};
+use huimin_fhir::{Location, Organization, PractitionerRole};
 use serde::Deserialize;
 use serde_json::Value;
 
 use super::account::{Member, members};
-use super::directory::{MessagePage, display_name, not_found};
+use super::directory::{MessagePage, doctor_name, not_found};
 use super::forms::render;
 use crate::api::Api;
 use crate::chrome::Chrome;
-use crate::fhir::{REGISTRATION_FEE_EXT, SLOT_REMAINING_EXT, extension, extension_int, id_of};
+use crate::fhir::{Named, extension, extension_int, id_of};
 use crate::fmt;
 use crate::web::{SignedIn, Web};
 
@@ -33,18 +35,10 @@ pub struct SlotFacts {
     pub remaining: i64,
 }
 
-async fn name_of(api: &Api, web: &Web, kind: &str, id: Option<String>) -> String {
-    let Some(id) = id else {
-        return String::new();
-    };
-    let reply = api.get(web, &format!("/fhir/{kind}/{id}")).await;
-    match kind {
-        "PractitionerRole" => reply.body["practitioner"]["display"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned(),
-        _ => display_name(&reply.body, web.lang),
-    }
+/// The resource `T` with `id`, if there is one and it can be read.
+async fn read<T: huimin_fhir::FhirResource>(api: &Api, web: &Web, id: Option<String>) -> Option<T> {
+    let reply = api.get(web, &format!("/fhir/{}/{}", T::TYPE, id?)).await;
+    reply.resource()
 }
 
 /// Who, where and for how much: the same for every slot of a clinic session.
@@ -71,10 +65,19 @@ async fn session_facts(api: &Api, web: &Web, schedule_id: &str) -> SessionFacts 
     let fee = extension(&schedule.body, REGISTRATION_FEE_EXT)
         .and_then(|e| e["valueMoney"]["value"].as_f64())
         .unwrap_or(0.0);
+    let doctor = read::<PractitionerRole>(api, web, actor("PractitionerRole")).await;
+    let department = read::<Organization>(api, web, actor("Organization")).await;
+    let room = read::<Location>(api, web, actor("Location")).await;
     SessionFacts {
-        doctor: name_of(api, web, "PractitionerRole", actor("PractitionerRole")).await,
-        department: name_of(api, web, "Organization", actor("Organization")).await,
-        room: name_of(api, web, "Location", actor("Location")).await,
+        doctor: doctor
+            .as_ref()
+            .map(doctor_name)
+            .unwrap_or_default()
+            .to_owned(),
+        department: department
+            .map(|d| d.display_name(web.lang))
+            .unwrap_or_default(),
+        room: room.map(|r| r.display_name(web.lang)).unwrap_or_default(),
         fee,
         fee_text: if fee > 0.0 {
             fmt::yuan(fee)
@@ -151,7 +154,7 @@ async fn book_page(
     if listed.status == StatusCode::UNAUTHORIZED {
         return web.to_login();
     }
-    let patients = members(&listed.body);
+    let patients = members(&listed);
     let chosen = chosen
         .or_else(|| patients.first().map(|p| p.id.clone()))
         .unwrap_or_default();
@@ -185,8 +188,8 @@ pub struct PatientChoice {
     patient: String,
 }
 
-/// Holds the place when there is a fee (paid at the desk or, later, online), books it
-/// directly when there is none.
+/// Holds the place when there is a fee (paid at the desk), books it directly when there is
+/// none.
 pub async fn place(
     State(api): State<Api>,
     SignedIn(web): SignedIn,

@@ -5,22 +5,25 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use huimin_domain::directory::{DepartmentCode, PractitionerTitle, RegistrationClass};
+use huimin_domain::directory::{PractitionerTitle, RegistrationClass};
 use huimin_domain::i18n::Lang;
+use huimin_fhir::names::{
+    REGISTRATION_CLASS_EXT, REGISTRATION_FEE_EXT, RELEASE_AT_EXT, SLOT_REMAINING_EXT,
+    SPECIALTY_SYSTEM, TITLE_SYSTEM,
+};
+use huimin_fhir::{Organization, PractitionerRole};
 use serde::Deserialize;
 use serde_json::Value;
 
 use super::forms::{ok, render};
 use crate::api::Api;
 use crate::chrome::Chrome;
+use crate::fhir::{
+    Named, code_in, department_code, extension, extension_int, id_of, is_department, referenced_id,
+    typed_extension,
+};
 use crate::fmt;
 use crate::web::Web;
-
-use crate::fhir::{
-    REGISTRATION_CLASS_EXT as CLASS_EXT, REGISTRATION_FEE_EXT as FEE_EXT,
-    RELEASE_AT_EXT as RELEASE_EXT, SLOT_REMAINING_EXT as REMAINING_EXT, extension, extension_int,
-    id_of,
-};
 
 pub struct Department {
     pub id: String,
@@ -45,15 +48,13 @@ pub struct Search {
     q: Option<String>,
 }
 
-/// A department's or room's name in the visitor's language: the English one is the alias
-/// written in ASCII (aliases also hold Chinese short names such as 惠民一院).
-pub fn display_name(resource: &Value, lang: Lang) -> String {
-    let zh = resource["name"].as_str().unwrap_or_default();
-    let en = resource["alias"]
-        .as_array()
-        .and_then(|a| a.iter().filter_map(Value::as_str).find(|s| s.is_ascii()))
-        .unwrap_or("");
-    crate::i18n::pick(lang, zh, en).to_owned()
+/// Whether a department's name or one of its aliases contains `q` (lower case), or `q` is
+/// empty.
+fn matches(org: &Organization, q: &str) -> bool {
+    q.is_empty()
+        || std::iter::once(org.name())
+            .chain(org.aliases().iter().map(String::as_str))
+            .any(|name| name.to_lowercase().contains(q))
 }
 
 /// Departments grouped by the national catalogue: specialties under their discipline
@@ -63,25 +64,11 @@ pub async fn home(State(api): State<Api>, web: Web, Query(search): Query<Search>
     let q = search.q.unwrap_or_default().trim().to_lowercase();
     let mut categories: Vec<Category> = Vec::new();
     let other = crate::i18n::t(web.lang, "home.other").to_owned();
-    for entry in reply.body["entry"].as_array().into_iter().flatten() {
-        let org = &entry["resource"];
-        let is_department = org["type"][0]["coding"][0]["code"] == "dept";
-        let Some(code) = org["identifier"][0]["value"]
-            .as_str()
-            .and_then(|c| DepartmentCode::parse(c).ok())
-        else {
+    for org in reply.entries::<Organization>() {
+        let Some(code) = department_code(&org).filter(|_| is_department(&org)) else {
             continue;
         };
-        if !is_department {
-            continue;
-        }
-        let names = format!(
-            "{} {}",
-            org["name"].as_str().unwrap_or_default(),
-            org["alias"]
-        )
-        .to_lowercase();
-        if !q.is_empty() && !names.contains(&q) {
+        if !matches(&org, &q) {
             continue;
         }
         let category = code
@@ -89,8 +76,8 @@ pub async fn home(State(api): State<Api>, web: Web, Query(search): Query<Search>
             .map(|p| p.catalog_name().get(web.lang).to_owned())
             .unwrap_or_else(|| other.clone());
         let department = Department {
-            id: org["id"].as_str().unwrap_or_default().to_owned(),
-            name: display_name(org, web.lang),
+            name: org.display_name(web.lang),
+            id: org.id.unwrap_or_default(),
         };
         match categories.iter_mut().find(|c| c.name == category) {
             Some(c) => c.departments.push(department),
@@ -134,44 +121,45 @@ impl Doctor {
 }
 
 /// A doctor's post (PractitionerRole) as the pages show it.
-pub fn doctor_of(role: &Value, lang: Lang) -> Doctor {
-    let title_code = role["code"][0]["coding"][0]["code"]
-        .as_str()
-        .unwrap_or_default();
-    let title = PractitionerTitle::from_code(title_code)
+pub fn doctor_of(role: &PractitionerRole, lang: Lang) -> Doctor {
+    let title = code_in(&role.code, TITLE_SYSTEM)
+        .and_then(PractitionerTitle::from_code)
         .map(|t| t.label().get(lang).to_owned())
         .unwrap_or_default();
-    let class = extension(role, CLASS_EXT)
-        .and_then(|e| e["valueCode"].as_str())
+    let class = typed_extension(&role.extension, REGISTRATION_CLASS_EXT)
+        .and_then(|e| e.value_code.as_deref())
         .and_then(RegistrationClass::from_code)
         .map(|c| c.label().get(lang).to_owned())
         .unwrap_or_default();
-    let fee = extension(role, FEE_EXT)
-        .and_then(|e| e["valueMoney"]["value"].as_f64())
+    let fee = typed_extension(&role.extension, REGISTRATION_FEE_EXT)
+        .and_then(|e| e.value_money.as_ref()?.value)
         .map(fmt::yuan)
         .unwrap_or_default();
-    let specialties = role["specialty"]
-        .as_array()
-        .map(|all| {
-            all.iter()
-                .filter(|s| s["coding"][0]["system"] == "urn:huimin:cs:specialty")
-                .filter_map(|s| s["coding"][0]["display"].as_str())
-                .collect::<Vec<_>>()
-                .join("、")
-        })
-        .unwrap_or_default();
+    let specialties = role
+        .specialty
+        .iter()
+        .filter_map(|s| s.coding.first())
+        .filter(|c| c.system.as_deref() == Some(SPECIALTY_SYSTEM))
+        .filter_map(|c| c.display.as_deref())
+        .collect::<Vec<_>>()
+        .join("、");
     Doctor {
-        role_id: role["id"].as_str().unwrap_or_default().to_owned(),
-        name: role["practitioner"]["display"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned(),
+        role_id: role.id.clone().unwrap_or_default(),
+        name: doctor_name(role).to_owned(),
         title,
         class,
         fee,
         specialties,
         next_free: String::new(),
     }
+}
+
+/// The doctor's name, as the API writes it in the post's reference to them.
+pub fn doctor_name(role: &PractitionerRole) -> &str {
+    role.practitioner
+        .as_ref()
+        .and_then(|p| p.display.as_deref())
+        .unwrap_or_default()
 }
 
 #[derive(Template)]
@@ -184,9 +172,9 @@ struct DepartmentPage {
 
 pub async fn department(State(api): State<Api>, web: Web, Path(id): Path<String>) -> Response {
     let org = api.get(&web, &format!("/fhir/Organization/{id}")).await;
-    if !org.ok() {
+    let Some(org) = org.resource::<Organization>().filter(|_| org.ok()) else {
         return not_found(&web);
-    }
+    };
     let roles = api
         .get(
             &web,
@@ -194,8 +182,8 @@ pub async fn department(State(api): State<Api>, web: Web, Path(id): Path<String>
         )
         .await;
     let mut doctors = Vec::new();
-    for entry in roles.body["entry"].as_array().into_iter().flatten() {
-        let mut doctor = doctor_of(&entry["resource"], web.lang);
+    for role in roles.entries::<PractitionerRole>() {
+        let mut doctor = doctor_of(&role, web.lang);
         let next = api
             .get(
                 &web,
@@ -211,8 +199,8 @@ pub async fn department(State(api): State<Api>, web: Web, Path(id): Path<String>
         doctors.push(doctor);
     }
     ok(&DepartmentPage {
-        c: web.chrome(display_name(&org.body, web.lang)),
-        name: display_name(&org.body, web.lang),
+        c: web.chrome(org.display_name(web.lang)),
+        name: org.display_name(web.lang),
         doctors,
     })
 }
@@ -258,15 +246,12 @@ fn period_name(code: &str, lang: Lang) -> String {
 /// slots `$find` lists (those not yet released included).
 pub async fn doctor(State(api): State<Api>, web: Web, Path(id): Path<String>) -> Response {
     let role = api.get(&web, &format!("/fhir/PractitionerRole/{id}")).await;
-    if !role.ok() {
+    let Some(role) = role.resource::<PractitionerRole>().filter(|_| role.ok()) else {
         return not_found(&web);
-    }
-    let doctor = doctor_of(&role.body, web.lang);
-    let department_id = id_of(&role.body["organization"], "Organization").unwrap_or_default();
-    let department = role.body["organization"]["display"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
+    };
+    let doctor = doctor_of(&role, web.lang);
+    let department_id = referenced_id(role.organization.as_ref(), "Organization");
+    let department = role.organization.and_then(|o| o.display);
     let now = jiff::Timestamp::now();
     let mut sessions: Vec<Session> = Vec::new();
     for page in 0..4 {
@@ -281,51 +266,7 @@ pub async fn doctor(State(api): State<Api>, web: Web, Path(id): Path<String>) ->
             .await;
         let entries = found.body["entry"].as_array().cloned().unwrap_or_default();
         for entry in &entries {
-            let slot = &entry["resource"];
-            let schedule = id_of(&slot["schedule"], "Schedule").unwrap_or_default();
-            let start = slot["start"].as_str().unwrap_or_default();
-            let remaining = extension_int(slot, REMAINING_EXT).unwrap_or(0);
-            let row = SlotRow {
-                id: slot["id"].as_str().unwrap_or_default().to_owned(),
-                time: format!(
-                    "{}–{}",
-                    fmt::local(start)
-                        .map(|t| t.strftime("%H:%M").to_string())
-                        .unwrap_or_default(),
-                    fmt::local(slot["end"].as_str().unwrap_or_default())
-                        .map(|t| t.strftime("%H:%M").to_string())
-                        .unwrap_or_default()
-                ),
-                remaining,
-            };
-            if let Some(session) = sessions.iter_mut().find(|s| s.schedule == schedule) {
-                session.remaining += remaining;
-                session.slots.push(row);
-                continue;
-            }
-            let release = extension(slot, RELEASE_EXT)
-                .and_then(|e| e["valueDateTime"].as_str())
-                .unwrap_or_default();
-            let opens = match release.parse::<jiff::Timestamp>() {
-                Ok(at) if at > now => fmt::moment(release, web.lang),
-                _ => String::new(),
-            };
-            sessions.push(Session {
-                schedule,
-                day: fmt::local(start)
-                    .map(|t| fmt::day(t.date(), web.lang))
-                    .unwrap_or_default(),
-                period: period_name(
-                    slot["serviceType"][0]["coding"][0]["code"]
-                        .as_str()
-                        .unwrap_or_default(),
-                    web.lang,
-                ),
-                remaining,
-                opens,
-                first_slot: row.id.clone(),
-                slots: vec![row],
-            });
+            add_slot(&mut sessions, &entry["resource"], now, web.lang);
         }
         if entries.len() < 100 {
             break;
@@ -334,10 +275,62 @@ pub async fn doctor(State(api): State<Api>, web: Web, Path(id): Path<String>) ->
     ok(&DoctorPage {
         c: web.chrome(doctor.name.clone()),
         doctor,
-        department,
-        department_id,
+        department: department.unwrap_or_default(),
+        department_id: department_id.unwrap_or_default(),
         sessions,
     })
+}
+
+/// `HH:MM` of an instant from the API on the hospital's clock.
+fn clock(instant: &str) -> String {
+    fmt::local(instant)
+        .map(|t| t.strftime("%H:%M").to_string())
+        .unwrap_or_default()
+}
+
+/// Adds a slot (JSON: `huimin-fhir` has no Slot type) to its session, the first slot of a
+/// session opening it.
+fn add_slot(sessions: &mut Vec<Session>, slot: &Value, now: jiff::Timestamp, lang: Lang) {
+    let schedule = id_of(&slot["schedule"], "Schedule").unwrap_or_default();
+    let start = slot["start"].as_str().unwrap_or_default();
+    let remaining = extension_int(slot, SLOT_REMAINING_EXT).unwrap_or(0);
+    let row = SlotRow {
+        id: slot["id"].as_str().unwrap_or_default().to_owned(),
+        time: format!(
+            "{}–{}",
+            clock(start),
+            clock(slot["end"].as_str().unwrap_or_default())
+        ),
+        remaining,
+    };
+    if let Some(session) = sessions.iter_mut().find(|s| s.schedule == schedule) {
+        session.remaining += remaining;
+        session.slots.push(row);
+        return;
+    }
+    let release = extension(slot, RELEASE_AT_EXT)
+        .and_then(|e| e["valueDateTime"].as_str())
+        .unwrap_or_default();
+    let opens = match release.parse::<jiff::Timestamp>() {
+        Ok(at) if at > now => fmt::moment(release, lang),
+        _ => String::new(),
+    };
+    sessions.push(Session {
+        schedule,
+        day: fmt::local(start)
+            .map(|t| fmt::day(t.date(), lang))
+            .unwrap_or_default(),
+        period: period_name(
+            slot["serviceType"][0]["coding"][0]["code"]
+                .as_str()
+                .unwrap_or_default(),
+            lang,
+        ),
+        remaining,
+        opens,
+        first_slot: row.id.clone(),
+        slots: vec![row],
+    });
 }
 
 #[derive(Template)]

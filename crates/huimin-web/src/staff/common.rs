@@ -3,10 +3,11 @@
 
 use axum::http::StatusCode;
 use axum::response::Response;
-use huimin_domain::directory::DepartmentCode;
+use huimin_fhir::{Organization, PractitionerRole};
 
 use crate::api::{Api, Reply};
-use crate::patient::directory::{MessagePage, display_name};
+use crate::fhir::{Named, is_department};
+use crate::patient::directory::{MessagePage, doctor_name};
 use crate::patient::forms::render;
 use crate::web::Web;
 
@@ -37,20 +38,13 @@ pub struct Choice {
 /// The clinical departments (those with a national department code), by name.
 pub async fn departments(api: &Api, web: &Web) -> Vec<Choice> {
     let reply = api.get(web, "/fhir/Organization?_count=100").await;
-    let mut all: Vec<Choice> = reply.body["entry"]
-        .as_array()
+    let mut all: Vec<Choice> = reply
+        .entries::<Organization>()
         .into_iter()
-        .flatten()
-        .map(|e| &e["resource"])
-        .filter(|org| {
-            org["type"][0]["coding"][0]["code"] == "dept"
-                && org["identifier"][0]["value"]
-                    .as_str()
-                    .is_some_and(|c| DepartmentCode::parse(c).is_ok())
-        })
+        .filter(is_department)
         .map(|org| Choice {
-            id: org["id"].as_str().unwrap_or_default().to_owned(),
-            name: display_name(org, web.lang),
+            name: org.display_name(web.lang),
+            id: org.id.unwrap_or_default(),
         })
         .collect();
     all.sort_by(|a, b| a.name.cmp(&b.name));
@@ -86,18 +80,16 @@ pub async fn doctors(api: &Api, web: &Web, department: &str) -> Vec<Choice> {
             &format!("/fhir/PractitionerRole?organization=Organization/{department}&_count=100"),
         )
         .await;
-    let mut all: Vec<Choice> = reply.body["entry"]
-        .as_array()
+    let mut all: Vec<Choice> = reply
+        .entries::<PractitionerRole>()
         .into_iter()
-        .flatten()
-        .map(|e| &e["resource"])
-        .map(|role| Choice {
-            id: role["id"].as_str().unwrap_or_default().to_owned(),
-            name: role["practitioner"]["display"]
-                .as_str()
-                .or(role["id"].as_str())
-                .unwrap_or_default()
-                .to_owned(),
+        .map(|role| {
+            let id = role.id.clone().unwrap_or_default();
+            let name = match doctor_name(&role) {
+                "" => id.clone(),
+                name => name.to_owned(),
+            };
+            Choice { id, name }
         })
         .collect();
     all.sort_by(|a, b| a.name.cmp(&b.name));

@@ -3,6 +3,7 @@
 
 pub(crate) mod common;
 mod desk;
+mod desk_patient;
 mod screen;
 mod triage;
 mod workbench;
@@ -24,9 +25,9 @@ pub fn routes() -> Router<Api> {
         )
         .route("/desk", get(desk::desk))
         .route("/desk/patients", post(desk::register))
-        .route("/desk/patients/{id}", get(desk::patient))
-        .route("/desk/patients/{id}/book", post(desk::book))
-        .route("/desk/appointments/{id}/{action}", post(desk::act))
+        .route("/desk/patients/{id}", get(desk_patient::patient))
+        .route("/desk/patients/{id}/book", post(desk_patient::book))
+        .route("/desk/appointments/{id}/{action}", post(desk_patient::act))
         .route("/triage", get(triage::pick))
         .route("/triage/{department}", get(triage::desk))
         .route(

@@ -4,10 +4,12 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
+use huimin_fhir::Organization;
 use serde_json::{Value, json};
 
 use crate::api::Api;
 use crate::chrome::Chrome;
+use crate::fhir::Named;
 use crate::fmt;
 use crate::patient::forms::ok;
 use crate::web::Web;
@@ -36,10 +38,10 @@ pub async fn show(State(api): State<Api>, web: Web, Path(department): Path<Strin
     let org = api
         .get(&web, &format!("/fhir/Organization/{department}"))
         .await;
-    if !org.ok() {
+    let Some(org) = org.resource::<Organization>().filter(|_| org.ok()) else {
         return crate::patient::directory::not_found(&web);
-    }
-    let name = crate::patient::directory::display_name(&org.body, web.lang);
+    };
+    let name = org.display_name(web.lang);
     let calls = api
         .get(&web, &format!("/api/departments/{department}/calls"))
         .await;

@@ -7,17 +7,19 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use huimin_domain::appointments::PriorityGroup;
+use huimin_fhir::{Organization, Patient};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::common::{Choice, Coded, InLine, departments};
 use crate::api::{Api, Reply};
 use crate::chrome::Chrome;
+use crate::fhir::{Named, name_text};
 use crate::fmt;
 use crate::patient::booking::{SlotFacts, slot_facts, slot_of};
 use crate::patient::forms::{ok, render};
 use crate::web::{SignedIn, Web};
-use huimin_domain::appointments::PriorityGroup;
 
 #[derive(Template)]
 #[template(path = "triage_pick.html")]
@@ -80,9 +82,9 @@ async fn desk_page(
     let org = api
         .get(web, &format!("/fhir/Organization/{department}"))
         .await;
-    if !org.ok() {
+    let Some(org) = org.resource::<Organization>().filter(|_| org.ok()) else {
         return crate::patient::directory::not_found(web);
-    }
+    };
     let day = api
         .get(web, &format!("/api/departments/{department}/sessions"))
         .await;
@@ -92,56 +94,8 @@ async fn desk_page(
     if !day.ok() {
         return super::common::refusal(web, "triage.title", &day, "/triage");
     }
-    let sessions: Vec<&Value> = day.body["sessions"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .collect();
-    // Every line's queue at once (in-process requests), not one session after another.
-    let queues = futures_util::future::join_all(sessions.iter().map(|s| async move {
-        let id = s["schedule"]["id"].as_str().unwrap_or_default();
-        api.get(web, &format!("/api/sessions/{id}/queue")).await
-    }))
-    .await;
-    let mut lines = Vec::new();
-    let mut targets = Vec::new();
-    for (s, queue) in sessions.into_iter().zip(queues) {
-        let id = s["schedule"]["id"].as_str().unwrap_or_default().to_owned();
-        let active = s["status"] == "active";
-        let when = fmt::window(
-            s["schedule"]["planningHorizon"]["start"]
-                .as_str()
-                .unwrap_or_default(),
-            s["schedule"]["planningHorizon"]["end"]
-                .as_str()
-                .unwrap_or_default(),
-            web.lang,
-        );
-        let doctor = s["doctor"].as_str().unwrap_or_default().to_owned();
-        let room = crate::i18n::pick(
-            web.lang,
-            s["room"]["zh"].as_str().unwrap_or_default(),
-            s["room"]["en"].as_str().unwrap_or_default(),
-        )
-        .to_owned();
-        if active {
-            targets.push(Target {
-                id: id.clone(),
-                label: format!("{doctor} · {room}"),
-            });
-        }
-        lines.push(Line {
-            current: InLine::one(&queue.body["current"], web.lang),
-            waiting: InLine::all(&queue.body["waiting"], web.lang),
-            expected: InLine::all(&queue.body["expected"], web.lang),
-            id,
-            doctor,
-            room,
-            when,
-            active,
-        });
-    }
-    let name = crate::patient::directory::display_name(&org.body, web.lang);
+    let lines = lines_of(api, web, &day.body).await;
+    let name = org.display_name(web.lang);
     render(
         status,
         &DeskPage {
@@ -152,8 +106,15 @@ async fn desk_page(
             )),
             department_id: department.to_owned(),
             department: name,
+            targets: lines
+                .iter()
+                .filter(|l| l.active)
+                .map(|l| Target {
+                    id: l.id.clone(),
+                    label: format!("{} · {}", l.doctor, l.room),
+                })
+                .collect(),
             lines,
-            targets,
             groups: PriorityGroup::ALL
                 .iter()
                 .map(|g| Coded::new(g.code(), g.label(), web.lang))
@@ -161,6 +122,44 @@ async fn desk_page(
             problem,
         },
     )
+}
+
+/// The lines of a department's day (`GET /api/departments/{id}/sessions`), each with its
+/// queue; the queues are asked for at once (in-process requests), not one after another.
+async fn lines_of(api: &Api, web: &Web, day: &Value) -> Vec<Line> {
+    let sessions: Vec<&Value> = day["sessions"].as_array().into_iter().flatten().collect();
+    let queues = futures_util::future::join_all(sessions.iter().map(|s| async move {
+        let id = s["schedule"]["id"].as_str().unwrap_or_default();
+        api.get(web, &format!("/api/sessions/{id}/queue")).await
+    }))
+    .await;
+    sessions
+        .into_iter()
+        .zip(queues)
+        .map(|(s, queue)| Line {
+            id: s["schedule"]["id"].as_str().unwrap_or_default().to_owned(),
+            active: s["status"] == "active",
+            when: fmt::window(
+                s["schedule"]["planningHorizon"]["start"]
+                    .as_str()
+                    .unwrap_or_default(),
+                s["schedule"]["planningHorizon"]["end"]
+                    .as_str()
+                    .unwrap_or_default(),
+                web.lang,
+            ),
+            doctor: s["doctor"].as_str().unwrap_or_default().to_owned(),
+            room: crate::i18n::pick(
+                web.lang,
+                s["room"]["zh"].as_str().unwrap_or_default(),
+                s["room"]["en"].as_str().unwrap_or_default(),
+            )
+            .to_owned(),
+            current: InLine::one(&queue.body["current"], web.lang),
+            waiting: InLine::all(&queue.body["waiting"], web.lang),
+            expected: InLine::all(&queue.body["expected"], web.lang),
+        })
+        .collect()
 }
 
 /// `GET /triage/{department}`.
@@ -304,10 +303,9 @@ pub async fn scan(
     let name = api
         .get(&web, &format!("/fhir/Patient/{patient}"))
         .await
-        .body["name"][0]["text"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
+        .resource::<Patient>()
+        .map(|p| name_text(&p).to_owned())
+        .unwrap_or_default();
     let slot = match slot_of(a) {
         Some(slot) => slot_facts(&api, &web, &slot).await,
         None => None,

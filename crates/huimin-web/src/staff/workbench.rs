@@ -5,6 +5,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use huimin_fhir::names::QUEUE_NUMBER_EXT;
 use serde_json::Value;
 
 use super::common::InLine;
@@ -258,7 +259,7 @@ pub async fn extra(
     let reply = api
         .post_json(&web, &format!("/api/sessions/{id}/extra"), &body)
         .await;
-    let number = crate::fhir::extension_int(&reply.body, crate::fhir::QUEUE_NUMBER_EXT);
+    let number = crate::fhir::extension_int(&reply.body, QUEUE_NUMBER_EXT);
     match (reply.ok(), number) {
         (true, Some(n)) => Redirect::to(&format!("/staff/sessions/{id}?added={n}")).into_response(),
         _ => after(&api, &web, &id, reply).await,

@@ -1,0 +1,79 @@
+//! Huimin's own names on the wire: the URLs of its extensions and the systems of its codes and
+//! identifiers. The API writes them and its clients (the pages among them) read them, so they
+//! live beside the resources they appear in rather than in either side.
+//!
+//! Patients' identity-document systems (`urn:huimin:sid:cn-resident-id`, …) are not here: each
+//! belongs to a `DocumentKind` of `huimin-domain`, which also checks the numbers.
+
+// Extensions (`extension.url`).
+
+/// Places a slot has (Slot, `valueInteger`).
+pub const SLOT_CAPACITY_EXT: &str = "urn:huimin:ext:slot-capacity";
+/// Places still free in a slot (Slot, `valueInteger`).
+pub const SLOT_REMAINING_EXT: &str = "urn:huimin:ext:slot-remaining";
+/// A slot added to a session beyond its plan (加号) (Slot, `valueBoolean`).
+pub const EXTRA_SLOT_EXT: &str = "urn:huimin:ext:extra-slot";
+/// When a session's places are released for booking (Schedule and Slot, `valueDateTime`).
+pub const RELEASE_AT_EXT: &str = "urn:huimin:ext:release-at";
+/// A booking's number in its session's line (Appointment, `valueInteger`).
+pub const QUEUE_NUMBER_EXT: &str = "urn:huimin:ext:queue-number";
+/// The share of places a booking was taken from: online, window, elderly, referral
+/// (Appointment, `valueCode`).
+pub const POOL_EXT: &str = "urn:huimin:ext:booking-pool";
+/// Until when a held place waits for its fee (pending Appointment, `valueDateTime`).
+pub const HOLD_EXPIRES_EXT: &str = "urn:huimin:ext:hold-expires";
+/// The session a waitlist entry waits for (waitlist Appointment, `valueReference`).
+pub const WAITLIST_SCHEDULE_EXT: &str = "urn:huimin:ext:waitlist-schedule";
+/// 普通号 / 专家号 / 特需号: `ordinary`, `expert`, `special-needs` (PractitionerRole and
+/// Schedule, `valueCode`).
+pub const REGISTRATION_CLASS_EXT: &str = "urn:huimin:ext:registration-class";
+/// The registration fee (PractitionerRole and Schedule, `valueMoney` in CNY).
+pub const REGISTRATION_FEE_EXT: &str = "urn:huimin:ext:registration-fee";
+
+// Code systems (`coding.system`).
+
+/// National outpatient department codes (诊疗科目名录), also an Organization identifier system.
+pub const DEPARTMENT_CODE_SYSTEM: &str = "urn:huimin:cs:department-code";
+/// 主任医师 / 副主任医师 / 主治医师 / 住院医师, in PractitionerRole.code.
+pub const TITLE_SYSTEM: &str = "urn:huimin:cs:practitioner-title";
+/// A doctor's specialties as the hospital lists them, in PractitionerRole.specialty.
+pub const SPECIALTY_SYSTEM: &str = "urn:huimin:cs:specialty";
+/// Morning, afternoon or evening clinic, in Schedule, Slot and Appointment `serviceType`.
+pub const PERIOD_SYSTEM: &str = "urn:huimin:cs:clinic-period";
+/// The booking rule that refused a request (`quota-week`, …), in an OperationOutcome
+/// issue's `details.coding`.
+pub const BOOKING_RULE_SYSTEM: &str = "urn:huimin:cs:booking-rule";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_huimin_urns_of_their_kind() {
+        let extensions = [
+            SLOT_CAPACITY_EXT,
+            SLOT_REMAINING_EXT,
+            EXTRA_SLOT_EXT,
+            RELEASE_AT_EXT,
+            QUEUE_NUMBER_EXT,
+            POOL_EXT,
+            HOLD_EXPIRES_EXT,
+            WAITLIST_SCHEDULE_EXT,
+            REGISTRATION_CLASS_EXT,
+            REGISTRATION_FEE_EXT,
+        ];
+        let systems = [
+            DEPARTMENT_CODE_SYSTEM,
+            TITLE_SYSTEM,
+            SPECIALTY_SYSTEM,
+            PERIOD_SYSTEM,
+            BOOKING_RULE_SYSTEM,
+        ];
+        assert!(extensions.iter().all(|e| e.starts_with("urn:huimin:ext:")));
+        assert!(systems.iter().all(|s| s.starts_with("urn:huimin:cs:")));
+        let mut all: Vec<&str> = extensions.iter().chain(&systems).copied().collect();
+        all.sort_unstable();
+        all.dedup();
+        assert_eq!(all.len(), extensions.len() + systems.len(), "a name twice");
+    }
+}
