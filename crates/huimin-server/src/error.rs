@@ -1,11 +1,27 @@
-//! The one application error. FHIR routes answer with an `OperationOutcome`, the OAuth2 token
-//! endpoint with the OAuth2 error JSON; both are localised by the caller's language.
+//! The one application error, and where error texts meet the caller's language.
+//!
+//! An error carries its texts in both languages ([`Text`]) and never a language: handlers and
+//! the helpers deep below them build errors without knowing who asked. The language is chosen
+//! once, where the answer is written: [`localise`], a layer around every route, reads the
+//! request's language (`?lang=`, else `Accept-Language`) and has the answer's body written in
+//! it. A layer rather than a language passed to every error or a wrapper around each handler,
+//! because it also reaches errors raised before a handler runs (the `Ctx` extractor's 401,
+//! the fallback's 404) and errors from helpers that never see the request, and no handler can
+//! forget it. FHIR routes answer with an `OperationOutcome`, the OAuth2 token endpoint with the
+//! OAuth2 error JSON; both go through [`localised`].
 
+use std::sync::Arc;
+
+use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use huimin_domain::i18n::{Lang, Text};
 
-use crate::fhir::FHIR_JSON;
+use crate::context::lang_of;
+
+/// The FHIR JSON media type: every FHIR answer, and every `OperationOutcome`, carries it.
+pub const FHIR_JSON: &str = "application/fhir+json; charset=utf-8";
 
 /// One problem with the request, pointing at the element or field at fault.
 #[derive(Clone, Debug, PartialEq)]
@@ -31,22 +47,54 @@ impl Issue {
     }
 }
 
-/// A JSON request body as `T`, or a localised 400 saying what is wrong with it.
-pub fn json_body<T: serde::de::DeserializeOwned>(bytes: &[u8], lang: Lang) -> Result<T, ApiError> {
+/// A JSON request body as `T`, or a 400 saying what is wrong with it.
+pub fn json_body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     serde_json::from_slice(bytes).map_err(|e| {
         ApiError::bad_request(Text::new(
             format!("请求体 JSON 无效：{e}"),
             format!("The JSON body is invalid: {e}"),
         ))
-        .lang(lang)
     })
+}
+
+/// The body of a localised answer, written in a language on demand.
+type Render = Arc<dyn Fn(Lang) -> Vec<u8> + Send + Sync>;
+
+/// Marks an answer whose body [`localise`] writes again in the request's language.
+#[derive(Clone)]
+struct Localised(Render);
+
+/// An answer with `status` whose body `render` writes in the caller's language: now in the
+/// default language (so it is complete even outside the [`localise`] layer), and again by the
+/// layer when the request asked for another.
+pub fn localised(
+    status: StatusCode,
+    render: impl Fn(Lang) -> Vec<u8> + Send + Sync + 'static,
+) -> Response {
+    let mut response = (status, render(Lang::default())).into_response();
+    response
+        .extensions_mut()
+        .insert(Localised(Arc::new(render)));
+    response
+}
+
+/// The layer that writes localised answers in the request's language (see the module
+/// comment). Status and headers stay as the handler set them; only the body is rewritten.
+pub async fn localise(request: Request, next: Next) -> Response {
+    let lang = lang_of(request.uri(), request.headers());
+    let mut response = next.run(request).await;
+    if let Some(Localised(render)) = response.extensions_mut().remove::<Localised>()
+        && lang != Lang::default()
+    {
+        *response.body_mut() = axum::body::Body::from(render(lang));
+    }
+    response
 }
 
 #[derive(Clone, Debug)]
 pub struct ApiError {
     pub status: StatusCode,
     pub issues: Vec<Issue>,
-    pub lang: Lang,
     /// Seconds, for 429 and 503.
     pub retry_after: Option<u64>,
 }
@@ -61,7 +109,6 @@ impl ApiError {
                 expression: None,
                 rule: None,
             }],
-            lang: Lang::default(),
             retry_after: None,
         }
     }
@@ -77,14 +124,8 @@ impl ApiError {
         Self {
             status,
             issues,
-            lang: Lang::default(),
             retry_after: None,
         }
-    }
-
-    pub fn lang(mut self, lang: Lang) -> Self {
-        self.lang = lang;
-        self
     }
 
     pub fn bad_request(text: Text) -> Self {
@@ -143,8 +184,8 @@ impl ApiError {
     /// The `OperationOutcome` as borrowed, typed parts: every refused booking attempt of a
     /// rush is answered with one, so it is written straight to bytes, not built as a `Value`
     /// tree first (that took about a tenth of the server's CPU in a flash crowd).
-    fn outcome(&self) -> OutcomeBody<'_> {
-        let other = match self.lang {
+    fn outcome(&self, lang: Lang) -> OutcomeBody<'_> {
+        let other = match lang {
             Lang::Zh => Lang::En,
             Lang::En => Lang::Zh,
         };
@@ -157,7 +198,7 @@ impl ApiError {
                     severity: "error",
                     code: issue.code,
                     details: DetailsBody {
-                        text: issue.text.get(self.lang),
+                        text: issue.text.get(lang),
                         coding: issue.rule.map(|code| {
                             [CodingBody {
                                 system: "urn:huimin:cs:booking-rule",
@@ -239,18 +280,21 @@ impl From<huimin_store::StoreError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let status = self.status;
+        let retry_after = self.retry_after;
         // Plain structs of strings always serialize; an empty body would be a bug, not a crash.
-        let body = serde_json::to_vec(&self.outcome()).unwrap_or_default();
-        let mut response = (self.status, body).into_response();
+        let mut response = localised(status, move |lang| {
+            serde_json::to_vec(&self.outcome(lang)).unwrap_or_default()
+        });
         let headers = response.headers_mut();
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(FHIR_JSON));
-        if self.status == StatusCode::UNAUTHORIZED {
+        if status == StatusCode::UNAUTHORIZED {
             headers.insert(
                 header::WWW_AUTHENTICATE,
                 HeaderValue::from_static("Bearer realm=\"huimin\""),
             );
         }
-        if let Some(seconds) = self.retry_after {
+        if let Some(seconds) = retry_after {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         response
@@ -262,8 +306,21 @@ mod tests {
     use super::*;
     use serde_json::{Value, json};
 
-    async fn body_of(error: ApiError) -> (StatusCode, Value) {
-        let response = error.into_response();
+    /// The answer to a request asking for `lang` (by `?lang=`) whose handler fails with `error`,
+    /// through the [`localise`] layer as every route is.
+    async fn answer(error: ApiError, lang: Lang) -> Response {
+        use tower::ServiceExt;
+        let app = axum::Router::new()
+            .fallback(move || async move { error.clone() })
+            .layer(axum::middleware::from_fn(localise));
+        let uri = format!("/?lang={}", lang.code());
+        app.oneshot(Request::get(uri).body(axum::body::Body::empty()).unwrap())
+            .await
+            .expect("infallible")
+    }
+
+    async fn body_of(error: ApiError, lang: Lang) -> (StatusCode, Value) {
+        let response = answer(error, lang).await;
         let status = response.status();
         let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
             .await
@@ -275,10 +332,9 @@ mod tests {
     async fn a_booking_rule_refusal_names_its_rule_in_both_languages() {
         let mut error =
             ApiError::unprocessable(Text::new("超出每周预约上限", "Weekly quota reached"))
-                .at("Appointment.participant")
-                .lang(Lang::En);
+                .at("Appointment.participant");
         error.issues[0].rule = Some("quota-week");
-        let (status, body) = body_of(error.clone()).await;
+        let (status, body) = body_of(error.clone(), Lang::En).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(
             body,
@@ -293,15 +349,15 @@ mod tests {
                 "expression": ["Appointment.participant"],
             }]})
         );
-        assert_eq!(serde_json::to_value(error.outcome()).unwrap(), body);
+        assert_eq!(serde_json::to_value(error.outcome(Lang::En)).unwrap(), body);
     }
 
     #[tokio::test]
     async fn an_issue_without_rule_or_element_leaves_both_out() {
-        let (status, body) = body_of(ApiError::conflict(Text::new(
-            "号源已满",
-            "The slot is full",
-        )))
+        let (status, body) = body_of(
+            ApiError::conflict(Text::new("号源已满", "The slot is full")),
+            Lang::Zh,
+        )
         .await;
         assert_eq!(status, StatusCode::CONFLICT);
         assert_eq!(
@@ -314,8 +370,34 @@ mod tests {
             }]})
         );
         // Keys keep the order FHIR examples use, as the Value form did.
-        let text = serde_json::to_string(&ApiError::conflict(Text::new("a", "b")).outcome())
-            .expect("serializes");
+        let text =
+            serde_json::to_string(&ApiError::conflict(Text::new("a", "b")).outcome(Lang::Zh))
+                .expect("serializes");
         assert!(text.starts_with(r#"{"resourceType":"OperationOutcome","issue":[{"severity""#));
+    }
+
+    #[tokio::test]
+    async fn the_layer_rewrites_only_the_body_and_the_default_needs_no_layer() {
+        let mut error = ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "throttled",
+            Text::new("请求过于频繁", "Too many requests"),
+        );
+        error.retry_after = Some(7);
+        let response = answer(error.clone(), Lang::En).await;
+        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(response.headers()[header::RETRY_AFTER], "7");
+        assert_eq!(response.headers()[header::CONTENT_TYPE], FHIR_JSON);
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        let body: Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(body["issue"][0]["details"]["text"], "Too many requests");
+        // Outside the layer the answer is complete, in the default language.
+        let bytes = axum::body::to_bytes(error.into_response().into_body(), 1 << 20)
+            .await
+            .unwrap();
+        let body: Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(body["issue"][0]["details"]["text"], "请求过于频繁");
     }
 }

@@ -52,31 +52,33 @@ async fn require_role(
 }
 
 /// 422 with every issue found, or nothing.
-fn refuse_if_any(issues: Vec<Issue>, ctx: &Ctx) -> Result<(), ApiError> {
+fn refuse_if_any(issues: Vec<Issue>) -> Result<(), ApiError> {
     if issues.is_empty() {
         return Ok(());
     }
-    Err(ApiError::with_issues(StatusCode::UNPROCESSABLE_ENTITY, issues).lang(ctx.lang))
+    Err(ApiError::with_issues(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        issues,
+    ))
 }
 
 pub(crate) fn require_admin(ctx: &Ctx) -> Result<(), ApiError> {
     if ctx.require()?.role != Role::Admin {
-        return Err(ApiError::forbidden().lang(ctx.lang));
+        return Err(ApiError::forbidden());
     }
     Ok(())
 }
 
-fn body<T: for<'de> Deserialize<'de>>(bytes: &[u8], ctx: &Ctx) -> Result<T, ApiError> {
-    crate::error::json_body(bytes, ctx.lang)
+fn body<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Result<T, ApiError> {
+    crate::error::json_body(bytes)
 }
 
-fn plan_error(err: PlanError, ctx: &Ctx) -> ApiError {
+fn plan_error(err: PlanError) -> ApiError {
     match err {
         PlanError::Invalid(name, text) => {
             ApiError::with_issues(StatusCode::UNPROCESSABLE_ENTITY, vec![field(name, text)])
-                .lang(ctx.lang)
         }
-        PlanError::Store(e) => ApiError::from(e).lang(ctx.lang),
+        PlanError::Store(e) => ApiError::from(e),
     }
 }
 
@@ -164,7 +166,7 @@ pub async fn create_session(
     bytes: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
     require_admin(&ctx)?;
-    let request: SessionRequest = body(&bytes, &ctx)?;
+    let request: SessionRequest = body(&bytes)?;
     let mut checked = check_common(
         &request.period,
         &request.start,
@@ -185,7 +187,7 @@ pub async fn create_session(
             ))
         })
         .ok();
-    if date.is_some_and(|d| d < crate::fhir::patient::today_in_china()) {
+    if date.is_some_and(|d| d < state.clock.today()) {
         checked.issues.push(field(
             "date",
             Text::new(
@@ -195,7 +197,7 @@ pub async fn create_session(
         ));
     }
     require_role(&state, &request.practitioner_role, &mut checked.issues).await?;
-    refuse_if_any(checked.issues, &ctx)?;
+    refuse_if_any(checked.issues)?;
     let plan = SessionPlan {
         practitioner_role: request.practitioner_role,
         date: date.expect("checked"),
@@ -208,7 +210,7 @@ pub async fn create_session(
     let rules = state.rules.current(&state.store).await?;
     let session = plan_session(&state.store, &rules, &plan)
         .await
-        .map_err(|e| plan_error(e, &ctx))?;
+        .map_err(|e| plan_error(e))?;
     state
         .store
         .create_session(&session)
@@ -218,9 +220,8 @@ pub async fn create_session(
                 "该医生此时段已有出诊",
                 "This doctor already has a session in that period",
             ))
-            .at("period")
-            .lang(ctx.lang),
-            other => ApiError::from(other).lang(ctx.lang),
+            .at("period"),
+            other => ApiError::from(other),
         })?;
     audit::record(
         &state,
@@ -235,7 +236,7 @@ pub async fn create_session(
         .store
         .clinic_session(&session.id)
         .await?
-        .ok_or_else(|| ApiError::internal().lang(ctx.lang))?;
+        .ok_or_else(|| ApiError::internal())?;
     let slots: Vec<Value> = state
         .store
         .session_slots(&session.id)
@@ -274,7 +275,7 @@ pub async fn create_roster(
     bytes: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
     require_admin(&ctx)?;
-    let request: RosterRequest = body(&bytes, &ctx)?;
+    let request: RosterRequest = body(&bytes)?;
     let mut checked = check_common(
         &request.period,
         &request.start,
@@ -292,7 +293,7 @@ pub async fn create_roster(
         ));
     }
     require_role(&state, &request.practitioner_role, &mut checked.issues).await?;
-    refuse_if_any(checked.issues, &ctx)?;
+    refuse_if_any(checked.issues)?;
     let period = checked.period.expect("checked");
     let length = match checked.length {
         Some(length) => length,
@@ -352,7 +353,7 @@ pub async fn retire_roster(
 ) -> Result<Response, ApiError> {
     require_admin(&ctx)?;
     if !state.store.retire_roster(&id).await? {
-        return Err(ApiError::not_found(&format!("Roster/{id}")).lang(ctx.lang));
+        return Err(ApiError::not_found(&format!("Roster/{id}")));
     }
     audit::record(&state, &ctx, "delete", &format!("Roster/{id}"), SUCCESS, "").await?;
     Ok(StatusCode::NO_CONTENT.into_response())
@@ -371,7 +372,7 @@ pub async fn generate(
     bytes: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
     require_admin(&ctx)?;
-    let request: GenerateRequest = body(&bytes, &ctx)?;
+    let request: GenerateRequest = body(&bytes)?;
     let mut issues = Vec::new();
     let mut date = |raw: &str, name: &str| {
         raw.parse::<Date>()
@@ -398,7 +399,7 @@ pub async fn generate(
             ),
         ));
     }
-    refuse_if_any(issues, &ctx)?;
+    refuse_if_any(issues)?;
     let calendar = super::calendar::hospital_calendar(&state.store).await?;
     let rules = state.rules.current(&state.store).await?;
     let (created, skipped) = generate_from_rosters(
@@ -409,7 +410,7 @@ pub async fn generate(
         to.expect("checked"),
     )
     .await
-    .map_err(|e| plan_error(e, &ctx))?;
+    .map_err(|e| plan_error(e))?;
     audit::record(
         &state,
         &ctx,

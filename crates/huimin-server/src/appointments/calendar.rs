@@ -55,13 +55,11 @@ pub async fn import(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     require_admin(&ctx)?;
-    let lang = ctx.lang;
     let invalid = |text: Text| {
         ApiError::with_issues(
             StatusCode::UNPROCESSABLE_ENTITY,
             vec![Issue::value(None, text)],
         )
-        .lang(lang)
     };
     if body.len() > MAX_BYTES {
         return Err(invalid(Text::new(

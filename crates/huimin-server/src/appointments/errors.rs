@@ -1,11 +1,11 @@
 use axum::http::StatusCode;
-use huimin_domain::i18n::{Lang, Text};
+use huimin_domain::i18n::Text;
 use huimin_store::appointments::BookingError;
 
 use crate::error::{ApiError, Issue};
 
 /// Full slot → 409; every rule → 422 naming the rule in both languages, with its code.
-pub fn booking_error(err: BookingError, lang: Lang) -> ApiError {
+pub fn booking_error(err: BookingError) -> ApiError {
     let (status, code, text, rule) = match err {
         BookingError::Refused(refusal) => {
             let status = if refusal.is_conflict() {
@@ -20,9 +20,9 @@ pub fn booking_error(err: BookingError, lang: Lang) -> ApiError {
             };
             (status, code, refusal.message(), Some(refusal.rule_code()))
         }
-        BookingError::NotFound => return ApiError::not_found("Slot/Appointment").lang(lang),
+        BookingError::NotFound => return ApiError::not_found("Slot/Appointment"),
         BookingError::UnknownPatient(id) => {
-            return ApiError::not_found(&format!("Patient/{id}")).lang(lang);
+            return ApiError::not_found(&format!("Patient/{id}"));
         }
         BookingError::Suspended => (
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -102,7 +102,7 @@ pub fn booking_error(err: BookingError, lang: Lang) -> ApiError {
             ),
             Some("already-booked"),
         ),
-        BookingError::Store(e) => return ApiError::from(e).lang(lang),
+        BookingError::Store(e) => return ApiError::from(e),
     };
     ApiError::with_issues(
         status,
@@ -113,5 +113,4 @@ pub fn booking_error(err: BookingError, lang: Lang) -> ApiError {
             rule,
         }],
     )
-    .lang(lang)
 }

@@ -9,14 +9,12 @@ pub mod calling;
 mod day;
 mod errors;
 mod extra;
-pub mod guard;
 mod operations;
 mod parameters;
 pub mod payments;
 pub mod planning;
 mod routes;
 pub mod rules;
-mod settings;
 pub mod site;
 mod suspend;
 mod transfer;
@@ -24,7 +22,8 @@ pub mod views;
 pub mod waitlist;
 pub mod worker;
 
-pub use settings::BookingSettings;
+pub use crate::state::booking::BookingSettings;
+pub use crate::state::guard;
 
 use axum::Router;
 use axum::routing::{get, post, put};

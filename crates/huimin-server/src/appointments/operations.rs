@@ -4,7 +4,6 @@
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use huimin_domain::appointments::{AppointmentStatus, Channel, CheckInBy, CheckInTimes};
-use huimin_domain::i18n::Lang;
 use huimin_domain::i18n::Text;
 use huimin_domain::identity::DocumentKind;
 use huimin_domain::roles::Role;
@@ -66,7 +65,6 @@ pub async fn place(
     headers: &HeaderMap,
     p: Placement<'_>,
 ) -> Result<Response, ApiError> {
-    let lang = ctx.lang;
     let caller = ctx.require()?;
     state.guard.check(ctx)?;
     let reference = format!("Patient/{}", p.patient_id);
@@ -85,12 +83,12 @@ pub async fn place(
             "not the caller's patient",
         )
         .await?;
-        return Err(ApiError::forbidden().lang(lang));
+        return Err(ApiError::forbidden());
     };
     // Holds, quotas, bans and the elderly age are set for the whole hospital.
     let rules = state.rules.current(&state.store).await?;
     let settings = rules.hospital();
-    let now = jiff::Timestamp::now();
+    let now = state.clock.now();
     let mode = if p.hold {
         BookingMode::Hold {
             expires_at: settings.rules.hold.expires_at(now).as_microsecond(),
@@ -127,7 +125,7 @@ pub async fn place(
         .store
         .sold_out_answer(&request)
         .await
-        .map_err(|e| booking_error(e, lang))?;
+        .map_err(booking_error)?;
     let outcome = match early {
         Some(replayed) => {
             let resource = format!("Appointment/{}", replayed.appointment().id);
@@ -146,7 +144,7 @@ pub async fn place(
                 .store
                 .take_place(&request)
                 .await
-                .map_err(|e| booking_error(e, lang))?
+                .map_err(booking_error)?
         }
     };
     let status = match outcome {
@@ -218,7 +216,6 @@ pub async fn visible_appointment(
     id: &str,
     action: &str,
 ) -> Result<AppointmentRecord, ApiError> {
-    let lang = ctx.lang;
     let caller = ctx.require()?;
     let reference = format!("Appointment/{id}");
     let record = state.store.appointment(id).await?;
@@ -234,7 +231,7 @@ pub async fn visible_appointment(
             "not-found"
         };
         audit::record(state, ctx, action, &reference, outcome, "").await?;
-        return Err(ApiError::not_found(&reference).lang(lang));
+        return Err(ApiError::not_found(&reference));
     }
     Ok(record.expect("checked"))
 }
@@ -251,9 +248,9 @@ pub async fn confirm(
     visible_appointment(state, ctx, id, "update").await?;
     let record = state
         .store
-        .confirm_hold(id, jiff::Timestamp::now())
+        .confirm_hold(id, state.clock.now())
         .await
-        .map_err(|e| booking_error(e, ctx.lang))?;
+        .map_err(booking_error)?;
     audit::record(
         state,
         ctx,
@@ -274,7 +271,6 @@ pub async fn change_status(
     id: &str,
     to: &str,
 ) -> Result<Response, ApiError> {
-    let lang = ctx.lang;
     state.guard.check(ctx)?;
     let current = visible_appointment(state, ctx, id, "update").await?;
     let caller = ctx.require()?;
@@ -283,10 +279,9 @@ pub async fn change_status(
             format!("未知的预约状态：{to}"),
             format!("Unknown appointment status: {to}"),
         ))
-        .at("Appointment.status")
-        .lang(lang));
+        .at("Appointment.status"));
     };
-    let now = jiff::Timestamp::now();
+    let now = state.clock.now();
     // Anyone who may see the appointment may cancel it and check in (patients on their phone,
     // within the check-in window); doctors mark seen.
     let allowed = matches!(
@@ -308,14 +303,14 @@ pub async fn change_status(
             to.code(),
         )
         .await?;
-        return Err(ApiError::forbidden().lang(lang));
+        return Err(ApiError::forbidden());
     }
     let rules = state.rules.current(&state.store).await?;
     let department = rules.department(&current.department_id);
     let mut arrival_priority = 0;
     if to == AppointmentStatus::CheckedIn && current.status == AppointmentStatus::Booked {
         let on_site = super::site::shows_code(state, headers, &current.department_id, now);
-        check_in_window(state, caller, &current, department, (now, on_site), lang).await?;
+        check_in_window(state, caller, &current, department, (now, on_site)).await?;
         arrival_priority = arrival_priority_of(state, department, &current, now).await?;
     }
     let record = if to == current.status {
@@ -327,13 +322,13 @@ pub async fn change_status(
             .store
             .cancel_appointment(id, now, rule)
             .await
-            .map_err(|e| booking_error(e, lang))?
+            .map_err(booking_error)?
     } else {
         state
             .store
             .transition_appointment(id, to, now, arrival_priority)
             .await
-            .map_err(|e| booking_error(e, lang))?
+            .map_err(booking_error)?
     };
     audit::record(
         state,
@@ -388,7 +383,6 @@ async fn check_in_window(
     appointment: &AppointmentRecord,
     department: &super::BookingSettings,
     (now, on_site): (jiff::Timestamp, bool),
-    lang: Lang,
 ) -> Result<(), ApiError> {
     let (slot, session) = state
         .store
@@ -411,21 +405,20 @@ async fn check_in_window(
         .rules
         .check_in
         .check(by, times, now)
-        .map_err(|refusal| booking_error(refusal.into(), lang))
+        .map_err(|refusal| booking_error(refusal.into()))
 }
 
 /// The patient's record, if it carries a validated identity document (real-name booking).
 pub async fn require_verified(
     state: &AppState,
     patient_id: &str,
-    lang: huimin_domain::i18n::Lang,
 ) -> Result<huimin_store::StoredResource, ApiError> {
     let reference = format!("Patient/{patient_id}");
     let patient = state
         .store
         .read_resource("Patient", patient_id)
         .await?
-        .ok_or_else(|| ApiError::not_found(&reference).lang(lang))?;
+        .ok_or_else(|| ApiError::not_found(&reference))?;
     let verified = crate::fhir::index::each(&patient.content, &["identifier"])
         .iter()
         .any(|i| {
@@ -437,7 +430,6 @@ pub async fn require_verified(
     if !verified {
         return Err(booking_error(
             huimin_domain::appointments::BookingRefusal::IdentityNotVerified.into(),
-            lang,
         ));
     }
     Ok(patient)

@@ -87,8 +87,7 @@ async fn check_direct_booking(state: &AppState, ctx: &Ctx, slot_id: &str) -> Res
         return Err(ApiError::unprocessable(Text::new(
             "该号源需付费：请先锁号（$hold），支付后确认",
             "This slot has a fee: hold it first ($hold), then confirm after payment",
-        ))
-        .lang(ctx.lang));
+        )));
     }
     Ok(())
 }
@@ -99,8 +98,8 @@ pub async fn hold(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let params = parameters(&body).map_err(|e| e.lang(ctx.lang))?;
-    let (slot, patient) = slot_and_patient(&params).map_err(|e| e.lang(ctx.lang))?;
+    let params = parameters(&body)?;
+    let (slot, patient) = slot_and_patient(&params)?;
     hold_or_book(&state, &ctx, &headers, &slot, &patient, true).await
 }
 
@@ -110,13 +109,11 @@ pub async fn book(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let params = parameters(&body).map_err(|e| e.lang(ctx.lang))?;
-    if let Some(appointment) =
-        reference_param(&params, "appointment", "Appointment").map_err(|e| e.lang(ctx.lang))?
-    {
+    let params = parameters(&body)?;
+    if let Some(appointment) = reference_param(&params, "appointment", "Appointment")? {
         return confirm(&state, &ctx, &headers, &appointment).await;
     }
-    let (slot, patient) = slot_and_patient(&params).map_err(|e| e.lang(ctx.lang))?;
+    let (slot, patient) = slot_and_patient(&params)?;
     hold_or_book(&state, &ctx, &headers, &slot, &patient, false).await
 }
 
@@ -165,20 +162,17 @@ pub async fn create(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let lang = ctx.lang;
     let value: Value = serde_json::from_slice(&body).map_err(|e| {
         bad(
             format!("JSON 格式错误：{e}"),
             format!("Malformed JSON: {e}"),
         )
-        .lang(lang)
     })?;
     if value.get("resourceType").and_then(Value::as_str) != Some("Appointment") {
         return Err(bad(
             "resourceType 应为 Appointment".into(),
             "resourceType must be Appointment".into(),
-        )
-        .lang(lang));
+        ));
     }
     let status = value.get("status").and_then(Value::as_str).unwrap_or("");
     let hold = match status {
@@ -189,8 +183,7 @@ pub async fn create(
                 format!("新预约的状态须为 booked 或 pending，收到 {other}"),
                 format!("A new appointment's status must be booked or pending, got {other}"),
             ))
-            .at("Appointment.status")
-            .lang(lang));
+            .at("Appointment.status"));
         }
     };
     let slot = value
@@ -215,7 +208,6 @@ pub async fn create(
             "One Slot reference is required",
         ))
         .at("Appointment.slot")
-        .lang(lang)
     })?;
     let patient = patient.ok_or_else(|| {
         ApiError::unprocessable(Text::new(
@@ -223,7 +215,6 @@ pub async fn create(
             "A Patient participant is required",
         ))
         .at("Appointment.participant")
-        .lang(lang)
     })?;
     hold_or_book(&state, &ctx, &headers, &slot, &patient, hold).await
 }
@@ -260,15 +251,13 @@ pub async fn update(
             format!("JSON 格式错误：{e}"),
             format!("Malformed JSON: {e}"),
         )
-        .lang(ctx.lang)
     })?;
     if value.get("id").and_then(Value::as_str) != Some(id.as_str()) {
         return Err(bad(
             "资源 id 须与地址中的 id 一致".into(),
             "The resource id must match the id in the URL".into(),
         )
-        .at("Appointment.id")
-        .lang(ctx.lang));
+        .at("Appointment.id"));
     }
     let status = value
         .get("status")
@@ -291,7 +280,6 @@ pub async fn patch(
             format!("JSON 格式错误：{e}"),
             format!("Malformed JSON: {e}"),
         )
-        .lang(ctx.lang)
     })?;
     let status = ops
         .as_array()
@@ -304,7 +292,6 @@ pub async fn patch(
                 "仅支持替换 /status 的 JSON Patch".into(),
                 "Only a JSON Patch replacing /status is supported".into(),
             )
-            .lang(ctx.lang)
         })?
         .to_owned();
     change_status(&state, &ctx, &headers, &id, &status).await
@@ -317,17 +304,11 @@ pub async fn find(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let lang = ctx.lang;
     let pairs: Vec<(String, String)> =
         url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
             .into_owned()
             .collect();
-    let today = state
-        .settings
-        .booking
-        .time_zone
-        .to_datetime(jiff::Timestamp::now())
-        .date();
+    let today = state.clock.today();
     // By default up to the furthest day any department books ahead.
     let window_days = state
         .rules
@@ -339,7 +320,7 @@ pub async fn find(
         to_date: today
             .saturating_add(jiff::Span::new().days(i64::from(window_days)))
             .to_string(),
-        starts_after: jiff::Timestamp::now().as_microsecond(),
+        starts_after: state.clock.now().as_microsecond(),
         only_available: true,
         count_total: true,
         limit: 50,
@@ -355,7 +336,6 @@ pub async fn find(
                         format!("{key} 须为 YYYY-MM-DD"),
                         format!("{key} must be YYYY-MM-DD"),
                     )
-                    .lang(lang)
                 })
         };
         match key.as_str() {
@@ -365,20 +345,51 @@ pub async fn find(
             "start" => filter.from_date = date(value)?,
             "end" => filter.to_date = date(value)?,
             "available" => filter.only_available = value != "false",
-            "_count" => filter.limit = value.parse::<u32>().map_err(|_| bad("_count 须为整数".into(), "_count must be a whole number".into()).lang(lang))?.min(100),
-            "_offset" => filter.offset = value.parse().map_err(|_| bad("_offset 须为整数".into(), "_offset must be a whole number".into()).lang(lang))?,
-            "_total" => filter.count_total = match value.as_str() {
-                "accurate" | "estimate" => true,
-                "none" => false,
-                _ => return Err(bad("_total 须为 none、estimate 或 accurate".into(), "_total must be none, estimate or accurate".into()).lang(lang)),
-            },
+            "_count" => {
+                filter.limit = value
+                    .parse::<u32>()
+                    .map_err(|_| {
+                        bad(
+                            "_count 须为整数".into(),
+                            "_count must be a whole number".into(),
+                        )
+                    })?
+                    .min(100)
+            }
+            "_offset" => {
+                filter.offset = value.parse().map_err(|_| {
+                    bad(
+                        "_offset 须为整数".into(),
+                        "_offset must be a whole number".into(),
+                    )
+                })?
+            }
+            "_total" => {
+                filter.count_total = match value.as_str() {
+                    "accurate" | "estimate" => true,
+                    "none" => false,
+                    _ => {
+                        return Err(bad(
+                            "_total 须为 none、estimate 或 accurate".into(),
+                            "_total must be none, estimate or accurate".into(),
+                        ));
+                    }
+                }
+            }
             "lang" => {}
-            other => return Err(bad(format!("$find 不支持参数 {other}"), format!("$find has no parameter {other}; use department, practitioner, start, end, class, available, _count, _offset, _total")).lang(lang)),
+            other => {
+                return Err(bad(
+                    format!("$find 不支持参数 {other}"),
+                    format!(
+                        "$find has no parameter {other}; use department, practitioner, start, end, class, available, _count, _offset, _total"
+                    ),
+                ));
+            }
         }
     }
     // Staff booking in person may book the slot under way (slots are at most 30 minutes).
     if ctx.caller.as_ref().is_some_and(|c| c.role.is_staff()) {
-        let now = jiff::Timestamp::now().as_microsecond();
+        let now = state.clock.now().as_microsecond();
         filter.starts_after = now - 30 * 60 * 1_000_000 - 1;
         filter.ends_after = Some(now);
     }
@@ -410,12 +421,13 @@ pub async fn find(
     Ok(crate::fhir::fhir_response(StatusCode::OK, &bundle))
 }
 
+/// Public; a bad token is still refused (401).
 pub async fn read_slot(
     State(state): State<AppState>,
-    ctx: Ctx,
+    _: Ctx,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let not_found = || ApiError::not_found(&format!("Slot/{id}")).lang(ctx.lang);
+    let not_found = || ApiError::not_found(&format!("Slot/{id}"));
     let (slot, session) = state
         .store
         .slot_and_session(&id)
@@ -427,16 +439,17 @@ pub async fn read_slot(
     ))
 }
 
+/// Public; a bad token is still refused (401).
 pub async fn read_schedule(
     State(state): State<AppState>,
-    ctx: Ctx,
+    _: Ctx,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let session = state
         .store
         .clinic_session(&id)
         .await?
-        .ok_or_else(|| ApiError::not_found(&format!("Schedule/{id}")).lang(ctx.lang))?;
+        .ok_or_else(|| ApiError::not_found(&format!("Schedule/{id}")))?;
     Ok(crate::fhir::fhir_response(
         StatusCode::OK,
         &views::schedule(&session),
@@ -453,7 +466,6 @@ pub async fn search(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let lang = ctx.lang;
     let caller = ctx.require()?;
     let (mut patient, mut count, mut offset) = (None, 20u32, 0u32);
     for (name, value) in url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
@@ -463,7 +475,6 @@ pub async fn search(
                     format!("{name} 须为非负整数"),
                     format!("{name} must be a non-negative integer"),
                 )
-                .lang(lang)
             })
         };
         match name.as_ref() {
@@ -479,8 +490,7 @@ pub async fn search(
                     format!(
                         "Appointment search has no parameter {other}; use patient, _count, _offset"
                     ),
-                )
-                .lang(lang));
+                ));
             }
         }
     }
@@ -497,10 +507,9 @@ pub async fn search(
             return Err(bad(
                 "请指定患者 patient".into(),
                 "Name the patient: patient=Patient/<id>".into(),
-            )
-            .lang(lang));
+            ));
         }
-        _ => return Err(ApiError::forbidden().lang(lang)),
+        _ => return Err(ApiError::forbidden()),
     };
     let (records, total) = state
         .store

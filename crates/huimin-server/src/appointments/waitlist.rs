@@ -56,13 +56,12 @@ pub async fn join(
     _headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let lang = ctx.lang;
     let caller = ctx.require()?;
     state.guard.check(&ctx)?;
     // The same `Parameters` reader as `$hold` and `$book`.
-    let params = parameters(&body).map_err(|e| e.lang(lang))?;
-    let session = required_reference(&params, "schedule", "Schedule").map_err(|e| e.lang(lang))?;
-    let patient = required_reference(&params, "patient", "Patient").map_err(|e| e.lang(lang))?;
+    let params = parameters(&body)?;
+    let session = required_reference(&params, "schedule", "Schedule")?;
+    let patient = required_reference(&params, "patient", "Patient")?;
     if booking_channel(caller, &patient).is_none() {
         audit::record(
             &state,
@@ -73,9 +72,9 @@ pub async fn join(
             "not the caller's patient",
         )
         .await?;
-        return Err(ApiError::forbidden().lang(lang));
+        return Err(ApiError::forbidden());
     }
-    super::operations::require_verified(&state, &patient, lang).await?;
+    super::operations::require_verified(&state, &patient).await?;
     let entry = match state
         .store
         .join_waitlist(&session, &patient, Some(&caller.username))
@@ -83,7 +82,7 @@ pub async fn join(
     {
         Ok(entry) => entry,
         Err(JoinRefusal::NoSuchSession) => {
-            return Err(ApiError::not_found(&format!("Schedule/{session}")).lang(lang));
+            return Err(ApiError::not_found(&format!("Schedule/{session}")));
         }
         Err(refusal) => {
             let (code, text) = match refusal {
@@ -108,9 +107,10 @@ pub async fn join(
                 expression: None,
                 rule: Some(code),
             };
-            return Err(
-                ApiError::with_issues(StatusCode::UNPROCESSABLE_ENTITY, vec![issue]).lang(lang),
-            );
+            return Err(ApiError::with_issues(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                vec![issue],
+            ));
         }
     };
     audit::record(
@@ -178,7 +178,7 @@ pub async fn promote(
         ) else {
             break;
         };
-        let now = jiff::Timestamp::now();
+        let now = state.clock.now();
         let offer_minutes = i64::from(settings.rules.waitlist.offer_minutes);
         let offer_until = now + jiff::SignedDuration::from_mins(offer_minutes);
         let mode = match settings.rules.waitlist.mode {

@@ -255,7 +255,7 @@ fn done(issues: Vec<Issue>) -> Checked {
     }
 }
 
-fn check_named(value: &mut Value, _: Option<&Value>) -> Checked {
+fn check_named(value: &mut Value, _: Option<&Value>, _: jiff::civil::Date) -> Checked {
     let kind = value
         .get("resourceType")
         .and_then(Value::as_str)
@@ -286,7 +286,7 @@ fn check_department_codes(value: &Value, kind: &str, path: &[&str], issues: &mut
     }
 }
 
-fn check_organization(value: &mut Value, _: Option<&Value>) -> Checked {
+fn check_organization(value: &mut Value, _: Option<&Value>, _: jiff::civil::Date) -> Checked {
     let mut issues = Vec::new();
     require_name(value, "Organization", &mut issues);
     for (i, identifier) in index::each(value, &["identifier"]).into_iter().enumerate() {
@@ -308,7 +308,7 @@ fn check_organization(value: &mut Value, _: Option<&Value>) -> Checked {
     done(issues)
 }
 
-fn check_healthcare_service(value: &mut Value, _: Option<&Value>) -> Checked {
+fn check_healthcare_service(value: &mut Value, _: Option<&Value>, _: jiff::civil::Date) -> Checked {
     let mut issues = Vec::new();
     require_name(value, "HealthcareService", &mut issues);
     check_department_codes(value, "HealthcareService", &["type"], &mut issues);
@@ -316,7 +316,7 @@ fn check_healthcare_service(value: &mut Value, _: Option<&Value>) -> Checked {
     done(issues)
 }
 
-fn check_practitioner_role(value: &mut Value, _: Option<&Value>) -> Checked {
+fn check_practitioner_role(value: &mut Value, _: Option<&Value>, _: jiff::civil::Date) -> Checked {
     let mut issues = Vec::new();
     for (i, concept) in index::each(value, &["code"]).into_iter().enumerate() {
         for coding in index::each(concept, &["coding"]) {

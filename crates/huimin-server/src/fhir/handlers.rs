@@ -21,13 +21,12 @@ use crate::context::Ctx;
 use crate::error::{ApiError, Issue};
 use crate::state::AppState;
 
-pub(super) fn kind_of(name: &str, ctx: &Ctx) -> Result<&'static KindSpec, ApiError> {
-    by_name(name)
-        .ok_or_else(|| ApiError::not_found(&format!("resource type {name}")).lang(ctx.lang))
+pub(super) fn kind_of(name: &str) -> Result<&'static KindSpec, ApiError> {
+    by_name(name).ok_or_else(|| ApiError::not_found(&format!("resource type {name}")))
 }
 
 /// The typed parse: malformed JSON and structure errors are 400, naming the element.
-fn parse_body(kind: &KindSpec, body: &[u8], ctx: &Ctx) -> Result<Value, ApiError> {
+fn parse_body(kind: &KindSpec, body: &[u8]) -> Result<Value, ApiError> {
     (kind.parse)(body).map_err(|e| {
         let (code, text) = match &e.kind {
             ParseErrorKind::Syntax => (
@@ -55,7 +54,7 @@ fn parse_body(kind: &KindSpec, body: &[u8], ctx: &Ctx) -> Result<Value, ApiError
                 ),
             ),
         };
-        let mut error = ApiError::new(StatusCode::BAD_REQUEST, code, text).lang(ctx.lang);
+        let mut error = ApiError::new(StatusCode::BAD_REQUEST, code, text);
         if !e.path.is_empty() {
             error = error.at(e.path.clone());
         }
@@ -63,8 +62,8 @@ fn parse_body(kind: &KindSpec, body: &[u8], ctx: &Ctx) -> Result<Value, ApiError
     })
 }
 
-fn rule_violation(issues: Vec<Issue>, ctx: &Ctx) -> ApiError {
-    ApiError::with_issues(StatusCode::UNPROCESSABLE_ENTITY, issues).lang(ctx.lang)
+fn rule_violation(issues: Vec<Issue>) -> ApiError {
+    ApiError::with_issues(StatusCode::UNPROCESSABLE_ENTITY, issues)
 }
 
 /// A resource to create from its JSON: parsed (400), checked by the domain rules (422), and
@@ -73,10 +72,10 @@ pub(super) fn new_resource(
     kind: &KindSpec,
     body: &[u8],
     id: &str,
-    ctx: &Ctx,
+    today: jiff::civil::Date,
 ) -> Result<Value, ApiError> {
-    let mut resource = parse_body(kind, body, ctx)?;
-    (kind.check)(&mut resource, None).map_err(|issues| rule_violation(issues, ctx))?;
+    let mut resource = parse_body(kind, body)?;
+    (kind.check)(&mut resource, None, today).map_err(|issues| rule_violation(issues))?;
     resource["id"] = json!(id);
     Ok(resource)
 }
@@ -134,8 +133,8 @@ pub async fn create(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let kind = kind_of(&resource_type, &ctx)?;
-    check_accept(&headers).map_err(|e| e.lang(ctx.lang))?;
+    let kind = kind_of(&resource_type)?;
+    check_accept(&headers)?;
     if let Err(denied) = authorize(kind, Op::Create, &ctx) {
         audit_if_personal(
             &state,
@@ -149,9 +148,9 @@ pub async fn create(
         .await?;
         return Err(denied);
     }
-    require_json(&headers).map_err(|e| e.lang(ctx.lang))?;
+    require_json(&headers)?;
     let id = uuid::Uuid::new_v4().to_string();
-    let resource = new_resource(kind, &body, &id, &ctx)?;
+    let resource = new_resource(kind, &body, &id, state.clock.today())?;
     let (index, unique) = kind.index(&resource);
     let write = ResourceWrite {
         resource_type: kind.name,
@@ -167,12 +166,12 @@ pub async fn create(
         .filter(|c| c.role == huimin_domain::roles::Role::Patient)
         .map(|c| c.user_id.clone());
     let stored = match family_of {
-        Some(user_id) => super::family::add_member(&state, &ctx, &user_id, write).await?,
+        Some(user_id) => super::family::add_member(&state, &user_id, write).await?,
         None => state
             .store
             .create_resource(write)
             .await
-            .map_err(|e| ApiError::from(e).lang(ctx.lang))?,
+            .map_err(|e| ApiError::from(e))?,
     };
     audit::record(
         &state,
@@ -198,8 +197,8 @@ pub async fn read(
     Path((resource_type, id)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let kind = kind_of(&resource_type, &ctx)?;
-    check_accept(&headers).map_err(|e| e.lang(ctx.lang))?;
+    let kind = kind_of(&resource_type)?;
+    check_accept(&headers)?;
     let stored = read_allowed(&state, &ctx, kind, &id, "read").await?;
     audit_if_personal(
         &state,
@@ -227,11 +226,10 @@ pub async fn vread(
     Path((resource_type, id, version)): Path<(String, String, String)>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let kind = kind_of(&resource_type, &ctx)?;
-    check_accept(&headers).map_err(|e| e.lang(ctx.lang))?;
+    let kind = kind_of(&resource_type)?;
+    check_accept(&headers)?;
     read_allowed(&state, &ctx, kind, &id, "vread").await?;
-    let not_found =
-        || ApiError::not_found(&format!("{}/{id}/_history/{version}", kind.name)).lang(ctx.lang);
+    let not_found = || ApiError::not_found(&format!("{}/{id}/_history/{version}", kind.name));
     let version: i64 = version.parse().map_err(|_| not_found())?;
     let stored = state
         .store
@@ -268,9 +266,11 @@ async fn read_allowed(
     action: &str,
 ) -> Result<StoredResource, ApiError> {
     if !super::kinds::is_valid_id(id) {
-        return Err(
-            ApiError::not_found(&format!("{}/{}", kind.name, id.escape_debug())).lang(ctx.lang),
-        );
+        return Err(ApiError::not_found(&format!(
+            "{}/{}",
+            kind.name,
+            id.escape_debug()
+        )));
     }
     let reference = format!("{}/{id}", kind.name);
     let scope = match authorize(kind, Op::Read, ctx) {
@@ -300,13 +300,13 @@ async fn read_allowed(
             "not the caller's own record",
         )
         .await?;
-        return Err(ApiError::not_found(&reference).lang(ctx.lang));
+        return Err(ApiError::not_found(&reference));
     }
     match state.store.read_resource(kind.name, id).await? {
         Some(stored) => Ok(stored),
         None => {
             audit_if_personal(state, ctx, kind, action, &reference, "not-found", "").await?;
-            Err(ApiError::not_found(&reference).lang(ctx.lang))
+            Err(ApiError::not_found(&reference))
         }
     }
 }
@@ -319,12 +319,14 @@ pub async fn update(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let kind = kind_of(&resource_type, &ctx)?;
-    check_accept(&headers).map_err(|e| e.lang(ctx.lang))?;
+    let kind = kind_of(&resource_type)?;
+    check_accept(&headers)?;
     if !super::kinds::is_valid_id(&id) {
-        return Err(
-            ApiError::not_found(&format!("{}/{}", kind.name, id.escape_debug())).lang(ctx.lang),
-        );
+        return Err(ApiError::not_found(&format!(
+            "{}/{}",
+            kind.name,
+            id.escape_debug()
+        )));
     }
     let reference = format!("{}/{id}", kind.name);
     let scope = match authorize(kind, Op::Update, &ctx) {
@@ -354,11 +356,11 @@ pub async fn update(
             "not the caller's own record",
         )
         .await?;
-        return Err(ApiError::not_found(&reference).lang(ctx.lang));
+        return Err(ApiError::not_found(&reference));
     }
-    require_json(&headers).map_err(|e| e.lang(ctx.lang))?;
-    let expected = if_match(&headers).map_err(|e| e.lang(ctx.lang))?;
-    let mut resource = parse_body(kind, &body, &ctx)?;
+    require_json(&headers)?;
+    let expected = if_match(&headers)?;
+    let mut resource = parse_body(kind, &body)?;
     match resource.get("id").and_then(Value::as_str) {
         Some(body_id) if body_id == id => {}
         _ => {
@@ -366,20 +368,19 @@ pub async fn update(
                 "资源 id 须与地址中的 id 一致",
                 "The resource id must match the id in the URL",
             ))
-            .at(format!("{}.id", kind.name))
-            .lang(ctx.lang));
+            .at(format!("{}.id", kind.name)));
         }
     }
     let previous = state
         .store
         .read_resource(kind.name, &id)
         .await?
-        .ok_or_else(|| ApiError::not_found(&reference).lang(ctx.lang))?;
+        .ok_or_else(|| ApiError::not_found(&reference))?;
     if matches!(scope, Scope::Only(_)) {
-        keep_identity_documents(&mut resource, &previous.content, &ctx)?;
+        keep_identity_documents(&mut resource, &previous.content)?;
     }
-    (kind.check)(&mut resource, Some(&previous.content))
-        .map_err(|issues| rule_violation(issues, &ctx))?;
+    (kind.check)(&mut resource, Some(&previous.content), state.clock.today())
+        .map_err(|issues| rule_violation(issues))?;
     let (index, unique) = kind.index(&resource);
     let write = ResourceWrite {
         resource_type: kind.name,
@@ -399,9 +400,8 @@ pub async fn update(
             (StoreError::VersionConflict { .. }, None) => ApiError::conflict(Text::new(
                 "记录正被他人修改，请重试",
                 "The record was changed at the same time; please retry",
-            ))
-            .lang(ctx.lang),
-            (e, _) => ApiError::from(e).lang(ctx.lang),
+            )),
+            (e, _) => ApiError::from(e),
         })?;
     audit::record(
         &state,
@@ -423,11 +423,7 @@ pub async fn update(
 
 /// Identity documents are verified in person: a patient may edit contact details but not
 /// change the documents on their own record.
-fn keep_identity_documents(
-    resource: &mut Value,
-    previous: &Value,
-    ctx: &Ctx,
-) -> Result<(), ApiError> {
+fn keep_identity_documents(resource: &mut Value, previous: &Value) -> Result<(), ApiError> {
     let masked_previous = {
         let mut p = previous.clone();
         patient::mask_view(&mut p);
@@ -440,8 +436,7 @@ fn keep_identity_documents(
             "证件信息只能在医院窗口核验后修改",
             "Identity documents can only be changed at the hospital desk after verification",
         ))
-        .at("Patient.identifier")
-        .lang(ctx.lang));
+        .at("Patient.identifier"));
     }
     if let Some(ids) = previous.get("identifier") {
         resource["identifier"] = ids.clone();
@@ -489,8 +484,8 @@ async fn run_search(
     pairs: Vec<(String, String)>,
     headers: &HeaderMap,
 ) -> Result<Response, ApiError> {
-    let kind = kind_of(resource_type, ctx)?;
-    check_accept(headers).map_err(|e| e.lang(ctx.lang))?;
+    let kind = kind_of(resource_type)?;
+    check_accept(headers)?;
     let names: Vec<&str> = pairs
         .iter()
         .map(|(k, _)| k.as_str())
@@ -513,7 +508,7 @@ async fn run_search(
             return Err(denied);
         }
     };
-    let mut parsed = params::parse(kind, &pairs).map_err(|e| e.lang(ctx.lang))?;
+    let mut parsed = params::parse(kind, &pairs)?;
     if let Scope::Only(ids) = &scope {
         parsed.query.clauses.push(SearchClause {
             param: "_id".into(),

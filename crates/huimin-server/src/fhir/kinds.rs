@@ -82,7 +82,9 @@ pub struct KindSpec {
     pub sealed: bool,
     pub parse: fn(&[u8]) -> Result<Value, ParseError>,
     /// Domain rules and normalisation; `previous` is the stored version on update.
-    pub check: fn(&mut Value, Option<&Value>) -> Checked,
+    /// The domain rules on a new or changed resource (with the one it replaces), as of `today`
+    /// on the hospital's clock.
+    pub check: fn(&mut Value, Option<&Value>, jiff::civil::Date) -> Checked,
     /// Identifiers that at most one resource of the kind may carry.
     pub unique: fn(&Value) -> Vec<UniqueKey>,
     pub params: &'static [ParamDef],

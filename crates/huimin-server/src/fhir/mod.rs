@@ -23,7 +23,7 @@ use axum::routing::{get, post};
 
 use crate::state::AppState;
 
-pub const FHIR_JSON: &str = "application/fhir+json; charset=utf-8";
+pub use crate::error::FHIR_JSON;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

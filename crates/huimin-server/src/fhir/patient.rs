@@ -84,21 +84,12 @@ fn issue(code: &'static str, expression: String, text: Text) -> Issue {
     }
 }
 
-/// Today in China (UTC+8 all year; no daylight saving since 1991).
-pub fn today_in_china() -> jiff::civil::Date {
-    let offset = jiff::tz::Offset::constant(8);
-    jiff::Timestamp::now()
-        .to_zoned(jiff::tz::TimeZone::fixed(offset))
-        .date()
-}
-
-/// The domain rules a Patient must pass on create and update.
-pub fn check(patient: &mut Value, previous: Option<&Value>) -> Checked {
+/// The domain rules a Patient must pass on create and update, as of `today` (the hospital's).
+pub fn check(patient: &mut Value, previous: Option<&Value>, today: jiff::civil::Date) -> Checked {
     strip_masked_tag(patient);
     if let Some(previous) = previous {
         restore_masked(patient, previous);
     }
-    let today = today_in_china();
     let mut issues = Vec::new();
     let has_name = index::each(patient, &["name"]).iter().any(|n| {
         n.get("text")

@@ -267,7 +267,7 @@ pub async fn doctor(State(api): State<Api>, web: Web, Path(id): Path<String>) ->
         .as_str()
         .unwrap_or_default()
         .to_owned();
-    let now = jiff::Timestamp::now();
+    let now = crate::fmt::now();
     let mut sessions: Vec<Session> = Vec::new();
     for page in 0..4 {
         let found = api
