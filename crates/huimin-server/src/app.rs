@@ -198,7 +198,7 @@ pub fn router(state: AppState) -> Router {
         .merge(fhir::routes())
         .fallback(not_found)
         // Innermost, so every error answer, the fallback's included, passes through it.
-        .layer(axum::middleware::from_fn(crate::error::localise))
+        .layer(axum::middleware::from_fn(crate::localise::localise))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,

@@ -4,11 +4,11 @@
 use std::net::IpAddr;
 
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, Uri, header};
 use huimin_domain::i18n::Lang;
 use huimin_domain::roles::Role;
 
 use crate::error::ApiError;
+use crate::localise::lang_of;
 
 /// An authenticated caller.
 #[derive(Clone, Debug)]
@@ -36,6 +36,15 @@ impl Ctx {
         self.caller.as_ref().ok_or_else(ApiError::unauthorized)
     }
 
+    /// The caller if an administrator; 401 without a caller, 403 for any other role.
+    pub fn require_admin(&self) -> Result<&Caller, ApiError> {
+        let caller = self.require()?;
+        if caller.role != Role::Admin {
+            return Err(ApiError::forbidden());
+        }
+        Ok(caller)
+    }
+
     /// Who to name in the audit trail: staff by user name, patients by their own Patient
     /// record (their user name is a phone number, which the trail must not hold).
     pub fn actor(&self) -> (String, String) {
@@ -57,20 +66,4 @@ impl Ctx {
 /// The language a request asks for: `?lang=`, else `Accept-Language`, else Chinese.
 pub fn request_lang(parts: &Parts) -> Lang {
     lang_of(&parts.uri, &parts.headers)
-}
-
-/// [`request_lang`] from a request's address and headers.
-pub fn lang_of(uri: &Uri, headers: &HeaderMap) -> Lang {
-    let from_query = uri.query().and_then(|q| {
-        url::form_urlencoded::parse(q.as_bytes())
-            .find(|(k, _)| k == "lang")
-            .and_then(|(_, v)| Lang::from_code(&v))
-    });
-    from_query.unwrap_or_else(|| {
-        headers
-            .get(header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok())
-            .map(Lang::from_accept_language)
-            .unwrap_or_default()
-    })
 }

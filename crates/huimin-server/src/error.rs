@@ -1,24 +1,15 @@
 //! The one application error, and where error texts meet the caller's language.
 //!
 //! An error carries its texts in both languages ([`Text`]) and never a language: handlers and
-//! the helpers deep below them build errors without knowing who asked. The language is chosen
-//! once, where the answer is written: [`localise`], a layer around every route, reads the
-//! request's language (`?lang=`, else `Accept-Language`) and has the answer's body written in
-//! it. A layer rather than a language passed to every error or a wrapper around each handler,
-//! because it also reaches errors raised before a handler runs (the `Ctx` extractor's 401,
-//! the fallback's 404) and errors from helpers that never see the request, and no handler can
-//! forget it. FHIR routes answer with an `OperationOutcome`, the OAuth2 token endpoint with the
-//! OAuth2 error JSON; both go through [`localised`].
+//! the helpers deep below them build errors without knowing who asked. The answer is written
+//! in the caller's language once, by the `localise` layer (see `localise.rs`). FHIR routes
+//! answer with an `OperationOutcome`, the OAuth2 token endpoint with the OAuth2 error JSON.
 
-use std::sync::Arc;
-
-use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use huimin_domain::i18n::{Lang, Text};
 
-use crate::context::lang_of;
+use crate::localise::localised;
 
 /// The FHIR JSON media type: every FHIR answer, and every `OperationOutcome`, carries it.
 pub const FHIR_JSON: &str = "application/fhir+json; charset=utf-8";
@@ -55,40 +46,6 @@ pub fn json_body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiE
             format!("The JSON body is invalid: {e}"),
         ))
     })
-}
-
-/// The body of a localised answer, written in a language on demand.
-type Render = Arc<dyn Fn(Lang) -> Vec<u8> + Send + Sync>;
-
-/// Marks an answer whose body [`localise`] writes again in the request's language.
-#[derive(Clone)]
-struct Localised(Render);
-
-/// An answer with `status` whose body `render` writes in the caller's language: now in the
-/// default language (so it is complete even outside the [`localise`] layer), and again by the
-/// layer when the request asked for another.
-pub fn localised(
-    status: StatusCode,
-    render: impl Fn(Lang) -> Vec<u8> + Send + Sync + 'static,
-) -> Response {
-    let mut response = (status, render(Lang::default())).into_response();
-    response
-        .extensions_mut()
-        .insert(Localised(Arc::new(render)));
-    response
-}
-
-/// The layer that writes localised answers in the request's language (see the module
-/// comment). Status and headers stay as the handler set them; only the body is rewritten.
-pub async fn localise(request: Request, next: Next) -> Response {
-    let lang = lang_of(request.uri(), request.headers());
-    let mut response = next.run(request).await;
-    if let Some(Localised(render)) = response.extensions_mut().remove::<Localised>()
-        && lang != Lang::default()
-    {
-        *response.body_mut() = axum::body::Body::from(render(lang));
-    }
-    response
 }
 
 #[derive(Clone, Debug)]
@@ -304,6 +261,8 @@ impl IntoResponse for ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::localise::localise;
+    use axum::extract::Request;
     use serde_json::{Value, json};
 
     /// The answer to a request asking for `lang` (by `?lang=`) whose handler fails with `error`,

@@ -8,7 +8,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use huimin_domain::appointments::{Period, SlotLength};
 use huimin_domain::i18n::Text;
-use huimin_domain::roles::Role;
 use huimin_store::StoreError;
 use huimin_store::appointments::RosterRecord;
 use jiff::civil::{Date, Time};
@@ -60,13 +59,6 @@ fn refuse_if_any(issues: Vec<Issue>) -> Result<(), ApiError> {
         StatusCode::UNPROCESSABLE_ENTITY,
         issues,
     ))
-}
-
-pub(crate) fn require_admin(ctx: &Ctx) -> Result<(), ApiError> {
-    if ctx.require()?.role != Role::Admin {
-        return Err(ApiError::forbidden());
-    }
-    Ok(())
 }
 
 fn body<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Result<T, ApiError> {
@@ -165,7 +157,7 @@ pub async fn create_session(
     ctx: Ctx,
     bytes: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
-    require_admin(&ctx)?;
+    ctx.require_admin()?;
     let request: SessionRequest = body(&bytes)?;
     let mut checked = check_common(
         &request.period,
@@ -274,7 +266,7 @@ pub async fn create_roster(
     ctx: Ctx,
     bytes: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
-    require_admin(&ctx)?;
+    ctx.require_admin()?;
     let request: RosterRequest = body(&bytes)?;
     let mut checked = check_common(
         &request.period,
@@ -336,7 +328,7 @@ pub async fn list_rosters(
     ctx: Ctx,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
-    require_admin(&ctx)?;
+    ctx.require_admin()?;
     let role = url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
         .find(|(k, _)| k == "practitioner_role")
         .map(|(_, v)| v.into_owned());
@@ -351,7 +343,7 @@ pub async fn retire_roster(
     ctx: Ctx,
     axum::extract::Path(id): axum::extract::Path<String>,
 ) -> Result<Response, ApiError> {
-    require_admin(&ctx)?;
+    ctx.require_admin()?;
     if !state.store.retire_roster(&id).await? {
         return Err(ApiError::not_found(&format!("Roster/{id}")));
     }
@@ -371,7 +363,7 @@ pub async fn generate(
     ctx: Ctx,
     bytes: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
-    require_admin(&ctx)?;
+    ctx.require_admin()?;
     let request: GenerateRequest = body(&bytes)?;
     let mut issues = Vec::new();
     let mut date = |raw: &str, name: &str| {

@@ -5,33 +5,19 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use huimin_domain::appointments::{AppointmentStatus, Channel, CheckInBy, CheckInTimes};
 use huimin_domain::i18n::Text;
-use huimin_domain::identity::DocumentKind;
 use huimin_domain::roles::Role;
 use huimin_store::appointments::{
     AppointmentRecord, BookingMode, PlaceRequest, Replay, SessionRecord, SlotRecord,
 };
-use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+use super::eligibility::booking_channel;
 use super::errors::booking_error;
 use super::views;
 use crate::audit::{self, DENIED, SUCCESS};
 use crate::context::{Caller, Ctx};
 use crate::error::ApiError;
 use crate::state::AppState;
-
-/// Who may place a booking for a patient, and through which channel.
-pub fn booking_channel(caller: &Caller, patient_id: &str) -> Option<Channel> {
-    match caller.role {
-        Role::Patient => caller
-            .patient_ids
-            .iter()
-            .any(|p| p == patient_id)
-            .then_some(Channel::App),
-        Role::Registrar | Role::Admin => Some(Channel::Window),
-        _ => None,
-    }
-}
 
 /// The `Idempotency-Key` header with a hash of what was asked, so a reused key with a
 /// different request is caught.
@@ -406,31 +392,4 @@ async fn check_in_window(
         .check_in
         .check(by, times, now)
         .map_err(|refusal| booking_error(refusal.into()))
-}
-
-/// The patient's record, if it carries a validated identity document (real-name booking).
-pub async fn require_verified(
-    state: &AppState,
-    patient_id: &str,
-) -> Result<huimin_store::StoredResource, ApiError> {
-    let reference = format!("Patient/{patient_id}");
-    let patient = state
-        .store
-        .read_resource("Patient", patient_id)
-        .await?
-        .ok_or_else(|| ApiError::not_found(&reference))?;
-    let verified = crate::fhir::index::each(&patient.content, &["identifier"])
-        .iter()
-        .any(|i| {
-            i.get("system")
-                .and_then(Value::as_str)
-                .and_then(DocumentKind::from_fhir_system)
-                .is_some()
-        });
-    if !verified {
-        return Err(booking_error(
-            huimin_domain::appointments::BookingRefusal::IdentityNotVerified.into(),
-        ));
-    }
-    Ok(patient)
 }

@@ -9,8 +9,8 @@ use huimin_store::{Store, StoreError};
 use jiff::civil::{Date, Time};
 use serde_json::Value;
 
-use super::rules::RuleSet;
 use crate::fhir::{REGISTRATION_CLASS_EXT, REGISTRATION_FEE_EXT};
+use crate::state::rule_book::RuleSet;
 
 /// Why a session could not be planned.
 #[derive(Debug)]

@@ -9,7 +9,6 @@ use axum::response::{IntoResponse, Response};
 use huimin_domain::i18n::Text;
 use serde_json::{Map, Value, json};
 
-use super::admin::require_admin;
 use crate::audit::{self, SUCCESS};
 use crate::context::Ctx;
 use crate::error::{ApiError, Issue};
@@ -49,7 +48,7 @@ fn department_view(id: &str, department: &Department) -> Value {
 /// `GET /api/admin/booking-rules`: the hospital's rules in force and every department's
 /// override with its result.
 pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, ApiError> {
-    require_admin(&ctx)?;
+    ctx.require_admin()?;
     let set = state.rules.current(&state.store).await?;
     let mut ids: Vec<&String> = set.departments.keys().collect();
     ids.sort();
@@ -72,7 +71,7 @@ pub async fn put_hospital(
     ctx: Ctx,
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
-    require_admin(&ctx)?;
+    ctx.require_admin()?;
     let doc = object_body(&bytes)?;
     let book = &state.rules;
     let hospital = book
@@ -152,7 +151,7 @@ pub async fn put_department(
     Path(id): Path<String>,
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
-    require_admin(&ctx)?;
+    ctx.require_admin()?;
     require_department(&state, &id).await?;
     let patch = object_body(&bytes)?;
     let outside: Vec<Issue> = patch
@@ -195,7 +194,7 @@ pub async fn delete_department(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    require_admin(&ctx)?;
+    ctx.require_admin()?;
     let existed = state
         .store
         .delete_setting(&format!("{DEPARTMENT_PREFIX}{id}"))

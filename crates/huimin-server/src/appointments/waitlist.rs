@@ -17,8 +17,8 @@ use huimin_store::appointments::{
 };
 use serde_json::{Value, json};
 
-use super::operations::booking_channel;
-use super::routes::{parameters, required_reference};
+use super::eligibility::{booking_channel, require_verified};
+use super::parameters::{parameters, required_reference};
 use crate::audit::{self, DENIED, SUCCESS};
 use crate::context::Ctx;
 use crate::error::{ApiError, Issue};
@@ -74,7 +74,7 @@ pub async fn join(
         .await?;
         return Err(ApiError::forbidden());
     }
-    super::operations::require_verified(&state, &patient).await?;
+    require_verified(&state, &patient).await?;
     let entry = match state
         .store
         .join_waitlist(&session, &patient, Some(&caller.username))

@@ -10,7 +10,7 @@ use huimin_store::UserRecord;
 
 use crate::audit;
 use crate::context::Ctx;
-use crate::error::localised;
+use crate::localise::localised;
 use crate::state::AppState;
 
 #[derive(Deserialize)]

@@ -6,7 +6,7 @@ use huimin_domain::i18n::Text;
 use serde_json::Value;
 
 use super::index;
-use super::kinds::{Access, Checked, KindSpec, ParamDef, ParamKind, no_unique, param, parse_as};
+use super::spec::{Access, Checked, KindSpec, ParamDef, ParamKind, no_unique, param, parse_as};
 use crate::error::Issue;
 
 /// National outpatient department codes (诊疗科目名录).

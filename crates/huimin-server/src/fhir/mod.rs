@@ -11,6 +11,8 @@ pub mod index;
 pub mod kinds;
 mod params;
 pub mod patient;
+mod search;
+mod spec;
 mod transaction;
 
 pub use directory::{
@@ -33,9 +35,9 @@ pub fn routes() -> Router<AppState> {
         .route("/fhir/AuditEvent/{id}", get(audit_event::read))
         .route(
             "/fhir/{resource_type}",
-            get(handlers::search).post(handlers::create),
+            get(search::search).post(handlers::create),
         )
-        .route("/fhir/{resource_type}/_search", post(handlers::search_post))
+        .route("/fhir/{resource_type}/_search", post(search::search_post))
         .route(
             "/fhir/{resource_type}/{id}",
             get(handlers::read).put(handlers::update),

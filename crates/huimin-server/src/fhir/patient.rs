@@ -9,7 +9,7 @@ use huimin_store::UniqueKey;
 use serde_json::{Value, json};
 
 use super::index;
-use super::kinds::{Access, Checked, KindSpec, ParamKind, param, parse_as};
+use super::spec::{Access, Checked, KindSpec, ParamKind, param, parse_as};
 use crate::error::Issue;
 
 pub const SPEC: KindSpec = KindSpec {
