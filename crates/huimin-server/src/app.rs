@@ -235,7 +235,7 @@ mod tests {
     use super::*;
 
     /// Connects that the server has not accepted yet all complete while they fit the queue;
-    /// with the old default of 128, those past it never completed (the kernel dropped their
+    /// with a backlog of 128 (the usual default), those past it never complete (the kernel drops their
     /// handshakes, and nothing here accepts to make room).
     #[tokio::test]
     async fn a_burst_of_connections_waits_in_the_queue_instead_of_being_dropped() {

@@ -44,6 +44,68 @@ pub struct Placement<'a> {
     pub extra: bool,
 }
 
+/// The channel the caller books through for the patient: a doctor's extra place through the
+/// window, patients for their own, window staff for anyone; 403 (audited) for anyone else.
+async fn channel_for(
+    state: &AppState,
+    ctx: &Ctx,
+    caller: &Caller,
+    p: &Placement<'_>,
+) -> Result<Channel, ApiError> {
+    let channel = if p.extra {
+        Some(Channel::Window)
+    } else {
+        booking_channel(caller, p.patient_id)
+    };
+    if let Some(channel) = channel {
+        return Ok(channel);
+    }
+    audit::record(
+        state,
+        ctx,
+        "create",
+        &format!("Appointment?patient=Patient/{}", p.patient_id),
+        DENIED,
+        "not the caller's patient",
+    )
+    .await?;
+    Err(ApiError::forbidden())
+}
+
+/// Takes the place, or finds the answer given before to the same idempotency key. In a flash
+/// crowd most attempts find the slot sold out: those are answered at once. The patient's
+/// real-name identity and birth date are checked by the store as it takes the place, from the
+/// Patient's index rows (no read of the sealed record).
+async fn take(
+    state: &AppState,
+    ctx: &Ctx,
+    request: PlaceRequest<'_>,
+    operation: &str,
+) -> Result<Replay, ApiError> {
+    let early = state
+        .store
+        .sold_out_answer(&request)
+        .await
+        .map_err(booking_error)?;
+    if let Some(replayed) = early {
+        let resource = format!("Appointment/{}", replayed.appointment().id);
+        audit::record(state, ctx, "create", &resource, SUCCESS, operation).await?;
+        return Ok(replayed);
+    }
+    // Written by the store with the place (its resource becomes the appointment); built only
+    // now, since most attempts in a crowd are answered above.
+    let audit_record = audit::new_record(ctx, "create", "Appointment", SUCCESS, operation);
+    let request = PlaceRequest {
+        audit: Some(&audit_record),
+        ..request
+    };
+    state
+        .store
+        .take_place(&request)
+        .await
+        .map_err(booking_error)
+}
+
 /// Holds or books a place and answers with the Appointment (201, or 200 for a replay).
 pub async fn place(
     state: &AppState,
@@ -53,24 +115,7 @@ pub async fn place(
 ) -> Result<Response, ApiError> {
     let caller = ctx.require()?;
     state.guard.check(ctx)?;
-    let reference = format!("Patient/{}", p.patient_id);
-    let channel = if p.extra {
-        Some(Channel::Window)
-    } else {
-        booking_channel(caller, p.patient_id)
-    };
-    let Some(channel) = channel else {
-        audit::record(
-            state,
-            ctx,
-            "create",
-            &format!("Appointment?patient={reference}"),
-            DENIED,
-            "not the caller's patient",
-        )
-        .await?;
-        return Err(ApiError::forbidden());
-    };
+    let channel = channel_for(state, ctx, caller, &p).await?;
     // Holds, quotas, bans and the elderly age are set for the whole hospital.
     let rules = state.rules.current(&state.store).await?;
     let settings = rules.hospital();
@@ -104,35 +149,7 @@ pub async fn place(
         idempotency: key.as_ref().map(|(k, h)| (k.as_str(), h.as_str())),
         audit: None,
     };
-    // In a flash crowd most attempts find the slot sold out: answer those at once. The
-    // patient's real-name identity and birth date are checked by the store as it takes the
-    // place, from the Patient's index rows (no read of the sealed record).
-    let early = state
-        .store
-        .sold_out_answer(&request)
-        .await
-        .map_err(booking_error)?;
-    let outcome = match early {
-        Some(replayed) => {
-            let resource = format!("Appointment/{}", replayed.appointment().id);
-            audit::record(state, ctx, "create", &resource, SUCCESS, operation).await?;
-            replayed
-        }
-        None => {
-            // Written by the store with the place (its resource becomes the appointment); built
-            // only now, since most attempts in a crowd are answered above.
-            let audit_record = audit::new_record(ctx, "create", "Appointment", SUCCESS, operation);
-            let request = PlaceRequest {
-                audit: Some(&audit_record),
-                ..request
-            };
-            state
-                .store
-                .take_place(&request)
-                .await
-                .map_err(booking_error)?
-        }
-    };
+    let outcome = take(state, ctx, request, operation).await?;
     let status = match outcome {
         Replay::Fresh(..) => StatusCode::CREATED,
         Replay::Replayed(_) => StatusCode::OK,

@@ -310,6 +310,32 @@ async fn read_allowed(
     }
 }
 
+/// What the caller may update: 403 for a role that may not update the kind, 404 for a record
+/// outside the caller's own; both audited when the records are personal.
+async fn may_update(
+    state: &AppState,
+    ctx: &Ctx,
+    kind: &'static KindSpec,
+    id: &str,
+    reference: &str,
+) -> Result<Scope, ApiError> {
+    let denied = |detail: &'static str| {
+        audit_if_personal(state, ctx, kind, "update", reference, DENIED, detail)
+    };
+    let scope = match authorize(kind, Op::Update, ctx) {
+        Ok(scope) => scope,
+        Err(refusal) => {
+            denied("role not allowed").await?;
+            return Err(refusal);
+        }
+    };
+    if !scope.allows(id) {
+        denied("not the caller's own record").await?;
+        return Err(ApiError::not_found(reference));
+    }
+    Ok(scope)
+}
+
 #[tracing::instrument(skip_all, fields(resource_type = %resource_type))]
 pub async fn update(
     State(state): State<AppState>,
@@ -328,47 +354,16 @@ pub async fn update(
         )));
     }
     let reference = format!("{}/{id}", kind.name);
-    let scope = match authorize(kind, Op::Update, &ctx) {
-        Ok(scope) => scope,
-        Err(denied) => {
-            audit_if_personal(
-                &state,
-                &ctx,
-                kind,
-                "update",
-                &reference,
-                DENIED,
-                "role not allowed",
-            )
-            .await?;
-            return Err(denied);
-        }
-    };
-    if !scope.allows(&id) {
-        audit_if_personal(
-            &state,
-            &ctx,
-            kind,
-            "update",
-            &reference,
-            DENIED,
-            "not the caller's own record",
-        )
-        .await?;
-        return Err(ApiError::not_found(&reference));
-    }
+    let scope = may_update(&state, &ctx, kind, &id, &reference).await?;
     require_json(&headers)?;
     let expected = if_match(&headers)?;
     let mut resource = parse_body(kind, &body)?;
-    match resource.get("id").and_then(Value::as_str) {
-        Some(body_id) if body_id == id => {}
-        _ => {
-            return Err(ApiError::bad_request(Text::new(
-                "资源 id 须与地址中的 id 一致",
-                "The resource id must match the id in the URL",
-            ))
-            .at(format!("{}.id", kind.name)));
-        }
+    if resource.get("id").and_then(Value::as_str) != Some(id.as_str()) {
+        return Err(ApiError::bad_request(Text::new(
+            "资源 id 须与地址中的 id 一致",
+            "The resource id must match the id in the URL",
+        ))
+        .at(format!("{}.id", kind.name)));
     }
     let previous = state
         .store
@@ -379,7 +374,7 @@ pub async fn update(
         keep_identity_documents(&mut resource, &previous.content)?;
     }
     (kind.check)(&mut resource, Some(&previous.content), state.clock.today())
-        .map_err(|issues| rule_violation(issues))?;
+        .map_err(rule_violation)?;
     let (index, unique) = kind.index(&resource);
     let write = ResourceWrite {
         resource_type: kind.name,
