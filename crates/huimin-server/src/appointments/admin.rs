@@ -202,7 +202,7 @@ pub async fn create_session(
     let rules = state.rules.current(&state.store).await?;
     let session = plan_session(&state.store, &rules, &plan)
         .await
-        .map_err(|e| plan_error(e))?;
+        .map_err(plan_error)?;
     state
         .store
         .create_session(&session)
@@ -228,7 +228,7 @@ pub async fn create_session(
         .store
         .clinic_session(&session.id)
         .await?
-        .ok_or_else(|| ApiError::internal())?;
+        .ok_or_else(ApiError::internal)?;
     let slots: Vec<Value> = state
         .store
         .session_slots(&session.id)
@@ -402,7 +402,7 @@ pub async fn generate(
         to.expect("checked"),
     )
     .await
-    .map_err(|e| plan_error(e))?;
+    .map_err(plan_error)?;
     audit::record(
         &state,
         &ctx,

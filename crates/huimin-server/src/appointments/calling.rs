@@ -180,7 +180,7 @@ pub async fn act(
             return Err(ApiError::not_found(&format!("/api/sessions/{id}/{action}")));
         }
     }
-    .map_err(|e| call_error(e))?;
+    .map_err(call_error)?;
     audit::record(
         &state,
         &ctx,

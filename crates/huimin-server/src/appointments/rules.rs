@@ -74,9 +74,7 @@ pub async fn put_hospital(
     ctx.require_admin()?;
     let doc = object_body(&bytes)?;
     let book = &state.rules;
-    let hospital = book
-        .overlay(&book.base.rules, &doc)
-        .map_err(|issues| invalid(issues))?;
+    let hospital = book.overlay(&book.base.rules, &doc).map_err(invalid)?;
     let current = book.current(&state.store).await?;
     let mut issues = Vec::new();
     for (id, department) in &current.departments {
@@ -180,7 +178,7 @@ pub async fn put_department(
     let current = book.current(&state.store).await?;
     let settings = book
         .overlay(&current.hospital.rules, &patch)
-        .map_err(|issues| invalid(issues))?;
+        .map_err(invalid)?;
     let text = serde_json::to_string(&patch).expect("JSON serialises");
     let key = format!("{DEPARTMENT_PREFIX}{id}");
     save(&state, &ctx, &key, &text, &format!("Organization/{id}")).await?;

@@ -74,7 +74,7 @@ pub(super) fn new_resource(
     today: jiff::civil::Date,
 ) -> Result<Value, ApiError> {
     let mut resource = parse_body(kind, body)?;
-    (kind.check)(&mut resource, None, today).map_err(|issues| rule_violation(issues))?;
+    (kind.check)(&mut resource, None, today).map_err(rule_violation)?;
     resource["id"] = json!(id);
     Ok(resource)
 }
@@ -166,11 +166,7 @@ pub async fn create(
         .map(|c| c.user_id.clone());
     let stored = match family_of {
         Some(user_id) => super::family::add_member(&state, &user_id, write).await?,
-        None => state
-            .store
-            .create_resource(write)
-            .await
-            .map_err(|e| ApiError::from(e))?,
+        None => state.store.create_resource(write).await?,
     };
     audit::record(
         &state,

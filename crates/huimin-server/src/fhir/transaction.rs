@@ -242,11 +242,7 @@ pub async fn transaction(
             audit::new_record(&ctx, "create", &resource, SUCCESS, "transaction")
         })
         .collect();
-    let stored = state
-        .store
-        .create_resources(&writes, &audits)
-        .await
-        .map_err(|e| ApiError::from(e))?;
+    let stored = state.store.create_resources(&writes, &audits).await?;
     let mut answers = Vec::with_capacity(stored.len());
     for (entry, stored) in entries.iter().zip(&stored) {
         let location = format!(
