@@ -28,8 +28,8 @@ const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// Connections the kernel queues until the server accepts them. At the release instant of
 /// 放号 hundreds of phones connect at once; past the queue's length the kernel drops their
 /// handshakes and each retries a second later. The usual default, 128, cost a cold flash
-/// crowd of 500 a one-second stall. The kernel caps it at
-/// `net.core.somaxconn` (4096 by default since Linux 5.4).
+/// crowd of 500 a one-second stall. The kernel caps it at `net.core.somaxconn` (4096 by
+/// default since Linux 5.4).
 const LISTEN_BACKLOG: u32 = 4096;
 
 /// Listens on `addr` with [`LISTEN_BACKLOG`] (and, on Unix, `SO_REUSEADDR`, as the standard
@@ -235,8 +235,8 @@ mod tests {
     use super::*;
 
     /// Connects that the server has not accepted yet all complete while they fit the queue;
-    /// with a backlog of 128 (the usual default), those past it never complete (the kernel drops their
-    /// handshakes, and nothing here accepts to make room).
+    /// with a backlog of 128 (the usual default), those past it never complete (the kernel
+    /// drops their handshakes, and nothing here accepts to make room).
     #[tokio::test]
     async fn a_burst_of_connections_waits_in_the_queue_instead_of_being_dropped() {
         let listener = listen("127.0.0.1:0".parse().unwrap()).unwrap();
