@@ -37,18 +37,18 @@ fn role(d: usize, n: usize) -> String {
 pub async fn populate(
     store: &Store,
     slots: usize,
-    tz: &jiff::tz::TimeZone,
+    clock: &huimin_clock::Clock,
 ) -> anyhow::Result<usize> {
     let doctors = DEPARTMENTS * DOCTORS_PER_DEPARTMENT;
     let per_day = doctors * 2 * SLOTS_PER_SESSION;
     let days = slots.div_ceil(per_day);
-    let today = jiff::Timestamp::now().to_zoned(tz.clone()).date();
+    let today = clock.today();
     let mut written = 0;
     let mut batch = Vec::new();
     'days: for day in 1..=days {
         let date = today.saturating_add(jiff::Span::new().days(day as i64));
         for (period, hour) in [("morning", 8), ("afternoon", 13)] {
-            let start = tz.to_timestamp(date.at(hour, 0, 0, 0))?;
+            let start = clock.zone().to_timestamp(date.at(hour, 0, 0, 0))?;
             for d in 0..DEPARTMENTS {
                 for n in 0..DOCTORS_PER_DEPARTMENT {
                     if written >= slots {

@@ -22,6 +22,8 @@ use crate::threads::{MachineSampler, MachineTimes, ThreadTimes, spent_between};
 
 pub struct FlashPlan {
     pub base: String,
+    /// The server's clock: the sessions are opened the day after tomorrow, hospital time.
+    pub clock: huimin_clock::Clock,
     pub places: u32,
     pub attempts: usize,
     pub clients: usize,
@@ -50,6 +52,7 @@ async fn open_sessions(
     base: &str,
     admin: &str,
     places: u32,
+    today: jiff::civil::Date,
 ) -> anyhow::Result<Vec<String>> {
     let post = |path: &str, body: Value| {
         client
@@ -67,9 +70,7 @@ async fn open_sessions(
     .json()
     .await?;
     let dept_id = dept["id"].as_str().unwrap_or_default().to_owned();
-    let tomorrow = huimin_server::fhir::patient::today_in_china()
-        .saturating_add(jiff::Span::new().days(2))
-        .to_string();
+    let tomorrow = today.saturating_add(jiff::Span::new().days(2)).to_string();
     let mut slots = Vec::new();
     let mut left = places;
     while left > 0 {
@@ -109,7 +110,11 @@ async fn open_sessions(
 }
 
 /// Patients with verified identities, written straight through the store (setup, not measured).
-async fn make_patients(store: &Store, count: usize) -> anyhow::Result<Vec<String>> {
+async fn make_patients(
+    store: &Store,
+    count: usize,
+    today: jiff::civil::Date,
+) -> anyhow::Result<Vec<String>> {
     let mut ids = Vec::with_capacity(count);
     for n in 0..count {
         let mut patient = json!({
@@ -117,7 +122,8 @@ async fn make_patients(store: &Store, count: usize) -> anyhow::Result<Vec<String
             "identifier": [{"system": "urn:huimin:sid:cn-resident-id", "value": resident_id(n + 100_000)}],
             "name": [{"text": format!("压测{n}"), "family": "压", "given": [format!("测{n}")]}],
         });
-        (PATIENT.check)(&mut patient, None).map_err(|issues| anyhow::anyhow!("{issues:?}"))?;
+        (PATIENT.check)(&mut patient, None, today)
+            .map_err(|issues| anyhow::anyhow!("{issues:?}"))?;
         let id = format!("flash-{n}");
         patient["id"] = json!(id);
         let (index, unique) = PATIENT.index(&patient);
@@ -142,14 +148,16 @@ pub async fn run(plan: &FlashPlan, store: &Store) -> anyhow::Result<FlashOutcome
         .build()?;
     let admin = token(&client, &plan.base, "admin", "Bench@2026x").await?;
     let registrar = token(&client, &plan.base, "registrar", "Huimin@2026").await?;
-    let slots = Arc::new(open_sessions(&client, &plan.base, &admin, plan.places).await?);
+    let slots = Arc::new(
+        open_sessions(&client, &plan.base, &admin, plan.places, plan.clock.today()).await?,
+    );
     println!(
         "setup: {} slots with {} places; creating {} patients…",
         slots.len(),
         plan.places,
         plan.attempts
     );
-    let patients = make_patients(store, plan.attempts).await?;
+    let patients = make_patients(store, plan.attempts, plan.clock.today()).await?;
     let addr = crate::wire::address(&plan.base)?;
     let bearer = format!("Bearer {registrar}");
     // Every attempt's request is written out before the release: the load generator shares

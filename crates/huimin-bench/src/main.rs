@@ -118,11 +118,12 @@ async fn main() -> anyhow::Result<()> {
     let app = App::build(settings).await?;
     let base = format!("http://127.0.0.1:{}", app.port());
     let store = app.store().clone();
+    let clock = app.state().clock.clone();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(app.run_until(async move {
         let _ = stopped.await;
     }));
-    let result = run(args.scenario, backend, base, &store).await;
+    let result = run(args.scenario, backend, base, &store, clock).await;
     let _ = stop.send(());
     let _ = server.await;
     result
@@ -133,6 +134,7 @@ async fn run(
     backend: &str,
     base: String,
     store: &huimin_store::Store,
+    clock: huimin_clock::Clock,
 ) -> anyhow::Result<()> {
     match scenario {
         Scenario::Api {
@@ -159,9 +161,8 @@ async fn run(
             clients,
             seconds,
         } => {
-            let tz = jiff::tz::TimeZone::fixed(jiff::tz::Offset::constant(8));
             let started = std::time::Instant::now();
-            let written = find::populate(store, slots.clamp(1, 2_000_000), &tz).await?;
+            let written = find::populate(store, slots.clamp(1, 2_000_000), &clock).await?;
             println!(
                 "huimin-bench find: {backend}, {written} slots written in {:.1} s, {} clients",
                 started.elapsed().as_secs_f64(),
@@ -178,6 +179,7 @@ async fn run(
             let bookings = bookings.clamp(1, 50_000);
             let plan = flash::FlashPlan {
                 base,
+                clock: clock.clone(),
                 places: u32::try_from(bookings)?,
                 attempts: bookings,
                 clients: clients.clamp(1, 2000),
@@ -206,6 +208,7 @@ async fn run(
         } => {
             let plan = flash::FlashPlan {
                 base,
+                clock: clock.clone(),
                 places: places.clamp(1, 20_000),
                 attempts: attempts.min(50_000),
                 clients: clients.clamp(1, 2000),

@@ -6,16 +6,19 @@ use std::time::Duration;
 use axum::Router;
 use axum::http::StatusCode;
 use axum::routing::get;
+use huimin_clock::Clock;
 use huimin_store::{DataKey, KeySource, Store};
 use tokio::net::{TcpListener, TcpSocket};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::auth::password::Passwords;
-use crate::auth::throttle::LoginThrottle;
-use crate::auth::token::TokenKeys;
 use crate::config::Settings;
+use crate::state::guard::BookingGuard;
+use crate::state::passwords::Passwords;
+use crate::state::rule_book::RuleBook;
+use crate::state::throttle::LoginThrottle;
+use crate::state::tokens::TokenKeys;
 use crate::state::{AppState, Inner};
 use crate::{accounts, appointments, auth, demo, fhir};
 
@@ -25,8 +28,8 @@ const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// Connections the kernel queues until the server accepts them. At the release instant of
 /// 放号 hundreds of phones connect at once; past the queue's length the kernel drops their
 /// handshakes and each retries a second later. The usual default, 128, cost a cold flash
-/// crowd of 500 a one-second stall (docs/benchmarks.md, session 9). The kernel caps it at
-/// `net.core.somaxconn` (4096 by default since Linux 5.4).
+/// crowd of 500 a one-second stall. The kernel caps it at `net.core.somaxconn` (4096 by
+/// default since Linux 5.4).
 const LISTEN_BACKLOG: u32 = 4096;
 
 /// Listens on `addr` with [`LISTEN_BACKLOG`] (and, on Unix, `SO_REUSEADDR`, as the standard
@@ -75,30 +78,32 @@ pub async fn open_store(settings: &Settings) -> Result<Store, huimin_store::Stor
 
 impl App {
     pub async fn build(settings: Settings) -> Result<Self, StartError> {
-        Self::build_with(settings, |_| Router::new()).await
+        Self::build_with(settings, |_, _| Router::new()).await
     }
 
     /// Builds the server with more routes beside the API: `extra` receives the finished API
     /// router (to call in process, e.g. server-rendered pages that use the API as their
-    /// back end) and returns routes to serve too. They must not set a fallback.
+    /// back end) and the hospital's clock (so they show the times the API means), and returns
+    /// routes to serve too. They must not set a fallback.
     pub async fn build_with(
         settings: Settings,
-        extra: impl FnOnce(Router) -> Router,
+        extra: impl FnOnce(Router, Clock) -> Router,
     ) -> Result<Self, StartError> {
         let store = open_store(&settings).await?;
         let passwords = Passwords::new(settings.password_cost);
+        let clock = Clock::new(settings.booking.time_zone.clone());
         if let Some(password) = &settings.admin_password {
             accounts::ensure_admin(&store, &passwords, password.expose()).await?;
         }
         if settings.demo
-            && let Some(summary) = demo::load_if_empty(&store, &passwords).await?
+            && let Some(summary) = demo::load_if_empty(&store, &passwords, clock.today()).await?
         {
             tracing::info!(?summary, "demo hospital loaded");
         }
-        let rules = appointments::rules::RuleBook::new(settings.booking.clone());
+        let rules = RuleBook::new(settings.booking.clone());
         if settings.demo {
             // Keep two weeks of the demo rosters published at every start.
-            let today = crate::fhir::patient::today_in_china();
+            let today = clock.today();
             let until = today.saturating_add(jiff::Span::new().days(14));
             let calendar = appointments::calendar::hospital_calendar(&store).await?;
             match appointments::planning::generate_from_rosters(
@@ -116,7 +121,7 @@ impl App {
                 Ok(_) => {}
                 Err(err) => tracing::warn!(?err, "demo sessions could not be published"),
             }
-            match demo::open_session_today(&store, &*rules.current(&store).await?).await {
+            match demo::open_session_today(&store, &*rules.current(&store).await?, &clock).await {
                 Ok(true) => tracing::info!("demo doctor's session opened for today"),
                 Ok(false) => {}
                 Err(err) => tracing::warn!(?err, "demo session for today could not be opened"),
@@ -127,10 +132,11 @@ impl App {
             listen(settings.listen).map_err(|e| StartError::Listen(settings.listen, e))?;
         let state = AppState::new(Inner {
             store,
+            clock,
             tokens,
             passwords,
             throttle: LoginThrottle::new(settings.ip_failure_limit, settings.ip_window),
-            guard: crate::appointments::guard::BookingGuard::new(settings.guard.clone()),
+            guard: BookingGuard::new(settings.guard.clone()),
             callers: Default::default(),
             rules,
             settings,
@@ -138,7 +144,7 @@ impl App {
         let api = router(state.clone());
         Ok(Self {
             listener,
-            router: extra(api.clone()).merge(api),
+            router: extra(api.clone(), state.clock.clone()).merge(api),
             state,
         })
     }
@@ -191,6 +197,8 @@ pub fn router(state: AppState) -> Router {
         .merge(appointments::routes())
         .merge(fhir::routes())
         .fallback(not_found)
+        // Innermost, so every error answer, the fallback's included, passes through it.
+        .layer(axum::middleware::from_fn(crate::localise::localise))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
@@ -217,8 +225,9 @@ async fn healthz(
     }
 }
 
-async fn not_found(ctx: crate::context::Ctx, uri: axum::http::Uri) -> crate::error::ApiError {
-    crate::error::ApiError::not_found(uri.path()).lang(ctx.lang)
+/// 404 for an unknown path; a bad token is still refused first (401), as on every route.
+async fn not_found(_: crate::context::Ctx, uri: axum::http::Uri) -> crate::error::ApiError {
+    crate::error::ApiError::not_found(uri.path())
 }
 
 #[cfg(test)]
@@ -226,8 +235,8 @@ mod tests {
     use super::*;
 
     /// Connects that the server has not accepted yet all complete while they fit the queue;
-    /// with the old default of 128, those past it never completed (the kernel dropped their
-    /// handshakes, and nothing here accepts to make room).
+    /// with a backlog of 128 (the usual default), those past it never complete (the kernel
+    /// drops their handshakes, and nothing here accepts to make room).
     #[tokio::test]
     async fn a_burst_of_connections_waits_in_the_queue_instead_of_being_dropped() {
         let listener = listen("127.0.0.1:0".parse().unwrap()).unwrap();

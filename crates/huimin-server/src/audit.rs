@@ -44,7 +44,7 @@ pub async fn record(
         .await
         .map_err(|err| {
             tracing::error!(error = %err, "could not write the audit record");
-            ApiError::internal().lang(ctx.lang)
+            ApiError::internal()
         })?;
     Ok(())
 }

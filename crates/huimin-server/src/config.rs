@@ -52,9 +52,9 @@ pub struct Settings {
     pub ip_failure_limit: u32,
     pub ip_window: Duration,
     /// Booking thresholds (slot length, release, pools, holds, quotas, bans, cut-off).
-    pub booking: crate::appointments::BookingSettings,
+    pub booking: crate::state::booking::BookingSettings,
     /// Rate limits and flags on booking operations (`HUIMIN_RATE_LIMIT=off` disables limits).
-    pub guard: crate::appointments::guard::GuardSettings,
+    pub guard: crate::state::guard::GuardSettings,
 }
 
 impl Settings {
@@ -72,8 +72,8 @@ impl Settings {
             lockout: Duration::from_secs(300),
             ip_failure_limit: 20,
             ip_window: Duration::from_secs(600),
-            booking: crate::appointments::BookingSettings::default(),
-            guard: crate::appointments::guard::GuardSettings::default(),
+            booking: crate::state::booking::BookingSettings::default(),
+            guard: crate::state::guard::GuardSettings::default(),
         }
     }
 

@@ -1,11 +1,18 @@
-//! The one application error. FHIR routes answer with an `OperationOutcome`, the OAuth2 token
-//! endpoint with the OAuth2 error JSON; both are localised by the caller's language.
+//! The one application error, and where error texts meet the caller's language.
+//!
+//! An error carries its texts in both languages ([`Text`]) and never a language: handlers and
+//! the helpers deep below them build errors without knowing who asked. The answer is written
+//! in the caller's language once, by the `localise` layer (see `localise.rs`). FHIR routes
+//! answer with an `OperationOutcome`, the OAuth2 token endpoint with the OAuth2 error JSON.
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use huimin_domain::i18n::{Lang, Text};
 
-use crate::fhir::FHIR_JSON;
+use crate::localise::localised;
+
+/// The FHIR JSON media type: every FHIR answer, and every `OperationOutcome`, carries it.
+pub const FHIR_JSON: &str = "application/fhir+json; charset=utf-8";
 
 /// One problem with the request, pointing at the element or field at fault.
 #[derive(Clone, Debug, PartialEq)]
@@ -31,14 +38,13 @@ impl Issue {
     }
 }
 
-/// A JSON request body as `T`, or a localised 400 saying what is wrong with it.
-pub fn json_body<T: serde::de::DeserializeOwned>(bytes: &[u8], lang: Lang) -> Result<T, ApiError> {
+/// A JSON request body as `T`, or a 400 saying what is wrong with it.
+pub fn json_body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     serde_json::from_slice(bytes).map_err(|e| {
         ApiError::bad_request(Text::new(
             format!("请求体 JSON 无效：{e}"),
             format!("The JSON body is invalid: {e}"),
         ))
-        .lang(lang)
     })
 }
 
@@ -46,7 +52,6 @@ pub fn json_body<T: serde::de::DeserializeOwned>(bytes: &[u8], lang: Lang) -> Re
 pub struct ApiError {
     pub status: StatusCode,
     pub issues: Vec<Issue>,
-    pub lang: Lang,
     /// Seconds, for 429 and 503.
     pub retry_after: Option<u64>,
 }
@@ -61,7 +66,6 @@ impl ApiError {
                 expression: None,
                 rule: None,
             }],
-            lang: Lang::default(),
             retry_after: None,
         }
     }
@@ -77,14 +81,8 @@ impl ApiError {
         Self {
             status,
             issues,
-            lang: Lang::default(),
             retry_after: None,
         }
-    }
-
-    pub fn lang(mut self, lang: Lang) -> Self {
-        self.lang = lang;
-        self
     }
 
     pub fn bad_request(text: Text) -> Self {
@@ -143,8 +141,8 @@ impl ApiError {
     /// The `OperationOutcome` as borrowed, typed parts: every refused booking attempt of a
     /// rush is answered with one, so it is written straight to bytes, not built as a `Value`
     /// tree first (that took about a tenth of the server's CPU in a flash crowd).
-    fn outcome(&self) -> OutcomeBody<'_> {
-        let other = match self.lang {
+    fn outcome(&self, lang: Lang) -> OutcomeBody<'_> {
+        let other = match lang {
             Lang::Zh => Lang::En,
             Lang::En => Lang::Zh,
         };
@@ -157,7 +155,7 @@ impl ApiError {
                     severity: "error",
                     code: issue.code,
                     details: DetailsBody {
-                        text: issue.text.get(self.lang),
+                        text: issue.text.get(lang),
                         coding: issue.rule.map(|code| {
                             [CodingBody {
                                 system: huimin_fhir::names::BOOKING_RULE_SYSTEM,
@@ -239,18 +237,21 @@ impl From<huimin_store::StoreError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let status = self.status;
+        let retry_after = self.retry_after;
         // Plain structs of strings always serialize; an empty body would be a bug, not a crash.
-        let body = serde_json::to_vec(&self.outcome()).unwrap_or_default();
-        let mut response = (self.status, body).into_response();
+        let mut response = localised(status, move |lang| {
+            serde_json::to_vec(&self.outcome(lang)).unwrap_or_default()
+        });
         let headers = response.headers_mut();
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(FHIR_JSON));
-        if self.status == StatusCode::UNAUTHORIZED {
+        if status == StatusCode::UNAUTHORIZED {
             headers.insert(
                 header::WWW_AUTHENTICATE,
                 HeaderValue::from_static("Bearer realm=\"huimin\""),
             );
         }
-        if let Some(seconds) = self.retry_after {
+        if let Some(seconds) = retry_after {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         response
@@ -260,10 +261,25 @@ impl IntoResponse for ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::localise::localise;
+    use axum::extract::Request;
     use serde_json::{Value, json};
 
-    async fn body_of(error: ApiError) -> (StatusCode, Value) {
-        let response = error.into_response();
+    /// The answer to a request asking for `lang` (by `?lang=`) whose handler fails with `error`,
+    /// through the [`localise`] layer as every route is.
+    async fn answer(error: ApiError, lang: Lang) -> Response {
+        use tower::ServiceExt;
+        let app = axum::Router::new()
+            .fallback(move || async move { error.clone() })
+            .layer(axum::middleware::from_fn(localise));
+        let uri = format!("/?lang={}", lang.code());
+        app.oneshot(Request::get(uri).body(axum::body::Body::empty()).unwrap())
+            .await
+            .expect("infallible")
+    }
+
+    async fn body_of(error: ApiError, lang: Lang) -> (StatusCode, Value) {
+        let response = answer(error, lang).await;
         let status = response.status();
         let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
             .await
@@ -275,10 +291,9 @@ mod tests {
     async fn a_booking_rule_refusal_names_its_rule_in_both_languages() {
         let mut error =
             ApiError::unprocessable(Text::new("超出每周预约上限", "Weekly quota reached"))
-                .at("Appointment.participant")
-                .lang(Lang::En);
+                .at("Appointment.participant");
         error.issues[0].rule = Some("quota-week");
-        let (status, body) = body_of(error.clone()).await;
+        let (status, body) = body_of(error.clone(), Lang::En).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(
             body,
@@ -293,15 +308,15 @@ mod tests {
                 "expression": ["Appointment.participant"],
             }]})
         );
-        assert_eq!(serde_json::to_value(error.outcome()).unwrap(), body);
+        assert_eq!(serde_json::to_value(error.outcome(Lang::En)).unwrap(), body);
     }
 
     #[tokio::test]
     async fn an_issue_without_rule_or_element_leaves_both_out() {
-        let (status, body) = body_of(ApiError::conflict(Text::new(
-            "号源已满",
-            "The slot is full",
-        )))
+        let (status, body) = body_of(
+            ApiError::conflict(Text::new("号源已满", "The slot is full")),
+            Lang::Zh,
+        )
         .await;
         assert_eq!(status, StatusCode::CONFLICT);
         assert_eq!(
@@ -314,8 +329,34 @@ mod tests {
             }]})
         );
         // Keys keep the order FHIR examples use, as the Value form did.
-        let text = serde_json::to_string(&ApiError::conflict(Text::new("a", "b")).outcome())
-            .expect("serializes");
+        let text =
+            serde_json::to_string(&ApiError::conflict(Text::new("a", "b")).outcome(Lang::Zh))
+                .expect("serializes");
         assert!(text.starts_with(r#"{"resourceType":"OperationOutcome","issue":[{"severity""#));
+    }
+
+    #[tokio::test]
+    async fn the_layer_rewrites_only_the_body_and_the_default_needs_no_layer() {
+        let mut error = ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "throttled",
+            Text::new("请求过于频繁", "Too many requests"),
+        );
+        error.retry_after = Some(7);
+        let response = answer(error.clone(), Lang::En).await;
+        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(response.headers()[header::RETRY_AFTER], "7");
+        assert_eq!(response.headers()[header::CONTENT_TYPE], FHIR_JSON);
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        let body: Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(body["issue"][0]["details"]["text"], "Too many requests");
+        // Outside the layer the answer is complete, in the default language.
+        let bytes = axum::body::to_bytes(error.into_response().into_body(), 1 << 20)
+            .await
+            .unwrap();
+        let body: Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(body["issue"][0]["details"]["text"], "请求过于频繁");
     }
 }

@@ -11,6 +11,7 @@ mod context;
 pub mod demo;
 pub mod error;
 pub mod fhir;
+pub mod localise;
 pub mod logging;
 pub mod openapi;
 pub mod state;

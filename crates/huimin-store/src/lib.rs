@@ -40,5 +40,5 @@ pub use users::{NewUser, UserRecord};
 
 /// Microseconds since the Unix epoch, the storage layer's one time representation.
 pub fn now_micros() -> i64 {
-    jiff::Timestamp::now().as_microsecond()
+    huimin_clock::now().as_microsecond()
 }

@@ -1,23 +1,41 @@
-//! Instants and money as patients read them: hospital wall-clock time (China, UTC+8), dates
-//! with the weekday, yuan with two decimals.
+//! Instants and money as patients read them: the hospital's wall-clock time (the server's
+//! [`Clock`]), dates with the weekday, yuan with two decimals.
 
+use std::sync::OnceLock;
+
+use huimin_clock::Clock;
 use huimin_domain::i18n::Lang;
 use jiff::civil::DateTime;
-use jiff::tz::{Offset, TimeZone};
 
-fn china() -> TimeZone {
-    TimeZone::fixed(Offset::constant(8))
+/// The hospital's clock, the one the API books by: set once when the pages are mounted
+/// ([`crate::pages`]). A process serves one hospital, so one clock; the formatting helpers
+/// are called from every page and template, and a global spares each of them a parameter.
+static CLOCK: OnceLock<Clock> = OnceLock::new();
+
+/// Sets the hospital's clock; the first one set stays (a process serves one hospital).
+pub fn set_clock(clock: Clock) {
+    let _ = CLOCK.set(clock);
+}
+
+/// The hospital's clock, or China's until the pages are mounted.
+fn clock() -> &'static Clock {
+    CLOCK.get_or_init(Clock::default)
+}
+
+/// The instant now.
+pub fn now() -> jiff::Timestamp {
+    clock().now()
 }
 
 /// An RFC 3339 instant from the API on the hospital's wall clock.
 pub fn local(instant: &str) -> Option<DateTime> {
     let ts: jiff::Timestamp = instant.parse().ok()?;
-    Some(ts.to_zoned(china()).datetime())
+    Some(clock().wall(ts))
 }
 
 /// Today on the hospital's wall clock.
 pub fn today() -> jiff::civil::Date {
-    jiff::Timestamp::now().to_zoned(china()).date()
+    clock().today()
 }
 
 /// The date a page was asked for (`YYYY-MM-DD`), or today when it is left out or is not a

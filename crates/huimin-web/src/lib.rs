@@ -28,8 +28,10 @@ use tower_http::trace::TraceLayer;
 
 pub use api::Api;
 
-/// The pages, served beside the API (`App::build_with(settings, huimin_web::pages)`).
-pub fn pages(api: Router) -> Router {
+/// The pages, served beside the API (`App::build_with(settings, huimin_web::pages)`), on the
+/// hospital's clock (the one the API books by).
+pub fn pages(api: Router, clock: huimin_clock::Clock) -> Router {
+    fmt::set_clock(clock);
     Router::new()
         .merge(patient::routes())
         .merge(staff::routes())

@@ -8,7 +8,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use huimin_domain::appointments::{Period, SlotLength};
 use huimin_domain::i18n::Text;
-use huimin_domain::roles::Role;
 use huimin_store::StoreError;
 use huimin_store::appointments::RosterRecord;
 use jiff::civil::{Date, Time};
@@ -52,31 +51,26 @@ async fn require_role(
 }
 
 /// 422 with every issue found, or nothing.
-fn refuse_if_any(issues: Vec<Issue>, ctx: &Ctx) -> Result<(), ApiError> {
+fn refuse_if_any(issues: Vec<Issue>) -> Result<(), ApiError> {
     if issues.is_empty() {
         return Ok(());
     }
-    Err(ApiError::with_issues(StatusCode::UNPROCESSABLE_ENTITY, issues).lang(ctx.lang))
+    Err(ApiError::with_issues(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        issues,
+    ))
 }
 
-pub(crate) fn require_admin(ctx: &Ctx) -> Result<(), ApiError> {
-    if ctx.require()?.role != Role::Admin {
-        return Err(ApiError::forbidden().lang(ctx.lang));
-    }
-    Ok(())
+fn body<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Result<T, ApiError> {
+    crate::error::json_body(bytes)
 }
 
-fn body<T: for<'de> Deserialize<'de>>(bytes: &[u8], ctx: &Ctx) -> Result<T, ApiError> {
-    crate::error::json_body(bytes, ctx.lang)
-}
-
-fn plan_error(err: PlanError, ctx: &Ctx) -> ApiError {
+fn plan_error(err: PlanError) -> ApiError {
     match err {
         PlanError::Invalid(name, text) => {
             ApiError::with_issues(StatusCode::UNPROCESSABLE_ENTITY, vec![field(name, text)])
-                .lang(ctx.lang)
         }
-        PlanError::Store(e) => ApiError::from(e).lang(ctx.lang),
+        PlanError::Store(e) => ApiError::from(e),
     }
 }
 
@@ -163,8 +157,8 @@ pub async fn create_session(
     ctx: Ctx,
     bytes: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
-    require_admin(&ctx)?;
-    let request: SessionRequest = body(&bytes, &ctx)?;
+    ctx.require_admin()?;
+    let request: SessionRequest = body(&bytes)?;
     let mut checked = check_common(
         &request.period,
         &request.start,
@@ -185,7 +179,7 @@ pub async fn create_session(
             ))
         })
         .ok();
-    if date.is_some_and(|d| d < crate::fhir::patient::today_in_china()) {
+    if date.is_some_and(|d| d < state.clock.today()) {
         checked.issues.push(field(
             "date",
             Text::new(
@@ -195,7 +189,7 @@ pub async fn create_session(
         ));
     }
     require_role(&state, &request.practitioner_role, &mut checked.issues).await?;
-    refuse_if_any(checked.issues, &ctx)?;
+    refuse_if_any(checked.issues)?;
     let plan = SessionPlan {
         practitioner_role: request.practitioner_role,
         date: date.expect("checked"),
@@ -208,7 +202,7 @@ pub async fn create_session(
     let rules = state.rules.current(&state.store).await?;
     let session = plan_session(&state.store, &rules, &plan)
         .await
-        .map_err(|e| plan_error(e, &ctx))?;
+        .map_err(plan_error)?;
     state
         .store
         .create_session(&session)
@@ -218,9 +212,8 @@ pub async fn create_session(
                 "该医生此时段已有出诊",
                 "This doctor already has a session in that period",
             ))
-            .at("period")
-            .lang(ctx.lang),
-            other => ApiError::from(other).lang(ctx.lang),
+            .at("period"),
+            other => ApiError::from(other),
         })?;
     audit::record(
         &state,
@@ -235,7 +228,7 @@ pub async fn create_session(
         .store
         .clinic_session(&session.id)
         .await?
-        .ok_or_else(|| ApiError::internal().lang(ctx.lang))?;
+        .ok_or_else(ApiError::internal)?;
     let slots: Vec<Value> = state
         .store
         .session_slots(&session.id)
@@ -273,8 +266,8 @@ pub async fn create_roster(
     ctx: Ctx,
     bytes: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
-    require_admin(&ctx)?;
-    let request: RosterRequest = body(&bytes, &ctx)?;
+    ctx.require_admin()?;
+    let request: RosterRequest = body(&bytes)?;
     let mut checked = check_common(
         &request.period,
         &request.start,
@@ -292,7 +285,7 @@ pub async fn create_roster(
         ));
     }
     require_role(&state, &request.practitioner_role, &mut checked.issues).await?;
-    refuse_if_any(checked.issues, &ctx)?;
+    refuse_if_any(checked.issues)?;
     let period = checked.period.expect("checked");
     let length = match checked.length {
         Some(length) => length,
@@ -335,7 +328,7 @@ pub async fn list_rosters(
     ctx: Ctx,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
-    require_admin(&ctx)?;
+    ctx.require_admin()?;
     let role = url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
         .find(|(k, _)| k == "practitioner_role")
         .map(|(_, v)| v.into_owned());
@@ -350,9 +343,9 @@ pub async fn retire_roster(
     ctx: Ctx,
     axum::extract::Path(id): axum::extract::Path<String>,
 ) -> Result<Response, ApiError> {
-    require_admin(&ctx)?;
+    ctx.require_admin()?;
     if !state.store.retire_roster(&id).await? {
-        return Err(ApiError::not_found(&format!("Roster/{id}")).lang(ctx.lang));
+        return Err(ApiError::not_found(&format!("Roster/{id}")));
     }
     audit::record(&state, &ctx, "delete", &format!("Roster/{id}"), SUCCESS, "").await?;
     Ok(StatusCode::NO_CONTENT.into_response())
@@ -370,8 +363,8 @@ pub async fn generate(
     ctx: Ctx,
     bytes: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
-    require_admin(&ctx)?;
-    let request: GenerateRequest = body(&bytes, &ctx)?;
+    ctx.require_admin()?;
+    let request: GenerateRequest = body(&bytes)?;
     let mut issues = Vec::new();
     let mut date = |raw: &str, name: &str| {
         raw.parse::<Date>()
@@ -398,7 +391,7 @@ pub async fn generate(
             ),
         ));
     }
-    refuse_if_any(issues, &ctx)?;
+    refuse_if_any(issues)?;
     let calendar = super::calendar::hospital_calendar(&state.store).await?;
     let rules = state.rules.current(&state.store).await?;
     let (created, skipped) = generate_from_rosters(
@@ -409,7 +402,7 @@ pub async fn generate(
         to.expect("checked"),
     )
     .await
-    .map_err(|e| plan_error(e, &ctx))?;
+    .map_err(plan_error)?;
     audit::record(
         &state,
         &ctx,

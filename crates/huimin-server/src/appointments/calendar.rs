@@ -12,7 +12,6 @@ use huimin_domain::i18n::Text;
 use huimin_store::Store;
 use serde_json::json;
 
-use super::admin::require_admin;
 use crate::audit::{self, SUCCESS};
 use crate::context::Ctx;
 use crate::error::{ApiError, Issue};
@@ -38,7 +37,7 @@ pub async fn hospital_calendar(store: &Store) -> Result<HolidayCalendar, huimin_
 
 /// `GET /api/admin/holiday-calendar`: the effective calendar in the import format (CSV).
 pub async fn export(State(state): State<AppState>, ctx: Ctx) -> Result<Response, ApiError> {
-    require_admin(&ctx)?;
+    ctx.require_admin()?;
     let calendar = hospital_calendar(&state.store).await?;
     Ok((
         [(header::CONTENT_TYPE, "text/csv; charset=utf-8")],
@@ -54,14 +53,12 @@ pub async fn import(
     ctx: Ctx,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    require_admin(&ctx)?;
-    let lang = ctx.lang;
+    ctx.require_admin()?;
     let invalid = |text: Text| {
         ApiError::with_issues(
             StatusCode::UNPROCESSABLE_ENTITY,
             vec![Issue::value(None, text)],
         )
-        .lang(lang)
     };
     if body.len() > MAX_BYTES {
         return Err(invalid(Text::new(

@@ -77,7 +77,7 @@ async fn session_for(
         .store
         .clinic_session(id)
         .await?
-        .ok_or_else(|| ApiError::not_found(&format!("Schedule/{id}")).lang(ctx.lang))?;
+        .ok_or_else(|| ApiError::not_found(&format!("Schedule/{id}")))?;
     if !may_run(state, caller, &session).await? {
         audit::record(
             state,
@@ -88,7 +88,7 @@ async fn session_for(
             "",
         )
         .await?;
-        return Err(ApiError::forbidden().lang(ctx.lang));
+        return Err(ApiError::forbidden());
     }
     Ok(session)
 }
@@ -132,10 +132,9 @@ pub async fn show_queue(
     Ok(Json(body).into_response())
 }
 
-fn call_error(err: CallError, ctx: &Ctx) -> ApiError {
-    let lang = ctx.lang;
+fn call_error(err: CallError) -> ApiError {
     match err {
-        CallError::NoSession => ApiError::not_found("Schedule").lang(lang),
+        CallError::NoSession => ApiError::not_found("Schedule"),
         CallError::Busy(current) => ApiError::conflict(Text::new(
             format!(
                 "{} 号仍在诊室，请先标记“已就诊”或“过号”",
@@ -145,18 +144,15 @@ fn call_error(err: CallError, ctx: &Ctx) -> ApiError {
                 "Number {} is still called in; mark them seen or passed first",
                 current.queue_number
             ),
-        ))
-        .lang(lang),
+        )),
         CallError::NobodyWaiting => ApiError::unprocessable(Text::new(
             "候诊队列中没有已签到的患者",
             "Nobody checked in is waiting",
-        ))
-        .lang(lang),
+        )),
         CallError::NobodyCalled => {
             ApiError::unprocessable(Text::new("当前没有已叫号的患者", "Nobody is called in"))
-                .lang(lang)
         }
-        CallError::Store(e) => ApiError::from(e).lang(lang),
+        CallError::Store(e) => ApiError::from(e),
     }
 }
 
@@ -181,10 +177,10 @@ pub async fn act(
             state.store.pass_current(&id, after, now).await
         }
         _ => {
-            return Err(ApiError::not_found(&format!("/api/sessions/{id}/{action}")).lang(ctx.lang));
+            return Err(ApiError::not_found(&format!("/api/sessions/{id}/{action}")));
         }
     }
-    .map_err(|e| call_error(e, &ctx))?;
+    .map_err(call_error)?;
     audit::record(
         &state,
         &ctx,
@@ -217,9 +213,9 @@ pub async fn set_priority(
 ) -> Result<Response, ApiError> {
     let caller = ctx.require()?;
     if !matches!(caller.role, Role::Nurse | Role::Doctor | Role::Admin) {
-        return Err(ApiError::forbidden().lang(ctx.lang));
+        return Err(ApiError::forbidden());
     }
-    let request: PriorityRequest = crate::error::json_body(&body, ctx.lang)?;
+    let request: PriorityRequest = crate::error::json_body(&body)?;
     let group = match request.group.as_deref() {
         None => PriorityGroup::Other,
         Some(code) => PriorityGroup::from_code(code).ok_or_else(|| {
@@ -228,7 +224,6 @@ pub async fn set_priority(
                 "group must be elderly, disabled, military or other",
             ))
             .at("group")
-            .lang(ctx.lang)
         })?,
     };
     // The line is its doctor's, the nurses' and administrators' to reorder.
@@ -248,7 +243,7 @@ pub async fn set_priority(
             "priority",
         )
         .await?;
-        return Err(ApiError::forbidden().lang(ctx.lang));
+        return Err(ApiError::forbidden());
     }
     let rules = state.rules.current(&state.store).await?;
     let groups = rules
@@ -264,16 +259,14 @@ pub async fn set_priority(
                 group.label().en.to_lowercase()
             ),
         ))
-        .at("group")
-        .lang(ctx.lang));
+        .at("group"));
     }
     let level = if request.priority { group.stored() } else { 0 };
     if !state.store.set_priority(&id, level).await? {
         return Err(ApiError::conflict(Text::new(
             "只有已签到候诊的患者可以调整优先",
             "Only a checked-in patient waiting in line can be given priority",
-        ))
-        .lang(ctx.lang));
+        )));
     }
     audit::record(
         &state,
@@ -303,7 +296,7 @@ pub async fn my_place(
         Role::Patient => caller.patient_ids.contains(&a.patient_id),
         _ => caller.role.is_staff(),
     }) else {
-        return Err(ApiError::not_found("Appointment").lang(ctx.lang));
+        return Err(ApiError::not_found("Appointment"));
     };
     let session = state
         .store
@@ -361,9 +354,10 @@ pub async fn recent_calls(
     Path(id): Path<String>,
     axum::extract::Query(page): axum::extract::Query<CallsPage>,
 ) -> Result<Response, ApiError> {
-    let tz = jiff::tz::TimeZone::fixed(jiff::tz::offset(8));
-    let midnight = jiff::Timestamp::now()
-        .to_zoned(tz)
+    let midnight = state
+        .clock
+        .now()
+        .to_zoned(state.clock.zone().clone())
         .start_of_day()
         .map(|z| z.timestamp().as_microsecond())
         .unwrap_or(0);
@@ -395,7 +389,7 @@ pub async fn my_sessions(
     axum::extract::Query(day): axum::extract::Query<super::day::DayQuery>,
 ) -> Result<Response, ApiError> {
     let caller = ctx.require()?;
-    let date = day.day(ctx.lang)?;
+    let date = day.day(&state.clock)?;
     let Some(practitioner) = caller.practitioner_id.clone() else {
         return Ok(Json(json!({"date": date, "sessions": []})).into_response());
     };

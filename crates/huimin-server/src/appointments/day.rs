@@ -5,7 +5,7 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
-use huimin_domain::i18n::{Lang, Text};
+use huimin_domain::i18n::Text;
 use huimin_store::appointments::SessionRecord;
 use serde::Deserialize;
 use serde_json::json;
@@ -68,12 +68,11 @@ pub struct DayQuery {
 
 impl DayQuery {
     /// The day asked for as `YYYY-MM-DD`, or today; 400 when it is not a date.
-    pub fn day(&self, lang: Lang) -> Result<String, ApiError> {
+    pub fn day(&self, clock: &huimin_clock::Clock) -> Result<String, ApiError> {
         let date = match self.date.as_deref() {
-            None | Some("") => crate::fhir::patient::today_in_china(),
+            None | Some("") => clock.today(),
             Some(text) => text.parse::<jiff::civil::Date>().map_err(|_| {
                 ApiError::bad_request(Text::new("date 须为 YYYY-MM-DD", "date must be YYYY-MM-DD"))
-                    .lang(lang)
             })?,
         };
         Ok(date.to_string())
@@ -87,12 +86,11 @@ pub async fn department_sessions(
     Path(id): Path<String>,
     Query(query): Query<DayQuery>,
 ) -> Result<Response, ApiError> {
-    let lang = ctx.lang;
     let caller = ctx.require()?;
     if !caller.role.is_staff() {
-        return Err(ApiError::forbidden().lang(lang));
+        return Err(ApiError::forbidden());
     }
-    let date = query.day(lang)?;
+    let date = query.day(&state.clock)?;
     let sessions = state.store.sessions_of_department_on(&id, &date).await?;
     let mut items = Vec::with_capacity(sessions.len());
     for session in &sessions {

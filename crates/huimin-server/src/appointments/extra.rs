@@ -48,15 +48,14 @@ pub async fn add_extra(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
-    let lang = ctx.lang;
     let caller = ctx.require()?;
-    let request: ExtraRequest = crate::error::json_body(&body, lang)?;
+    let request: ExtraRequest = crate::error::json_body(&body)?;
     let patient = Reference::local_id("Patient", &request.patient).to_owned();
     let session = state
         .store
         .clinic_session(&id)
         .await?
-        .ok_or_else(|| ApiError::not_found(&format!("Schedule/{id}")).lang(lang))?;
+        .ok_or_else(|| ApiError::not_found(&format!("Schedule/{id}")))?;
     let allowed = match (
         caller.role,
         &caller.practitioner_id,
@@ -78,14 +77,13 @@ pub async fn add_extra(
             "extra slot: not the session's doctor",
         )
         .await?;
-        return Err(ApiError::forbidden().lang(lang));
+        return Err(ApiError::forbidden());
     }
     let slot = state.store.add_extra_slot(&id).await?.ok_or_else(|| {
         ApiError::unprocessable(Text::new(
             "该出诊已停诊，不能加号",
             "This session is suspended; no extra places can be added",
         ))
-        .lang(lang)
     })?;
     audit::record(
         &state,

@@ -7,16 +7,17 @@ mod admin;
 pub mod calendar;
 pub mod calling;
 mod day;
+mod eligibility;
 mod errors;
 mod extra;
-pub mod guard;
+mod find;
 mod operations;
 mod parameters;
 pub mod payments;
 pub mod planning;
 mod routes;
 pub mod rules;
-mod settings;
+mod search;
 pub mod site;
 mod suspend;
 mod transfer;
@@ -24,7 +25,8 @@ pub mod views;
 pub mod waitlist;
 pub mod worker;
 
-pub use settings::BookingSettings;
+pub use crate::state::booking::BookingSettings;
+pub use crate::state::guard;
 
 use axum::Router;
 use axum::routing::{get, post, put};
@@ -80,19 +82,19 @@ pub fn routes() -> Router<AppState> {
         .route("/api/me/sessions", get(calling::my_sessions))
         .route("/api/me/notifications", get(suspend::my_notifications))
         .route("/api/sessions/{id}/extra", post(extra::add_extra))
-        .route("/fhir/Appointment/$find", get(routes::find))
+        .route("/fhir/Appointment/$find", get(find::find))
         .route("/fhir/Appointment/$hold", post(routes::hold))
         .route("/fhir/Appointment/$book", post(routes::book))
         .route("/fhir/Appointment/$waitlist", post(waitlist::join))
         .route("/api/me/waitlist", get(waitlist::mine))
         .route(
             "/fhir/Appointment",
-            post(routes::create).get(routes::search),
+            post(routes::create).get(search::search),
         )
         .route(
             "/fhir/Appointment/{id}",
             get(routes::read).put(routes::update).patch(routes::patch),
         )
-        .route("/fhir/Slot/{id}", get(routes::read_slot))
-        .route("/fhir/Schedule/{id}", get(routes::read_schedule))
+        .route("/fhir/Slot/{id}", get(search::read_slot))
+        .route("/fhir/Schedule/{id}", get(search::read_schedule))
 }

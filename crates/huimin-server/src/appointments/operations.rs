@@ -4,35 +4,20 @@
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use huimin_domain::appointments::{AppointmentStatus, Channel, CheckInBy, CheckInTimes};
-use huimin_domain::i18n::Lang;
 use huimin_domain::i18n::Text;
-use huimin_domain::identity::DocumentKind;
 use huimin_domain::roles::Role;
 use huimin_store::appointments::{
     AppointmentRecord, BookingMode, PlaceRequest, Replay, SessionRecord, SlotRecord,
 };
-use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+use super::eligibility::booking_channel;
 use super::errors::booking_error;
 use super::views;
 use crate::audit::{self, DENIED, SUCCESS};
 use crate::context::{Caller, Ctx};
 use crate::error::ApiError;
 use crate::state::AppState;
-
-/// Who may place a booking for a patient, and through which channel.
-pub fn booking_channel(caller: &Caller, patient_id: &str) -> Option<Channel> {
-    match caller.role {
-        Role::Patient => caller
-            .patient_ids
-            .iter()
-            .any(|p| p == patient_id)
-            .then_some(Channel::App),
-        Role::Registrar | Role::Admin => Some(Channel::Window),
-        _ => None,
-    }
-}
 
 /// The `Idempotency-Key` header with a hash of what was asked, so a reused key with a
 /// different request is caught.
@@ -59,6 +44,68 @@ pub struct Placement<'a> {
     pub extra: bool,
 }
 
+/// The channel the caller books through for the patient: a doctor's extra place through the
+/// window, patients for their own, window staff for anyone; 403 (audited) for anyone else.
+async fn channel_for(
+    state: &AppState,
+    ctx: &Ctx,
+    caller: &Caller,
+    p: &Placement<'_>,
+) -> Result<Channel, ApiError> {
+    let channel = if p.extra {
+        Some(Channel::Window)
+    } else {
+        booking_channel(caller, p.patient_id)
+    };
+    if let Some(channel) = channel {
+        return Ok(channel);
+    }
+    audit::record(
+        state,
+        ctx,
+        "create",
+        &format!("Appointment?patient=Patient/{}", p.patient_id),
+        DENIED,
+        "not the caller's patient",
+    )
+    .await?;
+    Err(ApiError::forbidden())
+}
+
+/// Takes the place, or finds the answer given before to the same idempotency key. In a flash
+/// crowd most attempts find the slot sold out: those are answered at once. The patient's
+/// real-name identity and birth date are checked by the store as it takes the place, from the
+/// Patient's index rows (no read of the sealed record).
+async fn take(
+    state: &AppState,
+    ctx: &Ctx,
+    request: PlaceRequest<'_>,
+    operation: &str,
+) -> Result<Replay, ApiError> {
+    let early = state
+        .store
+        .sold_out_answer(&request)
+        .await
+        .map_err(booking_error)?;
+    if let Some(replayed) = early {
+        let resource = format!("Appointment/{}", replayed.appointment().id);
+        audit::record(state, ctx, "create", &resource, SUCCESS, operation).await?;
+        return Ok(replayed);
+    }
+    // Written by the store with the place (its resource becomes the appointment); built only
+    // now, since most attempts in a crowd are answered above.
+    let audit_record = audit::new_record(ctx, "create", "Appointment", SUCCESS, operation);
+    let request = PlaceRequest {
+        audit: Some(&audit_record),
+        ..request
+    };
+    state
+        .store
+        .take_place(&request)
+        .await
+        .map_err(booking_error)
+}
+
 /// Holds or books a place and answers with the Appointment (201, or 200 for a replay).
 pub async fn place(
     state: &AppState,
@@ -66,31 +113,13 @@ pub async fn place(
     headers: &HeaderMap,
     p: Placement<'_>,
 ) -> Result<Response, ApiError> {
-    let lang = ctx.lang;
     let caller = ctx.require()?;
     state.guard.check(ctx)?;
-    let reference = format!("Patient/{}", p.patient_id);
-    let channel = if p.extra {
-        Some(Channel::Window)
-    } else {
-        booking_channel(caller, p.patient_id)
-    };
-    let Some(channel) = channel else {
-        audit::record(
-            state,
-            ctx,
-            "create",
-            &format!("Appointment?patient={reference}"),
-            DENIED,
-            "not the caller's patient",
-        )
-        .await?;
-        return Err(ApiError::forbidden().lang(lang));
-    };
+    let channel = channel_for(state, ctx, caller, &p).await?;
     // Holds, quotas, bans and the elderly age are set for the whole hospital.
     let rules = state.rules.current(&state.store).await?;
     let settings = rules.hospital();
-    let now = jiff::Timestamp::now();
+    let now = state.clock.now();
     let mode = if p.hold {
         BookingMode::Hold {
             expires_at: settings.rules.hold.expires_at(now).as_microsecond(),
@@ -120,35 +149,7 @@ pub async fn place(
         idempotency: key.as_ref().map(|(k, h)| (k.as_str(), h.as_str())),
         audit: None,
     };
-    // In a flash crowd most attempts find the slot sold out: answer those at once. The
-    // patient's real-name identity and birth date are checked by the store as it takes the
-    // place, from the Patient's index rows (no read of the sealed record).
-    let early = state
-        .store
-        .sold_out_answer(&request)
-        .await
-        .map_err(|e| booking_error(e, lang))?;
-    let outcome = match early {
-        Some(replayed) => {
-            let resource = format!("Appointment/{}", replayed.appointment().id);
-            audit::record(state, ctx, "create", &resource, SUCCESS, operation).await?;
-            replayed
-        }
-        None => {
-            // Written by the store with the place (its resource becomes the appointment); built
-            // only now, since most attempts in a crowd are answered above.
-            let audit_record = audit::new_record(ctx, "create", "Appointment", SUCCESS, operation);
-            let request = PlaceRequest {
-                audit: Some(&audit_record),
-                ..request
-            };
-            state
-                .store
-                .take_place(&request)
-                .await
-                .map_err(|e| booking_error(e, lang))?
-        }
-    };
+    let outcome = take(state, ctx, request, operation).await?;
     let status = match outcome {
         Replay::Fresh(..) => StatusCode::CREATED,
         Replay::Replayed(_) => StatusCode::OK,
@@ -218,7 +219,6 @@ pub async fn visible_appointment(
     id: &str,
     action: &str,
 ) -> Result<AppointmentRecord, ApiError> {
-    let lang = ctx.lang;
     let caller = ctx.require()?;
     let reference = format!("Appointment/{id}");
     let record = state.store.appointment(id).await?;
@@ -234,7 +234,7 @@ pub async fn visible_appointment(
             "not-found"
         };
         audit::record(state, ctx, action, &reference, outcome, "").await?;
-        return Err(ApiError::not_found(&reference).lang(lang));
+        return Err(ApiError::not_found(&reference));
     }
     Ok(record.expect("checked"))
 }
@@ -251,9 +251,9 @@ pub async fn confirm(
     visible_appointment(state, ctx, id, "update").await?;
     let record = state
         .store
-        .confirm_hold(id, jiff::Timestamp::now())
+        .confirm_hold(id, state.clock.now())
         .await
-        .map_err(|e| booking_error(e, ctx.lang))?;
+        .map_err(booking_error)?;
     audit::record(
         state,
         ctx,
@@ -274,7 +274,6 @@ pub async fn change_status(
     id: &str,
     to: &str,
 ) -> Result<Response, ApiError> {
-    let lang = ctx.lang;
     state.guard.check(ctx)?;
     let current = visible_appointment(state, ctx, id, "update").await?;
     let caller = ctx.require()?;
@@ -283,10 +282,9 @@ pub async fn change_status(
             format!("未知的预约状态：{to}"),
             format!("Unknown appointment status: {to}"),
         ))
-        .at("Appointment.status")
-        .lang(lang));
+        .at("Appointment.status"));
     };
-    let now = jiff::Timestamp::now();
+    let now = state.clock.now();
     // Anyone who may see the appointment may cancel it and check in (patients on their phone,
     // within the check-in window); doctors mark seen.
     let allowed = matches!(
@@ -308,14 +306,14 @@ pub async fn change_status(
             to.code(),
         )
         .await?;
-        return Err(ApiError::forbidden().lang(lang));
+        return Err(ApiError::forbidden());
     }
     let rules = state.rules.current(&state.store).await?;
     let department = rules.department(&current.department_id);
     let mut arrival_priority = 0;
     if to == AppointmentStatus::CheckedIn && current.status == AppointmentStatus::Booked {
         let on_site = super::site::shows_code(state, headers, &current.department_id, now);
-        check_in_window(state, caller, &current, department, (now, on_site), lang).await?;
+        check_in_window(state, caller, &current, department, (now, on_site)).await?;
         arrival_priority = arrival_priority_of(state, department, &current, now).await?;
     }
     let record = if to == current.status {
@@ -327,13 +325,13 @@ pub async fn change_status(
             .store
             .cancel_appointment(id, now, rule)
             .await
-            .map_err(|e| booking_error(e, lang))?
+            .map_err(booking_error)?
     } else {
         state
             .store
             .transition_appointment(id, to, now, arrival_priority)
             .await
-            .map_err(|e| booking_error(e, lang))?
+            .map_err(booking_error)?
     };
     audit::record(
         state,
@@ -388,7 +386,6 @@ async fn check_in_window(
     appointment: &AppointmentRecord,
     department: &super::BookingSettings,
     (now, on_site): (jiff::Timestamp, bool),
-    lang: Lang,
 ) -> Result<(), ApiError> {
     let (slot, session) = state
         .store
@@ -411,34 +408,5 @@ async fn check_in_window(
         .rules
         .check_in
         .check(by, times, now)
-        .map_err(|refusal| booking_error(refusal.into(), lang))
-}
-
-/// The patient's record, if it carries a validated identity document (real-name booking).
-pub async fn require_verified(
-    state: &AppState,
-    patient_id: &str,
-    lang: huimin_domain::i18n::Lang,
-) -> Result<huimin_store::StoredResource, ApiError> {
-    let reference = format!("Patient/{patient_id}");
-    let patient = state
-        .store
-        .read_resource("Patient", patient_id)
-        .await?
-        .ok_or_else(|| ApiError::not_found(&reference).lang(lang))?;
-    let verified = crate::fhir::index::each(&patient.content, &["identifier"])
-        .iter()
-        .any(|i| {
-            i.get("system")
-                .and_then(Value::as_str)
-                .and_then(DocumentKind::from_fhir_system)
-                .is_some()
-        });
-    if !verified {
-        return Err(booking_error(
-            huimin_domain::appointments::BookingRefusal::IdentityNotVerified.into(),
-            lang,
-        ));
-    }
-    Ok(patient)
+        .map_err(|refusal| booking_error(refusal.into()))
 }

@@ -1,4 +1,5 @@
-//! The FHIR `Parameters` bodies of the booking operations (`$hold`, `$book`, `$join`).
+//! The FHIR `Parameters` bodies of the booking operations (`$hold`, `$book`, `$join`), and
+//! the 400s that say what is wrong with one.
 //!
 //! Every attempt of a booking rush is parsed here, so the body is read straight into the few
 //! fields the operations use (each parameter's `name` and `valueReference.reference`) instead
@@ -11,8 +12,11 @@
 
 use std::fmt;
 
+use huimin_domain::i18n::Text;
 use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+use crate::error::ApiError;
 
 /// One parameter: its name and, when it has one as a string, its `valueReference.reference`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -174,6 +178,69 @@ impl<'de, T: Deserialize<'de> + Shape> Visitor<'de> for LenientVisitor<T> {
     fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
         Ok(Lenient(None))
     }
+}
+
+/// A 400 for a bad request parameter.
+pub(super) fn bad(zh: String, en: String) -> ApiError {
+    ApiError::bad_request(Text::new(zh, en))
+}
+
+/// A FHIR `Parameters` body's parameters, or a localised 400 saying what is wrong with it.
+pub(super) fn parameters(body: &[u8]) -> Result<Vec<Parameter>, ApiError> {
+    parse(body).map_err(|err| match err {
+        ParametersError::Malformed(e) => bad(
+            format!("JSON 格式错误：{e}"),
+            format!("Malformed JSON: {e}"),
+        ),
+        ParametersError::NotParameters => bad(
+            "请求体须为 Parameters 资源".into(),
+            "The body must be a Parameters resource".into(),
+        ),
+        ParametersError::Unnamed => bad("参数缺少 name".into(), "A parameter has no name".into()),
+    })
+}
+
+/// The id in `parameter[name].valueReference.reference` = `Kind/id`.
+pub(super) fn reference_param(
+    params: &[Parameter],
+    name: &str,
+    kind: &str,
+) -> Result<Option<String>, ApiError> {
+    let Some(parameter) = params.iter().find(|p| p.name == name) else {
+        return Ok(None);
+    };
+    let id = parameter
+        .reference
+        .as_deref()
+        .and_then(|r| r.strip_prefix(kind))
+        .and_then(|r| r.strip_prefix('/'));
+    match id {
+        Some(id) if crate::fhir::kinds::is_valid_id(id) => Ok(Some(id.to_owned())),
+        _ => Err(bad(
+            format!("参数 {name} 须为 {kind}/<id> 引用"),
+            format!("Parameter {name} must reference {kind}/<id>"),
+        )
+        .at(format!("Parameters.parameter[{name}]"))),
+    }
+}
+
+pub(super) fn required(value: Option<String>, name: &str) -> Result<String, ApiError> {
+    value.ok_or_else(|| {
+        bad(
+            format!("缺少参数 {name}"),
+            format!("The {name} parameter is required"),
+        )
+        .at(format!("Parameters.parameter[{name}]"))
+    })
+}
+
+/// A required reference parameter: the id of its `Kind/id`.
+pub(super) fn required_reference(
+    params: &[Parameter],
+    name: &str,
+    kind: &str,
+) -> Result<String, ApiError> {
+    required(reference_param(params, name, kind)?, name)
 }
 
 #[cfg(test)]

@@ -49,12 +49,11 @@ pub async fn pay(
     Path(id): Path<String>,
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
-    let lang = ctx.lang;
     let caller = ctx.require()?;
     if !matches!(caller.role, Role::Registrar | Role::Admin) {
-        return Err(ApiError::forbidden().lang(lang));
+        return Err(ApiError::forbidden());
     }
-    let request: PaymentRequest = crate::error::json_body(&body, lang)?;
+    let request: PaymentRequest = crate::error::json_body(&body)?;
     let codes: Vec<&str> = PaymentMethod::ALL.iter().map(|m| m.code()).collect();
     let method = PaymentMethod::from_code(&request.method).ok_or_else(|| {
         ApiError::with_issues(
@@ -75,13 +74,12 @@ pub async fn pay(
                 ),
             )],
         )
-        .lang(lang)
     })?;
     let paid = state
         .store
-        .pay_at_desk(&id, method, &caller.username, jiff::Timestamp::now())
+        .pay_at_desk(&id, method, &caller.username, state.clock.now())
         .await
-        .map_err(|e| booking_error(e, lang))?;
+        .map_err(booking_error)?;
     let (status, record) = match paid {
         Paid::Fresh(r) => (StatusCode::CREATED, r),
         Paid::Before(r) => (StatusCode::OK, r),
@@ -103,7 +101,6 @@ pub async fn show(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let lang = ctx.lang;
     let caller = ctx.require()?;
     let appointment = state.store.appointment(&id).await?;
     let allowed = appointment.as_ref().is_some_and(|a| match caller.role {
@@ -114,7 +111,7 @@ pub async fn show(
     if !allowed {
         audit::record(&state, &ctx, "read", &what, DENIED, "").await?;
         // A missing and a foreign appointment look the same.
-        return Err(ApiError::not_found("Appointment").lang(lang));
+        return Err(ApiError::not_found("Appointment"));
     }
     let payment = state.store.payment(&id).await?;
     audit::record(&state, &ctx, "read", &what, SUCCESS, "").await?;

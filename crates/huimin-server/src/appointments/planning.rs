@@ -10,7 +10,7 @@ use huimin_store::{Store, StoreError};
 use jiff::civil::{Date, Time};
 use serde_json::Value;
 
-use super::rules::RuleSet;
+use crate::state::rule_book::RuleSet;
 
 /// Why a session could not be planned.
 #[derive(Debug)]
@@ -57,21 +57,27 @@ pub async fn department_of_role(store: &Store, role: &str) -> Result<Option<Stri
         }))
 }
 
-/// A stored session for `plan`, under the rules of the doctor's department.
-pub async fn plan_session(
-    store: &Store,
-    rules: &RuleSet,
-    plan: &SessionPlan,
-) -> Result<NewSession, PlanError> {
+/// What a session inherits from the doctor's post (PractitionerRole).
+struct Post {
+    department_id: String,
+    hospital_id: String,
+    room_id: Option<String>,
+    class: String,
+    fee_fen: i64,
+}
+
+/// The post's department (and its hospital), room, registration class and fee; 422 when the
+/// post is missing or has no department.
+async fn read_post(store: &Store, practitioner_role: &str) -> Result<Post, PlanError> {
     let role = store
-        .read_resource("PractitionerRole", &plan.practitioner_role)
+        .read_resource("PractitionerRole", practitioner_role)
         .await?
         .ok_or_else(|| {
             PlanError::Invalid(
                 "practitioner_role",
                 Text::new(
-                    format!("未找到医生岗位 PractitionerRole/{}", plan.practitioner_role),
-                    format!("No PractitionerRole/{}", plan.practitioner_role),
+                    format!("未找到医生岗位 PractitionerRole/{}", practitioner_role),
+                    format!("No PractitionerRole/{}", practitioner_role),
                 ),
             )
         })?;
@@ -88,7 +94,6 @@ pub async fn plan_session(
                 ),
             )
         })?;
-    let settings = rules.department(&department_id);
     let department = store.read_resource("Organization", &department_id).await?;
     let hospital_id = department
         .as_ref()
@@ -114,7 +119,30 @@ pub async fn plan_session(
         .and_then(|e| e["valueMoney"]["value"].as_f64())
         .map(|yuan| (yuan * 100.0).round() as i64)
         .unwrap_or(0);
+    Ok(Post {
+        department_id,
+        hospital_id,
+        room_id,
+        class,
+        fee_fen,
+    })
+}
 
+/// A stored session for `plan`, under the rules of the doctor's department.
+pub async fn plan_session(
+    store: &Store,
+    rules: &RuleSet,
+    plan: &SessionPlan,
+) -> Result<NewSession, PlanError> {
+    let post = read_post(store, &plan.practitioner_role).await?;
+    let Post {
+        department_id,
+        hospital_id,
+        room_id,
+        class,
+        fee_fen,
+    } = post;
+    let settings = rules.department(&department_id);
     let (default_start, default_end) = plan.period.default_hours();
     let start = plan.date.to_datetime(plan.start.unwrap_or(default_start));
     let end = plan.date.to_datetime(plan.end.unwrap_or(default_end));

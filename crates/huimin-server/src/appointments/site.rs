@@ -54,9 +54,9 @@ pub async fn current_code(
 ) -> Result<Response, ApiError> {
     let caller = ctx.require()?;
     if !caller.role.is_staff() {
-        return Err(ApiError::forbidden().lang(ctx.lang));
+        return Err(ApiError::forbidden());
     }
-    let now = jiff::Timestamp::now();
+    let now = state.clock.now();
     let window = window_of(now);
     let until = jiff::Timestamp::from_second((window + 1) * WINDOW_SECONDS)
         .map_err(|_| ApiError::internal())?;

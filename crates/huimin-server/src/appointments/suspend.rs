@@ -61,9 +61,8 @@ pub async fn suspend(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let lang = ctx.lang;
     if ctx.require()?.role != Role::Admin {
-        return Err(ApiError::forbidden().lang(lang));
+        return Err(ApiError::forbidden());
     }
     let request: SuspendRequest = if body.iter().all(u8::is_ascii_whitespace) {
         SuspendRequest::default()
@@ -73,7 +72,6 @@ pub async fn suspend(
                 format!("请求内容无法解析：{e}"),
                 format!("The request body could not be read: {e}"),
             ))
-            .lang(lang)
         })?
     };
     let source = state
@@ -81,15 +79,9 @@ pub async fn suspend(
         .clinic_session(&id)
         .await?
         .filter(|s| s.status == "active")
-        .ok_or_else(|| ApiError::not_found(&format!("active Schedule/{id}")).lang(lang))?;
+        .ok_or_else(|| ApiError::not_found(&format!("active Schedule/{id}")))?;
     if let Some(target) = &request.move_to {
-        let today = state
-            .settings
-            .booking
-            .time_zone
-            .to_datetime(jiff::Timestamp::now())
-            .date()
-            .to_string();
+        let today = state.clock.today().to_string();
         let fits = state.store.clinic_session(target).await?.is_some_and(|t| {
             t.id != source.id
                 && t.status == "active"
@@ -101,8 +93,7 @@ pub async fn suspend(
                 "改约目标须为同一科室另一个未停诊、未过期的出诊时段",
                 "move_to must be another active, current session of the same department",
             ))
-            .at("move_to")
-            .lang(lang));
+            .at("move_to"));
         }
     }
     let plan = StopClinic {
@@ -114,7 +105,7 @@ pub async fn suspend(
         .store
         .suspend_session(&id, &plan)
         .await?
-        .ok_or_else(|| ApiError::not_found(&format!("active Schedule/{id}")).lang(lang))?;
+        .ok_or_else(|| ApiError::not_found(&format!("active Schedule/{id}")))?;
     let moved = affected.iter().filter(|a| a.moved_to.is_some()).count();
     audit::record(
         &state,
@@ -162,7 +153,7 @@ pub async fn my_notifications(
 ) -> Result<Response, ApiError> {
     let caller = ctx.require()?;
     if caller.role != Role::Patient {
-        return Err(ApiError::forbidden().lang(ctx.lang));
+        return Err(ApiError::forbidden());
     }
     let list = state.store.notifications(&caller.patient_ids, 100).await?;
     let items: Vec<_> = list

@@ -32,14 +32,13 @@ pub async fn move_patient(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
-    let lang = ctx.lang;
     let caller = ctx.require()?;
-    let request: MoveRequest = crate::error::json_body(&body, lang)?;
+    let request: MoveRequest = crate::error::json_body(&body)?;
     let target = Reference::local_id("Schedule", &request.session).to_owned();
     let reference = format!("Appointment/{id}");
     if !matches!(caller.role, Role::Nurse | Role::Registrar | Role::Admin) {
         audit::record(&state, &ctx, "update", &reference, DENIED, "move").await?;
-        return Err(ApiError::forbidden().lang(lang));
+        return Err(ApiError::forbidden());
     }
     visible_appointment(&state, &ctx, &id, "update").await?;
     let (doctor, room) = match state.store.clinic_session(&target).await? {
@@ -58,12 +57,12 @@ pub async fn move_patient(
             ),
         )
     };
-    let now = jiff::Timestamp::now().as_microsecond();
+    let now = state.clock.now().as_microsecond();
     let moved = state
         .store
         .transfer_appointment(&id, &target, now, &message)
         .await
-        .map_err(|e| booking_error(e, lang))?;
+        .map_err(booking_error)?;
     audit::record(
         &state,
         &ctx,

@@ -13,13 +13,14 @@ use huimin_domain::appointments::{BookingRefusal, Channel, Period, WaitlistMode}
 use huimin_domain::i18n::Text;
 use huimin_fhir::names::WAITLIST_SCHEDULE_EXT;
 use huimin_store::appointments::{
-    AppointmentRecord, BookingError, BookingMode, JoinRefusal, PlaceRequest, Promotion,
+    AppointmentRecord, BookingError, BookingMode, JoinRefusal, PlaceRequest, Promotion, Replay,
     WaitlistRecord,
 };
 use serde_json::{Value, json};
 
-use super::operations::booking_channel;
-use super::routes::{parameters, required_reference};
+use super::BookingSettings;
+use super::eligibility::{booking_channel, require_verified};
+use super::parameters::{parameters, required_reference};
 use crate::audit::{self, DENIED, SUCCESS};
 use crate::context::Ctx;
 use crate::error::{ApiError, Issue};
@@ -55,13 +56,12 @@ pub async fn join(
     _headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let lang = ctx.lang;
     let caller = ctx.require()?;
     state.guard.check(&ctx)?;
     // The same `Parameters` reader as `$hold` and `$book`.
-    let params = parameters(&body).map_err(|e| e.lang(lang))?;
-    let session = required_reference(&params, "schedule", "Schedule").map_err(|e| e.lang(lang))?;
-    let patient = required_reference(&params, "patient", "Patient").map_err(|e| e.lang(lang))?;
+    let params = parameters(&body)?;
+    let session = required_reference(&params, "schedule", "Schedule")?;
+    let patient = required_reference(&params, "patient", "Patient")?;
     if booking_channel(caller, &patient).is_none() {
         audit::record(
             &state,
@@ -72,9 +72,9 @@ pub async fn join(
             "not the caller's patient",
         )
         .await?;
-        return Err(ApiError::forbidden().lang(lang));
+        return Err(ApiError::forbidden());
     }
-    super::operations::require_verified(&state, &patient, lang).await?;
+    require_verified(&state, &patient).await?;
     let entry = match state
         .store
         .join_waitlist(&session, &patient, Some(&caller.username))
@@ -82,7 +82,7 @@ pub async fn join(
     {
         Ok(entry) => entry,
         Err(JoinRefusal::NoSuchSession) => {
-            return Err(ApiError::not_found(&format!("Schedule/{session}")).lang(lang));
+            return Err(ApiError::not_found(&format!("Schedule/{session}")));
         }
         Err(refusal) => {
             let (code, text) = match refusal {
@@ -107,9 +107,10 @@ pub async fn join(
                 expression: None,
                 rule: Some(code),
             };
-            return Err(
-                ApiError::with_issues(StatusCode::UNPROCESSABLE_ENTITY, vec![issue]).lang(lang),
-            );
+            return Err(ApiError::with_issues(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                vec![issue],
+            ));
         }
     };
     audit::record(
@@ -177,93 +178,13 @@ pub async fn promote(
         ) else {
             break;
         };
-        let now = jiff::Timestamp::now();
-        let offer_minutes = i64::from(settings.rules.waitlist.offer_minutes);
-        let offer_until = now + jiff::SignedDuration::from_mins(offer_minutes);
-        let mode = match settings.rules.waitlist.mode {
-            WaitlistMode::Book => BookingMode::Book,
-            WaitlistMode::Offer => BookingMode::Hold {
-                expires_at: offer_until.as_microsecond(),
-            },
-        };
-        // The place is taken on the patient's behalf by the system, not by a caller.
-        let audit_record = huimin_store::NewAuditRecord {
-            actor: "system:waitlist".into(),
-            role: "system".into(),
-            action: "create".into(),
-            resource: "Appointment".into(),
-            source_ip: String::new(),
-            outcome: crate::audit::SUCCESS.into(),
-            detail: format!("waitlist {}", entry.id),
-        };
-        let request = PlaceRequest {
-            slot_id: &slot,
-            patient_id: &entry.patient_id,
-            account_id: entry.account_id.as_deref(),
-            channel: Channel::App,
-            elderly: &settings.rules.elderly,
-            has_referral: false,
-            mode,
-            now,
-            tz: &settings.time_zone,
-            quota: &settings.rules.quota,
-            bans: &settings.rules.bans,
-            on_site: false,
-            idempotency: None,
-            audit: Some(&audit_record),
-        };
-        let (status, kind) = match settings.rules.waitlist.mode {
-            WaitlistMode::Book => ("booked", "waitlist-booked"),
-            WaitlistMode::Offer => ("offered", "waitlist-offered"),
-        };
-        let message = |appointment: &AppointmentRecord| {
-            let (date, period, number) = (
-                &appointment.session_date,
-                &appointment.period,
-                appointment.queue_number,
-            );
-            match settings.rules.waitlist.mode {
-                WaitlistMode::Book => booked_message(date, period, number),
-                WaitlistMode::Offer => {
-                    let local = settings.time_zone.to_datetime(offer_until);
-                    let until = local.strftime("%m-%d %H:%M").to_string();
-                    offered_message(date, period, number, &until)
-                }
-            }
-        };
-        let promotion = Promotion {
-            entry_id: &entry.id,
-            status,
-            kind,
-            message: &message,
-        };
-        // The place, the entry's new status, the patient's message and the audit record are
-        // one transaction.
-        match state.store.take_waitlist_place(&request, &promotion).await {
+        match take_place(state, settings, &entry, &slot).await {
             Ok(Some(_)) => booked += 1,
             // The patient left the waitlist meanwhile: nothing was taken.
             Ok(None) => {}
             Err(BookingError::Refused(BookingRefusal::SlotFull)) => continue,
             Err(BookingError::Refused(refusal)) => {
-                if state
-                    .store
-                    .settle_waitlist_entry(&entry.id, "skipped", None)
-                    .await?
-                {
-                    let message = refusal.message();
-                    let zh = format!("候补未成功：{}", message.zh);
-                    let en = format!("The waitlist could not book you: {}", message.en);
-                    state
-                        .store
-                        .notify(
-                            &entry.patient_id,
-                            "waitlist-skipped",
-                            &zh,
-                            &en,
-                            &format!("Schedule/{session_id}"),
-                        )
-                        .await?;
-                }
+                skip_refused(state, &entry, session_id, &refusal).await?
             }
             // Patients are never deleted, but an entry whose patient is gone must not hold up
             // the line behind it.
@@ -278,4 +199,105 @@ pub async fn promote(
         }
     }
     Ok(booked)
+}
+
+/// Takes `slot` for the first waiting patient, booked or offered as the department's rules say.
+/// The place, the entry's new status, the patient's message and the audit record are one
+/// transaction.
+async fn take_place(
+    state: &AppState,
+    settings: &BookingSettings,
+    entry: &WaitlistRecord,
+    slot: &str,
+) -> Result<Option<Replay>, BookingError> {
+    let now = state.clock.now();
+    let offer_minutes = i64::from(settings.rules.waitlist.offer_minutes);
+    let offer_until = now + jiff::SignedDuration::from_mins(offer_minutes);
+    let (mode, status, kind) = match settings.rules.waitlist.mode {
+        WaitlistMode::Book => (BookingMode::Book, "booked", "waitlist-booked"),
+        WaitlistMode::Offer => (
+            BookingMode::Hold {
+                expires_at: offer_until.as_microsecond(),
+            },
+            "offered",
+            "waitlist-offered",
+        ),
+    };
+    // The place is taken on the patient's behalf by the system, not by a caller.
+    let audit_record = huimin_store::NewAuditRecord {
+        actor: "system:waitlist".into(),
+        role: "system".into(),
+        action: "create".into(),
+        resource: "Appointment".into(),
+        source_ip: String::new(),
+        outcome: crate::audit::SUCCESS.into(),
+        detail: format!("waitlist {}", entry.id),
+    };
+    let request = PlaceRequest {
+        slot_id: slot,
+        patient_id: &entry.patient_id,
+        account_id: entry.account_id.as_deref(),
+        channel: Channel::App,
+        elderly: &settings.rules.elderly,
+        has_referral: false,
+        mode,
+        now,
+        tz: &settings.time_zone,
+        quota: &settings.rules.quota,
+        bans: &settings.rules.bans,
+        on_site: false,
+        idempotency: None,
+        audit: Some(&audit_record),
+    };
+    let message = |appointment: &AppointmentRecord| {
+        let (date, period, number) = (
+            &appointment.session_date,
+            &appointment.period,
+            appointment.queue_number,
+        );
+        match settings.rules.waitlist.mode {
+            WaitlistMode::Book => booked_message(date, period, number),
+            WaitlistMode::Offer => {
+                let until = state.clock.wall(offer_until).strftime("%m-%d %H:%M");
+                offered_message(date, period, number, &until.to_string())
+            }
+        }
+    };
+    let promotion = Promotion {
+        entry_id: &entry.id,
+        status,
+        kind,
+        message: &message,
+    };
+    state.store.take_waitlist_place(&request, &promotion).await
+}
+
+/// A waiting patient the rules refuse the place to (a quota, a ban) is skipped, and told why.
+async fn skip_refused(
+    state: &AppState,
+    entry: &WaitlistRecord,
+    session_id: &str,
+    refusal: &BookingRefusal,
+) -> Result<(), huimin_store::StoreError> {
+    if !state
+        .store
+        .settle_waitlist_entry(&entry.id, "skipped", None)
+        .await?
+    {
+        return Ok(());
+    }
+    let message = refusal.message();
+    let zh = format!("候补未成功：{}", message.zh);
+    let en = format!("The waitlist could not book you: {}", message.en);
+    state
+        .store
+        .notify(
+            &entry.patient_id,
+            "waitlist-skipped",
+            &zh,
+            &en,
+            &format!("Schedule/{session_id}"),
+        )
+        .await?;
+    Ok(())
 }

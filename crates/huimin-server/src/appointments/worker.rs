@@ -11,7 +11,7 @@ pub const INTERVAL: Duration = Duration::from_secs(30);
 
 /// One pass: (holds released, appointments marked no-show, waitlisted patients booked).
 pub async fn run_once(state: &AppState) -> Result<(usize, usize, usize), huimin_store::StoreError> {
-    let now = jiff::Timestamp::now();
+    let now = state.clock.now();
     let released = state.store.release_expired_holds(now).await?;
     let noshows = state.store.mark_noshows(now).await?;
     let mut promoted = 0;

@@ -1,12 +1,14 @@
 //! OAuth2 password grant (`POST /auth/token`) and patient self-registration
 //! (`POST /auth/register`).
 
-pub mod callers;
-pub mod password;
+mod bearer;
 mod register;
-pub mod throttle;
-pub mod token;
 mod token_endpoint;
+
+pub use crate::state::callers;
+pub use crate::state::passwords as password;
+pub use crate::state::throttle;
+pub use crate::state::tokens as token;
 
 use axum::Router;
 use axum::routing::post;

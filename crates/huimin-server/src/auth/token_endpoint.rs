@@ -2,12 +2,15 @@ use axum::Form;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use huimin_domain::i18n::{Lang, Text};
+use huimin_domain::i18n::Text;
 use serde::Deserialize;
 use serde_json::json;
 
+use huimin_store::UserRecord;
+
 use crate::audit;
 use crate::context::Ctx;
+use crate::localise::localised;
 use crate::state::AppState;
 
 #[derive(Deserialize)]
@@ -22,17 +25,15 @@ pub struct OAuthError {
     status: StatusCode,
     code: &'static str,
     text: Text,
-    lang: Lang,
     retry_after: Option<u64>,
 }
 
 impl OAuthError {
-    fn new(status: StatusCode, code: &'static str, text: Text, lang: Lang) -> Self {
+    fn new(status: StatusCode, code: &'static str, text: Text) -> Self {
         Self {
             status,
             code,
             text,
-            lang,
             retry_after: None,
         }
     }
@@ -40,12 +41,18 @@ impl OAuthError {
 
 impl IntoResponse for OAuthError {
     fn into_response(self) -> Response {
-        let body = json!({ "error": self.code, "error_description": self.text.get(self.lang) });
-        let mut response = (self.status, axum::Json(body)).into_response();
-        response
-            .headers_mut()
-            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        if let Some(seconds) = self.retry_after {
+        let retry_after = self.retry_after;
+        let mut response = localised(self.status, move |lang| {
+            let body = json!({ "error": self.code, "error_description": self.text.get(lang) });
+            serde_json::to_vec(&body).unwrap_or_default()
+        });
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        if let Some(seconds) = retry_after {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
@@ -54,12 +61,11 @@ impl IntoResponse for OAuthError {
     }
 }
 
-fn invalid_grant(lang: Lang) -> OAuthError {
+fn invalid_grant() -> OAuthError {
     OAuthError::new(
         StatusCode::BAD_REQUEST,
         "invalid_grant",
         Text::new("用户名或密码错误", "The user name or password is wrong"),
-        lang,
     )
 }
 
@@ -69,51 +75,7 @@ pub async fn issue_token(
     ctx: Ctx,
     form: Result<Form<TokenRequest>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, OAuthError> {
-    let lang = ctx.lang;
-    let Ok(Form(request)) = form else {
-        return Err(OAuthError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_request",
-            Text::new(
-                "请求须为 application/x-www-form-urlencoded 表单",
-                "The request must be an application/x-www-form-urlencoded form",
-            ),
-            lang,
-        ));
-    };
-    match request.grant_type.as_deref() {
-        Some("password") => {}
-        Some(_) => {
-            return Err(OAuthError::new(
-                StatusCode::BAD_REQUEST,
-                "unsupported_grant_type",
-                Text::new(
-                    "仅支持 grant_type=password",
-                    "Only grant_type=password is supported",
-                ),
-                lang,
-            ));
-        }
-        None => {
-            return Err(OAuthError::new(
-                StatusCode::BAD_REQUEST,
-                "invalid_request",
-                Text::new(
-                    "缺少 grant_type 参数",
-                    "The grant_type parameter is missing",
-                ),
-                lang,
-            ));
-        }
-    }
-    let (Some(username), Some(password)) = (request.username, request.password) else {
-        return Err(OAuthError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_request",
-            Text::new("缺少用户名或密码", "The username or password is missing"),
-            lang,
-        ));
-    };
+    let (username, password) = credentials(form)?;
     if let Some(seconds) = state.throttle.blocked_for(ctx.ip) {
         let mut error = OAuthError::new(
             StatusCode::TOO_MANY_REQUESTS,
@@ -125,88 +87,17 @@ pub async fn issue_token(
                     huimin_domain::i18n::en_count(seconds, "second")
                 ),
             ),
-            lang,
         );
         error.retry_after = Some(seconds);
         return Err(error);
     }
     if crate::fhir::kinds::has_control_chars(&username) || username.len() > 256 {
-        return Err(invalid_grant(lang));
+        return Err(invalid_grant());
     }
-    let username = super::account_key(&state.store, &username);
-    let store_error = |err: huimin_store::StoreError| {
-        tracing::error!(error = %err, "storage failure during login");
-        server_error(lang)
-    };
-    let Some(user) = state
-        .store
-        .user_by_username(&username)
-        .await
-        .map_err(store_error)?
-    else {
-        state.passwords.burn_time(&password);
-        state.throttle.record_failure(ctx.ip);
-        audit::record(
-            &state,
-            &ctx,
-            "login",
-            "Account",
-            audit::DENIED,
-            "unknown user",
-        )
-        .await
-        .map_err(|_| server_error(lang))?;
-        return Err(invalid_grant(lang));
-    };
+    let user = find_account(&state, &ctx, &username, &password).await?;
     let now = huimin_store::now_micros();
-    if user.locked_until_micros > now {
-        let minutes = (user.locked_until_micros - now) / 60_000_000 + 1;
-        let mut error = OAuthError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_grant",
-            Text::new(
-                format!("账户因多次登录失败已临时锁定，请 {minutes} 分钟后再试"),
-                format!(
-                    "The account is locked after repeated failed logins; try again in {}",
-                    huimin_domain::i18n::en_count(minutes as u64, "minute")
-                ),
-            ),
-            lang,
-        );
-        error.retry_after = Some((minutes * 60) as u64);
-        return Err(error);
-    }
-    if !state.passwords.verify(&password, &user.password_hash) {
-        state.throttle.record_failure(ctx.ip);
-        let failures = state
-            .store
-            .record_login_failure(&user.id)
-            .await
-            .map_err(store_error)?;
-        if failures >= state.settings.lockout_threshold {
-            let until = now + state.settings.lockout.as_micros() as i64;
-            state
-                .store
-                .lock_user_until(&user.id, until)
-                .await
-                .map_err(store_error)?;
-        }
-        let who = Ctx {
-            caller: None,
-            ..ctx.clone()
-        };
-        audit::record(
-            &state,
-            &who,
-            "login",
-            &format!("Account/{}", user.id),
-            audit::DENIED,
-            "wrong password",
-        )
-        .await
-        .map_err(|_| server_error(lang))?;
-        return Err(invalid_grant(lang));
-    }
+    refuse_if_locked(&user, now)?;
+    check_password(&state, &ctx, &user, &password, now).await?;
     if user.disabled {
         return Err(OAuthError::new(
             StatusCode::BAD_REQUEST,
@@ -215,16 +106,160 @@ pub async fn issue_token(
                 "该账户已停用，请联系医院",
                 "This account is disabled; please contact the hospital",
             ),
-            lang,
         ));
     }
+    log_in(&state, &ctx, &user).await
+}
+
+/// The user name and password of a well-formed password grant.
+fn credentials(
+    form: Result<Form<TokenRequest>, axum::extract::rejection::FormRejection>,
+) -> Result<(String, String), OAuthError> {
+    let invalid_request = |text| OAuthError::new(StatusCode::BAD_REQUEST, "invalid_request", text);
+    let Ok(Form(request)) = form else {
+        return Err(invalid_request(Text::new(
+            "请求须为 application/x-www-form-urlencoded 表单",
+            "The request must be an application/x-www-form-urlencoded form",
+        )));
+    };
+    match request.grant_type.as_deref() {
+        Some("password") => {}
+        Some(_) => {
+            return Err(OAuthError::new(
+                StatusCode::BAD_REQUEST,
+                "unsupported_grant_type",
+                Text::new(
+                    "仅支持 grant_type=password",
+                    "Only grant_type=password is supported",
+                ),
+            ));
+        }
+        None => {
+            return Err(invalid_request(Text::new(
+                "缺少 grant_type 参数",
+                "The grant_type parameter is missing",
+            )));
+        }
+    }
+    match (request.username, request.password) {
+        (Some(username), Some(password)) => Ok((username, password)),
+        _ => Err(invalid_request(Text::new(
+            "缺少用户名或密码",
+            "The username or password is missing",
+        ))),
+    }
+}
+
+/// Logs a storage failure and answers with the OAuth2 server error.
+fn store_error(err: huimin_store::StoreError) -> OAuthError {
+    tracing::error!(error = %err, "storage failure during login");
+    server_error()
+}
+
+/// The account of a user name; an unknown one costs the time a password check would (so a
+/// stranger cannot tell which names exist), counts as a failure and is audited.
+async fn find_account(
+    state: &AppState,
+    ctx: &Ctx,
+    username: &str,
+    password: &str,
+) -> Result<UserRecord, OAuthError> {
+    let key = super::account_key(&state.store, username);
+    if let Some(user) = state
+        .store
+        .user_by_username(&key)
+        .await
+        .map_err(store_error)?
+    {
+        return Ok(user);
+    }
+    state.passwords.burn_time(password);
+    state.throttle.record_failure(ctx.ip);
+    audit::record(
+        state,
+        ctx,
+        "login",
+        "Account",
+        audit::DENIED,
+        "unknown user",
+    )
+    .await
+    .map_err(|_| server_error())?;
+    Err(invalid_grant())
+}
+
+/// Refuses an account locked after repeated failures, saying for how long.
+fn refuse_if_locked(user: &UserRecord, now: i64) -> Result<(), OAuthError> {
+    if user.locked_until_micros <= now {
+        return Ok(());
+    }
+    let minutes = (user.locked_until_micros - now) / 60_000_000 + 1;
+    let mut error = OAuthError::new(
+        StatusCode::BAD_REQUEST,
+        "invalid_grant",
+        Text::new(
+            format!("账户因多次登录失败已临时锁定，请 {minutes} 分钟后再试"),
+            format!(
+                "The account is locked after repeated failed logins; try again in {}",
+                huimin_domain::i18n::en_count(minutes as u64, "minute")
+            ),
+        ),
+    );
+    error.retry_after = Some((minutes * 60) as u64);
+    Err(error)
+}
+
+/// A wrong password counts against the address and the account (which it may lock) and is
+/// audited.
+async fn check_password(
+    state: &AppState,
+    ctx: &Ctx,
+    user: &UserRecord,
+    password: &str,
+    now: i64,
+) -> Result<(), OAuthError> {
+    if state.passwords.verify(password, &user.password_hash) {
+        return Ok(());
+    }
+    state.throttle.record_failure(ctx.ip);
+    let failures = state
+        .store
+        .record_login_failure(&user.id)
+        .await
+        .map_err(store_error)?;
+    if failures >= state.settings.lockout_threshold {
+        let until = now + state.settings.lockout.as_micros() as i64;
+        state
+            .store
+            .lock_user_until(&user.id, until)
+            .await
+            .map_err(store_error)?;
+    }
+    let who = Ctx {
+        caller: None,
+        ..ctx.clone()
+    };
+    audit::record(
+        state,
+        &who,
+        "login",
+        &format!("Account/{}", user.id),
+        audit::DENIED,
+        "wrong password",
+    )
+    .await
+    .map_err(|_| server_error())?;
+    Err(invalid_grant())
+}
+
+/// A successful login: the failure counts reset, audited as the account, a token issued.
+async fn log_in(state: &AppState, ctx: &Ctx, user: &UserRecord) -> Result<Response, OAuthError> {
     state.throttle.record_success(ctx.ip);
     state
         .store
         .record_login_success(&user.id)
         .await
         .map_err(store_error)?;
-    let role = user.role.clone();
     let patient_ids = state
         .store
         .account_patient_ids(&user.id)
@@ -234,7 +269,10 @@ pub async fn issue_token(
         user_id: user.id.clone(),
         username: user.username.clone(),
         practitioner_id: user.practitioner_id.clone(),
-        role: role.parse().unwrap_or(huimin_domain::roles::Role::Patient),
+        role: user
+            .role
+            .parse()
+            .unwrap_or(huimin_domain::roles::Role::Patient),
         patient_ids,
     };
     let who = Ctx {
@@ -242,7 +280,7 @@ pub async fn issue_token(
         ..ctx.clone()
     };
     audit::record(
-        &state,
+        state,
         &who,
         "login",
         &format!("Account/{}", user.id),
@@ -250,11 +288,11 @@ pub async fn issue_token(
         "",
     )
     .await
-    .map_err(|_| server_error(lang))?;
+    .map_err(|_| server_error())?;
     Ok(token_response(
-        &state,
+        state,
         &user.id,
-        &role,
+        &user.role,
         StatusCode::OK,
         None,
     ))
@@ -285,11 +323,10 @@ pub fn token_response(
     response
 }
 
-fn server_error(lang: Lang) -> OAuthError {
+fn server_error() -> OAuthError {
     OAuthError::new(
         StatusCode::INTERNAL_SERVER_ERROR,
         "server_error",
         Text::new("服务器内部错误", "Internal server error"),
-        lang,
     )
 }

@@ -33,7 +33,6 @@ impl Scope {
 }
 
 pub fn authorize(kind: &KindSpec, op: Op, ctx: &Ctx) -> Result<Scope, ApiError> {
-    let lang = ctx.lang;
     match (kind.access, op) {
         (Access::Directory, Op::Read | Op::Search) => Ok(Scope::All),
         (Access::Directory, Op::Create | Op::Update) => {
@@ -41,7 +40,7 @@ pub fn authorize(kind: &KindSpec, op: Op, ctx: &Ctx) -> Result<Scope, ApiError> 
             if caller.role == Role::Admin {
                 Ok(Scope::All)
             } else {
-                Err(ApiError::forbidden().lang(lang))
+                Err(ApiError::forbidden())
             }
         }
         (Access::PatientData, op) => {
@@ -54,7 +53,7 @@ pub fn authorize(kind: &KindSpec, op: Op, ctx: &Ctx) -> Result<Scope, ApiError> 
                 (Role::Doctor | Role::Nurse | Role::Pharmacist, Op::Read | Op::Search) => {
                     Ok(Scope::All)
                 }
-                _ => Err(ApiError::forbidden().lang(lang)),
+                _ => Err(ApiError::forbidden()),
             }
         }
     }

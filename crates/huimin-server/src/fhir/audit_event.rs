@@ -19,7 +19,7 @@ async fn require_admin(state: &AppState, ctx: &Ctx, resource: &str) -> Result<()
     let caller = ctx.require()?;
     if caller.role != Role::Admin {
         audit::record(state, ctx, "read", resource, DENIED, "role not allowed").await?;
-        return Err(ApiError::forbidden().lang(ctx.lang));
+        return Err(ApiError::forbidden());
     }
     Ok(())
 }
@@ -31,7 +31,7 @@ pub async fn read(
 ) -> Result<Response, ApiError> {
     let reference = format!("AuditEvent/{id}");
     require_admin(&state, &ctx, &reference).await?;
-    let not_found = || ApiError::not_found(&reference).lang(ctx.lang);
+    let not_found = || ApiError::not_found(&reference);
     let seq: i64 = id.parse().map_err(|_| not_found())?;
     let record = state.store.audit_record(seq).await?.ok_or_else(not_found)?;
     audit::record(&state, &ctx, "read", &reference, SUCCESS, "").await?;
@@ -57,7 +57,6 @@ pub async fn search(
                 format!("{key} 须为非负整数"),
                 format!("{key} must be a whole number"),
             ))
-            .lang(ctx.lang)
         };
         match key.as_str() {
             "agent" => {
@@ -78,10 +77,13 @@ pub async fn search(
             "lang" => {}
             other => {
                 return Err(ApiError::bad_request(Text::new(
-                    format!("AuditEvent 不支持搜索参数 {other}；支持：agent, entity, _count, _offset"),
-                    format!("AuditEvent has no search parameter {other}; supported: agent, entity, _count, _offset"),
-                ))
-                .lang(ctx.lang));
+                    format!(
+                        "AuditEvent 不支持搜索参数 {other}；支持：agent, entity, _count, _offset"
+                    ),
+                    format!(
+                        "AuditEvent has no search parameter {other}; supported: agent, entity, _count, _offset"
+                    ),
+                )));
             }
         }
     }

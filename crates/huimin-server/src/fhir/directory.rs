@@ -9,7 +9,7 @@ use huimin_fhir::names::{
 use serde_json::Value;
 
 use super::index;
-use super::kinds::{Access, Checked, KindSpec, ParamDef, ParamKind, no_unique, param, parse_as};
+use super::spec::{Access, Checked, KindSpec, ParamDef, ParamKind, no_unique, param, parse_as};
 use crate::error::Issue;
 
 const IDENTIFIER: ParamDef = param(
@@ -249,7 +249,7 @@ fn done(issues: Vec<Issue>) -> Checked {
     }
 }
 
-fn check_named(value: &mut Value, _: Option<&Value>) -> Checked {
+fn check_named(value: &mut Value, _: Option<&Value>, _: jiff::civil::Date) -> Checked {
     let kind = value
         .get("resourceType")
         .and_then(Value::as_str)
@@ -280,7 +280,7 @@ fn check_department_codes(value: &Value, kind: &str, path: &[&str], issues: &mut
     }
 }
 
-fn check_organization(value: &mut Value, _: Option<&Value>) -> Checked {
+fn check_organization(value: &mut Value, _: Option<&Value>, _: jiff::civil::Date) -> Checked {
     let mut issues = Vec::new();
     require_name(value, "Organization", &mut issues);
     for (i, identifier) in index::each(value, &["identifier"]).into_iter().enumerate() {
@@ -302,7 +302,7 @@ fn check_organization(value: &mut Value, _: Option<&Value>) -> Checked {
     done(issues)
 }
 
-fn check_healthcare_service(value: &mut Value, _: Option<&Value>) -> Checked {
+fn check_healthcare_service(value: &mut Value, _: Option<&Value>, _: jiff::civil::Date) -> Checked {
     let mut issues = Vec::new();
     require_name(value, "HealthcareService", &mut issues);
     check_department_codes(value, "HealthcareService", &["type"], &mut issues);
@@ -310,7 +310,7 @@ fn check_healthcare_service(value: &mut Value, _: Option<&Value>) -> Checked {
     done(issues)
 }
 
-fn check_practitioner_role(value: &mut Value, _: Option<&Value>) -> Checked {
+fn check_practitioner_role(value: &mut Value, _: Option<&Value>, _: jiff::civil::Date) -> Checked {
     let mut issues = Vec::new();
     for (i, concept) in index::each(value, &["code"]).into_iter().enumerate() {
         for coding in index::each(concept, &["coding"]) {

@@ -8,7 +8,6 @@ use huimin_store::{ResourceWrite, StoredResource};
 use serde_json::Value;
 
 use super::index;
-use crate::context::Ctx;
 use crate::error::{ApiError, Issue};
 use crate::state::AppState;
 
@@ -26,7 +25,6 @@ fn refusal(refusal: BookingRefusal, expression: Option<&str>) -> ApiError {
 
 pub async fn add_member(
     state: &AppState,
-    ctx: &Ctx,
     user_id: &str,
     write: ResourceWrite<'_>,
 ) -> Result<StoredResource, ApiError> {
@@ -43,8 +41,7 @@ pub async fn add_member(
         return Err(refusal(
             BookingRefusal::IdentityNotVerified,
             Some("Patient.identifier"),
-        )
-        .lang(ctx.lang));
+        ));
     }
     let limit = FamilyRule::default().limit;
     let added = state.store.add_family_patient(user_id, write, limit).await;
@@ -52,7 +49,7 @@ pub async fn add_member(
     state.callers.forget(user_id);
     match added {
         Ok(Ok(stored)) => Ok(stored),
-        Ok(Err(_)) => Err(refusal(BookingRefusal::FamilyLimit { limit }, None).lang(ctx.lang)),
-        Err(e) => Err(ApiError::from(e).lang(ctx.lang)),
+        Ok(Err(_)) => Err(refusal(BookingRefusal::FamilyLimit { limit }, None)),
+        Err(e) => Err(ApiError::from(e)),
     }
 }

@@ -1,33 +1,31 @@
-//! create / read / vread / update / search for every kind in the registry.
+//! create / read / vread / update for every kind in the registry (search is in `search.rs`).
 
 use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use huimin_domain::i18n::Text;
 use huimin_fhir::ParseErrorKind;
-use huimin_store::{IndexValue, Match, ResourceWrite, SearchClause, StoreError, StoredResource};
+use huimin_store::{ResourceWrite, StoreError, StoredResource};
 use serde_json::{Value, json};
 
 use super::access::{Op, Scope, authorize};
 use super::http::{
-    Page, base_url, check_accept, fhir_response, if_match, prefers_minimal, require_json,
-    version_headers,
+    base_url, check_accept, fhir_response, if_match, prefers_minimal, require_json, version_headers,
 };
 use super::kinds::{Access, KindSpec, by_name};
-use super::{params, patient};
+use super::patient;
 use crate::audit::{self, DENIED, SUCCESS};
 use crate::context::Ctx;
 use crate::error::{ApiError, Issue};
 use crate::state::AppState;
 
-pub(super) fn kind_of(name: &str, ctx: &Ctx) -> Result<&'static KindSpec, ApiError> {
-    by_name(name)
-        .ok_or_else(|| ApiError::not_found(&format!("resource type {name}")).lang(ctx.lang))
+pub(super) fn kind_of(name: &str) -> Result<&'static KindSpec, ApiError> {
+    by_name(name).ok_or_else(|| ApiError::not_found(&format!("resource type {name}")))
 }
 
 /// The typed parse: malformed JSON and structure errors are 400, naming the element.
-fn parse_body(kind: &KindSpec, body: &[u8], ctx: &Ctx) -> Result<Value, ApiError> {
+fn parse_body(kind: &KindSpec, body: &[u8]) -> Result<Value, ApiError> {
     (kind.parse)(body).map_err(|e| {
         let (code, text) = match &e.kind {
             ParseErrorKind::Syntax => (
@@ -55,7 +53,7 @@ fn parse_body(kind: &KindSpec, body: &[u8], ctx: &Ctx) -> Result<Value, ApiError
                 ),
             ),
         };
-        let mut error = ApiError::new(StatusCode::BAD_REQUEST, code, text).lang(ctx.lang);
+        let mut error = ApiError::new(StatusCode::BAD_REQUEST, code, text);
         if !e.path.is_empty() {
             error = error.at(e.path.clone());
         }
@@ -63,8 +61,8 @@ fn parse_body(kind: &KindSpec, body: &[u8], ctx: &Ctx) -> Result<Value, ApiError
     })
 }
 
-fn rule_violation(issues: Vec<Issue>, ctx: &Ctx) -> ApiError {
-    ApiError::with_issues(StatusCode::UNPROCESSABLE_ENTITY, issues).lang(ctx.lang)
+fn rule_violation(issues: Vec<Issue>) -> ApiError {
+    ApiError::with_issues(StatusCode::UNPROCESSABLE_ENTITY, issues)
 }
 
 /// A resource to create from its JSON: parsed (400), checked by the domain rules (422), and
@@ -73,16 +71,16 @@ pub(super) fn new_resource(
     kind: &KindSpec,
     body: &[u8],
     id: &str,
-    ctx: &Ctx,
+    today: jiff::civil::Date,
 ) -> Result<Value, ApiError> {
-    let mut resource = parse_body(kind, body, ctx)?;
-    (kind.check)(&mut resource, None).map_err(|issues| rule_violation(issues, ctx))?;
+    let mut resource = parse_body(kind, body)?;
+    (kind.check)(&mut resource, None, today).map_err(rule_violation)?;
     resource["id"] = json!(id);
     Ok(resource)
 }
 
 /// The representation a caller may see.
-fn view(kind: &KindSpec, ctx: &Ctx, mut content: Value) -> Value {
+pub(super) fn view(kind: &KindSpec, ctx: &Ctx, mut content: Value) -> Value {
     let unmasked = ctx
         .caller
         .as_ref()
@@ -134,8 +132,8 @@ pub async fn create(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let kind = kind_of(&resource_type, &ctx)?;
-    check_accept(&headers).map_err(|e| e.lang(ctx.lang))?;
+    let kind = kind_of(&resource_type)?;
+    check_accept(&headers)?;
     if let Err(denied) = authorize(kind, Op::Create, &ctx) {
         audit_if_personal(
             &state,
@@ -149,9 +147,9 @@ pub async fn create(
         .await?;
         return Err(denied);
     }
-    require_json(&headers).map_err(|e| e.lang(ctx.lang))?;
+    require_json(&headers)?;
     let id = uuid::Uuid::new_v4().to_string();
-    let resource = new_resource(kind, &body, &id, &ctx)?;
+    let resource = new_resource(kind, &body, &id, state.clock.today())?;
     let (index, unique) = kind.index(&resource);
     let write = ResourceWrite {
         resource_type: kind.name,
@@ -167,12 +165,8 @@ pub async fn create(
         .filter(|c| c.role == huimin_domain::roles::Role::Patient)
         .map(|c| c.user_id.clone());
     let stored = match family_of {
-        Some(user_id) => super::family::add_member(&state, &ctx, &user_id, write).await?,
-        None => state
-            .store
-            .create_resource(write)
-            .await
-            .map_err(|e| ApiError::from(e).lang(ctx.lang))?,
+        Some(user_id) => super::family::add_member(&state, &user_id, write).await?,
+        None => state.store.create_resource(write).await?,
     };
     audit::record(
         &state,
@@ -198,8 +192,8 @@ pub async fn read(
     Path((resource_type, id)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let kind = kind_of(&resource_type, &ctx)?;
-    check_accept(&headers).map_err(|e| e.lang(ctx.lang))?;
+    let kind = kind_of(&resource_type)?;
+    check_accept(&headers)?;
     let stored = read_allowed(&state, &ctx, kind, &id, "read").await?;
     audit_if_personal(
         &state,
@@ -227,11 +221,10 @@ pub async fn vread(
     Path((resource_type, id, version)): Path<(String, String, String)>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let kind = kind_of(&resource_type, &ctx)?;
-    check_accept(&headers).map_err(|e| e.lang(ctx.lang))?;
+    let kind = kind_of(&resource_type)?;
+    check_accept(&headers)?;
     read_allowed(&state, &ctx, kind, &id, "vread").await?;
-    let not_found =
-        || ApiError::not_found(&format!("{}/{id}/_history/{version}", kind.name)).lang(ctx.lang);
+    let not_found = || ApiError::not_found(&format!("{}/{id}/_history/{version}", kind.name));
     let version: i64 = version.parse().map_err(|_| not_found())?;
     let stored = state
         .store
@@ -268,9 +261,11 @@ async fn read_allowed(
     action: &str,
 ) -> Result<StoredResource, ApiError> {
     if !super::kinds::is_valid_id(id) {
-        return Err(
-            ApiError::not_found(&format!("{}/{}", kind.name, id.escape_debug())).lang(ctx.lang),
-        );
+        return Err(ApiError::not_found(&format!(
+            "{}/{}",
+            kind.name,
+            id.escape_debug()
+        )));
     }
     let reference = format!("{}/{id}", kind.name);
     let scope = match authorize(kind, Op::Read, ctx) {
@@ -300,15 +295,41 @@ async fn read_allowed(
             "not the caller's own record",
         )
         .await?;
-        return Err(ApiError::not_found(&reference).lang(ctx.lang));
+        return Err(ApiError::not_found(&reference));
     }
     match state.store.read_resource(kind.name, id).await? {
         Some(stored) => Ok(stored),
         None => {
             audit_if_personal(state, ctx, kind, action, &reference, "not-found", "").await?;
-            Err(ApiError::not_found(&reference).lang(ctx.lang))
+            Err(ApiError::not_found(&reference))
         }
     }
+}
+
+/// What the caller may update: 403 for a role that may not update the kind, 404 for a record
+/// outside the caller's own; both audited when the records are personal.
+async fn may_update(
+    state: &AppState,
+    ctx: &Ctx,
+    kind: &'static KindSpec,
+    id: &str,
+    reference: &str,
+) -> Result<Scope, ApiError> {
+    let denied = |detail: &'static str| {
+        audit_if_personal(state, ctx, kind, "update", reference, DENIED, detail)
+    };
+    let scope = match authorize(kind, Op::Update, ctx) {
+        Ok(scope) => scope,
+        Err(refusal) => {
+            denied("role not allowed").await?;
+            return Err(refusal);
+        }
+    };
+    if !scope.allows(id) {
+        denied("not the caller's own record").await?;
+        return Err(ApiError::not_found(reference));
+    }
+    Ok(scope)
 }
 
 #[tracing::instrument(skip_all, fields(resource_type = %resource_type))]
@@ -319,67 +340,37 @@ pub async fn update(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let kind = kind_of(&resource_type, &ctx)?;
-    check_accept(&headers).map_err(|e| e.lang(ctx.lang))?;
+    let kind = kind_of(&resource_type)?;
+    check_accept(&headers)?;
     if !super::kinds::is_valid_id(&id) {
-        return Err(
-            ApiError::not_found(&format!("{}/{}", kind.name, id.escape_debug())).lang(ctx.lang),
-        );
+        return Err(ApiError::not_found(&format!(
+            "{}/{}",
+            kind.name,
+            id.escape_debug()
+        )));
     }
     let reference = format!("{}/{id}", kind.name);
-    let scope = match authorize(kind, Op::Update, &ctx) {
-        Ok(scope) => scope,
-        Err(denied) => {
-            audit_if_personal(
-                &state,
-                &ctx,
-                kind,
-                "update",
-                &reference,
-                DENIED,
-                "role not allowed",
-            )
-            .await?;
-            return Err(denied);
-        }
-    };
-    if !scope.allows(&id) {
-        audit_if_personal(
-            &state,
-            &ctx,
-            kind,
-            "update",
-            &reference,
-            DENIED,
-            "not the caller's own record",
-        )
-        .await?;
-        return Err(ApiError::not_found(&reference).lang(ctx.lang));
-    }
-    require_json(&headers).map_err(|e| e.lang(ctx.lang))?;
-    let expected = if_match(&headers).map_err(|e| e.lang(ctx.lang))?;
-    let mut resource = parse_body(kind, &body, &ctx)?;
-    match resource.get("id").and_then(Value::as_str) {
-        Some(body_id) if body_id == id => {}
-        _ => {
-            return Err(ApiError::bad_request(Text::new(
-                "资源 id 须与地址中的 id 一致",
-                "The resource id must match the id in the URL",
-            ))
-            .at(format!("{}.id", kind.name))
-            .lang(ctx.lang));
-        }
+    let scope = may_update(&state, &ctx, kind, &id, &reference).await?;
+    require_json(&headers)?;
+    let expected = if_match(&headers)?;
+    let mut resource = parse_body(kind, &body)?;
+    if resource.get("id").and_then(Value::as_str) != Some(id.as_str()) {
+        return Err(ApiError::bad_request(Text::new(
+            "资源 id 须与地址中的 id 一致",
+            "The resource id must match the id in the URL",
+        ))
+        .at(format!("{}.id", kind.name)));
     }
     let previous = state
         .store
         .read_resource(kind.name, &id)
         .await?
-        .ok_or_else(|| ApiError::not_found(&reference).lang(ctx.lang))?;
+        .ok_or_else(|| ApiError::not_found(&reference))?;
     if matches!(scope, Scope::Only(_)) {
-        keep_identity_documents(&mut resource, &previous.content, &ctx)?;
+        keep_identity_documents(&mut resource, &previous.content)?;
     }
-    (kind.check)(&mut resource, Some(&previous.content))
-        .map_err(|issues| rule_violation(issues, &ctx))?;
+    (kind.check)(&mut resource, Some(&previous.content), state.clock.today())
+        .map_err(rule_violation)?;
     let (index, unique) = kind.index(&resource);
     let write = ResourceWrite {
         resource_type: kind.name,
@@ -399,9 +390,8 @@ pub async fn update(
             (StoreError::VersionConflict { .. }, None) => ApiError::conflict(Text::new(
                 "记录正被他人修改，请重试",
                 "The record was changed at the same time; please retry",
-            ))
-            .lang(ctx.lang),
-            (e, _) => ApiError::from(e).lang(ctx.lang),
+            )),
+            (e, _) => ApiError::from(e),
         })?;
     audit::record(
         &state,
@@ -423,11 +413,7 @@ pub async fn update(
 
 /// Identity documents are verified in person: a patient may edit contact details but not
 /// change the documents on their own record.
-fn keep_identity_documents(
-    resource: &mut Value,
-    previous: &Value,
-    ctx: &Ctx,
-) -> Result<(), ApiError> {
+fn keep_identity_documents(resource: &mut Value, previous: &Value) -> Result<(), ApiError> {
     let masked_previous = {
         let mut p = previous.clone();
         patient::mask_view(&mut p);
@@ -440,120 +426,10 @@ fn keep_identity_documents(
             "证件信息只能在医院窗口核验后修改",
             "Identity documents can only be changed at the hospital desk after verification",
         ))
-        .at("Patient.identifier")
-        .lang(ctx.lang));
+        .at("Patient.identifier"));
     }
     if let Some(ids) = previous.get("identifier") {
         resource["identifier"] = ids.clone();
     }
     Ok(())
-}
-
-#[tracing::instrument(skip_all, fields(resource_type = %resource_type))]
-pub async fn search(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(resource_type): Path<String>,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    let pairs: Vec<(String, String)> =
-        url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
-            .into_owned()
-            .collect();
-    run_search(&state, &ctx, &resource_type, pairs, &headers).await
-}
-
-/// `POST /fhir/{type}/_search` with a form body, as the FHIR spec allows.
-#[tracing::instrument(skip_all, fields(resource_type = %resource_type))]
-pub async fn search_post(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(resource_type): Path<String>,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, ApiError> {
-    let mut pairs: Vec<(String, String)> =
-        url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
-            .into_owned()
-            .collect();
-    pairs.extend(url::form_urlencoded::parse(&body).into_owned());
-    run_search(&state, &ctx, &resource_type, pairs, &headers).await
-}
-
-async fn run_search(
-    state: &AppState,
-    ctx: &Ctx,
-    resource_type: &str,
-    pairs: Vec<(String, String)>,
-    headers: &HeaderMap,
-) -> Result<Response, ApiError> {
-    let kind = kind_of(resource_type, ctx)?;
-    check_accept(headers).map_err(|e| e.lang(ctx.lang))?;
-    let names: Vec<&str> = pairs
-        .iter()
-        .map(|(k, _)| k.as_str())
-        .filter(|k| !k.starts_with('_') && *k != "lang")
-        .collect();
-    let audited_query = format!("{}?{}", kind.name, names.join("&"));
-    let scope = match authorize(kind, Op::Search, ctx) {
-        Ok(scope) => scope,
-        Err(denied) => {
-            audit_if_personal(
-                state,
-                ctx,
-                kind,
-                "search",
-                &audited_query,
-                DENIED,
-                "role not allowed",
-            )
-            .await?;
-            return Err(denied);
-        }
-    };
-    let mut parsed = params::parse(kind, &pairs).map_err(|e| e.lang(ctx.lang))?;
-    if let Scope::Only(ids) = &scope {
-        parsed.query.clauses.push(SearchClause {
-            param: "_id".into(),
-            any_of: ids
-                .iter()
-                .map(|id| Match::Exact(IndexValue::Plain(id.clone())))
-                .collect(),
-            negated: false,
-        });
-    }
-    if parsed.count_only {
-        parsed.query.count = 0;
-    }
-    let result = state
-        .store
-        .search_resources(kind.name, &parsed.query)
-        .await?;
-    audit_if_personal(
-        state,
-        ctx,
-        kind,
-        "search",
-        &audited_query,
-        SUCCESS,
-        &format!("{} of {} results", result.items.len(), result.total),
-    )
-    .await?;
-    let base = base_url(headers);
-    let page = Page {
-        base: &base,
-        resource_type: kind.name,
-        filters: &parsed.filters,
-        count: parsed.query.count,
-        offset: parsed.query.offset,
-        total: result.total,
-    };
-    let resources = result
-        .items
-        .into_iter()
-        .map(|s| (s.id.clone(), view(kind, ctx, s.content)))
-        .collect();
-    Ok(fhir_response(StatusCode::OK, &page.bundle(resources)))
 }

@@ -11,6 +11,8 @@ pub mod index;
 pub mod kinds;
 mod params;
 pub mod patient;
+mod search;
+mod spec;
 mod transaction;
 
 pub use http::{base_url, fhir_response};
@@ -20,7 +22,7 @@ use axum::routing::{get, post};
 
 use crate::state::AppState;
 
-pub const FHIR_JSON: &str = "application/fhir+json; charset=utf-8";
+pub use crate::error::FHIR_JSON;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -30,9 +32,9 @@ pub fn routes() -> Router<AppState> {
         .route("/fhir/AuditEvent/{id}", get(audit_event::read))
         .route(
             "/fhir/{resource_type}",
-            get(handlers::search).post(handlers::create),
+            get(search::search).post(handlers::create),
         )
-        .route("/fhir/{resource_type}/_search", post(handlers::search_post))
+        .route("/fhir/{resource_type}/_search", post(search::search_post))
         .route(
             "/fhir/{resource_type}/{id}",
             get(handlers::read).put(handlers::update),

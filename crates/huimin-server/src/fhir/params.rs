@@ -5,7 +5,7 @@ use huimin_domain::i18n::Text;
 use huimin_store::{Bound, IndexValue, Match, SearchClause, SearchQuery, SortOrder};
 
 use super::index::{fold, identifier_tokens, normalise_phone};
-use super::kinds::{KindSpec, ParamKind};
+use super::kinds::{KindSpec, ParamDef, ParamKind};
 use crate::error::ApiError;
 
 pub const DEFAULT_COUNT: u32 = 20;
@@ -153,13 +153,29 @@ fn clause(kind: &KindSpec, key: &str, value: &str) -> Result<SearchClause, ApiEr
             ),
         ));
     };
+    let (any_of, negated) = matches_of(def, modifier, &values, kind.sealed)?;
+    Ok(SearchClause {
+        param: def.name.to_owned(),
+        any_of,
+        negated,
+    })
+}
+
+/// What a parameter's values match, by the parameter's kind and modifier, and whether the
+/// clause is negated (`:not`, `ne`).
+fn matches_of(
+    def: &ParamDef,
+    modifier: Option<&str>,
+    values: &[&str],
+    blind: bool,
+) -> Result<(Vec<Match>, bool), ApiError> {
+    let name = def.name;
     let unsupported = |m: &str| {
         bad(
             format!("参数 {name} 不支持修饰符 :{m}"),
             format!("Parameter {name} does not support the :{m} modifier"),
         )
     };
-    let blind = kind.sealed;
     let tokenish = |v: String| {
         if blind {
             IndexValue::Blind(v)
@@ -208,7 +224,7 @@ fn clause(kind: &KindSpec, key: &str, value: &str) -> Result<SearchClause, ApiEr
                 return Err(unsupported(m));
             }
             let mut matches = Vec::new();
-            for v in &values {
+            for v in values {
                 let (m, ne) = date_match(name, v)?;
                 negated |= ne;
                 matches.push(m);
@@ -216,11 +232,7 @@ fn clause(kind: &KindSpec, key: &str, value: &str) -> Result<SearchClause, ApiEr
             matches
         }
     };
-    Ok(SearchClause {
-        param: def.name.to_owned(),
-        any_of,
-        negated,
-    })
+    Ok((any_of, negated))
 }
 
 fn coding_token(value: &str) -> String {

@@ -2,14 +2,14 @@
 //! sealed at rest, identifiers and phone numbers masked for roles that do not need them.
 
 use huimin_domain::i18n::Text;
-use huimin_domain::identity::{DocumentKind, IdentityDocument};
+use huimin_domain::identity::{DocumentKind, IdentityDocument, Sex};
 use huimin_domain::masking::{mask_document_number, mask_phone};
 use huimin_domain::phone::Phone;
 use huimin_store::UniqueKey;
 use serde_json::{Value, json};
 
 use super::index;
-use super::kinds::{Access, Checked, KindSpec, ParamKind, param, parse_as};
+use super::spec::{Access, Checked, KindSpec, ParamKind, param, parse_as};
 use crate::error::Issue;
 
 pub const SPEC: KindSpec = KindSpec {
@@ -84,22 +84,27 @@ fn issue(code: &'static str, expression: String, text: Text) -> Issue {
     }
 }
 
-/// Today in China (UTC+8 all year; no daylight saving since 1991).
-pub fn today_in_china() -> jiff::civil::Date {
-    let offset = jiff::tz::Offset::constant(8);
-    jiff::Timestamp::now()
-        .to_zoned(jiff::tz::TimeZone::fixed(offset))
-        .date()
-}
-
-/// The domain rules a Patient must pass on create and update.
-pub fn check(patient: &mut Value, previous: Option<&Value>) -> Checked {
+/// The domain rules a Patient must pass on create and update, as of `today` (the hospital's).
+pub fn check(patient: &mut Value, previous: Option<&Value>, today: jiff::civil::Date) -> Checked {
     strip_masked_tag(patient);
     if let Some(previous) = previous {
         restore_masked(patient, previous);
     }
-    let today = today_in_china();
     let mut issues = Vec::new();
+    check_name(patient, &mut issues);
+    let (derived_sex, derived_birth) = check_documents(patient, today, &mut issues);
+    check_gender(patient, derived_sex, &mut issues);
+    check_birth_date(patient, derived_birth, today, &mut issues);
+    check_phones(patient, &mut issues);
+    if issues.is_empty() {
+        Ok(())
+    } else {
+        Err(issues)
+    }
+}
+
+/// A name is required (its text or its family name).
+fn check_name(patient: &Value, issues: &mut Vec<Issue>) {
     let has_name = index::each(patient, &["name"]).iter().any(|n| {
         n.get("text")
             .and_then(Value::as_str)
@@ -115,6 +120,15 @@ pub fn check(patient: &mut Value, previous: Option<&Value>) -> Checked {
             Text::new("请填写患者姓名", "The patient's name is required"),
         ));
     }
+}
+
+/// Identity documents are checked by the domain rules and written in their normal form; the
+/// sex and birth date the first of them encodes.
+fn check_documents(
+    patient: &mut Value,
+    today: jiff::civil::Date,
+    issues: &mut Vec<Issue>,
+) -> (Option<Sex>, Option<jiff::civil::Date>) {
     let mut derived_sex = None;
     let mut derived_birth = None;
     if let Some(identifiers) = patient.get_mut("identifier").and_then(Value::as_array_mut) {
@@ -144,7 +158,12 @@ pub fn check(patient: &mut Value, previous: Option<&Value>) -> Checked {
             }
         }
     }
-    if let Some(sex) = derived_sex {
+    (derived_sex, derived_birth)
+}
+
+/// The gender a document encodes fills a missing gender and must match a given one.
+fn check_gender(patient: &mut Value, derived: Option<Sex>, issues: &mut Vec<Issue>) {
+    if let Some(sex) = derived {
         match patient.get("gender").and_then(Value::as_str) {
             None => patient["gender"] = json!(sex.fhir_gender()),
             Some(g) if g != sex.fhir_gender() => issues.push(issue(
@@ -158,10 +177,17 @@ pub fn check(patient: &mut Value, previous: Option<&Value>) -> Checked {
             Some(_) => {}
         }
     }
-    match (
-        derived_birth,
-        patient.get("birthDate").and_then(Value::as_str),
-    ) {
+}
+
+/// The birth date a document encodes fills a missing one and must match a given one; a date
+/// of birth is never after today.
+fn check_birth_date(
+    patient: &mut Value,
+    derived: Option<jiff::civil::Date>,
+    today: jiff::civil::Date,
+    issues: &mut Vec<Issue>,
+) {
+    match (derived, patient.get("birthDate").and_then(Value::as_str)) {
         (Some(date), None) => patient["birthDate"] = json!(date.to_string()),
         (Some(date), Some(given)) if given != date.to_string() => issues.push(issue(
             "business-rule",
@@ -187,6 +213,10 @@ pub fn check(patient: &mut Value, previous: Option<&Value>) -> Checked {
         }
         _ => {}
     }
+}
+
+/// Phone numbers are checked and written in their normal form.
+fn check_phones(patient: &mut Value, issues: &mut Vec<Issue>) {
     if let Some(telecoms) = patient.get_mut("telecom").and_then(Value::as_array_mut) {
         for (i, telecom) in telecoms.iter_mut().enumerate() {
             let system = telecom.get("system").and_then(Value::as_str).unwrap_or("");
@@ -203,11 +233,6 @@ pub fn check(patient: &mut Value, previous: Option<&Value>) -> Checked {
                 )),
             }
         }
-    }
-    if issues.is_empty() {
-        Ok(())
-    } else {
-        Err(issues)
     }
 }
 

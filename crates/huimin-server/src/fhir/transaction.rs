@@ -28,10 +28,8 @@ use crate::state::AppState;
 /// The most entries one transaction may carry.
 pub const MAX_ENTRIES: usize = 100;
 
-fn invalid(ctx: &Ctx, expression: String, zh: String, en: String) -> ApiError {
-    ApiError::new(StatusCode::BAD_REQUEST, "invalid", Text::new(zh, en))
-        .lang(ctx.lang)
-        .at(expression)
+fn invalid(expression: String, zh: String, en: String) -> ApiError {
+    ApiError::new(StatusCode::BAD_REQUEST, "invalid", Text::new(zh, en)).at(expression)
 }
 
 /// Points an entry's issues at the entry: `Practitioner.name[0]` → `Bundle.entry[2].resource.name[0]`.
@@ -89,10 +87,9 @@ struct Entry {
     resource: Value,
 }
 
-fn entries(bundle: &Value, ctx: &Ctx) -> Result<(Vec<Entry>, HashMap<String, String>), ApiError> {
+fn entries(bundle: &Value) -> Result<(Vec<Entry>, HashMap<String, String>), ApiError> {
     if bundle["resourceType"] != "Bundle" {
         return Err(invalid(
-            ctx,
             "resourceType".into(),
             "请求体须为 Bundle".into(),
             "The body must be a Bundle".into(),
@@ -100,7 +97,6 @@ fn entries(bundle: &Value, ctx: &Ctx) -> Result<(Vec<Entry>, HashMap<String, Str
     }
     if bundle["type"] != "transaction" {
         return Err(invalid(
-            ctx,
             "Bundle.type".into(),
             "仅支持 transaction 类型的 Bundle".into(),
             "Only transaction Bundles are supported".into(),
@@ -109,7 +105,6 @@ fn entries(bundle: &Value, ctx: &Ctx) -> Result<(Vec<Entry>, HashMap<String, Str
     let items = bundle["entry"].as_array().map(Vec::as_slice).unwrap_or(&[]);
     if items.is_empty() || items.len() > MAX_ENTRIES {
         return Err(invalid(
-            ctx,
             "Bundle.entry".into(),
             format!("Bundle 须含 1 至 {MAX_ENTRIES} 个条目"),
             format!("A transaction holds 1 to {MAX_ENTRIES} entries"),
@@ -121,7 +116,6 @@ fn entries(bundle: &Value, ctx: &Ctx) -> Result<(Vec<Entry>, HashMap<String, Str
         let method = item["request"]["method"].as_str().unwrap_or_default();
         if method != "POST" {
             return Err(invalid(
-                ctx,
                 format!("Bundle.entry[{i}].request.method"),
                 format!("第 {} 个条目：仅支持 POST（新建）", i + 1),
                 format!("Entry {}: only POST (create) is supported", i + 1),
@@ -133,7 +127,6 @@ fn entries(bundle: &Value, ctx: &Ctx) -> Result<(Vec<Entry>, HashMap<String, Str
         let url = item["request"]["url"].as_str().unwrap_or_default();
         if url.trim_matches('/') != name {
             return Err(invalid(
-                ctx,
                 format!("Bundle.entry[{i}].request.url"),
                 format!("第 {} 个条目：request.url 须为资源类型 {name}", i + 1),
                 format!(
@@ -142,9 +135,8 @@ fn entries(bundle: &Value, ctx: &Ctx) -> Result<(Vec<Entry>, HashMap<String, Str
                 ),
             ));
         }
-        let kind = kind_of(name, ctx).map_err(|_| {
+        let kind = kind_of(name).map_err(|_| {
             invalid(
-                ctx,
                 format!("Bundle.entry[{i}].resource.resourceType"),
                 format!("第 {} 个条目：不支持的资源类型 {name}", i + 1),
                 format!("Entry {}: resource type {name} is not supported", i + 1),
@@ -159,7 +151,6 @@ fn entries(bundle: &Value, ctx: &Ctx) -> Result<(Vec<Entry>, HashMap<String, Str
                 .is_some()
         {
             return Err(invalid(
-                ctx,
                 format!("Bundle.entry[{i}].fullUrl"),
                 format!("第 {} 个条目：fullUrl {full_url} 与前面的条目重复", i + 1),
                 format!(
@@ -183,17 +174,17 @@ pub async fn transaction(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    check_accept(&headers).map_err(|e| e.lang(ctx.lang))?;
+    check_accept(&headers)?;
     let caller = ctx.require()?;
     if caller.role == Role::Patient {
         // A patient's records go through their account's family rules, one at a time.
         let detail = "transactions are for staff";
         audit::record(&state, &ctx, "create", "Bundle", DENIED, detail).await?;
-        return Err(ApiError::forbidden().lang(ctx.lang));
+        return Err(ApiError::forbidden());
     }
-    require_json(&headers).map_err(|e| e.lang(ctx.lang))?;
-    let bundle: Value = json_body(&body, ctx.lang)?;
-    let (mut entries, ids) = entries(&bundle, &ctx)?;
+    require_json(&headers)?;
+    let bundle: Value = json_body(&body)?;
+    let (mut entries, ids) = entries(&bundle)?;
     for entry in &entries {
         if let Err(denied) = authorize(entry.kind, Op::Create, &ctx) {
             let detail = "role not allowed (transaction)";
@@ -210,13 +201,13 @@ pub async fn transaction(
             return Err(denied);
         }
     }
+    let today = state.clock.today();
     let mut indexes = Vec::with_capacity(entries.len());
     for (i, entry) in entries.iter_mut().enumerate() {
         let name = entry.kind.name;
         resolve_references(&mut entry.resource, &ids);
         if let Some(reference) = unresolved(&entry.resource) {
             return Err(invalid(
-                &ctx,
                 format!("Bundle.entry[{i}].resource"),
                 format!("第 {} 个条目引用的 {reference} 不在本 Bundle 中", i + 1),
                 format!(
@@ -226,7 +217,7 @@ pub async fn transaction(
             ));
         }
         let bytes = serde_json::to_vec(&entry.resource).map_err(|_| ApiError::internal())?;
-        let resource = new_resource(entry.kind, &bytes, &entry.id, &ctx)
+        let resource = new_resource(entry.kind, &bytes, &entry.id, today)
             .map_err(|e| within_entry(e, i, name))?;
         indexes.push(entry.kind.index(&resource));
         entry.resource = resource;
@@ -251,11 +242,7 @@ pub async fn transaction(
             audit::new_record(&ctx, "create", &resource, SUCCESS, "transaction")
         })
         .collect();
-    let stored = state
-        .store
-        .create_resources(&writes, &audits)
-        .await
-        .map_err(|e| ApiError::from(e).lang(ctx.lang))?;
+    let stored = state.store.create_resources(&writes, &audits).await?;
     let mut answers = Vec::with_capacity(stored.len());
     for (entry, stored) in entries.iter().zip(&stored) {
         let location = format!(

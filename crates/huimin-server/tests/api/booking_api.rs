@@ -29,7 +29,8 @@ async fn clinic(app: &TestApp, admin: &str, fee: f64) -> String {
 }
 
 fn in_days(days: i64) -> String {
-    huimin_server::fhir::patient::today_in_china()
+    huimin_clock::Clock::default()
+        .today()
         .saturating_add(jiff::Span::new().days(days))
         .to_string()
 }
@@ -709,8 +710,9 @@ async fn rosters_publish_sessions_on_working_days_without_duplicates(db: Db) {
         .await;
     assert_eq!(listed.body["total"], 1);
     // Two weeks starting on a Monday after today: two Monday sessions.
-    let mut monday =
-        huimin_server::fhir::patient::today_in_china().saturating_add(jiff::Span::new().days(1));
+    let mut monday = huimin_clock::Clock::default()
+        .today()
+        .saturating_add(jiff::Span::new().days(1));
     while monday.weekday() != jiff::civil::Weekday::Monday {
         monday = monday.saturating_add(jiff::Span::new().days(1));
     }
@@ -1169,7 +1171,7 @@ on_both!(a_freed_place_goes_to_the_first_patient_on_the_waitlist);
 
 /// A session today starting within the hour (hospital time), 10-minute slots.
 async fn session_starting_soon(app: &TestApp, admin: &str, role: &str) -> Vec<String> {
-    let china = jiff::tz::TimeZone::fixed(jiff::tz::Offset::constant(8));
+    let china = huimin_clock::Clock::default().zone().clone();
     let mut start = jiff::Timestamp::now()
         .to_zoned(china)
         .datetime()
@@ -1446,8 +1448,9 @@ async fn an_imported_holiday_calendar_steers_roster_publication(db: Db) {
     let admin = app.admin().await;
     let role = clinic(&app, &admin, 0.0).await;
     // A Monday well after today, and the roster's weekday.
-    let mut monday =
-        huimin_server::fhir::patient::today_in_china().saturating_add(jiff::Span::new().days(8));
+    let mut monday = huimin_clock::Clock::default()
+        .today()
+        .saturating_add(jiff::Span::new().days(8));
     while monday.weekday() != jiff::civil::Weekday::Monday {
         monday = monday.saturating_add(jiff::Span::new().days(1));
     }

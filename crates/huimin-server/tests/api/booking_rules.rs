@@ -66,8 +66,9 @@ pub async fn session_in(
     role: &str,
     period: &str,
 ) -> (Vec<String>, jiff::Timestamp) {
-    let date =
-        huimin_server::fhir::patient::today_in_china().saturating_add(jiff::Span::new().days(3));
+    let date = huimin_clock::Clock::default()
+        .today()
+        .saturating_add(jiff::Span::new().days(3));
     let start = if period == "morning" {
         "08:00"
     } else {
@@ -102,10 +103,11 @@ pub async fn session_in(
 }
 
 fn release_instant(days_before: i64, hour: i8, minute: i8) -> jiff::Timestamp {
-    huimin_server::fhir::patient::today_in_china()
+    huimin_clock::Clock::default()
+        .today()
         .saturating_add(jiff::Span::new().days(3 - days_before))
         .at(hour, minute, 0, 0)
-        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+        .to_zoned(huimin_clock::Clock::default().zone().clone())
         .unwrap()
         .timestamp()
 }

@@ -44,7 +44,7 @@ async fn store_patient(app: &TestApp, id: &str, resident_id: Option<&str>, repla
         patient["identifier"] =
             json!([{"system": "urn:huimin:sid:cn-resident-id", "value": number}]);
     }
-    (PATIENT.check)(&mut patient, None).unwrap();
+    (PATIENT.check)(&mut patient, None, app.state.clock.today()).unwrap();
     patient["id"] = json!(id);
     let (index, unique) = PATIENT.index(&patient);
     let write = ResourceWrite {
@@ -68,7 +68,7 @@ fn resident_id(born: &str, n: u32) -> String {
 }
 
 fn china() -> TimeZone {
-    TimeZone::fixed(jiff::tz::Offset::constant(8))
+    huimin_clock::Clock::default().zone().clone()
 }
 
 /// "Now" in these tests: a fixed instant the day before the sessions.

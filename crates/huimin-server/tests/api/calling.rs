@@ -35,7 +35,7 @@ pub async fn clinic_starting_soon(app: &TestApp, admin: &str) -> (String, String
             "location": [{"reference": format!("Location/{}", room.body["id"].as_str().unwrap())}]}))
         .await;
     let role = role.body["id"].as_str().unwrap().to_owned();
-    let china = jiff::tz::TimeZone::fixed(jiff::tz::offset(8));
+    let china = huimin_clock::Clock::default().zone().clone();
     let now = jiff::Timestamp::now().to_zoned(china).datetime();
     let mut start = now
         .checked_add(jiff::SignedDuration::from_mins(20))

@@ -33,7 +33,7 @@ async fn second_doctor(app: &TestApp, admin: &str, dept: &str, session: &str) ->
             "location": [{"reference": format!("Location/{}", room.body["id"].as_str().unwrap())}]}))
         .await;
     let schedule = app.get(&format!("/fhir/Schedule/{session}"), None).await;
-    let china = jiff::tz::TimeZone::fixed(jiff::tz::offset(8));
+    let china = huimin_clock::Clock::default().zone().clone();
     let local = |field: &str| {
         schedule.body["planningHorizon"][field]
             .as_str()
@@ -163,7 +163,7 @@ async fn a_nurse_moves_a_checked_in_patient_who_keeps_priority_payment_and_is_to
         .unwrap()
         .parse::<jiff::Timestamp>()
         .unwrap()
-        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+        .to_zoned(huimin_clock::Clock::default().zone().clone())
         .date()
         .to_string();
     let day = app
@@ -299,7 +299,7 @@ async fn staff_find_the_slot_under_way(db: Db) {
         .as_str()
         .unwrap()
         .to_owned();
-    let china = jiff::tz::TimeZone::fixed(jiff::tz::offset(8));
+    let china = huimin_clock::Clock::default().zone().clone();
     let now = jiff::Timestamp::now().to_zoned(china).datetime();
     if now.hour() == 0 && now.minute() < 10 || now.hour() == 23 && now.minute() >= 50 {
         return; // A session around midnight would span two dates.

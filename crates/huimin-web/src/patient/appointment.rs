@@ -78,7 +78,7 @@ pub async fn mine(State(api): State<Api>, SignedIn(web): SignedIn) -> Response {
         return web.to_login();
     }
     let names = patient_names(&api, &web).await;
-    let now = jiff::Timestamp::now();
+    let now = crate::fmt::now();
     let (mut upcoming, mut past) = (Vec::new(), Vec::new());
     for entry in listed.body["entry"].as_array().into_iter().flatten() {
         let a = &entry["resource"];

@@ -252,7 +252,7 @@ pub async fn doctor(State(api): State<Api>, web: Web, Path(id): Path<String>) ->
     let doctor = doctor_of(&role, web.lang);
     let department_id = referenced_id(role.organization.as_ref(), "Organization");
     let department = role.organization.and_then(|o| o.display);
-    let now = jiff::Timestamp::now();
+    let now = crate::fmt::now();
     let mut sessions: Vec<Session> = Vec::new();
     for page in 0..4 {
         let found = api

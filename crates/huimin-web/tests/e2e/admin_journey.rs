@@ -43,7 +43,7 @@ async fn an_administrator_runs_the_clinics_and_their_rules() {
 
     // Sessions: open one tomorrow (a missing capacity is named first), then stop it.
     let tomorrow = jiff::Timestamp::now()
-        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+        .to_zoned(huimin_clock::Clock::default().zone().clone())
         .date()
         .tomorrow()
         .unwrap();

@@ -155,7 +155,7 @@ impl Server {
         )
         .await
         .expect("the doctor's account");
-        let china = jiff::tz::TimeZone::fixed(jiff::tz::offset(8));
+        let china = huimin_clock::Clock::default().zone().clone();
         let now = jiff::Timestamp::now().to_zoned(china).datetime();
         let mut start = now
             .checked_add(jiff::SignedDuration::from_mins(20))

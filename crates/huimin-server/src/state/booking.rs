@@ -1,6 +1,6 @@
 //! Booking thresholds as the handlers use them. Every one is a setting whose default is the
 //! rule in DOMAIN.md §1; administrators change them per hospital and per department
-//! (`rules.rs`).
+//! (`rule_book.rs`).
 
 use huimin_domain::appointments::{BookingRules, SlotLength};
 use jiff::tz::TimeZone;
@@ -19,7 +19,7 @@ pub struct BookingSettings {
 impl Default for BookingSettings {
     fn default() -> Self {
         Self::new(
-            TimeZone::fixed(jiff::tz::Offset::constant(8)),
+            huimin_clock::Clock::default().zone().clone(),
             &BookingRules::default(),
         )
     }

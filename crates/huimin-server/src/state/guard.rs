@@ -112,8 +112,7 @@ impl BookingGuard {
                     huimin_domain::i18n::en_count(seconds, "second")
                 ),
             ),
-        )
-        .lang(ctx.lang);
+        );
         error.retry_after = Some(seconds);
         Err(error)
     }

@@ -55,7 +55,7 @@ impl TokenKeys {
     }
 
     pub fn issue(&self, user_id: &str, role: &str) -> String {
-        let now = jiff::Timestamp::now().as_second();
+        let now = huimin_clock::now().as_second();
         let claims = Claims {
             sub: user_id.to_owned(),
             role: role.to_owned(),
@@ -69,7 +69,7 @@ impl TokenKeys {
     }
 
     pub fn verify(&self, token: &str) -> Option<Claims> {
-        let now = jiff::Timestamp::now().as_second();
+        let now = huimin_clock::now().as_second();
         if let Some(claims) = self.remembered().get(token) {
             return unexpired(claims, now).then(|| claims.clone());
         }
@@ -132,7 +132,7 @@ mod tests {
         assert!(unexpired(&first, first.exp + LEEWAY));
         assert!(!unexpired(&first, first.exp + LEEWAY + 1));
         let expired = Claims {
-            exp: jiff::Timestamp::now().as_second() - LEEWAY - 10,
+            exp: huimin_clock::now().as_second() - LEEWAY - 10,
             ..first
         };
         keys.remembered().insert(token.clone(), expired);
@@ -143,7 +143,7 @@ mod tests {
     fn expired_tokens_are_refused() {
         let keys = TokenKeys::new(b"0123456789abcdef0123456789abcdef", Duration::from_secs(0));
         // A token whose expiry is well in the past.
-        let now = jiff::Timestamp::now().as_second();
+        let now = huimin_clock::now().as_second();
         let claims = Claims {
             sub: "u1".into(),
             role: "admin".into(),

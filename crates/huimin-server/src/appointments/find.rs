@@ -1,0 +1,152 @@
+//! `$find`: bookable slots by department, doctor, dates and class; public.
+
+use axum::extract::{RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use huimin_store::appointments::{SessionRecord, SlotFilter, SlotRecord};
+use serde_json::{Value, json};
+
+use super::parameters::bad;
+use super::views;
+use crate::context::Ctx;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// `GET /fhir/Appointment/$find`.
+pub async fn find(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let mut filter = default_filter(&state).await?;
+    for (key, value) in url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
+        apply(&mut filter, &key, &value)?;
+    }
+    // Staff booking in person may book the slot under way (slots are at most 30 minutes).
+    if ctx.caller.as_ref().is_some_and(|c| c.role.is_staff()) {
+        let now = state.clock.now().as_microsecond();
+        filter.starts_after = now - 30 * 60 * 1_000_000 - 1;
+        filter.ends_after = Some(now);
+    }
+    // The walk along the time index stops at the end of the last day asked for.
+    filter.starts_before = filter
+        .to_date
+        .parse::<jiff::civil::Date>()
+        .ok()
+        .and_then(|d| d.tomorrow().ok())
+        .and_then(|d| {
+            state
+                .clock
+                .instant(d.to_datetime(jiff::civil::Time::midnight()))
+        })
+        .map(|t| t.as_microsecond());
+    let (total, found) = state.store.find_slots(&filter).await?;
+    Ok(bundle(&headers, total, &found))
+}
+
+/// Free slots from now on, up to the furthest day any department books ahead, 50 a page.
+async fn default_filter(state: &AppState) -> Result<SlotFilter, ApiError> {
+    let today = state.clock.today();
+    let window_days = state
+        .rules
+        .current(&state.store)
+        .await?
+        .longest_window_days();
+    Ok(SlotFilter {
+        from_date: today.to_string(),
+        to_date: today
+            .saturating_add(jiff::Span::new().days(i64::from(window_days)))
+            .to_string(),
+        starts_after: state.clock.now().as_microsecond(),
+        only_available: true,
+        count_total: true,
+        limit: 50,
+        ..SlotFilter::default()
+    })
+}
+
+/// One query parameter into the filter; 400 for a bad value or an unknown parameter.
+fn apply(filter: &mut SlotFilter, key: &str, value: &str) -> Result<(), ApiError> {
+    let id_of = |v: &str, kind: &str| v.strip_prefix(&format!("{kind}/")).unwrap_or(v).to_owned();
+    let date = |v: &str| {
+        v.parse::<jiff::civil::Date>()
+            .map(|d| d.to_string())
+            .map_err(|_| {
+                bad(
+                    format!("{key} 须为 YYYY-MM-DD"),
+                    format!("{key} must be YYYY-MM-DD"),
+                )
+            })
+    };
+    match key {
+        "department" => filter.department_id = Some(id_of(value, "Organization")),
+        "practitioner" => filter.practitioner_role_id = Some(id_of(value, "PractitionerRole")),
+        "class" => filter.registration_class = Some(value.to_owned()),
+        "start" => filter.from_date = date(value)?,
+        "end" => filter.to_date = date(value)?,
+        "available" => filter.only_available = value != "false",
+        "_count" => {
+            filter.limit = value
+                .parse::<u32>()
+                .map_err(|_| {
+                    bad(
+                        "_count 须为整数".into(),
+                        "_count must be a whole number".into(),
+                    )
+                })?
+                .min(100)
+        }
+        "_offset" => {
+            filter.offset = value.parse().map_err(|_| {
+                bad(
+                    "_offset 须为整数".into(),
+                    "_offset must be a whole number".into(),
+                )
+            })?
+        }
+        "_total" => {
+            filter.count_total = match value {
+                "accurate" | "estimate" => true,
+                "none" => false,
+                _ => {
+                    return Err(bad(
+                        "_total 须为 none、estimate 或 accurate".into(),
+                        "_total must be none, estimate or accurate".into(),
+                    ));
+                }
+            }
+        }
+        "lang" => {}
+        other => {
+            return Err(bad(
+                format!("$find 不支持参数 {other}"),
+                format!(
+                    "$find has no parameter {other}; use department, practitioner, start, end, class, available, _count, _offset, _total"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The search-set Bundle of the slots found.
+fn bundle(
+    headers: &HeaderMap,
+    total: Option<i64>,
+    found: &[(SessionRecord, SlotRecord)],
+) -> Response {
+    let base = crate::fhir::base_url(headers);
+    let entries: Vec<Value> = found
+        .iter()
+        .map(|(session, slot)| json!({"fullUrl": format!("{base}/Slot/{}", slot.id), "resource": views::slot(session, slot), "search": {"mode": "match"}}))
+        .collect();
+    let mut bundle = json!({"resourceType": "Bundle", "type": "searchset"});
+    if let Some(total) = total {
+        bundle["total"] = total.into();
+    }
+    if !entries.is_empty() {
+        bundle["entry"] = Value::Array(entries);
+    }
+    crate::fhir::fhir_response(StatusCode::OK, &bundle)
+}
