@@ -10,8 +10,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
 use sqlx::{AnyPool, ConnectOptions, Connection};
 
 use crate::StoreError;
+use crate::appointments::group_writer::{GroupDatabase, GroupWriter};
 use crate::appointments::hint::FullSlots;
-use crate::appointments::queue::{BookingQueue, GroupDatabase};
 use crate::audit::AuditBatcher;
 use crate::crypto::{DataKey, FieldCrypto};
 
@@ -72,7 +72,7 @@ pub struct Store {
     /// Slots this process has seen full (see `appointments::hint`).
     pub(crate) full_slots: Arc<FullSlots>,
     /// Bookings decided and committed in groups (see `appointments::queue`).
-    pub(crate) bookings: BookingQueue,
+    pub(crate) bookings: GroupWriter,
 }
 
 impl std::fmt::Debug for Store {
@@ -232,7 +232,7 @@ impl Store {
             Backend::Sqlite => GroupDatabase::Sqlite(writer.clone()),
             Backend::Postgres => GroupDatabase::Postgres(options),
         };
-        let bookings = BookingQueue::start(full_slots.clone(), database);
+        let bookings = GroupWriter::start(full_slots.clone(), database);
         let store = Self {
             pool,
             writer,
@@ -320,18 +320,10 @@ async fn tune(
         // changed, to undo just that statement) and temporary tables stay in memory instead of
         // temporary files: in a steady booking run, writing them to a file took about a
         // twentieth of the writer connection's time, in memory a fiftieth (perf, session 15). They only ever undo one statement of an open
-        // transaction, so a crash loses nothing the WAL would have kept. Set before the
-        // writer's temporary table is made: a change later drops the temporary tables.
+        // transaction, so a crash loses nothing the WAL would have kept.
         sqlx::query("PRAGMA temp_store = MEMORY")
             .execute(&mut *conn)
             .await?;
-        if tuning == SqliteTuning::Writer {
-            sqlx::query(sqlx::AssertSqlSafe(
-                crate::appointments::name_writer_statement(),
-            ))
-            .execute(&mut *conn)
-            .await?;
-        }
     }
     Ok(())
 }
@@ -489,18 +481,12 @@ mod tests {
         store.close().await;
     }
 
-    /// 2 is MEMORY: statement journals and temporary tables never go to temporary files, and
-    /// the writer's temporary table (its identity, `known.rs`) survived the setting.
+    /// 2 is MEMORY: statement journals and temporary tables never go to temporary files.
     #[tokio::test]
     async fn sqlite_connections_keep_their_temporary_files_in_memory() {
         let (_dir, store) = fresh_sqlite_store().await;
         assert_eq!(pragma_of(&store.writer, "temp_store").await, 2);
         assert_eq!(pragma_of(&store.pool, "temp_store").await, 2);
-        let temporary_tables: i64 = sqlx::query_scalar("SELECT count(*) FROM temp.sqlite_master")
-            .fetch_one(&store.writer)
-            .await
-            .unwrap();
-        assert_eq!(temporary_tables, 1);
         store.close().await;
     }
 }
