@@ -81,8 +81,8 @@ pub fn print_timeline(attempts: &[(Duration, Duration, bool)], step: Duration) {
 /// How the booking groups went since the server started (setup books nothing).
 pub fn print_groups(groups: huimin_store::appointments::GroupStats) {
     println!(
-        "booking groups: {} decided ({} with slots known from earlier groups), {} fell back",
-        groups.decided, groups.from_memory, groups.fell_back
+        "booking groups: {} decided, {} fell back",
+        groups.decided, groups.fell_back
     );
 }
 

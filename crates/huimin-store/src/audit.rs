@@ -17,8 +17,6 @@ use crate::{Store, StoreError, now_micros};
 /// The largest group committed in one transaction.
 const MAX_BATCH: usize = 256;
 
-/// Records per INSERT statement (10 values each, well under SQLite's variable limit).
-const INSERT_CHUNK: usize = 64;
 /// The values in an `audit_log` row ([`AUDIT_COLUMNS`]).
 const AUDIT_CELLS: usize = 10;
 
@@ -114,8 +112,8 @@ pub(crate) async fn append_in(
         .await?;
     let last_seq: i64 = head.try_get(0)?;
     let first_seq = last_seq - records.len() as i64 + 1;
-    // The records and the head's new hash in one more round trip (one text on PostgreSQL).
-    // Its text is the same for any number of records on SQLite: kept prepared (`stable`).
+    // The records and the head's new hash: their text is the same for any number of records,
+    // kept prepared (`stable`).
     let mut batch = crate::sql::Batch::default()
         .stable()
         .postgres(crate::sql::is_postgres(tx));
@@ -143,17 +141,9 @@ pub(crate) fn push_append(
         return;
     };
     let (last_seq, last_hash) = (last.seq, last_hash.clone());
-    // PostgreSQL: multi-row `VALUES` in chunks; SQLite: one JSON row source whose text is the
-    // same for any number of records (`Batch::row_source`).
-    let size = if batch.for_postgres() {
-        INSERT_CHUNK
-    } else {
-        usize::MAX
-    };
-    for chunk in in_chunks(entries, size) {
-        let rows = batch.row_source(chunk.into_iter().map(|(facts, hash)| cells(facts, hash)));
-        batch.push(&format!("INSERT INTO audit_log ({AUDIT_COLUMNS}) {rows}"));
-    }
+    // One JSON row source, whose text is the same for any number of records.
+    let rows = batch.json_rows(entries.into_iter().map(|(facts, hash)| cells(facts, hash)));
+    batch.push(&format!("INSERT INTO audit_log ({AUDIT_COLUMNS}) {rows}"));
     let (seq, hash) = (batch.arg(last_seq), batch.arg(last_hash));
     batch.push(&format!(
         "UPDATE audit_head SET seq = {seq}, hash = {hash} WHERE id = 1"
@@ -174,15 +164,6 @@ fn cells(facts: AuditFacts, hash: String) -> [Arg; AUDIT_CELLS] {
         facts.detail.into(),
         hash.into(),
     ]
-}
-
-/// The entries in chunks of at most `size`, owned.
-fn in_chunks<T>(entries: Vec<T>, size: usize) -> impl Iterator<Item = Vec<T>> {
-    let mut entries = entries.into_iter().peekable();
-    std::iter::from_fn(move || {
-        entries.peek()?;
-        Some(entries.by_ref().take(size).collect())
-    })
 }
 
 /// The records as chain entries after the head `(seq, hash)`: each with its sequence number
@@ -365,14 +346,5 @@ mod tests {
     #[test]
     fn a_row_has_a_value_for_every_column() {
         assert_eq!(AUDIT_COLUMNS.split(", ").count(), AUDIT_CELLS);
-    }
-
-    #[test]
-    fn entries_are_inserted_in_chunks_of_at_most_the_limit() {
-        let sizes: Vec<usize> = in_chunks((0..130).collect::<Vec<_>>(), INSERT_CHUNK)
-            .map(|c| c.len())
-            .collect();
-        assert_eq!(sizes, [INSERT_CHUNK, INSERT_CHUNK, 130 - 2 * INSERT_CHUNK]);
-        assert_eq!(in_chunks(Vec::<u8>::new(), INSERT_CHUNK).count(), 0);
     }
 }

@@ -120,18 +120,10 @@ async fn tune(
         // temporary files: in a steady booking run, writing them to a file takes about a
         // twentieth of the writer connection's time, in memory a fiftieth (perf). They only
         // ever undo one statement of an open transaction, so a crash loses nothing the WAL
-        // would have kept. Set before the writer's temporary table is made: a change later
-        // drops the temporary tables.
+        // would have kept.
         sqlx::query("PRAGMA temp_store = MEMORY")
             .execute(&mut *conn)
             .await?;
-        if tuning == SqliteTuning::Writer {
-            sqlx::query(sqlx::AssertSqlSafe(
-                crate::appointments::name_writer_statement(),
-            ))
-            .execute(&mut *conn)
-            .await?;
-        }
     }
     Ok(())
 }
@@ -191,18 +183,12 @@ mod tests {
         store.close().await;
     }
 
-    /// 2 is MEMORY: statement journals and temporary tables never go to temporary files, and
-    /// the writer's temporary table (its identity, `known.rs`) survived the setting.
+    /// 2 is MEMORY: statement journals and temporary tables never go to temporary files.
     #[tokio::test]
     async fn sqlite_connections_keep_their_temporary_files_in_memory() {
         let (_dir, store) = fresh_sqlite_store().await;
         assert_eq!(pragma_of(&store.writer, "temp_store").await, 2);
         assert_eq!(pragma_of(&store.pool, "temp_store").await, 2);
-        let temporary_tables: i64 = sqlx::query_scalar("SELECT count(*) FROM temp.sqlite_master")
-            .fetch_one(&store.writer)
-            .await
-            .unwrap();
-        assert_eq!(temporary_tables, 1);
         store.close().await;
     }
 }

@@ -4,8 +4,8 @@ use std::sync::Arc;
 
 use sqlx::AnyPool;
 
+use crate::appointments::group_writer::{GroupDatabase, GroupWriter};
 use crate::appointments::hint::FullSlots;
-use crate::appointments::queue::{BookingQueue, GroupDatabase};
 use crate::audit::AuditBatcher;
 use crate::connection::Connections;
 use crate::crypto::{DataKey, FieldCrypto};
@@ -21,15 +21,15 @@ pub struct Store {
     /// served, instead of colliding on the database lock and sleeping in SQLite's busy
     /// handler (which made the tail latency of a booking rush seconds long). On PostgreSQL the
     /// same pool as `pool`: row locks let writers run side by side (bookings go through the
-    /// group writer's own connections, `appointments::queue`).
+    /// group writer's own connections, `appointments::group_writer`).
     pub(crate) writer: AnyPool,
     pub(crate) backend: Backend,
     pub(crate) crypto: Arc<FieldCrypto>,
     pub(crate) audit: AuditBatcher,
     /// Slots this process has seen full (see `appointments::hint`).
     pub(crate) full_slots: Arc<FullSlots>,
-    /// Bookings decided and committed in groups (see `appointments::queue`).
-    pub(crate) bookings: BookingQueue,
+    /// Bookings decided and committed in groups (see `appointments::group_writer`).
+    pub(crate) bookings: GroupWriter,
 }
 
 impl std::fmt::Debug for Store {
@@ -63,7 +63,7 @@ impl Store {
             Backend::Sqlite => GroupDatabase::Sqlite(writer.clone()),
             Backend::Postgres => GroupDatabase::Postgres(options),
         };
-        let bookings = BookingQueue::start(full_slots.clone(), database);
+        let bookings = GroupWriter::start(full_slots.clone(), database);
         let store = Self {
             pool,
             writer,

@@ -6,26 +6,23 @@
 mod booking;
 mod calling;
 mod group;
+pub(crate) mod group_writer;
 pub(crate) mod hint;
 mod holder;
-mod known;
 mod lifecycle;
 mod payments;
-pub(crate) mod queue;
 mod rosters;
 mod sessions;
 mod suspend;
 mod transfer;
 mod waitlist;
 
-pub(crate) use known::name_writer_statement;
-
 pub use booking::{BookingError, BookingMode, PlaceRequest, Replay, TakenIn};
 pub use calling::{CallError, CallRecord, LineSummary, QueueEntry, SessionQueue};
+pub use group_writer::GroupStats;
 pub use holder::BIRTH_DATE_PARAM;
 pub(crate) use holder::keep_facts;
 pub use payments::{Paid, PaymentRecord};
-pub use queue::GroupStats;
 pub use rosters::RosterRecord;
 pub use sessions::{NewSession, NewSlot, SessionRecord, SlotFilter, SlotRecord};
 pub use suspend::{Affected, Message, MovedMessage, Notification, StopClinic};

@@ -1,17 +1,17 @@
-//! Group commit of bookings.
+//! The group-commit writer of bookings.
 //!
 //! SQLite has one writer and, with `synchronous=FULL`, every commit waits for an fsync (about
-//! a millisecond on the development VM). Committing bookings one by one caps a booking rush at
-//! a few hundred per second; so bookings queue to one task that takes whatever has queued,
-//! decides the whole group from one snapshot (`group.rs`) and commits it once; should that
-//! fail, the group is rolled back and re-run with each request in its own savepoint (a
+//! a millisecond). Committed one by one, bookings would cap a booking rush at a few hundred
+//! per second; so every booking request goes to one writer task that takes whatever has
+//! arrived, decides the whole group from one snapshot (`group/`) and commits it once; should
+//! that fail, the group is rolled back and re-run with each request in its own savepoint (a
 //! refused or failed request rolls back alone). Every caller waits for the commit of its own
 //! group, so an answered booking is on disk.
 //!
-//! PostgreSQL uses the same queue (one group at a time per process). There a booking one by
-//! one was about a dozen statements, each costing the database CPU and a round trip; the
-//! group costs about a dozen for all its requests. Several processes may book at once, so a
-//! group locks its rows before it reads them (`group.rs`), and a deadlock runs it again.
+//! PostgreSQL uses the same writer (one group at a time per process): one booking alone is
+//! about a dozen statements, each costing the database CPU and a round trip; a group costs
+//! about a dozen for all its requests. Several processes may book at once, so a group locks
+//! its rows before it reads them (`group/postgres.rs`), and a deadlock runs it again.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -30,7 +30,6 @@ use super::booking::{
 };
 use super::group::{decide_group, prepare_reads};
 use super::hint::FullSlots;
-use super::known::{KnownPlaces, LeftBehind};
 use crate::audit::append_in;
 use crate::retry::{ATTEMPTS, Attempts, Finish, Retryable, pause_before_retry};
 use crate::{NewAuditRecord, StoreError};
@@ -38,8 +37,8 @@ use crate::{NewAuditRecord, StoreError};
 /// The largest group committed in one transaction.
 const MAX_GROUP: usize = 256;
 
-/// A [`PlaceRequest`] that owns its data, so it can wait in the queue.
-struct QueuedPlace {
+/// A [`PlaceRequest`] that owns its data, so it can wait for the writer.
+struct WaitingPlace {
     slot_id: String,
     patient_id: String,
     account_id: Option<String>,
@@ -56,7 +55,7 @@ struct QueuedPlace {
     audit: Option<NewAuditRecord>,
 }
 
-impl QueuedPlace {
+impl WaitingPlace {
     fn from_request(r: &PlaceRequest<'_>) -> Self {
         Self {
             slot_id: r.slot_id.to_owned(),
@@ -99,7 +98,7 @@ impl QueuedPlace {
     }
 }
 
-type Waiting = (QueuedPlace, oneshot::Sender<Result<Replay, BookingError>>);
+type Waiting = (WaitingPlace, oneshot::Sender<Result<Replay, BookingError>>);
 
 /// How the booking groups went since the process started.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -108,20 +107,16 @@ pub struct GroupStats {
     pub decided: u64,
     /// Groups run again one request at a time after the snapshot path failed.
     pub fell_back: u64,
-    /// Decided groups that took some of their slots from what earlier groups left (SQLite),
-    /// instead of reading them.
-    pub from_memory: u64,
 }
 
 #[derive(Debug, Default)]
 struct Counters {
     decided: AtomicU64,
     fell_back: AtomicU64,
-    from_memory: AtomicU64,
 }
 
 #[derive(Clone, Debug)]
-pub(crate) struct BookingQueue {
+pub(crate) struct GroupWriter {
     sender: mpsc::Sender<Waiting>,
     counters: Arc<Counters>,
     /// PostgreSQL: the writer's own connections, closed with the store.
@@ -143,7 +138,7 @@ pub(crate) enum GroupDatabase {
 /// settling read.
 const POSTGRES_WRITER_CONNECTIONS: u32 = 2;
 
-impl BookingQueue {
+impl GroupWriter {
     pub(crate) fn start(full_slots: Arc<FullSlots>, database: GroupDatabase) -> Self {
         let (sender, receiver) = mpsc::channel::<Waiting>(8192);
         let counters = Arc::new(Counters::default());
@@ -194,23 +189,23 @@ impl BookingQueue {
         GroupStats {
             decided: self.counters.decided.load(Ordering::Relaxed),
             fell_back: self.counters.fell_back.load(Ordering::Relaxed),
-            from_memory: self.counters.from_memory.load(Ordering::Relaxed),
         }
     }
 
-    /// Queues the request and waits for the commit of its group.
+    /// Hands the request to the writer and waits for the commit of its group.
     pub(crate) async fn submit(&self, request: &PlaceRequest<'_>) -> Result<Replay, BookingError> {
         let (reply, answer) = oneshot::channel();
-        let stopped = || BookingError::Store(StoreError::Batch("the booking queue stopped".into()));
+        let stopped =
+            || BookingError::Store(StoreError::Batch("the booking group writer stopped".into()));
         self.sender
-            .send((QueuedPlace::from_request(request), reply))
+            .send((WaitingPlace::from_request(request), reply))
             .await
             .map_err(|_| stopped())?;
         answer.await.map_err(|_| stopped())?
     }
 }
 
-/// The group writer's loop: takes whatever has queued (≤ [`MAX_GROUP`]), commits it as one
+/// The group writer's loop: takes whatever has arrived (≤ [`MAX_GROUP`]), commits it as one
 /// group and answers every caller. The group's statements run one after another, each a
 /// round trip to the database; on the shared runtime every round trip waited behind hundreds
 /// of HTTP tasks for its turn, on its own thread the writer is woken at once.
@@ -221,23 +216,15 @@ async fn write_groups(
     counted: Arc<Counters>,
     postgres: bool,
 ) {
-    if !postgres && let Err(err) = prepare(&writer).await {
+    if let Err(err) = prepare(&writer, postgres).await {
         tracing::warn!(error = %err, "could not prepare the booking group's statements");
     }
     let mut group = Vec::new();
-    let mut known = KnownPlaces::default();
-    // Waits for one request, then takes whatever else has queued (0: the queue closed).
+    // Waits for one request, then takes whatever else has arrived (0: the channel closed).
     while receiver.recv_many(&mut group, MAX_GROUP).await > 0 {
         let group = std::mem::take(&mut group);
-        let places: Vec<&QueuedPlace> = group.iter().map(|(p, _)| p).collect();
-        let committed = commit_group(
-            &writer,
-            &full_slots,
-            &mut known,
-            &places,
-            &counted,
-            postgres,
-        );
+        let places: Vec<&WaitingPlace> = group.iter().map(|(p, _)| p).collect();
+        let committed = commit_group(&writer, &full_slots, &places, &counted, postgres);
         match committed.await {
             Ok(outcomes) => {
                 for ((_, reply), outcome) in group.into_iter().zip(outcomes) {
@@ -256,11 +243,11 @@ async fn write_groups(
     }
 }
 
-/// Prepares the group's reads on the writer connection, which then keeps them for the
-/// process's life (the writer pool never recycles its connection, `db.rs`).
-async fn prepare(writer: &AnyPool) -> Result<(), StoreError> {
+/// Prepares the group's reads on a writer connection, which then keeps them for the
+/// process's life (the SQLite writer pool never recycles its connection, `db.rs`).
+async fn prepare(writer: &AnyPool, postgres: bool) -> Result<(), StoreError> {
     let mut tx = writer.begin().await?;
-    prepare_reads(&mut tx).await?;
+    prepare_reads(&mut tx, postgres).await?;
     tx.rollback().await?;
     Ok(())
 }
@@ -268,29 +255,18 @@ async fn prepare(writer: &AnyPool) -> Result<(), StoreError> {
 /// Decides the group from one snapshot and commits once ([`decide_group`]). Should that fail
 /// (a database error, or a counter update that did not take exactly what the ledger decided),
 /// the group is rolled back and run again request by request. The outer `Err` means nothing
-/// of the group was written. What a committed group left in its slots is kept in `known` for
-/// the next; anything else forgets it (a commit that failed may or may not have happened).
+/// of the group was written.
 async fn commit_group(
     writer: &AnyPool,
     full_slots: &FullSlots,
-    known: &mut KnownPlaces,
-    places: &[&QueuedPlace],
+    places: &[&WaitingPlace],
     counters: &Counters,
     postgres: bool,
 ) -> Result<Vec<Result<Replay, BookingError>>, StoreError> {
     let requests: Vec<PlaceRequest<'_>> = places.iter().map(|p| p.request()).collect();
-    let decided = decide_and_commit(writer, full_slots, known, &requests, counters, postgres);
-    let decided = decided.await;
-    match decided {
-        Ok(Some((outcomes, left))) => {
-            known.remember(left);
-            return Ok(outcomes);
-        }
-        Ok(None) => known.forget(),
-        Err(err) => {
-            known.forget();
-            return Err(err);
-        }
+    let decided = decide_and_commit(writer, full_slots, &requests, counters, postgres).await?;
+    if let Some(outcomes) = decided {
+        return Ok(outcomes);
     }
     if postgres {
         let mut outcomes = Vec::with_capacity(requests.len());
@@ -302,32 +278,22 @@ async fn commit_group(
     commit_one_by_one(writer, full_slots, &requests).await
 }
 
-/// The group decided from one snapshot and committed, with what it left in its slots; `None`
-/// when it must run again request by request (rolled back).
+/// The answers of the group decided from one snapshot and committed; `None` when it must run
+/// again request by request (rolled back).
 async fn decide_and_commit(
     writer: &AnyPool,
     full_slots: &FullSlots,
-    known: &KnownPlaces,
     requests: &[PlaceRequest<'_>],
     counters: &Counters,
     postgres: bool,
-) -> Result<Option<GroupCommitted>, StoreError> {
+) -> Result<Option<Vec<Result<Replay, BookingError>>>, StoreError> {
     for attempt in 1..=ATTEMPTS {
         let mut tx = writer.begin().await?;
-        // A retry reads everything again: its first attempt's read is gone with the rollback.
-        let known = if attempt == 1 {
-            known
-        } else {
-            &KnownPlaces::default()
-        };
-        match decide_group(&mut tx, requests, full_slots, known, postgres).await {
-            Ok(decided) => {
+        match decide_group(&mut tx, requests, full_slots, postgres).await {
+            Ok(outcomes) => {
                 tx.commit().await?;
                 counters.decided.fetch_add(1, Ordering::Relaxed);
-                if decided.from_memory {
-                    counters.from_memory.fetch_add(1, Ordering::Relaxed);
-                }
-                return Ok(Some((decided.outcomes, decided.left)));
+                return Ok(Some(outcomes));
             }
             // PostgreSQL: a deadlock with another process's sweep or cancellation (which
             // lock in another order) is run again whole, after a short random pause.
@@ -346,13 +312,9 @@ async fn decide_and_commit(
     Ok(None)
 }
 
-/// A committed group's answers and what it left in its slots.
-type GroupCommitted = (Vec<Result<Replay, BookingError>>, LeftBehind);
-
 /// PostgreSQL's fallback: one request in a transaction of its own, as a booking alone takes
 /// its locks (patient, session (shared), appointments, slot, pool, audit head), retried on a
-/// deadlock. One
-/// transaction with a savepoint per request, as on SQLite, would hold a request's slot and
+/// deadlock. One transaction with a savepoint per request, as on SQLite, would hold a request's slot and
 /// pool while the next took its patient's lock, against the order every other writer keeps.
 async fn commit_alone(
     writer: &AnyPool,
