@@ -148,9 +148,7 @@ pub async fn run(plan: &FlashPlan, store: &Store) -> anyhow::Result<FlashOutcome
         .build()?;
     let admin = token(&client, &plan.base, "admin", "Bench@2026x").await?;
     let registrar = token(&client, &plan.base, "registrar", "Huimin@2026").await?;
-    let slots = Arc::new(
-        open_sessions(&client, &plan.base, &admin, plan.places, plan.clock.today()).await?,
-    );
+    let slots = open_sessions(&client, &plan.base, &admin, plan.places, plan.clock.today()).await?;
     println!(
         "setup: {} slots with {} places; creating {} patients…",
         slots.len(),
@@ -160,131 +158,173 @@ pub async fn run(plan: &FlashPlan, store: &Store) -> anyhow::Result<FlashOutcome
     let patients = make_patients(store, plan.attempts, plan.clock.today()).await?;
     let addr = crate::wire::address(&plan.base)?;
     let bearer = format!("Bearer {registrar}");
-    // Every attempt's request is written out before the release: the load generator shares
-    // the two cores with the server, and what it spends formatting is taken from the server.
-    let requests: Arc<Vec<Vec<u8>>> = Arc::new(
-        patients
-            .iter()
-            .enumerate()
-            .map(|(n, patient)| {
-                let slot = &slots[(n * 7919) % slots.len()];
-                let body = json!({"resourceType": "Parameters", "parameter": [
-                    {"name": "slot", "valueReference": {"reference": format!("Slot/{slot}")}},
-                    {"name": "patient", "valueReference": {"reference": format!("Patient/{patient}")}},
-                ]})
-                .to_string();
-                crate::wire::request(
-                    "POST",
-                    addr,
-                    "/fhir/Appointment/$book",
-                    &[
-                        ("authorization", &bearer),
-                        ("content-type", "application/fhir+json"),
-                    ],
-                    body.as_bytes(),
-                )
-            })
-            .collect(),
-    );
+    let requests = Arc::new(book_requests(addr, &bearer, &slots, &patients));
     let next = Arc::new(AtomicUsize::new(0));
     // The release instant: every client is ready (and, unless cold, connected) before it.
     let release = Arc::new(tokio::sync::Barrier::new(plan.clients + 1));
-    let mut tasks = Vec::new();
-    for n in 0..plan.clients {
-        let (requests, next, release) = (requests.clone(), next.clone(), release.clone());
-        let look = (!plan.cold).then(|| {
-            let slot = &slots[(n * 7919) % slots.len()];
-            let path = format!("/fhir/Slot/{slot}");
-            crate::wire::request("GET", addr, &path, &[("authorization", &bearer)], b"")
-        });
-        tasks.push(tokio::spawn(async move {
-            let mut connection = crate::wire::Connection::new(addr);
-            if let Some(look) = look {
-                // A failed look is not fatal: the attempts that follow are what is measured.
-                let _ = connection.send(&look).await;
-            }
-            release.wait().await;
-            let (mut ok, mut full, mut failed) = (Vec::new(), Vec::new(), 0usize);
-            let mut last_ok = None;
-            let mut seen = Vec::new();
-            let released = Instant::now();
-            loop {
-                let n = next.fetch_add(1, Ordering::Relaxed);
-                let Some(request) = requests.get(n) else {
-                    break;
-                };
-                let t = Instant::now();
-                let status = connection.send(request).await;
-                let took = t.elapsed();
-                seen.push((t - released, took, matches!(status, Ok(201))));
-                match status {
-                    Ok(201) => {
-                        ok.push(took);
-                        last_ok = Some(Instant::now());
-                    }
-                    Ok(409) => full.push(took),
-                    _ => failed += 1,
-                }
-            }
-            (ok, full, failed, last_ok, seen)
-        }));
-    }
+    let tasks: Vec<_> = (0..plan.clients)
+        .map(|n| {
+            let look = (!plan.cold).then(|| {
+                let slot = &slots[(n * 7919) % slots.len()];
+                let path = format!("/fhir/Slot/{slot}");
+                crate::wire::request("GET", addr, &path, &[("authorization", &bearer)], b"")
+            });
+            let client = Client {
+                addr,
+                requests: requests.clone(),
+                next: next.clone(),
+                release: release.clone(),
+            };
+            tokio::spawn(client.attempt_until_done(look))
+        })
+        .collect();
     let mut perf = crate::perf::PerfControl::from_env()?;
     let cpu_before = ThreadTimes::now();
     let sampler = MachineSampler::start(Duration::from_millis(10));
     perf.enable();
     release.wait().await;
     let started = Instant::now();
-    let (mut ok, mut full, mut failed, mut last_ok) = (Vec::new(), Vec::new(), 0, None::<Instant>);
-    let mut attempts = Vec::new();
+    let mut tally = Tally::default();
     for task in tasks {
-        let (o, f, e, l, seen) = task.await?;
-        attempts.extend(seen);
-        ok.extend(o);
-        full.extend(f);
-        failed += e;
-        last_ok = match (last_ok, l) {
-            (Some(a), Some(b)) => Some(a.max(b)),
-            (a, b) => a.or(b),
-        };
+        tally.add(task.await?);
     }
     let elapsed = started.elapsed();
     perf.disable();
     let cpu = ThreadTimes::now().since(&cpu_before);
     let samples = sampler.stop();
-    let selling = last_ok.and_then(|last| spent_between(&samples, started, last));
-    let mut all = ok.clone();
-    all.extend(full.iter().copied());
+    let selling = tally
+        .last_ok
+        .and_then(|last| spent_between(&samples, started, last));
     let (booked, over, doubles) = verify(store).await?;
     Ok(FlashOutcome {
-        reports: vec![
+        sold_out_after: tally.last_ok.map(|t| t - started),
+        reports: tally.reports(elapsed),
+        booked,
+        over_capacity_slots: over,
+        patients_with_two: doubles,
+        attempts: tally.attempts,
+        cpu,
+        selling,
+    })
+}
+
+/// Every attempt's `$book` request, written out before the release: the load generator
+/// shares the two cores with the server, and what it spends formatting is taken from the
+/// server.
+fn book_requests(
+    addr: std::net::SocketAddr,
+    bearer: &str,
+    slots: &[String],
+    patients: &[String],
+) -> Vec<Vec<u8>> {
+    patients
+        .iter()
+        .enumerate()
+        .map(|(n, patient)| {
+            let slot = &slots[(n * 7919) % slots.len()];
+            let body = json!({"resourceType": "Parameters", "parameter": [
+                {"name": "slot", "valueReference": {"reference": format!("Slot/{slot}")}},
+                {"name": "patient", "valueReference": {"reference": format!("Patient/{patient}")}},
+            ]})
+            .to_string();
+            crate::wire::request(
+                "POST",
+                addr,
+                "/fhir/Appointment/$book",
+                &[
+                    ("authorization", bearer),
+                    ("content-type", "application/fhir+json"),
+                ],
+                body.as_bytes(),
+            )
+        })
+        .collect()
+}
+
+/// One of the crowd's clients: its connection and the shared list of attempts.
+struct Client {
+    addr: std::net::SocketAddr,
+    requests: Arc<Vec<Vec<u8>>>,
+    next: Arc<AtomicUsize>,
+    release: Arc<tokio::sync::Barrier>,
+}
+
+impl Client {
+    /// Looks at its slot (unless cold), waits for the release, then takes attempts off the
+    /// shared list until none is left.
+    async fn attempt_until_done(self, look: Option<Vec<u8>>) -> Tally {
+        let mut connection = crate::wire::Connection::new(self.addr);
+        if let Some(look) = look {
+            // A failed look is not fatal: the attempts that follow are what is measured.
+            let _ = connection.send(&look).await;
+        }
+        self.release.wait().await;
+        let mut tally = Tally::default();
+        let released = Instant::now();
+        while let Some(request) = self.requests.get(self.next.fetch_add(1, Ordering::Relaxed)) {
+            let t = Instant::now();
+            let status = connection.send(request).await;
+            let took = t.elapsed();
+            tally
+                .attempts
+                .push((t - released, took, matches!(status, Ok(201))));
+            match status {
+                Ok(201) => {
+                    tally.ok.push(took);
+                    tally.last_ok = Some(Instant::now());
+                }
+                Ok(409) => tally.full.push(took),
+                _ => tally.failed += 1,
+            }
+        }
+        tally
+    }
+}
+
+/// What clients saw: latencies by answer, failures, the last booked answer, every attempt by
+/// start time (since the release), latency and whether it booked.
+#[derive(Default)]
+struct Tally {
+    ok: Vec<Duration>,
+    full: Vec<Duration>,
+    failed: usize,
+    last_ok: Option<Instant>,
+    attempts: Vec<(Duration, Duration, bool)>,
+}
+
+impl Tally {
+    fn add(&mut self, other: Tally) {
+        self.ok.extend(other.ok);
+        self.full.extend(other.full);
+        self.failed += other.failed;
+        self.attempts.extend(other.attempts);
+        self.last_ok = self.last_ok.max(other.last_ok);
+    }
+
+    fn reports(&self, elapsed: Duration) -> Vec<OpReport> {
+        let mut all = self.ok.clone();
+        all.extend(self.full.iter().copied());
+        vec![
             OpReport {
                 name: "$book attempts (all)",
                 elapsed,
                 latencies: all,
-                errors: failed,
+                errors: self.failed,
             },
             OpReport {
                 name: "$book → 201 booked",
                 elapsed,
-                latencies: ok,
+                latencies: self.ok.clone(),
                 errors: 0,
             },
             OpReport {
                 name: "$book → 409 full",
                 elapsed,
-                latencies: full,
+                latencies: self.full.clone(),
                 errors: 0,
             },
-        ],
-        sold_out_after: last_ok.map(|t| t - started),
-        booked,
-        over_capacity_slots: over,
-        patients_with_two: doubles,
-        attempts,
-        cpu,
-        selling,
-    })
+        ]
+    }
 }
 
 /// Exactly-once checks straight from the database.

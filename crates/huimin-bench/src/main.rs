@@ -129,6 +129,14 @@ async fn main() -> anyhow::Result<()> {
     result
 }
 
+/// Where the scenarios run: the server the bench started and its store and clock.
+struct Target<'a> {
+    backend: &'a str,
+    base: String,
+    store: &'a huimin_store::Store,
+    clock: huimin_clock::Clock,
+}
+
 async fn run(
     scenario: Scenario,
     backend: &str,
@@ -136,124 +144,176 @@ async fn run(
     store: &huimin_store::Store,
     clock: huimin_clock::Clock,
 ) -> anyhow::Result<()> {
+    let target = Target {
+        backend,
+        base,
+        store,
+        clock,
+    };
     match scenario {
         Scenario::Api {
             clients,
             seconds,
             patients,
-        } => {
-            let plan = scenario::Plan {
-                base,
-                clients: clients.clamp(1, 1000),
-                duration: Duration::from_secs(seconds.min(120)),
-                patients: patients.min(20_000),
-            };
-            println!(
-                "huimin-bench api: {backend}, {} clients, {} s, {} patients",
-                plan.clients,
-                plan.duration.as_secs(),
-                plan.patients
-            );
-            report::print(&scenario::run(&plan).await?);
-        }
+        } => run_api(target, clients, seconds, patients).await,
         Scenario::Find {
             slots,
             clients,
             seconds,
-        } => {
-            let started = std::time::Instant::now();
-            let written = find::populate(store, slots.clamp(1, 2_000_000), &clock).await?;
-            println!(
-                "huimin-bench find: {backend}, {written} slots written in {:.1} s, {} clients",
-                started.elapsed().as_secs_f64(),
-                clients.clamp(1, 256)
-            );
-            let plan = find::FindPlan {
-                base,
-                clients: clients.clamp(1, 256),
-                duration: Duration::from_secs(seconds.clamp(1, 60)),
-            };
-            report::print(&find::run(&plan).await?);
-        }
-        Scenario::Steady { bookings, clients } => {
-            let bookings = bookings.clamp(1, 50_000);
-            let plan = flash::FlashPlan {
-                base,
-                clock: clock.clone(),
-                places: u32::try_from(bookings)?,
-                attempts: bookings,
-                clients: clients.clamp(1, 2000),
-                cold: false,
-            };
-            println!(
-                "huimin-bench steady: {backend}, {bookings} bookings into as many places, {} clients",
-                plan.clients
-            );
-            let outcome = flash::run(&plan, store).await?;
-            report::print(&outcome.reports);
-            report::print_cpu(&outcome.cpu, outcome.booked);
-            report::print_selling(outcome.selling, outcome.booked);
-            report::print_groups(store.booking_group_stats());
-            anyhow::ensure!(
-                outcome.over_capacity_slots == 0 && outcome.patients_with_two == 0,
-                "inconsistent bookings"
-            );
-        }
+        } => run_find(target, slots, clients, seconds).await,
+        Scenario::Steady { bookings, clients } => run_steady(target, bookings, clients).await,
         Scenario::Flash {
             places,
             attempts,
             clients,
             cold,
             timeline,
-        } => {
-            let plan = flash::FlashPlan {
-                base,
-                clock: clock.clone(),
-                places: places.clamp(1, 20_000),
-                attempts: attempts.min(50_000),
-                clients: clients.clamp(1, 2000),
-                cold,
-            };
-            let connections = if cold {
-                "opened at the release"
-            } else {
-                "open before the release"
-            };
-            println!(
-                "huimin-bench flash: {backend}, {} places, {} attempts, {} clients (connections {connections})",
-                plan.places, plan.attempts, plan.clients
-            );
-            let outcome = flash::run(&plan, store).await?;
-            report::print(&outcome.reports);
-            report::print_cpu(&outcome.cpu, outcome.booked);
-            report::print_selling(outcome.selling, outcome.booked);
-            report::print_groups(store.booking_group_stats());
-            if timeline {
-                report::print_timeline(&outcome.attempts, Duration::from_millis(25));
-            }
-            match outcome.sold_out_after {
-                Some(t) if outcome.booked >= i64::from(plan.places) => {
-                    println!("sold out after {:.3} s", t.as_secs_f64())
-                }
-                _ => println!(
-                    "not sold out: {} of {} places booked",
-                    outcome.booked, plan.places
-                ),
-            }
-            println!(
-                "checks: {} bookings for {} places; {} slots over capacity or inconsistent; {} patients over the per-session quota",
-                outcome.booked, plan.places, outcome.over_capacity_slots, outcome.patients_with_two
-            );
-            anyhow::ensure!(
-                outcome.booked <= i64::from(plan.places),
-                "more bookings than places"
-            );
-            anyhow::ensure!(
-                outcome.over_capacity_slots == 0,
-                "a slot is over capacity or inconsistent"
-            );
-            anyhow::ensure!(outcome.patients_with_two == 0, "a patient broke the quota");
-        }
+        } => run_flash(target, places, attempts, clients, cold, timeline).await,
     }
+}
+
+async fn run_api(
+    t: Target<'_>,
+    clients: usize,
+    seconds: u64,
+    patients: usize,
+) -> anyhow::Result<()> {
+    let Target { backend, base, .. } = t;
+    let plan = scenario::Plan {
+        base,
+        clients: clients.clamp(1, 1000),
+        duration: Duration::from_secs(seconds.min(120)),
+        patients: patients.min(20_000),
+    };
+    println!(
+        "huimin-bench api: {backend}, {} clients, {} s, {} patients",
+        plan.clients,
+        plan.duration.as_secs(),
+        plan.patients
+    );
+    report::print(&scenario::run(&plan).await?);
+
+    Ok(())
+}
+
+async fn run_find(t: Target<'_>, slots: usize, clients: usize, seconds: u64) -> anyhow::Result<()> {
+    let Target {
+        backend,
+        base,
+        store,
+        clock,
+    } = t;
+    let started = std::time::Instant::now();
+    let written = find::populate(store, slots.clamp(1, 2_000_000), &clock).await?;
+    println!(
+        "huimin-bench find: {backend}, {written} slots written in {:.1} s, {} clients",
+        started.elapsed().as_secs_f64(),
+        clients.clamp(1, 256)
+    );
+    let plan = find::FindPlan {
+        base,
+        clients: clients.clamp(1, 256),
+        duration: Duration::from_secs(seconds.clamp(1, 60)),
+    };
+    report::print(&find::run(&plan).await?);
+
+    Ok(())
+}
+
+async fn run_steady(t: Target<'_>, bookings: usize, clients: usize) -> anyhow::Result<()> {
+    let Target {
+        backend,
+        base,
+        store,
+        clock,
+    } = t;
+    let bookings = bookings.clamp(1, 50_000);
+    let plan = flash::FlashPlan {
+        base,
+        clock: clock.clone(),
+        places: u32::try_from(bookings)?,
+        attempts: bookings,
+        clients: clients.clamp(1, 2000),
+        cold: false,
+    };
+    println!(
+        "huimin-bench steady: {backend}, {bookings} bookings into as many places, {} clients",
+        plan.clients
+    );
+    let outcome = flash::run(&plan, store).await?;
+    report::print(&outcome.reports);
+    report::print_cpu(&outcome.cpu, outcome.booked);
+    report::print_selling(outcome.selling, outcome.booked);
+    report::print_groups(store.booking_group_stats());
+    anyhow::ensure!(
+        outcome.over_capacity_slots == 0 && outcome.patients_with_two == 0,
+        "inconsistent bookings"
+    );
+
+    Ok(())
+}
+
+async fn run_flash(
+    t: Target<'_>,
+    places: u32,
+    attempts: usize,
+    clients: usize,
+    cold: bool,
+    timeline: bool,
+) -> anyhow::Result<()> {
+    let Target {
+        backend,
+        base,
+        store,
+        clock,
+    } = t;
+    let plan = flash::FlashPlan {
+        base,
+        clock: clock.clone(),
+        places: places.clamp(1, 20_000),
+        attempts: attempts.min(50_000),
+        clients: clients.clamp(1, 2000),
+        cold,
+    };
+    let connections = if cold {
+        "opened at the release"
+    } else {
+        "open before the release"
+    };
+    println!(
+        "huimin-bench flash: {backend}, {} places, {} attempts, {} clients (connections {connections})",
+        plan.places, plan.attempts, plan.clients
+    );
+    let outcome = flash::run(&plan, store).await?;
+    report::print(&outcome.reports);
+    report::print_cpu(&outcome.cpu, outcome.booked);
+    report::print_selling(outcome.selling, outcome.booked);
+    report::print_groups(store.booking_group_stats());
+    if timeline {
+        report::print_timeline(&outcome.attempts, Duration::from_millis(25));
+    }
+    match outcome.sold_out_after {
+        Some(t) if outcome.booked >= i64::from(plan.places) => {
+            println!("sold out after {:.3} s", t.as_secs_f64())
+        }
+        _ => println!(
+            "not sold out: {} of {} places booked",
+            outcome.booked, plan.places
+        ),
+    }
+    println!(
+        "checks: {} bookings for {} places; {} slots over capacity or inconsistent; {} patients over the per-session quota",
+        outcome.booked, plan.places, outcome.over_capacity_slots, outcome.patients_with_two
+    );
+    anyhow::ensure!(
+        outcome.booked <= i64::from(plan.places),
+        "more bookings than places"
+    );
+    anyhow::ensure!(
+        outcome.over_capacity_slots == 0,
+        "a slot is over capacity or inconsistent"
+    );
+    anyhow::ensure!(outcome.patients_with_two == 0, "a patient broke the quota");
+
     Ok(())
 }

@@ -77,7 +77,45 @@ impl BookingRules {
         if let Err(e) = self.bans.validate() {
             issue("bans.steps", e.message());
         }
-        let ranges: [(&'static str, &str, &str, u32, u32, u32); 12] = [
+        let ranges = self.staff_ranges().into_iter().chain(self.patient_ranges());
+        for (field, zh, en, value, min, max) in ranges {
+            if !(min..=max).contains(&value) {
+                let text = if min == max {
+                    Text::new(
+                        format!("{zh}只能为 {min}，当前为 {value}"),
+                        format!("{en} can only be {min}; got {value}"),
+                    )
+                } else {
+                    Text::new(
+                        format!("{zh}须在 {min} 至 {max} 之间，当前为 {value}"),
+                        format!("{en} must be between {min} and {max}; got {value}"),
+                    )
+                };
+                issue(field, text);
+            }
+        }
+        let q = &self.quota;
+        if q.per_week > q.per_month || q.per_month > q.per_quarter {
+            issue(
+                "quota",
+                Text::new(
+                    format!(
+                        "预约上限须满足 每周 ≤ 每月 ≤ 每季度，当前为 {} / {} / {}",
+                        q.per_week, q.per_month, q.per_quarter
+                    ),
+                    format!(
+                        "Booking limits must satisfy week ≤ month ≤ quarter; got {} / {} / {}",
+                        q.per_week, q.per_month, q.per_quarter
+                    ),
+                ),
+            );
+        }
+        issues
+    }
+
+    /// The bounded thresholds of calling, reserved places and holds.
+    fn staff_ranges(&self) -> [Bounded; 4] {
+        [
             (
                 "calling.pass_rejoin_after",
                 "过号患者重新排在几人之后",
@@ -110,6 +148,12 @@ impl BookingRules {
                 1,
                 120,
             ),
+        ]
+    }
+
+    /// The bounded thresholds that limit what a patient may do.
+    fn patient_ranges(&self) -> [Bounded; 8] {
+        [
             // The storage backs this quota with a unique index (one active booking per
             // patient, department, day and period), so only 1 can take effect.
             (
@@ -176,42 +220,12 @@ impl BookingRules {
                 5,
                 240,
             ),
-        ];
-        for (field, zh, en, value, min, max) in ranges {
-            if !(min..=max).contains(&value) {
-                let text = if min == max {
-                    Text::new(
-                        format!("{zh}只能为 {min}，当前为 {value}"),
-                        format!("{en} can only be {min}; got {value}"),
-                    )
-                } else {
-                    Text::new(
-                        format!("{zh}须在 {min} 至 {max} 之间，当前为 {value}"),
-                        format!("{en} must be between {min} and {max}; got {value}"),
-                    )
-                };
-                issue(field, text);
-            }
-        }
-        let q = &self.quota;
-        if q.per_week > q.per_month || q.per_month > q.per_quarter {
-            issue(
-                "quota",
-                Text::new(
-                    format!(
-                        "预约上限须满足 每周 ≤ 每月 ≤ 每季度，当前为 {} / {} / {}",
-                        q.per_week, q.per_month, q.per_quarter
-                    ),
-                    format!(
-                        "Booking limits must satisfy week ≤ month ≤ quarter; got {} / {} / {}",
-                        q.per_week, q.per_month, q.per_quarter
-                    ),
-                ),
-            );
-        }
-        issues
+        ]
     }
 }
+
+/// A threshold with its bounds: `(field, 中文, English, value, min, max)`.
+type Bounded = (&'static str, &'static str, &'static str, u32, u32, u32);
 
 #[cfg(test)]
 mod tests {
