@@ -192,7 +192,6 @@ async fn run_api(
         plan.patients
     );
     report::print(&scenario::run(&plan).await?);
-
     Ok(())
 }
 
@@ -216,7 +215,6 @@ async fn run_find(t: Target<'_>, slots: usize, clients: usize, seconds: u64) -> 
         duration: Duration::from_secs(seconds.clamp(1, 60)),
     };
     report::print(&find::run(&plan).await?);
-
     Ok(())
 }
 
@@ -241,15 +239,11 @@ async fn run_steady(t: Target<'_>, bookings: usize, clients: usize) -> anyhow::R
         plan.clients
     );
     let outcome = flash::run(&plan, store).await?;
-    report::print(&outcome.reports);
-    report::print_cpu(&outcome.cpu, outcome.booked);
-    report::print_selling(outcome.selling, outcome.booked);
-    report::print_groups(store.booking_group_stats());
+    print_bookings(&outcome, store);
     anyhow::ensure!(
         outcome.over_capacity_slots == 0 && outcome.patients_with_two == 0,
         "inconsistent bookings"
     );
-
     Ok(())
 }
 
@@ -285,10 +279,7 @@ async fn run_flash(
         plan.places, plan.attempts, plan.clients
     );
     let outcome = flash::run(&plan, store).await?;
-    report::print(&outcome.reports);
-    report::print_cpu(&outcome.cpu, outcome.booked);
-    report::print_selling(outcome.selling, outcome.booked);
-    report::print_groups(store.booking_group_stats());
+    print_bookings(&outcome, store);
     if timeline {
         report::print_timeline(&outcome.attempts, Duration::from_millis(25));
     }
@@ -314,6 +305,13 @@ async fn run_flash(
         "a slot is over capacity or inconsistent"
     );
     anyhow::ensure!(outcome.patients_with_two == 0, "a patient broke the quota");
-
     Ok(())
+}
+
+/// What a steady or flash run's bookings took: latencies, CPU, the machine, the groups.
+fn print_bookings(outcome: &flash::FlashOutcome, store: &huimin_store::Store) {
+    report::print(&outcome.reports);
+    report::print_cpu(&outcome.cpu, outcome.booked);
+    report::print_selling(outcome.selling, outcome.booked);
+    report::print_groups(store.booking_group_stats());
 }

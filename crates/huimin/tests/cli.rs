@@ -117,18 +117,7 @@ fn storage_flags_choose_the_database_of_the_account_commands() {
 fn account_commands_refuse_a_database_without_its_key() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path();
-    let added = huimin(
-        path,
-        &[
-            "user",
-            "add",
-            "wang.nurse",
-            "--role",
-            "nurse",
-            "--password",
-            "Nurse2026x",
-        ],
-    );
+    let added = add_nurse(path);
     assert!(added.status.success(), "{}", stderr(&added));
     let key_file = path.join("data.key");
     let key = std::fs::read_to_string(&key_file).unwrap();
@@ -189,18 +178,7 @@ fn user_commands_add_list_disable_and_reset_accounts() {
         ],
     );
     assert!(!weak.status.success(), "a weak password is refused");
-    let duplicate = huimin(
-        path,
-        &[
-            "user",
-            "add",
-            "wang.nurse",
-            "--role",
-            "nurse",
-            "--password",
-            "Nurse2026x",
-        ],
-    );
+    let duplicate = add_nurse(path);
     assert!(!duplicate.status.success());
     let bad_role = huimin(
         path,
@@ -374,4 +352,20 @@ fn without_a_command_the_server_runs_with_its_environment() {
         stderr.lines().any(|line| line.starts_with('{')),
         "JSON log lines: {stderr}"
     );
+}
+
+/// `huimin user add wang.nurse --role nurse` with a password, in `path`.
+fn add_nurse(path: &std::path::Path) -> std::process::Output {
+    huimin(
+        path,
+        &[
+            "user",
+            "add",
+            "wang.nurse",
+            "--role",
+            "nurse",
+            "--password",
+            "Nurse2026x",
+        ],
+    )
 }

@@ -235,21 +235,27 @@ async fn check_password(
             .await
             .map_err(store_error)?;
     }
+    audit_login(state, ctx, None, &user.id, audit::DENIED, "wrong password").await?;
+    Err(invalid_grant())
+}
+
+/// Audits a login attempt on `account_id`, as `caller` (the account once it is proven).
+async fn audit_login(
+    state: &AppState,
+    ctx: &Ctx,
+    caller: Option<crate::context::Caller>,
+    account_id: &str,
+    outcome: &str,
+    detail: &str,
+) -> Result<(), OAuthError> {
     let who = Ctx {
-        caller: None,
+        caller,
         ..ctx.clone()
     };
-    audit::record(
-        state,
-        &who,
-        "login",
-        &format!("Account/{}", user.id),
-        audit::DENIED,
-        "wrong password",
-    )
-    .await
-    .map_err(|_| server_error())?;
-    Err(invalid_grant())
+    let account = format!("Account/{account_id}");
+    audit::record(state, &who, "login", &account, outcome, detail)
+        .await
+        .map_err(|_| server_error())
 }
 
 /// A successful login: the failure counts reset, audited as the account, a token issued.
@@ -275,20 +281,7 @@ async fn log_in(state: &AppState, ctx: &Ctx, user: &UserRecord) -> Result<Respon
             .unwrap_or(huimin_domain::roles::Role::Patient),
         patient_ids,
     };
-    let who = Ctx {
-        caller: Some(caller),
-        ..ctx.clone()
-    };
-    audit::record(
-        state,
-        &who,
-        "login",
-        &format!("Account/{}", user.id),
-        audit::SUCCESS,
-        "",
-    )
-    .await
-    .map_err(|_| server_error())?;
+    audit_login(state, ctx, Some(caller), &user.id, audit::SUCCESS, "").await?;
     Ok(token_response(
         state,
         &user.id,
