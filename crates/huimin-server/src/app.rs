@@ -48,16 +48,37 @@ fn listen(addr: SocketAddr) -> std::io::Result<TcpListener> {
     socket.listen(LISTEN_BACKLOG)
 }
 
+/// Why the server did not start. Each message includes its cause's, so the cause is not also
+/// given as the error's source: an operator reads it once (the key check's refusal names its
+/// fix in a few lines).
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
     #[error("storage: {0}")]
-    Store(#[from] huimin_store::StoreError),
+    Store(huimin_store::StoreError),
     #[error("admin account: {0}")]
-    Admin(#[from] accounts::AccountError),
+    Admin(accounts::AccountError),
     #[error("demo data: {0}")]
-    Demo(#[from] demo::DemoError),
+    Demo(demo::DemoError),
     #[error("cannot listen on {0}: {1}")]
     Listen(SocketAddr, std::io::Error),
+}
+
+impl From<huimin_store::StoreError> for StartError {
+    fn from(error: huimin_store::StoreError) -> Self {
+        Self::Store(error)
+    }
+}
+
+impl From<accounts::AccountError> for StartError {
+    fn from(error: accounts::AccountError) -> Self {
+        Self::Admin(error)
+    }
+}
+
+impl From<demo::DemoError> for StartError {
+    fn from(error: demo::DemoError) -> Self {
+        Self::Demo(error)
+    }
 }
 
 pub struct App {
