@@ -70,7 +70,7 @@ async fn open_sessions(
     .json()
     .await?;
     let dept_id = dept["id"].as_str().unwrap_or_default().to_owned();
-    let tomorrow = today.saturating_add(jiff::Span::new().days(2)).to_string();
+    let session_day = today.saturating_add(jiff::Span::new().days(2)).to_string();
     let mut slots = Vec::new();
     let mut left = places;
     while left > 0 {
@@ -88,7 +88,7 @@ async fn open_sessions(
             "practitioner": {"reference": format!("Practitioner/{}", doctor["id"].as_str().unwrap_or_default())},
             "organization": {"reference": format!("Organization/{dept_id}")},
         })).await?.json().await?;
-        let session = json!({"practitioner_role": role["id"], "date": tomorrow, "period": "morning", "capacity": capacity, "slot_minutes": 5});
+        let session = json!({"practitioner_role": role["id"], "date": session_day, "period": "morning", "capacity": capacity, "slot_minutes": 5});
         let created: Value = client
             .post(format!("{base}/api/admin/sessions"))
             .bearer_auth(admin)

@@ -123,7 +123,13 @@ async fn main() -> anyhow::Result<()> {
     let server = tokio::spawn(app.run_until(async move {
         let _ = stopped.await;
     }));
-    let result = run(args.scenario, backend, base, &store, clock).await;
+    let target = Target {
+        backend,
+        base,
+        store: &store,
+        clock,
+    };
+    let result = run(args.scenario, target).await;
     let _ = stop.send(());
     let _ = server.await;
     result
@@ -137,19 +143,7 @@ struct Target<'a> {
     clock: huimin_clock::Clock,
 }
 
-async fn run(
-    scenario: Scenario,
-    backend: &str,
-    base: String,
-    store: &huimin_store::Store,
-    clock: huimin_clock::Clock,
-) -> anyhow::Result<()> {
-    let target = Target {
-        backend,
-        base,
-        store,
-        clock,
-    };
+async fn run(scenario: Scenario, target: Target<'_>) -> anyhow::Result<()> {
     match scenario {
         Scenario::Api {
             clients,
@@ -228,7 +222,7 @@ async fn run_steady(t: Target<'_>, bookings: usize, clients: usize) -> anyhow::R
     let bookings = bookings.clamp(1, 50_000);
     let plan = flash::FlashPlan {
         base,
-        clock: clock.clone(),
+        clock,
         places: u32::try_from(bookings)?,
         attempts: bookings,
         clients: clients.clamp(1, 2000),
@@ -263,7 +257,7 @@ async fn run_flash(
     } = t;
     let plan = flash::FlashPlan {
         base,
-        clock: clock.clone(),
+        clock,
         places: places.clamp(1, 20_000),
         attempts: attempts.min(50_000),
         clients: clients.clamp(1, 2000),

@@ -6,7 +6,7 @@ use huimin_domain::roles::Role;
 use huimin_store::{NewUser, Store, StoreError, UserRecord};
 
 use crate::auth::account_key;
-use crate::auth::password::Passwords;
+use crate::state::passwords::Passwords;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AccountError {

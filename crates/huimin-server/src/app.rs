@@ -218,7 +218,8 @@ pub fn router(state: AppState) -> Router {
         .merge(appointments::routes())
         .merge(fhir::routes())
         .fallback(not_found)
-        // Innermost, so every error answer, the fallback's included, passes through it.
+        // Innermost, so every ApiError and OAuth error answer, the fallback's included, passes
+        // through it (the body limit's 413 and the timeout's 408 come from the layers outside).
         .layer(axum::middleware::from_fn(crate::localise::localise))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(

@@ -63,7 +63,12 @@ impl Ctx {
     }
 }
 
-/// The language a request asks for: `?lang=`, else `Accept-Language`, else Chinese.
+/// The language a request asks for: `?lang=`, else `Accept-Language`, else Chinese. The
+/// `localise` layer has read it already; a router without the layer (tests) reads it here.
 pub fn request_lang(parts: &Parts) -> Lang {
-    lang_of(&parts.uri, &parts.headers)
+    parts
+        .extensions
+        .get::<Lang>()
+        .copied()
+        .unwrap_or_else(|| lang_of(&parts.uri, &parts.headers))
 }

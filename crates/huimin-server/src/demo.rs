@@ -430,7 +430,7 @@ const DEMO_DOCTOR_ROLE: &str = "role-dr-016";
 /// day is nearly over or they already work that period. Whether one was opened.
 pub async fn open_session_today(
     store: &Store,
-    rules: &crate::appointments::rules::RuleSet,
+    rules: &crate::state::rule_book::RuleSet,
     clock: &huimin_clock::Clock,
 ) -> Result<bool, crate::appointments::planning::PlanError> {
     use crate::appointments::planning::{SessionPlan, plan_session};

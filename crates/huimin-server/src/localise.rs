@@ -40,8 +40,10 @@ pub fn localised(
 
 /// The layer that writes localised answers in the request's language (see the module
 /// comment). Status and headers stay as the handler set them; only the body is rewritten.
-pub async fn localise(request: Request, next: Next) -> Response {
+pub async fn localise(mut request: Request, next: Next) -> Response {
     let lang = lang_of(request.uri(), request.headers());
+    // Read once per request: the `Ctx` extractor takes it from here.
+    request.extensions_mut().insert(lang);
     let mut response = next.run(request).await;
     if let Some(Localised(render)) = response.extensions_mut().remove::<Localised>()
         && lang != Lang::default()

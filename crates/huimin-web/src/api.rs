@@ -45,22 +45,21 @@ impl Reply {
 
     /// The resources of type `T` in a search answer (a Bundle); none if it is not one.
     pub fn entries<T: FhirResource>(&self) -> Vec<T> {
-        let Some(bundle) = self.resource::<Bundle>() else {
+        if self.body["resourceType"] != Bundle::TYPE {
             return Vec::new();
-        };
-        bundle
-            .entry
+        }
+        self.body["entry"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default()
             .iter()
-            .filter_map(|e| typed(e.resource.as_ref()?))
+            .filter_map(|e| typed(&e["resource"]))
             .collect()
     }
 
     /// The problems of an error answer: an OperationOutcome's issues, or an OAuth2 error.
     pub fn problems(&self) -> Vec<Problem> {
-        let outcome = (self.body["resourceType"] == OperationOutcome::TYPE)
-            .then(|| self.resource::<OperationOutcome>())
-            .flatten();
-        if let Some(outcome) = outcome {
+        if let Some(outcome) = self.resource::<OperationOutcome>() {
             return outcome
                 .issue
                 .into_iter()

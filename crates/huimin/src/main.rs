@@ -72,7 +72,7 @@ async fn user(settings: Settings, command: UserCommand) -> anyhow::Result<()> {
     let store = open_store(&settings)
         .await
         .context("opening the database")?;
-    let passwords = huimin_server::auth::password::Passwords::new(PasswordCost::Default);
+    let passwords = huimin_server::state::passwords::Passwords::new(PasswordCost::Default);
     match command {
         UserCommand::Add {
             username,

@@ -25,9 +25,6 @@ pub mod views;
 pub mod waitlist;
 pub mod worker;
 
-pub use crate::state::booking::BookingSettings;
-pub use crate::state::guard;
-
 use axum::Router;
 use axum::routing::{get, post, put};
 

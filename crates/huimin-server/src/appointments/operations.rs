@@ -355,7 +355,7 @@ pub async fn change_status(
 /// elderly ahead and does so at check-in (`calling.elderly_first_at_check_in`), else none.
 async fn arrival_priority_of(
     state: &AppState,
-    department: &super::BookingSettings,
+    department: &crate::state::booking::BookingSettings,
     appointment: &AppointmentRecord,
     now: jiff::Timestamp,
 ) -> Result<i64, ApiError> {
@@ -384,7 +384,7 @@ async fn check_in_window(
     state: &AppState,
     caller: &Caller,
     appointment: &AppointmentRecord,
-    department: &super::BookingSettings,
+    department: &crate::state::booking::BookingSettings,
     (now, on_site): (jiff::Timestamp, bool),
 ) -> Result<(), ApiError> {
     let (slot, session) = state

@@ -16,7 +16,6 @@ use crate::state::AppState;
 use crate::state::rule_book::{
     DEPARTMENT_FIELDS, DEPARTMENT_PREFIX, Department, HOSPITAL_KEY, issue, parse_object,
 };
-pub use crate::state::rule_book::{FRESH_FOR, RuleBook, RuleSet};
 
 fn invalid(issues: Vec<Issue>) -> ApiError {
     ApiError::with_issues(StatusCode::UNPROCESSABLE_ENTITY, issues)

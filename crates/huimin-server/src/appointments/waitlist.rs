@@ -18,13 +18,13 @@ use huimin_store::appointments::{
 };
 use serde_json::{Value, json};
 
-use super::BookingSettings;
 use super::eligibility::{booking_channel, require_verified};
 use super::parameters::{parameters, required_reference};
 use crate::audit::{self, DENIED, SUCCESS};
 use crate::context::Ctx;
 use crate::error::{ApiError, Issue};
 use crate::state::AppState;
+use crate::state::booking::BookingSettings;
 
 /// A waitlist entry as a FHIR `Appointment` with status `waitlist`.
 pub fn view(entry: &WaitlistRecord) -> Value {

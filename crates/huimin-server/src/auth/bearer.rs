@@ -40,7 +40,7 @@ impl FromRequestParts<AppState> for Ctx {
             .ok_or_else(unauthorized)?;
         let claims = state.tokens.verify(token.trim()).ok_or_else(unauthorized)?;
         // The account is re-read at least every couple of seconds so that disabling it takes
-        // effect (see `auth::callers`).
+        // effect (see `state::callers`).
         let caller = state
             .callers
             .get_or_load(&claims.sub, || read_caller(state, &claims.sub))

@@ -5,11 +5,6 @@ mod bearer;
 mod register;
 mod token_endpoint;
 
-pub use crate::state::callers;
-pub use crate::state::passwords as password;
-pub use crate::state::throttle;
-pub use crate::state::tokens as token;
-
 use axum::Router;
 use axum::routing::post;
 

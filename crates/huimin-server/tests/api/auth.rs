@@ -105,7 +105,7 @@ async fn a_disabled_account_cannot_use_its_token(db: Db) {
     // Disabled from outside the server (as `huimin user disable` does): logging in is refused
     // at once, and the token once the server's short memory of the account has lapsed.
     assert_eq!(app.login("admin", ADMIN_PASSWORD).await.status, 400);
-    tokio::time::sleep(huimin_server::auth::callers::TTL + std::time::Duration::from_millis(100))
+    tokio::time::sleep(huimin_server::state::callers::TTL + std::time::Duration::from_millis(100))
         .await;
     assert_eq!(app.get("/fhir/Patient", Some(&admin)).await.status, 401);
     app.finish().await;

@@ -919,7 +919,7 @@ async fn a_doctor_adds_an_extra_place_to_a_full_session_of_their_own(db: Db) {
         .trim_start_matches("Practitioner/")
         .to_owned();
     let passwords =
-        huimin_server::auth::password::Passwords::new(huimin_server::PasswordCost::Fast);
+        huimin_server::state::passwords::Passwords::new(huimin_server::PasswordCost::Fast);
     app.store
         .create_user(huimin_store::NewUser {
             username: "dr.li".into(),

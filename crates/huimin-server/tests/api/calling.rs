@@ -63,7 +63,7 @@ pub async fn clinic_starting_soon(app: &TestApp, admin: &str) -> (String, String
     let slot = session.body["slots"][0]["id"].as_str().unwrap().to_owned();
     let username = format!("dr-{}", &practitioner[..8]);
     let passwords =
-        huimin_server::auth::password::Passwords::new(huimin_server::PasswordCost::Fast);
+        huimin_server::state::passwords::Passwords::new(huimin_server::PasswordCost::Fast);
     huimin_server::accounts::add_user(
         &app.store,
         &passwords,

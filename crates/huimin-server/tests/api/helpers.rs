@@ -362,7 +362,7 @@ impl TestApp {
     /// A staff account of the role, logged in.
     pub async fn staff(&self, role: &str) -> String {
         let username = format!("{role}-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
-        let passwords = huimin_server::auth::password::Passwords::new(PasswordCost::Fast);
+        let passwords = huimin_server::state::passwords::Passwords::new(PasswordCost::Fast);
         huimin_server::accounts::add_user(
             &self.store,
             &passwords,

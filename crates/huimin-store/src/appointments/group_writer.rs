@@ -244,7 +244,7 @@ async fn write_groups(
 }
 
 /// Prepares the group's reads on a writer connection, which then keeps them for the
-/// process's life (the SQLite writer pool never recycles its connection, `db.rs`).
+/// process's life (the SQLite writer pool never recycles its connection, `connection.rs`).
 async fn prepare(writer: &AnyPool, postgres: bool) -> Result<(), StoreError> {
     let mut tx = writer.begin().await?;
     prepare_reads(&mut tx, postgres).await?;

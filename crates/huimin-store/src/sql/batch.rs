@@ -97,8 +97,8 @@ pub(crate) struct Step {
 /// the text. On SQLite they go as one text with one argument list, in one round trip to the
 /// connection's thread: each round trip costs two thread wake-ups, which under a booking
 /// rush took most of a group's time. Only SQLite runs several statements in one prepared
-/// query, and sqlx 0.9 marks that as deprecated: should a later sqlx drop it, the test below
-/// fails, and booking groups fall back to a savepoint per request (which the API tests'
+/// query, and sqlx 0.9 marks that as deprecated: should a later sqlx drop it, the tests in `batch/tests.rs`
+/// fail, and booking groups fall back to a savepoint per request (which the API tests'
 /// `finish` counts as a failure). On PostgreSQL ([`Self::postgres`]) each statement goes
 /// alone with its own values, kept prepared on the connection.
 #[derive(Default)]

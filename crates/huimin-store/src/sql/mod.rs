@@ -1,5 +1,5 @@
 //! Statements built at run time: placeholder lists for `IN (…)` lists and multi-row `VALUES`
-//! (sqlx binds only `$n` markers, so their number must follow the rows), and [`Batch`], the
+//! (their number of `$n` markers follows the rows), and [`Batch`], the
 //! booking group's statements sent together with their values bound.
 
 mod batch;

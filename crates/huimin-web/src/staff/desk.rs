@@ -243,8 +243,9 @@ pub async fn register(
         if let Some(away) = signed_out(&web, &reply) {
             return away;
         }
-        let created = reply.resource::<Patient>().and_then(|p| p.id);
-        if let (true, Some(id)) = (reply.ok(), created) {
+        // The new record's id straight from the answer: once the Patient is created, the
+        // registrar must be taken to it, whatever else the answer holds.
+        if let (true, Some(id)) = (reply.ok(), reply.body["id"].as_str()) {
             return Redirect::to(&format!("/desk/patients/{id}?done=registered")).into_response();
         }
         reply.problems()

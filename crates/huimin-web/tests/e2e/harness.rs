@@ -105,7 +105,7 @@ impl Server {
     pub async fn staff(&self, username: &str, role: &str, password: &str) {
         huimin_server::accounts::add_user(
             &self.store,
-            &huimin_server::auth::password::Passwords::new(PasswordCost::Fast),
+            &huimin_server::state::passwords::Passwords::new(PasswordCost::Fast),
             username,
             role.parse().expect("a role"),
             password,
@@ -146,7 +146,7 @@ impl Server {
         let role = role["id"].as_str().unwrap().to_owned();
         huimin_server::accounts::add_user(
             &self.store,
-            &huimin_server::auth::password::Passwords::new(PasswordCost::Fast),
+            &huimin_server::state::passwords::Passwords::new(PasswordCost::Fast),
             DOCTOR.0,
             huimin_domain::roles::Role::Doctor,
             DOCTOR.1,

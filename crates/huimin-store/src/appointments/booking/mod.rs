@@ -190,8 +190,8 @@ impl Replay {
 }
 
 /// The slot a place was taken in, with its session, as the deciding transaction read them.
-/// A booking group's answers share one per slot, and its slots share their session's record
-/// (copied into every answer, the two were eleven strings allocated per booking).
+/// A booking group's answers share one per slot, and its slots share their session's record,
+/// rather than copying eleven strings into every answer.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TakenIn {
     pub slot: SlotRecord,

@@ -13,14 +13,9 @@
 //! address is ever part of a statement's text, which PostgreSQL shows in `pg_stat_activity`
 //! and writes into its log.
 
-use sqlx::AnyConnection;
-use sqlx::Row;
-
 use super::super::holder::HOLDER_COLUMNS;
 use super::read::{Asked, HoldersAt, Lead};
-use crate::audit::push_append;
-use crate::sql::{Batch, Step};
-use crate::{NewAuditRecord, StoreError};
+use crate::sql::Batch;
 
 /// Locks the rows the group decides on, in the order of the module's comment, and cancels
 /// its lapsed holds (answered for `give_back_lapsed`). A lapsed hold in a slot outside the
@@ -69,34 +64,4 @@ pub(super) fn push_locks(batch: &mut Batch, asked: &Asked<'_>) -> Lead {
         lapsed: Some(lapsed),
         holders: Some(HoldersAt::Rows(holders)),
     }
-}
-
-/// Takes the audit chain's head as the write batch's last statement (the transaction's last
-/// lock, which other processes' groups and the audit batcher wait on), advancing its `seq`
-/// by the group's records; `None` without records.
-pub(super) fn push_head(batch: &mut Batch, records: usize) -> Option<usize> {
-    (records > 0).then(|| {
-        let count = batch.arg(records as i64);
-        batch.push(&format!(
-            "UPDATE audit_head SET seq = seq + {count} WHERE id = 1 RETURNING seq, hash"
-        ))
-    })
-}
-
-/// Appends the group's records, chained from the head that [`push_head`]'s step answered.
-pub(super) async fn append_audit(
-    tx: &mut AnyConnection,
-    head: &Step,
-    records: &[&NewAuditRecord],
-) -> Result<(), StoreError> {
-    let head = head
-        .rows
-        .first()
-        .ok_or_else(|| StoreError::Corrupt("no audit head".into()))?;
-    let last_seq: i64 = head.try_get(0)?;
-    let before = (last_seq - records.len() as i64, head.try_get(1)?);
-    let mut audit = Batch::default().stable().postgres(true);
-    push_append(&mut audit, records, before);
-    audit.run(tx).await?;
-    Ok(())
 }

@@ -1,8 +1,9 @@
 //! Stage 1: what a group decides on, read in one batch.
 //!
 //! The lists (patients, slots, keys) go as JSON arrays, so the batch's text depends only on
-//! whether there are keys and the batch is kept prepared (with hundreds of placeholders,
-//! preparing it was a fifth of SQLite's connection thread's time in a booking rush). Each
+//! whether there are keys and the batch is kept prepared (a text with hundreds of
+//! placeholders would be prepared again for every group, at a large share of SQLite's
+//! connection thread's time in a booking rush). Each
 //! list is serialised once and bound by every statement that reads it.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -242,8 +243,8 @@ fn keys_from(rows: &[AnyRow]) -> Result<HashMap<(String, String), KeyUse>, Store
 
 /// The sessions of the slots (`slots` are their placeholders), each once, with its pools
 /// aggregated (`string_agg`: SQLite since 3.44, PostgreSQL). A group's slots share a few
-/// sessions: read with every slot, a session's columns were most of the values the group
-/// copied out of SQLite.
+/// sessions: read with every slot, a session's columns would be most of the values the group
+/// copies out of SQLite.
 fn sessions_query(slots: &str) -> String {
     format!(
         "SELECT {SESSION_COLUMNS}, \

@@ -12,15 +12,15 @@ use super::super::AppointmentRecord;
 use super::super::booking::{PlaceRequest, booking_audits};
 use super::decide::{Decided, NewKey};
 use super::read::Asked;
-use super::{postgres, sqlite};
+use super::sqlite;
 use crate::sql::{Batch, Step};
 use crate::{NewAuditRecord, StoreError};
 
 /// A counter statement's step, the rows it must change, and what they are.
 type Counted = (usize, u64, &'static str);
 
-/// Writes what the group decided, in one batch (PostgreSQL: then the audit records, chained
-/// from the head the batch locked last).
+/// Writes what the group decided, in one batch (on PostgreSQL the audit records follow,
+/// appended by `audit::append_in`).
 pub(super) async fn write_group(
     tx: &mut AnyConnection,
     requests: &[PlaceRequest<'_>],
@@ -33,21 +33,18 @@ pub(super) async fn write_group(
     let mut batch = Batch::default().stable().postgres(asked.postgres);
     let counted = push_places(&mut batch, &decided.written());
     push_keys(&mut batch, &decided.new_keys, asked.now);
-    let head_step = match &decided.audit_head {
-        Some(head) => {
-            sqlite::push_audit(&mut batch, &records, head.clone());
-            None
-        }
-        None if asked.postgres => postgres::push_head(&mut batch, records.len()),
-        None => None,
-    };
-    if batch.is_empty() {
-        return Ok(());
+    if let Some(head) = &decided.audit_head {
+        sqlite::push_audit(&mut batch, &records, head.clone());
     }
-    let steps = batch.run(tx).await?;
-    check_counts(&steps, &counted)?;
-    if let Some(step) = head_step {
-        postgres::append_audit(tx, &steps[step], &records).await?;
+    if !batch.is_empty() {
+        let steps = batch.run(tx).await?;
+        check_counts(&steps, &counted)?;
+    }
+    // PostgreSQL: the audit chain's head is the transaction's last lock (other processes'
+    // groups and the audit batcher wait on it), taken after the places, so it is held only
+    // until the commit.
+    if asked.postgres && !records.is_empty() {
+        crate::audit::append_in(tx, &records).await?;
     }
     Ok(())
 }
