@@ -30,7 +30,22 @@ pub const REGISTRATION_CLASS_EXT: &str = "urn:huimin:ext:registration-class";
 /// The registration fee (PractitionerRole and Schedule, `valueMoney` in CNY).
 pub const REGISTRATION_FEE_EXT: &str = "urn:huimin:ext:registration-fee";
 
+/// Money paid, refunded and still due on a bill (Invoice, `valueMoney` in CNY).
+pub const PAID_EXT: &str = "urn:huimin:ext:paid";
+pub const REFUNDED_EXT: &str = "urn:huimin:ext:refunded";
+pub const BALANCE_DUE_EXT: &str = "urn:huimin:ext:balance-due";
+/// The appointment a move replaced, and the patient's answer (Appointment, complex:
+/// `from` valueReference, `kind` valueCode, `reply` valueCode, `replyBy` valueDateTime).
+pub const MOVED_FROM_EXT: &str = "urn:huimin:ext:moved-from";
+/// The appointment that replaced a moved one (Appointment, `valueReference`).
+pub const MOVED_TO_EXT: &str = "urn:huimin:ext:moved-to";
+
 // Code systems (`coding.system`).
+
+/// The hospital's price list item codes (ChargeItem.code).
+pub const PRICE_ITEM_SYSTEM: &str = "urn:huimin:cs:price-item";
+/// Why an appointment was cancelled (Appointment.cancelationReason).
+pub const CANCEL_REASON_SYSTEM: &str = "urn:huimin:cs:cancel-reason";
 
 /// National outpatient department codes (诊疗科目名录), also an Organization identifier system.
 pub const DEPARTMENT_CODE_SYSTEM: &str = "urn:huimin:cs:department-code";
@@ -61,8 +76,15 @@ mod tests {
             WAITLIST_SCHEDULE_EXT,
             REGISTRATION_CLASS_EXT,
             REGISTRATION_FEE_EXT,
+            PAID_EXT,
+            REFUNDED_EXT,
+            BALANCE_DUE_EXT,
+            MOVED_FROM_EXT,
+            MOVED_TO_EXT,
         ];
         let systems = [
+            PRICE_ITEM_SYSTEM,
+            CANCEL_REASON_SYSTEM,
             DEPARTMENT_CODE_SYSTEM,
             TITLE_SYSTEM,
             SPECIALTY_SYSTEM,

@@ -216,6 +216,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/openapi.json", get(crate::openapi::document))
         .merge(auth::routes())
         .merge(appointments::routes())
+        .merge(billing::routes())
+        .merge(messages::routes())
         .merge(fhir::routes())
         .fallback(not_found)
         // Innermost, so every ApiError and OAuth error answer, the fallback's included, passes

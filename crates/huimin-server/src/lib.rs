@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod app;
 pub mod appointments;
 mod audit;
+pub mod billing;
 pub mod auth;
 pub mod config;
 mod context;
@@ -13,6 +14,7 @@ pub mod error;
 pub mod fhir;
 pub mod localise;
 pub mod logging;
+pub mod messages;
 pub mod openapi;
 pub mod state;
 

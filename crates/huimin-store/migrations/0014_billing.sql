@@ -57,7 +57,7 @@ CREATE INDEX charge_items_by_bill ON charge_items (bill_id);
 CREATE INDEX charge_items_by_context ON charge_items (context);
 
 -- Payments and refunds. A refund names the payment it goes back through (`refund_of`) and
--- takes its method. `business_day` is the hospital's local date, for the cashier's report.
+-- takes its method.
 CREATE TABLE ledger_entries (
     id           TEXT PRIMARY KEY,
     bill_id      TEXT NOT NULL,
@@ -69,11 +69,10 @@ CREATE TABLE ledger_entries (
     reason       TEXT,
     note         TEXT,
     recorded_by  TEXT,
-    recorded_at  BIGINT NOT NULL,
-    business_day TEXT NOT NULL
+    recorded_at  BIGINT NOT NULL
 );
 CREATE INDEX ledger_entries_by_bill ON ledger_entries (bill_id);
-CREATE INDEX ledger_entries_by_day ON ledger_entries (business_day);
+CREATE INDEX ledger_entries_by_time ON ledger_entries (recorded_at);
 
 -- Which items an entry paid or refunded, and how much of each.
 CREATE TABLE ledger_allocations (
@@ -119,16 +118,18 @@ JOIN appointments a ON a.id = p.appointment_id
 JOIN clinic_sessions s ON s.id = a.session_id;
 
 INSERT INTO ledger_entries (id, bill_id, patient_id, kind, method, amount_fen, refund_of,
-                            reason, note, recorded_by, recorded_at, business_day)
+                            reason, note, recorded_by, recorded_at)
 SELECT p.id, 'bill-' || p.id, p.patient_id, 'payment', p.method, p.amount_fen, NULL, NULL,
-       NULL, p.paid_by, p.paid_at, a.session_date
-FROM payments p JOIN appointments a ON a.id = p.appointment_id;
+       NULL, p.paid_by, p.paid_at
+FROM payments p;
 
 INSERT INTO ledger_entries (id, bill_id, patient_id, kind, method, amount_fen, refund_of,
-                            reason, note, recorded_by, recorded_at, business_day)
+                            reason, note, recorded_by, recorded_at)
 SELECT 'refund-' || p.id, 'bill-' || p.id, p.patient_id, 'refund', p.method, p.amount_fen,
-       p.id, p.refund_reason, NULL, NULL, p.refunded_at, a.session_date
-FROM payments p JOIN appointments a ON a.id = p.appointment_id
+       p.id, CASE WHEN p.refund_reason = 'session-suspended' THEN p.refund_reason
+                  ELSE 'cancelled' END,
+       NULL, NULL, p.refunded_at
+FROM payments p
 WHERE p.status = 'refunded';
 
 INSERT INTO ledger_allocations (entry_id, charge_item_id, amount_fen)

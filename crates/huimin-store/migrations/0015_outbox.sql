@@ -10,6 +10,7 @@ CREATE TABLE outbox_events (
     params     TEXT NOT NULL,
     created_at BIGINT NOT NULL
 );
+CREATE INDEX outbox_events_by_reference ON outbox_events (reference, kind);
 
 CREATE TABLE outbox_deliveries (
     event_id     TEXT NOT NULL,

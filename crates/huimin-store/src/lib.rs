@@ -12,11 +12,13 @@
 
 pub mod appointments;
 mod audit;
+pub mod billing;
 mod connection;
 pub mod crypto;
 mod db;
 mod error;
 pub mod keycheck;
+pub mod messages;
 mod migrations;
 mod resources;
 mod retry;

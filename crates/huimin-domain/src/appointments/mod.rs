@@ -14,6 +14,7 @@ mod checkin;
 mod family;
 mod hold;
 mod ledger;
+mod moves;
 mod noshow;
 mod payment;
 mod period;
@@ -40,6 +41,7 @@ pub use ledger::{
     Ask, Closed, Ledger, PatientLedger, Refused, SessionFacts, SessionLedger, SlotLedger, Taken,
     check_open, check_patient, lowest_free_number, pool_order,
 };
+pub use moves::MoveRule;
 pub use noshow::{BanRule, BanRuleError, ban_until, check_not_banned};
 pub use payment::PaymentMethod;
 pub use period::Period;

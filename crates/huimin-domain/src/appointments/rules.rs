@@ -3,7 +3,8 @@
 //! whose default is the national rule).
 
 use super::{
-    BanRule, CallingRule, CancellationRule, CheckInRule, ElderlyRule, HoldRule, PoolPercentages,
+    BanRule, CallingRule, CancellationRule, CheckInRule, ElderlyRule, HoldRule, MoveRule,
+    PoolPercentages,
     QuotaRule, ReleaseRule, ReservedRelease, SlotLength, WaitlistRule,
 };
 use crate::i18n::Text;
@@ -27,6 +28,7 @@ pub struct BookingRules {
     pub elderly: ElderlyRule,
     pub waitlist: WaitlistRule,
     pub calling: CallingRule,
+    pub moves: MoveRule,
 }
 
 impl Default for BookingRules {
@@ -44,6 +46,7 @@ impl Default for BookingRules {
             elderly: ElderlyRule::default(),
             waitlist: WaitlistRule::default(),
             calling: CallingRule::default(),
+            moves: MoveRule::default(),
         }
     }
 }
@@ -114,8 +117,16 @@ impl BookingRules {
     }
 
     /// The bounded thresholds of calling, reserved places and holds.
-    fn staff_ranges(&self) -> [Bounded; 4] {
+    fn staff_ranges(&self) -> [Bounded; 5] {
         [
+            (
+                "moves.reply_hours",
+                "停诊改约后患者答复时限（小时）",
+                "Hours a moved patient has to answer",
+                self.moves.reply_hours,
+                1,
+                168,
+            ),
             (
                 "calling.pass_rejoin_after",
                 "过号患者重新排在几人之后",

@@ -164,16 +164,16 @@ pub async fn act(
 ) -> Result<Response, ApiError> {
     let session = session_for(&state, &ctx, &id, "update").await?;
     let now = huimin_store::now_micros();
+    let rules = state.rules.current(&state.store).await?;
+    let calling = &rules.department(&session.department_id).rules.calling;
     let done = match action.as_str() {
-        "call-next" => state.store.call_next(&id, now).await,
+        "call-next" => {
+            let ahead = calling.get_ready_when_ahead;
+            state.store.call_next(&id, ahead, now).await
+        }
         "recall" => state.store.recall(&id, now).await,
         "pass" => {
-            let rules = state.rules.current(&state.store).await?;
-            let after = rules
-                .department(&session.department_id)
-                .rules
-                .calling
-                .pass_rejoin_after;
+            let after = calling.pass_rejoin_after;
             state.store.pass_current(&id, after, now).await
         }
         _ => {

@@ -73,6 +73,33 @@ pub fn booking_error(err: BookingError) -> ApiError {
                 "The patient already has a place in the other doctor's session",
             ),
         ),
+        BookingError::CheaperMoveRefused => business_rule(
+            "move-cheaper-refused",
+            Text::new(
+                "本院设置不允许改派至挂号费较低的医生",
+                "This hospital does not move patients to a doctor with a lower fee",
+            ),
+        ),
+        BookingError::DearerMoveNeedsConsent { difference } => business_rule(
+            "move-dearer-consent",
+            Text::new(
+                format!("目标医生挂号费高 ¥{}，须患者同意（accept_fee）", yuan(difference)),
+                format!(
+                    "The other doctor's fee is ¥{} higher: the patient must accept it (accept_fee)",
+                    yuan(difference)
+                ),
+            ),
+        ),
+        BookingError::DearerMoveNeedsPayment { to_pay } => business_rule(
+            "move-dearer-payment",
+            Text::new(
+                format!("须补缴差额 ¥{}（pay_difference 填支付方式）", yuan(to_pay)),
+                format!(
+                    "The patient must pay the difference of ¥{} (give pay_difference)",
+                    yuan(to_pay)
+                ),
+            ),
+        ),
         BookingError::Store(e) => ApiError::from(e),
     }
 }
@@ -102,4 +129,8 @@ fn refused(status: StatusCode, code: &'static str, rule: &'static str, text: Tex
             rule: Some(rule),
         }],
     )
+}
+
+fn yuan(fen: i64) -> String {
+    format!("{}.{:02}", fen / 100, fen % 100)
 }

@@ -1,7 +1,8 @@
-//! Registration fees paid at the desk (`POST /api/appointments/{id}/payment`, window staff)
-//! and the payment's state (`GET`, staff or the patient's own account). Refunds happen by
-//! themselves when the appointment is cancelled (by the patient within the cut-off, by the
-//! desk, or by stop-clinic), in the same transaction.
+//! Paying a visit at the desk (`POST /api/appointments/{id}/payment`, window staff): the
+//! balance of the visit's bill (the ledger, `billing/`), and the payment's state (`GET`,
+//! staff or the patient's own account). Refunds happen by themselves when the appointment is
+//! cancelled or moved to a lower fee, in the same transaction, and at the desk
+//! (`POST /api/bills/{id}/refunds`).
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -10,30 +11,45 @@ use axum::response::{IntoResponse, Response};
 use huimin_domain::appointments::PaymentMethod;
 use huimin_domain::i18n::Text;
 use huimin_domain::roles::Role;
-use huimin_store::appointments::{Paid, PaymentRecord};
+use huimin_store::billing::Payment;
 use huimin_store::instant_text;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::errors::booking_error;
+use crate::billing::views::money;
 use crate::audit::{self, DENIED, SUCCESS};
 use crate::context::Ctx;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-pub fn payment_json(p: &PaymentRecord) -> Value {
-    let method = PaymentMethod::from_code(&p.method);
+/// A payment as the desk and the patient read it, with the state of the visit's bill.
+pub fn payment_json(p: &Payment) -> Value {
+    let numbers = p.sheet.numbers();
+    let status = if numbers.refunded() == 0 {
+        "paid"
+    } else if numbers.total() == 0 {
+        "refunded"
+    } else {
+        "partially-refunded"
+    };
+    let method = PaymentMethod::from_code(&p.entry.method);
+    let last_refund = p.sheet.entries.iter().rev().find(|e| e.kind == "refund");
     json!({
-        "id": p.id,
-        "appointment": format!("Appointment/{}", p.appointment_id),
-        "patient": format!("Patient/{}", p.patient_id),
-        "amount": {"value": p.amount_fen as f64 / 100.0, "currency": "CNY"},
-        "method": p.method,
+        "id": p.entry.id,
+        "appointment": format!("Appointment/{}", p.sheet.bill.appointment_id),
+        "patient": format!("Patient/{}", p.sheet.bill.patient_id),
+        "invoice": format!("Invoice/{}", p.sheet.bill.id),
+        "amount": money(p.entry.amount_fen),
+        "method": p.entry.method,
         "method_display": method.map(|m| json!({"zh": m.zh(), "en": m.en()})),
-        "status": p.status,
-        "paid_at": instant_text(p.paid_at),
-        "refunded_at": p.refunded_at.map(instant_text),
-        "refund_reason": p.refund_reason,
+        "status": status,
+        "paid": money(numbers.paid()),
+        "refunded": money(numbers.refunded()),
+        "balance_due": money(numbers.due().max(0)),
+        "paid_at": instant_text(p.entry.recorded_at),
+        "refunded_at": last_refund.map(|r| instant_text(r.recorded_at)),
+        "refund_reason": last_refund.and_then(|r| r.reason.clone()),
     })
 }
 
@@ -77,12 +93,13 @@ pub async fn pay(
     })?;
     let paid = state
         .store
-        .pay_at_desk(&id, method, &caller.username, state.clock.now())
+        .pay_visit(&id, method, &caller.username, state.clock.now())
         .await
         .map_err(booking_error)?;
-    let (status, record) = match paid {
-        Paid::Fresh(r) => (StatusCode::CREATED, r),
-        Paid::Before(r) => (StatusCode::OK, r),
+    let status = if paid.fresh {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
     };
     audit::record(
         &state,
@@ -90,10 +107,10 @@ pub async fn pay(
         "create",
         &format!("Appointment/{id}/payment"),
         SUCCESS,
-        &format!("Patient/{}", record.patient_id),
+        &format!("Patient/{}", paid.sheet.bill.patient_id),
     )
     .await?;
-    Ok((status, Json(payment_json(&record))).into_response())
+    Ok((status, Json(payment_json(&paid))).into_response())
 }
 
 pub async fn show(
@@ -113,13 +130,23 @@ pub async fn show(
         // A missing and a foreign appointment look the same.
         return Err(ApiError::not_found("Appointment"));
     }
-    let payment = state.store.payment(&id).await?;
+    let sheet = state.store.bill_of_appointment(&id).await?;
     audit::record(&state, &ctx, "read", &what, SUCCESS, "").await?;
-    match payment {
-        Some(p) => Ok(Json(payment_json(&p)).into_response()),
-        None => Ok(
-            Json(json!({"appointment": format!("Appointment/{id}"), "status": "unpaid"}))
-                .into_response(),
-        ),
+    let last = sheet
+        .as_ref()
+        .and_then(|s| s.payments().last().cloned().map(|e| (e, s.clone())));
+    if let Some((entry, sheet)) = last {
+        let payment = Payment {
+            entry,
+            sheet,
+            fresh: false,
+        };
+        return Ok(Json(payment_json(&payment)).into_response());
     }
+    let mut answer = json!({"appointment": format!("Appointment/{id}"), "status": "unpaid"});
+    if let Some(moved) = state.store.move_out_of_appointment(&id).await? {
+        answer["status"] = json!("moved");
+        answer["moved_to"] = json!(format!("Appointment/{}", moved.to_appointment));
+    }
+    Ok(Json(answer).into_response())
 }

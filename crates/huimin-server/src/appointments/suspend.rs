@@ -1,4 +1,6 @@
-//! Stop-clinic (停诊) for administrators and the notifications patients read.
+//! Stop-clinic (停诊) for administrators: every booking is cancelled, or moved to another
+//! session of the same or a lower fee (the difference refunded), and its patient told through
+//! the outbox; a moved patient may accept or cancel with a full refund until a deadline.
 
 use axum::Json;
 use axum::body::Bytes;
@@ -15,37 +17,6 @@ use crate::audit::{self, SUCCESS};
 use crate::context::Ctx;
 use crate::error::ApiError;
 use crate::state::AppState;
-
-fn stop_clinic_message(record: &AppointmentRecord) -> (String, String) {
-    let period = Period::from_code(&record.period);
-    let (zh, en) = period.map(|p| (p.zh(), p.en())).unwrap_or(("", ""));
-    (
-        format!(
-            "您预约的 {} {} 第 {} 号因医生停诊已取消，已付挂号费将原路退回，请重新预约。",
-            record.session_date, zh, record.queue_number
-        ),
-        format!(
-            "Your appointment on {} ({}), number {}, is cancelled because the doctor's clinic is suspended; any fee paid will be refunded. Please book again.",
-            record.session_date, en, record.queue_number
-        ),
-    )
-}
-
-fn moved_message(old: &AppointmentRecord, new: &AppointmentRecord) -> (String, String) {
-    let (zh, en) = Period::from_code(&new.period)
-        .map(|p| (p.zh(), p.en()))
-        .unwrap_or(("", ""));
-    (
-        format!(
-            "因医生停诊，您预约的 {} 第 {} 号已改至同科室 {} {} 第 {} 号，无需重新预约；如不合适，可在“我的预约”中取消，已付挂号费原路退回。",
-            old.session_date, old.queue_number, new.session_date, zh, new.queue_number
-        ),
-        format!(
-            "The doctor's clinic is suspended, so your appointment on {}, number {}, is moved to {} ({}), number {}, in the same department; no need to book again. If it does not suit you, cancel it in My appointments and any fee paid is refunded.",
-            old.session_date, old.queue_number, new.session_date, en, new.queue_number
-        ),
-    )
-}
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -80,9 +51,12 @@ pub async fn suspend(
         .await?
         .filter(|s| s.status == "active")
         .ok_or_else(|| ApiError::not_found(&format!("active Schedule/{id}")))?;
+    let rules = state.rules.current(&state.store).await?;
+    let moves = rules.department(&source.department_id).rules.moves;
     if let Some(target) = &request.move_to {
         let today = state.clock.today().to_string();
-        let fits = state.store.clinic_session(target).await?.is_some_and(|t| {
+        let target = state.store.clinic_session(target).await?;
+        let fits = target.as_ref().is_some_and(|t| {
             t.id != source.id
                 && t.status == "active"
                 && t.department_id == source.department_id
@@ -95,11 +69,29 @@ pub async fn suspend(
             ))
             .at("move_to"));
         }
+        let target_fee = target.map_or(0, |t| t.fee_fen);
+        // The hospital stopped the clinic: it does not charge the patients it moves more,
+        // and cannot ask each of them to pay first.
+        if target_fee > source.fee_fen {
+            return Err(ApiError::unprocessable(Text::new(
+                "停诊改约只能改至挂号费相同或较低的出诊；较高的请先取消，由患者自行改约",
+                "A stop-clinic can only move patients to the same or a lower fee; for a higher one, cancel and let patients rebook",
+            ))
+            .at("move_to"));
+        }
+        if target_fee < source.fee_fen && !moves.refund_cheaper {
+            return Err(ApiError::unprocessable(Text::new(
+                "本院设置不允许改约至挂号费较低的医生",
+                "This hospital does not move patients to a doctor with a lower fee",
+            ))
+            .at("move_to"));
+        }
     }
+    let reply_hours = i64::from(moves.reply_hours);
+    let reply_by = state.clock.now() + jiff::SignedDuration::from_hours(reply_hours);
     let plan = StopClinic {
         move_to: request.move_to.as_deref(),
-        cancelled: &stop_clinic_message,
-        moved: &moved_message,
+        reply_by: reply_by.as_microsecond(),
     };
     let affected = state
         .store

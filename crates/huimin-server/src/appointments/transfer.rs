@@ -1,13 +1,17 @@
 //! Triage moves (分诊改派): a nurse, registrar or administrator moves a patient to another
 //! doctor of the same department on the same day; the patient keeps their arrival, priority
-//! and payment, and is told the new doctor, room and number.
+//! and bill, and is told the new doctor, room and number (through the outbox). A lower fee's
+//! difference is refunded at once (or the move refused: the `moves.refund_cheaper` setting);
+//! a higher fee needs `accept_fee` and, when the fee was paid, `pay_difference`.
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use huimin_domain::roles::Role;
 use huimin_fhir::Reference;
-use huimin_store::appointments::AppointmentRecord;
+use huimin_domain::appointments::PaymentMethod;
+use huimin_domain::i18n::Text;
+use huimin_store::appointments::MovePolicy;
 use serde::Deserialize;
 
 use super::errors::booking_error;
@@ -22,6 +26,11 @@ use crate::state::AppState;
 pub struct MoveRequest {
     /// The other session: `Schedule/<id>` or the id.
     session: String,
+    /// The patient accepts the other doctor's higher fee.
+    #[serde(default)]
+    accept_fee: bool,
+    /// How the patient pays the difference of a higher fee now (their fee was paid).
+    pay_difference: Option<String>,
 }
 
 /// `POST /api/appointments/{id}/move` `{"session": "Schedule/<id>"}` → the new `Appointment`.
@@ -41,26 +50,29 @@ pub async fn move_patient(
         return Err(ApiError::forbidden());
     }
     visible_appointment(&state, &ctx, &id, "update").await?;
-    let (doctor, room) = match state.store.clinic_session(&target).await? {
-        Some(session) => super::day::doctor_and_room(&state, &session).await?,
-        None => (String::new(), huimin_domain::i18n::Text::new("", "")),
-    };
-    let message = move |old: &AppointmentRecord, new: &AppointmentRecord| {
-        (
-            format!(
-                "您 {} 第 {} 号的就诊已由分诊台改派至 {} 医生（{}），新序号 {}，请到该诊室候诊。",
-                old.session_date, old.queue_number, doctor, room.zh, new.queue_number
-            ),
-            format!(
-                "Your visit on {}, number {}, was moved by the triage desk to Dr {} ({}), new number {}; please wait at that room.",
-                old.session_date, old.queue_number, doctor, room.en, new.queue_number
-            ),
-        )
+    let rules = state.rules.current(&state.store).await?;
+    let pay_difference = match request.pay_difference.as_deref() {
+        None => None,
+        Some(code) => Some(PaymentMethod::from_code(code).ok_or_else(|| {
+            ApiError::unprocessable(Text::new(
+                format!("不支持的支付方式 {code}"),
+                format!("Unknown payment method {code}"),
+            ))
+            .at("pay_difference")
+        })?),
     };
     let now = state.clock.now().as_microsecond();
+    let record = state.store.appointment(&id).await?;
+    let department = record.map(|r| r.department_id).unwrap_or_default();
+    let policy = MovePolicy {
+        cheaper_allowed: rules.department(&department).rules.moves.refund_cheaper,
+        dearer_accepted: request.accept_fee,
+        pay_difference,
+        by: &caller.username,
+    };
     let moved = state
         .store
-        .transfer_appointment(&id, &target, now, &message)
+        .transfer_appointment(&id, &target, now, &policy)
         .await
         .map_err(booking_error)?;
     audit::record(

@@ -12,8 +12,9 @@ use axum::response::{IntoResponse, Response};
 use huimin_domain::appointments::{BookingRefusal, Channel, Period, WaitlistMode};
 use huimin_domain::i18n::Text;
 use huimin_fhir::names::WAITLIST_SCHEDULE_EXT;
+use huimin_store::messages::NewEvent;
 use huimin_store::appointments::{
-    AppointmentRecord, BookingError, BookingMode, JoinRefusal, PlaceRequest, Promotion, Replay,
+    BookingError, BookingMode, JoinRefusal, PlaceRequest, Promotion, Replay,
     WaitlistRecord,
 };
 use serde_json::{Value, json};
@@ -136,29 +137,7 @@ pub async fn mine(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
     Ok(Json(json!({"total": items.len(), "entries": items})).into_response())
 }
 
-fn booked_message(date: &str, period: &str, number: i64) -> (String, String) {
-    let (zh, en) = Period::from_code(period)
-        .map(|p| (p.zh(), p.en()))
-        .unwrap_or(("", ""));
-    (
-        format!("候补成功：已为您预约 {date} {zh} 第 {number} 号。"),
-        format!("Good news from the waitlist: you are booked on {date} ({en}), number {number}."),
-    )
-}
 
-fn offered_message(date: &str, period: &str, number: i64, until: &str) -> (String, String) {
-    let (zh, en) = Period::from_code(period)
-        .map(|p| (p.zh(), p.en()))
-        .unwrap_or(("", ""));
-    (
-        format!(
-            "候补有号：已为您保留 {date} {zh} 第 {number} 号，请在 {until} 前于“我的预约”中确认，逾时将让给下一位候补患者。"
-        ),
-        format!(
-            "A place came free for you: {date} ({en}), number {number}, is held until {until}. Confirm it in My appointments before then, or it goes to the next person waiting."
-        ),
-    )
-}
 
 /// Books waiting patients into the session's free places, in order; how many were booked.
 pub async fn promote(
@@ -191,7 +170,7 @@ pub async fn promote(
             Err(BookingError::UnknownPatient(_)) => {
                 state
                     .store
-                    .settle_waitlist_entry(&entry.id, "skipped", None)
+                    .settle_waitlist_entry(&entry.id, "skipped", None, None)
                     .await?;
             }
             Err(BookingError::Store(e)) => return Err(e),
@@ -213,14 +192,13 @@ async fn take_place(
     let now = state.clock.now();
     let offer_minutes = i64::from(settings.rules.waitlist.offer_minutes);
     let offer_until = now + jiff::SignedDuration::from_mins(offer_minutes);
-    let (mode, status, kind) = match settings.rules.waitlist.mode {
-        WaitlistMode::Book => (BookingMode::Book, "booked", "waitlist-booked"),
+    let (mode, status) = match settings.rules.waitlist.mode {
+        WaitlistMode::Book => (BookingMode::Book, "booked"),
         WaitlistMode::Offer => (
             BookingMode::Hold {
                 expires_at: offer_until.as_microsecond(),
             },
             "offered",
-            "waitlist-offered",
         ),
     };
     // The place is taken on the patient's behalf by the system, not by a caller.
@@ -249,25 +227,9 @@ async fn take_place(
         idempotency: None,
         audit: Some(&audit_record),
     };
-    let message = |appointment: &AppointmentRecord| {
-        let (date, period, number) = (
-            &appointment.session_date,
-            &appointment.period,
-            appointment.queue_number,
-        );
-        match settings.rules.waitlist.mode {
-            WaitlistMode::Book => booked_message(date, period, number),
-            WaitlistMode::Offer => {
-                let until = state.clock.wall(offer_until).strftime("%m-%d %H:%M");
-                offered_message(date, period, number, &until.to_string())
-            }
-        }
-    };
     let promotion = Promotion {
         entry_id: &entry.id,
         status,
-        kind,
-        message: &message,
     };
     state.store.take_waitlist_place(&request, &promotion).await
 }
@@ -279,25 +241,16 @@ async fn skip_refused(
     session_id: &str,
     refusal: &BookingRefusal,
 ) -> Result<(), huimin_store::StoreError> {
-    if !state
-        .store
-        .settle_waitlist_entry(&entry.id, "skipped", None)
-        .await?
-    {
-        return Ok(());
-    }
     let message = refusal.message();
-    let zh = format!("候补未成功：{}", message.zh);
-    let en = format!("The waitlist could not book you: {}", message.en);
+    let event = NewEvent {
+        kind: "waitlist-skipped",
+        patient_id: entry.patient_id.clone(),
+        reference: format!("Schedule/{session_id}"),
+        params: json!({"session": session_id, "reason": {"zh": message.zh, "en": message.en}}),
+    };
     state
         .store
-        .notify(
-            &entry.patient_id,
-            "waitlist-skipped",
-            &zh,
-            &en,
-            &format!("Schedule/{session_id}"),
-        )
+        .settle_waitlist_entry(&entry.id, "skipped", None, Some(&event))
         .await?;
     Ok(())
 }

@@ -6,6 +6,8 @@
 use huimin_domain::appointments::{KEY_STEP, Waiting, calling_order, rejoin_key};
 use sqlx::{AnyConnection, Row};
 
+use crate::billing::mark_performed_in;
+use crate::messages::{NewEvent, emit_in};
 use crate::{Store, StoreError};
 
 /// One checked-in patient of a session.
@@ -277,8 +279,15 @@ impl Store {
         rows.iter().map(entry_from_row).collect()
     }
 
-    /// Calls the first patient waiting into the room. Refused while another is called in.
-    pub async fn call_next(&self, session_id: &str, now: i64) -> Result<QueueEntry, CallError> {
+    /// Calls the first patient waiting into the room (their registration is then given: no
+    /// longer refundable), and tells them, and the patient who now has `ready_when_ahead`
+    /// patients before their turn to get ready. Refused while another is called in.
+    pub async fn call_next(
+        &self,
+        session_id: &str,
+        ready_when_ahead: u32,
+        now: i64,
+    ) -> Result<QueueEntry, CallError> {
         let mut tx = self.writer.begin().await?;
         let (department, room) = lock_session(&mut tx, session_id).await?;
         let queue = read_queue(&mut tx, session_id).await?;
@@ -289,7 +298,8 @@ impl Store {
         // the appointment, not the session: each update re-checks the row, and a patient who
         // has just left is skipped for the next one.
         let mut next = None;
-        for candidate in queue.waiting {
+        let mut rest = queue.waiting.into_iter();
+        for candidate in rest.by_ref() {
             if update_in_line(&mut tx, CALL, &candidate.appointment_id, now, None).await? {
                 next = Some(candidate);
                 break;
@@ -297,6 +307,12 @@ impl Store {
         }
         let mut next = next.ok_or(CallError::NobodyWaiting)?;
         next.called_at = Some(now);
+        mark_performed_in(&mut tx, &next.appointment_id, now).await?;
+        tell(&mut tx, "called", &next, now).await?;
+        let ready = (ready_when_ahead as usize).checked_sub(1).and_then(|i| rest.nth(i));
+        if let Some(ready) = ready {
+            get_ready(&mut tx, &ready, ready_when_ahead, now).await?;
+        }
         log_call(
             &mut tx,
             session_id,
@@ -359,6 +375,7 @@ impl Store {
         if !update_in_line(&mut tx, PASS, &current.appointment_id, now, Some(key)).await? {
             return Err(CallError::NobodyCalled);
         }
+        tell(&mut tx, "passed", &current, now).await?;
         tx.commit().await?;
         current.called_at = None;
         current.order_key = key;
@@ -451,4 +468,46 @@ impl Store {
             .await?;
         rows.iter().map(super::sessions::session_from_row).collect()
     }
+}
+
+async fn tell(
+    conn: &mut AnyConnection,
+    kind: &'static str,
+    entry: &QueueEntry,
+    now: i64,
+) -> Result<(), StoreError> {
+    let event = NewEvent {
+        kind,
+        patient_id: entry.patient_id.clone(),
+        reference: format!("Appointment/{}", entry.appointment_id),
+        params: serde_json::json!({"appointment": entry.appointment_id}),
+    };
+    emit_in(conn, &event, now).await?;
+    Ok(())
+}
+
+/// Tells a waiting patient to get ready, once per appointment (a line that changes order
+/// can bring a patient to that place twice).
+async fn get_ready(
+    conn: &mut AnyConnection,
+    entry: &QueueEntry,
+    ahead: u32,
+    now: i64,
+) -> Result<(), StoreError> {
+    let reference = format!("Appointment/{}", entry.appointment_id);
+    let told = sqlx::query("SELECT 1 FROM outbox_events WHERE reference = $1 AND kind = 'three-ahead'")
+        .bind(&reference)
+        .fetch_optional(&mut *conn)
+        .await?;
+    if told.is_some() {
+        return Ok(());
+    }
+    let event = NewEvent {
+        kind: "three-ahead",
+        patient_id: entry.patient_id.clone(),
+        reference,
+        params: serde_json::json!({"appointment": entry.appointment_id, "ahead": ahead}),
+    };
+    emit_in(conn, &event, now).await?;
+    Ok(())
 }

@@ -26,7 +26,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::booking::{
     BookingError, BookingMode, PlaceRequest, Replay, booking_audits, is_unique_violation,
-    settle_unique_violation, take_place_in,
+    settle_unique_violation, take_place_in, tell_booked_in,
 };
 use super::group::{decide_group, prepare_reads};
 use super::hint::FullSlots;
@@ -325,7 +325,9 @@ async fn commit_alone(
     let taken = loop {
         let mut tx = writer.begin().await?;
         let outcome = async {
-            let outcome = [Ok(take_place_in(&mut tx, request, full_slots).await?)];
+            let taken = take_place_in(&mut tx, request, full_slots).await?;
+            tell_booked_in(&mut tx, &taken).await?;
+            let outcome = [Ok(taken)];
             audit_places(&mut tx, std::slice::from_ref(request), &outcome).await?;
             let [outcome] = outcome;
             outcome.map(Finish::Commit)
@@ -354,7 +356,11 @@ async fn commit_one_by_one(
     let mut outcomes = Vec::with_capacity(requests.len());
     for request in requests {
         let mut savepoint = tx.begin().await?;
-        match take_place_in(&mut savepoint, request, full_slots).await {
+        let taken = match take_place_in(&mut savepoint, request, full_slots).await {
+            Ok(replay) => tell_booked_in(&mut savepoint, &replay).await.map(|()| replay).map_err(BookingError::from),
+            Err(err) => Err(err),
+        };
+        match taken {
             Ok(replay) => {
                 savepoint.commit().await?;
                 outcomes.push(Ok(replay));

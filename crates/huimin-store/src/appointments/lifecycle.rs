@@ -10,7 +10,9 @@ use sqlx::Row;
 use super::booking::{
     BookingError, fetch_appointment, release_expired, return_place, settle_offer,
 };
-use super::payments::refund_in;
+use crate::billing::abort_visit_in;
+use crate::messages::{NewEvent, emit_in};
+use huimin_domain::billing::RefundReason;
 use super::{ACTIVE, APPOINTMENT_COLUMNS, AppointmentRecord, appointment_from_row};
 use crate::{Store, StoreError};
 
@@ -102,7 +104,7 @@ impl Store {
         let sql = format!(
             "SELECT a.id, a.patient_id, a.account_id, a.slot_id, a.session_id, a.department_id, \
              a.session_date, a.period, a.status, a.pool, a.channel, a.queue_number, a.hold_expires_at, \
-             a.created_at, a.updated_at FROM appointments a JOIN slots s ON s.id = a.slot_id \
+             a.created_at, a.updated_at, a.cancel_reason FROM appointments a JOIN slots s ON s.id = a.slot_id \
              WHERE a.{within} ORDER BY s.starts_at DESC, a.created_at DESC LIMIT {limit} OFFSET {offset}"
         );
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
@@ -158,7 +160,10 @@ impl Store {
             return Ok(current);
         }
         current.status.transition(AppointmentStatus::Cancelled)?;
-        if let Some(rule) = rule {
+        // A patient the hospital moved may always decline the move: the cut-off does not
+        // apply, and the refund is full.
+        let moved = super::moves::awaiting_or_accepted_in(&mut tx, id).await?;
+        if let (Some(rule), false) = (rule, moved) {
             let start: i64 = sqlx::query("SELECT starts_at FROM slots WHERE id = $1")
                 .bind(&current.slot_id)
                 .fetch_one(&mut *tx)
@@ -168,7 +173,13 @@ impl Store {
                 .map_err(|e| StoreError::Corrupt(e.to_string()))?;
             check_cancellable(rule, now, start)?;
         }
-        let changed = sqlx::query("UPDATE appointments SET status = 'cancelled', updated_at = $1 WHERE id = $2 AND status = $3")
+        let cancel_reason = match (moved, rule) {
+            (true, _) => "move-declined",
+            (false, Some(_)) => "patient",
+            (false, None) => "staff",
+        };
+        let changed = sqlx::query("UPDATE appointments SET status = 'cancelled', cancel_reason = $1, updated_at = $2 WHERE id = $3 AND status = $4")
+            .bind(cancel_reason)
             .bind(now.as_microsecond())
             .bind(id)
             .bind(current.status.code())
@@ -199,7 +210,23 @@ impl Store {
         )
         .await?;
         settle_offer(&mut tx, id, "declined", now.as_microsecond()).await?;
-        refund_in(&mut tx, id, "cancelled", now.as_microsecond()).await?;
+        let micros = now.as_microsecond();
+        if moved {
+            super::moves::reply_in(&mut tx, id, "declined", micros).await?;
+        }
+        let reason = if moved {
+            RefundReason::MoveDeclined
+        } else {
+            RefundReason::Cancelled
+        };
+        abort_visit_in(&mut tx, id, reason, micros).await?;
+        let event = NewEvent {
+            kind: "cancelled",
+            patient_id: current.patient_id.clone(),
+            reference: format!("Appointment/{id}"),
+            params: serde_json::json!({"appointment": id, "by": cancel_reason}),
+        };
+        emit_in(&mut tx, &event, micros).await?;
         let record = fetch_appointment(&mut tx, id)
             .await?
             .ok_or(BookingError::NotFound)?;

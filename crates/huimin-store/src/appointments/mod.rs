@@ -10,6 +10,7 @@ pub(crate) mod group_writer;
 pub(crate) mod hint;
 mod holder;
 mod lifecycle;
+mod moves;
 mod payments;
 mod rosters;
 mod sessions;
@@ -22,11 +23,11 @@ pub use calling::{CallError, CallRecord, LineSummary, QueueEntry, SessionQueue};
 pub use group_writer::GroupStats;
 pub use holder::BIRTH_DATE_PARAM;
 pub(crate) use holder::keep_facts;
-pub use payments::{Paid, PaymentRecord};
+pub use moves::MoveRecord;
 pub use rosters::RosterRecord;
 pub use sessions::{NewSession, NewSlot, SessionRecord, SlotFilter, SlotRecord};
-pub use suspend::{Affected, Message, MovedMessage, Notification, StopClinic};
-pub use transfer::Transfer;
+pub use suspend::{Affected, Notification, StopClinic};
+pub use transfer::{MovePolicy, Transfer};
 pub use waitlist::{JoinRefusal, Promotion, WaitlistRecord};
 
 use huimin_domain::appointments::{AppointmentStatus, Pool};
@@ -59,13 +60,16 @@ pub struct AppointmentRecord {
     pub hold_expires_at: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// Why a cancelled appointment was cancelled (`patient`, `staff`, `hold-lapsed`,
+    /// `session-suspended`, `moved`, `move-declined`, `waitlist`…).
+    pub cancel_reason: Option<String>,
 }
 
 /// Statuses that hold a place.
 pub(crate) const ACTIVE: &str = "('pending', 'booked', 'checked-in')";
 
 pub(crate) const APPOINTMENT_COLUMNS: &str = "id, patient_id, account_id, slot_id, session_id, department_id, \
-     session_date, period, status, pool, channel, queue_number, hold_expires_at, created_at, updated_at";
+     session_date, period, status, pool, channel, queue_number, hold_expires_at, created_at, updated_at, cancel_reason";
 
 pub(crate) fn appointment_from_row(
     row: &sqlx::any::AnyRow,
@@ -90,6 +94,7 @@ pub(crate) fn appointment_from_row(
         queue_number: row.try_get(11)?,
         hold_expires_at: row.try_get(12)?,
         created_at: row.try_get(13)?,
+        cancel_reason: row.try_get(15)?,
         updated_at: row.try_get(14)?,
     })
 }

@@ -5,10 +5,13 @@ use sqlx::Row;
 use huimin_domain::appointments::{AppointmentStatus, Pool};
 
 use super::booking::{fetch_appointment, insert_appointment, lowest_free_number, return_place};
-use super::payments::{move_payment, refund_in};
+use super::moves::{MoveRecord, record_move_in};
 use super::{ACTIVE, AppointmentRecord};
+use crate::billing::{abort_visit_in, give_back_in, move_bill_in};
+use crate::messages::{NewEvent, emit_in};
 use crate::retry::{Attempts, Finish};
 use crate::{Store, StoreError, now_micros};
+use huimin_domain::billing::RefundReason;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Notification {
@@ -22,19 +25,13 @@ pub struct Notification {
     pub read_at: Option<i64>,
 }
 
-/// What to tell each affected patient: (zh, en) for one cancelled appointment.
-pub type Message = dyn Fn(&AppointmentRecord) -> (String, String) + Send + Sync;
-
-/// What to tell a moved patient: (zh, en) from the old and the new appointment.
-pub type MovedMessage =
-    dyn Fn(&AppointmentRecord, &AppointmentRecord) -> (String, String) + Send + Sync;
-
 /// How a stop-clinic treats the session's appointments.
 pub struct StopClinic<'a> {
-    /// Another active session to move the appointments into, as far as it has room.
+    /// Another active session to move the appointments into, as far as it has room. Its fee
+    /// is the same or lower (the caller checks): the difference is refunded at once.
     pub move_to: Option<&'a str>,
-    pub cancelled: &'a Message,
-    pub moved: &'a MovedMessage,
+    /// Until when a moved patient may answer (never past their new visit's start).
+    pub reply_by: i64,
 }
 
 /// One appointment of a suspended session: always cancelled; `moved_to` is its replacement
@@ -168,6 +165,7 @@ async fn try_move(
         hold_expires_at: old.hold_expires_at,
         created_at: now,
         updated_at: now,
+        cancel_reason: None,
     };
     insert_appointment(conn, &record, &hospital).await?;
     Ok(Some(record))
@@ -206,19 +204,6 @@ impl Store {
             self.full_slots.forget_all();
         }
         Ok(affected)
-    }
-
-    /// Leaves a message for a patient.
-    pub async fn notify(
-        &self,
-        patient_id: &str,
-        kind: &str,
-        zh: &str,
-        en: &str,
-        reference: &str,
-    ) -> Result<(), StoreError> {
-        let mut conn = self.writer.acquire().await?;
-        insert_notification(&mut conn, patient_id, kind, zh, en, reference, now_micros()).await
     }
 
     /// The notifications of some patients, newest first.
@@ -273,8 +258,8 @@ async fn suspend_in(
         return Ok(None);
     }
     let sql = format!(
-        "UPDATE appointments SET status = 'cancelled', updated_at = $1 WHERE session_id = $2 AND status IN {ACTIVE} \
-         RETURNING id, status"
+        "UPDATE appointments SET status = 'cancelled', cancel_reason = 'session-suspended', \
+         updated_at = $1 WHERE session_id = $2 AND status IN {ACTIVE} RETURNING id, status"
     );
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(now)
@@ -316,25 +301,19 @@ async fn suspend_in(
             }
             None => None,
         };
-        match &moved {
-            Some(new) => move_payment(conn, &record.id, &new.id).await?,
+        let event = match &moved {
+            Some(new) => moved_by_stop_clinic(conn, &record, new, plan.reply_by, now).await?,
             None => {
-                refund_in(conn, &record.id, "session-suspended", now).await?;
+                abort_visit_in(conn, &record.id, RefundReason::SessionSuspended, now).await?;
+                NewEvent {
+                    kind: "session-suspended",
+                    patient_id: record.patient_id.clone(),
+                    reference: format!("Appointment/{id}"),
+                    params: serde_json::json!({"appointment": id}),
+                }
             }
-        }
-        let (kind, (zh, en), reference) = match &moved {
-            Some(new) => (
-                "session-suspended-moved",
-                (plan.moved)(&record, new),
-                format!("Appointment/{}", new.id),
-            ),
-            None => (
-                "session-suspended",
-                (plan.cancelled)(&record),
-                format!("Appointment/{id}"),
-            ),
         };
-        insert_notification(conn, &record.patient_id, kind, &zh, &en, &reference, now).await?;
+        emit_in(conn, &event, now).await?;
         affected.push(Affected {
             cancelled: record,
             moved_to: moved,
@@ -343,27 +322,41 @@ async fn suspend_in(
     Ok(Some(affected))
 }
 
-pub(crate) async fn insert_notification(
+/// A stop-clinic move's money and record: the bill follows the patient, the difference to a
+/// cheaper doctor goes back at once, and the patient is asked until `reply_by`.
+async fn moved_by_stop_clinic(
     conn: &mut sqlx::AnyConnection,
-    patient_id: &str,
-    kind: &str,
-    zh: &str,
-    en: &str,
-    reference: &str,
+    old: &AppointmentRecord,
+    new: &AppointmentRecord,
+    reply_by: i64,
     now: i64,
-) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO notifications (id, patient_id, kind, text_zh, text_en, reference, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(uuid::Uuid::new_v4().to_string())
-    .bind(patient_id)
-    .bind(kind)
-    .bind(zh)
-    .bind(en)
-    .bind(reference)
-    .bind(now)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+) -> Result<NewEvent, StoreError> {
+    sqlx::query("UPDATE appointments SET cancel_reason = 'moved' WHERE id = $1")
+        .bind(&old.id)
+        .execute(&mut *conn)
+        .await?;
+    if let Some(sheet) = move_bill_in(conn, old, new, now).await? {
+        give_back_in(conn, &sheet.bill.id, RefundReason::MovedCheaper, None, None, now).await?;
+    }
+    let starts: i64 = sqlx::query_scalar("SELECT starts_at FROM slots WHERE id = $1")
+        .bind(&new.slot_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let reply_by = reply_by.min(starts);
+    let record = MoveRecord {
+        from_appointment: old.id.clone(),
+        to_appointment: new.id.clone(),
+        kind: "stop-clinic".into(),
+        reply: "awaiting".into(),
+        reply_by: Some(reply_by),
+        replied_at: None,
+        created_at: now,
+    };
+    record_move_in(conn, &record).await?;
+    Ok(NewEvent {
+        kind: "session-suspended-moved",
+        patient_id: old.patient_id.clone(),
+        reference: format!("Appointment/{}", new.id),
+        params: serde_json::json!({"appointment": old.id, "to": new.id, "deadline": reply_by}),
+    })
 }

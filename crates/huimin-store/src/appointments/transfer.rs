@@ -7,15 +7,32 @@
 
 use sqlx::Row;
 
-use huimin_domain::appointments::{AppointmentStatus, KEY_STEP};
+use huimin_domain::appointments::{AppointmentStatus, KEY_STEP, PaymentMethod};
+use huimin_domain::billing::{MoveCost, RefundReason, move_cost};
 
 use super::AppointmentRecord;
 use super::booking::{BookingError, fetch_appointment, lock_patient, return_place};
 use super::lifecycle::lock_appointment;
-use super::payments::move_payment;
-use super::suspend::{Landed, Landing, MovedMessage, insert_notification, move_into};
+use super::moves::{MoveRecord, record_move_in};
+use super::suspend::{Landed, Landing, move_into};
 use crate::Store;
+use crate::billing::{give_back_in, held_for_appointment_in, move_bill_in, pay_in};
+use crate::messages::{NewEvent, emit_in};
 use crate::retry::{Attempts, Finish};
+
+/// What a move may do with money: the hospital's setting for cheaper targets, and the
+/// patient's consent (and payment) for dearer ones.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MovePolicy<'a> {
+    /// Whether a move to a lower fee is allowed (the difference refunded at once).
+    pub cheaper_allowed: bool,
+    /// The patient accepts a higher fee.
+    pub dearer_accepted: bool,
+    /// How the patient pays the difference of a higher fee, when their fee was paid.
+    pub pay_difference: Option<PaymentMethod>,
+    /// Who records the move (cashier of a difference paid).
+    pub by: &'a str,
+}
 
 /// A move done: the cancelled appointment and the one that replaces it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -32,7 +49,7 @@ impl Store {
         id: &str,
         target: &str,
         now: i64,
-        message: &MovedMessage,
+        policy: &MovePolicy<'_>,
     ) -> Result<Transfer, BookingError> {
         // An appointment's patient never changes, so it is read before the transaction to
         // take the patient's lock first.
@@ -44,7 +61,7 @@ impl Store {
         let mut attempts = Attempts::default();
         let done = loop {
             let mut tx = self.writer.begin().await?;
-            let outcome = transfer_in(&mut tx, (id, &patient), target, now, message)
+            let outcome = transfer_in(&mut tx, (id, &patient), target, now, policy)
                 .await
                 .map(Finish::Commit);
             if let Some(answer) = attempts.end(tx, outcome).await {
@@ -61,7 +78,7 @@ async fn transfer_in(
     (id, patient): (&str, &str),
     target: &str,
     now: i64,
-    message: &MovedMessage,
+    policy: &MovePolicy<'_>,
 ) -> Result<Transfer, BookingError> {
     lock_patient(tx, patient).await?;
     lock_appointment(tx, id).await?;
@@ -93,7 +110,8 @@ async fn transfer_in(
         return Err(BookingError::WrongTarget);
     }
     sqlx::query(
-        "UPDATE appointments SET status = 'cancelled', called_at = NULL, updated_at = $1 WHERE id = $2",
+        "UPDATE appointments SET status = 'cancelled', cancel_reason = 'moved', called_at = NULL, \
+         updated_at = $1 WHERE id = $2",
     )
     .bind(now)
     .bind(id)
@@ -120,23 +138,77 @@ async fn transfer_in(
         .await?;
         new.status = AppointmentStatus::CheckedIn;
     }
-    move_payment(tx, id, &new.id).await?;
-    let (zh, en) = message(&old, &new);
-    let reference = format!("Appointment/{}", new.id);
-    insert_notification(
+    settle_money(tx, &old, &new, (target, now), policy).await?;
+    record_move_in(
         tx,
-        &old.patient_id,
-        "transferred",
-        &zh,
-        &en,
-        &reference,
-        now,
+        &MoveRecord {
+            from_appointment: old.id.clone(),
+            to_appointment: new.id.clone(),
+            kind: "triage".into(),
+            reply: "accepted".into(),
+            reply_by: None,
+            replied_at: Some(now),
+            created_at: now,
+        },
     )
     .await?;
+    let event = NewEvent {
+        kind: "moved",
+        patient_id: old.patient_id.clone(),
+        reference: format!("Appointment/{}", new.id),
+        params: serde_json::json!({"appointment": old.id, "to": new.id}),
+    };
+    emit_in(tx, &event, now).await?;
     let from = AppointmentRecord {
         status: AppointmentStatus::Cancelled,
         updated_at: now,
         ..old
     };
     Ok(Transfer { from, to: new })
+}
+
+/// The move's money: the bill follows the patient; a lower fee's difference goes back at
+/// once (unless the hospital refuses such moves), a higher fee needs the patient's consent
+/// and, when their fee was paid, the difference paid now.
+async fn settle_money(
+    tx: &mut sqlx::AnyConnection,
+    old: &AppointmentRecord,
+    new: &AppointmentRecord,
+    (target, now): (&str, i64),
+    policy: &MovePolicy<'_>,
+) -> Result<(), BookingError> {
+    let old_fee = session_fee(tx, &old.session_id).await?;
+    let new_fee = session_fee(tx, target).await?;
+    let held = held_for_appointment_in(tx, &old.id).await?;
+    match move_cost(old_fee, new_fee, held) {
+        MoveCost::Even => {}
+        MoveCost::Cheaper { .. } if !policy.cheaper_allowed => {
+            return Err(BookingError::CheaperMoveRefused);
+        }
+        MoveCost::Cheaper { .. } => {}
+        MoveCost::Dearer { difference, .. } if !policy.dearer_accepted => {
+            return Err(BookingError::DearerMoveNeedsConsent { difference });
+        }
+        MoveCost::Dearer { to_pay, .. } if to_pay > 0 && policy.pay_difference.is_none() => {
+            return Err(BookingError::DearerMoveNeedsPayment { to_pay });
+        }
+        MoveCost::Dearer { .. } => {}
+    }
+    let Some(sheet) = move_bill_in(tx, old, new, now).await? else {
+        return Ok(());
+    };
+    give_back_in(tx, &sheet.bill.id, RefundReason::MovedCheaper, None, None, now).await?;
+    if held > 0
+        && let Some(method) = policy.pay_difference
+    {
+        pay_in(tx, &sheet.bill.id, method.code(), Some(policy.by), now).await?;
+    }
+    Ok(())
+}
+
+async fn session_fee(tx: &mut sqlx::AnyConnection, id: &str) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT fee_fen FROM clinic_sessions WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await
 }

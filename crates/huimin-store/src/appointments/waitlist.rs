@@ -3,25 +3,21 @@
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use super::AppointmentRecord;
 use super::booking::{
     BookingError, PlaceRequest, Replay, booking_audit, is_unique_violation,
     settle_unique_violation, take_place_in,
 };
-use super::suspend::insert_notification;
+use crate::messages::{NewEvent, emit_in};
 use crate::audit::append_in;
 use crate::retry::{Attempts, Finish};
 use crate::{Store, StoreError, now_micros};
 
-/// How a waiting patient's entry ends when a place is taken for them, and what they are told.
+/// How a waiting patient's entry ends when a place is taken for them (they are told through
+/// the outbox: `waitlist-promoted` or `waitlist-offer`).
 pub struct Promotion<'a> {
     pub entry_id: &'a str,
     /// `booked` (a place booked for them) or `offered` (a place held for them to confirm).
     pub status: &'a str,
-    /// The notification's kind (`waitlist-booked`, `waitlist-offered`).
-    pub kind: &'a str,
-    /// The message `(zh, en)` about the appointment taken.
-    pub message: &'a (dyn Fn(&AppointmentRecord) -> (String, String) + Sync),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -139,15 +135,25 @@ impl Store {
         id: &str,
         status: &str,
         appointment_id: Option<&str>,
+        tell: Option<&NewEvent>,
     ) -> Result<bool, StoreError> {
+        let now = now_micros();
+        let mut tx = self.writer.begin().await?;
         let done = sqlx::query("UPDATE waitlist_entries SET status = $1, appointment_id = $2, updated_at = $3 WHERE id = $4 AND status = 'waiting'")
             .bind(status)
             .bind(appointment_id.map(str::to_owned))
-            .bind(now_micros())
+            .bind(now)
             .bind(id)
-            .execute(&self.writer)
+            .execute(&mut *tx)
             .await?;
-        Ok(done.rows_affected() == 1)
+        if done.rows_affected() != 1 {
+            return Ok(false);
+        }
+        if let Some(event) = tell {
+            emit_in(&mut tx, event, now).await?;
+        }
+        tx.commit().await?;
+        Ok(true)
     }
 
     /// Takes a place for a waiting patient and, in the same transaction, settles their entry
@@ -249,18 +255,21 @@ async fn promote_in(
     if settled.rows_affected() != 1 {
         return Ok(None);
     }
-    let (zh, en) = (promotion.message)(appointment);
-    let reference = format!("Appointment/{}", appointment.id);
-    insert_notification(
-        tx,
-        request.patient_id,
-        promotion.kind,
-        &zh,
-        &en,
-        &reference,
-        now,
-    )
-    .await?;
+    let kind = if promotion.status == "offered" {
+        "waitlist-offer"
+    } else {
+        "waitlist-promoted"
+    };
+    let event = NewEvent {
+        kind,
+        patient_id: request.patient_id.to_owned(),
+        reference: format!("Appointment/{}", appointment.id),
+        params: serde_json::json!({
+            "appointment": appointment.id,
+            "expires": appointment.hold_expires_at,
+        }),
+    };
+    emit_in(tx, &event, now).await?;
     if let Some(template) = request.audit {
         append_in(tx, &[&booking_audit(template, &replay)]).await?;
     }

@@ -5,6 +5,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::StoreError;
+use crate::messages::{NewEvent, emit_in};
 
 /// Cancels expired holds matching `column = value` and returns their places; how many.
 pub(crate) async fn release_expired(
@@ -56,13 +57,14 @@ async fn release_expired_where(
 /// `slot_id, session_id, pool, id` for [`give_back_lapsed`].
 pub(crate) fn lapse_statement(now: &str, condition: &str, until: &str) -> String {
     format!(
-        "UPDATE appointments SET status = 'cancelled', updated_at = {now} \
-         WHERE {condition} AND status = 'pending' AND hold_expires_at <= {until} \
-         RETURNING slot_id, session_id, pool, id"
+        "UPDATE appointments SET status = 'cancelled', cancel_reason = 'hold-lapsed', \
+         updated_at = {now} WHERE {condition} AND status = 'pending' AND hold_expires_at <= {until} \
+         RETURNING slot_id, session_id, pool, id, patient_id"
     )
 }
 
-/// Gives a lapsed hold's place back to its slot and pool and ends its waitlist offer; the slot.
+/// Gives a lapsed hold's place back to its slot and pool, ends its waitlist offer and tells
+/// the patient; the slot.
 pub(crate) async fn give_back_lapsed(
     conn: &mut AnyConnection,
     row: &AnyRow,
@@ -73,6 +75,13 @@ pub(crate) async fn give_back_lapsed(
     return_place(conn, &slot, &session, &pool, "held").await?;
     let appointment: String = row.try_get(3)?;
     settle_offer(conn, &appointment, "lapsed", now).await?;
+    let event = NewEvent {
+        kind: "hold-lapsed",
+        patient_id: row.try_get(4)?,
+        reference: format!("Appointment/{appointment}"),
+        params: serde_json::json!({"appointment": appointment}),
+    };
+    emit_in(conn, &event, now).await?;
     Ok(slot)
 }
 

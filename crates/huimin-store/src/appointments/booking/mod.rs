@@ -95,6 +95,7 @@ pub(crate) fn new_place(
         hold_expires_at,
         created_at: at,
         updated_at: at,
+        cancel_reason: None,
     }
 }
 
@@ -147,6 +148,12 @@ pub enum BookingError {
     TargetFull,
     #[error("the patient already has a place in the other session")]
     AlreadyInTarget,
+    #[error("this hospital does not move patients to a lower fee")]
+    CheaperMoveRefused,
+    #[error("the other doctor's fee is {difference} fen higher: the patient must accept it")]
+    DearerMoveNeedsConsent { difference: i64 },
+    #[error("the patient must pay the difference of {to_pay} fen to move")]
+    DearerMoveNeedsPayment { to_pay: i64 },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -337,4 +344,26 @@ pub(crate) fn parse_date(text: &str) -> Result<Date, StoreError> {
 
 pub(crate) fn parse_period(code: &str) -> Result<Period, StoreError> {
     Period::from_code(code).ok_or_else(|| StoreError::Corrupt(format!("period {code}")))
+}
+
+/// Tells the patient of a place just booked (not a hold, not a replay), in the booking's
+/// transaction: the group writer's batch does the same for a decided group.
+pub(crate) async fn tell_booked_in(
+    conn: &mut sqlx::AnyConnection,
+    replay: &Replay,
+) -> Result<(), StoreError> {
+    let Replay::Fresh(record, _) = replay else {
+        return Ok(());
+    };
+    if record.status != AppointmentStatus::Booked {
+        return Ok(());
+    }
+    let event = crate::messages::NewEvent {
+        kind: "booked",
+        patient_id: record.patient_id.clone(),
+        reference: format!("Appointment/{}", record.id),
+        params: serde_json::json!({"appointment": record.id}),
+    };
+    crate::messages::emit_in(conn, &event, record.created_at).await?;
+    Ok(())
 }

@@ -14,6 +14,7 @@ use super::decide::{Decided, NewKey};
 use super::read::Asked;
 use super::sqlite;
 use crate::sql::{Batch, Step};
+use crate::messages::CHANNELS;
 use crate::{NewAuditRecord, StoreError};
 
 /// A counter statement's step, the rows it must change, and what they are.
@@ -33,6 +34,7 @@ pub(super) async fn write_group(
     let mut batch = Batch::default().stable().postgres(asked.postgres);
     let counted = push_places(&mut batch, &decided.written());
     push_keys(&mut batch, &decided.new_keys, asked.now);
+    push_events(&mut batch, &decided.written(), asked.now);
     if let Some(head) = &decided.audit_head {
         sqlite::push_audit(&mut batch, &records, head.clone());
     }
@@ -138,6 +140,46 @@ fn push_rows(batch: &mut Batch, written: &[(&AppointmentRecord, &str)]) {
         "INSERT INTO appointments (id, patient_id, account_id, slot_id, session_id, hospital_id, \
          department_id, session_date, period, status, pool, channel, queue_number, \
          hold_expires_at, created_at, updated_at) {source}"
+    ));
+}
+
+/// Adds a `booked` event to the outbox for each place booked (a hold is told when it is paid
+/// for or lapses), with its deliveries.
+fn push_events(batch: &mut Batch, written: &[(&AppointmentRecord, &str)], now: i64) {
+    let booked: Vec<(String, &AppointmentRecord)> = written
+        .iter()
+        .filter(|(a, _)| a.status == AppointmentStatus::Booked)
+        .map(|(a, _)| (uuid::Uuid::new_v4().to_string(), *a))
+        .collect();
+    if booked.is_empty() {
+        return;
+    }
+    let events = batch.json_rows(booked.iter().map(|(id, a)| {
+        [
+            id.clone().into(),
+            "booked".into(),
+            a.patient_id.clone().into(),
+            format!("Appointment/{}", a.id).into(),
+            serde_json::json!({"appointment": a.id}).to_string().into(),
+            now.into(),
+        ]
+    }));
+    batch.push(&format!(
+        "INSERT INTO outbox_events (id, kind, patient_id, reference, params, created_at) {events}"
+    ));
+    let deliveries = batch.json_rows(booked.iter().flat_map(|(id, _)| {
+        CHANNELS.iter().map(move |channel| {
+            [
+                id.clone().into(),
+                (*channel).into(),
+                "pending".into(),
+                0i64.into(),
+                now.into(),
+            ]
+        })
+    }));
+    batch.push(&format!(
+        "INSERT INTO outbox_deliveries (event_id, channel, status, attempts, due_at) {deliveries}"
     ));
 }
 

@@ -1,0 +1,25 @@
+//! Billing over HTTP: visit bills, refunds, items added at the desk, the cashier's day
+//! report, and FHIR reads of `Invoice` and `ChargeItem`. Paying stays at
+//! `/api/appointments/{id}/payment` (`appointments::payments`).
+
+mod bills;
+mod report;
+pub mod views;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/appointments/{id}/bill", get(bills::of_appointment))
+        .route(
+            "/api/appointments/{id}/charge-items",
+            post(bills::add_item),
+        )
+        .route("/api/bills/{id}/refunds", post(bills::refund))
+        .route("/api/desk/report", get(report::day))
+        .route("/fhir/Invoice/{id}", get(bills::read_invoice))
+        .route("/fhir/ChargeItem/{id}", get(bills::read_charge_item))
+}

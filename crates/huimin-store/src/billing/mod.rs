@@ -1,0 +1,26 @@
+//! Billing: visit bills (FHIR Invoice), their charge items and the ledger of payments and
+//! refunds (`docs/design/billing.md`). The arithmetic is `huimin_domain::billing`; here it
+//! is read and written, one transaction per change.
+
+mod bills;
+mod ledger;
+mod report;
+mod sheet;
+
+pub use ledger::{BillError, Payment, Refunded};
+pub use report::{DayReport, MethodTotal};
+pub use sheet::{BillRecord, BillSheet, ChargeItemRecord, EntryRecord};
+pub(crate) use bills::{
+    abort_visit_in, held_for_appointment_in, mark_performed_in, move_bill_in, open_bill_in,
+};
+pub(crate) use ledger::{give_back_in, pay_in};
+
+/// The bill with everything on it, read in the caller's transaction.
+pub(crate) async fn load(
+    conn: &mut sqlx::AnyConnection,
+    id: &str,
+) -> Result<BillSheet, crate::StoreError> {
+    sheet::load_sheet(conn, id)
+        .await?
+        .ok_or(crate::StoreError::NotFound)
+}

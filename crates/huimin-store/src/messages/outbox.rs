@@ -1,0 +1,216 @@
+//! The transactional outbox (`docs/design/messages.md`): [`emit_in`] writes an event and its
+//! deliveries in the caller's transaction; workers claim due deliveries by lease, deliver
+//! them and settle them. Delivery is at least once; receivers drop repeats by event id.
+
+use serde_json::Value;
+use sqlx::{AnyConnection, Row};
+
+use crate::{Backend, Store, StoreError};
+
+/// The channels every new event is delivered to.
+pub const CHANNELS: &[&str] = &["in-app"];
+
+/// An event to tell a patient: facts, not texts (the worker renders them).
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewEvent {
+    pub kind: &'static str,
+    pub patient_id: String,
+    /// What it is about: `Appointment/<id>`, `Schedule/<id>`, `Invoice/<id>`.
+    pub reference: String,
+    pub params: Value,
+}
+
+/// A delivery claimed by a worker, with its event.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Due {
+    pub event_id: String,
+    pub channel: String,
+    /// Attempts so far, this one included.
+    pub attempts: i64,
+    pub kind: String,
+    pub patient_id: String,
+    pub reference: String,
+    pub params: Value,
+    pub created_at: i64,
+}
+
+/// Writes an event and one pending delivery per channel in `conn`'s transaction; its id.
+pub(crate) async fn emit_in(
+    conn: &mut AnyConnection,
+    event: &NewEvent,
+    now: i64,
+) -> Result<String, StoreError> {
+    let id = uuid::Uuid::new_v4().to_string();
+    sqlx::query(
+        "INSERT INTO outbox_events (id, kind, patient_id, reference, params, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(&id)
+    .bind(event.kind)
+    .bind(&event.patient_id)
+    .bind(&event.reference)
+    .bind(event.params.to_string())
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    for channel in CHANNELS {
+        sqlx::query(
+            "INSERT INTO outbox_deliveries (event_id, channel, status, attempts, due_at) \
+             VALUES ($1, $2, 'pending', 0, $3)",
+        )
+        .bind(&id)
+        .bind(*channel)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(id)
+}
+
+impl Store {
+    /// Claims up to `limit` due deliveries until `now + lease` (another worker takes them
+    /// once the lease runs out, so a worker that dies loses nothing). On PostgreSQL rows
+    /// another worker is claiming are skipped, not waited for.
+    pub async fn claim_deliveries(
+        &self,
+        now: i64,
+        lease: i64,
+        limit: u32,
+    ) -> Result<Vec<Due>, StoreError> {
+        let skip_locked = match self.backend {
+            Backend::Postgres => " FOR UPDATE SKIP LOCKED",
+            Backend::Sqlite => "",
+        };
+        let sql = format!(
+            "UPDATE outbox_deliveries SET leased_until = $1, attempts = attempts + 1 \
+             WHERE (event_id, channel) IN (SELECT event_id, channel FROM outbox_deliveries \
+               WHERE status = 'pending' AND due_at <= $2 \
+               AND (leased_until IS NULL OR leased_until <= $3) \
+               ORDER BY due_at LIMIT {limit}{skip_locked}) \
+             RETURNING event_id, channel, attempts"
+        );
+        let mut tx = self.writer.begin().await?;
+        let claimed = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(now + lease)
+            .bind(now)
+            .bind(now)
+            .fetch_all(&mut *tx)
+            .await?;
+        let mut due = Vec::with_capacity(claimed.len());
+        for row in &claimed {
+            let event_id: String = row.try_get(0)?;
+            let event = sqlx::query(
+                "SELECT kind, patient_id, reference, params, created_at FROM outbox_events \
+                 WHERE id = $1",
+            )
+            .bind(&event_id)
+            .fetch_one(&mut *tx)
+            .await?;
+            let params: String = event.try_get(3)?;
+            due.push(Due {
+                event_id,
+                channel: row.try_get(1)?,
+                attempts: row.try_get(2)?,
+                kind: event.try_get(0)?,
+                patient_id: event.try_get(1)?,
+                reference: event.try_get(2)?,
+                params: serde_json::from_str(&params)
+                    .map_err(|e| StoreError::Corrupt(format!("outbox params: {e}")))?,
+                created_at: event.try_get(4)?,
+            });
+        }
+        tx.commit().await?;
+        due.sort_by_key(|d| d.created_at);
+        Ok(due)
+    }
+
+    /// The in-app channel: the message goes into the patient's inbox under the event's id
+    /// (a repeat is dropped) and the delivery is settled, in one transaction.
+    pub async fn deliver_in_app(
+        &self,
+        due: &Due,
+        (zh, en): (&str, &str),
+        now: i64,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.writer.begin().await?;
+        sqlx::query(
+            "INSERT INTO notifications (id, patient_id, kind, text_zh, text_en, reference, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(&due.event_id)
+        .bind(&due.patient_id)
+        .bind(&due.kind)
+        .bind(zh)
+        .bind(en)
+        .bind(&due.reference)
+        .bind(due.created_at)
+        .execute(&mut *tx)
+        .await?;
+        settle(&mut tx, due, "delivered", None, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Marks a delivery done (for channels outside the database).
+    pub async fn mark_delivered(&self, due: &Due, now: i64) -> Result<(), StoreError> {
+        let mut conn = self.writer.acquire().await?;
+        settle(&mut conn, due, "delivered", None, now).await
+    }
+
+    /// A failed attempt: tried again at `retry_at`, or given up (`dead`) when `None`.
+    pub async fn mark_failed(
+        &self,
+        due: &Due,
+        error: &str,
+        retry_at: Option<i64>,
+    ) -> Result<(), StoreError> {
+        let mut conn = self.writer.acquire().await?;
+        let status = if retry_at.is_some() { "pending" } else { "dead" };
+        sqlx::query(
+            "UPDATE outbox_deliveries SET status = $1, due_at = COALESCE($2, due_at), \
+             leased_until = NULL, last_error = $3 WHERE event_id = $4 AND channel = $5",
+        )
+        .bind(status)
+        .bind(retry_at)
+        .bind(error)
+        .bind(&due.event_id)
+        .bind(&due.channel)
+        .execute(&mut *conn)
+        .await?;
+        Ok(())
+    }
+
+    /// Deliveries not yet done, by status (`pending`, `dead`), for health checks and tests.
+    pub async fn outbox_backlog(&self) -> Result<Vec<(String, i64)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT status, COUNT(*) FROM outbox_deliveries WHERE status <> 'delivered' \
+             GROUP BY status ORDER BY status",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+            .collect()
+    }
+}
+
+async fn settle(
+    conn: &mut AnyConnection,
+    due: &Due,
+    status: &str,
+    error: Option<&str>,
+    now: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE outbox_deliveries SET status = $1, leased_until = NULL, last_error = $2, \
+         delivered_at = $3 WHERE event_id = $4 AND channel = $5",
+    )
+    .bind(status)
+    .bind(error)
+    .bind(now)
+    .bind(&due.event_id)
+    .bind(&due.channel)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
