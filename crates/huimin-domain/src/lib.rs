@@ -13,6 +13,7 @@ pub mod directory;
 pub mod i18n;
 pub mod identity;
 pub mod masking;
+pub mod messages;
 pub mod money;
 pub mod person;
 pub mod phone;
