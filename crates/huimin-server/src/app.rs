@@ -20,7 +20,7 @@ use crate::state::rule_book::RuleBook;
 use crate::state::throttle::LoginThrottle;
 use crate::state::tokens::TokenKeys;
 use crate::state::{AppState, Inner};
-use crate::{accounts, appointments, auth, demo, fhir};
+use crate::{accounts, appointments, auth, billing, demo, fhir, messages};
 
 /// Request bodies larger than this are refused (413) before they are read.
 const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -192,6 +192,7 @@ impl App {
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
         let worker = tokio::spawn(appointments::worker::run_forever(self.state.clone()));
+        let outbox = tokio::spawn(messages::worker::run_forever(self.state.clone()));
         // Answers go out as soon as they are written: with Nagle's algorithm a small answer
         // can wait for the client's delayed acknowledgement of the previous one (up to 40 ms
         // on Linux), which showed as a tail on the sold-out answers of a booking rush.
@@ -204,6 +205,7 @@ impl App {
             .with_graceful_shutdown(shutdown)
             .await;
         worker.abort();
+        outbox.abort();
         served?;
         self.state.store.close().await;
         Ok(())

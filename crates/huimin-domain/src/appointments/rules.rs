@@ -4,8 +4,7 @@
 
 use super::{
     BanRule, CallingRule, CancellationRule, CheckInRule, ElderlyRule, HoldRule, MoveRule,
-    PoolPercentages,
-    QuotaRule, ReleaseRule, ReservedRelease, SlotLength, WaitlistRule,
+    PoolPercentages, QuotaRule, ReleaseRule, ReservedRelease, SlotLength, WaitlistRule,
 };
 use crate::i18n::Text;
 use serde::{Deserialize, Serialize};

@@ -23,7 +23,7 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 /// The Patient's name as recorded (staff views), or empty.
-async fn patient_name(state: &AppState, patient_id: &str) -> Result<String, ApiError> {
+pub(crate) async fn patient_name(state: &AppState, patient_id: &str) -> Result<String, ApiError> {
     Ok(state
         .store
         .read_resource("Patient", patient_id)

@@ -83,7 +83,10 @@ pub fn booking_error(err: BookingError) -> ApiError {
         BookingError::DearerMoveNeedsConsent { difference } => business_rule(
             "move-dearer-consent",
             Text::new(
-                format!("目标医生挂号费高 ¥{}，须患者同意（accept_fee）", yuan(difference)),
+                format!(
+                    "目标医生挂号费高 ¥{}，须患者同意（accept_fee）",
+                    yuan(difference)
+                ),
                 format!(
                     "The other doctor's fee is ¥{} higher: the patient must accept it (accept_fee)",
                     yuan(difference)

@@ -6,12 +6,13 @@
 mod admin;
 pub mod calendar;
 pub mod calling;
-mod day;
+pub(crate) mod day;
 mod eligibility;
 mod errors;
 mod extra;
 mod find;
-mod operations;
+mod move_reply;
+pub(crate) mod operations;
 mod parameters;
 pub mod payments;
 pub mod planning;
@@ -66,7 +67,11 @@ pub fn routes() -> Router<AppState> {
             post(calling::set_priority),
         )
         .route("/api/appointments/{id}/queue", get(calling::my_place))
-        .route("/api/appointments/{id}/move", post(transfer::move_patient))
+        .route(
+            "/api/appointments/{id}/move",
+            post(transfer::move_patient).get(move_reply::show),
+        )
+        .route("/api/appointments/{id}/move-reply", post(move_reply::reply))
         .route("/api/departments/{id}/calls", get(calling::recent_calls))
         .route(
             "/api/departments/{id}/check-in-code",

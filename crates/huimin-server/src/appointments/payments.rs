@@ -17,8 +17,8 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::errors::booking_error;
-use crate::billing::views::money;
 use crate::audit::{self, DENIED, SUCCESS};
+use crate::billing::views::money;
 use crate::context::Ctx;
 use crate::error::ApiError;
 use crate::state::AppState;

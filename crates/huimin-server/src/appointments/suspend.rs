@@ -6,10 +6,10 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
-use huimin_domain::appointments::Period;
+
 use huimin_domain::i18n::{Lang, Text};
 use huimin_domain::roles::Role;
-use huimin_store::appointments::{AppointmentRecord, StopClinic};
+use huimin_store::appointments::StopClinic;
 use serde::Deserialize;
 use serde_json::json;
 

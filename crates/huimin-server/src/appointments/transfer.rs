@@ -7,10 +7,10 @@
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use huimin_domain::roles::Role;
-use huimin_fhir::Reference;
 use huimin_domain::appointments::PaymentMethod;
 use huimin_domain::i18n::Text;
+use huimin_domain::roles::Role;
+use huimin_fhir::Reference;
 use huimin_store::appointments::MovePolicy;
 use serde::Deserialize;
 

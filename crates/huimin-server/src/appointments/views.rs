@@ -3,9 +3,9 @@
 
 use huimin_domain::appointments::{AppointmentStatus, slot_status};
 use huimin_fhir::names::{
-    EXTRA_SLOT_EXT, HOLD_EXPIRES_EXT, PERIOD_SYSTEM, POOL_EXT, QUEUE_NUMBER_EXT,
-    REGISTRATION_CLASS_EXT, REGISTRATION_FEE_EXT, RELEASE_AT_EXT, SLOT_CAPACITY_EXT,
-    SLOT_REMAINING_EXT,
+    CANCEL_REASON_SYSTEM, EXTRA_SLOT_EXT, HOLD_EXPIRES_EXT, PERIOD_SYSTEM, POOL_EXT,
+    QUEUE_NUMBER_EXT, REGISTRATION_CLASS_EXT, REGISTRATION_FEE_EXT, RELEASE_AT_EXT,
+    SLOT_CAPACITY_EXT, SLOT_REMAINING_EXT,
 };
 use huimin_store::appointments::{AppointmentRecord, SessionRecord, SlotRecord};
 use huimin_store::instant_text;
@@ -91,7 +91,7 @@ pub fn appointment(
     if let (AppointmentStatus::Pending, Some(expires)) = (record.status, record.hold_expires_at) {
         extension.push(json!({"url": HOLD_EXPIRES_EXT, "valueDateTime": instant_text(expires)}));
     }
-    json!({
+    let mut view = json!({
         "resourceType": "Appointment",
         "id": record.id,
         "meta": {"lastUpdated": instant_text(record.updated_at)},
@@ -103,5 +103,30 @@ pub fn appointment(
         "slot": [reference("Slot", &slot.id)],
         "created": instant_text(record.created_at),
         "participant": participants,
-    })
+    });
+    if let (AppointmentStatus::Cancelled, Some(code)) = (record.status, &record.cancel_reason) {
+        let text = cancel_reason_text(code);
+        view["cancelationReason"] = json!({
+            "coding": [{"system": CANCEL_REASON_SYSTEM, "code": code, "display": text.zh}],
+            "text": text.en,
+        });
+    }
+    view
+}
+
+/// Why an appointment was cancelled, as patients are told.
+pub fn cancel_reason_text(code: &str) -> huimin_domain::i18n::Text {
+    use huimin_domain::i18n::Text;
+    match code {
+        "patient" => Text::new("本人取消", "cancelled by the patient"),
+        "staff" => Text::new("医院窗口取消", "cancelled by the hospital desk"),
+        "hold-lapsed" => Text::new("未确认，已自动释放", "not confirmed in time: released"),
+        "session-suspended" => Text::new("医生停诊", "the doctor's clinic was stopped"),
+        "moved" => Text::new("已改约至其他医生", "moved to another doctor"),
+        "move-declined" => Text::new(
+            "不接受改约，已取消并全额退费",
+            "move declined: cancelled and refunded in full",
+        ),
+        other => Text::new(other, other),
+    }
 }

@@ -9,14 +9,13 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use huimin_domain::appointments::{BookingRefusal, Channel, Period, WaitlistMode};
+use huimin_domain::appointments::{BookingRefusal, Channel, WaitlistMode};
 use huimin_domain::i18n::Text;
 use huimin_fhir::names::WAITLIST_SCHEDULE_EXT;
-use huimin_store::messages::NewEvent;
 use huimin_store::appointments::{
-    BookingError, BookingMode, JoinRefusal, PlaceRequest, Promotion, Replay,
-    WaitlistRecord,
+    BookingError, BookingMode, JoinRefusal, PlaceRequest, Promotion, Replay, WaitlistRecord,
 };
+use huimin_store::messages::NewEvent;
 use serde_json::{Value, json};
 
 use super::eligibility::{booking_channel, require_verified};
@@ -136,8 +135,6 @@ pub async fn mine(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
     let items: Vec<Value> = entries.iter().map(view).collect();
     Ok(Json(json!({"total": items.len(), "entries": items})).into_response())
 }
-
-
 
 /// Books waiting patients into the session's free places, in order; how many were booked.
 pub async fn promote(

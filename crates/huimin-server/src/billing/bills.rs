@@ -30,9 +30,7 @@ fn cashier(ctx: &Ctx) -> Result<String, ApiError> {
 pub fn bill_error(err: BillError) -> ApiError {
     match err {
         BillError::NotFound => ApiError::not_found("Invoice"),
-        BillError::Refused(refusal) => {
-            ApiError::unprocessable(refusal.message()).at("items")
-        }
+        BillError::Refused(refusal) => ApiError::unprocessable(refusal.message()).at("items"),
         BillError::UnknownPrice(code) => ApiError::unprocessable(Text::new(
             format!("价格目录中没有收费项目 {code}"),
             format!("The price list has no item {code}"),
@@ -54,7 +52,15 @@ pub async fn of_appointment(
 ) -> Result<Response, ApiError> {
     let appointment = visible_appointment(&state, &ctx, &id, "read").await?;
     let sheet = state.store.bill_of_appointment(&id).await?;
-    audit::record(&state, &ctx, "read", &format!("Appointment/{id}/bill"), SUCCESS, "").await?;
+    audit::record(
+        &state,
+        &ctx,
+        "read",
+        &format!("Appointment/{id}/bill"),
+        SUCCESS,
+        "",
+    )
+    .await?;
     let answer = match sheet {
         Some(sheet) => bill_json(&sheet),
         None => {

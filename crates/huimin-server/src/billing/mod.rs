@@ -14,10 +14,7 @@ use crate::state::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/appointments/{id}/bill", get(bills::of_appointment))
-        .route(
-            "/api/appointments/{id}/charge-items",
-            post(bills::add_item),
-        )
+        .route("/api/appointments/{id}/charge-items", post(bills::add_item))
         .route("/api/bills/{id}/refunds", post(bills::refund))
         .route("/api/desk/report", get(report::day))
         .route("/fhir/Invoice/{id}", get(bills::read_invoice))

@@ -65,7 +65,15 @@ pub async fn day(
         .store
         .desk_report(midnight(day), until, by.as_deref())
         .await?;
-    audit::record(&state, &ctx, "read", "desk-report", SUCCESS, &day.to_string()).await?;
+    audit::record(
+        &state,
+        &ctx,
+        "read",
+        "desk-report",
+        SUCCESS,
+        &day.to_string(),
+    )
+    .await?;
     let methods: Vec<_> = report
         .methods
         .iter()

@@ -309,7 +309,9 @@ impl Store {
         next.called_at = Some(now);
         mark_performed_in(&mut tx, &next.appointment_id, now).await?;
         tell(&mut tx, "called", &next, now).await?;
-        let ready = (ready_when_ahead as usize).checked_sub(1).and_then(|i| rest.nth(i));
+        let ready = (ready_when_ahead as usize)
+            .checked_sub(1)
+            .and_then(|i| rest.nth(i));
         if let Some(ready) = ready {
             get_ready(&mut tx, &ready, ready_when_ahead, now).await?;
         }
@@ -495,10 +497,11 @@ async fn get_ready(
     now: i64,
 ) -> Result<(), StoreError> {
     let reference = format!("Appointment/{}", entry.appointment_id);
-    let told = sqlx::query("SELECT 1 FROM outbox_events WHERE reference = $1 AND kind = 'three-ahead'")
-        .bind(&reference)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let told =
+        sqlx::query("SELECT 1 FROM outbox_events WHERE reference = $1 AND kind = 'three-ahead'")
+            .bind(&reference)
+            .fetch_optional(&mut *conn)
+            .await?;
     if told.is_some() {
         return Ok(());
     }

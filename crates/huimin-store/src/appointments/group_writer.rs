@@ -357,7 +357,10 @@ async fn commit_one_by_one(
     for request in requests {
         let mut savepoint = tx.begin().await?;
         let taken = match take_place_in(&mut savepoint, request, full_slots).await {
-            Ok(replay) => tell_booked_in(&mut savepoint, &replay).await.map(|()| replay).map_err(BookingError::from),
+            Ok(replay) => tell_booked_in(&mut savepoint, &replay)
+                .await
+                .map(|()| replay)
+                .map_err(BookingError::from),
             Err(err) => Err(err),
         };
         match taken {

@@ -10,11 +10,11 @@ use sqlx::Row;
 use super::booking::{
     BookingError, fetch_appointment, release_expired, return_place, settle_offer,
 };
+use super::{ACTIVE, APPOINTMENT_COLUMNS, AppointmentRecord, appointment_from_row};
 use crate::billing::abort_visit_in;
 use crate::messages::{NewEvent, emit_in};
-use huimin_domain::billing::RefundReason;
-use super::{ACTIVE, APPOINTMENT_COLUMNS, AppointmentRecord, appointment_from_row};
 use crate::{Store, StoreError};
+use huimin_domain::billing::RefundReason;
 
 /// Starts a read-then-write on one appointment with a write: on SQLite this takes the write
 /// lock up front (a deferred read that later writes fails with "database is locked" when

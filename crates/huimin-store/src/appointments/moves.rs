@@ -99,11 +99,7 @@ pub(crate) async fn reply_in(
     Ok(changed.rows_affected() > 0)
 }
 
-async fn find(
-    store: &Store,
-    column: &str,
-    id: &str,
-) -> Result<Option<MoveRecord>, StoreError> {
+async fn find(store: &Store, column: &str, id: &str) -> Result<Option<MoveRecord>, StoreError> {
     let sql = format!("SELECT {COLUMNS} FROM appointment_moves WHERE {column} = $1");
     let row = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(id)

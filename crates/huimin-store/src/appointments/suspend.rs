@@ -336,7 +336,15 @@ async fn moved_by_stop_clinic(
         .execute(&mut *conn)
         .await?;
     if let Some(sheet) = move_bill_in(conn, old, new, now).await? {
-        give_back_in(conn, &sheet.bill.id, RefundReason::MovedCheaper, None, None, now).await?;
+        give_back_in(
+            conn,
+            &sheet.bill.id,
+            RefundReason::MovedCheaper,
+            None,
+            None,
+            now,
+        )
+        .await?;
     }
     let starts: i64 = sqlx::query_scalar("SELECT starts_at FROM slots WHERE id = $1")
         .bind(&new.slot_id)

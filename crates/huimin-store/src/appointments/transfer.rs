@@ -197,7 +197,15 @@ async fn settle_money(
     let Some(sheet) = move_bill_in(tx, old, new, now).await? else {
         return Ok(());
     };
-    give_back_in(tx, &sheet.bill.id, RefundReason::MovedCheaper, None, None, now).await?;
+    give_back_in(
+        tx,
+        &sheet.bill.id,
+        RefundReason::MovedCheaper,
+        None,
+        None,
+        now,
+    )
+    .await?;
     if held > 0
         && let Some(method) = policy.pay_difference
     {

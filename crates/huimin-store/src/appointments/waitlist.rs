@@ -7,8 +7,8 @@ use super::booking::{
     BookingError, PlaceRequest, Replay, booking_audit, is_unique_violation,
     settle_unique_violation, take_place_in,
 };
-use crate::messages::{NewEvent, emit_in};
 use crate::audit::append_in;
+use crate::messages::{NewEvent, emit_in};
 use crate::retry::{Attempts, Finish};
 use crate::{Store, StoreError, now_micros};
 

@@ -45,10 +45,11 @@ async fn registration_item_in(
     by: Option<&str>,
     now: i64,
 ) -> Result<String, StoreError> {
-    let session = sqlx::query("SELECT fee_fen, registration_class FROM clinic_sessions WHERE id = $1")
-        .bind(&appointment.session_id)
-        .fetch_one(&mut *conn)
-        .await?;
+    let session =
+        sqlx::query("SELECT fee_fen, registration_class FROM clinic_sessions WHERE id = $1")
+            .bind(&appointment.session_id)
+            .fetch_one(&mut *conn)
+            .await?;
     let (fee, class): (i64, String) = (session.try_get(0)?, session.try_get(1)?);
     let listed = sqlx::query(
         "SELECT code, name_zh, name_en, price_fen FROM price_items \

@@ -56,12 +56,14 @@ pub(crate) async fn write_status(
     now: i64,
 ) -> Result<BillStatus, StoreError> {
     let status = sheet(conn, id).await?.numbers().status();
-    sqlx::query("UPDATE bills SET status = $1, version = version + 1, updated_at = $2 WHERE id = $3")
-        .bind(status.code())
-        .bind(now)
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query(
+        "UPDATE bills SET status = $1, version = version + 1, updated_at = $2 WHERE id = $3",
+    )
+    .bind(status.code())
+    .bind(now)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
     Ok(status)
 }
 
@@ -176,7 +178,11 @@ pub(crate) async fn give_back_in(
             note: note.map(str::to_owned),
             recorded_by: by.map(str::to_owned),
             recorded_at: now,
-            allocations: planned.parts.iter().map(|p| (p.item.clone(), p.amount)).collect(),
+            allocations: planned
+                .parts
+                .iter()
+                .map(|p| (p.item.clone(), p.amount))
+                .collect(),
         };
         insert_entry(conn, &entry).await?;
         refunds.push(entry);
@@ -218,7 +224,9 @@ impl Store {
     ) -> Result<Refunded, BillError> {
         let mut tx = self.writer.begin().await?;
         lock_bill(&mut tx, bill_id).await?;
-        let current = load_sheet(&mut tx, bill_id).await?.ok_or(BillError::NotFound)?;
+        let current = load_sheet(&mut tx, bill_id)
+            .await?
+            .ok_or(BillError::NotFound)?;
         let numbers = current.numbers();
         if lines.is_empty() {
             return Err(RefundRefusal::Nothing.into());
@@ -252,8 +260,15 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        let refunds =
-            give_back_in(&mut tx, bill_id, RefundReason::Desk, Some(note), Some(by), now).await?;
+        let refunds = give_back_in(
+            &mut tx,
+            bill_id,
+            RefundReason::Desk,
+            Some(note),
+            Some(by),
+            now,
+        )
+        .await?;
         if refunds.is_empty() {
             write_status(&mut tx, bill_id, now).await?;
         }

@@ -7,13 +7,13 @@ mod ledger;
 mod report;
 mod sheet;
 
-pub use ledger::{BillError, Payment, Refunded};
-pub use report::{DayReport, MethodTotal};
-pub use sheet::{BillRecord, BillSheet, ChargeItemRecord, EntryRecord};
 pub(crate) use bills::{
     abort_visit_in, held_for_appointment_in, mark_performed_in, move_bill_in, open_bill_in,
 };
+pub use ledger::{BillError, Payment, Refunded};
 pub(crate) use ledger::{give_back_in, pay_in};
+pub use report::{DayReport, MethodTotal};
+pub use sheet::{BillRecord, BillSheet, ChargeItemRecord, EntryRecord};
 
 /// The bill with everything on it, read in the caller's transaction.
 pub(crate) async fn load(

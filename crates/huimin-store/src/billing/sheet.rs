@@ -205,7 +205,9 @@ pub(crate) async fn load_sheet(
         return Ok(None);
     };
     let bill = bill_from_row(&bill)?;
-    let sql = format!("SELECT {ITEM_COLUMNS} FROM charge_items WHERE bill_id = $1 ORDER BY created_at, id");
+    let sql = format!(
+        "SELECT {ITEM_COLUMNS} FROM charge_items WHERE bill_id = $1 ORDER BY created_at, id"
+    );
     let items = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(id)
         .fetch_all(&mut *conn)
@@ -213,7 +215,9 @@ pub(crate) async fn load_sheet(
         .iter()
         .map(item_from_row)
         .collect::<Result<Vec<_>, _>>()?;
-    let sql = format!("SELECT {ENTRY_COLUMNS} FROM ledger_entries WHERE bill_id = $1 ORDER BY recorded_at, id");
+    let sql = format!(
+        "SELECT {ENTRY_COLUMNS} FROM ledger_entries WHERE bill_id = $1 ORDER BY recorded_at, id"
+    );
     let mut entries = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(id)
         .fetch_all(&mut *conn)

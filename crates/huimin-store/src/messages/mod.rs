@@ -3,5 +3,5 @@
 
 mod outbox;
 
-pub use outbox::{CHANNELS, Due, NewEvent};
 pub(crate) use outbox::emit_in;
+pub use outbox::{CHANNELS, Due, NewEvent};

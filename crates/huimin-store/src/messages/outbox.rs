@@ -165,7 +165,11 @@ impl Store {
         retry_at: Option<i64>,
     ) -> Result<(), StoreError> {
         let mut conn = self.writer.acquire().await?;
-        let status = if retry_at.is_some() { "pending" } else { "dead" };
+        let status = if retry_at.is_some() {
+            "pending"
+        } else {
+            "dead"
+        };
         sqlx::query(
             "UPDATE outbox_deliveries SET status = $1, due_at = COALESCE($2, due_at), \
              leased_until = NULL, last_error = $3 WHERE event_id = $4 AND channel = $5",

@@ -13,8 +13,8 @@ use super::super::booking::{PlaceRequest, booking_audits};
 use super::decide::{Decided, NewKey};
 use super::read::Asked;
 use super::sqlite;
-use crate::sql::{Batch, Step};
 use crate::messages::CHANNELS;
+use crate::sql::{Batch, Step};
 use crate::{NewAuditRecord, StoreError};
 
 /// A counter statement's step, the rows it must change, and what they are.

@@ -1,0 +1,159 @@
+//! The facts a message's template names, read when it is delivered from the event's
+//! parameters and the directory: names, dates and times in both languages.
+
+use std::collections::BTreeMap;
+
+use huimin_domain::appointments::{PaymentMethod, Period};
+use huimin_domain::billing::RefundReason;
+use huimin_domain::i18n::Text;
+use huimin_store::messages::Due;
+use serde_json::Value;
+
+use crate::appointments::calling::patient_name;
+use crate::appointments::day::doctor_and_room;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+pub type Facts = BTreeMap<String, Text>;
+
+fn same(value: impl Into<String>) -> Text {
+    let value = value.into();
+    Text::new(value.clone(), value)
+}
+
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+fn date_text(date: jiff::civil::Date) -> Text {
+    let month = MONTHS[(date.month() - 1) as usize];
+    Text::new(
+        format!("{}月{}日", date.month(), date.day()),
+        format!("{} {month}", date.day()),
+    )
+}
+
+/// An instant as the hospital's wall clock shows it: "12月8日 14:30" / "8 Dec 14:30".
+fn when(state: &AppState, micros: i64) -> Text {
+    let Ok(instant) = jiff::Timestamp::from_microsecond(micros) else {
+        return same("");
+    };
+    let wall = state.clock.wall(instant);
+    let date = date_text(wall.date());
+    let time = format!("{:02}:{:02}", wall.hour(), wall.minute());
+    Text::new(format!("{} {time}", date.zh), format!("{} {time}", date.en))
+}
+
+fn yuan(fen: i64) -> String {
+    format!("¥{}.{:02}", fen / 100, fen % 100)
+}
+
+/// The facts of one appointment (`prefix` "" or "new_").
+async fn appointment_facts(
+    state: &AppState,
+    facts: &mut Facts,
+    id: &str,
+    prefix: &str,
+) -> Result<(), ApiError> {
+    let Some(appointment) = state.store.appointment(id).await? else {
+        return Ok(());
+    };
+    let mut put = |name: &str, text: Text| {
+        facts.insert(format!("{prefix}{name}"), text);
+    };
+    put("number", same(appointment.queue_number.to_string()));
+    if let Ok(date) = appointment.session_date.parse::<jiff::civil::Date>() {
+        put("date", date_text(date));
+    }
+    if let Some(period) = Period::from_code(&appointment.period) {
+        put("period", Text::new(period.zh(), period.en()));
+    }
+    if let Some(slot) = state.store.slot(&appointment.slot_id).await? {
+        let wall = when(state, slot.starts_at);
+        let time = wall.zh.rsplit(' ').next().unwrap_or_default().to_owned();
+        put("time", same(time));
+    }
+    if let Some(session) = state.store.clinic_session(&appointment.session_id).await? {
+        let (doctor, room) = doctor_and_room(state, &session).await?;
+        put("doctor", same(doctor));
+        put("room", room);
+        let department = state
+            .store
+            .read_resource("Organization", &session.department_id)
+            .await?
+            .map(|o| {
+                let zh = o.content["name"].as_str().unwrap_or_default().to_owned();
+                let en = o.content["alias"]
+                    .as_array()
+                    .and_then(|a| a.iter().filter_map(Value::as_str).find(|s| s.is_ascii()))
+                    .map_or_else(|| zh.clone(), str::to_owned);
+                Text::new(zh, en)
+            });
+        if let Some(department) = department {
+            put("department", department);
+        }
+    }
+    Ok(())
+}
+
+/// Every fact the event can give; the template takes those it names.
+pub async fn facts(state: &AppState, due: &Due) -> Result<Facts, ApiError> {
+    let mut facts = Facts::new();
+    let name = patient_name(state, &due.patient_id).await?;
+    facts.insert("patient".into(), same(name));
+    let p = &due.params;
+    if let Some(id) = p["appointment"].as_str() {
+        appointment_facts(state, &mut facts, id, "").await?;
+    }
+    if let Some(id) = p["to"].as_str() {
+        appointment_facts(state, &mut facts, id, "new_").await?;
+    }
+    if let Some(session) = p["session"].as_str()
+        && let Some(session) = state.store.clinic_session(session).await?
+    {
+        if let Ok(date) = session.session_date.parse::<jiff::civil::Date>() {
+            facts.insert("date".into(), date_text(date));
+        }
+        if let Some(period) = Period::from_code(&session.period) {
+            facts.insert("period".into(), Text::new(period.zh(), period.en()));
+        }
+        let (doctor, _) = doctor_and_room(state, &session).await?;
+        facts.insert("doctor".into(), same(doctor));
+    }
+    if let Some(deadline) = p["deadline"].as_i64() {
+        facts.insert("deadline".into(), when(state, deadline));
+    }
+    if let Some(expires) = p["expires"].as_i64() {
+        facts.insert("expires".into(), when(state, expires));
+    }
+    if let Some(fen) = p["amount_fen"].as_i64() {
+        facts.insert("amount".into(), same(yuan(fen)));
+    }
+    if let Some(method) = p["method"].as_str().and_then(PaymentMethod::from_code) {
+        facts.insert("method".into(), Text::new(method.zh(), method.en()));
+    }
+    if let Some(ahead) = p["ahead"].as_i64() {
+        facts.insert("ahead".into(), same(ahead.to_string()));
+    }
+    let reason = match (&p["reason"], p["note"].as_str()) {
+        (Value::Object(text), _) => Some(Text::new(
+            text["zh"].as_str().unwrap_or_default(),
+            text["en"].as_str().unwrap_or_default(),
+        )),
+        (Value::String(code), note) => RefundReason::from_code(code).map(|r| {
+            let text = r.text();
+            match note {
+                Some(note) => Text::new(
+                    format!("{}：{note}", text.zh),
+                    format!("{}: {note}", text.en),
+                ),
+                None => text,
+            }
+        }),
+        _ => None,
+    };
+    if let Some(reason) = reason {
+        facts.insert("reason".into(), reason);
+    }
+    Ok(facts)
+}
