@@ -878,22 +878,12 @@ async fn stop_clinic_cancels_bookings_returns_places_and_tells_patients(db: Db) 
         again.body["issue"][0]["details"]["coding"][0]["code"],
         "session-suspended"
     );
-    let told = app.get("/api/me/notifications", Some(&alice)).await;
-    assert_eq!(told.body["total"], 1, "{}", told.body);
+    let told = app.message_of_kind(&alice, "session-suspended", "zh").await;
+    assert!(told["text"].as_str().unwrap().contains("停诊"), "{told}");
+    let told_en = app.message_of_kind(&alice, "session-suspended", "en").await;
     assert!(
-        told.body["notifications"][0]["text"]
-            .as_str()
-            .unwrap()
-            .contains("停诊")
-    );
-    let told_en = app
-        .get_lang("/api/me/notifications", Some(&alice), "en")
-        .await;
-    assert!(
-        told_en.body["notifications"][0]["text"]
-            .as_str()
-            .unwrap()
-            .contains("suspended")
+        told_en["text"].as_str().unwrap().contains("clinic"),
+        "{told_en}"
     );
     let (totals, inconsistent) = app.store.booking_totals().await.unwrap();
     assert_eq!(
@@ -1156,14 +1146,10 @@ async fn a_freed_place_goes_to_the_first_patient_on_the_waitlist(db: Db) {
         trail.total, 1,
         "the waitlist booking is audited as the system's"
     );
-    let told = app.get("/api/me/notifications", Some(&bob)).await;
+    let told = app.message_of_kind(&bob, "waitlist-promoted", "zh").await;
     assert!(
-        told.body["notifications"][0]["text"]
-            .as_str()
-            .unwrap()
-            .contains("候补成功"),
-        "{}",
-        told.body
+        told["text"].as_str().unwrap().contains("候补成功"),
+        "{told}"
     );
     app.finish().await;
 }
@@ -1300,8 +1286,8 @@ async fn in_offer_mode_a_freed_place_is_held_for_the_first_waiting_patient(db: D
         app.get(&format!("/fhir/Slot/{slot}"), None).await.body["status"],
         "busy-tentative"
     );
-    let told = app.get("/api/me/notifications", Some(&bob)).await;
-    let text = told.body["notifications"][0]["text"].as_str().unwrap();
+    let told = app.message_of_kind(&bob, "waitlist-offer", "zh").await;
+    let text = told["text"].as_str().unwrap();
     assert!(text.contains("候补有号") && text.contains("前"), "{text}");
 
     // Bob lets it lapse: the worker releases the hold and offers the place to Carol.
@@ -1413,8 +1399,26 @@ async fn stop_clinic_moves_bookings_to_another_session_while_it_has_room(db: Db)
 
     let mut kinds = Vec::new();
     for token in [&alice, &bob] {
-        let told = app.get("/api/me/notifications", Some(token)).await;
-        let note = &told.body["notifications"][0];
+        // Each was told one of the two; wait for whichever it is.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        let note = loop {
+            let told = app.get("/api/me/notifications", Some(token)).await;
+            let found = told.body["notifications"].as_array().and_then(|all| {
+                all.iter()
+                    .find(|n| {
+                        n["kind"]
+                            .as_str()
+                            .unwrap_or("")
+                            .starts_with("session-suspended")
+                    })
+                    .cloned()
+            });
+            if let Some(found) = found {
+                break found;
+            }
+            assert!(std::time::Instant::now() < deadline, "{}", told.body);
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        };
         let kind = note["kind"].as_str().unwrap().to_owned();
         if kind == "session-suspended-moved" {
             assert!(note["text"].as_str().unwrap().contains("已改至"), "{note}");

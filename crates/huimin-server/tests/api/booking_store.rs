@@ -992,16 +992,9 @@ fn stop_clinic_in_background(
     session: String,
 ) -> tokio::task::JoinHandle<Option<Vec<huimin_store::appointments::Affected>>> {
     tokio::spawn(async move {
-        let told =
-            |_: &huimin_store::appointments::AppointmentRecord| (String::new(), String::new());
-        let moved = |_: &huimin_store::appointments::AppointmentRecord,
-                     _: &huimin_store::appointments::AppointmentRecord| {
-            (String::new(), String::new())
-        };
         let plan = huimin_store::appointments::StopClinic {
             move_to: None,
-            cancelled: &told,
-            moved: &moved,
+            reply_by: 0,
         };
         store.suspend_session(&session, &plan).await.unwrap()
     })
@@ -1094,14 +1087,9 @@ async fn a_stop_clinic_while_another_process_promotes_from_the_waitlist_leaves_n
         let audit = booking_audit("system:waitlist", "system", "waitlist");
         let mut request = rules.request(&slot, "p-2", BookingMode::Book, now());
         request.audit = Some(&audit);
-        let message = |_: &huimin_store::appointments::AppointmentRecord| {
-            ("候补".to_owned(), "waitlist".to_owned())
-        };
         let promotion = Promotion {
             entry_id: &entry.id,
             status: "booked",
-            kind: "waitlist-booked",
-            message: &message,
         };
         second
             .take_waitlist_place(&request, &promotion)
@@ -1401,17 +1389,11 @@ async fn a_waitlist_promotion_takes_its_place_settles_and_tells_at_once(db: Db) 
         .unwrap();
     assert!(
         app.store
-            .settle_waitlist_entry(&left.id, "cancelled", None)
+            .settle_waitlist_entry(&left.id, "cancelled", None, None)
             .await
             .unwrap()
     );
     let audit = booking_audit("system:waitlist", "system", "waitlist");
-    let message = |a: &huimin_store::appointments::AppointmentRecord| {
-        (
-            format!("候补 {}", a.queue_number),
-            format!("waitlist {}", a.queue_number),
-        )
-    };
     let promote = |entry: String, patient: &'static str| {
         let (store, slot, rules, audit) = (app.store.clone(), slot[0].clone(), &rules, &audit);
         async move {
@@ -1420,8 +1402,6 @@ async fn a_waitlist_promotion_takes_its_place_settles_and_tells_at_once(db: Db) 
             let promotion = Promotion {
                 entry_id: &entry,
                 status: "booked",
-                kind: "waitlist-booked",
-                message: &message,
             };
             store.take_waitlist_place(&request, &promotion).await
         }
@@ -1446,13 +1426,13 @@ async fn a_waitlist_promotion_takes_its_place_settles_and_tells_at_once(db: Db) 
         entries[0].appointment_id.as_deref(),
         Some(appointment.id.as_str())
     );
-    let told = app
-        .store
-        .notifications(&["p-2".to_owned()], 10)
-        .await
-        .unwrap();
-    assert_eq!(told.len(), 1);
-    assert_eq!(told[0].reference, format!("Appointment/{}", appointment.id));
+    let told = app.store.events_of("p-2").await.unwrap();
+    let told: Vec<(&str, &str)> = told
+        .iter()
+        .map(|(_, kind, reference)| (kind.as_str(), reference.as_str()))
+        .collect();
+    let reference = format!("Appointment/{}", appointment.id);
+    assert_eq!(told, [("waitlist-promoted", reference.as_str())]);
     let trail = app
         .store
         .audit_page(

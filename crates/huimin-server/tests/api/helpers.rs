@@ -256,6 +256,27 @@ impl TestApp {
             .await
     }
 
+    /// The caller's newest message of `kind` in `lang`, waiting up to 10 s for the outbox
+    /// worker to deliver it (messages are delivered after the change commits).
+    pub async fn message_of_kind(&self, token: &str, kind: &str, lang: &str) -> Value {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            let told = self
+                .get_lang("/api/me/notifications", Some(token), lang)
+                .await;
+            let found = told.body["notifications"]
+                .as_array()
+                .and_then(|all| all.iter().find(|n| n["kind"] == kind).cloned());
+            match found {
+                Some(message) => return message,
+                None if std::time::Instant::now() > deadline => {
+                    panic!("no {kind} message arrived: {}", told.body)
+                }
+                None => tokio::time::sleep(std::time::Duration::from_millis(50)).await,
+            }
+        }
+    }
+
     pub async fn get_lang(&self, path: &str, token: Option<&str>, lang: &str) -> Resp {
         self.send(
             self.client

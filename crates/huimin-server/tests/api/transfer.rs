@@ -150,11 +150,7 @@ async fn a_nurse_moves_a_checked_in_patient_who_keeps_priority_payment_and_is_to
         )
         .await;
     assert_eq!(payment.body["status"], "paid", "{}", payment.body);
-    let notes = app
-        .get_lang("/api/me/notifications", Some(&patient), "en")
-        .await;
-    let note = &notes.body["notifications"][0];
-    assert_eq!(note["kind"], "transferred", "{}", notes.body);
+    let note = app.message_of_kind(&patient, "moved", "en").await;
     assert!(note["text"].as_str().unwrap().contains("周敏"), "{note}");
 
     // The department's day as the triage desk sees it.

@@ -184,6 +184,23 @@ impl Store {
         Ok(())
     }
 
+    /// The events written for a patient, oldest first: (id, kind, reference).
+    pub async fn events_of(
+        &self,
+        patient_id: &str,
+    ) -> Result<Vec<(String, String, String)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, kind, reference FROM outbox_events WHERE patient_id = $1 \
+             ORDER BY created_at, id",
+        )
+        .bind(patient_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+            .collect()
+    }
+
     /// Deliveries not yet done, by status (`pending`, `dead`), for health checks and tests.
     pub async fn outbox_backlog(&self) -> Result<Vec<(String, i64)>, StoreError> {
         let rows = sqlx::query(

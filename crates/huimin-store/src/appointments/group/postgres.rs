@@ -35,12 +35,12 @@ pub(super) fn push_locks(batch: &mut Batch, asked: &Asked<'_>) -> Lead {
     let in_slots = batch.json_list(&asked.slot_list);
     let until = batch.arg(asked.now);
     let lapsed = batch.push(&format!(
-        "UPDATE appointments SET status = 'cancelled', updated_at = {now} \
-         WHERE id IN (SELECT id FROM appointments \
+        "UPDATE appointments SET status = 'cancelled', cancel_reason = 'hold-lapsed', \
+         updated_at = {now} WHERE id IN (SELECT id FROM appointments \
            WHERE (patient_id IN ({of_patients}) OR slot_id IN ({in_slots})) \
              AND status = 'pending' AND hold_expires_at <= {until} \
            ORDER BY id FOR UPDATE) \
-         RETURNING slot_id, session_id, pool, id"
+         RETURNING slot_id, session_id, pool, id, patient_id"
     ));
     // A stop-clinic first marks its session suspended: shared locks on the sessions make it
     // wait for this group's commit (and then cancel what the group booked), or make the group
