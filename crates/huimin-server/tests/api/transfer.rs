@@ -11,6 +11,17 @@ use crate::on_both;
 /// Another doctor's session in `dept` at the same time as `session`, two places at 30 yuan;
 /// returns (session, slot).
 async fn second_doctor(app: &TestApp, admin: &str, dept: &str, session: &str) -> (String, String) {
+    doctor_at_fee(app, admin, dept, session, 30.0).await
+}
+
+/// As [`second_doctor`], at `fee` yuan.
+async fn doctor_at_fee(
+    app: &TestApp,
+    admin: &str,
+    dept: &str,
+    session: &str,
+    fee: f64,
+) -> (String, String) {
     let doctor = app
         .post_json(
             "/fhir/Practitioner",
@@ -27,7 +38,7 @@ async fn second_doctor(app: &TestApp, admin: &str, dept: &str, session: &str) ->
         .await;
     let role = app
         .post_json("/fhir/PractitionerRole", Some(admin), &json!({"resourceType": "PractitionerRole", "active": true,
-            "extension": [{"url": "urn:huimin:ext:registration-fee", "valueMoney": {"value": 30, "currency": "CNY"}}],
+            "extension": [{"url": "urn:huimin:ext:registration-fee", "valueMoney": {"value": fee, "currency": "CNY"}}],
             "practitioner": {"reference": format!("Practitioner/{}", doctor.body["id"].as_str().unwrap())},
             "organization": {"reference": format!("Organization/{dept}")},
             "location": [{"reference": format!("Location/{}", room.body["id"].as_str().unwrap())}]}))
@@ -336,3 +347,190 @@ async fn staff_find_the_slot_under_way(db: Db) {
     app.finish().await;
 }
 on_both!(staff_find_the_slot_under_way);
+
+async fn paid_cash(app: &TestApp, registrar: &str, appointment: &str) {
+    let paid = app
+        .post_json(
+            &format!("/api/appointments/{appointment}/payment"),
+            Some(registrar),
+            &json!({"method": "cash"}),
+        )
+        .await;
+    assert_eq!(paid.status, 201, "{}", paid.body);
+}
+
+fn bill_numbers(bill: &Value) -> (f64, f64, f64) {
+    let ext = |url: &str| {
+        bill["invoice"]["extension"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["url"] == url)
+            .unwrap()["valueMoney"]["value"]
+            .as_f64()
+            .unwrap()
+    };
+    (
+        ext("urn:huimin:ext:paid"),
+        ext("urn:huimin:ext:refunded"),
+        bill["invoice"]["totalNet"]["value"].as_f64().unwrap(),
+    )
+}
+
+/// A ¥60 booking moved to a ¥10 doctor gets ¥50 back at once, by the way it was paid; a
+/// move up to ¥60 again needs the patient's consent and the difference paid; paid − refunded
+/// always equals the bill's total; cancelling then refunds everything.
+async fn moves_keep_the_money_exact_both_ways(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let admin = app.admin().await;
+    let nurse = app.staff("nurse").await;
+    let registrar = app.staff("registrar").await;
+    let (dept, first, _, _) = clinic_starting_soon(&app, &admin).await;
+    let (dear, dear_slot) = doctor_at_fee(&app, &admin, &dept, &first, 60.0).await;
+    let (cheap, _) = doctor_at_fee(&app, &admin, &dept, &first, 10.0).await;
+    let (dear_again, _) = doctor_at_fee(&app, &admin, &dept, &first, 60.0).await;
+    let (patient, patient_id) = app.patient("13911110001", "王小明", ID_1).await;
+    let appointment = app.book(&registrar, &patient_id, &dear_slot).await;
+    paid_cash(&app, &registrar, &appointment).await;
+
+    let down = move_to(&app, &nurse, &appointment, &cheap).await;
+    assert_eq!(down.status, 201, "{}", down.body);
+    let moved = down.body["id"].as_str().unwrap().to_owned();
+    let bill = app
+        .get(&format!("/api/appointments/{moved}/bill"), Some(&patient))
+        .await;
+    assert_eq!(bill.status, 200, "{}", bill.body);
+    assert_eq!(
+        bill_numbers(&bill.body),
+        (60.0, 50.0, 10.0),
+        "{}",
+        bill.body
+    );
+    let refund = bill.body["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "refund")
+        .unwrap();
+    assert_eq!(
+        (refund["method"].as_str(), refund["reason"].as_str()),
+        (Some("cash"), Some("moved-cheaper"))
+    );
+    let old = app
+        .get(&format!("/fhir/Appointment/{appointment}"), Some(&patient))
+        .await;
+    assert_eq!(old.body["cancelationReason"]["coding"][0]["code"], "moved");
+    let old_pay = app
+        .get(
+            &format!("/api/appointments/{appointment}/payment"),
+            Some(&patient),
+        )
+        .await;
+    assert_eq!(old_pay.body["status"], "moved", "{}", old_pay.body);
+
+    // Up again: refused without consent, then without the difference, and nothing changes.
+    let refused = move_to(&app, &nurse, &moved, &dear_again).await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    let unpaid = app
+        .post_json(
+            &format!("/api/appointments/{moved}/move"),
+            Some(&nurse),
+            &json!({"session": dear_again, "accept_fee": true}),
+        )
+        .await;
+    assert_eq!(unpaid.status, 422, "{}", unpaid.body);
+    let same = app
+        .get(&format!("/api/appointments/{moved}/bill"), Some(&patient))
+        .await;
+    assert_eq!(bill_numbers(&same.body), (60.0, 50.0, 10.0));
+    let up = app
+        .post_json(
+            &format!("/api/appointments/{moved}/move"),
+            Some(&nurse),
+            &json!({"session": dear_again, "accept_fee": true, "pay_difference": "bank-card"}),
+        )
+        .await;
+    assert_eq!(up.status, 201, "{}", up.body);
+    let last = up.body["id"].as_str().unwrap().to_owned();
+    let bill = app
+        .get(&format!("/api/appointments/{last}/bill"), Some(&patient))
+        .await;
+    assert_eq!(
+        bill_numbers(&bill.body),
+        (110.0, 50.0, 60.0),
+        "{}",
+        bill.body
+    );
+    assert_eq!(bill.body["invoice"]["status"], "balanced");
+
+    // A full refund at the desk goes back the way each payment came, newest first.
+    let invoice = bill.body["invoice"]["id"].as_str().unwrap().to_owned();
+    let refunded = app
+        .post_json(
+            &format!("/api/bills/{invoice}/refunds"),
+            Some(&registrar),
+            &json!({"note": "患者改日再来"}),
+        )
+        .await;
+    assert_eq!(refunded.status, 201, "{}", refunded.body);
+    assert_eq!(bill_numbers(&refunded.body), (110.0, 110.0, 0.0));
+    assert_eq!(refunded.body["invoice"]["status"], "cancelled");
+    let mut methods: Vec<(&str, f64)> = refunded.body["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "refund" && e["reason"] == "desk")
+        .map(|e| {
+            (
+                e["method"].as_str().unwrap(),
+                e["amount"]["value"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    methods.sort_by(|a, b| a.0.cmp(b.0));
+    assert_eq!(methods, [("bank-card", 50.0), ("cash", 10.0)]);
+    let again = app
+        .post_json(
+            &format!("/api/bills/{invoice}/refunds"),
+            Some(&registrar),
+            &json!({"note": "again"}),
+        )
+        .await;
+    assert_eq!(again.status, 422, "nothing left to refund: {}", again.body);
+    let _ = (dear, patient);
+    app.finish().await;
+}
+on_both!(moves_keep_the_money_exact_both_ways);
+
+/// Two cashiers paying one bill at once: one payment lands, the other answers with it.
+async fn two_concurrent_payments_of_one_bill_pay_once(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let admin = app.admin().await;
+    let registrar = app.staff("registrar").await;
+    let (dept, first, _, _) = clinic_starting_soon(&app, &admin).await;
+    let (_, slot) = doctor_at_fee(&app, &admin, &dept, &first, 25.0).await;
+    let (patient, patient_id) = app.patient("13911110001", "王小明", ID_1).await;
+    let appointment = app.book(&registrar, &patient_id, &slot).await;
+    let path = format!("/api/appointments/{appointment}/payment");
+    let (cash, alipay) = (json!({"method": "cash"}), json!({"method": "alipay"}));
+    let (a, b) = tokio::join!(
+        app.post_json(&path, Some(&registrar), &cash),
+        app.post_json(&path, Some(&registrar), &alipay),
+    );
+    let mut statuses = [a.status, b.status];
+    statuses.sort();
+    assert_eq!(statuses, [200, 201], "{} {}", a.body, b.body);
+    assert_eq!(
+        a.body["id"], b.body["id"],
+        "both answer with the one payment"
+    );
+    let bill = app
+        .get(
+            &format!("/api/appointments/{appointment}/bill"),
+            Some(&patient),
+        )
+        .await;
+    assert_eq!(bill_numbers(&bill.body), (25.0, 0.0, 25.0));
+    app.finish().await;
+}
+on_both!(two_concurrent_payments_of_one_bill_pay_once);
