@@ -85,6 +85,7 @@ pub struct App {
     listener: TcpListener,
     router: Router,
     state: AppState,
+    deliver_messages: bool,
 }
 
 /// Opens the store with the configured data key (environment, or the key file in the data
@@ -110,6 +111,7 @@ impl App {
         settings: Settings,
         extra: impl FnOnce(Router, Clock) -> Router,
     ) -> Result<Self, StartError> {
+        let deliver_messages = settings.deliver_messages;
         let store = open_store(&settings).await?;
         let passwords = Passwords::new(settings.password_cost);
         let clock = Clock::new(settings.booking.time_zone.clone());
@@ -164,6 +166,7 @@ impl App {
         });
         let api = router(state.clone());
         Ok(Self {
+            deliver_messages,
             listener,
             router: extra(api.clone(), state.clock.clone()).merge(api),
             state,
@@ -192,7 +195,9 @@ impl App {
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
         let worker = tokio::spawn(appointments::worker::run_forever(self.state.clone()));
-        let outbox = tokio::spawn(messages::worker::run_forever(self.state.clone()));
+        let outbox = self
+            .deliver_messages
+            .then(|| tokio::spawn(messages::worker::run_forever(self.state.clone())));
         // Answers go out as soon as they are written: with Nagle's algorithm a small answer
         // can wait for the client's delayed acknowledgement of the previous one (up to 40 ms
         // on Linux), which showed as a tail on the sold-out answers of a booking rush.
@@ -205,7 +210,9 @@ impl App {
             .with_graceful_shutdown(shutdown)
             .await;
         worker.abort();
-        outbox.abort();
+        if let Some(outbox) = outbox {
+            outbox.abort();
+        }
         served?;
         self.state.store.close().await;
         Ok(())

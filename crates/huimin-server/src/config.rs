@@ -55,6 +55,9 @@ pub struct Settings {
     pub booking: crate::state::booking::BookingSettings,
     /// Rate limits and flags on booking operations (`HUIMIN_RATE_LIMIT=off` disables limits).
     pub guard: crate::state::guard::GuardSettings,
+    /// Whether this process delivers messages from the outbox (`HUIMIN_DELIVER_MESSAGES`).
+    /// Any number of processes may; one that does not still writes the events.
+    pub deliver_messages: bool,
 }
 
 impl Settings {
@@ -74,6 +77,7 @@ impl Settings {
             ip_window: Duration::from_secs(600),
             booking: crate::state::booking::BookingSettings::default(),
             guard: crate::state::guard::GuardSettings::default(),
+            deliver_messages: true,
         }
     }
 

@@ -106,6 +106,10 @@ pub struct ServeArgs {
     /// Log as JSON lines.
     #[arg(long, env = "HUIMIN_LOG_JSON")]
     pub log_json: bool,
+    /// Deliver messages from the outbox in this process: `on` (default) or `off` (another
+    /// process delivers them).
+    #[arg(long, env = "HUIMIN_DELIVER_MESSAGES", default_value = "on")]
+    pub deliver_messages: String,
 }
 
 impl ServeArgs {
@@ -115,10 +119,8 @@ impl ServeArgs {
         settings.demo = self.demo;
         settings.admin_password = self.admin_password.clone().map(Secret::new);
         settings.token_ttl = Duration::from_secs(self.token_ttl);
-        settings.guard.enabled = !matches!(
-            self.rate_limit.to_ascii_lowercase().as_str(),
-            "off" | "false" | "0" | "no"
-        );
+        settings.guard.enabled = !is_off(&self.rate_limit);
+        settings.deliver_messages = !is_off(&self.deliver_messages);
         settings
     }
 }
@@ -192,4 +194,11 @@ mod tests {
     fn the_command_line_is_well_formed() {
         Cli::command().debug_assert();
     }
+}
+
+fn is_off(value: &str) -> bool {
+    matches!(
+        value.to_ascii_lowercase().as_str(),
+        "off" | "false" | "0" | "no"
+    )
 }

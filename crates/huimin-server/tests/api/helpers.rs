@@ -157,6 +157,12 @@ impl TestApp {
 
     /// Stops the server without a graceful shutdown (as a crash would) and starts a new one
     /// on the same database and data key.
+    /// As [`crash_and_restart`](Self::crash_and_restart), with changed settings.
+    pub async fn crash_and_restart_with(mut self, adjust: impl FnOnce(&mut Settings)) -> Self {
+        adjust(&mut self.settings);
+        self.crash_and_restart().await
+    }
+
     pub async fn crash_and_restart(mut self) -> Self {
         if let Some(server) = self.server.take() {
             server.abort();

@@ -201,6 +201,19 @@ impl Store {
             .collect()
     }
 
+    /// Every delivery: (event id, channel, status, attempts), by event.
+    pub async fn deliveries(&self) -> Result<Vec<(String, String, String, i64)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT event_id, channel, status, attempts FROM outbox_deliveries \
+             ORDER BY event_id, channel",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?)))
+            .collect()
+    }
+
     /// Deliveries not yet done, by status (`pending`, `dead`), for health checks and tests.
     pub async fn outbox_backlog(&self) -> Result<Vec<(String, i64)>, StoreError> {
         let rows = sqlx::query(
