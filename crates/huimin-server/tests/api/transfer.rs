@@ -534,3 +534,155 @@ async fn two_concurrent_payments_of_one_bill_pay_once(db: Db) {
     app.finish().await;
 }
 on_both!(two_concurrent_payments_of_one_bill_pay_once);
+
+/// A stop-clinic moves a paid ¥60 booking to a ¥10 doctor: ¥50 goes back at once, the
+/// patient is told and asked; declining cancels with a full refund although the visit is
+/// within the cancellation cut-off. A stop-clinic never moves patients to a higher fee.
+async fn a_stop_clinic_move_refunds_the_difference_and_may_be_declined_in_full(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let admin = app.admin().await;
+    let registrar = app.staff("registrar").await;
+    let (dept, first, _, _) = clinic_starting_soon(&app, &admin).await;
+    let (dear, dear_slot) = doctor_at_fee(&app, &admin, &dept, &first, 60.0).await;
+    let (cheap, _) = doctor_at_fee(&app, &admin, &dept, &first, 10.0).await;
+    let (patient, patient_id) = app.patient("13911110001", "王小明", ID_1).await;
+    let appointment = app.book(&registrar, &patient_id, &dear_slot).await;
+    paid_cash(&app, &registrar, &appointment).await;
+
+    let upwards = app
+        .post_json(
+            &format!("/api/admin/sessions/{cheap}/suspend"),
+            Some(&admin),
+            &json!({"move_to": dear}),
+        )
+        .await;
+    assert_eq!(upwards.status, 422, "{}", upwards.body);
+    assert_eq!(upwards.expression(), Some("move_to"));
+
+    let stopped = app
+        .post_json(
+            &format!("/api/admin/sessions/{dear}/suspend"),
+            Some(&admin),
+            &json!({"move_to": cheap}),
+        )
+        .await;
+    assert_eq!(stopped.status, 200, "{}", stopped.body);
+    assert_eq!(stopped.body["moved"], 1);
+    let out = app
+        .get(&format!("/api/appointments/{appointment}/move"), Some(&patient))
+        .await;
+    let moved = out.body["out_of"]["to"]
+        .as_str()
+        .unwrap()
+        .trim_start_matches("Appointment/")
+        .to_owned();
+    let into = app
+        .get(&format!("/api/appointments/{moved}/move"), Some(&patient))
+        .await;
+    assert_eq!(into.body["into"]["kind"], "stop-clinic");
+    assert_eq!(into.body["into"]["reply"], "awaiting");
+    let bill = app
+        .get(&format!("/api/appointments/{moved}/bill"), Some(&patient))
+        .await;
+    assert_eq!(bill_numbers(&bill.body), (60.0, 50.0, 10.0), "{}", bill.body);
+    let told = app
+        .message_of_kind(&patient, "session-suspended-moved", "zh")
+        .await;
+    assert!(told["text"].as_str().unwrap().contains("已改至"), "{told}");
+    let refund = app.message_of_kind(&patient, "refund", "zh").await;
+    assert!(refund["text"].as_str().unwrap().contains("¥50.00"), "{refund}");
+
+    // The visit is within the 12-hour cut-off, yet a moved patient may decline in full.
+    let declined = app
+        .post_json(
+            &format!("/api/appointments/{moved}/move-reply"),
+            Some(&patient),
+            &json!({"accept": false}),
+        )
+        .await;
+    assert_eq!(declined.status, 200, "{}", declined.body);
+    assert_eq!(declined.body["reply"], "declined");
+    let gone = app
+        .get(&format!("/fhir/Appointment/{moved}"), Some(&patient))
+        .await;
+    assert_eq!(gone.body["status"], "cancelled");
+    assert_eq!(
+        gone.body["cancelationReason"]["coding"][0]["code"],
+        "move-declined"
+    );
+    let bill = app
+        .get(&format!("/api/appointments/{moved}/bill"), Some(&patient))
+        .await;
+    assert_eq!(bill_numbers(&bill.body), (60.0, 60.0, 0.0), "{}", bill.body);
+    assert_eq!(bill.body["invoice"]["status"], "cancelled");
+    let again = app
+        .post_json(
+            &format!("/api/appointments/{moved}/move-reply"),
+            Some(&patient),
+            &json!({"accept": true}),
+        )
+        .await;
+    assert_eq!(again.body["reply"], "declined", "an answer given stays");
+    app.finish().await;
+}
+on_both!(a_stop_clinic_move_refunds_the_difference_and_may_be_declined_in_full);
+
+/// Once the doctor calls the patient in, the registration is given: the desk cannot refund
+/// it, and the refusal changes nothing.
+async fn a_performed_registration_is_not_refundable(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let admin = app.admin().await;
+    let nurse = app.staff("nurse").await;
+    let registrar = app.staff("registrar").await;
+    let (dept, first, _, _) = clinic_starting_soon(&app, &admin).await;
+    let (session, slot) = doctor_at_fee(&app, &admin, &dept, &first, 20.0).await;
+    let (patient, patient_id) = app.patient("13911110001", "王小明", ID_1).await;
+    let appointment = app.book(&registrar, &patient_id, &slot).await;
+    paid_cash(&app, &registrar, &appointment).await;
+    let checked = app
+        .set_status(&nurse, &appointment, "checked-in", "en")
+        .await;
+    assert_eq!(checked.status, 200, "{}", checked.body);
+    let called = app
+        .post_json(
+            &format!("/api/sessions/{session}/call-next"),
+            Some(&nurse),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(called.status, 200, "{}", called.body);
+    let bill = app
+        .get(&format!("/api/appointments/{appointment}/bill"), Some(&patient))
+        .await;
+    assert!(bill.body["charge_items"][0]["occurrenceDateTime"].is_string());
+    let invoice = bill.body["invoice"]["id"].as_str().unwrap().to_owned();
+    let item = bill.body["charge_items"][0]["id"].as_str().unwrap().to_owned();
+    let refused = app
+        .post_json(
+            &format!("/api/bills/{invoice}/refunds"),
+            Some(&registrar),
+            &json!({"items": [{"charge_item": item}], "note": "患者要求"}),
+        )
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(refused.body["issue"][0]["details"]["text"]
+        .as_str()
+        .unwrap()
+        .contains("已执行"));
+    let unchanged = app
+        .get(&format!("/api/appointments/{appointment}/bill"), Some(&patient))
+        .await;
+    assert_eq!(bill_numbers(&unchanged.body), (20.0, 0.0, 20.0));
+    let no_note = app
+        .post_json(
+            &format!("/api/bills/{invoice}/refunds"),
+            Some(&registrar),
+            &json!({"note": " "}),
+        )
+        .await;
+    assert_eq!(no_note.expression(), Some("note"));
+    let told = app.message_of_kind(&patient, "called", "zh").await;
+    assert!(told["text"].as_str().is_some_and(|t| !t.is_empty()));
+    app.finish().await;
+}
+on_both!(a_performed_registration_is_not_refundable);
