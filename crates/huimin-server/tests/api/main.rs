@@ -14,7 +14,7 @@ mod desk_payments;
 mod directory;
 mod fhir_basics;
 mod fuzz;
-mod messages;
+mod outbox;
 mod on_site;
 mod patient_access;
 mod patients;
