@@ -569,7 +569,10 @@ async fn a_stop_clinic_move_refunds_the_difference_and_may_be_declined_in_full(d
     assert_eq!(stopped.status, 200, "{}", stopped.body);
     assert_eq!(stopped.body["moved"], 1);
     let out = app
-        .get(&format!("/api/appointments/{appointment}/move"), Some(&patient))
+        .get(
+            &format!("/api/appointments/{appointment}/move"),
+            Some(&patient),
+        )
         .await;
     let moved = out.body["out_of"]["to"]
         .as_str()
@@ -584,13 +587,21 @@ async fn a_stop_clinic_move_refunds_the_difference_and_may_be_declined_in_full(d
     let bill = app
         .get(&format!("/api/appointments/{moved}/bill"), Some(&patient))
         .await;
-    assert_eq!(bill_numbers(&bill.body), (60.0, 50.0, 10.0), "{}", bill.body);
+    assert_eq!(
+        bill_numbers(&bill.body),
+        (60.0, 50.0, 10.0),
+        "{}",
+        bill.body
+    );
     let told = app
         .message_of_kind(&patient, "session-suspended-moved", "zh")
         .await;
     assert!(told["text"].as_str().unwrap().contains("已改至"), "{told}");
     let refund = app.message_of_kind(&patient, "refund", "zh").await;
-    assert!(refund["text"].as_str().unwrap().contains("¥50.00"), "{refund}");
+    assert!(
+        refund["text"].as_str().unwrap().contains("¥50.00"),
+        "{refund}"
+    );
 
     // The visit is within the 12-hour cut-off, yet a moved patient may decline in full.
     let declined = app
@@ -652,11 +663,17 @@ async fn a_performed_registration_is_not_refundable(db: Db) {
         .await;
     assert_eq!(called.status, 200, "{}", called.body);
     let bill = app
-        .get(&format!("/api/appointments/{appointment}/bill"), Some(&patient))
+        .get(
+            &format!("/api/appointments/{appointment}/bill"),
+            Some(&patient),
+        )
         .await;
     assert!(bill.body["charge_items"][0]["occurrenceDateTime"].is_string());
     let invoice = bill.body["invoice"]["id"].as_str().unwrap().to_owned();
-    let item = bill.body["charge_items"][0]["id"].as_str().unwrap().to_owned();
+    let item = bill.body["charge_items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let refused = app
         .post_json(
             &format!("/api/bills/{invoice}/refunds"),
@@ -665,12 +682,17 @@ async fn a_performed_registration_is_not_refundable(db: Db) {
         )
         .await;
     assert_eq!(refused.status, 422, "{}", refused.body);
-    assert!(refused.body["issue"][0]["details"]["text"]
-        .as_str()
-        .unwrap()
-        .contains("已执行"));
+    assert!(
+        refused.body["issue"][0]["details"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("已执行")
+    );
     let unchanged = app
-        .get(&format!("/api/appointments/{appointment}/bill"), Some(&patient))
+        .get(
+            &format!("/api/appointments/{appointment}/bill"),
+            Some(&patient),
+        )
         .await;
     assert_eq!(bill_numbers(&unchanged.body), (20.0, 0.0, 20.0));
     let no_note = app

@@ -149,6 +149,8 @@ struct AppointmentPage {
     slot: Option<SlotFacts>,
     hold_until: String,
     paid: String,
+    reason: String,
+    moves: super::visit::MoveCard,
     qr_svg: String,
     problem: String,
     line: Line,
@@ -222,15 +224,9 @@ async fn show_page(
         None => None,
     };
     let names = patient_names(api, web).await;
-    let payment = api
-        .get(web, &format!("/api/appointments/{id}/payment"))
-        .await;
-    let paid = match payment.body["status"].as_str() {
-        Some("paid") => crate::i18n::t(web.lang, "pay.paid"),
-        Some("refunded") => crate::i18n::t(web.lang, "pay.refunded"),
-        _ => "",
-    }
-    .to_owned();
+    let paid = super::visit::money_line(api, web, id).await;
+    let reason = super::visit::cancel_reason(a, web.lang);
+    let moves = super::visit::move_card(api, web, id).await;
     let hold_until = extension(a, HOLD_EXPIRES_EXT)
         .and_then(|e| e["valueDateTime"].as_str())
         .map(|t| fmt::moment(t, web.lang))
@@ -261,6 +257,8 @@ async fn show_page(
             slot,
             hold_until,
             paid,
+            reason,
+            moves,
             qr_svg,
             problem,
             line,
@@ -277,7 +275,7 @@ pub async fn show(
 }
 
 /// Answers an action: back to the appointment, or the appointment with what went wrong.
-async fn after(api: &Api, web: &Web, id: &str, reply: crate::api::Reply) -> Response {
+pub(super) async fn after(api: &Api, web: &Web, id: &str, reply: crate::api::Reply) -> Response {
     if reply.ok() {
         return Redirect::to(&format!("/appointments/{id}")).into_response();
     }

@@ -6,6 +6,7 @@ pub(crate) mod appointment;
 pub(crate) mod booking;
 pub(crate) mod directory;
 pub(crate) mod forms;
+mod visit;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -23,6 +24,7 @@ pub fn routes() -> Router<Api> {
         .route("/appointments/{id}", get(appointment::show))
         .route("/appointments/{id}/confirm", post(appointment::confirm))
         .route("/appointments/{id}/cancel", post(appointment::cancel))
+        .route("/appointments/{id}/move-reply", post(visit::reply))
         .route("/appointments/{id}/check-in", post(appointment::check_in))
         .route("/appointments/{id}/live", get(appointment::live))
         .route("/here/{department}", get(appointment::here))
