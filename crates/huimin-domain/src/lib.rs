@@ -8,6 +8,7 @@
 
 pub mod appointments;
 pub mod audit;
+pub mod billing;
 pub mod directory;
 pub mod i18n;
 pub mod identity;

@@ -68,7 +68,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "patient facts row",
         include_str!("../migrations/0013_patient_facts_row.sql"),
     ),
-    (14, "billing", include_str!("../migrations/0014_billing.sql")),
+    (
+        14,
+        "billing",
+        include_str!("../migrations/0014_billing.sql"),
+    ),
     (15, "outbox", include_str!("../migrations/0015_outbox.sql")),
 ];
 
