@@ -12,6 +12,7 @@
 
 pub mod appointments;
 mod audit;
+pub mod billing;
 mod connection;
 pub mod crypto;
 mod db;
