@@ -20,7 +20,7 @@ use crate::state::rule_book::RuleBook;
 use crate::state::throttle::LoginThrottle;
 use crate::state::tokens::TokenKeys;
 use crate::state::{AppState, Inner};
-use crate::{accounts, appointments, auth, demo, fhir};
+use crate::{accounts, appointments, auth, billing, demo, fhir};
 
 /// Request bodies larger than this are refused (413) before they are read.
 const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -142,6 +142,11 @@ impl App {
                 Ok(_) => {}
                 Err(err) => tracing::warn!(?err, "demo sessions could not be published"),
             }
+            match billing::prices::load_demo_if_empty(&store, clock.now()).await {
+                Ok(0) => {}
+                Ok(items) => tracing::info!(items, "demo price list loaded"),
+                Err(err) => tracing::warn!(?err, "demo price list could not be loaded"),
+            }
             match demo::open_session_today(&store, &*rules.current(&store).await?, &clock).await {
                 Ok(true) => tracing::info!("demo doctor's session opened for today"),
                 Ok(false) => {}
@@ -216,6 +221,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/openapi.json", get(crate::openapi::document))
         .merge(auth::routes())
         .merge(appointments::routes())
+        .merge(billing::routes())
         .merge(fhir::routes())
         .fallback(not_found)
         // Innermost, so every ApiError and OAuth error answer, the fallback's included, passes

@@ -6,6 +6,7 @@ pub mod app;
 pub mod appointments;
 mod audit;
 pub mod auth;
+pub mod billing;
 pub mod config;
 mod context;
 pub mod demo;

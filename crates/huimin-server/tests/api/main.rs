@@ -17,5 +17,6 @@ mod fuzz;
 mod on_site;
 mod patient_access;
 mod patients;
+mod price_list;
 mod transaction;
 mod transfer;
