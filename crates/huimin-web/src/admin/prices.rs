@@ -240,3 +240,16 @@ pub async fn import(State(api): State<Api>, SignedIn(web): SignedIn, form: Multi
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prices_show_as_yuan_from_fen_exactly() {
+        assert_eq!(yuan(1505), "¥15.05");
+        assert_eq!(yuan(0), "¥0.00");
+        assert_eq!(yuan(10_000_000), "¥100000.00");
+        assert_eq!(yuan(-1), "");
+    }
+}
