@@ -114,7 +114,7 @@ fn categories_and_classes_come_from_their_lists() {
     ]));
     assert_eq!(issues.len(), 1);
     assert_eq!(issues[0].0, 3);
-    assert!(issues[0].1.contains("already has the item on line 2"));
+    assert!(issues[0].1.contains("is already priced on line 2"));
 }
 
 #[test]

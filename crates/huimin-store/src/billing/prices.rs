@@ -63,9 +63,9 @@ fn contains_pattern(text: &str) -> String {
 }
 
 /// Writes `items` (one per code, in code order) and deletes every item not among them: the
-/// rows written carry this import's stamp, the ones left over an older one. Upserts in code order rather than
-/// delete-then-insert, so that two imports at once on PostgreSQL wait for each other instead
-/// of one failing on a key the other inserted; the later one's list is what stays.
+/// rows written carry this import's stamp, the ones left over an older one. Upserts in code
+/// order rather than delete-then-insert, so that two imports at once on PostgreSQL wait for
+/// each other instead of one failing on a key the other inserted; the later list stays.
 async fn replace_in(
     tx: &mut Transaction<'_, Any>,
     items: &[&PriceItem],
