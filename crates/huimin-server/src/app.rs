@@ -144,6 +144,11 @@ impl App {
                 Ok(_) => {}
                 Err(err) => tracing::warn!(?err, "demo sessions could not be published"),
             }
+            match billing::prices::load_demo_if_empty(&store, clock.now()).await {
+                Ok(0) => {}
+                Ok(items) => tracing::info!(items, "demo price list loaded"),
+                Err(err) => tracing::warn!(?err, "demo price list could not be loaded"),
+            }
             match demo::open_session_today(&store, &*rules.current(&store).await?, &clock).await {
                 Ok(true) => tracing::info!("demo doctor's session opened for today"),
                 Ok(false) => {}

@@ -1,18 +1,21 @@
-//! Billing over HTTP: visit bills, refunds, items added at the desk, the cashier's day
-//! report, and FHIR reads of `Invoice` and `ChargeItem`. Paying stays at
-//! `/api/appointments/{id}/payment` (`appointments::payments`).
+//! Billing over HTTP (`docs/design/billing.md`): the price list, visit bills, refunds, items
+//! added at the desk, the cashier's day report, and FHIR reads of `Invoice` and
+//! `ChargeItem`. Paying stays at `/api/appointments/{id}/payment` (`appointments::payments`).
 
 mod bills;
+pub mod prices;
 mod report;
 pub mod views;
 
 use axum::Router;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/api/price-list", get(prices::list))
+        .route("/api/admin/price-list", put(prices::import))
         .route("/api/appointments/{id}/bill", get(bills::of_appointment))
         .route("/api/appointments/{id}/charge-items", post(bills::add_item))
         .route("/api/bills/{id}/refunds", post(bills::refund))

@@ -18,5 +18,6 @@ mod on_site;
 mod outbox;
 mod patient_access;
 mod patients;
+mod price_list;
 mod transaction;
 mod transfer;

@@ -1,9 +1,11 @@
-//! Billing: visit bills (FHIR Invoice), their charge items and the ledger of payments and
-//! refunds (`docs/design/billing.md`). The arithmetic is `huimin_domain::billing`; here it
-//! is read and written, one transaction per change.
+//! Billing storage (`docs/design/billing.md`): the price list, imported whole in one
+//! transaction, and visit bills (FHIR Invoice), their charge items and the ledger of payments
+//! and refunds. The arithmetic is `huimin_domain::billing`; here it is read and written, one
+//! transaction per change.
 
 mod bills;
 mod ledger;
+mod prices;
 mod report;
 mod sheet;
 
@@ -12,6 +14,7 @@ pub(crate) use bills::{
 };
 pub use ledger::{BillError, Payment, Refunded};
 pub(crate) use ledger::{give_back_in, pay_in};
+pub use prices::PriceQuery;
 pub use report::{DayReport, MethodTotal};
 pub use sheet::{BillRecord, BillSheet, ChargeItemRecord, EntryRecord};
 

@@ -1,10 +1,12 @@
 //! Administrators' pages: clinic sessions and stop-clinic, roster templates, the booking
-//! rules of the hospital and its departments, the departments and their doctors. Like every page
+//! rules of the hospital and its departments, the departments and their doctors, the price
+//! list. Like every page
 //! they call the API as the visitor, so only administrators get anything done here.
 
 mod clinics;
 mod departments;
 mod doctors;
+mod prices;
 mod rules;
 
 use askama::Template;
@@ -42,6 +44,7 @@ pub fn routes() -> Router<Api> {
         .route("/admin/rosters/{action}", post(clinics::roster_action))
         .route("/admin/rosters/{id}/retire", post(clinics::retire))
         .route("/admin/doctors", get(doctors::list).post(doctors::add))
+        .route("/admin/prices", get(prices::show).post(prices::import))
         .route(
             "/admin/departments",
             get(departments::list).post(departments::add),

@@ -1,5 +1,5 @@
-//! The administrators' pages: clinic sessions, roster templates, booking rules, departments
-//! and doctors.
+//! The administrators' pages: clinic sessions, roster templates, booking rules, departments,
+//! doctors and the price list.
 
 /// (key, 中文, English).
 pub const MESSAGES: &[(&str, &str, &str)] = &[
@@ -284,5 +284,75 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "rules.calling.elderly_first_at_check_in",
         "老年人签到时自动优先",
         "The elderly get priority as they check in",
+    ),
+    ("admin.prices", "价格目录", "Price list"),
+    ("admin.prices.items", "收费项目", "Items"),
+    ("admin.prices.category", "类别", "Category"),
+    ("admin.prices.all", "全部类别", "All categories"),
+    (
+        "admin.prices.category.registration",
+        "挂号诊察",
+        "Registration",
+    ),
+    ("admin.prices.category.material", "材料", "Materials"),
+    ("admin.prices.category.exam", "检查", "Examinations"),
+    ("admin.prices.category.lab", "检验", "Laboratory tests"),
+    ("admin.prices.category.treatment", "治疗", "Treatments"),
+    ("admin.prices.category.drug", "药品", "Drugs"),
+    ("admin.prices.category.other", "其他", "Other"),
+    ("admin.prices.search_label", "编码或名称", "Code or name"),
+    ("admin.prices.search", "搜索", "Search"),
+    (
+        "admin.prices.none",
+        "没有符合条件的项目。",
+        "No items match.",
+    ),
+    (
+        "admin.prices.empty",
+        "价格目录为空，请导入。",
+        "The price list is empty: import one.",
+    ),
+    ("admin.prices.import", "导入价格目录", "Import a price list"),
+    (
+        "admin.prices.format",
+        "UTF-8 编码的 CSV：以 # 开头的行为注释；表头为 code,name_zh,name_en,category,unit_zh,unit_en,price_yuan,registration_class；每行一个项目。导入后整个目录被替换，文件中没有的项目将被删除；有错误的文件不会导入。",
+        "UTF-8 CSV: lines starting with # are comments; the header is code,name_zh,name_en,category,unit_zh,unit_en,price_yuan,registration_class; one item per line. The import replaces the whole list, so items not in the file are removed; a file with errors is not imported.",
+    ),
+    ("admin.prices.paste", "粘贴 CSV 内容", "Paste the CSV"),
+    (
+        "admin.prices.file",
+        "或选择 CSV 文件",
+        "Or choose a CSV file",
+    ),
+    ("admin.prices.import_button", "导入", "Import"),
+    (
+        "admin.prices.imported",
+        "已导入 {n} 项",
+        "Imported {n} items",
+    ),
+    (
+        "admin.prices.refused",
+        "文件未导入，价格目录没有变化。请修改以下各行后重新导入：",
+        "The file was not imported and the price list is unchanged. Correct these lines and import it again:",
+    ),
+    (
+        "admin.prices.nothing",
+        "请粘贴 CSV 内容或选择文件。",
+        "Paste the CSV or choose a file.",
+    ),
+    (
+        "admin.prices.not_utf8",
+        "文件须为 UTF-8 编码（在表格软件中另存为“CSV UTF-8”）。",
+        "The file must be UTF-8 (save it as \"CSV UTF-8\" in a spreadsheet).",
+    ),
+    (
+        "admin.prices.unreadable",
+        "无法读取上传的内容（文件过大或已损坏，上限 1 MB）。",
+        "The upload could not be read (too large or damaged; at most 1 MB).",
+    ),
+    (
+        "admin.prices.too_large",
+        "文件过大（上限 1 MB）。",
+        "The file is too large (at most 1 MB).",
     ),
 ];
