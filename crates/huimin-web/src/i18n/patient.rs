@@ -257,6 +257,12 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("status.checked-in", "已签到", "Checked in"),
     ("status.fulfilled", "已就诊", "Seen"),
     ("status.cancelled", "已取消", "Cancelled"),
+    (
+        "status.cancelled.hold-lapsed",
+        "未确认，已自动释放",
+        "Not confirmed: released",
+    ),
+    ("status.cancelled.moved", "已改约", "Moved"),
     ("status.noshow", "爽约", "Missed"),
     ("status.waitlist", "候补中", "Waiting"),
 ];

@@ -94,6 +94,16 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("desk.payment.unpaid", "未缴费", "Unpaid"),
     ("desk.payment.paid", "已缴费", "Paid"),
     ("desk.payment.refunded", "已退费", "Refunded"),
+    (
+        "desk.payment.partially-refunded",
+        "部分退费",
+        "Partly refunded",
+    ),
+    (
+        "desk.payment.moved",
+        "已改约（费用随新预约）",
+        "Moved (the fee went with it)",
+    ),
     ("desk.method.cash", "现金", "Cash"),
     ("desk.method.wechat-pay", "微信支付", "WeChat Pay"),
     ("desk.method.alipay", "支付宝", "Alipay"),

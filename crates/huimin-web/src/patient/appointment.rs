@@ -50,6 +50,16 @@ pub fn status_name(code: &str, lang: Lang) -> String {
     crate::i18n::t(lang, &format!("status.{code}")).to_owned()
 }
 
+/// An Appointment's status as patients read it: a hold that lapsed and a booking that was
+/// moved have their own words rather than "cancelled".
+pub fn status_of(appointment: &Value, lang: Lang) -> String {
+    let code = appointment["status"].as_str().unwrap_or_default();
+    match super::visit::own_status(appointment) {
+        Some(reason) => crate::i18n::t(lang, &format!("status.cancelled.{reason}")).to_owned(),
+        None => status_name(code, lang),
+    }
+}
+
 fn patient_of(appointment: &Value) -> String {
     appointment["participant"]
         .as_array()
@@ -92,7 +102,7 @@ pub async fn mine(State(api): State<Api>, SignedIn(web): SignedIn) -> Response {
                 web.lang,
             ),
             number: queue_number(a),
-            status: status_name(&code, web.lang),
+            status: status_of(a, web.lang),
             status_code: code.clone(),
         };
         let ended = a["end"]
@@ -250,7 +260,7 @@ async fn show_page(
         &AppointmentPage {
             c: web.chrome(crate::i18n::t(web.lang, "appointment.title")),
             id: id.to_owned(),
-            status: status_name(&code, web.lang),
+            status: status_of(a, web.lang),
             status_code: code,
             number: queue_number(a),
             patient: names.get(&patient_of(a)).cloned().unwrap_or_default(),

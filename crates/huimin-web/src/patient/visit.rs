@@ -36,10 +36,22 @@ fn yuan(fen: i64) -> String {
     format!("¥{}.{:02}", fen / 100, fen % 100)
 }
 
-/// The reason a cancelled appointment shows beside its status.
+/// Cancellations with a status of their own (`status.cancelled.<reason>`).
+const OWN_STATUS: [&str; 2] = ["hold-lapsed", "moved"];
+
+fn reason_code(appointment: &Value) -> Option<&str> {
+    appointment["cancelationReason"]["coding"][0]["code"].as_str()
+}
+
+/// The reason of a cancellation that has its own status words, if it is one.
+pub fn own_status(appointment: &Value) -> Option<&str> {
+    reason_code(appointment).filter(|code| OWN_STATUS.contains(code))
+}
+
+/// The reason a cancelled appointment shows beside its status ("本人取消", "医生停诊").
 pub fn cancel_reason(appointment: &Value, lang: Lang) -> String {
-    appointment["cancelationReason"]["coding"][0]["code"]
-        .as_str()
+    reason_code(appointment)
+        .filter(|code| !OWN_STATUS.contains(code))
         .map(|code| t(lang, &format!("cancel_reason.{code}")).to_owned())
         .unwrap_or_default()
 }

@@ -134,7 +134,7 @@ async fn visits(api: &Api, web: &Web, patient: &str) -> Vec<Visit> {
         out.push(Visit {
             id,
             number: queue_number(a),
-            status: crate::patient::appointment::status_name(&code, web.lang),
+            status: crate::patient::appointment::status_of(a, web.lang),
             status_code: code,
             slot,
             payment,
