@@ -6,4 +6,5 @@ mod admin_journey;
 mod admin_prices;
 mod desk_journey;
 mod harness;
+mod money_journey;
 mod patient_journey;
