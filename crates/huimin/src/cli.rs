@@ -184,6 +184,13 @@ pub enum AuditCommand {
     Verify,
 }
 
+fn is_off(value: &str) -> bool {
+    matches!(
+        value.to_ascii_lowercase().as_str(),
+        "off" | "false" | "0" | "no"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use clap::CommandFactory;
@@ -194,11 +201,4 @@ mod tests {
     fn the_command_line_is_well_formed() {
         Cli::command().debug_assert();
     }
-}
-
-fn is_off(value: &str) -> bool {
-    matches!(
-        value.to_ascii_lowercase().as_str(),
-        "off" | "false" | "0" | "no"
-    )
 }
