@@ -7,7 +7,7 @@ use huimin_domain::appointments::{AppointmentStatus, Pool};
 use super::booking::{fetch_appointment, insert_appointment, lowest_free_number, return_place};
 use super::moves::{MoveRecord, record_move_in};
 use super::{ACTIVE, AppointmentRecord};
-use crate::billing::{abort_visit_in, give_back_in, move_bill_in};
+use crate::billing::{abort_visit_in, move_money_in};
 use crate::messages::{NewEvent, emit_in};
 use crate::retry::{Attempts, Finish};
 use crate::{Store, StoreError, now_micros};
@@ -335,17 +335,7 @@ async fn moved_by_stop_clinic(
         .bind(&old.id)
         .execute(&mut *conn)
         .await?;
-    if let Some(sheet) = move_bill_in(conn, old, new, now).await? {
-        give_back_in(
-            conn,
-            &sheet.bill.id,
-            RefundReason::MovedCheaper,
-            None,
-            None,
-            now,
-        )
-        .await?;
-    }
+    move_money_in(conn, old, new, now).await?;
     let starts: i64 = sqlx::query_scalar("SELECT starts_at FROM slots WHERE id = $1")
         .bind(&new.slot_id)
         .fetch_one(&mut *conn)

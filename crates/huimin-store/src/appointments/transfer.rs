@@ -8,7 +8,7 @@
 use sqlx::Row;
 
 use huimin_domain::appointments::{AppointmentStatus, KEY_STEP, PaymentMethod};
-use huimin_domain::billing::{MoveCost, RefundReason, move_cost};
+use huimin_domain::billing::{MoveCost, move_cost};
 
 use super::AppointmentRecord;
 use super::booking::{BookingError, fetch_appointment, lock_patient, return_place};
@@ -16,7 +16,7 @@ use super::lifecycle::lock_appointment;
 use super::moves::{MoveRecord, record_move_in};
 use super::suspend::{Landed, Landing, move_into};
 use crate::Store;
-use crate::billing::{give_back_in, held_for_appointment_in, move_bill_in, pay_in};
+use crate::billing::{held_for_appointment_in, move_money_in, pay_in};
 use crate::messages::{NewEvent, emit_in};
 use crate::retry::{Attempts, Finish};
 
@@ -194,22 +194,13 @@ async fn settle_money(
         }
         MoveCost::Dearer { .. } => {}
     }
-    let Some(sheet) = move_bill_in(tx, old, new, now).await? else {
+    let Some(bill) = move_money_in(tx, old, new, now).await? else {
         return Ok(());
     };
-    give_back_in(
-        tx,
-        &sheet.bill.id,
-        RefundReason::MovedCheaper,
-        None,
-        None,
-        now,
-    )
-    .await?;
     if held > 0
         && let Some(method) = policy.pay_difference
     {
-        pay_in(tx, &sheet.bill.id, method.code(), Some(policy.by), now).await?;
+        pay_in(tx, &bill, method.code(), Some(policy.by), now).await?;
     }
     Ok(())
 }

@@ -141,6 +141,22 @@ pub(crate) async fn move_bill_in(
     load_sheet(conn, &bill).await
 }
 
+/// A move's money: the bill follows the visit to `new` ([`move_bill_in`]) and what the old
+/// fee held beyond the new one goes back at once; the bill's id, or `None` without a bill.
+pub(crate) async fn move_money_in(
+    conn: &mut AnyConnection,
+    old: &AppointmentRecord,
+    new: &AppointmentRecord,
+    now: i64,
+) -> Result<Option<String>, StoreError> {
+    let Some(sheet) = move_bill_in(conn, old, new, now).await? else {
+        return Ok(None);
+    };
+    let reason = RefundReason::MovedCheaper;
+    give_back_in(conn, &sheet.bill.id, reason, None, None, now).await?;
+    Ok(Some(sheet.bill.id))
+}
+
 /// A cancelled visit: every item not yet performed is aborted and the money held for them
 /// goes back; the refunds written.
 pub(crate) async fn abort_visit_in(

@@ -10,10 +10,10 @@ mod report;
 mod sheet;
 
 pub(crate) use bills::{
-    abort_visit_in, held_for_appointment_in, mark_performed_in, move_bill_in, open_bill_in,
+    abort_visit_in, held_for_appointment_in, mark_performed_in, move_money_in, open_bill_in,
 };
+pub(crate) use ledger::pay_in;
 pub use ledger::{BillError, Payment, Refunded};
-pub(crate) use ledger::{give_back_in, pay_in};
 pub use prices::PriceQuery;
 pub use report::{DayReport, MethodTotal};
 pub use sheet::{BillRecord, BillSheet, ChargeItemRecord, EntryRecord};
