@@ -19,7 +19,7 @@ pub struct Server {
     pub base: String,
     pub http: reqwest::Client,
     store: huimin_store::Store,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
     stop: Option<oneshot::Sender<()>>,
 }
 
@@ -43,7 +43,7 @@ impl Server {
             base,
             http: reqwest::Client::new(),
             store,
-            _dir: dir,
+            dir,
             stop: Some(stop),
         }
     }
@@ -99,6 +99,33 @@ impl Server {
         let body: Value = response.json().await.unwrap_or(Value::Null);
         assert!(status.is_success(), "{path}: {status} {body}");
         body
+    }
+
+    /// Puts items on the price list: `(code, 中文, English, fen)`, sold by the piece. The API
+    /// cannot import a price list on this branch yet (`PUT /api/admin/price-list` is being
+    /// added), so the scene writes the table the server reads, in its SQLite file.
+    pub async fn price_items(&self, items: &[(&str, &str, &str, i64)]) {
+        use sqlx::Connection;
+        let path = self.dir.path().join("huimin.db");
+        let mut db =
+            sqlx::sqlite::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
+                .await
+                .expect("the server's database");
+        for (code, zh, en, fen) in items {
+            sqlx::query(
+                "INSERT INTO price_items (code, name_zh, name_en, category, unit_zh, unit_en, \
+                 price_fen, registration_class, imported_at) \
+                 VALUES ($1, $2, $3, 'material', '个', 'piece', $4, NULL, 0)",
+            )
+            .bind(code)
+            .bind(zh)
+            .bind(en)
+            .bind(fen)
+            .execute(&mut db)
+            .await
+            .expect("a price item");
+        }
+        db.close().await.unwrap();
     }
 
     /// A staff account of `role` (`registrar`, `nurse`, …) with `password`.

@@ -3,6 +3,7 @@
 //! `target/e2e-screenshots/`.
 
 mod admin_journey;
+mod cashier_journey;
 mod desk_journey;
 mod harness;
 mod patient_journey;
