@@ -6,6 +6,7 @@ mod cashier;
 pub(crate) mod common;
 mod desk;
 mod desk_patient;
+pub(crate) mod moves;
 mod screen;
 mod triage;
 mod workbench;

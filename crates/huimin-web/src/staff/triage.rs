@@ -7,12 +7,17 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use huimin_domain::appointments::PriorityGroup;
+use std::collections::HashMap;
+
+use huimin_domain::appointments::{PaymentMethod, PriorityGroup};
+use huimin_domain::i18n::Text;
 use huimin_fhir::{Organization, Patient};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::cashier::VisitMoney;
 use super::common::{Choice, Coded, InLine, departments};
+use super::moves::{Cost, class_and_fee, fee_difference, move_body, move_refusal};
 use crate::api::{Api, Reply};
 use crate::chrome::Chrome;
 use crate::fhir::{Named, name_text};
@@ -42,15 +47,43 @@ pub struct Line {
     pub room: String,
     pub when: String,
     pub active: bool,
+    /// The registration class's name and the fee in fen.
+    pub class: String,
+    pub fee: i64,
     pub current: Option<InLine>,
     pub waiting: Vec<InLine>,
     pub expected: Vec<InLine>,
 }
 
+impl Line {
+    pub fn fee_text(&self) -> String {
+        fmt::fen(self.fee)
+    }
+}
+
 /// Where a patient of `line` may be moved: the department's other active sessions.
 pub struct Target {
     pub id: String,
-    pub label: String,
+    pub doctor: String,
+    pub room: String,
+    pub class: String,
+    pub fee: i64,
+}
+
+impl Target {
+    pub fn fee_text(&self) -> String {
+        fmt::fen(self.fee)
+    }
+}
+
+/// One target offered for one patient, with what the move does with the money.
+pub struct MoveChoice<'a> {
+    pub target: &'a Target,
+    /// `cheaper`, `even` or `dearer`.
+    pub cost: &'static str,
+    pub note: String,
+    /// A dearer target for a patient whose fee was paid: the difference is paid now.
+    pub pay: bool,
 }
 
 #[derive(Template)]
@@ -62,14 +95,53 @@ struct DeskPage {
     lines: Vec<Line>,
     targets: Vec<Target>,
     groups: Vec<Coded>,
+    /// Money the bill holds for each waiting patient's visit, by appointment id.
+    held: HashMap<String, i64>,
+    methods: Vec<Coded>,
     problem: String,
 }
 
 impl DeskPage {
-    /// The sessions a patient of session `from` can be moved to.
-    pub fn targets_for(&self, from: &str) -> Vec<&Target> {
-        self.targets.iter().filter(|t| t.id != from).collect()
+    /// The sessions a patient of `line` can be moved to, each with its fee's difference.
+    pub fn choices(&self, line: &Line, appointment: &str) -> Vec<MoveChoice<'_>> {
+        let paid = self.held.get(appointment).is_some_and(|held| *held > 0);
+        self.targets
+            .iter()
+            .filter(|t| t.id != line.id)
+            .map(|target| {
+                let (cost, note) = fee_difference(line.fee, target.fee, paid, self.c.lang);
+                MoveChoice {
+                    target,
+                    cost: cost.code(),
+                    note,
+                    pay: paid && cost == Cost::Dearer,
+                }
+            })
+            .collect()
     }
+}
+
+/// The money each waiting patient's bill holds (paid less refunded), asked for at once.
+async fn held_by_waiting(api: &Api, web: &Web, lines: &[Line]) -> HashMap<String, i64> {
+    let waiting: Vec<&str> = lines
+        .iter()
+        .flat_map(|l| &l.waiting)
+        .map(|p| p.appointment.as_str())
+        .collect();
+    let bills = futures_util::future::join_all(
+        waiting
+            .iter()
+            .map(|id| async move { api.get(web, &format!("/api/appointments/{id}/bill")).await }),
+    )
+    .await;
+    waiting
+        .into_iter()
+        .zip(bills)
+        .map(|(id, bill)| {
+            let held = VisitMoney::read(&bill.body, web.lang).held();
+            (id.to_owned(), held)
+        })
+        .collect()
 }
 
 async fn desk_page(
@@ -95,6 +167,7 @@ async fn desk_page(
         return super::common::refusal(web, "triage.title", &day, "/triage");
     }
     let lines = lines_of(api, web, &day.body).await;
+    let held = held_by_waiting(api, web, &lines).await;
     let name = org.display_name(web.lang);
     render(
         status,
@@ -111,13 +184,21 @@ async fn desk_page(
                 .filter(|l| l.active)
                 .map(|l| Target {
                     id: l.id.clone(),
-                    label: format!("{} · {}", l.doctor, l.room),
+                    doctor: l.doctor.clone(),
+                    room: l.room.clone(),
+                    class: l.class.clone(),
+                    fee: l.fee,
                 })
                 .collect(),
             lines,
             groups: PriorityGroup::ALL
                 .iter()
                 .map(|g| Coded::new(g.code(), g.label(), web.lang))
+                .collect(),
+            held,
+            methods: PaymentMethod::ALL
+                .iter()
+                .map(|m| Coded::new(m.code(), Text::new(m.zh(), m.en()), web.lang))
                 .collect(),
             problem,
         },
@@ -136,28 +217,33 @@ async fn lines_of(api: &Api, web: &Web, day: &Value) -> Vec<Line> {
     sessions
         .into_iter()
         .zip(queues)
-        .map(|(s, queue)| Line {
-            id: s["schedule"]["id"].as_str().unwrap_or_default().to_owned(),
-            active: s["status"] == "active",
-            when: fmt::window(
-                s["schedule"]["planningHorizon"]["start"]
-                    .as_str()
-                    .unwrap_or_default(),
-                s["schedule"]["planningHorizon"]["end"]
-                    .as_str()
-                    .unwrap_or_default(),
-                web.lang,
-            ),
-            doctor: s["doctor"].as_str().unwrap_or_default().to_owned(),
-            room: crate::i18n::pick(
-                web.lang,
-                s["room"]["zh"].as_str().unwrap_or_default(),
-                s["room"]["en"].as_str().unwrap_or_default(),
-            )
-            .to_owned(),
-            current: InLine::one(&queue.body["current"], web.lang),
-            waiting: InLine::all(&queue.body["waiting"], web.lang),
-            expected: InLine::all(&queue.body["expected"], web.lang),
+        .map(|(s, queue)| {
+            let (class, fee) = class_and_fee(&s["schedule"], web.lang);
+            Line {
+                id: s["schedule"]["id"].as_str().unwrap_or_default().to_owned(),
+                class,
+                fee,
+                active: s["status"] == "active",
+                when: fmt::window(
+                    s["schedule"]["planningHorizon"]["start"]
+                        .as_str()
+                        .unwrap_or_default(),
+                    s["schedule"]["planningHorizon"]["end"]
+                        .as_str()
+                        .unwrap_or_default(),
+                    web.lang,
+                ),
+                doctor: s["doctor"].as_str().unwrap_or_default().to_owned(),
+                room: crate::i18n::pick(
+                    web.lang,
+                    s["room"]["zh"].as_str().unwrap_or_default(),
+                    s["room"]["en"].as_str().unwrap_or_default(),
+                )
+                .to_owned(),
+                current: InLine::one(&queue.body["current"], web.lang),
+                waiting: InLine::all(&queue.body["waiting"], web.lang),
+                expected: InLine::all(&queue.body["expected"], web.lang),
+            }
         })
         .collect()
 }
@@ -178,9 +264,14 @@ pub struct ActForm {
     priority: String,
     #[serde(default)]
     group: String,
-    /// For `move`: the other session.
+    /// For `move`: the other session, the patient's consent to a higher fee (`yes`), and
+    /// how they pay the difference.
     #[serde(default)]
     session: String,
+    #[serde(default)]
+    accept_fee: String,
+    #[serde(default)]
+    pay_difference: String,
 }
 
 /// `POST /triage/{department}/{check-in|priority|move}/{appointment}`.
@@ -201,7 +292,7 @@ pub async fn act(
             api.post_json(&web, &path, &body).await
         }
         "move" => {
-            let body = json!({"session": format!("Schedule/{}", form.session)});
+            let body = move_body(&form.session, &form.accept_fee, &form.pay_difference);
             let path = format!("/api/appointments/{appointment}/move");
             api.post_json(&web, &path, &body).await
         }
@@ -213,7 +304,10 @@ pub async fn act(
     if reply.ok() {
         return Redirect::to(&format!("/triage/{department}")).into_response();
     }
-    let problem = reply.message();
+    let problem = match action.as_str() {
+        "move" => move_refusal(&reply, web.lang),
+        _ => reply.message(),
+    };
     desk_page(&api, &web, &department, problem, reply.status).await
 }
 
