@@ -39,8 +39,8 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ),
     (
         "move.refused.consent",
-        "目标医生挂号费较高：须征得患者同意，勾选“患者同意”后再改派",
-        "The other doctor's fee is higher: ask the patient, tick “The patient agrees” and move again",
+        "目标医生挂号费较高：须征得患者同意，勾选“患者同意支付较高的挂号费”后再改派",
+        "The other doctor's fee is higher: ask the patient, tick “The patient agrees to the higher fee” and move again",
     ),
     (
         "move.refused.payment",

@@ -68,8 +68,8 @@ pub fn move_body(session: &str, accept_fee: &str, pay_difference: &str) -> Value
     body
 }
 
-/// A refused move in the desk's words where the rule tells the nurse what to do next;
-/// otherwise the API's own message.
+/// A refused move in the desk's words where the fee rule tells the nurse what to do next
+/// (the API's text names its request fields); otherwise the API's own message.
 pub fn move_refusal(reply: &Reply, lang: Lang) -> String {
     let key = match reply.rule_code().as_deref() {
         Some("move-dearer-consent") => "move.refused.consent",
@@ -77,7 +77,7 @@ pub fn move_refusal(reply: &Reply, lang: Lang) -> String {
         Some("move-cheaper-refused") => "move.refused.cheaper",
         _ => return reply.message(),
     };
-    format!("{}（{}）", t(lang, key), reply.message())
+    t(lang, key).to_owned()
 }
 
 #[cfg(test)]
@@ -135,11 +135,13 @@ mod tests {
         };
         let consent = move_refusal(&refused("move-dearer-consent"), Lang::Zh);
         assert!(
-            consent.contains("患者同意") && consent.ends_with("（API 的说明）"),
+            consent.contains("勾选“患者同意支付较高的挂号费”"),
             "{consent}"
         );
-        let payment = move_refusal(&refused("move-dearer-payment"), Lang::Zh);
-        assert!(payment.contains("支付方式"), "{payment}");
+        let payment = move_refusal(&refused("move-dearer-payment"), Lang::En);
+        assert!(payment.contains("how they pay the difference"), "{payment}");
+        let cheaper = move_refusal(&refused("move-cheaper-refused"), Lang::Zh);
+        assert!(cheaper.contains("较低"), "{cheaper}");
         assert_eq!(move_refusal(&refused("slot-full"), Lang::Zh), "API 的说明");
     }
 }

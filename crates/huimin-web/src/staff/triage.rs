@@ -99,6 +99,8 @@ struct DeskPage {
     held: HashMap<String, i64>,
     methods: Vec<Coded>,
     problem: String,
+    /// The appointment whose move was just refused: its move choices stay open.
+    open_move: String,
 }
 
 impl DeskPage {
@@ -148,7 +150,7 @@ async fn desk_page(
     api: &Api,
     web: &Web,
     department: &str,
-    problem: String,
+    (problem, open_move): (String, String),
     status: StatusCode,
 ) -> Response {
     let org = api
@@ -201,6 +203,7 @@ async fn desk_page(
                 .map(|m| Coded::new(m.code(), Text::new(m.zh(), m.en()), web.lang))
                 .collect(),
             problem,
+            open_move,
         },
     )
 }
@@ -254,7 +257,8 @@ pub async fn desk(
     SignedIn(web): SignedIn,
     Path(department): Path<String>,
 ) -> Response {
-    desk_page(&api, &web, &department, String::new(), StatusCode::OK).await
+    let said = (String::new(), String::new());
+    desk_page(&api, &web, &department, said, StatusCode::OK).await
 }
 
 #[derive(Deserialize, Default)]
@@ -304,11 +308,11 @@ pub async fn act(
     if reply.ok() {
         return Redirect::to(&format!("/triage/{department}")).into_response();
     }
-    let problem = match action.as_str() {
-        "move" => move_refusal(&reply, web.lang),
-        _ => reply.message(),
+    let said = match action.as_str() {
+        "move" => (move_refusal(&reply, web.lang), appointment),
+        _ => (reply.message(), String::new()),
     };
-    desk_page(&api, &web, &department, problem, reply.status).await
+    desk_page(&api, &web, &department, said, reply.status).await
 }
 
 /// What the scanner read: the booking's QR (`huimin:Appointment/<id>`) or a bare id.

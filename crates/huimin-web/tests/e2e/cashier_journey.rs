@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::harness::{ADMIN_PASSWORD, Browser, DOCTOR, Driver, Server};
 
-const REGISTRAR: (&str, &str) = ("desk-wang", "Registrar2026pass");
+pub(crate) const REGISTRAR: (&str, &str) = ("desk-wang", "Registrar2026pass");
 
 /// Items on the price list for the scenes: ¥1.00 a booklet, ¥5.00 a card.
 const PRICES: &[(&str, &str, &str, i64)] = &[
@@ -17,7 +17,7 @@ const PRICES: &[(&str, &str, &str, i64)] = &[
 
 /// A patient registered by the administrator and booked by the desk into the department's
 /// session: (patient id, appointment id).
-async fn booked(
+pub(crate) async fn booked(
     server: &Server,
     desk: &str,
     department: &str,
@@ -74,14 +74,14 @@ fn item_id(bill: &Value, code: &str) -> String {
 }
 
 /// A screenshot with the element `css` in the middle of the window.
-async fn shot_at(browser: &Browser, css: &str, name: &str) {
+pub(crate) async fn shot_at(browser: &Browser, css: &str, name: &str) {
     let script = format!("document.querySelector(\"{css}\").scrollIntoView({{block: 'center'}});");
     browser.client.execute(&script, vec![]).await.unwrap();
     browser.shot(name).await;
 }
 
 /// The element's text with its whitespace (table cells, lines) as single spaces.
-async fn flat(browser: &Browser, css: &str) -> String {
+pub(crate) async fn flat(browser: &Browser, css: &str) -> String {
     let text = browser.text(css).await;
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -6,4 +6,5 @@ mod admin_journey;
 mod cashier_journey;
 mod desk_journey;
 mod harness;
+mod moves_journey;
 mod patient_journey;
