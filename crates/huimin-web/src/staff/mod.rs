@@ -3,6 +3,7 @@
 //! cashier's bills, refunds and close of day (收费、退费、日结).
 
 mod cashier;
+mod checkin;
 pub(crate) mod common;
 mod desk;
 mod desk_patient;
@@ -42,7 +43,7 @@ pub fn routes() -> Router<Api> {
             "/triage/{department}/{action}/{appointment}",
             post(triage::act),
         )
-        .route("/checkin", get(triage::scan_page).post(triage::scan))
+        .route("/checkin", get(checkin::scan_page).post(checkin::scan))
         .route("/screen/{department}", get(screen::show))
         .route("/screen/{department}/live", get(screen::live))
 }
