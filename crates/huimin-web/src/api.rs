@@ -85,6 +85,14 @@ impl Reply {
         }]
     }
 
+    /// The rule a refusal names (the first issue's `details.coding[0].code`, such as
+    /// `move-dearer-consent`), for pages that say more than the message about what to do.
+    pub fn rule_code(&self) -> Option<String> {
+        let outcome = self.resource::<OperationOutcome>()?;
+        let details = outcome.issue.into_iter().next()?.details?;
+        details.coding.into_iter().next()?.code
+    }
+
     /// Every problem's text in one line, for a message above a form or on a page.
     pub fn message(&self) -> String {
         self.problems()
@@ -286,6 +294,14 @@ mod tests {
             (None, "Quota")
         );
         assert_eq!(refused.message(), "号码有误 Quota");
+        assert_eq!(refused.rule_code(), None, "no coded rule");
+        let ruled = reply(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!({"resourceType": "OperationOutcome", "issue": [
+                {"severity": "error", "code": "business-rule", "details": {"text": "须患者同意",
+                 "coding": [{"system": "urn:huimin:cs:booking-rule", "code": "move-dearer-consent"}]}}]}),
+        );
+        assert_eq!(ruled.rule_code().as_deref(), Some("move-dearer-consent"));
         let oauth = reply(
             StatusCode::BAD_REQUEST,
             json!({"error": "invalid_grant", "error_description": "密码错误"}),

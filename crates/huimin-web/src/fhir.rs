@@ -25,6 +25,19 @@ pub fn extension_int(resource: &Value, url: &str) -> Option<i64> {
     extension(resource, url).and_then(|e| e["valueInteger"].as_i64())
 }
 
+/// An API money value (`{"value": 12.5, "currency": "CNY"}`) in fen; 0 when absent. The API
+/// writes fen as yuan with at most two decimals, so rounding recovers them exactly.
+pub fn fen_in(money: &Value) -> i64 {
+    money["value"]
+        .as_f64()
+        .map_or(0, |yuan| (yuan * 100.0).round() as i64)
+}
+
+/// A `valueMoney` extension of a resource read as JSON, in fen; 0 when absent.
+pub fn extension_fen(resource: &Value, url: &str) -> i64 {
+    extension(resource, url).map_or(0, |e| fen_in(&e["valueMoney"]))
+}
+
 /// An appointment's queue number (0 when it has none).
 pub fn queue_number(appointment: &Value) -> i64 {
     extension_int(appointment, QUEUE_NUMBER_EXT).unwrap_or(0)
@@ -152,6 +165,17 @@ pub fn human_name(text: &str) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn money_is_read_back_to_whole_fen() {
+        assert_eq!(fen_in(&json!({"value": 0.29, "currency": "CNY"})), 29);
+        assert_eq!(fen_in(&json!({"value": 1234.56})), 123_456);
+        assert_eq!(fen_in(&json!({"value": 30})), 3000);
+        assert_eq!(fen_in(&Value::Null), 0);
+        let item = json!({"extension": [{"url": "urn:x", "valueMoney": {"value": 12.5}}]});
+        assert_eq!(extension_fen(&item, "urn:x"), 1250);
+        assert_eq!(extension_fen(&item, "urn:y"), 0);
+    }
 
     #[test]
     fn names_split_as_the_domain_splits_them() {

@@ -86,6 +86,13 @@ pub fn yuan(value: f64) -> String {
     format!("¥{value:.2}")
 }
 
+/// Fen as `¥12.50` (`-¥3.00` below zero), in whole numbers so no rounding can show.
+pub fn fen(fen: i64) -> String {
+    let sign = if fen < 0 { "-" } else { "" };
+    let abs = fen.unsigned_abs();
+    format!("{sign}¥{}.{:02}", abs / 100, abs % 100)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -98,6 +105,9 @@ mod tests {
         );
         assert_eq!(moment("2026-11-26T00:00:00Z", Lang::En), "Thu 26 Nov 08:00");
         assert_eq!(yuan(12.5), "¥12.50");
+        assert_eq!(fen(1250), "¥12.50");
+        assert_eq!(fen(5), "¥0.05");
+        assert_eq!(fen(-300), "-¥3.00");
         assert_eq!(window("nonsense", "", Lang::Zh), "");
     }
 }

@@ -35,3 +35,11 @@
     };
   });
 })();
+// data-print: a button that prints the page (shown only where scripts run; without them the
+// browser's own print command does the same, with the same print stylesheet).
+(function () {
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
+})();

@@ -440,6 +440,48 @@ mod tests {
     }
 
     #[test]
+    fn the_moves_rules_are_shown_and_saved_like_the_others() {
+        let hospital =
+            serde_json::to_value(huimin_domain::appointments::BookingRules::default()).unwrap();
+        let shown = groups(Lang::Zh, &hospital, None, &Map::new(), &[], &[]);
+        let moves = shown
+            .iter()
+            .find(|g| g.legend == "改派与改约")
+            .expect("a group for moves");
+        let fields: Vec<_> = moves
+            .fields
+            .iter()
+            .map(|f| (f.name.as_str(), f.kind, f.value.as_str()))
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                ("moves.refund_cheaper", "switch", "true"),
+                ("moves.reply_hours", "number", "24")
+            ]
+        );
+        let loaded = Loaded {
+            effective: hospital.clone(),
+            hospital,
+            own: Vec::new(),
+            allowed: Vec::new(),
+        };
+        let form = [
+            ("moves.refund_cheaper".to_owned(), "false".to_owned()),
+            ("moves.reply_hours".to_owned(), "48".to_owned()),
+        ];
+        let (body, problems) = rules_typed(&form, &loaded, "", Lang::Zh);
+        assert!(problems.is_empty());
+        assert_eq!(
+            Value::Object(body),
+            serde_json::json!({"moves": {"refund_cheaper": false, "reply_hours": 48}})
+        );
+        let bad = [("moves.reply_hours".to_owned(), "一天".to_owned())];
+        let (_, problems) = rules_typed(&bad, &loaded, "", Lang::Zh);
+        assert_eq!(problems[0].field.as_deref(), Some("moves.reply_hours"));
+    }
+
+    #[test]
     fn typed_values_read_back_as_the_rules_json() {
         assert_eq!(typed("number", " 14 "), Some(Value::from(14)));
         assert_eq!(typed("number", "十四"), None);

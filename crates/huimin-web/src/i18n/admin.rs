@@ -355,4 +355,25 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "文件过大（上限 1 MB）。",
         "The file is too large (at most 1 MB).",
     ),
+    ("rules.moves", "改派与改约", "Moving patients"),
+    (
+        "rules.moves.refund_cheaper",
+        "改至挂号费较低的医生时退还差额（否则不允许改派）",
+        "Moving to a lower fee refunds the difference (otherwise such moves are refused)",
+    ),
+    (
+        "rules.moves.reply_hours",
+        "停诊改约后患者答复时限（小时，1–168）",
+        "Hours a patient moved by a stop-clinic has to answer (1–168)",
+    ),
+    (
+        "admin.move_fee_rule",
+        "只列出挂号费相同或较低的出诊：停诊改约不向患者加收费用，较低的差额退回已缴费的患者。",
+        "Only sessions with the same or a lower fee are listed: a stop-clinic never charges patients more, and a lower fee's difference goes back to those who paid.",
+    ),
+    (
+        "admin.move_fee_rule_even",
+        "只列出挂号费相同的出诊：停诊改约不向患者加收费用，且本院设置不改约至挂号费较低的医生。",
+        "Only sessions with the same fee are listed: a stop-clinic never charges patients more, and this hospital does not move patients to a lower fee.",
+    ),
 ];

@@ -4,6 +4,7 @@
 //! the templates and handlers use is here.
 
 mod admin;
+mod cashier;
 mod common;
 mod patient;
 mod staff;
@@ -19,6 +20,7 @@ fn messages() -> impl Iterator<Item = &'static (&'static str, &'static str, &'st
         common::MESSAGES,
         patient::MESSAGES,
         staff::MESSAGES,
+        cashier::MESSAGES,
         admin::MESSAGES,
     ]
     .into_iter()

@@ -10,8 +10,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use huimin_fhir::Patient;
 use huimin_fhir::names::SLOT_REMAINING_EXT;
 use serde::Deserialize;
-use serde_json::json;
+use serde_json::{Value, json};
 
+use super::cashier::{RefundTyped, VisitMoney};
 use super::common::{Choice, departments};
 use super::desk::{Person, person, signed_out};
 use crate::api::{Api, Reply};
@@ -22,21 +23,26 @@ use crate::patient::booking::{KnownSessions, SlotFacts, slot_facts, slot_facts_w
 use crate::patient::forms::render;
 use crate::web::{SignedIn, Web};
 
-/// One of the patient's appointments with what the desk can do with it.
+/// One of the patient's appointments with its money and what the desk can do with it.
 pub struct Visit {
     pub id: String,
     pub slot: Option<SlotFacts>,
     pub number: i64,
     pub status: String,
     pub status_code: String,
-    /// `unpaid`, `paid` or `refunded`; empty when there is nothing to pay.
-    pub payment: String,
+    pub money: VisitMoney,
+    /// Where its money stands in a few words (`未缴费 ¥30.00`); empty when free or moved.
     pub payment_text: String,
 }
 
 impl Visit {
+    /// Something is due and the API takes payments in this state.
     pub fn payable(&self) -> bool {
-        self.payment == "unpaid" && matches!(self.status_code.as_str(), "pending" | "booked")
+        self.money.due() > 0
+            && matches!(
+                self.status_code.as_str(),
+                "pending" | "booked" | "checked-in" | "fulfilled"
+            )
     }
 
     pub fn open(&self) -> bool {
@@ -87,16 +93,28 @@ struct PatientPage {
     methods: Vec<Method>,
     notice: String,
     problem: String,
+    /// A refund form that came back with a problem.
+    refund: Option<RefundTyped>,
+}
+
+impl PatientPage {
+    /// The refund form typed for this bill, if it came back.
+    fn typed_for(&self, bill: &str) -> Option<&RefundTyped> {
+        self.refund.as_ref().filter(|r| r.is_for(bill))
+    }
 }
 
 #[derive(Deserialize, Default, Clone)]
 pub struct Pick {
     #[serde(default)]
-    department: String,
+    pub department: String,
     #[serde(default)]
-    date: String,
+    pub date: String,
     #[serde(default)]
-    done: String,
+    pub done: String,
+    /// The amount refunded in fen, for the note after a refund.
+    #[serde(default)]
+    pub amount: String,
 }
 
 async fn visits(api: &Api, web: &Web, patient: &str) -> Vec<Visit> {
@@ -106,39 +124,44 @@ async fn visits(api: &Api, web: &Web, patient: &str) -> Vec<Visit> {
             &format!("/fhir/Appointment?patient=Patient/{patient}&_count=20"),
         )
         .await;
+    let appointments: Vec<&Value> = listed.body["entry"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| &e["resource"])
+        .collect();
+    // The bills are asked for at once (in-process requests), not one after another.
+    let bills = futures_util::future::join_all(appointments.iter().map(|a| async move {
+        let id = a["id"].as_str().unwrap_or_default();
+        api.get(web, &format!("/api/appointments/{id}/bill")).await
+    }))
+    .await;
     let mut out = Vec::new();
     let mut known = KnownSessions::new();
-    for entry in listed.body["entry"].as_array().into_iter().flatten() {
-        let a = &entry["resource"];
+    for (a, bill) in appointments.into_iter().zip(bills) {
         let id = a["id"].as_str().unwrap_or_default().to_owned();
         let code = a["status"].as_str().unwrap_or_default().to_owned();
         let slot = match slot_of(a) {
             Some(slot) => slot_facts_with(api, web, &slot, &mut known).await,
             None => None,
         };
-        let has_fee = slot.as_ref().is_some_and(|s| s.fee > 0.0);
-        let payment = if has_fee {
-            api.get(web, &format!("/api/appointments/{id}/payment"))
-                .await
-                .body["status"]
-                .as_str()
-                .unwrap_or("unpaid")
-                .to_owned()
+        let money = if bill.ok() {
+            VisitMoney::read(&bill.body, web.lang)
         } else {
-            String::new()
+            VisitMoney::default()
         };
-        let payment_text = match payment.as_str() {
-            "" => String::new(),
-            code => crate::i18n::t(web.lang, &format!("desk.payment.{code}")).to_owned(),
+        let status = match &money.moved_to {
+            Some(_) => crate::i18n::t(web.lang, "desk.payment.moved").to_owned(),
+            None => crate::patient::appointment::status_of(a, web.lang),
         };
         out.push(Visit {
             id,
             number: queue_number(a),
-            status: crate::patient::appointment::status_of(a, web.lang),
+            status,
             status_code: code,
             slot,
-            payment,
-            payment_text,
+            payment_text: money.summary(web.lang),
+            money,
         });
     }
     out
@@ -183,14 +206,16 @@ async fn sessions_on(api: &Api, web: &Web, department: &str, date: &str) -> Vec<
     sessions.into_iter().map(|(_, s)| s).collect()
 }
 
-async fn patient_page(
+/// The patient's page; `said` is a problem to show above it and a refund form to show again.
+pub(crate) async fn patient_page(
     api: &Api,
     web: &Web,
     id: &str,
     pick: Pick,
-    problem: String,
+    said: (String, Option<RefundTyped>),
     status: StatusCode,
 ) -> Response {
+    let (problem, refund) = said;
     let reply = api.get(web, &format!("/fhir/Patient/{id}")).await;
     if let Some(away) = signed_out(web, &reply) {
         return away;
@@ -207,6 +232,10 @@ async fn patient_page(
     let notice = match pick.done.as_str() {
         "registered" | "booked" | "paid" | "cancelled" | "checked-in" => {
             crate::i18n::t(web.lang, &format!("desk.done.{}", pick.done)).to_owned()
+        }
+        "refunded" => {
+            let fen = pick.amount.parse().unwrap_or(0);
+            crate::i18n::t(web.lang, "desk.done.refunded").replace("{amount}", &fmt::fen(fen))
         }
         _ => String::new(),
     };
@@ -229,6 +258,7 @@ async fn patient_page(
                 .collect(),
             notice,
             problem,
+            refund,
         },
     )
 }
@@ -240,7 +270,8 @@ pub async fn patient(
     Path(id): Path<String>,
     Query(pick): Query<Pick>,
 ) -> Response {
-    patient_page(&api, &web, &id, pick, String::new(), StatusCode::OK).await
+    let said = (String::new(), None);
+    patient_page(&api, &web, &id, pick, said, StatusCode::OK).await
 }
 
 /// Back to the patient's page after an action, or the page with what went wrong.
@@ -258,8 +289,8 @@ async fn after(
     if reply.ok() {
         return Redirect::to(&format!("/desk/patients/{patient}?done={done}")).into_response();
     }
-    let problem = reply.message();
-    patient_page(api, web, patient, pick, problem, reply.status).await
+    let said = (reply.message(), None);
+    patient_page(api, web, patient, pick, said, reply.status).await
 }
 
 #[derive(Deserialize)]
@@ -291,7 +322,7 @@ pub async fn book(
     let pick = Pick {
         department: form.department,
         date: form.date,
-        done: String::new(),
+        ..Pick::default()
     };
     after(&api, &web, &id, "booked", reply, pick).await
 }

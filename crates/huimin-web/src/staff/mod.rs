@@ -1,9 +1,13 @@
 //! Staff pages (desktop first): the registrar's window (挂号窗口), the doctor's workbench
-//! (医生工作站) with the queue-calling buttons, and the waiting-area call screen (叫号屏).
+//! (医生工作站) with the queue-calling buttons, the waiting-area call screen (叫号屏), and the
+//! cashier's bills, refunds and close of day (收费、退费、日结).
 
+mod cashier;
+mod checkin;
 pub(crate) mod common;
 mod desk;
 mod desk_patient;
+pub(crate) mod moves;
 mod screen;
 mod triage;
 mod workbench;
@@ -28,13 +32,18 @@ pub fn routes() -> Router<Api> {
         .route("/desk/patients/{id}", get(desk_patient::patient))
         .route("/desk/patients/{id}/book", post(desk_patient::book))
         .route("/desk/appointments/{id}/{action}", post(desk_patient::act))
+        .route(
+            "/desk/patients/{id}/bills/{bill}/refund",
+            post(cashier::refund).get(cashier::back_to_patient),
+        )
+        .route("/staff/report", get(cashier::report::show))
         .route("/triage", get(triage::pick))
         .route("/triage/{department}", get(triage::desk))
         .route(
             "/triage/{department}/{action}/{appointment}",
             post(triage::act),
         )
-        .route("/checkin", get(triage::scan_page).post(triage::scan))
+        .route("/checkin", get(checkin::scan_page).post(checkin::scan))
         .route("/screen/{department}", get(screen::show))
         .route("/screen/{department}/live", get(screen::live))
 }

@@ -1,23 +1,28 @@
 //! The triage desk (分诊台) of a department: today's sessions with the patients expected and
 //! waiting; check in, priority (elderly, disabled, military), moving a patient to another
-//! doctor of the department; and the check-in scanner for the QR code on a booking.
+//! doctor of the department, with what the move costs (`super::moves`). The check-in scanner
+//! is `super::checkin`.
+
+use std::collections::HashMap;
 
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use huimin_domain::appointments::PriorityGroup;
-use huimin_fhir::{Organization, Patient};
+use huimin_domain::appointments::{PaymentMethod, PriorityGroup};
+use huimin_domain::i18n::Text;
+use huimin_fhir::Organization;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::cashier::VisitMoney;
 use super::common::{Choice, Coded, InLine, departments};
-use crate::api::{Api, Reply};
+use super::moves::{Cost, class_and_fee, fee_difference, move_body, move_refusal};
+use crate::api::Api;
 use crate::chrome::Chrome;
-use crate::fhir::{Named, name_text};
+use crate::fhir::Named;
 use crate::fmt;
-use crate::patient::booking::{SlotFacts, slot_facts, slot_of};
 use crate::patient::forms::{ok, render};
 use crate::web::{SignedIn, Web};
 
@@ -42,15 +47,43 @@ pub struct Line {
     pub room: String,
     pub when: String,
     pub active: bool,
+    /// The registration class's name and the fee in fen.
+    pub class: String,
+    pub fee: i64,
     pub current: Option<InLine>,
     pub waiting: Vec<InLine>,
     pub expected: Vec<InLine>,
 }
 
+impl Line {
+    pub fn fee_text(&self) -> String {
+        fmt::fen(self.fee)
+    }
+}
+
 /// Where a patient of `line` may be moved: the department's other active sessions.
 pub struct Target {
     pub id: String,
-    pub label: String,
+    pub doctor: String,
+    pub room: String,
+    pub class: String,
+    pub fee: i64,
+}
+
+impl Target {
+    pub fn fee_text(&self) -> String {
+        fmt::fen(self.fee)
+    }
+}
+
+/// One target offered for one patient, with what the move does with the money.
+pub struct MoveChoice<'a> {
+    pub target: &'a Target,
+    /// `cheaper`, `even` or `dearer`.
+    pub cost: &'static str,
+    pub note: String,
+    /// A dearer target for a patient whose fee was paid: the difference is paid now.
+    pub pay: bool,
 }
 
 #[derive(Template)]
@@ -62,21 +95,62 @@ struct DeskPage {
     lines: Vec<Line>,
     targets: Vec<Target>,
     groups: Vec<Coded>,
+    /// Money the bill holds for each waiting patient's visit, by appointment id.
+    held: HashMap<String, i64>,
+    methods: Vec<Coded>,
     problem: String,
+    /// The appointment whose move was just refused: its move choices stay open.
+    open_move: String,
 }
 
 impl DeskPage {
-    /// The sessions a patient of session `from` can be moved to.
-    pub fn targets_for(&self, from: &str) -> Vec<&Target> {
-        self.targets.iter().filter(|t| t.id != from).collect()
+    /// The sessions a patient of `line` can be moved to, each with its fee's difference.
+    pub fn choices(&self, line: &Line, appointment: &str) -> Vec<MoveChoice<'_>> {
+        let paid = self.held.get(appointment).is_some_and(|held| *held > 0);
+        self.targets
+            .iter()
+            .filter(|t| t.id != line.id)
+            .map(|target| {
+                let (cost, note) = fee_difference(line.fee, target.fee, paid, self.c.lang);
+                MoveChoice {
+                    target,
+                    cost: cost.code(),
+                    note,
+                    pay: paid && cost == Cost::Dearer,
+                }
+            })
+            .collect()
     }
+}
+
+/// The money each waiting patient's bill holds (paid less refunded), asked for at once.
+async fn held_by_waiting(api: &Api, web: &Web, lines: &[Line]) -> HashMap<String, i64> {
+    let waiting: Vec<&str> = lines
+        .iter()
+        .flat_map(|l| &l.waiting)
+        .map(|p| p.appointment.as_str())
+        .collect();
+    let bills = futures_util::future::join_all(
+        waiting
+            .iter()
+            .map(|id| async move { api.get(web, &format!("/api/appointments/{id}/bill")).await }),
+    )
+    .await;
+    waiting
+        .into_iter()
+        .zip(bills)
+        .map(|(id, bill)| {
+            let held = VisitMoney::read(&bill.body, web.lang).held();
+            (id.to_owned(), held)
+        })
+        .collect()
 }
 
 async fn desk_page(
     api: &Api,
     web: &Web,
     department: &str,
-    problem: String,
+    (problem, open_move): (String, String),
     status: StatusCode,
 ) -> Response {
     let org = api
@@ -95,6 +169,7 @@ async fn desk_page(
         return super::common::refusal(web, "triage.title", &day, "/triage");
     }
     let lines = lines_of(api, web, &day.body).await;
+    let held = held_by_waiting(api, web, &lines).await;
     let name = org.display_name(web.lang);
     render(
         status,
@@ -111,7 +186,10 @@ async fn desk_page(
                 .filter(|l| l.active)
                 .map(|l| Target {
                     id: l.id.clone(),
-                    label: format!("{} · {}", l.doctor, l.room),
+                    doctor: l.doctor.clone(),
+                    room: l.room.clone(),
+                    class: l.class.clone(),
+                    fee: l.fee,
                 })
                 .collect(),
             lines,
@@ -119,7 +197,13 @@ async fn desk_page(
                 .iter()
                 .map(|g| Coded::new(g.code(), g.label(), web.lang))
                 .collect(),
+            held,
+            methods: PaymentMethod::ALL
+                .iter()
+                .map(|m| Coded::new(m.code(), Text::new(m.zh(), m.en()), web.lang))
+                .collect(),
             problem,
+            open_move,
         },
     )
 }
@@ -136,28 +220,33 @@ async fn lines_of(api: &Api, web: &Web, day: &Value) -> Vec<Line> {
     sessions
         .into_iter()
         .zip(queues)
-        .map(|(s, queue)| Line {
-            id: s["schedule"]["id"].as_str().unwrap_or_default().to_owned(),
-            active: s["status"] == "active",
-            when: fmt::window(
-                s["schedule"]["planningHorizon"]["start"]
-                    .as_str()
-                    .unwrap_or_default(),
-                s["schedule"]["planningHorizon"]["end"]
-                    .as_str()
-                    .unwrap_or_default(),
-                web.lang,
-            ),
-            doctor: s["doctor"].as_str().unwrap_or_default().to_owned(),
-            room: crate::i18n::pick(
-                web.lang,
-                s["room"]["zh"].as_str().unwrap_or_default(),
-                s["room"]["en"].as_str().unwrap_or_default(),
-            )
-            .to_owned(),
-            current: InLine::one(&queue.body["current"], web.lang),
-            waiting: InLine::all(&queue.body["waiting"], web.lang),
-            expected: InLine::all(&queue.body["expected"], web.lang),
+        .map(|(s, queue)| {
+            let (class, fee) = class_and_fee(&s["schedule"], web.lang);
+            Line {
+                id: s["schedule"]["id"].as_str().unwrap_or_default().to_owned(),
+                class,
+                fee,
+                active: s["status"] == "active",
+                when: fmt::window(
+                    s["schedule"]["planningHorizon"]["start"]
+                        .as_str()
+                        .unwrap_or_default(),
+                    s["schedule"]["planningHorizon"]["end"]
+                        .as_str()
+                        .unwrap_or_default(),
+                    web.lang,
+                ),
+                doctor: s["doctor"].as_str().unwrap_or_default().to_owned(),
+                room: crate::i18n::pick(
+                    web.lang,
+                    s["room"]["zh"].as_str().unwrap_or_default(),
+                    s["room"]["en"].as_str().unwrap_or_default(),
+                )
+                .to_owned(),
+                current: InLine::one(&queue.body["current"], web.lang),
+                waiting: InLine::all(&queue.body["waiting"], web.lang),
+                expected: InLine::all(&queue.body["expected"], web.lang),
+            }
         })
         .collect()
 }
@@ -168,7 +257,8 @@ pub async fn desk(
     SignedIn(web): SignedIn,
     Path(department): Path<String>,
 ) -> Response {
-    desk_page(&api, &web, &department, String::new(), StatusCode::OK).await
+    let said = (String::new(), String::new());
+    desk_page(&api, &web, &department, said, StatusCode::OK).await
 }
 
 #[derive(Deserialize, Default)]
@@ -178,9 +268,14 @@ pub struct ActForm {
     priority: String,
     #[serde(default)]
     group: String,
-    /// For `move`: the other session.
+    /// For `move`: the other session, the patient's consent to a higher fee (`yes`), and
+    /// how they pay the difference.
     #[serde(default)]
     session: String,
+    #[serde(default)]
+    accept_fee: String,
+    #[serde(default)]
+    pay_difference: String,
 }
 
 /// `POST /triage/{department}/{check-in|priority|move}/{appointment}`.
@@ -201,7 +296,7 @@ pub async fn act(
             api.post_json(&web, &path, &body).await
         }
         "move" => {
-            let body = json!({"session": format!("Schedule/{}", form.session)});
+            let body = move_body(&form.session, &form.accept_fee, &form.pay_difference);
             let path = format!("/api/appointments/{appointment}/move");
             api.post_json(&web, &path, &body).await
         }
@@ -213,125 +308,9 @@ pub async fn act(
     if reply.ok() {
         return Redirect::to(&format!("/triage/{department}")).into_response();
     }
-    let problem = reply.message();
-    desk_page(&api, &web, &department, problem, reply.status).await
-}
-
-/// What the scanner read: the booking's QR (`huimin:Appointment/<id>`) or a bare id.
-pub fn appointment_in(code: &str) -> Option<&str> {
-    let code = code.trim();
-    let id = code
-        .strip_prefix("huimin:Appointment/")
-        .unwrap_or(code)
-        .trim_start_matches("Appointment/");
-    let plausible = !id.is_empty()
-        && id.len() <= 64
-        && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
-    plausible.then_some(id)
-}
-
-pub struct Arrival {
-    pub number: i64,
-    pub name: String,
-    pub slot: Option<SlotFacts>,
-}
-
-#[derive(Template)]
-#[template(path = "checkin.html")]
-struct ScanPage {
-    c: Chrome,
-    arrival: Option<Arrival>,
-    problem: String,
-}
-
-/// `GET /checkin`: the scanner page of a desk or kiosk; a scanner types the code and Enter.
-pub async fn scan_page(SignedIn(web): SignedIn) -> Response {
-    ok(&ScanPage {
-        c: web.chrome(crate::i18n::t(web.lang, "checkin.title")),
-        arrival: None,
-        problem: String::new(),
-    })
-}
-
-#[derive(Deserialize)]
-pub struct ScanForm {
-    #[serde(default)]
-    code: String,
-}
-
-fn scan_answer(
-    web: &Web,
-    arrival: Option<Arrival>,
-    problem: String,
-    status: StatusCode,
-) -> Response {
-    render(
-        status,
-        &ScanPage {
-            c: web.chrome(crate::i18n::t(web.lang, "checkin.title")),
-            arrival,
-            problem,
-        },
-    )
-}
-
-/// `POST /checkin`: checks the scanned booking in and shows who, which number and where.
-pub async fn scan(
-    State(api): State<Api>,
-    SignedIn(web): SignedIn,
-    Form(form): Form<ScanForm>,
-) -> Response {
-    let Some(id) = appointment_in(&form.code) else {
-        let text = crate::i18n::t(web.lang, "checkin.unreadable").to_owned();
-        return scan_answer(&web, None, text, StatusCode::UNPROCESSABLE_ENTITY);
+    let said = match action.as_str() {
+        "move" => (move_refusal(&reply, web.lang), appointment),
+        _ => (reply.message(), String::new()),
     };
-    let reply: Reply = api.set_status(&web, id, "checked-in").await;
-    if reply.status == StatusCode::UNAUTHORIZED {
-        return web.to_login();
-    }
-    if !reply.ok() {
-        return scan_answer(&web, None, reply.message(), reply.status);
-    }
-    let a = &reply.body;
-    let patient = a["participant"]
-        .as_array()
-        .and_then(|ps| {
-            ps.iter()
-                .find_map(|p| p["actor"]["reference"].as_str()?.strip_prefix("Patient/"))
-        })
-        .unwrap_or_default();
-    let name = api
-        .get(&web, &format!("/fhir/Patient/{patient}"))
-        .await
-        .resource::<Patient>()
-        .map(|p| name_text(&p).to_owned())
-        .unwrap_or_default();
-    let slot = match slot_of(a) {
-        Some(slot) => slot_facts(&api, &web, &slot).await,
-        None => None,
-    };
-    let arrival = Arrival {
-        number: crate::fhir::queue_number(a),
-        name,
-        slot,
-    };
-    scan_answer(&web, Some(arrival), String::new(), StatusCode::OK)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::appointment_in;
-
-    #[test]
-    fn the_scanner_reads_the_booking_code_or_a_bare_id() {
-        assert_eq!(
-            appointment_in(" huimin:Appointment/ab-12 \n"),
-            Some("ab-12")
-        );
-        assert_eq!(appointment_in("Appointment/ab-12"), Some("ab-12"));
-        assert_eq!(appointment_in("ab-12"), Some("ab-12"));
-        for bad in ["", "huimin:Appointment/", "../etc", "a b", "x?y=1"] {
-            assert_eq!(appointment_in(bad), None, "{bad}");
-        }
-    }
+    desk_page(&api, &web, &department, said, reply.status).await
 }

@@ -101,6 +101,38 @@ impl Server {
         body
     }
 
+    /// Puts items on the price list: `(code, 中文, English, fen)`, sold by the piece, beside a
+    /// registration item, imported as an administrator does (`PUT /api/admin/price-list`).
+    pub async fn price_items(&self, items: &[(&str, &str, &str, i64)]) {
+        let mut csv = String::from(
+            "code,name_zh,name_en,category,unit_zh,unit_en,price_yuan,registration_class\n\
+             110200001,普通门诊诊察费,Outpatient consultation,registration,次,visit,10.00,ordinary\n",
+        );
+        for (code, zh, en, fen) in items {
+            csv.push_str(&format!(
+                "{code},{zh},{en},material,个,piece,{}.{:02},\n",
+                fen / 100,
+                fen % 100
+            ));
+        }
+        let admin = self.token("admin", ADMIN_PASSWORD).await;
+        let reply = self
+            .http
+            .put(format!("{}/api/admin/price-list", self.base))
+            .bearer_auth(admin)
+            .header("content-type", "text/csv")
+            .body(csv)
+            .send()
+            .await
+            .expect("the import");
+        let status = reply.status();
+        assert!(
+            status.is_success(),
+            "{status} {}",
+            reply.text().await.unwrap()
+        );
+    }
+
     /// A staff account of `role` (`registrar`, `nurse`, …) with `password`.
     pub async fn staff(&self, username: &str, role: &str, password: &str) {
         huimin_server::accounts::add_user(

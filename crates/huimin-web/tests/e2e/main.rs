@@ -4,7 +4,9 @@
 
 mod admin_journey;
 mod admin_prices;
+mod cashier_journey;
 mod desk_journey;
 mod harness;
 mod money_journey;
+mod moves_journey;
 mod patient_journey;

@@ -15,6 +15,7 @@ use crate::chrome::Chrome;
 use crate::fmt;
 use crate::patient::forms::{FieldProblems, render};
 use crate::staff::common::{Choice, departments, doctors};
+use crate::staff::moves::{class_and_fee, fee_difference};
 use crate::web::{SignedIn, Web};
 
 pub struct SessionRow {
@@ -24,6 +25,21 @@ pub struct SessionRow {
     pub when: String,
     pub active: bool,
     pub booked: i64,
+    /// The registration class's name and the fee in fen.
+    pub class: String,
+    pub fee: i64,
+}
+
+impl SessionRow {
+    pub fn fee_text(&self) -> String {
+        fmt::fen(self.fee)
+    }
+}
+
+/// A session a stopped one's patients may be moved to, with its fee's difference.
+pub struct MoveTarget<'a> {
+    pub row: &'a SessionRow,
+    pub note: String,
 }
 
 /// The fields of the open-a-session form, kept when it comes back with problems.
@@ -55,15 +71,38 @@ struct SessionsPage {
     form: OpenForm,
     problems: FieldProblems,
     notice: String,
+    /// The hospital moves patients to a lower fee (refunding the difference).
+    refund_cheaper: bool,
 }
 
 impl SessionsPage {
-    pub fn others(&self, id: &str) -> Vec<&SessionRow> {
+    /// Where the patients of `stopped` may be moved: other active sessions whose fee is not
+    /// higher (a stop-clinic charges nobody more), and not lower either when the hospital
+    /// does not move patients to a lower fee. The API refuses the others.
+    pub fn others(&self, stopped: &SessionRow) -> Vec<MoveTarget<'_>> {
         self.sessions
             .iter()
-            .filter(|s| s.active && s.id != id)
+            .filter(|s| s.active && s.id != stopped.id)
+            .filter(|s| stop_clinic_may_move(stopped.fee, s.fee, self.refund_cheaper))
+            .map(|row| MoveTarget {
+                row,
+                note: fee_difference(stopped.fee, row.fee, true, self.c.lang).1,
+            })
             .collect()
     }
+}
+
+/// Whether a stop-clinic may move patients from a session of fee `from` to one of fee `to`.
+fn stop_clinic_may_move(from: i64, to: i64, refund_cheaper: bool) -> bool {
+    to == from || (to < from && refund_cheaper)
+}
+
+/// The hospital's `moves.refund_cheaper` (a department cannot set it; true by default).
+async fn refund_cheaper(api: &Api, web: &Web) -> bool {
+    let rules = api.get(web, "/api/admin/booking-rules").await;
+    rules.body["hospital"]["moves"]["refund_cheaper"]
+        .as_bool()
+        .unwrap_or(true)
 }
 
 async fn sessions_page(
@@ -88,7 +127,10 @@ async fn sessions_page(
         }
         for s in day.body["sessions"].as_array().into_iter().flatten() {
             let horizon = &s["schedule"]["planningHorizon"];
+            let (class, fee) = class_and_fee(&s["schedule"], web.lang);
             sessions.push(SessionRow {
+                class,
+                fee,
                 id: s["schedule"]["id"].as_str().unwrap_or_default().to_owned(),
                 doctor: s["doctor"].as_str().unwrap_or_default().to_owned(),
                 room: crate::i18n::pick(
@@ -123,6 +165,7 @@ async fn sessions_page(
             form,
             problems,
             notice,
+            refund_cheaper: refund_cheaper(api, web).await,
         },
     )
 }
@@ -246,4 +289,23 @@ pub async fn suspend(
     }
     let problems = FieldProblems::general_only(reply.message());
     sessions_page(&api, &web, at, OpenForm::default(), problems, reply.status).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::stop_clinic_may_move;
+
+    #[test]
+    fn a_stop_clinic_moves_patients_to_the_same_or_a_lower_fee_only() {
+        assert!(stop_clinic_may_move(5_000, 5_000, false));
+        assert!(stop_clinic_may_move(5_000, 2_000, true));
+        assert!(
+            !stop_clinic_may_move(5_000, 2_000, false),
+            "lower fees refused by the hospital"
+        );
+        assert!(
+            !stop_clinic_may_move(2_000, 5_000, true),
+            "never a higher fee"
+        );
+    }
 }
