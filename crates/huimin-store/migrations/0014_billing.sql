@@ -32,14 +32,16 @@ CREATE TABLE bills (
 );
 CREATE INDEX bills_by_patient ON bills (patient_id);
 
--- FHIR ChargeItem. `status` is `billable` or `aborted`; `performed_at` once the service was
--- given (no longer refundable). `list_price_fen` is the price list's price when the item is
+-- FHIR ChargeItem. `category` is the price list's (`registration` for the visit's fee);
+-- `status` is `billable` or `aborted`; `performed_at` once the service was given (no longer
+-- refundable). `list_price_fen` is the price list's price when the item is
 -- priced otherwise (a doctor's own registration fee).
 CREATE TABLE charge_items (
     id              TEXT PRIMARY KEY,
     bill_id         TEXT NOT NULL,
     patient_id      TEXT NOT NULL,
     code            TEXT NOT NULL,
+    category        TEXT NOT NULL,
     name_zh         TEXT NOT NULL,
     name_en         TEXT NOT NULL,
     quantity        BIGINT NOT NULL,
@@ -105,11 +107,11 @@ SELECT 'bill-' || p.id, p.patient_id, p.appointment_id,
        1, p.paid_at, COALESCE(p.refunded_at, p.paid_at)
 FROM payments p;
 
-INSERT INTO charge_items (id, bill_id, patient_id, code, name_zh, name_en, quantity,
+INSERT INTO charge_items (id, bill_id, patient_id, code, category, name_zh, name_en, quantity,
                           unit_price_fen, amount_fen, list_price_fen, context, status,
                           performed_at, entered_by, created_at, updated_at)
 SELECT 'item-' || p.id, 'bill-' || p.id, p.patient_id,
-       'registration-' || s.registration_class, '挂号费', 'Registration fee', 1,
+       'registration-' || s.registration_class, 'registration', '挂号费', 'Registration fee', 1,
        p.amount_fen, p.amount_fen, NULL, 'Appointment/' || p.appointment_id,
        CASE WHEN p.status = 'paid' THEN 'billable' ELSE 'aborted' END,
        NULL, p.paid_by, p.paid_at, COALESCE(p.refunded_at, p.paid_at)

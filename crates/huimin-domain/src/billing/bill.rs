@@ -129,6 +129,8 @@ pub enum RefundRefusal {
     TooManyUnits { quantity: i64 },
     #[error("nothing to refund")]
     Nothing,
+    #[error("the fee of a visit still booked is refunded by cancelling the visit")]
+    CancelTheVisit,
 }
 
 impl RefundRefusal {
@@ -145,6 +147,10 @@ impl RefundRefusal {
                 self.to_string(),
             ),
             RefundRefusal::Nothing => Text::new("没有可退的项目", self.to_string()),
+            RefundRefusal::CancelTheVisit => Text::new(
+                "预约仍有效，挂号费请通过退号退还（取消预约后自动全额退费）",
+                "The visit is still booked: cancel it to refund its fee (in full, automatically)",
+            ),
         }
     }
 }

@@ -36,6 +36,11 @@ pub fn bill_error(err: BillError) -> ApiError {
             format!("The price list has no item {code}"),
         ))
         .at("code"),
+        BillError::Registration => ApiError::unprocessable(Text::new(
+            "挂号费随预约收取，不能另加",
+            "A registration fee comes with its appointment: it cannot be added",
+        ))
+        .at("code"),
         BillError::Cancelled => ApiError::conflict(Text::new(
             "该账单已取消，不能再加收费项目",
             "This bill is cancelled: no items can be added",
@@ -62,7 +67,7 @@ pub async fn of_appointment(
     )
     .await?;
     let answer = match sheet {
-        Some(sheet) => bill_json(&sheet),
+        Some(sheet) => bill_json(&sheet, appointment.status.is_active()),
         None => {
             let moved = state.store.move_out_of_appointment(&id).await?;
             let fee = state
@@ -117,25 +122,19 @@ pub async fn refund(
         ))
         .at("note"));
     }
-    let sheet = state
-        .store
-        .bill(&id)
-        .await?
-        .ok_or_else(|| ApiError::not_found(&format!("Invoice/{id}")))?;
-    let lines: Vec<(String, i64)> = match request.items {
-        Some(items) => items
+    let lines: Option<Vec<(String, i64)>> = request.items.map(|items| {
+        items
             .into_iter()
             .map(|l| {
                 let item = Reference::local_id("ChargeItem", &l.charge_item).to_owned();
                 (item, l.quantity.unwrap_or(1))
             })
-            .collect(),
-        None => sheet.numbers().refundable(),
-    };
+            .collect()
+    });
     let now = state.clock.now().as_microsecond();
     let done = state
         .store
-        .refund_items(&id, &lines, note, &by, now)
+        .refund_items(&id, lines.as_deref(), note, &by, now)
         .await
         .map_err(bill_error)?;
     let refunded: i64 = done.refunds.iter().map(|r| r.amount_fen).sum();
@@ -148,7 +147,8 @@ pub async fn refund(
         &format!("refund of {refunded} fen"),
     )
     .await?;
-    let mut answer = bill_json(&done.sheet);
+    let open = visit_open(&state, &done.sheet).await?;
+    let mut answer = bill_json(&done.sheet, open);
     answer["refunded"] = money(refunded);
     Ok((StatusCode::CREATED, Json(answer)).into_response())
 }
@@ -194,7 +194,14 @@ pub async fn add_item(
         &format!("added {quantity} × {}", request.code.trim()),
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(bill_json(&sheet))).into_response())
+    let open = visit_open(&state, &sheet).await?;
+    Ok((StatusCode::CREATED, Json(bill_json(&sheet, open))).into_response())
+}
+
+/// Whether the bill's visit is still booked (its fee is refunded by cancelling it).
+async fn visit_open(state: &AppState, sheet: &BillSheet) -> Result<bool, ApiError> {
+    let appointment = state.store.appointment(&sheet.bill.appointment_id).await?;
+    Ok(appointment.is_some_and(|a| a.status.is_active()))
 }
 
 /// The bill if the caller may read it (its patient, or staff); audited either way.

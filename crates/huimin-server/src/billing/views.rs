@@ -105,11 +105,25 @@ pub fn entry_json(entry: &EntryRecord) -> Value {
     })
 }
 
-/// The whole bill for the pages and the desk.
-pub fn bill_json(sheet: &BillSheet) -> Value {
+/// The whole bill for the pages and the desk, with each item's names in both languages and
+/// the items refunded only by cancelling the visit (its fee while `visit_open`).
+pub fn bill_json(sheet: &BillSheet, visit_open: bool) -> Value {
+    let names: serde_json::Map<String, Value> = sheet
+        .items
+        .iter()
+        .map(|i| (i.id.clone(), json!({"zh": i.name_zh, "en": i.name_en})))
+        .collect();
+    let cancel_first: Vec<&str> = sheet
+        .items
+        .iter()
+        .filter(|i| visit_open && i.category == "registration" && i.status == "billable")
+        .map(|i| i.id.as_str())
+        .collect();
     json!({
         "invoice": invoice_json(sheet),
         "charge_items": sheet.items.iter().map(|i| charge_item_json(i, sheet)).collect::<Vec<_>>(),
+        "item_names": names,
+        "refund_by_cancelling": cancel_first,
         "entries": sheet.entries.iter().map(entry_json).collect::<Vec<_>>(),
         "appointment": format!("Appointment/{}", sheet.bill.appointment_id),
     })

@@ -379,7 +379,8 @@ fn bill_numbers(bill: &Value) -> (f64, f64, f64) {
 
 /// A ¥60 booking moved to a ¥10 doctor gets ¥50 back at once, by the way it was paid; a
 /// move up to ¥60 again needs the patient's consent and the difference paid; paid − refunded
-/// always equals the bill's total; cancelling then refunds everything.
+/// always equals the bill's total; the desk cannot refund the fee of a visit still booked, and
+/// cancelling refunds everything, each payment the way it came.
 async fn moves_keep_the_money_exact_both_ways(db: Db) {
     let app = TestApp::spawn(db).await;
     let admin = app.admin().await;
@@ -463,23 +464,37 @@ async fn moves_keep_the_money_exact_both_ways(db: Db) {
     );
     assert_eq!(bill.body["invoice"]["status"], "balanced");
 
-    // A full refund at the desk goes back the way each payment came, newest first.
+    // The fee of a visit still booked is refunded by cancelling it, not at the desk.
     let invoice = bill.body["invoice"]["id"].as_str().unwrap().to_owned();
-    let refunded = app
+    let refused = app
         .post_json(
             &format!("/api/bills/{invoice}/refunds"),
             Some(&registrar),
             &json!({"note": "患者改日再来"}),
         )
         .await;
-    assert_eq!(refunded.status, 201, "{}", refunded.body);
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert_eq!(
+        bill.body["refund_by_cancelling"][0],
+        bill.body["charge_items"]
+            .as_array()
+            .unwrap()
+            .last()
+            .unwrap()["id"]
+    );
+    // Cancelling gives everything back, each payment the way it came.
+    let cancelled = app.set_status(&registrar, &last, "cancelled", "en").await;
+    assert_eq!(cancelled.status, 200, "{}", cancelled.body);
+    let refunded = app
+        .get(&format!("/api/appointments/{last}/bill"), Some(&patient))
+        .await;
     assert_eq!(bill_numbers(&refunded.body), (110.0, 110.0, 0.0));
     assert_eq!(refunded.body["invoice"]["status"], "cancelled");
     let mut methods: Vec<(&str, f64)> = refunded.body["entries"]
         .as_array()
         .unwrap()
         .iter()
-        .filter(|e| e["kind"] == "refund" && e["reason"] == "desk")
+        .filter(|e| e["kind"] == "refund" && e["reason"] == "cancelled")
         .map(|e| {
             (
                 e["method"].as_str().unwrap(),

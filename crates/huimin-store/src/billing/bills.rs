@@ -79,8 +79,9 @@ async fn registration_item_in(
     sqlx::query(
         "INSERT INTO charge_items (id, bill_id, patient_id, code, name_zh, name_en, quantity, \
          unit_price_fen, amount_fen, list_price_fen, context, status, performed_at, entered_by, \
-         created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, $9, $10, 'billable', NULL, $11, $12, $13)",
+         created_at, updated_at, category) \
+         VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, $9, $10, 'billable', NULL, $11, $12, $13, \
+         'registration')",
     )
     .bind(&id)
     .bind(bill_id)
@@ -184,16 +185,16 @@ pub(crate) async fn abort_visit_in(
     Ok(refunds)
 }
 
-/// The visit's items caused by this appointment were given (the patient was seen): no longer
-/// refundable.
+/// The appointment's registration was given (the doctor called the patient in): no longer
+/// refundable. Other items of the visit are given when their service is.
 pub(crate) async fn mark_performed_in(
     conn: &mut AnyConnection,
     appointment_id: &str,
     now: i64,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "UPDATE charge_items SET performed_at = $1 \
-         WHERE context = $2 AND status = 'billable' AND performed_at IS NULL",
+        "UPDATE charge_items SET performed_at = $1 WHERE context = $2 \
+         AND category = 'registration' AND status = 'billable' AND performed_at IS NULL",
     )
     .bind(now)
     .bind(format!("Appointment/{appointment_id}"))

@@ -19,6 +19,8 @@ pub enum BillError {
     UnknownPrice(String),
     #[error("bill is cancelled")]
     Cancelled,
+    #[error("a registration fee comes with its appointment")]
+    Registration,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -211,13 +213,14 @@ impl Store {
         }
     }
 
-    /// Takes units of items off a bill (`lines`: charge item id and units) and gives back the
-    /// money they held. Refused as a whole when any line is (performed, aborted, too many
-    /// units): nothing changes then.
+    /// Takes units of items off a bill (`lines`: charge item id and units; `None`: every
+    /// refundable item in full) and gives back the money they held. Refused as a whole when
+    /// any line is (performed, aborted, too many units, the fee of a visit still booked: that
+    /// is refunded by cancelling it): nothing changes then.
     pub async fn refund_items(
         &self,
         bill_id: &str,
-        lines: &[(String, i64)],
+        lines: Option<&[(String, i64)]>,
         note: &str,
         by: &str,
         now: i64,
@@ -228,13 +231,40 @@ impl Store {
             .await?
             .ok_or(BillError::NotFound)?;
         let numbers = current.numbers();
+        let visit_open: bool = sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM appointments WHERE id = $1 \
+             AND status IN ('pending', 'booked', 'checked-in')",
+        )
+        .bind(&current.bill.appointment_id)
+        .fetch_one(&mut *tx)
+        .await?
+            > 0;
+        // The fee of a visit still booked is refunded by cancelling the visit.
+        let locked = |id: &str| {
+            visit_open
+                && current
+                    .items
+                    .iter()
+                    .any(|i| i.id == id && i.category == "registration")
+        };
+        let lines: Vec<(String, i64)> = match lines {
+            Some(lines) => lines.to_vec(),
+            None => numbers
+                .refundable()
+                .into_iter()
+                .filter(|(id, _)| !locked(id))
+                .collect(),
+        };
         if lines.is_empty() {
             return Err(RefundRefusal::Nothing.into());
         }
-        for (item, units) in lines {
+        for (item, units) in &lines {
             numbers.check_refund(item, *units)?;
+            if locked(item) {
+                return Err(RefundRefusal::CancelTheVisit.into());
+            }
         }
-        for (item, units) in lines {
+        for (item, units) in &lines {
             let line = current
                 .items
                 .iter()
@@ -287,13 +317,16 @@ impl Store {
         now: i64,
     ) -> Result<BillSheet, BillError> {
         let mut tx = self.writer.begin().await?;
-        let price = sqlx::query_as::<_, (String, String, i64)>(
-            "SELECT name_zh, name_en, price_fen FROM price_items WHERE code = $1",
+        let price = sqlx::query_as::<_, (String, String, i64, String)>(
+            "SELECT name_zh, name_en, price_fen, category FROM price_items WHERE code = $1",
         )
         .bind(code)
         .fetch_optional(&mut *tx)
         .await?
         .ok_or_else(|| BillError::UnknownPrice(code.to_owned()))?;
+        if price.3 == "registration" {
+            return Err(BillError::Registration);
+        }
         let bill = super::open_bill_in(&mut tx, appointment, Some(by), now).await?;
         let status: String = sqlx::query_scalar("SELECT status FROM bills WHERE id = $1")
             .bind(&bill)
@@ -305,8 +338,9 @@ impl Store {
         sqlx::query(
             "INSERT INTO charge_items (id, bill_id, patient_id, code, name_zh, name_en, quantity, \
              unit_price_fen, amount_fen, list_price_fen, context, status, performed_at, entered_by, \
-             created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, $10, 'billable', NULL, $11, $12, $13)",
+             created_at, updated_at, category) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, $10, 'billable', NULL, $11, $12, $13, \
+             $14)",
         )
         .bind(uuid::Uuid::new_v4().to_string())
         .bind(&bill)
@@ -321,6 +355,7 @@ impl Store {
         .bind(by)
         .bind(now)
         .bind(now)
+        .bind(&price.3)
         .execute(&mut *tx)
         .await?;
         write_status(&mut tx, &bill, now).await?;

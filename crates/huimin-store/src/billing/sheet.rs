@@ -24,6 +24,8 @@ pub struct ChargeItemRecord {
     pub bill_id: String,
     pub patient_id: String,
     pub code: String,
+    /// The price list's category: `registration` for the visit's fee.
+    pub category: String,
     pub name_zh: String,
     pub name_en: String,
     pub quantity: i64,
@@ -117,7 +119,7 @@ const BILL_COLUMNS: &str =
     "id, patient_id, appointment_id, status, version, created_at, updated_at";
 const ITEM_COLUMNS: &str = "id, bill_id, patient_id, code, name_zh, name_en, quantity, \
      unit_price_fen, amount_fen, list_price_fen, context, status, performed_at, entered_by, \
-     created_at, updated_at";
+     created_at, updated_at, category";
 const ENTRY_COLUMNS: &str = "id, bill_id, patient_id, kind, method, amount_fen, refund_of, \
      reason, note, recorded_by, recorded_at";
 
@@ -151,6 +153,7 @@ fn item_from_row(r: &sqlx::any::AnyRow) -> Result<ChargeItemRecord, StoreError> 
         entered_by: r.try_get(13)?,
         created_at: r.try_get(14)?,
         updated_at: r.try_get(15)?,
+        category: r.try_get(16)?,
     })
 }
 

@@ -39,6 +39,11 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "Already given: cannot be refunded",
     ),
     (
+        "refund.cancel_first",
+        "预约仍有效：挂号费请通过退号退还",
+        "The visit is still booked: cancel it to refund its fee",
+    ),
+    (
         "refund.note",
         "退费原因（必填）",
         "Reason for the refund (required)",

@@ -21,11 +21,13 @@ pub struct ItemLine {
     pub billable: bool,
     /// When the service was given (it can no longer be refunded); empty until then.
     pub performed: String,
+    /// The fee of a visit still booked: refunded by cancelling the visit, not here.
+    pub cancel_first: bool,
 }
 
 impl ItemLine {
     pub fn refundable(&self) -> bool {
-        self.billable && self.performed.is_empty()
+        self.billable && self.performed.is_empty() && !self.cancel_first
     }
 }
 
@@ -158,13 +160,23 @@ fn text(value: &Value, lang: Lang) -> String {
 
 fn bill_of(body: &Value, lang: Lang) -> BillView {
     let invoice = &body["invoice"];
+    let cancel_first: Vec<&str> = body["refund_by_cancelling"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
     let items = body["charge_items"]
         .as_array()
         .into_iter()
         .flatten()
         .map(|item| ItemLine {
             id: item["id"].as_str().unwrap_or_default().to_owned(),
-            name: item["code"]["text"].as_str().unwrap_or_default().to_owned(),
+            name: match &body["item_names"][item["id"].as_str().unwrap_or_default()] {
+                Value::Null => item["code"]["text"].as_str().unwrap_or_default().to_owned(),
+                names => text(names, lang),
+            },
+            cancel_first: cancel_first.contains(&item["id"].as_str().unwrap_or_default()),
             quantity: item["quantity"]["value"].as_i64().unwrap_or(0),
             amount: fmt::fen(fen_in(&item["priceOverride"])),
             paid: fmt::fen(extension_fen(item, PAID_EXT)),
