@@ -117,6 +117,7 @@ pub fn bill_json(sheet: &BillSheet, visit_open: bool) -> Value {
         .items
         .iter()
         .filter(|i| visit_open && i.category == "registration" && i.status == "billable")
+        .filter(|i| i.performed_at.is_none())
         .map(|i| i.id.as_str())
         .collect();
     json!({

@@ -169,8 +169,8 @@ async fn a_cashier_refunds_part_of_a_bill_then_the_rest_but_never_what_was_given
     );
     shot_at(&b, ".entries", "41-desk-partly-refunded-1280").await;
 
-    // The patient checks in and the doctor calls them: the visit's items so far are given and
-    // cannot be chosen for a refund. A card sold afterwards is paid in cash and can be.
+    // The patient checks in and the doctor calls them: the registration is given and cannot
+    // be chosen for a refund; the booklet and a card sold afterwards (paid in cash) can be.
     b.click(&format!("#visit-{visit} form[action$='/check-in'] button"))
         .await;
     assert!(b.text("#notice").await.contains("已签到"));
@@ -198,15 +198,15 @@ async fn a_cashier_refunds_part_of_a_bill_then_the_rest_but_never_what_was_given
     b.click("form.pay button").await;
     assert!(b.text("#notice").await.contains("已收费"));
     b.tap(".refund summary").await;
-    for given in [&registration, &booklet] {
-        assert!(prop(&b, &format!("#refund-{given}"), "disabled").await);
-        assert!(
-            b.text(&format!("#why-{given}"))
-                .await
-                .contains("已执行，不能退费")
-        );
+    assert!(prop(&b, &format!("#refund-{registration}"), "disabled").await);
+    assert!(
+        b.text(&format!("#why-{registration}"))
+            .await
+            .contains("已执行，不能退费")
+    );
+    for open in [&booklet, &card] {
+        assert!(!prop(&b, &format!("#refund-{open}"), "disabled").await);
     }
-    assert!(!prop(&b, &format!("#refund-{card}"), "disabled").await);
     shot_at(
         &b,
         ".refund-form",
@@ -227,15 +227,15 @@ async fn a_cashier_refunds_part_of_a_bill_then_the_rest_but_never_what_was_given
     shot_at(&b, ".refund-form", "43-desk-refund-english-1280").await;
     b.click("#switch-lang").await;
 
-    // Everything still refundable: the card, back in cash; what was given stays paid, and
-    // nothing is left to refund.
+    // Everything still refundable: the booklet (back by WeChat Pay) and the card (in cash);
+    // what was given stays paid, and nothing is left to refund.
     b.tap(".refund summary").await;
     b.fill(".refund-note", "患者已有就诊卡").await;
     b.tap(".refund-confirm").await;
     b.click(".refund-all").await;
-    assert!(b.text("#notice").await.contains("已退 ¥5.00"));
-    assert_eq!(b.text(".bill-refunded").await, "¥6.00");
-    assert_eq!(b.text(".bill-total").await, "¥31.00");
+    assert!(b.text("#notice").await.contains("已退 ¥6.00"));
+    assert_eq!(b.text(".bill-refunded").await, "¥7.00");
+    assert_eq!(b.text(".bill-total").await, "¥30.00");
     assert_eq!(b.text(".bill-paid").await, "¥37.00");
     assert!(flat(&b, ".entries").await.contains("退款 现金"));
     assert!(b.text(".bill-status").await.contains("已结清"));
@@ -250,7 +250,7 @@ async fn a_cashier_refunds_part_of_a_bill_then_the_rest_but_never_what_was_given
     assert!(
         b.text(".payment")
             .await
-            .contains("已缴费 ¥31.00 · 已退 ¥6.00")
+            .contains("已缴费 ¥30.00 · 已退 ¥7.00")
     );
     b.assert_fits_width().await;
     shot_at(&b, ".bill", "44-desk-refunded-1280").await;
