@@ -16,6 +16,8 @@ pub struct Chrome {
     pub desk: bool,
     pub triage: bool,
     pub admin: bool,
+    /// Unread messages, shown as a badge on the messages link when not 0.
+    pub unread: u64,
     pub title: String,
     here: String,
 }
@@ -32,6 +34,7 @@ impl Chrome {
             desk: matches!(web.role.as_deref(), Some("registrar" | "admin")),
             triage: matches!(web.role.as_deref(), Some("nurse" | "admin")),
             admin: web.role.as_deref() == Some("admin"),
+            unread: web.unread,
             title,
             here: web.here.clone(),
         }
@@ -66,6 +69,23 @@ impl Chrome {
         match self.lang {
             Lang::Zh => "English",
             Lang::En => "中文",
+        }
+    }
+
+    /// The badge's figure: at most two digits fit in it.
+    pub fn unread_badge(&self) -> String {
+        if self.unread > 99 {
+            "99+".into()
+        } else {
+            self.unread.to_string()
+        }
+    }
+
+    /// What a screen reader says for the messages link with its badge: `3 条未读消息`.
+    pub fn unread_label(&self) -> String {
+        match self.lang {
+            Lang::Zh => format!("{} 条未读消息", self.unread),
+            Lang::En => huimin_domain::i18n::en_count(self.unread, "unread message"),
         }
     }
 

@@ -32,16 +32,21 @@ pub use api::Api;
 /// hospital's clock (the one the API books by).
 pub fn pages(api: Router, clock: huimin_clock::Clock) -> Router {
     fmt::set_clock(clock);
+    let api = Api::new(api);
     Router::new()
         .merge(patient::routes())
         .merge(staff::routes())
         .merge(admin::routes())
         .merge(assets::routes())
+        .layer(axum::middleware::from_fn_with_state(
+            api.clone(),
+            patient::messages::count_unread,
+        ))
         .layer(axum::middleware::from_fn(origin::same_origin_posts))
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
                 tracing::info_span!("page", method = %request.method(), path = %request.uri().path())
             }),
         )
-        .with_state(Api::new(api))
+        .with_state(api)
 }

@@ -33,7 +33,14 @@ pub struct Web {
     pub here: String,
     /// Behind a TLS-terminating proxy: cookies get `Secure`.
     pub https: bool,
+    /// A signed-in patient's unread messages, for the header's badge (0 otherwise).
+    pub unread: u64,
 }
+
+/// The unread count the badge layer (`patient::messages::count_unread`) read from the API
+/// for this request, left in the request's extensions for the page's header.
+#[derive(Clone, Copy, Debug)]
+pub struct Unread(pub u64);
 
 /// The value of one cookie.
 pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -101,6 +108,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Web {
             https: headers
                 .get("x-forwarded-proto")
                 .is_some_and(|v| v.as_bytes() == b"https"),
+            unread: parts.extensions.get::<Unread>().map_or(0, |u| u.0),
         })
     }
 }

@@ -138,7 +138,9 @@ pub async fn suspend(
     Ok(Json(answer).into_response())
 }
 
-/// `GET /api/me/notifications`: the messages for the caller's own patients, newest first.
+/// `GET /api/me/notifications`: the latest 100 messages of the caller's own patients, newest
+/// first, each with its text in the other language beside it (the message centre reads
+/// `GET /api/me/messages`, which pages).
 pub async fn my_notifications(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -147,8 +149,16 @@ pub async fn my_notifications(
     if caller.role != Role::Patient {
         return Err(ApiError::forbidden());
     }
-    let list = state.store.notifications(&caller.patient_ids, 100).await?;
-    let items: Vec<_> = list
+    let inbox = state.store.inbox(&caller.patient_ids, 100, 0).await?;
+    let whose = caller
+        .patient_ids
+        .iter()
+        .map(|p| format!("Patient/{p}"))
+        .collect::<Vec<_>>()
+        .join(",");
+    audit::record(&state, &ctx, "search", "Message?patient", SUCCESS, &whose).await?;
+    let items: Vec<_> = inbox
+        .messages
         .iter()
         .map(|n| {
             let text = Text::new(n.text_zh.clone(), n.text_en.clone());

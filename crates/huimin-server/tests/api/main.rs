@@ -14,6 +14,7 @@ mod desk_payments;
 mod directory;
 mod fhir_basics;
 mod fuzz;
+mod messages;
 mod on_site;
 mod outbox;
 mod patient_access;

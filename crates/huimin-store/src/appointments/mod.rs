@@ -26,7 +26,7 @@ pub(crate) use holder::keep_facts;
 pub use moves::MoveRecord;
 pub use rosters::RosterRecord;
 pub use sessions::{NewSession, NewSlot, SessionRecord, SlotFilter, SlotRecord};
-pub use suspend::{Affected, Notification, StopClinic};
+pub use suspend::{Affected, StopClinic};
 pub use transfer::{MovePolicy, Transfer};
 pub use waitlist::{JoinRefusal, Promotion, WaitlistRecord};
 

@@ -13,18 +13,6 @@ use crate::retry::{Attempts, Finish};
 use crate::{Store, StoreError, now_micros};
 use huimin_domain::billing::RefundReason;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Notification {
-    pub id: String,
-    pub patient_id: String,
-    pub kind: String,
-    pub text_zh: String,
-    pub text_en: String,
-    pub reference: String,
-    pub created_at: i64,
-    pub read_at: Option<i64>,
-}
-
 /// How a stop-clinic treats the session's appointments.
 pub struct StopClinic<'a> {
     /// Another active session to move the appointments into, as far as it has room. Its fee
@@ -204,40 +192,6 @@ impl Store {
             self.full_slots.forget_all();
         }
         Ok(affected)
-    }
-
-    /// The notifications of some patients, newest first.
-    pub async fn notifications(
-        &self,
-        patient_ids: &[String],
-        limit: u32,
-    ) -> Result<Vec<Notification>, StoreError> {
-        let mut all = Vec::new();
-        for patient in patient_ids {
-            let sql = format!(
-                "SELECT id, patient_id, kind, text_zh, text_en, reference, created_at, read_at FROM notifications \
-                 WHERE patient_id = $1 ORDER BY created_at DESC LIMIT {limit}"
-            );
-            let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-                .bind(patient)
-                .fetch_all(&self.pool)
-                .await?;
-            for r in &rows {
-                all.push(Notification {
-                    id: r.try_get(0)?,
-                    patient_id: r.try_get(1)?,
-                    kind: r.try_get(2)?,
-                    text_zh: r.try_get(3)?,
-                    text_en: r.try_get(4)?,
-                    reference: r.try_get(5)?,
-                    created_at: r.try_get(6)?,
-                    read_at: r.try_get(7)?,
-                });
-            }
-        }
-        all.sort_by_key(|n| std::cmp::Reverse(n.created_at));
-        all.truncate(limit as usize);
-        Ok(all)
     }
 }
 

@@ -1,7 +1,10 @@
 //! Messages: the outbox every change that patients hear about writes into, its deliveries,
-//! and the in-app inbox (`notifications`) the in-app channel delivers into.
+//! and the in-app inbox (`notifications`) the in-app channel delivers into and the patients'
+//! message centre reads and marks.
 
+mod inbox;
 mod outbox;
 
+pub use inbox::{Inbox, Notification};
 pub(crate) use outbox::emit_in;
 pub use outbox::{CHANNELS, Due, NewEvent};

@@ -265,4 +265,13 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("status.cancelled.moved", "已改约", "Moved"),
     ("status.noshow", "爽约", "Missed"),
     ("status.waitlist", "候补中", "Waiting"),
+    ("nav.messages", "消息", "Messages"),
+    ("messages.title", "消息中心", "Messages"),
+    ("messages.none", "暂无消息", "No messages yet"),
+    ("messages.new", "未读", "New"),
+    ("messages.open", "查看预约", "View the appointment"),
+    ("messages.mark_all", "全部标为已读", "Mark all read"),
+    ("messages.pages", "翻页", "Pages"),
+    ("messages.newer", "较新的消息", "Newer messages"),
+    ("messages.older", "更早的消息", "Older messages"),
 ];
