@@ -76,6 +76,12 @@ async fn appointment_facts(
     if let Some(session) = state.store.clinic_session(&appointment.session_id).await? {
         let (doctor, room) = doctor_and_room(state, &session).await?;
         put("doctor", same(doctor));
+        // A session without a room: the patient asks at the department's triage desk.
+        let room = if room.zh.is_empty() {
+            Text::new("分诊台", "the triage desk")
+        } else {
+            room
+        };
         put("room", room);
         let department = state
             .store

@@ -109,7 +109,11 @@ pub async fn money_line(api: &Api, web: &Web, id: &str) -> String {
             .collect();
         let mut text = format!("{} {}", t(web.lang, "pay.refunded"), yuan(refunded));
         if !reasons.is_empty() {
-            text.push_str(&format!(" ({})", reasons.join(", ")));
+            let (open, sep, close) = match web.lang {
+                Lang::Zh => ("（", "；", "）"),
+                Lang::En => (" (", "; ", ")"),
+            };
+            text.push_str(&format!("{open}{}{close}", reasons.join(sep)));
         }
         parts.push(text);
     }

@@ -27,7 +27,7 @@ async fn doctor_tomorrow(
     let role = server
         .post(admin, "/fhir/PractitionerRole", &json!({"resourceType": "PractitionerRole", "active": true,
             "extension": [{"url": "urn:huimin:ext:registration-fee", "valueMoney": {"value": fee, "currency": "CNY"}}],
-            "practitioner": {"reference": format!("Practitioner/{}", doctor["id"].as_str().unwrap())},
+            "practitioner": {"reference": format!("Practitioner/{}", doctor["id"].as_str().unwrap()), "display": name},
             "organization": {"reference": format!("Organization/{dept}")}}))
         .await;
     let tomorrow = huimin_clock::Clock::default().today().tomorrow().unwrap();
