@@ -249,11 +249,16 @@ impl Store {
         };
         let lines: Vec<(String, i64)> = match lines {
             Some(lines) => lines.to_vec(),
-            None => numbers
-                .refundable()
-                .into_iter()
-                .filter(|(id, _)| !locked(id))
-                .collect(),
+            None => {
+                let (locked, open): (Vec<_>, Vec<_>) = numbers
+                    .refundable()
+                    .into_iter()
+                    .partition(|(id, _)| locked(id));
+                if open.is_empty() && !locked.is_empty() {
+                    return Err(RefundRefusal::CancelTheVisit.into());
+                }
+                open
+            }
         };
         if lines.is_empty() {
             return Err(RefundRefusal::Nothing.into());
