@@ -11,11 +11,13 @@
 mod admin;
 mod api;
 mod assets;
+mod billing;
 mod chrome;
 mod fhir;
 mod fmt;
 mod i18n;
 mod live;
+mod messages;
 mod origin;
 mod patient;
 mod qr;
@@ -37,10 +39,12 @@ pub fn pages(api: Router, clock: huimin_clock::Clock) -> Router {
         .merge(patient::routes())
         .merge(staff::routes())
         .merge(admin::routes())
+        .merge(billing::routes())
+        .merge(messages::routes())
         .merge(assets::routes())
         .layer(axum::middleware::from_fn_with_state(
             api.clone(),
-            patient::messages::count_unread,
+            messages::count_unread,
         ))
         .layer(axum::middleware::from_fn(origin::same_origin_posts))
         .layer(

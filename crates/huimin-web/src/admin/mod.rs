@@ -6,7 +6,6 @@
 mod clinics;
 mod departments;
 mod doctors;
-mod prices;
 mod rules;
 
 use askama::Template;
@@ -44,7 +43,6 @@ pub fn routes() -> Router<Api> {
         .route("/admin/rosters/{action}", post(clinics::roster_action))
         .route("/admin/rosters/{id}/retire", post(clinics::retire))
         .route("/admin/doctors", get(doctors::list).post(doctors::add))
-        .route("/admin/prices", get(prices::show).post(prices::import))
         .route(
             "/admin/departments",
             get(departments::list).post(departments::add),

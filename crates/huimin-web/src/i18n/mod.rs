@@ -4,7 +4,7 @@
 //! the templates and handlers use is here.
 
 mod admin;
-mod cashier;
+mod billing;
 mod common;
 mod patient;
 mod staff;
@@ -20,7 +20,7 @@ fn messages() -> impl Iterator<Item = &'static (&'static str, &'static str, &'st
         common::MESSAGES,
         patient::MESSAGES,
         staff::MESSAGES,
-        cashier::MESSAGES,
+        billing::MESSAGES,
         admin::MESSAGES,
     ]
     .into_iter()

@@ -6,7 +6,6 @@ pub(crate) mod appointment;
 pub(crate) mod booking;
 pub(crate) mod directory;
 pub(crate) mod forms;
-pub(crate) mod messages;
 mod visit;
 
 use axum::Router;
@@ -34,6 +33,4 @@ pub fn routes() -> Router<Api> {
         .route("/logout", post(account::logout))
         .route("/prefs", get(account::prefs))
         .route("/family", get(account::family).post(account::add_family))
-        .route("/messages", get(messages::centre))
-        .route("/messages/read", post(messages::mark_all))
 }

@@ -12,10 +12,10 @@ use huimin_fhir::names::SLOT_REMAINING_EXT;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::cashier::{RefundTyped, VisitMoney};
 use super::common::{Choice, departments};
 use super::desk::{Person, person, signed_out};
 use crate::api::{Api, Reply};
+use crate::billing::{RefundTyped, VisitMoney};
 use crate::chrome::Chrome;
 use crate::fhir::{extension_int, id_of, queue_number};
 use crate::fmt;

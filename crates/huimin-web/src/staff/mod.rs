@@ -2,11 +2,10 @@
 //! (医生工作站) with the queue-calling buttons, the waiting-area call screen (叫号屏), and the
 //! cashier's bills, refunds and close of day (收费、退费、日结).
 
-mod cashier;
 mod checkin;
 pub(crate) mod common;
 mod desk;
-mod desk_patient;
+pub(crate) mod desk_patient;
 pub(crate) mod moves;
 mod screen;
 mod triage;
@@ -32,11 +31,6 @@ pub fn routes() -> Router<Api> {
         .route("/desk/patients/{id}", get(desk_patient::patient))
         .route("/desk/patients/{id}/book", post(desk_patient::book))
         .route("/desk/appointments/{id}/{action}", post(desk_patient::act))
-        .route(
-            "/desk/patients/{id}/bills/{bill}/refund",
-            post(cashier::refund).get(cashier::back_to_patient),
-        )
-        .route("/staff/report", get(cashier::report::show))
         .route("/triage", get(triage::pick))
         .route("/triage/{department}", get(triage::desk))
         .route(

@@ -16,10 +16,10 @@ use huimin_fhir::Organization;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::cashier::VisitMoney;
 use super::common::{Choice, Coded, InLine, departments};
 use super::moves::{Cost, class_and_fee, fee_difference, move_body, move_refusal};
 use crate::api::Api;
+use crate::billing::VisitMoney;
 use crate::chrome::Chrome;
 use crate::fhir::Named;
 use crate::fmt;

@@ -10,11 +10,11 @@ use huimin_domain::i18n::Lang;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::directory::MessagePage;
-use super::forms::{ok, render};
 use crate::api::Api;
 use crate::chrome::Chrome;
 use crate::fmt;
+use crate::patient::directory::MessagePage;
+use crate::patient::forms::{ok, render};
 use crate::web::{SignedIn, Unread, Web};
 
 const PER_PAGE: u32 = 20;

@@ -1,0 +1,26 @@
+//! Money pages (docs/design/billing.md): a visit's bill on the desk's patient page with the
+//! refund form (`bill`, `refund`), the cashier's close of day (`report`) and the hospital's
+//! price list for administrators (`prices`).
+
+mod bill;
+mod prices;
+mod refund;
+mod report;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::api::Api;
+
+pub use bill::VisitMoney;
+pub use refund::RefundTyped;
+
+pub fn routes() -> Router<Api> {
+    Router::new()
+        .route(
+            "/desk/patients/{id}/bills/{bill}/refund",
+            post(refund::refund).get(refund::back_to_patient),
+        )
+        .route("/staff/report", get(report::show))
+        .route("/admin/prices", get(prices::show).post(prices::import))
+}
