@@ -155,6 +155,16 @@ impl TestApp {
         }
     }
 
+    /// A second server process on the same database and data key (its own listener, pools
+    /// and workers), stopped when the handle is dropped or aborted.
+    pub async fn second_server(&self) -> tokio::task::JoinHandle<std::io::Result<()>> {
+        let mut settings = self.settings.clone();
+        settings.listen = "127.0.0.1:0".parse().unwrap();
+        settings.data_key = None;
+        let app = App::build(settings).await.expect("a second server starts");
+        tokio::spawn(app.run_until(std::future::pending()))
+    }
+
     /// Stops the server without a graceful shutdown (as a crash would) and starts a new one
     /// on the same database and data key.
     /// As [`crash_and_restart`](Self::crash_and_restart), with changed settings.

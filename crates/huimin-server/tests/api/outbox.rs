@@ -12,10 +12,15 @@ use crate::on_both;
 /// refunded), the outbox worker of this process off.
 async fn booked_without_delivery(db: Db, pay_and_cancel: bool) -> (TestApp, String, String) {
     let app = TestApp::spawn_with(db, |s| s.deliver_messages = false).await;
+    let (patient, patient_id) = book_pay_cancel(&app, pay_and_cancel).await;
+    (app, patient, patient_id)
+}
+
+async fn book_pay_cancel(app: &TestApp, pay_and_cancel: bool) -> (String, String) {
     let admin = app.admin().await;
     let registrar = app.staff("registrar").await;
-    let (_, role) = department(&app, &admin, "眼科", 12.5).await;
-    let (slots, _) = session_in(&app, &admin, &role, "morning").await;
+    let (_, role) = department(app, &admin, "眼科", 12.5).await;
+    let (slots, _) = session_in(app, &admin, &role, "morning").await;
     let (patient, patient_id) = app.patient("13911110001", "王小明", ID_2).await;
     let appointment = app.book(&registrar, &patient_id, &slots[0]).await;
     if pay_and_cancel {
@@ -32,7 +37,7 @@ async fn booked_without_delivery(db: Db, pay_and_cancel: bool) -> (TestApp, Stri
             .await;
         assert_eq!(cancelled.status, 200, "{}", cancelled.body);
     }
-    (app, patient, patient_id)
+    (patient, patient_id)
 }
 
 async fn inbox_total(app: &TestApp, token: &str) -> i64 {
@@ -188,3 +193,30 @@ async fn the_desk_report_sums_payments_and_refunds_by_method(db: Db) {
     app.finish().await;
 }
 on_both!(the_desk_report_sums_payments_and_refunds_by_method);
+
+/// Two server processes on one database, both delivering: every event reaches the inbox once,
+/// and no delivery was attempted twice.
+async fn two_servers_deliver_each_event_once(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let second = app.second_server().await;
+    let (patient, patient_id) = book_pay_cancel(&app, true).await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while inbox_total(&app, &patient).await < 4 {
+        assert!(std::time::Instant::now() < deadline, "not all delivered");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let events = app.store.events_of(&patient_id).await.unwrap();
+    assert_eq!(events.len(), 4);
+    for (event, _, status, attempts) in app.store.deliveries().await.unwrap() {
+        assert_eq!((status.as_str(), attempts), ("delivered", 1), "{event}");
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    assert_eq!(
+        inbox_total(&app, &patient).await,
+        4,
+        "nothing delivered twice"
+    );
+    second.abort();
+    app.finish().await;
+}
+on_both!(two_servers_deliver_each_event_once);
