@@ -62,6 +62,16 @@ pub fn capability_statement(base: &str) -> Value {
         ],
     }));
     resources.push(json!({
+        "type": "Invoice",
+        "documentation": "A visit's bill: its billable ChargeItems as lineItems, totals, and what was paid, refunded and is due (extensions urn:huimin:ext:paid, urn:huimin:ext:refunded, urn:huimin:ext:balance-due). The patient reads their own, staff any. Payments and refunds: /api/appointments/{id}/payment, /api/bills/{id}/refunds.",
+        "interaction": [{"code": "read"}],
+    }));
+    resources.push(json!({
+        "type": "ChargeItem",
+        "documentation": "A fee on a visit's bill, coded from the hospital's price list (urn:huimin:cs:price-item); billable or aborted; occurrenceDateTime once given (no longer refundable). The patient reads their own, staff any.",
+        "interaction": [{"code": "read"}],
+    }));
+    resources.push(json!({
         "type": "AuditEvent",
         "documentation": "The hash-chained audit trail; administrators only.",
         "interaction": [{"code": "read"}, {"code": "search-type"}],

@@ -464,6 +464,27 @@ async fn moves_keep_the_money_exact_both_ways(db: Db) {
     );
     assert_eq!(bill.body["invoice"]["status"], "balanced");
 
+    // Another patient sees none of it, exactly as if it did not exist.
+    let (stranger, _) = app.patient("13911110009", "赵六", ID_2).await;
+    let invoice_id = bill.body["invoice"]["id"].as_str().unwrap().to_owned();
+    let item_id = bill.body["charge_items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for path in [
+        format!("/api/appointments/{last}/bill"),
+        format!("/fhir/Invoice/{invoice_id}"),
+        format!("/fhir/ChargeItem/{item_id}"),
+        format!("/api/appointments/{last}/move"),
+    ] {
+        assert_eq!(app.get(&path, Some(&stranger)).await.status, 404, "{path}");
+        assert_eq!(app.get(&path, None).await.status, 401, "{path}");
+    }
+    let own = app
+        .get(&format!("/fhir/Invoice/{invoice_id}"), Some(&patient))
+        .await;
+    assert_eq!(own.body["resourceType"], "Invoice");
+
     // The fee of a visit still booked is refunded by cancelling it, not at the desk.
     let invoice = bill.body["invoice"]["id"].as_str().unwrap().to_owned();
     let refused = app
