@@ -62,6 +62,14 @@ pub fn charge_item_json(item: &ChargeItemRecord, sheet: &BillSheet) -> Value {
         "code": {
             "coding": [{"system": PRICE_ITEM_SYSTEM, "code": item.code, "display": item.name_zh}],
             "text": item.name_zh,
+            // The English name, as FHIR carries another language of a string.
+            "_text": {"extension": [{
+                "url": "http://hl7.org/fhir/StructureDefinition/translation",
+                "extension": [
+                    {"url": "lang", "valueCode": "en"},
+                    {"url": "content", "valueString": item.name_en},
+                ],
+            }]},
         },
         "subject": {"reference": format!("Patient/{}", item.patient_id)},
         "quantity": {"value": item.quantity},

@@ -484,6 +484,14 @@ async fn moves_keep_the_money_exact_both_ways(db: Db) {
         .get(&format!("/fhir/Invoice/{invoice_id}"), Some(&patient))
         .await;
     assert_eq!(own.body["resourceType"], "Invoice");
+    let item = app
+        .get(&format!("/fhir/ChargeItem/{item_id}"), Some(&patient))
+        .await;
+    assert_eq!(
+        item.body["code"]["_text"]["extension"][0]["extension"][1]["valueString"],
+        "Registration fee",
+        "the English name beside the Chinese"
+    );
 
     // The fee of a visit still booked is refunded by cancelling it, not at the desk.
     let invoice = bill.body["invoice"]["id"].as_str().unwrap().to_owned();
