@@ -49,9 +49,9 @@ pub(crate) fn check_layout(kind: DocumentKind, number: &str) -> Result<(), Ident
     if number.ends_with(expected) {
         Ok(())
     } else if kind == DocumentKind::ResidentId {
-        Err(IdentityError::BadChecksum { expected })
+        Err(IdentityError::BadChecksum)
     } else {
-        Err(IdentityError::BadPermitChecksum { kind, expected })
+        Err(IdentityError::BadPermitChecksum { kind })
     }
 }
 

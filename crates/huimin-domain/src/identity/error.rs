@@ -20,12 +20,16 @@ pub enum IdentityError {
         position: usize,
         found: char,
     },
-    #[error("resident ID check digit is wrong; expected {expected}")]
-    BadChecksum { expected: char },
+    /// The check digit does not match. The message never suggests the right one: typing it
+    /// in would turn a mistyped number into a valid number of someone else.
+    #[error(
+        "the resident ID number is not valid (its check digit does not match): check every digit against the card"
+    )]
+    BadChecksum,
     /// Same checksum rule as [`IdentityError::BadChecksum`], for the permits
     /// that reuse the resident-ID layout, so the message names the right card.
-    #[error("{} check digit is wrong; expected {expected}", en(.kind))]
-    BadPermitChecksum { kind: DocumentKind, expected: char },
+    #[error("the {} is not valid (its check digit does not match): check every digit against the card", en(.kind))]
+    BadPermitChecksum { kind: DocumentKind },
     #[error("resident ID area code is not a mainland province")]
     UnknownArea,
     #[error("the birth date in the document number is not a valid date after 1900-01-01")]
@@ -55,11 +59,11 @@ impl IdentityError {
                 position,
                 found,
             } => format!("{}第 {position} 位含有无效字符“{found}”", zh(kind)),
-            IdentityError::BadChecksum { expected } => {
-                format!("身份证号校验位错误，应为 {expected}")
+            IdentityError::BadChecksum => {
+                "身份证号码无效（校验不通过），请对照证件逐位核对".to_owned()
             }
-            IdentityError::BadPermitChecksum { kind, expected } => {
-                format!("{}校验位错误，应为 {expected}", zh(kind))
+            IdentityError::BadPermitChecksum { kind } => {
+                format!("{}无效（校验不通过），请对照证件逐位核对", zh(kind))
             }
             IdentityError::UnknownArea => "身份证号前两位不是有效的省级行政区划代码".to_owned(),
             IdentityError::InvalidBirthDate => {
@@ -127,10 +131,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn checksum_message_names_the_field_and_expected_digit() {
-        let m = IdentityError::BadChecksum { expected: '2' }.message();
-        assert_eq!(m.zh, "身份证号校验位错误，应为 2");
-        assert_eq!(m.en, "resident ID check digit is wrong; expected 2");
+    fn checksum_message_names_the_field_and_never_the_right_digit() {
+        let m = IdentityError::BadChecksum.message();
+        assert_eq!(m.zh, "身份证号码无效（校验不通过），请对照证件逐位核对");
+        assert!(!m.zh.contains("应为") && !m.en.contains("expected"));
+        assert!(!m.zh.chars().any(|c| c.is_ascii_digit()));
+        assert!(!m.en.chars().any(|c| c.is_ascii_digit()));
     }
 
     #[test]
@@ -149,7 +155,6 @@ mod tests {
             },
             IdentityError::BadPermitChecksum {
                 kind: DocumentKind::HmtResidencePermit,
-                expected: 'X',
             },
             IdentityError::BadFormat {
                 kind: DocumentKind::HkMoTravelPermit,

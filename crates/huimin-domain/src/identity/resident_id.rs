@@ -113,8 +113,11 @@ mod tests {
     #[test]
     fn wrong_check_digit_names_the_expected_one() {
         let err = ResidentId::parse("320106198503156789", TODAY).unwrap_err();
-        assert_eq!(err, IdentityError::BadChecksum { expected: '2' });
-        assert_eq!(err.message().zh, "身份证号校验位错误，应为 2");
+        assert_eq!(err, IdentityError::BadChecksum);
+        assert!(
+            !err.message().zh.contains('2'),
+            "the right digit is never suggested"
+        );
     }
 
     #[test]

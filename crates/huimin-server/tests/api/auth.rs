@@ -160,7 +160,7 @@ async fn registration_with_a_bad_resident_id_names_the_field(db: Db) {
         response.body["issue"][0]["details"]["text"]
             .as_str()
             .unwrap()
-            .contains("校验位")
+            .contains("请对照证件逐位核对")
     );
     // Nothing was created: the phone number is still free.
     assert_eq!(

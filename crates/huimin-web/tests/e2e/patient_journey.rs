@@ -21,7 +21,11 @@ async fn a_new_patient_signs_up_books_and_checks_in_on_a_phone() {
     phone.fill("#password", "abc").await;
     phone.click("button.primary").await;
     let error = phone.text("#resident_id-error").await;
-    assert!(error.contains("校验"), "{error}");
+    assert!(error.contains("逐位核对"), "{error}");
+    assert!(
+        !error.chars().any(|c| c.is_ascii_digit()),
+        "the right check digit is never suggested: {error}"
+    );
     assert!(!phone.text("#password-error").await.is_empty());
     assert_eq!(phone.value("#name").await, "王小明", "what was typed stays");
     assert_eq!(phone.value("#phone").await, "13911110001");
