@@ -47,6 +47,43 @@ impl Period {
         }
     }
 
+    /// When a session of this period may start: morning before noon, afternoon 12:00–17:59,
+    /// evening 17:00–23:59 (an evening clinic may open before six).
+    pub fn start_window(self) -> (Time, Time) {
+        match self {
+            Period::Morning => (time(0, 0, 0, 0), time(11, 59, 0, 0)),
+            Period::Afternoon => (time(12, 0, 0, 0), time(17, 59, 0, 0)),
+            Period::Evening => (time(17, 0, 0, 0), time(23, 59, 0, 0)),
+        }
+    }
+
+    /// Refuses a start outside [`start_window`](Self::start_window), naming the period's hours.
+    pub fn check_start(self, start: Time) -> Result<(), Text> {
+        let (from, to) = self.start_window();
+        if (from..=to).contains(&start) {
+            return Ok(());
+        }
+        let hm = |t: Time| format!("{:02}:{:02}", t.hour(), t.minute());
+        Err(Text::new(
+            format!(
+                "{}出诊须在 {}–{} 之间开始，{} 不属于{}",
+                self.zh(),
+                hm(from),
+                hm(to),
+                hm(start),
+                self.zh()
+            ),
+            format!(
+                "A {} session must start between {} and {}; {} is not {}",
+                self.en().to_lowercase(),
+                hm(from),
+                hm(to),
+                hm(start),
+                self.en().to_lowercase()
+            ),
+        ))
+    }
+
     fn names(self) -> (&'static str, &'static str, &'static str) {
         match self {
             Period::Morning => ("morning", "上午", "Morning"),
@@ -59,6 +96,20 @@ impl Period {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_session_starts_within_its_period() {
+        assert!(Period::Evening.check_start(time(6, 0, 0, 0)).is_err());
+        assert!(Period::Afternoon.check_start(time(8, 0, 0, 0)).is_err());
+        let refused = Period::Afternoon.check_start(time(8, 0, 0, 0)).unwrap_err();
+        assert!(refused.zh.contains("12:00–17:59"), "{}", refused.zh);
+        assert!(Period::Morning.check_start(time(12, 0, 0, 0)).is_err());
+        for p in Period::ALL {
+            let (start, _) = p.default_hours();
+            assert!(p.check_start(start).is_ok(), "{p:?}'s default hours fit");
+        }
+        assert!(Period::Evening.check_start(time(17, 30, 0, 0)).is_ok());
+    }
 
     #[test]
     fn periods_round_trip_and_match_serde() {

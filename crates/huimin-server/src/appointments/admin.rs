@@ -33,6 +33,13 @@ async fn require_role(
     role: &str,
     issues: &mut Vec<Issue>,
 ) -> Result<(), ApiError> {
+    if role.trim().is_empty() {
+        issues.push(field(
+            "practitioner_role",
+            Text::new("请选择医生岗位", "Choose the doctor's post"),
+        ));
+        return Ok(());
+    }
     if state
         .store
         .read_resource("PractitionerRole", role)
@@ -42,8 +49,8 @@ async fn require_role(
         issues.push(field(
             "practitioner_role",
             Text::new(
-                format!("未找到医生岗位 PractitionerRole/{role}"),
-                format!("No PractitionerRole/{role}"),
+                "未找到该医生岗位，请从列表中选择",
+                "No such doctor's post: choose one from the list",
             ),
         ));
     }
@@ -87,8 +94,8 @@ fn check_common(
     period: &str,
     start: &Option<String>,
     end: &Option<String>,
-    capacity: u32,
-    slot_minutes: Option<u16>,
+    capacity: i64,
+    slot_minutes: Option<i64>,
 ) -> Checked {
     let mut issues = Vec::new();
     let period = Period::from_code(period);
@@ -116,6 +123,11 @@ fn check_common(
             .ok()
     };
     let (start, end) = (time(start, "start"), time(end, "end"));
+    if let (Some(period), Some(start)) = (period, start)
+        && let Err(text) = period.check_start(start)
+    {
+        issues.push(field("start", text));
+    }
     if !(1..=500).contains(&capacity) {
         issues.push(field(
             "capacity",
@@ -127,7 +139,8 @@ fn check_common(
     }
     // Absent: the department's slot length applies.
     let length = slot_minutes.and_then(|m| {
-        SlotLength::new(m)
+        let minutes = u16::try_from(m).unwrap_or(0);
+        SlotLength::new(minutes)
             .map_err(|e| issues.push(field("slot_minutes", e.message())))
             .ok()
     });
@@ -148,8 +161,9 @@ pub struct SessionRequest {
     period: String,
     start: Option<String>,
     end: Option<String>,
-    capacity: u32,
-    slot_minutes: Option<u16>,
+    /// Whole numbers of any size, checked with a field error (not a parse error).
+    capacity: i64,
+    slot_minutes: Option<i64>,
 }
 
 pub async fn create_session(
@@ -196,7 +210,7 @@ pub async fn create_session(
         period: checked.period.expect("checked"),
         start: checked.start,
         end: checked.end,
-        capacity: request.capacity,
+        capacity: u32::try_from(request.capacity).expect("checked: 1 to 500"),
         length: checked.length,
     };
     let rules = state.rules.current(&state.store).await?;
@@ -248,12 +262,12 @@ pub async fn create_session(
 pub struct RosterRequest {
     practitioner_role: String,
     /// 1 Monday … 7 Sunday.
-    weekday: u8,
+    weekday: i64,
     period: String,
     start: Option<String>,
     end: Option<String>,
-    capacity: u32,
-    slot_minutes: Option<u16>,
+    capacity: i64,
+    slot_minutes: Option<i64>,
 }
 
 fn roster_json(r: &RosterRecord) -> Value {
@@ -302,11 +316,11 @@ pub async fn create_roster(
     let roster = RosterRecord {
         id: uuid::Uuid::new_v4().to_string(),
         practitioner_role_id: request.practitioner_role,
-        weekday: i64::from(request.weekday),
+        weekday: request.weekday,
         period: period.code().to_owned(),
         start_time: hhmm(checked.start.unwrap_or(default_start)),
         end_time: hhmm(checked.end.unwrap_or(default_end)),
-        capacity: i64::from(request.capacity),
+        capacity: request.capacity,
         slot_minutes: i64::from(length.minutes()),
         active: true,
     };

@@ -136,6 +136,70 @@ async fn sessions_are_opened_by_administrators_with_validated_fields(db: Db) {
 }
 on_both!(sessions_are_opened_by_administrators_with_validated_fields);
 
+/// A session's hours must belong to its period, and numbers out of range are field errors in
+/// the visitor's language, not a parser's words.
+async fn session_hours_fit_their_period_and_bad_numbers_name_their_field(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let admin = app.admin().await;
+    let role = clinic(&app, &admin, 50.0).await;
+    let post = |body: Value| {
+        let app = &app;
+        let admin = admin.clone();
+        async move {
+            app.post_raw(
+                "/api/admin/sessions",
+                Some(&admin),
+                "application/json",
+                &body.to_string(),
+            )
+            .await
+        }
+    };
+    for (period, start, end) in [
+        ("evening", "06:00", "08:00"),
+        ("afternoon", "08:00", "10:00"),
+    ] {
+        let refused = post(
+            json!({"practitioner_role": role, "date": in_days(2), "period": period,
+            "start": start, "end": end, "capacity": 4}),
+        )
+        .await;
+        assert_eq!(refused.status, 422, "{period} at {start}: {}", refused.body);
+        assert_eq!(refused.expression(), Some("start"));
+        let text = refused.body["issue"][0]["details"]["text"]
+            .as_str()
+            .unwrap();
+        assert!(text.contains("须在") && text.contains(start), "{text}");
+    }
+    let negative = post(
+        json!({"practitioner_role": role, "date": in_days(2), "period": "morning",
+        "capacity": -5, "slot_minutes": -10}),
+    )
+    .await;
+    assert_eq!(negative.status, 422, "{}", negative.body);
+    let texts = negative.body.to_string();
+    assert!(!texts.contains("invalid value"), "no parser words: {texts}");
+    assert!(texts.contains("号源数须在 1 到 500 之间"), "{texts}");
+    let no_role = post(
+        json!({"practitioner_role": "", "date": in_days(2), "period": "morning",
+        "capacity": 4}),
+    )
+    .await;
+    assert_eq!(no_role.expression(), Some("practitioner_role"));
+    assert_eq!(
+        no_role.body["issue"][0]["details"]["text"],
+        "请选择医生岗位"
+    );
+    let evening = post(
+        json!({"practitioner_role": role, "date": in_days(2), "period": "evening",
+        "start": "18:00", "end": "20:00", "capacity": 4}),
+    )
+    .await;
+    assert_eq!(evening.status, 201, "{}", evening.body);
+    app.finish().await;
+}
+on_both!(session_hours_fit_their_period_and_bad_numbers_name_their_field);
+
 async fn find_lists_bookable_slots_to_anyone(db: Db) {
     let app = TestApp::spawn(db).await;
     let admin = app.admin().await;
@@ -1169,7 +1233,7 @@ async fn session_starting_soon(app: &TestApp, admin: &str, role: &str) -> Vec<St
     }
     let end = start.checked_add(jiff::Span::new().minutes(20)).unwrap();
     let body = json!({
-        "practitioner_role": role, "date": start.date().to_string(), "period": "evening",
+        "practitioner_role": role, "date": start.date().to_string(), "period": period_at(start),
         "start": start.strftime("%H:%M").to_string(), "end": end.strftime("%H:%M").to_string(),
         "capacity": 10, "slot_minutes": 10,
     });

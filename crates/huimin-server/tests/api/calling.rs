@@ -55,7 +55,7 @@ pub async fn clinic_starting_soon(app: &TestApp, admin: &str) -> (String, String
         .unwrap();
     let session = app
         .post_json("/api/admin/sessions", Some(admin), &json!({"practitioner_role": role, "date": start.date().to_string(),
-            "period": "afternoon", "start": start.strftime("%H:%M").to_string(), "end": end.strftime("%H:%M").to_string(),
+            "period": period_at(start), "start": start.strftime("%H:%M").to_string(), "end": end.strftime("%H:%M").to_string(),
             "capacity": 10, "slot_minutes": 30}))
         .await;
     assert_eq!(session.status, 201, "{}", session.body);

@@ -487,6 +487,15 @@ pub fn patient_json(
 }
 
 /// A FHIR `Parameters` of references, as `$hold`, `$book` and `$waitlist` take.
+/// The clinic period a session starting at `start` (hospital time) belongs to.
+pub fn period_at(start: jiff::civil::DateTime) -> &'static str {
+    match start.hour() {
+        0..12 => "morning",
+        12..18 => "afternoon",
+        _ => "evening",
+    }
+}
+
 pub fn parameters(pairs: &[(&str, String)]) -> Value {
     let parameter: Vec<Value> = pairs
         .iter()

@@ -53,7 +53,7 @@ async fn a_bad_resident_id_is_refused_naming_the_field(db: Db) {
         response.body["issue"][0]["details"]["text"]
             .as_str()
             .unwrap()
-            .contains("应为 2")
+            .contains("请对照证件逐位核对")
     );
     assert_schema_valid(&response.body);
     let future = app

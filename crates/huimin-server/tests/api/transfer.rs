@@ -57,7 +57,7 @@ async fn doctor_at_fee(
     let (start, end) = (local("start"), local("end"));
     let created = app
         .post_json("/api/admin/sessions", Some(admin), &json!({"practitioner_role": role.body["id"], "date": start.date().to_string(),
-            "period": "afternoon", "start": start.strftime("%H:%M").to_string(), "end": end.strftime("%H:%M").to_string(),
+            "period": period_at(start), "start": start.strftime("%H:%M").to_string(), "end": end.strftime("%H:%M").to_string(),
             "capacity": 2, "slot_minutes": 30}))
         .await;
     assert_eq!(created.status, 201, "{}", created.body);
@@ -300,12 +300,21 @@ async fn staff_find_the_slot_under_way(db: Db) {
     let app = TestApp::spawn(db).await;
     let admin = app.admin().await;
     let registrar = app.staff("registrar").await;
-    let (_, _, _, _) = clinic_starting_soon(&app, &admin).await;
-    let role = app.get("/fhir/PractitionerRole?_count=1", None).await;
-    let role = role.body["entry"][0]["resource"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let (dept, _, _, _) = clinic_starting_soon(&app, &admin).await;
+    // Another doctor of the department: the first already has a session in this period.
+    let doctor = app
+        .post_json(
+            "/fhir/Practitioner",
+            Some(&admin),
+            &json!({"resourceType": "Practitioner", "name": [{"text": "孙立"}]}),
+        )
+        .await;
+    let role = app
+        .post_json("/fhir/PractitionerRole", Some(&admin), &json!({"resourceType": "PractitionerRole", "active": true,
+            "practitioner": {"reference": format!("Practitioner/{}", doctor.body["id"].as_str().unwrap())},
+            "organization": {"reference": format!("Organization/{dept}")}}))
+        .await;
+    let role = role.body["id"].as_str().unwrap().to_owned();
     let china = huimin_clock::Clock::default().zone().clone();
     let now = jiff::Timestamp::now().to_zoned(china).datetime();
     if now.hour() == 0 && now.minute() < 10 || now.hour() == 23 && now.minute() >= 50 {
@@ -324,7 +333,7 @@ async fn staff_find_the_slot_under_way(db: Db) {
         .unwrap();
     let created = app
         .post_json("/api/admin/sessions", Some(&admin), &json!({"practitioner_role": role, "date": start.date().to_string(),
-            "period": "evening", "start": start.strftime("%H:%M").to_string(), "end": end.strftime("%H:%M").to_string(),
+            "period": period_at(start), "start": start.strftime("%H:%M").to_string(), "end": end.strftime("%H:%M").to_string(),
             "capacity": 2, "slot_minutes": 10}))
         .await;
     assert_eq!(created.status, 201, "{}", created.body);
