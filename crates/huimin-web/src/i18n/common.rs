@@ -23,6 +23,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("nav.admin", "管理", "Administration"),
     ("nav.logout", "退出", "Sign out"),
     ("nav.large", "大字模式", "Large text"),
+    ("nav.large_on", "✓ 大字模式已开启", "✓ Large text on"),
     ("common.back", "返回", "Back"),
     (
         "form.fix",

@@ -220,7 +220,13 @@ async fn a_new_patient_signs_up_books_and_checks_in_on_a_phone() {
     desk.fill("#password", "Wang2026secure").await;
     desk.click("button.primary").await;
     desk.go(&format!("{base}/me")).await;
+    assert_eq!(desk.attr("#switch-large", "aria-pressed").await, "false");
     desk.click("#switch-large").await;
+    assert_eq!(desk.attr("#switch-large", "aria-pressed").await, "true");
+    assert!(
+        desk.text("#switch-large").await.contains("Large text on"),
+        "the switch shows it is on"
+    );
     let mine = desk.text("main").await;
     assert!(mine.contains("Seen"), "{mine}");
     desk.assert_fits_width().await;
