@@ -53,6 +53,11 @@ impl Money {
         self.0
     }
 
+    /// `"¥12.50"`: as patients and cashiers read an amount.
+    pub fn cny(self) -> String {
+        format!("¥{}", self.yuan_string())
+    }
+
     /// `"12.50"`: always two decimals, no currency sign, no separators.
     pub fn yuan_string(self) -> String {
         format!("{}.{:02}", self.0 / 100, self.0 % 100)

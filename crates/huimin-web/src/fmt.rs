@@ -108,6 +108,11 @@ mod tests {
         assert_eq!(fen(1250), "¥12.50");
         assert_eq!(fen(5), "¥0.05");
         assert_eq!(fen(-300), "-¥3.00");
+        assert_eq!(
+            fen(10_000_000),
+            "¥100000.00",
+            "no separators, prices as the list has them"
+        );
         assert_eq!(window("nonsense", "", Lang::Zh), "");
     }
 }

@@ -135,5 +135,7 @@ fn refused(status: StatusCode, code: &'static str, rule: &'static str, text: Tex
 }
 
 fn yuan(fen: i64) -> String {
-    format!("{}.{:02}", fen / 100, fen % 100)
+    huimin_domain::money::Money::from_fen(fen)
+        .unwrap_or_default()
+        .yuan_string()
 }

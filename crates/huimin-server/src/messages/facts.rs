@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use huimin_domain::appointments::{PaymentMethod, Period};
 use huimin_domain::billing::RefundReason;
 use huimin_domain::i18n::Text;
+use huimin_domain::money::Money;
 use huimin_store::messages::Due;
 use serde_json::Value;
 
@@ -42,10 +43,6 @@ fn when(state: &AppState, micros: i64) -> Text {
     let date = date_text(wall.date());
     let time = format!("{:02}:{:02}", wall.hour(), wall.minute());
     Text::new(format!("{} {time}", date.zh), format!("{} {time}", date.en))
-}
-
-fn yuan(fen: i64) -> String {
-    format!("¥{}.{:02}", fen / 100, fen % 100)
 }
 
 /// The facts of one appointment (`prefix` "" or "new_").
@@ -133,7 +130,8 @@ pub async fn facts(state: &AppState, due: &Due) -> Result<Facts, ApiError> {
         facts.insert("expires".into(), when(state, expires));
     }
     if let Some(fen) = p["amount_fen"].as_i64() {
-        facts.insert("amount".into(), same(yuan(fen)));
+        let amount = Money::from_fen(fen).unwrap_or_default();
+        facts.insert("amount".into(), same(amount.cny()));
     }
     if let Some(method) = p["method"].as_str().and_then(PaymentMethod::from_code) {
         facts.insert("method".into(), Text::new(method.zh(), method.en()));

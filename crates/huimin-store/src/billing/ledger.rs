@@ -69,7 +69,13 @@ pub(crate) async fn write_status(
     Ok(status)
 }
 
-async fn insert_entry(conn: &mut AnyConnection, e: &EntryRecord) -> Result<(), StoreError> {
+/// Writes an entry with its allocations and tells the patient (about `appointment`, the visit's
+/// current appointment).
+async fn insert_entry(
+    conn: &mut AnyConnection,
+    e: &EntryRecord,
+    appointment: &str,
+) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO ledger_entries (id, bill_id, patient_id, kind, method, amount_fen, refund_of, \
          reason, note, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
@@ -101,10 +107,6 @@ async fn insert_entry(conn: &mut AnyConnection, e: &EntryRecord) -> Result<(), S
         "payment" => ("payment", None),
         _ => ("refund", e.reason.as_deref()),
     };
-    let appointment: String = sqlx::query_scalar("SELECT appointment_id FROM bills WHERE id = $1")
-        .bind(&e.bill_id)
-        .fetch_one(&mut *conn)
-        .await?;
     let event = NewEvent {
         kind,
         patient_id: e.patient_id.clone(),
@@ -150,7 +152,7 @@ pub(crate) async fn pay_in(
         recorded_at: now,
         allocations: plan,
     };
-    insert_entry(conn, &entry).await?;
+    insert_entry(conn, &entry, &current.bill.appointment_id).await?;
     write_status(conn, bill_id, now).await?;
     Ok(Some(entry))
 }
@@ -186,7 +188,7 @@ pub(crate) async fn give_back_in(
                 .map(|p| (p.item.clone(), p.amount))
                 .collect(),
         };
-        insert_entry(conn, &entry).await?;
+        insert_entry(conn, &entry, &current.bill.appointment_id).await?;
         refunds.push(entry);
     }
     if !refunds.is_empty() {

@@ -96,27 +96,28 @@ impl Store {
             .bind(now)
             .fetch_all(&mut *tx)
             .await?;
+        let ids: Vec<String> = claimed
+            .iter()
+            .map(|r| r.try_get(0))
+            .collect::<Result<_, _>>()?;
+        let events = read_events(&mut tx, &ids).await?;
         let mut due = Vec::with_capacity(claimed.len());
         for row in &claimed {
             let event_id: String = row.try_get(0)?;
-            let event = sqlx::query(
-                "SELECT kind, patient_id, reference, params, created_at FROM outbox_events \
-                 WHERE id = $1",
-            )
-            .bind(&event_id)
-            .fetch_one(&mut *tx)
-            .await?;
-            let params: String = event.try_get(3)?;
+            let Some(event) = events.iter().find(|e| e.0 == event_id) else {
+                return Err(StoreError::Corrupt(format!(
+                    "delivery without event {event_id}"
+                )));
+            };
             due.push(Due {
                 event_id,
                 channel: row.try_get(1)?,
                 attempts: row.try_get(2)?,
-                kind: event.try_get(0)?,
-                patient_id: event.try_get(1)?,
-                reference: event.try_get(2)?,
-                params: serde_json::from_str(&params)
-                    .map_err(|e| StoreError::Corrupt(format!("outbox params: {e}")))?,
-                created_at: event.try_get(4)?,
+                kind: event.1.clone(),
+                patient_id: event.2.clone(),
+                reference: event.3.clone(),
+                params: event.4.clone(),
+                created_at: event.5,
             });
         }
         tx.commit().await?;
@@ -146,15 +147,9 @@ impl Store {
         .bind(due.created_at)
         .execute(&mut *tx)
         .await?;
-        settle(&mut tx, due, "delivered", None, now).await?;
+        delivered(&mut tx, due, now).await?;
         tx.commit().await?;
         Ok(())
-    }
-
-    /// Marks a delivery done (for channels outside the database).
-    pub async fn mark_delivered(&self, due: &Due, now: i64) -> Result<(), StoreError> {
-        let mut conn = self.writer.acquire().await?;
-        settle(&mut conn, due, "delivered", None, now).await
     }
 
     /// A failed attempt: tried again at `retry_at`, or given up (`dead`) when `None`.
@@ -228,23 +223,52 @@ impl Store {
     }
 }
 
-async fn settle(
-    conn: &mut AnyConnection,
-    due: &Due,
-    status: &str,
-    error: Option<&str>,
-    now: i64,
-) -> Result<(), StoreError> {
+async fn delivered(conn: &mut AnyConnection, due: &Due, now: i64) -> Result<(), StoreError> {
     sqlx::query(
-        "UPDATE outbox_deliveries SET status = $1, leased_until = NULL, last_error = $2, \
-         delivered_at = $3 WHERE event_id = $4 AND channel = $5",
+        "UPDATE outbox_deliveries SET status = 'delivered', leased_until = NULL, \
+         last_error = NULL, delivered_at = $1 WHERE event_id = $2 AND channel = $3",
     )
-    .bind(status)
-    .bind(error)
     .bind(now)
     .bind(&due.event_id)
     .bind(&due.channel)
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// (id, kind, patient, reference, params, created_at) of the events, in one read.
+type EventRow = (String, String, String, String, Value, i64);
+
+async fn read_events(
+    conn: &mut AnyConnection,
+    ids: &[String],
+) -> Result<Vec<EventRow>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT id, kind, patient_id, reference, params, created_at FROM outbox_events \
+         WHERE id IN ({})",
+        crate::sql::placeholders(1, ids.len())
+    );
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for id in ids {
+        query = query.bind(id);
+    }
+    let rows = query.fetch_all(&mut *conn).await?;
+    rows.iter()
+        .map(|r| {
+            let params: String = r.try_get(4)?;
+            let params = serde_json::from_str(&params)
+                .map_err(|e| StoreError::Corrupt(format!("outbox params: {e}")))?;
+            Ok((
+                r.try_get(0)?,
+                r.try_get(1)?,
+                r.try_get(2)?,
+                r.try_get(3)?,
+                params,
+                r.try_get(5)?,
+            ))
+        })
+        .collect()
 }

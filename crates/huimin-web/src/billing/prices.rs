@@ -6,7 +6,6 @@ use askama::Template;
 use axum::extract::{Multipart, Query, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use huimin_domain::money::Money;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -74,13 +73,6 @@ pub struct Search {
     imported: Option<usize>,
 }
 
-/// `¥12.50` from fen, exactly.
-fn yuan(fen: i64) -> String {
-    Money::from_fen(fen)
-        .map(|m| format!("¥{}", m.yuan_string()))
-        .unwrap_or_default()
-}
-
 fn item(web: &Web, json: &Value) -> Item {
     let text = |v: &Value| {
         pick(
@@ -99,7 +91,7 @@ fn item(web: &Web, json: &Value) -> Item {
         code: json["code"].as_str().unwrap_or_default().to_owned(),
         name: text(&json["name"]),
         unit: text(&json["unit"]),
-        price: yuan(json["price_fen"].as_i64().unwrap_or_default()),
+        price: crate::fmt::fen(json["price_fen"].as_i64().unwrap_or_default()),
         class: class.unwrap_or_default(),
     }
 }
@@ -238,18 +230,5 @@ pub async fn import(State(api): State<Api>, SignedIn(web): SignedIn, form: Multi
             let problems = reply.problems().into_iter().map(|p| p.text).collect();
             refused(problems, csv).await
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn prices_show_as_yuan_from_fen_exactly() {
-        assert_eq!(yuan(1505), "¥15.05");
-        assert_eq!(yuan(0), "¥0.00");
-        assert_eq!(yuan(10_000_000), "¥100000.00");
-        assert_eq!(yuan(-1), "");
     }
 }

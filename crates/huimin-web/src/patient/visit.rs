@@ -8,6 +8,7 @@ use huimin_domain::i18n::Lang;
 use serde_json::{Value, json};
 
 use crate::api::Api;
+use crate::fhir::extension_fen;
 use crate::fmt;
 use crate::i18n::t;
 use crate::web::{SignedIn, Web};
@@ -22,18 +23,6 @@ pub struct MoveCard {
     pub moved_to: String,
     /// The answer given (or taken as given after the deadline), in the visitor's words.
     pub answer: String,
-}
-
-fn ext_money(invoice: &Value, url: &str) -> i64 {
-    invoice["extension"]
-        .as_array()
-        .and_then(|all| all.iter().find(|e| e["url"] == url))
-        .and_then(|e| e["valueMoney"]["value"].as_f64())
-        .map_or(0, |yuan| (yuan * 100.0).round() as i64)
-}
-
-fn yuan(fen: i64) -> String {
-    format!("¥{}.{:02}", fen / 100, fen % 100)
 }
 
 /// Cancellations with a status of their own (`status.cancelled.<reason>`).
@@ -87,13 +76,13 @@ pub async fn money_line(api: &Api, web: &Web, id: &str) -> String {
         return String::new();
     }
     let (paid, refunded, due) = (
-        ext_money(invoice, "urn:huimin:ext:paid"),
-        ext_money(invoice, "urn:huimin:ext:refunded"),
-        ext_money(invoice, "urn:huimin:ext:balance-due"),
+        extension_fen(invoice, "urn:huimin:ext:paid"),
+        extension_fen(invoice, "urn:huimin:ext:refunded"),
+        extension_fen(invoice, "urn:huimin:ext:balance-due"),
     );
     let mut parts = Vec::new();
     if paid > 0 {
-        parts.push(format!("{} {}", t(web.lang, "pay.paid"), yuan(paid)));
+        parts.push(format!("{} {}", t(web.lang, "pay.paid"), fmt::fen(paid)));
     }
     if refunded > 0 {
         let reasons: Vec<String> = reply.body["entries"]
@@ -107,7 +96,7 @@ pub async fn money_line(api: &Api, web: &Web, id: &str) -> String {
                     .map(str::to_owned)
             })
             .collect();
-        let mut text = format!("{} {}", t(web.lang, "pay.refunded"), yuan(refunded));
+        let mut text = format!("{} {}", t(web.lang, "pay.refunded"), fmt::fen(refunded));
         if !reasons.is_empty() {
             let (open, sep, close) = match web.lang {
                 Lang::Zh => ("（", "；", "）"),
@@ -118,7 +107,7 @@ pub async fn money_line(api: &Api, web: &Web, id: &str) -> String {
         parts.push(text);
     }
     if due > 0 {
-        parts.push(format!("{} {}", t(web.lang, "pay.due"), yuan(due)));
+        parts.push(format!("{} {}", t(web.lang, "pay.due"), fmt::fen(due)));
     }
     parts.join(" · ")
 }
