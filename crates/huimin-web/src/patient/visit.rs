@@ -91,9 +91,9 @@ pub async fn money_line(api: &Api, web: &Web, id: &str) -> String {
             .flatten()
             .filter(|e| e["kind"] == "refund")
             .filter_map(|e| {
-                e["reason_display"][web.lang.code()]
-                    .as_str()
-                    .map(str::to_owned)
+                let reason = &e["reason_display"];
+                let (zh, en) = (reason["zh"].as_str()?, reason["en"].as_str()?);
+                Some(crate::i18n::pick(web.lang, zh, en).to_owned())
             })
             .collect();
         let mut text = format!("{} {}", t(web.lang, "pay.refunded"), fmt::fen(refunded));

@@ -164,6 +164,7 @@ async fn a_moved_patient_is_told_accepts_and_sees_the_refund_another_declines_in
         "{ticket}"
     );
     assert!(ticket.contains("刘医生"), "{ticket}");
+    assert!(ticket.contains("退还差额"), "the refund says why: {ticket}");
     phone.assert_fits_width().await;
     phone.shot("83-move-accepted-375").await;
     phone.close().await;
