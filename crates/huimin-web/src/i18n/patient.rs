@@ -236,6 +236,11 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("move.reply_by", "请在此时间前答复：", "Please answer by"),
     ("move.accept", "接受改约", "Accept the move"),
     (
+        "move.cancel_any_time",
+        "因停诊改约，可随时取消，已缴费用全额原路退回。",
+        "You were moved by a stop-clinic: you may cancel at any time, with a full refund the way you paid.",
+    ),
+    (
         "move.decline",
         "不接受，取消并全额退费",
         "Decline: cancel with a full refund",

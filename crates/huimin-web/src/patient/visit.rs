@@ -23,6 +23,8 @@ pub struct MoveCard {
     pub moved_to: String,
     /// The answer given (or taken as given after the deadline), in the visitor's words.
     pub answer: String,
+    /// Moved by a stop-clinic and not declined: cancelling is free whatever the cut-off.
+    pub cancel_any_time: bool,
 }
 
 /// Cancellations with a status of their own (`status.cancelled.<reason>`).
@@ -56,6 +58,7 @@ pub async fn move_card(api: &Api, web: &Web, id: &str) -> MoveCard {
     if into["kind"] == "stop-clinic" {
         let reply = into["reply"].as_str().unwrap_or_default();
         card.awaiting = reply == "awaiting";
+        card.cancel_any_time = reply != "declined";
         if !card.awaiting {
             card.answer = t(web.lang, &format!("move.reply.{reply}")).to_owned();
         }
