@@ -440,6 +440,7 @@ pub async fn my_sessions(
             "schedule": views::schedule(session),
             "waiting": line.waiting,
             "now_serving": line.serving,
+            "line_version": format!("{:016x}", line.version),
         }));
     }
     Ok(Json(json!({"date": date, "sessions": items})).into_response())
