@@ -1,7 +1,8 @@
 //! The waiting-area call screen's board (叫号屏): for each of a department's lines today, who
 //! is called in and the next few waiting (`calling.screen_waiting`, default 5), names masked,
 //! and what the screen says aloud for each call. Public like the screen itself; the
-//! department's check-in code comes with it for staff and for the department's screen.
+//! department's check-in code comes with it for staff and for the department's screen. A
+//! passed patient leaves the screen until called again.
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -59,8 +60,11 @@ async fn line(
         }
         None => Value::Null,
     };
+    // A passed patient (过号) leaves the screen: they were told on their phone where they
+    // stand, and the screen shows them again when they are called.
+    let next: Vec<&QueueEntry> = queue.waiting.iter().filter(|e| e.passes == 0).collect();
     let mut waiting = Vec::new();
-    for entry in queue.waiting.iter().take(waiting_shown) {
+    for entry in next.iter().take(waiting_shown) {
         waiting.push(shown(state, entry).await?);
     }
     Ok(Some(json!({
@@ -69,7 +73,7 @@ async fn line(
         "room": {"zh": room.zh, "en": room.en},
         "current": current,
         "waiting": waiting,
-        "waiting_total": queue.waiting.len(),
+        "waiting_total": next.len(),
     })))
 }
 

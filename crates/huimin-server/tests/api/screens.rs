@@ -202,6 +202,12 @@ async fn the_board_shows_the_call_and_the_next_waiting_and_says_the_call(db: Db)
     let passed = app.get(&path, None).await;
     assert_eq!(passed.body["calls"], json!([]), "{}", passed.body);
     assert!(passed.body["lines"][0]["current"].is_null());
+    assert_eq!(
+        passed.body["lines"][0]["waiting"],
+        json!([{"number": 2, "name": "李*"}, {"number": 3, "name": "张*"}]),
+        "the passed patient leaves the screen"
+    );
+    assert_eq!(passed.body["lines"][0]["waiting_total"], 2);
 
     // The passed patient is told, and their place says they were passed.
     let (first, first_booking) = &people[0];
@@ -358,3 +364,37 @@ async fn the_line_shows_each_patients_age_and_sex(db: Db) {
     app.finish().await;
 }
 on_both!(the_line_shows_each_patients_age_and_sex);
+
+/// Live pages watch a line's version instead of reading it every second: any change to the
+/// line (an arrival, a priority) changes it, and reading it changes nothing.
+async fn a_lines_version_changes_with_the_line(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let admin = app.admin().await;
+    let nurse = app.staff("nurse").await;
+    let (dept, _, slot, _) = clinic_starting_soon(&app, &admin).await;
+    let (patient, patient_id) = app.patient("13911110002", "李四", ID_2).await;
+    let booked = app.book(&patient, &patient_id, &slot).await;
+    let day = format!("/api/departments/{dept}/sessions");
+    let version = |body: &Value| {
+        body["sessions"][0]["line_version"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let before = version(&app.get(&day, Some(&nurse)).await.body);
+    assert_eq!(version(&app.get(&day, Some(&nurse)).await.body), before);
+    app.set_status(&nurse, &booked, "checked-in", "en").await;
+    let arrived = version(&app.get(&day, Some(&nurse)).await.body);
+    assert_ne!(arrived, before);
+    let up = app
+        .post_json(
+            &format!("/api/appointments/{booked}/priority"),
+            Some(&nurse),
+            &json!({"priority": true}),
+        )
+        .await;
+    assert_eq!(up.status, 200, "{}", up.body);
+    assert_ne!(version(&app.get(&day, Some(&nurse)).await.body), arrived);
+    app.finish().await;
+}
+on_both!(a_lines_version_changes_with_the_line);

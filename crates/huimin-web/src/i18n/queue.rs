@@ -6,8 +6,8 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("screen.voice_off", "开启语音", "Turn on voice"),
     (
         "screen.voice_on",
-        "🔊 语音已开启（点按关闭）",
-        "🔊 Voice on (tap to turn off)",
+        "✓ 语音已开启（点按关闭）",
+        "✓ Voice on (tap to turn off)",
     ),
     ("screen.voice_check", "语音叫号已开启", "语音叫号已开启"),
     ("screen.in_room", "就诊：", "In the room:"),
