@@ -108,6 +108,7 @@ pub struct FieldCrypto {
     index_key: [u8; 32],
     token_key: [u8; 32],
     site_key: [u8; 32],
+    screen_key: [u8; 32],
 }
 
 impl FieldCrypto {
@@ -118,6 +119,7 @@ impl FieldCrypto {
             index_key: key.derive(b"huimin/v1/blind-index"),
             token_key: key.derive(b"huimin/v1/token-signing"),
             site_key: key.derive(b"huimin/v1/check-in-site"),
+            screen_key: key.derive(b"huimin/v1/screen-token"),
         }
     }
 
@@ -166,6 +168,14 @@ impl FieldCrypto {
             <Hmac<Sha256> as Mac>::new_from_slice(&self.site_key).expect("any key length");
         mac.update(format!("{place}|{window}").as_bytes());
         hex(&mac.finalize().into_bytes()[..4]).to_uppercase()
+    }
+
+    /// The keyed hash a screen token is kept and looked up by.
+    pub fn screen_token_hash(&self, token: &str) -> String {
+        let mut mac =
+            <Hmac<Sha256> as Mac>::new_from_slice(&self.screen_key).expect("any key length");
+        mac.update(token.as_bytes());
+        hex(&mac.finalize().into_bytes())
     }
 
     /// Deterministic keyed token for equality search on a sensitive value.

@@ -74,6 +74,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0014_billing.sql"),
     ),
     (15, "outbox", include_str!("../migrations/0015_outbox.sql")),
+    (
+        19,
+        "screen tokens",
+        include_str!("../migrations/0019_screen_tokens.sql"),
+    ),
 ];
 
 /// Migrations whose PostgreSQL text differs (`NNNN_name.postgres.sql`): storage settings

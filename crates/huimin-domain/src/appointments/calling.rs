@@ -19,6 +19,8 @@ pub struct CallingRule {
     /// Patients of the elderly age (the `elderly` rule) get priority as they check in, when
     /// the elderly are a priority group.
     pub elderly_first_at_check_in: bool,
+    /// How many of each line's next patients the waiting-area screen shows.
+    pub screen_waiting: u32,
 }
 
 impl Default for CallingRule {
@@ -28,6 +30,7 @@ impl Default for CallingRule {
             get_ready_when_ahead: 3,
             priority_groups: PriorityGroups::default(),
             elderly_first_at_check_in: true,
+            screen_waiting: 5,
         }
     }
 }
@@ -188,6 +191,23 @@ impl QueueState {
     }
 }
 
+/// What the waiting-area screen says aloud for a call, in Chinese: `请 1 号 张某 到 心内科 3
+/// 诊室 就诊`. The name is the screen's masked one (`张*`) with the star spoken as 某, which
+/// is how a masked name is said (a speech engine would read the star or skip it). Without a
+/// room the patient is sent to the triage desk, as the call message does.
+pub fn call_speech(number: i64, masked_name: &str, room_zh: &str) -> String {
+    let name = masked_name.trim().replace('*', "某");
+    let who = if name.is_empty() {
+        format!("{number} 号")
+    } else {
+        format!("{number} 号 {name}")
+    };
+    match room_zh.trim() {
+        "" => format!("请 {who} 到分诊台"),
+        room => format!("请 {who} 到 {room} 就诊"),
+    }
+}
+
 /// Estimated minutes until a patient with `ahead` others before them is seen, from the
 /// session's pace (its length divided by its places), rounded up.
 pub fn estimated_wait_minutes(ahead: u32, session_minutes: i64, places: i64) -> i64 {
@@ -247,6 +267,16 @@ mod tests {
         assert_eq!(estimated_wait_minutes(3, 240, 24), 30);
         assert_eq!(estimated_wait_minutes(1, 30, 4), 8);
         assert_eq!(estimated_wait_minutes(2, 30, 0), 0);
+    }
+
+    #[test]
+    fn a_call_is_spoken_with_number_masked_name_and_room() {
+        assert_eq!(
+            call_speech(1, "张*", "心血管内科 3 诊室"),
+            "请 1 号 张某 到 心血管内科 3 诊室 就诊"
+        );
+        assert_eq!(call_speech(12, "欧*", ""), "请 12 号 欧某 到分诊台");
+        assert_eq!(call_speech(7, "", "3 诊室"), "请 7 号 到 3 诊室 就诊");
     }
 
     proptest! {

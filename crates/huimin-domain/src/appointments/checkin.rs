@@ -1,6 +1,7 @@
 //! Check-in 签到 window. A patient checks in on the day, from a set time before their slot
 //! until the slot ends; after that the desk or the triage nurse checks them in (a late
-//! arrival rejoins the queue), until the session ends.
+//! arrival rejoins the queue), until the session ends. A hospital may also want the fee paid
+//! before the patient joins the line (`payment_first`).
 
 use super::{BookingRefusal, shift};
 use jiff::{SignedDuration, Timestamp};
@@ -14,6 +15,11 @@ pub struct CheckInRule {
     /// A patient checking in on their own phone must prove they are in the hospital, with the
     /// code shown in the department's waiting area (扫码签到).
     pub on_site_proof: bool,
+    /// An unpaid visit cannot be checked in (缴费后签到). Off by default: until online payment
+    /// exists the fee is paid at the window, and making every patient queue there first
+    /// would bring back the queue that booking ahead removes; hospitals that settle at the
+    /// consultation (or by medical insurance afterwards) keep it off.
+    pub payment_first: bool,
 }
 
 impl Default for CheckInRule {
@@ -21,6 +27,7 @@ impl Default for CheckInRule {
         CheckInRule {
             opens_minutes_before: 60,
             on_site_proof: true,
+            payment_first: false,
         }
     }
 }
@@ -34,12 +41,14 @@ pub enum CheckInBy {
     Staff,
 }
 
-/// The times that bound a check-in.
+/// What a check-in depends on: the times that bound it and what is still due on the visit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct CheckInTimes {
+pub struct CheckInFacts {
     pub slot_start: Timestamp,
     pub slot_end: Timestamp,
     pub session_end: Timestamp,
+    /// Fen still to pay on the visit (its fee when no bill was opened yet); 0 when paid or free.
+    pub due_fen: i64,
 }
 
 impl CheckInRule {
@@ -50,11 +59,12 @@ impl CheckInRule {
         )
     }
 
-    /// `Ok` when `by` may check in at `now`.
+    /// `Ok` when `by` may check in at `now`. Too early or too late is said first (nothing
+    /// else would help), then an unpaid fee, then the missing proof of being on site.
     pub fn check(
         &self,
         by: CheckInBy,
-        times: CheckInTimes,
+        times: CheckInFacts,
         now: Timestamp,
     ) -> Result<(), BookingRefusal> {
         let opens_at = self.opens_at(times.slot_start);
@@ -71,6 +81,11 @@ impl CheckInRule {
         if now >= closes_at {
             return Err(BookingRefusal::CheckInClosed {
                 closed_at: closes_at,
+            });
+        }
+        if self.payment_first && times.due_fen > 0 {
+            return Err(BookingRefusal::CheckInUnpaid {
+                due_fen: times.due_fen,
             });
         }
         if self.on_site_proof && by == (CheckInBy::Patient { on_site: false }) {
@@ -91,11 +106,12 @@ mod tests {
         s.parse().unwrap()
     }
 
-    fn times() -> CheckInTimes {
-        CheckInTimes {
+    fn times() -> CheckInFacts {
+        CheckInFacts {
             slot_start: ts("2026-03-16T01:00:00Z"),
             slot_end: ts("2026-03-16T01:30:00Z"),
             session_end: ts("2026-03-16T04:00:00Z"),
+            due_fen: 0,
         }
     }
 
@@ -174,5 +190,35 @@ mod tests {
             ..CheckInRule::default()
         };
         assert_eq!(trusting.check(away, times(), now), Ok(()));
+    }
+
+    #[test]
+    fn an_unpaid_visit_waits_for_payment_only_when_the_hospital_asks() {
+        let unpaid = CheckInFacts {
+            due_fen: 5000,
+            ..times()
+        };
+        let now = ts("2026-03-16T00:30:00Z");
+        let relaxed = CheckInRule::default();
+        assert_eq!(
+            relaxed.check(PATIENT, unpaid, now),
+            Ok(()),
+            "off by default"
+        );
+        let strict = CheckInRule {
+            payment_first: true,
+            ..CheckInRule::default()
+        };
+        let refused = Err(BookingRefusal::CheckInUnpaid { due_fen: 5000 });
+        assert_eq!(strict.check(PATIENT, unpaid, now), refused);
+        assert_eq!(strict.check(CheckInBy::Staff, unpaid, now), refused);
+        assert_eq!(strict.check(PATIENT, times(), now), Ok(()), "paid or free");
+        // Said before the missing on-site code: paying is the longer errand.
+        let away = CheckInBy::Patient { on_site: false };
+        assert_eq!(strict.check(away, unpaid, now), refused);
+        assert!(matches!(
+            strict.check(PATIENT, unpaid, ts("2026-03-15T20:00:00Z")),
+            Err(BookingRefusal::CheckInNotOpen { .. })
+        ));
     }
 }

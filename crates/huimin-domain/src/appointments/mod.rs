@@ -30,11 +30,11 @@ mod waitlist;
 
 pub use calendar::{CalendarError, DayKind, HolidayCalendar, china_2026, parse_import};
 pub use calling::{
-    CallingRule, KEY_STEP, PriorityGroup, PriorityGroups, QueueState, Waiting, calling_order,
-    estimated_wait_minutes, initial_key, rejoin_key,
+    CallingRule, KEY_STEP, PriorityGroup, PriorityGroups, QueueState, Waiting, call_speech,
+    calling_order, estimated_wait_minutes, initial_key, rejoin_key,
 };
 pub use cancel::{CancellationRule, check_cancellable};
-pub use checkin::{CheckInBy, CheckInRule, CheckInTimes};
+pub use checkin::{CheckInBy, CheckInFacts, CheckInRule};
 pub use family::{FamilyRule, check_family_limit};
 pub use hold::{HoldRule, check_single_hold};
 pub use ledger::{
@@ -47,7 +47,7 @@ pub use payment::PaymentMethod;
 pub use period::Period;
 pub use pools::{
     Channel, ElderlyRule, Pool, PoolError, PoolPercentages, PoolSplit, ReservedRelease, is_elderly,
-    pools_for, release_reserved, split,
+    pools_for, release_reserved, split, years_old,
 };
 pub use quota::{ExistingBooking, QuotaRule, check_quota};
 pub use refusal::BookingRefusal;

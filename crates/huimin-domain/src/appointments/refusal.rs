@@ -79,6 +79,11 @@ pub enum BookingRefusal {
         "Check in once you are at the hospital: scan the check-in QR code on the screen in your department's waiting area, or go to the triage desk"
     )]
     CheckInNotOnSite,
+    #[error(
+        "Not paid: please pay the registration fee of {} at the registration and payment window first, then check in",
+        crate::money::Money::from_fen(*.due_fen).unwrap_or_default().cny()
+    )]
+    CheckInUnpaid { due_fen: i64 },
 }
 
 impl BookingRefusal {
@@ -114,6 +119,7 @@ impl BookingRefusal {
             BookingRefusal::CheckInNotOpen { .. } => "check-in-not-open",
             BookingRefusal::CheckInClosed { .. } => "check-in-closed",
             BookingRefusal::CheckInNotOnSite => "check-in-not-on-site",
+            BookingRefusal::CheckInUnpaid { .. } => "check-in-unpaid",
         }
     }
 
@@ -165,6 +171,12 @@ impl BookingRefusal {
             BookingRefusal::CheckInNotOnSite => {
                 "请到院后签到：扫描科室候诊区屏幕上的签到二维码，或到分诊台签到".to_owned()
             }
+            BookingRefusal::CheckInUnpaid { due_fen } => format!(
+                "未缴费：请先到挂号收费窗口缴纳挂号费 {}，缴费后再签到",
+                crate::money::Money::from_fen(*due_fen)
+                    .unwrap_or_default()
+                    .cny()
+            ),
         }
     }
 }
@@ -220,6 +232,7 @@ mod tests {
                 closed_at: "2026-03-16T01:30:00Z".parse().unwrap(),
             },
             BookingRefusal::CheckInNotOnSite,
+            BookingRefusal::CheckInUnpaid { due_fen: 5000 },
         ]
     }
 
@@ -264,6 +277,16 @@ mod tests {
         codes.sort_unstable();
         codes.dedup();
         assert_eq!(codes.len(), refusals.len());
+    }
+
+    #[test]
+    fn an_unpaid_check_in_says_how_much_and_where_to_pay() {
+        let m = BookingRefusal::CheckInUnpaid { due_fen: 5000 }.message();
+        assert_eq!(
+            m.zh,
+            "未缴费：请先到挂号收费窗口缴纳挂号费 ¥50.00，缴费后再签到"
+        );
+        assert!(m.en.contains("¥50.00"), "{}", m.en);
     }
 
     #[test]

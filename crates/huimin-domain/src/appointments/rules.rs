@@ -116,8 +116,16 @@ impl BookingRules {
     }
 
     /// The bounded thresholds of calling, reserved places and holds.
-    fn staff_ranges(&self) -> [Bounded; 5] {
+    fn staff_ranges(&self) -> [Bounded; 6] {
         [
+            (
+                "calling.screen_waiting",
+                "叫号屏显示的候诊人数",
+                "Patients waiting shown on the call screen",
+                self.calling.screen_waiting,
+                1,
+                20,
+            ),
             (
                 "moves.reply_hours",
                 "停诊改约后患者答复时限（小时）",

@@ -5,7 +5,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
-use huimin_domain::appointments::{PriorityGroup, QueueState, estimated_wait_minutes};
+use huimin_domain::appointments::{PriorityGroup, QueueState, estimated_wait_minutes, years_old};
 use huimin_domain::i18n::Text;
 use huimin_domain::masking::mask_name;
 use huimin_domain::roles::Role;
@@ -32,11 +32,25 @@ pub(crate) async fn patient_name(state: &AppState, patient_id: &str) -> Result<S
         .unwrap_or_default())
 }
 
+/// A patient in a line as staff see them: name, sex (`gender`) and age in full years today
+/// (`null` without a birth date), read from one Patient.
 async fn entry_json(state: &AppState, entry: &QueueEntry) -> Result<Value, ApiError> {
+    let patient = state
+        .store
+        .read_resource("Patient", &entry.patient_id)
+        .await?
+        .map(|p| p.content)
+        .unwrap_or_default();
+    let age = patient["birthDate"]
+        .as_str()
+        .and_then(|d| d.parse::<jiff::civil::Date>().ok())
+        .map(|birth| years_old(birth, state.clock.today()));
     Ok(json!({
         "appointment": format!("Appointment/{}", entry.appointment_id),
         "patient": format!("Patient/{}", entry.patient_id),
-        "name": patient_name(state, &entry.patient_id).await?,
+        "name": patient["name"][0]["text"].as_str().unwrap_or_default(),
+        "gender": patient["gender"].as_str(),
+        "age": age,
         "number": entry.queue_number,
         "priority": entry.priority,
         "priority_group": PriorityGroup::from_stored(entry.priority_level).map(|g| g.code()),
@@ -307,6 +321,11 @@ pub async fn my_place(
     let rules = state.rules.current(&state.store).await?;
     let rule = rules.department(&session.department_id).rules.calling;
     let called = queue.current.as_ref().filter(|c| c.appointment_id == id);
+    let passes = called
+        .into_iter()
+        .chain(&queue.waiting)
+        .find(|e| e.appointment_id == id)
+        .map_or(0, |e| e.passes);
     let state_now = match (called, queue.ahead_of(&id)) {
         (Some(_), _) => Some(QueueState::Called),
         (None, Some(ahead)) => Some(QueueState::Waiting {
@@ -323,6 +342,7 @@ pub async fn my_place(
         "number": appointment.queue_number,
         "room": session.room_id.as_ref().map(|r| format!("Location/{r}")),
         "now_serving": queue.current.as_ref().map(|c| c.queue_number),
+        "passes": passes,
     });
     match state_now {
         Some(QueueState::Called) => {
@@ -420,6 +440,7 @@ pub async fn my_sessions(
             "schedule": views::schedule(session),
             "waiting": line.waiting,
             "now_serving": line.serving,
+            "line_version": format!("{:016x}", line.version),
         }));
     }
     Ok(Json(json!({"date": date, "sessions": items})).into_response())

@@ -104,6 +104,7 @@ pub async fn department_sessions(
             "waiting": line.waiting,
             "expected": line.expected,
             "now_serving": line.serving,
+            "line_version": format!("{:016x}", line.version),
         }));
     }
     Ok(

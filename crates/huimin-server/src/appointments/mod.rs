@@ -4,6 +4,7 @@
 //! exactly-once transactions in `huimin_store::appointments`.
 
 mod admin;
+mod board;
 pub mod calendar;
 pub mod calling;
 pub(crate) mod day;
@@ -18,9 +19,11 @@ pub mod payments;
 pub mod planning;
 mod routes;
 pub mod rules;
+pub mod screens;
 mod search;
 pub mod site;
 mod suspend;
+mod ticket;
 mod transfer;
 pub mod views;
 pub mod waitlist;
@@ -61,6 +64,10 @@ pub fn routes() -> Router<AppState> {
             get(payments::show).post(payments::pay),
         )
         .route("/api/sessions/{id}/queue", get(calling::show_queue))
+        .route(
+            "/api/sessions/{id}/check-in",
+            post(ticket::check_in_by_number),
+        )
         .route("/api/sessions/{id}/{action}", post(calling::act))
         .route(
             "/api/appointments/{id}/priority",
@@ -73,6 +80,15 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/appointments/{id}/move-reply", post(move_reply::reply))
         .route("/api/departments/{id}/calls", get(calling::recent_calls))
+        .route("/api/departments/{id}/board", get(board::board))
+        .route(
+            "/api/admin/screens",
+            post(screens::issue).get(screens::list),
+        )
+        .route(
+            "/api/admin/screens/{id}",
+            axum::routing::delete(screens::revoke),
+        )
         .route(
             "/api/departments/{id}/check-in-code",
             get(site::current_code),

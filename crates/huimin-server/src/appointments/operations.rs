@@ -3,7 +3,7 @@
 
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
-use huimin_domain::appointments::{AppointmentStatus, Channel, CheckInBy, CheckInTimes};
+use huimin_domain::appointments::{AppointmentStatus, Channel, CheckInBy, CheckInFacts};
 use huimin_domain::i18n::Text;
 use huimin_domain::roles::Role;
 use huimin_store::appointments::{
@@ -379,7 +379,8 @@ async fn arrival_priority_of(
 }
 
 /// Check-in 签到 only within its window: patients from a set time before their slot until it
-/// ends, staff (late arrivals) until the session ends.
+/// ends, staff (late arrivals) until the session ends; and, where the hospital asks for
+/// payment first, only once nothing is due.
 async fn check_in_window(
     state: &AppState,
     caller: &Caller,
@@ -394,19 +395,27 @@ async fn check_in_window(
         .ok_or_else(ApiError::internal)?;
     let at =
         |micros: i64| jiff::Timestamp::from_microsecond(micros).map_err(|_| ApiError::internal());
-    let times = CheckInTimes {
+    let rule = &department.rules.check_in;
+    let due_fen = if rule.payment_first {
+        // No bill yet: nothing was paid, the whole fee is due.
+        match state.store.bill_of_appointment(&appointment.id).await? {
+            Some(sheet) => sheet.numbers().due().max(0),
+            None => session.fee_fen,
+        }
+    } else {
+        0
+    };
+    let facts = CheckInFacts {
         slot_start: at(slot.starts_at)?,
         slot_end: at(slot.ends_at)?,
         session_end: at(session.ends_at)?,
+        due_fen,
     };
     let by = if caller.role == Role::Patient {
         CheckInBy::Patient { on_site }
     } else {
         CheckInBy::Staff
     };
-    department
-        .rules
-        .check_in
-        .check(by, times, now)
+    rule.check(by, facts, now)
         .map_err(|refusal| booking_error(refusal.into()))
 }

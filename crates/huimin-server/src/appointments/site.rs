@@ -45,28 +45,36 @@ pub fn shows_code(
         .any(|w| state.store.site_code(&place(department), *w) == code)
 }
 
-/// `GET /api/departments/{id}/check-in-code`: the code the waiting-area screen shows now
-/// (staff accounts, such as the screen's), with when it stops being shown.
-pub async fn current_code(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-) -> Result<Response, ApiError> {
-    let caller = ctx.require()?;
-    if !caller.role.is_staff() {
-        return Err(ApiError::forbidden());
-    }
+/// The department's code now, with when it stops being shown and stops being good.
+pub fn code_json(state: &AppState, department: &str) -> Result<serde_json::Value, ApiError> {
     let now = state.clock.now();
     let window = window_of(now);
     let until = jiff::Timestamp::from_second((window + 1) * WINDOW_SECONDS)
         .map_err(|_| ApiError::internal())?;
     let valid_until = jiff::Timestamp::from_second((window + 2) * WINDOW_SECONDS)
         .map_err(|_| ApiError::internal())?;
-    Ok(Json(json!({
-        "department": place(&id),
-        "code": state.store.site_code(&place(&id), window),
+    Ok(json!({
+        "department": place(department),
+        "code": state.store.site_code(&place(department), window),
         "shown_until": instant_text(until.as_microsecond()),
         "valid_until": instant_text(valid_until.as_microsecond()),
     }))
-    .into_response())
+}
+
+/// `GET /api/departments/{id}/check-in-code`: the code the waiting-area screen shows now, for
+/// staff and for the department's screen (its token in `X-Huimin-Screen`).
+pub async fn current_code(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    if !super::screens::may_show_code(&state, &ctx, &headers, &id).await? {
+        let anonymous = ctx.caller.is_none() && !headers.contains_key(super::screens::HEADER);
+        return Err(match anonymous {
+            true => ApiError::unauthorized(),
+            false => ApiError::forbidden(),
+        });
+    }
+    Ok(Json(code_json(&state, &id)?).into_response())
 }

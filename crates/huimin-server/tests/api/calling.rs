@@ -9,6 +9,15 @@ use crate::on_both;
 /// A department, a doctor (with an account) and a session starting about 20 minutes from
 /// now (its check-in window is open); returns (department, session, slot, doctor token).
 pub async fn clinic_starting_soon(app: &TestApp, admin: &str) -> (String, String, String, String) {
+    clinic_with_fee(app, admin, None).await
+}
+
+/// [`clinic_starting_soon`] whose doctor charges `fee` yuan.
+pub async fn clinic_with_fee(
+    app: &TestApp,
+    admin: &str,
+    fee: Option<f64>,
+) -> (String, String, String, String) {
     let dept = app
         .post_json(
             "/fhir/Organization",
@@ -28,11 +37,16 @@ pub async fn clinic_starting_soon(app: &TestApp, admin: &str) -> (String, String
         )
         .await;
     let practitioner = doctor.body["id"].as_str().unwrap().to_owned();
+    let mut role = json!({"resourceType": "PractitionerRole", "active": true,
+        "practitioner": {"reference": format!("Practitioner/{practitioner}")},
+        "organization": {"reference": format!("Organization/{dept}")},
+        "location": [{"reference": format!("Location/{}", room.body["id"].as_str().unwrap())}]});
+    if let Some(fee) = fee {
+        role["extension"] = json!([{"url": "urn:huimin:ext:registration-fee",
+            "valueMoney": {"value": fee, "currency": "CNY"}}]);
+    }
     let role = app
-        .post_json("/fhir/PractitionerRole", Some(admin), &json!({"resourceType": "PractitionerRole", "active": true,
-            "practitioner": {"reference": format!("Practitioner/{practitioner}")},
-            "organization": {"reference": format!("Organization/{dept}")},
-            "location": [{"reference": format!("Location/{}", room.body["id"].as_str().unwrap())}]}))
+        .post_json("/fhir/PractitionerRole", Some(admin), &role)
         .await;
     let role = role.body["id"].as_str().unwrap().to_owned();
     let china = huimin_clock::Clock::default().zone().clone();

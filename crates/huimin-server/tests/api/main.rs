@@ -20,5 +20,6 @@ mod outbox;
 mod patient_access;
 mod patients;
 mod price_list;
+mod screens;
 mod transaction;
 mod transfer;

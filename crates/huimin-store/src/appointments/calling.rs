@@ -49,6 +49,9 @@ pub struct LineSummary {
     pub expected: usize,
     /// The queue number called in, if any.
     pub serving: Option<i64>,
+    /// Changes whenever anything about the line changes (who is in it, its order, calls,
+    /// priorities, passes): live pages watch it instead of reading the names every second.
+    pub version: u64,
 }
 
 /// One call (or recall) shown on a waiting-area screen.
@@ -236,17 +239,26 @@ impl Store {
     /// A session's line in numbers, in one read.
     pub async fn line_summary(&self, session_id: &str) -> Result<LineSummary, StoreError> {
         let rows = sqlx::query(
-            "SELECT status, called_at, queue_number FROM appointments \
-             WHERE slot_id IN (SELECT id FROM slots WHERE session_id = $1) AND status IN ('booked', 'checked-in')",
+            "SELECT status, called_at, queue_number, id, priority, order_key, passes FROM appointments \
+             WHERE slot_id IN (SELECT id FROM slots WHERE session_id = $1) AND status IN ('booked', 'checked-in') \
+             ORDER BY id",
         )
         .bind(session_id)
         .fetch_all(&self.pool)
         .await?;
         let mut summary = LineSummary::default();
         let mut last_called = None;
+        let mut version = std::hash::DefaultHasher::new();
         for row in &rows {
             let status: String = row.try_get(0)?;
             let called_at: Option<i64> = row.try_get(1)?;
+            let facts: (String, i64, Option<i64>, i64) = (
+                row.try_get(3)?,
+                row.try_get(4)?,
+                row.try_get(5)?,
+                row.try_get(6)?,
+            );
+            std::hash::Hash::hash(&(&status, called_at, facts), &mut version);
             match (status.as_str(), called_at) {
                 ("booked", _) => summary.expected += 1,
                 (_, None) => summary.waiting += 1,
@@ -259,6 +271,7 @@ impl Store {
                 }
             }
         }
+        summary.version = std::hash::Hasher::finish(&version);
         Ok(summary)
     }
 

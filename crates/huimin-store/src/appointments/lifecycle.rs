@@ -63,6 +63,28 @@ impl Store {
         fetch_appointment(&mut conn, id).await
     }
 
+    /// The active appointment holding queue number `number` in a session: what the number on
+    /// a patient's ticket points to.
+    pub async fn appointment_by_number(
+        &self,
+        session_id: &str,
+        number: i64,
+    ) -> Result<Option<AppointmentRecord>, StoreError> {
+        let sql = format!(
+            // Through the slots, whose (slot, status, number) index serves it (as the
+            // triage desk's expected patients are read).
+            "SELECT {APPOINTMENT_COLUMNS} FROM appointments \
+             WHERE slot_id IN (SELECT id FROM slots WHERE session_id = $1) AND queue_number = $2 \
+             AND status IN {ACTIVE}"
+        );
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(session_id)
+            .bind(number)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(appointment_from_row).transpose()
+    }
+
     /// A patient's appointments, newest visit first.
     pub async fn patient_appointments(
         &self,

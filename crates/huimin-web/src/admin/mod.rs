@@ -1,12 +1,13 @@
 //! Administrators' pages: clinic sessions and stop-clinic, roster templates, the booking
 //! rules of the hospital and its departments, the departments and their doctors, the price
-//! list. Like every page
+//! list, the call screens' tokens. Like every page
 //! they call the API as the visitor, so only administrators get anything done here.
 
 mod clinics;
 mod departments;
 mod doctors;
 mod rules;
+mod screens;
 
 use askama::Template;
 use axum::Router;
@@ -43,6 +44,8 @@ pub fn routes() -> Router<Api> {
         .route("/admin/rosters/{action}", post(clinics::roster_action))
         .route("/admin/rosters/{id}/retire", post(clinics::retire))
         .route("/admin/doctors", get(doctors::list).post(doctors::add))
+        .route("/admin/screens", get(screens::list).post(screens::issue))
+        .route("/admin/screens/{id}/revoke", post(screens::revoke))
         .route(
             "/admin/departments",
             get(departments::list).post(departments::add),

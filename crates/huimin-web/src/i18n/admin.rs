@@ -237,6 +237,11 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "手机签到须扫描候诊区二维码（证明到院）",
         "Phone check-in needs the waiting-area QR code (proof of being on site)",
     ),
+    (
+        "rules.check_in.payment_first",
+        "先缴费后签到（未缴挂号费不能签到）",
+        "Pay before check-in (an unpaid visit cannot be checked in)",
+    ),
     ("admin.yes", "是", "Yes"),
     ("admin.no", "否", "No"),
     ("rules.elderly", "老年人", "Elderly"),
@@ -284,6 +289,11 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "rules.calling.elderly_first_at_check_in",
         "老年人签到时自动优先",
         "The elderly get priority as they check in",
+    ),
+    (
+        "rules.calling.screen_waiting",
+        "叫号屏每个诊室显示的候诊人数",
+        "Patients waiting shown per room on the call screen",
     ),
     ("admin.prices", "价格目录", "Price list"),
     ("admin.prices.items", "收费项目", "Items"),

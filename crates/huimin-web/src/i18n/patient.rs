@@ -179,8 +179,8 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("wait.title", "候诊", "Waiting"),
     (
         "wait.called",
-        "轮到您了，请立即到诊室就诊：",
-        "It is your turn. Please go to the room now:",
+        "轮到您了：请到",
+        "It is your turn: please go to",
     ),
     ("wait.ahead", "前面还有", "Ahead of you:"),
     ("wait.people", "人", "people"),
@@ -192,12 +192,6 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "Nearly your turn: please wait by the room.",
     ),
     ("wait.serving", "正在就诊：", "Now seeing number:"),
-    ("here.title", "已确认到院", "You are at the hospital"),
-    (
-        "here.text",
-        "已确认您在候诊区。请在 20 分钟内打开“我的预约”中的预约，点“到院签到”。",
-        "You are confirmed in the waiting area. Within 20 minutes, open your booking in My appointments and tap Check in.",
-    ),
     ("pay.paid", "已缴费", "Paid"),
     ("pay.refunded", "已退费", "Refunded"),
     ("pay.due", "待缴", "Due"),

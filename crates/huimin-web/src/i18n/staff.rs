@@ -76,13 +76,13 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ),
     (
         "checkin.how",
-        "用扫码枪扫描患者手机上预约详情页的二维码，或输入预约号。",
-        "Scan the QR code on the patient's booking with the scanner, or type the booking number.",
+        "用扫码枪扫描患者手机上预约详情页的二维码；或选择科室、医生和时段，输入患者票面上的就诊序号。",
+        "Scan the QR code on the patient's booking; or choose the department, the doctor and time, and type the queue number on the patient's ticket.",
     ),
     (
         "checkin.code",
-        "二维码内容或预约号",
-        "QR code or booking number",
+        "二维码内容或就诊序号",
+        "QR code or queue number",
     ),
     ("checkin.submit", "签到", "Check in"),
     ("checkin.done", "已签到", "checked in"),
@@ -229,10 +229,5 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("screen.title", "叫号屏", "Call screen"),
     ("screen.now", "请以下患者就诊", "Now calling"),
     ("screen.to", "请到", "Please go to"),
-    ("screen.recall", "重呼", "Called again"),
     ("screen.none", "暂未叫号", "No calls yet"),
-    ("screen.earlier", "已叫号", "Called earlier"),
-    ("screen.number", "序号", "Number"),
-    ("screen.name", "姓名", "Name"),
-    ("screen.time", "时间", "Time"),
 ];

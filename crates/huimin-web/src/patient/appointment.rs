@@ -60,7 +60,7 @@ pub fn status_of(appointment: &Value, lang: Lang) -> String {
     }
 }
 
-fn patient_of(appointment: &Value) -> String {
+pub(super) fn patient_of(appointment: &Value) -> String {
     appointment["participant"]
         .as_array()
         .and_then(|ps| {
@@ -75,7 +75,7 @@ fn patient_of(appointment: &Value) -> String {
 }
 
 /// The names of the account's patients (就诊人), by Patient id.
-async fn patient_names(api: &Api, web: &Web) -> HashMap<String, String> {
+pub(super) async fn patient_names(api: &Api, web: &Web) -> HashMap<String, String> {
     members(&api.get(web, "/fhir/Patient?_count=10").await)
         .into_iter()
         .map(|m| (m.id, m.name))
@@ -175,6 +175,8 @@ pub struct Line {
     pub eta: i64,
     pub serving: String,
     pub ready: bool,
+    /// Passed (过号) at least once and waiting again.
+    pub passed: bool,
 }
 
 impl Line {
@@ -188,6 +190,7 @@ impl Line {
                 .map(|n| n.to_string())
                 .unwrap_or_else(|| "—".into()),
             ready: body["notice"].as_bool().unwrap_or(false) && body["queue"] == "waiting",
+            passed: body["passes"].as_i64().unwrap_or(0) > 0 && body["queue"] == "waiting",
         }
     }
 }
@@ -196,7 +199,7 @@ impl Line {
 fn line_event(_: &Web, body: &Value) -> Value {
     let line = Line::from_api(body);
     serde_json::json!({"state": line.state, "ahead": line.ahead, "eta": line.eta,
-        "serving": line.serving, "ready": line.ready})
+        "serving": line.serving, "ready": line.ready, "passed": line.passed})
 }
 
 /// `GET /appointments/{id}/live`: the waiting panel's updates.
@@ -241,7 +244,8 @@ async fn show_page(
         .and_then(|e| e["valueDateTime"].as_str())
         .map(|t| fmt::moment(t, web.lang))
         .unwrap_or_default();
-    let qr_svg = if matches!(code.as_str(), "booked" | "checked-in") {
+    // Shown to be scanned at check-in: once checked in, the waiting panel takes its place.
+    let qr_svg = if code == "booked" {
         qr::svg(&qr::check_in_payload(id))
     } else {
         String::new()
@@ -335,42 +339,4 @@ pub async fn check_in(
     };
     let reply = api.set_status_with(&web, &id, "checked-in", headers).await;
     after(&api, &web, &id, reply).await
-}
-
-#[derive(serde::Deserialize)]
-pub struct Here {
-    #[serde(default)]
-    code: String,
-}
-
-/// `GET /here/{department}?code=`: where the waiting-area QR code leads. Keeps the code for 20
-/// minutes (the API decides whether it is right when the patient checks in) and says what
-/// to do next. Public: a patient may scan the code before signing in (or signing up).
-pub async fn here(
-    web: Web,
-    Path(_department): Path<String>,
-    axum::extract::Query(q): axum::extract::Query<Here>,
-) -> Response {
-    let code: String = q
-        .code
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .take(16)
-        .collect();
-    let page = crate::patient::directory::MessagePage {
-        c: web.chrome(crate::i18n::t(web.lang, "here.title")),
-        heading: crate::i18n::t(web.lang, "here.title").to_owned(),
-        text: crate::i18n::t(web.lang, "here.text").to_owned(),
-        back: if web.signed_in() {
-            "/me".into()
-        } else {
-            "/login?next=%2Fme".into()
-        },
-    };
-    let mut response = render(StatusCode::OK, &page);
-    response.headers_mut().append(
-        axum::http::header::SET_COOKIE,
-        web.set_cookie(crate::web::HERE_COOKIE, &code, 20 * 60),
-    );
-    response
 }

@@ -29,6 +29,8 @@ pub struct SlotFacts {
     pub when: String,
     pub doctor: String,
     pub department: String,
+    /// The department's Organization id.
+    pub department_id: String,
     pub room: String,
     pub fee: f64,
     pub fee_text: String,
@@ -46,6 +48,7 @@ async fn read<T: huimin_fhir::FhirResource>(api: &Api, web: &Web, id: Option<Str
 pub struct SessionFacts {
     doctor: String,
     department: String,
+    department_id: String,
     room: String,
     fee: f64,
     fee_text: String,
@@ -66,6 +69,7 @@ async fn session_facts(api: &Api, web: &Web, schedule_id: &str) -> SessionFacts 
         .and_then(|e| e["valueMoney"]["value"].as_f64())
         .unwrap_or(0.0);
     let doctor = read::<PractitionerRole>(api, web, actor("PractitionerRole")).await;
+    let department_id = actor("Organization").unwrap_or_default();
     let department = read::<Organization>(api, web, actor("Organization")).await;
     let room = read::<Location>(api, web, actor("Location")).await;
     SessionFacts {
@@ -77,6 +81,7 @@ async fn session_facts(api: &Api, web: &Web, schedule_id: &str) -> SessionFacts 
         department: department
             .map(|d| d.display_name(web.lang))
             .unwrap_or_default(),
+        department_id,
         room: room.map(|r| r.display_name(web.lang)).unwrap_or_default(),
         fee,
         fee_text: if fee > 0.0 {
@@ -121,6 +126,7 @@ pub async fn slot_facts_with(
         ),
         doctor: session.doctor,
         department: session.department,
+        department_id: session.department_id,
         room: session.room,
         fee: session.fee,
         fee_text: session.fee_text,

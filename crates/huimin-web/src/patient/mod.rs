@@ -6,6 +6,7 @@ pub(crate) mod appointment;
 pub(crate) mod booking;
 pub(crate) mod directory;
 pub(crate) mod forms;
+mod here;
 mod visit;
 
 use axum::Router;
@@ -27,7 +28,11 @@ pub fn routes() -> Router<Api> {
         .route("/appointments/{id}/move-reply", post(visit::reply))
         .route("/appointments/{id}/check-in", post(appointment::check_in))
         .route("/appointments/{id}/live", get(appointment::live))
-        .route("/here/{department}", get(appointment::here))
+        .route("/here/{department}", get(here::show))
+        .route(
+            "/here/{department}/check-in/{appointment}",
+            post(here::check_in),
+        )
         .route("/login", get(account::login_page).post(account::login))
         .route("/signup", get(account::signup_page).post(account::signup))
         .route("/logout", post(account::logout))

@@ -69,6 +69,31 @@ pub fn refusal(web: &Web, title_key: &str, reply: &Reply, back: &str) -> Respons
     )
 }
 
+/// Booking rules whose API texts speak to the patient ("您已预约…"): staff read their own
+/// words, about the patient (`staff.refusal.<rule_code>`).
+const STAFF_WORDED: [&str; 9] = [
+    "quota-session",
+    "quota-week",
+    "quota-month",
+    "quota-quarter",
+    "banned",
+    "identity-not-verified",
+    "hold-open",
+    "check-in-unpaid",
+    "check-in-not-on-site",
+];
+
+/// What the API refused, as staff should read it: in their own words for the rules written
+/// to patients, else the API's text.
+pub fn staff_message(reply: &Reply, lang: huimin_domain::i18n::Lang) -> String {
+    match reply.rule_code() {
+        Some(code) if STAFF_WORDED.contains(&code.as_str()) => {
+            crate::i18n::t(lang, &format!("staff.refusal.{code}")).to_owned()
+        }
+        _ => reply.message(),
+    }
+}
+
 /// A department's doctors (their PractitionerRoles), by name.
 pub async fn doctors(api: &Api, web: &Web, department: &str) -> Vec<Choice> {
     if department.is_empty() {
@@ -105,6 +130,26 @@ pub struct InLine {
     /// Why they are called ahead (老年人, 残疾人, 军人, 其他), or empty.
     pub group: String,
     pub passes: i64,
+    /// Sex and age as staff read them: `女 · 76岁`; empty parts left out.
+    pub about: String,
+}
+
+/// `女 · 76岁` from a line entry's `gender` and `age`.
+fn sex_and_age(entry: &serde_json::Value, lang: huimin_domain::i18n::Lang) -> String {
+    let sex = match entry["gender"].as_str() {
+        Some("male") => crate::i18n::t(lang, "desk.male"),
+        Some("female") => crate::i18n::t(lang, "desk.female"),
+        _ => "",
+    };
+    let age = entry["age"]
+        .as_i64()
+        .map(|n| crate::i18n::t(lang, "staff.age").replace("{n}", &n.to_string()))
+        .unwrap_or_default();
+    [sex, age.as_str()]
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
 
 impl InLine {
@@ -125,6 +170,7 @@ impl InLine {
                 .map(|g| g.label().get(lang).to_owned())
                 .unwrap_or_default(),
             passes: entry["passes"].as_i64().unwrap_or(0),
+            about: sex_and_age(entry, lang),
         }
     }
 
@@ -139,5 +185,25 @@ impl InLine {
             .flatten()
             .map(|e| Self::of(e, lang))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use huimin_domain::i18n::Lang;
+
+    /// Each rule staff read in their own words has those words, in both languages.
+    #[test]
+    fn every_staff_worded_rule_has_its_text() {
+        for code in super::STAFF_WORDED {
+            for lang in [Lang::Zh, Lang::En] {
+                let text = crate::i18n::t(lang, &format!("staff.refusal.{code}"));
+                assert_ne!(text, "…", "{code}");
+                assert!(
+                    !text.contains('您') && !text.contains("your"),
+                    "{code}: {text}"
+                );
+            }
+        }
     }
 }

@@ -289,7 +289,7 @@ async fn after(
     if reply.ok() {
         return Redirect::to(&format!("/desk/patients/{patient}?done={done}")).into_response();
     }
-    let said = (reply.message(), None);
+    let said = (super::common::staff_message(&reply, web.lang), None);
     patient_page(api, web, patient, pick, said, reply.status).await
 }
 
@@ -332,6 +332,9 @@ pub struct VisitForm {
     patient: String,
     #[serde(default)]
     method: String,
+    /// `yes` once the desk confirmed a cancellation (退号).
+    #[serde(default)]
+    confirm: String,
 }
 
 /// `POST /desk/appointments/{id}/{pay|cancel|check-in}`.
@@ -351,6 +354,9 @@ pub async fn act(
             .await,
             "paid",
         ),
+        "cancel" if form.confirm != "yes" => {
+            return super::desk_cancel::confirm_page(&api, &web, &id, &form.patient).await;
+        }
         "cancel" => (api.set_status(&web, &id, "cancelled").await, "cancelled"),
         "check-in" => (api.set_status(&web, &id, "checked-in").await, "checked-in"),
         _ => return StatusCode::NOT_FOUND.into_response(),

@@ -5,6 +5,7 @@
 mod checkin;
 pub(crate) mod common;
 mod desk;
+mod desk_cancel;
 pub(crate) mod desk_patient;
 pub(crate) mod moves;
 mod screen;
@@ -20,6 +21,7 @@ pub fn routes() -> Router<Api> {
     Router::new()
         .route("/staff", get(workbench::sessions_of_the_day))
         .route("/staff/sessions/{id}", get(workbench::line))
+        .route("/staff/sessions/{id}/live", get(workbench::live))
         .route("/staff/sessions/{id}/do/{action}", post(workbench::act))
         .route("/staff/sessions/{id}/extra", post(workbench::extra))
         .route(
@@ -33,6 +35,7 @@ pub fn routes() -> Router<Api> {
         .route("/desk/appointments/{id}/{action}", post(desk_patient::act))
         .route("/triage", get(triage::pick))
         .route("/triage/{department}", get(triage::desk))
+        .route("/triage/{department}/live", get(triage::live))
         .route(
             "/triage/{department}/{action}/{appointment}",
             post(triage::act),

@@ -66,6 +66,8 @@ pub struct Target {
     pub id: String,
     pub doctor: String,
     pub room: String,
+    /// The session's hours (a move takes its earliest place not yet ended).
+    pub when: String,
     pub class: String,
     pub fee: i64,
 }
@@ -101,6 +103,8 @@ struct DeskPage {
     problem: String,
     /// The appointment whose move was just refused: its move choices stay open.
     open_move: String,
+    /// The live stream that says when a line of the day changed.
+    live: String,
 }
 
 impl DeskPage {
@@ -188,6 +192,7 @@ async fn desk_page(
                     id: l.id.clone(),
                     doctor: l.doctor.clone(),
                     room: l.room.clone(),
+                    when: l.when.clone(),
                     class: l.class.clone(),
                     fee: l.fee,
                 })
@@ -204,8 +209,41 @@ async fn desk_page(
                 .collect(),
             problem,
             open_move,
+            live: format!("/triage/{department}/live"),
         },
     )
+}
+
+/// The lines' versions and counts (no names): a change refreshes the desk's lines.
+fn day_event(_: &Web, day: &Value) -> Value {
+    let lines: Vec<Value> = day["sessions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|s| {
+            json!([
+                s["schedule"]["id"],
+                s["line_version"],
+                s["status"],
+                s["waiting"],
+                s["expected"],
+                s["now_serving"]
+            ])
+        })
+        .collect();
+    Value::Array(lines)
+}
+
+/// `GET /triage/{department}/live`.
+pub async fn live(State(api): State<Api>, web: Web, Path(department): Path<String>) -> Response {
+    if !web.signed_in() {
+        return StatusCode::UNAUTHORIZED.into_response();
+    }
+    let path = format!(
+        "/api/departments/{}/sessions",
+        crate::web::encoded(&department)
+    );
+    crate::live::follow(api, web, path, day_event).into_response()
 }
 
 /// The lines of a department's day (`GET /api/departments/{id}/sessions`), each with its
@@ -310,7 +348,10 @@ pub async fn act(
     }
     let said = match action.as_str() {
         "move" => (move_refusal(&reply, web.lang), appointment),
-        _ => (reply.message(), String::new()),
+        _ => (
+            super::common::staff_message(&reply, web.lang),
+            String::new(),
+        ),
     };
     desk_page(&api, &web, &department, said, reply.status).await
 }

@@ -134,6 +134,29 @@ struct LinePage {
     matches: Option<Vec<super::desk::Person>>,
     /// The queue number of an extra place just added.
     added: Option<i64>,
+    /// The live stream that says when the line changed.
+    live: String,
+}
+
+/// The live stream of a session's line: it watches the department's day (counts and a
+/// version of each line, no names), so nothing personal is read, or audited, every second;
+/// the page re-reads the line (audited) only when it changed.
+fn live_path(id: &str, schedule: &Value) -> String {
+    let department = schedule["actor"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find_map(|a| crate::fhir::id_of(a, "Organization"))
+        .unwrap_or_default();
+    let date = schedule["comment"]
+        .as_str()
+        .and_then(|c| c.split(' ').next())
+        .unwrap_or_default();
+    format!(
+        "/staff/sessions/{id}/live?department={}&date={}",
+        crate::web::encoded(&department),
+        crate::web::encoded(date)
+    )
 }
 
 async fn line_page(
@@ -174,8 +197,49 @@ async fn line_page(
             find,
             matches,
             added,
+            live: live_path(id, &body["schedule"]),
         },
     )
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct LiveAsked {
+    #[serde(default)]
+    department: String,
+    #[serde(default)]
+    date: String,
+}
+
+/// The part of a department's day that says whether this session's line changed.
+fn line_event(id: &str, day: &Value) -> Value {
+    day["sessions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|s| s["schedule"]["id"] == id)
+        .map(|s| {
+            serde_json::json!({"version": s["line_version"], "waiting": s["waiting"],
+                "serving": s["now_serving"], "status": s["status"]})
+        })
+        .unwrap_or_default()
+}
+
+/// `GET /staff/sessions/{id}/live?department=&date=`.
+pub async fn live(
+    State(api): State<Api>,
+    web: Web,
+    Path(id): Path<String>,
+    axum::extract::Query(asked): axum::extract::Query<LiveAsked>,
+) -> Response {
+    if !web.signed_in() {
+        return StatusCode::UNAUTHORIZED.into_response();
+    }
+    let path = format!(
+        "/api/departments/{}/sessions?date={}",
+        crate::web::encoded(&asked.department),
+        crate::web::encoded(&asked.date),
+    );
+    crate::live::follow(api, web, path, move |_, day| line_event(&id, day)).into_response()
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -209,7 +273,7 @@ async fn after(api: &Api, web: &Web, id: &str, reply: crate::api::Reply) -> Resp
     if reply.status == StatusCode::UNAUTHORIZED {
         return web.to_login();
     }
-    let problem = reply.message();
+    let problem = super::common::staff_message(&reply, web.lang);
     line_page(api, web, id, (String::new(), None), problem, reply.status).await
 }
 

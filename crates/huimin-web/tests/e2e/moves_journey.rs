@@ -13,7 +13,7 @@ use crate::harness::{ADMIN_PASSWORD, Browser, Driver, Server};
 const NURSE: (&str, &str) = ("nurse-zhao", "Nurse2026pass");
 
 /// Another doctor of the department with a session at the same time as the first one.
-async fn colleague(
+pub(crate) async fn colleague(
     server: &Server,
     department: &str,
     name: (&str, &str, &str),

@@ -101,10 +101,23 @@ async fn a_new_patient_signs_up_books_and_checks_in_on_a_phone() {
     phone
         .go(&format!("{base}/here/{department}?code={code}"))
         .await;
-    assert!(phone.text("main").await.contains("已确认"));
-    phone.go(&format!("{base}{booking}")).await;
-    phone.click("#check-in").await;
+    assert!(phone.text("#here-bookings").await.contains("王小明"));
+    phone.click(".confirm-check-in").await;
+    assert_eq!(
+        phone.path().await,
+        booking,
+        "one tap, then the booking's place in line"
+    );
     assert_eq!(phone.text("#status").await, "已签到");
+    let codes = phone
+        .client
+        .find_all(fantoccini::Locator::Css(".qr svg"))
+        .await
+        .unwrap();
+    assert!(
+        codes.is_empty(),
+        "the check-in code is gone once checked in"
+    );
     assert_eq!(phone.text("#ahead").await, "0");
     assert!(phone.text("#waiting").await.contains("候诊"));
     phone.shot("08-checked-in-375").await;
@@ -119,7 +132,7 @@ async fn a_new_patient_signs_up_books_and_checks_in_on_a_phone() {
         doctor.path().await.starts_with("/here/"),
         "not sent to sign in"
     );
-    assert!(doctor.text("main").await.contains("已确认"));
+    assert!(doctor.text("main").await.contains("请先登录"));
     doctor.go(&format!("{base}/login")).await;
     doctor.fill("#username", DOCTOR.0).await;
     doctor.fill("#password", DOCTOR.1).await;
@@ -170,7 +183,16 @@ async fn a_new_patient_signs_up_books_and_checks_in_on_a_phone() {
     assert_eq!(doctor.text("#current-number").await, "1");
     doctor.shot("12-doctor-called-1280").await;
     phone.wait_visible("#called-notice").await;
-    assert!(phone.text("#called-notice").await.contains("3 诊室"));
+    assert!(
+        phone
+            .text("#called-notice")
+            .await
+            .contains("请到 心内科 3 诊室 就诊")
+    );
+    assert!(
+        !phone.text("#waiting").await.contains("候诊区等候"),
+        "a called patient is not also told to wait"
+    );
     assert_eq!(phone.text("#serving").await, "1");
     phone.shot("13-phone-called-375").await;
 
@@ -188,8 +210,7 @@ async fn a_new_patient_signs_up_books_and_checks_in_on_a_phone() {
     assert!(screen.text("#screen-room").await.contains("3 诊室"));
     screen.shot("14-call-screen-1280").await;
     doctor.click("#recall").await;
-    screen.wait_visible(".now .tag").await;
-    screen.shot("15-call-screen-recall-1280").await;
+    assert_eq!(screen.text("#screen-number").await, "1");
 
     // Seen: the phone's page moves on by itself.
     doctor.click("#seen").await;
