@@ -21,9 +21,11 @@ pub mod rules;
 mod search;
 pub mod site;
 mod suspend;
+mod terms;
 mod transfer;
 pub mod views;
 pub mod waitlist;
+mod waitlist_entry;
 pub mod worker;
 
 use axum::Router;
@@ -89,6 +91,8 @@ pub fn routes() -> Router<AppState> {
         .route("/fhir/Appointment/$book", post(routes::book))
         .route("/fhir/Appointment/$waitlist", post(waitlist::join))
         .route("/api/me/waitlist", get(waitlist::mine))
+        .route("/api/me/waitlist/{id}", get(waitlist_entry::show))
+        .route("/api/me/waitlist/{id}/leave", post(waitlist_entry::leave))
         .route(
             "/fhir/Appointment",
             post(routes::create).get(search::search),
