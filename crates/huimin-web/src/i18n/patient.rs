@@ -222,7 +222,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("appointment.desk_fee_before", "挂号费 ", "The fee of "),
     (
         "appointment.desk_fee_after",
-        "尚未缴纳：请到院后在挂号窗口缴费。",
+        " 尚未缴纳：请到院后在挂号窗口缴费。",
         " is not paid yet: pay it at the registration desk when you arrive.",
     ),
     (
