@@ -215,4 +215,10 @@ mod tests {
     fn the_command_line_is_well_formed() {
         Cli::command().debug_assert();
     }
+
+    #[test]
+    fn online_payment_is_on_only_when_said_so() {
+        assert!(is_on("on") && is_on("TRUE") && is_on("1") && is_on("yes"));
+        assert!(!is_on("off") && !is_on("onn") && !is_on(""));
+    }
 }
