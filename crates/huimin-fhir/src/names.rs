@@ -24,6 +24,16 @@ pub const POOL_EXT: &str = "urn:huimin:ext:booking-pool";
 pub const HOLD_EXPIRES_EXT: &str = "urn:huimin:ext:hold-expires";
 /// The session a waitlist entry waits for (waitlist Appointment, `valueReference`).
 pub const WAITLIST_SCHEDULE_EXT: &str = "urn:huimin:ext:waitlist-schedule";
+/// A waiting entry's place in its session's waitlist, 1 for the next to get a place
+/// (waitlist Appointment, `valueInteger`).
+pub const WAITLIST_POSITION_EXT: &str = "urn:huimin:ext:waitlist-position";
+/// The last instant a patient may cancel online: a booking of the Slot, or the Appointment
+/// (`valueDateTime`). An Appointment without it has no such limit (moved by a stop-clinic) or
+/// can no longer be cancelled (its status says which).
+pub const CANCEL_BY_EXT: &str = "urn:huimin:ext:cancel-by";
+/// How a patient pays a session's fee: `desk` (book at once, pay at the hospital) or
+/// `online` (hold the place, pay online before it lapses) (Schedule, `valueCode`).
+pub const FEE_PAYMENT_EXT: &str = "urn:huimin:ext:fee-payment";
 /// 普通号 / 专家号 / 特需号: `ordinary`, `expert`, `special-needs` (PractitionerRole and
 /// Schedule, `valueCode`).
 pub const REGISTRATION_CLASS_EXT: &str = "urn:huimin:ext:registration-class";
@@ -46,6 +56,9 @@ pub const MOVED_TO_EXT: &str = "urn:huimin:ext:moved-to";
 pub const PRICE_ITEM_SYSTEM: &str = "urn:huimin:cs:price-item";
 /// Why an appointment was cancelled (Appointment.cancelationReason).
 pub const CANCEL_REASON_SYSTEM: &str = "urn:huimin:cs:cancel-reason";
+/// How a waitlist entry ended: `left`, `skipped`, `lapsed`, … (waitlist
+/// Appointment.cancelationReason).
+pub const WAITLIST_END_SYSTEM: &str = "urn:huimin:cs:waitlist-end";
 
 /// National outpatient department codes (诊疗科目名录), also an Organization identifier system.
 pub const DEPARTMENT_CODE_SYSTEM: &str = "urn:huimin:cs:department-code";
@@ -74,6 +87,9 @@ mod tests {
             POOL_EXT,
             HOLD_EXPIRES_EXT,
             WAITLIST_SCHEDULE_EXT,
+            WAITLIST_POSITION_EXT,
+            CANCEL_BY_EXT,
+            FEE_PAYMENT_EXT,
             REGISTRATION_CLASS_EXT,
             REGISTRATION_FEE_EXT,
             PAID_EXT,
@@ -85,6 +101,7 @@ mod tests {
         let systems = [
             PRICE_ITEM_SYSTEM,
             CANCEL_REASON_SYSTEM,
+            WAITLIST_END_SYSTEM,
             DEPARTMENT_CODE_SYSTEM,
             TITLE_SYSTEM,
             SPECIALTY_SYSTEM,

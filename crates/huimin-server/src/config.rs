@@ -58,6 +58,10 @@ pub struct Settings {
     /// Whether this process delivers messages from the outbox (`HUIMIN_DELIVER_MESSAGES`).
     /// Any number of processes may; one that does not still writes the events.
     pub deliver_messages: bool,
+    /// Whether patients pay registration fees online (`HUIMIN_ONLINE_PAYMENT`, off by
+    /// default). Off: a patient books a paid place in one step and pays at the desk. On: the
+    /// place is held (the booking rules' `hold.minutes`) until it is paid and confirmed.
+    pub online_payment: bool,
 }
 
 impl Settings {
@@ -78,6 +82,7 @@ impl Settings {
             booking: crate::state::booking::BookingSettings::default(),
             guard: crate::state::guard::GuardSettings::default(),
             deliver_messages: true,
+            online_payment: false,
         }
     }
 

@@ -9,11 +9,13 @@ use crate::api::Api;
 
 const APP_CSS: &str = include_str!("../static/app.css");
 const LIVE_JS: &str = include_str!("../static/live.js");
+const COUNTDOWN_JS: &str = include_str!("../static/countdown.js");
 
 pub fn routes() -> Router<Api> {
     Router::new()
         .route("/static/app.css", get(css))
-        .route("/static/live.js", get(js))
+        .route("/static/live.js", get(|| script(LIVE_JS)))
+        .route("/static/countdown.js", get(|| script(COUNTDOWN_JS)))
         .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
 }
 
@@ -27,12 +29,12 @@ async fn css() -> impl IntoResponse {
     )
 }
 
-async fn js() -> impl IntoResponse {
+async fn script(text: &'static str) -> impl IntoResponse {
     (
         [
             (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
-        LIVE_JS,
+        text,
     )
 }

@@ -110,6 +110,10 @@ pub struct ServeArgs {
     /// process delivers them).
     #[arg(long, env = "HUIMIN_DELIVER_MESSAGES", default_value = "on")]
     pub deliver_messages: String,
+    /// Patients pay registration fees online: `off` (default; they book at once and pay at
+    /// the desk) or `on` (a paid place is held until paid online).
+    #[arg(long, env = "HUIMIN_ONLINE_PAYMENT", default_value = "off")]
+    pub online_payment: String,
 }
 
 impl ServeArgs {
@@ -121,6 +125,7 @@ impl ServeArgs {
         settings.token_ttl = Duration::from_secs(self.token_ttl);
         settings.guard.enabled = !is_off(&self.rate_limit);
         settings.deliver_messages = !is_off(&self.deliver_messages);
+        settings.online_payment = is_on(&self.online_payment);
         settings
     }
 }
@@ -184,6 +189,15 @@ pub enum AuditCommand {
     Verify,
 }
 
+/// Only an explicit yes turns on a setting whose mistake would cost patients (a typo leaves
+/// online payment off, so no one is asked to pay where no one can).
+fn is_on(value: &str) -> bool {
+    matches!(
+        value.to_ascii_lowercase().as_str(),
+        "on" | "true" | "1" | "yes"
+    )
+}
+
 fn is_off(value: &str) -> bool {
     matches!(
         value.to_ascii_lowercase().as_str(),
@@ -200,5 +214,11 @@ mod tests {
     #[test]
     fn the_command_line_is_well_formed() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn online_payment_is_on_only_when_said_so() {
+        assert!(is_on("on") && is_on("TRUE") && is_on("1") && is_on("yes"));
+        assert!(!is_on("off") && !is_on("onn") && !is_on(""));
     }
 }

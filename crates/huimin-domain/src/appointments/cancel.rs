@@ -27,6 +27,17 @@ impl CancellationRule {
     }
 }
 
+/// The deadline a patient is told for cancelling a booking of `slot_start` online: the
+/// cut-off, or none for a booking the hospital moved by a stop-clinic that the patient has not
+/// declined (they may cancel it at any time, with a full refund).
+pub fn patient_deadline(
+    rule: &CancellationRule,
+    slot_start: Timestamp,
+    moved_by_stop_clinic: bool,
+) -> Option<Timestamp> {
+    (!moved_by_stop_clinic).then(|| rule.cutoff(slot_start))
+}
+
 /// Cancelling exactly at the cutoff is still allowed.
 pub fn check_cancellable(
     rule: &CancellationRule,
@@ -69,6 +80,17 @@ mod tests {
         );
         assert_eq!(err.rule_code(), "cancel-cutoff");
         assert!(err.message().zh.contains("就诊前 12 小时"));
+    }
+
+    #[test]
+    fn the_deadline_told_is_the_cutoff_unless_a_stop_clinic_moved_the_booking() {
+        let rule = CancellationRule { hours_before: 12 };
+        let start = ts("2026-03-16T00:30:00Z");
+        assert_eq!(
+            patient_deadline(&rule, start, false),
+            Some(ts("2026-03-15T12:30:00Z"))
+        );
+        assert_eq!(patient_deadline(&rule, start, true), None);
     }
 
     #[test]

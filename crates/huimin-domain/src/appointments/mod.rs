@@ -33,7 +33,7 @@ pub use calling::{
     CallingRule, KEY_STEP, PriorityGroup, PriorityGroups, QueueState, Waiting, call_speech,
     calling_order, estimated_wait_minutes, initial_key, rejoin_key,
 };
-pub use cancel::{CancellationRule, check_cancellable};
+pub use cancel::{CancellationRule, check_cancellable, patient_deadline};
 pub use checkin::{CheckInBy, CheckInFacts, CheckInRule};
 pub use family::{FamilyRule, check_family_limit};
 pub use hold::{HoldRule, check_single_hold};

@@ -23,10 +23,12 @@ pub mod screens;
 mod search;
 pub mod site;
 mod suspend;
+mod terms;
 mod ticket;
 mod transfer;
 pub mod views;
 pub mod waitlist;
+mod waitlist_entry;
 pub mod worker;
 
 use axum::Router;
@@ -105,6 +107,8 @@ pub fn routes() -> Router<AppState> {
         .route("/fhir/Appointment/$book", post(routes::book))
         .route("/fhir/Appointment/$waitlist", post(waitlist::join))
         .route("/api/me/waitlist", get(waitlist::mine))
+        .route("/api/me/waitlist/{id}", get(waitlist_entry::show))
+        .route("/api/me/waitlist/{id}/leave", post(waitlist_entry::leave))
         .route(
             "/fhir/Appointment",
             post(routes::create).get(search::search),

@@ -6,9 +6,7 @@ use axum::response::Response;
 use huimin_domain::appointments::{AppointmentStatus, Channel, CheckInBy, CheckInFacts};
 use huimin_domain::i18n::Text;
 use huimin_domain::roles::Role;
-use huimin_store::appointments::{
-    AppointmentRecord, BookingMode, PlaceRequest, Replay, SessionRecord, SlotRecord,
-};
+use huimin_store::appointments::{AppointmentRecord, BookingMode, PlaceRequest, Replay};
 use sha2::{Digest, Sha256};
 
 use super::eligibility::booking_channel;
@@ -168,9 +166,17 @@ pub async fn place(
         tracing::warn!("booking address flagged for review");
     }
     match outcome.taken_in() {
-        // A fresh place comes with its slot and session: no read before answering.
+        // A fresh place comes with its slot and session: no read before answering; it was not
+        // moved, so its deadline is the cut-off.
         Some((slot, session)) => {
-            appointment_answer(outcome.appointment(), slot, session, status, headers)
+            let cancel_by = super::terms::slot_cancel_by(state, session, slot).await?;
+            let body = views::appointment(outcome.appointment(), session, slot, Some(cancel_by));
+            Ok(appointment_answer(
+                outcome.appointment(),
+                &body,
+                status,
+                headers,
+            ))
         }
         None => appointment_response(state, outcome.appointment(), status, headers).await,
     }
@@ -187,18 +193,18 @@ pub async fn appointment_response(
         .slot_and_session(&record.slot_id)
         .await?
         .ok_or_else(ApiError::internal)?;
-    appointment_answer(record, &slot, &session, status, headers)
+    let cancel_by = super::terms::cancel_by(state, record, &slot).await?;
+    let body = views::appointment(record, &session, &slot, cancel_by);
+    Ok(appointment_answer(record, &body, status, headers))
 }
 
 fn appointment_answer(
     record: &AppointmentRecord,
-    slot: &SlotRecord,
-    session: &SessionRecord,
+    body: &serde_json::Value,
     status: StatusCode,
     headers: &HeaderMap,
-) -> Result<Response, ApiError> {
-    let body = views::appointment(record, session, slot);
-    let mut response = crate::fhir::fhir_response(status, &body);
+) -> Response {
+    let mut response = crate::fhir::fhir_response(status, body);
     if status == StatusCode::CREATED {
         let location = format!(
             "{}/Appointment/{}",
@@ -209,7 +215,7 @@ fn appointment_answer(
             response.headers_mut().insert(header::LOCATION, value);
         }
     }
-    Ok(response)
+    response
 }
 
 /// The appointment if the caller may see it; a patient asking for another's gets 404.

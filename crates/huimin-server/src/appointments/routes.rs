@@ -19,9 +19,10 @@ use crate::context::Ctx;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// Patients book directly only free sessions; others are held and paid first.
+/// With online payment, patients book directly only free sessions: a paid place is held until
+/// it is paid. Without it (the default) they book at once and pay at the desk.
 async fn check_direct_booking(state: &AppState, ctx: &Ctx, slot_id: &str) -> Result<(), ApiError> {
-    if ctx.require()?.role != Role::Patient {
+    if !state.settings.online_payment || ctx.require()?.role != Role::Patient {
         return Ok(());
     }
     let Some(slot) = state.store.slot(slot_id).await? else {
@@ -32,8 +33,8 @@ async fn check_direct_booking(state: &AppState, ctx: &Ctx, slot_id: &str) -> Res
     };
     if session.fee_fen > 0 {
         return Err(ApiError::unprocessable(Text::new(
-            "该号源需付费：请先锁号（$hold），支付后确认",
-            "This slot has a fee: hold it first ($hold), then confirm after payment",
+            "该号源需在线支付：请先锁号（$hold），支付后确认",
+            "This slot is paid online: hold it first ($hold), then confirm after payment",
         )));
     }
     Ok(())

@@ -1,4 +1,5 @@
-//! Reads of the booking resources: `Slot` and `Schedule` by id (public), and a patient's
+//! Reads of the booking resources: `Slot` (with the cancellation cut-off of a booking of it)
+//! and `Schedule` (with how its fee is paid) by id (public), and a patient's
 //! appointments (`GET /fhir/Appointment?patient=`).
 
 use axum::extract::{Path, RawQuery, State};
@@ -25,10 +26,12 @@ pub async fn read_slot(
         .slot_and_session(&id)
         .await?
         .ok_or_else(not_found)?;
-    Ok(crate::fhir::fhir_response(
-        StatusCode::OK,
-        &views::slot(&session, &slot),
-    ))
+    let mut view = views::slot(&session, &slot);
+    views::with_cancel_by(
+        &mut view,
+        super::terms::slot_cancel_by(&state, &session, &slot).await?,
+    );
+    Ok(crate::fhir::fhir_response(StatusCode::OK, &view))
 }
 
 /// Public; a bad token is still refused (401).
@@ -42,10 +45,9 @@ pub async fn read_schedule(
         .clinic_session(&id)
         .await?
         .ok_or_else(|| ApiError::not_found(&format!("Schedule/{id}")))?;
-    Ok(crate::fhir::fhir_response(
-        StatusCode::OK,
-        &views::schedule(&session),
-    ))
+    let mut view = views::schedule(&session);
+    views::with_fee_payment(&mut view, state.settings.online_payment);
+    Ok(crate::fhir::fhir_response(StatusCode::OK, &view))
 }
 
 /// `GET /fhir/Appointment?patient=Patient/<id>&_count=&_offset=`: a patient's appointments,
@@ -114,9 +116,10 @@ pub async fn search(
             .slot_and_session(&record.slot_id)
             .await?
             .ok_or_else(ApiError::internal)?;
+        let cancel_by = super::terms::cancel_by(&state, record, &slot).await?;
         resources.push((
             record.id.clone(),
-            views::appointment(record, &session, &slot),
+            views::appointment(record, &session, &slot, cancel_by),
         ));
     }
     let what = patients

@@ -3,9 +3,9 @@
 
 use huimin_domain::appointments::{AppointmentStatus, slot_status};
 use huimin_fhir::names::{
-    CANCEL_REASON_SYSTEM, EXTRA_SLOT_EXT, HOLD_EXPIRES_EXT, PERIOD_SYSTEM, POOL_EXT,
-    QUEUE_NUMBER_EXT, REGISTRATION_CLASS_EXT, REGISTRATION_FEE_EXT, RELEASE_AT_EXT,
-    SLOT_CAPACITY_EXT, SLOT_REMAINING_EXT,
+    CANCEL_BY_EXT, CANCEL_REASON_SYSTEM, EXTRA_SLOT_EXT, FEE_PAYMENT_EXT, HOLD_EXPIRES_EXT,
+    PERIOD_SYSTEM, POOL_EXT, QUEUE_NUMBER_EXT, REGISTRATION_CLASS_EXT, REGISTRATION_FEE_EXT,
+    RELEASE_AT_EXT, SLOT_CAPACITY_EXT, SLOT_REMAINING_EXT,
 };
 use huimin_store::appointments::{AppointmentRecord, SessionRecord, SlotRecord};
 use huimin_store::instant_text;
@@ -39,6 +39,28 @@ pub fn schedule(session: &SessionRecord) -> Value {
     })
 }
 
+/// Adds an extension to a resource built here.
+fn push_extension(view: &mut Value, extension: Value) {
+    if let Some(extensions) = view["extension"].as_array_mut() {
+        extensions.push(extension);
+    }
+}
+
+/// How patients pay the Schedule's fee: `online` while the place is held, or `desk` after
+/// booking at once (the server's online-payment setting).
+pub fn with_fee_payment(schedule: &mut Value, online: bool) {
+    let code = if online { "online" } else { "desk" };
+    push_extension(schedule, json!({"url": FEE_PAYMENT_EXT, "valueCode": code}));
+}
+
+/// The last instant a booking of the Slot (or the Appointment) may be cancelled online.
+pub fn with_cancel_by(view: &mut Value, at: jiff::Timestamp) {
+    push_extension(
+        view,
+        json!({"url": CANCEL_BY_EXT, "valueDateTime": instant_text(at.as_microsecond())}),
+    );
+}
+
 pub fn slot(session: &SessionRecord, slot: &SlotRecord) -> Value {
     let to_u32 = |n: i64| u32::try_from(n.max(0)).unwrap_or(u32::MAX);
     let status = slot_status(
@@ -62,18 +84,22 @@ pub fn slot(session: &SessionRecord, slot: &SlotRecord) -> Value {
         "start": instant_text(slot.starts_at),
         "end": instant_text(slot.ends_at),
     });
-    if slot.extra
-        && let Some(extensions) = view["extension"].as_array_mut()
-    {
-        extensions.push(json!({"url": EXTRA_SLOT_EXT, "valueBoolean": true}));
+    if slot.extra {
+        push_extension(
+            &mut view,
+            json!({"url": EXTRA_SLOT_EXT, "valueBoolean": true}),
+        );
     }
     view
 }
 
+/// An Appointment; `cancel_by` is the last instant its patient may cancel it online, if there
+/// is one ([`super::operations::cancel_by`]).
 pub fn appointment(
     record: &AppointmentRecord,
     session: &SessionRecord,
     slot: &SlotRecord,
+    cancel_by: Option<jiff::Timestamp>,
 ) -> Value {
     let mut participants = vec![
         json!({"actor": reference("Patient", &record.patient_id), "required": "required", "status": "accepted"}),
@@ -90,6 +116,11 @@ pub fn appointment(
     ];
     if let (AppointmentStatus::Pending, Some(expires)) = (record.status, record.hold_expires_at) {
         extension.push(json!({"url": HOLD_EXPIRES_EXT, "valueDateTime": instant_text(expires)}));
+    }
+    if let Some(at) = cancel_by {
+        extension.push(
+            json!({"url": CANCEL_BY_EXT, "valueDateTime": instant_text(at.as_microsecond())}),
+        );
     }
     let mut view = json!({
         "resourceType": "Appointment",

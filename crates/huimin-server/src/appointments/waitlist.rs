@@ -11,7 +11,6 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use huimin_domain::appointments::{BookingRefusal, Channel, WaitlistMode};
 use huimin_domain::i18n::Text;
-use huimin_fhir::names::WAITLIST_SCHEDULE_EXT;
 use huimin_store::appointments::{
     BookingError, BookingMode, JoinRefusal, PlaceRequest, Promotion, Replay, WaitlistRecord,
 };
@@ -20,34 +19,12 @@ use serde_json::{Value, json};
 
 use super::eligibility::{booking_channel, require_verified};
 use super::parameters::{parameters, required_reference};
+use super::waitlist_entry::full_view;
 use crate::audit::{self, DENIED, SUCCESS};
 use crate::context::Ctx;
 use crate::error::{ApiError, Issue};
 use crate::state::AppState;
 use crate::state::booking::BookingSettings;
-
-/// A waitlist entry as a FHIR `Appointment` with status `waitlist`.
-pub fn view(entry: &WaitlistRecord) -> Value {
-    let status = match entry.status.as_str() {
-        "waiting" => "waitlist",
-        "booked" => "booked",
-        // A place is held for the patient to confirm.
-        "offered" => "pending",
-        _ => "cancelled",
-    };
-    let mut appointment = json!({
-        "resourceType": "Appointment",
-        "id": entry.id,
-        "extension": [{"url": WAITLIST_SCHEDULE_EXT, "valueReference": {"reference": format!("Schedule/{}", entry.session_id)}}],
-        "status": status,
-        "created": huimin_store::instant_text(entry.created_at),
-        "participant": [{"actor": {"reference": format!("Patient/{}", entry.patient_id)}, "status": "accepted"}],
-    });
-    if let Some(booked) = &entry.appointment_id {
-        appointment["basedOn"] = json!([{"reference": format!("Appointment/{booked}")}]);
-    }
-    appointment
-}
 
 /// `POST /fhir/Appointment/$waitlist` with `Parameters{schedule, patient}`.
 pub async fn join(
@@ -122,17 +99,18 @@ pub async fn join(
         "",
     )
     .await?;
-    Ok(crate::fhir::fhir_response(
-        StatusCode::CREATED,
-        &view(&entry),
-    ))
+    let body = full_view(&state, &entry).await?;
+    Ok(crate::fhir::fhir_response(StatusCode::CREATED, &body))
 }
 
-/// `GET /api/me/waitlist`: the waitlist entries of the caller's patients.
+/// `GET /api/me/waitlist`: the waitlist entries of the caller's patients, newest first.
 pub async fn mine(State(state): State<AppState>, ctx: Ctx) -> Result<Response, ApiError> {
     let caller = ctx.require()?;
     let entries = state.store.patient_waitlist(&caller.patient_ids).await?;
-    let items: Vec<Value> = entries.iter().map(view).collect();
+    let mut items: Vec<Value> = Vec::with_capacity(entries.len());
+    for entry in &entries {
+        items.push(full_view(&state, entry).await?);
+    }
     Ok(Json(json!({"total": items.len(), "entries": items})).into_response())
 }
 

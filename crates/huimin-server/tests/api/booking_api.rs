@@ -6,7 +6,7 @@ use crate::helpers::*;
 use crate::on_both;
 
 /// A department, a doctor and their post with the given fee (yuan); returns the role id.
-async fn clinic(app: &TestApp, admin: &str, fee: f64) -> String {
+pub(crate) async fn clinic(app: &TestApp, admin: &str, fee: f64) -> String {
     let dept = app
         .post_json("/fhir/Organization", Some(admin), &json!({"resourceType": "Organization", "name": "心血管内科", "identifier": [{"system": "urn:huimin:cs:department-code", "value": "03.04"}]}))
         .await;
@@ -28,7 +28,7 @@ async fn clinic(app: &TestApp, admin: &str, fee: f64) -> String {
     created.body["id"].as_str().unwrap().to_owned()
 }
 
-fn in_days(days: i64) -> String {
+pub(crate) fn in_days(days: i64) -> String {
     huimin_clock::Clock::default()
         .today()
         .saturating_add(jiff::Span::new().days(days))
@@ -332,10 +332,14 @@ async fn a_patient_holds_then_books_and_sees_only_their_own_appointments(db: Db)
         ("slot", format!("Slot/{}", slots[1])),
         ("patient", format!("Patient/{bob_id}")),
     ]);
-    let needs_payment = app
+    let at_once = app
         .post_json("/fhir/Appointment/$book", Some(&bob), &direct)
         .await;
-    assert_eq!(needs_payment.status, 422, "a paid slot is held first");
+    assert_eq!(
+        at_once.status, 201,
+        "without online payment a paid slot is booked at once (the fee paid at the desk): {}",
+        at_once.body
+    );
     app.finish().await;
 }
 on_both!(a_patient_holds_then_books_and_sees_only_their_own_appointments);
@@ -1492,6 +1496,15 @@ async fn stop_clinic_moves_bookings_to_another_session_while_it_has_room(db: Db)
             assert_eq!(
                 appointment.body["slot"][0]["reference"],
                 format!("Slot/{other_slot}")
+            );
+            let deadline = appointment.body["extension"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|e| e["url"] == "urn:huimin:ext:cancel-by");
+            assert_eq!(
+                deadline, None,
+                "a stop-clinic move may be cancelled at any time"
             );
         } else {
             assert_eq!(kind, "session-suspended");

@@ -15,6 +15,7 @@ mod directory;
 mod fhir_basics;
 mod fuzz;
 mod messages;
+mod my_bookings;
 mod on_site;
 mod outbox;
 mod patient_access;

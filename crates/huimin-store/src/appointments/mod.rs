@@ -18,6 +18,7 @@ mod sessions;
 mod suspend;
 mod transfer;
 mod waitlist;
+mod waitlist_entry;
 
 pub use booking::{BookingError, BookingMode, PlaceRequest, Replay, TakenIn};
 pub use calling::{CallError, CallRecord, LineSummary, QueueEntry, SessionQueue};

@@ -40,9 +40,10 @@ pub enum JoinRefusal {
     PlacesAvailable,
 }
 
-const COLUMNS: &str = "id, patient_id, account_id, session_id, status, appointment_id, created_at";
+pub(super) const COLUMNS: &str =
+    "id, patient_id, account_id, session_id, status, appointment_id, created_at";
 
-fn from_row(row: &AnyRow) -> Result<WaitlistRecord, StoreError> {
+pub(super) fn from_row(row: &AnyRow) -> Result<WaitlistRecord, StoreError> {
     Ok(WaitlistRecord {
         id: row.try_get(0)?,
         patient_id: row.try_get(1)?,
@@ -128,7 +129,7 @@ impl Store {
         row.as_ref().map(from_row).transpose()
     }
 
-    /// Moves a waiting entry on (`booked`, `skipped`, `cancelled`); `false` if it was no
+    /// Moves a waiting entry on (`booked`, `skipped`, `left`); `false` if it was no
     /// longer waiting (someone else promoted or cancelled it first).
     pub async fn settle_waitlist_entry(
         &self,

@@ -1,5 +1,5 @@
-//! My appointments, one appointment with its check-in code, and what a patient does with it:
-//! confirm a hold, cancel, check in.
+//! One appointment with its check-in code, and what a patient does with it: confirm a hold,
+//! cancel (until the deadline it states), check in.
 
 use std::collections::HashMap;
 
@@ -8,43 +8,19 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use huimin_domain::i18n::Lang;
-use huimin_fhir::names::HOLD_EXPIRES_EXT;
+use huimin_fhir::names::CANCEL_BY_EXT;
 use serde_json::Value;
 
 use super::account::members;
 use super::booking::{SlotFacts, slot_facts, slot_of};
 use super::directory::not_found;
-use super::forms::{ok, render};
+use super::facts::{Countdown, deadline, hold_countdown};
+use super::forms::render;
 use crate::api::Api;
 use crate::chrome::Chrome;
-use crate::fhir::{extension, id_of, queue_number};
-use crate::fmt;
+use crate::fhir::queue_number;
 use crate::qr;
 use crate::web::{SignedIn, Web};
-
-pub struct Row {
-    pub id: String,
-    pub patient: String,
-    pub when: String,
-    pub number: i64,
-    pub status: String,
-    pub status_code: String,
-}
-
-pub struct Waiting {
-    pub patient: String,
-    pub status: String,
-    pub appointment: String,
-}
-
-#[derive(Template)]
-#[template(path = "mine.html")]
-struct MinePage {
-    c: Chrome,
-    upcoming: Vec<Row>,
-    past: Vec<Row>,
-    waitlist: Vec<Waiting>,
-}
 
 pub fn status_name(code: &str, lang: Lang) -> String {
     crate::i18n::t(lang, &format!("status.{code}")).to_owned()
@@ -82,71 +58,6 @@ pub(super) async fn patient_names(api: &Api, web: &Web) -> HashMap<String, Strin
         .collect()
 }
 
-pub async fn mine(State(api): State<Api>, SignedIn(web): SignedIn) -> Response {
-    let listed = api.get(&web, "/fhir/Appointment?_count=50").await;
-    if listed.status == StatusCode::UNAUTHORIZED {
-        return web.to_login();
-    }
-    let names = patient_names(&api, &web).await;
-    let now = crate::fmt::now();
-    let (mut upcoming, mut past) = (Vec::new(), Vec::new());
-    for entry in listed.body["entry"].as_array().into_iter().flatten() {
-        let a = &entry["resource"];
-        let code = a["status"].as_str().unwrap_or_default().to_owned();
-        let row = Row {
-            id: a["id"].as_str().unwrap_or_default().to_owned(),
-            patient: names.get(&patient_of(a)).cloned().unwrap_or_default(),
-            when: fmt::window(
-                a["start"].as_str().unwrap_or_default(),
-                a["end"].as_str().unwrap_or_default(),
-                web.lang,
-            ),
-            number: queue_number(a),
-            status: status_of(a, web.lang),
-            status_code: code.clone(),
-        };
-        let ended = a["end"]
-            .as_str()
-            .and_then(|e| e.parse::<jiff::Timestamp>().ok())
-            .is_some_and(|end| end < now);
-        let open = matches!(code.as_str(), "pending" | "booked" | "checked-in");
-        if open && !ended {
-            upcoming.push(row);
-        } else {
-            past.push(row);
-        }
-    }
-    upcoming.reverse();
-    ok(&MinePage {
-        c: web.chrome(crate::i18n::t(web.lang, "mine.title")),
-        upcoming,
-        past,
-        waitlist: waitlist(&api, &web, &names).await,
-    })
-}
-
-/// The account's waitlist entries (候补), with the appointment each one led to.
-async fn waitlist(api: &Api, web: &Web, names: &HashMap<String, String>) -> Vec<Waiting> {
-    let listed = api.get(web, "/api/me/waitlist").await;
-    listed.body["entries"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|e| Waiting {
-            patient: names.get(&patient_of(e)).cloned().unwrap_or_default(),
-            status: crate::i18n::t(
-                web.lang,
-                &format!(
-                    "waitlist.status.{}",
-                    e["status"].as_str().unwrap_or_default()
-                ),
-            )
-            .to_owned(),
-            appointment: id_of(&e["basedOn"][0], "Appointment").unwrap_or_default(),
-        })
-        .collect()
-}
-
 #[derive(Template)]
 #[template(path = "appointment.html")]
 struct AppointmentPage {
@@ -157,7 +68,13 @@ struct AppointmentPage {
     number: i64,
     patient: String,
     slot: Option<SlotFacts>,
-    hold_until: String,
+    hold: Option<Countdown>,
+    /// A fee to pay online (else at the desk).
+    pay_online: bool,
+    /// "挂号费 ¥25.00 到院后在挂号窗口缴纳" while a desk-paid fee is unpaid.
+    pay_at_desk: String,
+    cancel_by: String,
+    cancel_closed: bool,
     paid: String,
     reason: String,
     moves: super::visit::MoveCard,
@@ -240,10 +157,26 @@ async fn show_page(
     let paid = super::visit::money_line(api, web, id).await;
     let reason = super::visit::cancel_reason(a, web.lang);
     let moves = super::visit::move_card(api, web, id).await;
-    let hold_until = extension(a, HOLD_EXPIRES_EXT)
-        .and_then(|e| e["valueDateTime"].as_str())
-        .map(|t| fmt::moment(t, web.lang))
-        .unwrap_or_default();
+    let hold = hold_countdown(a, web.lang);
+    let (cancel_by, cancel_closed) = deadline(a, CANCEL_BY_EXT, web.lang);
+    let pay_online = slot.as_ref().is_some_and(|s| s.pay_online);
+    let pay_at_desk = match &slot {
+        Some(s)
+            if s.fee > 0.0
+                && !pay_online
+                && paid.is_empty()
+                && matches!(code.as_str(), "pending" | "booked") =>
+        {
+            let t = |key| crate::i18n::t(web.lang, key);
+            format!(
+                "{}{}{}",
+                t("appointment.desk_fee_before"),
+                s.fee_text,
+                t("appointment.desk_fee_after")
+            )
+        }
+        _ => String::new(),
+    };
     // Shown to be scanned at check-in: once checked in, the waiting panel takes its place.
     let qr_svg = if code == "booked" {
         qr::svg(&qr::check_in_payload(id))
@@ -269,7 +202,11 @@ async fn show_page(
             number: queue_number(a),
             patient: names.get(&patient_of(a)).cloned().unwrap_or_default(),
             slot,
-            hold_until,
+            hold,
+            pay_online,
+            pay_at_desk,
+            cancel_by,
+            cancel_closed,
             paid,
             reason,
             moves,

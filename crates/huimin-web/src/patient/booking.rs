@@ -1,24 +1,25 @@
-//! Booking a time slot: confirm who it is for, then hold it (a fee to pay) or book it (free);
-//! a full slot offers the session's waitlist.
-
-use std::collections::HashMap;
+//! Booking a time slot: confirm who it is for, then book it in one step (free, or the fee paid
+//! at the desk) or, where fees are paid online, hold it until paid; a full session offers its
+//! waitlist (`waitlist.rs`).
 
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use huimin_fhir::names::{REGISTRATION_FEE_EXT, SLOT_REMAINING_EXT};
-use huimin_fhir::{Location, Organization, PractitionerRole};
+use huimin_fhir::names::{CANCEL_BY_EXT, SLOT_REMAINING_EXT};
 use serde::Deserialize;
 use serde_json::Value;
 
 use super::account::{Member, members};
-use super::directory::{MessagePage, doctor_name, not_found};
+use super::directory::not_found;
+/// Pages listing many slots (the desk's too) share one lookup per session.
+pub use super::facts::KnownSessions;
+use super::facts::{deadline, known_session};
 use super::forms::render;
 use crate::api::Api;
 use crate::chrome::Chrome;
-use crate::fhir::{Named, extension, extension_int, id_of};
+use crate::fhir::{extension_int, id_of};
 use crate::fmt;
 use crate::web::{SignedIn, Web};
 
@@ -34,61 +35,19 @@ pub struct SlotFacts {
     pub room: String,
     pub fee: f64,
     pub fee_text: String,
+    /// The fee is paid online while the place is held (else at the desk after booking).
+    pub pay_online: bool,
     pub remaining: i64,
+    /// The last moment a booking of it may be cancelled online, as patients read it.
+    pub cancel_by: String,
+    /// That moment has passed: a booking now cannot be cancelled online.
+    pub cancel_closed: bool,
 }
 
-/// The resource `T` with `id`, if there is one and it can be read.
-async fn read<T: huimin_fhir::FhirResource>(api: &Api, web: &Web, id: Option<String>) -> Option<T> {
-    let reply = api.get(web, &format!("/fhir/{}/{}", T::TYPE, id?)).await;
-    reply.resource()
-}
-
-/// Who, where and for how much: the same for every slot of a clinic session.
-#[derive(Clone)]
-pub struct SessionFacts {
-    doctor: String,
-    department: String,
-    department_id: String,
-    room: String,
-    fee: f64,
-    fee_text: String,
-}
-
-/// Session facts already looked up for a page, by Schedule id: a page listing many slots or
-/// appointments of few sessions asks for each session once.
-pub type KnownSessions = HashMap<String, SessionFacts>;
-
-async fn session_facts(api: &Api, web: &Web, schedule_id: &str) -> SessionFacts {
-    let schedule = api.get(web, &format!("/fhir/Schedule/{schedule_id}")).await;
-    let actor = |kind: &str| {
-        schedule.body["actor"]
-            .as_array()
-            .and_then(|all| all.iter().find_map(|a| id_of(a, kind)))
-    };
-    let fee = extension(&schedule.body, REGISTRATION_FEE_EXT)
-        .and_then(|e| e["valueMoney"]["value"].as_f64())
-        .unwrap_or(0.0);
-    let doctor = read::<PractitionerRole>(api, web, actor("PractitionerRole")).await;
-    let department_id = actor("Organization").unwrap_or_default();
-    let department = read::<Organization>(api, web, actor("Organization")).await;
-    let room = read::<Location>(api, web, actor("Location")).await;
-    SessionFacts {
-        doctor: doctor
-            .as_ref()
-            .map(doctor_name)
-            .unwrap_or_default()
-            .to_owned(),
-        department: department
-            .map(|d| d.display_name(web.lang))
-            .unwrap_or_default(),
-        department_id,
-        room: room.map(|r| r.display_name(web.lang)).unwrap_or_default(),
-        fee,
-        fee_text: if fee > 0.0 {
-            fmt::yuan(fee)
-        } else {
-            crate::i18n::t(web.lang, "book.free").to_owned()
-        },
+impl SlotFacts {
+    /// Booking it holds the place until the fee is paid online.
+    pub fn holds(&self) -> bool {
+        self.fee > 0.0 && self.pay_online
     }
 }
 
@@ -109,14 +68,8 @@ pub async fn slot_facts_with(
         return None;
     }
     let schedule_id = id_of(&slot.body["schedule"], "Schedule")?;
-    let session = match known.get(&schedule_id) {
-        Some(found) => found.clone(),
-        None => {
-            let found = session_facts(api, web, &schedule_id).await;
-            known.insert(schedule_id.clone(), found.clone());
-            found
-        }
-    };
+    let session = known_session(api, web, &schedule_id, known).await;
+    let (cancel_by, cancel_closed) = deadline(&slot.body, CANCEL_BY_EXT, web.lang);
     Some(SlotFacts {
         slot_id: slot_id.to_owned(),
         when: fmt::window(
@@ -130,7 +83,10 @@ pub async fn slot_facts_with(
         room: session.room,
         fee: session.fee,
         fee_text: session.fee_text,
+        pay_online: session.pay_online,
         remaining: extension_int(&slot.body, SLOT_REMAINING_EXT).unwrap_or(0),
+        cancel_by,
+        cancel_closed,
         schedule_id,
     })
 }
@@ -191,11 +147,11 @@ pub async fn confirm(
 #[derive(Deserialize)]
 pub struct PatientChoice {
     #[serde(default)]
-    patient: String,
+    pub patient: String,
 }
 
-/// Holds the place when there is a fee (paid at the desk), books it directly when there is
-/// none.
+/// Books the place in one request (free, or the fee paid at the desk); where fees are paid
+/// online, holds it until paid.
 pub async fn place(
     State(api): State<Api>,
     SignedIn(web): SignedIn,
@@ -218,7 +174,7 @@ pub async fn place(
         )
         .await;
     }
-    let operation = if slot.fee > 0.0 { "$hold" } else { "$book" };
+    let operation = if slot.holds() { "$hold" } else { "$book" };
     let reply = api
         .operation(
             &web,
@@ -247,50 +203,6 @@ pub async fn place(
         reply.status,
     )
     .await
-}
-
-/// Joins a full session's waitlist (候补).
-pub async fn wait(
-    State(api): State<Api>,
-    SignedIn(web): SignedIn,
-    Path(schedule): Path<String>,
-    Form(choice): Form<PatientChoice>,
-) -> Response {
-    let reply = api
-        .operation(
-            &web,
-            "/fhir/Appointment/$waitlist",
-            &[
-                ("schedule", format!("Schedule/{schedule}")),
-                ("patient", format!("Patient/{}", choice.patient)),
-            ],
-        )
-        .await;
-    let (heading, text) = if reply.ok() {
-        (
-            crate::i18n::t(web.lang, "waitlist.joined").to_owned(),
-            crate::i18n::t(web.lang, "waitlist.joined_text").to_owned(),
-        )
-    } else {
-        (
-            crate::i18n::t(web.lang, "waitlist.failed").to_owned(),
-            reply.message(),
-        )
-    };
-    let status = if reply.ok() {
-        StatusCode::OK
-    } else {
-        reply.status
-    };
-    render(
-        status,
-        &MessagePage {
-            c: web.chrome(heading.clone()),
-            heading,
-            text,
-            back: "/me".into(),
-        },
-    )
 }
 
 /// The slot a booked appointment points at.

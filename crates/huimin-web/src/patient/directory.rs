@@ -218,8 +218,6 @@ pub struct Session {
     pub remaining: i64,
     /// When booking opens, if that is still ahead.
     pub opens: String,
-    /// A slot of the session, to reach its booking page (and from there the waitlist).
-    pub first_slot: String,
     pub slots: Vec<SlotRow>,
 }
 
@@ -233,7 +231,7 @@ struct DoctorPage {
     sessions: Vec<Session>,
 }
 
-fn period_name(code: &str, lang: Lang) -> String {
+pub fn period_name(code: &str, lang: Lang) -> String {
     huimin_domain::appointments::Period::from_code(code)
         .map(|p| match lang {
             Lang::Zh => p.zh().to_owned(),
@@ -328,7 +326,6 @@ fn add_slot(sessions: &mut Vec<Session>, slot: &Value, now: jiff::Timestamp, lan
         ),
         remaining,
         opens,
-        first_slot: row.id.clone(),
         slots: vec![row],
     });
 }

@@ -5,9 +5,12 @@ mod account;
 pub(crate) mod appointment;
 pub(crate) mod booking;
 pub(crate) mod directory;
+pub(crate) mod facts;
 pub(crate) mod forms;
 mod here;
+mod mine;
 mod visit;
+mod waitlist;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -20,8 +23,13 @@ pub fn routes() -> Router<Api> {
         .route("/departments/{id}", get(directory::department))
         .route("/doctors/{id}", get(directory::doctor))
         .route("/book/{slot}", get(booking::confirm).post(booking::place))
-        .route("/waitlist/{schedule}", post(booking::wait))
-        .route("/me", get(appointment::mine))
+        .route(
+            "/waitlist/{schedule}",
+            get(waitlist::join_form).post(waitlist::join),
+        )
+        .route("/me", get(mine::mine))
+        .route("/me/waitlist/{id}", get(waitlist::entry))
+        .route("/me/waitlist/{id}/leave", post(waitlist::leave))
         .route("/appointments/{id}", get(appointment::show))
         .route("/appointments/{id}/confirm", post(appointment::confirm))
         .route("/appointments/{id}/cancel", post(appointment::cancel))

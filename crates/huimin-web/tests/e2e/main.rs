@@ -10,5 +10,6 @@ mod harness;
 mod messages_journey;
 mod money_journey;
 mod moves_journey;
+mod my_bookings_journey;
 mod patient_journey;
 mod queue_journey;

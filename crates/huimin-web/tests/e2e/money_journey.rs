@@ -155,10 +155,10 @@ async fn a_moved_patient_is_told_accepts_and_sees_the_refund_another_declines_in
         phone.click("#moved-to a").await;
     }
     assert!(phone.text("#move-reply").await.contains("停诊改约"));
-    phone.tap("details.card summary").await;
+    phone.tap("#cancel-terms summary").await;
     assert!(
         phone
-            .text("details.card .hint")
+            .text("#cancel-terms .hint")
             .await
             .contains("可随时取消"),
         "the 12-hour cut-off does not apply to a moved patient"
