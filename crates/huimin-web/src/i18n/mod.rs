@@ -7,6 +7,7 @@ mod admin;
 mod billing;
 mod common;
 mod patient;
+mod search;
 mod staff;
 
 use std::collections::HashMap;
@@ -19,6 +20,7 @@ fn messages() -> impl Iterator<Item = &'static (&'static str, &'static str, &'st
     [
         common::MESSAGES,
         patient::MESSAGES,
+        search::MESSAGES,
         staff::MESSAGES,
         billing::MESSAGES,
         admin::MESSAGES,

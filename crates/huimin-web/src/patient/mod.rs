@@ -6,6 +6,7 @@ pub(crate) mod appointment;
 pub(crate) mod booking;
 pub(crate) mod directory;
 pub(crate) mod forms;
+mod search;
 mod visit;
 
 use axum::Router;
