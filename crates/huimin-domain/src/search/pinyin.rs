@@ -81,18 +81,24 @@ pub fn glyphs(text: &str) -> Vec<Glyph> {
 /// or digit of a Latin text) stands for itself; its last syllable may be unfinished
 /// (`xinn` for 心内). `steps` counts the states visited, for the tests' bound on work.
 pub fn starts_with(glyphs: &[Glyph], query: &[char], steps: &mut usize) -> bool {
-    Matcher::new(glyphs, query, steps).from(std::iter::once(0))
+    Matcher::new(glyphs, query, steps).from(std::iter::once(0), true)
 }
 
-/// Whether `query` starts at a glyph after the first (心血管 found by `xueguan`).
+/// Whether `query` starts at a glyph after the first (心血管 found by `xueguan`). Initials alone
+/// abbreviate from the start of a name, so here the query must spell at least one syllable or
+/// character in full: `xg` finds 血管 but not 心血管, and `xnk` not 呼吸内科.
 pub fn found_inside(glyphs: &[Glyph], query: &[char], steps: &mut usize) -> bool {
-    Matcher::new(glyphs, query, steps).from(1..glyphs.len())
+    Matcher::new(glyphs, query, steps).from(1..glyphs.len(), false)
 }
 
-/// A depth-first walk over (glyph, query position) states. Whether a state leads to a match
-/// does not depend on where the walk began, so each state is visited at most once for all
-/// starting glyphs: the work is bounded by glyphs × query length, however many readings the
-/// characters have together (20 polyphones would be 2^20 spellings).
+/// A state of the walk: the next glyph, the next query character, and whether a syllable or
+/// character has been matched in full so far.
+type State = (usize, usize, bool);
+
+/// A depth-first walk over states. Whether a state leads to a match does not depend on where
+/// the walk began, so each state is visited at most once for all starting glyphs: the work is
+/// bounded by 2 × glyphs × query length, however many readings the characters have together
+/// (20 polyphones would be 2^20 spellings).
 struct Matcher<'a> {
     glyphs: &'a [Glyph],
     query: &'a [char],
@@ -102,7 +108,7 @@ struct Matcher<'a> {
 
 impl<'a> Matcher<'a> {
     fn new(glyphs: &'a [Glyph], query: &'a [char], steps: &'a mut usize) -> Self {
-        let seen = vec![false; (glyphs.len() + 1) * (query.len() + 1)];
+        let seen = vec![false; 2 * (glyphs.len() + 1) * (query.len() + 1)];
         Matcher {
             glyphs,
             query,
@@ -111,21 +117,26 @@ impl<'a> Matcher<'a> {
         }
     }
 
-    fn from(&mut self, starts: impl Iterator<Item = usize>) -> bool {
+    /// Whether a walk from `starts` matches; `spelled` says whether a match made of initials
+    /// alone counts.
+    fn from(&mut self, starts: impl Iterator<Item = usize>, spelled: bool) -> bool {
         if self.query.is_empty() {
             return false;
         }
-        let mut stack: Vec<(usize, usize)> = starts.map(|i| (i, 0)).collect();
-        while let Some((i, j)) = stack.pop() {
+        let mut stack: Vec<State> = starts.map(|i| (i, 0, spelled)).collect();
+        while let Some((i, j, spelled)) = stack.pop() {
             if j == self.query.len() {
-                return true;
+                if spelled {
+                    return true;
+                }
+                continue;
             }
-            let at = i * (self.query.len() + 1) + j;
+            let at = (i * (self.query.len() + 1) + j) * 2 + usize::from(spelled);
             if i == self.glyphs.len() || std::mem::replace(&mut self.seen[at], true) {
                 continue;
             }
             *self.steps += 1;
-            if self.next_states(i, j, &mut stack) {
+            if self.next_states((i, j, spelled), &mut stack) {
                 return true;
             }
         }
@@ -133,29 +144,29 @@ impl<'a> Matcher<'a> {
     }
 
     /// Pushes the states glyph `i` can take the query to from position `j`; true when the
-    /// query ends inside one of its readings.
-    fn next_states(&self, i: usize, j: usize, stack: &mut Vec<(usize, usize)>) -> bool {
+    /// query ends inside one of its readings, and that makes a match.
+    fn next_states(&self, (i, j, spelled): State, stack: &mut Vec<State>) -> bool {
         let glyph = &self.glyphs[i];
         let rest = &self.query[j..];
         if rest[0] == glyph.ch {
-            stack.push((i + 1, j + 1));
+            stack.push((i + 1, j + 1, true));
         }
         for reading in &glyph.readings {
-            let spelled: Vec<char> = reading.chars().collect();
-            if rest.starts_with(&spelled) {
-                stack.push((i + 1, j + spelled.len()));
-            } else if spelled.starts_with(rest) {
-                return true;
-            }
+            let letters: Vec<char> = reading.chars().collect();
             let initial = match reading.get(..2) {
                 Some("zh" | "ch" | "sh") => 2,
                 _ => 1,
             };
-            if initial < spelled.len() && rest.starts_with(&spelled[..initial]) {
-                stack.push((i + 1, j + initial));
+            if rest.starts_with(&letters) {
+                stack.push((i + 1, j + letters.len(), spelled || letters.len() > initial));
+            } else if letters.starts_with(rest) && (spelled || rest.len() > initial) {
+                return true;
             }
-            if initial == 2 && rest[0] == spelled[0] {
-                stack.push((i + 1, j + 1));
+            if initial < letters.len() && rest.starts_with(&letters[..initial]) {
+                stack.push((i + 1, j + initial, spelled));
+            }
+            if initial == 2 && rest[0] == letters[0] {
+                stack.push((i + 1, j + 1, spelled));
             }
         }
         false
@@ -225,8 +236,18 @@ mod tests {
     fn both_readings_of_xue_find_xueguan() {
         assert!(starts("血管", "xueguan") && starts("血管", "xieguan"));
         assert!(inside("心血管内科", "xueguan") && inside("心血管内科", "xieguan"));
-        assert!(inside("心血管内科", "xg"));
+        assert!(inside("心血管内科", "xueg") && inside("心血管内科", "xgu"));
+        assert!(inside("心血管内科", "血g"));
         assert!(!inside("血管", "xueguan"), "at the start, not inside");
+    }
+
+    #[test]
+    fn initials_alone_abbreviate_from_the_start_only() {
+        assert!(starts("血管", "xg"));
+        assert!(!inside("心血管内科", "xg"));
+        assert!(!inside("呼吸内科", "xnk"));
+        assert!(inside("呼吸内科", "xinei"));
+        assert!(!inside("张伟", "w"));
     }
 
     #[test]
@@ -249,7 +270,7 @@ mod tests {
         let mut steps = 0;
         assert!(!found_inside(&glyphs(&text), &query, &mut steps));
         assert!(!starts_with(&glyphs(&text), &query, &mut steps));
-        assert!(steps <= 2 * 21 * (query.len() + 1), "{steps} states");
+        assert!(steps <= 2 * 2 * 21 * (query.len() + 1), "{steps} states");
         let mut steps = 0;
         assert!(starts_with(
             &glyphs(&text),

@@ -44,6 +44,11 @@ async fn departments_are_found_by_alias_pinyin_and_english_name(db: Db) {
             "{q}: {found}"
         );
     }
+    // Initials abbreviate from the start: xnk is not 呼吸内科's (hu-XI-NEI-KE).
+    assert_eq!(
+        ids(&search(&app, "xnk").await, "departments"),
+        ["dept-cardiology"]
+    );
     let by_alias = search(&app, "心内").await;
     let first = &by_alias["departments"][0];
     assert_eq!(

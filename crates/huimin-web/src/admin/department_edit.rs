@@ -40,9 +40,10 @@ struct DepartmentPage {
     problems: FieldProblems,
 }
 
+/// `_name` (the English name) first: it contains `name`.
 const FIELDS: &[(&str, &[&str])] = &[
-    ("name", &["Organization.name", "name"]),
     ("english", &["_name"]),
+    ("name", &["name"]),
     ("aliases", &["alias"]),
 ];
 

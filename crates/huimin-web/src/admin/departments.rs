@@ -117,9 +117,10 @@ pub async fn list(
     )
 }
 
+/// `_name` (the English name) first: it contains `name`.
 const FIELDS: &[(&str, &[&str])] = &[
-    ("name", &["name"]),
     ("english", &["_name"]),
+    ("name", &["name"]),
     ("code", &["identifier", "code"]),
 ];
 

@@ -130,6 +130,11 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "Department added.",
     ),
     ("admin.edit_department", "科室名称", "Department names"),
+    (
+        "admin.department_code_is",
+        "诊疗科目代码：",
+        "National department code: ",
+    ),
     ("admin.edit_names", "修改名称", "Edit names"),
     (
         "admin.department_english_hint",

@@ -9,8 +9,8 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ),
     (
         "search.placeholder",
-        "科室、医生、擅长或拼音，如 心内、xnk",
-        "Department, doctor, specialty or pinyin",
+        "科室、医生、擅长或拼音",
+        "Department, doctor or pinyin",
     ),
     ("search.button", "搜索", "Search"),
     ("search.title", "搜索结果", "Search results"),

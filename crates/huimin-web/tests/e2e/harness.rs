@@ -25,11 +25,21 @@ pub struct Server {
 
 impl Server {
     pub async fn start() -> Self {
+        Self::start_with(|_| {}).await
+    }
+
+    /// A server with the demo hospital (`--demo`): its departments, doctors and patients.
+    pub async fn start_demo() -> Self {
+        Self::start_with(|settings| settings.demo = true).await
+    }
+
+    async fn start_with(adjust: impl FnOnce(&mut Settings)) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let mut settings = Settings::new(dir.path());
         settings.listen = "127.0.0.1:0".parse().unwrap();
         settings.password_cost = PasswordCost::Fast;
         settings.admin_password = Some(Secret::new(ADMIN_PASSWORD));
+        adjust(&mut settings);
         let app = App::build_with(settings, huimin_web::pages)
             .await
             .expect("server starts");

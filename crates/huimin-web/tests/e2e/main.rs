@@ -11,3 +11,4 @@ mod messages_journey;
 mod money_journey;
 mod moves_journey;
 mod patient_journey;
+mod search_journey;
