@@ -196,7 +196,7 @@ async fn a_department_always_has_an_english_name_that_admins_set(db: Db) {
     assert_eq!(english_of(&read.body), "Cardiology II");
     assert_eq!(
         ids(&search(&app, "心脏二科").await, "departments"),
-        [id.clone()]
+        std::slice::from_ref(&id)
     );
     assert_eq!(
         ids(&search(&app, "Cardiology II").await, "departments"),

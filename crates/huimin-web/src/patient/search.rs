@@ -3,13 +3,12 @@
 //! doctor's specialty — and, when nothing matches, a way on.
 
 use askama::Template;
-use axum::http::StatusCode;
 use axum::response::Response;
 use huimin_domain::i18n::Lang;
 use huimin_fhir::{Organization, PractitionerRole};
 use serde_json::Value;
 
-use super::directory::{Doctor, doctor_of, not_found};
+use super::directory::{Doctor, doctor_of};
 use super::forms::{ok, render};
 use crate::api::{Api, typed};
 use crate::chrome::Chrome;
@@ -60,9 +59,6 @@ pub async fn results(api: &Api, web: &Web, q: &str) -> Response {
         nothing: None,
     };
     if !reply.ok() {
-        if reply.status == StatusCode::NOT_FOUND {
-            return not_found(web);
-        }
         page.problem = reply.message();
         return render(reply.status, &page);
     }
@@ -91,7 +87,8 @@ fn department(found: &Value, lang: Lang) -> Option<FoundDepartment> {
     let matched = &found["match"];
     let text = matched["text"].as_str().unwrap_or_default();
     // Say the other name only when it is what was typed, not a reading of the name itself.
-    let by_alias = matched["field"] == "alias" && !matched["how"].as_str()?.starts_with("pinyin");
+    let how = matched["how"].as_str().unwrap_or_default();
+    let by_alias = matched["field"] == "alias" && !how.starts_with("pinyin");
     Some(FoundDepartment {
         id: org.id.clone().unwrap_or_default(),
         also: if by_alias && text != name {

@@ -76,7 +76,12 @@ async fn a_patient_finds_departments_and_doctors_by_alias_pinyin_and_name_on_a_p
         "the department list"
     );
 
+    // A query too long to be a name is refused next to the box, in Chinese.
+    phone.go(&format!("{base}/?q={}", "心".repeat(41))).await;
+    assert!(phone.text("#q-error").await.contains("最多 40 个字"));
+
     // 牙疼: signage pairs it with one department.
+    phone.go(&format!("{base}/")).await;
     phone.fill("#q", "牙疼").await;
     phone.click("form.search button").await;
     assert!(phone.text("#departments").await.contains("口腔科"));
