@@ -18,6 +18,7 @@ pub mod money;
 pub mod person;
 pub mod phone;
 pub mod roles;
+pub mod search;
 
 pub use audit::{
     AuditFacts, BreakReason, ChainBreak, GENESIS_HASH, chain_hash, verify_chain, verify_chain_from,

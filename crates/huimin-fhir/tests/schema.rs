@@ -115,6 +115,8 @@ fn practitioner_role() {
         r.extension[0].value_money.as_ref().unwrap().value,
         Some(50.0)
     );
+    let specialty = r.specialty[0].text_ext.as_ref().unwrap();
+    assert_eq!(specialty.translated("en"), Some("Cardiology"));
 }
 
 #[test]
@@ -123,6 +125,13 @@ fn organization() {
     assert_eq!(
         o.part_of.unwrap().reference.as_deref(),
         Some("Organization/org-hospital")
+    );
+    let english = o.name_ext.as_ref().unwrap();
+    assert_eq!(english.translated("en"), Some("Cardiology"));
+    assert_eq!(english.translated("fr"), None);
+    assert_eq!(
+        english,
+        &PrimitiveExtension::translation("en", "Cardiology")
     );
 }
 

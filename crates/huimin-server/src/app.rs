@@ -232,6 +232,7 @@ pub fn router(state: AppState) -> Router {
         .merge(appointments::routes())
         .merge(billing::routes())
         .merge(messages::routes())
+        .merge(crate::directory::routes())
         .merge(fhir::routes())
         .fallback(not_found)
         // Innermost, so every ApiError and OAuth error answer, the fallback's included, passes

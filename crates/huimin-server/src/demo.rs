@@ -88,6 +88,12 @@ fn reference(kind: &str, id: &str, display: &str) -> Value {
     reference
 }
 
+/// A Chinese text's English translation, as its primitive's extension (`_name`, `_text`).
+fn english(text: &str) -> Value {
+    serde_json::to_value(huimin_fhir::PrimitiveExtension::translation("en", text))
+        .expect("serialisable")
+}
+
 fn physical_type(code: &str, display: &str) -> Value {
     json!({"coding": [{"system": "http://terminology.hl7.org/CodeSystem/location-physical-type", "code": code, "display": display}]})
 }
@@ -204,7 +210,7 @@ impl Loader<'_> {
                 "active": true,
                 "identifier": [{"system": DEPARTMENT_CODE_SYSTEM, "value": dept.code}],
                 "type": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/organization-type", "code": "dept", "display": "Hospital Department"}]}],
-                "name": dept.name_zh, "alias": [dept.name_en],
+                "name": dept.name_zh, "_name": english(dept.name_en),
                 "telecom": [{"system": "phone", "value": dept.phone, "use": "work"}],
                 "partOf": reference("Organization", hospital_id, org.name_zh),
             })).await?;
@@ -284,7 +290,7 @@ impl Loader<'_> {
             let mut specialty = vec![
                 json!({"coding": [{"system": DEPARTMENT_CODE_SYSTEM, "code": dept.code, "display": dept.name_zh}]}),
             ];
-            specialty.extend(doctor.specialties_zh.iter().zip(&doctor.specialties_en).map(|(zh, en)| json!({"text": zh, "coding": [{"system": SPECIALTY_SYSTEM, "code": en.to_lowercase().replace(' ', "-"), "display": zh}]})));
+            specialty.extend(doctor.specialties_zh.iter().zip(&doctor.specialties_en).map(|(zh, en)| json!({"text": zh, "_text": english(en), "coding": [{"system": SPECIALTY_SYSTEM, "code": en.to_lowercase().replace(' ', "-"), "display": zh}]})));
             self.put("PractitionerRole", &format!("role-{}", doctor.key), json!({
                 "active": true,
                 "extension": [

@@ -10,6 +10,7 @@ pub mod billing;
 pub mod config;
 mod context;
 pub mod demo;
+pub mod directory;
 pub mod error;
 pub mod fhir;
 pub mod localise;

@@ -113,21 +113,16 @@ pub fn first_value<'a>(mut values: impl Iterator<Item = &'a Option<String>>) -> 
     values.next().cloned().flatten().unwrap_or_default()
 }
 
-/// Something with a Chinese name and aliases: a department (Organization) or a room
+/// Something with a Chinese name and an English one: a department (Organization) or a room
 /// (Location).
 pub trait Named {
     fn name(&self) -> &str;
-    fn aliases(&self) -> &[String];
+    /// The English name, if there is one.
+    fn english(&self) -> Option<&str>;
 
-    /// The name in the visitor's language: the English one is the alias written in ASCII
-    /// (aliases also hold Chinese short names such as 惠民一院).
+    /// The name in the visitor's language (Chinese when there is no English one).
     fn display_name(&self, lang: Lang) -> String {
-        let en = self
-            .aliases()
-            .iter()
-            .find(|a| a.is_ascii())
-            .map_or("", String::as_str);
-        crate::i18n::pick(lang, self.name(), en).to_owned()
+        crate::i18n::pick(lang, self.name(), self.english().unwrap_or_default()).to_owned()
     }
 }
 
@@ -135,18 +130,44 @@ impl Named for Organization {
     fn name(&self) -> &str {
         self.name.as_deref().unwrap_or_default()
     }
-    fn aliases(&self) -> &[String] {
-        &self.alias
+
+    /// The name's English translation (the API gives every department one), else an alias
+    /// written in ASCII (the hospital's own English name is one).
+    fn english(&self) -> Option<&str> {
+        let translated = self.name_ext.as_ref().and_then(|e| e.translated("en"));
+        translated.or_else(|| ascii_alias(&self.alias))
     }
+}
+
+/// The first alias written in ASCII: an English name among Chinese short names.
+fn ascii_alias(aliases: &[String]) -> Option<&str> {
+    aliases.iter().find(|a| a.is_ascii()).map(String::as_str)
 }
 
 impl Named for Location {
     fn name(&self) -> &str {
         self.name.as_deref().unwrap_or_default()
     }
-    fn aliases(&self) -> &[String] {
-        &self.alias
+
+    fn english(&self) -> Option<&str> {
+        ascii_alias(&self.alias)
     }
+}
+
+/// A concept's text in the visitor's language: its English translation on English pages
+/// where there is one, else the text (or the first coding's display).
+pub fn concept_text(concept: &CodeableConcept, lang: Lang) -> &str {
+    let zh = concept
+        .text
+        .as_deref()
+        .or_else(|| concept.coding.first()?.display.as_deref())
+        .unwrap_or_default();
+    let en = concept
+        .text_ext
+        .as_ref()
+        .and_then(|e| e.translated("en"))
+        .unwrap_or_default();
+    crate::i18n::pick(lang, zh, en)
 }
 
 /// A HumanName from a name as typed, split the way the domain splits names (compound Chinese
@@ -208,7 +229,9 @@ mod tests {
     #[test]
     fn departments_are_known_by_type_and_national_code() {
         let org: Organization = serde_json::from_value(json!({
-            "resourceType": "Organization", "name": "呼吸内科", "alias": ["呼吸科", "Respiratory Medicine"],
+            "resourceType": "Organization", "name": "呼吸内科", "alias": ["呼吸科"],
+            "_name": {"extension": [{"url": huimin_fhir::TRANSLATION_EXT, "extension": [
+                {"url": "lang", "valueCode": "en"}, {"url": "content", "valueString": "Respiratory Medicine"}]}]},
             "type": [{"coding": [{"code": "dept"}]}],
             "identifier": [{"system": "urn:oid:1.2", "value": "x"},
                            {"system": DEPARTMENT_CODE_SYSTEM, "value": "03.01"}]}))
@@ -217,10 +240,28 @@ mod tests {
         assert_eq!(department_code(&org).unwrap().as_str(), "03.01");
         assert_eq!(org.display_name(Lang::Zh), "呼吸内科");
         assert_eq!(org.display_name(Lang::En), "Respiratory Medicine");
+        let untranslated = Organization {
+            name: Some("呼吸二科".into()),
+            name_ext: None,
+            ..org.clone()
+        };
+        assert_eq!(untranslated.display_name(Lang::En), "呼吸二科");
         let hospital = Organization {
             r#type: vec![CodeableConcept::text("hospital")],
             ..org
         };
         assert!(!is_department(&hospital));
+    }
+
+    #[test]
+    fn a_concept_reads_in_english_where_it_is_translated() {
+        let mut specialty = CodeableConcept::text("冠心病");
+        assert_eq!(concept_text(&specialty, Lang::En), "冠心病");
+        specialty.text_ext = Some(huimin_fhir::PrimitiveExtension::translation(
+            "en",
+            "coronary heart disease",
+        ));
+        assert_eq!(concept_text(&specialty, Lang::En), "coronary heart disease");
+        assert_eq!(concept_text(&specialty, Lang::Zh), "冠心病");
     }
 }

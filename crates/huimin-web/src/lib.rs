@@ -18,6 +18,7 @@ mod fmt;
 mod i18n;
 mod live;
 mod messages;
+mod names;
 mod origin;
 mod patient;
 mod qr;

@@ -81,7 +81,8 @@ fn is_well_formed(code: &str) -> bool {
     }
 }
 
-fn entry(code: &str) -> Option<&'static (&'static str, &'static str, &'static str)> {
+/// The catalogue's entry for `code`: (code, Chinese, English).
+pub(super) fn entry(code: &str) -> Option<&'static (&'static str, &'static str, &'static str)> {
     CATALOG.iter().find(|(c, _, _)| *c == code)
 }
 

@@ -1,8 +1,10 @@
 //! Vocabularies of the hospital directory: doctors' professional titles,
 //! registration classes and the national department catalog.
 
+mod aliases;
 mod department;
 
+pub use aliases::aliases_of;
 pub use department::{DepartmentCode, DepartmentCodeError, catalog};
 
 use crate::i18n::Text;

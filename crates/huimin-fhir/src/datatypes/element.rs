@@ -167,3 +167,50 @@ pub struct Narrative {
     /// Limited XHTML; must be a `<div xmlns="http://www.w3.org/1999/xhtml">`.
     pub div: String,
 }
+
+/// The URL of HL7's extension giving a string in another language (`lang` valueCode,
+/// `content` valueString), as a primitive's extension (`_name` beside `name`).
+pub const TRANSLATION_EXT: &str = "http://hl7.org/fhir/StructureDefinition/translation";
+
+/// The id and extensions of a primitive value, written beside it with a leading underscore
+/// (`"_name": {"extension": […]}`). Huimin uses it for translations: a department's English
+/// name beside its Chinese one.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PrimitiveExtension {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extension: Vec<Extension>,
+}
+
+impl PrimitiveExtension {
+    /// The value's translation into `lang` (a BCP 47 code such as `en`), alone.
+    pub fn translation(lang: &str, content: impl Into<String>) -> Self {
+        let part = |url: &str| Extension::new(url);
+        let mut lang_part = part("lang");
+        lang_part.value_code = Some(lang.to_owned());
+        let mut content_part = part("content");
+        content_part.value_string = Some(content.into());
+        let mut translation = Extension::new(TRANSLATION_EXT);
+        translation.extension = vec![lang_part, content_part];
+        PrimitiveExtension {
+            id: None,
+            extension: vec![translation],
+        }
+    }
+
+    /// The value in `lang`, if a translation into it is given and not blank.
+    pub fn translated(&self, lang: &str) -> Option<&str> {
+        self.extension
+            .iter()
+            .filter(|e| e.url == TRANSLATION_EXT)
+            .find(|e| part(e, "lang").and_then(|p| p.value_code.as_deref()) == Some(lang))
+            .and_then(|e| part(e, "content")?.value_string.as_deref())
+            .filter(|text| !text.trim().is_empty())
+    }
+}
+
+fn part<'a>(extension: &'a Extension, url: &str) -> Option<&'a Extension> {
+    extension.extension.iter().find(|p| p.url == url)
+}

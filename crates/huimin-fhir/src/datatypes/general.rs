@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Extension;
+use super::{Extension, PrimitiveExtension};
 use crate::primitives::de;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
@@ -55,6 +55,9 @@ pub struct CodeableConcept {
     pub coding: Vec<Coding>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+    /// `text`'s extensions: its translation into English ([`PrimitiveExtension::translated`]).
+    #[serde(rename = "_text", skip_serializing_if = "Option::is_none")]
+    pub text_ext: Option<PrimitiveExtension>,
 }
 
 impl CodeableConcept {

@@ -8,7 +8,7 @@ use super::ResourceType;
 use crate::primitives::de;
 use crate::{
     Address, CodeableConcept, ContactPoint, Extension, HumanName, Identifier, Meta, Narrative,
-    Reference,
+    PrimitiveExtension, Reference,
 };
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
@@ -48,6 +48,9 @@ pub struct Organization {
     pub r#type: Vec<CodeableConcept>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// `name`'s extensions: its translation into English ([`PrimitiveExtension::translated`]).
+    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
+    pub name_ext: Option<PrimitiveExtension>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub alias: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

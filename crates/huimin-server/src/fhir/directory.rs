@@ -280,9 +280,13 @@ fn check_department_codes(value: &Value, kind: &str, path: &[&str], issues: &mut
     }
 }
 
+/// Also gives a department without an English name its national code's (see
+/// `crate::directory::fill_english`).
 fn check_organization(value: &mut Value, _: Option<&Value>, _: jiff::civil::Date) -> Checked {
+    crate::directory::fill_english(value);
     let mut issues = Vec::new();
     require_name(value, "Organization", &mut issues);
+    issues.extend(crate::directory::check_english(value));
     for (i, identifier) in index::each(value, &["identifier"]).into_iter().enumerate() {
         if identifier.get("system").and_then(Value::as_str) == Some(DEPARTMENT_CODE_SYSTEM) {
             let code = identifier

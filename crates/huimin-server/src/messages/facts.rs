@@ -84,14 +84,7 @@ async fn appointment_facts(
             .store
             .read_resource("Organization", &session.department_id)
             .await?
-            .map(|o| {
-                let zh = o.content["name"].as_str().unwrap_or_default().to_owned();
-                let en = o.content["alias"]
-                    .as_array()
-                    .and_then(|a| a.iter().filter_map(Value::as_str).find(|s| s.is_ascii()))
-                    .map_or_else(|| zh.clone(), str::to_owned);
-                Text::new(zh, en)
-            });
+            .map(|o| crate::directory::department_text(&o.content));
         if let Some(department) = department {
             put("department", department);
         }

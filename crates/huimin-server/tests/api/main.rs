@@ -12,6 +12,7 @@ mod concurrency;
 mod data_key;
 mod desk_payments;
 mod directory;
+mod directory_search;
 mod fhir_basics;
 mod fuzz;
 mod messages;

@@ -42,11 +42,13 @@ struct DepartmentsPage {
     form: DepartmentForm,
     problems: FieldProblems,
     added: bool,
+    saved: bool,
 }
 
 #[derive(Deserialize, Default)]
 pub struct Added {
     added: Option<String>,
+    saved: Option<String>,
 }
 
 /// The hospital (the organisation of type `prov`) and its departments.
@@ -83,7 +85,7 @@ fn page(
     departments: Vec<Row>,
     form: DepartmentForm,
     problems: FieldProblems,
-    (added, status): (bool, StatusCode),
+    ((added, saved), status): ((bool, bool), StatusCode),
 ) -> Response {
     render(
         status,
@@ -93,6 +95,7 @@ fn page(
             form,
             problems,
             added,
+            saved,
         },
     )
 }
@@ -110,13 +113,14 @@ pub async fn list(
         departments,
         form,
         problems,
-        (q.added.is_some(), StatusCode::OK),
+        ((q.added.is_some(), q.saved.is_some()), StatusCode::OK),
     )
 }
 
+/// `_name` (the English name) first: it contains `name`.
 const FIELDS: &[(&str, &[&str])] = &[
+    ("english", &["_name"]),
     ("name", &["name"]),
-    ("english", &["alias"]),
     ("code", &["identifier", "code"]),
 ];
 
@@ -133,8 +137,8 @@ pub async fn add(
         let mut org = json!({"resourceType": "Organization", "active": true, "name": form.name.trim(),
             "type": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/organization-type", "code": "dept", "display": "Hospital Department"}]}],
             "identifier": [{"system": DEPARTMENT_CODE_SYSTEM, "value": form.code.trim()}]});
-        if !form.english.trim().is_empty() {
-            org["alias"] = json!([form.english.trim()]);
+        if let Some(english) = super::department_edit::english_json(&form.english) {
+            org["_name"] = english;
         }
         if let Some(hospital) = hospital {
             org["partOf"] = json!({"reference": format!("Organization/{hospital}")});
@@ -149,6 +153,6 @@ pub async fn add(
         problems = reply.problems();
     }
     let problems = FieldProblems::sort(problems, FIELDS);
-    let refused = (false, StatusCode::UNPROCESSABLE_ENTITY);
+    let refused = ((false, false), StatusCode::UNPROCESSABLE_ENTITY);
     page(&web, departments, form, problems, refused)
 }

@@ -8,6 +8,7 @@ mod billing;
 mod common;
 mod patient;
 mod queue;
+mod search;
 mod staff;
 
 use std::collections::HashMap;
@@ -21,6 +22,7 @@ fn messages() -> impl Iterator<Item = &'static (&'static str, &'static str, &'st
         common::MESSAGES,
         patient::MESSAGES,
         queue::MESSAGES,
+        search::MESSAGES,
         staff::MESSAGES,
         billing::MESSAGES,
         admin::MESSAGES,

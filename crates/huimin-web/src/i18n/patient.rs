@@ -44,8 +44,6 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("family.submit", "添加", "Add"),
     ("family.added", "已添加就诊人。", "Family member added."),
     ("home.title", "科室", "Departments"),
-    ("home.search", "搜索科室", "Search departments"),
-    ("home.search_button", "搜索", "Search"),
     ("home.none", "没有找到相关科室。", "No department matches."),
     ("home.other", "专科门诊", "Specialist clinics"),
     (
@@ -54,7 +52,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "No doctors hold clinics in this department.",
     ),
     ("doctor.fee", "挂号费", "Fee"),
-    ("doctor.specialties", "擅长", "Specialties"),
+    ("doctor.specialties", "擅长：", "Specialties: "),
     ("doctor.next_free", "最近可约：", "Next free:"),
     ("doctor.no_places", "近期无可约号源", "No free places soon"),
     ("doctor.sessions", "出诊安排", "Clinic sessions"),

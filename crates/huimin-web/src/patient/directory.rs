@@ -19,8 +19,8 @@ use super::forms::{ok, render};
 use crate::api::Api;
 use crate::chrome::Chrome;
 use crate::fhir::{
-    Named, code_in, department_code, extension, extension_int, id_of, is_department, referenced_id,
-    typed_extension,
+    Named, code_in, concept_text, department_code, extension, extension_int, id_of, is_department,
+    referenced_id, typed_extension,
 };
 use crate::fmt;
 use crate::web::Web;
@@ -40,6 +40,8 @@ pub struct Category {
 struct HomePage {
     c: Chrome,
     q: String,
+    /// What is wrong with the query (none here: the search page says it).
+    problem: String,
     categories: Vec<Category>,
 }
 
@@ -48,29 +50,21 @@ pub struct Search {
     q: Option<String>,
 }
 
-/// Whether a department's name or one of its aliases contains `q` (lower case), or `q` is
-/// empty.
-fn matches(org: &Organization, q: &str) -> bool {
-    q.is_empty()
-        || std::iter::once(org.name())
-            .chain(org.aliases().iter().map(String::as_str))
-            .any(|name| name.to_lowercase().contains(q))
-}
-
 /// Departments grouped by the national catalogue: specialties under their discipline
 /// (呼吸内科 under 内科), single-discipline departments together.
+/// With a query, what the directory search finds instead (`search.rs`).
 pub async fn home(State(api): State<Api>, web: Web, Query(search): Query<Search>) -> Response {
+    let q = search.q.unwrap_or_default().trim().to_owned();
+    if !q.is_empty() {
+        return super::search::results(&api, &web, &q).await;
+    }
     let reply = api.get(&web, "/fhir/Organization?_count=100").await;
-    let q = search.q.unwrap_or_default().trim().to_lowercase();
     let mut categories: Vec<Category> = Vec::new();
     let other = crate::i18n::t(web.lang, "home.other").to_owned();
     for org in reply.entries::<Organization>() {
         let Some(code) = department_code(&org).filter(|_| is_department(&org)) else {
             continue;
         };
-        if !matches(&org, &q) {
-            continue;
-        }
         let category = code
             .parent()
             .map(|p| p.catalog_name().get(web.lang).to_owned())
@@ -95,6 +89,7 @@ pub async fn home(State(api): State<Api>, web: Web, Query(search): Query<Search>
     ok(&HomePage {
         c: web.chrome(crate::i18n::t(web.lang, "home.title")),
         q,
+        problem: String::new(),
         categories,
     })
 }
@@ -138,11 +133,10 @@ pub fn doctor_of(role: &PractitionerRole, lang: Lang) -> Doctor {
     let specialties = role
         .specialty
         .iter()
-        .filter_map(|s| s.coding.first())
-        .filter(|c| c.system.as_deref() == Some(SPECIALTY_SYSTEM))
-        .filter_map(|c| c.display.as_deref())
+        .filter(|s| s.coding.first().and_then(|c| c.system.as_deref()) == Some(SPECIALTY_SYSTEM))
+        .map(|s| concept_text(s, lang))
         .collect::<Vec<_>>()
-        .join("、");
+        .join(crate::i18n::pick(lang, "、", ", "));
     Doctor {
         role_id: role.id.clone().unwrap_or_default(),
         name: doctor_name(role).to_owned(),
@@ -249,7 +243,10 @@ pub async fn doctor(State(api): State<Api>, web: Web, Path(id): Path<String>) ->
     };
     let doctor = doctor_of(&role, web.lang);
     let department_id = referenced_id(role.organization.as_ref(), "Organization");
-    let department = role.organization.and_then(|o| o.display);
+    let department = match &department_id {
+        Some(id) => crate::names::department_name(&api, &web, id).await,
+        None => String::new(),
+    };
     let now = crate::fmt::now();
     let mut sessions: Vec<Session> = Vec::new();
     for page in 0..4 {
@@ -273,7 +270,7 @@ pub async fn doctor(State(api): State<Api>, web: Web, Path(id): Path<String>) ->
     ok(&DoctorPage {
         c: web.chrome(doctor.name.clone()),
         doctor,
-        department: department.unwrap_or_default(),
+        department,
         department_id: department_id.unwrap_or_default(),
         sessions,
     })

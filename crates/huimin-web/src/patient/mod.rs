@@ -9,6 +9,7 @@ pub(crate) mod facts;
 pub(crate) mod forms;
 mod here;
 mod mine;
+mod search;
 mod visit;
 mod waitlist;
 

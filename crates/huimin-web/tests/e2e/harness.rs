@@ -28,6 +28,11 @@ impl Server {
         Self::start_with(|_| {}).await
     }
 
+    /// A server with the demo hospital (`--demo`): its departments, doctors and patients.
+    pub async fn start_demo() -> Self {
+        Self::start_with(|settings| settings.demo = true).await
+    }
+
     /// A server whose settings `adjust` changes first (online payment, …).
     pub async fn start_with(adjust: impl FnOnce(&mut Settings)) -> Self {
         let dir = tempfile::tempdir().unwrap();

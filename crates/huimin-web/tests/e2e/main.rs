@@ -13,3 +13,4 @@ mod moves_journey;
 mod my_bookings_journey;
 mod patient_journey;
 mod queue_journey;
+mod search_journey;

@@ -1,0 +1,190 @@
+//! An in-memory index of (key, text) entries searched by what people type: the text as
+//! written, or its pinyin (full or initials, any reading of a polyphone). Built for lists of a
+//! few hundred to a few thousand entries (departments, doctors, diagnoses, drugs): a search
+//! reads every entry, in work bounded by each entry's length times the query's.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+
+use super::pinyin::{Glyph, fold, found_inside, glyphs, starts_with};
+
+/// What an indexed text is to its key: its name, another name it goes by, or a detail it is
+/// also found by (a doctor's specialty). Between equally good matches, a name goes first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Field {
+    Name,
+    Alias,
+    Detail,
+}
+
+/// How a query matched a text, best first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Match {
+    /// The query is the text (case, spaces and tone marks aside).
+    Exact,
+    /// The text starts with the query as written.
+    Prefix,
+    /// The text contains the query as written.
+    Contains,
+    /// The query spells the start of the text in pinyin.
+    Pinyin,
+    /// The query spells a later part of the text in pinyin.
+    PinyinInside,
+}
+
+impl Match {
+    pub fn code(self) -> &'static str {
+        match self {
+            Match::Exact => "exact",
+            Match::Prefix => "prefix",
+            Match::Contains => "contains",
+            Match::Pinyin => "pinyin",
+            Match::PinyinInside => "pinyin-inside",
+        }
+    }
+}
+
+/// A key found, with the text that matched it best.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hit<K> {
+    pub key: K,
+    pub matched: Match,
+    pub field: Field,
+    pub text: String,
+}
+
+/// How much a search read, for tests that bound the work without timing it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Work {
+    pub entries: usize,
+    /// Matcher states visited (each glyph × query position at most once per entry and kind).
+    pub steps: usize,
+}
+
+struct Entry<K> {
+    key: K,
+    field: Field,
+    text: String,
+    glyphs: Vec<Glyph>,
+}
+
+/// The index. Keys may have several texts (a name, aliases, details); a search returns each
+/// key once, at its best match.
+pub struct PinyinIndex<K> {
+    entries: Vec<Entry<K>>,
+}
+
+impl<K> Default for PinyinIndex<K> {
+    fn default() -> Self {
+        PinyinIndex {
+            entries: Vec::new(),
+        }
+    }
+}
+
+/// The order of hits: exact names, then exact aliases and details, then prefixes, text
+/// containing the query, pinyin from the start and pinyin inside; then names before aliases
+/// before details, shorter texts first, and the order entries were added.
+type Rank = (u8, Field, usize, usize);
+
+impl<K: Clone + Eq + Hash> PinyinIndex<K> {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds `text` under `key`; blank texts are left out.
+    pub fn add(&mut self, key: K, field: Field, text: &str) {
+        let glyphs = glyphs(text);
+        if !glyphs.is_empty() {
+            self.entries.push(Entry {
+                key,
+                field,
+                text: text.trim().to_owned(),
+                glyphs,
+            });
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The keys `query` finds, best first (see [`Rank`]); none for a blank query.
+    pub fn search(&self, query: &str) -> Vec<Hit<K>> {
+        self.search_counting(query).0
+    }
+
+    /// [`Self::search`], with the work it took.
+    pub fn search_counting(&self, query: &str) -> (Vec<Hit<K>>, Work) {
+        let query = fold(query);
+        let mut work = Work::default();
+        if query.is_empty() {
+            return (Vec::new(), work);
+        }
+        let mut best: HashMap<&K, (Rank, Match, usize)> = HashMap::new();
+        for (at, entry) in self.entries.iter().enumerate() {
+            work.entries += 1;
+            let Some(matched) = match_of(&entry.glyphs, &query, &mut work.steps) else {
+                continue;
+            };
+            let rank = rank(matched, entry, at);
+            let current = best.entry(&entry.key).or_insert((rank, matched, at));
+            if rank < current.0 {
+                *current = (rank, matched, at);
+            }
+        }
+        let mut found: Vec<_> = best.into_values().collect();
+        found.sort_by_key(|(rank, _, _)| *rank);
+        let hits = found
+            .into_iter()
+            .map(|(_, matched, at)| {
+                let entry = &self.entries[at];
+                Hit {
+                    key: entry.key.clone(),
+                    matched,
+                    field: entry.field,
+                    text: entry.text.clone(),
+                }
+            })
+            .collect();
+        (hits, work)
+    }
+}
+
+fn rank<K>(matched: Match, entry: &Entry<K>, at: usize) -> Rank {
+    let tier = match (matched, entry.field) {
+        (Match::Exact, Field::Name) => 0,
+        (Match::Exact, _) => 1,
+        (Match::Prefix, _) => 2,
+        (Match::Contains, _) => 3,
+        (Match::Pinyin, _) => 4,
+        (Match::PinyinInside, _) => 5,
+    };
+    (tier, entry.field, entry.glyphs.len(), at)
+}
+
+/// How `query` (folded) matches a text's glyphs, if it does: as written first, then by pinyin.
+fn match_of(glyphs: &[Glyph], query: &[char], steps: &mut usize) -> Option<Match> {
+    let text: Vec<char> = glyphs.iter().map(|g| g.ch).collect();
+    if text == query {
+        Some(Match::Exact)
+    } else if text.starts_with(query) {
+        Some(Match::Prefix)
+    } else if text.windows(query.len()).any(|w| w == query) {
+        Some(Match::Contains)
+    } else if starts_with(glyphs, query, steps) {
+        Some(Match::Pinyin)
+    } else if found_inside(glyphs, query, steps) {
+        Some(Match::PinyinInside)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+#[path = "index_tests.rs"]
+mod tests;
