@@ -12,6 +12,7 @@ mod context;
 pub mod demo;
 pub mod error;
 pub mod fhir;
+pub mod identity;
 pub mod localise;
 pub mod logging;
 pub mod messages;

@@ -74,6 +74,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0014_billing.sql"),
     ),
     (15, "outbox", include_str!("../migrations/0015_outbox.sql")),
+    (
+        16,
+        "identity",
+        include_str!("../migrations/0016_identity.sql"),
+    ),
 ];
 
 /// Migrations whose PostgreSQL text differs (`NNNN_name.postgres.sql`): storage settings
