@@ -219,7 +219,7 @@ impl Api {
 
 /// `json` read as a `T`. JSON of another resource type is `None`; a `T` the API wrote that
 /// does not parse is a fault between the two, logged by type only (the JSON may be personal).
-fn typed<T: FhirResource>(json: &Value) -> Option<T> {
+pub(crate) fn typed<T: FhirResource>(json: &Value) -> Option<T> {
     if json["resourceType"] != T::TYPE {
         return None;
     }

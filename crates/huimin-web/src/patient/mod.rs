@@ -5,7 +5,10 @@ mod account;
 pub(crate) mod appointment;
 pub(crate) mod booking;
 pub(crate) mod directory;
+mod family;
+mod forgot;
 pub(crate) mod forms;
+mod signup;
 mod visit;
 
 use axum::Router;
@@ -29,8 +32,13 @@ pub fn routes() -> Router<Api> {
         .route("/appointments/{id}/live", get(appointment::live))
         .route("/here/{department}", get(appointment::here))
         .route("/login", get(account::login_page).post(account::login))
-        .route("/signup", get(account::signup_page).post(account::signup))
+        .route("/signup", get(signup::signup_page).post(signup::signup))
+        .route("/terms", get(signup::terms))
+        .route("/privacy", get(signup::privacy))
+        .route("/forgot", get(forgot::forgot_page).post(forgot::reset))
         .route("/logout", post(account::logout))
         .route("/prefs", get(account::prefs))
-        .route("/family", get(account::family).post(account::add_family))
+        .route("/family", get(family::family).post(family::add))
+        .route("/family/{id}", get(family::member).post(family::save))
+        .route("/family/{id}/remove", post(family::remove))
 }
