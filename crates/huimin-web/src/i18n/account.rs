@@ -36,6 +36,8 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "I have read and accept the",
     ),
     ("signup.and", "和", "and the"),
+    ("signup.terms_link", "《用户协议》", "user agreement"),
+    ("signup.privacy_link", "《隐私政策》", "privacy policy"),
     ("terms.title", "用户协议", "User agreement"),
     ("privacy.title", "隐私政策", "Privacy policy"),
     ("terms.version", "版本", "Version"),

@@ -68,6 +68,19 @@ pub struct PersonFields {
     pub birth_date: String,
 }
 
+impl PersonFields {
+    /// The sex and birth date fields show (they are folded away for resident ID cards, which
+    /// carry both) once a document of another kind is chosen, a value is given or the API
+    /// asks for them.
+    pub fn shows_more(&self, problems: &FieldProblems) -> bool {
+        !matches!(self.document_type.as_str(), "" | "resident_id")
+            || !self.gender.is_empty()
+            || !self.birth_date.is_empty()
+            || problems.has("gender")
+            || problems.has("birth_date")
+    }
+}
+
 /// Which API element names land on which field of the person fields.
 pub const PERSON_FIELDS: &[(&str, &[&str])] = &[
     ("name", &["name"]),
