@@ -7,7 +7,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use huimin_domain::i18n::Text;
 use huimin_domain::identity::CodePurpose;
-use huimin_domain::person::{PersonDetails, PhoneRule, TERMS_VERSION, check_new_password};
+use huimin_domain::person::{
+    PersonDetails, PersonField, PhoneRule, TERMS_VERSION, check_new_password,
+};
 use huimin_store::{LinkRefusal, NewUser, UserRecord};
 use serde::Deserialize;
 
@@ -167,10 +169,7 @@ async fn claim(
     patient_id: &str,
     password: &str,
 ) -> Result<Response, ApiError> {
-    let document_field = person::field_name(
-        huimin_domain::person::PersonField::DocumentNumber,
-        &form.person(),
-    );
+    let document_field = person::field_name(PersonField::DocumentNumber, &form.person());
     if state.store.holder_of(patient_id).await?.is_some() {
         return Err(already_claimed(document_field));
     }
@@ -178,34 +177,21 @@ async fn claim(
     if typed.trim().is_empty() {
         return Err(crate::identity::on_file("claim_code"));
     }
-    let opened = open_with_code(
-        state,
-        &ctx,
-        patient_id,
-        CodePurpose::Claim,
-        typed,
-        "claim_code",
-    )
-    .await?;
+    let claim = CodePurpose::Claim;
+    let opened = open_with_code(state, &ctx, patient_id, claim, typed, "claim_code").await?;
     let user = new_user(state, details, password).ok_or_else(ApiError::internal)?;
+    let code = opened.code_use(state);
     let claimed = state
         .store
-        .claim_patient_account(user, patient_id, opened.code_use(state), TERMS_VERSION)
+        .claim_patient_account(user, patient_id, code, TERMS_VERSION)
         .await?;
     let user = match claimed {
         Ok(user) => user,
         Err(LinkRefusal::CodeGone) => return Err(gone("claim_code")),
         Err(_) => return Err(already_claimed(document_field)),
     };
-    signed_up(
-        state,
-        ctx,
-        &user,
-        patient_id,
-        "claim",
-        "self-registration with a claim code",
-    )
-    .await
+    let detail = "self-registration with a claim code";
+    signed_up(state, ctx, &user, patient_id, "claim", detail).await
 }
 
 /// The account and its Patient record, created together.

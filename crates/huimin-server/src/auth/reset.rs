@@ -79,54 +79,23 @@ pub async fn reset_password(
 ) -> Result<Response, ApiError> {
     let form: ResetRequest = json_body(&body)?;
     check_form(&form)?;
-    let username = form.username.as_deref().unwrap_or_default();
-    let key = super::account_key(&state.store, username);
-    let user = state.store.user_by_username(&key).await?;
-    let own = match &user {
-        Some(user) => state
-            .store
-            .account_links(&user.id)
-            .await?
-            .into_iter()
-            .find(|l| l.relationship == "self"),
-        None => None,
-    };
-    let (Some(user), Some(own)) = (user, own) else {
-        // Said as for a wrong code, so the form does not tell which numbers have accounts.
-        audit::record(
-            &state,
-            &ctx,
-            "reset-password",
-            "Account",
-            DENIED,
-            "no such patient account",
-        )
-        .await?;
-        let refusal = CodeRefusal::Wrong { left: 0 };
-        return Err(ApiError::unprocessable(refusal.message()).at("code"));
-    };
+    let (user_id, own) = account_of(&state, &ctx, form.username.as_deref()).await?;
     let typed = form.code.as_deref().unwrap_or_default();
-    let opened = open_with_code(
-        &state,
-        &ctx,
-        &own.patient_id,
-        CodePurpose::ResetPassword,
-        typed,
-        "code",
-    )
-    .await?;
+    let reset = CodePurpose::ResetPassword;
+    let opened = open_with_code(&state, &ctx, &own, reset, typed, "code").await?;
     let hash = state
         .passwords
         .hash(form.password.as_deref().unwrap_or_default());
+    let code = opened.code_use(&state);
     if !state
         .store
-        .reset_password_with_code(&user.id, &hash, opened.code_use(&state))
+        .reset_password_with_code(&user_id, &hash, code)
         .await?
     {
         return Err(gone("code"));
     }
-    state.callers.forget(&user.id);
-    let account = format!("Account/{}", user.id);
+    state.callers.forget(&user_id);
+    let account = format!("Account/{user_id}");
     audit::record(
         &state,
         &ctx,
@@ -137,4 +106,23 @@ pub async fn reset_password(
     )
     .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// The account of a user name and its own record; anything else is answered as a wrong code,
+/// so the form does not tell which numbers have accounts.
+async fn account_of(
+    state: &AppState,
+    ctx: &Ctx,
+    username: Option<&str>,
+) -> Result<(String, String), ApiError> {
+    let key = super::account_key(&state.store, username.unwrap_or_default());
+    if let Some(user) = state.store.user_by_username(&key).await? {
+        let links = state.store.account_links(&user.id).await?;
+        if let Some(own) = links.into_iter().find(|l| l.relationship == "self") {
+            return Ok((user.id, own.patient_id));
+        }
+    }
+    let detail = "no such patient account";
+    audit::record(state, ctx, "reset-password", "Account", DENIED, detail).await?;
+    Err(ApiError::unprocessable(CodeRefusal::Wrong { left: 0 }.message()).at("code"))
 }

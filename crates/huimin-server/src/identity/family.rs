@@ -5,15 +5,15 @@
 //! deleted: the record stays, and one with a booking still to come stays linked.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use huimin_domain::appointments::FamilyRule;
 use huimin_domain::i18n::Text;
 use huimin_domain::identity::CodePurpose;
-use huimin_domain::person::{PersonDetails, PhoneRule, Relationship};
+use huimin_domain::person::{PersonDetails, PersonField, PhoneRule, Relationship};
 use huimin_domain::roles::Role;
-use huimin_store::{LinkRefusal, StoredResource, Unlink};
+use huimin_store::{LinkRefusal, StoredResource};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -21,7 +21,7 @@ use super::codes::{gone, open_with_code};
 use super::person::{self, PersonBody};
 use crate::audit::{self, DENIED, SUCCESS};
 use crate::context::{Caller, Ctx};
-use crate::error::{ApiError, Issue, json_body};
+use crate::error::{ApiError, json_body};
 use crate::fhir::patient::mask_view;
 use crate::state::AppState;
 
@@ -40,7 +40,7 @@ pub(super) async fn account<'a>(
 }
 
 /// One member as answered: the record as the account sees it (masked) and how they relate.
-fn member(relationship: Relationship, stored: &StoredResource) -> Value {
+pub(super) fn member(relationship: Relationship, stored: &StoredResource) -> Value {
     let mut patient = stored.content.clone();
     mask_view(&mut patient);
     json!({ "relationship": relationship.code(), "patient": patient })
@@ -109,7 +109,7 @@ pub async fn add(
     let caller = account(&state, &ctx, "create").await?.clone();
     let form: NewMember = json_body(&body)?;
     let today = state.clock.today();
-    let relationship = super::edit::relationship_of(form.relationship.as_deref());
+    let relationship = super::member::relationship_of(form.relationship.as_deref());
     let (details, relationship) = match (
         person::check(&form.person(), PhoneRule::Optional, today),
         relationship,
@@ -171,6 +171,14 @@ async fn create(
     Ok(stored)
 }
 
+/// The person is already one of the account's patients.
+fn already_yours() -> ApiError {
+    ApiError::conflict(Text::new(
+        "此人已在您的就诊人中",
+        "This person is already one of your patients",
+    ))
+}
+
 /// The record already on file, linked with the desk's claim code.
 async fn link_on_file(
     state: &AppState,
@@ -181,168 +189,32 @@ async fn link_on_file(
     form: &NewMember,
 ) -> Result<StoredResource, ApiError> {
     if caller.patient_ids.iter().any(|p| p == patient_id) {
-        return Err(ApiError::conflict(Text::new(
-            "此人已在您的就诊人中",
-            "This person is already one of your patients",
-        ))
-        .at(person::field_name(
-            huimin_domain::person::PersonField::DocumentNumber,
-            &form.person(),
-        )));
+        let field = person::field_name(PersonField::DocumentNumber, &form.person());
+        return Err(already_yours().at(field));
     }
     let typed = form.claim_code.as_deref().unwrap_or_default();
     if typed.trim().is_empty() {
         return Err(super::on_file("claim_code"));
     }
-    let opened = open_with_code(
-        state,
-        ctx,
-        patient_id,
-        CodePurpose::Claim,
-        typed,
-        "claim_code",
-    )
-    .await?;
+    let claim = CodePurpose::Claim;
+    let opened = open_with_code(state, ctx, patient_id, claim, typed, "claim_code").await?;
     let limit = FamilyRule::default().limit;
+    let (user, code) = (&caller.user_id, opened.code_use(state));
     let linked = state
         .store
-        .link_family_with_code(
-            &caller.user_id,
-            patient_id,
-            relationship.code(),
-            opened.code_use(state),
-            limit,
-        )
+        .link_family_with_code(user, patient_id, relationship.code(), code, limit)
         .await?;
-    let resource = format!("Patient/{patient_id}");
     match linked {
         Ok(()) => {}
         Err(LinkRefusal::Limit(_)) => return Err(super::family_limit(limit)),
         Err(LinkRefusal::CodeGone) => return Err(gone("claim_code")),
-        Err(LinkRefusal::AlreadyLinked | LinkRefusal::AlreadyHeld) => {
-            return Err(ApiError::conflict(Text::new(
-                "此人已在您的就诊人中",
-                "This person is already one of your patients",
-            )));
-        }
+        Err(LinkRefusal::AlreadyLinked | LinkRefusal::AlreadyHeld) => return Err(already_yours()),
     }
+    let resource = format!("Patient/{patient_id}");
     audit::record(state, ctx, "claim", &resource, SUCCESS, "family").await?;
     state
         .store
         .read_resource("Patient", patient_id)
         .await?
         .ok_or_else(|| ApiError::not_found(&resource))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MemberChange {
-    name: Option<String>,
-    /// Empty removes the phone; a masked value sent back unchanged keeps it.
-    phone: Option<String>,
-    relationship: Option<String>,
-}
-
-/// `PUT /api/me/family/{id}`: a family member's name, phone and relationship.
-#[tracing::instrument(skip_all)]
-pub async fn edit(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-    body: axum::body::Bytes,
-) -> Result<Response, ApiError> {
-    let caller = account(&state, &ctx, "update").await?.clone();
-    let change: MemberChange = json_body(&body)?;
-    let (stored, _) = family_member(&state, &ctx, &caller, &id, "update").await?;
-    let (name, phone, relationship) =
-        super::edit::check_change(&change.name, &change.phone, &change.relationship, &stored)?;
-    let updated = super::edit::save(
-        &state,
-        &caller,
-        &stored,
-        &name,
-        phone.as_ref(),
-        relationship,
-    )
-    .await?;
-    audit::record(
-        &state,
-        &ctx,
-        "update",
-        &format!("Patient/{id}"),
-        SUCCESS,
-        "family",
-    )
-    .await?;
-    Ok(Json(member(relationship, &updated)).into_response())
-}
-
-/// `DELETE /api/me/family/{id}`: unlinks a family member (their record stays).
-#[tracing::instrument(skip_all)]
-pub async fn unlink(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-) -> Result<Response, ApiError> {
-    let caller = account(&state, &ctx, "unlink").await?.clone();
-    family_member(&state, &ctx, &caller, &id, "unlink").await?;
-    let today = state.clock.today().to_string();
-    let outcome = state
-        .store
-        .unlink_family_member(&caller.user_id, &id, &today)
-        .await?;
-    state.callers.forget(&caller.user_id);
-    let resource = format!("Patient/{id}");
-    match outcome {
-        Unlink::Done => {
-            audit::record(&state, &ctx, "unlink", &resource, SUCCESS, "family").await?;
-            Ok(StatusCode::NO_CONTENT.into_response())
-        }
-        Unlink::NotLinked => Err(ApiError::not_found(&resource)),
-        Unlink::ActiveBooking => {
-            audit::record(&state, &ctx, "unlink", &resource, DENIED, "active booking").await?;
-            Err(ApiError::with_issues(
-                StatusCode::CONFLICT,
-                vec![Issue {
-                    code: "business-rule",
-                    text: Text::new(
-                        "该就诊人还有未完成的预约，请先取消预约或就诊后再移除",
-                        "This person has a booking still to come: cancel it, or remove them after the visit",
-                    ),
-                    expression: None,
-                    rule: Some("active-booking"),
-                }],
-            ))
-        }
-    }
-}
-
-/// The family member `id` of the account, with its relationship; 404 (audited) for anyone
-/// else's record, 409 for the holder's own.
-async fn family_member(
-    state: &AppState,
-    ctx: &Ctx,
-    caller: &Caller,
-    id: &str,
-    action: &str,
-) -> Result<(StoredResource, Relationship), ApiError> {
-    let resource = format!("Patient/{id}");
-    let links = state.store.account_links(&caller.user_id).await?;
-    let Some(link) = links.iter().find(|l| l.patient_id == id) else {
-        audit::record(state, ctx, action, &resource, DENIED, "not linked").await?;
-        return Err(ApiError::not_found(&resource));
-    };
-    let relationship = Relationship::from_stored(&link.relationship);
-    if relationship == Relationship::Holder {
-        return Err(ApiError::conflict(Text::new(
-            "本人信息不能在这里修改或移除；如需更正，请携带证件到挂号窗口",
-            "Your own record cannot be changed or removed here: to correct it, bring your identity card to the desk",
-        )));
-    }
-    let stored = state
-        .store
-        .read_resource("Patient", id)
-        .await?
-        .ok_or_else(|| ApiError::not_found(&resource))?;
-    Ok((stored, relationship))
 }

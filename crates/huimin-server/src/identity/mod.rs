@@ -1,10 +1,11 @@
 //! Who a patient account is and acts for: the desk's one-time codes (`codes.rs`), the
-//! family members of an account (`family.rs`, `edit.rs`), and the person details sign-up and
-//! the family form share (`person.rs`). Sign-up itself is in `auth/`.
+//! family members of an account (`family.rs`: the list and adding; `member.rs`: editing and
+//! unlinking one), and the person details sign-up and the family form share (`person.rs`).
+//! Sign-up itself is in `auth/`.
 
 pub mod codes;
-mod edit;
 mod family;
+mod member;
 pub mod person;
 
 use axum::Router;
@@ -22,7 +23,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/me/family", get(family::list).post(family::add))
         .route(
             "/api/me/family/{id}",
-            put(family::edit).delete(family::unlink),
+            put(member::edit).delete(member::unlink),
         )
 }
 

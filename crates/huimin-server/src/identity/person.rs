@@ -84,25 +84,14 @@ pub fn check(
             ),
         )]);
     }
-    let text = |v: &Option<String>| v.as_deref().unwrap_or_default().to_owned();
     let number = body.resident_id.as_ref().or(body.document_number.as_ref());
-    let (name, kind, number) = (
-        text(&body.name),
-        text(&body.document_type),
-        text(&number.cloned()),
-    );
-    let (phone_text, gender, birth) = (
-        text(&body.phone),
-        text(&body.gender),
-        text(&body.birth_date),
-    );
     let form = PersonForm {
-        name: &name,
-        document_type: &kind,
-        document_number: &number,
-        phone: &phone_text,
-        gender: &gender,
-        birth_date: &birth,
+        name: body.name.as_deref().unwrap_or_default(),
+        document_type: body.document_type.as_deref().unwrap_or_default(),
+        document_number: number.map(String::as_str).unwrap_or_default(),
+        phone: body.phone.as_deref().unwrap_or_default(),
+        gender: body.gender.as_deref().unwrap_or_default(),
+        birth_date: body.birth_date.as_deref().unwrap_or_default(),
     };
     huimin_domain::person::check_person(&form, phone, today).map_err(|problems| {
         problems

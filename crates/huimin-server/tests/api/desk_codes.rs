@@ -212,6 +212,16 @@ async fn a_code_lasts_the_minutes_the_setting_gives(db: Db) {
 }
 on_both!(a_code_lasts_the_minutes_the_setting_gives);
 
+#[tokio::test]
+async fn a_desk_code_setting_out_of_range_stops_the_server_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = test_settings(dir.path());
+    settings.desk_codes.tries = 0;
+    let refused = huimin_server::App::build(settings).await;
+    let error = refused.err().expect("refused").to_string();
+    assert!(error.contains("tries"), "{error}");
+}
+
 async fn a_family_member_on_file_is_linked_with_a_code_used_once(db: Db) {
     let app = TestApp::spawn(db).await;
     let registrar = app.staff("registrar").await;
@@ -237,6 +247,26 @@ async fn a_family_member_on_file_is_linked_with_a_code_used_once(db: Db) {
         .get(&format!("/fhir/Patient/{record}"), Some(&alice))
         .await;
     assert_eq!(read.status, 200);
+    // Bob's own record joins Alice's family with a code too, but stays Bob's to change.
+    let bobs = app.get("/api/me/family", Some(&bob)).await.body["members"][0]["patient"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let code = self::code(&app, &registrar, &bobs, "claim").await;
+    let spouse =
+        json!({"name": "张三", "resident_id": ID_1, "relationship": "spouse", "claim_code": code});
+    assert_eq!(
+        app.post_json("/api/me/family", Some(&alice), &spouse)
+            .await
+            .status,
+        201
+    );
+    let rename = json!({"name": "张三丰", "relationship": "spouse"});
+    let request = app
+        .client
+        .put(format!("{}/api/me/family/{bobs}", app.base))
+        .json(&rename);
+    assert_eq!(app.send(request, Some(&alice)).await.status, 409);
     app.finish().await;
 }
 on_both!(a_family_member_on_file_is_linked_with_a_code_used_once);

@@ -61,7 +61,7 @@ async fn the_holder_stays_first_and_members_keep_their_relationship(db: Db) {
         .as_str()
         .unwrap();
     assert!(masked.contains('*'), "masked for the account: {masked}");
-    // The FHIR search and the audit trail's actor follow the same order.
+    // The FHIR search reaches the same four records.
     let fhir = app.get("/fhir/Patient", Some(&alice)).await;
     assert_eq!(fhir.body["total"], 4);
     let no_relationship = json!({"name": "王二", "resident_id": resident_id("19800101", 2)});

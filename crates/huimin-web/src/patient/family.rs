@@ -1,12 +1,12 @@
 //! Family members (就诊人, `/family`): the account holder first (本人), then each member with
-//! their relationship, a link to edit (name, phone, relationship) or remove them, and the
-//! form to add one — the person fields of sign-up, checked by the same API check; a person
-//! already on file is added with the desk's claim code.
+//! their relationship and a link to their page (`family_member.rs`), and the form to add one
+//! — the person fields of sign-up, checked by the same API check; a person already on file
+//! is added with the desk's claim code.
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
-use axum::http::{Method, StatusCode};
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use huimin_domain::i18n::Lang;
 use huimin_domain::person::Relationship;
@@ -26,7 +26,7 @@ pub struct RelationshipChoice {
     pub label: String,
 }
 
-fn relationships(lang: Lang) -> Vec<RelationshipChoice> {
+pub(super) fn relationships(lang: Lang) -> Vec<RelationshipChoice> {
     Relationship::FAMILY
         .into_iter()
         .map(|r| RelationshipChoice {
@@ -145,7 +145,7 @@ async fn family_page(
 
 const MEMBER_FIELDS: &[(&str, &[&str])] = &[("relationship", &["relationship"])];
 
-fn sorted(reply: &Reply) -> FieldProblems {
+pub(super) fn sorted(reply: &Reply) -> FieldProblems {
     let fields: Vec<(&'static str, &[&str])> =
         MEMBER_FIELDS.iter().chain(PERSON_FIELDS).copied().collect();
     FieldProblems::sort(reply.problems(), &fields)
@@ -181,140 +181,4 @@ pub async fn add(
         StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await
-}
-
-#[derive(Template)]
-#[template(path = "family_member.html")]
-struct MemberPage {
-    c: Chrome,
-    id: String,
-    form: ChangeForm,
-    relationships: Vec<RelationshipChoice>,
-    problems: FieldProblems,
-    /// Asking to confirm the removal.
-    removing: bool,
-}
-
-#[derive(Deserialize, Default)]
-pub struct ChangeForm {
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    phone: String,
-    #[serde(default)]
-    relationship: String,
-}
-
-impl ChangeForm {
-    /// The member as the account sees them (the phone masked: sent back as is, it is kept).
-    fn of(member: Member) -> Self {
-        ChangeForm {
-            relationship: member.relationship_code().to_owned(),
-            name: member.name,
-            phone: member.phone_masked,
-        }
-    }
-}
-
-#[derive(Deserialize, Default)]
-pub struct Remove {
-    remove: Option<String>,
-}
-
-/// `GET /family/{id}`: the edit form, with the member as the account sees them.
-pub async fn member(
-    State(api): State<Api>,
-    SignedIn(web): SignedIn,
-    Path(id): Path<String>,
-    Query(q): Query<Remove>,
-) -> Response {
-    let Some(members) = members_of(&api, &web).await else {
-        return web.to_login();
-    };
-    let Some(found) = members.into_iter().find(|m| m.id == id && !m.is_holder()) else {
-        return crate::patient::directory::not_found(&web);
-    };
-    let form = ChangeForm::of(found);
-    member_page(
-        &web,
-        id,
-        form,
-        FieldProblems::default(),
-        q.remove.is_some(),
-        StatusCode::OK,
-    )
-}
-
-fn member_page(
-    web: &Web,
-    id: String,
-    form: ChangeForm,
-    problems: FieldProblems,
-    removing: bool,
-    status: StatusCode,
-) -> Response {
-    render(
-        status,
-        &MemberPage {
-            c: web.chrome(crate::i18n::t(web.lang, "family.edit_title")),
-            id,
-            form,
-            relationships: relationships(web.lang),
-            problems,
-            removing,
-        },
-    )
-}
-
-/// `POST /family/{id}`: saves the name, phone and relationship.
-pub async fn save(
-    State(api): State<Api>,
-    SignedIn(web): SignedIn,
-    Path(id): Path<String>,
-    Form(form): Form<ChangeForm>,
-) -> Response {
-    let body = json!({"name": form.name.trim(), "phone": form.phone.trim(), "relationship": form.relationship});
-    let path = format!("/api/me/family/{id}");
-    let reply = api
-        .call(
-            &web,
-            Method::PUT,
-            &path,
-            Some(("application/json", body.to_string())),
-        )
-        .await;
-    if reply.status == StatusCode::UNAUTHORIZED {
-        return web.to_login();
-    }
-    if reply.ok() {
-        return Redirect::to("/family?done=saved").into_response();
-    }
-    let problems = sorted(&reply);
-    member_page(&web, id, form, problems, false, reply.status)
-}
-
-/// `POST /family/{id}/remove`: unlinks the member (their record stays at the hospital).
-pub async fn remove(
-    State(api): State<Api>,
-    SignedIn(web): SignedIn,
-    Path(id): Path<String>,
-) -> Response {
-    let path = format!("/api/me/family/{id}");
-    let reply = api.call(&web, Method::DELETE, &path, None).await;
-    if reply.status == StatusCode::UNAUTHORIZED {
-        return web.to_login();
-    }
-    if reply.ok() {
-        return Redirect::to("/family?done=removed").into_response();
-    }
-    // Refused (a booking to come): the member's page says why.
-    let Some(members) = members_of(&api, &web).await else {
-        return web.to_login();
-    };
-    let Some(found) = members.into_iter().find(|m| m.id == id) else {
-        return crate::patient::directory::not_found(&web);
-    };
-    let form = ChangeForm::of(found);
-    let problems = FieldProblems::general_only(reply.message());
-    member_page(&web, id, form, problems, false, reply.status)
 }

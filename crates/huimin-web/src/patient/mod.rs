@@ -6,6 +6,7 @@ pub(crate) mod appointment;
 pub(crate) mod booking;
 pub(crate) mod directory;
 mod family;
+mod family_member;
 mod forgot;
 pub(crate) mod forms;
 mod signup;
@@ -39,6 +40,9 @@ pub fn routes() -> Router<Api> {
         .route("/logout", post(account::logout))
         .route("/prefs", get(account::prefs))
         .route("/family", get(family::family).post(family::add))
-        .route("/family/{id}", get(family::member).post(family::save))
-        .route("/family/{id}/remove", post(family::remove))
+        .route(
+            "/family/{id}",
+            get(family_member::member).post(family_member::save),
+        )
+        .route("/family/{id}/remove", post(family_member::remove))
 }

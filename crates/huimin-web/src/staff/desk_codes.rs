@@ -44,48 +44,41 @@ pub async fn issue(
     Form(form): Form<IssueForm>,
 ) -> Response {
     let path = format!("/api/patients/{id}/desk-codes");
-    let reply = api
-        .post_json(&web, &path, &json!({"purpose": form.purpose}))
-        .await;
+    let body = json!({"purpose": form.purpose});
+    let reply = api.post_json(&web, &path, &body).await;
     if let Some(away) = signed_out(&web, &reply) {
         return away;
     }
-    if !reply.ok() {
-        let said = (reply.message(), None);
-        return patient_page(&api, &web, &id, Pick::default(), said, reply.status).await;
-    }
-    let found = api.get(&web, &format!("/fhir/Patient/{id}")).await;
-    let Some(patient) = found.resource::<Patient>() else {
-        return patient_page(
-            &api,
-            &web,
-            &id,
-            Pick::default(),
-            (found.message(), None),
-            found.status,
-        )
-        .await;
+    let found = if reply.ok() {
+        api.get(&web, &format!("/fhir/Patient/{id}")).await
+    } else {
+        reply.clone()
     };
-    let until = crate::fmt::local(reply.body["expires"].as_str().unwrap_or_default())
-        .map(|t| t.strftime("%H:%M").to_string())
-        .unwrap_or_default();
-    let valid = crate::i18n::t(web.lang, "desk.code.valid")
-        .replace("{minutes}", &reply.body["minutes"].to_string())
-        .replace("{time}", &until)
-        .replace("{tries}", &reply.body["tries"].to_string());
+    let Some(patient) = found.resource::<Patient>().filter(|_| reply.ok()) else {
+        let said = (found.message(), None);
+        return patient_page(&api, &web, &id, Pick::default(), said, found.status).await;
+    };
     let purpose = CodePurpose::from_code(reply.body["purpose"].as_str().unwrap_or_default());
+    let title = purpose.map(|p| p.label().get(web.lang).to_owned());
     render(
         StatusCode::CREATED,
         &CodePage {
-            c: web.chrome(
-                purpose
-                    .map(|p| p.label().get(web.lang).to_owned())
-                    .unwrap_or_default(),
-            ),
+            c: web.chrome(title.unwrap_or_default()),
             person: person(&patient, web.lang),
             code: reply.body["code"].as_str().unwrap_or_default().to_owned(),
             claim: purpose == Some(CodePurpose::Claim),
-            valid,
+            valid: validity(&reply.body, web.lang),
         },
     )
+}
+
+/// "30 分钟内有效（至 13:33）…" for the answer's minutes, expiry and tries.
+fn validity(issued: &serde_json::Value, lang: huimin_domain::i18n::Lang) -> String {
+    let until = crate::fmt::local(issued["expires"].as_str().unwrap_or_default())
+        .map(|t| t.strftime("%H:%M").to_string())
+        .unwrap_or_default();
+    crate::i18n::t(lang, "desk.code.valid")
+        .replace("{minutes}", &issued["minutes"].to_string())
+        .replace("{time}", &until)
+        .replace("{tries}", &issued["tries"].to_string())
 }
