@@ -20,7 +20,7 @@ use crate::state::rule_book::RuleBook;
 use crate::state::throttle::LoginThrottle;
 use crate::state::tokens::TokenKeys;
 use crate::state::{AppState, Inner};
-use crate::{accounts, appointments, auth, billing, demo, fhir, messages};
+use crate::{accounts, appointments, auth, billing, demo, fhir, identity, messages};
 
 /// Request bodies larger than this are refused (413) before they are read.
 const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -59,6 +59,8 @@ pub enum StartError {
     Admin(accounts::AccountError),
     #[error("demo data: {0}")]
     Demo(demo::DemoError),
+    #[error("settings: {0}")]
+    Settings(String),
     #[error("cannot listen on {0}: {1}")]
     Listen(SocketAddr, std::io::Error),
 }
@@ -112,6 +114,9 @@ impl App {
         extra: impl FnOnce(Router, Clock) -> Router,
     ) -> Result<Self, StartError> {
         let deliver_messages = settings.deliver_messages;
+        if let Some((_, problem)) = settings.desk_codes.check().into_iter().next() {
+            return Err(StartError::Settings(problem.en));
+        }
         let store = open_store(&settings).await?;
         let passwords = Passwords::new(settings.password_cost);
         let clock = Clock::new(settings.booking.time_zone.clone());
@@ -233,6 +238,7 @@ pub fn router(state: AppState) -> Router {
         .merge(billing::routes())
         .merge(messages::routes())
         .merge(crate::directory::routes())
+        .merge(identity::routes())
         .merge(fhir::routes())
         .fallback(not_found)
         // Innermost, so every ApiError and OAuth error answer, the fallback's included, passes

@@ -55,6 +55,9 @@ pub struct Settings {
     pub booking: crate::state::booking::BookingSettings,
     /// Rate limits and flags on booking operations (`HUIMIN_RATE_LIMIT=off` disables limits).
     pub guard: crate::state::guard::GuardSettings,
+    /// How long the desk's one-time codes (claiming a record, resetting a password) last and
+    /// how many wrong tries void one.
+    pub desk_codes: huimin_domain::identity::DeskCodeRule,
     /// Whether this process delivers messages from the outbox (`HUIMIN_DELIVER_MESSAGES`).
     /// Any number of processes may; one that does not still writes the events.
     pub deliver_messages: bool,
@@ -81,6 +84,7 @@ impl Settings {
             ip_window: Duration::from_secs(600),
             booking: crate::state::booking::BookingSettings::default(),
             guard: crate::state::guard::GuardSettings::default(),
+            desk_codes: huimin_domain::identity::DeskCodeRule::default(),
             deliver_messages: true,
             online_payment: false,
         }

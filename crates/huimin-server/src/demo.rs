@@ -405,7 +405,9 @@ impl Loader<'_> {
                     display_name: name.as_str().to_owned(),
                     practitioner_id: None,
                 };
-                self.store.register_patient_account(user, write).await?;
+                self.store
+                    .register_patient_account(user, write, None)
+                    .await?;
                 accounts += 1;
             } else {
                 self.store.create_resource(write).await?;

@@ -13,6 +13,7 @@ pub mod demo;
 pub mod directory;
 pub mod error;
 pub mod fhir;
+pub mod identity;
 pub mod localise;
 pub mod logging;
 pub mod messages;

@@ -16,7 +16,9 @@ pub mod billing;
 mod connection;
 pub mod crypto;
 mod db;
+mod desk_codes;
 mod error;
+mod family;
 pub mod keycheck;
 pub mod messages;
 mod migrations;
@@ -31,7 +33,9 @@ mod users;
 pub use audit::{AuditBatcher, AuditPage, AuditRecord, ChainStatus, NewAuditRecord};
 pub use crypto::DataKey;
 pub use db::Store;
+pub use desk_codes::{CodeUse, DeskCodeRecord, NewDeskCode};
 pub use error::StoreError;
+pub use family::{AccountLink, LinkRefusal, Unlink};
 pub use keycheck::{KeyCheckError, KeySource};
 pub use resources::{
     IndexEntry, IndexValue, ResourceWrite, StoredResource, UniqueKey, instant_text,

@@ -75,6 +75,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
     (15, "outbox", include_str!("../migrations/0015_outbox.sql")),
     (
+        16,
+        "identity",
+        include_str!("../migrations/0016_identity.sql"),
+    ),
+    (
         19,
         "screen tokens",
         include_str!("../migrations/0019_screen_tokens.sql"),

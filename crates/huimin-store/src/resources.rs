@@ -110,9 +110,23 @@ impl Store {
         write: ResourceWrite<'_>,
         expected_version: Option<i64>,
     ) -> Result<StoredResource, StoreError> {
+        let mut tx = self.writer.begin().await?;
+        let stored = self
+            .replace_resource_in(&mut tx, write, expected_version)
+            .await?;
+        tx.commit().await?;
+        Ok(stored)
+    }
+
+    /// [`Store::update_resource`] inside the caller's transaction.
+    pub(crate) async fn replace_resource_in(
+        &self,
+        tx: &mut AnyConnection,
+        write: ResourceWrite<'_>,
+        expected_version: Option<i64>,
+    ) -> Result<StoredResource, StoreError> {
         let now = now_micros();
         let content = self.encode_content(write)?;
-        let mut tx = self.writer.begin().await?;
         let row = match expected_version {
             Some(expected) => sqlx::query(
                 "UPDATE resources SET version_id = version_id + 1, last_updated = $1, content = $2 \
@@ -137,22 +151,14 @@ impl Store {
             .await?,
         };
         let Some(row) = row else {
-            let current = current_version(&mut tx, write.resource_type, write.id).await?;
+            let current = current_version(tx, write.resource_type, write.id).await?;
             return Err(match current {
                 Some(current) => StoreError::VersionConflict { current },
                 None => StoreError::NotFound,
             });
         };
         let version: i64 = row.try_get(0)?;
-        insert_history(
-            &mut tx,
-            write.resource_type,
-            write.id,
-            version,
-            now,
-            &content,
-        )
-        .await?;
+        insert_history(tx, write.resource_type, write.id, version, now, &content).await?;
         sqlx::query("DELETE FROM search_tokens WHERE resource_type = $1 AND id = $2")
             .bind(write.resource_type)
             .bind(write.id)
@@ -163,8 +169,7 @@ impl Store {
             .bind(write.id)
             .execute(&mut *tx)
             .await?;
-        self.insert_index(&mut tx, write).await?;
-        tx.commit().await?;
+        self.insert_index(tx, write).await?;
         Ok(with_meta(
             write.resource_type,
             write.id,

@@ -4,6 +4,7 @@
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
+use crate::family::{link, record_consent};
 use crate::resources::{ResourceWrite, StoredResource};
 use crate::{Store, StoreError, now_micros};
 
@@ -58,15 +59,24 @@ impl Store {
 
     /// Creates a patient account, its own Patient record and the link between them in one
     /// transaction: either all three exist afterwards or none does.
+    /// `consent` is the version of the agreement and privacy policy the person accepted
+    /// (accounts made by the demo accepted none).
     pub async fn register_patient_account(
         &self,
         user: NewUser,
         patient: ResourceWrite<'_>,
+        consent: Option<&str>,
     ) -> Result<(UserRecord, StoredResource), StoreError> {
         let mut tx = self.writer.begin().await?;
         let user_id = insert_user(&mut tx, &user).await?;
         let stored = self.insert_resource(&mut tx, patient).await?;
-        link(&mut tx, &user_id, &stored.id, "self").await?;
+        // A record made in this transaction is nobody's yet.
+        link(&mut tx, &user_id, &stored.id, "self")
+            .await?
+            .map_err(|_| StoreError::Corrupt("a new Patient was already linked".into()))?;
+        if let Some(version) = consent {
+            record_consent(&mut tx, &user_id, version).await?;
+        }
         tx.commit().await?;
         let record = self
             .user_by_id(&user_id)
@@ -182,30 +192,12 @@ impl Store {
             .await?;
         Ok(())
     }
-
-    pub async fn link_account_patient(
-        &self,
-        user_id: &str,
-        patient_id: &str,
-        relationship: &str,
-    ) -> Result<(), StoreError> {
-        let mut conn = self.writer.acquire().await?;
-        link(&mut conn, user_id, patient_id, relationship).await
-    }
-
-    /// The Patient ids an account may act for.
-    pub async fn account_patient_ids(&self, user_id: &str) -> Result<Vec<String>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT patient_id FROM account_patients WHERE user_id = $1 ORDER BY created_at",
-        )
-        .bind(user_id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
-    }
 }
 
-async fn insert_user(conn: &mut AnyConnection, user: &NewUser) -> Result<String, StoreError> {
+pub(crate) async fn insert_user(
+    conn: &mut AnyConnection,
+    user: &NewUser,
+) -> Result<String, StoreError> {
     let id = uuid::Uuid::new_v4().to_string();
     let now = now_micros();
     let inserted = sqlx::query(
@@ -227,57 +219,5 @@ async fn insert_user(conn: &mut AnyConnection, user: &NewUser) -> Result<String,
         Ok(_) => Ok(id),
         Err(err) if StoreError::is_unique_violation(&err) => Err(StoreError::UsernameTaken),
         Err(err) => Err(err.into()),
-    }
-}
-
-async fn link(
-    conn: &mut AnyConnection,
-    user_id: &str,
-    patient_id: &str,
-    relationship: &str,
-) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO account_patients (user_id, patient_id, relationship, created_at) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (user_id, patient_id) DO NOTHING",
-    )
-    .bind(user_id)
-    .bind(patient_id)
-    .bind(relationship)
-    .bind(now_micros())
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
-}
-
-impl Store {
-    /// Adds a family member's Patient record to an account, refusing when the account already
-    /// manages `limit` family members. The account row is locked first (a no-op update), so two
-    /// concurrent additions cannot both see room for one more.
-    pub async fn add_family_patient(
-        &self,
-        user_id: &str,
-        patient: ResourceWrite<'_>,
-        limit: u32,
-    ) -> Result<Result<StoredResource, u32>, StoreError> {
-        let mut tx = self.writer.begin().await?;
-        sqlx::query("UPDATE users SET updated_at = updated_at WHERE id = $1")
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
-        let family: i64 = sqlx::query(
-            "SELECT COUNT(*) FROM account_patients WHERE user_id = $1 AND relationship <> 'self'",
-        )
-        .bind(user_id)
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get(0)?;
-        let family = u32::try_from(family).unwrap_or(u32::MAX);
-        if family >= limit {
-            return Ok(Err(family));
-        }
-        let stored = self.insert_resource(&mut tx, patient).await?;
-        link(&mut tx, user_id, &stored.id, "family").await?;
-        tx.commit().await?;
-        Ok(Ok(stored))
     }
 }

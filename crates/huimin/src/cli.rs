@@ -106,6 +106,12 @@ pub struct ServeArgs {
     /// Log as JSON lines.
     #[arg(long, env = "HUIMIN_LOG_JSON")]
     pub log_json: bool,
+    /// Minutes a desk code (claiming a record on file, resetting a password) stays valid.
+    #[arg(long, env = "HUIMIN_DESK_CODE_MINUTES", default_value_t = 30)]
+    pub desk_code_minutes: u32,
+    /// Wrong tries after which a desk code is void.
+    #[arg(long, env = "HUIMIN_DESK_CODE_TRIES", default_value_t = 5)]
+    pub desk_code_tries: u32,
     /// Deliver messages from the outbox in this process: `on` (default) or `off` (another
     /// process delivers them).
     #[arg(long, env = "HUIMIN_DELIVER_MESSAGES", default_value = "on")]
@@ -126,6 +132,10 @@ impl ServeArgs {
         settings.guard.enabled = !is_off(&self.rate_limit);
         settings.deliver_messages = !is_off(&self.deliver_messages);
         settings.online_payment = is_on(&self.online_payment);
+        settings.desk_codes = huimin_domain::identity::DeskCodeRule {
+            minutes: self.desk_code_minutes,
+            tries: self.desk_code_tries,
+        };
         settings
     }
 }

@@ -24,13 +24,15 @@ fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
-const SERVER_FLAGS: [&str; 6] = [
+const SERVER_FLAGS: [&str; 8] = [
     "--listen",
     "--demo",
     "--admin-password",
     "--token-ttl",
     "--rate-limit",
     "--log-json",
+    "--desk-code-minutes",
+    "--desk-code-tries",
 ];
 const STORAGE_FLAGS: [&str; 3] = ["--data-dir", "--database-url", "--data-key"];
 

@@ -6,6 +6,7 @@
 //! the `checksum` module.
 
 mod checksum;
+mod desk_code;
 mod document;
 mod error;
 mod resident_id;
@@ -14,6 +15,10 @@ mod resident_id;
 mod proptests;
 
 pub use checksum::resident_id_check_char;
+pub use desk_code::{
+    CODE_ALPHABET, CODE_LENGTH, CodePurpose, CodeRefusal, DeskCode, DeskCodeRule, IssuedCode,
+    judge_code,
+};
 pub use document::IdentityDocument;
 pub use error::IdentityError;
 pub use resident_id::ResidentId;

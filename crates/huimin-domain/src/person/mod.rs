@@ -1,4 +1,14 @@
-//! Person names and the password policy.
+//! Person names, the password policy, the one check of a person's details on a form, and
+//! how the people an account manages are related to its holder.
+
+mod details;
+mod relationship;
+
+pub use details::{
+    FieldProblem, PersonDetails, PersonField, PersonForm, PhoneRule, check_document, check_name,
+    check_new_password, check_person, check_phone,
+};
+pub use relationship::{Relationship, TERMS_VERSION};
 
 use crate::i18n::Text;
 use crate::masking::mask_name;

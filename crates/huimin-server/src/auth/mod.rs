@@ -1,8 +1,10 @@
-//! OAuth2 password grant (`POST /auth/token`) and patient self-registration
-//! (`POST /auth/register`).
+//! OAuth2 password grant (`POST /auth/token`), patient self-registration
+//! (`POST /auth/register`) and a forgotten password reset with a desk code
+//! (`POST /auth/reset-password`).
 
 mod bearer;
 mod register;
+mod reset;
 mod token_endpoint;
 
 use axum::Router;
@@ -14,6 +16,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/auth/token", post(token_endpoint::issue_token))
         .route("/auth/register", post(register::register))
+        .route("/auth/reset-password", post(reset::reset_password))
 }
 
 /// The stored account key for a user name. Phone numbers are patients' user names

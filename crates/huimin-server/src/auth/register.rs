@@ -1,21 +1,24 @@
-//! Patient self-registration: one account, one Patient record of its own, created together.
+//! Patient self-registration: one account and its own Patient record, created together — or,
+//! when the person's record is already on file (a walk-in registered at the desk, a family
+//! member someone added), the account claims that record with the desk's claim code.
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use huimin_domain::i18n::Text;
-use huimin_domain::identity::DocumentKind;
-use huimin_domain::person::{PersonName, check_password_policy};
-use huimin_domain::phone::Phone;
-use huimin_store::NewUser;
+use huimin_domain::identity::CodePurpose;
+use huimin_domain::person::{
+    PersonDetails, PersonField, PhoneRule, TERMS_VERSION, check_new_password,
+};
+use huimin_store::{LinkRefusal, NewUser, UserRecord};
 use serde::Deserialize;
-use serde_json::{Value, json};
 
 use crate::audit;
 use crate::context::Ctx;
 use crate::error::{ApiError, Issue};
 use crate::fhir::kinds::PATIENT;
-use crate::fhir::patient;
+use crate::identity::codes::{gone, open_with_code};
+use crate::identity::person::{self, PersonBody};
 use crate::state::AppState;
 
 #[derive(Deserialize)]
@@ -23,6 +26,8 @@ use crate::state::AppState;
 pub struct Registration {
     phone: Option<String>,
     password: Option<String>,
+    /// The password typed again; checked when sent.
+    password_confirmation: Option<String>,
     name: Option<String>,
     /// Shorthand for `document_type = "resident_id"`.
     resident_id: Option<String>,
@@ -32,29 +37,24 @@ pub struct Registration {
     gender: Option<String>,
     /// `YYYY-MM-DD`, for documents that do not encode it.
     birth_date: Option<String>,
+    /// The version of the user agreement and privacy policy the person read and accepted.
+    accept_terms: Option<String>,
+    /// The desk's claim code, when the person's record is already on file.
+    claim_code: Option<String>,
 }
 
-fn missing(field: &'static str, zh: &str, en: &str) -> Issue {
-    Issue {
-        code: "required",
-        text: Text::new(format!("请填写{zh}"), format!("{en} is required")),
-        expression: Some(field.into()),
-        rule: None,
+impl Registration {
+    fn person(&self) -> PersonBody {
+        PersonBody {
+            name: self.name.clone(),
+            resident_id: self.resident_id.clone(),
+            document_type: self.document_type.clone(),
+            document_number: self.document_number.clone(),
+            phone: self.phone.clone(),
+            gender: self.gender.clone(),
+            birth_date: self.birth_date.clone(),
+        }
     }
-}
-
-fn invalid(field: &'static str, text: Text) -> Issue {
-    Issue::value(Some(field), text)
-}
-
-/// What a registration form came to once every field passed.
-struct Checked {
-    phone: Phone,
-    name: PersonName,
-    kind: DocumentKind,
-    number: String,
-    /// The form field the identity document came in (`resident_id` or `document_number`).
-    field: &'static str,
 }
 
 #[tracing::instrument(skip_all)]
@@ -69,49 +69,35 @@ pub async fn register(
             format!("The body is not valid registration JSON: {e}"),
         ))
     })?;
-    let today = state.clock.today();
-    let checked = check_form(&form, today)?;
-    let resource = patient_resource(&form, &checked, today)?;
+    let details = check_form(&form, state.clock.today())?;
     let password = form.password.as_deref().unwrap_or_default();
-    create_account(&state, ctx, &checked, &resource, password).await
+    let system = details.document.kind().fhir_system();
+    match state
+        .store
+        .patient_with_document(system, details.document.number())
+        .await?
+    {
+        Some(on_file) => claim(&state, ctx, &form, &details, &on_file, password).await,
+        None => create_account(&state, ctx, &details, password).await,
+    }
 }
 
-/// Every problem of the form at once (422), or its checked values.
-fn check_form(form: &Registration, today: jiff::civil::Date) -> Result<Checked, ApiError> {
-    let mut issues = Vec::new();
-    let phone = check_phone(form, &mut issues);
-    check_password(form, &mut issues);
-    let name = match form.name.as_deref() {
-        None => {
-            issues.push(missing("name", "姓名", "name"));
-            None
-        }
-        Some(raw) => PersonName::parse(raw)
-            .map_err(|e| issues.push(invalid("name", e.message())))
-            .ok(),
-    };
-    let (kind, number, field) = document_of(form, &mut issues);
-    match (kind, number.as_deref().map(str::trim)) {
-        (Some(_), None | Some("")) => {
-            issues.push(missing("document_number", "证件号码", "document_number"));
-        }
-        // Checked here too (the Patient checks it again) so that every problem of the form
-        // is reported at once.
-        (Some(kind), Some(number)) => {
-            if let Err(e) = huimin_domain::identity::IdentityDocument::parse(kind, number, today) {
-                issues.push(invalid(field, e.message()));
-            }
-        }
-        (None, _) => {}
+/// Every problem of the form at once (422), or the person's checked details.
+fn check_form(form: &Registration, today: jiff::civil::Date) -> Result<PersonDetails, ApiError> {
+    let person = form.person();
+    let details = person::check(&person, PhoneRule::Mobile, today);
+    let mut issues = details.as_ref().err().cloned().unwrap_or_default();
+    let password = form.password.as_deref().unwrap_or_default();
+    let confirmation = form.password_confirmation.as_deref().unwrap_or(password);
+    if let Err(problem) = check_new_password(password, confirmation) {
+        let field = person::field_name(problem.field, &person);
+        issues.push(person::issue(problem, field));
     }
-    match (phone, name, kind, number) {
-        (Some(phone), Some(name), Some(kind), Some(number)) if issues.is_empty() => Ok(Checked {
-            phone,
-            name,
-            kind,
-            number,
-            field,
-        }),
+    if let Some(issue) = consent_issue(form.accept_terms.as_deref()) {
+        issues.push(issue);
+    }
+    match details {
+        Ok(details) if issues.is_empty() => Ok(details),
         _ => Err(ApiError::with_issues(
             StatusCode::UNPROCESSABLE_ENTITY,
             issues,
@@ -119,213 +105,151 @@ fn check_form(form: &Registration, today: jiff::civil::Date) -> Result<Checked, 
     }
 }
 
-/// The mobile number accounts log in with.
-fn check_phone(form: &Registration, issues: &mut Vec<Issue>) -> Option<Phone> {
-    let raw = form
-        .phone
-        .as_deref()
-        .map(str::trim)
-        .filter(|p| !p.is_empty());
-    let Some(raw) = raw else {
-        issues.push(missing("phone", "手机号", "phone"));
-        return None;
-    };
-    match Phone::parse(raw) {
-        Ok(phone) if phone.is_mobile() => Some(phone),
-        Ok(_) => {
-            issues.push(invalid(
-                "phone",
-                Text::new(
-                    "请填写手机号码（用于登录和接收通知）",
-                    "Give a mobile number (used to log in and for notices)",
-                ),
-            ));
-            None
-        }
-        Err(e) => {
-            issues.push(invalid("phone", e.message()));
-            None
-        }
-    }
-}
-
-fn check_password(form: &Registration, issues: &mut Vec<Issue>) {
-    match form.password.as_deref() {
-        None | Some("") => issues.push(missing("password", "密码", "password")),
-        Some(pw) => {
-            if let Err(e) = check_password_policy(pw) {
-                issues.push(invalid("password", e.message()))
-            }
-        }
-    }
-}
-
-/// The identity document's kind and number as the form gives them, and the field to name in
-/// a problem with the number.
-fn document_of(
-    form: &Registration,
-    issues: &mut Vec<Issue>,
-) -> (Option<DocumentKind>, Option<String>, &'static str) {
-    match (
-        &form.resident_id,
-        &form.document_type,
-        &form.document_number,
-    ) {
-        (Some(id), None, None) => (
-            Some(DocumentKind::ResidentId),
-            Some(id.clone()),
-            "resident_id",
+/// Sign-up needs the agreement and privacy policy of the version shown accepted.
+fn consent_issue(accepted: Option<&str>) -> Option<Issue> {
+    let (code, text) = match accepted.map(str::trim) {
+        Some(version) if version == TERMS_VERSION => return None,
+        None | Some("") => (
+            "required",
+            Text::new(
+                "请阅读并同意《用户协议》和《隐私政策》",
+                "Read and accept the user agreement and the privacy policy",
+            ),
         ),
-        (None, Some(kind), number) => match DocumentKind::from_code(kind) {
-            Some(kind) => (Some(kind), number.clone(), "document_number"),
-            None => {
-                issues.push(invalid(
-                    "document_type",
-                    Text::new(
-                        format!("不支持的证件类型：{kind}"),
-                        format!("Unsupported document type: {kind}"),
-                    ),
-                ));
-                (None, None, "document_number")
-            }
-        },
-        (Some(_), Some(_), _) => {
-            issues.push(invalid(
-                "document_type",
-                Text::new(
-                    "resident_id 与 document_type 只能填写一个",
-                    "Give either resident_id or document_type, not both",
-                ),
-            ));
-            (None, None, "resident_id")
-        }
-        _ => {
-            issues.push(missing(
-                "resident_id",
-                "身份证号或其他证件",
-                "resident_id (or document_type and document_number)",
-            ));
-            (None, None, "resident_id")
-        }
-    }
+        Some(_) => (
+            "value",
+            Text::new(
+                "《用户协议》或《隐私政策》已更新，请重新阅读后同意",
+                "The user agreement or privacy policy has changed: read it again and accept it",
+            ),
+        ),
+    };
+    Some(Issue {
+        code,
+        text,
+        expression: Some("accept_terms".into()),
+        rule: None,
+    })
 }
 
-/// The Patient record, through the same strict parse and rules as a FHIR create, with
-/// problems named by registration's field names.
-fn patient_resource(
+fn new_user(state: &AppState, details: &PersonDetails, password: &str) -> Option<NewUser> {
+    let phone = details.phone.as_ref()?;
+    Some(NewUser {
+        username: super::account_key(&state.store, phone.as_str()),
+        password_hash: state.passwords.hash(password),
+        role: "patient".into(),
+        display_name: details.name.as_str().to_owned(),
+        practitioner_id: None,
+    })
+}
+
+/// The record already is someone's own: the person is sent to the desk.
+fn already_claimed(field: &str) -> ApiError {
+    ApiError::with_issues(
+        StatusCode::CONFLICT,
+        vec![Issue {
+            code: "conflict",
+            text: Text::new(
+                "此证件的就诊档案已由其他账户认领为本人档案，不能再次认领；如有疑问，请携带证件到挂号窗口",
+                "The record of this ID already belongs to another account and cannot be claimed again: \
+                 if this is wrong, bring your identity card to the registration desk",
+            ),
+            expression: Some(field.to_owned()),
+            rule: Some("already-claimed"),
+        }],
+    )
+}
+
+/// An account whose own record is the one on file, opened by the desk's claim code.
+async fn claim(
+    state: &AppState,
+    ctx: Ctx,
     form: &Registration,
-    checked: &Checked,
-    today: jiff::civil::Date,
-) -> Result<Value, ApiError> {
-    let Checked {
-        phone,
-        name,
-        kind,
-        number,
-        field,
-    } = checked;
-    let field = *field;
-    let mut resource = json!({
-        "resourceType": "Patient",
-        "active": true,
-        "identifier": [{ "use": "official", "system": kind.fhir_system(), "value": number.trim() }],
-        "name": [{ "use": "official", "text": name.as_str(), "family": name.family(), "given": [name.given()] }],
-        "telecom": [{ "system": "phone", "value": phone.as_str(), "use": "mobile" }],
-    });
-    if let Some(gender) = &form.gender {
-        resource["gender"] = Value::String(gender.clone());
+    details: &PersonDetails,
+    patient_id: &str,
+    password: &str,
+) -> Result<Response, ApiError> {
+    let document_field = person::field_name(PersonField::DocumentNumber, &form.person());
+    if state.store.holder_of(patient_id).await?.is_some() {
+        return Err(already_claimed(document_field));
     }
-    if let Some(birth_date) = &form.birth_date {
-        resource["birthDate"] = Value::String(birth_date.clone());
+    let typed = form.claim_code.as_deref().unwrap_or_default();
+    if typed.trim().is_empty() {
+        return Err(crate::identity::on_file("claim_code"));
     }
-    let bytes = serde_json::to_vec(&resource).expect("serialisable");
-    let mut resource = (PATIENT.parse)(&bytes).map_err(|e| {
-        let field = if e.path.contains("gender") {
-            "gender"
-        } else if e.path.contains("birthDate") {
-            "birth_date"
-        } else {
-            field
-        };
-        let text = Text::new(
-            format!("{field} 的值无效：{}", e.message),
-            format!("Invalid {field}: {}", e.message),
-        );
-        ApiError::with_issues(StatusCode::UNPROCESSABLE_ENTITY, vec![invalid(field, text)])
-    })?;
-    patient::check(&mut resource, None, today).map_err(|issues| {
-        let renamed = issues
-            .into_iter()
-            .map(|mut issue| {
-                issue.expression = issue.expression.map(|e| form_field(e, field));
-                issue
-            })
-            .collect();
-        ApiError::with_issues(StatusCode::UNPROCESSABLE_ENTITY, renamed)
-    })?;
-    Ok(resource)
+    let claim = CodePurpose::Claim;
+    let opened = open_with_code(state, &ctx, patient_id, claim, typed, "claim_code").await?;
+    let user = new_user(state, details, password).ok_or_else(ApiError::internal)?;
+    let code = opened.code_use(state);
+    let claimed = state
+        .store
+        .claim_patient_account(user, patient_id, code, TERMS_VERSION)
+        .await?;
+    let user = match claimed {
+        Ok(user) => user,
+        Err(LinkRefusal::CodeGone) => return Err(gone("claim_code")),
+        Err(_) => return Err(already_claimed(document_field)),
+    };
+    let detail = "self-registration with a claim code";
+    signed_up(state, ctx, &user, patient_id, "claim", detail).await
 }
 
-/// A Patient element's name as the registration form calls it.
-fn form_field(element: String, document_field: &str) -> String {
-    if element.starts_with("Patient.identifier") {
-        document_field.to_owned()
-    } else if element.starts_with("Patient.gender") {
-        "gender".into()
-    } else if element.starts_with("Patient.birthDate") {
-        "birth_date".into()
-    } else {
-        element
-    }
-}
-
-/// The account and its Patient record, created together; audited, answered with a token.
+/// The account and its Patient record, created together.
 async fn create_account(
     state: &AppState,
     ctx: Ctx,
-    checked: &Checked,
-    resource: &Value,
+    details: &PersonDetails,
     password: &str,
 ) -> Result<Response, ApiError> {
+    let resource = person::patient_resource(details, state.clock.today())?;
     let id = uuid::Uuid::new_v4().to_string();
-    let (index, unique) = PATIENT.index(resource);
-    let user = NewUser {
-        username: super::account_key(&state.store, checked.phone.as_str()),
-        password_hash: state.passwords.hash(password),
-        role: "patient".into(),
-        display_name: checked.name.as_str().to_owned(),
-        practitioner_id: None,
-    };
+    let (index, unique) = PATIENT.index(&resource);
+    let user = new_user(state, details, password).ok_or_else(ApiError::internal)?;
     let write = huimin_store::ResourceWrite {
         resource_type: "Patient",
         id: &id,
-        content: resource,
+        content: &resource,
         index: &index,
         unique: &unique,
         sealed: true,
     };
-    let (user, stored) = state.store.register_patient_account(user, write).await?;
+    let created = state
+        .store
+        .register_patient_account(user, write, Some(TERMS_VERSION))
+        .await;
+    let (user, stored) = match created {
+        Ok(done) => done,
+        // Registered a moment ago by another request: the record is on file now.
+        Err(huimin_store::StoreError::Duplicate { .. }) => {
+            return Err(crate::identity::on_file("claim_code"));
+        }
+        Err(other) => return Err(other.into()),
+    };
+    signed_up(state, ctx, &user, &stored.id, "create", "self-registration").await
+}
+
+/// Audited as the new account, answered with its token.
+async fn signed_up(
+    state: &AppState,
+    ctx: Ctx,
+    user: &UserRecord,
+    patient_id: &str,
+    action: &str,
+    detail: &str,
+) -> Result<Response, ApiError> {
     let caller = crate::context::Caller {
         user_id: user.id.clone(),
         username: user.username.clone(),
         practitioner_id: user.practitioner_id.clone(),
         role: huimin_domain::roles::Role::Patient,
-        patient_ids: vec![stored.id.clone()],
+        patient_ids: vec![patient_id.to_owned()],
     };
     let who = Ctx {
         caller: Some(caller),
         ..ctx
     };
-    let patient_ref = format!("Patient/{}", stored.id);
-    audit::record(
-        state,
-        &who,
-        "create",
-        &patient_ref,
-        audit::SUCCESS,
-        "self-registration",
-    )
-    .await?;
+    let patient_ref = format!("Patient/{patient_id}");
+    audit::record(state, &who, action, &patient_ref, audit::SUCCESS, detail).await?;
     Ok(super::token_endpoint::token_response(
         state,
         &user.id,

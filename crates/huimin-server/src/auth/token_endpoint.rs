@@ -139,11 +139,23 @@ fn credentials(
             )));
         }
     }
-    match (request.username, request.password) {
-        (Some(username), Some(password)) => Ok((username, password)),
-        _ => Err(invalid_request(Text::new(
-            "缺少用户名或密码",
-            "The username or password is missing",
+    let given = |v: &Option<String>| v.as_deref().is_some_and(|v| !v.trim().is_empty());
+    match (given(&request.username), given(&request.password)) {
+        (true, true) => Ok((
+            request.username.unwrap_or_default(),
+            request.password.unwrap_or_default(),
+        )),
+        (false, false) => Err(invalid_request(Text::new(
+            "请填写用户名（手机号）和密码",
+            "Enter the user name (mobile number) and the password",
+        ))),
+        (false, true) => Err(invalid_request(Text::new(
+            "请填写用户名（手机号）",
+            "Enter the user name (mobile number)",
+        ))),
+        (true, false) => Err(invalid_request(Text::new(
+            "请填写密码",
+            "Enter the password",
         ))),
     }
 }

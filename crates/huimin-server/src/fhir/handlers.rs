@@ -165,7 +165,10 @@ pub async fn create(
         .filter(|c| c.role == huimin_domain::roles::Role::Patient)
         .map(|c| c.user_id.clone());
     let stored = match family_of {
-        Some(user_id) => super::family::add_member(&state, &user_id, write).await?,
+        Some(user_id) => {
+            let other = huimin_domain::person::Relationship::Other;
+            super::family::add_member(&state, &user_id, write, other).await?
+        }
         None => state.store.create_resource(write).await?,
     };
     audit::record(

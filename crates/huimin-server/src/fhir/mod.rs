@@ -4,7 +4,7 @@ mod access;
 mod audit_event;
 pub mod capability;
 mod directory;
-mod family;
+pub(crate) mod family;
 mod handlers;
 pub(crate) mod http;
 pub mod index;

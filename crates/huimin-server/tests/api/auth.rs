@@ -1,3 +1,4 @@
+use huimin_domain::person::TERMS_VERSION;
 use serde_json::json;
 
 use crate::helpers::*;
@@ -195,7 +196,7 @@ async fn registration_reports_every_bad_field_in_the_callers_language(db: Db) {
     assert!(text.is_ascii(), "English text expected, got {text}");
     assert_schema_valid(&outcome);
     // A wrong check digit is reported beside a weak password, not after it is fixed.
-    let both = json!({"phone": "13912345678", "password": "short", "name": "王小明", "resident_id": "320106198503156789"});
+    let both = json!({"phone": "13912345678", "password": "short", "name": "王小明", "resident_id": "320106198503156789", "accept_terms": TERMS_VERSION});
     let response = app
         .post_raw(
             "/auth/register",
@@ -210,7 +211,7 @@ async fn registration_reports_every_bad_field_in_the_callers_language(db: Db) {
         .iter()
         .map(|i| i["expression"][0].as_str().unwrap())
         .collect();
-    assert_eq!(fields, ["password", "resident_id"]);
+    assert_eq!(fields, ["resident_id", "password"]);
     app.finish().await;
 }
 on_both!(registration_reports_every_bad_field_in_the_callers_language);
@@ -229,7 +230,7 @@ on_both!(one_account_per_phone_and_one_patient_per_document);
 
 async fn non_resident_documents_are_accepted_with_their_own_rules(db: Db) {
     let app = TestApp::spawn(db).await;
-    let passport = json!({"phone": "13911112222", "password": PASSWORD, "name": "John Smith", "document_type": "passport", "document_number": "E12345678", "gender": "male", "birth_date": "1980-05-01"});
+    let passport = json!({"phone": "13911112222", "password": PASSWORD, "name": "John Smith", "document_type": "passport", "document_number": "E12345678", "gender": "male", "birth_date": "1980-05-01", "accept_terms": TERMS_VERSION});
     let response = app
         .post_raw(
             "/auth/register",
@@ -239,7 +240,7 @@ async fn non_resident_documents_are_accepted_with_their_own_rules(db: Db) {
         )
         .await;
     assert_eq!(response.status, 201, "{}", response.body);
-    let bad_permit = json!({"phone": "13911113333", "password": PASSWORD, "name": "陈大文", "document_type": "hmt_residence_permit", "document_number": "810000199001011234"});
+    let bad_permit = json!({"phone": "13911113333", "password": PASSWORD, "name": "陈大文", "document_type": "hmt_residence_permit", "document_number": "810000199001011234", "accept_terms": TERMS_VERSION});
     let refused = app
         .post_raw(
             "/auth/register",

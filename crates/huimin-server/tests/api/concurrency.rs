@@ -66,7 +66,7 @@ async fn concurrent_registrations_of_one_document_create_one_patient(db: Db) {
     let mut tasks = Vec::new();
     for i in 0..10 {
         let (client, url) = (app.client.clone(), format!("{}/auth/register", app.base));
-        let body = json!({"phone": format!("139111100{i:02}"), "password": PASSWORD, "name": "王小明", "resident_id": ID_2});
+        let body = json!({"phone": format!("139111100{i:02}"), "password": PASSWORD, "name": "王小明", "resident_id": ID_2, "accept_terms": huimin_domain::person::TERMS_VERSION});
         tasks.push(tokio::spawn(async move {
             client
                 .post(url)

@@ -415,8 +415,8 @@ impl TestApp {
     }
 
     pub async fn register(&self, phone: &str, name: &str, resident_id: &str) -> Resp {
-        let body =
-            json!({"phone": phone, "password": PASSWORD, "name": name, "resident_id": resident_id});
+        let body = json!({"phone": phone, "password": PASSWORD, "name": name,
+            "resident_id": resident_id, "accept_terms": huimin_domain::person::TERMS_VERSION});
         self.post_raw(
             "/auth/register",
             None,

@@ -218,11 +218,11 @@ async fn an_account_manages_up_to_five_family_members_with_verified_identities(d
         "identity-not-verified"
     );
     let mut members = Vec::new();
-    for n in 0..5 {
+    for (n, given) in ["一", "二", "三", "四", "五"].into_iter().enumerate() {
         let child = patient_json(
-            &format!("王小{n}"),
+            &format!("王小{given}"),
             "王",
-            &format!("小{n}"),
+            &format!("小{given}"),
             &member_id(n),
             "13911110001",
         );

@@ -3,6 +3,7 @@
 //! The texts are kept by the area of the pages that shows them. A test checks that every key
 //! the templates and handlers use is here.
 
+mod account;
 mod admin;
 mod billing;
 mod common;
@@ -20,6 +21,7 @@ use huimin_domain::i18n::Lang;
 fn messages() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
     [
         common::MESSAGES,
+        account::MESSAGES,
         patient::MESSAGES,
         queue::MESSAGES,
         search::MESSAGES,

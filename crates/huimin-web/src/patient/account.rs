@@ -1,27 +1,27 @@
-//! Signing up, signing in and out, language and text size, family members (就诊人).
+//! Signing in and out, language and text size, and the people an account acts for as pages
+//! list them (the holder first).
 
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use huimin_domain::identity::DocumentKind;
+use huimin_domain::person::Relationship;
 use huimin_fhir::Patient;
 use serde::Deserialize;
-use serde_json::json;
 
 use super::forms::{FieldProblems, ok, render};
-use crate::api::{Api, Reply};
+use crate::api::{Api, Problem, Reply};
 use crate::chrome::Chrome;
 use crate::fhir::{first_value, name_text};
-use crate::web::{LANG_COOKIE, LARGE_COOKIE, SignedIn, TOKEN_COOKIE, Web, safe_next};
+use crate::web::{LANG_COOKIE, LARGE_COOKIE, TOKEN_COOKIE, Web, safe_next};
 
 /// A year, for preferences.
 const PREF_MAX_AGE: i64 = 365 * 24 * 3600;
 
 #[derive(Deserialize, Default)]
 pub struct Next {
-    next: Option<String>,
+    pub next: Option<String>,
 }
 
 #[derive(Template)]
@@ -31,15 +31,47 @@ struct LoginPage {
     username: String,
     next: String,
     problems: FieldProblems,
+    /// The password was just reset at `/forgot`.
+    reset: bool,
 }
 
-pub async fn login_page(web: Web, Query(q): Query<Next>) -> Response {
+#[derive(Deserialize, Default)]
+pub struct LoginQuery {
+    next: Option<String>,
+    reset: Option<String>,
+}
+
+pub async fn login_page(web: Web, Query(q): Query<LoginQuery>) -> Response {
     ok(&LoginPage {
         c: web.chrome(crate::i18n::t(web.lang, "login.title")),
         username: String::new(),
         next: safe_next(q.next.as_deref()),
         problems: FieldProblems::default(),
+        reset: q.reset.is_some(),
     })
+}
+
+/// The fields left empty, each named ("请填写密码"), instead of "wrong user name or password".
+fn empty_fields(lang: huimin_domain::i18n::Lang, form: &LoginForm) -> FieldProblems {
+    let problems = [
+        ("username", form.username.trim(), "login.username_required"),
+        (
+            "password",
+            form.password.as_str(),
+            "login.password_required",
+        ),
+    ]
+    .into_iter()
+    .filter(|(_, value, _)| value.is_empty())
+    .map(|(field, _, key)| Problem {
+        field: Some(field.to_owned()),
+        text: crate::i18n::t(lang, key).to_owned(),
+    })
+    .collect();
+    FieldProblems::sort(
+        problems,
+        &[("username", &["username"]), ("password", &["password"])],
+    )
 }
 
 #[derive(Deserialize)]
@@ -50,7 +82,7 @@ pub struct LoginForm {
 }
 
 /// Signs in with the API's password grant and keeps the token in the session cookie.
-fn signed_in(web: &Web, token: &str, expires_in: i64, next: &str) -> Response {
+pub(super) fn signed_in(web: &Web, token: &str, expires_in: i64, next: &str) -> Response {
     let mut response = Redirect::to(next).into_response();
     response.headers_mut().append(
         header::SET_COOKIE,
@@ -61,6 +93,10 @@ fn signed_in(web: &Web, token: &str, expires_in: i64, next: &str) -> Response {
 
 pub async fn login(State(api): State<Api>, web: Web, Form(form): Form<LoginForm>) -> Response {
     let next = safe_next(form.next.as_deref());
+    let empty = empty_fields(web.lang, &form);
+    if empty.any() {
+        return login_again(&web, form.username, next, empty);
+    }
     let reply = api
         .post_form(
             &web,
@@ -89,78 +125,18 @@ pub async fn login(State(api): State<Api>, web: Web, Form(form): Form<LoginForm>
         return signed_in(&web, token, expires, &next);
     }
     let problems = FieldProblems::general_only(reply.message());
+    login_again(&web, form.username, next, problems)
+}
+
+fn login_again(web: &Web, username: String, next: String, problems: FieldProblems) -> Response {
     render(
         StatusCode::UNAUTHORIZED,
         &LoginPage {
             c: web.chrome(crate::i18n::t(web.lang, "login.title")),
-            username: form.username,
+            username,
             next,
             problems,
-        },
-    )
-}
-
-#[derive(Template)]
-#[template(path = "signup.html")]
-struct SignupPage {
-    c: Chrome,
-    form: SignupForm,
-    problems: FieldProblems,
-}
-
-#[derive(Deserialize, Default)]
-pub struct SignupForm {
-    phone: String,
-    name: String,
-    resident_id: String,
-    #[serde(default)]
-    password: String,
-    next: Option<String>,
-}
-
-pub async fn signup_page(web: Web, Query(q): Query<Next>) -> Response {
-    ok(&SignupPage {
-        c: web.chrome(crate::i18n::t(web.lang, "signup.title")),
-        form: SignupForm {
-            next: Some(safe_next(q.next.as_deref())),
-            ..SignupForm::default()
-        },
-        problems: FieldProblems::default(),
-    })
-}
-
-const SIGNUP_FIELDS: &[(&str, &[&str])] = &[
-    ("phone", &["phone", "telecom"]),
-    ("password", &["password"]),
-    ("name", &["name"]),
-    ("resident_id", &["resident_id", "identifier", "document"]),
-];
-
-pub async fn signup(
-    State(api): State<Api>,
-    web: Web,
-    Form(mut form): Form<SignupForm>,
-) -> Response {
-    let next = safe_next(form.next.as_deref());
-    let body = json!({
-        "phone": form.phone.trim(),
-        "password": form.password,
-        "name": form.name.trim(),
-        "resident_id": form.resident_id.trim(),
-    });
-    let reply = api.post_json(&web, "/auth/register", &body).await;
-    if let (true, Some(token)) = (reply.ok(), reply.body["access_token"].as_str()) {
-        let expires = reply.body["expires_in"].as_i64().unwrap_or(3600);
-        return signed_in(&web, token, expires, &next);
-    }
-    // Everything typed comes back except the password.
-    form.password.clear();
-    render(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        &SignupPage {
-            c: web.chrome(crate::i18n::t(web.lang, "signup.title")),
-            problems: FieldProblems::sort(reply.problems(), SIGNUP_FIELDS),
-            form,
+            reset: false,
         },
     )
 }
@@ -231,6 +207,29 @@ pub struct Member {
     pub name: String,
     pub id_masked: String,
     pub phone_masked: String,
+    /// How they relate to the account holder, when the answer says (`/api/me/family`).
+    pub relationship: Option<Relationship>,
+}
+
+impl Member {
+    fn of(p: Patient, relationship: Option<Relationship>) -> Self {
+        Member {
+            name: name_text(&p).to_owned(),
+            id_masked: first_value(p.identifier.iter().map(|i| &i.value)),
+            phone_masked: first_value(p.telecom.iter().map(|t| &t.value)),
+            id: p.id.unwrap_or_default(),
+            relationship,
+        }
+    }
+
+    /// The account holder's own record (本人).
+    pub fn is_holder(&self) -> bool {
+        self.relationship == Some(Relationship::Holder)
+    }
+
+    pub fn relationship_code(&self) -> &'static str {
+        self.relationship.map_or("", Relationship::code)
+    }
 }
 
 /// The account's patients in a search answer, as the API shows them to their account
@@ -239,111 +238,31 @@ pub fn members(listed: &Reply) -> Vec<Member> {
     listed
         .entries::<Patient>()
         .into_iter()
-        .map(|p| Member {
-            name: name_text(&p).to_owned(),
-            id_masked: first_value(p.identifier.iter().map(|i| &i.value)),
-            phone_masked: first_value(p.telecom.iter().map(|t| &t.value)),
-            id: p.id.unwrap_or_default(),
-        })
+        .map(|p| Member::of(p, None))
         .collect()
 }
 
-#[derive(Template)]
-#[template(path = "family.html")]
-struct FamilyPage {
-    c: Chrome,
-    members: Vec<Member>,
-    form: MemberForm,
-    problems: FieldProblems,
-    added: bool,
-}
-
-#[derive(Deserialize, Default)]
-pub struct MemberForm {
-    name: String,
-    resident_id: String,
-    phone: String,
-}
-
-#[derive(Deserialize, Default)]
-pub struct Added {
-    added: Option<String>,
-}
-
-pub async fn family(
-    State(api): State<Api>,
-    SignedIn(web): SignedIn,
-    Query(q): Query<Added>,
-) -> Response {
-    family_page(
-        &api,
-        &web,
-        MemberForm::default(),
-        FieldProblems::default(),
-        q.added.is_some(),
-        StatusCode::OK,
-    )
-    .await
-}
-
-async fn family_page(
-    api: &Api,
-    web: &Web,
-    form: MemberForm,
-    problems: FieldProblems,
-    added: bool,
-    status: StatusCode,
-) -> Response {
-    let reply = api.get(web, "/fhir/Patient?_count=10").await;
+/// The people the account acts for (`/api/me/family`), its holder first whatever order
+/// family members were added in; `None` when the visitor is not signed in.
+pub async fn members_of(api: &Api, web: &Web) -> Option<Vec<Member>> {
+    let reply = api.get(web, "/api/me/family").await;
     if reply.status == StatusCode::UNAUTHORIZED {
-        return web.to_login();
+        return None;
     }
-    render(
-        status,
-        &FamilyPage {
-            c: web.chrome(crate::i18n::t(web.lang, "family.title")),
-            members: members(&reply),
-            form,
-            problems,
-            added,
-        },
+    let listed = reply.body["members"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    Some(
+        listed
+            .into_iter()
+            .filter_map(|m| {
+                let relationship = m["relationship"].as_str().map(Relationship::from_stored);
+                let patient = crate::api::typed::<Patient>(&m["patient"])?;
+                Some(Member::of(patient, relationship))
+            })
+            .collect(),
     )
-}
-
-const MEMBER_FIELDS: &[(&str, &[&str])] = &[
-    ("name", &["name"]),
-    ("resident_id", &["identifier"]),
-    ("phone", &["telecom"]),
-];
-
-pub async fn add_family(
-    State(api): State<Api>,
-    SignedIn(web): SignedIn,
-    Form(form): Form<MemberForm>,
-) -> Response {
-    let mut patient = json!({
-        "resourceType": "Patient",
-        "identifier": [{"system": DocumentKind::ResidentId.fhir_system(), "value": form.resident_id.trim()}],
-        "name": [crate::fhir::human_name(&form.name)],
-    });
-    if !form.phone.trim().is_empty() {
-        patient["telecom"] =
-            json!([{"system": "phone", "value": form.phone.trim(), "use": "mobile"}]);
-    }
-    let reply = api.post_json(&web, "/fhir/Patient", &patient).await;
-    if reply.ok() {
-        return Redirect::to("/family?added=1").into_response();
-    }
-    let problems = FieldProblems::sort(reply.problems(), MEMBER_FIELDS);
-    family_page(
-        &api,
-        &web,
-        form,
-        problems,
-        false,
-        StatusCode::UNPROCESSABLE_ENTITY,
-    )
-    .await
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use huimin_fhir::names::{CANCEL_BY_EXT, SLOT_REMAINING_EXT};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::account::{Member, members};
+use super::account::{Member, members_of};
 use super::directory::not_found;
 /// Pages listing many slots (the desk's too) share one lookup per session.
 pub use super::facts::KnownSessions;
@@ -112,11 +112,10 @@ async fn book_page(
     offer_waitlist: bool,
     status: StatusCode,
 ) -> Response {
-    let listed = api.get(web, "/fhir/Patient?_count=10").await;
-    if listed.status == StatusCode::UNAUTHORIZED {
+    // The account holder comes first, so they are the default whoever was added since.
+    let Some(patients) = members_of(api, web).await else {
         return web.to_login();
-    }
-    let patients = members(&listed);
+    };
     let chosen = chosen
         .or_else(|| patients.first().map(|p| p.id.clone()))
         .unwrap_or_default();

@@ -6,10 +6,14 @@ pub(crate) mod appointment;
 pub(crate) mod booking;
 pub(crate) mod directory;
 pub(crate) mod facts;
+mod family;
+mod family_member;
+mod forgot;
 pub(crate) mod forms;
 mod here;
 mod mine;
 mod search;
+mod signup;
 mod visit;
 mod waitlist;
 
@@ -43,8 +47,16 @@ pub fn routes() -> Router<Api> {
             post(here::check_in),
         )
         .route("/login", get(account::login_page).post(account::login))
-        .route("/signup", get(account::signup_page).post(account::signup))
+        .route("/signup", get(signup::signup_page).post(signup::signup))
+        .route("/terms", get(signup::terms))
+        .route("/privacy", get(signup::privacy))
+        .route("/forgot", get(forgot::forgot_page).post(forgot::reset))
         .route("/logout", post(account::logout))
         .route("/prefs", get(account::prefs))
-        .route("/family", get(account::family).post(account::add_family))
+        .route("/family", get(family::family).post(family::add))
+        .route(
+            "/family/{id}",
+            get(family_member::member).post(family_member::save),
+        )
+        .route("/family/{id}/remove", post(family_member::remove))
 }

@@ -6,6 +6,7 @@ mod checkin;
 pub(crate) mod common;
 mod desk;
 mod desk_cancel;
+mod desk_codes;
 pub(crate) mod desk_patient;
 pub(crate) mod moves;
 mod screen;
@@ -32,6 +33,7 @@ pub fn routes() -> Router<Api> {
         .route("/desk/patients", post(desk::register))
         .route("/desk/patients/{id}", get(desk_patient::patient))
         .route("/desk/patients/{id}/book", post(desk_patient::book))
+        .route("/desk/patients/{id}/codes", post(desk_codes::issue))
         .route("/desk/appointments/{id}/{action}", post(desk_patient::act))
         .route("/triage", get(triage::pick))
         .route("/triage/{department}", get(triage::desk))

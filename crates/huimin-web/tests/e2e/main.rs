@@ -7,6 +7,7 @@ mod admin_prices;
 mod cashier_journey;
 mod desk_journey;
 mod harness;
+mod identity_journey;
 mod messages_journey;
 mod money_journey;
 mod moves_journey;

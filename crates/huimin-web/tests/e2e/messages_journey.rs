@@ -12,8 +12,8 @@ const PASSWORD: &str = "Wang2026secure";
 
 /// Registers a patient through the API: their token and Patient id.
 async fn patient(server: &Server, phone: &str, name: &str, resident_id: &str) -> (String, String) {
-    let body =
-        json!({"phone": phone, "password": PASSWORD, "name": name, "resident_id": resident_id});
+    let body = json!({"phone": phone, "password": PASSWORD, "name": name,
+        "resident_id": resident_id, "accept_terms": huimin_domain::person::TERMS_VERSION});
     let reply: Value = server
         .http
         .post(format!("{}/auth/register", server.base))

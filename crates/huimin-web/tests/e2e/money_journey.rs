@@ -45,7 +45,10 @@ async fn register(server: &Server, phone: &str, name: &str, id: &str, password: 
     let reply: Value = server
         .http
         .post(format!("{}/auth/register", server.base))
-        .json(&json!({"phone": phone, "password": password, "name": name, "resident_id": id}))
+        .json(
+            &json!({"phone": phone, "password": password, "name": name, "resident_id": id,
+            "accept_terms": huimin_domain::person::TERMS_VERSION}),
+        )
         .send()
         .await
         .unwrap()

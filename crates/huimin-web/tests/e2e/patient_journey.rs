@@ -16,11 +16,11 @@ async fn a_new_patient_signs_up_books_and_checks_in_on_a_phone() {
     // Sign up: a wrong ID number is refused in Chinese, next to the field, keeping what was typed.
     phone.go(&format!("{base}/signup")).await;
     phone.fill("#name", "王小明").await;
-    phone.fill("#resident_id", BAD_RESIDENT_ID).await;
+    phone.fill("#document_number", BAD_RESIDENT_ID).await;
     phone.fill("#phone", "13911110001").await;
     phone.fill("#password", "abc").await;
     phone.click("button.primary").await;
-    let error = phone.text("#resident_id-error").await;
+    let error = phone.text("#document_number-error").await;
     assert!(error.contains("逐位核对"), "{error}");
     assert!(
         !error.chars().any(|c| c.is_ascii_digit()),
@@ -32,8 +32,10 @@ async fn a_new_patient_signs_up_books_and_checks_in_on_a_phone() {
     phone.assert_fits_width().await;
     phone.shot("01-signup-errors-375").await;
 
-    phone.fill("#resident_id", RESIDENT_ID).await;
+    phone.fill("#document_number", RESIDENT_ID).await;
     phone.fill("#password", "Wang2026secure").await;
+    phone.fill("#password_confirmation", "Wang2026secure").await;
+    phone.tap("#accept_terms").await;
     phone.click("button.primary").await;
     assert_eq!(phone.path().await, "/", "signed up and signed in");
 
