@@ -7,6 +7,7 @@
 //! other rules only change configuration. Every refusal a patient can meet is
 //! a [`BookingRefusal`] variant whose message names the rule that applied.
 
+mod admission;
 mod calendar;
 mod calling;
 mod cancel;
@@ -28,6 +29,7 @@ mod slots;
 mod status;
 mod waitlist;
 
+pub use admission::{Booker, check_admission};
 pub use calendar::{CalendarError, DayKind, HolidayCalendar, china_2026, parse_import};
 pub use calling::{
     CallingRule, KEY_STEP, PriorityGroup, PriorityGroups, QueueState, Waiting, calling_order,

@@ -10,6 +10,7 @@
 //! [`message`]: BookingRefusal::message
 
 use super::{AppointmentStatus, local_minutes};
+use crate::directory::{DepartmentKind, Eligibility, Ineligible};
 use crate::i18n::Text;
 use jiff::Timestamp;
 use jiff::civil::{Date, DateTime};
@@ -79,6 +80,63 @@ pub enum BookingRefusal {
         "Check in once you are at the hospital: scan the check-in QR code on the screen in your department's waiting area, or go to the triage desk"
     )]
     CheckInNotOnSite,
+    /// The patient is outside the department's (or the class's) age or sex limits.
+    #[error("{}", ineligible(department, limits, *reason).en)]
+    Ineligible {
+        department: Text,
+        limits: Eligibility,
+        reason: Ineligible,
+    },
+    /// Emergency is not booked in advance; medical technology is not a clinic.
+    #[error("{}", not_bookable(department, *kind).en)]
+    NotBookable {
+        department: Text,
+        kind: DepartmentKind,
+    },
+}
+
+/// `儿科仅接诊 14 岁以下患者`, and what to do when the record lacks the fact the limits need.
+fn ineligible(department: &Text, limits: &Eligibility, reason: Ineligible) -> Text {
+    let rule = limits
+        .describe()
+        .unwrap_or_else(|| Text::new("不接诊该患者", "does not see this patient"));
+    let (zh, en) = (
+        format!("{}{}", department.zh, rule.zh),
+        format!("{} {}", department.en, rule.en),
+    );
+    match reason {
+        Ineligible::BirthDateUnknown => Text::new(
+            format!("{zh}。就诊人信息中没有出生日期，请到挂号窗口办理"),
+            format!("{en}. The patient's record has no birth date; please register at the desk"),
+        ),
+        Ineligible::SexUnknown => Text::new(
+            format!("{zh}。就诊人信息中没有性别，请到挂号窗口办理"),
+            format!("{en}. The patient's record has no sex; please register at the desk"),
+        ),
+        _ => Text::new(zh, en),
+    }
+}
+
+fn not_bookable(department: &Text, kind: DepartmentKind) -> Text {
+    match kind {
+        DepartmentKind::MedicalTechnology => Text::new(
+            format!(
+                "{}不是门诊科室，不能预约；检查、检验请凭医生开具的申请单办理",
+                department.zh
+            ),
+            format!(
+                "{} is not an outpatient clinic and cannot be booked; tests and examinations follow a doctor's order",
+                department.en
+            ),
+        ),
+        _ => Text::new(
+            format!("{}不接受预约，请直接到急诊就诊", department.zh),
+            format!(
+                "{} is not booked in advance; please come straight to the emergency department",
+                department.en
+            ),
+        ),
+    }
 }
 
 impl BookingRefusal {
@@ -114,6 +172,8 @@ impl BookingRefusal {
             BookingRefusal::CheckInNotOpen { .. } => "check-in-not-open",
             BookingRefusal::CheckInClosed { .. } => "check-in-closed",
             BookingRefusal::CheckInNotOnSite => "check-in-not-on-site",
+            BookingRefusal::Ineligible { reason, .. } => reason.rule_code(),
+            BookingRefusal::NotBookable { .. } => "not-bookable",
         }
     }
 
@@ -165,6 +225,12 @@ impl BookingRefusal {
             BookingRefusal::CheckInNotOnSite => {
                 "请到院后签到：扫描科室候诊区屏幕上的签到二维码，或到分诊台签到".to_owned()
             }
+            BookingRefusal::Ineligible {
+                department,
+                limits,
+                reason,
+            } => ineligible(department, limits, *reason).zh,
+            BookingRefusal::NotBookable { department, kind } => not_bookable(department, *kind).zh,
         }
     }
 }
@@ -220,6 +286,18 @@ mod tests {
                 closed_at: "2026-03-16T01:30:00Z".parse().unwrap(),
             },
             BookingRefusal::CheckInNotOnSite,
+            BookingRefusal::Ineligible {
+                department: Text::new("儿科", "Pediatrics"),
+                limits: Eligibility {
+                    age_under: Some(14),
+                    ..Eligibility::default()
+                },
+                reason: Ineligible::TooOld,
+            },
+            BookingRefusal::NotBookable {
+                department: Text::new("急诊医学科", "Emergency Medicine"),
+                kind: DepartmentKind::Emergency,
+            },
         ]
     }
 

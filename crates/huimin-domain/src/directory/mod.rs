@@ -1,9 +1,14 @@
 //! Vocabularies of the hospital directory: doctors' professional titles,
-//! registration classes and the national department catalog.
+//! registration classes, the national department catalog, and what each department is
+//! and whom it sees.
 
 mod department;
+mod eligibility;
+mod profile;
 
 pub use department::{DepartmentCode, DepartmentCodeError, catalog};
+pub use eligibility::{Eligibility, Ineligible, MAX_AGE, PatientFacts, SexLimit, age_on};
+pub use profile::{Department, DepartmentKind, DepartmentProfile, Departments};
 
 use crate::i18n::Text;
 use serde::{Deserialize, Serialize};
