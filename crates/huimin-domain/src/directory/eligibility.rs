@@ -102,6 +102,18 @@ pub fn age_on(birth: Date, on: Date) -> i32 {
     years
 }
 
+/// The day someone born on `birth` turns `age`: 1 March in common years for a 29 February
+/// birthday, as [`age_on`] counts.
+pub fn birthday(birth: Date, age: u8) -> Date {
+    let year = birth.year().saturating_add(i16::from(age));
+    Date::new(year, birth.month(), birth.day())
+        .or_else(|_| Date::new(year, 3, 1))
+        .unwrap_or(Date::MAX)
+}
+
+/// Visit dates `[from, until)`, either end open.
+pub type DateWindow = (Option<Date>, Option<Date>);
+
 /// The oldest age bound a hospital may set.
 pub const MAX_AGE: u8 = 120;
 
@@ -131,6 +143,24 @@ impl Eligibility {
             return Err(Ineligible::TooOld);
         }
         Ok(())
+    }
+
+    /// The visit dates on which a patient with `facts` passes [`check`](Self::check);
+    /// `None` when on none (the wrong sex, or a fact the limits need is missing).
+    pub fn open_dates(&self, facts: &PatientFacts) -> Option<DateWindow> {
+        if let Some(only) = self.sex.only()
+            && facts.sex != Some(only)
+        {
+            return None;
+        }
+        if self.age_from.is_none() && self.age_under.is_none() {
+            return Some((None, None));
+        }
+        let birth = facts.birth_date?;
+        Some((
+            self.age_from.map(|age| birthday(birth, age)),
+            self.age_under.map(|age| birthday(birth, age)),
+        ))
     }
 
     /// Every bound out of range, by field name (`age_from`, `age_under`).

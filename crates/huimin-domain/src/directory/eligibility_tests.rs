@@ -70,6 +70,32 @@ fn a_leap_day_birthday_counts_from_the_first_of_march_in_common_years() {
         Err(Ineligible::TooOld)
     );
     assert_eq!(age_on(date(2012, 2, 29), date(2028, 2, 29)), 16);
+    assert_eq!(birthday(date(2012, 2, 29), 14), date(2026, 3, 1));
+    assert_eq!(birthday(date(2012, 2, 29), 16), date(2028, 2, 29));
+}
+
+#[test]
+fn open_dates_run_between_the_birthdays_and_need_the_facts() {
+    let girls = Eligibility {
+        age_from: Some(2),
+        age_under: Some(14),
+        sex: SexLimit::Female,
+    };
+    let girl = born(date(2012, 5, 20), Sex::Female);
+    assert_eq!(
+        girls.open_dates(&girl),
+        Some((Some(date(2014, 5, 20)), Some(date(2026, 5, 20))))
+    );
+    assert_eq!(girls.open_dates(&born(date(2012, 5, 20), Sex::Male)), None);
+    let no_birth = PatientFacts {
+        sex: Some(Sex::Female),
+        birth_date: None,
+    };
+    assert_eq!(girls.open_dates(&no_birth), None);
+    assert_eq!(
+        Eligibility::default().open_dates(&PatientFacts::default()),
+        Some((None, None))
+    );
 }
 
 #[test]
@@ -202,5 +228,24 @@ proptest! {
         if from(bound).check(&facts, later).is_err() {
             prop_assert_eq!(from(bound).check(&facts, earlier), Err(Ineligible::TooYoung));
         }
+    }
+
+    /// The open dates are exactly the dates `check` passes.
+    #[test]
+    fn open_dates_agree_with_check(
+        birth_days in 0i64..40_000, visit_days in 0i64..45_000, low in 0u8..60, span in 1u8..60
+    ) {
+        let epoch = date(1920, 1, 1);
+        let birth = epoch.checked_add(jiff::Span::new().days(birth_days)).unwrap();
+        let visit = epoch.checked_add(jiff::Span::new().days(visit_days)).unwrap();
+        let limits = Eligibility {
+            age_from: (low > 0).then_some(low),
+            age_under: Some(low.saturating_add(span)),
+            sex: SexLimit::Any,
+        };
+        let facts = born(birth, Sex::Male);
+        let (open_from, open_until) = limits.open_dates(&facts).unwrap();
+        let inside = open_from.is_none_or(|d| visit >= d) && open_until.is_none_or(|d| visit < d);
+        prop_assert_eq!(limits.check(&facts, visit).is_ok(), inside);
     }
 }

@@ -7,7 +7,9 @@ mod eligibility;
 mod profile;
 
 pub use department::{DepartmentCode, DepartmentCodeError, catalog};
-pub use eligibility::{Eligibility, Ineligible, MAX_AGE, PatientFacts, SexLimit, age_on};
+pub use eligibility::{
+    DateWindow, Eligibility, Ineligible, MAX_AGE, PatientFacts, SexLimit, age_on, birthday,
+};
 pub use profile::{Department, DepartmentKind, DepartmentProfile, Departments};
 
 use crate::i18n::Text;
