@@ -11,6 +11,7 @@ mod campus;
 mod departments;
 mod doctors;
 mod people;
+mod profiles;
 mod rooms;
 mod specialties;
 
@@ -41,6 +42,7 @@ pub fn demo_hospital() -> DemoHospital {
         doctors,
         staff_accounts,
         patients: people::patients(),
+        profiles: profiles::profiles(),
     }
 }
 
@@ -53,6 +55,9 @@ pub struct DemoHospital {
     pub doctors: Vec<DemoDoctor>,
     pub staff_accounts: Vec<DemoAccount>,
     pub patients: Vec<DemoPatient>,
+    /// Departments' kinds and whom they see, by department key (the others are open
+    /// clinics).
+    pub profiles: Vec<(&'static str, huimin_domain::directory::DepartmentProfile)>,
 }
 
 #[derive(Clone, Debug)]

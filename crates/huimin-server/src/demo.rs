@@ -104,6 +104,7 @@ pub async fn load(
     loader.hospital().await?;
     loader.sites().await?;
     loader.departments().await?;
+    loader.department_profiles().await?;
     loader.rooms().await?;
     loader.doctors().await?;
     loader.rosters().await?;
@@ -220,6 +221,19 @@ impl Loader<'_> {
                 "telecom": [{"system": "phone", "value": dept.phone, "use": "work"}],
                 "appointmentRequired": true,
             })).await?;
+        }
+        Ok(())
+    }
+
+    /// Departments' kinds and whom they see, as the administrators' settings.
+    async fn department_profiles(&self) -> Result<(), DemoError> {
+        for (key, profile) in &self.demo.profiles {
+            let text = serde_json::to_string(profile).expect("profile serialises");
+            let setting = format!(
+                "{}dept-{key}",
+                crate::state::department_book::PROFILE_PREFIX
+            );
+            self.store.put_setting(&setting, &text).await?;
         }
         Ok(())
     }

@@ -6,7 +6,9 @@
 use jiff::civil::Date;
 
 use super::BookingRefusal;
-use crate::directory::{Department, DepartmentKind, PatientFacts, RegistrationClass};
+use crate::directory::{
+    DateWindow, Department, DepartmentKind, Eligibility, PatientFacts, RegistrationClass,
+};
 
 /// Who is booking: a patient (or an account for its family), or staff who see the person.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,11 +32,7 @@ pub fn check_admission(
         return Ok(());
     };
     let profile = &department.profile;
-    let refuse_kind = match (profile.kind, booker) {
-        (DepartmentKind::Clinic, _) | (DepartmentKind::Emergency, Booker::Staff) => false,
-        (DepartmentKind::Emergency | DepartmentKind::MedicalTechnology, _) => true,
-    };
-    if refuse_kind {
+    if !takes_bookings(profile.kind, booker) {
         return Err(BookingRefusal::NotBookable {
             department: department.name.clone(),
             kind: profile.kind,
@@ -50,6 +48,50 @@ pub fn check_admission(
             reason,
         }),
     }
+}
+
+/// Clinics are booked; emergency is registered by staff on arrival; medical technology
+/// works on orders only.
+pub fn takes_bookings(kind: DepartmentKind, booker: Booker) -> bool {
+    match (kind, booker) {
+        (DepartmentKind::Clinic, _) | (DepartmentKind::Emergency, Booker::Staff) => true,
+        (DepartmentKind::Emergency | DepartmentKind::MedicalTechnology, _) => false,
+    }
+}
+
+/// The visit dates on which [`check_admission`] passes for a session of `class`, so that a
+/// search for a patient leaves out the rest; `None` when it passes on none.
+pub fn admission_dates(
+    department: Option<&Department>,
+    class: Option<RegistrationClass>,
+    facts: &PatientFacts,
+    booker: Booker,
+) -> Option<DateWindow> {
+    let Some(department) = department else {
+        return Some((None, None));
+    };
+    if !takes_bookings(department.profile.kind, booker) {
+        return None;
+    }
+    let limits = department.profile.eligibility_for(class);
+    if booker == Booker::Patient {
+        return limits.open_dates(facts);
+    }
+    // Staff decide a missing fact: as if it met the limits, so only known facts count.
+    let assumed = PatientFacts {
+        sex: facts.sex.or(limits.sex.only()),
+        birth_date: facts.birth_date,
+    };
+    let counted = if facts.birth_date.is_some() {
+        *limits
+    } else {
+        Eligibility {
+            age_from: None,
+            age_under: None,
+            ..*limits
+        }
+    };
+    counted.open_dates(&assumed)
 }
 
 #[cfg(test)]
@@ -205,6 +247,42 @@ mod tests {
             check_admission(Some(&laboratory), None, &facts, day, Booker::Staff).unwrap_err();
         assert_eq!(refused.rule_code(), "not-bookable");
         assert!(refused.message().en.contains("not an outpatient clinic"));
+    }
+
+    proptest::proptest! {
+        /// A search's dates and the booking's check give the same answer on every day.
+        #[test]
+        fn admission_dates_agree_with_the_check(
+            birth_days in proptest::option::of(0i64..30_000),
+            sex in proptest::option::of(proptest::bool::ANY),
+            visit_days in 0i64..40_000,
+            limits in (0u8..4, 0u8..4, 0u8..3, 0u8..3),
+            staff in proptest::bool::ANY,
+        ) {
+            let epoch = date(1930, 1, 1);
+            let day = |n: i64| epoch.checked_add(jiff::Span::new().days(n)).unwrap();
+            let facts = PatientFacts {
+                birth_date: birth_days.map(day),
+                sex: sex.map(|f| if f { Sex::Female } else { Sex::Male }),
+            };
+            let bound = |n: u8, base: u8| (n > 0).then_some(base + n * 10);
+            let mut profile = DepartmentProfile::default();
+            profile.eligibility = Eligibility {
+                age_from: bound(limits.0, 0),
+                age_under: bound(limits.1, 40),
+                sex: [SexLimit::Any, SexLimit::Female, SexLimit::Male][usize::from(limits.2)],
+            };
+            profile.kind = DepartmentKind::ALL[usize::from(limits.3)];
+            let dept = department("科", "Dept", profile);
+            let booker = if staff { Booker::Staff } else { Booker::Patient };
+            let visit = day(visit_days);
+            let window = admission_dates(Some(&dept), None, &facts, booker);
+            let inside = window.is_some_and(|(from, until)| {
+                from.is_none_or(|d| visit >= d) && until.is_none_or(|d| visit < d)
+            });
+            let passes = check_admission(Some(&dept), None, &facts, visit, booker).is_ok();
+            proptest::prop_assert_eq!(passes, inside);
+        }
     }
 
     #[test]

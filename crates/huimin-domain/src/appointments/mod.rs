@@ -29,7 +29,7 @@ mod slots;
 mod status;
 mod waitlist;
 
-pub use admission::{Booker, check_admission};
+pub use admission::{Booker, admission_dates, check_admission, takes_bookings};
 pub use calendar::{CalendarError, DayKind, HolidayCalendar, china_2026, parse_import};
 pub use calling::{
     CallingRule, KEY_STEP, PriorityGroup, PriorityGroups, QueueState, Waiting, calling_order,

@@ -122,19 +122,30 @@ impl Eligibility {
         *self == Eligibility::default()
     }
 
-    /// Whether the patient may be seen on `visit`. The sex is checked before the age.
+    /// Whether the patient may be seen on `visit`. A known mismatch (the wrong sex, the wrong
+    /// age) outranks a missing fact, so that staff, who may decide when only a fact is
+    /// missing, never pass someone a known fact excludes.
     pub fn check(&self, facts: &PatientFacts, visit: Date) -> Result<(), Ineligible> {
-        if let Some(only) = self.sex.only() {
-            match facts.sex {
-                None => return Err(Ineligible::SexUnknown),
-                Some(sex) if sex != only => return Err(Ineligible::WrongSex),
-                Some(_) => {}
-            }
+        let sex = match (self.sex.only(), facts.sex) {
+            (None, _) => Ok(()),
+            (Some(_), None) => Err(Ineligible::SexUnknown),
+            (Some(only), Some(sex)) if sex != only => Err(Ineligible::WrongSex),
+            (Some(_), Some(_)) => Ok(()),
+        };
+        let age = self.check_age(facts.birth_date, visit);
+        match (sex, age) {
+            (Err(Ineligible::WrongSex), _) => Err(Ineligible::WrongSex),
+            (_, Err(known)) if !known.is_unknown() => Err(known),
+            (Err(unknown), _) | (_, Err(unknown)) => Err(unknown),
+            (Ok(()), Ok(())) => Ok(()),
         }
+    }
+
+    fn check_age(&self, birth: Option<Date>, visit: Date) -> Result<(), Ineligible> {
         if self.age_from.is_none() && self.age_under.is_none() {
             return Ok(());
         }
-        let birth = facts.birth_date.ok_or(Ineligible::BirthDateUnknown)?;
+        let birth = birth.ok_or(Ineligible::BirthDateUnknown)?;
         let age = age_on(birth, visit);
         if self.age_from.is_some_and(|from| age < i32::from(from)) {
             return Err(Ineligible::TooYoung);

@@ -129,6 +129,31 @@ fn sex_limits_and_unknown_facts_are_explicit() {
 }
 
 #[test]
+fn a_known_mismatch_outranks_a_missing_fact() {
+    let girls = Eligibility {
+        age_under: Some(14),
+        sex: SexLimit::Female,
+        ..Eligibility::default()
+    };
+    let adult_of_unknown_sex = PatientFacts {
+        birth_date: Some(date(1980, 1, 1)),
+        sex: None,
+    };
+    assert_eq!(
+        girls.check(&adult_of_unknown_sex, date(2026, 1, 1)),
+        Err(Ineligible::TooOld)
+    );
+    let boy_of_unknown_age = PatientFacts {
+        birth_date: None,
+        sex: Some(Sex::Male),
+    };
+    assert_eq!(
+        girls.check(&boy_of_unknown_age, date(2026, 1, 1)),
+        Err(Ineligible::WrongSex)
+    );
+}
+
+#[test]
 fn the_sex_is_checked_before_the_age() {
     let girls = Eligibility {
         age_under: Some(14),

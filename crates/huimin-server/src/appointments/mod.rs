@@ -4,6 +4,7 @@
 //! exactly-once transactions in `huimin_store::appointments`.
 
 mod admin;
+mod admission;
 pub mod calendar;
 pub mod calling;
 pub(crate) mod day;
@@ -16,6 +17,7 @@ pub(crate) mod operations;
 mod parameters;
 pub mod payments;
 pub mod planning;
+mod profiles;
 mod routes;
 pub mod rules;
 mod search;
@@ -56,6 +58,12 @@ pub fn routes() -> Router<AppState> {
             put(rules::put_department).delete(rules::delete_department),
         )
         .route("/api/admin/sessions/{id}/suspend", post(suspend::suspend))
+        .route("/api/departments", get(profiles::list))
+        .route(
+            "/api/admin/departments/{id}/profile",
+            put(profiles::put).delete(profiles::delete),
+        )
+        .route("/api/eligibility", get(admission::eligibility))
         .route(
             "/api/appointments/{id}/payment",
             get(payments::show).post(payments::pay),

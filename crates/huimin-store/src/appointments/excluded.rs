@@ -28,7 +28,7 @@ pub(crate) fn conditions(
     args: &mut Vec<String>,
     first: usize,
 ) -> Vec<String> {
-    let mut arg = |value: &str, args: &mut Vec<String>| {
+    let arg = |value: &str, args: &mut Vec<String>| {
         args.push(value.to_owned());
         format!("${}", first + args.len() - 1)
     };
