@@ -85,7 +85,19 @@ pub struct DemoCampus {
     pub name_zh: &'static str,
     pub name_en: &'static str,
     pub address_line_zh: &'static str,
+    /// The campus's switchboard.
+    pub phone: &'static str,
+    /// Outpatient opening hours.
+    pub hours: &'static [DemoHours],
     pub buildings: Vec<DemoBuilding>,
+}
+
+/// Opening hours on some days of the week (FHIR `daysOfWeek` codes, `HH:MM`).
+#[derive(Clone, Debug)]
+pub struct DemoHours {
+    pub days: &'static [&'static str],
+    pub opens: &'static str,
+    pub closes: &'static str,
 }
 
 #[derive(Clone, Debug)]

@@ -4,6 +4,7 @@
 //! they call the API as the visitor, so only administrators get anything done here.
 
 mod clinics;
+mod department_profile;
 mod departments;
 mod doctors;
 mod rules;
@@ -46,5 +47,9 @@ pub fn routes() -> Router<Api> {
         .route(
             "/admin/departments",
             get(departments::list).post(departments::add),
+        )
+        .route(
+            "/admin/departments/{id}",
+            get(department_profile::show).post(department_profile::save),
         )
 }

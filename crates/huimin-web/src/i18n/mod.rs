@@ -6,6 +6,7 @@
 mod admin;
 mod billing;
 mod common;
+mod hospital;
 mod patient;
 mod staff;
 
@@ -18,6 +19,7 @@ use huimin_domain::i18n::Lang;
 fn messages() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
     [
         common::MESSAGES,
+        hospital::MESSAGES,
         patient::MESSAGES,
         staff::MESSAGES,
         billing::MESSAGES,

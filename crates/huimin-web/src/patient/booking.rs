@@ -15,7 +15,9 @@ use serde_json::Value;
 
 use super::account::{Member, members};
 use super::directory::{MessagePage, doctor_name, not_found};
+use super::eligible::{Refused, split};
 use super::forms::render;
+use super::place::{Place, department_place, place_of};
 use crate::api::Api;
 use crate::chrome::Chrome;
 use crate::fhir::{Named, extension, extension_int, id_of};
@@ -33,6 +35,8 @@ pub struct SlotFacts {
     pub fee: f64,
     pub fee_text: String,
     pub remaining: i64,
+    /// The campus, building and floor of the room (or of the department's clinic).
+    pub place: Option<Place>,
 }
 
 /// The resource `T` with `id`, if there is one and it can be read.
@@ -49,6 +53,7 @@ pub struct SessionFacts {
     room: String,
     fee: f64,
     fee_text: String,
+    place: Option<Place>,
 }
 
 /// Session facts already looked up for a page, by Schedule id: a page listing many slots or
@@ -67,8 +72,17 @@ async fn session_facts(api: &Api, web: &Web, schedule_id: &str) -> SessionFacts 
         .unwrap_or(0.0);
     let doctor = read::<PractitionerRole>(api, web, actor("PractitionerRole")).await;
     let department = read::<Organization>(api, web, actor("Organization")).await;
+    let place = match actor("Location") {
+        Some(room) => place_of(api, web, &room).await,
+        None => None,
+    };
+    let place = match (place, actor("Organization")) {
+        (None, Some(department)) => department_place(api, web, &department).await,
+        (place, _) => place,
+    };
     let room = read::<Location>(api, web, actor("Location")).await;
     SessionFacts {
+        place,
         doctor: doctor
             .as_ref()
             .map(doctor_name)
@@ -125,6 +139,7 @@ pub async fn slot_facts_with(
         fee: session.fee,
         fee_text: session.fee_text,
         remaining: extension_int(&slot.body, SLOT_REMAINING_EXT).unwrap_or(0),
+        place: session.place,
         schedule_id,
     })
 }
@@ -135,6 +150,8 @@ struct BookPage {
     c: Chrome,
     slot: SlotFacts,
     patients: Vec<Member>,
+    /// Family members the department does not take, with the reason.
+    refused: Vec<Refused>,
     chosen: String,
     problem: String,
     /// The slot is full: offer the session's waitlist.
@@ -154,7 +171,7 @@ async fn book_page(
     if listed.status == StatusCode::UNAUTHORIZED {
         return web.to_login();
     }
-    let patients = members(&listed);
+    let (patients, refused) = split(api, web, &slot.slot_id, members(&listed)).await;
     let chosen = chosen
         .or_else(|| patients.first().map(|p| p.id.clone()))
         .unwrap_or_default();
@@ -164,6 +181,7 @@ async fn book_page(
             c: web.chrome(crate::i18n::t(web.lang, "book.title")),
             slot,
             patients,
+            refused,
             chosen,
             problem,
             offer_waitlist,

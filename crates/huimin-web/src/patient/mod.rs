@@ -5,8 +5,14 @@ mod account;
 pub(crate) mod appointment;
 pub(crate) mod booking;
 pub(crate) mod directory;
+mod eligible;
 pub(crate) mod forms;
+mod hospital;
+pub(crate) mod place;
+pub(crate) mod profiles;
 mod visit;
+
+pub use hospital::{NameCache, read_name};
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -16,6 +22,7 @@ use crate::api::Api;
 pub fn routes() -> Router<Api> {
     Router::new()
         .route("/", get(directory::home))
+        .route("/hospital", get(hospital::page))
         .route("/departments/{id}", get(directory::department))
         .route("/doctors/{id}", get(directory::doctor))
         .route("/book/{slot}", get(booking::confirm).post(booking::place))
