@@ -14,6 +14,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "尚未录入医院信息。",
         "The hospital's details have not been entered.",
     ),
+    ("hospital.short", "简称", "Also known as"),
     ("hospital.level", "医院等级", "Grade"),
     ("hospital.phone", "总机", "Switchboard"),
     ("hospital.address", "地址", "Address"),
@@ -61,7 +62,11 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("profile.sex.any", "不限", "Any"),
     ("profile.sex.female", "仅女性", "Women only"),
     ("profile.sex.male", "仅男性", "Men only"),
-    ("profile.class_own", "单独设置接诊范围", "own limits"),
+    (
+        "profile.class_own",
+        "单独设置接诊范围（不勾选则同科室）",
+        "own limits (unticked: the department's)",
+    ),
     ("profile.save", "保存", "Save"),
     (
         "profile.reset",
@@ -81,5 +86,5 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "Enter a whole number from 0 to 120",
     ),
     ("profile.edit", "接诊设置", "Who it sees"),
-    ("profile.open", "不限", "Everyone"),
+    ("profile.open", "接诊不限", "Sees everyone"),
 ];

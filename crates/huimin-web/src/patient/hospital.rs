@@ -126,7 +126,7 @@ fn hours_line(hours: &LocationHoursOfOperation, lang: Lang) -> String {
     }
 }
 
-/// The campuses (sites) the hospital manages.
+/// The campuses (sites) the hospital manages, in the order they were entered.
 async fn campuses(api: &Api, web: &Web, hospital: &str) -> Vec<Campus> {
     let mut out = Vec::new();
     for page in 0..5 {
@@ -134,7 +134,7 @@ async fn campuses(api: &Api, web: &Web, hospital: &str) -> Vec<Campus> {
             .get(
                 web,
                 &format!(
-                    "/fhir/Location?organization=Organization/{hospital}&_count=100&_offset={}",
+                    "/fhir/Location?organization=Organization/{hospital}&_sort=_lastUpdated&_count=100&_offset={}",
                     page * 100
                 ),
             )

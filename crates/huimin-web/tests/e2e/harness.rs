@@ -25,8 +25,18 @@ pub struct Server {
 
 impl Server {
     pub async fn start() -> Self {
+        Self::start_with(|_| {}).await
+    }
+
+    /// The demo hospital (`huimin serve --demo`): its departments, campuses and accounts.
+    pub async fn start_demo() -> Self {
+        Self::start_with(|settings| settings.demo = true).await
+    }
+
+    async fn start_with(adjust: impl FnOnce(&mut Settings)) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let mut settings = Settings::new(dir.path());
+        adjust(&mut settings);
         settings.listen = "127.0.0.1:0".parse().unwrap();
         settings.password_cost = PasswordCost::Fast;
         settings.admin_password = Some(Secret::new(ADMIN_PASSWORD));
