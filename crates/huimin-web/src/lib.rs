@@ -47,7 +47,7 @@ pub fn pages(api: Router, clock: huimin_clock::Clock) -> Router {
             messages::count_unread,
         ))
         .layer(axum::middleware::from_fn_with_state(
-            (api.clone(), patient::NameCache::default()),
+            api.clone(),
             patient::read_name,
         ))
         .layer(axum::middleware::from_fn(origin::same_origin_posts))

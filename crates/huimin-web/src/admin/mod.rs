@@ -7,6 +7,7 @@ mod clinics;
 mod department_profile;
 mod departments;
 mod doctors;
+mod hospital;
 mod rules;
 
 use askama::Template;
@@ -48,6 +49,8 @@ pub fn routes() -> Router<Api> {
             "/admin/departments",
             get(departments::list).post(departments::add),
         )
+        .route("/admin/hospital", get(hospital::show).post(hospital::save))
+        .route("/admin/hospital/campuses/{id}", post(hospital::save_campus))
         .route(
             "/admin/departments/{id}",
             get(department_profile::show).post(department_profile::save),

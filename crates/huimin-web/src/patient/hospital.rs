@@ -27,6 +27,15 @@ const NAME_FRESH_FOR: Duration = Duration::from_secs(10);
 #[derive(Clone, Default)]
 pub struct NameCache(Arc<RwLock<Option<(Instant, HospitalName)>>>);
 
+impl NameCache {
+    /// Forgets the name, after an administrator changed it, so the next page reads it.
+    pub fn forget(&self) {
+        if let Ok(mut held) = self.0.write() {
+            *held = None;
+        }
+    }
+}
+
 /// The hospital (the organisation of type `prov`), if the directory has one.
 async fn hospital(api: &Api, web: &Web) -> Option<Organization> {
     let reply = api.get(web, "/fhir/Organization?type=prov&_count=1").await;
@@ -35,11 +44,12 @@ async fn hospital(api: &Api, web: &Web) -> Option<Organization> {
 
 /// Reads the hospital's name at most every [`NAME_FRESH_FOR`], for the header of every page.
 pub async fn read_name(
-    State((api, cache)): State<(Api, NameCache)>,
+    State(api): State<Api>,
     web: Web,
     mut request: Request,
     next: Next,
 ) -> Response {
+    let cache = api.hospital_name.clone();
     let fresh = cache
         .0
         .read()

@@ -182,5 +182,33 @@ async fn a_patient_finds_where_departments_are_and_whom_they_see() {
         admin.text("#department-limits").await,
         "本科室仅接诊 18 岁以下患者"
     );
+
+    // The hospital's name and a campus's phone; an empty name is refused next to it.
+    admin.go(&format!("{base}/admin/hospital")).await;
+    admin.fill("#hospital-name", "").await;
+    admin.click("#save-hospital").await;
+    assert!(admin.text("#hospital-name-error").await.contains("请填写"));
+    admin
+        .fill("#hospital-name", "惠民市第一人民医院（北城）")
+        .await;
+    admin.click("#save-hospital").await;
+    assert!(admin.text("#notice").await.contains("已保存"));
+    assert_eq!(
+        admin.text("#brand").await,
+        "惠民市第一人民医院（北城） · 预约挂号"
+    );
+    admin.fill("#east-phone", "0543-5187999").await;
+    admin
+        .click("form[action='/admin/hospital/campuses/east'] button")
+        .await;
+    assert!(admin.text("#notice").await.contains("已保存"));
+    admin.assert_fits_width().await;
+    admin.shot("68-admin-hospital-1280").await;
+    admin.go(&format!("{base}/hospital")).await;
+    assert_eq!(
+        admin.text("#hospital-name").await,
+        "惠民市第一人民医院（北城）"
+    );
+    assert!(admin.text("#campuses").await.contains("0543-5187999"));
     admin.close().await;
 }
