@@ -266,13 +266,15 @@ mod tests {
                 sex: sex.map(|f| if f { Sex::Female } else { Sex::Male }),
             };
             let bound = |n: u8, base: u8| (n > 0).then_some(base + n * 10);
-            let mut profile = DepartmentProfile::default();
-            profile.eligibility = Eligibility {
-                age_from: bound(limits.0, 0),
-                age_under: bound(limits.1, 40),
-                sex: [SexLimit::Any, SexLimit::Female, SexLimit::Male][usize::from(limits.2)],
+            let profile = DepartmentProfile {
+                kind: DepartmentKind::ALL[usize::from(limits.3)],
+                eligibility: Eligibility {
+                    age_from: bound(limits.0, 0),
+                    age_under: bound(limits.1, 40),
+                    sex: [SexLimit::Any, SexLimit::Female, SexLimit::Male][usize::from(limits.2)],
+                },
+                ..DepartmentProfile::default()
             };
-            profile.kind = DepartmentKind::ALL[usize::from(limits.3)];
             let dept = department("科", "Dept", profile);
             let booker = if staff { Booker::Staff } else { Booker::Patient };
             let visit = day(visit_days);

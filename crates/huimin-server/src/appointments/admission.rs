@@ -124,27 +124,7 @@ pub async fn eligibility(
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
     let caller = ctx.require()?;
-    let (mut slot, mut patient) = (None, None);
-    for (key, value) in url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
-        let id = |kind: &str| {
-            value
-                .strip_prefix(&format!("{kind}/"))
-                .unwrap_or(&value)
-                .to_owned()
-        };
-        match key.as_ref() {
-            "slot" => slot = Some(id("Slot")),
-            "patient" => patient = Some(id("Patient")),
-            "lang" => {}
-            other => {
-                return Err(bad(
-                    format!("不支持参数 {other}；可用 slot、patient"),
-                    format!("No parameter {other}; use slot and patient"),
-                ));
-            }
-        }
-    }
-    let slot = slot.ok_or_else(|| bad("请提供 slot".into(), "slot is required".into()))?;
+    let (slot, patient) = eligibility_query(query.as_deref())?;
     let patients = match patient {
         Some(one) => vec![one],
         None => caller.patient_ids.clone(),
@@ -180,6 +160,32 @@ pub async fn eligibility(
         "patients": answers,
     }))
     .into_response())
+}
+
+/// `slot` and `patient` of `/api/eligibility`'s query (either as a bare id or a reference).
+fn eligibility_query(query: Option<&str>) -> Result<(String, Option<String>), ApiError> {
+    let (mut slot, mut patient) = (None, None);
+    for (key, value) in url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
+        let id = |kind: &str| {
+            value
+                .strip_prefix(&format!("{kind}/"))
+                .unwrap_or(&value)
+                .to_owned()
+        };
+        match key.as_ref() {
+            "slot" => slot = Some(id("Slot")),
+            "patient" => patient = Some(id("Patient")),
+            "lang" => {}
+            other => {
+                return Err(bad(
+                    format!("不支持参数 {other}；可用 slot、patient"),
+                    format!("No parameter {other}; use slot and patient"),
+                ));
+            }
+        }
+    }
+    let slot = slot.ok_or_else(|| bad("请提供 slot".into(), "slot is required".into()))?;
+    Ok((slot, patient))
 }
 
 /// `$find`'s exclusions: departments this booker may not book at all and, for a patient, the

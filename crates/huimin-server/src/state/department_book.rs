@@ -47,6 +47,22 @@ fn described(content: &Value) -> (Option<DepartmentCode>, Text) {
     (code, Text::new(zh, en))
 }
 
+/// The profiles administrators set, by department id.
+async fn stored_profiles(store: &Store) -> Result<HashMap<String, DepartmentProfile>, StoreError> {
+    let mut stored = HashMap::new();
+    for (key, text) in store.settings_with_prefix(PROFILE_PREFIX).await? {
+        let id = key[PROFILE_PREFIX.len()..].to_owned();
+        match serde_json::from_str(&text) {
+            Ok(profile) => {
+                stored.insert(id, profile);
+            }
+            // Stored only after it passed: a hand-edited row. Keep the suggestion.
+            Err(e) => tracing::error!(department = %id, error = %e, "department profile ignored"),
+        }
+    }
+    Ok(stored)
+}
+
 /// Reads every department (Organization of type `dept`) and the stored profiles.
 pub async fn load(store: &Store) -> Result<DepartmentBook, StoreError> {
     let query = SearchQuery {
@@ -60,17 +76,7 @@ pub async fn load(store: &Store) -> Result<DepartmentBook, StoreError> {
         sort: SortOrder::IdAsc,
     };
     let found = store.search_resources("Organization", &query).await?;
-    let mut stored: HashMap<String, DepartmentProfile> = HashMap::new();
-    for (key, text) in store.settings_with_prefix(PROFILE_PREFIX).await? {
-        let id = key[PROFILE_PREFIX.len()..].to_owned();
-        match serde_json::from_str(&text) {
-            Ok(profile) => {
-                stored.insert(id, profile);
-            }
-            // Stored only after it passed: a hand-edited row. Keep the suggestion.
-            Err(e) => tracing::error!(department = %id, error = %e, "department profile ignored"),
-        }
-    }
+    let mut stored = stored_profiles(store).await?;
     let mut set = HashSet::new();
     let mut departments = HashMap::new();
     for resource in found.items {

@@ -43,8 +43,8 @@ struct ProfilePage {
     c: Chrome,
     id: String,
     name: String,
-    kinds: Vec<(&'static str, String)>,
-    sexes: Vec<(&'static str, String)>,
+    kinds: Options,
+    sexes: Options,
     kind: String,
     limits: Limits,
     classes: Vec<ClassLimits>,
@@ -62,7 +62,11 @@ fn limits_of(value: &Value) -> Limits {
     }
 }
 
-fn choices(lang: Lang) -> (Vec<(&'static str, String)>, Vec<(&'static str, String)>) {
+/// A `<select>`'s options: `(value, label)`.
+type Options = Vec<(&'static str, String)>;
+
+/// The kinds and sexes to choose from.
+fn choices(lang: Lang) -> (Options, Options) {
     let kinds = DepartmentKind::ALL
         .into_iter()
         .map(|k| (k.code(), k.label().get(lang).to_owned()))

@@ -208,23 +208,16 @@ pub async fn page(State(api): State<Api>, web: Web) -> Response {
         });
     }
     let org = org.unwrap_or_default();
-    let short = org
-        .alias
-        .iter()
-        .find(|a| !a.is_ascii())
-        .cloned()
-        .unwrap_or_default();
-    let level = org
-        .r#type
-        .iter()
-        .filter(|t| first_code(std::slice::from_ref(t)) != Some("prov"))
-        .find_map(|t| t.text.clone())
-        .unwrap_or_default();
     ok(&HospitalPage {
         c: web.chrome(crate::i18n::t(web.lang, "hospital.title")),
         name: org.display_name(web.lang),
-        short,
-        level,
+        short: org
+            .alias
+            .iter()
+            .find(|a| !a.is_ascii())
+            .cloned()
+            .unwrap_or_default(),
+        level: level(&org),
         phone: org
             .telecom
             .iter()
@@ -238,6 +231,15 @@ pub async fn page(State(api): State<Api>, web: Web) -> Response {
         campuses,
         emergency,
     })
+}
+
+/// The hospital's grade (三级甲等): the text of a type other than `prov`.
+fn level(org: &Organization) -> String {
+    org.r#type
+        .iter()
+        .filter(|t| first_code(std::slice::from_ref(t)) != Some("prov"))
+        .find_map(|t| t.text.clone())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
