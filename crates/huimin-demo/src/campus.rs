@@ -1,6 +1,6 @@
 //! The organization and its campuses and buildings.
 
-use crate::{DemoBuilding, DemoCampus, DemoOrganization};
+use crate::{DemoBuilding, DemoCampus, DemoHours, DemoOrganization};
 
 pub(crate) const MAIN: &str = "main";
 pub(crate) const EAST: &str = "east";
@@ -28,6 +28,21 @@ pub(crate) fn organization() -> DemoOrganization {
     }
 }
 
+/// Outpatient opening hours of both campuses: weekdays all day, weekend mornings (the
+/// emergency department is open around the clock).
+const OUTPATIENT_HOURS: &[DemoHours] = &[
+    DemoHours {
+        days: &["mon", "tue", "wed", "thu", "fri"],
+        opens: "08:00",
+        closes: "17:30",
+    },
+    DemoHours {
+        days: &["sat", "sun"],
+        opens: "08:00",
+        closes: "12:00",
+    },
+];
+
 pub(crate) fn campuses() -> Vec<DemoCampus> {
     vec![
         DemoCampus {
@@ -35,6 +50,8 @@ pub(crate) fn campuses() -> Vec<DemoCampus> {
             name_zh: "本部",
             name_en: "Main Campus",
             address_line_zh: "北城区健康路 1 号",
+            phone: "0543-5186000",
+            hours: OUTPATIENT_HOURS,
             buildings: vec![
                 building(MAIN_OPD, "门诊楼", "Outpatient Building", 6),
                 building(MAIN_MTB, "医技楼", "Medical Technology Building", 5),
@@ -46,6 +63,8 @@ pub(crate) fn campuses() -> Vec<DemoCampus> {
             name_zh: "东院",
             name_en: "East Campus",
             address_line_zh: "东城区滨河东路 288 号",
+            phone: "0543-5187000",
+            hours: OUTPATIENT_HOURS,
             buildings: vec![
                 building(EAST_OPD, "门诊楼", "Outpatient Building", 4),
                 building(EAST_MTB, "医技楼", "Medical Technology Building", 3),

@@ -11,6 +11,7 @@ mod campus;
 mod departments;
 mod doctors;
 mod people;
+mod profiles;
 mod rooms;
 mod specialties;
 
@@ -41,6 +42,7 @@ pub fn demo_hospital() -> DemoHospital {
         doctors,
         staff_accounts,
         patients: people::patients(),
+        profiles: profiles::profiles(),
     }
 }
 
@@ -53,6 +55,9 @@ pub struct DemoHospital {
     pub doctors: Vec<DemoDoctor>,
     pub staff_accounts: Vec<DemoAccount>,
     pub patients: Vec<DemoPatient>,
+    /// Departments' kinds and whom they see, by department key (the others are open
+    /// clinics).
+    pub profiles: Vec<(&'static str, huimin_domain::directory::DepartmentProfile)>,
 }
 
 #[derive(Clone, Debug)]
@@ -80,7 +85,19 @@ pub struct DemoCampus {
     pub name_zh: &'static str,
     pub name_en: &'static str,
     pub address_line_zh: &'static str,
+    /// The campus's switchboard.
+    pub phone: &'static str,
+    /// Outpatient opening hours.
+    pub hours: &'static [DemoHours],
     pub buildings: Vec<DemoBuilding>,
+}
+
+/// Opening hours on some days of the week (FHIR `daysOfWeek` codes, `HH:MM`).
+#[derive(Clone, Debug)]
+pub struct DemoHours {
+    pub days: &'static [&'static str],
+    pub opens: &'static str,
+    pub closes: &'static str,
 }
 
 #[derive(Clone, Debug)]

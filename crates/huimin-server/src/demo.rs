@@ -110,6 +110,7 @@ pub async fn load(
     loader.hospital().await?;
     loader.sites().await?;
     loader.departments().await?;
+    loader.department_profiles().await?;
     loader.rooms().await?;
     loader.doctors().await?;
     loader.rosters().await?;
@@ -121,6 +122,24 @@ pub async fn load(
         rooms: demo.rooms.len(),
         patients: demo.patients.len(),
         accounts,
+    })
+}
+
+/// A campus (site): where it is, its phone and outpatient hours.
+fn campus_location(org: &huimin_demo::DemoOrganization, campus: &huimin_demo::DemoCampus) -> Value {
+    let hours: Vec<Value> = campus
+        .hours
+        .iter()
+        .map(|h| json!({"daysOfWeek": h.days, "openingTime": format!("{}:00", h.opens), "closingTime": format!("{}:00", h.closes)}))
+        .collect();
+    json!({
+        "status": "active", "name": campus.name_zh, "alias": [campus.name_en], "mode": "instance",
+        "physicalType": physical_type("si", "Site"),
+        "telecom": [{"system": "phone", "value": campus.phone, "use": "work"}],
+        "address": {"text": format!("{}{}", org.city_zh, campus.address_line_zh), "line": [campus.address_line_zh],
+            "city": org.city_zh, "state": org.province_zh, "country": "CN"},
+        "hoursOfOperation": hours,
+        "managingOrganization": reference("Organization", org.key, org.name_zh),
     })
 }
 
@@ -168,16 +187,12 @@ impl Loader<'_> {
         let org = &self.demo.organization;
         let hospital_id = org.key;
         for campus in &self.demo.campuses {
-            self.put("Location", campus.key, json!({
-                "status": "active", "name": campus.name_zh, "alias": [campus.name_en], "mode": "instance",
-                "physicalType": physical_type("si", "Site"),
-                "address": {"text": campus.address_line_zh, "line": [campus.address_line_zh], "city": org.city_zh, "country": "CN"},
-                "managingOrganization": reference("Organization", hospital_id, org.name_zh),
-            })).await?;
+            self.put("Location", campus.key, campus_location(org, campus))
+                .await?;
             for building in &campus.buildings {
                 let building_id = format!("{}-{}", campus.key, building.key);
                 self.put("Location", &building_id, json!({
-                    "status": "active", "name": format!("{}{}", campus.name_zh, building.name_zh), "alias": [building.name_en], "mode": "instance",
+                    "status": "active", "name": building.name_zh, "alias": [building.name_en], "mode": "instance",
                     "physicalType": physical_type("bu", "Building"),
                     "managingOrganization": reference("Organization", hospital_id, org.name_zh),
                     "partOf": reference("Location", campus.key, campus.name_zh),
@@ -188,8 +203,9 @@ impl Loader<'_> {
         for room in &self.demo.rooms {
             let floor = floor_id(room.campus_key, room.building_key, room.floor);
             if floors_done.insert(floor.clone()) {
+                // Named within its building: the pages show campus, building and floor.
                 self.put("Location", &floor, json!({
-                    "status": "active", "name": format!("{} {}F", building_name(self.demo, room.campus_key, room.building_key), room.floor), "mode": "instance",
+                    "status": "active", "name": format!("{} 层", room.floor), "alias": [format!("{}F", room.floor)], "mode": "instance",
                     "physicalType": physical_type("lvl", "Level"),
                     "managingOrganization": reference("Organization", hospital_id, org.name_zh),
                     "partOf": reference("Location", &format!("{}-{}", room.campus_key, room.building_key), ""),
@@ -226,6 +242,19 @@ impl Loader<'_> {
                 "telecom": [{"system": "phone", "value": dept.phone, "use": "work"}],
                 "appointmentRequired": true,
             })).await?;
+        }
+        Ok(())
+    }
+
+    /// Departments' kinds and whom they see, as the administrators' settings.
+    async fn department_profiles(&self) -> Result<(), DemoError> {
+        for (key, profile) in &self.demo.profiles {
+            let text = serde_json::to_string(profile).expect("profile serialises");
+            let setting = format!(
+                "{}dept-{key}",
+                crate::state::department_book::PROFILE_PREFIX
+            );
+            self.store.put_setting(&setting, &text).await?;
         }
         Ok(())
     }
@@ -415,19 +444,6 @@ impl Loader<'_> {
         }
         Ok(accounts)
     }
-}
-
-fn building_name(demo: &DemoHospital, campus_key: &str, building_key: &str) -> String {
-    demo.campuses
-        .iter()
-        .find(|c| c.key == campus_key)
-        .and_then(|c| {
-            c.buildings
-                .iter()
-                .find(|b| b.key == building_key)
-                .map(|b| format!("{}{}", c.name_zh, b.name_zh))
-        })
-        .unwrap_or_default()
 }
 
 /// The demo `doctor` account's post (心血管内科).

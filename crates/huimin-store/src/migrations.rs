@@ -80,9 +80,14 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0016_identity.sql"),
     ),
     (
-        19,
+        17,
+        "patient sex",
+        include_str!("../migrations/0017_patient_sex.sql"),
+    ),
+    (
+        18,
         "screen tokens",
-        include_str!("../migrations/0019_screen_tokens.sql"),
+        include_str!("../migrations/0018_screen_tokens.sql"),
     ),
 ];
 
@@ -165,8 +170,9 @@ mod tests {
     }
 
     /// An upgrade: a database made by the migrations before 13, already holding Patients,
-    /// gains their booking facts when a newer server connects and migrates it (the fill
-    /// statement itself is tested on both databases by the API tests).
+    /// gains their booking facts (13, and the sex of 18) when a newer server connects and
+    /// migrates it (the fill statements themselves are tested on both databases by the API
+    /// tests).
     #[tokio::test]
     async fn an_upgrade_fills_the_booking_facts_of_the_patients_already_stored() {
         use sqlx::Row;
@@ -196,6 +202,8 @@ mod tests {
             "INSERT INTO search_tokens (resource_type, id, param, value) \
              VALUES ('Patient', 'elder', 'birthdate', '1940-05-05'), \
                     ('Patient', 'anonymous', 'birthdate', '1990-01-02'), \
+                    ('Patient', 'elder', 'gender', 'female'), \
+                    ('Patient', 'anonymous', 'gender', 'other'), \
                     ('Patient', 'anonymous', 'family', 'x')",
             // A patient who booked before the upgrade already has a lock row.
             "INSERT INTO patient_booking_locks (patient_id, version) VALUES ('elder', 7)",
@@ -208,21 +216,34 @@ mod tests {
             .await
             .unwrap();
         let rows = sqlx::query(
-            "SELECT patient_id, version, verified, birth_date FROM patient_booking_locks \
+            "SELECT patient_id, version, verified, birth_date, sex FROM patient_booking_locks \
              ORDER BY patient_id",
         )
         .fetch_all(&store.pool)
         .await
         .unwrap();
-        let facts: Vec<(String, i64, Option<i64>, Option<String>)> = rows
+        type Facts = (String, i64, Option<i64>, Option<String>, Option<String>);
+        let facts: Vec<Facts> = rows
             .iter()
-            .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
+            .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4)))
             .collect();
         assert_eq!(
             facts,
             [
-                ("anonymous".into(), 1, Some(0), Some("1990-01-02".into())),
-                ("elder".into(), 7, Some(1), Some("1940-05-05".into())),
+                (
+                    "anonymous".into(),
+                    1,
+                    Some(0),
+                    Some("1990-01-02".into()),
+                    None
+                ),
+                (
+                    "elder".into(),
+                    7,
+                    Some(1),
+                    Some("1940-05-05".into()),
+                    Some("female".into())
+                ),
             ]
         );
         store.close().await;

@@ -9,7 +9,7 @@ use serde_json::Value;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use crate::appointments::{BIRTH_DATE_PARAM, keep_facts};
+use crate::appointments::{BIRTH_DATE_PARAM, GENDER_PARAM, keep_facts};
 use crate::{Store, StoreError, now_micros};
 
 /// One version of one resource, as read back.
@@ -315,8 +315,14 @@ impl Store {
                 .filter(|entry| entry.param == BIRTH_DATE_PARAM)
                 .map(|entry| self.index_value(&entry.value))
                 .min();
+            let gender = write
+                .index
+                .iter()
+                .find(|entry| entry.param == GENDER_PARAM)
+                .map(|entry| self.index_value(&entry.value));
             let verified = !write.unique.is_empty();
-            keep_facts(conn, write.id, verified, birth_date.as_deref()).await?;
+            let facts = (birth_date.as_deref(), gender.as_deref());
+            keep_facts(conn, write.id, verified, facts.0, facts.1).await?;
         }
         Ok(())
     }

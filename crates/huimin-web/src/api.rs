@@ -16,6 +16,8 @@ use crate::web::Web;
 #[derive(Clone)]
 pub struct Api {
     router: Router,
+    /// The hospital's name for every page's header, as last read.
+    pub hospital_name: crate::patient::NameCache,
 }
 
 /// One problem the API reported, in the visitor's language.
@@ -105,7 +107,10 @@ impl Reply {
 
 impl Api {
     pub fn new(router: Router) -> Self {
-        Self { router }
+        Self {
+            router,
+            hospital_name: crate::patient::NameCache::default(),
+        }
     }
 
     /// Sends one request as the visitor: their token, their language, their address (so the

@@ -18,6 +18,8 @@ pub struct Chrome {
     pub admin: bool,
     /// Unread messages, shown as a badge on the messages link when not 0.
     pub unread: u64,
+    /// The hospital's name in the page's language (empty when the directory has none).
+    pub hospital: String,
     pub title: String,
     here: String,
 }
@@ -35,8 +37,18 @@ impl Chrome {
             triage: matches!(web.role.as_deref(), Some("nurse" | "admin")),
             admin: web.role.as_deref() == Some("admin"),
             unread: web.unread,
+            hospital: i18n::pick(web.lang, &web.hospital.zh, &web.hospital.en).to_owned(),
             title,
             here: web.here.clone(),
+        }
+    }
+
+    /// The header's name: the hospital's, or the product's when none is set up.
+    pub fn brand(&self) -> String {
+        if self.hospital.is_empty() {
+            self.t("app.name").to_owned()
+        } else {
+            format!("{} · {}", self.hospital, self.t("app.service"))
         }
     }
 

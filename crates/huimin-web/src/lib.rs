@@ -47,6 +47,10 @@ pub fn pages(api: Router, clock: huimin_clock::Clock) -> Router {
             api.clone(),
             messages::count_unread,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            api.clone(),
+            patient::read_name,
+        ))
         .layer(axum::middleware::from_fn(origin::same_origin_posts))
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {

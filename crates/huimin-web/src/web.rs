@@ -35,6 +35,16 @@ pub struct Web {
     pub https: bool,
     /// A signed-in patient's unread messages, for the header's badge (0 otherwise).
     pub unread: u64,
+    /// The hospital's name, for the header.
+    pub hospital: HospitalName,
+}
+
+/// The hospital's name in both languages (empty when the directory has no hospital), read
+/// by `patient::hospital::read_name` for the header of every page.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HospitalName {
+    pub zh: String,
+    pub en: String,
 }
 
 /// The unread count the badge layer (`patient::messages::count_unread`) read from the API
@@ -109,6 +119,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Web {
                 .get("x-forwarded-proto")
                 .is_some_and(|v| v.as_bytes() == b"https"),
             unread: parts.extensions.get::<Unread>().map_or(0, |u| u.0),
+            hospital: parts
+                .extensions
+                .get::<HospitalName>()
+                .cloned()
+                .unwrap_or_default(),
         })
     }
 }

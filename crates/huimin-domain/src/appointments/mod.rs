@@ -7,6 +7,7 @@
 //! other rules only change configuration. Every refusal a patient can meet is
 //! a [`BookingRefusal`] variant whose message names the rule that applied.
 
+mod admission;
 mod calendar;
 mod calling;
 mod cancel;
@@ -28,6 +29,7 @@ mod slots;
 mod status;
 mod waitlist;
 
+pub use admission::{Booker, admission_dates, check_admission, takes_bookings};
 pub use calendar::{CalendarError, DayKind, HolidayCalendar, china_2026, parse_import};
 pub use calling::{
     CallingRule, KEY_STEP, PriorityGroup, PriorityGroups, QueueState, Waiting, call_speech,
@@ -47,7 +49,7 @@ pub use payment::PaymentMethod;
 pub use period::Period;
 pub use pools::{
     Channel, ElderlyRule, Pool, PoolError, PoolPercentages, PoolSplit, ReservedRelease, is_elderly,
-    pools_for, release_reserved, split, years_old,
+    pools_for, release_reserved, split,
 };
 pub use quota::{ExistingBooking, QuotaRule, check_quota};
 pub use refusal::BookingRefusal;

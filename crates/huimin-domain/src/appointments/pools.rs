@@ -240,17 +240,7 @@ impl ElderlyRule {
 /// Whether someone born on `birth_date` is at least `age` on `today`. People
 /// born on 29 February turn a year older on 1 March in common years.
 pub fn is_elderly(birth_date: Date, today: Date, age: u8) -> bool {
-    years_old(birth_date, today) >= i32::from(age)
-}
-
-/// Full years of someone born on `birth_date` on `today` (negative before birth), as staff
-/// read an age: 29 February birthdays count on 1 March in common years.
-pub fn years_old(birth_date: Date, today: Date) -> i32 {
-    let mut years = i32::from(today.year()) - i32::from(birth_date.year());
-    if (today.month(), today.day()) < (birth_date.month(), birth_date.day()) {
-        years -= 1;
-    }
-    years
+    crate::directory::age_on(birth_date, today) >= i32::from(age)
 }
 
 #[cfg(test)]

@@ -100,13 +100,6 @@ fn elderly_from_the_65th_birthday() {
 }
 
 #[test]
-fn years_old_counts_full_years() {
-    assert_eq!(years_old(date(2020, 6, 15), date(2026, 6, 14)), 5);
-    assert_eq!(years_old(date(2020, 6, 15), date(2026, 6, 15)), 6);
-    assert_eq!(years_old(date(2026, 1, 1), date(2026, 3, 1)), 0);
-}
-
-#[test]
 fn pool_codes_round_trip() {
     for p in Pool::ALL {
         assert_eq!(Pool::from_code(p.code()), Some(p));

@@ -10,6 +10,7 @@
 //! [`message`]: BookingRefusal::message
 
 use super::{AppointmentStatus, local_minutes};
+use crate::directory::{DepartmentKind, Eligibility, Ineligible};
 use crate::i18n::Text;
 use jiff::Timestamp;
 use jiff::civil::{Date, DateTime};
@@ -84,6 +85,63 @@ pub enum BookingRefusal {
         crate::money::Money::from_fen(*.due_fen).unwrap_or_default().cny()
     )]
     CheckInUnpaid { due_fen: i64 },
+    /// The patient is outside the department's (or the class's) age or sex limits.
+    #[error("{}", ineligible(department, limits, *reason).en)]
+    Ineligible {
+        department: Text,
+        limits: Eligibility,
+        reason: Ineligible,
+    },
+    /// Emergency is not booked in advance; medical technology is not a clinic.
+    #[error("{}", not_bookable(department, *kind).en)]
+    NotBookable {
+        department: Text,
+        kind: DepartmentKind,
+    },
+}
+
+/// `儿科仅接诊 14 岁以下患者`, and what to do when the record lacks the fact the limits need.
+fn ineligible(department: &Text, limits: &Eligibility, reason: Ineligible) -> Text {
+    let rule = limits
+        .describe()
+        .unwrap_or_else(|| Text::new("不接诊该患者", "does not see this patient"));
+    let (zh, en) = (
+        format!("{}{}", department.zh, rule.zh),
+        format!("{} {}", department.en, rule.en),
+    );
+    match reason {
+        Ineligible::BirthDateUnknown => Text::new(
+            format!("{zh}。就诊人信息中没有出生日期，请到挂号窗口办理"),
+            format!("{en}. The patient's record has no birth date; please register at the desk"),
+        ),
+        Ineligible::SexUnknown => Text::new(
+            format!("{zh}。就诊人信息中没有性别，请到挂号窗口办理"),
+            format!("{en}. The patient's record has no sex; please register at the desk"),
+        ),
+        _ => Text::new(zh, en),
+    }
+}
+
+fn not_bookable(department: &Text, kind: DepartmentKind) -> Text {
+    match kind {
+        DepartmentKind::MedicalTechnology => Text::new(
+            format!(
+                "{}不是门诊科室，不能预约；检查、检验请凭医生开具的申请单办理",
+                department.zh
+            ),
+            format!(
+                "{} is not an outpatient clinic and cannot be booked; tests and examinations follow a doctor's order",
+                department.en
+            ),
+        ),
+        _ => Text::new(
+            format!("{}不接受预约，请直接到急诊就诊", department.zh),
+            format!(
+                "{} is not booked in advance; please come straight to the emergency department",
+                department.en
+            ),
+        ),
+    }
 }
 
 impl BookingRefusal {
@@ -120,6 +178,8 @@ impl BookingRefusal {
             BookingRefusal::CheckInClosed { .. } => "check-in-closed",
             BookingRefusal::CheckInNotOnSite => "check-in-not-on-site",
             BookingRefusal::CheckInUnpaid { .. } => "check-in-unpaid",
+            BookingRefusal::Ineligible { reason, .. } => reason.rule_code(),
+            BookingRefusal::NotBookable { .. } => "not-bookable",
         }
     }
 
@@ -177,6 +237,12 @@ impl BookingRefusal {
                     .unwrap_or_default()
                     .cny()
             ),
+            BookingRefusal::Ineligible {
+                department,
+                limits,
+                reason,
+            } => ineligible(department, limits, *reason).zh,
+            BookingRefusal::NotBookable { department, kind } => not_bookable(department, *kind).zh,
         }
     }
 }
@@ -233,6 +299,18 @@ mod tests {
             },
             BookingRefusal::CheckInNotOnSite,
             BookingRefusal::CheckInUnpaid { due_fen: 5000 },
+            BookingRefusal::Ineligible {
+                department: Text::new("儿科", "Pediatrics"),
+                limits: Eligibility {
+                    age_under: Some(14),
+                    ..Eligibility::default()
+                },
+                reason: Ineligible::TooOld,
+            },
+            BookingRefusal::NotBookable {
+                department: Text::new("急诊医学科", "Emergency Medicine"),
+                kind: DepartmentKind::Emergency,
+            },
         ]
     }
 

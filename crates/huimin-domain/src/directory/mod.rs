@@ -1,11 +1,18 @@
 //! Vocabularies of the hospital directory: doctors' professional titles,
-//! registration classes and the national department catalog.
+//! registration classes, the national department catalog, and what each department is
+//! and whom it sees.
 
 mod aliases;
 mod department;
+mod eligibility;
+mod profile;
 
 pub use aliases::aliases_of;
 pub use department::{DepartmentCode, DepartmentCodeError, catalog};
+pub use eligibility::{
+    DateWindow, Eligibility, Ineligible, MAX_AGE, PatientFacts, SexLimit, age_on, birthday,
+};
+pub use profile::{Department, DepartmentKind, DepartmentProfile, Departments};
 
 use crate::i18n::Text;
 use serde::{Deserialize, Serialize};

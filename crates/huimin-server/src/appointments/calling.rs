@@ -5,7 +5,8 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
-use huimin_domain::appointments::{PriorityGroup, QueueState, estimated_wait_minutes, years_old};
+use huimin_domain::appointments::{PriorityGroup, QueueState, estimated_wait_minutes};
+use huimin_domain::directory::age_on;
 use huimin_domain::i18n::Text;
 use huimin_domain::masking::mask_name;
 use huimin_domain::roles::Role;
@@ -44,7 +45,7 @@ async fn entry_json(state: &AppState, entry: &QueueEntry) -> Result<Value, ApiEr
     let age = patient["birthDate"]
         .as_str()
         .and_then(|d| d.parse::<jiff::civil::Date>().ok())
-        .map(|birth| years_old(birth, state.clock.today()));
+        .map(|birth| age_on(birth, state.clock.today()));
     Ok(json!({
         "appointment": format!("Appointment/{}", entry.appointment_id),
         "patient": format!("Patient/{}", entry.patient_id),

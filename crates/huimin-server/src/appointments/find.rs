@@ -1,4 +1,5 @@
-//! `$find`: bookable slots by department, doctor, dates and class; public.
+//! `$find`: bookable slots by department, doctor, dates and class; public. With `patient`,
+//! only the sessions that patient may be booked into.
 
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -6,11 +7,13 @@ use axum::response::Response;
 use huimin_store::appointments::{SessionRecord, SlotFilter, SlotRecord};
 use serde_json::{Value, json};
 
+use super::admission::{self, excluded};
 use super::parameters::bad;
 use super::views;
 use crate::context::Ctx;
 use crate::error::ApiError;
 use crate::state::AppState;
+use huimin_domain::appointments::Booker;
 
 /// `GET /fhir/Appointment/$find`.
 pub async fn find(
@@ -20,9 +23,15 @@ pub async fn find(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let mut filter = default_filter(&state).await?;
+    let mut patient = None;
     for (key, value) in url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
+        if key == "patient" {
+            patient = Some(value.strip_prefix("Patient/").unwrap_or(&value).to_owned());
+            continue;
+        }
         apply(&mut filter, &key, &value)?;
     }
+    filter.excluded = admitted(&state, &ctx, patient.as_deref()).await?;
     // Staff booking in person may book the slot under way (slots are at most 30 minutes).
     if ctx.caller.as_ref().is_some_and(|c| c.role.is_staff()) {
         let now = state.clock.now().as_microsecond();
@@ -43,6 +52,28 @@ pub async fn find(
         .map(|t| t.as_microsecond());
     let (total, found) = state.store.find_slots(&filter).await?;
     Ok(bundle(&headers, total, &found))
+}
+
+/// The sessions the caller may not book: every department's that does not take their
+/// bookings (emergency and medical technology for patients and the public), and, for a
+/// patient named, those outside that patient's age and sex limits.
+async fn admitted(
+    state: &AppState,
+    ctx: &Ctx,
+    patient: Option<&str>,
+) -> Result<Vec<huimin_store::appointments::Excluded>, ApiError> {
+    let rules = state.rules.current(&state.store).await?;
+    let staff = ctx.caller.as_ref().is_some_and(|c| c.role.is_staff());
+    let booker = if staff {
+        Booker::Staff
+    } else {
+        Booker::Patient
+    };
+    let Some(patient) = patient else {
+        return Ok(excluded(&rules, None, booker));
+    };
+    let facts = admission::facts_for(state, ctx, patient).await?;
+    Ok(excluded(&rules, Some(&facts), booker))
 }
 
 /// Free slots from now on, up to the furthest day any department books ahead, 50 a page.
@@ -122,7 +153,7 @@ fn apply(filter: &mut SlotFilter, key: &str, value: &str) -> Result<(), ApiError
             return Err(bad(
                 format!("$find 不支持参数 {other}"),
                 format!(
-                    "$find has no parameter {other}; use department, practitioner, start, end, class, available, _count, _offset, _total"
+                    "$find has no parameter {other}; use department, practitioner, patient, start, end, class, available, _count, _offset, _total"
                 ),
             ));
         }

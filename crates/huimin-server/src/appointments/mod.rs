@@ -4,6 +4,7 @@
 //! exactly-once transactions in `huimin_store::appointments`.
 
 mod admin;
+mod admission;
 mod board;
 pub mod calendar;
 pub mod calling;
@@ -17,6 +18,7 @@ pub(crate) mod operations;
 mod parameters;
 pub mod payments;
 pub mod planning;
+mod profiles;
 mod routes;
 pub mod rules;
 pub mod screens;
@@ -61,6 +63,12 @@ pub fn routes() -> Router<AppState> {
             put(rules::put_department).delete(rules::delete_department),
         )
         .route("/api/admin/sessions/{id}/suspend", post(suspend::suspend))
+        .route("/api/departments", get(profiles::list))
+        .route(
+            "/api/admin/departments/{id}/profile",
+            put(profiles::put).delete(profiles::delete),
+        )
+        .route("/api/eligibility", get(admission::eligibility))
         .route(
             "/api/appointments/{id}/payment",
             get(payments::show).post(payments::pay),

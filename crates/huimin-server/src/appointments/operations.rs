@@ -146,6 +146,7 @@ pub async fn place(
         bans: &settings.rules.bans,
         idempotency: key.as_ref().map(|(k, h)| (k.as_str(), h.as_str())),
         audit: None,
+        departments: rules.directory(),
     };
     let outcome = take(state, ctx, request, operation).await?;
     let status = match outcome {

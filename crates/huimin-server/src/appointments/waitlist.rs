@@ -10,6 +10,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use huimin_domain::appointments::{BookingRefusal, Channel, WaitlistMode};
+use huimin_domain::directory::Departments;
 use huimin_domain::i18n::Text;
 use huimin_store::appointments::{
     BookingError, BookingMode, JoinRefusal, PlaceRequest, Promotion, Replay, WaitlistRecord,
@@ -39,7 +40,7 @@ pub async fn join(
     let params = parameters(&body)?;
     let session = required_reference(&params, "schedule", "Schedule")?;
     let patient = required_reference(&params, "patient", "Patient")?;
-    if booking_channel(caller, &patient).is_none() {
+    let Some(channel) = booking_channel(caller, &patient) else {
         audit::record(
             &state,
             &ctx,
@@ -50,8 +51,12 @@ pub async fn join(
         )
         .await?;
         return Err(ApiError::forbidden());
-    }
+    };
     require_verified(&state, &patient).await?;
+    // Refused now, as the booking it waits for would be, rather than skipped later.
+    if let Some(found) = state.store.clinic_session(&session).await? {
+        super::admission::require_admitted(&state, &ctx, &found, &patient, channel).await?;
+    }
     let entry = match state
         .store
         .join_waitlist(&session, &patient, Some(&caller.username))
@@ -132,7 +137,7 @@ pub async fn promote(
         ) else {
             break;
         };
-        match take_place(state, settings, &entry, &slot).await {
+        match take_place(state, (settings, rules.directory()), &entry, &slot).await {
             Ok(Some(_)) => booked += 1,
             // The patient left the waitlist meanwhile: nothing was taken.
             Ok(None) => {}
@@ -160,7 +165,7 @@ pub async fn promote(
 /// transaction.
 async fn take_place(
     state: &AppState,
-    settings: &BookingSettings,
+    (settings, departments): (&BookingSettings, &Departments),
     entry: &WaitlistRecord,
     slot: &str,
 ) -> Result<Option<Replay>, BookingError> {
@@ -201,6 +206,7 @@ async fn take_place(
         on_site: false,
         idempotency: None,
         audit: Some(&audit_record),
+        departments,
     };
     let promotion = Promotion {
         entry_id: &entry.id,

@@ -8,6 +8,7 @@
 
 pub mod booking;
 pub mod callers;
+pub mod department_book;
 pub mod guard;
 pub mod passwords;
 pub mod rule_book;

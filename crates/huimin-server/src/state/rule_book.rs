@@ -7,7 +7,8 @@
 //! merge patch, RFC 7386) for the thresholds that make sense per department. Each process
 //! keeps the result for at most [`FRESH_FOR`], and forgets it at once when it writes a change,
 //! so another process applies a change within that time. The administrators' routes that
-//! read and change them are in `appointments::rules`.
+//! read and change them are in `appointments::rules`. The departments' profiles
+//! (`department_book.rs`) are read and kept with them.
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -20,6 +21,7 @@ use jiff::tz::TimeZone;
 use serde_json::{Map, Value};
 
 use super::booking::BookingSettings;
+use super::department_book::DepartmentBook;
 use crate::error::Issue;
 
 /// How long a process keeps the rules it read.
@@ -41,11 +43,13 @@ pub const DEPARTMENT_FIELDS: [&str; 8] = [
     "calling",
 ];
 
-/// The rules in force: the hospital's, and each department's where it has an override.
+/// The rules in force: the hospital's, and each department's where it has an override; and
+/// the departments themselves (their kind and whom they see).
 #[derive(Debug)]
 pub struct RuleSet {
     pub(crate) hospital: BookingSettings,
     pub(crate) departments: HashMap<String, Department>,
+    pub(crate) directory: DepartmentBook,
 }
 
 #[derive(Debug)]
@@ -65,6 +69,16 @@ impl RuleSet {
             .values()
             .map(|d| d.settings.rules.release.window_days)
             .fold(self.hospital.rules.release.window_days, u16::max)
+    }
+
+    /// Every department's name, kind and limits, for booking's admission check.
+    pub fn directory(&self) -> &huimin_domain::directory::Departments {
+        &self.directory.departments
+    }
+
+    /// Whether a department's profile is a stored setting (not the catalogue's suggestion).
+    pub fn profile_is_set(&self, id: &str) -> bool {
+        self.directory.set.contains(id)
     }
 
     /// The rules for a department: its override over the hospital's.
@@ -152,6 +166,7 @@ impl RuleBook {
         Ok(RuleSet {
             hospital,
             departments,
+            directory: super::department_book::load(store).await?,
         })
     }
 

@@ -167,6 +167,7 @@ struct Rules {
     quota: QuotaRule,
     bans: BanRule,
     elderly: ElderlyRule,
+    departments: huimin_domain::directory::Departments,
 }
 
 impl Rules {
@@ -176,6 +177,7 @@ impl Rules {
             quota: QuotaRule::default(),
             bans: BanRule::default(),
             elderly: ElderlyRule::default(),
+            departments: huimin_domain::directory::Departments::default(),
         }
     }
 
@@ -201,6 +203,7 @@ impl Rules {
             on_site: false,
             idempotency: None,
             audit: None,
+            departments: &self.departments,
         }
     }
 }

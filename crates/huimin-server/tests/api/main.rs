@@ -2,6 +2,7 @@
 
 mod helpers;
 
+mod admission;
 mod audit;
 mod auth;
 mod booking_api;

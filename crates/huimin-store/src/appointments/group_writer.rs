@@ -18,6 +18,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use huimin_domain::appointments::{BanRule, Channel, ElderlyRule, QuotaRule};
+use huimin_domain::directory::Departments;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
@@ -53,6 +54,7 @@ struct WaitingPlace {
     on_site: bool,
     idempotency: Option<(String, String)>,
     audit: Option<NewAuditRecord>,
+    departments: Departments,
 }
 
 impl WaitingPlace {
@@ -72,6 +74,7 @@ impl WaitingPlace {
             on_site: r.on_site,
             idempotency: r.idempotency.map(|(k, h)| (k.to_owned(), h.to_owned())),
             audit: r.audit.cloned(),
+            departments: r.departments.clone(),
         }
     }
 
@@ -94,6 +97,7 @@ impl WaitingPlace {
                 .as_ref()
                 .map(|(k, h)| (k.as_str(), h.as_str())),
             audit: self.audit.as_ref(),
+            departments: &self.departments,
         }
     }
 }

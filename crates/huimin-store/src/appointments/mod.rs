@@ -5,6 +5,7 @@
 
 mod booking;
 mod calling;
+mod excluded;
 mod group;
 pub(crate) mod group_writer;
 pub(crate) mod hint;
@@ -22,9 +23,10 @@ mod waitlist_entry;
 
 pub use booking::{BookingError, BookingMode, PlaceRequest, Replay, TakenIn};
 pub use calling::{CallError, CallRecord, LineSummary, QueueEntry, SessionQueue};
+pub use excluded::{Classes, Excluded};
 pub use group_writer::GroupStats;
-pub use holder::BIRTH_DATE_PARAM;
 pub(crate) use holder::keep_facts;
+pub use holder::{BIRTH_DATE_PARAM, GENDER_PARAM};
 pub use moves::MoveRecord;
 pub use rosters::RosterRecord;
 pub use screens::ScreenTokenRecord;

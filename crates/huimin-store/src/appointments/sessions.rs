@@ -242,6 +242,8 @@ pub struct SlotFilter {
     pub only_available: bool,
     pub limit: u32,
     pub offset: u32,
+    /// Sessions left out (departments the caller may not book, or not on some dates).
+    pub excluded: Vec<super::Excluded>,
 }
 
 impl Store {
@@ -268,6 +270,11 @@ impl Store {
                 conditions.push(format!("{column} = ${}", 3 + text_args.len()));
             }
         }
+        conditions.extend(super::excluded::conditions(
+            &filter.excluded,
+            &mut text_args,
+            4,
+        ));
         if let Some(before) = filter.starts_before {
             conditions.push(format!("s.starts_at < {before}"));
         }

@@ -31,7 +31,7 @@ pub struct NamesForm {
 }
 
 #[derive(Template)]
-#[template(path = "admin_department.html")]
+#[template(path = "admin_department_names.html")]
 struct DepartmentPage {
     c: Chrome,
     id: String,
@@ -92,7 +92,7 @@ fn page(web: &Web, id: String, org: &Value, form: NamesForm, problems: FieldProb
     )
 }
 
-/// `GET /admin/departments/{id}`.
+/// `GET /admin/departments/{id}/names`.
 pub async fn show(
     State(api): State<Api>,
     SignedIn(web): SignedIn,
@@ -110,7 +110,7 @@ pub async fn show(
     page(&web, id, &reply.body, form, FieldProblems::default())
 }
 
-/// `POST /admin/departments/{id}`: the names, written over the version just read.
+/// `POST /admin/departments/{id}/names`: the names, written over the version just read.
 pub async fn save(
     State(api): State<Api>,
     SignedIn(web): SignedIn,

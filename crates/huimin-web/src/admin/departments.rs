@@ -22,6 +22,8 @@ pub struct Row {
     pub name: String,
     pub code: String,
     pub catalogue: String,
+    /// Its kind and whom it sees, as one line (`门诊（可预约）· 仅接诊 14 岁以下患者`).
+    pub profile: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -54,6 +56,7 @@ pub struct Added {
 /// The hospital (the organisation of type `prov`) and its departments.
 async fn directory(api: &Api, web: &Web) -> (Option<String>, Vec<Row>) {
     let reply = api.get(web, "/fhir/Organization?_count=100").await;
+    let profiles = api.get(web, "/api/departments").await;
     let mut hospital = None;
     let mut rows = Vec::new();
     for org in reply.entries::<Organization>() {
@@ -65,6 +68,7 @@ async fn directory(api: &Api, web: &Web) -> (Option<String>, Vec<Row>) {
                     .unwrap_or_default()
                     .to_owned();
                 rows.push(Row {
+                    profile: profile_line(&profiles.body, &id, web.lang),
                     catalogue: department_code(&org)
                         .map(|c| c.catalog_name().get(web.lang).to_owned())
                         .unwrap_or_default(),
@@ -78,6 +82,28 @@ async fn directory(api: &Api, web: &Web) -> (Option<String>, Vec<Row>) {
     }
     rows.sort_by(|a, b| a.code.cmp(&b.code));
     (hospital, rows)
+}
+
+/// A department's kind and limits from `/api/departments`, as one line.
+fn profile_line(listed: &serde_json::Value, id: &str, lang: huimin_domain::i18n::Lang) -> String {
+    let wanted = format!("Organization/{id}");
+    let Some(found) = listed["departments"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|d| d["department"] == wanted.as_str())
+    else {
+        return String::new();
+    };
+    let limits = found["eligibility"]["text"]
+        .as_str()
+        .unwrap_or(crate::i18n::t(lang, "profile.open"));
+    let kind = found["kindText"].as_str().unwrap_or_default();
+    if found["kind"] == "clinic" {
+        format!("{kind} · {limits}")
+    } else {
+        kind.to_owned()
+    }
 }
 
 fn page(

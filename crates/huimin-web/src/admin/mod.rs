@@ -5,8 +5,10 @@
 
 mod clinics;
 mod department_edit;
+mod department_profile;
 mod departments;
 mod doctors;
+mod hospital;
 mod rules;
 mod screens;
 
@@ -51,8 +53,14 @@ pub fn routes() -> Router<Api> {
             "/admin/departments",
             get(departments::list).post(departments::add),
         )
+        .route("/admin/hospital", get(hospital::show).post(hospital::save))
+        .route("/admin/hospital/campuses/{id}", post(hospital::save_campus))
         .route(
             "/admin/departments/{id}",
+            get(department_profile::show).post(department_profile::save),
+        )
+        .route(
+            "/admin/departments/{id}/names",
             get(department_edit::show).post(department_edit::save),
         )
 }

@@ -2,11 +2,8 @@
 
 /// (key, 中文, English).
 pub const MESSAGES: &[(&str, &str, &str)] = &[
-    (
-        "app.name",
-        "惠民医院 · 预约挂号",
-        "Huimin Hospital · Appointments",
-    ),
+    ("app.name", "惠民 · 预约挂号", "Huimin · Appointments"),
+    ("app.service", "预约挂号", "Appointments"),
     (
         "app.footer",
         "惠民 — 线上线下一体化医疗服务。请携带身份证件就诊。",

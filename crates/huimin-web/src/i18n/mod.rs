@@ -7,6 +7,7 @@ mod account;
 mod admin;
 mod billing;
 mod common;
+mod hospital;
 mod patient;
 mod queue;
 mod search;
@@ -22,6 +23,7 @@ fn messages() -> impl Iterator<Item = &'static (&'static str, &'static str, &'st
     [
         common::MESSAGES,
         account::MESSAGES,
+        hospital::MESSAGES,
         patient::MESSAGES,
         queue::MESSAGES,
         search::MESSAGES,

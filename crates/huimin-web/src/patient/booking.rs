@@ -16,6 +16,8 @@ use super::directory::not_found;
 /// Pages listing many slots (the desk's too) share one lookup per session.
 pub use super::facts::KnownSessions;
 use super::facts::{deadline, known_session};
+use super::eligible::{Refused, split};
+use super::place::Place;
 use super::forms::render;
 use crate::api::Api;
 use crate::chrome::Chrome;
@@ -42,6 +44,8 @@ pub struct SlotFacts {
     pub cancel_by: String,
     /// That moment has passed: a booking now cannot be cancelled online.
     pub cancel_closed: bool,
+    /// The campus, building and floor of the room (or of the department's clinic).
+    pub place: Option<Place>,
 }
 
 impl SlotFacts {
@@ -87,6 +91,7 @@ pub async fn slot_facts_with(
         remaining: extension_int(&slot.body, SLOT_REMAINING_EXT).unwrap_or(0),
         cancel_by,
         cancel_closed,
+        place: session.place,
         schedule_id,
     })
 }
@@ -97,6 +102,8 @@ struct BookPage {
     c: Chrome,
     slot: SlotFacts,
     patients: Vec<Member>,
+    /// Family members the department does not take, with the reason.
+    refused: Vec<Refused>,
     chosen: String,
     problem: String,
     /// The slot is full: offer the session's waitlist.
@@ -116,6 +123,7 @@ async fn book_page(
     let Some(patients) = members_of(api, web).await else {
         return web.to_login();
     };
+    let (patients, refused) = split(api, web, &slot.slot_id, patients).await;
     let chosen = chosen
         .or_else(|| patients.first().map(|p| p.id.clone()))
         .unwrap_or_default();
@@ -125,6 +133,7 @@ async fn book_page(
             c: web.chrome(crate::i18n::t(web.lang, "book.title")),
             slot,
             patients,
+            refused,
             chosen,
             problem,
             offer_waitlist,

@@ -59,12 +59,17 @@ pub async fn home(State(api): State<Api>, web: Web, Query(search): Query<Search>
         return super::search::results(&api, &web, &q).await;
     }
     let reply = api.get(&web, "/fhir/Organization?_count=100").await;
+    let profiles = super::profiles::Profiles::read(&api, &web).await;
     let mut categories: Vec<Category> = Vec::new();
     let other = crate::i18n::t(web.lang, "home.other").to_owned();
     for org in reply.entries::<Organization>() {
         let Some(code) = department_code(&org).filter(|_| is_department(&org)) else {
             continue;
         };
+        // Laboratory and imaging work on doctors' orders: not clinics to choose from.
+        if !profiles.is_listed(org.id.as_deref().unwrap_or_default()) {
+            continue;
+        }
         let category = code
             .parent()
             .map(|p| p.catalog_name().get(web.lang).to_owned())
@@ -162,6 +167,7 @@ struct DepartmentPage {
     c: Chrome,
     name: String,
     doctors: Vec<Doctor>,
+    about: super::profiles::About,
 }
 
 pub async fn department(State(api): State<Api>, web: Web, Path(id): Path<String>) -> Response {
@@ -169,6 +175,8 @@ pub async fn department(State(api): State<Api>, web: Web, Path(id): Path<String>
     let Some(org) = org.resource::<Organization>().filter(|_| org.ok()) else {
         return not_found(&web);
     };
+    let phone = org.telecom.iter().find_map(|t| t.value.clone());
+    let about = super::profiles::about(&api, &web, &id, phone.unwrap_or_default()).await;
     let roles = api
         .get(
             &web,
@@ -176,7 +184,13 @@ pub async fn department(State(api): State<Api>, web: Web, Path(id): Path<String>
         )
         .await;
     let mut doctors = Vec::new();
-    for role in roles.entries::<PractitionerRole>() {
+    // The emergency department is not booked: its page says where to go instead.
+    let roles = if about.emergency {
+        Vec::new()
+    } else {
+        roles.entries::<PractitionerRole>()
+    };
+    for role in roles {
         let mut doctor = doctor_of(&role, web.lang);
         let next = api
             .get(
@@ -196,6 +210,7 @@ pub async fn department(State(api): State<Api>, web: Web, Path(id): Path<String>
         c: web.chrome(org.display_name(web.lang)),
         name: org.display_name(web.lang),
         doctors,
+        about,
     })
 }
 

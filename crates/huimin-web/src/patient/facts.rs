@@ -9,6 +9,7 @@ use huimin_fhir::{Location, Organization, PractitionerRole};
 use serde_json::Value;
 
 use super::directory::doctor_name;
+use super::place::{Place, department_place, place_of};
 use crate::api::Api;
 use crate::fhir::{Named, extension, id_of, referenced_id};
 use crate::fmt;
@@ -40,6 +41,8 @@ pub struct SessionFacts {
     pub department: String,
     /// The department (Organization id), for the waiting-area check-in of that department.
     pub department_id: String,
+    /// The campus, building and floor of the room (or of the department's clinic).
+    pub place: Option<Place>,
     pub room: String,
     pub fee: f64,
     pub fee_text: String,
@@ -95,8 +98,17 @@ pub async fn session_facts(api: &Api, web: &Web, schedule_id: &str) -> SessionFa
         .unwrap_or(0.0);
     let doctor = read::<PractitionerRole>(api, web, actor("PractitionerRole")).await;
     let department = read::<Organization>(api, web, actor("Organization")).await;
+    let place = match actor("Location") {
+        Some(room) => place_of(api, web, &room).await,
+        None => None,
+    };
+    let place = match (place, actor("Organization")) {
+        (None, Some(department)) => department_place(api, web, &department).await,
+        (place, _) => place,
+    };
     let room = read::<Location>(api, web, actor("Location")).await;
     SessionFacts {
+        place,
         doctor_id: actor("PractitionerRole").unwrap_or_default(),
         doctor: doctor
             .as_ref()

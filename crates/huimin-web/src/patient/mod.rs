@@ -5,17 +5,23 @@ mod account;
 pub(crate) mod appointment;
 pub(crate) mod booking;
 pub(crate) mod directory;
+mod eligible;
 pub(crate) mod facts;
 mod family;
 mod family_member;
 mod forgot;
 pub(crate) mod forms;
 mod here;
+mod hospital;
 mod mine;
+pub(crate) mod place;
+pub(crate) mod profiles;
 mod search;
 mod signup;
 mod visit;
 mod waitlist;
+
+pub use hospital::{NameCache, read_name};
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -25,6 +31,7 @@ use crate::api::Api;
 pub fn routes() -> Router<Api> {
     Router::new()
         .route("/", get(directory::home))
+        .route("/hospital", get(hospital::page))
         .route("/departments/{id}", get(directory::department))
         .route("/doctors/{id}", get(directory::doctor))
         .route("/book/{slot}", get(booking::confirm).post(booking::place))

@@ -167,7 +167,7 @@ async fn an_administrator_sets_a_departments_english_name() {
     admin.sign_in(base, "admin", ADMIN_PASSWORD).await;
     admin.go(&format!("{base}/admin/departments")).await;
     admin
-        .click("a[href='/admin/departments/dept-cardiology']")
+        .click("a[href='/admin/departments/dept-cardiology/names']")
         .await;
     assert_eq!(admin.value("#english").await, "Cardiology");
     assert_eq!(admin.text("#code").await, "03.04");

@@ -12,7 +12,7 @@ use jiff::civil::Date;
 use sqlx::{AnyConnection, Row};
 
 use super::super::hint::FullSlots;
-use super::super::holder::{admit, holder};
+use super::super::holder::{admit, admit_to, holder};
 use super::super::sessions::slot_with_session;
 use super::super::{ACTIVE, AppointmentRecord};
 use super::lapse::release_expired_of;
@@ -71,13 +71,15 @@ pub(crate) async fn take_place_in(
     {
         return Ok(replayed);
     }
-    let is_elderly = admit(holder(tx, r.patient_id).await?.as_ref(), r)?;
+    let holder = holder(tx, r.patient_id).await?;
+    let is_elderly = admit(holder.as_ref(), r)?;
     if is_postgres(tx) {
         share_session_of(tx, r.slot_id).await?;
     }
     let (slot, session) = slot_with_session(tx, r.slot_id)
         .await?
         .ok_or(BookingError::NotFound)?;
+    admit_to(holder.as_ref(), r, &session)?;
     let facts = session_facts(&session)?;
     check_open(&facts, slot.starts_at, r.now, r.on_site, r.tz).map_err(|closed| match closed {
         Closed::Suspended => BookingError::Suspended,

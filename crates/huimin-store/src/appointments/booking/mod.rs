@@ -19,6 +19,7 @@ use huimin_domain::appointments::{
     AppointmentStatus, BanRule, BookingRefusal, Channel, ElderlyRule, Period, Pool, QuotaRule,
     SessionFacts,
 };
+use huimin_domain::directory::Departments;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
@@ -64,6 +65,9 @@ pub struct PlaceRequest<'a> {
     /// The audit record of the booking, written in the transaction that takes the place;
     /// its `resource` becomes the appointment's reference.
     pub audit: Option<&'a NewAuditRecord>,
+    /// The hospital's departments: whom each sees and whether it is booked at all, checked
+    /// against the patient's facts as the place is taken.
+    pub departments: &'a Departments,
 }
 
 /// The appointment row of a place just taken for `r` in a slot of `session`, with its pool and

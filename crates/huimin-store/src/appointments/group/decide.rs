@@ -13,7 +13,7 @@ use super::super::booking::{
     BookingError, BookingMode, PlaceRequest, Replay, fetch_appointment, new_place,
 };
 use super::super::hint::FullSlots;
-use super::super::holder::admit;
+use super::super::holder::{admit, admit_to};
 use super::read::{Asked, KeyUse, State};
 use crate::StoreError;
 
@@ -103,10 +103,17 @@ impl<'r> Deciding<'r> {
         {
             return replay(tx, used, hash, &self.outcomes).await;
         }
-        let is_elderly = match admit(self.state.holders.get(r.patient_id), r) {
+        let holder = self.state.holders.get(r.patient_id);
+        let is_elderly = match admit(holder, r) {
             Ok(is_elderly) => is_elderly,
             Err(refused) => return Ok(Err(refused)),
         };
+        // A slot outside the read is answered by the ledger (not found).
+        if let Some(taken_in) = self.state.places.get(r.slot_id)
+            && let Err(refused) = admit_to(holder, r, &taken_in.session)
+        {
+            return Ok(Err(refused));
+        }
         let taken = match self.state.ledger.take(&ask(r, is_elderly)) {
             Ok(taken) => taken,
             Err(refused) => return Ok(Err(refusal(refused))),

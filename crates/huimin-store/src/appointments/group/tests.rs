@@ -5,6 +5,7 @@
 use huimin_domain::appointments::{
     BanRule, Channel, ElderlyRule, PoolPercentages, QuotaRule, split,
 };
+use huimin_domain::directory::Departments;
 use jiff::tz::TimeZone;
 use sqlx::{AnyConnection, Connection, Row};
 
@@ -84,6 +85,7 @@ struct Rules {
     quota: QuotaRule,
     bans: BanRule,
     tz: TimeZone,
+    departments: Departments,
 }
 
 impl Rules {
@@ -93,6 +95,7 @@ impl Rules {
             quota: QuotaRule::default(),
             bans: BanRule::default(),
             tz: TimeZone::fixed(jiff::tz::Offset::constant(8)),
+            departments: Departments::default(),
         }
     }
 
@@ -113,6 +116,7 @@ impl Rules {
             on_site: false,
             idempotency: None,
             audit: None,
+            departments: &self.departments,
         }
     }
 }
@@ -149,7 +153,7 @@ async fn a_postgres_group_sends_no_personal_value_in_a_statements_text() {
     let slot = "slot 'one'";
     store.create_session(&two_places(slot)).await.unwrap();
     let mut conn = store.pool.acquire().await.unwrap();
-    keep_facts(&mut conn, patient, true, Some("1980-01-01"))
+    keep_facts(&mut conn, patient, true, Some("1980-01-01"), Some("female"))
         .await
         .unwrap();
 
