@@ -112,7 +112,16 @@ async fn all(state: &AppState, kind: &str) -> Result<Vec<Value>, StoreError> {
 
 async fn read(state: &AppState) -> Result<Directory, ApiError> {
     let mut departments = all(state, "Organization").await?;
-    departments.retain(|o| department_code(o).is_some() && type_code(o) == Some("dept"));
+    let rules = state.rules.current(&state.store).await?;
+    // Laboratory and imaging work on doctors' orders: patients do not choose them.
+    let listed = |o: &Value| {
+        o["id"]
+            .as_str()
+            .and_then(|id| rules.directory().get(id))
+            .is_none_or(|d| d.profile.kind.is_listed())
+    };
+    departments
+        .retain(|o| department_code(o).is_some() && type_code(o) == Some("dept") && listed(o));
     let mut roles = all(state, "PractitionerRole").await?;
     let department_ids: Vec<String> = departments.iter().map(reference).collect();
     roles.retain(|r| {

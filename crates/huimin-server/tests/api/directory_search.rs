@@ -140,6 +140,29 @@ async fn a_search_that_matches_nothing_finds_nothing_and_bad_queries_are_refused
 }
 on_both!(a_search_that_matches_nothing_finds_nothing_and_bad_queries_are_refused);
 
+async fn laboratory_and_imaging_are_not_found_as_clinics(db: Db) {
+    let app = TestApp::spawn_with(db, |s| s.demo = true).await;
+    for q in ["医学检验科", "检验", "医学影像科", "yxyxk"] {
+        let found = search(&app, q).await;
+        let names: Vec<&str> = found["departments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|d| d["resource"]["name"].as_str())
+            .collect();
+        assert!(
+            !names
+                .iter()
+                .any(|n| n.contains("检验") || n.contains("影像")),
+            "{q}: {names:?}"
+        );
+    }
+    let clinic = search(&app, "心内").await;
+    assert!(!clinic["departments"].as_array().unwrap().is_empty());
+    app.finish().await;
+}
+on_both!(laboratory_and_imaging_are_not_found_as_clinics);
+
 fn department(name: &str, english: Option<&str>) -> Value {
     let mut org = json!({
         "resourceType": "Organization",

@@ -13,12 +13,12 @@ use serde_json::Value;
 
 use super::account::{Member, members_of};
 use super::directory::not_found;
+use super::eligible::{Refused, split};
 /// Pages listing many slots (the desk's too) share one lookup per session.
 pub use super::facts::KnownSessions;
 use super::facts::{deadline, known_session};
-use super::eligible::{Refused, split};
-use super::place::Place;
 use super::forms::render;
+use super::place::Place;
 use crate::api::Api;
 use crate::chrome::Chrome;
 use crate::fhir::{extension_int, id_of};

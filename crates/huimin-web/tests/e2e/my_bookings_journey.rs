@@ -60,8 +60,10 @@ async fn register(server: &Server, phone: &str, name: &str, id: &str) -> (String
     let reply: Value = server
         .http
         .post(format!("{}/auth/register", server.base))
-        .json(&json!({"phone": phone, "password": PASSWORD, "name": name, "resident_id": id,
-            "accept_terms": huimin_domain::person::TERMS_VERSION}))
+        .json(
+            &json!({"phone": phone, "password": PASSWORD, "name": name, "resident_id": id,
+            "accept_terms": huimin_domain::person::TERMS_VERSION}),
+        )
         .send()
         .await
         .unwrap()

@@ -60,8 +60,7 @@ async fn check_in(server: &Server, token: &str, id: &str) {
 
 /// A patient's own account: (token, patient id).
 async fn register(server: &Server, phone: &str, name: &str, id: &str) -> (String, String) {
-    let body =
-        json!({"phone": phone, "password": "Patient2026pass", "name": name, "resident_id": id,
+    let body = json!({"phone": phone, "password": "Patient2026pass", "name": name, "resident_id": id,
             "accept_terms": huimin_domain::person::TERMS_VERSION});
     let reply: Value = server
         .http
