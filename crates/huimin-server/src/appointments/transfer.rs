@@ -69,6 +69,7 @@ pub async fn move_patient(
         dearer_accepted: request.accept_fee,
         pay_difference,
         by: &caller.username,
+        departments: rules.directory(),
     };
     let moved = state
         .store

@@ -262,7 +262,7 @@ async fn pediatrics_refuses_a_fifteen_year_old_until_the_setting_says_eighteen(d
     let admin = app.admin().await;
     let (dept, ordinary) = clinic(&app, &admin, "07", "儿科", "ordinary", 0.0).await;
     let special = role(&app, &admin, &dept, "special-needs", 0.0).await;
-    let (_, slot) = session(&app, &admin, &ordinary).await;
+    let (ordinary_session, slot) = session(&app, &admin, &ordinary).await;
     let (_, special_slot) = session_at(&app, &admin, &special, "afternoon").await;
     let (mother, _) = app
         .patient("13911110001", "李秀英", &resident_id(42, 0, true, 1))
@@ -314,6 +314,24 @@ async fn pediatrics_refuses_a_fifteen_year_old_until_the_setting_says_eighteen(d
     assert_eq!(rule(&refused), "eligibility-age-under", "{}", refused.body);
     let booked = operation(&app, &mother, "$book", &special_slot, &teen, "zh").await;
     assert_eq!(booked.status, 201, "{}", booked.body);
+    // Triage cannot move them to the ordinary clinic, which sees them only under 14.
+    let nurse = app.staff("nurse").await;
+    let appointment = booked.body["id"].as_str().unwrap();
+    let moved = app
+        .post_json(
+            &format!("/api/appointments/{appointment}/move"),
+            Some(&nurse),
+            &json!({"session": format!("Schedule/{ordinary_session}")}),
+        )
+        .await;
+    assert_eq!(rule(&moved), "eligibility-age-under", "{}", moved.body);
+    let kept = app
+        .get(&format!("/fhir/Appointment/{appointment}"), Some(&nurse))
+        .await;
+    assert_eq!(
+        kept.body["status"], "booked",
+        "the refused move changes nothing"
+    );
 
     // The whole department to 18.
     let eighteen = app

@@ -7,11 +7,15 @@
 
 use sqlx::Row;
 
-use huimin_domain::appointments::{AppointmentStatus, KEY_STEP, PaymentMethod};
+use huimin_domain::appointments::{
+    AppointmentStatus, Booker, KEY_STEP, PaymentMethod, check_admission,
+};
 use huimin_domain::billing::{MoveCost, move_cost};
+use huimin_domain::directory::{Departments, RegistrationClass};
 
 use super::AppointmentRecord;
-use super::booking::{BookingError, fetch_appointment, lock_patient, return_place};
+use super::booking::{BookingError, fetch_appointment, lock_patient, parse_date, return_place};
+use super::holder::holder;
 use super::lifecycle::lock_appointment;
 use super::moves::{MoveRecord, record_move_in};
 use super::suspend::{Landed, Landing, move_into};
@@ -22,7 +26,7 @@ use crate::retry::{Attempts, Finish};
 
 /// What a move may do with money: the hospital's setting for cheaper targets, and the
 /// patient's consent (and payment) for dearer ones.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug)]
 pub struct MovePolicy<'a> {
     /// Whether a move to a lower fee is allowed (the difference refunded at once).
     pub cheaper_allowed: bool,
@@ -32,6 +36,8 @@ pub struct MovePolicy<'a> {
     pub pay_difference: Option<PaymentMethod>,
     /// Who records the move (cashier of a difference paid).
     pub by: &'a str,
+    /// Whom each department (and class) sees: the target session must take the patient.
+    pub departments: &'a Departments,
 }
 
 /// A move done: the cancelled appointment and the one that replaces it.
@@ -94,7 +100,7 @@ async fn transfer_in(
     // Locking the target keeps a stop-clinic from suspending it under the move.
     let session = sqlx::query(
         "UPDATE clinic_sessions SET status = status WHERE id = $1 AND status = 'active' \
-         RETURNING department_id, session_date",
+         RETURNING department_id, session_date, registration_class",
     )
     .bind(target)
     .fetch_optional(&mut *tx)
@@ -108,6 +114,9 @@ async fn transfer_in(
     };
     if !same_day_and_department || target == old.session_id {
         return Err(BookingError::WrongTarget);
+    }
+    if let Some(row) = &session {
+        admit_moved(tx, &old, row.try_get(2)?, policy.departments).await?;
     }
     sqlx::query(
         "UPDATE appointments SET status = 'cancelled', cancel_reason = 'moved', called_at = NULL, \
@@ -165,6 +174,28 @@ async fn transfer_in(
         ..old
     };
     Ok(Transfer { from, to: new })
+}
+
+/// A move is a booking too: the target session's class may see other ages than the
+/// patient's (特需儿科 to 18, 普通儿科 to 14), so the department's one rule decides, as staff
+/// apply it at the desk.
+async fn admit_moved(
+    tx: &mut sqlx::AnyConnection,
+    old: &AppointmentRecord,
+    class: String,
+    departments: &Departments,
+) -> Result<(), BookingError> {
+    let holder = holder(tx, &old.patient_id)
+        .await?
+        .ok_or_else(|| BookingError::UnknownPatient(old.patient_id.clone()))?;
+    check_admission(
+        departments.get(&old.department_id),
+        RegistrationClass::from_code(&class),
+        &holder.facts(),
+        parse_date(&old.session_date)?,
+        Booker::Staff,
+    )
+    .map_err(BookingError::Refused)
 }
 
 /// The move's money: the bill follows the patient; a lower fee's difference goes back at
