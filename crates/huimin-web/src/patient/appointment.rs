@@ -268,12 +268,18 @@ pub async fn check_in(
     SignedIn(web): SignedIn,
     Path(id): Path<String>,
 ) -> Response {
+    let reply = check_in_on_site(&api, &web, &id).await;
+    after(&api, &web, &id, reply).await
+}
+
+/// Asks the API to check the appointment in, showing the waiting-area code the visitor
+/// scanned on site (if any): the API's proof that the patient is at the hospital.
+pub(super) async fn check_in_on_site(api: &Api, web: &Web, id: &str) -> crate::api::Reply {
     let code = web.here_code.clone().unwrap_or_default();
     let headers: &[(&str, &str)] = if code.is_empty() {
         &[]
     } else {
         &[("x-huimin-on-site", code.as_str())]
     };
-    let reply = api.set_status_with(&web, &id, "checked-in", headers).await;
-    after(&api, &web, &id, reply).await
+    api.set_status_with(web, id, "checked-in", headers).await
 }

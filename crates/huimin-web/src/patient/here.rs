@@ -158,13 +158,7 @@ pub async fn check_in(
     SignedIn(web): SignedIn,
     Path((department, id)): Path<(String, String)>,
 ) -> Response {
-    let code = web.here_code.clone().unwrap_or_default();
-    let headers: &[(&str, &str)] = if code.is_empty() {
-        &[]
-    } else {
-        &[("x-huimin-on-site", code.as_str())]
-    };
-    let reply = api.set_status_with(&web, &id, "checked-in", headers).await;
+    let reply = super::appointment::check_in_on_site(&api, &web, &id).await;
     if reply.ok() {
         return Redirect::to(&format!("/appointments/{id}")).into_response();
     }

@@ -59,6 +59,33 @@ impl Server {
         }
     }
 
+    /// Signs a patient up through the API, accepting the current agreement as the sign-up
+    /// page does: their token and Patient id (without `Patient/`).
+    pub async fn register(
+        &self,
+        (phone, password): (&str, &str),
+        name: &str,
+        resident_id: &str,
+    ) -> (String, String) {
+        let body = json!({"phone": phone, "password": password, "name": name,
+            "resident_id": resident_id, "accept_terms": huimin_domain::person::TERMS_VERSION});
+        let reply: Value = self
+            .http
+            .post(format!("{}/auth/register", self.base))
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let patient = reply["patient"].as_str().expect("registered");
+        (
+            reply["access_token"].as_str().unwrap().to_owned(),
+            patient.trim_start_matches("Patient/").to_owned(),
+        )
+    }
+
     pub async fn token(&self, username: &str, password: &str) -> String {
         let reply: Value = self
             .http

@@ -3,7 +3,7 @@
 //! with the desk's code, a forgotten password reset at the desk, and an empty sign-in.
 
 use huimin_domain::person::TERMS_VERSION;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::harness::{Browser, Driver, Server};
 
@@ -16,23 +16,10 @@ const WALK_IN_ID: &str = "11010519491231002X";
 
 /// Registers a patient through the API: the Patient id.
 async fn patient(server: &Server, phone: &str, name: &str, resident_id: &str) -> String {
-    let body = json!({"phone": phone, "password": PASSWORD, "name": name,
-        "resident_id": resident_id, "accept_terms": TERMS_VERSION});
-    let reply: Value = server
-        .http
-        .post(format!("{}/auth/register", server.base))
-        .json(&body)
-        .send()
+    server
+        .register((phone, PASSWORD), name, resident_id)
         .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    reply["patient"]
-        .as_str()
-        .expect("registered")
-        .trim_start_matches("Patient/")
-        .to_owned()
+        .1
 }
 
 /// A walk-in registered by the registrar: the Patient id.

@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use fantoccini::Locator;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::harness::{ADMIN_PASSWORD, Browser, Driver, Server};
 
@@ -12,27 +12,7 @@ const PASSWORD: &str = "Wang2026secure";
 
 /// Registers a patient through the API: their token and Patient id.
 async fn patient(server: &Server, phone: &str, name: &str, resident_id: &str) -> (String, String) {
-    let body = json!({"phone": phone, "password": PASSWORD, "name": name,
-        "resident_id": resident_id, "accept_terms": huimin_domain::person::TERMS_VERSION});
-    let reply: Value = server
-        .http
-        .post(format!("{}/auth/register", server.base))
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = reply["access_token"]
-        .as_str()
-        .expect("registered")
-        .to_owned();
-    let id = reply["patient"]
-        .as_str()
-        .unwrap()
-        .trim_start_matches("Patient/");
-    (token, id.to_owned())
+    server.register((phone, PASSWORD), name, resident_id).await
 }
 
 /// Waits until the outbox worker has delivered `n` messages to the account.

@@ -3,7 +3,7 @@
 //! unread count, accepts, and sees the difference refunded on the booking; the other declines
 //! and gets everything back.
 
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::harness::{ADMIN_PASSWORD, Driver, Server};
 
@@ -41,21 +41,10 @@ async fn doctor_tomorrow(
     )
 }
 
+/// Registers a patient through the API: `Patient/<id>`.
 async fn register(server: &Server, phone: &str, name: &str, id: &str, password: &str) -> String {
-    let reply: Value = server
-        .http
-        .post(format!("{}/auth/register", server.base))
-        .json(
-            &json!({"phone": phone, "password": password, "name": name, "resident_id": id,
-            "accept_terms": huimin_domain::person::TERMS_VERSION}),
-        )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    reply["patient"].as_str().unwrap().to_owned()
+    let (_, patient) = server.register((phone, password), name, id).await;
+    format!("Patient/{patient}")
 }
 
 async fn booked_and_paid(server: &Server, desk: &str, patient: &str, slot: &str) -> String {

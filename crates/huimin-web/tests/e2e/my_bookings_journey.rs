@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use fantoccini::Locator;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::harness::{ADMIN_PASSWORD, Browser, Driver, Server};
 
@@ -57,23 +57,8 @@ async fn session_in(
 
 /// A patient account: (token, `Patient/<id>`).
 async fn register(server: &Server, phone: &str, name: &str, id: &str) -> (String, String) {
-    let reply: Value = server
-        .http
-        .post(format!("{}/auth/register", server.base))
-        .json(
-            &json!({"phone": phone, "password": PASSWORD, "name": name, "resident_id": id,
-            "accept_terms": huimin_domain::person::TERMS_VERSION}),
-        )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    (
-        reply["access_token"].as_str().unwrap().to_owned(),
-        reply["patient"].as_str().unwrap().to_owned(),
-    )
+    let (token, patient) = server.register((phone, PASSWORD), name, id).await;
+    (token, format!("Patient/{patient}"))
 }
 
 async fn place(server: &Server, token: &str, operation: &str, slot: &str, patient: &str) -> String {

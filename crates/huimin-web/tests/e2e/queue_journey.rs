@@ -60,24 +60,7 @@ async fn check_in(server: &Server, token: &str, id: &str) {
 
 /// A patient's own account: (token, patient id).
 async fn register(server: &Server, phone: &str, name: &str, id: &str) -> (String, String) {
-    let body = json!({"phone": phone, "password": "Patient2026pass", "name": name, "resident_id": id,
-            "accept_terms": huimin_domain::person::TERMS_VERSION});
-    let reply: Value = server
-        .http
-        .post(format!("{}/auth/register", server.base))
-        .header("content-type", "application/json")
-        .body(body.to_string())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let patient = reply["patient"].as_str().expect("registered");
-    (
-        reply["access_token"].as_str().unwrap().to_owned(),
-        patient.trim_start_matches("Patient/").to_owned(),
-    )
+    server.register((phone, "Patient2026pass"), name, id).await
 }
 
 /// The desk books a known patient into the department's first free slot.
