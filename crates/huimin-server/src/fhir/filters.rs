@@ -4,7 +4,7 @@
 
 use huimin_store::{Bound, IndexValue, Match, SearchClause};
 
-use super::index::{fold, identifier_value, normalise_phone};
+use super::index::{exact_param, fold, identifier_value, normalise_phone};
 use super::kinds::{KindSpec, ParamDef, ParamKind, param};
 use super::params::bad;
 use crate::error::ApiError;
@@ -62,8 +62,12 @@ pub fn clause(kind: &KindSpec, key: &str, value: &str) -> Result<SearchClause, A
         Some("missing") => missing(key, &values)?,
         _ => matches_of(def, key, modifier, &values, kind.sealed)?,
     };
+    let param = match modifier {
+        Some("exact") => exact_param(def.name),
+        _ => def.name.to_owned(),
+    };
     Ok(SearchClause {
-        param: def.name.to_owned(),
+        param,
         any_of,
         negated,
     })
@@ -120,7 +124,7 @@ fn matches_of(
     for v in values {
         any_of.push(match def.kind {
             ParamKind::Str | ParamKind::HumanName => match modifier {
-                Some("exact") => Match::Exact(IndexValue::Plain(fold(v))),
+                Some("exact") => Match::Exact(IndexValue::Plain((*v).to_owned())),
                 Some("contains") => Match::Contains(fold(v)),
                 _ => Match::Prefix(fold(v)),
             },

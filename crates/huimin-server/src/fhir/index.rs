@@ -62,7 +62,7 @@ pub fn human_names(value: &Value, param: &str, path: &[&str], out: &mut Vec<Inde
             parts.push(format!("{} {family}", given.join(" ")));
         }
         for part in parts.iter().filter(|p| !p.is_empty()) {
-            out.push(IndexEntry::plain(param, fold(part)));
+            string_tokens(param, part, out);
         }
     }
 }
@@ -70,8 +70,20 @@ pub fn human_names(value: &Value, param: &str, path: &[&str], out: &mut Vec<Inde
 /// Plain string tokens (e.g. Organization.name and its aliases).
 pub fn plain_strings(value: &Value, param: &str, path: &[&str], out: &mut Vec<IndexEntry>) {
     for s in strings(value, path) {
-        out.push(IndexEntry::plain(param, fold(&s)));
+        string_tokens(param, &s, out);
     }
+}
+
+/// A string is indexed folded (prefix and `:contains` search, case-insensitive) and as
+/// written under `{param}:exact` (`:exact` search compares case and accents).
+fn string_tokens(param: &str, text: &str, out: &mut Vec<IndexEntry>) {
+    out.push(IndexEntry::plain(param, fold(text)));
+    out.push(IndexEntry::plain(&exact_param(param), text.trim()));
+}
+
+/// The index parameter of a string parameter's values as written.
+pub fn exact_param(param: &str) -> String {
+    format!("{param}:exact")
 }
 
 /// Exact code tokens without a system (gender, active, status).

@@ -51,7 +51,8 @@ pub fn routes() -> Router<AppState> {
 /// The setting that records which form of the search index the stored tokens have.
 const INDEX_FORM_KEY: &str = "search_index_form";
 /// Raise when `KindSpec::index` adds or changes tokens (2: `system|` tokens of identifiers
-/// and codings): every stored resource is then reindexed at the next start.
+/// and codings, strings as written for `:exact`): every stored resource is then reindexed at
+/// the next start.
 const INDEX_FORM: &str = "2";
 
 /// Brings the search tokens of every served type to the current form; runs at startup.
