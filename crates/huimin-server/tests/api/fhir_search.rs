@@ -37,7 +37,7 @@ fn resource_of(kind: &str, n: u32) -> Value {
     match kind {
         "Patient" => patient_json(&name, "钱", &given, &resident_id(n), &format!("139{n:08}")),
         "Practitioner" => json!({"resourceType": kind, "name": [{"text": name}]}),
-        "PractitionerRole" => json!({"resourceType": kind, "active": n % 2 == 0}),
+        "PractitionerRole" => json!({"resourceType": kind, "active": n.is_multiple_of(2)}),
         _ => json!({"resourceType": kind, "name": name}),
     }
 }
