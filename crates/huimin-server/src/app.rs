@@ -118,6 +118,7 @@ impl App {
             return Err(StartError::Settings(problem.en));
         }
         let store = open_store(&settings).await?;
+        crate::fhir::refresh_search_index(&store).await?;
         let passwords = Passwords::new(settings.password_cost);
         let clock = Clock::new(settings.booking.time_zone.clone());
         if let Some(password) = &settings.admin_password {

@@ -22,6 +22,7 @@ mod family;
 pub mod keycheck;
 pub mod messages;
 mod migrations;
+mod reindex;
 mod resources;
 mod retry;
 pub mod search;
@@ -40,7 +41,7 @@ pub use keycheck::{KeyCheckError, KeySource};
 pub use resources::{
     IndexEntry, IndexValue, ResourceWrite, StoredResource, UniqueKey, instant_text,
 };
-pub use search::{Bound, Match, SearchClause, SearchQuery, SearchResult, SortOrder};
+pub use search::{Bound, Match, SearchClause, SearchQuery, SearchResult, SortField, SortKey};
 pub use target::{Backend, DatabaseTarget};
 pub use users::{NewUser, UserRecord};
 

@@ -291,22 +291,8 @@ impl Store {
                 });
             }
         }
-        let mut seen = std::collections::HashSet::new();
-        for entry in write.index {
-            let value = self.index_value(&entry.value);
-            if !seen.insert((entry.param.as_str(), value.clone())) {
-                continue;
-            }
-            sqlx::query(
-                "INSERT INTO search_tokens (resource_type, id, param, value) VALUES ($1, $2, $3, $4)",
-            )
-            .bind(write.resource_type)
-            .bind(write.id)
-            .bind(&entry.param)
-            .bind(value)
-            .execute(&mut *conn)
+        self.insert_tokens(conn, write.resource_type, write.id, write.index)
             .await?;
-        }
         if write.resource_type == "Patient" {
             // What bookings check of the patient, kept beside their booking lock.
             let birth_date = write
@@ -344,6 +330,33 @@ impl Store {
         } else {
             text
         })
+    }
+
+    /// The search tokens of one resource, each (parameter, value) once.
+    pub(crate) async fn insert_tokens(
+        &self,
+        conn: &mut AnyConnection,
+        resource_type: &str,
+        id: &str,
+        index: &[IndexEntry],
+    ) -> Result<(), StoreError> {
+        let mut seen = std::collections::HashSet::new();
+        for entry in index {
+            let value = self.index_value(&entry.value);
+            if !seen.insert((entry.param.as_str(), value.clone())) {
+                continue;
+            }
+            sqlx::query(
+                "INSERT INTO search_tokens (resource_type, id, param, value) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(resource_type)
+            .bind(id)
+            .bind(&entry.param)
+            .bind(value)
+            .execute(&mut *conn)
+            .await?;
+        }
+        Ok(())
     }
 
     pub(crate) fn decode_row(

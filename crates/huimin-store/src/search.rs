@@ -25,6 +25,8 @@ pub enum Match {
         lower: Option<Bound>,
         upper: Option<Bound>,
     },
+    /// Any token at all: the element has a value (`:missing=false`; negated, `:missing=true`).
+    Any,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,12 +38,28 @@ pub struct SearchClause {
     pub negated: bool,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum SortOrder {
-    #[default]
-    LastUpdatedDesc,
-    LastUpdatedAsc,
-    IdAsc,
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SortField {
+    Id,
+    LastUpdated,
+}
+
+/// One `_sort` key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SortKey {
+    pub field: SortField,
+    pub descending: bool,
+}
+
+impl SortKey {
+    pub const ID: SortKey = SortKey {
+        field: SortField::Id,
+        descending: false,
+    };
+    pub const NEWEST_FIRST: SortKey = SortKey {
+        field: SortField::LastUpdated,
+        descending: true,
+    };
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -49,7 +67,33 @@ pub struct SearchQuery {
     pub clauses: Vec<SearchClause>,
     pub count: u32,
     pub offset: u32,
-    pub sort: SortOrder,
+    /// The sort keys in order; none means newest first. The id always ends the order, so the
+    /// order is total and pages neither repeat nor skip a resource.
+    pub sort: Vec<SortKey>,
+}
+
+/// `ORDER BY` text for the keys, ending with the id as the tie-breaker.
+fn order_by(keys: &[SortKey]) -> String {
+    let keys = if keys.is_empty() {
+        &[SortKey::NEWEST_FIRST][..]
+    } else {
+        keys
+    };
+    let mut parts = Vec::new();
+    for key in keys {
+        let column = match key.field {
+            SortField::Id => "r.id",
+            SortField::LastUpdated => "r.last_updated",
+        };
+        let direction = if key.descending { "DESC" } else { "ASC" };
+        parts.push(format!("{column} {direction}"));
+        if key.field == SortField::Id {
+            // Ids are unique: later keys could never decide anything.
+            return parts.join(", ");
+        }
+    }
+    parts.push("r.id ASC".into());
+    parts.join(", ")
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -104,11 +148,7 @@ impl Store {
         }
         let total: i64 = count_query.fetch_one(&self.pool).await?.try_get(0)?;
 
-        let order = match query.sort {
-            SortOrder::LastUpdatedDesc => "r.last_updated DESC, r.id",
-            SortOrder::LastUpdatedAsc => "r.last_updated ASC, r.id",
-            SortOrder::IdAsc => "r.id",
-        };
+        let order = order_by(&query.sort);
         let page_text = format!(
             "SELECT r.id, r.version_id, r.last_updated, r.content FROM resources r WHERE {filter} \
              ORDER BY {order} LIMIT {} OFFSET {}",
@@ -144,6 +184,7 @@ impl Store {
                     let pattern = format!("%{}", escape_like(part));
                     format!("{column} LIKE {} ESCAPE '\\'", sql.arg(pattern))
                 }
+                Match::Any => "1 = 1".to_owned(),
                 Match::Range { lower, upper } => {
                     let mut parts = Vec::new();
                     if let Some(b) = lower {
@@ -187,7 +228,24 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
-    use super::escape_like;
+    use super::{SortField, SortKey, escape_like, order_by};
+
+    #[test]
+    fn every_order_ends_with_the_id() {
+        assert_eq!(order_by(&[]), "r.last_updated DESC, r.id ASC");
+        let id_desc = SortKey {
+            field: SortField::Id,
+            descending: true,
+        };
+        assert_eq!(order_by(&[id_desc, SortKey::NEWEST_FIRST]), "r.id DESC");
+        assert_eq!(
+            order_by(&[SortKey {
+                field: SortField::LastUpdated,
+                descending: false
+            }]),
+            "r.last_updated ASC, r.id ASC"
+        );
+    }
 
     #[test]
     fn like_wildcards_in_user_input_are_escaped() {

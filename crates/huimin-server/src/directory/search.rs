@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use huimin_domain::directory::aliases_of;
 use huimin_domain::i18n::Text;
 use huimin_domain::search::{Field, Hit, PinyinIndex};
-use huimin_store::{SearchQuery, SortOrder, StoreError};
+use huimin_store::{SearchQuery, SortKey, StoreError};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -97,7 +97,7 @@ async fn all(state: &AppState, kind: &str) -> Result<Vec<Value>, StoreError> {
             clauses: Vec::new(),
             count: PAGE,
             offset: page * PAGE,
-            sort: SortOrder::IdAsc,
+            sort: vec![SortKey::ID],
         };
         let result = state.store.search_resources(kind, &query).await?;
         let last = result.items.len() < PAGE as usize;

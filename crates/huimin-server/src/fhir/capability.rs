@@ -5,22 +5,36 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde_json::{Value, json};
 
+use super::filters;
 use super::http::{base_url, fhir_response};
-use super::kinds::{Access, all};
+use super::kinds::{Access, ParamDef, all};
+use super::params::{MAX_COUNT, SORT_KEYS};
 
 pub async fn metadata(headers: HeaderMap) -> Response {
     fhir_response(StatusCode::OK, &capability_statement(&base_url(&headers)))
+}
+
+/// A `searchParam`, with the modifiers it answers to (R4 has no element for them).
+fn search_param(p: &ParamDef) -> Value {
+    let modifiers: Vec<String> = filters::modifiers(p.kind)
+        .iter()
+        .map(|m| format!(":{m}"))
+        .collect();
+    json!({
+        "name": p.name,
+        "type": p.kind.fhir_type(),
+        "documentation": format!("{}. Modifiers: {}.", p.doc, modifiers.join(", ")),
+    })
 }
 
 pub fn capability_statement(base: &str) -> Value {
     let mut resources: Vec<Value> = all()
         .into_iter()
         .map(|kind| {
-            let mut params: Vec<Value> =
-                vec![json!({"name": "_id", "type": "token", "documentation": "Logical id"})];
-            params.extend(kind.params.iter().map(
-                |p| json!({"name": p.name, "type": p.kind.fhir_type(), "documentation": p.doc}),
-            ));
+            let params: Vec<Value> = std::iter::once(&filters::ID)
+                .chain(kind.params)
+                .map(search_param)
+                .collect();
             let access = match kind.access {
                 Access::PatientData => {
                     "Personal data: patients see only their own records; every access is audited."
@@ -92,7 +106,12 @@ pub fn capability_statement(base: &str) -> Value {
         "format": ["application/fhir+json", "json"],
         "rest": [{
             "mode": "server",
-            "documentation": "Errors are OperationOutcome resources, localised by Accept-Language (zh-CN default, en).",
+            "documentation": format!(
+                "Errors are OperationOutcome resources, localised by Accept-Language (zh-CN default, en). \
+                 Search on every type with searchParam: _count (≤ {MAX_COUNT}), _offset, _total, \
+                 _summary=count, _sort ({SORT_KEYS}, comma-separated, the id ending every order); \
+                 paging links repeat every parameter. A modifier not listed for a parameter is a 400."
+            ),
             "security": {
                 "cors": false,
                 "service": [{"coding": [{

@@ -113,6 +113,8 @@ pub fn base_url(headers: &HeaderMap) -> String {
 pub struct Page<'a> {
     pub base: &'a str,
     pub resource_type: &'a str,
+    /// Every parameter of the search but `_count` and `_offset` (modifiers, `_sort`, `_total`
+    /// …): a link that dropped one would page through a different result.
     pub filters: &'a [(String, String)],
     pub count: u32,
     pub offset: u32,

@@ -62,7 +62,7 @@ pub fn human_names(value: &Value, param: &str, path: &[&str], out: &mut Vec<Inde
             parts.push(format!("{} {family}", given.join(" ")));
         }
         for part in parts.iter().filter(|p| !p.is_empty()) {
-            out.push(IndexEntry::plain(param, fold(part)));
+            string_tokens(param, part, out);
         }
     }
 }
@@ -70,8 +70,20 @@ pub fn human_names(value: &Value, param: &str, path: &[&str], out: &mut Vec<Inde
 /// Plain string tokens (e.g. Organization.name and its aliases).
 pub fn plain_strings(value: &Value, param: &str, path: &[&str], out: &mut Vec<IndexEntry>) {
     for s in strings(value, path) {
-        out.push(IndexEntry::plain(param, fold(&s)));
+        string_tokens(param, &s, out);
     }
+}
+
+/// A string is indexed folded (prefix and `:contains` search, case-insensitive) and as
+/// written under `{param}:exact` (`:exact` search compares case and accents).
+fn string_tokens(param: &str, text: &str, out: &mut Vec<IndexEntry>) {
+    out.push(IndexEntry::plain(param, fold(text)));
+    out.push(IndexEntry::plain(&exact_param(param), text.trim()));
+}
+
+/// The index parameter of a string parameter's values as written.
+pub fn exact_param(param: &str) -> String {
+    format!("{param}:exact")
 }
 
 /// Exact code tokens without a system (gender, active, status).
@@ -81,7 +93,7 @@ pub fn codes(value: &Value, param: &str, path: &[&str], out: &mut Vec<IndexEntry
     }
 }
 
-/// `system|code` and `*|code` for every Coding of the CodeableConcepts at the path.
+/// `system|code`, `*|code` and `system|` for every Coding of the CodeableConcepts at the path.
 pub fn codings(value: &Value, param: &str, path: &[&str], out: &mut Vec<IndexEntry>) {
     for concept in each(value, path) {
         for coding in each(concept, &["coding"]) {
@@ -91,6 +103,9 @@ pub fn codings(value: &Value, param: &str, path: &[&str], out: &mut Vec<IndexEnt
             let system = coding.get("system").and_then(Value::as_str).unwrap_or("");
             out.push(IndexEntry::plain(param, format!("{system}|{code}")));
             out.push(IndexEntry::plain(param, format!("*|{code}")));
+            if !system.is_empty() {
+                out.push(IndexEntry::plain(param, format!("{system}|")));
+            }
         }
     }
 }
@@ -112,7 +127,13 @@ pub fn identifiers(
             .get("system")
             .and_then(Value::as_str)
             .unwrap_or("");
-        for token in identifier_tokens(system, v) {
+        let mut tokens = identifier_tokens(system, v).to_vec();
+        if !system.is_empty() {
+            // `system|` finds every identifier in the system (a blind index cannot match
+            // prefixes, so the system gets its own token).
+            tokens.push(format!("{system}|"));
+        }
+        for token in tokens {
             out.push(if blind {
                 IndexEntry::blind(param, token)
             } else {
@@ -123,8 +144,13 @@ pub fn identifiers(
 }
 
 pub fn identifier_tokens(system: &str, value: &str) -> [String; 2] {
-    let value = value.trim().to_uppercase();
+    let value = identifier_value(value);
     [format!("{system}|{value}"), format!("*|{value}")]
+}
+
+/// Identifier values compare trimmed and upper-cased.
+pub fn identifier_value(value: &str) -> String {
+    value.trim().to_uppercase()
 }
 
 /// Phone numbers from `telecom`, normalised (`+86 138-0013-8000` → `13800138000`).
@@ -186,6 +212,8 @@ mod tests {
         let role = json!({"specialty": [{"coding": [{"system": "s", "code": "c"}]}]});
         let mut out = Vec::new();
         codings(&role, "specialty", &["specialty"], &mut out);
-        assert_eq!(out.len(), 2);
+        let values: Vec<_> = out.iter().map(|e| e.value.clone()).collect();
+        let plain = |v: &str| huimin_store::IndexValue::Plain(v.into());
+        assert_eq!(values, vec![plain("s|c"), plain("*|c"), plain("s|")]);
     }
 }

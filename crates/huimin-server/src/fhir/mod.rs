@@ -5,6 +5,7 @@ mod audit_event;
 pub mod capability;
 mod directory;
 pub(crate) mod family;
+mod filters;
 mod handlers;
 pub(crate) mod http;
 pub mod index;
@@ -19,6 +20,8 @@ pub use http::{base_url, fhir_response};
 
 use axum::Router;
 use axum::routing::{get, post};
+
+use huimin_store::{Store, StoreError};
 
 use crate::state::AppState;
 
@@ -43,4 +46,25 @@ pub fn routes() -> Router<AppState> {
             "/fhir/{resource_type}/{id}/_history/{version}",
             get(handlers::vread),
         )
+}
+
+/// The setting that records which form of the search index the stored tokens have.
+const INDEX_FORM_KEY: &str = "search_index_form";
+/// Raise when `KindSpec::index` adds or changes tokens (2: `system|` tokens of identifiers
+/// and codings, strings as written for `:exact`): every stored resource is then reindexed at
+/// the next start.
+const INDEX_FORM: &str = "2";
+
+/// Brings the search tokens of every served type to the current form; runs at startup.
+pub async fn refresh_search_index(store: &Store) -> Result<(), StoreError> {
+    if store.setting(INDEX_FORM_KEY).await?.as_deref() == Some(INDEX_FORM) {
+        return Ok(());
+    }
+    for kind in kinds::all() {
+        let done = store
+            .reindex_resources(kind.name, |content| kind.index(content).0)
+            .await?;
+        tracing::info!(resource_type = kind.name, done, "search index rebuilt");
+    }
+    store.put_setting(INDEX_FORM_KEY, INDEX_FORM).await
 }

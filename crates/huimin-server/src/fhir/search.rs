@@ -112,7 +112,7 @@ async fn run_search(
     let page = Page {
         base: &base,
         resource_type: kind.name,
-        filters: &parsed.filters,
+        filters: &parsed.link_params,
         count: parsed.query.count,
         offset: parsed.query.offset,
         total: result.total,

@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use huimin_domain::directory::{Department, DepartmentCode, DepartmentProfile, Departments};
 use huimin_domain::i18n::Text;
 use huimin_fhir::names::DEPARTMENT_CODE_SYSTEM;
-use huimin_store::search::{Match, SearchClause, SearchQuery, SortOrder};
+use huimin_store::search::{Match, SearchClause, SearchQuery, SortKey};
 use huimin_store::{IndexValue, Store, StoreError};
 use serde_json::Value;
 
@@ -73,7 +73,7 @@ pub async fn load(store: &Store) -> Result<DepartmentBook, StoreError> {
         }],
         count: MOST,
         offset: 0,
-        sort: SortOrder::IdAsc,
+        sort: vec![SortKey::ID],
     };
     let found = store.search_resources("Organization", &query).await?;
     let mut stored = stored_profiles(store).await?;

@@ -17,6 +17,7 @@ mod directory;
 mod directory_search;
 mod family;
 mod fhir_basics;
+mod fhir_search;
 mod fuzz;
 mod messages;
 mod my_bookings;
