@@ -22,6 +22,9 @@ pub const QUEUE_NUMBER_EXT: &str = "urn:huimin:ext:queue-number";
 pub const POOL_EXT: &str = "urn:huimin:ext:booking-pool";
 /// Until when a held place waits for its fee (pending Appointment, `valueDateTime`).
 pub const HOLD_EXPIRES_EXT: &str = "urn:huimin:ext:hold-expires";
+/// The department a clinic session belongs to (Schedule, `valueReference` to the department's
+/// `Organization`): R4 allows no Organization among `Schedule.actor`.
+pub const DEPARTMENT_EXT: &str = "urn:huimin:ext:department";
 /// The session a waitlist entry waits for (waitlist Appointment, `valueReference`).
 pub const WAITLIST_SCHEDULE_EXT: &str = "urn:huimin:ext:waitlist-schedule";
 /// A waiting entry's place in its session's waitlist, 1 for the next to get a place
@@ -86,6 +89,7 @@ mod tests {
             QUEUE_NUMBER_EXT,
             POOL_EXT,
             HOLD_EXPIRES_EXT,
+            DEPARTMENT_EXT,
             WAITLIST_SCHEDULE_EXT,
             WAITLIST_POSITION_EXT,
             CANCEL_BY_EXT,

@@ -6,7 +6,7 @@
 use huimin_domain::directory::DepartmentCode;
 use huimin_domain::i18n::Lang;
 use huimin_domain::person::PersonName;
-use huimin_fhir::names::{DEPARTMENT_CODE_SYSTEM, QUEUE_NUMBER_EXT};
+use huimin_fhir::names::{DEPARTMENT_CODE_SYSTEM, DEPARTMENT_EXT, QUEUE_NUMBER_EXT};
 use huimin_fhir::{
     CodeableConcept, Extension, Identifier, Location, Organization, Patient, Reference,
 };
@@ -48,6 +48,14 @@ pub fn id_of(reference: &Value, kind: &str) -> Option<String> {
     reference["reference"]
         .as_str()
         .and_then(|r| local_id(r, kind))
+}
+
+/// The department (Organization id) of a `Schedule`, from its department extension.
+pub fn department_of(schedule: &Value) -> Option<String> {
+    id_of(
+        &extension(schedule, DEPARTMENT_EXT)?["valueReference"],
+        "Organization",
+    )
 }
 
 /// The id in a typed reference to `kind`.

@@ -5,6 +5,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use huimin_store::appointments::{SessionRecord, SlotFilter, SlotRecord};
+use huimin_store::{IndexValue, Match, SearchClause, SearchQuery};
 use serde_json::{Value, json};
 
 use super::admission::{self, excluded};
@@ -24,12 +25,18 @@ pub async fn find(
 ) -> Result<Response, ApiError> {
     let mut filter = default_filter(&state).await?;
     let mut patient = None;
-    for (key, value) in url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
-        if key == "patient" {
-            patient = Some(value.strip_prefix("Patient/").unwrap_or(&value).to_owned());
-            continue;
+    let params: Vec<(String, String)> =
+        url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+            .into_owned()
+            .collect();
+    for (key, value) in &params {
+        match key.as_str() {
+            "patient" => patient = Some(value.strip_prefix("Patient/").unwrap_or(value).to_owned()),
+            "practitioner" => {
+                filter.practitioner_role_ids = Some(roles_named(&state, value).await?);
+            }
+            _ => apply(&mut filter, key, value)?,
         }
-        apply(&mut filter, &key, &value)?;
     }
     filter.excluded = admitted(&state, &ctx, patient.as_deref()).await?;
     // Staff booking in person may book the slot under way (slots are at most 30 minutes).
@@ -51,7 +58,82 @@ pub async fn find(
         })
         .map(|t| t.as_microsecond());
     let (total, found) = state.store.find_slots(&filter).await?;
-    Ok(bundle(&headers, total, &found))
+    let base = crate::fhir::base_url(&headers);
+    let page = Paging {
+        params: &params,
+        offset: filter.offset,
+        limit: filter.limit,
+        total,
+        found: found.len(),
+    };
+    Ok(bundle(&base, &page.links(&base), total, &found))
+}
+
+/// The roles a `practitioner` parameter names: a `PractitionerRole/{id}` or a bare role id is
+/// that role; a `Practitioner/{id}` is every role the doctor holds (one per department).
+async fn roles_named(state: &AppState, value: &str) -> Result<Vec<String>, ApiError> {
+    let Some(practitioner) = value.strip_prefix("Practitioner/") else {
+        return Ok(vec![
+            value
+                .strip_prefix("PractitionerRole/")
+                .unwrap_or(value)
+                .to_owned(),
+        ]);
+    };
+    let query = SearchQuery {
+        clauses: vec![SearchClause {
+            param: "practitioner".into(),
+            any_of: vec![Match::Exact(IndexValue::Plain(format!(
+                "Practitioner/{practitioner}"
+            )))],
+            negated: false,
+        }],
+        count: 100,
+        ..SearchQuery::default()
+    };
+    let found = state
+        .store
+        .search_resources("PractitionerRole", &query)
+        .await?;
+    Ok(found.items.into_iter().map(|r| r.id).collect())
+}
+
+/// One page of `$find` and the request that asked for it, for the Bundle's links.
+struct Paging<'a> {
+    params: &'a [(String, String)],
+    offset: u32,
+    limit: u32,
+    total: Option<i64>,
+    found: usize,
+}
+
+impl Paging<'_> {
+    /// `self`, `next` when more follow and `previous` when this is not the first page, each
+    /// carrying every parameter of the request with its own `_offset`.
+    fn links(&self, base: &str) -> Vec<Value> {
+        let end = u64::from(self.offset) + self.found as u64;
+        let more = match self.total {
+            Some(total) => end < u64::try_from(total).unwrap_or(0),
+            None => self.found as u32 >= self.limit && self.limit > 0,
+        };
+        let mut links = vec![self.link(base, "self", self.offset)];
+        if more {
+            links.push(self.link(base, "next", self.offset + self.limit));
+        }
+        if self.offset > 0 {
+            links.push(self.link(base, "previous", self.offset.saturating_sub(self.limit)));
+        }
+        links
+    }
+
+    fn link(&self, base: &str, relation: &str, offset: u32) -> Value {
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        for (key, value) in self.params.iter().filter(|(k, _)| k != "_offset") {
+            query.append_pair(key, value);
+        }
+        query.append_pair("_offset", &offset.to_string());
+        json!({"relation": relation, "url": format!("{base}/Appointment/$find?{}", query.finish())})
+    }
 }
 
 /// The sessions the caller may not book: every department's that does not take their
@@ -112,7 +194,6 @@ fn apply(filter: &mut SlotFilter, key: &str, value: &str) -> Result<(), ApiError
     };
     match key {
         "department" => filter.department_id = Some(id_of(value, "Organization")),
-        "practitioner" => filter.practitioner_role_id = Some(id_of(value, "PractitionerRole")),
         "class" => filter.registration_class = Some(value.to_owned()),
         "start" => filter.from_date = date(value)?,
         "end" => filter.to_date = date(value)?,
@@ -163,16 +244,16 @@ fn apply(filter: &mut SlotFilter, key: &str, value: &str) -> Result<(), ApiError
 
 /// The search-set Bundle of the slots found.
 fn bundle(
-    headers: &HeaderMap,
+    base: &str,
+    links: &[Value],
     total: Option<i64>,
     found: &[(SessionRecord, SlotRecord)],
 ) -> Response {
-    let base = crate::fhir::base_url(headers);
     let entries: Vec<Value> = found
         .iter()
         .map(|(session, slot)| json!({"fullUrl": format!("{base}/Slot/{}", slot.id), "resource": views::slot(session, slot), "search": {"mode": "match"}}))
         .collect();
-    let mut bundle = json!({"resourceType": "Bundle", "type": "searchset"});
+    let mut bundle = json!({"resourceType": "Bundle", "type": "searchset", "link": links});
     if let Some(total) = total {
         bundle["total"] = total.into();
     }

@@ -164,6 +164,12 @@ pub async fn read(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
+    // A waitlist entry is an Appointment too (status `waitlist`), kept in its own table.
+    if state.store.appointment(&id).await?.is_none()
+        && let Some(entry) = super::waitlist_entry::read_entry(&state, &ctx, &id).await?
+    {
+        return Ok(entry);
+    }
     let record = visible_appointment(&state, &ctx, &id, "read").await?;
     audit::record(
         &state,

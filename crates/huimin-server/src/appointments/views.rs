@@ -3,9 +3,9 @@
 
 use huimin_domain::appointments::{AppointmentStatus, slot_status};
 use huimin_fhir::names::{
-    CANCEL_BY_EXT, CANCEL_REASON_SYSTEM, EXTRA_SLOT_EXT, FEE_PAYMENT_EXT, HOLD_EXPIRES_EXT,
-    PERIOD_SYSTEM, POOL_EXT, QUEUE_NUMBER_EXT, REGISTRATION_CLASS_EXT, REGISTRATION_FEE_EXT,
-    RELEASE_AT_EXT, SLOT_CAPACITY_EXT, SLOT_REMAINING_EXT,
+    CANCEL_BY_EXT, CANCEL_REASON_SYSTEM, DEPARTMENT_EXT, EXTRA_SLOT_EXT, FEE_PAYMENT_EXT,
+    HOLD_EXPIRES_EXT, PERIOD_SYSTEM, POOL_EXT, QUEUE_NUMBER_EXT, REGISTRATION_CLASS_EXT,
+    REGISTRATION_FEE_EXT, RELEASE_AT_EXT, SLOT_CAPACITY_EXT, SLOT_REMAINING_EXT,
 };
 use huimin_store::appointments::{AppointmentRecord, SessionRecord, SlotRecord};
 use huimin_store::instant_text;
@@ -16,9 +16,11 @@ fn reference(kind: &str, id: &str) -> Value {
 }
 
 pub fn schedule(session: &SessionRecord) -> Value {
-    let mut actors = vec![reference("Organization", &session.department_id)];
+    // R4 allows no Organization among the actors: the department is an extension (and the
+    // PractitionerRole's `organization`).
+    let mut actors = Vec::new();
     if let Some(role) = &session.practitioner_role_id {
-        actors.insert(0, reference("PractitionerRole", role));
+        actors.push(reference("PractitionerRole", role));
     }
     if let Some(room) = &session.room_id {
         actors.push(reference("Location", room));
@@ -28,6 +30,7 @@ pub fn schedule(session: &SessionRecord) -> Value {
         "id": session.id,
         "active": session.status == "active",
         "extension": [
+            {"url": DEPARTMENT_EXT, "valueReference": reference("Organization", &session.department_id)},
             {"url": REGISTRATION_CLASS_EXT, "valueCode": session.registration_class},
             {"url": REGISTRATION_FEE_EXT, "valueMoney": {"value": session.fee_fen as f64 / 100.0, "currency": "CNY"}},
             {"url": RELEASE_AT_EXT, "valueDateTime": instant_text(session.release_at)},

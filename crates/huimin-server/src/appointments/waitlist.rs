@@ -31,7 +31,7 @@ use crate::state::booking::BookingSettings;
 pub async fn join(
     State(state): State<AppState>,
     ctx: Ctx,
-    _headers: HeaderMap,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let caller = ctx.require()?;
@@ -105,7 +105,18 @@ pub async fn join(
     )
     .await?;
     let body = full_view(&state, &entry).await?;
-    Ok(crate::fhir::fhir_response(StatusCode::CREATED, &body))
+    let mut response = crate::fhir::fhir_response(StatusCode::CREATED, &body);
+    let location = format!(
+        "{}/Appointment/{}",
+        crate::fhir::base_url(&headers),
+        entry.id
+    );
+    if let Ok(value) = axum::http::HeaderValue::from_str(&location) {
+        response
+            .headers_mut()
+            .insert(axum::http::header::LOCATION, value);
+    }
+    Ok(response)
 }
 
 /// `GET /api/me/waitlist`: the waitlist entries of the caller's patients, newest first.

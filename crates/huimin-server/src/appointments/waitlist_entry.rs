@@ -22,10 +22,11 @@ fn reference(kind: &str, id: &str) -> Value {
     json!({"reference": format!("{kind}/{id}")})
 }
 
-/// A waitlist entry as a FHIR `Appointment` with status `waitlist` (waiting), `pending` (a
-/// place is held for the patient to confirm), `booked`, or `cancelled` with how it ended in
-/// `cancelationReason` (`left`, `skipped`, `lapsed`, `declined`). The session, when known,
-/// gives `requestedPeriod`, the period and the doctor and room participants.
+/// A waitlist entry as a FHIR `Appointment` with status `waitlist` while it waits, else
+/// `cancelled` with how it ended in `cancelationReason`: `booked` or `offered` (the place it
+/// got is its own Appointment, named in `supportingInformation`, so one visit is one booked
+/// Appointment), `left`, `skipped`, `lapsed`, `declined`. The session, when known, gives
+/// `requestedPeriod`, the period and the doctor and room participants.
 pub fn view(
     entry: &WaitlistRecord,
     session: Option<&SessionRecord>,
@@ -33,8 +34,6 @@ pub fn view(
 ) -> Value {
     let status = match entry.status.as_str() {
         "waiting" => "waitlist",
-        "booked" => "booked",
-        "offered" => "pending",
         _ => "cancelled",
     };
     let mut extension = vec![
@@ -69,8 +68,9 @@ pub fn view(
         appointment["cancelationReason"] =
             json!({"coding": [{"system": WAITLIST_END_SYSTEM, "code": entry.status}]});
     }
+    // R4's `basedOn` names only a ServiceRequest; `supportingInformation` may name any.
     if let Some(booked) = &entry.appointment_id {
-        appointment["basedOn"] = json!([reference("Appointment", booked)]);
+        appointment["supportingInformation"] = json!([reference("Appointment", booked)]);
     }
     appointment
 }
@@ -80,6 +80,31 @@ pub async fn full_view(state: &AppState, entry: &WaitlistRecord) -> Result<Value
     let session = state.store.clinic_session(&entry.session_id).await?;
     let position = state.store.waitlist_position(entry).await?;
     Ok(view(entry, session.as_ref(), position))
+}
+
+/// `GET /fhir/Appointment/{id}` of a waitlist entry, for its owner and staff; `None` when no
+/// entry has this id. Anyone else's is a 404 exactly like a missing one, and audited.
+pub async fn read_entry(
+    state: &AppState,
+    ctx: &Ctx,
+    id: &str,
+) -> Result<Option<Response>, ApiError> {
+    let caller = ctx.require()?;
+    let Some(entry) = state.store.waitlist_entry(id).await? else {
+        return Ok(None);
+    };
+    let what = format!("Appointment/{id}");
+    let allowed = match caller.role {
+        huimin_domain::roles::Role::Patient => caller.patient_ids.contains(&entry.patient_id),
+        role => role.is_staff(),
+    };
+    if !allowed {
+        audit::record(state, ctx, "read", &what, DENIED, "").await?;
+        return Err(ApiError::not_found(&what));
+    }
+    let body = full_view(state, &entry).await?;
+    audit::record(state, ctx, "read", &what, SUCCESS, "waitlist").await?;
+    Ok(Some(crate::fhir::fhir_response(StatusCode::OK, &body)))
 }
 
 /// The entry if it belongs to one of the caller's patients; anyone else's is a 404 exactly

@@ -36,7 +36,7 @@ pub(crate) fn in_days(days: i64) -> String {
 }
 
 /// Opens a session and returns its slot ids.
-async fn open_session(
+pub(crate) async fn open_session(
     app: &TestApp,
     admin: &str,
     role: &str,
@@ -1180,7 +1180,7 @@ async fn a_freed_place_goes_to_the_first_patient_on_the_waitlist(db: Db) {
     assert_eq!(cancelled.status, 200);
     let entries = app.get("/api/me/waitlist", Some(&bob)).await;
     assert_eq!(
-        entries.body["entries"][0]["status"], "booked",
+        entries.body["entries"][0]["cancelationReason"]["coding"][0]["code"], "booked",
         "{}",
         entries.body
     );
@@ -1190,7 +1190,7 @@ async fn a_freed_place_goes_to_the_first_patient_on_the_waitlist(db: Db) {
         .await
         .unwrap();
     assert_eq!(unknown[0].status, "skipped");
-    let appointment = entries.body["entries"][0]["basedOn"][0]["reference"]
+    let appointment = entries.body["entries"][0]["supportingInformation"][0]["reference"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -1338,11 +1338,11 @@ async fn in_offer_mode_a_freed_place_is_held_for_the_first_waiting_patient(db: D
     // Bob, first in line, is offered the place: a hold, and a message saying until when.
     let entries = app.get("/api/me/waitlist", Some(&bob)).await;
     assert_eq!(
-        entries.body["entries"][0]["status"], "pending",
+        entries.body["entries"][0]["cancelationReason"]["coding"][0]["code"], "offered",
         "{}",
         entries.body
     );
-    let offered = entries.body["entries"][0]["basedOn"][0]["reference"]
+    let offered = entries.body["entries"][0]["supportingInformation"][0]["reference"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -1372,11 +1372,11 @@ async fn in_offer_mode_a_freed_place_is_held_for_the_first_waiting_patient(db: D
     assert_eq!(promoted, 1);
     let carols = app.get("/api/me/waitlist", Some(&carol)).await;
     assert_eq!(
-        carols.body["entries"][0]["status"], "pending",
+        carols.body["entries"][0]["cancelationReason"]["coding"][0]["code"], "offered",
         "{}",
         carols.body
     );
-    let offer = carols.body["entries"][0]["basedOn"][0]["reference"]
+    let offer = carols.body["entries"][0]["supportingInformation"][0]["reference"]
         .as_str()
         .unwrap()
         .trim_start_matches("Appointment/")
@@ -1393,7 +1393,10 @@ async fn in_offer_mode_a_freed_place_is_held_for_the_first_waiting_patient(db: D
     assert_eq!(confirmed.status, 200, "{}", confirmed.body);
     assert_eq!(confirmed.body["status"], "booked");
     let carols = app.get("/api/me/waitlist", Some(&carol)).await;
-    assert_eq!(carols.body["entries"][0]["status"], "booked");
+    assert_eq!(
+        carols.body["entries"][0]["cancelationReason"]["coding"][0]["code"],
+        "booked"
+    );
     assert_eq!(
         app.get(&format!("/fhir/Slot/{slot}"), None).await.body["status"],
         "busy"

@@ -26,6 +26,7 @@ mod outbox;
 mod patient_access;
 mod patients;
 mod price_list;
+mod scheduling_fhir;
 mod screens;
 mod transaction;
 mod transfer;

@@ -340,7 +340,11 @@ async fn a_patient_reads_and_leaves_their_waitlist_entry_and_no_one_else_can(db:
         200
     );
     let carols_now = app.get(&carol_entry, Some(&carol)).await;
-    assert_eq!(carols_now.body["status"], "booked", "{}", carols_now.body);
+    assert_eq!(
+        carols_now.body["cancelationReason"]["coding"][0]["code"], "booked",
+        "{}",
+        carols_now.body
+    );
     let bobs_now = app.get(&entry, Some(&bob)).await;
     assert_eq!(
         bobs_now.body["status"], "cancelled",

@@ -224,7 +224,9 @@ impl Store {
 #[derive(Clone, Debug, Default)]
 pub struct SlotFilter {
     pub department_id: Option<String>,
-    pub practitioner_role_id: Option<String>,
+    /// Only slots of these roles (a doctor may hold a role in several departments); an
+    /// empty list matches nothing.
+    pub practitioner_role_ids: Option<Vec<String>>,
     pub registration_class: Option<String>,
     pub from_date: String,
     pub to_date: String,
@@ -262,13 +264,23 @@ impl Store {
         let mut text_args = Vec::new();
         for (column, value) in [
             ("s.department_id", &filter.department_id),
-            ("s.practitioner_role_id", &filter.practitioner_role_id),
             ("c.registration_class", &filter.registration_class),
         ] {
             if let Some(value) = value {
                 text_args.push(value.clone());
                 conditions.push(format!("{column} = ${}", 3 + text_args.len()));
             }
+        }
+        if let Some(roles) = &filter.practitioner_role_ids {
+            let mut marks = Vec::new();
+            for role in roles {
+                text_args.push(role.clone());
+                marks.push(format!("${}", 3 + text_args.len()));
+            }
+            conditions.push(match marks.is_empty() {
+                true => "1 = 0".to_owned(),
+                false => format!("s.practitioner_role_id IN ({})", marks.join(", ")),
+            });
         }
         conditions.extend(super::excluded::conditions(
             &filter.excluded,

@@ -11,7 +11,7 @@ use serde_json::Value;
 use super::directory::doctor_name;
 use super::place::{Place, department_place, place_of};
 use crate::api::Api;
-use crate::fhir::{Named, extension, id_of, referenced_id};
+use crate::fhir::{Named, department_of, extension, id_of, referenced_id};
 use crate::fmt;
 use crate::web::Web;
 
@@ -97,13 +97,14 @@ pub async fn session_facts(api: &Api, web: &Web, schedule_id: &str) -> SessionFa
         .and_then(|e| e["valueMoney"]["value"].as_f64())
         .unwrap_or(0.0);
     let doctor = read::<PractitionerRole>(api, web, actor("PractitionerRole")).await;
-    let department = read::<Organization>(api, web, actor("Organization")).await;
+    let department_id = department_of(&schedule.body);
+    let department = read::<Organization>(api, web, department_id.clone()).await;
     let place = match actor("Location") {
         Some(room) => place_of(api, web, &room).await,
         None => None,
     };
-    let place = match (place, actor("Organization")) {
-        (None, Some(department)) => department_place(api, web, &department).await,
+    let place = match (place, &department_id) {
+        (None, Some(department)) => department_place(api, web, department).await,
         (place, _) => place,
     };
     let room = read::<Location>(api, web, actor("Location")).await;
@@ -118,7 +119,7 @@ pub async fn session_facts(api: &Api, web: &Web, schedule_id: &str) -> SessionFa
         department: department
             .map(|d| d.display_name(web.lang))
             .unwrap_or_default(),
-        department_id: actor("Organization").unwrap_or_default(),
+        department_id: department_id.unwrap_or_default(),
         room: room.map(|r| r.display_name(web.lang)).unwrap_or_default(),
         fee,
         fee_text: if fee > 0.0 {

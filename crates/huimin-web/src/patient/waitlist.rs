@@ -44,16 +44,36 @@ fn schedule_of(entry: &Value) -> String {
         .unwrap_or_default()
 }
 
+/// An entry's state: `waitlist`, how it ended (`booked`, `offered`, `left`, …), or
+/// `cancelled` when the API does not say.
+fn state_of(entry: &Value) -> &str {
+    let status = entry["status"].as_str().unwrap_or_default();
+    match entry["cancelationReason"]["coding"][0]["code"].as_str() {
+        Some(end) if status == "cancelled" => end,
+        _ => status,
+    }
+}
+
 /// An entry's status as patients read it; an ended one says how it ended.
 fn status_text(entry: &Value, lang: Lang) -> String {
-    let code = entry["status"].as_str().unwrap_or_default();
-    let key = match entry["cancelationReason"]["coding"][0]["code"].as_str() {
-        Some(end @ ("left" | "skipped" | "lapsed" | "declined")) if code == "cancelled" => {
-            format!("waitlist.ended.{end}")
-        }
-        _ => format!("waitlist.status.{code}"),
+    let key = match state_of(entry) {
+        "booked" => "waitlist.status.booked".to_owned(),
+        "offered" => "waitlist.status.pending".to_owned(),
+        end @ ("left" | "skipped" | "lapsed" | "declined") => format!("waitlist.ended.{end}"),
+        other => format!("waitlist.status.{other}"),
     };
     t(lang, &key).to_owned()
+}
+
+/// The status class the pages style an entry with, as they style an appointment.
+fn status_code(entry: &Value) -> String {
+    match state_of(entry) {
+        "offered" => "pending",
+        "booked" => "booked",
+        "waitlist" => "waitlist",
+        _ => "cancelled",
+    }
+    .to_owned()
 }
 
 /// Whether the session an entry waits for is still to end.
@@ -81,7 +101,7 @@ pub async fn waitlist_rows(api: &Api, web: &Web, names: &HashMap<String, String>
             doctor: session.doctor,
             department: session.department,
             status: status_text(e, web.lang),
-            status_code: e["status"].as_str().unwrap_or_default().to_owned(),
+            status_code: status_code(e),
             position: extension_int(e, WAITLIST_POSITION_EXT).unwrap_or(0),
         });
     }
@@ -213,12 +233,12 @@ async fn entry_page(
         c: web.chrome(t(web.lang, "waitlist.title")),
         id: id.to_owned(),
         status: status_text(e, web.lang),
-        status_code: e["status"].as_str().unwrap_or_default().to_owned(),
+        status_code: status_code(e),
         position: extension_int(e, WAITLIST_POSITION_EXT).unwrap_or(0),
         patient: names.get(&patient_of(e)).cloned().unwrap_or_default(),
         when: session_when(e, web.lang),
         session: session_facts(api, web, &schedule_of(e)).await,
-        appointment: id_of(&e["basedOn"][0], "Appointment").unwrap_or_default(),
+        appointment: id_of(&e["supportingInformation"][0], "Appointment").unwrap_or_default(),
         problem,
     };
     render(status, &page)

@@ -142,12 +142,7 @@ struct LinePage {
 /// version of each line, no names), so nothing personal is read, or audited, every second;
 /// the page re-reads the line (audited) only when it changed.
 fn live_path(id: &str, schedule: &Value) -> String {
-    let department = schedule["actor"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find_map(|a| crate::fhir::id_of(a, "Organization"))
-        .unwrap_or_default();
+    let department = crate::fhir::department_of(schedule).unwrap_or_default();
     let date = schedule["comment"]
         .as_str()
         .and_then(|c| c.split(' ').next())

@@ -16,3 +16,4 @@ mod my_bookings_journey;
 mod patient_journey;
 mod queue_journey;
 mod search_journey;
+mod waitlist_journey;

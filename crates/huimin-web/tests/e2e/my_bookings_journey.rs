@@ -14,7 +14,7 @@ use crate::harness::{ADMIN_PASSWORD, Browser, Driver, Server};
 const PASSWORD: &str = "Wang2026secure";
 
 /// The doctor's post in `dept` (made by `clinic_starting_soon`).
-async fn role_of(server: &Server, admin: &str, dept: &str) -> String {
+pub(crate) async fn role_of(server: &Server, admin: &str, dept: &str) -> String {
     let found = server
         .get(
             admin,
@@ -28,7 +28,7 @@ async fn role_of(server: &Server, admin: &str, dept: &str) -> String {
 }
 
 /// A morning session of the post `days` from today: (schedule, slot ids).
-async fn session_in(
+pub(crate) async fn session_in(
     server: &Server,
     admin: &str,
     role: &str,
@@ -56,12 +56,23 @@ async fn session_in(
 }
 
 /// A patient account: (token, `Patient/<id>`).
-async fn register(server: &Server, phone: &str, name: &str, id: &str) -> (String, String) {
+pub(crate) async fn register(
+    server: &Server,
+    phone: &str,
+    name: &str,
+    id: &str,
+) -> (String, String) {
     let (token, patient) = server.register((phone, PASSWORD), name, id).await;
     (token, format!("Patient/{patient}"))
 }
 
-async fn place(server: &Server, token: &str, operation: &str, slot: &str, patient: &str) -> String {
+pub(crate) async fn place(
+    server: &Server,
+    token: &str,
+    operation: &str,
+    slot: &str,
+    patient: &str,
+) -> String {
     let placed = server
         .post(
             token,
