@@ -12,7 +12,6 @@ use huimin_domain::masking::mask_name;
 use huimin_domain::roles::Role;
 use huimin_store::appointments::{CallError, QueueEntry, SessionRecord};
 use huimin_store::instant_text;
-use huimin_store::{IndexValue, Match, SearchClause, SearchQuery};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -414,25 +413,7 @@ pub async fn my_sessions(
     let Some(practitioner) = caller.practitioner_id.clone() else {
         return Ok(Json(json!({"date": date, "sessions": []})).into_response());
     };
-    let query = SearchQuery {
-        clauses: vec![SearchClause {
-            param: "practitioner".into(),
-            any_of: vec![Match::Exact(IndexValue::Plain(format!(
-                "Practitioner/{practitioner}"
-            )))],
-            negated: false,
-        }],
-        count: 50,
-        ..SearchQuery::default()
-    };
-    let roles: Vec<String> = state
-        .store
-        .search_resources("PractitionerRole", &query)
-        .await?
-        .items
-        .into_iter()
-        .map(|r| r.id)
-        .collect();
+    let roles = super::find::roles_of(&state, &practitioner).await?;
     let sessions = state.store.sessions_of_roles_on(&roles, &date).await?;
     let mut items = Vec::new();
     for session in &sessions {

@@ -80,6 +80,14 @@ async fn roles_named(state: &AppState, value: &str) -> Result<Vec<String>, ApiEr
                 .to_owned(),
         ]);
     };
+    roles_of(state, practitioner).await
+}
+
+/// The ids of every post (PractitionerRole) a doctor holds: one per department they work in.
+pub(super) async fn roles_of(
+    state: &AppState,
+    practitioner: &str,
+) -> Result<Vec<String>, ApiError> {
     let query = SearchQuery {
         clauses: vec![SearchClause {
             param: "practitioner".into(),
