@@ -199,6 +199,15 @@ async fn family_members_are_added_edited_and_removed_and_the_holder_stays_the_de
     phone.go(&format!("{base}/book/{slot}")).await;
     let chosen = phone.attr("input[name='patient']:checked", "value").await;
     assert_eq!(chosen, own, "本人 is the default");
+    let holder = phone
+        .text(&format!("label.choice:has(input[value='{own}'])"))
+        .await;
+    assert!(
+        holder.contains("本人"),
+        "the holder is marked 本人: {holder}"
+    );
+    let choices = phone.text("fieldset").await;
+    assert_eq!(choices.matches("本人").count(), 1, "{choices}");
     phone.shot("44-book-default-self-375").await;
 
     // Edit the child: a new name and relationship; the masked phone field keeps the number.
