@@ -41,7 +41,7 @@ pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted: &[IpNet]) -> IpAddr
 /// `X-Forwarded-For`, or from `Forwarded` when there is no `X-Forwarded-For`.
 fn forwarding_chain(headers: &HeaderMap) -> Vec<Option<IpAddr>> {
     let x_forwarded: Vec<Option<IpAddr>> = header_items(headers, "x-forwarded-for")
-        .map(|item| parse_node(item))
+        .map(parse_node)
         .collect();
     if !x_forwarded.is_empty() {
         return x_forwarded;
