@@ -65,6 +65,9 @@ pub struct Settings {
     /// default). Off: a patient books a paid place in one step and pays at the desk. On: the
     /// place is held (the booking rules' `hold.minutes`) until it is paid and confirmed.
     pub online_payment: bool,
+    /// Reverse proxies whose `X-Forwarded-For` / `Forwarded` names the client
+    /// (`HUIMIN_TRUSTED_PROXIES`); empty: the TCP peer is the client.
+    pub trusted_proxies: Vec<crate::client_addr::IpNet>,
 }
 
 impl Settings {
@@ -87,6 +90,7 @@ impl Settings {
             desk_codes: huimin_domain::identity::DeskCodeRule::default(),
             deliver_messages: true,
             online_payment: false,
+            trusted_proxies: Vec::new(),
         }
     }
 

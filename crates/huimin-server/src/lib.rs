@@ -7,6 +7,7 @@ pub mod appointments;
 mod audit;
 pub mod auth;
 pub mod billing;
+pub mod client_addr;
 pub mod config;
 mod context;
 pub mod demo;

@@ -159,6 +159,9 @@ impl Api {
                 .extensions_mut()
                 .insert(ConnectInfo::<SocketAddr>(addr));
         }
+        for (name, value) in &web.forwarded {
+            request.headers_mut().append(name.clone(), value.clone());
+        }
         let Ok(response) = self.router.clone().oneshot(request).await;
         let status = response.status();
         let bytes = axum::body::to_bytes(response.into_body(), 8 * 1024 * 1024)

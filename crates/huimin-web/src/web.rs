@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use huimin_domain::i18n::Lang;
 
@@ -28,6 +28,9 @@ pub struct Web {
     /// The role named in the token, for navigation only: the API decides what is allowed.
     pub role: Option<String>,
     pub addr: Option<SocketAddr>,
+    /// The page request's `X-Forwarded-For` and `Forwarded` lines, passed on to the API so
+    /// that it finds the client's address behind a trusted proxy (`client_addr`).
+    pub forwarded: Vec<(HeaderName, HeaderValue)>,
     pub host: String,
     /// Path and query of this page, to come back to after signing in or switching language.
     pub here: String,
@@ -51,6 +54,23 @@ pub struct HospitalName {
 /// for this request, left in the request's extensions for the page's header.
 #[derive(Clone, Copy, Debug)]
 pub struct Unread(pub u64);
+
+/// Every `X-Forwarded-For` and `Forwarded` line of a request, in order.
+fn forwarding_lines(headers: &HeaderMap) -> Vec<(HeaderName, HeaderValue)> {
+    [
+        header::FORWARDED,
+        HeaderName::from_static("x-forwarded-for"),
+    ]
+    .into_iter()
+    .flat_map(|name| {
+        headers
+            .get_all(&name)
+            .iter()
+            .map(move |value| (name.clone(), value.clone()))
+            .collect::<Vec<_>>()
+    })
+    .collect()
+}
 
 /// The value of one cookie.
 pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -105,6 +125,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Web {
                 .extensions
                 .get::<ConnectInfo<SocketAddr>>()
                 .map(|ConnectInfo(a)| *a),
+            forwarded: forwarding_lines(headers),
             host: headers
                 .get(header::HOST)
                 .and_then(|v| v.to_str().ok())
@@ -182,12 +203,34 @@ pub fn encoded(text: &str) -> String {
     url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 
-/// A local path to go back to; anything else (another site, a scheme) becomes `/`.
+/// A local path to go back to after signing in or choosing a language; anything that could
+/// lead a browser to another origin becomes `/`. Browsers drop tabs and newlines and read `\\`
+/// as `/`, so `/\t/evil` means `//evil`: such text is refused before parsing, and the path is
+/// checked again after the URL parser has normalised it (`/..//evil` becomes `//evil`).
 pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
-        _ => "/".into(),
+    next.and_then(local_path).unwrap_or_else(|| "/".into())
+}
+
+fn local_path(raw: &str) -> Option<String> {
+    let unsafe_char = |c: char| c == '\\' || c.is_control();
+    // Escaped ones too: a path sent through once more (`back=/%09/…` in a link) is decoded.
+    let decoded = percent_encoding::percent_decode_str(raw).decode_utf8_lossy();
+    let plain = raw.starts_with('/')
+        && !raw.starts_with("//")
+        && !raw.chars().any(unsafe_char)
+        && !decoded.chars().any(unsafe_char);
+    if !plain {
+        return None;
     }
+    let base = url::Url::parse("http://huimin.invalid/").ok()?;
+    let url = base.join(raw).ok()?;
+    if url.origin() != base.origin() || url.path().starts_with("//") {
+        return None;
+    }
+    Some(match url.query() {
+        Some(query) => format!("{}?{query}", url.path()),
+        None => url.path().to_owned(),
+    })
 }
 
 #[cfg(test)]
@@ -231,11 +274,24 @@ mod tests {
     #[test]
     fn only_local_paths_are_followed_after_sign_in() {
         assert_eq!(safe_next(Some("/me?x=1")), "/me?x=1");
+        assert_eq!(
+            safe_next(Some("/search?q=心内")),
+            "/search?q=%E5%BF%83%E5%86%85"
+        );
+        assert_eq!(safe_next(Some("/a/../me")), "/me");
         for bad in [
             "https://evil.example",
             "//evil.example",
             "/\\evil",
+            "/\\/evil.example",
+            "/\t/evil.example/",
+            "/%09/evil.example/",
+            "/\n",
+            "/%0a",
+            "/..//evil.example",
+            "/%2e%2e//evil.example",
             "javascript:alert(1)",
+            "",
         ] {
             assert_eq!(safe_next(Some(bad)), "/", "{bad}");
         }

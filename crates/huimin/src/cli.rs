@@ -120,6 +120,15 @@ pub struct ServeArgs {
     /// the desk) or `on` (a paid place is held until paid online).
     #[arg(long, env = "HUIMIN_ONLINE_PAYMENT", default_value = "off")]
     pub online_payment: String,
+    /// Reverse proxies (addresses or CIDR networks, comma-separated) whose `X-Forwarded-For`
+    /// or `Forwarded` header names the client; empty (default): the TCP peer is the client.
+    #[arg(
+        long,
+        env = "HUIMIN_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        value_parser = huimin_server::client_addr::parse_trusted
+    )]
+    pub trusted_proxies: Vec<huimin_server::client_addr::IpNet>,
 }
 
 impl ServeArgs {
@@ -132,6 +141,7 @@ impl ServeArgs {
         settings.guard.enabled = !is_off(&self.rate_limit);
         settings.deliver_messages = !is_off(&self.deliver_messages);
         settings.online_payment = is_on(&self.online_payment);
+        settings.trusted_proxies = self.trusted_proxies.clone();
         settings.desk_codes = huimin_domain::identity::DeskCodeRule {
             minutes: self.desk_code_minutes,
             tries: self.desk_code_tries,
@@ -230,5 +240,21 @@ mod tests {
     fn online_payment_is_on_only_when_said_so() {
         assert!(is_on("on") && is_on("TRUE") && is_on("1") && is_on("yes"));
         assert!(!is_on("off") && !is_on("onn") && !is_on(""));
+    }
+
+    #[test]
+    fn trusted_proxies_are_a_comma_separated_list() {
+        let cli = Cli::try_parse_from([
+            "huimin",
+            "serve",
+            "--trusted-proxies",
+            "127.0.0.1,10.0.0.0/8",
+        ])
+        .unwrap();
+        let Some(Command::Serve(args)) = cli.command else {
+            panic!("not serve")
+        };
+        assert_eq!(args.settings().trusted_proxies.len(), 2);
+        assert!(Cli::try_parse_from(["huimin", "serve", "--trusted-proxies", "proxy"]).is_err());
     }
 }

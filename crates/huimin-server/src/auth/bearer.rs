@@ -8,6 +8,7 @@ use axum::http::header;
 use axum::http::request::Parts;
 use huimin_domain::roles::Role;
 
+use crate::client_addr::client_ip;
 use crate::context::{Caller, Ctx, request_lang};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -17,11 +18,12 @@ impl FromRequestParts<AppState> for Ctx {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let lang = request_lang(parts);
-        let ip = parts
+        let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map(|ConnectInfo(addr)| addr.ip())
             .unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
+        let ip = client_ip(peer, &parts.headers, &state.settings.trusted_proxies);
         let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
             return Ok(Self {
                 caller: None,

@@ -9,6 +9,7 @@ mod booking_api;
 mod booking_rules;
 mod booking_store;
 mod calling;
+mod client_address;
 mod concurrency;
 mod data_key;
 mod desk_codes;

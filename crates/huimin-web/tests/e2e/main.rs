@@ -15,5 +15,6 @@ mod moves_journey;
 mod my_bookings_journey;
 mod patient_journey;
 mod queue_journey;
+mod redirect_journey;
 mod search_journey;
 mod waitlist_journey;
