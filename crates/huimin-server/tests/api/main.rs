@@ -28,5 +28,6 @@ mod patients;
 mod price_list;
 mod scheduling_fhir;
 mod screens;
+mod session_overlap;
 mod transaction;
 mod transfer;
