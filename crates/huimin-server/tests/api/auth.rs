@@ -105,7 +105,19 @@ async fn a_disabled_account_cannot_use_its_token(db: Db) {
         .unwrap();
     // Disabled from outside the server (as `huimin user disable` does): logging in is refused
     // at once, and the token once the server's short memory of the account has lapsed.
-    assert_eq!(app.login("admin", ADMIN_PASSWORD).await.status, 400);
+    let right = app.login("admin", ADMIN_PASSWORD).await;
+    assert_eq!(right.status, 400);
+    // The answer never tells whether the password was right: the same as a wrong one.
+    let wrong = app.login("admin", "not-the-password-2026").await;
+    assert_eq!((wrong.status, &wrong.body), (right.status, &right.body));
+    assert!(
+        right.body["error_description"]
+            .as_str()
+            .unwrap()
+            .contains("停用"),
+        "{}",
+        right.body
+    );
     tokio::time::sleep(huimin_server::state::callers::TTL + std::time::Duration::from_millis(100))
         .await;
     assert_eq!(app.get("/fhir/Patient", Some(&admin)).await.status, 401);
