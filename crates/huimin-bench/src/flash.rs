@@ -146,8 +146,8 @@ pub async fn run(plan: &FlashPlan, store: &Store) -> anyhow::Result<FlashOutcome
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(60))
         .build()?;
-    let admin = token(&client, &plan.base, "admin", "Bench@2026x").await?;
-    let registrar = token(&client, &plan.base, "registrar", "Huimin@2026").await?;
+    let admin = token(&client, &plan.base, "admin", "Bench@2026xy").await?;
+    let registrar = token(&client, &plan.base, "registrar", "Huimin@2026!").await?;
     let slots = open_sessions(&client, &plan.base, &admin, plan.places, plan.clock.today()).await?;
     println!(
         "setup: {} slots with {} places; creating {} patients…",

@@ -97,7 +97,7 @@ async fn main() -> anyhow::Result<()> {
     settings.listen = "127.0.0.1:0".parse()?;
     settings.demo = true;
     settings.password_cost = PasswordCost::Fast;
-    settings.admin_password = Some(Secret::new("Bench@2026x"));
+    settings.admin_password = Some(Secret::new("Bench@2026xy"));
     settings.lockout_threshold = i64::MAX;
     settings.ip_failure_limit = u32::MAX;
     settings.guard.enabled = false;

@@ -62,7 +62,7 @@ pub async fn run(plan: &Plan) -> anyhow::Result<Vec<OpReport>> {
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(plan.clients)
         .build()?;
-    let registrar = token(&client, &plan.base, "registrar", "Huimin@2026").await?;
+    let registrar = token(&client, &plan.base, "registrar", "Huimin@2026!").await?;
     let (create, ids) = create_patients(&client, plan, &registrar).await?;
     let ids = Arc::new(ids);
     let reads = Arc::new(Mutex::new(Vec::new()));

@@ -20,7 +20,7 @@ use huimin_domain::identity::Sex;
 use huimin_domain::roles::Role;
 
 /// The password of every demo account (staff usernames and patient phones).
-pub const DEMO_PASSWORD: &str = "Huimin@2026";
+pub const DEMO_PASSWORD: &str = "Huimin@2026!";
 
 /// Builds the whole demo hospital.
 pub fn demo_hospital() -> DemoHospital {

@@ -23,7 +23,7 @@ fn is_deterministic() {
         format!("{:?}", demo_hospital()),
         format!("{:?}", demo_hospital())
     );
-    assert_eq!(DEMO_PASSWORD, "Huimin@2026");
+    assert_eq!(DEMO_PASSWORD, "Huimin@2026!");
 }
 
 #[test]

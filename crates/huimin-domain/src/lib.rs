@@ -30,6 +30,9 @@ pub use identity::{
 };
 pub use masking::{mask_document_number, mask_name, mask_phone};
 pub use money::{Money, MoneyError};
-pub use person::{NameError, Password, PasswordError, PersonName, check_password_policy};
+pub use person::{
+    NameError, Password, PasswordError, PersonName, check_password_policy,
+    check_staff_password_policy,
+};
 pub use phone::{Phone, PhoneError};
 pub use roles::{Role, RoleParseError};

@@ -1,7 +1,7 @@
 //! Account administration shared by the server start-up and the `huimin user` commands.
 
 use huimin_domain::i18n::Text;
-use huimin_domain::person::check_password_policy;
+use huimin_domain::person::{check_password_policy, check_staff_password_policy};
 use huimin_domain::roles::Role;
 use huimin_store::{NewUser, Store, StoreError, UserRecord};
 
@@ -63,7 +63,7 @@ pub async fn add_user(
             "User names are 2–64 letters, digits or . - _ @",
         )));
     }
-    check_password_policy(password).map_err(|e| AccountError::Invalid(e.message()))?;
+    check_staff_password_policy(password).map_err(|e| AccountError::Invalid(e.message()))?;
     if let Some(id) = practitioner
         && store.read_resource("Practitioner", id).await?.is_none()
     {
@@ -98,8 +98,18 @@ pub async fn reset_password(
     username: &str,
     password: &str,
 ) -> Result<(), AccountError> {
-    check_password_policy(password).map_err(|e| AccountError::Invalid(e.message()))?;
     let key = account_key(store, username);
+    let user = store
+        .user_by_username(&key)
+        .await?
+        .ok_or_else(|| AccountError::NoSuchUser(username.to_owned()))?;
+    // Staff accounts reach more records than a patient's, so they need longer passwords.
+    let policy = if user.role == Role::Patient.as_str() {
+        check_password_policy
+    } else {
+        check_staff_password_policy
+    };
+    policy(password).map_err(|e| AccountError::Invalid(e.message()))?;
     store
         .set_user_password(&key, &passwords.hash(password))
         .await

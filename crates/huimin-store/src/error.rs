@@ -1,7 +1,7 @@
 use thiserror::Error;
 
 /// Everything the storage layer can report. Callers map `NotFound`, `VersionConflict`,
-/// `Duplicate` and `UsernameTaken` to client errors; the rest are server faults.
+/// `Duplicate`, `Overlap` and `UsernameTaken` to client errors; the rest are server faults.
 #[derive(Debug, Error)]
 pub enum StoreError {
     #[error("record not found")]
@@ -13,6 +13,10 @@ pub enum StoreError {
         resource_type: String,
         system: String,
     },
+    /// A session would overlap another active session of the same doctor, which runs from
+    /// `starts_at` to `ends_at` (microseconds, UTC).
+    #[error("the doctor already has a session from {starts_at} to {ends_at}")]
+    Overlap { starts_at: i64, ends_at: i64 },
     #[error("the user name is already taken")]
     UsernameTaken,
     #[error("stored data could not be read: {0}")]

@@ -98,7 +98,7 @@ fn storage_flags_choose_the_database_of_the_account_commands() {
             "--role",
             "doctor",
             "--password",
-            "Doctor2026x",
+            "Doctor2026xyz",
         ],
     );
     assert!(added.status.success(), "{}", stderr(&added));
@@ -159,7 +159,7 @@ fn user_commands_add_list_disable_and_reset_accounts() {
             "--display-name",
             "王护士",
             "--password",
-            "Nurse2026x",
+            "Nurse2026xyz",
         ],
     );
     assert!(
@@ -191,7 +191,7 @@ fn user_commands_add_list_disable_and_reset_accounts() {
             "--role",
             "wizard",
             "--password",
-            "Nurse2026x",
+            "Nurse2026xyz",
         ],
     );
     assert!(!bad_role.status.success());
@@ -214,7 +214,7 @@ fn user_commands_add_list_disable_and_reset_accounts() {
                 "reset-password",
                 "wang.nurse",
                 "--password",
-                "NewPass2026"
+                "NewPass2026xy"
             ]
         )
         .status
@@ -305,7 +305,7 @@ fn serve_answers_health_checks_and_stops_on_sigterm() {
     let child = Command::new(env!("CARGO_BIN_EXE_huimin"))
         .args(["serve", "--demo", "--listen", &listen])
         .env("HUIMIN_DATA_DIR", dir.path())
-        .env("HUIMIN_ADMIN_PASSWORD", "Admin@12345")
+        .env("HUIMIN_ADMIN_PASSWORD", "Admin@12345!")
         .env_remove("HUIMIN_DATABASE_URL")
         .env_remove("HUIMIN_DATA_KEY")
         .stdout(Stdio::null())
@@ -367,7 +367,7 @@ fn add_nurse(path: &std::path::Path) -> std::process::Output {
             "--role",
             "nurse",
             "--password",
-            "Nurse2026x",
+            "Nurse2026xyz",
         ],
     )
 }

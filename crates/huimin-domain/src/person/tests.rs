@@ -106,12 +106,10 @@ fn name_debug_is_masked_and_serde_validates() {
 
 #[test]
 fn password_policy() {
-    assert_eq!(check_password_policy("abc12345"), Ok(()));
+    assert_eq!(check_password_policy("abc1234567"), Ok(()));
     assert_eq!(check_password_policy("pass word 1"), Ok(()));
-    assert_eq!(
-        check_password_policy("abc1234"),
-        Err(PasswordError::TooShort)
-    );
+    let short = Err(PasswordError::TooShort { min: 10 });
+    assert_eq!(check_password_policy("abc123456"), short);
     assert_eq!(
         check_password_policy(&format!("a1{}", "x".repeat(127))),
         Err(PasswordError::TooLong)
@@ -121,24 +119,46 @@ fn password_policy() {
         Ok(())
     );
     assert_eq!(
-        check_password_policy("12345678"),
+        check_password_policy("1234567890"),
         Err(PasswordError::MissingLetter)
     );
     assert_eq!(
-        check_password_policy("abcdefgh"),
+        check_password_policy("abcdefghij"),
         Err(PasswordError::MissingDigit)
     );
-    // Counted in characters, so eight Chinese characters are long enough.
-    assert_eq!(check_password_policy("密码密码密码密1"), Ok(()));
+    // Counted in characters, so ten Chinese characters are long enough.
+    assert_eq!(check_password_policy("密码密码密码密码密1"), Ok(()));
+}
+
+#[test]
+fn staff_passwords_are_longer() {
+    assert_eq!(
+        check_staff_password_policy("Nurse2026xy"),
+        Err(PasswordError::TooShort { min: 12 })
+    );
+    assert_eq!(check_staff_password_policy("Nurse2026xyz"), Ok(()));
+}
+
+#[test]
+fn common_passwords_are_refused_in_any_case_or_spelling() {
+    for common in ["1qaz2wsx3edc", "password123", "PASSWORD123", "qwerty123456"] {
+        assert_eq!(
+            check_password_policy(common),
+            Err(PasswordError::Common),
+            "{common}"
+        );
+    }
+    assert_eq!(check_password_policy("Wang2026secure"), Ok(()));
 }
 
 #[test]
 fn password_errors_are_bilingual_and_password_debug_is_redacted() {
-    let m = PasswordError::TooShort.message();
-    assert_eq!(m.zh, "密码至少 8 个字符");
-    assert_eq!(m.en, "password must be at least 8 characters");
-    let pw = Password::parse("secret123").unwrap();
-    assert_eq!(pw.expose(), "secret123");
+    let m = PasswordError::TooShort { min: 10 }.message();
+    assert_eq!(m.zh, "密码至少 10 个字符");
+    assert_eq!(m.en, "password must be at least 10 characters");
+    assert!(PasswordError::Common.message().zh.contains("常见"));
+    let pw = Password::parse("secret12345").unwrap();
+    assert_eq!(pw.expose(), "secret12345");
     assert!(!format!("{pw:?}").contains("secret"));
     assert!(Password::parse("short").is_err());
 }

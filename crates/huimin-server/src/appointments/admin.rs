@@ -221,14 +221,7 @@ pub async fn create_session(
         .store
         .create_session(&session)
         .await
-        .map_err(|e| match e {
-            StoreError::Duplicate { .. } => ApiError::conflict(Text::new(
-                "该医生此时段已有出诊",
-                "This doctor already has a session in that period",
-            ))
-            .at("period"),
-            other => ApiError::from(other),
-        })?;
+        .map_err(|e| refused_session(&state.clock, e))?;
     audit::record(
         &state,
         &ctx,
@@ -255,6 +248,32 @@ pub async fn create_session(
         Json(json!({"schedule": views::schedule(&stored), "slots": slots})),
     )
         .into_response())
+}
+
+/// A session the store refused: the same post in the same period, or hours over another
+/// session of the same doctor (named by its hours on the hospital's clock).
+fn refused_session(clock: &huimin_clock::Clock, err: StoreError) -> ApiError {
+    let hhmm = |micros: i64| {
+        jiff::Timestamp::from_microsecond(micros)
+            .map(|t| clock.wall(t).time().strftime("%H:%M").to_string())
+            .unwrap_or_default()
+    };
+    match err {
+        StoreError::Duplicate { .. } => ApiError::conflict(Text::new(
+            "该医生此时段已有出诊",
+            "This doctor already has a session in that period",
+        ))
+        .at("period"),
+        StoreError::Overlap { starts_at, ends_at } => {
+            let (from, to) = (hhmm(starts_at), hhmm(ends_at));
+            ApiError::conflict(Text::new(
+                format!("该医生当天 {from}–{to} 已有出诊，时间不能重叠"),
+                format!("This overlaps the doctor's session from {from} to {to} that day"),
+            ))
+            .at("start")
+        }
+        other => ApiError::from(other),
+    }
 }
 
 #[derive(Debug, Deserialize)]

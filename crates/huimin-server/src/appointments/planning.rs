@@ -244,7 +244,8 @@ pub async fn generate_from_rosters(
         let session = plan_session(store, rules, &plan).await?;
         match store.create_session(&session).await {
             Ok(()) => created += 1,
-            Err(StoreError::Duplicate { .. }) => skipped += 1,
+            // Already published, or over another session of the doctor: not published.
+            Err(StoreError::Duplicate { .. } | StoreError::Overlap { .. }) => skipped += 1,
             Err(e) => return Err(e.into()),
         }
     }

@@ -63,7 +63,10 @@ fn invalid_grant() -> OAuthError {
     OAuthError::new(
         StatusCode::BAD_REQUEST,
         "invalid_grant",
-        Text::new("用户名或密码错误", "The user name or password is wrong"),
+        Text::new(
+            "用户名或密码错误，或账户已停用（请联系医院）",
+            "The user name or password is wrong, or the account is disabled (please contact the hospital)",
+        ),
     )
 }
 
@@ -95,17 +98,14 @@ pub async fn issue_token(
     let user = find_account(&state, &ctx, &username, &password).await?;
     let now = huimin_store::now_micros();
     refuse_if_locked(&user, now)?;
-    check_password(&state, &ctx, &user, &password, now).await?;
     if user.disabled {
-        return Err(OAuthError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_grant",
-            Text::new(
-                "该账户已停用，请联系医院",
-                "This account is disabled; please contact the hospital",
-            ),
-        ));
+        // Checked before the password and answered as a wrong one, at the same cost, so the
+        // answer never tells whether the password of a disabled account was right.
+        state.passwords.burn_time(&password);
+        audit_login(&state, &ctx, None, &user.id, audit::DENIED, "disabled").await?;
+        return Err(invalid_grant());
     }
+    check_password(&state, &ctx, &user, &password, now).await?;
     log_in(&state, &ctx, &user).await
 }
 

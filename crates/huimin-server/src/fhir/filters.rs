@@ -12,6 +12,13 @@ use crate::error::ApiError;
 /// The logical id, searched as a token (`r.id` in storage rather than the token table).
 pub const ID: ParamDef = param("_id", ParamKind::Code, &["id"], "Logical id");
 
+/// The most values one parameter may list (`name=a,b,…`): each is one alternative of an `OR`
+/// in SQL, and SQLite refuses an expression tree past 1,000 nodes, so a longer list is a 400.
+pub const MAX_OR_VALUES: usize = 100;
+
+/// The most filter parameters one search may carry; each is one `AND`ed clause in SQL.
+pub const MAX_FILTERS: usize = 20;
+
 /// The modifiers served for a parameter type: those R4 defines for it, except token `:text`
 /// and `:in`/`:below`-style terminology modifiers, which need a terminology service.
 pub fn modifiers(kind: ParamKind) -> &'static [&'static str] {
@@ -56,6 +63,19 @@ pub fn clause(kind: &KindSpec, key: &str, value: &str) -> Result<SearchClause, A
             key,
             format!("搜索参数 {key} 没有值"),
             format!("Search parameter {key} has no value"),
+        ));
+    }
+    if values.len() > MAX_OR_VALUES {
+        return Err(bad(
+            key,
+            format!(
+                "搜索参数 {name} 最多列出 {MAX_OR_VALUES} 个值，收到 {}",
+                values.len()
+            ),
+            format!(
+                "Search parameter {name} lists at most {MAX_OR_VALUES} values; got {}",
+                values.len()
+            ),
         ));
     }
     let (any_of, negated) = match modifier {

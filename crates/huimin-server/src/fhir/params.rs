@@ -5,7 +5,7 @@
 use huimin_domain::i18n::Text;
 use huimin_store::{SearchQuery, SortField, SortKey};
 
-use super::filters::clause;
+use super::filters::{MAX_FILTERS, clause};
 use super::kinds::KindSpec;
 use crate::error::ApiError;
 
@@ -88,6 +88,13 @@ pub fn parse(kind: &KindSpec, pairs: &[(String, String)]) -> Result<ParsedSearch
                 }
             }
             k if RESULT_PARAMS.contains(&k) => {}
+            _ if query.clauses.len() == MAX_FILTERS => {
+                return Err(bad(
+                    key,
+                    format!("一次搜索最多 {MAX_FILTERS} 个筛选参数"),
+                    format!("A search takes at most {MAX_FILTERS} filter parameters"),
+                ));
+            }
             _ => query.clauses.push(clause(kind, key, value)?),
         }
     }

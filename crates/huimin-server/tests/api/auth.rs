@@ -105,7 +105,19 @@ async fn a_disabled_account_cannot_use_its_token(db: Db) {
         .unwrap();
     // Disabled from outside the server (as `huimin user disable` does): logging in is refused
     // at once, and the token once the server's short memory of the account has lapsed.
-    assert_eq!(app.login("admin", ADMIN_PASSWORD).await.status, 400);
+    let right = app.login("admin", ADMIN_PASSWORD).await;
+    assert_eq!(right.status, 400);
+    // The answer never tells whether the password was right: the same as a wrong one.
+    let wrong = app.login("admin", "not-the-password-2026").await;
+    assert_eq!((wrong.status, &wrong.body), (right.status, &right.body));
+    assert!(
+        right.body["error_description"]
+            .as_str()
+            .unwrap()
+            .contains("停用"),
+        "{}",
+        right.body
+    );
     tokio::time::sleep(huimin_server::state::callers::TTL + std::time::Duration::from_millis(100))
         .await;
     assert_eq!(app.get("/fhir/Patient", Some(&admin)).await.status, 401);
@@ -310,3 +322,54 @@ async fn tokens_are_honoured_by_every_server_sharing_the_data_key_and_only_those
     app.finish().await;
 }
 on_both!(tokens_are_honoured_by_every_server_sharing_the_data_key_and_only_those);
+
+/// Sign-up refuses a password under 10 characters or on the common-passwords list, in the
+/// caller's language; a staff account needs 12.
+async fn passwords_are_long_and_not_common(db: Db) {
+    let app = TestApp::spawn(db).await;
+    for (password, words) in [("Abc123456", "10"), ("1qaz2wsx3edc", "常见")] {
+        let body = json!({"phone": "13912345678", "password": password, "name": "王小明",
+            "resident_id": ID_2, "accept_terms": TERMS_VERSION});
+        let refused = app
+            .post_raw(
+                "/auth/register",
+                None,
+                "application/json",
+                &body.to_string(),
+            )
+            .await;
+        assert_eq!(refused.status, 422, "{password}: {}", refused.body);
+        let issue = refused.body["issue"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["expression"][0] == "password")
+            .unwrap_or_else(|| panic!("{password}: {}", refused.body));
+        assert!(
+            issue["details"]["text"].as_str().unwrap().contains(words),
+            "{issue}"
+        );
+    }
+    let passwords =
+        huimin_server::state::passwords::Passwords::new(huimin_server::PasswordCost::Fast);
+    let add = |password: &'static str| {
+        let (store, passwords) = (&app.store, &passwords);
+        async move {
+            huimin_server::accounts::add_user(
+                store,
+                passwords,
+                "nurse-wu",
+                "nurse".parse().unwrap(),
+                password,
+                "",
+                None,
+            )
+            .await
+        }
+    };
+    let short = add("Nurse2026xy").await.unwrap_err().to_string();
+    assert!(short.contains("12"), "{short}");
+    add("Nurse2026xyz").await.unwrap();
+    app.finish().await;
+}
+on_both!(passwords_are_long_and_not_common);

@@ -288,17 +288,17 @@ async fn a_forgotten_password_is_reset_with_a_desk_code_once(db: Db) {
         "a record without an account has no password"
     );
     let claim = code(&app, &registrar, &own, "claim").await;
-    let wrong_purpose = reset(&app, "13912340008", &claim, "NewPassw0rd").await;
+    let wrong_purpose = reset(&app, "13912340008", &claim, "NewPassw0rd1").await;
     assert_eq!(wrong_purpose.status, 422, "a claim code resets nothing");
     let code = code(&app, &registrar, &own, "reset-password").await;
-    let mismatch = json!({"username": "13912340008", "code": code, "password": "NewPassw0rd",
+    let mismatch = json!({"username": "13912340008", "code": code, "password": "NewPassw0rd1",
         "password_confirmation": "NewPassw0rx"});
     let refused = app.post_json("/auth/reset-password", None, &mismatch).await;
     assert_eq!(refused.expression(), Some("password_confirmation"));
-    let done = reset(&app, "+86 139 1234 0008", &code, "NewPassw0rd").await;
+    let done = reset(&app, "+86 139 1234 0008", &code, "NewPassw0rd1").await;
     assert_eq!(done.status, 204, "{}", done.body);
     assert_eq!(app.login("13912340008", PASSWORD).await.status, 400);
-    assert_eq!(app.login("13912340008", "NewPassw0rd").await.status, 200);
+    assert_eq!(app.login("13912340008", "NewPassw0rd1").await.status, 200);
     let again = reset(&app, "13912340008", &code, "Other1Passw0rd").await;
     assert_eq!(rule(&again), "code-used");
     let stranger = reset(&app, "13900000000", &code, "Other1Passw0rd").await;

@@ -174,5 +174,5 @@ async fn the_demo_hospital_is_a_realistic_tertiary_hospital(db: Db) {
 on_both!(the_demo_hospital_is_a_realistic_tertiary_hospital);
 
 fn huimin_demo_password() -> &'static str {
-    "Huimin@2026"
+    "Huimin@2026!"
 }

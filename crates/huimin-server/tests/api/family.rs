@@ -298,7 +298,7 @@ async fn sign_up_records_the_agreement_and_checks_the_second_password(db: Db) {
     let app = TestApp::spawn(db).await;
     let base = json!({"phone": "13911110001", "password": PASSWORD, "name": "王小明", "resident_id": ID_2});
     let mut mismatch = base.clone();
-    mismatch["password_confirmation"] = json!("Passw0rd!y");
+    mismatch["password_confirmation"] = json!("Passw0rd!y26");
     mismatch["accept_terms"] = json!(TERMS_VERSION);
     let refused = app.post_json("/auth/register", None, &mismatch).await;
     assert_eq!(refused.status, 422);

@@ -430,3 +430,51 @@ async fn resources_indexed_in_an_older_form_are_reindexed_at_start(db: Db) {
     app.finish().await;
 }
 on_both!(resources_indexed_in_an_older_form_are_reindexed_at_start);
+
+/// A value list longer than the server's cap is refused with a 400 naming the parameter and the
+/// limit, in the visitor's language; a list at the cap is answered.
+async fn too_many_or_values_are_refused_with_the_limit(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let admin = app.admin().await;
+    let values = |n: usize| {
+        (0..n)
+            .map(|i| format!("a{i}"))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let at_cap = app
+        .get(
+            &format!("/fhir/Practitioner?name={}", values(100)),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(at_cap.status, 200, "{}", at_cap.body);
+    let query = format!("/fhir/Practitioner?name={}", values(500));
+    let zh = app.get(&query, Some(&admin)).await;
+    assert_eq!(zh.status, 400, "{}", zh.body);
+    assert_eq!(zh.expression(), Some("name"));
+    let text = |r: &Resp| {
+        r.body["issue"][0]["details"]["text"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert!(
+        text(&zh).contains("name") && text(&zh).contains("100"),
+        "{}",
+        zh.body
+    );
+    let en = app.get_lang(&query, Some(&admin), "en").await;
+    assert_eq!(en.status, 400);
+    assert!(text(&en).contains("at most 100"), "{}", en.body);
+    let repeated: String = (0..500).map(|i| format!("&name:contains=a{i}")).collect();
+    let many = app
+        .get(
+            &format!("/fhir/Practitioner?_count=1{repeated}"),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(many.status, 400, "{}", many.body);
+    app.finish().await;
+}
+on_both!(too_many_or_values_are_refused_with_the_limit);

@@ -10,8 +10,8 @@ use serde_json::{Value, json};
 use sqlx::Connection;
 use tokio::sync::oneshot;
 
-pub const ADMIN_PASSWORD: &str = "Admin@12345";
-pub const PASSWORD: &str = "Passw0rd!x";
+pub const ADMIN_PASSWORD: &str = "Admin@12345!";
+pub const PASSWORD: &str = "Passw0rd!x26";
 /// Valid resident IDs from DOMAIN.md §2.
 pub const ID_1: &str = "11010519491231002X";
 pub const ID_2: &str = "110101199003071137";

@@ -29,5 +29,6 @@ mod patients;
 mod price_list;
 mod scheduling_fhir;
 mod screens;
+mod session_overlap;
 mod transaction;
 mod transfer;

@@ -12,6 +12,7 @@ pub(crate) mod hint;
 mod holder;
 mod lifecycle;
 mod moves;
+mod overlap;
 mod payments;
 mod rosters;
 mod screens;

@@ -391,6 +391,7 @@ async fn insert_session(
     conn: &mut sqlx::AnyConnection,
     session: &NewSession,
 ) -> Result<(), StoreError> {
+    super::overlap::refuse_overlap(&mut *conn, session).await?;
     sqlx::query(
             "INSERT INTO clinic_sessions (id, hospital_id, department_id, practitioner_role_id, room_id, \
              session_date, period, starts_at, ends_at, registration_class, fee_fen, status, release_at, \

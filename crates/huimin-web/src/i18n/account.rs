@@ -127,8 +127,8 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("forgot.code", "重置码", "Reset code"),
     (
         "forgot.password",
-        "新密码（至少 8 位，含字母和数字）",
-        "New password (8 or more characters, with a letter and a digit)",
+        "新密码（至少 10 位，含字母和数字，不能是常见密码）",
+        "New password (10 or more characters, with a letter and a digit, not a common password)",
     ),
     (
         "forgot.password_confirmation",

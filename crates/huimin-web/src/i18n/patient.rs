@@ -23,8 +23,8 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("signup.phone", "手机号", "Mobile number"),
     (
         "signup.password",
-        "设置密码（至少 8 位，含字母和数字）",
-        "Choose a password (8 or more characters, with a letter and a digit)",
+        "设置密码（至少 10 位，含字母和数字，不能是常见密码）",
+        "Choose a password (10 or more characters, with a letter and a digit, not a common password)",
     ),
     ("signup.submit", "注册并登录", "Sign up and sign in"),
     (

@@ -9,7 +9,7 @@ use serde_json::json;
 use crate::harness::{ADMIN_PASSWORD, Browser, Driver, Server};
 
 /// The password of the demo's accounts (`huimin_demo::DEMO_PASSWORD`).
-const DEMO_PASSWORD: &str = "Huimin@2026";
+const DEMO_PASSWORD: &str = "Huimin@2026!";
 /// 林晓燕, a demo patient with an account.
 const MOTHER: &str = "13800000002";
 

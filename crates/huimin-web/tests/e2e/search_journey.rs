@@ -5,7 +5,7 @@
 use crate::harness::{ADMIN_PASSWORD, Driver, Server};
 
 /// A demo patient with an account (`huimin-demo`).
-const PATIENT: (&str, &str) = ("13800000001", "Huimin@2026");
+const PATIENT: (&str, &str) = ("13800000001", "Huimin@2026!");
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_patient_finds_departments_and_doctors_by_alias_pinyin_and_name_on_a_phone() {
