@@ -87,18 +87,7 @@ async fn require_department(state: &AppState, id: &str) -> Result<(), ApiError> 
     {
         return Ok(());
     }
-    Err(ApiError::with_issues(
-        StatusCode::NOT_FOUND,
-        vec![Issue {
-            code: "not-found",
-            text: Text::new(
-                format!("未找到科室 Organization/{id}"),
-                format!("No department Organization/{id}"),
-            ),
-            expression: None,
-            rule: None,
-        }],
-    ))
+    Err(super::rules::no_department(id))
 }
 
 fn invalid(issues: Vec<Issue>) -> ApiError {

@@ -124,20 +124,25 @@ async fn require_department(state: &AppState, id: &str) -> Result<(), ApiError> 
         .await?
         .is_none()
     {
-        return Err(ApiError::with_issues(
-            StatusCode::NOT_FOUND,
-            vec![Issue {
-                code: "not-found",
-                text: Text::new(
-                    format!("未找到科室 Organization/{id}"),
-                    format!("No department Organization/{id}"),
-                ),
-                expression: None,
-                rule: None,
-            }],
-        ));
+        return Err(no_department(id));
     }
     Ok(())
+}
+
+/// 404: no department has this id.
+pub(super) fn no_department(id: &str) -> ApiError {
+    ApiError::with_issues(
+        StatusCode::NOT_FOUND,
+        vec![Issue {
+            code: "not-found",
+            text: Text::new(
+                format!("未找到科室 Organization/{id}"),
+                format!("No department Organization/{id}"),
+            ),
+            expression: None,
+            rule: None,
+        }],
+    )
 }
 
 /// `PUT /api/admin/booking-rules/departments/{id}`: replaces a department's override, a merge
