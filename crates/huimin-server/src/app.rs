@@ -258,6 +258,11 @@ pub fn router(state: AppState) -> Router {
         .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
             tracing::debug_span!("request", method = %request.method(), path = %request.uri().path())
         }))
+        // Outermost: the 405s, 408s, 413s and query rejections the framework writes as plain
+        // text become OperationOutcomes too.
+        .layer(axum::middleware::from_fn(
+            crate::bare_errors::outcome_for_bare_errors,
+        ))
         .with_state(state)
 }
 

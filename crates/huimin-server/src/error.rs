@@ -138,6 +138,14 @@ impl ApiError {
         )
     }
 
+    /// A server-side failure answered with `status` (502, 503, …) without internals.
+    pub fn internal_with_status(status: StatusCode) -> Self {
+        Self {
+            status,
+            ..Self::internal()
+        }
+    }
+
     /// The `OperationOutcome` as borrowed, typed parts: every refused booking attempt of a
     /// rush is answered with one, so it is written straight to bytes, not built as a `Value`
     /// tree first (that took about a tenth of the server's CPU in a flash crowd).

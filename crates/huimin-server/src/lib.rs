@@ -6,6 +6,7 @@ pub mod app;
 pub mod appointments;
 mod audit;
 pub mod auth;
+mod bare_errors;
 pub mod billing;
 pub mod client_addr;
 pub mod config;

@@ -44,7 +44,12 @@ pub async fn localise(mut request: Request, next: Next) -> Response {
     let lang = lang_of(request.uri(), request.headers());
     // Read once per request: the `Ctx` extractor takes it from here.
     request.extensions_mut().insert(lang);
-    let mut response = next.run(request).await;
+    written_in(next.run(request).await, lang)
+}
+
+/// `response` with its body written in `lang` when it is a localised answer: for layers
+/// outside [`localise`] that build answers of their own.
+pub fn written_in(mut response: Response, lang: Lang) -> Response {
     if let Some(Localised(render)) = response.extensions_mut().remove::<Localised>()
         && lang != Lang::default()
     {

@@ -72,6 +72,14 @@ pub async fn import(
             "The calendar file must be UTF-8 text",
         ))
     })?;
+    if text.trim().is_empty() {
+        // An empty body is far more often a client mistake than a wish to drop every
+        // imported holiday; a calendar with only the built-in rules is one line away.
+        return Err(invalid(Text::new(
+            "节假日文件为空。每行 YYYY-MM-DD,holiday|workday[,名称]；要清空已导入的日历，请上传只含一行 # 注释的文件",
+            "The calendar file is empty. Each line is YYYY-MM-DD,holiday|workday[,name]; to clear the imported calendar, upload a file with a single # comment line",
+        )));
+    }
     let imported = parse_import(text).map_err(|e| invalid(e.message()))?;
     let days = imported.iter().count();
     state

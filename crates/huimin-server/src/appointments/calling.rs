@@ -19,8 +19,9 @@ use super::extra::runs_session;
 use super::views;
 use crate::audit::{self, DENIED, SUCCESS};
 use crate::context::{Caller, Ctx};
-use crate::error::ApiError;
+use crate::error::{ApiError, Issue};
 use crate::state::AppState;
+use axum::http::StatusCode;
 
 /// The Patient's name as recorded (staff views), or empty.
 pub(crate) async fn patient_name(state: &AppState, patient_id: &str) -> Result<String, ApiError> {
@@ -381,7 +382,22 @@ pub async fn recent_calls(
         .start_of_day()
         .map(|z| z.timestamp().as_microsecond())
         .unwrap_or(0);
-    let count = page.count.unwrap_or(12).clamp(1, 50);
+    let count = match page.count {
+        None => 12,
+        Some(n @ 1..=50) => n,
+        Some(_) => {
+            return Err(ApiError::with_issues(
+                StatusCode::BAD_REQUEST,
+                vec![Issue::value(
+                    Some("_count"),
+                    Text::new(
+                        "_count 须为 1 到 50 的整数",
+                        "_count must be a whole number from 1 to 50",
+                    ),
+                )],
+            ));
+        }
+    };
     let calls = state.store.recent_calls(&id, midnight, count).await?;
     let mut items = Vec::with_capacity(calls.len());
     for call in &calls {

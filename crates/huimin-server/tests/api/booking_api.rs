@@ -1591,6 +1591,14 @@ async fn an_imported_holiday_calendar_steers_roster_publication(db: Db) {
         exported.contains("2026-10-01,holiday"),
         "the built-in dates stay"
     );
+    for empty in ["", "\n  \n"] {
+        let refused = put(empty.to_owned()).await;
+        assert_eq!(refused.status(), 422, "an empty body is refused");
+        assert!(
+            export().await.contains(&format!("{monday},holiday,院庆")),
+            "an empty body leaves the imported calendar as it was"
+        );
+    }
 
     for weekday in [1, 6] {
         let roster = json!({"practitioner_role": role, "weekday": weekday, "period": "morning", "capacity": 8});

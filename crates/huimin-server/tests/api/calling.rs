@@ -255,6 +255,20 @@ async fn a_doctor_calls_recalls_and_passes_while_patients_watch_their_place(db: 
         ]
     );
     assert_eq!(calls[0]["room"]["zh"], "心内科 3 诊室");
+    let one = app
+        .get(&format!("/api/departments/{dept}/calls?_count=1"), None)
+        .await;
+    assert_eq!(one.body["calls"].as_array().unwrap().len(), 1);
+    for beyond in ["0", "51", "x"] {
+        let refused = app
+            .get(
+                &format!("/api/departments/{dept}/calls?_count={beyond}"),
+                None,
+            )
+            .await;
+        assert_eq!(refused.status, 400, "_count={beyond}: {}", refused.body);
+        assert_eq!(refused.body["resourceType"], "OperationOutcome");
+    }
     app.finish().await;
 }
 on_both!(a_doctor_calls_recalls_and_passes_while_patients_watch_their_place);

@@ -192,3 +192,53 @@ async fn the_app_api_serves_its_openapi_document(db: Db) {
     app.finish().await;
 }
 on_both!(the_app_api_serves_its_openapi_document);
+
+/// What the framework refuses before a handler runs is an OperationOutcome in the caller's
+/// language too, with its status and headers kept.
+async fn framework_refusals_are_operation_outcomes(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let admin = app.admin().await;
+    let wrong_method = app
+        .send(
+            app.client
+                .delete(format!("{}/fhir/metadata?lang=en", app.base)),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(wrong_method.status, 405);
+    assert_eq!(wrong_method.body["resourceType"], "OperationOutcome");
+    assert_eq!(wrong_method.body["issue"][0]["code"], "not-supported");
+    assert!(wrong_method.header("allow").is_some(), "Allow is kept");
+    assert!(
+        wrong_method.body["issue"][0]["details"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("method")
+    );
+    let unparsed = app
+        .get("/api/departments/any/calls?_count=many", None)
+        .await;
+    assert_eq!(unparsed.status, 400);
+    assert_eq!(unparsed.body["resourceType"], "OperationOutcome");
+    assert!(
+        unparsed.body["issue"][0]["details"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("请求无法解析"),
+        "Chinese by default: {}",
+        unparsed.body
+    );
+    let huge = "x".repeat(2 * 1024 * 1024);
+    let too_large = app
+        .post_raw(
+            "/fhir/Patient",
+            Some(&admin),
+            "application/fhir+json",
+            &huge,
+        )
+        .await;
+    assert_eq!(too_large.status, 413);
+    assert_eq!(too_large.body["resourceType"], "OperationOutcome");
+    app.finish().await;
+}
+on_both!(framework_refusals_are_operation_outcomes);

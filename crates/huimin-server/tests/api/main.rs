@@ -19,6 +19,7 @@ mod directory_search;
 mod family;
 mod fhir_basics;
 mod fhir_search;
+mod fhir_validation;
 mod fuzz;
 mod messages;
 mod my_bookings;
