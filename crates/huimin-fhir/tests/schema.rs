@@ -201,9 +201,12 @@ fn unknown_element() {
         r#"{"resourceType":"Location","position":{"longitude":1,"latitude":2,"lat":3}}"#,
     );
     assert_eq!(e.path, "Location.position.lat");
-    // Primitive extensions (`_birthDate`) are not supported: rejected, not dropped.
-    let e = parse_err::<Patient>(r#"{"resourceType":"Patient","_birthDate":{"id":"x"}}"#);
-    assert_eq!(e.path, "Patient._birthDate");
+    // A primitive extension of an element that has none modelled is refused, not dropped.
+    let e = parse_err::<Patient>(r#"{"resourceType":"Patient","_active":{"id":"x"}}"#);
+    assert_eq!(e.path, "Patient._active");
+    // One with a wrong shape names the element inside it.
+    let e = parse_err::<Patient>(r#"{"resourceType":"Patient","_birthDate":{"valu":"x"}}"#);
+    assert_eq!(e.path, "Patient._birthDate.valu");
 }
 
 #[test]

@@ -7,7 +7,7 @@ use super::ResourceType;
 use crate::primitives::de;
 use crate::{
     Address, AdministrativeGender, Attachment, CodeableConcept, ContactPoint, Extension, HumanName,
-    Identifier, Meta, Narrative, Period, Reference,
+    Identifier, Meta, Narrative, Period, PrimitiveExtension, Reference,
 };
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
@@ -49,12 +49,19 @@ pub struct Patient {
     pub telecom: Vec<ContactPoint>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gender: Option<AdministrativeGender>,
+    /// `gender`'s id and extensions (`_gender`), kept as sent.
+    #[serde(rename = "_gender", skip_serializing_if = "Option::is_none")]
+    pub gender_ext: Option<PrimitiveExtension>,
     #[serde(
         default,
         deserialize_with = "de::opt_date",
         skip_serializing_if = "Option::is_none"
     )]
     pub birth_date: Option<String>,
+    /// `birthDate`'s id and extensions (`_birthDate`: the time of birth of a newborn,
+    /// `patient-birthTime`), kept as sent.
+    #[serde(rename = "_birthDate", skip_serializing_if = "Option::is_none")]
+    pub birth_date_ext: Option<PrimitiveExtension>,
     /// deceased[x]: at most one of `deceasedBoolean` / `deceasedDateTime`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deceased_boolean: Option<bool>,

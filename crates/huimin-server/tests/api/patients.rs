@@ -36,6 +36,45 @@ async fn creating_a_patient_returns_201_with_location_and_etag(db: Db) {
 }
 on_both!(creating_a_patient_returns_201_with_location_and_etag);
 
+/// Primitive extensions (`_birthDate`, `_gender`) are kept: a newborn's time of birth, how
+/// a gender was recorded.
+async fn primitive_extensions_are_accepted_and_returned(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let registrar = app.staff("registrar").await;
+    let mut patient = patient_json("张三", "张", "三", ID_2, "+86 13800138000");
+    let birth_time = json!({"extension": [{
+        "url": "http://hl7.org/fhir/StructureDefinition/patient-birthTime",
+        "valueDateTime": "1990-03-07T08:30:00+08:00"
+    }]});
+    let recorded = json!({"id": "g1", "extension": [{
+        "url": "http://hl7.org/fhir/StructureDefinition/data-absent-reason",
+        "valueCode": "asked-declined"
+    }]});
+    patient["_birthDate"] = birth_time.clone();
+    patient["_gender"] = recorded.clone();
+    let created = app
+        .post_json("/fhir/Patient", Some(&registrar), &patient)
+        .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let id = created.body["id"].as_str().unwrap();
+    let read = app
+        .get(&format!("/fhir/Patient/{id}"), Some(&registrar))
+        .await;
+    assert_eq!(read.body["_birthDate"], birth_time);
+    assert_eq!(read.body["_gender"], recorded);
+    assert_schema_valid(&read.body);
+    patient["_birthDay"] = json!({"extension": []});
+    let unknown = app
+        .post_json("/fhir/Patient", Some(&registrar), &patient)
+        .await;
+    assert_eq!(
+        unknown.status, 400,
+        "an unknown `_` element is still refused"
+    );
+    app.finish().await;
+}
+on_both!(primitive_extensions_are_accepted_and_returned);
+
 async fn a_bad_resident_id_is_refused_naming_the_field(db: Db) {
     let app = TestApp::spawn(db).await;
     let registrar = app.staff("registrar").await;
