@@ -2,6 +2,7 @@
 //! authorisation and audit, and server start-up.
 
 pub mod accounts;
+mod api_docs;
 pub mod app;
 pub mod appointments;
 mod audit;

@@ -56,6 +56,9 @@ mod tests {
             if path.starts_with("/fhir") || !path.starts_with('/') {
                 continue;
             }
+            // A catch-all `{*file}` is the path parameter `{file}` in OpenAPI.
+            let path = path.replace("{*", "{");
+            let path = path.as_str();
             for method in METHODS {
                 let called = handlers.match_indices(&format!("{method}(")).any(|(i, _)| {
                     i == 0 || !handlers[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_')
@@ -153,6 +156,17 @@ mod tests {
             }
         }
         let text = super::DOCUMENT;
+        let mut ids = BTreeSet::new();
+        for item in doc["paths"].as_object().unwrap().values() {
+            for (method, op) in item.as_object().unwrap() {
+                let id = op["operationId"].as_str();
+                assert!(
+                    id.is_some_and(|id| ids.insert(id.to_owned())),
+                    "{method}: a missing or repeated operationId {id:?} \
+                     (scripts/openapi-operation-ids derives one)"
+                );
+            }
+        }
         for (at, _) in text.match_indices("\"$ref\": \"#/") {
             let target = &text[at + "\"$ref\": \"#/".len()..];
             let target = &target[..target.find('"').unwrap()];

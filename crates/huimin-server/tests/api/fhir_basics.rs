@@ -242,3 +242,48 @@ async fn framework_refusals_are_operation_outcomes(db: Db) {
     app.finish().await;
 }
 on_both!(framework_refusals_are_operation_outcomes);
+
+/// Swagger UI at `/api/docs/` reads the served OpenAPI document, from this origin only.
+async fn the_api_viewer_reads_the_openapi_document(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let redirect = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(format!("{}/api/docs", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(redirect.status(), 308);
+    assert_eq!(redirect.headers()["location"], "/api/docs/");
+    let page = app
+        .client
+        .get(format!("{}/api/docs/", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(
+        page.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let html = page.text().await.unwrap();
+    assert!(html.contains("swagger-ui"), "{html}");
+    assert!(
+        !html.contains("src=\"http") && !html.contains("href=\"http"),
+        "every file of the viewer comes from this origin"
+    );
+    let init = app.get("/api/docs/swagger-initializer.js", None).await;
+    assert_eq!(init.status, 200);
+    assert!(init.body.as_str().unwrap().contains("/api/openapi.json"));
+    let missing = app.get("/api/docs/no-such-file.js", None).await;
+    assert_eq!(missing.status, 404);
+    assert_eq!(missing.body["resourceType"], "OperationOutcome");
+    let document = app.get("/api/openapi.json", None).await;
+    let ids = document.body["paths"]["/api/admin/rosters"]["get"]["operationId"].clone();
+    assert_eq!(ids, "getAdminRosters");
+    app.finish().await;
+}
+on_both!(the_api_viewer_reads_the_openapi_document);
