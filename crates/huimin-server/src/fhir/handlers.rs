@@ -364,11 +364,25 @@ pub async fn update(
         ))
         .at(format!("{}.id", kind.name)));
     }
-    let previous = state
-        .store
-        .read_resource(kind.name, &id)
-        .await?
-        .ok_or_else(|| ApiError::not_found(&reference))?;
+    let Some(previous) = state.store.read_resource(kind.name, &id).await? else {
+        // Ids are the server's to give (update-as-create is not supported): R4 answers 405.
+        // A caller limited to their own records never gets here for an unknown id (404
+        // above), so this tells nobody whether someone else's record exists.
+        return Err(ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "not-supported",
+            Text::new(
+                format!(
+                    "{reference} 不存在；本服务器不接受客户端指定的 id，新建请用 POST /fhir/{}",
+                    kind.name
+                ),
+                format!(
+                    "{reference} does not exist; this server does not take client-assigned ids: create with POST /fhir/{}",
+                    kind.name
+                ),
+            ),
+        ));
+    };
     if matches!(scope, Scope::Only(_)) {
         keep_identity_documents(&mut resource, &previous.content)?;
     }

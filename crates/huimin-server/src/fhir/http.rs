@@ -177,3 +177,96 @@ impl Page<'_> {
         bundle
     }
 }
+
+/// Content negotiation for every `/fhir` request, whichever module serves the route:
+/// `_format` and `Accept` must allow JSON (406 otherwise), and a request body must be JSON —
+/// a JSON Patch for `PATCH`, a form for `_search` (415 otherwise). One layer rather than a
+/// check in each handler, so that a new operation cannot forget it.
+pub async fn negotiate(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    if request.uri().path().starts_with("/fhir")
+        && let Err(refusal) = acceptable(&request)
+    {
+        return refusal.into_response();
+    }
+    next.run(request).await
+}
+
+fn acceptable(request: &axum::extract::Request) -> Result<(), ApiError> {
+    let format = request.uri().query().and_then(|q| {
+        url::form_urlencoded::parse(q.as_bytes())
+            .find(|(k, _)| k == "_format")
+            .map(|(_, v)| v.into_owned())
+    });
+    if let Some(format) = format
+        && !format.contains("json")
+    {
+        return Err(ApiError::new(
+            StatusCode::NOT_ACCEPTABLE,
+            "not-supported",
+            Text::new(
+                format!("不支持的 _format：{format}（仅支持 json）"),
+                format!("Unsupported _format: {format} (only json)"),
+            ),
+        ));
+    }
+    check_accept(request.headers())?;
+    let method = request.method();
+    let writes = [
+        axum::http::Method::POST,
+        axum::http::Method::PUT,
+        axum::http::Method::PATCH,
+    ];
+    if !writes.contains(method) || !has_body(request.headers()) {
+        return Ok(());
+    }
+    let media = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|m| m.trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    let (allowed, expected): (&[&str], &str) = if request.uri().path().ends_with("/_search") {
+        (
+            &["application/x-www-form-urlencoded"],
+            "application/x-www-form-urlencoded",
+        )
+    } else if method == axum::http::Method::PATCH {
+        (
+            &["application/json-patch+json", "application/json"],
+            "application/json-patch+json",
+        )
+    } else {
+        (
+            &["application/fhir+json", "application/json"],
+            "application/fhir+json",
+        )
+    };
+    if allowed.contains(&media.as_str()) {
+        return Ok(());
+    }
+    Err(ApiError::new(
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "not-supported",
+        Text::new(
+            format!("请求体须为 {expected}（收到：{}）", shown(&media)),
+            format!("The body must be {expected} (got {})", shown(&media)),
+        ),
+    ))
+}
+
+fn shown(media: &str) -> &str {
+    if media.is_empty() { "none" } else { media }
+}
+
+/// Whether the request announces a body (a non-zero length, or chunks).
+fn has_body(headers: &HeaderMap) -> bool {
+    let length = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    length.is_some_and(|n| n > 0) || headers.contains_key(header::TRANSFER_ENCODING)
+}

@@ -26,6 +26,7 @@ use huimin_store::{Store, StoreError};
 use crate::state::AppState;
 
 pub use crate::error::FHIR_JSON;
+pub use http::negotiate;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

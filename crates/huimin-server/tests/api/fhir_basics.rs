@@ -110,6 +110,43 @@ async fn non_json_bodies_and_xml_only_clients_are_refused(db: Db) {
         .get(format!("{}/fhir/Organization", app.base))
         .header("accept", "application/fhir+xml");
     assert_eq!(request.send().await.unwrap().status(), 406);
+    // The same on every FHIR endpoint, operations included, whichever module serves them.
+    let operation = app
+        .post_raw(
+            "/fhir/Appointment/$book",
+            Some(&admin),
+            "text/plain",
+            "slot=Slot/1",
+        )
+        .await;
+    assert_eq!(operation.status, 415, "{}", operation.body);
+    assert_eq!(operation.body["resourceType"], "OperationOutcome");
+    let patch = app
+        .send(
+            app.client
+                .patch(format!("{}/fhir/Appointment/any", app.base))
+                .header("content-type", "text/csv")
+                .body("status,cancelled"),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(patch.status, 415);
+    for path in [
+        "/fhir/Appointment/$find?_format=xml",
+        "/fhir/Organization?_format=application/fhir%2Bxml",
+        "/fhir/metadata?_format=xml",
+    ] {
+        assert_eq!(app.get(path, Some(&admin)).await.status, 406, "{path}");
+    }
+    let xml_only = app
+        .client
+        .get(format!("{}/fhir/Appointment/$find", app.base))
+        .header("accept", "application/fhir+xml");
+    assert_eq!(xml_only.send().await.unwrap().status(), 406);
+    assert_eq!(
+        app.get("/fhir/metadata?_format=json", None).await.status,
+        200
+    );
     app.finish().await;
 }
 on_both!(non_json_bodies_and_xml_only_clients_are_refused);
@@ -138,6 +175,27 @@ async fn unknown_types_ids_and_search_parameters_are_reported(db: Db) {
         .get("/fhir/Patient?birthdate=1990-13-01", Some(&admin))
         .await;
     assert_eq!(bad_date.status, 400);
+    // Ids are the server's: a PUT to an unknown id is 405 (no update-as-create) for staff, and
+    // 404 for a patient, to whom someone else's record and a missing one look the same.
+    let body = json!({"resourceType": "Organization", "id": "no-such-org", "name": "某医院"});
+    let put = app
+        .put_json("/fhir/Organization/no-such-org", Some(&admin), &body, None)
+        .await;
+    assert_eq!(put.status, 405, "{}", put.body);
+    assert_eq!(put.body["issue"][0]["code"], "not-supported");
+    assert_eq!(
+        app.get("/fhir/Organization/no-such-org", Some(&admin))
+            .await
+            .status,
+        404,
+        "nothing was created"
+    );
+    let (patient, _) = app.patient("13900000001", "李四", ID_3).await;
+    let mine = json!({"resourceType": "Patient", "id": "no-such-patient"});
+    let put = app
+        .put_json("/fhir/Patient/no-such-patient", Some(&patient), &mine, None)
+        .await;
+    assert_eq!(put.status, 404, "{}", put.body);
     app.finish().await;
 }
 on_both!(unknown_types_ids_and_search_parameters_are_reported);
