@@ -179,7 +179,15 @@ impl App {
         Ok(Self {
             deliver_messages,
             listener,
-            router: extra(api.clone(), state.clock.clone()).merge(api),
+            // The pages' handlers are bounded as the API's are (a live stream is not cut: its
+            // answer is returned at once, and only the answer's head is timed).
+            router: extra(api.clone(), state.clock.clone())
+                .layer(request_timeout())
+                .merge(api)
+                .layer(axum::middleware::from_fn_with_state(
+                    crate::headers::SecurityHeaders::new(state.settings.hsts_seconds),
+                    crate::headers::secure,
+                )),
             state,
         })
     }
@@ -202,24 +210,14 @@ impl App {
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        let service = self
-            .router
-            .into_make_service_with_connect_info::<SocketAddr>();
         let worker = tokio::spawn(appointments::worker::run_forever(self.state.clone()));
         let outbox = self
             .deliver_messages
             .then(|| tokio::spawn(messages::worker::run_forever(self.state.clone())));
-        // Answers go out as soon as they are written: with Nagle's algorithm a small answer
-        // can wait for the client's delayed acknowledgement of the previous one (up to 40 ms
-        // on Linux), which showed as a tail on the sold-out answers of a booking rush.
-        let listener = axum::serve::ListenerExt::tap_io(self.listener, |tcp| {
-            if let Err(err) = tcp.set_nodelay(true) {
-                tracing::debug!(error = %err, "could not set TCP_NODELAY");
-            }
-        });
-        let served = axum::serve(listener, service)
-            .with_graceful_shutdown(shutdown)
-            .await;
+        let connections = self.state.settings.connections.clone();
+        let trusted = self.state.settings.trusted_proxies.clone();
+        let served =
+            crate::serve::serve(self.listener, self.router, &connections, trusted, shutdown).await;
         worker.abort();
         if let Some(outbox) = outbox {
             outbox.abort();
@@ -228,6 +226,13 @@ impl App {
         self.state.store.close().await;
         Ok(())
     }
+}
+
+/// How long a handler may take to produce its answer's head (408 after that).
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+fn request_timeout() -> TimeoutLayer {
+    TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT)
 }
 
 pub fn router(state: AppState) -> Router {
@@ -250,10 +255,7 @@ pub fn router(state: AppState) -> Router {
         // through it (the body limit's 413 and the timeout's 408 come from the layers outside).
         .layer(axum::middleware::from_fn(crate::localise::localise))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(30),
-        ))
+        .layer(request_timeout())
         // Spans carry the method and path only: query strings hold search values (names,
         // phone numbers) that must never reach the logs. They are debug-level
         // (`HUIMIN_LOG=info,huimin_server=debug` turns them on): at the default `info`, a span
@@ -272,11 +274,20 @@ pub fn router(state: AppState) -> Router {
 
 async fn healthz(
     axum::extract::State(state): axum::extract::State<AppState>,
-) -> (StatusCode, &'static str) {
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
     if state.store.ping().await {
-        (StatusCode::OK, "ok")
+        (StatusCode::OK, "ok").into_response()
     } else {
-        (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(
+                axum::http::header::RETRY_AFTER,
+                crate::error::RETRY_AFTER_UNAVAILABLE.to_string(),
+            )],
+            "database unavailable",
+        )
+            .into_response()
     }
 }
 

@@ -44,7 +44,11 @@ pub async fn record(
         .await
         .map_err(|err| {
             tracing::error!(error = %err, "could not write the audit record");
-            ApiError::internal()
+            if err.is_unavailable() {
+                ApiError::unavailable()
+            } else {
+                ApiError::internal()
+            }
         })?;
     Ok(())
 }

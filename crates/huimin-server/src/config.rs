@@ -68,6 +68,11 @@ pub struct Settings {
     /// Reverse proxies whose `X-Forwarded-For` / `Forwarded` names the client
     /// (`HUIMIN_TRUSTED_PROXIES`); empty: the TCP peer is the client.
     pub trusted_proxies: Vec<crate::client_addr::IpNet>,
+    /// Header and idle timeouts, per-address and total connection caps.
+    pub connections: crate::serve::ConnectionSettings,
+    /// `Strict-Transport-Security: max-age=<seconds>` on every answer (`HUIMIN_HSTS_SECS`);
+    /// `None` (default): the TLS proxy sends it.
+    pub hsts_seconds: Option<u64>,
 }
 
 impl Settings {
@@ -91,6 +96,8 @@ impl Settings {
             deliver_messages: true,
             online_payment: false,
             trusted_proxies: Vec::new(),
+            connections: Default::default(),
+            hsts_seconds: None,
         }
     }
 

@@ -48,6 +48,10 @@ pub fn json_body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiE
     })
 }
 
+/// Seconds a client waits after a 503 for an unavailable database (a restart or fail-over of
+/// PostgreSQL takes seconds).
+pub const RETRY_AFTER_UNAVAILABLE: u64 = 5;
+
 #[derive(Clone, Debug)]
 pub struct ApiError {
     pub status: StatusCode,
@@ -146,6 +150,20 @@ impl ApiError {
         }
     }
 
+    /// 503: the database cannot be reached for now; try again after `Retry-After` seconds.
+    pub fn unavailable() -> Self {
+        let mut error = Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "transient",
+            Text::new(
+                "服务暂时不可用（数据库无法连接），请稍后再试",
+                "The service is unavailable for a moment (the database cannot be reached); please try again shortly",
+            ),
+        );
+        error.retry_after = Some(RETRY_AFTER_UNAVAILABLE);
+        error
+    }
+
     /// The `OperationOutcome` as borrowed, typed parts: every refused booking attempt of a
     /// rush is answered with one, so it is written straight to bytes, not built as a `Value`
     /// tree first (that took about a tenth of the server's CPU in a flash crowd).
@@ -235,6 +253,10 @@ impl From<huimin_store::StoreError> for ApiError {
                 "This phone number is already registered",
             ))
             .at("phone"),
+            other if other.is_unavailable() => {
+                tracing::error!(error = %other, "database unavailable");
+                Self::unavailable()
+            }
             other => {
                 tracing::error!(error = %other, "storage failure");
                 Self::internal()

@@ -16,11 +16,13 @@ pub mod demo;
 pub mod directory;
 pub mod error;
 pub mod fhir;
+pub mod headers;
 pub mod identity;
 pub mod localise;
 pub mod logging;
 pub mod messages;
 pub mod openapi;
+pub mod serve;
 pub mod state;
 
 pub use app::{App, StartError, open_store};

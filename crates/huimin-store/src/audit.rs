@@ -8,7 +8,7 @@
 
 use huimin_domain::audit::{AuditFacts, GENESIS_HASH, chain_hash};
 use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, AnyPool, Row};
+use sqlx::{AnyConnection, Row};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::sql::Arg;
@@ -50,7 +50,7 @@ pub enum ChainStatus {
     Broken { seq: i64, reason: String },
 }
 
-type Pending = (NewAuditRecord, oneshot::Sender<Result<i64, String>>);
+type Pending = (NewAuditRecord, oneshot::Sender<Result<i64, StoreError>>);
 
 #[derive(Clone, Debug)]
 pub struct AuditBatcher {
@@ -62,7 +62,7 @@ impl AuditBatcher {
         Self { sender: None }
     }
 
-    fn start(pool: AnyPool) -> Self {
+    fn start(pool: crate::pool::Pool) -> Self {
         let (sender, mut receiver) = mpsc::channel::<Pending>(4096);
         tokio::spawn(async move {
             let mut batch = Vec::new();
@@ -79,7 +79,7 @@ impl AuditBatcher {
                     Err(err) => {
                         tracing::error!(error = %err, "audit append failed");
                         for (_, reply) in batch {
-                            let _ = reply.send(Err(err.to_string()));
+                            let _ = reply.send(Err(err.relayed(StoreError::Corrupt)));
                         }
                     }
                 }
@@ -91,7 +91,10 @@ impl AuditBatcher {
     }
 }
 
-async fn append_batch(pool: &AnyPool, records: &[&NewAuditRecord]) -> Result<i64, StoreError> {
+async fn append_batch(
+    pool: &crate::pool::Pool,
+    records: &[&NewAuditRecord],
+) -> Result<i64, StoreError> {
     let mut tx = pool.begin().await?;
     let first_seq = append_in(&mut tx, records).await?;
     tx.commit().await?;
@@ -240,7 +243,6 @@ impl Store {
         answer
             .await
             .map_err(|_| StoreError::Corrupt("the audit writer has stopped".into()))?
-            .map_err(StoreError::Corrupt)
     }
 
     /// Newest first, optionally only one actor's or one resource's records.

@@ -2,27 +2,26 @@
 
 use std::sync::Arc;
 
-use sqlx::AnyPool;
-
 use crate::appointments::group_writer::{GroupDatabase, GroupWriter};
 use crate::appointments::hint::FullSlots;
 use crate::audit::AuditBatcher;
 use crate::connection::Connections;
 use crate::crypto::{DataKey, FieldCrypto};
 use crate::keycheck::{self, KeySource};
+use crate::pool::Pool;
 use crate::{Backend, DatabaseTarget, StoreError};
 
 /// The handle every other layer uses. Cheap to clone.
 #[derive(Clone)]
 pub struct Store {
     /// Reads (many connections; WAL readers never wait for the writer).
-    pub(crate) pool: AnyPool,
+    pub(crate) pool: Pool,
     /// Writes. On SQLite a pool of one connection: writers queue here, first come first
     /// served, instead of colliding on the database lock and sleeping in SQLite's busy
     /// handler (which made the tail latency of a booking rush seconds long). On PostgreSQL the
     /// same pool as `pool`: row locks let writers run side by side (bookings go through the
     /// group writer's own connections, `appointments::group_writer`).
-    pub(crate) writer: AnyPool,
+    pub(crate) writer: Pool,
     pub(crate) backend: Backend,
     pub(crate) crypto: Arc<FieldCrypto>,
     pub(crate) audit: AuditBatcher,
@@ -65,8 +64,8 @@ impl Store {
         };
         let bookings = GroupWriter::start(full_slots.clone(), database);
         let store = Self {
-            pool,
-            writer,
+            pool: Pool::new(pool),
+            writer: Pool::new(writer),
             backend: target.backend(),
             crypto: Arc::new(FieldCrypto::new(&key)),
             audit: AuditBatcher::unstarted(),

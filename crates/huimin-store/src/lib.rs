@@ -22,6 +22,7 @@ mod family;
 pub mod keycheck;
 pub mod messages;
 mod migrations;
+mod pool;
 mod reindex;
 mod resources;
 mod retry;

@@ -129,6 +129,28 @@ pub struct ServeArgs {
         value_parser = huimin_server::client_addr::parse_trusted
     )]
     pub trusted_proxies: Vec<huimin_server::client_addr::IpNet>,
+    /// Seconds a client has to send a request's head, from connecting or from its first byte
+    /// after an idle pause; slower connections are closed.
+    #[arg(long, env = "HUIMIN_HEADER_TIMEOUT_SECS", default_value_t = 15)]
+    pub header_timeout_secs: u64,
+    /// Seconds a kept-alive connection may wait for its next request before it is closed
+    /// (keep it above the proxy's upstream keep-alive timeout).
+    #[arg(long, env = "HUIMIN_IDLE_TIMEOUT_SECS", default_value_t = 75)]
+    pub idle_timeout_secs: u64,
+    /// Connections one client address may hold open at once (trusted proxies are exempt).
+    #[arg(
+        long,
+        env = "HUIMIN_MAX_CONNECTIONS_PER_ADDRESS",
+        default_value_t = 256
+    )]
+    pub max_connections_per_address: usize,
+    /// Connections open at once in all (default: the open-file limit less 256, at most 65536).
+    #[arg(long, env = "HUIMIN_MAX_CONNECTIONS")]
+    pub max_connections: Option<usize>,
+    /// Send `Strict-Transport-Security: max-age=<seconds>` on every answer; only when every
+    /// visitor reaches the server over HTTPS (default: none, the TLS proxy sends it).
+    #[arg(long, env = "HUIMIN_HSTS_SECS")]
+    pub hsts_secs: Option<u64>,
 }
 
 impl ServeArgs {
@@ -142,6 +164,17 @@ impl ServeArgs {
         settings.deliver_messages = !is_off(&self.deliver_messages);
         settings.online_payment = is_on(&self.online_payment);
         settings.trusted_proxies = self.trusted_proxies.clone();
+        settings.hsts_seconds = self.hsts_secs;
+        settings.connections = huimin_server::serve::ConnectionSettings {
+            timeouts: huimin_server::serve::Timeouts {
+                header: Duration::from_secs(self.header_timeout_secs.max(1)),
+                idle: Duration::from_secs(self.idle_timeout_secs.max(1)),
+            },
+            caps: huimin_server::serve::Caps {
+                per_address: self.max_connections_per_address.max(1),
+                total: self.max_connections,
+            },
+        };
         settings.desk_codes = huimin_domain::identity::DeskCodeRule {
             minutes: self.desk_code_minutes,
             tries: self.desk_code_tries,

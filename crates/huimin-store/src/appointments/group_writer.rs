@@ -237,9 +237,8 @@ async fn write_groups(
             }
             Err(err) => {
                 tracing::error!(error = %err, "booking group commit failed");
-                let message = err.to_string();
                 for (_, reply) in group {
-                    let failed = StoreError::Batch(message.clone());
+                    let failed = err.relayed(StoreError::Batch);
                     let _ = reply.send(Err(BookingError::Store(failed)));
                 }
             }
