@@ -169,7 +169,7 @@ impl App {
             clock,
             tokens,
             passwords,
-            throttle: LoginThrottle::new(settings.ip_failure_limit, settings.ip_window),
+            throttle: login_throttle(&settings),
             guard: BookingGuard::new(settings.guard.clone()),
             callers: Default::default(),
             rules,
@@ -311,5 +311,20 @@ mod tests {
             "of {burst} connects (somaxconn {somaxconn})"
         );
         drop(listener);
+    }
+}
+
+/// The login and registration back-offs of the settings.
+fn login_throttle(settings: &Settings) -> LoginThrottle {
+    let backoff = |free| huimin_domain::signin::Backoff {
+        free,
+        base: settings.login_backoff_base,
+        max: settings.login_backoff_max,
+    };
+    LoginThrottle {
+        account: backoff(settings.login_account_free),
+        address: backoff(settings.ip_failure_limit),
+        register: backoff(settings.register_address_free),
+        forget_after: settings.login_forget_after,
     }
 }
