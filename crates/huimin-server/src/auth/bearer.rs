@@ -48,6 +48,8 @@ impl FromRequestParts<AppState> for Ctx {
             .callers
             .get_or_load(&claims.sid, || read_caller(state, &claims.sid, &claims.sub))
             .await?
+            // A remembered session answers only for the account it belongs to.
+            .filter(|caller| caller.user_id == claims.sub)
             .ok_or_else(unauthorized)?;
         Ok(Self {
             caller: Some(caller),

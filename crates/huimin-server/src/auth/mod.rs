@@ -1,7 +1,7 @@
 //! OAuth2 password grant (`POST /auth/token`), patient self-registration
 //! (`POST /auth/register`), a forgotten password reset with a desk code
 //! (`POST /auth/reset-password`), and the sign-in sessions every token belongs to
-//! (`POST /auth/logout`, `/api/me/sessions`).
+//! (`POST /auth/logout`, `/api/me/sign-ins`).
 
 mod bearer;
 mod register;
@@ -20,8 +20,8 @@ pub fn routes() -> Router<AppState> {
         .route("/auth/register", post(register::register))
         .route("/auth/reset-password", post(reset::reset_password))
         .route("/auth/logout", post(sessions::logout))
-        .route("/api/me/sessions", get(sessions::list))
-        .route("/api/me/sessions/{id}", delete(sessions::end_one))
+        .route("/api/me/sign-ins", get(sessions::list))
+        .route("/api/me/sign-ins/{id}", delete(sessions::end_one))
 }
 
 /// The stored account key for a user name. Phone numbers are patients' user names

@@ -1,6 +1,6 @@
 //! Sign-in sessions (grants): opened with every token, ended by signing out
-//! (`POST /auth/logout`), by the holder from their list (`GET /api/me/sessions`,
-//! `DELETE /api/me/sessions/{id}`), and all at once by a new password or a disabled account
+//! (`POST /auth/logout`), by the holder from their list (`GET /api/me/sign-ins`,
+//! `DELETE /api/me/sign-ins/{id}`), and all at once by a new password or a disabled account
 //! (in the store, in the same transaction as the change).
 //!
 //! A token is good only while its session is open: `auth::bearer` reads the session through
@@ -106,7 +106,7 @@ pub async fn logout(State(state): State<AppState>, ctx: Ctx) -> Result<Response,
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-/// `GET /api/me/sessions`: the caller's open sessions, the most recently used first.
+/// `GET /api/me/sign-ins`: the caller's open sessions, the most recently used first.
 pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, ApiError> {
     let caller = ctx.require()?;
     let now = huimin_store::now_micros();
@@ -120,7 +120,7 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
     Ok(Json(json!({ "sessions": sessions })).into_response())
 }
 
-/// `DELETE /api/me/sessions/{id}`: ends one of the caller's sessions (the current one
+/// `DELETE /api/me/sign-ins/{id}`: ends one of the caller's sessions (the current one
 /// included); 204. Another account's session answers 404 like a missing one.
 pub async fn end_one(
     State(state): State<AppState>,

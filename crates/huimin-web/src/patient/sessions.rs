@@ -1,5 +1,5 @@
-//! The account's sign-in sessions (`/me/sessions`, 登录设备): where the account is signed in,
-//! from the API's `/api/me/sessions`, each with a button that ends it. Ending the current one
+//! The account's sign-in sessions (`/me/sign-ins`, 登录设备): where the account is signed in,
+//! from the API's `/api/me/sign-ins`, each with a button that ends it. Ending the current one
 //! signs out here.
 
 use askama::Template;
@@ -67,13 +67,13 @@ fn row(session: &Value, lang: Lang) -> Row {
     }
 }
 
-/// `GET /me/sessions`.
+/// `GET /me/sign-ins`.
 pub async fn page(
     State(api): State<Api>,
     SignedIn(web): SignedIn,
     Query(shown): Query<Shown>,
 ) -> Response {
-    let reply = api.get(&web, "/api/me/sessions").await;
+    let reply = api.get(&web, "/api/me/sign-ins").await;
     if reply.status == StatusCode::UNAUTHORIZED {
         return web.to_login();
     }
@@ -91,13 +91,13 @@ pub async fn page(
     })
 }
 
-/// `POST /me/sessions/{id}/end`: ends one session; the current one signs out here.
+/// `POST /me/sign-ins/{id}/end`: ends one session; the current one signs out here.
 pub async fn end(
     State(api): State<Api>,
     SignedIn(web): SignedIn,
     Path(id): Path<String>,
 ) -> Response {
-    let listed = api.get(&web, "/api/me/sessions").await;
+    let listed = api.get(&web, "/api/me/sign-ins").await;
     if listed.status == StatusCode::UNAUTHORIZED {
         return web.to_login();
     }
@@ -106,7 +106,7 @@ pub async fn end(
         .into_iter()
         .flatten()
         .any(|s| s["id"] == id.as_str() && s["current"] == true);
-    let path = format!("/api/me/sessions/{}", crate::web::encoded(&id));
+    let path = format!("/api/me/sign-ins/{}", crate::web::encoded(&id));
     let reply = api.call(&web, axum::http::Method::DELETE, &path, None).await;
     if current && reply.ok() {
         let mut response = Redirect::to("/").into_response();
@@ -116,5 +116,5 @@ pub async fn end(
         return response;
     }
     let shown = if reply.ok() { "ended=1" } else { "failed=1" };
-    Redirect::to(&format!("/me/sessions?{shown}")).into_response()
+    Redirect::to(&format!("/me/sign-ins?{shown}")).into_response()
 }
