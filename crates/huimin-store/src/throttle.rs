@@ -74,13 +74,12 @@ impl Store {
         now_micros: i64,
         quiet_since_micros: i64,
     ) -> Result<u64, StoreError> {
-        let done = sqlx::query(
-            "DELETE FROM login_throttle WHERE updated_at < $1 AND blocked_until < $2",
-        )
-        .bind(quiet_since_micros)
-        .bind(now_micros)
-        .execute(&self.writer)
-        .await?;
+        let done =
+            sqlx::query("DELETE FROM login_throttle WHERE updated_at < $1 AND blocked_until < $2")
+                .bind(quiet_since_micros)
+                .bind(now_micros)
+                .execute(&self.writer)
+                .await?;
         Ok(done.rows_affected())
     }
 }

@@ -284,7 +284,9 @@ async fn create_account(
         Ok(done) => done,
         // Registered a moment ago by another request (the record is on file now), or the
         // phone already has an account: answered as an ID on file is.
-        Err(huimin_store::StoreError::Duplicate { .. } | huimin_store::StoreError::UsernameTaken) => {
+        Err(
+            huimin_store::StoreError::Duplicate { .. } | huimin_store::StoreError::UsernameTaken,
+        ) => {
             return Err(not_online());
         }
         Err(other) => return Err(other.into()),

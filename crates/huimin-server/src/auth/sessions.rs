@@ -101,7 +101,10 @@ pub async fn token_response(
 /// `POST /auth/logout`: ends the session of the token sent; 204.
 pub async fn logout(State(state): State<AppState>, ctx: Ctx) -> Result<Response, ApiError> {
     let caller = ctx.require()?;
-    let sid = caller.session_id.clone().ok_or_else(ApiError::unauthorized)?;
+    let sid = caller
+        .session_id
+        .clone()
+        .ok_or_else(ApiError::unauthorized)?;
     end(&state, &ctx, &sid, huimin_store::session_ended::SIGNED_OUT).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -152,7 +152,9 @@ pub async fn issue_token(
                 .map_err(store_error)?;
             let detail = refusal.unwrap_or("wrong password");
             match user {
-                Some(user) => audit_login(&state, &ctx, None, &user.id, audit::DENIED, detail).await?,
+                Some(user) => {
+                    audit_login(&state, &ctx, None, &user.id, audit::DENIED, detail).await?
+                }
                 None => audit::record(&state, &ctx, "login", "Account", audit::DENIED, detail)
                     .await
                     .map_err(|_| server_error())?,

@@ -175,7 +175,10 @@ mod tests {
         cache.put("s-u2", &caller("u2"));
         cache.forget_session("s-u1");
         assert!(cache.get("s-u1").is_none());
-        assert!(cache.get("s-u2").is_some(), "ending one session leaves the others");
+        assert!(
+            cache.get("s-u2").is_some(),
+            "ending one session leaves the others"
+        );
     }
 
     /// `n` concurrent misses of one account whose read takes 20 ms and comes to `outcome`:

@@ -57,8 +57,7 @@ impl LoginThrottle {
         now_micros: i64,
     ) -> Result<Option<u64>, StoreError> {
         let until = store.throttle_blocked_until(keys).await?;
-        Ok((until > now_micros)
-            .then(|| huimin_domain::signin::seconds_until(until, now_micros)))
+        Ok((until > now_micros).then(|| huimin_domain::signin::seconds_until(until, now_micros)))
     }
 
     /// Counts a failure of `key` under `backoff` at `now`, refusing the key for as long as

@@ -63,24 +63,20 @@ async fn anonymous_failures_hold_the_owner_back_only_for_the_back_off(db: Db) {
             .await;
         assert_eq!(guess.status, 400);
     }
-    let owner = app
-        .login_from("203.0.113.5", "admin", ADMIN_PASSWORD)
-        .await;
+    let owner = app.login_from("203.0.113.5", "admin", ADMIN_PASSWORD).await;
     assert_eq!(owner.status, 429, "{}", owner.body);
     let wait: u64 = owner.header("retry-after").unwrap().parse().unwrap();
     assert!(wait <= 2, "the first back-off, not a lock: {wait}");
     let text = owner.body["error_description"].as_str().unwrap();
     assert!(!text.contains("锁定") && !text.contains("账户"), "{text}");
-    tokio::time::sleep(std::time::Duration::from_secs(wait) + std::time::Duration::from_millis(300))
-        .await;
-    let later = app
-        .login_from("203.0.113.5", "admin", ADMIN_PASSWORD)
-        .await;
+    tokio::time::sleep(
+        std::time::Duration::from_secs(wait) + std::time::Duration::from_millis(300),
+    )
+    .await;
+    let later = app.login_from("203.0.113.5", "admin", ADMIN_PASSWORD).await;
     assert_eq!(later.status, 200, "{}", later.body);
     // The success cleared the account's counter: one more wrong password is free again.
-    let slip = app
-        .login_from("203.0.113.5", "admin", "typo-2026-x")
-        .await;
+    let slip = app.login_from("203.0.113.5", "admin", "typo-2026-x").await;
     assert_eq!(slip.status, 400);
     app.finish().await;
 }

@@ -25,7 +25,10 @@ async fn logout(app: &TestApp, token: &str) -> Resp {
 }
 
 fn sessions(listed: &Resp) -> Vec<Value> {
-    listed.body["sessions"].as_array().cloned().unwrap_or_default()
+    listed.body["sessions"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
 }
 
 async fn after_logout_the_old_token_answers_401_as_a_bearer(db: Db) {

@@ -16,12 +16,28 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("sessions.signed_in", "登录于", "Signed in"),
     ("sessions.last_seen", "最近使用", "Last used"),
     ("sessions.expires", "到期", "Expires"),
-    ("sessions.same_network", "与本设备在同一网络", "On the same network as this device"),
+    (
+        "sessions.same_network",
+        "与本设备在同一网络",
+        "On the same network as this device",
+    ),
     ("sessions.end", "结束", "End"),
     ("sessions.end_current", "在本设备退出", "Sign out here"),
-    ("sessions.ended", "该设备已退出登录。", "That device is signed out."),
-    ("sessions.failed", "未能结束该会话，请刷新后重试。", "The session could not be ended: reload and try again."),
-    ("sessions.none", "没有正在使用的登录。", "No device is signed in."),
+    (
+        "sessions.ended",
+        "该设备已退出登录。",
+        "That device is signed out.",
+    ),
+    (
+        "sessions.failed",
+        "未能结束该会话，请刷新后重试。",
+        "The session could not be ended: reload and try again.",
+    ),
+    (
+        "sessions.none",
+        "没有正在使用的登录。",
+        "No device is signed in.",
+    ),
     (
         "sessions.password_hint",
         "修改或重设密码会让所有设备退出登录。",

@@ -107,7 +107,9 @@ pub async fn end(
         .flatten()
         .any(|s| s["id"] == id.as_str() && s["current"] == true);
     let path = format!("/api/me/sign-ins/{}", crate::web::encoded(&id));
-    let reply = api.call(&web, axum::http::Method::DELETE, &path, None).await;
+    let reply = api
+        .call(&web, axum::http::Method::DELETE, &path, None)
+        .await;
     if current && reply.ok() {
         let mut response = Redirect::to("/").into_response();
         response
