@@ -276,6 +276,21 @@ async fn not_found(_: crate::context::Ctx, uri: axum::http::Uri) -> crate::error
     crate::error::ApiError::not_found(uri.path())
 }
 
+/// The login and registration back-offs of the settings.
+fn login_throttle(settings: &Settings) -> LoginThrottle {
+    let backoff = |free| huimin_domain::signin::Backoff {
+        free,
+        base: settings.login_backoff_base,
+        max: settings.login_backoff_max,
+    };
+    LoginThrottle {
+        account: backoff(settings.login_account_free),
+        address: backoff(settings.ip_failure_limit),
+        register: backoff(settings.register_address_free),
+        forget_after: settings.login_forget_after,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -311,20 +326,5 @@ mod tests {
             "of {burst} connects (somaxconn {somaxconn})"
         );
         drop(listener);
-    }
-}
-
-/// The login and registration back-offs of the settings.
-fn login_throttle(settings: &Settings) -> LoginThrottle {
-    let backoff = |free| huimin_domain::signin::Backoff {
-        free,
-        base: settings.login_backoff_base,
-        max: settings.login_backoff_max,
-    };
-    LoginThrottle {
-        account: backoff(settings.login_account_free),
-        address: backoff(settings.ip_failure_limit),
-        register: backoff(settings.register_address_free),
-        forget_after: settings.login_forget_after,
     }
 }

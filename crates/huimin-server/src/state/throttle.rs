@@ -77,7 +77,7 @@ impl LoginThrottle {
                 .throttle_block(key, now_micros + wait.as_micros() as i64)
                 .await?;
         }
-        if uuid::Uuid::new_v4().as_bytes()[0] % SWEEP_ONE_IN == 0 {
+        if uuid::Uuid::new_v4().as_bytes()[0].is_multiple_of(SWEEP_ONE_IN) {
             store.throttle_sweep(now_micros, quiet_since).await?;
         }
         Ok(())
