@@ -98,7 +98,8 @@ async fn main() -> anyhow::Result<()> {
     settings.demo = true;
     settings.password_cost = PasswordCost::Fast;
     settings.admin_password = Some(Secret::new("Bench@2026xy"));
-    settings.lockout_threshold = i64::MAX;
+    settings.login_account_free = u32::MAX;
+    settings.register_address_free = u32::MAX;
     settings.ip_failure_limit = u32::MAX;
     settings.guard.enabled = false;
     // Every client of the benchmark connects from 127.0.0.1.

@@ -19,6 +19,7 @@ pub mod person;
 pub mod phone;
 pub mod roles;
 pub mod search;
+pub mod signin;
 
 pub use audit::{
     AuditFacts, BreakReason, ChainBreak, GENESIS_HASH, chain_hash, verify_chain, verify_chain_from,

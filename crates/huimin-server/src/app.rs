@@ -169,7 +169,7 @@ impl App {
             clock,
             tokens,
             passwords,
-            throttle: LoginThrottle::new(settings.ip_failure_limit, settings.ip_window),
+            throttle: login_throttle(&settings),
             guard: BookingGuard::new(settings.guard.clone()),
             callers: Default::default(),
             rules,
@@ -294,6 +294,21 @@ async fn healthz(
 /// 404 for an unknown path; a bad token is still refused first (401), as on every route.
 async fn not_found(_: crate::context::Ctx, uri: axum::http::Uri) -> crate::error::ApiError {
     crate::error::ApiError::not_found(uri.path())
+}
+
+/// The login and registration back-offs of the settings.
+fn login_throttle(settings: &Settings) -> LoginThrottle {
+    let backoff = |free| huimin_domain::signin::Backoff {
+        free,
+        base: settings.login_backoff_base,
+        max: settings.login_backoff_max,
+    };
+    LoginThrottle {
+        account: backoff(settings.login_account_free),
+        address: backoff(settings.ip_failure_limit),
+        register: backoff(settings.register_address_free),
+        forget_after: settings.login_forget_after,
+    }
 }
 
 #[cfg(test)]

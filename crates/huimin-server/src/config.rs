@@ -45,12 +45,19 @@ pub struct Settings {
     pub admin_password: Option<Secret>,
     pub token_ttl: Duration,
     pub password_cost: PasswordCost,
-    /// Consecutive failed logins that lock an account for `lockout`.
-    pub lockout_threshold: i64,
-    pub lockout: Duration,
-    /// Failed logins from one client address within `ip_window` before it gets 429.
+    /// Failed logins of one account (from anywhere) before its back-off starts.
+    pub login_account_free: u32,
+    /// Failed logins from one client address (for any account) before its back-off starts;
+    /// higher than the account's because many patients share a hospital's or a carrier's
+    /// address.
     pub ip_failure_limit: u32,
-    pub ip_window: Duration,
+    /// The first back-off; each further failure doubles it, up to `login_backoff_max`.
+    pub login_backoff_base: Duration,
+    pub login_backoff_max: Duration,
+    /// A throttle key with no failure for this long starts again from zero.
+    pub login_forget_after: Duration,
+    /// Registrations from one client address before its back-off starts.
+    pub register_address_free: u32,
     /// Booking thresholds (slot length, release, pools, holds, quotas, bans, cut-off).
     pub booking: crate::state::booking::BookingSettings,
     /// Rate limits and flags on booking operations (`HUIMIN_RATE_LIMIT=off` disables limits).
@@ -86,10 +93,12 @@ impl Settings {
             admin_password: None,
             token_ttl: Duration::from_secs(3600),
             password_cost: PasswordCost::Default,
-            lockout_threshold: 5,
-            lockout: Duration::from_secs(300),
+            login_account_free: 5,
             ip_failure_limit: 20,
-            ip_window: Duration::from_secs(600),
+            login_backoff_base: Duration::from_secs(1),
+            login_backoff_max: Duration::from_secs(15 * 60),
+            login_forget_after: Duration::from_secs(3600),
+            register_address_free: 20,
             booking: crate::state::booking::BookingSettings::default(),
             guard: crate::state::guard::GuardSettings::default(),
             desk_codes: huimin_domain::identity::DeskCodeRule::default(),

@@ -20,6 +20,8 @@ pub struct Caller {
     pub role: Role,
     /// For patient accounts: the Patient records the account may act for.
     pub patient_ids: Vec<String>,
+    /// The sign-in session of the token (`None` while signing in or up, before it exists).
+    pub session_id: Option<String>,
 }
 
 /// The request's context; `caller` is `None` when no token was sent.

@@ -5,6 +5,7 @@
 
 use sqlx::{AnyConnection, Row};
 
+use crate::account_sessions::{end_all, ended};
 use crate::family::{LinkRefusal, link, record_consent, room_for_one_more};
 use crate::users::{NewUser, UserRecord, insert_user};
 use crate::{Store, StoreError};
@@ -182,6 +183,7 @@ impl Store {
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
+        end_all(&mut tx, user_id, ended::PASSWORD, code.now_micros).await?;
         tx.commit().await?;
         Ok(true)
     }

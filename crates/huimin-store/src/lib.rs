@@ -10,6 +10,7 @@
 //! types are sealed with AES-256-GCM and their searchable identifiers and phone numbers are
 //! blind-indexed with a keyed HMAC (see [`crypto`]).
 
+mod account_sessions;
 pub mod appointments;
 mod audit;
 pub mod billing;
@@ -30,8 +31,12 @@ pub mod search;
 mod settings;
 mod sql;
 mod target;
+mod throttle;
 mod users;
 
+pub use account_sessions::{
+    FIRST_PARTY_CLIENT, NewSession, PASSWORD_GRANT, SessionRecord, ended as session_ended,
+};
 pub use audit::{AuditBatcher, AuditPage, AuditRecord, ChainStatus, NewAuditRecord};
 pub use crypto::DataKey;
 pub use db::Store;

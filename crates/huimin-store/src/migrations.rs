@@ -89,6 +89,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "screen tokens",
         include_str!("../migrations/0018_screen_tokens.sql"),
     ),
+    (
+        22,
+        "sign-in sessions and login throttle",
+        include_str!("../migrations/0022_sessions.sql"),
+    ),
 ];
 
 /// Migrations whose PostgreSQL text differs (`NNNN_name.postgres.sql`): storage settings

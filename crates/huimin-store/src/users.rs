@@ -4,6 +4,7 @@
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
+use crate::account_sessions::{end_all, ended};
 use crate::family::{link, record_consent};
 use crate::resources::{ResourceWrite, StoredResource};
 use crate::{Store, StoreError, now_micros};
@@ -120,76 +121,57 @@ impl Store {
         Ok(row.try_get(0)?)
     }
 
+    /// Disables or enables an account; disabling ends every session of it in the same
+    /// transaction.
     pub async fn set_user_disabled(
         &self,
         username: &str,
         disabled: bool,
     ) -> Result<(), StoreError> {
-        let done =
-            sqlx::query("UPDATE users SET disabled = $1, updated_at = $2 WHERE username = $3")
-                .bind(i64::from(disabled))
-                .bind(now_micros())
-                .bind(username)
-                .execute(&self.writer)
-                .await?;
-        if done.rows_affected() == 0 {
-            Err(StoreError::NotFound)
-        } else {
-            Ok(())
+        let now = now_micros();
+        let mut tx = self.writer.begin().await?;
+        let row = sqlx::query(
+            "UPDATE users SET disabled = $1, updated_at = $2 WHERE username = $3 RETURNING id",
+        )
+        .bind(i64::from(disabled))
+        .bind(now)
+        .bind(username)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = row else {
+            return Err(StoreError::NotFound);
+        };
+        if disabled {
+            let id: String = row.try_get(0)?;
+            end_all(&mut tx, &id, ended::DISABLED, now).await?;
         }
+        tx.commit().await?;
+        Ok(())
     }
 
-    /// Sets a new password hash and clears any login lock.
+    /// Sets a new password hash and ends every session of the account, in one transaction.
     pub async fn set_user_password(
         &self,
         username: &str,
         password_hash: &str,
     ) -> Result<(), StoreError> {
-        let done = sqlx::query(
-            "UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = 0, updated_at = $2 \
-             WHERE username = $3",
+        let now = now_micros();
+        let mut tx = self.writer.begin().await?;
+        let row = sqlx::query(
+            "UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = 0, \
+             updated_at = $2 WHERE username = $3 RETURNING id",
         )
         .bind(password_hash)
-        .bind(now_micros())
+        .bind(now)
         .bind(username)
-        .execute(&self.writer)
+        .fetch_optional(&mut *tx)
         .await?;
-        if done.rows_affected() == 0 {
-            Err(StoreError::NotFound)
-        } else {
-            Ok(())
-        }
-    }
-
-    /// Counts one failed login atomically and returns the new count.
-    pub async fn record_login_failure(&self, user_id: &str) -> Result<i64, StoreError> {
-        let row = sqlx::query(
-            "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins",
-        )
-        .bind(user_id)
-        .fetch_one(&self.writer)
-        .await?;
-        Ok(row.try_get(0)?)
-    }
-
-    pub async fn lock_user_until(
-        &self,
-        user_id: &str,
-        until_micros: i64,
-    ) -> Result<(), StoreError> {
-        sqlx::query("UPDATE users SET locked_until = $1 WHERE id = $2")
-            .bind(until_micros)
-            .bind(user_id)
-            .execute(&self.writer)
-            .await?;
-        Ok(())
-    }
-
-    pub async fn record_login_success(&self, user_id: &str) -> Result<(), StoreError> {
-        sqlx::query("UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = $1 AND failed_logins <> 0")
-            .bind(user_id)
-            .execute(&self.writer)
-            .await?;
+        let Some(row) = row else {
+            return Err(StoreError::NotFound);
+        };
+        let id: String = row.try_get(0)?;
+        end_all(&mut tx, &id, ended::PASSWORD, now).await?;
+        tx.commit().await?;
         Ok(())
     }
 }

@@ -162,6 +162,11 @@ impl Api {
         for (name, value) in &web.forwarded {
             request.headers_mut().append(name.clone(), value.clone());
         }
+        if let Some(agent) = &web.user_agent {
+            request
+                .headers_mut()
+                .insert(header::USER_AGENT, agent.clone());
+        }
         let Ok(response) = self.router.clone().oneshot(request).await;
         let status = response.status();
         let bytes = axum::body::to_bytes(response.into_body(), 8 * 1024 * 1024)

@@ -31,6 +31,9 @@ pub struct Web {
     /// The page request's `X-Forwarded-For` and `Forwarded` lines, passed on to the API so
     /// that it finds the client's address behind a trusted proxy (`client_addr`).
     pub forwarded: Vec<(HeaderName, HeaderValue)>,
+    /// The browser's `User-Agent`, passed on so that a new sign-in session records the
+    /// device's family ("Chrome on Android").
+    pub user_agent: Option<HeaderValue>,
     pub host: String,
     /// Path and query of this page, to come back to after signing in or switching language.
     pub here: String,
@@ -126,6 +129,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Web {
                 .get::<ConnectInfo<SocketAddr>>()
                 .map(|ConnectInfo(a)| *a),
             forwarded: forwarding_lines(headers),
+            user_agent: headers.get(header::USER_AGENT).cloned(),
             host: headers
                 .get(header::HOST)
                 .and_then(|v| v.to_str().ok())

@@ -151,6 +151,18 @@ pub struct ServeArgs {
     /// visitor reaches the server over HTTPS (default: none, the TLS proxy sends it).
     #[arg(long, env = "HUIMIN_HSTS_SECS")]
     pub hsts_secs: Option<u64>,
+    /// Failed logins of one account before its back-off starts.
+    #[arg(long, env = "HUIMIN_LOGIN_ACCOUNT_FREE", default_value_t = 5)]
+    pub login_account_free: u32,
+    /// Failed logins from one client address before its back-off starts.
+    #[arg(long, env = "HUIMIN_LOGIN_ADDRESS_FREE", default_value_t = 20)]
+    pub login_address_free: u32,
+    /// Longest login back-off, in seconds (it starts at 1 s and doubles).
+    #[arg(long, env = "HUIMIN_LOGIN_BACKOFF_MAX", default_value_t = 900)]
+    pub login_backoff_max: u64,
+    /// Registrations from one client address before its back-off starts.
+    #[arg(long, env = "HUIMIN_REGISTER_ADDRESS_FREE", default_value_t = 20)]
+    pub register_address_free: u32,
 }
 
 impl ServeArgs {
@@ -175,6 +187,10 @@ impl ServeArgs {
                 total: self.max_connections,
             },
         };
+        settings.login_account_free = self.login_account_free;
+        settings.ip_failure_limit = self.login_address_free;
+        settings.login_backoff_max = Duration::from_secs(self.login_backoff_max.max(1));
+        settings.register_address_free = self.register_address_free;
         settings.desk_codes = huimin_domain::identity::DeskCodeRule {
             minutes: self.desk_code_minutes,
             tries: self.desk_code_tries,

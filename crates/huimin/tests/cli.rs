@@ -371,3 +371,102 @@ fn add_nurse(path: &std::path::Path) -> std::process::Output {
         ],
     )
 }
+
+/// One HTTP/1.1 request to the server at `listen`: the status and the body.
+fn http(
+    listen: &str,
+    request_line: &str,
+    token: Option<&str>,
+    form: Option<&str>,
+) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(listen).unwrap();
+    let mut request =
+        format!("{request_line} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
+    if let Some(token) = token {
+        request.push_str(&format!("Authorization: Bearer {token}\r\n"));
+    }
+    let body = form.unwrap_or_default();
+    if form.is_some() {
+        request.push_str("Content-Type: application/x-www-form-urlencoded\r\n");
+    }
+    request.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let status = response
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    (status, body)
+}
+
+/// The access token of a password login, or `None`.
+fn log_in(listen: &str, password: &str) -> Option<String> {
+    let form = format!("grant_type=password&username=admin&password={password}");
+    let (status, body) = http(listen, "POST /auth/token", None, Some(&form));
+    if status != 200 {
+        return None;
+    }
+    let start = body.find("\"access_token\":\"")? + "\"access_token\":\"".len();
+    let end = body[start..].find('"')? + start;
+    Some(body[start..end].to_owned())
+}
+
+/// `huimin user reset-password` in another process ends every session of the account on
+/// the running server within the caller cache's 2 s, while a new login works.
+#[cfg(unix)]
+#[test]
+fn reset_password_from_the_command_line_ends_the_running_servers_sessions() {
+    let dir = tempfile::tempdir().unwrap();
+    let listen = free_address();
+    let child = Command::new(env!("CARGO_BIN_EXE_huimin"))
+        .args(["serve", "--listen", &listen])
+        .env("HUIMIN_DATA_DIR", dir.path())
+        .env("HUIMIN_ADMIN_PASSWORD", "Admin@12345!")
+        .env_remove("HUIMIN_DATABASE_URL")
+        .env_remove("HUIMIN_DATA_KEY")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    assert!(becomes_healthy(&listen), "the server became healthy");
+    let first = log_in(&listen, "Admin%4012345!").expect("admin logs in");
+    let second = log_in(&listen, "Admin%4012345!").expect("admin logs in again");
+    for token in [&first, &second] {
+        assert_eq!(
+            http(&listen, "GET /api/me/sign-ins", Some(token), None).0,
+            200
+        );
+    }
+    let reset = huimin(
+        dir.path(),
+        &[
+            "user",
+            "reset-password",
+            "admin",
+            "--password",
+            "NewAdmin2026xy!",
+        ],
+    );
+    assert!(reset.status.success(), "{}", stderr(&reset));
+    std::thread::sleep(Duration::from_millis(2300));
+    for token in [&first, &second] {
+        assert_eq!(
+            http(&listen, "GET /api/me/sign-ins", Some(token), None).0,
+            401
+        );
+    }
+    let new = log_in(&listen, "NewAdmin2026xy%21").expect("the new password works");
+    assert_eq!(
+        http(&listen, "GET /api/me/sign-ins", Some(&new), None).0,
+        200
+    );
+    let (status, _) = terminate(child);
+    assert!(status.success());
+}

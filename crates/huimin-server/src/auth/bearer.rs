@@ -1,5 +1,6 @@
-//! Who calls: the `Ctx` extractor reads the bearer token, checks it and finds its account
-//! (through the caller cache, so a rush of one account's requests reads the row once).
+//! Who calls: the `Ctx` extractor reads the bearer token, checks it and finds its open
+//! session and account (through the caller cache, so a rush of one session's requests reads
+//! the rows once).
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
@@ -41,12 +42,14 @@ impl FromRequestParts<AppState> for Ctx {
             })
             .ok_or_else(unauthorized)?;
         let claims = state.tokens.verify(token.trim()).ok_or_else(unauthorized)?;
-        // The account is re-read at least every couple of seconds so that disabling it takes
-        // effect (see `state::callers`).
+        // The session and the account are re-read at least every couple of seconds so that
+        // ending the session or disabling the account takes effect (see `state::callers`).
         let caller = state
             .callers
-            .get_or_load(&claims.sub, || read_caller(state, &claims.sub))
+            .get_or_load(&claims.sid, || read_caller(state, &claims.sid, &claims.sub))
             .await?
+            // A remembered session answers only for the account it belongs to.
+            .filter(|caller| caller.user_id == claims.sub)
             .ok_or_else(unauthorized)?;
         Ok(Self {
             caller: Some(caller),
@@ -56,8 +59,35 @@ impl FromRequestParts<AppState> for Ctx {
     }
 }
 
-/// The enabled account behind a token's subject, as a caller; `None` if there is none.
-async fn read_caller(state: &AppState, user_id: &str) -> Result<Option<Caller>, ApiError> {
+/// How often a session's `last_seen` is written at most: often enough to show "in use
+/// today", rarely enough that a busy session costs one write a minute.
+const TOUCH_EVERY_MICROS: i64 = 60_000_000;
+
+/// The open session `sid` of the enabled account `user_id`, as a caller; `None` if the
+/// session is ended, expired or another account's, or the account is disabled or gone.
+async fn read_caller(
+    state: &AppState,
+    sid: &str,
+    user_id: &str,
+) -> Result<Option<Caller>, ApiError> {
+    let now = huimin_store::now_micros();
+    let Some(session) = state
+        .store
+        .open_session_by_id(sid, now)
+        .await?
+        .filter(|s| s.user_id == user_id)
+    else {
+        return Ok(None);
+    };
+    if session.last_seen_micros < now - TOUCH_EVERY_MICROS
+        && let Err(err) = state
+            .store
+            .touch_session(sid, now, TOUCH_EVERY_MICROS)
+            .await
+    {
+        // Only the "last used" time is lost; the request goes on.
+        tracing::warn!(error = %err, "session last-seen time not written");
+    }
     let Some(user) = state
         .store
         .user_by_id(user_id)
@@ -80,5 +110,6 @@ async fn read_caller(state: &AppState, user_id: &str) -> Result<Option<Caller>, 
         practitioner_id: user.practitioner_id,
         role,
         patient_ids,
+        session_id: Some(session.id),
     }))
 }

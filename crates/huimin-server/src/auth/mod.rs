@@ -1,14 +1,16 @@
 //! OAuth2 password grant (`POST /auth/token`), patient self-registration
-//! (`POST /auth/register`) and a forgotten password reset with a desk code
-//! (`POST /auth/reset-password`).
+//! (`POST /auth/register`), a forgotten password reset with a desk code
+//! (`POST /auth/reset-password`), and the sign-in sessions every token belongs to
+//! (`POST /auth/logout`, `/api/me/sign-ins`).
 
 mod bearer;
 mod register;
 mod reset;
+pub mod sessions;
 mod token_endpoint;
 
 use axum::Router;
-use axum::routing::post;
+use axum::routing::{delete, get, post};
 
 use crate::state::AppState;
 
@@ -17,6 +19,9 @@ pub fn routes() -> Router<AppState> {
         .route("/auth/token", post(token_endpoint::issue_token))
         .route("/auth/register", post(register::register))
         .route("/auth/reset-password", post(reset::reset_password))
+        .route("/auth/logout", post(sessions::logout))
+        .route("/api/me/sign-ins", get(sessions::list))
+        .route("/api/me/sign-ins/{id}", delete(sessions::end_one))
 }
 
 /// The stored account key for a user name. Phone numbers are patients' user names

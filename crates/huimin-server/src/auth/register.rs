@@ -1,9 +1,16 @@
 //! Patient self-registration: one account and its own Patient record, created together — or,
 //! when the person's record is already on file (a walk-in registered at the desk, a family
 //! member someone added), the account claims that record with the desk's claim code.
+//!
+//! An anonymous caller must not learn whether an ID or a phone number is known here: an ID on
+//! file (claimed or not) and a phone that already has an account get one and the same
+//! refusal, which points to the desk's claim code and to signing in
+//! ([`not_online`]); only a caller holding a valid desk code (so checked at the desk in
+//! person) hears that the record is someone else's. Attempts are throttled per client
+//! address (`state::throttle`), so probing many IDs is slow.
 
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use huimin_domain::i18n::Text;
 use huimin_domain::identity::CodePurpose;
@@ -20,6 +27,7 @@ use crate::fhir::kinds::PATIENT;
 use crate::identity::codes::{gone, open_with_code};
 use crate::identity::person::{self, PersonBody};
 use crate::state::AppState;
+use crate::state::throttle::LoginThrottle;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -61,6 +69,7 @@ impl Registration {
 pub async fn register(
     State(state): State<AppState>,
     ctx: Ctx,
+    headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
     let form: Registration = serde_json::from_slice(&body).map_err(|e| {
@@ -70,6 +79,7 @@ pub async fn register(
         ))
     })?;
     let details = check_form(&form, state.clock.today())?;
+    count_attempt(&state, &ctx).await?;
     let password = form.password.as_deref().unwrap_or_default();
     let system = details.document.kind().fhir_system();
     match state
@@ -77,9 +87,59 @@ pub async fn register(
         .patient_with_document(system, details.document.number())
         .await?
     {
-        Some(on_file) => claim(&state, ctx, &form, &details, &on_file, password).await,
-        None => create_account(&state, ctx, &details, password).await,
+        Some(on_file) => {
+            let person = (&form, &details);
+            claim(&state, ctx, &headers, person, &on_file, password).await
+        }
+        None => create_account(&state, ctx, &headers, &details, password).await,
     }
+}
+
+/// Counts a registration from the caller's address, or refuses it (429) while the address
+/// is in its back-off.
+async fn count_attempt(state: &AppState, ctx: &Ctx) -> Result<(), ApiError> {
+    let key = LoginThrottle::register_key(&state.store, ctx.ip);
+    let now = huimin_store::now_micros();
+    if let Some(seconds) = LoginThrottle::blocked_for(&state.store, &[&key], now).await? {
+        let mut error = ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "throttled",
+            Text::new(
+                format!("注册尝试过于频繁，请 {seconds} 秒后再试"),
+                format!(
+                    "Too many sign-up attempts; try again in {}",
+                    huimin_domain::i18n::en_count(seconds, "second")
+                ),
+            ),
+        );
+        error.retry_after = Some(seconds);
+        return Err(error);
+    }
+    let throttle = &state.throttle;
+    throttle
+        .failed(&state.store, &key, throttle.register, now)
+        .await?;
+    Ok(())
+}
+
+/// The one answer for an ID on file (claimed or not, without a desk code) and for a phone
+/// that already has an account: it confirms neither, and gives the honest paths.
+fn not_online() -> ApiError {
+    ApiError::with_issues(
+        StatusCode::CONFLICT,
+        vec![Issue {
+            code: "duplicate",
+            text: Text::new(
+                "无法用这些信息在线开户：如您曾在本院就诊，请输入挂号窗口核对证件后给您的认领码；\
+                 如您已有账户，请直接登录或找回密码",
+                "An account cannot be opened online with these details: if you have been a \
+                 patient here, enter the claim code the desk gives you after checking your \
+                 identity card; if you already have an account, sign in or reset your password",
+            ),
+            expression: Some("claim_code".into()),
+            rule: Some("on-file"),
+        }],
+    )
 }
 
 /// Every problem of the form at once (422), or the person's checked details.
@@ -164,21 +224,23 @@ fn already_claimed(field: &str) -> ApiError {
 async fn claim(
     state: &AppState,
     ctx: Ctx,
-    form: &Registration,
-    details: &PersonDetails,
+    headers: &HeaderMap,
+    (form, details): (&Registration, &PersonDetails),
     patient_id: &str,
     password: &str,
 ) -> Result<Response, ApiError> {
     let document_field = person::field_name(PersonField::DocumentNumber, &form.person());
-    if state.store.holder_of(patient_id).await?.is_some() {
-        return Err(already_claimed(document_field));
-    }
     let typed = form.claim_code.as_deref().unwrap_or_default();
     if typed.trim().is_empty() {
-        return Err(crate::identity::on_file("claim_code"));
+        return Err(not_online());
     }
     let claim = CodePurpose::Claim;
     let opened = open_with_code(state, &ctx, patient_id, claim, typed, "claim_code").await?;
+    // Only now, with the desk's code (the identity card was checked in person), may the
+    // answer say that the record is already someone's.
+    if state.store.holder_of(patient_id).await?.is_some() {
+        return Err(already_claimed(document_field));
+    }
     let user = new_user(state, details, password).ok_or_else(ApiError::internal)?;
     let code = opened.code_use(state);
     let claimed = state
@@ -191,13 +253,14 @@ async fn claim(
         Err(_) => return Err(already_claimed(document_field)),
     };
     let detail = "self-registration with a claim code";
-    signed_up(state, ctx, &user, patient_id, "claim", detail).await
+    signed_up(state, ctx, headers, &user, patient_id, "claim", detail).await
 }
 
 /// The account and its Patient record, created together.
 async fn create_account(
     state: &AppState,
     ctx: Ctx,
+    headers: &HeaderMap,
     details: &PersonDetails,
     password: &str,
 ) -> Result<Response, ApiError> {
@@ -219,19 +282,24 @@ async fn create_account(
         .await;
     let (user, stored) = match created {
         Ok(done) => done,
-        // Registered a moment ago by another request: the record is on file now.
-        Err(huimin_store::StoreError::Duplicate { .. }) => {
-            return Err(crate::identity::on_file("claim_code"));
+        // Registered a moment ago by another request (the record is on file now), or the
+        // phone already has an account: answered as an ID on file is.
+        Err(
+            huimin_store::StoreError::Duplicate { .. } | huimin_store::StoreError::UsernameTaken,
+        ) => {
+            return Err(not_online());
         }
         Err(other) => return Err(other.into()),
     };
-    signed_up(state, ctx, &user, &stored.id, "create", "self-registration").await
+    let detail = "self-registration";
+    signed_up(state, ctx, headers, &user, &stored.id, "create", detail).await
 }
 
 /// Audited as the new account, answered with its token.
 async fn signed_up(
     state: &AppState,
     ctx: Ctx,
+    headers: &HeaderMap,
     user: &UserRecord,
     patient_id: &str,
     action: &str,
@@ -243,6 +311,7 @@ async fn signed_up(
         practitioner_id: user.practitioner_id.clone(),
         role: huimin_domain::roles::Role::Patient,
         patient_ids: vec![patient_id.to_owned()],
+        session_id: None,
     };
     let who = Ctx {
         caller: Some(caller),
@@ -250,11 +319,13 @@ async fn signed_up(
     };
     let patient_ref = format!("Patient/{patient_id}");
     audit::record(state, &who, action, &patient_ref, audit::SUCCESS, detail).await?;
-    Ok(super::token_endpoint::token_response(
+    super::sessions::token_response(
         state,
-        &user.id,
-        "patient",
+        &who,
+        headers,
+        (&user.id, "patient"),
         StatusCode::CREATED,
         Some(&patient_ref),
-    ))
+    )
+    .await
 }

@@ -1,7 +1,8 @@
 //! `POST /auth/reset-password`: a forgotten password set anew with a code the desk gave after
 //! checking the identity card (there is no SMS channel yet to send one to the phone on
-//! file). The code is bound to the account's own record; tokens issued before stay valid
-//! until they expire.
+//! file). The code is bound to the account's own record; setting the password ends every
+//! session of the account (its tokens are refused from then on, on every server within the
+//! caller cache's 2 s).
 
 use axum::extract::State;
 use axum::http::StatusCode;

@@ -1,6 +1,6 @@
 use axum::Form;
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use huimin_domain::i18n::Text;
 use serde::Deserialize;
@@ -12,6 +12,7 @@ use crate::audit;
 use crate::context::Ctx;
 use crate::localise::localised;
 use crate::state::AppState;
+use crate::state::throttle::LoginThrottle;
 
 #[derive(Deserialize)]
 pub struct TokenRequest {
@@ -70,43 +71,97 @@ fn invalid_grant() -> OAuthError {
     )
 }
 
+/// The answer while an account or an address is in its back-off: the same whether the
+/// account exists or not.
+fn throttled(seconds: u64) -> OAuthError {
+    let mut error = OAuthError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "temporarily_unavailable",
+        Text::new(
+            format!("登录尝试过于频繁，请 {seconds} 秒后再试"),
+            format!(
+                "Too many login attempts; try again in {}",
+                huimin_domain::i18n::en_count(seconds, "second")
+            ),
+        ),
+    );
+    error.retry_after = Some(seconds);
+    error
+}
+
+/// `POST /auth/token`: the password grant. The account named and the client address are
+/// throttled independently (`state::throttle`); an unknown name, a disabled account and a
+/// wrong password get one answer at one cost (a password hash is checked or burnt in each).
 #[tracing::instrument(skip_all)]
 pub async fn issue_token(
     State(state): State<AppState>,
     ctx: Ctx,
+    headers: HeaderMap,
     form: Result<Form<TokenRequest>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, OAuthError> {
     let (username, password) = credentials(form)?;
-    if let Some(seconds) = state.throttle.blocked_for(ctx.ip) {
-        let mut error = OAuthError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "temporarily_unavailable",
-            Text::new(
-                format!("登录失败次数过多，请 {seconds} 秒后再试"),
-                format!(
-                    "Too many failed logins; try again in {}",
-                    huimin_domain::i18n::en_count(seconds, "second")
-                ),
-            ),
-        );
-        error.retry_after = Some(seconds);
-        return Err(error);
-    }
     if crate::fhir::kinds::has_control_chars(&username) || username.len() > 256 {
         return Err(invalid_grant());
     }
-    let user = find_account(&state, &ctx, &username, &password).await?;
+    let key = super::account_key(&state.store, &username);
+    let keys = LoginThrottle::login_keys(&state.store, &key, ctx.ip);
     let now = huimin_store::now_micros();
-    refuse_if_locked(&user, now)?;
-    if user.disabled {
+    let blocked = LoginThrottle::blocked_for(&state.store, &[&keys.account, &keys.address], now)
+        .await
+        .map_err(store_error)?;
+    if let Some(seconds) = blocked {
+        return Err(throttled(seconds));
+    }
+    let user = state
+        .store
+        .user_by_username(&key)
+        .await
+        .map_err(store_error)?;
+    let refusal = match &user {
+        None => {
+            state.passwords.burn_time(&password);
+            Some("unknown user")
+        }
         // Checked before the password and answered as a wrong one, at the same cost, so the
         // answer never tells whether the password of a disabled account was right.
-        state.passwords.burn_time(&password);
-        audit_login(&state, &ctx, None, &user.id, audit::DENIED, "disabled").await?;
-        return Err(invalid_grant());
+        Some(user) if user.disabled => {
+            state.passwords.burn_time(&password);
+            Some("disabled")
+        }
+        Some(user) if !state.passwords.verify(&password, &user.password_hash) => {
+            Some("wrong password")
+        }
+        Some(_) => None,
+    };
+    match (user, refusal) {
+        (Some(user), None) => {
+            LoginThrottle::succeeded(&state.store, &keys)
+                .await
+                .map_err(store_error)?;
+            log_in(&state, &ctx, &headers, &user).await
+        }
+        (user, refusal) => {
+            let throttle = &state.throttle;
+            throttle
+                .failed(&state.store, &keys.account, throttle.account, now)
+                .await
+                .map_err(store_error)?;
+            throttle
+                .failed(&state.store, &keys.address, throttle.address, now)
+                .await
+                .map_err(store_error)?;
+            let detail = refusal.unwrap_or("wrong password");
+            match user {
+                Some(user) => {
+                    audit_login(&state, &ctx, None, &user.id, audit::DENIED, detail).await?
+                }
+                None => audit::record(&state, &ctx, "login", "Account", audit::DENIED, detail)
+                    .await
+                    .map_err(|_| server_error())?,
+            }
+            Err(invalid_grant())
+        }
     }
-    check_password(&state, &ctx, &user, &password, now).await?;
-    log_in(&state, &ctx, &user).await
 }
 
 /// The user name and password of a well-formed password grant.
@@ -166,89 +221,6 @@ fn store_error(err: huimin_store::StoreError) -> OAuthError {
     server_error()
 }
 
-/// The account of a user name; an unknown one costs the time a password check would (so a
-/// stranger cannot tell which names exist), counts as a failure and is audited.
-async fn find_account(
-    state: &AppState,
-    ctx: &Ctx,
-    username: &str,
-    password: &str,
-) -> Result<UserRecord, OAuthError> {
-    let key = super::account_key(&state.store, username);
-    if let Some(user) = state
-        .store
-        .user_by_username(&key)
-        .await
-        .map_err(store_error)?
-    {
-        return Ok(user);
-    }
-    state.passwords.burn_time(password);
-    state.throttle.record_failure(ctx.ip);
-    audit::record(
-        state,
-        ctx,
-        "login",
-        "Account",
-        audit::DENIED,
-        "unknown user",
-    )
-    .await
-    .map_err(|_| server_error())?;
-    Err(invalid_grant())
-}
-
-/// Refuses an account locked after repeated failures, saying for how long.
-fn refuse_if_locked(user: &UserRecord, now: i64) -> Result<(), OAuthError> {
-    if user.locked_until_micros <= now {
-        return Ok(());
-    }
-    let minutes = (user.locked_until_micros - now) / 60_000_000 + 1;
-    let mut error = OAuthError::new(
-        StatusCode::BAD_REQUEST,
-        "invalid_grant",
-        Text::new(
-            format!("账户因多次登录失败已临时锁定，请 {minutes} 分钟后再试"),
-            format!(
-                "The account is locked after repeated failed logins; try again in {}",
-                huimin_domain::i18n::en_count(minutes as u64, "minute")
-            ),
-        ),
-    );
-    error.retry_after = Some((minutes * 60) as u64);
-    Err(error)
-}
-
-/// A wrong password counts against the address and the account (which it may lock) and is
-/// audited.
-async fn check_password(
-    state: &AppState,
-    ctx: &Ctx,
-    user: &UserRecord,
-    password: &str,
-    now: i64,
-) -> Result<(), OAuthError> {
-    if state.passwords.verify(password, &user.password_hash) {
-        return Ok(());
-    }
-    state.throttle.record_failure(ctx.ip);
-    let failures = state
-        .store
-        .record_login_failure(&user.id)
-        .await
-        .map_err(store_error)?;
-    if failures >= state.settings.lockout_threshold {
-        let until = now + state.settings.lockout.as_micros() as i64;
-        state
-            .store
-            .lock_user_until(&user.id, until)
-            .await
-            .map_err(store_error)?;
-    }
-    audit_login(state, ctx, None, &user.id, audit::DENIED, "wrong password").await?;
-    Err(invalid_grant())
-}
-
 /// Audits a login attempt on `account_id`, as `caller` (the account once it is proven).
 async fn audit_login(
     state: &AppState,
@@ -268,14 +240,13 @@ async fn audit_login(
         .map_err(|_| server_error())
 }
 
-/// A successful login: the failure counts reset, audited as the account, a token issued.
-async fn log_in(state: &AppState, ctx: &Ctx, user: &UserRecord) -> Result<Response, OAuthError> {
-    state.throttle.record_success(ctx.ip);
-    state
-        .store
-        .record_login_success(&user.id)
-        .await
-        .map_err(store_error)?;
+/// A successful login: audited as the account, a session opened, its token issued.
+async fn log_in(
+    state: &AppState,
+    ctx: &Ctx,
+    headers: &HeaderMap,
+    user: &UserRecord,
+) -> Result<Response, OAuthError> {
     let patient_ids = state
         .store
         .account_patient_ids(&user.id)
@@ -290,40 +261,19 @@ async fn log_in(state: &AppState, ctx: &Ctx, user: &UserRecord) -> Result<Respon
             .parse()
             .unwrap_or(huimin_domain::roles::Role::Patient),
         patient_ids,
+        session_id: None,
     };
     audit_login(state, ctx, Some(caller), &user.id, audit::SUCCESS, "").await?;
-    Ok(token_response(
+    super::sessions::token_response(
         state,
-        &user.id,
-        &user.role,
+        ctx,
+        headers,
+        (&user.id, &user.role),
         StatusCode::OK,
         None,
-    ))
-}
-
-/// The OAuth2 access-token response, shared with registration.
-pub fn token_response(
-    state: &AppState,
-    user_id: &str,
-    role: &str,
-    status: StatusCode,
-    patient: Option<&str>,
-) -> Response {
-    let token = state.tokens.issue(user_id, role);
-    let mut body = json!({
-        "access_token": token,
-        "token_type": "Bearer",
-        "expires_in": state.tokens.ttl.as_secs(),
-        "role": role,
-    });
-    if let Some(patient) = patient {
-        body["patient"] = json!(patient);
-    }
-    let mut response = (status, axum::Json(body)).into_response();
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
+    )
+    .await
+    .map_err(|_| server_error())
 }
 
 fn server_error() -> OAuthError {

@@ -1,9 +1,11 @@
-//! A short-lived memory of who a token's subject is, so that a rush of requests from one
-//! account does not read the account row on every request.
+//! A short-lived memory of who a token's session is, so that a rush of requests from one
+//! account does not read the session and account rows on every request. Entries are keyed by
+//! the token's session id (`sid`).
 //!
-//! The account is still re-read at least every [`TTL`]: disabling an account, or changing its
-//! role, takes effect within that time in every server process, and at once in the process
-//! that made the change (it calls [`CallerCache::forget`]).
+//! The session and the account are still re-read at least every [`TTL`]: ending a session
+//! (signing out, a new password, a disabled account), or changing the account's role, takes
+//! effect within that time in every server process, and at once in the process that made the
+//! change (it calls [`CallerCache::forget`] or [`CallerCache::forget_session`]).
 //!
 //! Requests of one account that miss together wait for one read and share its outcome,
 //! found, not found or failed ([`CallerCache::get_or_load`]): a desk account's hundreds of
@@ -45,23 +47,23 @@ struct Turn {
 }
 
 impl CallerCache {
-    /// The caller for a user id, if read less than [`TTL`] ago.
-    pub fn get(&self, user_id: &str) -> Option<Caller> {
+    /// The caller for a session id, if read less than [`TTL`] ago.
+    pub fn get(&self, key: &str) -> Option<Caller> {
         let entries = self.lock();
-        let (read_at, caller) = entries.get(user_id)?;
+        let (read_at, caller) = entries.get(key)?;
         (read_at.elapsed() < TTL).then(|| caller.clone())
     }
 
-    pub fn put(&self, caller: &Caller) {
+    pub fn put(&self, key: &str, caller: &Caller) {
         let mut entries = self.lock();
         if entries.len() >= SWEEP_AT {
             entries.retain(|_, (read_at, _)| read_at.elapsed() < TTL);
         }
-        entries.insert(caller.user_id.clone(), (Instant::now(), caller.clone()));
+        entries.insert(key.to_owned(), (Instant::now(), caller.clone()));
     }
 
-    /// The caller for a user id, remembered or read by `load`. Concurrent misses for one
-    /// account share a single read and its outcome, whatever it is.
+    /// The caller for a session id, remembered or read by `load`. Concurrent misses for one
+    /// session share a single read and its outcome, whatever it is.
     pub async fn get_or_load<Fut>(&self, user_id: &str, load: impl FnOnce() -> Fut) -> Outcome
     where
         Fut: Future<Output = Outcome>,
@@ -89,17 +91,26 @@ impl CallerCache {
         if let Ok(Some(caller)) = &loaded
             && self.forgotten.load(std::sync::atomic::Ordering::SeqCst) == before
         {
-            self.put(caller);
+            self.put(user_id, caller);
         }
         *outcome = Some(loaded.clone());
         loaded
     }
 
-    /// The account changed (family member added, disabled, role changed): read it again.
+    /// The account changed (family member added, disabled, new password): read each of its
+    /// sessions again.
     pub fn forget(&self, user_id: &str) {
         self.forgotten
             .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        self.lock().remove(user_id);
+        self.lock()
+            .retain(|_, (_, caller)| caller.user_id != user_id);
+    }
+
+    /// One session ended: read it again (and find it ended).
+    pub fn forget_session(&self, session_id: &str) {
+        self.forgotten
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.lock().remove(session_id);
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (Instant, Caller)>> {
@@ -145,6 +156,7 @@ mod tests {
             practitioner_id: None,
             role: Role::Patient,
             patient_ids: vec![format!("p-{id}")],
+            session_id: Some(format!("s-{id}")),
         }
     }
 
@@ -152,13 +164,21 @@ mod tests {
     fn a_caller_is_remembered_until_forgotten() {
         let cache = CallerCache::default();
         assert!(cache.get("u1").is_none());
-        cache.put(&caller("u1"));
+        cache.put("s-u1", &caller("u1"));
         assert_eq!(
-            cache.get("u1").map(|c| c.patient_ids),
+            cache.get("s-u1").map(|c| c.patient_ids),
             Some(vec!["p-u1".into()])
         );
         cache.forget("u1");
-        assert!(cache.get("u1").is_none());
+        assert!(cache.get("s-u1").is_none());
+        cache.put("s-u1", &caller("u1"));
+        cache.put("s-u2", &caller("u2"));
+        cache.forget_session("s-u1");
+        assert!(cache.get("s-u1").is_none());
+        assert!(
+            cache.get("s-u2").is_some(),
+            "ending one session leaves the others"
+        );
     }
 
     /// `n` concurrent misses of one account whose read takes 20 ms and comes to `outcome`:

@@ -1,5 +1,9 @@
 //! OAuth2 bearer tokens as HS256 JWTs. The signing secret lives in the database's settings,
 //! so every server process on one database accepts every other's tokens.
+//!
+//! Every token names its sign-in session (`sid`); the session's row decides whether the token
+//! is still good (`auth::bearer`), so a token can be revoked before it expires. A token
+//! without `sid` (minted before sessions existed) does not decode and is refused.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -25,6 +29,8 @@ pub struct Claims {
     pub iat: i64,
     pub exp: i64,
     pub jti: String,
+    /// The sign-in session (grant) the token belongs to.
+    pub sid: String,
 }
 
 #[derive(Clone)]
@@ -54,8 +60,8 @@ impl TokenKeys {
         }
     }
 
-    pub fn issue(&self, user_id: &str, role: &str) -> String {
-        let now = huimin_clock::now().as_second();
+    /// A token of session `sid` for an account, valid from `now` (seconds) for the TTL.
+    pub fn issue(&self, user_id: &str, role: &str, sid: &str, now: i64) -> String {
         let claims = Claims {
             sub: user_id.to_owned(),
             role: role.to_owned(),
@@ -63,6 +69,7 @@ impl TokenKeys {
             iat: now,
             exp: now + self.ttl.as_secs() as i64,
             jti: uuid::Uuid::new_v4().to_string(),
+            sid: sid.to_owned(),
         };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .expect("HS256 signing cannot fail")
@@ -107,7 +114,7 @@ mod tests {
     #[test]
     fn issued_tokens_verify_and_tampered_ones_do_not() {
         let keys = TokenKeys::new(b"0123456789abcdef0123456789abcdef", Duration::from_secs(60));
-        let token = keys.issue("u1", "patient");
+        let token = keys.issue("u1", "patient", "s1", huimin_clock::now().as_second());
         assert_eq!(keys.verify(&token).unwrap().sub, "u1");
         let other = TokenKeys::new(b"another-secret-another-secret-xx", Duration::from_secs(60));
         assert!(other.verify(&token).is_none());
@@ -119,7 +126,7 @@ mod tests {
     #[test]
     fn a_remembered_token_is_answered_again_until_it_expires() {
         let keys = TokenKeys::new(b"0123456789abcdef0123456789abcdef", Duration::from_secs(60));
-        let token = keys.issue("u1", "patient");
+        let token = keys.issue("u1", "patient", "s1", huimin_clock::now().as_second());
         let first = keys.verify(&token).unwrap();
         assert_eq!(keys.remembered().len(), 1);
         assert_eq!(keys.verify(&token), Some(first.clone()));
@@ -140,6 +147,32 @@ mod tests {
     }
 
     #[test]
+    fn a_token_without_a_session_is_refused() {
+        #[derive(Serialize)]
+        struct Old {
+            sub: String,
+            role: String,
+            iss: String,
+            iat: i64,
+            exp: i64,
+            jti: String,
+        }
+        let keys = TokenKeys::new(b"0123456789abcdef0123456789abcdef", Duration::from_secs(60));
+        let now = huimin_clock::now().as_second();
+        let old = Old {
+            sub: "u1".into(),
+            role: "patient".into(),
+            iss: ISSUER.into(),
+            iat: now,
+            exp: now + 60,
+            jti: "x".into(),
+        };
+        let token =
+            jsonwebtoken::encode(&Header::new(Algorithm::HS256), &old, &keys.encoding).unwrap();
+        assert!(keys.verify(&token).is_none());
+    }
+
+    #[test]
     fn expired_tokens_are_refused() {
         let keys = TokenKeys::new(b"0123456789abcdef0123456789abcdef", Duration::from_secs(0));
         // A token whose expiry is well in the past.
@@ -151,6 +184,7 @@ mod tests {
             iat: now - 7200,
             exp: now - 3600,
             jti: "x".into(),
+            sid: "s1".into(),
         };
         let claims_token =
             jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &keys.encoding).unwrap();

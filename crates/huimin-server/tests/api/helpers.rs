@@ -106,6 +106,10 @@ pub fn test_settings(dir: &std::path::Path) -> Settings {
     settings.admin_password = Some(Secret::new(ADMIN_PASSWORD));
     // Patients check in from anywhere in these tests; `on_site` tests the proof (the default).
     settings.booking.rules.check_in.on_site_proof = false;
+    // Tests sign up many patients from 127.0.0.1; `login_throttle` tests the limit.
+    settings.register_address_free = 10_000;
+    // A back-off long enough that a slow machine never outlasts it between two requests.
+    settings.login_backoff_base = Duration::from_secs(60);
     settings
 }
 
@@ -368,6 +372,20 @@ impl TestApp {
             request = request.header("if-match", tag);
         }
         self.send(request, token).await
+    }
+
+    /// A login from `client` (as a trusted proxy at 127.0.0.1 would name it).
+    pub async fn login_from(&self, client: &str, username: &str, password: &str) -> Resp {
+        let request = self
+            .client
+            .post(format!("{}/auth/token", self.base))
+            .header("x-forwarded-for", client)
+            .form(&[
+                ("grant_type", "password"),
+                ("username", username),
+                ("password", password),
+            ]);
+        self.send(request, None).await
     }
 
     pub async fn login(&self, username: &str, password: &str) -> Resp {

@@ -3,6 +3,48 @@
 
 /// (key, 中文, English).
 pub const MESSAGES: &[(&str, &str, &str)] = &[
+    ("sessions.title", "登录设备", "Signed-in devices"),
+    (
+        "sessions.why",
+        "以下是正在使用您账户的设备。如有不认识的设备，请结束它并修改密码。",
+        "These devices are signed in to your account. End any you do not recognise, and change your password.",
+    ),
+    ("sessions.current", "本设备", "This device"),
+    ("sessions.kind.browser", "浏览器", "Browser"),
+    ("sessions.kind.api", "应用", "App"),
+    ("sessions.unknown_device", "未知设备", "Unknown device"),
+    ("sessions.signed_in", "登录于", "Signed in"),
+    ("sessions.last_seen", "最近使用", "Last used"),
+    ("sessions.expires", "到期", "Expires"),
+    (
+        "sessions.same_network",
+        "与本设备在同一网络",
+        "On the same network as this device",
+    ),
+    ("sessions.end", "结束", "End"),
+    ("sessions.end_current", "在本设备退出", "Sign out here"),
+    (
+        "sessions.ended",
+        "该设备已退出登录。",
+        "That device is signed out.",
+    ),
+    (
+        "sessions.failed",
+        "未能结束该会话，请刷新后重试。",
+        "The session could not be ended: reload and try again.",
+    ),
+    (
+        "sessions.none",
+        "没有正在使用的登录。",
+        "No device is signed in.",
+    ),
+    (
+        "sessions.password_hint",
+        "修改或重设密码会让所有设备退出登录。",
+        "Changing or resetting the password signs out every device.",
+    ),
+    ("sessions.forgot", "重设密码", "Reset the password"),
+    ("mine.sessions", "登录设备", "Signed-in devices"),
     ("signup.document_type", "证件类型", "Identity document"),
     ("signup.document_number", "证件号码", "Document number"),
     (
@@ -27,8 +69,8 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ),
     (
         "signup.claim_hint",
-        "您在本院已有就诊档案。请携带本人证件到挂号窗口，工作人员核对后会给您一个认领码，输入后即可把档案关联到新账户。短信验证码将在医院开通短信后提供。",
-        "You already have a record at this hospital. Bring your identity card to the registration desk: after checking it, staff give you a claim code; enter it to link the record to your new account. Codes by SMS will follow once the hospital has an SMS service.",
+        "无法用这些信息在线开户。如您曾在本院就诊，请携带本人证件到挂号窗口，工作人员核对后会给您一个认领码，输入后即可把档案关联到新账户；如您已有账户，请直接登录或找回密码。短信验证码将在医院开通短信后提供。",
+        "An account cannot be opened online with these details. If you have been a patient here, bring your identity card to the registration desk: after checking it, staff give you a claim code; enter it to link your record to the new account. If you already have an account, sign in or reset your password. Codes by SMS will follow once the hospital has an SMS service.",
     ),
     (
         "signup.consent",

@@ -141,7 +141,17 @@ fn login_again(web: &Web, username: String, next: String, problems: FieldProblem
     )
 }
 
-pub async fn logout(web: Web) -> Response {
+/// Ends the session in the API (so the token is refused from now on, wherever it was
+/// copied), then forgets the cookie; the cookie goes whatever the API answered.
+pub async fn logout(State(api): State<Api>, web: Web) -> Response {
+    if web.signed_in() {
+        let reply = api
+            .call(&web, axum::http::Method::POST, "/auth/logout", None)
+            .await;
+        if !reply.ok() && reply.status != StatusCode::UNAUTHORIZED {
+            tracing::warn!(status = %reply.status, "sign-out not recorded by the API");
+        }
+    }
     let mut response = Redirect::to("/").into_response();
     response
         .headers_mut()

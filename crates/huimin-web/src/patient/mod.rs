@@ -17,6 +17,7 @@ mod mine;
 pub(crate) mod place;
 pub(crate) mod profiles;
 mod search;
+mod sessions;
 mod signup;
 mod visit;
 mod waitlist;
@@ -41,6 +42,8 @@ pub fn routes() -> Router<Api> {
         )
         .route("/me", get(mine::mine))
         .route("/me/waitlist/{id}", get(waitlist::entry))
+        .route("/me/sign-ins", get(sessions::page))
+        .route("/me/sign-ins/{id}/end", post(sessions::end))
         .route("/me/waitlist/{id}/leave", post(waitlist::leave))
         .route("/appointments/{id}", get(appointment::show))
         .route("/appointments/{id}/confirm", post(appointment::confirm))

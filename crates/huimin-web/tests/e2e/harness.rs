@@ -40,6 +40,7 @@ impl Server {
         settings.listen = "127.0.0.1:0".parse().unwrap();
         settings.password_cost = PasswordCost::Fast;
         settings.admin_password = Some(Secret::new(ADMIN_PASSWORD));
+        settings.register_address_free = 10_000;
         adjust(&mut settings);
         let app = App::build_with(settings, huimin_web::pages)
             .await

@@ -18,4 +18,5 @@ mod patient_journey;
 mod queue_journey;
 mod redirect_journey;
 mod search_journey;
+mod sessions_journey;
 mod waitlist_journey;
