@@ -68,6 +68,10 @@ pub struct Settings {
     /// Reverse proxies whose `X-Forwarded-For` / `Forwarded` names the client
     /// (`HUIMIN_TRUSTED_PROXIES`); empty: the TCP peer is the client.
     pub trusted_proxies: Vec<crate::client_addr::IpNet>,
+    /// The font printed records are set in (`HUIMIN_PDF_FONT`, `PATH` or `PATH#FACE`).
+    pub pdf_font: crate::state::pdf_font::FontSource,
+    /// Unknown verification codes an address may ask about per window (`/verify`).
+    pub verify_failure_limit: u32,
 }
 
 impl Settings {
@@ -91,6 +95,8 @@ impl Settings {
             deliver_messages: true,
             online_payment: false,
             trusted_proxies: Vec::new(),
+            pdf_font: crate::state::pdf_font::FontSource::default(),
+            verify_failure_limit: 10,
         }
     }
 

@@ -9,7 +9,7 @@ pub mod auth;
 pub mod billing;
 pub mod client_addr;
 pub mod config;
-mod context;
+pub mod context;
 pub mod demo;
 pub mod directory;
 pub mod error;
@@ -19,6 +19,7 @@ pub mod localise;
 pub mod logging;
 pub mod messages;
 pub mod openapi;
+pub mod records;
 pub mod state;
 
 pub use app::{App, StartError, open_store};

@@ -27,6 +27,8 @@ pub enum Command {
     User(UserArgs),
     /// Audit trail tools.
     Audit(AuditArgs),
+    /// Printed records.
+    Record(RecordArgs),
 }
 
 impl Cli {
@@ -129,6 +131,14 @@ pub struct ServeArgs {
         value_parser = huimin_server::client_addr::parse_trusted
     )]
     pub trusted_proxies: Vec<huimin_server::client_addr::IpNet>,
+    /// The font printed records are set in: a file, and `#FACE` for a collection.
+    #[arg(
+        long = "pdf-font",
+        env = "HUIMIN_PDF_FONT",
+        default_value = huimin_server::state::pdf_font::DEFAULT_PDF_FONT,
+        value_parser = huimin_server::state::pdf_font::FontSource::parse
+    )]
+    pub pdf_font: huimin_server::state::pdf_font::FontSource,
 }
 
 impl ServeArgs {
@@ -142,6 +152,7 @@ impl ServeArgs {
         settings.deliver_messages = !is_off(&self.deliver_messages);
         settings.online_payment = is_on(&self.online_payment);
         settings.trusted_proxies = self.trusted_proxies.clone();
+        settings.pdf_font = self.pdf_font.clone();
         settings.desk_codes = huimin_domain::identity::DeskCodeRule {
             minutes: self.desk_code_minutes,
             tries: self.desk_code_tries,
@@ -201,6 +212,34 @@ pub struct AuditArgs {
     pub storage: StorageArgs,
     #[command(subcommand)]
     pub command: AuditCommand,
+}
+
+#[derive(Debug, Args)]
+pub struct RecordArgs {
+    #[command(subcommand)]
+    pub command: RecordCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RecordCommand {
+    /// Print a sample outpatient record (a made-up patient) as a PDF, to check the font and
+    /// the layout without a database.
+    SamplePdf {
+        /// Where to write the PDF.
+        #[arg(long)]
+        out: std::path::PathBuf,
+        /// About how many pages the note fills.
+        #[arg(long, default_value_t = 1)]
+        pages: usize,
+        /// The font, as for `serve`.
+        #[arg(
+            long = "pdf-font",
+            env = "HUIMIN_PDF_FONT",
+            default_value = huimin_server::state::pdf_font::DEFAULT_PDF_FONT,
+            value_parser = huimin_server::state::pdf_font::FontSource::parse
+        )]
+        pdf_font: huimin_server::state::pdf_font::FontSource,
+    },
 }
 
 #[derive(Debug, Subcommand)]
