@@ -154,9 +154,7 @@ mod tests {
 
     #[test]
     fn chinese_text_breaks_between_characters_at_the_measured_width() {
-        let Some(font) = font() else {
-            panic!("the PDF font is missing: install fonts-noto-cjk")
-        };
+        let font = font().expect("the PDF font (fonts-noto-cjk)");
         let mut measure = Measure::new(&font);
         // Noto Sans CJK's ideographs are one em wide: ten of them fill 100 points at 10 pt.
         assert!((measure.width("门诊病历", 10.0) - 40.0).abs() < 0.01);
