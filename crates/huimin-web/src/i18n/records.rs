@@ -26,11 +26,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("verify.department", "科室", "Department"),
     ("verify.patient", "患者", "Patient"),
     ("verify.issued_at", "出具时间", "Issued at"),
-    (
-        "verify.sha256",
-        "文件指纹（SHA-256）",
-        "File fingerprint (SHA-256)",
-    ),
+    ("verify.sha256", "文件指纹", "SHA-256"),
     ("verify.file_label", "核对 PDF 文件", "Check a PDF file"),
     (
         "verify.file_hint",

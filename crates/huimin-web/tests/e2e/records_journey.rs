@@ -6,7 +6,7 @@ use huimin_server::context::{Caller, Ctx};
 use huimin_server::records::sample::sample_document;
 use huimin_server::records::{IssueRefs, issue_visit_pdf};
 
-use crate::harness::{Driver, Server, screenshot_dir};
+use crate::harness::{Driver, Server};
 
 async fn issued(server: &Server) -> huimin_server::records::IssuedPdf {
     let ctx = Ctx {
@@ -36,12 +36,15 @@ async fn issued(server: &Server) -> huimin_server::records::IssuedPdf {
 async fn a_printed_records_code_and_file_are_checked_on_a_phone() {
     let server = Server::start().await;
     let pdf = issued(&server).await;
-    let file = screenshot_dir().join("verify-record.pdf");
+    // Chromium takes only canonical paths for a file input.
+    let files = tempfile::tempdir().unwrap();
+    let folder = files.path().canonicalize().unwrap();
+    let file = folder.join("record.pdf");
     std::fs::write(&file, &pdf.bytes).unwrap();
     let mut altered = pdf.bytes.clone();
     let middle = altered.len() / 2;
     altered[middle] ^= 1;
-    let altered_file = screenshot_dir().join("verify-record-altered.pdf");
+    let altered_file = folder.join("record-altered.pdf");
     std::fs::write(&altered_file, &altered).unwrap();
 
     let driver = Driver::start();
@@ -80,6 +83,14 @@ async fn a_printed_records_code_and_file_are_checked_on_a_phone() {
     phone.click("#verify-file button").await;
     phone.wait_visible("#file-differs").await;
     phone.assert_fits_width().await;
+    phone
+        .client
+        .execute(
+            "document.getElementById('file-differs').scrollIntoView();",
+            vec![],
+        )
+        .await
+        .unwrap();
     phone.shot("verify-file-differs-375").await;
 
     // An unknown code: a clear page and 404.
