@@ -22,6 +22,18 @@ const INK: (u8, u8, u8) = (20, 20, 20);
 const GREY: (u8, u8, u8) = (110, 110, 110);
 const ACCENT: (u8, u8, u8) = (0, 82, 147);
 
+/// How a piece of text looks.
+#[derive(Clone, Copy)]
+struct Style {
+    size: f32,
+    bold: bool,
+    colour: (u8, u8, u8),
+}
+
+const fn style(size: f32, bold: bool, colour: (u8, u8, u8)) -> Style {
+    Style { size, bold, colour }
+}
+
 struct Pen<'f, 'm, 'a> {
     font: &'f PdfFont,
     measure: &'m mut Measure<'a>,
@@ -33,16 +45,8 @@ fn paint((r, g, b): (u8, u8, u8)) -> krilla::paint::Paint {
 
 impl Pen<'_, '_, '_> {
     /// Text with its baseline at `y`; bold is the regular face filled and thinly stroked.
-    fn text(
-        &mut self,
-        surface: &mut Surface<'_>,
-        x: f32,
-        y: f32,
-        text: &str,
-        size: f32,
-        bold: bool,
-        colour: (u8, u8, u8),
-    ) {
+    fn text(&mut self, surface: &mut Surface<'_>, x: f32, y: f32, text: &str, look: Style) {
+        let Style { size, bold, colour } = look;
         if text.is_empty() {
             return;
         }
@@ -66,22 +70,14 @@ impl Pen<'_, '_, '_> {
         surface.set_stroke(None);
     }
 
-    fn centred(
-        &mut self,
-        surface: &mut Surface<'_>,
-        y: f32,
-        text: &str,
-        size: f32,
-        bold: bool,
-        colour: (u8, u8, u8),
-    ) {
-        let x = (PAGE_WIDTH - self.measure.width(text, size)) / 2.0;
-        self.text(surface, x, y, text, size, bold, colour);
+    fn centred(&mut self, surface: &mut Surface<'_>, y: f32, text: &str, look: Style) {
+        let x = (PAGE_WIDTH - self.measure.width(text, look.size)) / 2.0;
+        self.text(surface, x, y, text, look);
     }
 
     fn right(&mut self, surface: &mut Surface<'_>, y: f32, text: &str, size: f32) {
         let x = PAGE_WIDTH - MARGIN - self.measure.width(text, size);
-        self.text(surface, x, y, text, size, false, GREY);
+        self.text(surface, x, y, text, style(size, false, GREY));
     }
 }
 
@@ -102,12 +98,27 @@ fn rule(surface: &mut Surface<'_>, y: f32, width: f32, colour: (u8, u8, u8)) {
 }
 
 fn header(pen: &mut Pen<'_, '_, '_>, surface: &mut Surface<'_>, doc: &VisitDocument) {
-    pen.centred(surface, 54.0, &doc.hospital_name_zh, 16.0, true, ACCENT);
-    pen.centred(surface, 68.0, &doc.hospital_name_en, 8.5, false, GREY);
-    pen.centred(surface, 80.0, &doc.hospital_address, 8.0, false, GREY);
+    pen.centred(
+        surface,
+        54.0,
+        &doc.hospital_name_zh,
+        style(16.0, true, ACCENT),
+    );
+    pen.centred(
+        surface,
+        68.0,
+        &doc.hospital_name_en,
+        style(8.5, false, GREY),
+    );
+    pen.centred(
+        surface,
+        80.0,
+        &doc.hospital_address,
+        style(8.0, false, GREY),
+    );
     rule(surface, 90.0, 1.0, ACCENT);
-    pen.centred(surface, 116.0, "门诊病历", 15.0, true, INK);
-    pen.centred(surface, 130.0, "Outpatient Record", 8.5, false, GREY);
+    pen.centred(surface, 116.0, "门诊病历", style(15.0, true, INK));
+    pen.centred(surface, 130.0, "Outpatient Record", style(8.5, false, GREY));
 }
 
 fn footer(
@@ -120,7 +131,7 @@ fn footer(
     let y = PAGE_HEIGHT - 36.0;
     rule(surface, BODY_BOTTOM + 10.0, 0.5, GREY);
     let code = format!("核验码 {}", doc.code.grouped());
-    pen.text(surface, MARGIN, y, &code, 8.5, false, GREY);
+    pen.text(surface, MARGIN, y, &code, style(8.5, false, GREY));
     pen.right(surface, y, &format!("第 {n} 页 / 共 {m} 页"), 8.5);
 }
 
@@ -168,9 +179,7 @@ fn verification(
         x,
         y,
         &format!("核验码：{}", doc.code.grouped()),
-        12.0,
-        true,
-        INK,
+        style(12.0, true, INK),
     );
     y += 16.0;
     let address = format!("核验地址：{}", doc.verify_url);
@@ -178,7 +187,7 @@ fn verification(
         .iter()
         .take(2)
     {
-        pen.text(surface, x, y, text, 8.5, false, INK);
+        pen.text(surface, x, y, text, style(8.5, false, INK));
         y += 8.5 * LEADING;
     }
     pen.text(
@@ -186,20 +195,10 @@ fn verification(
         x,
         y,
         &format!("打印时间：{}", doc.printed_at),
-        8.5,
-        false,
-        INK,
+        style(8.5, false, INK),
     );
     y += 8.5 * LEADING;
-    pen.text(
-        surface,
-        x,
-        y,
-        "扫描二维码或访问核验地址，可核对本病历的真伪。Scan the code or visit the address to check this record.",
-        7.5,
-        false,
-        GREY,
-    );
+    pen.text(surface, x, y, "扫描二维码或访问核验地址，可核对本病历的真伪。Scan the code or visit the address to check this record.", style(7.5, false, GREY));
 }
 
 fn body(pen: &mut Pen<'_, '_, '_>, surface: &mut Surface<'_>, doc: &VisitDocument, items: &[Item]) {
@@ -213,7 +212,13 @@ fn body(pen: &mut Pen<'_, '_, '_>, surface: &mut Surface<'_>, doc: &VisitDocumen
                 bold,
             } => {
                 // The baseline sits about one em below the line's top.
-                pen.text(surface, MARGIN + x, y + size * 1.1, text, *size, *bold, INK);
+                pen.text(
+                    surface,
+                    MARGIN + x,
+                    y + size * 1.1,
+                    text,
+                    style(*size, *bold, INK),
+                );
             }
             Item::Gap(_) => {}
             Item::Rule => rule(surface, y + 4.0, 0.5, GREY),
