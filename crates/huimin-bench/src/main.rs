@@ -6,6 +6,7 @@
 
 mod find;
 mod flash;
+mod pdf;
 mod perf;
 mod report;
 mod scenario;
@@ -74,6 +75,20 @@ enum Scenario {
         #[arg(long, default_value_t = 64)]
         clients: usize,
     },
+    /// Printing a visit record (the renderer alone, no server): the sample at 1 and 5 pages.
+    Pdf {
+        /// Renders of each sample.
+        #[arg(long, default_value_t = 20)]
+        runs: usize,
+        /// The font, as for `huimin serve`.
+        #[arg(
+            long = "pdf-font",
+            env = "HUIMIN_PDF_FONT",
+            default_value = huimin_server::state::pdf_font::DEFAULT_PDF_FONT,
+            value_parser = huimin_server::state::pdf_font::FontSource::parse
+        )]
+        pdf_font: huimin_server::state::pdf_font::FontSource,
+    },
     /// `$find` over a hospital's worth of future slots, from concurrent clients.
     Find {
         /// Slots written first (at most 2,000,000).
@@ -90,6 +105,9 @@ enum Scenario {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
+    if let Scenario::Pdf { runs, pdf_font } = &args.scenario {
+        return pdf::run(*runs, pdf_font);
+    }
     // The server's own logging, so that what it costs per request is measured too.
     huimin_server::logging::init(false);
     let dir = tempfile::tempdir()?;
@@ -166,6 +184,7 @@ async fn run(scenario: Scenario, target: Target<'_>) -> anyhow::Result<()> {
             cold,
             timeline,
         } => run_flash(target, places, attempts, clients, cold, timeline).await,
+        Scenario::Pdf { runs, pdf_font } => pdf::run(runs, &pdf_font),
     }
 }
 

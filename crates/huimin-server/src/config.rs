@@ -80,6 +80,10 @@ pub struct Settings {
     /// `Strict-Transport-Security: max-age=<seconds>` on every answer (`HUIMIN_HSTS_SECS`);
     /// `None` (default): the TLS proxy sends it.
     pub hsts_seconds: Option<u64>,
+    /// The font printed records are set in (`HUIMIN_PDF_FONT`, `PATH` or `PATH#FACE`).
+    pub pdf_font: crate::state::pdf_font::FontSource,
+    /// Unknown verification codes an address may ask about per window (`/verify`).
+    pub verify_failure_limit: u32,
 }
 
 impl Settings {
@@ -107,6 +111,8 @@ impl Settings {
             trusted_proxies: Vec::new(),
             connections: Default::default(),
             hsts_seconds: None,
+            pdf_font: crate::state::pdf_font::FontSource::default(),
+            verify_failure_limit: 10,
         }
     }
 

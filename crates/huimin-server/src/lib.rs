@@ -11,7 +11,7 @@ mod bare_errors;
 pub mod billing;
 pub mod client_addr;
 pub mod config;
-mod context;
+pub mod context;
 pub mod demo;
 pub mod directory;
 pub mod error;
@@ -23,6 +23,7 @@ pub mod logging;
 pub mod messages;
 pub mod openapi;
 pub mod serve;
+pub mod records;
 pub mod state;
 
 pub use app::{App, StartError, open_store};

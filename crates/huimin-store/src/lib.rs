@@ -24,6 +24,7 @@ pub mod keycheck;
 pub mod messages;
 mod migrations;
 mod pool;
+pub mod records;
 mod reindex;
 mod resources;
 mod retry;

@@ -90,6 +90,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0018_screen_tokens.sql"),
     ),
     (
+        21,
+        "record documents",
+        include_str!("../migrations/0021_record_documents.sql"),
+    ),
+    (
         22,
         "sign-in sessions and login throttle",
         include_str!("../migrations/0022_sessions.sql"),

@@ -134,6 +134,42 @@ impl Api {
         body: Option<(&str, String)>,
         headers: &[(&str, &str)],
     ) -> Reply {
+        let (content_type, body) = match body {
+            Some((content_type, text)) => (Some(content_type), Body::from(text)),
+            None => (None, Body::empty()),
+        };
+        self.send(web, method, path, content_type, body, headers)
+            .await
+    }
+
+    /// Sends `bytes` (a file) as the body of a POST.
+    pub async fn post_bytes(
+        &self,
+        web: &Web,
+        path: &str,
+        content_type: &str,
+        bytes: Vec<u8>,
+    ) -> Reply {
+        self.send(
+            web,
+            Method::POST,
+            path,
+            Some(content_type),
+            Body::from(bytes),
+            &[],
+        )
+        .await
+    }
+
+    async fn send(
+        &self,
+        web: &Web,
+        method: Method,
+        path: &str,
+        content_type: Option<&str>,
+        body: Body,
+        headers: &[(&str, &str)],
+    ) -> Reply {
         let mut request = Request::builder()
             .method(method)
             .uri(path)
@@ -145,12 +181,10 @@ impl Api {
         for (name, value) in headers {
             request = request.header(*name, *value);
         }
-        let request = match body {
-            Some((content_type, text)) => request
-                .header(header::CONTENT_TYPE, content_type)
-                .body(Body::from(text)),
-            None => request.body(Body::empty()),
-        };
+        if let Some(content_type) = content_type {
+            request = request.header(header::CONTENT_TYPE, content_type);
+        }
+        let request = request.body(body);
         let Ok(mut request) = request else {
             return Reply::failure();
         };

@@ -22,6 +22,7 @@ mod names;
 mod origin;
 mod patient;
 mod qr;
+mod records;
 mod staff;
 mod web;
 
@@ -42,6 +43,7 @@ pub fn pages(api: Router, clock: huimin_clock::Clock) -> Router {
         .merge(admin::routes())
         .merge(billing::routes())
         .merge(messages::routes())
+        .merge(records::routes())
         .merge(assets::routes())
         .layer(axum::middleware::from_fn_with_state(
             api.clone(),

@@ -27,6 +27,8 @@ pub enum Command {
     User(UserArgs),
     /// Audit trail tools.
     Audit(AuditArgs),
+    /// Printed records.
+    Record(RecordArgs),
 }
 
 impl Cli {
@@ -163,6 +165,14 @@ pub struct ServeArgs {
     /// Registrations from one client address before its back-off starts.
     #[arg(long, env = "HUIMIN_REGISTER_ADDRESS_FREE", default_value_t = 20)]
     pub register_address_free: u32,
+    /// The font printed records are set in: a file, and `#FACE` for a collection.
+    #[arg(
+        long = "pdf-font",
+        env = "HUIMIN_PDF_FONT",
+        default_value = huimin_server::state::pdf_font::DEFAULT_PDF_FONT,
+        value_parser = huimin_server::state::pdf_font::FontSource::parse
+    )]
+    pub pdf_font: huimin_server::state::pdf_font::FontSource,
 }
 
 impl ServeArgs {
@@ -191,6 +201,7 @@ impl ServeArgs {
         settings.ip_failure_limit = self.login_address_free;
         settings.login_backoff_max = Duration::from_secs(self.login_backoff_max.max(1));
         settings.register_address_free = self.register_address_free;
+        settings.pdf_font = self.pdf_font.clone();
         settings.desk_codes = huimin_domain::identity::DeskCodeRule {
             minutes: self.desk_code_minutes,
             tries: self.desk_code_tries,
@@ -250,6 +261,34 @@ pub struct AuditArgs {
     pub storage: StorageArgs,
     #[command(subcommand)]
     pub command: AuditCommand,
+}
+
+#[derive(Debug, Args)]
+pub struct RecordArgs {
+    #[command(subcommand)]
+    pub command: RecordCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RecordCommand {
+    /// Print a sample outpatient record (a made-up patient) as a PDF, to check the font and
+    /// the layout without a database.
+    SamplePdf {
+        /// Where to write the PDF.
+        #[arg(long)]
+        out: std::path::PathBuf,
+        /// About how many pages the note fills.
+        #[arg(long, default_value_t = 1)]
+        pages: usize,
+        /// The font, as for `serve`.
+        #[arg(
+            long = "pdf-font",
+            env = "HUIMIN_PDF_FONT",
+            default_value = huimin_server::state::pdf_font::DEFAULT_PDF_FONT,
+            value_parser = huimin_server::state::pdf_font::FontSource::parse
+        )]
+        pdf_font: huimin_server::state::pdf_font::FontSource,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -5,7 +5,9 @@ mod cli;
 use anyhow::Context;
 use clap::Parser;
 
-use cli::{AuditArgs, AuditCommand, Cli, Command, UserArgs, UserCommand};
+use cli::{
+    AuditArgs, AuditCommand, Cli, Command, RecordArgs, RecordCommand, UserArgs, UserCommand,
+};
 use huimin_domain::roles::Role;
 use huimin_server::{App, PasswordCost, Settings, accounts, open_store};
 use huimin_store::ChainStatus;
@@ -33,7 +35,29 @@ async fn run(command: Command) -> anyhow::Result<()> {
             storage,
             command: AuditCommand::Verify,
         }) => verify_audit(storage.settings()).await,
+        Command::Record(RecordArgs {
+            command:
+                RecordCommand::SamplePdf {
+                    out,
+                    pages,
+                    pdf_font,
+                },
+        }) => sample_pdf(&out, pages, &pdf_font),
     }
+}
+
+/// `huimin record sample-pdf`: renders the sample record and says where it went.
+fn sample_pdf(
+    out: &std::path::Path,
+    pages: usize,
+    source: &huimin_server::state::pdf_font::FontSource,
+) -> anyhow::Result<()> {
+    use huimin_server::records::{pdf, sample};
+    let font = huimin_server::state::pdf_font::PdfFont::load(source).map_err(anyhow::Error::msg)?;
+    let bytes = pdf::render_visit_pdf(&sample::sample_document(pages), &font)?;
+    std::fs::write(out, &bytes)?;
+    println!("{} ({} bytes)", out.display(), bytes.len());
+    Ok(())
 }
 
 async fn serve(settings: Settings) -> anyhow::Result<()> {

@@ -11,6 +11,7 @@ pub mod callers;
 pub mod department_book;
 pub mod guard;
 pub mod passwords;
+pub mod pdf_font;
 pub mod rule_book;
 pub mod throttle;
 pub mod tokens;
@@ -25,6 +26,7 @@ use crate::config::Settings;
 use callers::CallerCache;
 use guard::BookingGuard;
 use passwords::Passwords;
+use pdf_font::PdfFonts;
 use rule_book::RuleBook;
 use throttle::LoginThrottle;
 use tokens::TokenKeys;
@@ -42,6 +44,8 @@ pub struct Inner {
     pub throttle: LoginThrottle,
     pub guard: BookingGuard,
     pub callers: CallerCache,
+    /// The font printed records are set in (loaded on first use).
+    pub pdf_fonts: PdfFonts,
     /// Booking thresholds in force (stored per hospital and department).
     pub rules: RuleBook,
     pub settings: Settings,

@@ -25,6 +25,8 @@ pub struct LoginThrottle {
     pub account: Backoff,
     pub address: Backoff,
     pub register: Backoff,
+    /// Unknown verification codes asked about from one address (`/verify`).
+    pub verify: Backoff,
     /// A key quiet for this long starts again from zero.
     pub forget_after: Duration,
 }
@@ -43,6 +45,11 @@ impl LoginThrottle {
             account: format!("account:{}", store.blind(&format!("login|{account_key}"))),
             address: address_key(store, "address", ip),
         }
+    }
+
+    /// The key of unknown verification codes asked about from an address.
+    pub fn verify_key(store: &Store, ip: IpAddr) -> String {
+        address_key(store, "verify", ip)
     }
 
     /// The key of registrations from an address.

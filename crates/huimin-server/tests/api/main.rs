@@ -31,6 +31,7 @@ mod outbox;
 mod patient_access;
 mod patients;
 mod price_list;
+mod record_documents;
 mod scheduling_fhir;
 mod screens;
 mod security_headers;

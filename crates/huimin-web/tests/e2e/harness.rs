@@ -19,6 +19,8 @@ pub struct Server {
     pub base: String,
     pub http: reqwest::Client,
     store: huimin_store::Store,
+    /// The server's shared state, for calling server functions that have no route yet.
+    pub state: huimin_server::state::AppState,
     _dir: tempfile::TempDir,
     stop: Option<oneshot::Sender<()>>,
 }
@@ -47,6 +49,7 @@ impl Server {
             .expect("server starts");
         let base = format!("http://127.0.0.1:{}", app.port());
         let store = app.store().clone();
+        let state = app.state().clone();
         let (stop, stopped) = oneshot::channel::<()>();
         tokio::spawn(app.run_until(async move {
             let _ = stopped.await;
@@ -55,6 +58,7 @@ impl Server {
             base,
             http: reqwest::Client::new(),
             store,
+            state,
             _dir: dir,
             stop: Some(stop),
         }
