@@ -1,12 +1,17 @@
-//! The audit trail: append-only and hash-chained.
+//! The audit trail: append-only and chained with keyed links.
 //!
-//! Each record's hash covers the previous record's hash and its own canonical bytes
-//! (`huimin_domain::audit`), so editing, deleting or reordering any row breaks verification
-//! from that row on. Appends go through one background task that writes whatever has queued
+//! Each record's link is an HMAC (under a key derived from the data key, never stored) of the
+//! previous link and its own canonical bytes, and the head's seal binds the number of records
+//! to the last link (`huimin_domain::audit`), so editing, deleting or reordering any row, or
+//! cutting off the tail, breaks verification from that row on for whoever lacks the key. A
+//! chain begun before links were keyed keeps its SHA-256 links up to a marker record written
+//! at the first start with the key ([`key_chain`]). Appends go through one background task that writes whatever has queued
 //! up in a single transaction (group commit); every caller still waits until its own record
 //! is committed, so an answered request always has its audit record on disk.
 
-use huimin_domain::audit::{AuditFacts, GENESIS_HASH, chain_hash};
+use huimin_domain::audit::{
+    Anchor, AuditFacts, ChainBreak, ChainCheck, ChainKey, Head, KEYED_MARKER_ACTION, Verified,
+};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AnyPool, Row};
 use tokio::sync::{mpsc, oneshot};
@@ -62,7 +67,7 @@ impl AuditBatcher {
         Self { sender: None }
     }
 
-    fn start(pool: AnyPool) -> Self {
+    fn start(pool: AnyPool, key: ChainKey) -> Self {
         let (sender, mut receiver) = mpsc::channel::<Pending>(4096);
         tokio::spawn(async move {
             let mut batch = Vec::new();
@@ -70,7 +75,7 @@ impl AuditBatcher {
             while receiver.recv_many(&mut batch, MAX_BATCH).await > 0 {
                 let batch = std::mem::take(&mut batch);
                 let records: Vec<&NewAuditRecord> = batch.iter().map(|(r, _)| r).collect();
-                match append_batch(&pool, &records).await {
+                match append_batch(&pool, &key, &records).await {
                     Ok(first_seq) => {
                         for (i, (_, reply)) in batch.into_iter().enumerate() {
                             let _ = reply.send(Ok(first_seq + i as i64));
@@ -91,9 +96,13 @@ impl AuditBatcher {
     }
 }
 
-async fn append_batch(pool: &AnyPool, records: &[&NewAuditRecord]) -> Result<i64, StoreError> {
+async fn append_batch(
+    pool: &AnyPool,
+    key: &ChainKey,
+    records: &[&NewAuditRecord],
+) -> Result<i64, StoreError> {
     let mut tx = pool.begin().await?;
-    let first_seq = append_in(&mut tx, records).await?;
+    let first_seq = append_in(&mut tx, key, records).await?;
     tx.commit().await?;
     Ok(first_seq)
 }
@@ -102,6 +111,7 @@ async fn append_batch(pool: &AnyPool, records: &[&NewAuditRecord]) -> Result<i64
 /// first.
 pub(crate) async fn append_in(
     tx: &mut AnyConnection,
+    key: &ChainKey,
     records: &[&NewAuditRecord],
 ) -> Result<i64, StoreError> {
     // The first statement is a write: it takes the head row's lock on PostgreSQL and the
@@ -117,7 +127,7 @@ pub(crate) async fn append_in(
     let mut batch = crate::sql::Batch::default()
         .stable()
         .postgres(crate::sql::is_postgres(tx));
-    push_append(&mut batch, records, (first_seq - 1, head.try_get(1)?));
+    push_append(&mut batch, key, records, (first_seq - 1, head.try_get(1)?));
     if !batch.is_empty() {
         batch.run(tx).await?;
     }
@@ -133,10 +143,11 @@ pub(crate) const HEAD_QUERY: &str = "SELECT seq, hash FROM audit_head WHERE id =
 /// `seq` by the number of records (and append with the head's `seq` before that).
 pub(crate) fn push_append(
     batch: &mut crate::sql::Batch,
+    key: &ChainKey,
     records: &[&NewAuditRecord],
     head: (i64, String),
 ) {
-    let entries = chained(records, head.0, head.1);
+    let entries = chained(key, records, head.0, head.1);
     let Some((last, last_hash)) = entries.last() else {
         return;
     };
@@ -144,9 +155,10 @@ pub(crate) fn push_append(
     // One JSON row source, whose text is the same for any number of records.
     let rows = batch.json_rows(entries.into_iter().map(|(facts, hash)| cells(facts, hash)));
     batch.push(&format!("INSERT INTO audit_log ({AUDIT_COLUMNS}) {rows}"));
-    let (seq, hash) = (batch.arg(last_seq), batch.arg(last_hash));
+    let seal = key.seal_head(last_seq, &last_hash);
+    let (seq, hash, seal) = (batch.arg(last_seq), batch.arg(last_hash), batch.arg(seal));
     batch.push(&format!(
-        "UPDATE audit_head SET seq = {seq}, hash = {hash} WHERE id = 1"
+        "UPDATE audit_head SET seq = {seq}, hash = {hash}, seal = {seal} WHERE id = 1"
     ));
 }
 
@@ -169,6 +181,7 @@ fn cells(facts: AuditFacts, hash: String) -> [Arg; AUDIT_CELLS] {
 /// The records as chain entries after the head `(seq, hash)`: each with its sequence number
 /// and the hash that links it to the one before.
 fn chained(
+    key: &ChainKey,
     records: &[&NewAuditRecord],
     head_seq: i64,
     head_hash: String,
@@ -180,7 +193,7 @@ fn chained(
         .enumerate()
         .map(|(i, record)| {
             let facts = facts_of(head_seq + 1 + i as i64, now, record);
-            let hash = chain_hash(&prev, &facts.canonical());
+            let hash = key.link_of(&prev, &facts);
             prev = hash.clone();
             (facts, hash)
         })
@@ -223,14 +236,19 @@ fn record_from_row(row: &AnyRow) -> Result<AuditRecord, StoreError> {
 
 impl Store {
     pub(crate) fn with_audit_batcher(mut self) -> Self {
-        self.audit = AuditBatcher::start(self.writer.clone());
+        self.audit = AuditBatcher::start(self.writer.clone(), self.chain_key().clone());
         self
+    }
+
+    /// The key of the audit chain's links (see [`crate::crypto::FieldCrypto::chain_key`]).
+    pub(crate) fn chain_key(&self) -> &ChainKey {
+        self.crypto.chain_key()
     }
 
     /// Appends one record and returns its sequence number once it is committed.
     pub async fn audit(&self, record: NewAuditRecord) -> Result<i64, StoreError> {
         let Some(sender) = &self.audit.sender else {
-            return append_batch(&self.writer, &[&record]).await;
+            return append_batch(&self.writer, self.chain_key(), &[&record]).await;
         };
         let (reply, answer) = oneshot::channel();
         sender
@@ -288,17 +306,34 @@ impl Store {
         row.as_ref().map(record_from_row).transpose()
     }
 
-    /// Walks the chain from the first record, in pages, and checks it against the head row,
-    /// so that edits, deletions, insertions and a truncated tail are all detected.
-    pub async fn verify_audit_chain(&self) -> Result<ChainStatus, StoreError> {
-        let mut prev = GENESIS_HASH.to_owned();
-        let mut expected_seq = 1i64;
+    /// Walks the chain from the first record, in pages, and checks it against the head
+    /// read first (records appended meanwhile are left for the next run), so that edits,
+    /// deletions, insertions and a cut-off tail are all detected; with an `anchor`, also that
+    /// the chain up to the anchor's record is the one anchored.
+    pub async fn check_audit_chain(
+        &self,
+        anchor: Option<Anchor>,
+    ) -> Result<Result<Verified, ChainBreak>, StoreError> {
+        let head = sqlx::query("SELECT seq, hash, keyed_from, seal FROM audit_head WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await?;
+        let head_seq: i64 = head.try_get(0)?;
+        let keyed_from: Option<i64> = head.try_get(2)?;
+        let head = Head {
+            seq: head_seq,
+            hash: head.try_get(1)?,
+            seal: head.try_get(3)?,
+        };
+        let key = self.chain_key();
+        let mut check = ChainCheck::new(key, keyed_from.unwrap_or(1), anchor);
         loop {
             let sql = format!(
-                "SELECT {AUDIT_COLUMNS} FROM audit_log WHERE seq >= $1 ORDER BY seq LIMIT 1000"
+                "SELECT {AUDIT_COLUMNS} FROM audit_log WHERE seq >= $1 AND seq <= $2 \
+                 ORDER BY seq LIMIT 1000"
             );
             let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-                .bind(expected_seq)
+                .bind(check.next_seq())
+                .bind(head_seq)
                 .fetch_all(&self.pool)
                 .await?;
             if rows.is_empty() {
@@ -306,37 +341,70 @@ impl Store {
             }
             for row in &rows {
                 let record = record_from_row(row)?;
-                if record.facts.seq != expected_seq {
-                    return Ok(ChainStatus::Broken {
-                        seq: expected_seq,
-                        reason: format!("record {expected_seq} is missing"),
-                    });
+                if let Err(broken) = check.push(&record.facts, &record.hash) {
+                    return Ok(Err(broken));
                 }
-                let hash = chain_hash(&prev, &record.facts.canonical());
-                if hash != record.hash {
-                    return Ok(ChainStatus::Broken {
-                        seq: record.facts.seq,
-                        reason: "the record's content does not match its hash".into(),
-                    });
-                }
-                prev = hash;
-                expected_seq += 1;
             }
         }
-        let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
-            .fetch_one(&self.pool)
-            .await?;
-        let head_seq: i64 = head.try_get(0)?;
-        let head_hash: String = head.try_get(1)?;
-        let records = expected_seq - 1;
-        if head_seq != records || head_hash != prev {
-            return Ok(ChainStatus::Broken {
-                seq: records + 1,
-                reason: format!("the chain head says {head_seq} records but {records} were found"),
-            });
-        }
-        Ok(ChainStatus::Intact { records })
+        Ok(check.finish(&head))
     }
+
+    /// [`Store::check_audit_chain`] without an anchor, as a status.
+    pub async fn verify_audit_chain(&self) -> Result<ChainStatus, StoreError> {
+        Ok(match self.check_audit_chain(None).await? {
+            Ok(verified) => ChainStatus::Intact {
+                records: verified.records,
+            },
+            Err(broken) => ChainStatus::Broken {
+                seq: broken.seq,
+                reason: broken.to_string(),
+            },
+        })
+    }
+}
+
+/// Keys the chain of a database that is not keyed yet, once, before anything else appends:
+/// an empty chain is keyed from its first record; a chain of SHA-256 links gets a marker
+/// record, the first keyed link, after them. The head's lock makes one process do it.
+pub(crate) async fn key_chain(writer: &AnyPool, key: &ChainKey) -> Result<(), StoreError> {
+    let mut tx = writer.begin().await?;
+    let head = sqlx::query(
+        "UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash, keyed_from",
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let seq: i64 = head.try_get(0)?;
+    let hash: String = head.try_get(1)?;
+    if head.try_get::<Option<i64>, _>(2)?.is_some() {
+        tx.rollback().await?;
+        return Ok(());
+    }
+    if seq == 0 {
+        sqlx::query("UPDATE audit_head SET keyed_from = 1, seal = $1 WHERE id = 1")
+            .bind(key.seal_head(0, &hash))
+            .execute(&mut *tx)
+            .await?;
+    } else {
+        let marker = NewAuditRecord {
+            actor: "huimin".into(),
+            role: "system".into(),
+            action: KEYED_MARKER_ACTION.into(),
+            resource: "AuditEvent".into(),
+            source_ip: String::new(),
+            outcome: "success".into(),
+            detail: format!(
+                "records 1-{seq} are linked with SHA-256; from this record on every link is \
+                 an HMAC-SHA256 under the data key"
+            ),
+        };
+        append_in(&mut tx, key, &[&marker]).await?;
+        sqlx::query("UPDATE audit_head SET keyed_from = $1 WHERE id = 1")
+            .bind(seq + 1)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 #[cfg(test)]

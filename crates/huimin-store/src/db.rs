@@ -45,8 +45,17 @@ impl Store {
     /// the data key against the database's key check (see [`keycheck`]).
     pub async fn open(target: &DatabaseTarget, source: &KeySource) -> Result<Self, StoreError> {
         let connections = Connections::open(target).await?;
-        let key = match keycheck::prove(source, &connections).await {
-            Ok(key) => key,
+        let proven = match keycheck::prove(source, &connections).await {
+            Ok(key) => {
+                let crypto = FieldCrypto::new(&key);
+                crate::audit::key_chain(&connections.writer, crypto.chain_key())
+                    .await
+                    .map(|()| crypto)
+            }
+            Err(err) => Err(err),
+        };
+        let crypto = match proven {
+            Ok(crypto) => Arc::new(crypto),
             Err(err) => {
                 connections.pool.close().await;
                 connections.writer.close().await;
@@ -63,12 +72,12 @@ impl Store {
             Backend::Sqlite => GroupDatabase::Sqlite(writer.clone()),
             Backend::Postgres => GroupDatabase::Postgres(options),
         };
-        let bookings = GroupWriter::start(full_slots.clone(), database);
+        let bookings = GroupWriter::start(full_slots.clone(), database, crypto.chain_key().clone());
         let store = Self {
             pool,
             writer,
             backend: target.backend(),
-            crypto: Arc::new(FieldCrypto::new(&key)),
+            crypto,
             audit: AuditBatcher::unstarted(),
             full_slots,
             bookings,

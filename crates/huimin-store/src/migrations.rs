@@ -89,6 +89,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "screen tokens",
         include_str!("../migrations/0018_screen_tokens.sql"),
     ),
+    (
+        23,
+        "keyed audit chain",
+        include_str!("../migrations/0023_keyed_audit_chain.sql"),
+    ),
 ];
 
 /// Migrations whose PostgreSQL text differs (`NNNN_name.postgres.sql`): storage settings
