@@ -314,39 +314,7 @@ impl Store {
         &self,
         anchor: Option<Anchor>,
     ) -> Result<Result<Verified, ChainBreak>, StoreError> {
-        let head = sqlx::query("SELECT seq, hash, keyed_from, seal FROM audit_head WHERE id = 1")
-            .fetch_one(&self.pool)
-            .await?;
-        let head_seq: i64 = head.try_get(0)?;
-        let keyed_from: Option<i64> = head.try_get(2)?;
-        let head = Head {
-            seq: head_seq,
-            hash: head.try_get(1)?,
-            seal: head.try_get(3)?,
-        };
-        let key = self.chain_key();
-        let mut check = ChainCheck::new(key, keyed_from.unwrap_or(1), anchor);
-        loop {
-            let sql = format!(
-                "SELECT {AUDIT_COLUMNS} FROM audit_log WHERE seq >= $1 AND seq <= $2 \
-                 ORDER BY seq LIMIT 1000"
-            );
-            let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-                .bind(check.next_seq())
-                .bind(head_seq)
-                .fetch_all(&self.pool)
-                .await?;
-            if rows.is_empty() {
-                break;
-            }
-            for row in &rows {
-                let record = record_from_row(row)?;
-                if let Err(broken) = check.push(&record.facts, &record.hash) {
-                    return Ok(Err(broken));
-                }
-            }
-        }
-        Ok(check.finish(&head))
+        check_chain(&self.pool, self.chain_key(), anchor).await
     }
 
     /// [`Store::check_audit_chain`] without an anchor, as a status.
@@ -361,6 +329,46 @@ impl Store {
             },
         })
     }
+}
+
+/// [`Store::check_audit_chain`] on the database behind `pool`.
+pub(crate) async fn check_chain(
+pool: &AnyPool,
+key: &ChainKey,
+anchor: Option<Anchor>,
+) -> Result<Result<Verified, ChainBreak>, StoreError> {
+    let head = sqlx::query("SELECT seq, hash, keyed_from, seal FROM audit_head WHERE id = 1")
+        .fetch_one(pool)
+        .await?;
+    let head_seq: i64 = head.try_get(0)?;
+    let keyed_from: Option<i64> = head.try_get(2)?;
+    let head = Head {
+        seq: head_seq,
+        hash: head.try_get(1)?,
+        seal: head.try_get(3)?,
+    };
+    let mut check = ChainCheck::new(key, keyed_from.unwrap_or(1), anchor);
+    loop {
+        let sql = format!(
+            "SELECT {AUDIT_COLUMNS} FROM audit_log WHERE seq >= $1 AND seq <= $2 \
+             ORDER BY seq LIMIT 1000"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(check.next_seq())
+            .bind(head_seq)
+            .fetch_all(pool)
+            .await?;
+        if rows.is_empty() {
+            break;
+        }
+        for row in &rows {
+            let record = record_from_row(row)?;
+            if let Err(broken) = check.push(&record.facts, &record.hash) {
+                return Ok(Err(broken));
+            }
+        }
+    }
+    Ok(check.finish(&head))
 }
 
 /// Keys the chain of a database that is not keyed yet, once, before anything else appends:
@@ -411,8 +419,112 @@ pub(crate) async fn key_chain(writer: &AnyPool, key: &ChainKey) -> Result<(), St
 mod tests {
     use super::*;
 
+    use std::borrow::Cow;
+
+    use huimin_domain::audit::{AuditFacts, GENESIS_HASH, chain_hash};
+
+    use crate::connection::prepare_sqlite_file;
+    use crate::{Backend, DataKey, DatabaseTarget, Store};
+
     #[test]
     fn a_row_has_a_value_for_every_column() {
         assert_eq!(AUDIT_COLUMNS.split(", ").count(), AUDIT_CELLS);
+    }
+
+    /// An upgrade: a database whose chain was written with SHA-256 links keeps verifying; the
+    /// first start with the key writes the marker after them and keys every later link.
+    #[tokio::test]
+    async fn a_chain_written_before_links_were_keyed_is_keyed_from_a_marker_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("huimin.db");
+        prepare_sqlite_file(&path).await.unwrap();
+        sqlx::any::install_default_drivers();
+        let old = AnyPool::connect(&format!("sqlite://{}", path.display()))
+            .await
+            .unwrap();
+        let mut before = crate::migrations::migrator(Backend::Sqlite);
+        before.migrations = Cow::Owned(
+            before
+                .migrations
+                .iter()
+                .filter(|m| m.version < 23)
+                .cloned()
+                .collect(),
+        );
+        before.run(&old).await.unwrap();
+        let mut prev = GENESIS_HASH.to_owned();
+        for seq in 1..=3 {
+            let facts = AuditFacts {
+                seq,
+                recorded_at_micros: seq,
+                actor: "registrar".into(),
+                role: "registrar".into(),
+                action: "read".into(),
+                resource: format!("Patient/{seq}"),
+                source_ip: "127.0.0.1".into(),
+                outcome: "success".into(),
+                detail: String::new(),
+            };
+            let hash = chain_hash(&prev, &facts.canonical());
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "INSERT INTO audit_log ({AUDIT_COLUMNS}) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+            )))
+            .bind(seq)
+            .bind(facts.recorded_at_micros)
+            .bind(facts.actor)
+            .bind(facts.role)
+            .bind(facts.action)
+            .bind(facts.resource)
+            .bind(facts.source_ip)
+            .bind(facts.outcome)
+            .bind(facts.detail)
+            .bind(hash.clone())
+            .execute(&old)
+            .await
+            .unwrap();
+            prev = hash;
+        }
+        sqlx::query("UPDATE audit_head SET seq = 3, hash = $1 WHERE id = 1")
+            .bind(prev)
+            .execute(&old)
+            .await
+            .unwrap();
+        old.close().await;
+
+        let key = DataKey::generate();
+        let target = DatabaseTarget::Sqlite { path };
+        let store = Store::connect(&target, &key).await.unwrap();
+        store.audit(record("after")).await.unwrap();
+        let verified = store.check_audit_chain(None).await.unwrap().unwrap();
+        assert_eq!((verified.records, verified.keyed_from), (5, 4));
+        let marker = store.audit_record(4).await.unwrap().unwrap();
+        assert_eq!(marker.facts.action, KEYED_MARKER_ACTION);
+        store.close().await;
+
+        // Opened again, the chain is keyed once: no second marker.
+        let store = Store::connect(&target, &key).await.unwrap();
+        let verified = store.check_audit_chain(None).await.unwrap().unwrap();
+        assert_eq!((verified.records, verified.keyed_from), (5, 4));
+        // An edited SHA-256-linked record is still found.
+        sqlx::query("UPDATE audit_log SET detail = 'x' WHERE seq = 2")
+            .execute(&store.writer)
+            .await
+            .unwrap();
+        let broken = store.check_audit_chain(None).await.unwrap().unwrap_err();
+        assert_eq!(broken.seq, 2);
+        store.close().await;
+    }
+
+    fn record(detail: &str) -> NewAuditRecord {
+        NewAuditRecord {
+            actor: "registrar".into(),
+            role: "registrar".into(),
+            action: "read".into(),
+            resource: "Patient/1".into(),
+            source_ip: "127.0.0.1".into(),
+            outcome: "success".into(),
+            detail: detail.into(),
+        }
     }
 }

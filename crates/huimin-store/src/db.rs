@@ -30,6 +30,8 @@ pub struct Store {
     pub(crate) full_slots: Arc<FullSlots>,
     /// Bookings decided and committed in groups (see `appointments::group_writer`).
     pub(crate) bookings: GroupWriter,
+    /// SQLite: held while any clone of the store lives (see `backup`).
+    pub(crate) _lock: Option<Arc<crate::backup::OpenLock>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -66,6 +68,7 @@ impl Store {
             pool,
             writer,
             options,
+            lock,
         } = connections;
         let full_slots: Arc<FullSlots> = Arc::default();
         let database = match target.backend() {
@@ -81,6 +84,7 @@ impl Store {
             audit: AuditBatcher::unstarted(),
             full_slots,
             bookings,
+            _lock: lock.map(Arc::new),
         };
         Ok(store.with_audit_batcher())
     }

@@ -12,6 +12,7 @@
 
 pub mod appointments;
 mod audit;
+pub mod backup;
 pub mod billing;
 mod connection;
 pub mod crypto;
