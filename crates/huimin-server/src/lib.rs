@@ -21,5 +21,5 @@ pub mod messages;
 pub mod openapi;
 pub mod state;
 
-pub use app::{App, StartError, open_store};
+pub use app::{App, StartError, key_source, open_store};
 pub use config::{PasswordCost, Secret, Settings};

@@ -297,6 +297,28 @@ impl Store {
         Ok(AuditPage { total, records })
     }
 
+    /// Up to `limit` records recorded in `[from, to)` (microseconds) after record `after_seq`,
+    /// in order: pages of an export.
+    pub async fn audit_between(
+        &self,
+        from: i64,
+        to: i64,
+        after_seq: i64,
+        limit: u32,
+    ) -> Result<Vec<AuditRecord>, StoreError> {
+        let sql = format!(
+            "SELECT {AUDIT_COLUMNS} FROM audit_log \
+             WHERE recorded_at >= $1 AND recorded_at < $2 AND seq > $3 ORDER BY seq LIMIT {limit}"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(from)
+            .bind(to)
+            .bind(after_seq)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(record_from_row).collect()
+    }
+
     pub async fn audit_record(&self, seq: i64) -> Result<Option<AuditRecord>, StoreError> {
         let sql = format!("SELECT {AUDIT_COLUMNS} FROM audit_log WHERE seq = $1");
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
