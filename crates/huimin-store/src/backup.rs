@@ -34,13 +34,12 @@ pub const POSTGRES_REFUSAL: &str = "huimin backup and restore work on the embedd
     data key with it";
 
 /// The tables counted in a backup's summary, in the order shown.
-const COUNTED: [&str; 7] = [
+const COUNTED: [&str; 6] = [
     "users",
     "resources",
     "clinic_sessions",
     "appointments",
     "bills",
-    "payments",
     "audit_log",
 ];
 
