@@ -355,9 +355,9 @@ impl Store {
 
 /// [`Store::check_audit_chain`] on the database behind `pool`.
 pub(crate) async fn check_chain(
-pool: &AnyPool,
-key: &ChainKey,
-anchor: Option<Anchor>,
+    pool: &AnyPool,
+    key: &ChainKey,
+    anchor: Option<Anchor>,
 ) -> Result<Result<Verified, ChainBreak>, StoreError> {
     let head = sqlx::query("SELECT seq, hash, keyed_from, seal FROM audit_head WHERE id = 1")
         .fetch_one(pool)
@@ -398,11 +398,10 @@ anchor: Option<Anchor>,
 /// record, the first keyed link, after them. The head's lock makes one process do it.
 pub(crate) async fn key_chain(writer: &AnyPool, key: &ChainKey) -> Result<(), StoreError> {
     let mut tx = writer.begin().await?;
-    let head = sqlx::query(
-        "UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash, keyed_from",
-    )
-    .fetch_one(&mut *tx)
-    .await?;
+    let head =
+        sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash, keyed_from")
+            .fetch_one(&mut *tx)
+            .await?;
     let seq: i64 = head.try_get(0)?;
     let hash: String = head.try_get(1)?;
     if head.try_get::<Option<i64>, _>(2)?.is_some() {

@@ -163,7 +163,11 @@ fn remove_if_present(path: &Path) -> Result<(), StoreError> {
 impl Store {
     /// Writes a consistent copy of the database to `to` (refused when it exists, unless
     /// `overwrite`), verified before it gets its name.
-    pub async fn back_up_to(&self, to: &Path, overwrite: bool) -> Result<BackupSummary, StoreError> {
+    pub async fn back_up_to(
+        &self,
+        to: &Path,
+        overwrite: bool,
+    ) -> Result<BackupSummary, StoreError> {
         if self.backend == Backend::Postgres {
             return Err(postgres_refused());
         }
@@ -266,7 +270,10 @@ pub async fn restore(
         return Err(postgres_refused());
     };
     if !from.is_file() {
-        return Err(StoreError::Refused(format!("{} is not a file", from.display())));
+        return Err(StoreError::Refused(format!(
+            "{} is not a file",
+            from.display()
+        )));
     }
     if let (Ok(a), Ok(b)) = (from.canonicalize(), live.canonicalize())
         && a == b

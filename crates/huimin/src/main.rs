@@ -33,7 +33,9 @@ async fn run(command: Command) -> anyhow::Result<()> {
         Command::Audit(AuditArgs { storage, command }) => {
             operations::audit(storage.settings(), command).await
         }
-        Command::Backup(args) => operations::backup(args.storage.settings(), &args.to, args.force).await,
+        Command::Backup(args) => {
+            operations::backup(args.storage.settings(), &args.to, args.force).await
+        }
         Command::Restore(args) => operations::restore(args.storage.settings(), &args.from).await,
     }
 }

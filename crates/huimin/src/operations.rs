@@ -28,10 +28,7 @@ pub async fn audit(settings: Settings, command: AuditCommand) -> anyhow::Result<
             let store = open(&settings).await?;
             let verified = verified_or_exit(&store, anchor).await?;
             store.close().await;
-            println!(
-                "audit chain intact: {} records verified",
-                verified.records
-            );
+            println!("audit chain intact: {} records verified", verified.records);
             println!("{}", links_line(&verified));
             if let Some(anchor) = &verified.anchor {
                 println!(
@@ -135,9 +132,9 @@ fn bound(clock: &Clock, text: &str, end: bool) -> anyhow::Result<i64> {
             .context("no such local time")?;
         return Ok(instant.as_microsecond());
     }
-    let instant: Timestamp = text
-        .parse()
-        .with_context(|| format!("{text:?} is neither a day (YYYY-MM-DD) nor an RFC 3339 instant"))?;
+    let instant: Timestamp = text.parse().with_context(|| {
+        format!("{text:?} is neither a day (YYYY-MM-DD) nor an RFC 3339 instant")
+    })?;
     Ok(instant.as_microsecond())
 }
 
@@ -172,7 +169,7 @@ fn fields(clock: &Clock, record: &AuditRecord) -> [String; 10] {
 
 /// Where an export goes, as what.
 enum Out {
-    Csv(csv::Writer<std::io::BufWriter<Box<dyn Write>>>),
+    Csv(Box<csv::Writer<std::io::BufWriter<Box<dyn Write>>>>),
     Jsonl(std::io::BufWriter<Box<dyn Write>>),
 }
 
@@ -207,7 +204,7 @@ async fn export(
     let mut out = if csv {
         let mut table = csv::Writer::from_writer(sink);
         table.write_record(EXPORT_FIELDS)?;
-        Out::Csv(table)
+        Out::Csv(Box::new(table))
     } else {
         Out::Jsonl(sink)
     };

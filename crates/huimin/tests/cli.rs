@@ -399,7 +399,14 @@ fn trail_of(n: usize) -> tempfile::TempDir {
     for _ in 0..n {
         let export = huimin(
             dir.path(),
-            &["audit", "export", "--from", "2026-01-01", "--to", "2026-01-02"],
+            &[
+                "audit",
+                "export",
+                "--from",
+                "2026-01-01",
+                "--to",
+                "2026-01-02",
+            ],
         );
         assert!(export.status.success(), "{}", stderr(&export));
     }
@@ -425,8 +432,14 @@ fn audit_anchor_prints_a_line_that_verify_proves() {
     let output = huimin(dir.path(), &["audit", "verify", "--anchor", &anchor]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let text = stdout(&output);
-    assert!(text.contains("audit chain intact: 3 records verified"), "{text}");
-    assert!(text.contains("every link is an HMAC-SHA256 under the data key"), "{text}");
+    assert!(
+        text.contains("audit chain intact: 3 records verified"),
+        "{text}"
+    );
+    assert!(
+        text.contains("every link is an HMAC-SHA256 under the data key"),
+        "{text}"
+    );
     assert!(text.contains(&format!("anchor {anchor} matches")), "{text}");
     // The first 32 hex digits are enough; a malformed anchor cannot be checked (1).
     let short = format!("{seq}:{}", &mac[..32]);
@@ -458,7 +471,11 @@ fn audit_verify_exits_2_when_the_tail_was_cut_off() {
     );
     let output = huimin(dir.path(), &["audit", "verify", "--anchor", &anchor]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(stdout(&output).contains("BROKEN at record 3"), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("BROKEN at record 3"),
+        "{}",
+        stdout(&output)
+    );
 }
 
 #[test]
@@ -467,7 +484,14 @@ fn audit_export_writes_the_period_as_jsonl_or_csv() {
     let today = jiff::Zoned::now().date().to_string();
     let output = huimin(
         dir.path(),
-        &["audit", "export", "--from", "2020-01-01", "--to", "2099-12-31"],
+        &[
+            "audit",
+            "export",
+            "--from",
+            "2020-01-01",
+            "--to",
+            "2099-12-31",
+        ],
     );
     assert!(output.status.success(), "{}", stderr(&output));
     let lines: Vec<serde_json::Value> = stdout(&output)
@@ -482,8 +506,16 @@ fn audit_export_writes_the_period_as_jsonl_or_csv() {
     let csv = huimin(
         dir.path(),
         &[
-            "audit", "export", "--from", "2020-01-01", "--to", "2099-12-31", "--format", "csv",
-            "--out", file.to_str().unwrap(),
+            "audit",
+            "export",
+            "--from",
+            "2020-01-01",
+            "--to",
+            "2099-12-31",
+            "--format",
+            "csv",
+            "--out",
+            file.to_str().unwrap(),
         ],
     );
     assert!(csv.status.success(), "{}", stderr(&csv));
@@ -497,7 +529,14 @@ fn audit_export_writes_the_period_as_jsonl_or_csv() {
     // Nothing recorded before 2020; the file is never overwritten; formats are named.
     let none = huimin(
         dir.path(),
-        &["audit", "export", "--from", "2019-01-01", "--to", "2019-12-31"],
+        &[
+            "audit",
+            "export",
+            "--from",
+            "2019-01-01",
+            "--to",
+            "2019-12-31",
+        ],
     );
     assert_eq!(stdout(&none), "");
     for args in [
@@ -537,7 +576,10 @@ fn backup_and_restore_round_trip_with_the_server_stopped_for_the_restore() {
     let backup = huimin(dir.path(), &["backup", "--to", file_arg]);
     assert!(backup.status.success(), "{}", stderr(&backup));
     let text = stdout(&backup);
-    assert!(text.starts_with(&format!("backup written: {file_arg} (")), "{text}");
+    assert!(
+        text.starts_with(&format!("backup written: {file_arg} (")),
+        "{text}"
+    );
     assert!(text.contains("audit head: "), "{text}");
     assert!(text.contains("rows: users "), "{text}");
     assert!(text.contains("data key"), "{text}");
@@ -549,7 +591,11 @@ fn backup_and_restore_round_trip_with_the_server_stopped_for_the_restore() {
 
     let refused = huimin(dir.path(), &["restore", "--from", file_arg]);
     assert_eq!(refused.status.code(), Some(1));
-    assert!(stderr(&refused).contains("stop it first"), "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains("stop it first"),
+        "{}",
+        stderr(&refused)
+    );
     let (status, _) = terminate(server);
     assert!(status.success());
 
@@ -574,10 +620,17 @@ fn backup_and_restore_round_trip_with_the_server_stopped_for_the_restore() {
     std::fs::write(&junk, b"not a database").unwrap();
     let refused = huimin(dir.path(), &["restore", "--from", junk.to_str().unwrap()]);
     assert_eq!(refused.status.code(), Some(1));
-    assert!(stderr(&refused).contains("not a Huimin database"), "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains("not a Huimin database"),
+        "{}",
+        stderr(&refused)
+    );
 
     let server = serve();
-    assert!(becomes_healthy(&listen), "the server starts on the restored database");
+    assert!(
+        becomes_healthy(&listen),
+        "the server starts on the restored database"
+    );
     let (status, _) = terminate(server);
     assert!(status.success());
     let verify = huimin(dir.path(), &["audit", "verify"]);

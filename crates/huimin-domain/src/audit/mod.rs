@@ -13,8 +13,7 @@ use sha2::{Digest, Sha256};
 mod keyed;
 
 pub use keyed::{
-    Anchor, AnchorSyntax, ChainCheck, ChainKey, Head, KEYED_MARKER_ACTION, MIN_ANCHOR_HEX,
-    Verified,
+    Anchor, AnchorSyntax, ChainCheck, ChainKey, Head, KEYED_MARKER_ACTION, MIN_ANCHOR_HEX, Verified,
 };
 
 /// The hash "before" the first record.
@@ -161,7 +160,9 @@ impl ChainBreak {
             BreakReason::SequenceGap { expected } => format!("序号应为 {expected}"),
             BreakReason::NotTheMarker => "审计链开始加密链接处的记录不是加密标记".to_owned(),
             BreakReason::AnchorMismatch => "链接值与锚点不符：此前的审计链已被改写".to_owned(),
-            BreakReason::AnchorBeyondChain => "锚点所指的记录已不在审计链中（记录被删除）".to_owned(),
+            BreakReason::AnchorBeyondChain => {
+                "锚点所指的记录已不在审计链中（记录被删除）".to_owned()
+            }
             BreakReason::HeadMismatch { head_seq, records } => {
                 format!("链头记载 {head_seq} 条记录，实际找到 {records} 条")
             }

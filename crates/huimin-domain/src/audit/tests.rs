@@ -254,8 +254,14 @@ mod keyed {
             key(7).link(GENESIS_HASH, b"abc"),
             "8d1f6a1d3290d8c95a8f5af668e795b62ab6407911ce273cf6d8e2bdbc81d1d3"
         );
-        assert_ne!(key(7).link(GENESIS_HASH, b"abc"), chain_hash(GENESIS_HASH, b"abc"));
-        assert_ne!(key(7).link(GENESIS_HASH, b"abc"), key(8).link(GENESIS_HASH, b"abc"));
+        assert_ne!(
+            key(7).link(GENESIS_HASH, b"abc"),
+            chain_hash(GENESIS_HASH, b"abc")
+        );
+        assert_ne!(
+            key(7).link(GENESIS_HASH, b"abc"),
+            key(8).link(GENESIS_HASH, b"abc")
+        );
     }
 
     #[test]
@@ -296,7 +302,10 @@ mod keyed {
             seal: head.seal.clone(),
         };
         let broken = check(&key(1), 1, None, &records, &moved).unwrap_err();
-        assert_eq!((broken.seq, broken.reason), (5, BreakReason::HeadSealMismatch));
+        assert_eq!(
+            (broken.seq, broken.reason),
+            (5, BreakReason::HeadSealMismatch)
+        );
         // Without the head moved back, the head names records that are not there.
         let broken = check(&key(1), 1, None, &records, &head).unwrap_err();
         assert_eq!(
@@ -355,7 +364,10 @@ mod keyed {
         };
         assert!(check(&key(1), 1, None, &rewritten, &head).is_ok());
         let broken = check(&key(1), 1, Some(anchor.clone()), &rewritten, &head).unwrap_err();
-        assert_eq!((broken.seq, broken.reason), (4, BreakReason::AnchorMismatch));
+        assert_eq!(
+            (broken.seq, broken.reason),
+            (4, BreakReason::AnchorMismatch)
+        );
 
         // Cut back to before the anchor and re-keyed: the anchor's record is gone.
         let short: Vec<_> = rewritten[..3].to_vec();
@@ -375,8 +387,15 @@ mod keyed {
         let anchor: Anchor = format!("12:{mac}").parse().unwrap();
         assert_eq!(anchor.seq, 12);
         assert_eq!(anchor.mac, mac.to_ascii_lowercase());
-        assert_eq!(anchor.to_string(), format!("12:{}", mac.to_ascii_lowercase()));
-        assert!(format!("12:{}", &mac[..MIN_ANCHOR_HEX]).parse::<Anchor>().is_ok());
+        assert_eq!(
+            anchor.to_string(),
+            format!("12:{}", mac.to_ascii_lowercase())
+        );
+        assert!(
+            format!("12:{}", &mac[..MIN_ANCHOR_HEX])
+                .parse::<Anchor>()
+                .is_ok()
+        );
         for bad in [
             "12".to_owned(),
             format!("0:{mac}"),

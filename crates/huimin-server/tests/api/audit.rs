@@ -256,9 +256,18 @@ async fn an_anchor_finds_a_tail_rewritten_with_plain_hashes(db: Db) {
         .unwrap();
     assert!(anchored.is_ok(), "{anchored:?}");
 
-    tamper(&app, "UPDATE audit_log SET detail = 'rewritten' WHERE seq = 2").await;
+    tamper(
+        &app,
+        "UPDATE audit_log SET detail = 'rewritten' WHERE seq = 2",
+    )
+    .await;
     relink_with_plain_hashes(&app, 2).await;
-    let broken = app.store.check_audit_chain(None).await.unwrap().unwrap_err();
+    let broken = app
+        .store
+        .check_audit_chain(None)
+        .await
+        .unwrap()
+        .unwrap_err();
     assert_eq!(broken.seq, 2);
     let broken = app
         .store
@@ -286,7 +295,10 @@ async fn an_anchor_finds_a_tail_rewritten_with_plain_hashes(db: Db) {
         .unwrap_err();
     assert_eq!(
         (broken.seq, broken.reason),
-        (anchor.seq, huimin_domain::audit::BreakReason::AnchorMismatch)
+        (
+            anchor.seq,
+            huimin_domain::audit::BreakReason::AnchorMismatch
+        )
     );
     app.finish().await;
 }

@@ -69,7 +69,11 @@ async fn a_backup_under_a_booking_load_holds_every_booking_acknowledged_before_i
     // Restored on another machine with the data key, a server starts on it and every
     // booking acknowledged before the backup is there, the audit chain intact.
     let machine = tempfile::tempdir().unwrap();
-    std::fs::copy(app.dir.path().join("data.key"), machine.path().join("data.key")).unwrap();
+    std::fs::copy(
+        app.dir.path().join("data.key"),
+        machine.path().join("data.key"),
+    )
+    .unwrap();
     let target = DatabaseTarget::Sqlite {
         path: machine.path().join("huimin.db"),
     };
@@ -111,6 +115,9 @@ async fn postgres_backups_are_refused_with_the_documented_path() {
     let refused = restore(&target, &key, &dir.path().join("x.db"))
         .await
         .unwrap_err();
-    assert!(refused.to_string().contains("docs/operations.md"), "{refused}");
+    assert!(
+        refused.to_string().contains("docs/operations.md"),
+        "{refused}"
+    );
     app.finish().await;
 }

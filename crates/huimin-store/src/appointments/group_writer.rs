@@ -32,9 +32,9 @@ use super::booking::{
 use super::group::{decide_group, prepare_reads};
 use super::hint::FullSlots;
 use crate::audit::append_in;
-use huimin_domain::audit::ChainKey;
 use crate::retry::{ATTEMPTS, Attempts, Finish, Retryable, pause_before_retry};
 use crate::{NewAuditRecord, StoreError};
+use huimin_domain::audit::ChainKey;
 
 /// The largest group committed in one transaction.
 const MAX_GROUP: usize = 256;
@@ -144,7 +144,11 @@ pub(crate) enum GroupDatabase {
 const POSTGRES_WRITER_CONNECTIONS: u32 = 2;
 
 impl GroupWriter {
-    pub(crate) fn start(full_slots: Arc<FullSlots>, database: GroupDatabase, key: ChainKey) -> Self {
+    pub(crate) fn start(
+        full_slots: Arc<FullSlots>,
+        database: GroupDatabase,
+        key: ChainKey,
+    ) -> Self {
         let (sender, receiver) = mpsc::channel::<Waiting>(8192);
         let counters = Arc::new(Counters::default());
         let mut own_pool = None;
@@ -165,8 +169,14 @@ impl GroupWriter {
                         (pool, true)
                     }
                 };
-                let group_writer =
-                    write_groups(writer, full_slots, key, receiver, counters.clone(), postgres);
+                let group_writer = write_groups(
+                    writer,
+                    full_slots,
+                    key,
+                    receiver,
+                    counters.clone(),
+                    postgres,
+                );
                 let spawned = std::thread::Builder::new()
                     .name("huimin-booking-writer".into())
                     .spawn(move || runtime.block_on(group_writer));

@@ -170,13 +170,19 @@ impl Store {
         let mut attempts = Attempts::default();
         let promoted = loop {
             let mut tx = self.writer.begin().await?;
-            let outcome = promote_in(&mut tx, request, promotion, &self.full_slots, self.chain_key())
-                .await
-                .map(|promoted| match promoted {
-                    Some(replay) => Finish::Commit(Some(replay)),
-                    // The entry was no longer waiting: the place taken is given back.
-                    None => Finish::RollBack(None),
-                });
+            let outcome = promote_in(
+                &mut tx,
+                request,
+                promotion,
+                &self.full_slots,
+                self.chain_key(),
+            )
+            .await
+            .map(|promoted| match promoted {
+                Some(replay) => Finish::Commit(Some(replay)),
+                // The entry was no longer waiting: the place taken is given back.
+                None => Finish::RollBack(None),
+            });
             if let Some(answer) = attempts.end(tx, outcome).await {
                 break answer;
             }
