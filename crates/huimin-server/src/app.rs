@@ -94,11 +94,16 @@ pub struct App {
 /// Opens the store with the configured data key (environment, or the key file in the data
 /// directory), which must be the database's own (huimin-store's `keycheck`).
 pub async fn open_store(settings: &Settings) -> Result<Store, huimin_store::StoreError> {
-    let key = match &settings.data_key {
+    Store::open(&settings.database_target(), &key_source(settings)?).await
+}
+
+/// Where the data key comes from: the key given (`HUIMIN_DATA_KEY`), else the key file in the
+/// data directory.
+pub fn key_source(settings: &Settings) -> Result<KeySource, huimin_store::StoreError> {
+    Ok(match &settings.data_key {
         Some(secret) => KeySource::Given(DataKey::from_base64(secret.expose())?),
         None => KeySource::File(settings.data_dir.join("data.key")),
-    };
-    Store::open(&settings.database_target(), &key).await
+    })
 }
 
 impl App {

@@ -26,5 +26,5 @@ pub mod serve;
 pub mod records;
 pub mod state;
 
-pub use app::{App, StartError, open_store};
+pub use app::{App, StartError, key_source, open_store};
 pub use config::{PasswordCost, Secret, Settings};

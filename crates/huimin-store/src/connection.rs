@@ -18,14 +18,18 @@ pub(crate) struct Connections {
     pub writer: AnyPool,
     /// What the pools connect with (the PostgreSQL group writer opens its own connections).
     pub options: AnyConnectOptions,
+    /// SQLite: the shared lock that keeps a restore from swapping the file while it is open.
+    pub lock: Option<crate::backup::OpenLock>,
 }
 
 impl Connections {
     /// Connects, creating the SQLite file if needed, and applies pending migrations.
     pub async fn open(target: &DatabaseTarget) -> Result<Self, StoreError> {
         sqlx::any::install_default_drivers();
+        let mut lock = None;
         let (url, max_connections) = match target {
             DatabaseTarget::Sqlite { path } => {
+                lock = Some(crate::backup::OpenLock::take(path)?);
                 prepare_sqlite_file(path).await?;
                 (format!("sqlite://{}", path.display()), 8)
             }
@@ -57,6 +61,7 @@ impl Connections {
             pool,
             writer,
             options,
+            lock,
         })
     }
 }

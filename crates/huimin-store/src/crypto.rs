@@ -109,6 +109,7 @@ pub struct FieldCrypto {
     token_key: [u8; 32],
     site_key: [u8; 32],
     screen_key: [u8; 32],
+    chain_key: huimin_domain::audit::ChainKey,
 }
 
 impl FieldCrypto {
@@ -120,6 +121,7 @@ impl FieldCrypto {
             token_key: key.derive(b"huimin/v1/token-signing"),
             site_key: key.derive(b"huimin/v1/check-in-site"),
             screen_key: key.derive(b"huimin/v1/screen-token"),
+            chain_key: huimin_domain::audit::ChainKey::new(key.derive(b"huimin/v1/audit-chain")),
         }
     }
 
@@ -158,6 +160,12 @@ impl FieldCrypto {
     /// the database and every server sharing the data key accepts the others' tokens.
     pub fn token_signing_key(&self) -> [u8; 32] {
         self.token_key
+    }
+
+    /// The key of the audit chain's links and head seal: derived from the data key, so it is
+    /// never stored in the database.
+    pub fn chain_key(&self) -> &huimin_domain::audit::ChainKey {
+        &self.chain_key
     }
 
     /// The check-in code shown in a waiting area (`place`) during time window `window`:

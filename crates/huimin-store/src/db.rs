@@ -29,6 +29,8 @@ pub struct Store {
     pub(crate) full_slots: Arc<FullSlots>,
     /// Bookings decided and committed in groups (see `appointments::group_writer`).
     pub(crate) bookings: GroupWriter,
+    /// SQLite: held while any clone of the store lives (see `backup`).
+    pub(crate) _lock: Option<Arc<crate::backup::OpenLock>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -44,8 +46,17 @@ impl Store {
     /// the data key against the database's key check (see [`keycheck`]).
     pub async fn open(target: &DatabaseTarget, source: &KeySource) -> Result<Self, StoreError> {
         let connections = Connections::open(target).await?;
-        let key = match keycheck::prove(source, &connections).await {
-            Ok(key) => key,
+        let proven = match keycheck::prove(source, &connections).await {
+            Ok(key) => {
+                let crypto = FieldCrypto::new(&key);
+                crate::audit::key_chain(&connections.writer, crypto.chain_key())
+                    .await
+                    .map(|()| crypto)
+            }
+            Err(err) => Err(err),
+        };
+        let crypto = match proven {
+            Ok(crypto) => Arc::new(crypto),
             Err(err) => {
                 connections.pool.close().await;
                 connections.writer.close().await;
@@ -56,21 +67,23 @@ impl Store {
             pool,
             writer,
             options,
+            lock,
         } = connections;
         let full_slots: Arc<FullSlots> = Arc::default();
         let database = match target.backend() {
             Backend::Sqlite => GroupDatabase::Sqlite(writer.clone()),
             Backend::Postgres => GroupDatabase::Postgres(options),
         };
-        let bookings = GroupWriter::start(full_slots.clone(), database);
+        let bookings = GroupWriter::start(full_slots.clone(), database, crypto.chain_key().clone());
         let store = Self {
             pool: Pool::new(pool),
             writer: Pool::new(writer),
             backend: target.backend(),
-            crypto: Arc::new(FieldCrypto::new(&key)),
+            crypto,
             audit: AuditBatcher::unstarted(),
             full_slots,
             bookings,
+            _lock: lock.map(Arc::new),
         };
         Ok(store.with_audit_batcher())
     }

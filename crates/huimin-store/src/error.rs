@@ -37,6 +37,10 @@ pub enum StoreError {
     Unavailable(String),
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// An operation refused as it stands (a backup over an existing file, a restore while the
+    /// database is open, …); the message names the fix.
+    #[error("{0}")]
+    Refused(String),
     #[error("file system error: {0}")]
     Io(#[from] std::io::Error),
 }

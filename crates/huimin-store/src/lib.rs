@@ -13,6 +13,7 @@
 mod account_sessions;
 pub mod appointments;
 mod audit;
+pub mod backup;
 pub mod billing;
 mod connection;
 pub mod crypto;

@@ -99,6 +99,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "sign-in sessions and login throttle",
         include_str!("../migrations/0022_sessions.sql"),
     ),
+    (
+        23,
+        "keyed audit chain",
+        include_str!("../migrations/0023_keyed_audit_chain.sql"),
+    ),
 ];
 
 /// Migrations whose PostgreSQL text differs (`NNNN_name.postgres.sql`): storage settings

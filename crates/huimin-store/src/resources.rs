@@ -97,7 +97,7 @@ impl Store {
         }
         if !audits.is_empty() {
             let records: Vec<&crate::NewAuditRecord> = audits.iter().collect();
-            crate::audit::append_in(&mut tx, &records).await?;
+            crate::audit::append_in(&mut tx, self.chain_key(), &records).await?;
         }
         tx.commit().await?;
         Ok(stored)

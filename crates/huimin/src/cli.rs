@@ -29,6 +29,10 @@ pub enum Command {
     Audit(AuditArgs),
     /// Printed records.
     Record(RecordArgs),
+    /// Write a consistent copy of the embedded database (SQLite) while the server runs.
+    Backup(BackupArgs),
+    /// Replace the embedded database with a backup, verified first (the server stopped).
+    Restore(RestoreArgs),
 }
 
 impl Cli {
@@ -293,8 +297,52 @@ pub enum RecordCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
-    /// Recompute the hash chain; exit status 2 if any record was altered or removed.
-    Verify,
+    /// Recompute the keyed chain; exit status 2 if any record was altered or removed, 1 if it
+    /// could not be checked.
+    Verify {
+        /// `SEQ:MAC` as `huimin audit anchor` printed it: also prove the chain up to record
+        /// SEQ is the one anchored.
+        #[arg(long)]
+        anchor: Option<String>,
+    },
+    /// Verify the chain and print its head as an anchor to keep outside this machine.
+    Anchor,
+    /// Write the records of a period for the regulator, to standard output or `--out`.
+    Export {
+        /// First day (YYYY-MM-DD, the hospital's time zone) or instant (RFC 3339).
+        #[arg(long)]
+        from: String,
+        /// Last day, included (YYYY-MM-DD), or instant, excluded (RFC 3339).
+        #[arg(long)]
+        to: String,
+        /// jsonl (one JSON object a line) or csv.
+        #[arg(long, default_value = "jsonl")]
+        format: String,
+        /// Write to this file (refused when it exists) instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    #[command(flatten)]
+    pub storage: StorageArgs,
+    /// The backup file to write.
+    #[arg(long)]
+    pub to: PathBuf,
+    /// Replace the file if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    #[command(flatten)]
+    pub storage: StorageArgs,
+    /// The backup file to restore from.
+    #[arg(long)]
+    pub from: PathBuf,
 }
 
 /// Only an explicit yes turns on a setting whose mistake would cost patients (a typo leaves

@@ -5,12 +5,11 @@ mod cli;
 use anyhow::Context;
 use clap::Parser;
 
-use cli::{
-    AuditArgs, AuditCommand, Cli, Command, RecordArgs, RecordCommand, UserArgs, UserCommand,
-};
+mod operations;
+
+use cli::{AuditArgs, Cli, Command, RecordArgs, RecordCommand, UserArgs, UserCommand};
 use huimin_domain::roles::Role;
 use huimin_server::{App, PasswordCost, Settings, accounts, open_store};
-use huimin_store::ChainStatus;
 
 /// mimalloc instead of glibc's malloc: under a booking rush the server's threads allocate and
 /// free small buffers all the time, and glibc's arenas spend a sixth of the CPU on it
@@ -31,10 +30,13 @@ async fn run(command: Command) -> anyhow::Result<()> {
     match command {
         Command::Serve(args) => serve(args.settings()).await,
         Command::User(UserArgs { storage, command }) => user(storage.settings(), command).await,
-        Command::Audit(AuditArgs {
-            storage,
-            command: AuditCommand::Verify,
-        }) => verify_audit(storage.settings()).await,
+        Command::Audit(AuditArgs { storage, command }) => {
+            operations::audit(storage.settings(), command).await
+        }
+        Command::Backup(args) => {
+            operations::backup(args.storage.settings(), &args.to, args.force).await
+        }
+        Command::Restore(args) => operations::restore(args.storage.settings(), &args.from).await,
         Command::Record(RecordArgs {
             command:
                 RecordCommand::SamplePdf {
@@ -174,22 +176,4 @@ fn password_from(given: Option<String>) -> anyhow::Result<String> {
     let mut line = String::new();
     std::io::stdin().read_line(&mut line)?;
     Ok(line.trim_end_matches(['\r', '\n']).to_owned())
-}
-
-async fn verify_audit(settings: Settings) -> anyhow::Result<()> {
-    let store = open_store(&settings)
-        .await
-        .context("opening the database")?;
-    let status = store.verify_audit_chain().await?;
-    store.close().await;
-    match status {
-        ChainStatus::Intact { records } => {
-            println!("audit chain intact: {records} records verified");
-            Ok(())
-        }
-        ChainStatus::Broken { seq, reason } => {
-            println!("audit chain BROKEN at record {seq}: {reason}");
-            std::process::exit(2);
-        }
-    }
 }

@@ -56,6 +56,10 @@ fn each_command_lists_the_flags_that_apply_to_it() {
         &["user", "list", "--help"],
         &["audit", "--help"],
         &["audit", "verify", "--help"],
+        &["audit", "anchor", "--help"],
+        &["audit", "export", "--help"],
+        &["backup", "--help"],
+        &["restore", "--help"],
     ] {
         let text = help(args);
         for flag in SERVER_FLAGS {
@@ -469,4 +473,265 @@ fn reset_password_from_the_command_line_ends_the_running_servers_sessions() {
     );
     let (status, _) = terminate(child);
     assert!(status.success());
+}
+
+/// Runs SQL on the data directory's database, as someone with access to the file would.
+fn tamper(dir: &std::path::Path, sql: &str) {
+    use sqlx::Connection;
+    let url = format!("sqlite://{}", dir.join("huimin.db").display());
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(async {
+            let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
+                .execute(&mut conn)
+                .await
+                .unwrap();
+        });
+}
+
+/// A data directory whose audit trail holds `n` records (each export is recorded).
+fn trail_of(n: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for _ in 0..n {
+        let export = huimin(
+            dir.path(),
+            &[
+                "audit",
+                "export",
+                "--from",
+                "2026-01-01",
+                "--to",
+                "2026-01-02",
+            ],
+        );
+        assert!(export.status.success(), "{}", stderr(&export));
+    }
+    dir
+}
+
+/// The anchor `huimin audit anchor` printed.
+fn anchor_of(dir: &std::path::Path) -> String {
+    let output = huimin(dir, &["audit", "anchor"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    let line = text.lines().next().unwrap();
+    line.strip_prefix("anchor: ").expect(&text).to_owned()
+}
+
+#[test]
+fn audit_anchor_prints_a_line_that_verify_proves() {
+    let dir = trail_of(3);
+    let anchor = anchor_of(dir.path());
+    let (seq, mac) = anchor.split_once(':').unwrap();
+    assert_eq!(seq, "3");
+    assert_eq!(mac.len(), 64);
+    let output = huimin(dir.path(), &["audit", "verify", "--anchor", &anchor]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(
+        text.contains("audit chain intact: 3 records verified"),
+        "{text}"
+    );
+    assert!(
+        text.contains("every link is an HMAC-SHA256 under the data key"),
+        "{text}"
+    );
+    assert!(text.contains(&format!("anchor {anchor} matches")), "{text}");
+    // The first 32 hex digits are enough; a malformed anchor cannot be checked (1).
+    let short = format!("{seq}:{}", &mac[..32]);
+    let output = huimin(dir.path(), &["audit", "verify", "--anchor", &short]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let output = huimin(dir.path(), &["audit", "verify", "--anchor", "3:abc"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("SEQ:MAC"), "{}", stderr(&output));
+}
+
+/// The attack on the plain SHA-256 chain: the last records deleted and the head set to the
+/// new last link. Verify finds it (exit 2, the first missing record), and an anchor taken
+/// before says the chain up to it is gone.
+#[test]
+fn audit_verify_exits_2_when_the_tail_was_cut_off() {
+    let dir = trail_of(4);
+    let anchor = anchor_of(dir.path());
+    tamper(
+        dir.path(),
+        "DELETE FROM audit_log WHERE seq > 2; \
+         UPDATE audit_head SET seq = 2, hash = (SELECT hash FROM audit_log WHERE seq = 2)",
+    );
+    let output = huimin(dir.path(), &["audit", "verify"]);
+    assert_eq!(output.status.code(), Some(2));
+    let text = stdout(&output);
+    assert!(
+        text.starts_with("audit chain BROKEN at record 3: the head's seal does not match"),
+        "{text}"
+    );
+    let output = huimin(dir.path(), &["audit", "verify", "--anchor", &anchor]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stdout(&output).contains("BROKEN at record 3"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn audit_export_writes_the_period_as_jsonl_or_csv() {
+    let dir = trail_of(2);
+    let today = jiff::Zoned::now().date().to_string();
+    let output = huimin(
+        dir.path(),
+        &[
+            "audit",
+            "export",
+            "--from",
+            "2020-01-01",
+            "--to",
+            "2099-12-31",
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let lines: Vec<serde_json::Value> = stdout(&output)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2, "the two earlier exports");
+    assert_eq!(lines[0]["seq"], 1);
+    assert_eq!(lines[0]["action"], "export");
+    assert_eq!(lines[1]["link"].as_str().unwrap().len(), 64);
+    let file = dir.path().join("audit.csv");
+    let csv = huimin(
+        dir.path(),
+        &[
+            "audit",
+            "export",
+            "--from",
+            "2020-01-01",
+            "--to",
+            "2099-12-31",
+            "--format",
+            "csv",
+            "--out",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert!(csv.status.success(), "{}", stderr(&csv));
+    let text = std::fs::read_to_string(&file).unwrap();
+    let mut rows = text.lines();
+    assert_eq!(
+        rows.next(),
+        Some("seq,recorded_at,actor,role,action,resource,source_ip,outcome,detail,link")
+    );
+    assert_eq!(rows.count(), 3, "and the JSON export");
+    // Nothing recorded before 2020; the file is never overwritten; formats are named.
+    let none = huimin(
+        dir.path(),
+        &[
+            "audit",
+            "export",
+            "--from",
+            "2019-01-01",
+            "--to",
+            "2019-12-31",
+        ],
+    );
+    assert_eq!(stdout(&none), "");
+    for args in [
+        &["--format", "csv", "--out", file.to_str().unwrap()][..],
+        &["--format", "xml"],
+    ] {
+        let mut all = vec!["audit", "export", "--from", &today, "--to", &today];
+        all.extend_from_slice(args);
+        assert_eq!(huimin(dir.path(), &all).status.code(), Some(1), "{args:?}");
+    }
+}
+
+/// `backup` beside a running server, `restore` refused while it runs and done once it
+/// stopped, and the server starting on the restored database.
+#[cfg(unix)]
+#[test]
+fn backup_and_restore_round_trip_with_the_server_stopped_for_the_restore() {
+    let dir = tempfile::tempdir().unwrap();
+    let listen = free_address();
+    let serve = || {
+        Command::new(env!("CARGO_BIN_EXE_huimin"))
+            .args(["serve", "--demo", "--listen", &listen])
+            .env("HUIMIN_DATA_DIR", dir.path())
+            .env("HUIMIN_ADMIN_PASSWORD", "Admin@12345!")
+            .env_remove("HUIMIN_DATABASE_URL")
+            .env_remove("HUIMIN_DATA_KEY")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let server = serve();
+    assert!(becomes_healthy(&listen), "the server became healthy");
+    let backups = tempfile::tempdir().unwrap();
+    let file = backups.path().join("huimin-backup.db");
+    let file_arg = file.to_str().unwrap();
+    let backup = huimin(dir.path(), &["backup", "--to", file_arg]);
+    assert!(backup.status.success(), "{}", stderr(&backup));
+    let text = stdout(&backup);
+    assert!(
+        text.starts_with(&format!("backup written: {file_arg} (")),
+        "{text}"
+    );
+    assert!(text.contains("audit head: "), "{text}");
+    assert!(text.contains("rows: users "), "{text}");
+    assert!(text.contains("data key"), "{text}");
+    let again = huimin(dir.path(), &["backup", "--to", file_arg]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(stderr(&again).contains("--force"), "{}", stderr(&again));
+    let forced = huimin(dir.path(), &["backup", "--to", file_arg, "--force"]);
+    assert!(forced.status.success(), "{}", stderr(&forced));
+
+    let refused = huimin(dir.path(), &["restore", "--from", file_arg]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        stderr(&refused).contains("stop it first"),
+        "{}",
+        stderr(&refused)
+    );
+    let (status, _) = terminate(server);
+    assert!(status.success());
+
+    let restored = huimin(dir.path(), &["restore", "--from", file_arg]);
+    assert!(restored.status.success(), "{}", stderr(&restored));
+    let text = stdout(&restored);
+    assert!(text.contains("its audit chain verified"), "{text}");
+    assert!(text.contains("kept as"), "{text}");
+    let kept = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with("huimin.db.before-restore-")
+        })
+        .count();
+    assert_eq!(kept, 1, "the replaced database is kept aside");
+    // Not a Huimin database: refused, nothing changed.
+    let junk = backups.path().join("junk.db");
+    std::fs::write(&junk, b"not a database").unwrap();
+    let refused = huimin(dir.path(), &["restore", "--from", junk.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        stderr(&refused).contains("not a Huimin database"),
+        "{}",
+        stderr(&refused)
+    );
+
+    let server = serve();
+    assert!(
+        becomes_healthy(&listen),
+        "the server starts on the restored database"
+    );
+    let (status, _) = terminate(server);
+    assert!(status.success());
+    let verify = huimin(dir.path(), &["audit", "verify"]);
+    assert!(verify.status.success(), "{}", stdout(&verify));
 }

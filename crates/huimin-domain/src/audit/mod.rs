@@ -3,10 +3,18 @@
 //! Each record's hash covers the previous record's hash, so editing,
 //! deleting or reordering any stored record breaks every later hash. The
 //! storage layer persists `(facts, hash)`; [`verify_chain`] re-derives the
-//! chain and reports the first record that does not fit.
+//! chain and reports the first record that does not fit. The chain is keyed ([`keyed`]):
+//! links are HMACs under a key derived from the data key, the head is sealed, and an anchor
+//! kept outside the machine proves the chain up to its record unchanged.
 
 use crate::i18n::Text;
 use sha2::{Digest, Sha256};
+
+mod keyed;
+
+pub use keyed::{
+    Anchor, AnchorSyntax, ChainCheck, ChainKey, Head, KEYED_MARKER_ACTION, MIN_ANCHOR_HEX, Verified,
+};
 
 /// The hash "before" the first record.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -96,6 +104,19 @@ pub enum BreakReason {
     HashMismatch,
     /// A record is missing, duplicated or out of order.
     SequenceGap { expected: i64 },
+    /// The record from which the chain says it is keyed is not the marker written when it
+    /// was keyed (or does not exist).
+    NotTheMarker,
+    /// The recomputed link is not the one of the anchor given: the chain up to the anchor's
+    /// record was rewritten.
+    AnchorMismatch,
+    /// The anchor's record is no longer in the chain.
+    AnchorBeyondChain,
+    /// The head does not name the last record or its link.
+    HeadMismatch { head_seq: i64, records: i64 },
+    /// The head's seal does not match: records after this one were removed (or the head was
+    /// rewritten) by someone without the key.
+    HeadSealMismatch,
 }
 
 /// The first record at which the chain stops verifying.
@@ -112,6 +133,23 @@ fn reason_en(reason: &BreakReason) -> String {
         BreakReason::SequenceGap { expected } => {
             format!("sequence number should be {expected}")
         }
+        BreakReason::NotTheMarker => {
+            "the record from which the chain is keyed is not the keying marker".to_owned()
+        }
+        BreakReason::AnchorMismatch => {
+            "the link does not match the anchor: the chain up to here was rewritten".to_owned()
+        }
+        BreakReason::AnchorBeyondChain => {
+            "the anchor's record is no longer in the chain (records were removed)".to_owned()
+        }
+        BreakReason::HeadMismatch { head_seq, records } => {
+            format!("the chain head says {head_seq} records but {records} were found")
+        }
+        BreakReason::HeadSealMismatch => {
+            "the head's seal does not match: records after the last one were removed or the \
+             head was rewritten"
+                .to_owned()
+        }
     }
 }
 
@@ -120,6 +158,15 @@ impl ChainBreak {
         let reason = match &self.reason {
             BreakReason::HashMismatch => "存储的哈希值与记录内容不符".to_owned(),
             BreakReason::SequenceGap { expected } => format!("序号应为 {expected}"),
+            BreakReason::NotTheMarker => "审计链开始加密链接处的记录不是加密标记".to_owned(),
+            BreakReason::AnchorMismatch => "链接值与锚点不符：此前的审计链已被改写".to_owned(),
+            BreakReason::AnchorBeyondChain => {
+                "锚点所指的记录已不在审计链中（记录被删除）".to_owned()
+            }
+            BreakReason::HeadMismatch { head_seq, records } => {
+                format!("链头记载 {head_seq} 条记录，实际找到 {records} 条")
+            }
+            BreakReason::HeadSealMismatch => "链头签封不符：末尾记录被删除或链头被改写".to_owned(),
         };
         Text::new(
             format!("审计链在第 {} 条记录处断开：{reason}", self.seq),

@@ -160,3 +160,146 @@ async fn a_burst_of_records_is_chained_in_order_and_reads_back_as_written(db: Db
     app.finish().await;
 }
 on_both!(a_burst_of_records_is_chained_in_order_and_reads_back_as_written);
+
+/// A few records: a registrar creates three patients and searches them.
+async fn some_records(app: &TestApp) {
+    let registrar = app.staff("registrar").await;
+    for (i, id) in [ID_1, ID_2, ID_3].iter().enumerate() {
+        app.post_json(
+            "/fhir/Patient",
+            Some(&registrar),
+            &patient_json("张三", "张", "三", id, &format!("1380013800{i}")),
+        )
+        .await;
+    }
+    app.get("/fhir/Patient", Some(&registrar)).await;
+}
+
+/// Re-links records `from..` with plain SHA-256 (all an attacker without the data key can
+/// compute) after the link of `from - 1`, and points the head at the last.
+async fn relink_with_plain_hashes(app: &TestApp, from: i64) {
+    let page = app.store.audit_page(None, None, 10_000, 0).await.unwrap();
+    let mut records = page.records;
+    records.sort_by_key(|r| r.facts.seq);
+    let mut prev = records
+        .iter()
+        .find(|r| r.facts.seq == from - 1)
+        .map_or(huimin_domain::audit::GENESIS_HASH.to_owned(), |r| {
+            r.hash.clone()
+        });
+    let mut last = 0;
+    for record in records.iter().filter(|r| r.facts.seq >= from) {
+        let hash = record.facts.chain_hash(&prev);
+        tamper(
+            app,
+            &format!(
+                "UPDATE audit_log SET hash = '{hash}' WHERE seq = {}",
+                record.facts.seq
+            ),
+        )
+        .await;
+        prev = hash;
+        last = record.facts.seq;
+    }
+    tamper(
+        app,
+        &format!("UPDATE audit_head SET seq = {last}, hash = '{prev}' WHERE id = 1"),
+    )
+    .await;
+}
+
+/// The attack the plain SHA-256 chain let through: the last records deleted and the head set
+/// to the new last record's link. The head's seal, which only the key computes, tells.
+async fn a_cut_off_tail_with_the_head_moved_back_is_detected(db: Db) {
+    let app = TestApp::spawn(db).await;
+    some_records(&app).await;
+    let ChainStatus::Intact { records } = app.store.verify_audit_chain().await.unwrap() else {
+        panic!("fresh chain reported broken")
+    };
+    let keep = records - 2;
+    let last = app.store.audit_record(keep).await.unwrap().unwrap();
+    tamper(&app, &format!("DELETE FROM audit_log WHERE seq > {keep}")).await;
+    tamper(
+        &app,
+        &format!(
+            "UPDATE audit_head SET seq = {keep}, hash = '{}' WHERE id = 1",
+            last.hash
+        ),
+    )
+    .await;
+    match app.store.verify_audit_chain().await.unwrap() {
+        ChainStatus::Broken { seq, reason } => {
+            assert_eq!(seq, keep + 1);
+            assert!(reason.contains("seal"), "{reason}");
+        }
+        other => panic!("a cut-off tail verified: {other:?}"),
+    }
+    app.finish().await;
+}
+on_both!(a_cut_off_tail_with_the_head_moved_back_is_detected);
+
+/// Records rewritten and re-linked with plain hashes break at the first one rewritten; an
+/// anchor taken before says so too, and still does when the attacker also made the chain
+/// look as if it had never been keyed (the next start keys it again after their records).
+async fn an_anchor_finds_a_tail_rewritten_with_plain_hashes(db: Db) {
+    let app = TestApp::spawn(db).await;
+    some_records(&app).await;
+    let verified = app.store.check_audit_chain(None).await.unwrap().unwrap();
+    let anchor = huimin_domain::audit::Anchor {
+        seq: verified.records,
+        mac: verified.last.clone(),
+    };
+    let anchored = app
+        .store
+        .check_audit_chain(Some(anchor.clone()))
+        .await
+        .unwrap();
+    assert!(anchored.is_ok(), "{anchored:?}");
+
+    tamper(
+        &app,
+        "UPDATE audit_log SET detail = 'rewritten' WHERE seq = 2",
+    )
+    .await;
+    relink_with_plain_hashes(&app, 2).await;
+    let broken = app
+        .store
+        .check_audit_chain(None)
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(broken.seq, 2);
+    let broken = app
+        .store
+        .check_audit_chain(Some(anchor.clone()))
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(broken.seq, 2);
+
+    // Made to look like a chain from before links were keyed: every link plain, no keying.
+    relink_with_plain_hashes(&app, 1).await;
+    tamper(
+        &app,
+        "UPDATE audit_head SET keyed_from = NULL, seal = NULL WHERE id = 1",
+    )
+    .await;
+    let app = app.crash_and_restart().await;
+    let rekeyed = app.store.check_audit_chain(None).await.unwrap().unwrap();
+    assert!(rekeyed.keyed_from > anchor.seq, "keyed again after them");
+    let broken = app
+        .store
+        .check_audit_chain(Some(anchor.clone()))
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(
+        (broken.seq, broken.reason),
+        (
+            anchor.seq,
+            huimin_domain::audit::BreakReason::AnchorMismatch
+        )
+    );
+    app.finish().await;
+}
+on_both!(an_anchor_finds_a_tail_rewritten_with_plain_hashes);

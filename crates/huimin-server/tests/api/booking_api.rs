@@ -346,7 +346,11 @@ on_both!(a_patient_holds_then_books_and_sees_only_their_own_appointments);
 
 /// A free session of `capacity` places (in 30-minute slots) and `count` patients the
 /// registrar registered: (registrar token, slot ids, patient ids).
-async fn crowd(app: &TestApp, capacity: u32, count: usize) -> (String, Vec<String>, Vec<String>) {
+pub(crate) async fn crowd(
+    app: &TestApp,
+    capacity: u32,
+    count: usize,
+) -> (String, Vec<String>, Vec<String>) {
     let admin = app.admin().await;
     let role = clinic(app, &admin, 0.0).await;
     let slots = open_session(app, &admin, &role, capacity, 30).await;
@@ -360,7 +364,7 @@ async fn crowd(app: &TestApp, capacity: u32, count: usize) -> (String, Vec<Strin
 
 /// A registrar's `$book` of `slot` for `patient`, ready to spawn: the status and the
 /// appointment id (empty when refused).
-fn direct_booking(
+pub(crate) fn direct_booking(
     app: &TestApp,
     token: &str,
     slot: &str,

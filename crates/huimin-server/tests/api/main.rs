@@ -5,6 +5,7 @@ mod helpers;
 mod admission;
 mod audit;
 mod auth;
+mod backup;
 mod booking_api;
 mod booking_rules;
 mod booking_store;

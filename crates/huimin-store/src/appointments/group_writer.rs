@@ -34,6 +34,7 @@ use super::hint::FullSlots;
 use crate::audit::append_in;
 use crate::retry::{ATTEMPTS, Attempts, Finish, Retryable, pause_before_retry};
 use crate::{NewAuditRecord, StoreError};
+use huimin_domain::audit::ChainKey;
 
 /// The largest group committed in one transaction.
 const MAX_GROUP: usize = 256;
@@ -143,7 +144,11 @@ pub(crate) enum GroupDatabase {
 const POSTGRES_WRITER_CONNECTIONS: u32 = 2;
 
 impl GroupWriter {
-    pub(crate) fn start(full_slots: Arc<FullSlots>, database: GroupDatabase) -> Self {
+    pub(crate) fn start(
+        full_slots: Arc<FullSlots>,
+        database: GroupDatabase,
+        key: ChainKey,
+    ) -> Self {
         let (sender, receiver) = mpsc::channel::<Waiting>(8192);
         let counters = Arc::new(Counters::default());
         let mut own_pool = None;
@@ -164,8 +169,14 @@ impl GroupWriter {
                         (pool, true)
                     }
                 };
-                let group_writer =
-                    write_groups(writer, full_slots, receiver, counters.clone(), postgres);
+                let group_writer = write_groups(
+                    writer,
+                    full_slots,
+                    key,
+                    receiver,
+                    counters.clone(),
+                    postgres,
+                );
                 let spawned = std::thread::Builder::new()
                     .name("huimin-booking-writer".into())
                     .spawn(move || runtime.block_on(group_writer));
@@ -216,6 +227,7 @@ impl GroupWriter {
 async fn write_groups(
     writer: AnyPool,
     full_slots: Arc<FullSlots>,
+    key: ChainKey,
     mut receiver: mpsc::Receiver<Waiting>,
     counted: Arc<Counters>,
     postgres: bool,
@@ -228,7 +240,7 @@ async fn write_groups(
     while receiver.recv_many(&mut group, MAX_GROUP).await > 0 {
         let group = std::mem::take(&mut group);
         let places: Vec<&WaitingPlace> = group.iter().map(|(p, _)| p).collect();
-        let committed = commit_group(&writer, &full_slots, &places, &counted, postgres);
+        let committed = commit_group(&writer, &full_slots, &key, &places, &counted, postgres);
         match committed.await {
             Ok(outcomes) => {
                 for ((_, reply), outcome) in group.into_iter().zip(outcomes) {
@@ -262,23 +274,24 @@ async fn prepare(writer: &AnyPool, postgres: bool) -> Result<(), StoreError> {
 async fn commit_group(
     writer: &AnyPool,
     full_slots: &FullSlots,
+    key: &ChainKey,
     places: &[&WaitingPlace],
     counters: &Counters,
     postgres: bool,
 ) -> Result<Vec<Result<Replay, BookingError>>, StoreError> {
     let requests: Vec<PlaceRequest<'_>> = places.iter().map(|p| p.request()).collect();
-    let decided = decide_and_commit(writer, full_slots, &requests, counters, postgres).await?;
+    let decided = decide_and_commit(writer, full_slots, key, &requests, counters, postgres).await?;
     if let Some(outcomes) = decided {
         return Ok(outcomes);
     }
     if postgres {
         let mut outcomes = Vec::with_capacity(requests.len());
         for request in &requests {
-            outcomes.push(commit_alone(writer, full_slots, request).await);
+            outcomes.push(commit_alone(writer, full_slots, key, request).await);
         }
         return Ok(outcomes);
     }
-    commit_one_by_one(writer, full_slots, &requests).await
+    commit_one_by_one(writer, full_slots, key, &requests).await
 }
 
 /// The answers of the group decided from one snapshot and committed; `None` when it must run
@@ -286,13 +299,14 @@ async fn commit_group(
 async fn decide_and_commit(
     writer: &AnyPool,
     full_slots: &FullSlots,
+    key: &ChainKey,
     requests: &[PlaceRequest<'_>],
     counters: &Counters,
     postgres: bool,
 ) -> Result<Option<Vec<Result<Replay, BookingError>>>, StoreError> {
     for attempt in 1..=ATTEMPTS {
         let mut tx = writer.begin().await?;
-        match decide_group(&mut tx, requests, full_slots, postgres).await {
+        match decide_group(&mut tx, requests, full_slots, key, postgres).await {
             Ok(outcomes) => {
                 tx.commit().await?;
                 counters.decided.fetch_add(1, Ordering::Relaxed);
@@ -322,6 +336,7 @@ async fn decide_and_commit(
 async fn commit_alone(
     writer: &AnyPool,
     full_slots: &FullSlots,
+    key: &ChainKey,
     request: &PlaceRequest<'_>,
 ) -> Result<Replay, BookingError> {
     let mut attempts = Attempts::default();
@@ -331,7 +346,7 @@ async fn commit_alone(
             let taken = take_place_in(&mut tx, request, full_slots).await?;
             tell_booked_in(&mut tx, &taken).await?;
             let outcome = [Ok(taken)];
-            audit_places(&mut tx, std::slice::from_ref(request), &outcome).await?;
+            audit_places(&mut tx, key, std::slice::from_ref(request), &outcome).await?;
             let [outcome] = outcome;
             outcome.map(Finish::Commit)
         }
@@ -353,6 +368,7 @@ async fn commit_alone(
 async fn commit_one_by_one(
     writer: &AnyPool,
     full_slots: &FullSlots,
+    key: &ChainKey,
     requests: &[PlaceRequest<'_>],
 ) -> Result<Vec<Result<Replay, BookingError>>, StoreError> {
     let mut tx = writer.begin().await?;
@@ -381,7 +397,7 @@ async fn commit_one_by_one(
             }
         }
     }
-    audit_places(&mut tx, requests, &outcomes).await?;
+    audit_places(&mut tx, key, requests, &outcomes).await?;
     tx.commit().await?;
     Ok(outcomes)
 }
@@ -390,6 +406,7 @@ async fn commit_one_by_one(
 /// decided group writes them itself): a booking is never answered without its record.
 async fn audit_places(
     tx: &mut AnyConnection,
+    key: &ChainKey,
     requests: &[PlaceRequest<'_>],
     outcomes: &[Result<Replay, BookingError>],
 ) -> Result<(), StoreError> {
@@ -398,6 +415,6 @@ async fn audit_places(
         return Ok(());
     }
     let records: Vec<&NewAuditRecord> = records.iter().collect();
-    append_in(tx, &records).await?;
+    append_in(tx, key, &records).await?;
     Ok(())
 }

@@ -170,13 +170,19 @@ impl Store {
         let mut attempts = Attempts::default();
         let promoted = loop {
             let mut tx = self.writer.begin().await?;
-            let outcome = promote_in(&mut tx, request, promotion, &self.full_slots)
-                .await
-                .map(|promoted| match promoted {
-                    Some(replay) => Finish::Commit(Some(replay)),
-                    // The entry was no longer waiting: the place taken is given back.
-                    None => Finish::RollBack(None),
-                });
+            let outcome = promote_in(
+                &mut tx,
+                request,
+                promotion,
+                &self.full_slots,
+                self.chain_key(),
+            )
+            .await
+            .map(|promoted| match promoted {
+                Some(replay) => Finish::Commit(Some(replay)),
+                // The entry was no longer waiting: the place taken is given back.
+                None => Finish::RollBack(None),
+            });
             if let Some(answer) = attempts.end(tx, outcome).await {
                 break answer;
             }
@@ -239,6 +245,7 @@ async fn promote_in(
     request: &PlaceRequest<'_>,
     promotion: &Promotion<'_>,
     full_slots: &super::hint::FullSlots,
+    key: &huimin_domain::audit::ChainKey,
 ) -> Result<Option<Replay>, BookingError> {
     let replay = take_place_in(tx, request, full_slots).await?;
     let appointment = replay.appointment();
@@ -272,7 +279,7 @@ async fn promote_in(
     };
     emit_in(tx, &event, now).await?;
     if let Some(template) = request.audit {
-        append_in(tx, &[&booking_audit(template, &replay)]).await?;
+        append_in(tx, key, &[&booking_audit(template, &replay)]).await?;
     }
     Ok(Some(replay))
 }

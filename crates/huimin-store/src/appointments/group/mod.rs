@@ -43,12 +43,13 @@ pub(crate) async fn decide_group(
     tx: &mut AnyConnection,
     requests: &[PlaceRequest<'_>],
     full_slots: &FullSlots,
+    key: &huimin_domain::audit::ChainKey,
     postgres: bool,
 ) -> Result<Vec<Result<Replay, BookingError>>, StoreError> {
     let asked = read::Asked::of(requests, postgres);
     let state = read::read_group(tx, &asked, full_slots).await?;
     let decided = decide::decide(tx, requests, state).await?;
-    write::write_group(tx, requests, &decided, &asked).await?;
+    write::write_group(tx, key, requests, &decided, &asked).await?;
     decided.note_full_slots(full_slots, &asked);
     Ok(decided.outcomes)
 }

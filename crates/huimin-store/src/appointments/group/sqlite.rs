@@ -62,6 +62,11 @@ pub(super) fn head_from(rows: &[AnyRow]) -> Result<(i64, String), StoreError> {
 }
 
 /// The group's audit records, in its write batch, chained from the head it read.
-pub(super) fn push_audit(batch: &mut Batch, records: &[&NewAuditRecord], head: (i64, String)) {
-    push_append(batch, records, head);
+pub(super) fn push_audit(
+    batch: &mut Batch,
+    key: &huimin_domain::audit::ChainKey,
+    records: &[&NewAuditRecord],
+    head: (i64, String),
+) {
+    push_append(batch, key, records, head);
 }

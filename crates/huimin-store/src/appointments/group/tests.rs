@@ -175,9 +175,15 @@ async fn a_postgres_group_sends_no_personal_value_in_a_statements_text() {
     // The same request twice: a place, then its replay within the group.
     let requests = [request.clone(), request];
     let mut tx = conn.begin().await.unwrap();
-    let outcomes = decide_group(&mut tx, &requests, &FullSlots::default(), true)
-        .await
-        .unwrap();
+    let outcomes = decide_group(
+        &mut tx,
+        &requests,
+        &FullSlots::default(),
+        store.chain_key(),
+        true,
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
     let booked = match &outcomes[..] {
         [Ok(Replay::Fresh(booked, _)), Ok(Replay::Replayed(again))] => {
@@ -237,7 +243,14 @@ async fn a_postgres_group_refuses_a_nul_character() {
     let request = rules.request(slot, "p\0nul");
     let mut conn = store.pool.acquire().await.unwrap();
     let mut tx = conn.begin().await.unwrap();
-    let refused = decide_group(&mut tx, &[request], &FullSlots::default(), true).await;
+    let refused = decide_group(
+        &mut tx,
+        &[request],
+        &FullSlots::default(),
+        store.chain_key(),
+        true,
+    )
+    .await;
     assert!(
         matches!(&refused, Err(crate::StoreError::Batch(m)) if m.contains("NUL")),
         "{:?}",

@@ -24,6 +24,7 @@ type Counted = (usize, u64, &'static str);
 /// appended by `audit::append_in`).
 pub(super) async fn write_group(
     tx: &mut AnyConnection,
+    key: &huimin_domain::audit::ChainKey,
     requests: &[PlaceRequest<'_>],
     decided: &Decided<'_>,
     asked: &Asked<'_>,
@@ -36,7 +37,7 @@ pub(super) async fn write_group(
     push_keys(&mut batch, &decided.new_keys, asked.now);
     push_events(&mut batch, &decided.written(), asked.now);
     if let Some(head) = &decided.audit_head {
-        sqlite::push_audit(&mut batch, &records, head.clone());
+        sqlite::push_audit(&mut batch, key, &records, head.clone());
     }
     if !batch.is_empty() {
         let steps = batch.run(tx).await?;
@@ -46,7 +47,7 @@ pub(super) async fn write_group(
     // groups and the audit batcher wait on it), taken after the places, so it is held only
     // until the commit.
     if asked.postgres && !records.is_empty() {
-        crate::audit::append_in(tx, &records).await?;
+        crate::audit::append_in(tx, key, &records).await?;
     }
     Ok(())
 }
