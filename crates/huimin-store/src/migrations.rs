@@ -89,6 +89,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "screen tokens",
         include_str!("../migrations/0018_screen_tokens.sql"),
     ),
+    (
+        20,
+        "codes and notifiable reports",
+        include_str!("../migrations/0020_codes.sql"),
+    ),
 ];
 
 /// Migrations whose PostgreSQL text differs (`NNNN_name.postgres.sql`): storage settings

@@ -27,6 +27,7 @@ mod outbox;
 mod patient_access;
 mod patients;
 mod price_list;
+mod records_codes;
 mod scheduling_fhir;
 mod screens;
 mod session_overlap;

@@ -1,0 +1,6 @@
+//! The clinical record's vocabularies: ICD-10 diagnosis codes (`icd10`) and the notifiable
+//! infectious diseases a diagnosis must be reported as (`notifiable`).
+
+pub mod icd10;
+
+pub use icd10::{Chapter, Icd10Code, Icd10CodeError, Icd10Entry, Icd10Index, parse_icd10_table};

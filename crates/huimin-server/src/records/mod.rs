@@ -1,0 +1,16 @@
+//! The clinical record over HTTP: the ICD-10 code table's search and lookup (`icd10.rs`)
+//! and the notifiable-disease report cards (`notifiable.rs`).
+
+pub mod icd10;
+
+use axum::Router;
+use axum::routing::{get, put};
+
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/icd10", get(icd10::search))
+        .route("/api/icd10/{code}", get(icd10::lookup))
+        .route("/api/admin/icd10", put(icd10::import))
+}
