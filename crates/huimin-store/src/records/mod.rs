@@ -2,5 +2,7 @@
 //! and the notifiable-disease report cards (`notifiable`).
 
 mod icd10;
+pub mod notifiable;
 
 pub use icd10::Icd10Table;
+pub use notifiable::{CardQuery, CardRecord, Diagnosis, NewCard};
