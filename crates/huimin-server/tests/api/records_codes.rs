@@ -75,7 +75,7 @@ async fn patients_are_refused_and_bad_parameters_name_their_field(db: Db) {
         assert_eq!(refused.expression(), Some(field), "{query}");
     }
     let chinese = app.get_lang("/api/icd10", Some(&nurse), "zh").await;
-    let text = chinese.body["issue"][0]["diagnostics"]
+    let text = chinese.body["issue"][0]["details"]["text"]
         .as_str()
         .unwrap_or_default();
     assert!(text.contains("拼音"), "{}", chinese.body);

@@ -10,6 +10,7 @@ mod common;
 mod hospital;
 mod patient;
 mod queue;
+mod records;
 mod search;
 mod staff;
 
@@ -30,6 +31,7 @@ fn messages() -> impl Iterator<Item = &'static (&'static str, &'static str, &'st
         staff::MESSAGES,
         billing::MESSAGES,
         admin::MESSAGES,
+        records::MESSAGES,
     ]
     .into_iter()
     .flatten()

@@ -1,5 +1,6 @@
-//! `codes`: the ICD-10 search every server keeps in memory (`huimin_domain::records`), over a
-//! generated table the size of the national clinical edition with a hospital's extensions.
+//! The ICD-10 search every server keeps in memory (`huimin_domain::records::Icd10Index`), over
+//! a generated table the size of the national clinical edition with a hospital's extensions.
+//! `cargo bench -p huimin-domain --bench icd10 [-- CODES ROUNDS]` prints p50/p99 per query.
 //! The repository's seed (with its real names: 高血压, 2型糖尿病, …) is kept and padded with
 //! generated codes whose names join seed names with common qualifiers, so names share
 //! characters and readings as a real table's do.
@@ -30,7 +31,7 @@ const QUALIFIERS: [&str; 16] = [
 ];
 
 /// The seed, then generated codes until there are `size`.
-pub fn table(size: usize) -> Vec<Icd10Entry> {
+fn table(size: usize) -> Vec<Icd10Entry> {
     let seed = parse_icd10_table(SEED).expect("the seed table is valid");
     let mut entries = seed.clone();
     let mut taken: std::collections::HashSet<Icd10Code> =
@@ -75,7 +76,7 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 
 /// Builds the index over `size` codes and runs each query `rounds` times, printing the
 /// latencies of each.
-pub fn run(size: usize, rounds: usize) {
+fn run(size: usize, rounds: usize) {
     let started = Instant::now();
     let entries = table(size);
     let index = Icd10Index::new(entries);
@@ -104,4 +105,11 @@ pub fn run(size: usize, rounds: usize) {
             times[times.len() - 1]
         );
     }
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1).filter(|a| !a.starts_with('-'));
+    let codes = args.next().and_then(|a| a.parse().ok()).unwrap_or(40_000);
+    let rounds = args.next().and_then(|a| a.parse().ok()).unwrap_or(1000);
+    run(codes, rounds);
 }

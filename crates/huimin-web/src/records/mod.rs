@@ -1,0 +1,20 @@
+//! Clinical-record pages for staff: the department's notifiable-disease report cards
+//! (`reports.rs`): the list with each card's countdown and the overdue ones first in red, the
+//! card form, and the CSV export.
+
+mod reports;
+
+use axum::Router;
+use axum::routing::get;
+
+use crate::api::Api;
+
+pub fn routes() -> Router<Api> {
+    Router::new()
+        .route("/staff/reports", get(reports::list))
+        .route("/staff/reports/export", get(reports::export))
+        .route(
+            "/staff/reports/{id}",
+            get(reports::card).post(reports::save),
+        )
+}
