@@ -120,30 +120,36 @@ pub async fn lookup(
     Path(code): Path<String>,
 ) -> Result<Response, ApiError> {
     require_staff(&ctx)?;
-    let entry = validate(&state.store, &code, "code").await?;
-    Ok(Json(entry_json(&entry)).into_response())
+    let code = parse_code(&code, "code")?;
+    match state.store.icd10_lookup(&code).await? {
+        Some(entry) => Ok(Json(entry_json(&entry)).into_response()),
+        None => Err(ApiError::not_found(&format!("ICD-10 {code}"))),
+    }
 }
 
 /// The table's entry for `raw`, or the error to answer: 400 when `raw` is no ICD-10 code,
 /// 422 when the table does not have it, each at `field`. What the records area calls before
 /// it stores a diagnosis (the lookup route answers 404 instead).
 pub async fn validate(store: &Store, raw: &str, field: &str) -> Result<Icd10Entry, ApiError> {
-    let code = Icd10Code::parse(raw).map_err(|_| {
-        ApiError::bad_request(Text::new(
-            "诊断编码格式不对（如 I10、J45.9、I10.x00、I10.x00x002）",
-            "Not an ICD-10 code (such as I10, J45.9, I10.x00, I10.x00x002)",
-        ))
-        .at(field)
-    })?;
+    let code = parse_code(raw, field)?;
     match store.icd10_lookup(&code).await? {
         Some(entry) => Ok(entry),
-        None if field == "code" => Err(ApiError::not_found(&format!("ICD-10 {code}"))),
         None => Err(ApiError::unprocessable(Text::new(
             format!("编码表中没有诊断编码 {code}"),
             format!("The code table has no diagnosis code {code}"),
         ))
         .at(field)),
     }
+}
+
+fn parse_code(raw: &str, field: &str) -> Result<Icd10Code, ApiError> {
+    Icd10Code::parse(raw).map_err(|_| {
+        ApiError::bad_request(Text::new(
+            "诊断编码格式不对（如 I10、J45.9、I10.x00、I10.x00x002）",
+            "Not an ICD-10 code (such as I10, J45.9, I10.x00, I10.x00x002)",
+        ))
+        .at(field)
+    })
 }
 
 /// `PUT /api/admin/icd10`: administrators replace the whole table with the body, a CSV file

@@ -11,10 +11,10 @@ use crate::api::Api;
 
 pub fn routes() -> Router<Api> {
     Router::new()
-        .route("/staff/reports", get(reports::list))
-        .route("/staff/reports/export", get(reports::export))
+        .route("/staff/notifiable", get(reports::list))
+        .route("/staff/notifiable/export", get(reports::export))
         .route(
-            "/staff/reports/{id}",
+            "/staff/notifiable/{id}",
             get(reports::card).post(reports::save),
         )
 }

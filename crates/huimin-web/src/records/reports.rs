@@ -1,4 +1,4 @@
-//! `/staff/reports`: the notifiable-disease report cards (传染病报告卡) of the doctor's
+//! `/staff/notifiable`: the notifiable-disease report cards (传染病报告卡) of the doctor's
 //! departments, soonest due first, overdue ones marked, each with a countdown; a card's form
 //! (save as draft, or submit: the API names each field at fault and the form shows it).
 
@@ -93,7 +93,7 @@ pub struct ListAsked {
     status: String,
 }
 
-/// `GET /staff/reports[?status=overdue]`.
+/// `GET /staff/notifiable[?status=overdue]`.
 pub async fn list(
     State(api): State<Api>,
     SignedIn(web): SignedIn,
@@ -135,7 +135,7 @@ pub struct ExportAsked {
     to: String,
 }
 
-/// `GET /staff/reports/export?from=&to=`: the API's CSV, as a download.
+/// `GET /staff/notifiable/export?from=&to=`: the API's CSV, as a download.
 pub async fn export(
     State(api): State<Api>,
     SignedIn(web): SignedIn,
@@ -171,7 +171,7 @@ pub async fn export(
         status,
         body: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
     };
-    crate::staff::common::refusal(&web, "reports.export", &reply, "/staff/reports")
+    crate::staff::common::refusal(&web, "reports.export", &reply, "/staff/notifiable")
 }
 
 pub struct Choice {
@@ -321,7 +321,7 @@ pub struct CardAsked {
     saved: String,
 }
 
-/// `GET /staff/reports/{id}`.
+/// `GET /staff/notifiable/{id}`.
 pub async fn card(
     State(api): State<Api>,
     SignedIn(web): SignedIn,
@@ -335,7 +335,7 @@ pub async fn card(
         return web.to_login();
     }
     if !reply.ok() {
-        return crate::staff::common::refusal(&web, "reports.card", &reply, "/staff/reports");
+        return crate::staff::common::refusal(&web, "reports.card", &reply, "/staff/notifiable");
     }
     let form = CardForm::of(&reply.body);
     render(
@@ -344,7 +344,7 @@ pub async fn card(
     )
 }
 
-/// `POST /staff/reports/{id}`: saves the draft (`action=save`) or submits it.
+/// `POST /staff/notifiable/{id}`: saves the draft (`action=save`) or submits it.
 pub async fn save(
     State(api): State<Api>,
     SignedIn(web): SignedIn,
@@ -367,13 +367,13 @@ pub async fn save(
         return web.to_login();
     }
     if reply.ok() {
-        return Redirect::to(&format!("/staff/reports/{id}?saved=1")).into_response();
+        return Redirect::to(&format!("/staff/notifiable/{id}?saved=1")).into_response();
     }
     let current = api
         .get(&web, &format!("/api/notifiable-reports/{id}"))
         .await;
     if !current.ok() {
-        return crate::staff::common::refusal(&web, "reports.card", &reply, "/staff/reports");
+        return crate::staff::common::refusal(&web, "reports.card", &reply, "/staff/notifiable");
     }
     let status = reply.status;
     render(

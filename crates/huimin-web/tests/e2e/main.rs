@@ -16,5 +16,6 @@ mod my_bookings_journey;
 mod patient_journey;
 mod queue_journey;
 mod redirect_journey;
+mod reports_journey;
 mod search_journey;
 mod waitlist_journey;
