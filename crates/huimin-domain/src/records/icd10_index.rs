@@ -123,7 +123,7 @@ impl Icd10Index {
             }
         }
         if hits.len() < limit {
-            for hit in self.names.search(query) {
+            for hit in self.names.search_top(query, limit + hits.len()) {
                 if hits.len() == limit {
                     break;
                 }

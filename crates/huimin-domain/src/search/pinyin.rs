@@ -82,6 +82,17 @@ impl Glyph {
     }
 }
 
+impl Glyph {
+    /// The characters a match can start with on this glyph: itself and the first letter of
+    /// each reading, as bits of [`char_bit`].
+    pub fn starts(&self) -> u64 {
+        self.readings
+            .iter()
+            .filter_map(|r| r.chars().next())
+            .fold(char_bit(self.ch), |m, c| m | char_bit(c))
+    }
+}
+
 /// A character as one bit of 64: each Latin letter and digit its own, other characters
 /// (Han, ü) hashed onto the remaining 28. Texts whose bits lack one of a query's are skipped.
 pub fn char_bit(c: char) -> u64 {
