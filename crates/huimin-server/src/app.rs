@@ -135,6 +135,9 @@ impl App {
         {
             tracing::info!(?summary, "demo hospital loaded");
         }
+        if let Some(loaded) = records::icd10::load_seed_if_empty(&store, clock.now()).await? {
+            tracing::info!(codes = loaded, "demonstration ICD-10 table loaded");
+        }
         let rules = RuleBook::new(settings.booking.clone());
         if settings.demo {
             // Keep two weeks of the demo rosters published at every start.
@@ -184,8 +187,10 @@ impl App {
             callers: Default::default(),
             pdf_fonts: PdfFonts::new(settings.pdf_font.clone()),
             rules,
+            codes: Default::default(),
             settings,
         });
+        state.codes.rebuild(&state.store).await?;
         let api = router(state.clone());
         Ok(Self {
             deliver_messages,

@@ -90,6 +90,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0018_screen_tokens.sql"),
     ),
     (
+        20,
+        "codes and notifiable reports",
+        include_str!("../migrations/0020_codes.sql"),
+    ),
+    (
         21,
         "record documents",
         include_str!("../migrations/0021_record_documents.sql"),

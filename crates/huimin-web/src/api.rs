@@ -210,6 +210,44 @@ impl Api {
         Reply { status, body }
     }
 
+    /// A request whose answer is not JSON (a CSV export): status, headers and bytes.
+    pub async fn call_raw(
+        &self,
+        web: &Web,
+        method: Method,
+        path: &str,
+    ) -> (StatusCode, axum::http::HeaderMap, axum::body::Bytes) {
+        let mut request = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::ACCEPT_LANGUAGE, web.lang.code())
+            .header(header::HOST, web.host.as_str());
+        if let Some(token) = &web.token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        let Ok(mut request) = request.body(Body::empty()) else {
+            return (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Default::default(),
+                Default::default(),
+            );
+        };
+        if let Some(addr) = web.addr {
+            request
+                .extensions_mut()
+                .insert(ConnectInfo::<SocketAddr>(addr));
+        }
+        for (name, value) in &web.forwarded {
+            request.headers_mut().append(name.clone(), value.clone());
+        }
+        let Ok(response) = self.router.clone().oneshot(request).await;
+        let (parts, body) = response.into_parts();
+        let bytes = axum::body::to_bytes(body, 32 * 1024 * 1024)
+            .await
+            .unwrap_or_default();
+        (parts.status, parts.headers, bytes)
+    }
+
     pub async fn get(&self, web: &Web, path: &str) -> Reply {
         self.call(web, Method::GET, path, None).await
     }

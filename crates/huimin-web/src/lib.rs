@@ -40,6 +40,7 @@ pub fn pages(api: Router, clock: huimin_clock::Clock) -> Router {
     Router::new()
         .merge(patient::routes())
         .merge(staff::routes())
+        .merge(records::routes())
         .merge(admin::routes())
         .merge(billing::routes())
         .merge(messages::routes())

@@ -33,6 +33,8 @@ pub enum Command {
     Backup(BackupArgs),
     /// Replace the embedded database with a backup, verified first (the server stopped).
     Restore(RestoreArgs),
+    /// Code tables: load the hospital's licensed ICD-10 table.
+    Codes(CodesArgs),
 }
 
 impl Cli {
@@ -393,4 +395,19 @@ mod tests {
         assert_eq!(args.settings().trusted_proxies.len(), 2);
         assert!(Cli::try_parse_from(["huimin", "serve", "--trusted-proxies", "proxy"]).is_err());
     }
+}
+
+#[derive(Debug, Args)]
+pub struct CodesArgs {
+    #[command(flatten)]
+    pub storage: StorageArgs,
+    #[command(subcommand)]
+    pub command: CodesCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CodesCommand {
+    /// Replace the ICD-10 table with a CSV file (code,name_zh,name_en,chapter; see
+    /// docs/operations.md). A file with any bad line is refused whole and nothing changes.
+    ImportIcd10 { file: PathBuf },
 }

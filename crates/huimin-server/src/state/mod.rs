@@ -8,6 +8,7 @@
 
 pub mod booking;
 pub mod callers;
+pub mod codes;
 pub mod department_book;
 pub mod guard;
 pub mod passwords;
@@ -24,6 +25,7 @@ use huimin_store::Store;
 
 use crate::config::Settings;
 use callers::CallerCache;
+use codes::CodeBook;
 use guard::BookingGuard;
 use passwords::Passwords;
 use pdf_font::PdfFonts;
@@ -48,6 +50,8 @@ pub struct Inner {
     pub pdf_fonts: PdfFonts,
     /// Booking thresholds in force (stored per hospital and department).
     pub rules: RuleBook,
+    /// The ICD-10 table, indexed in memory.
+    pub codes: CodeBook,
     pub settings: Settings,
 }
 

@@ -33,6 +33,8 @@ mod patient_access;
 mod patients;
 mod price_list;
 mod record_documents;
+mod records_codes;
+mod records_notifiable;
 mod scheduling_fhir;
 mod screens;
 mod security_headers;

@@ -1,5 +1,7 @@
-//! Records: the public check of a printed record (`/verify`).
+//! Records: the public check of a printed record (`/verify`) and the staff pages of
+//! notifiable-disease report cards.
 
+/// (key, 中文, English).
 pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("verify.title", "病历核验", "Verify a record"),
     (
@@ -54,4 +56,58 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "请选择要核对的 PDF 文件",
         "Choose the PDF file to check",
     ),
+    ("nav.reports", "传染病报告", "Disease reports"),
+    (
+        "reports.title",
+        "传染病报告卡",
+        "Notifiable-disease reports",
+    ),
+    ("reports.card", "传染病报告卡", "Report card"),
+    ("reports.all", "全部", "All"),
+    ("reports.overdue_only", "只看超时", "Overdue only"),
+    ("reports.none", "没有报告卡。", "No report cards."),
+    ("reports.patient", "患者", "Patient"),
+    ("reports.disease", "疾病", "Disease"),
+    ("reports.status", "状态", "Status"),
+    ("reports.due", "报告时限", "Due"),
+    ("reports.left", "剩余", "Left"),
+    ("reports.overdue", "已超时", "Overdue"),
+    ("reports.late_by", "超时", "late by"),
+    ("reports.draft", "待填报", "Draft"),
+    ("reports.submitted", "已提交", "Submitted"),
+    (
+        "reports.export",
+        "导出已提交报告卡（CSV）",
+        "Export submitted cards (CSV)",
+    ),
+    ("reports.from", "自", "From"),
+    ("reports.to", "至", "To"),
+    ("reports.open", "填写", "Open"),
+    ("reports.patient_name", "患者姓名", "Patient's name"),
+    (
+        "reports.parent_name",
+        "患儿家长姓名",
+        "Parent's name (child under 14)",
+    ),
+    ("reports.sex", "性别", "Sex"),
+    ("reports.male", "男", "Male"),
+    ("reports.female", "女", "Female"),
+    ("reports.birth_date", "出生日期", "Birth date"),
+    ("reports.id_number", "有效证件号", "ID number"),
+    ("reports.occupation", "人群分类", "Occupation"),
+    ("reports.address", "现住址", "Current address"),
+    ("reports.phone", "联系电话", "Phone"),
+    ("reports.onset_date", "发病日期", "Onset date"),
+    ("reports.case_class", "病例分类", "Case classification"),
+    ("reports.remarks", "备注", "Remarks"),
+    ("reports.choose", "请选择", "Choose"),
+    ("reports.save", "保存草稿", "Save draft"),
+    ("reports.submit", "提交", "Submit"),
+    ("reports.saved", "已保存。", "Saved."),
+    (
+        "reports.fix",
+        "请修改标出的项目后再提交。",
+        "Correct the fields marked, then submit.",
+    ),
+    ("reports.back", "返回报告卡列表", "Back to the cards"),
 ];

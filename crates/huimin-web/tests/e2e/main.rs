@@ -18,6 +18,7 @@ mod patient_journey;
 mod queue_journey;
 mod records_journey;
 mod redirect_journey;
+mod reports_journey;
 mod search_journey;
 mod sessions_journey;
 mod waitlist_journey;
