@@ -17,6 +17,7 @@ pub mod messages;
 pub mod money;
 pub mod person;
 pub mod phone;
+pub mod records;
 pub mod roles;
 pub mod search;
 

@@ -240,6 +240,7 @@ pub fn router(state: AppState) -> Router {
         .merge(messages::routes())
         .merge(crate::directory::routes())
         .merge(identity::routes())
+        .merge(crate::records::routes())
         .merge(fhir::routes())
         .fallback(not_found)
         // Innermost, so every ApiError and OAuth error answer, the fallback's included, passes

@@ -19,6 +19,7 @@ pub mod localise;
 pub mod logging;
 pub mod messages;
 pub mod openapi;
+pub mod records;
 pub mod state;
 
 pub use app::{App, StartError, open_store};

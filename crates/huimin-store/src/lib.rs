@@ -22,6 +22,7 @@ mod family;
 pub mod keycheck;
 pub mod messages;
 mod migrations;
+pub mod records;
 mod reindex;
 mod resources;
 mod retry;

@@ -89,6 +89,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "screen tokens",
         include_str!("../migrations/0018_screen_tokens.sql"),
     ),
+    (
+        19,
+        "records",
+        include_str!("../migrations/0019_records.sql"),
+    ),
 ];
 
 /// Migrations whose PostgreSQL text differs (`NNNN_name.postgres.sql`): storage settings

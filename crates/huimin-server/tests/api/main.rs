@@ -27,6 +27,7 @@ mod outbox;
 mod patient_access;
 mod patients;
 mod price_list;
+mod records;
 mod scheduling_fhir;
 mod screens;
 mod session_overlap;

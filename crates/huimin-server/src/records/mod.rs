@@ -1,0 +1,46 @@
+//! The clinical record (B7, B9, B11): the visit (`Encounter`), the signed outpatient note
+//! (`Composition` + `Condition`s + `Provenance`), allergies, who may read what, and the
+//! patient's own record. See docs/design/records.md.
+
+pub mod access;
+pub mod codes;
+mod fhir;
+mod mine;
+pub mod signing;
+pub mod views;
+mod visits;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/visits/{id}", get(visits::show))
+        .route(
+            "/api/visits/{id}/note",
+            axum::routing::put(visits::save_draft),
+        )
+        .route("/api/visits/{id}/note/sign", post(visits::sign))
+        .route("/api/visits/{id}/note/amend", post(visits::amend))
+        .route("/api/visits/{id}/allergies", post(visits::add_allergy))
+        .route("/api/visits/{id}/finish", post(visits::finish))
+        .route("/api/me/unsigned-notes", get(visits::my_unsigned))
+        .route("/api/me/visits", get(mine::my_visits))
+        .route("/fhir/Encounter", get(fhir::search_encounters))
+        .route("/fhir/Encounter/{id}", get(fhir::read_encounter))
+        .route("/fhir/Composition/{id}", get(fhir::read_composition))
+        .route(
+            "/fhir/Composition/{id}/_history",
+            get(fhir::history_composition),
+        )
+        .route(
+            "/fhir/Composition/{id}/_history/{version}",
+            get(fhir::vread_composition),
+        )
+        .route("/fhir/Condition/{id}", get(fhir::read_condition))
+        .route("/fhir/Provenance/{id}", get(fhir::read_provenance))
+        .route("/fhir/AllergyIntolerance/{id}", get(fhir::read_allergy))
+        .route("/fhir/Patient/{id}/$everything", get(fhir::everything))
+}
