@@ -10,12 +10,14 @@ use crate::api::Api;
 const APP_CSS: &str = include_str!("../static/app.css");
 const LIVE_JS: &str = include_str!("../static/live.js");
 const COUNTDOWN_JS: &str = include_str!("../static/countdown.js");
+const RECORD_JS: &str = include_str!("../static/record.js");
 
 pub fn routes() -> Router<Api> {
     Router::new()
         .route("/static/app.css", get(css))
         .route("/static/live.js", get(|| script(LIVE_JS)))
         .route("/static/countdown.js", get(|| script(COUNTDOWN_JS)))
+        .route("/static/record.js", get(|| script(RECORD_JS)))
         .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
 }
 

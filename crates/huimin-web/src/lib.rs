@@ -22,6 +22,7 @@ mod names;
 mod origin;
 mod patient;
 mod qr;
+mod records;
 mod staff;
 mod web;
 
@@ -39,6 +40,7 @@ pub fn pages(api: Router, clock: huimin_clock::Clock) -> Router {
     Router::new()
         .merge(patient::routes())
         .merge(staff::routes())
+        .merge(records::routes())
         .merge(admin::routes())
         .merge(billing::routes())
         .merge(messages::routes())

@@ -140,6 +140,17 @@ pub async fn search_encounters(
             }
         }
     }
+    if patient.is_none()
+        && caller.role != Role::Patient
+        && let Some(appointment) = &filter.appointment
+    {
+        // Staff asking for an appointment's visit: authorised as a read of its patient.
+        patient = state
+            .store
+            .encounter_of_appointment(appointment)
+            .await?
+            .map(|e| e.patient_id);
+    }
     if caller.role == Role::Patient {
         let family = caller.patient_ids.clone();
         filter.patients = Some(match &patient {

@@ -10,6 +10,7 @@ mod common;
 mod hospital;
 mod patient;
 mod queue;
+mod records;
 mod search;
 mod staff;
 
@@ -26,6 +27,7 @@ fn messages() -> impl Iterator<Item = &'static (&'static str, &'static str, &'st
         hospital::MESSAGES,
         patient::MESSAGES,
         queue::MESSAGES,
+        records::MESSAGES,
         search::MESSAGES,
         staff::MESSAGES,
         billing::MESSAGES,
