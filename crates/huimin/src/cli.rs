@@ -27,6 +27,8 @@ pub enum Command {
     User(UserArgs),
     /// Audit trail tools.
     Audit(AuditArgs),
+    /// Clinical record tools.
+    Record(RecordArgs),
 }
 
 impl Cli {
@@ -201,6 +203,24 @@ pub struct AuditArgs {
     pub storage: StorageArgs,
     #[command(subcommand)]
     pub command: AuditCommand,
+}
+
+#[derive(Debug, Args)]
+pub struct RecordArgs {
+    #[command(flatten)]
+    pub storage: StorageArgs,
+    #[command(subcommand)]
+    pub command: RecordCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RecordCommand {
+    /// Verify the signature of every version of an outpatient note (a Composition id); exit
+    /// status 2 if any signed version does not verify.
+    Verify {
+        /// The note's Composition id.
+        composition: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -5,7 +5,9 @@ mod cli;
 use anyhow::Context;
 use clap::Parser;
 
-use cli::{AuditArgs, AuditCommand, Cli, Command, UserArgs, UserCommand};
+use cli::{
+    AuditArgs, AuditCommand, Cli, Command, RecordArgs, RecordCommand, UserArgs, UserCommand,
+};
 use huimin_domain::roles::Role;
 use huimin_server::{App, PasswordCost, Settings, accounts, open_store};
 use huimin_store::ChainStatus;
@@ -33,7 +35,41 @@ async fn run(command: Command) -> anyhow::Result<()> {
             storage,
             command: AuditCommand::Verify,
         }) => verify_audit(storage.settings()).await,
+        Command::Record(RecordArgs {
+            storage,
+            command: RecordCommand::Verify { composition },
+        }) => verify_record(storage.settings(), &composition).await,
     }
+}
+
+/// `huimin record verify <composition-id>`: each version's signature, checked against the
+/// signing doctor's public key.
+async fn verify_record(settings: Settings, composition: &str) -> anyhow::Result<()> {
+    let store = open_store(&settings)
+        .await
+        .context("opening the database")?;
+    let checks = huimin_server::records::signing::verify_note(&store, composition).await?;
+    store.close().await;
+    if checks.is_empty() {
+        println!("no note Composition/{composition}");
+        std::process::exit(2);
+    }
+    let mut bad = false;
+    for (version, outcome) in &checks {
+        match outcome {
+            Ok(key) => println!("version {version}: signature valid (key {key})"),
+            Err(e) => {
+                // A draft (the current, unsigned version) is not a failure of the record.
+                let unsigned = matches!(e, huimin_server::records::signing::VerifyError::Unsigned);
+                bad |= !unsigned;
+                println!("version {version}: {e}");
+            }
+        }
+    }
+    if bad {
+        std::process::exit(2);
+    }
+    Ok(())
 }
 
 async fn serve(settings: Settings) -> anyhow::Result<()> {

@@ -15,6 +15,7 @@ mod moves_journey;
 mod my_bookings_journey;
 mod patient_journey;
 mod queue_journey;
+mod records_journey;
 mod redirect_journey;
 mod search_journey;
 mod waitlist_journey;
