@@ -158,3 +158,64 @@ pub async fn authorize_read(
         }
     }
 }
+
+/// The extension on a PractitionerRole that makes its holder the head of its department
+/// (科主任): they see the department's break-the-glass reads.
+pub const DEPARTMENT_HEAD_EXT: &str = "urn:huimin:ext:department-head";
+
+/// `GET /api/records/break-glass`: for a department head, the break-the-glass reads of the
+/// departments they head in the last 30 days, latest first; for an administrator those of
+/// `?department=`.
+pub async fn department_break_glass(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    ctx: Ctx,
+    axum::extract::Query(query): axum::extract::Query<
+        std::collections::BTreeMap<String, String>,
+    >,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    let caller = ctx.require()?;
+    let mut departments = Vec::new();
+    match (caller.role, caller.practitioner_id.as_deref()) {
+        (Role::Admin, _) => departments.extend(query.get("department").cloned()),
+        (Role::Doctor, Some(practitioner)) => {
+            for role in crate::appointments::roles_of(&state, practitioner).await? {
+                let Some(post) = state.store.read_resource("PractitionerRole", &role).await?
+                else {
+                    continue;
+                };
+                let head = post.content["extension"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .any(|e| e["url"] == DEPARTMENT_HEAD_EXT && e["valueBoolean"] == true);
+                if head
+                    && let Some(d) =
+                        crate::appointments::department_of_role(&state.store, &role).await?
+                {
+                    departments.push(d);
+                }
+            }
+        }
+        _ => {}
+    }
+    if departments.is_empty() {
+        audit::record(&state, &ctx, "read", "BreakGlass", DENIED, "not a department head").await?;
+        return Err(ApiError::forbidden());
+    }
+    let since = state.clock.now().as_microsecond() - 30 * 24 * 3600 * 1_000_000;
+    let mut items = Vec::new();
+    for department in &departments {
+        for r in state.store.break_glass_of_department(department, since).await? {
+            items.push(serde_json::json!({
+                "department": format!("Organization/{department}"),
+                "practitioner": format!("Practitioner/{}", r.practitioner_id),
+                "patient": format!("Patient/{}", r.patient_id),
+                "reason": r.reason,
+                "at": huimin_store::instant_text(r.at),
+            }));
+        }
+    }
+    audit::record(&state, &ctx, "read", "BreakGlass", SUCCESS, "department head list").await?;
+    Ok(axum::Json(serde_json::json!({"reads": items})).into_response())
+}

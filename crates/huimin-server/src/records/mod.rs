@@ -28,6 +28,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/visits/{id}/finish", post(visits::finish))
         .route("/api/me/unsigned-notes", get(visits::my_unsigned))
         .route("/api/me/visits", get(mine::my_visits))
+        .route(
+            "/api/records/break-glass",
+            get(access::department_break_glass),
+        )
         .route("/fhir/Encounter", get(fhir::search_encounters))
         .route("/fhir/Encounter/{id}", get(fhir::read_encounter))
         .route("/fhir/Composition/{id}", get(fhir::read_composition))

@@ -184,13 +184,13 @@ pub fn composition(note: &Note, facts: &NoteFacts<'_>) -> (Composition, Vec<Cond
             .iter()
             .map(|id| reference("AllergyIntolerance", id))
             .collect(),
+        text: facts.allergies.is_empty().then(|| narrative("未记录过敏史")),
         empty_reason: facts.allergies.is_empty().then(|| CodeableConcept {
             coding: vec![Coding::new(
                 "http://terminology.hl7.org/CodeSystem/list-empty-reason",
-                "nilknown",
+                "unavailable",
                 None,
             )],
-            text: Some("否认过敏史".into()),
             ..Default::default()
         }),
         ..Default::default()
@@ -238,45 +238,35 @@ pub fn composition(note: &Note, facts: &NoteFacts<'_>) -> (Composition, Vec<Cond
         .map(|d| format!("{} {}（{}）", d.code, d.name, d.certainty.label().zh))
         .collect::<Vec<_>>()
         .join("\n");
-    sections.push(CompositionSection {
-        title: Some("诊断".into()),
-        code: Some(loinc(DIAGNOSES_LOINC, "Diagnosis")),
-        text: (!diagnosis_text.is_empty()).then(|| narrative(&diagnosis_text)),
-        entry: conditions
-            .iter()
-            .filter_map(|c| c.id.as_deref())
-            .map(|id| reference("Condition", id))
-            .collect(),
-        empty_reason: conditions.is_empty().then(|| CodeableConcept {
-            coding: vec![Coding::new(
-                "http://terminology.hl7.org/CodeSystem/list-empty-reason",
-                "unavailable",
-                None,
-            )],
+    if !conditions.is_empty() {
+        sections.push(CompositionSection {
+            title: Some("诊断".into()),
+            code: Some(loinc(DIAGNOSES_LOINC, "Diagnosis")),
+            text: Some(narrative(&diagnosis_text)),
+            entry: conditions
+                .iter()
+                .filter_map(|c| c.id.as_deref())
+                .map(|id| reference("Condition", id))
+                .collect(),
             ..Default::default()
-        }),
-        ..Default::default()
-    });
+        });
+    }
     push_text_into(&mut sections, note, Section::Plan);
     c.section = sections;
     (c, conditions)
 }
 
 fn push_text_into(sections: &mut Vec<CompositionSection>, note: &Note, section: Section) {
+    // An empty part is left out: R4 (cmp-1) wants text, entries or sub-sections in each.
     let text = note.section(section);
+    if text.is_empty() {
+        return;
+    }
     let title = section.title();
     sections.push(CompositionSection {
         title: Some(title.zh.clone()),
         code: Some(loinc(section.loinc(), &title.en)),
-        text: (!text.is_empty()).then(|| narrative(text)),
-        empty_reason: text.is_empty().then(|| CodeableConcept {
-            coding: vec![Coding::new(
-                "http://terminology.hl7.org/CodeSystem/list-empty-reason",
-                "unavailable",
-                None,
-            )],
-            ..Default::default()
-        }),
+        text: Some(narrative(text)),
         ..Default::default()
     });
 }

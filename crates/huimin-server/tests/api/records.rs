@@ -325,7 +325,7 @@ async fn reading_outside_care_needs_a_reason_and_is_flagged(db: Db) {
     let v = checked_in(db).await;
     write_and_sign(&v).await;
     // A doctor of another clinic: no session with this patient.
-    let (_d, _s, _slot, stranger) = clinic_starting_soon(&v.app, &v.admin).await;
+    let (stranger_dept, _s, _slot, stranger) = clinic_starting_soon(&v.app, &v.admin).await;
     let path = format!("/api/visits/{}", v.encounter);
     let refused = v.app.get(&path, Some(&stranger)).await;
     assert_eq!(refused.status, 403, "{}", refused.body);
@@ -358,6 +358,25 @@ async fn reading_outside_care_needs_a_reason_and_is_flagged(db: Db) {
     let text = trail.body.to_string();
     assert!(text.contains("break-the-glass"), "{text}");
     assert!(text.contains("break-the-glass: no reason"), "{text}");
+
+    // The head of the reader's department sees the read and its reason.
+    let heads = v
+        .app
+        .get(
+            &format!("/api/records/break-glass?department={stranger_dept}"),
+            Some(&v.admin),
+        )
+        .await;
+    assert_eq!(heads.status, 200, "{}", heads.body);
+    assert_eq!(heads.body["reads"][0]["reason"], reason);
+    assert_eq!(
+        v.app
+            .get("/api/records/break-glass", Some(&stranger))
+            .await
+            .status,
+        403,
+        "not a department head"
+    );
 
     // The registrar sees the visit but not the note.
     let registrar = v.app.staff("registrar").await;
