@@ -4,6 +4,7 @@
 //!
 //! Traffic goes only to the loopback address of the server this program started.
 
+mod codes;
 mod find;
 mod flash;
 mod perf;
@@ -74,6 +75,15 @@ enum Scenario {
         #[arg(long, default_value_t = 64)]
         clients: usize,
     },
+    /// ICD-10 search over a generated table, in process (no server): p50/p99 per query.
+    Codes {
+        /// Codes in the table (at most 200,000).
+        #[arg(long, default_value_t = 40_000)]
+        codes: usize,
+        /// Searches per query.
+        #[arg(long, default_value_t = 1000)]
+        rounds: usize,
+    },
     /// `$find` over a hospital's worth of future slots, from concurrent clients.
     Find {
         /// Slots written first (at most 2,000,000).
@@ -90,6 +100,10 @@ enum Scenario {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
+    if let Scenario::Codes { codes, rounds } = args.scenario {
+        codes::run(codes.min(200_000), rounds.max(1));
+        return Ok(());
+    }
     // The server's own logging, so that what it costs per request is measured too.
     huimin_server::logging::init(false);
     let dir = tempfile::tempdir()?;
@@ -163,6 +177,10 @@ async fn run(scenario: Scenario, target: Target<'_>) -> anyhow::Result<()> {
             cold,
             timeline,
         } => run_flash(target, places, attempts, clients, cold, timeline).await,
+        Scenario::Codes { codes, rounds } => {
+            codes::run(codes, rounds);
+            Ok(())
+        }
     }
 }
 

@@ -20,7 +20,7 @@ use crate::state::rule_book::RuleBook;
 use crate::state::throttle::LoginThrottle;
 use crate::state::tokens::TokenKeys;
 use crate::state::{AppState, Inner};
-use crate::{accounts, appointments, auth, billing, demo, fhir, identity, messages};
+use crate::{accounts, appointments, auth, billing, demo, fhir, identity, messages, records};
 
 /// Request bodies larger than this are refused (413) before they are read.
 const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -129,6 +129,9 @@ impl App {
         {
             tracing::info!(?summary, "demo hospital loaded");
         }
+        if let Some(loaded) = records::icd10::load_seed_if_empty(&store, clock.now()).await? {
+            tracing::info!(codes = loaded, "demonstration ICD-10 table loaded");
+        }
         let rules = RuleBook::new(settings.booking.clone());
         if settings.demo {
             // Keep two weeks of the demo rosters published at every start.
@@ -173,8 +176,10 @@ impl App {
             guard: BookingGuard::new(settings.guard.clone()),
             callers: Default::default(),
             rules,
+            codes: Default::default(),
             settings,
         });
+        state.codes.rebuild(&state.store).await?;
         let api = router(state.clone());
         Ok(Self {
             deliver_messages,
@@ -238,9 +243,9 @@ pub fn router(state: AppState) -> Router {
         .merge(appointments::routes())
         .merge(billing::routes())
         .merge(messages::routes())
+        .merge(records::routes())
         .merge(crate::directory::routes())
         .merge(identity::routes())
-        .merge(crate::records::routes())
         .merge(fhir::routes())
         .fallback(not_found)
         // Innermost, so every ApiError and OAuth error answer, the fallback's included, passes

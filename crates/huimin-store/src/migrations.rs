@@ -94,6 +94,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "records",
         include_str!("../migrations/0019_records.sql"),
     ),
+    (
+        20,
+        "codes and notifiable reports",
+        include_str!("../migrations/0020_codes.sql"),
+    ),
 ];
 
 /// Migrations whose PostgreSQL text differs (`NNNN_name.postgres.sql`): storage settings

@@ -29,6 +29,8 @@ pub enum Command {
     Audit(AuditArgs),
     /// Clinical record tools.
     Record(RecordArgs),
+    /// Code tables: load the hospital's licensed ICD-10 table.
+    Codes(CodesArgs),
 }
 
 impl Cli {
@@ -243,6 +245,21 @@ fn is_off(value: &str) -> bool {
         value.to_ascii_lowercase().as_str(),
         "off" | "false" | "0" | "no"
     )
+}
+
+#[derive(Debug, Args)]
+pub struct CodesArgs {
+    #[command(flatten)]
+    pub storage: StorageArgs,
+    #[command(subcommand)]
+    pub command: CodesCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CodesCommand {
+    /// Replace the ICD-10 table with a CSV file (code,name_zh,name_en,chapter; see
+    /// docs/operations.md). A file with any bad line is refused whole and nothing changes.
+    ImportIcd10 { file: PathBuf },
 }
 
 #[cfg(test)]

@@ -6,7 +6,8 @@ use anyhow::Context;
 use clap::Parser;
 
 use cli::{
-    AuditArgs, AuditCommand, Cli, Command, RecordArgs, RecordCommand, UserArgs, UserCommand,
+    AuditArgs, AuditCommand, Cli, CodesArgs, CodesCommand, Command, RecordArgs, RecordCommand,
+    UserArgs, UserCommand,
 };
 use huimin_domain::roles::Role;
 use huimin_server::{App, PasswordCost, Settings, accounts, open_store};
@@ -39,6 +40,10 @@ async fn run(command: Command) -> anyhow::Result<()> {
             storage,
             command: RecordCommand::Verify { composition },
         }) => verify_record(storage.settings(), &composition).await,
+        Command::Codes(CodesArgs {
+            storage,
+            command: CodesCommand::ImportIcd10 { file },
+        }) => import_icd10(storage.settings(), &file).await,
     }
 }
 
@@ -69,6 +74,42 @@ async fn verify_record(settings: Settings, composition: &str) -> anyhow::Result<
     if bad {
         std::process::exit(2);
     }
+    Ok(())
+}
+
+/// Replaces the ICD-10 table; running servers pick the new table up within seconds.
+async fn import_icd10(settings: Settings, file: &std::path::Path) -> anyhow::Result<()> {
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        anyhow::anyhow!(
+            "{} is not UTF-8 text (save it as \"CSV UTF-8\")",
+            file.display()
+        )
+    })?;
+    let entries = match huimin_domain::records::parse_icd10_table(&text) {
+        Ok(entries) => entries,
+        Err(issues) => {
+            for issue in &issues {
+                eprintln!("{}", issue.message.en);
+            }
+            anyhow::bail!(
+                "{} bad lines in {}; nothing was imported",
+                issues.len(),
+                file.display()
+            );
+        }
+    };
+    let store = open_store(&settings)
+        .await
+        .context("opening the database")?;
+    let now = huimin_store::now_micros();
+    let version = store.replace_icd10_table(&entries, now).await;
+    store.close().await;
+    let version = version.context("writing the table")?;
+    println!(
+        "imported {} ICD-10 codes (table version {version})",
+        entries.len()
+    );
     Ok(())
 }
 

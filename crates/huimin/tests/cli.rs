@@ -235,6 +235,52 @@ fn audit_verify_reports_an_intact_chain() {
     assert!(stdout(&output).contains("intact"));
 }
 
+#[test]
+fn import_icd10_replaces_the_table_and_a_bad_line_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.csv");
+    std::fs::write(
+        &good,
+        "# licensed table\ncode,name_zh,name_en,chapter\nI10.x00,高血压,Hypertension,IX\nJ06.900,急性上呼吸道感染,,\n",
+    )
+    .unwrap();
+    let output = huimin(
+        dir.path(),
+        &["codes", "import-icd10", good.to_str().unwrap()],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("imported 2 ICD-10 codes (table version 1)"));
+
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "code,name_zh,name_en,chapter\nE11.900,2型糖尿病,,\nE1l.900,坏编码,,\nK29.700,,,\n",
+    )
+    .unwrap();
+    let output = huimin(
+        dir.path(),
+        &["codes", "import-icd10", bad.to_str().unwrap()],
+    );
+    assert!(!output.status.success());
+    let errors = stderr(&output);
+    assert!(
+        errors.contains("Line 3:") && errors.contains("Line 4:"),
+        "{errors}"
+    );
+    assert!(errors.contains("nothing was imported"), "{errors}");
+
+    // The table is still version 1: importing the good file again makes it 2.
+    let output = huimin(
+        dir.path(),
+        &["codes", "import-icd10", good.to_str().unwrap()],
+    );
+    assert!(
+        stdout(&output).contains("(table version 2)"),
+        "{}",
+        stdout(&output)
+    );
+}
+
 /// A free local address to listen on.
 fn free_address() -> String {
     let port = std::net::TcpListener::bind("127.0.0.1:0")

@@ -101,7 +101,7 @@ pub struct LineIssue {
 }
 
 impl LineIssue {
-    fn new(line: usize, why: Text) -> Self {
+    pub(crate) fn new(line: usize, why: Text) -> Self {
         LineIssue {
             line,
             message: Text::new(

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::hash::Hash;
 
-use super::pinyin::{Glyph, fold, found_inside, glyphs, starts_with};
+use super::pinyin::{Glyph, char_bit, fold, found_inside, glyphs, starts_with};
 
 /// What an indexed text is to its key: its name, another name it goes by, or a detail it is
 /// also found by (a doctor's specialty). Between equally good matches, a name goes first.
@@ -66,6 +66,10 @@ struct Entry<K> {
     field: Field,
     text: String,
     glyphs: Vec<Glyph>,
+    /// The glyphs' characters, folded (what a query as written is compared with).
+    chars: Vec<char>,
+    /// Every character a query could match in this text (see [`Glyph::mask`]).
+    mask: u64,
 }
 
 /// The index. Keys may have several texts (a name, aliases, details); a search returns each
@@ -100,6 +104,8 @@ impl<K: Clone + Eq + Hash> PinyinIndex<K> {
                 key,
                 field,
                 text: text.trim().to_owned(),
+                chars: glyphs.iter().map(|g| g.ch).collect(),
+                mask: glyphs.iter().fold(0, |m, g| m | g.mask()),
                 glyphs,
             });
         }
@@ -125,10 +131,16 @@ impl<K: Clone + Eq + Hash> PinyinIndex<K> {
         if query.is_empty() {
             return (Vec::new(), work);
         }
+        // Every character of a query is matched by a character of the text or a letter of
+        // one of its readings, so a text lacking one is passed over unread.
+        let needed = query.iter().fold(0, |m, &c| m | char_bit(c));
         let mut best: HashMap<&K, (Rank, Match, usize)> = HashMap::new();
         for (at, entry) in self.entries.iter().enumerate() {
+            if entry.mask & needed != needed {
+                continue;
+            }
             work.entries += 1;
-            let Some(matched) = match_of(&entry.glyphs, &query, &mut work.steps) else {
+            let Some(matched) = match_of(entry, &query, &mut work.steps) else {
                 continue;
             };
             let rank = rank(matched, entry, at);
@@ -168,8 +180,8 @@ fn rank<K>(matched: Match, entry: &Entry<K>, at: usize) -> Rank {
 }
 
 /// How `query` (folded) matches a text's glyphs, if it does: as written first, then by pinyin.
-fn match_of(glyphs: &[Glyph], query: &[char], steps: &mut usize) -> Option<Match> {
-    let text: Vec<char> = glyphs.iter().map(|g| g.ch).collect();
+fn match_of<K>(entry: &Entry<K>, query: &[char], steps: &mut usize) -> Option<Match> {
+    let (text, glyphs) = (&entry.chars, &entry.glyphs);
     if text == query {
         Some(Match::Exact)
     } else if text.starts_with(query) {

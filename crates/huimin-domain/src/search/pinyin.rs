@@ -71,6 +71,28 @@ impl Glyph {
     }
 }
 
+impl Glyph {
+    /// The characters a query may match on this glyph (itself and every letter of its
+    /// readings) as bits of [`char_bit`].
+    pub fn mask(&self) -> u64 {
+        self.readings
+            .iter()
+            .flat_map(|r| r.chars())
+            .fold(char_bit(self.ch), |m, c| m | char_bit(c))
+    }
+}
+
+/// A character as one bit of 64: each Latin letter and digit its own, other characters
+/// (Han, ü) hashed onto the remaining 28. Texts whose bits lack one of a query's are skipped.
+pub fn char_bit(c: char) -> u64 {
+    let bit = match c {
+        'a'..='z' => c as u32 - 'a' as u32,
+        '0'..='9' => 26 + c as u32 - '0' as u32,
+        _ => 36 + (c as u32).wrapping_mul(2_654_435_761) % 28,
+    };
+    1 << bit
+}
+
 /// A text's glyphs, folded as [`fold`] folds queries.
 pub fn glyphs(text: &str) -> Vec<Glyph> {
     fold(text).into_iter().map(Glyph::of).collect()
@@ -152,20 +174,30 @@ impl<'a> Matcher<'a> {
             stack.push((i + 1, j + 1, true));
         }
         for reading in &glyph.readings {
-            let letters: Vec<char> = reading.chars().collect();
+            let mut letters = reading.chars();
+            // Most readings fail on their first letter: nothing else is read for them.
+            if letters.next() != Some(rest[0]) {
+                continue;
+            }
+            let length = 1 + letters.count();
             let initial = match reading.get(..2) {
                 Some("zh" | "ch" | "sh") => 2,
                 _ => 1,
             };
-            if rest.starts_with(&letters) {
-                stack.push((i + 1, j + letters.len(), spelled || letters.len() > initial));
-            } else if letters.starts_with(rest) && (spelled || rest.len() > initial) {
+            let common = reading
+                .chars()
+                .zip(rest)
+                .take_while(|(a, b)| a == *b)
+                .count();
+            if common == length {
+                stack.push((i + 1, j + length, spelled || length > initial));
+            } else if common == rest.len() && (spelled || rest.len() > initial) {
                 return true;
             }
-            if initial < letters.len() && rest.starts_with(&letters[..initial]) {
+            if initial < length && common >= initial {
                 stack.push((i + 1, j + initial, spelled));
             }
-            if initial == 2 && rest[0] == letters[0] {
+            if initial == 2 {
                 stack.push((i + 1, j + 1, spelled));
             }
         }

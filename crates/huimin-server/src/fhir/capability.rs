@@ -110,11 +110,21 @@ pub fn capability_statement(base: &str) -> Value {
         "readHistory": true,
     }));
     for (kind, text) in [
-        ("Condition", "A diagnosis (ICD-10) of one version of a note, id {note}-v{version}-d{n}."),
-        ("Provenance", "The signature of one version of a note (Ed25519 over its RFC 8785 canonical JSON), id {note}-v{version}."),
-        ("AllergyIntolerance", "A patient's allergy, recorded once, shown on every later visit."),
+        (
+            "Condition",
+            "A diagnosis (ICD-10) of one version of a note, id {note}-v{version}-d{n}.",
+        ),
+        (
+            "Provenance",
+            "The signature of one version of a note (Ed25519 over its RFC 8785 canonical JSON), id {note}-v{version}.",
+        ),
+        (
+            "AllergyIntolerance",
+            "A patient's allergy, recorded once, shown on every later visit.",
+        ),
     ] {
-        resources.push(json!({"type": kind, "documentation": text, "interaction": [{"code": "read"}]}));
+        resources
+            .push(json!({"type": kind, "documentation": text, "interaction": [{"code": "read"}]}));
     }
     resources.push(json!({
         "type": "AuditEvent",

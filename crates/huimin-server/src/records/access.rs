@@ -169,9 +169,7 @@ pub const DEPARTMENT_HEAD_EXT: &str = "urn:huimin:ext:department-head";
 pub async fn department_break_glass(
     axum::extract::State(state): axum::extract::State<AppState>,
     ctx: Ctx,
-    axum::extract::Query(query): axum::extract::Query<
-        std::collections::BTreeMap<String, String>,
-    >,
+    axum::extract::Query(query): axum::extract::Query<std::collections::BTreeMap<String, String>>,
 ) -> Result<axum::response::Response, ApiError> {
     use axum::response::IntoResponse;
     let caller = ctx.require()?;
@@ -180,8 +178,7 @@ pub async fn department_break_glass(
         (Role::Admin, _) => departments.extend(query.get("department").cloned()),
         (Role::Doctor, Some(practitioner)) => {
             for role in crate::appointments::roles_of(&state, practitioner).await? {
-                let Some(post) = state.store.read_resource("PractitionerRole", &role).await?
-                else {
+                let Some(post) = state.store.read_resource("PractitionerRole", &role).await? else {
                     continue;
                 };
                 let head = post.content["extension"]
@@ -200,13 +197,25 @@ pub async fn department_break_glass(
         _ => {}
     }
     if departments.is_empty() {
-        audit::record(&state, &ctx, "read", "BreakGlass", DENIED, "not a department head").await?;
+        audit::record(
+            &state,
+            &ctx,
+            "read",
+            "BreakGlass",
+            DENIED,
+            "not a department head",
+        )
+        .await?;
         return Err(ApiError::forbidden());
     }
     let since = state.clock.now().as_microsecond() - 30 * 24 * 3600 * 1_000_000;
     let mut items = Vec::new();
     for department in &departments {
-        for r in state.store.break_glass_of_department(department, since).await? {
+        for r in state
+            .store
+            .break_glass_of_department(department, since)
+            .await?
+        {
             items.push(serde_json::json!({
                 "department": format!("Organization/{department}"),
                 "practitioner": format!("Practitioner/{}", r.practitioner_id),
@@ -216,6 +225,14 @@ pub async fn department_break_glass(
             }));
         }
     }
-    audit::record(&state, &ctx, "read", "BreakGlass", SUCCESS, "department head list").await?;
+    audit::record(
+        &state,
+        &ctx,
+        "read",
+        "BreakGlass",
+        SUCCESS,
+        "department head list",
+    )
+    .await?;
     Ok(axum::Json(serde_json::json!({"reads": items})).into_response())
 }

@@ -1,17 +1,21 @@
 //! Where the note meets the ICD-10 code table and the notifiable-disease report cards, which
-//! live in their own area (`codes/`). Each is one call, so the table's lookup and the card's
-//! opening are swapped in here and nowhere else.
+//! are built beside the note (`icd10.rs`, the notifiable cards). Each is one call, so the
+//! table's lookup and the card's opening are wired here and nowhere else.
 
-use huimin_domain::records::{Diagnosis, Icd10Code};
+use huimin_domain::records::{Diagnosis, Icd10Code, Icd10Entry};
 use huimin_store::records::NoteRecord;
 
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// Whether the ICD-10 table knows `code`, and its Chinese name. The table is not part of this
-/// build: every well-formed code is accepted and the name the doctor saw is kept.
-pub async fn known_icd10(_state: &AppState, _code: &Icd10Code) -> Result<Option<String>, ApiError> {
-    Ok(Some(String::new()))
+/// The ICD-10 table's entry for `code`: its Chinese name, or the refusal naming `field`
+/// (`422` when the table does not have it).
+pub async fn known_icd10(
+    state: &AppState,
+    code: &Icd10Code,
+    field: &str,
+) -> Result<Icd10Entry, ApiError> {
+    super::icd10::validate(&state.store, code.as_str(), field).await
 }
 
 /// Called once a note with these diagnoses is signed: opens a notifiable-disease report card

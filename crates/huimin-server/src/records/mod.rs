@@ -1,27 +1,26 @@
 //! The clinical record (B7, B9, B11): the visit (`Encounter`), the signed outpatient note
 //! (`Composition` + `Condition`s + `Provenance`), allergies, who may read what, and the
-//! patient's own record. See docs/design/records.md.
+//! patient's own record, and the ICD-10 code table's search and lookup (`icd10.rs`). See
+//! docs/design/records.md.
 
 pub mod access;
 pub mod codes;
 mod fhir;
+pub mod icd10;
 mod mine;
 pub mod signing;
 pub mod views;
 mod visits;
 
 use axum::Router;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/visits/{id}", get(visits::show))
-        .route(
-            "/api/visits/{id}/note",
-            axum::routing::put(visits::save_draft),
-        )
+        .route("/api/visits/{id}/note", put(visits::save_draft))
         .route("/api/visits/{id}/note/sign", post(visits::sign))
         .route("/api/visits/{id}/note/amend", post(visits::amend))
         .route("/api/visits/{id}/allergies", post(visits::add_allergy))
@@ -47,4 +46,7 @@ pub fn routes() -> Router<AppState> {
         .route("/fhir/Provenance/{id}", get(fhir::read_provenance))
         .route("/fhir/AllergyIntolerance/{id}", get(fhir::read_allergy))
         .route("/fhir/Patient/{id}/$everything", get(fhir::everything))
+        .route("/api/icd10", get(icd10::search))
+        .route("/api/icd10/{code}", get(icd10::lookup))
+        .route("/api/admin/icd10", put(icd10::import))
 }

@@ -184,7 +184,10 @@ pub fn composition(note: &Note, facts: &NoteFacts<'_>) -> (Composition, Vec<Cond
             .iter()
             .map(|id| reference("AllergyIntolerance", id))
             .collect(),
-        text: facts.allergies.is_empty().then(|| narrative("未记录过敏史")),
+        text: facts
+            .allergies
+            .is_empty()
+            .then(|| narrative("未记录过敏史")),
         empty_reason: facts.allergies.is_empty().then(|| CodeableConcept {
             coding: vec![Coding::new(
                 "http://terminology.hl7.org/CodeSystem/list-empty-reason",

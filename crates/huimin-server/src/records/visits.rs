@@ -239,17 +239,9 @@ async fn allergies_of(
 /// Checks every diagnosis code against the ICD-10 table; the name from the table wins.
 async fn check_codes(state: &AppState, note: &mut Note) -> Result<(), ApiError> {
     for (i, d) in note.diagnoses.iter_mut().enumerate() {
-        match super::codes::known_icd10(state, &d.code).await? {
-            None => {
-                return Err(ApiError::unprocessable(Text::new(
-                    format!("ICD-10 编码表中没有 {}", d.code),
-                    format!("{} is not in the ICD-10 code table", d.code),
-                ))
-                .at(format!("diagnoses[{i}].code")));
-            }
-            Some(name) if !name.is_empty() => d.name = name,
-            Some(_) => {}
-        }
+        let entry =
+            super::codes::known_icd10(state, &d.code, &format!("diagnoses[{i}].code")).await?;
+        d.name = entry.name_zh;
     }
     Ok(())
 }

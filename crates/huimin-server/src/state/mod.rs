@@ -8,6 +8,7 @@
 
 pub mod booking;
 pub mod callers;
+pub mod codes;
 pub mod department_book;
 pub mod guard;
 pub mod passwords;
@@ -23,6 +24,7 @@ use huimin_store::Store;
 
 use crate::config::Settings;
 use callers::CallerCache;
+use codes::CodeBook;
 use guard::BookingGuard;
 use passwords::Passwords;
 use rule_book::RuleBook;
@@ -44,6 +46,8 @@ pub struct Inner {
     pub callers: CallerCache,
     /// Booking thresholds in force (stored per hospital and department).
     pub rules: RuleBook,
+    /// The ICD-10 table, indexed in memory.
+    pub codes: CodeBook,
     pub settings: Settings,
 }
 

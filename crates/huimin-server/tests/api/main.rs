@@ -28,6 +28,7 @@ mod patient_access;
 mod patients;
 mod price_list;
 mod records;
+mod records_codes;
 mod scheduling_fhir;
 mod screens;
 mod session_overlap;

@@ -63,7 +63,7 @@ fn note(chief: &str, code: &str) -> Value {
         },
         "diagnoses": [
             {"code": code, "name": "特发性（原发性）高血压", "certainty": "confirmed"},
-            {"code": "E11.9", "name": "2 型糖尿病", "certainty": "provisional"},
+            {"code": "E11", "name": "2 型糖尿病", "certainty": "provisional"},
         ],
     })
 }
@@ -272,6 +272,9 @@ async fn signing_refuses_a_wrong_password_and_bad_input_and_writes_nothing(db: D
     let bad_code = put(&v.app, &url, Some(&v.doctor), &note("头晕", "高血压")).await;
     assert_eq!(bad_code.status, 422, "{}", bad_code.body);
     assert_eq!(bad_code.expression(), Some("diagnoses[0].code"));
+    let unknown = put(&v.app, &url, Some(&v.doctor), &note("头晕", "U99.9")).await;
+    assert_eq!(unknown.status, 422, "{}", unknown.body);
+    assert_eq!(unknown.expression(), Some("diagnoses[0].code"));
     let bad_section = put(
         &v.app,
         &url,

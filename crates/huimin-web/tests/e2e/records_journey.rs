@@ -42,7 +42,10 @@ async fn doctor_writes_and_signs(doctor: &Browser, base: &str) {
     doctor.click("#call-next").await;
     doctor.click("#open-visit").await;
     assert!(doctor.path().await.starts_with("/staff/visits/"));
-    assert_eq!(doctor.text("#record-patient").await.split(' ').next(), Some("王小明"));
+    assert_eq!(
+        doctor.text("#record-patient").await.split(' ').next(),
+        Some("王小明")
+    );
     doctor.shot("record-visit-empty-1280").await;
 
     // The department's template (心血管内科) fills the sections.
@@ -69,7 +72,11 @@ async fn doctor_writes_and_signs(doctor: &Browser, base: &str) {
     doctor.fill("#password", "not-the-password").await;
     doctor.click("#sign").await;
     assert!(doctor.text("#problem").await.contains("密码"));
-    assert_eq!(doctor.value("#dx-code-1").await, "I10", "what was typed stays");
+    assert_eq!(
+        doctor.value("#dx-code-1").await,
+        "I10",
+        "what was typed stays"
+    );
     doctor.fill("#password", DOCTOR.1).await;
     doctor.click("#sign").await;
     assert!(doctor.text("#notice").await.contains("已签名"));
@@ -84,13 +91,19 @@ async fn a_visit_is_written_signed_by_the_doctor_and_read_by_the_patient() {
     let server = Server::start().await;
     let department = server.clinic_starting_soon(30.0).await;
     let (token, patient) = server
-        .register(("13911110001", PATIENT_PASSWORD), "王小明", "110101199003071137")
+        .register(
+            ("13911110001", PATIENT_PASSWORD),
+            "王小明",
+            "110101199003071137",
+        )
         .await;
     let slot = first_slot(&server, &token, &department).await;
     let params = json!({"resourceType": "Parameters", "parameter": [
         {"name": "slot", "valueReference": {"reference": format!("Slot/{slot}")}},
         {"name": "patient", "valueReference": {"reference": format!("Patient/{patient}")}}]});
-    let booked = server.post(&token, "/fhir/Appointment/$book", &params).await;
+    let booked = server
+        .post(&token, "/fhir/Appointment/$book", &params)
+        .await;
     let appointment = booked["id"].as_str().expect("booked").to_owned();
     let doctor_token = server.token(DOCTOR.0, DOCTOR.1).await;
     check_in(&server, &doctor_token, &appointment).await;
