@@ -53,7 +53,7 @@ pub fn table(size: usize) -> Vec<Icd10Entry> {
         if !taken.insert(code.clone()) {
             continue;
         }
-        let (name_zh, name_en) = if n % 2 == 0 {
+        let (name_zh, name_en) = if n.is_multiple_of(2) {
             (format!("{qualifier}{}", base.name_zh), None)
         } else {
             (format!("{}{qualifier}", base.name_zh), base.name_en.clone())

@@ -148,7 +148,7 @@ impl Store {
                 out.push(from_row(row)?);
             }
         }
-        out.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+        out.sort_by_key(|n| std::cmp::Reverse(n.created_at));
         Ok(out)
     }
 

@@ -48,7 +48,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "A signed note is never changed in place: an amendment, with its reason, adds a version; every version is kept.",
     ),
     ("record.signed_versions", "已签名病历", "Signed note"),
-    ("record.version", "第", "Version"),
+    ("record.version", "版本", "Version"),
     ("record.changed", "修改栏目", "changed"),
     ("record.finish", "结束就诊", "Finish the visit"),
     ("record.saved", "草稿已保存", "Draft saved"),
