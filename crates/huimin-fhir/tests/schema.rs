@@ -186,6 +186,55 @@ fn audit_event() {
     );
 }
 
+#[test]
+fn encounter() {
+    let e: Encounter = round_trip(example!("encounter.json"));
+    assert_eq!(e.status, EncounterStatus::Finished);
+    assert_eq!(e.status_history[1].status, EncounterStatus::InProgress);
+}
+
+#[test]
+fn composition() {
+    let c: Composition = round_trip(example!("composition.json"));
+    assert_eq!(c.status, CompositionStatus::Amended);
+    assert_eq!(c.relates_to[0].code, DocumentRelationshipType::Replaces);
+    assert_eq!(c.section.len(), 3);
+}
+
+#[test]
+fn condition() {
+    let c: Condition = round_trip(example!("condition.json"));
+    assert_eq!(c.code.unwrap().coding[0].code.as_deref(), Some("I10"));
+}
+
+#[test]
+fn allergy_intolerance() {
+    let a: AllergyIntolerance = round_trip(example!("allergy_intolerance.json"));
+    assert_eq!(
+        a.reaction[0].severity,
+        Some(AllergyIntoleranceSeverity::Moderate)
+    );
+}
+
+#[test]
+fn provenance() {
+    let p: Provenance = round_trip(example!("provenance.json"));
+    assert_eq!(p.entity[0].role, ProvenanceEntityRole::Revision);
+    assert_eq!(p.signature[0].data.as_deref(), Some("AAECAw=="));
+}
+
+#[test]
+fn a_bad_encounter_status_is_refused_at_its_path() {
+    let e = parse_err::<Encounter>(
+        r#"{"resourceType":"Encounter","status":"open","class":{"code":"AMB"}}"#,
+    );
+    assert_eq!(e.path, "Encounter.status");
+    let e = parse_err::<AllergyIntolerance>(
+        r#"{"resourceType":"AllergyIntolerance","patient":{"reference":"Patient/1"},"reaction":[{"manifestation":[],"severity":"awful"}]}"#,
+    );
+    assert_eq!(e.path, "AllergyIntolerance.reaction[0].severity");
+}
+
 fn parse_err<T: FhirResource + std::fmt::Debug>(body: &str) -> ParseError {
     parse_resource::<T>(body.as_bytes()).unwrap_err()
 }
@@ -314,6 +363,37 @@ fn minimal_resources_are_schema_valid() {
     assert_new_with_id_valid(Organization::new);
     assert_new_with_id_valid(Location::new);
     assert_new_with_id_valid(HealthcareService::new);
+    assert_new_with_id_valid(|| Condition::new(Reference::to("Patient", "p", None)));
+    assert_new_with_id_valid(|| AllergyIntolerance::new(Reference::to("Patient", "p", None)));
+    assert_new_with_id_valid(|| {
+        Encounter::new(
+            EncounterStatus::Arrived,
+            Coding::new(
+                "http://terminology.hl7.org/CodeSystem/v3-ActCode",
+                "AMB",
+                None,
+            ),
+        )
+    });
+    assert_new_with_id_valid(|| {
+        Composition::new(
+            CompositionStatus::Preliminary,
+            CodeableConcept::text("门诊病历"),
+            "2026-03-02T10:00:00+08:00".into(),
+            vec![Reference::to("PractitionerRole", "r", None)],
+            "门诊病历".into(),
+        )
+    });
+    assert_new_with_id_valid(|| {
+        Provenance::new(
+            vec![Reference::to("Composition", "c", None)],
+            "2026-03-02T10:00:00+08:00".into(),
+            vec![ProvenanceAgent {
+                who: Reference::to("PractitionerRole", "r", None),
+                ..Default::default()
+            }],
+        )
+    });
     // Types with required elements take them in `new`.
     assert_new_with_id_valid(|| Bundle::new(BundleType::Collection));
     assert_new_with_id_valid(|| {

@@ -22,8 +22,8 @@ pub mod localise;
 pub mod logging;
 pub mod messages;
 pub mod openapi;
-pub mod serve;
 pub mod records;
+pub mod serve;
 pub mod state;
 
 pub use app::{App, StartError, key_source, open_store};

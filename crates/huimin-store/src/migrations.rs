@@ -90,6 +90,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0018_screen_tokens.sql"),
     ),
     (
+        19,
+        "records",
+        include_str!("../migrations/0019_records.sql"),
+    ),
+    (
         20,
         "codes and notifiable reports",
         include_str!("../migrations/0020_codes.sql"),

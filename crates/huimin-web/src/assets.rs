@@ -16,6 +16,7 @@ const APP_CSS: &str = include_str!("../static/app.css");
 const LIVE_JS: &str = include_str!("../static/live.js");
 const COUNTDOWN_JS: &str = include_str!("../static/countdown.js");
 const PRINT_JS: &str = include_str!("../static/print.js");
+const RECORD_JS: &str = include_str!("../static/record.js");
 
 const CSS: &str = "text/css; charset=utf-8";
 const JS: &str = "text/javascript; charset=utf-8";
@@ -46,12 +47,13 @@ fn etag_of(text: &str) -> HeaderValue {
     HeaderValue::from_str(&format!("\"{hash:016x}\"")).unwrap_or(HeaderValue::from_static("\"0\""))
 }
 
-static ASSETS: LazyLock<[Asset; 4]> = LazyLock::new(|| {
+static ASSETS: LazyLock<[Asset; 5]> = LazyLock::new(|| {
     [
         Asset::new(APP_CSS, CSS),
         Asset::new(LIVE_JS, JS),
         Asset::new(COUNTDOWN_JS, JS),
         Asset::new(PRINT_JS, JS),
+        Asset::new(RECORD_JS, JS),
     ]
 });
 
@@ -61,6 +63,7 @@ pub fn routes() -> Router<Api> {
         .route("/static/live.js", get(|h: HeaderMap| serve(1, h)))
         .route("/static/countdown.js", get(|h: HeaderMap| serve(2, h)))
         .route("/static/print.js", get(|h: HeaderMap| serve(3, h)))
+        .route("/static/record.js", get(|h: HeaderMap| serve(4, h)))
         .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
 }
 

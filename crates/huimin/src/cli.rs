@@ -27,7 +27,7 @@ pub enum Command {
     User(UserArgs),
     /// Audit trail tools.
     Audit(AuditArgs),
-    /// Printed records.
+    /// Clinical record tools: verify signed notes, print a sample record.
     Record(RecordArgs),
     /// Write a consistent copy of the embedded database (SQLite) while the server runs.
     Backup(BackupArgs),
@@ -271,6 +271,8 @@ pub struct AuditArgs {
 
 #[derive(Debug, Args)]
 pub struct RecordArgs {
+    #[command(flatten)]
+    pub storage: StorageArgs,
     #[command(subcommand)]
     pub command: RecordCommand,
 }
@@ -294,6 +296,12 @@ pub enum RecordCommand {
             value_parser = huimin_server::state::pdf_font::FontSource::parse
         )]
         pdf_font: huimin_server::state::pdf_font::FontSource,
+    },
+    /// Verify the signature of every version of an outpatient note (a Composition id); exit
+    /// status 2 if any signed version does not verify.
+    Verify {
+        /// The note's Composition id.
+        composition: String,
     },
 }
 
@@ -363,6 +371,21 @@ fn is_off(value: &str) -> bool {
     )
 }
 
+#[derive(Debug, Args)]
+pub struct CodesArgs {
+    #[command(flatten)]
+    pub storage: StorageArgs,
+    #[command(subcommand)]
+    pub command: CodesCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CodesCommand {
+    /// Replace the ICD-10 table with a CSV file (code,name_zh,name_en,chapter; see
+    /// docs/operations.md). A file with any bad line is refused whole and nothing changes.
+    ImportIcd10 { file: PathBuf },
+}
+
 #[cfg(test)]
 mod tests {
     use clap::CommandFactory;
@@ -395,19 +418,4 @@ mod tests {
         assert_eq!(args.settings().trusted_proxies.len(), 2);
         assert!(Cli::try_parse_from(["huimin", "serve", "--trusted-proxies", "proxy"]).is_err());
     }
-}
-
-#[derive(Debug, Args)]
-pub struct CodesArgs {
-    #[command(flatten)]
-    pub storage: StorageArgs,
-    #[command(subcommand)]
-    pub command: CodesCommand,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum CodesCommand {
-    /// Replace the ICD-10 table with a CSV file (code,name_zh,name_en,chapter; see
-    /// docs/operations.md). A file with any bad line is refused whole and nothing changes.
-    ImportIcd10 { file: PathBuf },
 }

@@ -47,12 +47,47 @@ async fn run(command: Command) -> anyhow::Result<()> {
                     pages,
                     pdf_font,
                 },
+            ..
         }) => sample_pdf(&out, pages, &pdf_font),
+        Command::Record(RecordArgs {
+            storage,
+            command: RecordCommand::Verify { composition },
+        }) => verify_record(storage.settings(), &composition).await,
         Command::Codes(CodesArgs {
             storage,
             command: CodesCommand::ImportIcd10 { file },
         }) => import_icd10(storage.settings(), &file).await,
     }
+}
+
+/// `huimin record verify <composition-id>`: each version's signature, checked against the
+/// signing doctor's public key.
+async fn verify_record(settings: Settings, composition: &str) -> anyhow::Result<()> {
+    let store = open_store(&settings)
+        .await
+        .context("opening the database")?;
+    let checks = huimin_server::records::signing::verify_note(&store, composition).await?;
+    store.close().await;
+    if checks.is_empty() {
+        println!("no note Composition/{composition}");
+        std::process::exit(2);
+    }
+    let mut bad = false;
+    for (version, outcome) in &checks {
+        match outcome {
+            Ok(key) => println!("version {version}: signature valid (key {key})"),
+            Err(e) => {
+                // A draft (the current, unsigned version) is not a failure of the record.
+                let unsigned = matches!(e, huimin_server::records::signing::VerifyError::Unsigned);
+                bad |= !unsigned;
+                println!("version {version}: {e}");
+            }
+        }
+    }
+    if bad {
+        std::process::exit(2);
+    }
+    Ok(())
 }
 
 /// Replaces the ICD-10 table; running servers pick the new table up within seconds.

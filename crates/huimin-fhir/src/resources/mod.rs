@@ -30,9 +30,13 @@ macro_rules! fhir_resource {
     };
 }
 
+mod allergy_intolerance;
 mod audit_event;
 mod bundle;
 mod capability_statement;
+mod composition;
+mod condition;
+mod encounter;
 mod healthcare_service;
 mod location;
 mod operation_outcome;
@@ -40,10 +44,15 @@ mod organization;
 mod patient;
 mod practitioner;
 mod practitioner_role;
+mod provenance;
 
+pub use allergy_intolerance::*;
 pub use audit_event::*;
 pub use bundle::*;
 pub use capability_statement::*;
+pub use composition::*;
+pub use condition::*;
+pub use encounter::*;
 pub use healthcare_service::*;
 pub use location::*;
 pub use operation_outcome::*;
@@ -51,6 +60,7 @@ pub use organization::*;
 pub use patient::*;
 pub use practitioner::*;
 pub use practitioner_role::*;
+pub use provenance::*;
 
 /// The `resourceType` element of resource `T`: a zero-sized tag that always
 /// serialises as `T::TYPE` and only deserialises from it. Being the first

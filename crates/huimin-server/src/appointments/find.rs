@@ -84,7 +84,7 @@ async fn roles_named(state: &AppState, value: &str) -> Result<Vec<String>, ApiEr
 }
 
 /// The ids of every post (PractitionerRole) a doctor holds: one per department they work in.
-pub(super) async fn roles_of(
+pub(crate) async fn roles_of(
     state: &AppState,
     practitioner: &str,
 ) -> Result<Vec<String>, ApiError> {

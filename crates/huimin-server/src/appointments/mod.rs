@@ -33,6 +33,9 @@ pub mod waitlist;
 mod waitlist_entry;
 pub mod worker;
 
+pub(crate) use find::roles_of;
+pub(crate) use planning::department_of_role;
+
 use axum::Router;
 use axum::routing::{get, post, put};
 

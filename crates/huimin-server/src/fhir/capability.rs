@@ -41,7 +41,7 @@ pub fn capability_statement(base: &str) -> Value {
                 }
                 Access::Directory => "Public directory: anyone may read; administrators write.",
             };
-            json!({
+            let mut entry = json!({
                 "type": kind.name,
                 "documentation": format!("{} {access}", kind.documentation),
                 "interaction": [
@@ -52,7 +52,12 @@ pub fn capability_statement(base: &str) -> Value {
                 "readHistory": true,
                 "updateCreate": false,
                 "searchParam": params,
-            })
+            });
+            if kind.name == "Patient" {
+                entry["operation"] = json!([{"name": "everything", "definition": "http://hl7.org/fhir/OperationDefinition/Patient-everything",
+                    "documentation": "GET /fhir/Patient/{id}/$everything: the whole record as a Bundle (record access rules apply)"}]);
+            }
+            entry
         })
         .collect();
     resources.push(json!({
@@ -85,6 +90,42 @@ pub fn capability_statement(base: &str) -> Value {
         "documentation": "A fee on a visit's bill, coded from the hospital's price list (urn:huimin:cs:price-item); billable or aborted; occurrenceDateTime once given (no longer refundable). The patient reads their own, staff any.",
         "interaction": [{"code": "read"}],
     }));
+    resources.push(json!({
+        "type": "Encounter",
+        "documentation": "A visit: opened arrived at check-in, in-progress when called in, finished by the doctor (POST /api/visits/{id}/finish). Record access rules apply (docs/design/records.md); a doctor outside the patient's care adds break_glass=<reason>.",
+        "interaction": [{"code": "read"}, {"code": "search-type"}],
+        "searchParam": [
+            {"name": "patient", "type": "reference", "documentation": "The patient"},
+            {"name": "date", "type": "date", "documentation": "The visit's day (eq, ge, le)"},
+            {"name": "status", "type": "token", "documentation": "arrived, in-progress, finished, cancelled"},
+            {"name": "appointment", "type": "reference", "documentation": "The visit's Appointment"},
+            {"name": "practitioner", "type": "reference", "documentation": "The doctor's PractitionerRole"},
+        ],
+    }));
+    resources.push(json!({
+        "type": "Composition",
+        "documentation": "The outpatient note 门诊病历, written through /api/visits/{id}/note; a signed version is never changed, an amendment adds one. Patients read their family's signed versions.",
+        "interaction": [{"code": "read"}, {"code": "vread"}, {"code": "history-instance"}],
+        "versioning": "versioned",
+        "readHistory": true,
+    }));
+    for (kind, text) in [
+        (
+            "Condition",
+            "A diagnosis (ICD-10) of one version of a note, id {note}-v{version}-d{n}.",
+        ),
+        (
+            "Provenance",
+            "The signature of one version of a note (Ed25519 over its RFC 8785 canonical JSON), id {note}-v{version}.",
+        ),
+        (
+            "AllergyIntolerance",
+            "A patient's allergy, recorded once, shown on every later visit.",
+        ),
+    ] {
+        resources
+            .push(json!({"type": kind, "documentation": text, "interaction": [{"code": "read"}]}));
+    }
     resources.push(json!({
         "type": "AuditEvent",
         "documentation": "The hash-chained audit trail; administrators only.",

@@ -2,9 +2,10 @@
 //! tried and measured without a signed note: `huimin record sample-pdf`, the benchmarks and
 //! the tests.
 
+use huimin_domain::records::document::Certainty;
 use huimin_domain::records::{
-    AllergyLine, Certainty, DiagnosisLine, NoteSection, SignatureLine, SignatureStatus,
-    VerificationCode, VisitDocument,
+    AllergyLine, DiagnosisLine, NoteSection, SignatureLine, SignatureStatus, VerificationCode,
+    VisitDocument,
 };
 
 /// Paragraphs of the present illness that fill about one page.

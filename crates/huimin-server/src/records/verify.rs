@@ -61,7 +61,10 @@ async fn lookup(state: &AppState, ctx: &Ctx, code: &str) -> Result<RecordDocumen
     };
     let Some(document) = found else {
         let verify = state.throttle.verify;
-        state.throttle.failed(&state.store, &key, verify, now).await?;
+        state
+            .throttle
+            .failed(&state.store, &key, verify, now)
+            .await?;
         return Err(unknown());
     };
     audit::record(

@@ -33,6 +33,7 @@ mod patient_access;
 mod patients;
 mod price_list;
 mod record_documents;
+mod records;
 mod records_codes;
 mod records_notifiable;
 mod scheduling_fhir;

@@ -321,6 +321,7 @@ impl Store {
         let mut next = next.ok_or(CallError::NobodyWaiting)?;
         next.called_at = Some(now);
         mark_performed_in(&mut tx, &next.appointment_id, now).await?;
+        crate::records::start_encounter_in(&mut tx, &next.appointment_id, now).await?;
         tell(&mut tx, "called", &next, now).await?;
         let ready = (ready_when_ahead as usize)
             .checked_sub(1)
@@ -353,6 +354,7 @@ impl Store {
         if !update_in_line(&mut tx, RECALL, &current.appointment_id, now, None).await? {
             return Err(CallError::NobodyCalled);
         }
+        crate::records::start_encounter_in(&mut tx, &current.appointment_id, now).await?;
         current.called_at = Some(now);
         log_call(
             &mut tx,

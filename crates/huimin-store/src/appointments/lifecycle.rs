@@ -242,6 +242,7 @@ impl Store {
             RefundReason::Cancelled
         };
         abort_visit_in(&mut tx, id, reason, micros).await?;
+        crate::records::cancel_encounter_in(&mut tx, id, micros).await?;
         let event = NewEvent {
             kind: "cancelled",
             patient_id: current.patient_id.clone(),
@@ -304,6 +305,11 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
+            // The visit opens with the check-in, in its transaction.
+            crate::records::open_encounter_in(&mut tx, id, now.as_microsecond()).await?;
+        }
+        if to == AppointmentStatus::Fulfilled {
+            crate::records::finish_encounter_in(&mut tx, id, now.as_microsecond()).await?;
         }
         let record = fetch_appointment(&mut tx, id)
             .await?

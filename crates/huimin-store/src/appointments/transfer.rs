@@ -146,6 +146,9 @@ async fn transfer_in(
         .execute(&mut *tx)
         .await?;
         new.status = AppointmentStatus::CheckedIn;
+        // The visit follows the patient: the old one is cancelled, the new line opens one.
+        crate::records::cancel_encounter_in(tx, &old.id, now).await?;
+        crate::records::open_encounter_in(tx, &new.id, now).await?;
     }
     settle_money(tx, &old, &new, (target, now), policy).await?;
     record_move_in(

@@ -27,6 +27,7 @@ fn messages() -> impl Iterator<Item = &'static (&'static str, &'static str, &'st
         hospital::MESSAGES,
         patient::MESSAGES,
         queue::MESSAGES,
+        records::MESSAGES,
         search::MESSAGES,
         staff::MESSAGES,
         billing::MESSAGES,

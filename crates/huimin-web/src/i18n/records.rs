@@ -1,5 +1,6 @@
-//! Records: the public check of a printed record (`/verify`) and the staff pages of
-//! notifiable-disease report cards.
+//! Texts of the record pages: the doctor's visit page (the outpatient note 门诊病历,
+//! allergies, signing, amending, break-the-glass), the patient's record pages, the public
+//! check of a printed record (`/verify`) and the staff pages of notifiable-disease report cards.
 
 /// (key, 中文, English).
 pub const MESSAGES: &[(&str, &str, &str)] = &[
@@ -110,4 +111,85 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "Correct the fields marked, then submit.",
     ),
     ("reports.back", "返回报告卡列表", "Back to the cards"),
+    ("record.title", "门诊病历", "Outpatient note"),
+    ("record.open", "打开病历", "Open the visit"),
+    ("record.allergies", "过敏史", "Allergies"),
+    (
+        "record.no_allergies",
+        "未记录过敏史",
+        "No allergies recorded",
+    ),
+    ("record.substance", "过敏原", "Substance"),
+    ("record.reaction", "过敏反应", "Reaction"),
+    ("record.severity", "严重程度", "Severity"),
+    ("record.add_allergy", "记录过敏", "Record allergy"),
+    ("record.start_from", "病历模板", "Start from"),
+    ("record.template", "科室模板", "Department template"),
+    ("record.use_template", "套用模板", "Use template"),
+    (
+        "record.copy_previous",
+        "复制上次病历",
+        "Copy the previous note of",
+    ),
+    ("record.note", "门诊病历", "Outpatient note"),
+    ("record.amend", "修改已签名病历", "Amend the signed note"),
+    ("record.diagnoses", "诊断", "Diagnoses"),
+    (
+        "record.diagnoses_how",
+        "第一条为主要诊断。填写 ICD-10 编码（如 I10、J06.9）；未确诊请选“待查”。",
+        "The first is the primary diagnosis. Type the ICD-10 code (e.g. I10, J06.9); choose “to be confirmed” when not yet confirmed.",
+    ),
+    ("record.code", "ICD-10 编码", "ICD-10 code"),
+    ("record.dx_name", "诊断名称", "Diagnosis"),
+    ("record.certainty", "确诊或待查", "Confirmed or not"),
+    ("record.reason", "修改原因", "Reason for the amendment"),
+    (
+        "record.password",
+        "登录密码（签名确认）",
+        "Your password (to sign)",
+    ),
+    ("record.amend_sign", "提交修改并签名", "Amend and sign"),
+    ("record.save", "保存草稿", "Save draft"),
+    ("record.sign", "签名", "Sign"),
+    (
+        "record.sign_how",
+        "签名后病历不能直接修改，只能提交修改并说明原因；每一版都保留。",
+        "A signed note is never changed in place: an amendment, with its reason, adds a version; every version is kept.",
+    ),
+    ("record.signed_versions", "已签名病历", "Signed note"),
+    ("record.version", "版本", "Version"),
+    ("record.changed", "修改栏目", "changed"),
+    ("record.finish", "结束就诊", "Finish the visit"),
+    ("record.saved", "草稿已保存", "Draft saved"),
+    ("record.signed_notice", "病历已签名", "The note is signed"),
+    (
+        "record.overdue",
+        "超过 24 小时未签名",
+        "Unsigned for more than 24 hours",
+    ),
+    ("record.break_glass", "紧急查阅病历", "Break the glass"),
+    (
+        "record.break_glass_reason",
+        "查阅原因（将记录并报科主任）",
+        "Why you need this record (recorded and shown to the head of department)",
+    ),
+    ("record.break_glass_go", "确认查阅", "Read the record"),
+    ("record.mine", "我的病历", "My records"),
+    ("record.visit", "就诊记录", "Visit"),
+    (
+        "record.no_visits",
+        "还没有就诊记录。签到就诊后，医生签名的病历会显示在这里。",
+        "No visits yet. After a visit, the note your doctor signs shows here.",
+    ),
+    (
+        "record.not_yet",
+        "医生尚未签名病历",
+        "The doctor has not signed the note yet",
+    ),
+    ("record.amended", "已修改", "Amended"),
+    ("record.earlier", "修改前版本", "Earlier version"),
+    ("record.signed_at", "签名时间", "Signed"),
+    ("record.male", "男", "male"),
+    ("record.female", "女", "female"),
+    ("record.years", "岁", " years"),
 ];

@@ -21,4 +21,5 @@ mod redirect_journey;
 mod reports_journey;
 mod search_journey;
 mod sessions_journey;
+mod verify_journey;
 mod waitlist_journey;

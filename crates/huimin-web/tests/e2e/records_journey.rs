@@ -1,113 +1,132 @@
-//! Checking a printed record on a phone: the code from the paper shows the document's
-//! minimal facts, the PDF itself is matched, an altered copy and an unknown code are not.
+//! The clinical record from both sides: a patient checks in; the doctor (1280 px) calls them,
+//! opens the visit straight from the line, writes the note from the department's template with
+//! an allergy and a diagnosis, and signs it with the password; the patient (375 px) reads the
+//! signed visit on the phone.
 
-use huimin_domain::Role;
-use huimin_server::context::{Caller, Ctx};
-use huimin_server::records::sample::sample_document;
-use huimin_server::records::{IssueRefs, issue_visit_pdf};
+use serde_json::json;
 
-use crate::harness::{Driver, Server};
+use crate::harness::{Browser, DOCTOR, Driver, Server};
 
-async fn issued(server: &Server) -> huimin_server::records::IssuedPdf {
-    let ctx = Ctx {
-        caller: Some(Caller {
-            user_id: "u1".into(),
-            username: "13800000001".into(),
-            practitioner_id: None,
-            role: Role::Patient,
-            patient_ids: vec!["p-1".into()],
-            session_id: None,
-        }),
-        ip: "127.0.0.1".parse().unwrap(),
-        lang: huimin_domain::Lang::Zh,
-    };
-    let refs = IssueRefs {
-        patient_id: "p-1".into(),
-        encounter_id: "e-1".into(),
-        composition_id: "c-1".into(),
-        composition_version: "1".into(),
-        visit_date: "2026-12-07".into(),
-    };
-    issue_visit_pdf(&server.state, &ctx, &server.base, sample_document(1), &refs)
+const PATIENT_PASSWORD: &str = "Patient2026pass";
+
+async fn check_in(server: &Server, token: &str, id: &str) {
+    let done = server
+        .http
+        .patch(format!("{}/fhir/Appointment/{id}", server.base))
+        .bearer_auth(token)
+        .header("content-type", "application/json-patch+json")
+        .body(json!([{"op": "replace", "path": "/status", "value": "checked-in"}]).to_string())
+        .send()
         .await
-        .expect("a record is issued")
+        .unwrap();
+    assert!(done.status().is_success(), "{}", done.text().await.unwrap());
+}
+
+async fn first_slot(server: &Server, token: &str, department: &str) -> String {
+    let found = server
+        .get(
+            token,
+            &format!("/fhir/Appointment/$find?department={department}&_count=10"),
+        )
+        .await;
+    found["entry"][0]["resource"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+async fn doctor_writes_and_signs(doctor: &Browser, base: &str) {
+    doctor.sign_in(base, DOCTOR.0, DOCTOR.1).await;
+    doctor.go(&format!("{base}/staff")).await;
+    doctor.click("a[href^='/staff/sessions/']").await;
+    doctor.click("#call-next").await;
+    doctor.click("#open-visit").await;
+    assert!(doctor.path().await.starts_with("/staff/visits/"));
+    assert_eq!(
+        doctor.text("#record-patient").await.split(' ').next(),
+        Some("王小明")
+    );
+    doctor.shot("record-visit-empty-1280").await;
+
+    // The department's template (心血管内科) fills the sections.
+    doctor.choose("#template", "03.04").await;
+    doctor.click("#use-template").await;
+    let chief = doctor.value("#chief_complaint").await;
+    assert!(chief.contains("血压"), "{chief}");
+
+    doctor.fill("#substance", "青霉素").await;
+    doctor.fill("#reaction", "皮疹").await;
+    doctor.choose("#severity", "moderate").await;
+    doctor.click("#add-allergy").await;
+    assert!(doctor.text("#allergy-list").await.contains("青霉素"));
+
+    // The template again (the allergy form reloaded the page), then a diagnosis.
+    doctor.choose("#template", "03.04").await;
+    doctor.click("#use-template").await;
+    doctor.fill("#dx-code-1", "I10").await;
+    doctor.fill("#dx-name-1", "特发性（原发性）高血压").await;
+    doctor.click("#save").await;
+    assert!(doctor.text("#notice").await.contains("草稿已保存"));
+
+    // A wrong password signs nothing and says so.
+    doctor.fill("#password", "not-the-password").await;
+    doctor.click("#sign").await;
+    assert!(doctor.text("#problem").await.contains("密码"));
+    assert_eq!(
+        doctor.value("#dx-code-1").await,
+        "I10",
+        "what was typed stays"
+    );
+    doctor.fill("#password", DOCTOR.1).await;
+    doctor.click("#sign").await;
+    assert!(doctor.text("#notice").await.contains("已签名"));
+    let note = doctor.text("#signed-note").await;
+    assert!(note.contains("I10") && note.contains("血压"), "{note}");
+    doctor.assert_fits_width().await;
+    doctor.shot("record-visit-signed-1280").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_printed_records_code_and_file_are_checked_on_a_phone() {
+async fn a_visit_is_written_signed_by_the_doctor_and_read_by_the_patient() {
     let server = Server::start().await;
-    let pdf = issued(&server).await;
-    // Chromium takes only canonical paths for a file input.
-    let files = tempfile::tempdir().unwrap();
-    let folder = files.path().canonicalize().unwrap();
-    let file = folder.join("record.pdf");
-    std::fs::write(&file, &pdf.bytes).unwrap();
-    let mut altered = pdf.bytes.clone();
-    let middle = altered.len() / 2;
-    altered[middle] ^= 1;
-    let altered_file = folder.join("record-altered.pdf");
-    std::fs::write(&altered_file, &altered).unwrap();
-
-    let driver = Driver::start();
-    let phone = driver.browser(375, 812).await;
-    // Typed from the paper, grouped and in lower case.
-    phone.go(&format!("{}/verify", server.base)).await;
-    phone
-        .fill("#code", &pdf.code.grouped().to_lowercase())
-        .await;
-    phone.click("#verify-form button").await;
-    phone.wait_visible("#verify-genuine").await;
-    assert_eq!(phone.text("#verify-patient").await, "张*");
-    assert_eq!(phone.text("#verify-code").await, pdf.code.as_str());
-    assert_eq!(phone.text("#verify-sha256").await, pdf.sha256);
-    phone.assert_fits_width().await;
-    phone.shot("verify-genuine-375").await;
-
-    // The issued file matches; one changed byte does not.
-    let input = phone
-        .client
-        .find(fantoccini::Locator::Css("#file"))
-        .await
-        .unwrap();
-    input.send_keys(file.to_str().unwrap()).await.unwrap();
-    phone.click("#verify-file button").await;
-    phone.wait_visible("#file-matches").await;
-    let input = phone
-        .client
-        .find(fantoccini::Locator::Css("#file"))
-        .await
-        .unwrap();
-    input
-        .send_keys(altered_file.to_str().unwrap())
-        .await
-        .unwrap();
-    phone.click("#verify-file button").await;
-    phone.wait_visible("#file-differs").await;
-    phone.assert_fits_width().await;
-    phone
-        .client
-        .execute(
-            "document.getElementById('file-differs').scrollIntoView();",
-            vec![],
+    let department = server.clinic_starting_soon(30.0).await;
+    let (token, patient) = server
+        .register(
+            ("13911110001", PATIENT_PASSWORD),
+            "王小明",
+            "110101199003071137",
         )
-        .await
-        .unwrap();
-    phone.shot("verify-file-differs-375").await;
-
-    // An unknown code: a clear page and 404.
-    phone
-        .go(&format!("{}/verify/ZZZZZZZZZZ", server.base))
         .await;
-    phone.wait_visible("#verify-not-found").await;
+    let slot = first_slot(&server, &token, &department).await;
+    let params = json!({"resourceType": "Parameters", "parameter": [
+        {"name": "slot", "valueReference": {"reference": format!("Slot/{slot}")}},
+        {"name": "patient", "valueReference": {"reference": format!("Patient/{patient}")}}]});
+    let booked = server
+        .post(&token, "/fhir/Appointment/$book", &params)
+        .await;
+    let appointment = booked["id"].as_str().expect("booked").to_owned();
+    let doctor_token = server.token(DOCTOR.0, DOCTOR.1).await;
+    check_in(&server, &doctor_token, &appointment).await;
+
+    let base = &server.base;
+    let driver = Driver::start();
+    let doctor = driver.browser(1280, 900).await;
+    doctor_writes_and_signs(&doctor, base).await;
+    doctor.close().await;
+
+    let phone = driver.browser(375, 800).await;
+    phone.sign_in(base, "13911110001", PATIENT_PASSWORD).await;
+    phone.go(&format!("{base}/me/records")).await;
+    let list = phone.text("#record-visits").await;
+    assert!(list.contains("特发性（原发性）高血压"), "{list}");
     phone.assert_fits_width().await;
-    phone.shot("verify-not-found-375").await;
-    let status = server
-        .http
-        .get(format!("{}/verify/ZZZZZZZZZY", server.base))
-        .send()
-        .await
-        .unwrap()
-        .status();
-    assert_eq!(status, 404);
+    phone.shot("record-list-375").await;
+    phone.click("#record-visits a").await;
+    let page = phone.text("main").await;
+    assert!(page.contains("青霉素"), "{page}");
+    assert!(page.contains("I10"), "{page}");
+    assert!(page.contains("主诉"), "{page}");
+    phone.assert_fits_width().await;
+    phone.shot("record-visit-375").await;
     phone.close().await;
 }

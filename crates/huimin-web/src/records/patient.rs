@@ -1,0 +1,126 @@
+//! The patient's record pages (375 px first): the family's visits, and one visit's signed
+//! note with diagnoses, allergies and amendments.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+
+use super::{AllergyRow, VersionRow, allergies_of, versions_of};
+use crate::api::Api;
+use crate::chrome::Chrome;
+use crate::patient::forms::render;
+use crate::web::SignedIn;
+
+pub struct VisitRow {
+    pub id: String,
+    pub date: String,
+    pub patient: String,
+    pub department: String,
+    pub doctor: String,
+    pub signed: bool,
+    pub amended: bool,
+    pub diagnoses: String,
+}
+
+#[derive(Template)]
+#[template(path = "record_list.html")]
+struct ListPage {
+    c: Chrome,
+    visits: Vec<VisitRow>,
+}
+
+#[derive(Template)]
+#[template(path = "record_patient.html")]
+struct VisitPage {
+    c: Chrome,
+    patient: String,
+    date: String,
+    department: String,
+    doctor: String,
+    allergies: Vec<AllergyRow>,
+    signed: bool,
+    /// Latest version first.
+    versions: Vec<VersionRow>,
+}
+
+/// `GET /me/records`.
+pub async fn list(State(api): State<Api>, SignedIn(web): SignedIn) -> Response {
+    let reply = api.get(&web, "/api/me/visits").await;
+    if reply.status == StatusCode::UNAUTHORIZED {
+        return web.to_login();
+    }
+    if !reply.ok() {
+        return crate::staff::common::refusal(&web, "record.mine", &reply, "/");
+    }
+    let visits = reply.body["visits"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|v| VisitRow {
+            id: v["encounter"].as_str().unwrap_or_default().to_owned(),
+            date: v["date"].as_str().unwrap_or_default().to_owned(),
+            patient: v["patient"]["name"].as_str().unwrap_or_default().to_owned(),
+            department: v["department"].as_str().unwrap_or_default().to_owned(),
+            doctor: v["doctor"].as_str().unwrap_or_default().to_owned(),
+            signed: v["signed"] == true,
+            amended: v["amended"] == true,
+            diagnoses: v["diagnoses"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|d| {
+                    d["name"]
+                        .as_str()
+                        .filter(|n| !n.is_empty())
+                        .or(d["code"].as_str())
+                })
+                .collect::<Vec<_>>()
+                .join("、"),
+        })
+        .collect();
+    render(
+        StatusCode::OK,
+        &ListPage {
+            c: web.chrome(crate::i18n::t(web.lang, "record.mine")),
+            visits,
+        },
+    )
+}
+
+/// `GET /me/records/{id}`.
+pub async fn show(
+    State(api): State<Api>,
+    SignedIn(web): SignedIn,
+    Path(id): Path<String>,
+) -> Response {
+    let reply = api.get(&web, &format!("/api/visits/{id}")).await;
+    if reply.status == StatusCode::UNAUTHORIZED {
+        return web.to_login();
+    }
+    if !reply.ok() {
+        return crate::staff::common::refusal(&web, "record.mine", &reply, "/me/records");
+    }
+    let body = &reply.body;
+    let mut versions = versions_of(&body["note"], web.lang);
+    versions.reverse();
+    render(
+        StatusCode::OK,
+        &VisitPage {
+            c: web.chrome(crate::i18n::t(web.lang, "record.visit")),
+            patient: body["patient"]["name"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+            date: body["date"].as_str().unwrap_or_default().to_owned(),
+            department: body["department"]["name"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+            doctor: body["doctor"].as_str().unwrap_or_default().to_owned(),
+            allergies: allergies_of(&body["allergies"], web.lang),
+            signed: body["note"]["status"] == "signed",
+            versions,
+        },
+    )
+}
