@@ -707,7 +707,7 @@ pub async fn sign(
         "sign",
     )
     .await?;
-    super::codes::open_report_cards(&state, &signed, &note.diagnoses).await?;
+    super::codes::open_report_cards(&state, &ctx, &signed, &note.diagnoses).await?;
     Ok(Json(note_view(&state, &signed).await?).into_response())
 }
 
@@ -814,7 +814,7 @@ pub async fn amend(
         "amend",
     )
     .await?;
-    super::codes::open_report_cards(&state, &amended, &note.diagnoses).await?;
+    super::codes::open_report_cards(&state, &ctx, &amended, &note.diagnoses).await?;
     Ok(Json(note_view(&state, &amended).await?).into_response())
 }
 

@@ -506,3 +506,56 @@ async fn a_patient_reads_the_family_record_but_not_another_familys(db: Db) {
     v.app.finish().await;
 }
 on_both!(a_patient_reads_the_family_record_but_not_another_familys);
+
+/// A signed note with a notifiable diagnosis (霍乱 A00, even suspected) opens its report card
+/// for the department at once, once: amending the note keeps the one card.
+async fn signing_a_notifiable_diagnosis_opens_one_report_card(db: Db) {
+    let v = checked_in(db).await;
+    let mut body = note("腹泻 1 天", "I10");
+    body["diagnoses"][1] = json!({"code": "A00", "name": "霍乱", "certainty": "provisional"});
+    let saved = put(
+        &v.app,
+        &format!("/api/visits/{}/note", v.encounter),
+        Some(&v.doctor),
+        &body,
+    )
+    .await;
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    let signed = v
+        .app
+        .post_json(
+            &format!("/api/visits/{}/note/sign", v.encounter),
+            Some(&v.doctor),
+            &json!({"password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(signed.status, 200, "{}", signed.body);
+    let cards = v.app.get("/api/notifiable-reports", Some(&v.doctor)).await;
+    assert_eq!(cards.status, 200, "{}", cards.body);
+    let items = cards.body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{}", cards.body);
+    assert_eq!(items[0]["code"], "A00");
+    assert_eq!(
+        items[0]["disease"]["deadline_hours"], 2,
+        "霍乱 is class A: 2 hours"
+    );
+    assert_eq!(items[0]["patient"], format!("Patient/{}", v.patient_id));
+    let amended = v
+        .app
+        .post_json(
+            &format!("/api/visits/{}/note/amend", v.encounter),
+            Some(&v.doctor),
+            &json!({
+                "password": PASSWORD,
+                "reason": "补充体格检查",
+                "sections": {"chief_complaint": "腹泻 1 天", "physical_exam": "腹软，无压痛"},
+                "diagnoses": body["diagnoses"],
+            }),
+        )
+        .await;
+    assert_eq!(amended.status, 200, "{}", amended.body);
+    let again = v.app.get("/api/notifiable-reports", Some(&v.doctor)).await;
+    assert_eq!(again.body["items"].as_array().unwrap().len(), 1);
+    v.app.finish().await;
+}
+on_both!(signing_a_notifiable_diagnosis_opens_one_report_card);
