@@ -32,7 +32,6 @@ fn messages() -> impl Iterator<Item = &'static (&'static str, &'static str, &'st
         staff::MESSAGES,
         billing::MESSAGES,
         admin::MESSAGES,
-        records::MESSAGES,
     ]
     .into_iter()
     .flatten()
