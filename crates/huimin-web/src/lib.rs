@@ -44,7 +44,6 @@ pub fn pages(api: Router, clock: huimin_clock::Clock) -> Router {
         .merge(admin::routes())
         .merge(billing::routes())
         .merge(messages::routes())
-        .merge(records::routes())
         .merge(assets::routes())
         .layer(axum::middleware::from_fn_with_state(
             api.clone(),
