@@ -1,6 +1,7 @@
 //! The clinical record over HTTP (B7, B9, B11): the visit (`Encounter`), the signed outpatient
 //! note (`Composition` + `Condition`s + `Provenance`), allergies, who may read what, the
-//! patient's own record; printed visit records (`documents`: render, register, audit) and
+//! patient's own record; printed visit records (`documents`: render, register, audit; `print`: a visit's signed
+//! note as a PDF) and
 //! their public check (`verify`: `/api/verify/{code}`); the ICD-10 code table's search and
 //! lookup (`icd10`) and the notifiable-disease report cards (`notifiable`). See
 //! docs/design/records.md.
@@ -13,6 +14,7 @@ pub mod icd10;
 mod mine;
 pub mod notifiable;
 pub mod pdf;
+mod print;
 pub mod sample;
 pub mod signing;
 mod verify;
@@ -31,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/verify/{code}", get(verify::check))
         .route("/api/verify/{code}/file", post(verify::compare_file))
         .route("/api/visits/{id}", get(visits::show))
+        .route("/api/visits/{id}/pdf", get(print::visit_pdf))
         .route("/api/visits/{id}/note", put(visits::save_draft))
         .route("/api/visits/{id}/note/sign", post(visits::sign))
         .route("/api/visits/{id}/note/amend", post(visits::amend))

@@ -18,7 +18,7 @@ use crate::helpers::*;
 use crate::on_both;
 
 /// The text a PDF extractor reads from `pdf` (poppler's `pdftotext`).
-fn pdf_text(pdf: &[u8]) -> String {
+pub fn pdf_text(pdf: &[u8]) -> String {
     let mut child = Command::new("pdftotext")
         .args(["-enc", "UTF-8", "-", "-"])
         .stdin(Stdio::piped())

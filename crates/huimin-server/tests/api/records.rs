@@ -559,3 +559,132 @@ async fn signing_a_notifiable_diagnosis_opens_one_report_card(db: Db) {
     v.app.finish().await;
 }
 on_both!(signing_a_notifiable_diagnosis_opens_one_report_card);
+
+/// The hospital as the directory holds it (the demo's is the organisation of type `prov`).
+async fn hospital(v: &Visit) {
+    let org = v
+        .app
+        .post_json(
+            "/fhir/Organization",
+            Some(&v.admin),
+            &json!({"resourceType": "Organization", "name": "惠民市第一人民医院",
+                "alias": ["Huimin First People's Hospital"],
+                "type": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/organization-type", "code": "prov"}]}],
+                "address": [{"text": "山东省惠民市北城区健康路 1 号"}]}),
+        )
+        .await;
+    assert_eq!(org.status, 201, "{}", org.body);
+}
+
+async fn visit_pdf(v: &Visit, token: &str) -> reqwest::Response {
+    v.app
+        .client
+        .get(format!("{}/api/visits/{}/pdf", v.app.base, v.encounter))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The patient downloads the signed note as a PDF: their name, the chief complaint and the
+/// diagnosis code are printed, and the code printed on it verifies.
+async fn the_patient_downloads_the_signed_note_as_a_pdf_that_verifies(db: Db) {
+    let v = checked_in(db).await;
+    hospital(&v).await;
+    write_and_sign(&v).await;
+    let response = visit_pdf(&v, &v.patient).await;
+    if response.status() != 200 {
+        panic!("{}", response.text().await.unwrap());
+    }
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert_eq!(header("content-type"), "application/pdf");
+    assert_eq!(header("cache-control"), "no-store");
+    let date = v
+        .app
+        .get(&format!("/api/visits/{}", v.encounter), Some(&v.patient))
+        .await
+        .body["date"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        header("content-disposition"),
+        format!("attachment; filename=\"visit-{date}.pdf\"")
+    );
+    let bytes = response.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    let text = crate::record_documents::pdf_text(&bytes);
+    for expected in [
+        "王小明",
+        "惠民市第一人民医院",
+        "主诉",
+        "I10",
+        "E11",
+        "李振邦",
+    ] {
+        assert!(text.contains(expected), "{expected} missing from {text}");
+    }
+    // pdftotext drops the spaces around digits between Chinese characters.
+    assert!(text.replace(' ', "").contains("头晕3天"), "{text}");
+    let code: String = text
+        .split("/verify/")
+        .nth(1)
+        .expect("the verify address is printed")
+        .chars()
+        .take(10)
+        .collect();
+    let checked = v.app.get(&format!("/api/verify/{code}"), None).await;
+    assert_eq!(checked.status, 200, "{}", checked.body);
+    assert_eq!(checked.body["genuine"], true);
+    assert_eq!(checked.body["patient"], "王*");
+    assert_eq!(checked.body["visit_date"], date.as_str());
+
+    // The doctor of the visit downloads it too.
+    assert_eq!(visit_pdf(&v, &v.doctor).await.status(), 200);
+}
+on_both!(the_patient_downloads_the_signed_note_as_a_pdf_that_verifies);
+
+/// Another family's visit and a visit without a signed note are not found.
+async fn another_family_or_an_unsigned_note_gets_no_pdf(db: Db) {
+    let v = checked_in(db).await;
+    hospital(&v).await;
+    let unsigned = visit_pdf(&v, &v.patient).await;
+    assert_eq!(unsigned.status(), 404);
+    let body: Value = unsigned.json().await.unwrap();
+    assert_eq!(body["issue"][0]["expression"][0], "note", "{body}");
+    let saved = put(
+        &v.app,
+        &format!("/api/visits/{}/note", v.encounter),
+        Some(&v.doctor),
+        &note("头晕 3 天", "I10"),
+    )
+    .await;
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    // A draft is not printed, even for its doctor.
+    assert_eq!(visit_pdf(&v, &v.doctor).await.status(), 404);
+    assert_eq!(visit_pdf(&v, &v.patient).await.status(), 404);
+
+    let signed = v
+        .app
+        .post_json(
+            &format!("/api/visits/{}/note/sign", v.encounter),
+            Some(&v.doctor),
+            &json!({"password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(signed.status, 200, "{}", signed.body);
+    let (other, _) = v.app.patient("13911120009", "李四", ID_3).await;
+    let refused = visit_pdf(&v, &other).await;
+    assert_eq!(refused.status(), 404);
+    let body: Value = refused.json().await.unwrap();
+    assert!(!body.to_string().contains("王小明"), "{body}");
+    assert_eq!(visit_pdf(&v, &v.patient).await.status(), 200);
+}
+on_both!(another_family_or_an_unsigned_note_gets_no_pdf);

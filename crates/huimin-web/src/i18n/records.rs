@@ -187,6 +187,11 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "The doctor has not signed the note yet",
     ),
     ("record.amended", "已修改", "Amended"),
+    (
+        "record.download_pdf",
+        "下载病历 PDF",
+        "Download the record (PDF)",
+    ),
     ("record.earlier", "修改前版本", "Earlier version"),
     ("record.signed_at", "签名时间", "Signed"),
     ("record.male", "男", "male"),

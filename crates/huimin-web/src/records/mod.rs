@@ -36,6 +36,7 @@ pub fn routes() -> Router<Api> {
         )
         .route("/me/records", get(patient::list))
         .route("/me/records/{id}", get(patient::show))
+        .route("/me/records/{id}/pdf", get(patient::pdf))
 }
 
 /// A section of the note as a page shows it.

@@ -1,10 +1,10 @@
 //! The patient's record pages (375 px first): the family's visits, and one visit's signed
-//! note with diagnoses, allergies and amendments.
+//! note with diagnoses, allergies and amendments, and that note as a PDF to download.
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::response::Response;
+use axum::http::{Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 
 use super::{AllergyRow, VersionRow, allergies_of, versions_of};
 use crate::api::Api;
@@ -34,6 +34,7 @@ struct ListPage {
 #[template(path = "record_patient.html")]
 struct VisitPage {
     c: Chrome,
+    id: String,
     patient: String,
     date: String,
     department: String,
@@ -108,6 +109,7 @@ pub async fn show(
         StatusCode::OK,
         &VisitPage {
             c: web.chrome(crate::i18n::t(web.lang, "record.visit")),
+            id: id.clone(),
             patient: body["patient"]["name"]
                 .as_str()
                 .unwrap_or_default()
@@ -123,4 +125,47 @@ pub async fn show(
             versions,
         },
     )
+}
+
+/// `GET /me/records/{id}/pdf`: the visit's signed note as the API prints it, passed on as
+/// a download; a refusal (no signed note, another family's visit) is shown as a page.
+pub async fn pdf(
+    State(api): State<Api>,
+    SignedIn(web): SignedIn,
+    Path(id): Path<String>,
+) -> Response {
+    let path = format!("/api/visits/{}/pdf", urlencoding_segment(&id));
+    let (status, headers, bytes) = api.call_raw(&web, Method::GET, &path).await;
+    if status == StatusCode::UNAUTHORIZED {
+        return web.to_login();
+    }
+    if status.is_success() {
+        let passed = |name: header::HeaderName, default: &str| {
+            let value = headers
+                .get(&name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or(default)
+                .to_owned();
+            (name, value)
+        };
+        return (
+            [
+                passed(header::CONTENT_TYPE, "application/pdf"),
+                passed(header::CONTENT_DISPOSITION, "attachment"),
+                passed(header::CACHE_CONTROL, "no-store"),
+            ],
+            bytes,
+        )
+            .into_response();
+    }
+    let reply = crate::api::Reply {
+        status,
+        body: serde_json::from_slice(&bytes).unwrap_or_default(),
+    };
+    crate::staff::common::refusal(&web, "record.visit", &reply, &format!("/me/records/{id}"))
+}
+
+/// An id as one path segment (ids are letters, digits and `-`; anything else is escaped).
+fn urlencoding_segment(id: &str) -> String {
+    url::form_urlencoded::byte_serialize(id.as_bytes()).collect()
 }

@@ -1,11 +1,11 @@
 //! The clinical record from both sides: a patient checks in; the doctor (1280 px) calls them,
 //! opens the visit straight from the line, writes the note from the department's template with
 //! an allergy and a diagnosis, and signs it with the password; the patient (375 px) reads the
-//! signed visit on the phone.
+//! signed visit on the phone and downloads it as a PDF.
 
 use serde_json::json;
 
-use crate::harness::{Browser, DOCTOR, Driver, Server};
+use crate::harness::{ADMIN_PASSWORD, Browser, DOCTOR, Driver, Server};
 
 const PATIENT_PASSWORD: &str = "Patient2026pass";
 
@@ -128,5 +128,47 @@ async fn a_visit_is_written_signed_by_the_doctor_and_read_by_the_patient() {
     assert!(page.contains("主诉"), "{page}");
     phone.assert_fits_width().await;
     phone.shot("record-visit-375").await;
+
+    // The signed note downloads as a PDF, with the page's own sign-in.
+    let admin = server.token("admin", ADMIN_PASSWORD).await;
+    server
+        .post(&admin, "/fhir/Organization", &json!({"resourceType": "Organization",
+            "name": "惠民市第一人民医院", "alias": ["Huimin First People's Hospital"],
+            "type": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/organization-type", "code": "prov"}]}]}))
+        .await;
+    let link = phone.text("#download-pdf").await;
+    assert!(link.contains("下载病历 PDF"), "{link}");
+    let href = phone.attr("#download-pdf", "href").await;
+    let cookie = phone
+        .client
+        .get_named_cookie("huimin_token")
+        .await
+        .unwrap()
+        .value()
+        .to_owned();
+    let url = if href.starts_with("http") {
+        href
+    } else {
+        format!("{base}{href}")
+    };
+    let response = server
+        .http
+        .get(url)
+        .header("cookie", format!("huimin_token={cookie}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "application/pdf");
+    let disposition = response.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        disposition.starts_with("attachment; filename=\"visit-"),
+        "{disposition}"
+    );
+    let bytes = response.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
     phone.close().await;
 }
