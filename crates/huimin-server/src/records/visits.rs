@@ -667,48 +667,16 @@ pub async fn sign(
     })
     .map_err(problem)?;
     check_password(&state, &ctx, caller, Some(&request.password), &resource).await?;
-    let now = state.clock.now().as_microsecond();
-    let (allergy_ids, _) = allergies_of(&state, &encounter.patient_id).await?;
-    let facts = NoteFacts {
-        head: &head,
-        version: head.version,
-        kind: VersionKind::Final,
-        date: instant_text(now),
-        allergies: &allergy_ids,
-    };
-    let content = content_of(&note, &facts, None);
-    let signer = LocalSigner {
-        store: &state.store,
-        now,
-    };
-    let made = signer
-        .sign(&practitioner, &signed_document(&content))
-        .await?;
-    let signed = state
-        .store
-        .sign_note(
-            &head.id,
-            head.version,
-            &content,
-            &SignatureFacts {
-                key_id: made.key_id,
-                signature: made.signature,
-                signed_at: now,
-            },
-        )
-        .await
-        .map_err(write_error)?;
-    audit::record(
+    seal(
         &state,
         &ctx,
-        "update",
-        &format!("Composition/{}", signed.id),
-        SUCCESS,
-        "sign",
+        &head,
+        &practitioner,
+        &encounter.patient_id,
+        &note,
+        Seal::First,
     )
-    .await?;
-    super::codes::open_report_cards(&state, &ctx, &signed, &note.diagnoses).await?;
-    Ok(Json(note_view(&state, &signed).await?).into_response())
+    .await
 }
 
 /// `POST /api/visits/{id}/note/amend`: a new signed version of a signed note, naming what
@@ -769,53 +737,87 @@ pub async fn amend(
         .at("sections"));
     }
     check_password(&state, &ctx, caller, request.password.as_deref(), &resource).await?;
+    let amendment = json!({"reason": reason, "changed": changed});
+    seal(
+        &state,
+        &ctx,
+        &head,
+        &practitioner,
+        &encounter.patient_id,
+        &note,
+        Seal::Amendment(amendment),
+    )
+    .await
+}
+
+/// What a signature seals: the draft as the first signed version, or an amendment (its
+/// reason and changed sections) as the next one.
+enum Seal {
+    First,
+    Amendment(Value),
+}
+
+/// Signs `note` as the doctor's next version of `head`, stores it with its signature, audits
+/// it, opens the report cards its notifiable diagnoses call for, and answers the note's view.
+async fn seal(
+    state: &AppState,
+    ctx: &Ctx,
+    head: &NoteRecord,
+    practitioner: &str,
+    patient_id: &str,
+    note: &Note,
+    what: Seal,
+) -> Result<Response, ApiError> {
     let now = state.clock.now().as_microsecond();
-    let (allergy_ids, _) = allergies_of(&state, &encounter.patient_id).await?;
-    let version = head.version + 1;
+    let (allergy_ids, _) = allergies_of(state, patient_id).await?;
+    let (version, kind, amendment) = match what {
+        Seal::First => (head.version, VersionKind::Final, None),
+        Seal::Amendment(amendment) => (head.version + 1, VersionKind::Amended, Some(amendment)),
+    };
+    let action = if amendment.is_some() { "amend" } else { "sign" };
     let facts = NoteFacts {
-        head: &head,
+        head,
         version,
-        kind: VersionKind::Amended,
+        kind,
         date: instant_text(now),
         allergies: &allergy_ids,
     };
-    let content = content_of(
-        &note,
-        &facts,
-        Some(json!({"reason": reason, "changed": changed})),
-    );
+    let content = content_of(note, &facts, amendment);
     let signer = LocalSigner {
         store: &state.store,
         now,
     };
     let made = signer
-        .sign(&practitioner, &signed_document(&content))
+        .sign(practitioner, &signed_document(&content))
         .await?;
-    let amended = state
-        .store
-        .amend_note(
-            &head.id,
-            head.version,
-            &content,
-            &SignatureFacts {
-                key_id: made.key_id,
-                signature: made.signature,
-                signed_at: now,
-            },
-        )
-        .await
-        .map_err(write_error)?;
+    let signature = SignatureFacts {
+        key_id: made.key_id,
+        signature: made.signature,
+        signed_at: now,
+    };
+    let written = if action == "amend" {
+        state
+            .store
+            .amend_note(&head.id, head.version, &content, &signature)
+            .await
+    } else {
+        state
+            .store
+            .sign_note(&head.id, head.version, &content, &signature)
+            .await
+    };
+    let sealed = written.map_err(write_error)?;
     audit::record(
-        &state,
-        &ctx,
+        state,
+        ctx,
         "update",
-        &format!("Composition/{}", amended.id),
+        &format!("Composition/{}", sealed.id),
         SUCCESS,
-        "amend",
+        action,
     )
     .await?;
-    super::codes::open_report_cards(&state, &ctx, &amended, &note.diagnoses).await?;
-    Ok(Json(note_view(&state, &amended).await?).into_response())
+    super::codes::open_report_cards(state, ctx, &sealed, &note.diagnoses).await?;
+    Ok(Json(note_view(state, &sealed).await?).into_response())
 }
 
 /// `POST /api/visits/{id}/allergies`: records an allergy of the visit's patient.
