@@ -10,6 +10,7 @@
 mod campus;
 mod departments;
 mod doctors;
+mod history;
 mod people;
 mod profiles;
 mod rooms;
@@ -18,6 +19,8 @@ mod specialties;
 use huimin_domain::directory::{PractitionerTitle, RegistrationClass};
 use huimin_domain::identity::Sex;
 use huimin_domain::roles::Role;
+
+pub use history::DemoVisit;
 
 /// The password of every demo account (staff usernames and patient phones).
 pub const DEMO_PASSWORD: &str = "Huimin@2026!";
@@ -43,6 +46,8 @@ pub fn demo_hospital() -> DemoHospital {
         staff_accounts,
         patients: people::patients(),
         profiles: profiles::profiles(),
+        department_heads: vec![people::DOCTOR_KEY],
+        history: history::visits(),
     }
 }
 
@@ -58,6 +63,10 @@ pub struct DemoHospital {
     /// Departments' kinds and whom they see, by department key (the others are open
     /// clinics).
     pub profiles: Vec<(&'static str, huimin_domain::directory::DepartmentProfile)>,
+    /// Doctors who head their department (科主任): they see its break-the-glass reads.
+    pub department_heads: Vec<&'static str>,
+    /// The demo patients' past visits (see [`DemoVisit`]).
+    pub history: Vec<DemoVisit>,
 }
 
 #[derive(Clone, Debug)]

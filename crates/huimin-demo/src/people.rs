@@ -9,6 +9,9 @@ use crate::{DemoAccount, DemoDoctor, DemoPatient};
 pub(crate) const DOCTOR_KEY: &str = "dr-016";
 /// The 呼吸内科 doctor behind the `doctor2` account.
 pub(crate) const DOCTOR2_KEY: &str = "dr-008";
+/// A second 心血管内科 doctor, behind the `doctor3` account (the `doctor` account heads the
+/// department).
+pub(crate) const DOCTOR3_KEY: &str = "dr-017";
 
 pub(crate) fn staff_accounts(doctors: &[DemoDoctor]) -> Vec<DemoAccount> {
     let doctor_name = |key: &str| {
@@ -39,6 +42,12 @@ pub(crate) fn staff_accounts(doctors: &[DemoDoctor]) -> Vec<DemoAccount> {
             Role::Doctor,
             doctor_name(DOCTOR2_KEY),
             Some(DOCTOR2_KEY),
+        ),
+        account(
+            "doctor3",
+            Role::Doctor,
+            doctor_name(DOCTOR3_KEY),
+            Some(DOCTOR3_KEY),
         ),
         account("nurse", Role::Nurse, "陈静", None),
         account("pharmacist", Role::Pharmacist, "周敏", None),

@@ -130,15 +130,30 @@ impl App {
         if let Some(password) = &settings.admin_password {
             accounts::ensure_admin(&store, &passwords, password.expose()).await?;
         }
+        let mut demo_patients = None;
         if settings.demo
-            && let Some(summary) = demo::load_if_empty(&store, &passwords, clock.today()).await?
+            && let Some((summary, patients)) =
+                demo::load_if_empty(&store, &passwords, clock.today()).await?
         {
             tracing::info!(?summary, "demo hospital loaded");
+            demo_patients = Some(patients);
         }
         if let Some(loaded) = records::icd10::load_seed_if_empty(&store, clock.now()).await? {
             tracing::info!(codes = loaded, "demonstration ICD-10 table loaded");
         }
         let rules = RuleBook::new(settings.booking.clone());
+        if let Some(patients) = demo_patients {
+            // The demo patients' past visits, once, with the hospital just loaded.
+            let visits = demo::load_history(
+                &store,
+                &*rules.current(&store).await?,
+                &clock,
+                &huimin_demo::demo_hospital(),
+                &patients,
+            )
+            .await?;
+            tracing::info!(visits, "demo patients' past visits loaded");
+        }
         if settings.demo {
             // Keep two weeks of the demo rosters published at every start.
             let today = clock.today();

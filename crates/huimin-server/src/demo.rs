@@ -14,7 +14,11 @@ use jiff::civil::Date;
 use serde_json::{Value, json};
 
 use crate::fhir::kinds::{KindSpec, PATIENT, by_name};
+use crate::records::access::DEPARTMENT_HEAD_EXT;
+
+mod history;
 use crate::state::passwords::Passwords;
+pub use history::load_history;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DemoError {
@@ -34,12 +38,13 @@ pub struct DemoSummary {
     pub accounts: usize,
 }
 
-/// Loads the demo hospital unless the database already has an organisation.
+/// Loads the demo hospital unless the database already has an organisation: what was loaded
+/// and the demo patients' ids (in `DemoHospital::patients`' order, for [`load_history`]).
 pub async fn load_if_empty(
     store: &Store,
     passwords: &Passwords,
     today: Date,
-) -> Result<Option<DemoSummary>, DemoError> {
+) -> Result<Option<(DemoSummary, Vec<String>)>, DemoError> {
     if store.count_resources("Organization").await? > 0 {
         return Ok(None);
     }
@@ -105,7 +110,7 @@ pub async fn load(
     passwords: &Passwords,
     demo: &DemoHospital,
     today: Date,
-) -> Result<DemoSummary, DemoError> {
+) -> Result<(DemoSummary, Vec<String>), DemoError> {
     let loader = Loader { store, demo, today };
     loader.hospital().await?;
     loader.sites().await?;
@@ -115,14 +120,16 @@ pub async fn load(
     loader.doctors().await?;
     loader.rosters().await?;
     let hash = passwords.hash(DEMO_PASSWORD);
-    let accounts = loader.staff_accounts(&hash).await? + loader.patients(&hash).await?;
-    Ok(DemoSummary {
+    let (patient_accounts, patient_ids) = loader.patients(&hash).await?;
+    let accounts = loader.staff_accounts(&hash).await? + patient_accounts;
+    let summary = DemoSummary {
         departments: demo.departments.len(),
         doctors: demo.doctors.len(),
         rooms: demo.rooms.len(),
         patients: demo.patients.len(),
         accounts,
-    })
+    };
+    Ok((summary, patient_ids))
 }
 
 /// A campus (site): where it is, its phone and outpatient hours.
@@ -320,12 +327,16 @@ impl Loader<'_> {
                 json!({"coding": [{"system": DEPARTMENT_CODE_SYSTEM, "code": dept.code, "display": dept.name_zh}]}),
             ];
             specialty.extend(doctor.specialties_zh.iter().zip(&doctor.specialties_en).map(|(zh, en)| json!({"text": zh, "_text": english(en), "coding": [{"system": SPECIALTY_SYSTEM, "code": en.to_lowercase().replace(' ', "-"), "display": zh}]})));
+            let mut extension = vec![
+                json!({"url": REGISTRATION_CLASS_EXT, "valueCode": doctor.registration_class.code()}),
+                json!({"url": REGISTRATION_FEE_EXT, "valueMoney": {"value": fee, "currency": "CNY"}}),
+            ];
+            if self.demo.department_heads.contains(&doctor.key) {
+                extension.push(json!({"url": DEPARTMENT_HEAD_EXT, "valueBoolean": true}));
+            }
             self.put("PractitionerRole", &format!("role-{}", doctor.key), json!({
                 "active": true,
-                "extension": [
-                    {"url": REGISTRATION_CLASS_EXT, "valueCode": doctor.registration_class.code()},
-                    {"url": REGISTRATION_FEE_EXT, "valueMoney": {"value": fee, "currency": "CNY"}},
-                ],
+                "extension": extension,
                 "practitioner": reference("Practitioner", doctor.key, doctor.name_zh),
                 "organization": reference("Organization", &format!("dept-{}", dept.key), dept.name_zh),
                 "code": [{"coding": [{"system": TITLE_SYSTEM, "code": doctor.title.code(), "display": doctor.title.zh()}], "text": doctor.title.zh()}],
@@ -394,9 +405,10 @@ impl Loader<'_> {
         Ok(accounts)
     }
 
-    /// Patients, some with an account; how many accounts were made.
-    async fn patients(&self, hash: &str) -> Result<usize, DemoError> {
+    /// Patients, some with an account: how many accounts were made, and the patients' ids.
+    async fn patients(&self, hash: &str) -> Result<(usize, Vec<String>), DemoError> {
         let mut accounts = 0;
+        let mut ids = Vec::new();
         let org = &self.demo.organization;
         let hospital_id = org.key;
         for patient in &self.demo.patients {
@@ -416,6 +428,7 @@ impl Loader<'_> {
                 DemoError::Invalid(patient.name_pinyin.into(), format!("{issues:?}"))
             })?;
             let id = uuid::Uuid::new_v4().to_string();
+            ids.push(id.clone());
             resource["id"] = json!(id);
             let (index, unique) = PATIENT.index(&resource);
             let write = ResourceWrite {
@@ -442,7 +455,7 @@ impl Loader<'_> {
                 self.store.create_resource(write).await?;
             }
         }
-        Ok(accounts)
+        Ok((accounts, ids))
     }
 }
 

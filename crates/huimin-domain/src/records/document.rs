@@ -4,6 +4,7 @@
 //! facts; [`VisitDocument::check`] decides whether they can be printed.
 
 use crate::i18n::Text;
+use crate::records::note::Certainty;
 use crate::records::verification::VerificationCode;
 
 /// The sections of an outpatient note in the order 病历书写基本规范 gives them.
@@ -69,13 +70,6 @@ impl NoteSection {
     }
 }
 
-/// Whether a diagnosis is confirmed or still to be confirmed (待查).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Certainty {
-    Confirmed,
-    Suspected,
-}
-
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DiagnosisLine {
     /// ICD-10 code (`I10`, `J06.9`).
@@ -90,7 +84,7 @@ impl DiagnosisLine {
     pub fn printed(&self) -> String {
         let pending = match self.certainty {
             Certainty::Confirmed => "",
-            Certainty::Suspected => " 待查",
+            Certainty::Provisional => " 待查",
         };
         let rank = if self.primary {
             "主要诊断"
@@ -377,7 +371,7 @@ mod tests {
             code: "E11.9".into(),
             name: "2型糖尿病".into(),
             primary: false,
-            certainty: Certainty::Suspected,
+            certainty: Certainty::Provisional,
         };
         assert_eq!(line.printed(), "E11.9 2型糖尿病 待查（次要诊断）");
     }

@@ -17,6 +17,10 @@ pub enum Section {
     Plan,
 }
 
+/// What marks a blank of a department template (`＿`, full-width low line): the doctor fills
+/// it in, and a note keeping one is not signed.
+pub const TEMPLATE_BLANK: char = '＿';
+
 /// LOINC code of the allergies section (its entries are `AllergyIntolerance`s).
 pub const ALLERGIES_LOINC: &str = "48765-2";
 /// LOINC code of the diagnoses section (its entries are `Condition`s).
@@ -295,8 +299,8 @@ impl Note {
         })
     }
 
-    /// Checks a note for signing: a draft that also has a chief complaint and at least one
-    /// diagnosis (the first is the primary one).
+    /// Checks a note for signing: a draft that also has a chief complaint, no template blank
+    /// left ([`TEMPLATE_BLANK`]) and at least one diagnosis (the first is the primary one).
     pub fn for_signing(input: &NoteInput) -> Result<Note, NoteProblem> {
         let note = Self::draft(input)?;
         if note.section(Section::ChiefComplaint).is_empty() {
@@ -305,6 +309,25 @@ impl Note {
                 Text::new(
                     "签名前请填写主诉",
                     "Write the chief complaint before signing",
+                ),
+            ));
+        }
+        if let Some(section) = Section::ALL
+            .into_iter()
+            .find(|s| note.section(*s).contains(TEMPLATE_BLANK))
+        {
+            let label = section.title();
+            return Err(NoteProblem::new(
+                section.key(),
+                Text::new(
+                    format!(
+                        "“{}”中还有未填写的空白（＿＿），请填写或删去后再签名",
+                        label.zh
+                    ),
+                    format!(
+                        "{} still has a blank (＿＿) to fill: fill it in or delete it before signing",
+                        label.en
+                    ),
                 ),
             ));
         }
@@ -423,6 +446,30 @@ mod tests {
         let note = Note::for_signing(&input("头晕", &[("I10", "provisional")])).unwrap();
         assert_eq!(note.diagnoses[0].certainty, Certainty::Provisional);
         assert_eq!(note.section(Section::ChiefComplaint), "头晕");
+    }
+
+    #[test]
+    fn a_template_blank_left_keeps_the_note_from_being_signed_and_names_its_section() {
+        let mut with_blank = input("头晕 3 天", &[("I10", "confirmed")]);
+        with_blank
+            .sections
+            .push((Section::PhysicalExam, "BP＿＿/＿＿mmHg".into()));
+        // A draft may keep it: the doctor is still writing.
+        assert!(Note::draft(&with_blank).is_ok());
+        let err = Note::for_signing(&with_blank).unwrap_err();
+        assert_eq!(err.field, "physical_exam");
+        assert!(err.text.zh.contains("体格检查"), "{}", err.text.zh);
+        with_blank.sections[1].1 = "BP 150/95 mmHg".into();
+        assert!(Note::for_signing(&with_blank).is_ok());
+        // Spaces, even two in a row, are not blanks.
+        assert!(Note::for_signing(&input("头晕  3 天", &[("I10", "confirmed")])).is_ok());
+    }
+
+    #[test]
+    fn every_shipped_template_blank_is_the_one_the_signing_check_knows() {
+        let templates = crate::records::NoteTemplates::builtin();
+        let general = templates.for_department(None).text(Section::PhysicalExam);
+        assert!(general.contains(TEMPLATE_BLANK), "{general}");
     }
 
     #[test]

@@ -206,7 +206,14 @@ pub async fn department_break_glass(
             "not a department head",
         )
         .await?;
-        return Err(ApiError::forbidden());
+        return Err(ApiError::new(
+            axum::http::StatusCode::FORBIDDEN,
+            "forbidden",
+            Text::new(
+                "只有科主任可以查看本科室的紧急调阅记录",
+                "Only a department head sees the department's break-the-glass reads",
+            ),
+        ));
     }
     let since = state.clock.now().as_microsecond() - 30 * 24 * 3600 * 1_000_000;
     let mut items = Vec::new();
@@ -216,10 +223,18 @@ pub async fn department_break_glass(
             .break_glass_of_department(department, since)
             .await?
         {
+            let practitioner_name =
+                resource_name(&state, "Practitioner", &r.practitioner_id).await?;
+            let patient_name =
+                crate::appointments::calling::patient_name(&state, &r.patient_id).await?;
             items.push(serde_json::json!({
                 "department": format!("Organization/{department}"),
+                "department_name": resource_name(&state, "Organization", department).await?,
                 "practitioner": format!("Practitioner/{}", r.practitioner_id),
+                "practitioner_name": practitioner_name,
                 "patient": format!("Patient/{}", r.patient_id),
+                // The head judges whether the reason held, not who the patient is.
+                "patient_masked": huimin_domain::masking::mask_name(&patient_name),
                 "reason": r.reason,
                 "at": huimin_store::instant_text(r.at),
             }));
@@ -235,4 +250,20 @@ pub async fn department_break_glass(
     )
     .await?;
     Ok(axum::Json(serde_json::json!({"reads": items})).into_response())
+}
+
+/// A directory resource's display name: an Organization's `name`, a Practitioner's first
+/// `name.text`.
+async fn resource_name(state: &AppState, kind: &str, id: &str) -> Result<String, ApiError> {
+    let content = state
+        .store
+        .read_resource(kind, id)
+        .await?
+        .map(|r| r.content)
+        .unwrap_or_default();
+    let name = match kind {
+        "Organization" => content["name"].as_str(),
+        _ => content["name"][0]["text"].as_str(),
+    };
+    Ok(name.unwrap_or_default().to_owned())
 }

@@ -19,7 +19,7 @@ pub mod sample;
 pub mod signing;
 mod verify;
 pub mod views;
-mod visits;
+pub(crate) mod visits;
 
 use axum::Router;
 use axum::routing::{get, post, put};

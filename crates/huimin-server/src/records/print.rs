@@ -8,7 +8,6 @@ use axum::response::{IntoResponse, Response};
 use huimin_domain::directory::age_on;
 use huimin_domain::i18n::Text;
 use huimin_domain::masking::mask_document_number;
-use huimin_domain::records::document::Certainty as Printed;
 use huimin_domain::records::{
     AllergyLine, AllergySeverity, Certainty, DiagnosisLine, NoteSection, Section, SignatureLine,
     SignatureStatus, VerificationCode, VisitDocument,
@@ -232,10 +231,10 @@ async fn document(
             code: text(&d["code"]),
             name: text(&d["name"]),
             primary: i == 0,
-            certainty: match d["certainty"].as_str().and_then(Certainty::from_code) {
-                Some(Certainty::Provisional) => Printed::Suspected,
-                _ => Printed::Confirmed,
-            },
+            certainty: d["certainty"]
+                .as_str()
+                .and_then(Certainty::from_code)
+                .unwrap_or(Certainty::Confirmed),
         })
         .collect();
     let allergies = state

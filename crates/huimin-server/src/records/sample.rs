@@ -2,7 +2,7 @@
 //! tried and measured without a signed note: `huimin record sample-pdf`, the benchmarks and
 //! the tests.
 
-use huimin_domain::records::document::Certainty;
+use huimin_domain::records::Certainty;
 use huimin_domain::records::{
     AllergyLine, DiagnosisLine, NoteSection, SignatureLine, SignatureStatus, VerificationCode,
     VisitDocument,
@@ -60,7 +60,7 @@ pub fn sample_document(pages: usize) -> VisitDocument {
                 code: "G44.2".into(),
                 name: "紧张型头痛".into(),
                 primary: false,
-                certainty: Certainty::Suspected,
+                certainty: Certainty::Provisional,
             },
         ],
         allergies: vec![AllergyLine {

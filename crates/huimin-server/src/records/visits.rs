@@ -16,10 +16,10 @@ use huimin_domain::records::{
 };
 use huimin_domain::roles::Role;
 use huimin_fhir::names::DEPARTMENT_CODE_SYSTEM;
-use huimin_store::instant_text;
 use huimin_store::records::{
     AllergyRecord, EncounterRecord, NewNote, NoteRecord, NoteWriteError, SignatureFacts,
 };
+use huimin_store::{Store, instant_text};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -248,7 +248,7 @@ async fn check_codes(state: &AppState, note: &mut Note) -> Result<(), ApiError> 
 }
 
 /// The stored form of a note version: the form as typed, the Composition and Conditions.
-fn content_of(note: &Note, facts: &NoteFacts<'_>, amendment: Option<Value>) -> Value {
+pub(crate) fn content_of(note: &Note, facts: &NoteFacts<'_>, amendment: Option<Value>) -> Value {
     let (composition, conditions) = views::composition(note, facts);
     let mut content = json!({
         "input": input_json(note),
@@ -752,7 +752,7 @@ pub async fn amend(
 
 /// What a signature seals: the draft as the first signed version, or an amendment (its
 /// reason and changed sections) as the next one.
-enum Seal {
+pub(crate) enum Seal {
     First,
     Amendment(Value),
 }
@@ -768,45 +768,21 @@ async fn seal(
     note: &Note,
     what: Seal,
 ) -> Result<Response, ApiError> {
+    let action = match what {
+        Seal::First => "sign",
+        Seal::Amendment(_) => "amend",
+    };
     let now = state.clock.now().as_microsecond();
-    let (allergy_ids, _) = allergies_of(state, patient_id).await?;
-    let (version, kind, amendment) = match what {
-        Seal::First => (head.version, VersionKind::Final, None),
-        Seal::Amendment(amendment) => (head.version + 1, VersionKind::Amended, Some(amendment)),
-    };
-    let action = if amendment.is_some() { "amend" } else { "sign" };
-    let facts = NoteFacts {
+    let sealed = seal_at(
+        &state.store,
         head,
-        version,
-        kind,
-        date: instant_text(now),
-        allergies: &allergy_ids,
-    };
-    let content = content_of(note, &facts, amendment);
-    let signer = LocalSigner {
-        store: &state.store,
+        practitioner,
+        patient_id,
+        note,
+        what,
         now,
-    };
-    let made = signer
-        .sign(practitioner, &signed_document(&content))
-        .await?;
-    let signature = SignatureFacts {
-        key_id: made.key_id,
-        signature: made.signature,
-        signed_at: now,
-    };
-    let written = if action == "amend" {
-        state
-            .store
-            .amend_note(&head.id, head.version, &content, &signature)
-            .await
-    } else {
-        state
-            .store
-            .sign_note(&head.id, head.version, &content, &signature)
-            .await
-    };
-    let sealed = written.map_err(write_error)?;
+    )
+    .await?;
     audit::record(
         state,
         ctx,
@@ -818,6 +794,57 @@ async fn seal(
     .await?;
     super::codes::open_report_cards(state, ctx, &sealed, &note.diagnoses).await?;
     Ok(Json(note_view(state, &sealed).await?).into_response())
+}
+
+/// The signing step itself, at `now`: the version's content, its Ed25519 signature and the
+/// store's write (a signed version is never written again).
+pub(crate) async fn seal_at(
+    store: &Store,
+    head: &NoteRecord,
+    practitioner: &str,
+    patient_id: &str,
+    note: &Note,
+    what: Seal,
+    now: i64,
+) -> Result<NoteRecord, ApiError> {
+    let allergy_ids: Vec<String> = store
+        .allergies_of(patient_id)
+        .await?
+        .into_iter()
+        .map(|a| a.id)
+        .collect();
+    let (version, kind, amendment) = match what {
+        Seal::First => (head.version, VersionKind::Final, None),
+        Seal::Amendment(amendment) => (head.version + 1, VersionKind::Amended, Some(amendment)),
+    };
+    let amend = amendment.is_some();
+    let facts = NoteFacts {
+        head,
+        version,
+        kind,
+        date: instant_text(now),
+        allergies: &allergy_ids,
+    };
+    let content = content_of(note, &facts, amendment);
+    let signer = LocalSigner { store, now };
+    let made = signer
+        .sign(practitioner, &signed_document(&content))
+        .await?;
+    let signature = SignatureFacts {
+        key_id: made.key_id,
+        signature: made.signature,
+        signed_at: now,
+    };
+    let written = if amend {
+        store
+            .amend_note(&head.id, head.version, &content, &signature)
+            .await
+    } else {
+        store
+            .sign_note(&head.id, head.version, &content, &signature)
+            .await
+    };
+    written.map_err(write_error)
 }
 
 /// `POST /api/visits/{id}/allergies`: records an allergy of the visit's patient.

@@ -15,6 +15,7 @@ mod concurrency;
 mod connections;
 mod data_key;
 mod database_unavailable;
+mod demo_records;
 mod desk_codes;
 mod desk_payments;
 mod directory;

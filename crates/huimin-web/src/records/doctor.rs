@@ -28,6 +28,29 @@ pub struct Choice {
     pub label: String,
 }
 
+/// The diagnosis finder under the note's diagnoses: what was searched, the codes found, or
+/// why none are shown.
+#[derive(Default)]
+pub struct DxFinder {
+    pub query: String,
+    pub options: Vec<DxOption>,
+    pub message: String,
+}
+
+pub struct DxOption {
+    pub code: String,
+    pub name: String,
+}
+
+/// The finder's results alone, for `record.js` to put under the search box as the doctor types.
+#[derive(Template)]
+#[template(path = "record_dx_options.html")]
+struct DxOptionsFragment {
+    c: Chrome,
+    id: String,
+    dx: DxFinder,
+}
+
 pub struct TemplateChoice {
     pub key: String,
     pub name: String,
@@ -62,6 +85,7 @@ struct VisitPage {
     problem: String,
     notice: String,
     reason: String,
+    dx: DxFinder,
 }
 
 #[derive(Template)]
@@ -91,6 +115,7 @@ struct Typed {
     sections: Option<Value>,
     diagnoses: Option<Value>,
     reason: String,
+    dx: DxFinder,
 }
 
 fn visit_path(id: &str, break_glass: &str) -> String {
@@ -268,6 +293,7 @@ async fn page(
             problem,
             notice,
             reason: typed.reason,
+            dx: typed.dx,
         },
     )
 }
@@ -345,6 +371,7 @@ async fn refused(
         sections: note.map(|n| n["sections"].clone()),
         diagnoses: note.map(|n| n["diagnoses"].clone()),
         reason,
+        dx: DxFinder::default(),
     };
     let problem = reply
         .problems()
@@ -393,6 +420,150 @@ pub async fn save(
         return Redirect::to(&format!("/staff/visits/{id}?saved=1")).into_response();
     }
     refused(&api, &web, &id, &reply, Some(&body), String::new()).await
+}
+
+/// How many codes the finder shows.
+const DX_OPTIONS: usize = 10;
+
+/// The codes `query` finds (`GET /api/icd10`), or why there are none.
+async fn find_codes(api: &Api, web: &Web, query: &str) -> DxFinder {
+    let query = query.trim().to_owned();
+    if query.is_empty() {
+        return DxFinder::default();
+    }
+    let reply = api
+        .get(
+            web,
+            &format!("/api/icd10?q={}&_count={DX_OPTIONS}", encoded(&query)),
+        )
+        .await;
+    if !reply.ok() {
+        return DxFinder {
+            query,
+            options: Vec::new(),
+            message: reply.message(),
+        };
+    }
+    let options: Vec<DxOption> = reply.body["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|item| DxOption {
+            code: item["code"].as_str().unwrap_or_default().to_owned(),
+            name: item["name"].as_str().unwrap_or_default().to_owned(),
+        })
+        .collect();
+    let message = if options.is_empty() {
+        crate::i18n::t(web.lang, "record.dx_none").to_owned()
+    } else {
+        String::new()
+    };
+    DxFinder {
+        query,
+        options,
+        message,
+    }
+}
+
+/// The form as typed, shown again with the finder's state (nothing is saved: the draft is
+/// saved by Save, autosave or signing).
+async fn reshow(
+    api: &Api,
+    web: &Web,
+    id: &str,
+    pairs: &[(String, String)],
+    note: Value,
+    dx: DxFinder,
+) -> Response {
+    let typed = Typed {
+        sections: Some(note["sections"].clone()),
+        diagnoses: Some(note["diagnoses"].clone()),
+        reason: value_of(pairs, "reason"),
+        dx,
+    };
+    page(
+        api,
+        web,
+        id,
+        &ShowQuery::default(),
+        typed,
+        (String::new(), StatusCode::OK),
+    )
+    .await
+}
+
+/// `POST /staff/visits/{id}/dx-search`: the finder's button (without JavaScript): the page
+/// again, as typed, with the codes found.
+pub async fn dx_search(
+    State(api): State<Api>,
+    SignedIn(web): SignedIn,
+    Path(id): Path<String>,
+    axum::Form(pairs): axum::Form<Vec<(String, String)>>,
+) -> Response {
+    let dx = find_codes(&api, &web, &value_of(&pairs, "dx_q")).await;
+    reshow(&api, &web, &id, &pairs, note_body(&pairs), dx).await
+}
+
+/// `POST /staff/visits/{id}/dx-pick`: a code picked from the finder joins the diagnoses (the
+/// first empty row; once only), with its name from the table.
+pub async fn dx_pick(
+    State(api): State<Api>,
+    SignedIn(web): SignedIn,
+    Path(id): Path<String>,
+    axum::Form(pairs): axum::Form<Vec<(String, String)>>,
+) -> Response {
+    let mut note = note_body(&pairs);
+    let code = value_of(&pairs, "dx_pick");
+    let reply = api
+        .get(&web, &format!("/api/icd10/{}", encoded(code.trim())))
+        .await;
+    if reply.status == StatusCode::UNAUTHORIZED {
+        return web.to_login();
+    }
+    if !reply.ok() {
+        let dx = DxFinder {
+            query: value_of(&pairs, "dx_q"),
+            options: Vec::new(),
+            message: reply.message(),
+        };
+        return reshow(&api, &web, &id, &pairs, note, dx).await;
+    }
+    let picked = reply.body["code"].as_str().unwrap_or_default().to_owned();
+    if let Some(list) = note["diagnoses"].as_array_mut()
+        && !list.iter().any(|d| d["code"] == picked.as_str())
+    {
+        list.push(json!({
+            "code": picked,
+            "name": reply.body["name"],
+            "certainty": "confirmed",
+        }));
+    }
+    reshow(&api, &web, &id, &pairs, note, DxFinder::default()).await
+}
+
+#[derive(serde::Deserialize)]
+pub struct OptionsQuery {
+    #[serde(default)]
+    q: String,
+}
+
+/// `GET /staff/visits/{id}/dx-options?q=`: the finder's results as a fragment for
+/// `record.js`.
+pub async fn dx_options(
+    State(api): State<Api>,
+    SignedIn(web): SignedIn,
+    Path(id): Path<String>,
+    Query(query): Query<OptionsQuery>,
+) -> Response {
+    let dx = find_codes(&api, &web, &query.q).await;
+    render(
+        StatusCode::OK,
+        &DxOptionsFragment {
+            c: web.chrome(crate::i18n::t(web.lang, "record.title")),
+            id,
+            dx,
+        },
+    )
 }
 
 /// `POST /staff/visits/{id}/sign`: saves what is in the form, then signs with the password.

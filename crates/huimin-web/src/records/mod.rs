@@ -2,8 +2,10 @@
 //! template, saved as a draft while typing, signed, amended; allergies; finishing the visit),
 //! the patient's pages (the family's visits and each signed note), the public check of a
 //! printed record (`/verify`), and for staff the department's notifiable-disease report cards
-//! (`reports.rs`): the list with each card's countdown, the card form, and the CSV export.
+//! (`reports.rs`): the list with each card's countdown, the card form, and the CSV export;
+//! for department heads, the department's break-the-glass reads (`access.rs`).
 
+mod access;
 mod doctor;
 mod patient;
 mod reports;
@@ -24,12 +26,16 @@ pub fn routes() -> Router<Api> {
             "/staff/notifiable/{id}",
             get(reports::card).post(reports::save),
         )
+        .route("/staff/break-glass", get(access::list))
         .route("/staff/visits/{id}", get(doctor::show))
         .route("/staff/visits/{id}/note", post(doctor::save))
         .route("/staff/visits/{id}/sign", post(doctor::sign))
         .route("/staff/visits/{id}/amend", post(doctor::amend))
         .route("/staff/visits/{id}/allergies", post(doctor::add_allergy))
         .route("/staff/visits/{id}/finish", post(doctor::finish))
+        .route("/staff/visits/{id}/dx-search", post(doctor::dx_search))
+        .route("/staff/visits/{id}/dx-pick", post(doctor::dx_pick))
+        .route("/staff/visits/{id}/dx-options", get(doctor::dx_options))
         .route(
             "/staff/appointments/{id}/visit",
             get(doctor::of_appointment),

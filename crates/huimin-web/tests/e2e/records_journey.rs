@@ -1,6 +1,7 @@
 //! The clinical record from both sides: a patient checks in; the doctor (1280 px) calls them,
 //! opens the visit straight from the line, writes the note from the department's template with
-//! an allergy and a diagnosis, and signs it with the password; the patient (375 px) reads the
+//! an allergy and a diagnosis found by its pinyin initials (`gxy`), fills the template's
+//! blanks, and signs it with the password; the patient (375 px) reads the
 //! signed visit on the phone and downloads it as a PDF.
 
 use serde_json::json;
@@ -60,13 +61,40 @@ async fn doctor_writes_and_signs(doctor: &Browser, base: &str) {
     doctor.click("#add-allergy").await;
     assert!(doctor.text("#allergy-list").await.contains("青霉素"));
 
-    // The template again (the allergy form reloaded the page), then a diagnosis.
+    // The template again (the allergy form reloaded the page), then the diagnosis found by
+    // its pinyin initials as the doctor types them, and picked.
     doctor.choose("#template", "03.04").await;
     doctor.click("#use-template").await;
-    doctor.fill("#dx-code-1", "I10").await;
-    doctor.fill("#dx-name-1", "特发性（原发性）高血压").await;
+    doctor.fill("#dx-q", "gxy").await;
+    let picked = "#dx-option-list button[data-code='I10.x00']";
+    doctor.wait_visible(picked).await;
+    doctor.shot("record-dx-finder-1280").await;
+    doctor.tap(picked).await;
+    assert_eq!(doctor.value("#dx-code-1").await, "I10.x00");
+    assert_eq!(doctor.value("#dx-name-1").await, "高血压");
     doctor.click("#save").await;
     assert!(doctor.text("#notice").await.contains("草稿已保存"));
+    assert_eq!(doctor.value("#dx-code-1").await, "I10.x00");
+
+    // The template's blanks (＿＿) must be filled before the note is signed.
+    doctor.fill("#password", DOCTOR.1).await;
+    doctor.click("#sign").await;
+    let problem = doctor.text("#problem").await;
+    assert!(problem.contains("空白"), "{problem}");
+    for section in [
+        "chief_complaint",
+        "present_illness",
+        "past_history",
+        "physical_exam",
+        "auxiliary",
+        "plan",
+    ] {
+        let css = format!("#{section}");
+        let text = doctor.value(&css).await;
+        if text.contains('＿') {
+            doctor.fill(&css, &text.replace("＿＿", "2")).await;
+        }
+    }
 
     // A wrong password signs nothing and says so.
     doctor.fill("#password", "not-the-password").await;
@@ -74,8 +102,12 @@ async fn doctor_writes_and_signs(doctor: &Browser, base: &str) {
     assert!(doctor.text("#problem").await.contains("密码"));
     assert_eq!(
         doctor.value("#dx-code-1").await,
-        "I10",
+        "I10.x00",
         "what was typed stays"
+    );
+    assert_eq!(
+        doctor.value("#chief_complaint").await,
+        "发现血压升高2年，头晕2天"
     );
     doctor.fill("#password", DOCTOR.1).await;
     doctor.click("#sign").await;
@@ -118,7 +150,7 @@ async fn a_visit_is_written_signed_by_the_doctor_and_read_by_the_patient() {
     phone.sign_in(base, "13911110001", PATIENT_PASSWORD).await;
     phone.go(&format!("{base}/me/records")).await;
     let list = phone.text("#record-visits").await;
-    assert!(list.contains("特发性（原发性）高血压"), "{list}");
+    assert!(list.contains("高血压"), "{list}");
     phone.assert_fits_width().await;
     phone.shot("record-list-375").await;
     phone.click("#record-visits a").await;
