@@ -111,9 +111,16 @@ pub struct ServeArgs {
     /// Rate limits on patients' booking operations: `on` (default) or `off` (load tests).
     #[arg(long, env = "HUIMIN_RATE_LIMIT", default_value = "on")]
     pub rate_limit: String,
-    /// Log as JSON lines.
+    /// Log as JSON lines (the same as `--log-format json`).
     #[arg(long, env = "HUIMIN_LOG_JSON")]
     pub log_json: bool,
+    /// Log lines as `text` (default) or `json` (one object a line, with the request id).
+    #[arg(long, env = "HUIMIN_LOG_FORMAT", default_value = "text")]
+    pub log_format: huimin_server::logging::LogFormat,
+    /// Serve `/metrics` on this address only (e.g. `10.0.0.5:9464`); unset: on the main
+    /// address, to loopback clients only.
+    #[arg(long, env = "HUIMIN_METRICS_ADDR")]
+    pub metrics_addr: Option<SocketAddr>,
     /// Minutes a desk code (claiming a record on file, resetting a password) stays valid.
     #[arg(long, env = "HUIMIN_DESK_CODE_MINUTES", default_value_t = 30)]
     pub desk_code_minutes: u32,
@@ -182,6 +189,15 @@ pub struct ServeArgs {
 }
 
 impl ServeArgs {
+    /// `--log-format`, or JSON when `--log-json` is given.
+    pub fn log_format(&self) -> huimin_server::logging::LogFormat {
+        if self.log_json {
+            huimin_server::logging::LogFormat::Json
+        } else {
+            self.log_format
+        }
+    }
+
     pub fn settings(&self) -> Settings {
         let mut settings = self.storage.settings();
         settings.listen = self.listen;
@@ -193,6 +209,7 @@ impl ServeArgs {
         settings.online_payment = is_on(&self.online_payment);
         settings.trusted_proxies = self.trusted_proxies.clone();
         settings.hsts_seconds = self.hsts_secs;
+        settings.metrics_addr = self.metrics_addr;
         settings.connections = huimin_server::serve::ConnectionSettings {
             timeouts: huimin_server::serve::Timeouts {
                 header: Duration::from_secs(self.header_timeout_secs.max(1)),
