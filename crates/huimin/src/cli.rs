@@ -435,4 +435,36 @@ mod tests {
         assert_eq!(args.settings().trusted_proxies.len(), 2);
         assert!(Cli::try_parse_from(["huimin", "serve", "--trusted-proxies", "proxy"]).is_err());
     }
+
+    fn serve_args(flags: &[&str]) -> Result<ServeArgs, clap::Error> {
+        let cli = Cli::try_parse_from(["huimin", "serve"].iter().chain(flags))?;
+        match cli.command {
+            Some(Command::Serve(args)) => Ok(args),
+            _ => panic!("not serve"),
+        }
+    }
+
+    #[test]
+    fn logs_are_text_unless_json_is_asked_for_either_way() {
+        use huimin_server::logging::LogFormat;
+        assert_eq!(serve_args(&[]).unwrap().log_format(), LogFormat::Text);
+        let json = serve_args(&["--log-format", "json"]).unwrap();
+        assert_eq!(json.log_format(), LogFormat::Json);
+        assert_eq!(
+            serve_args(&["--log-json"]).unwrap().log_format(),
+            LogFormat::Json
+        );
+        assert!(serve_args(&["--log-format", "yaml"]).is_err());
+    }
+
+    #[test]
+    fn metrics_have_an_address_only_when_given_one() {
+        assert_eq!(serve_args(&[]).unwrap().settings().metrics_addr, None);
+        let given = serve_args(&["--metrics-addr", "10.0.0.5:9464"]).unwrap();
+        assert_eq!(
+            given.settings().metrics_addr,
+            Some("10.0.0.5:9464".parse().unwrap())
+        );
+        assert!(serve_args(&["--metrics-addr", "metrics.internal"]).is_err());
+    }
 }

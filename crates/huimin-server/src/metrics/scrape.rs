@@ -1,7 +1,7 @@
 //! `GET /metrics`: on its own listener (`HUIMIN_METRICS_ADDR`), or on the main one for
 //! loopback clients only.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use axum::Router;
 use axum::extract::{ConnectInfo, Request, State};
@@ -32,17 +32,18 @@ pub async fn scrape_on_main_listener(State(state): State<AppState>, request: Req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|ConnectInfo(peer)| peer.ip().to_canonical());
-    let local = peer.is_some_and(|ip| ip.is_loopback()) && !forwarded(request.headers());
-    if !local {
+    if !local(peer, request.headers()) {
         return ApiError::not_found(request.uri().path()).into_response();
     }
     render(&state).await
 }
 
-fn forwarded(headers: &HeaderMap) -> bool {
-    ["x-forwarded-for", "forwarded", "x-real-ip"]
+/// A loopback peer (IPv4-mapped included) that no proxy forwarded.
+fn local(peer: Option<IpAddr>, headers: &HeaderMap) -> bool {
+    let forwarded = ["x-forwarded-for", "forwarded", "x-real-ip"]
         .iter()
-        .any(|name| headers.contains_key(*name))
+        .any(|name| headers.contains_key(*name));
+    peer.is_some_and(|ip| ip.to_canonical().is_loopback()) && !forwarded
 }
 
 /// Brings the gauges read at the scrape up to date and renders every metric.
@@ -89,4 +90,30 @@ async fn render(state: &AppState) -> Response {
         handle.render(),
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_unforwarded_loopback_peers_are_local() {
+        let none = HeaderMap::new();
+        for peer in ["127.0.0.1", "127.8.9.10", "::1", "::ffff:127.0.0.1"] {
+            assert!(local(Some(peer.parse().unwrap()), &none), "{peer}");
+        }
+        for peer in [
+            "10.0.0.5",
+            "192.168.1.2",
+            "203.0.113.9",
+            "::ffff:10.0.0.5",
+            "fe80::1",
+        ] {
+            assert!(!local(Some(peer.parse().unwrap()), &none), "{peer}");
+        }
+        assert!(!local(None, &none), "in process, no peer");
+        let mut forwarded = HeaderMap::new();
+        forwarded.insert("x-forwarded-for", "203.0.113.9".parse().unwrap());
+        assert!(!local(Some("127.0.0.1".parse().unwrap()), &forwarded));
+    }
 }
