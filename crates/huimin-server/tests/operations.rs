@@ -437,7 +437,7 @@ async fn json_log_lines_carry_the_request_id(db: Db) {
             of_request += 1;
             let request = &spans[0];
             assert_eq!(request["name"], "request", "{line}");
-            assert_eq!(request["route"], "/fhir/Organization", "{line}");
+            assert_eq!(request["route"], "/fhir/{resource_type}", "{line}");
             assert_eq!(request["method"], "GET", "{line}");
         }
     }
@@ -504,7 +504,7 @@ async fn metrics_count_requests_bookings_pools_and_worker_lag(db: Db) {
     for family in [
         r#"huimin_build_info{version=""#,
         r#"huimin_http_request_duration_seconds_bucket{method="POST",route="/fhir/Appointment/$book",status="201",le="0.005"}"#,
-        r#"huimin_http_request_duration_seconds_count{method="GET",route="/fhir/Patient/{id}",status="200"}"#,
+        r#"huimin_http_request_duration_seconds_count{method="GET",route="/fhir/{resource_type}/{id}",status="200"}"#,
         r#"huimin_http_request_duration_seconds_count{method="GET",route="unmatched",status="404"}"#,
         r#"huimin_http_request_duration_seconds_count{method="POST",route="/auth/token",status="200"}"#,
         r#"huimin_bookings_total{operation="$book",outcome="booked",code=""}"#,
