@@ -109,7 +109,7 @@ async fn main() -> anyhow::Result<()> {
         return pdf::run(*runs, pdf_font);
     }
     // The server's own logging, so that what it costs per request is measured too.
-    huimin_server::logging::init(false);
+    huimin_server::logging::init(huimin_server::logging::LogFormat::Text);
     let dir = tempfile::tempdir()?;
     let mut settings = Settings::new(dir.path());
     settings.listen = "127.0.0.1:0".parse()?;

@@ -86,6 +86,8 @@ impl From<demo::DemoError> for StartError {
 
 pub struct App {
     listener: TcpListener,
+    /// `/metrics`'s own listener (`HUIMIN_METRICS_ADDR`).
+    metrics_listener: Option<TcpListener>,
     router: Router,
     state: AppState,
     deliver_messages: bool,
@@ -120,6 +122,7 @@ impl App {
         extra: impl FnOnce(Router, Clock) -> Router,
     ) -> Result<Self, StartError> {
         let deliver_messages = settings.deliver_messages;
+        crate::metrics::install();
         if let Some((_, problem)) = settings.desk_codes.check().into_iter().next() {
             return Err(StartError::Settings(problem.en));
         }
@@ -192,6 +195,10 @@ impl App {
         let tokens = TokenKeys::new(&store.token_signing_key(), settings.token_ttl);
         let listener =
             listen(settings.listen).map_err(|e| StartError::Listen(settings.listen, e))?;
+        let metrics_listener = match settings.metrics_addr {
+            Some(addr) => Some(listen(addr).map_err(|e| StartError::Listen(addr, e))?),
+            None => None,
+        };
         let state = AppState::new(Inner {
             store,
             clock,
@@ -207,9 +214,11 @@ impl App {
         });
         state.codes.rebuild(&state.store).await?;
         let api = router(state.clone());
+        let trusted: std::sync::Arc<[_]> = state.settings.trusted_proxies.clone().into();
         Ok(Self {
             deliver_messages,
             listener,
+            metrics_listener,
             // The pages' handlers are bounded as the API's are (a live stream is not cut: its
             // answer is returned at once, and only the answer's head is timed).
             router: extra(api.clone(), state.clock.clone())
@@ -218,6 +227,14 @@ impl App {
                 .layer(axum::middleware::from_fn_with_state(
                     crate::headers::SecurityHeaders::new(state.settings.hsts_seconds),
                     crate::headers::secure,
+                ))
+                // Pages and API alike, once per request from outside (the pages' calls of
+                // the API in process are part of the page's request).
+                .layer(axum::middleware::from_fn(crate::metrics::measure))
+                // Outermost: the request span covers everything logged while answering.
+                .layer(axum::middleware::from_fn_with_state(
+                    trusted,
+                    crate::logging::tag_request,
                 )),
             state,
         })
@@ -225,6 +242,12 @@ impl App {
 
     pub fn port(&self) -> u16 {
         self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
+    }
+
+    /// The port of `/metrics`'s own listener, when `metrics_addr` is set.
+    pub fn metrics_port(&self) -> Option<u16> {
+        let listener = self.metrics_listener.as_ref()?;
+        listener.local_addr().ok().map(|a| a.port())
     }
 
     /// The shared state handlers see (tests drive worker steps with it).
@@ -242,6 +265,12 @@ impl App {
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let worker = tokio::spawn(appointments::worker::run_forever(self.state.clone()));
+        let upkeep = tokio::spawn(crate::metrics::upkeep_forever());
+        // `/metrics` on its own address: only scrapes, with their own timeout.
+        let metrics = self.metrics_listener.map(|listener| {
+            let routes = crate::metrics::scrape_router(self.state.clone()).layer(request_timeout());
+            tokio::spawn(async move { axum::serve(listener, routes).await })
+        });
         let outbox = self
             .deliver_messages
             .then(|| tokio::spawn(messages::worker::run_forever(self.state.clone())));
@@ -250,6 +279,10 @@ impl App {
         let served =
             crate::serve::serve(self.listener, self.router, &connections, trusted, shutdown).await;
         worker.abort();
+        upkeep.abort();
+        if let Some(metrics) = metrics {
+            metrics.abort();
+        }
         if let Some(outbox) = outbox {
             outbox.abort();
         }
@@ -267,8 +300,14 @@ fn request_timeout() -> TimeoutLayer {
 }
 
 pub fn router(state: AppState) -> Router {
+    // `/metrics` is here for loopback clients unless it has its own address.
+    let metrics = match state.settings.metrics_addr {
+        None => Router::new().route("/metrics", get(crate::metrics::scrape_on_main_listener)),
+        Some(_) => Router::new(),
+    };
     Router::new()
         .route("/healthz", get(healthz))
+        .merge(metrics)
         .route("/api/openapi.json", get(crate::openapi::document))
         .route("/api/docs", get(crate::api_docs::home))
         .route("/api/docs/", get(crate::api_docs::file))
@@ -288,14 +327,21 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(crate::localise::localise))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(request_timeout())
-        // Spans carry the method and path only: query strings hold search values (names,
-        // phone numbers) that must never reach the logs. They are debug-level
+        // Spans carry the method and the route template only: query strings hold search
+        // values (names, phone numbers) and paths ids and verification codes, that must never
+        // reach the logs. They are debug-level
         // (`HUIMIN_LOG=info,huimin_server=debug` turns them on): at the default `info`, a span
         // per request took about a tenth of the server's CPU in a booking rush. A server
         // error is still logged at `error` by the layer, with its latency.
-        .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
-            tracing::debug_span!("request", method = %request.method(), path = %request.uri().path())
-        }))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
+                let route = request
+                    .extensions()
+                    .get::<axum::extract::MatchedPath>()
+                    .map_or("unmatched", axum::extract::MatchedPath::as_str);
+                tracing::debug_span!("request", method = %request.method(), route)
+            }),
+        )
         // Outermost: the 405s, 408s, 413s and query rejections the framework writes as plain
         // text become OperationOutcomes too.
         .layer(axum::middleware::from_fn(

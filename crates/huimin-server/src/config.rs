@@ -84,6 +84,9 @@ pub struct Settings {
     pub pdf_font: crate::state::pdf_font::FontSource,
     /// Unknown verification codes an address may ask about per window (`/verify`).
     pub verify_failure_limit: u32,
+    /// Where `/metrics` is served (`HUIMIN_METRICS_ADDR`): its own address, and then only
+    /// there; `None` (default): on the main listener, to loopback clients only.
+    pub metrics_addr: Option<SocketAddr>,
 }
 
 impl Settings {
@@ -113,6 +116,7 @@ impl Settings {
             hsts_seconds: None,
             pdf_font: crate::state::pdf_font::FontSource::default(),
             verify_failure_limit: 10,
+            metrics_addr: None,
         }
     }
 

@@ -21,6 +21,7 @@ pub mod identity;
 pub mod localise;
 pub mod logging;
 pub mod messages;
+pub mod metrics;
 pub mod openapi;
 pub mod records;
 pub mod serve;

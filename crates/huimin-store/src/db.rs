@@ -75,9 +75,14 @@ impl Store {
             Backend::Postgres => GroupDatabase::Postgres(options),
         };
         let bookings = GroupWriter::start(full_slots.clone(), database, crypto.chain_key().clone());
+        // On PostgreSQL readers and writers share one pool: one name for both.
+        let (read_name, write_name) = match target.backend() {
+            Backend::Sqlite => ("read", "write"),
+            Backend::Postgres => ("main", "main"),
+        };
         let store = Self {
-            pool: Pool::new(pool),
-            writer: Pool::new(writer),
+            pool: Pool::new(pool, read_name),
+            writer: Pool::new(writer, write_name),
             backend: target.backend(),
             crypto,
             audit: AuditBatcher::unstarted(),

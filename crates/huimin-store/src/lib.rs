@@ -21,6 +21,7 @@ mod db;
 mod desk_codes;
 mod error;
 mod family;
+pub mod gauges;
 pub mod keycheck;
 pub mod messages;
 mod migrations;

@@ -5,6 +5,7 @@
 //! have been applied); the server answers 503 for it.
 
 use std::ops::Deref;
+use std::time::Instant;
 
 use either::Either;
 use futures_util::future::BoxFuture;
@@ -14,23 +15,41 @@ use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyPool, Execute, Executor, SqlStr, Transaction};
 
 /// An [`AnyPool`] whose connections are taken with one retry (see the module comment).
+///
+/// Each acquire's wait and each statement run on the pool (its acquire included) are
+/// recorded as `huimin_db_acquire_seconds` and `huimin_db_query_seconds` under the pool's
+/// name, through the `metrics` facade (nothing is recorded where no recorder is installed,
+/// e.g. in the administration commands).
 #[derive(Clone, Debug)]
-pub(crate) struct Pool(AnyPool);
+pub(crate) struct Pool {
+    pool: AnyPool,
+    name: &'static str,
+}
 
 impl Pool {
-    pub(crate) fn new(pool: AnyPool) -> Self {
-        Self(pool)
+    pub(crate) fn new(pool: AnyPool, name: &'static str) -> Self {
+        Self { pool, name }
     }
 
     /// A connection, trying a second time when the first acquire failed.
     pub(crate) async fn acquire(&self) -> Result<PoolConnection<Any>, sqlx::Error> {
-        match self.0.acquire().await {
+        let started = Instant::now();
+        let acquired = match self.pool.acquire().await {
             Err(err) if !matches!(err, sqlx::Error::PoolClosed) => {
                 tracing::warn!(error = %err, "no database connection; trying once more");
-                self.0.acquire().await
+                self.pool.acquire().await
             }
             acquired => acquired,
-        }
+        };
+        metrics::histogram!("huimin_db_acquire_seconds", "pool" => self.name)
+            .record(started.elapsed());
+        acquired
+    }
+
+    /// Records how long a statement run on the pool took, from the wait for its connection.
+    fn record_query(&self, started: Instant) {
+        metrics::histogram!("huimin_db_query_seconds", "pool" => self.name)
+            .record(started.elapsed());
     }
 
     /// A transaction on a connection taken as [`Pool::acquire`] takes it.
@@ -43,7 +62,7 @@ impl Deref for Pool {
     type Target = AnyPool;
 
     fn deref(&self) -> &AnyPool {
-        &self.0
+        &self.pool
     }
 }
 
@@ -61,8 +80,11 @@ impl<'p> Executor<'p> for &'_ Pool {
     {
         let pool = self.clone();
         let all = async move {
+            let started = Instant::now();
             let mut conn = pool.acquire().await?;
-            conn.fetch_many(query).try_collect::<Vec<_>>().await
+            let all = conn.fetch_many(query).try_collect::<Vec<_>>().await;
+            pool.record_query(started);
+            all
         };
         stream::once(all)
             .map(|all| match all {
@@ -81,7 +103,12 @@ impl<'p> Executor<'p> for &'_ Pool {
         E: 'q + Execute<'q, Any>,
     {
         let pool = self.clone();
-        Box::pin(async move { pool.acquire().await?.fetch_optional(query).await })
+        Box::pin(async move {
+            let started = Instant::now();
+            let row = pool.acquire().await?.fetch_optional(query).await;
+            pool.record_query(started);
+            row
+        })
     }
 
     fn prepare_with<'e>(

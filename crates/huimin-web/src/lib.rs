@@ -56,7 +56,12 @@ pub fn pages(api: Router, clock: huimin_clock::Clock) -> Router {
         .layer(axum::middleware::from_fn(origin::same_origin_posts))
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
-                tracing::info_span!("page", method = %request.method(), path = %request.uri().path())
+                // The route template, never the path: paths hold ids and verification codes.
+                let route = request
+                    .extensions()
+                    .get::<axum::extract::MatchedPath>()
+                    .map_or("unmatched", axum::extract::MatchedPath::as_str);
+                tracing::info_span!("page", method = %request.method(), route)
             }),
         )
         .with_state(api)

@@ -111,9 +111,16 @@ pub struct ServeArgs {
     /// Rate limits on patients' booking operations: `on` (default) or `off` (load tests).
     #[arg(long, env = "HUIMIN_RATE_LIMIT", default_value = "on")]
     pub rate_limit: String,
-    /// Log as JSON lines.
+    /// Log as JSON lines (the same as `--log-format json`).
     #[arg(long, env = "HUIMIN_LOG_JSON")]
     pub log_json: bool,
+    /// Log lines as `text` (default) or `json` (one object a line, with the request id).
+    #[arg(long, env = "HUIMIN_LOG_FORMAT", default_value = "text")]
+    pub log_format: huimin_server::logging::LogFormat,
+    /// Serve `/metrics` on this address only (e.g. `10.0.0.5:9464`); unset: on the main
+    /// address, to loopback clients only.
+    #[arg(long, env = "HUIMIN_METRICS_ADDR")]
+    pub metrics_addr: Option<SocketAddr>,
     /// Minutes a desk code (claiming a record on file, resetting a password) stays valid.
     #[arg(long, env = "HUIMIN_DESK_CODE_MINUTES", default_value_t = 30)]
     pub desk_code_minutes: u32,
@@ -182,6 +189,15 @@ pub struct ServeArgs {
 }
 
 impl ServeArgs {
+    /// `--log-format`, or JSON when `--log-json` is given.
+    pub fn log_format(&self) -> huimin_server::logging::LogFormat {
+        if self.log_json {
+            huimin_server::logging::LogFormat::Json
+        } else {
+            self.log_format
+        }
+    }
+
     pub fn settings(&self) -> Settings {
         let mut settings = self.storage.settings();
         settings.listen = self.listen;
@@ -193,6 +209,7 @@ impl ServeArgs {
         settings.online_payment = is_on(&self.online_payment);
         settings.trusted_proxies = self.trusted_proxies.clone();
         settings.hsts_seconds = self.hsts_secs;
+        settings.metrics_addr = self.metrics_addr;
         settings.connections = huimin_server::serve::ConnectionSettings {
             timeouts: huimin_server::serve::Timeouts {
                 header: Duration::from_secs(self.header_timeout_secs.max(1)),
@@ -417,5 +434,37 @@ mod tests {
         };
         assert_eq!(args.settings().trusted_proxies.len(), 2);
         assert!(Cli::try_parse_from(["huimin", "serve", "--trusted-proxies", "proxy"]).is_err());
+    }
+
+    fn serve_args(flags: &[&str]) -> Result<ServeArgs, clap::Error> {
+        let cli = Cli::try_parse_from(["huimin", "serve"].iter().chain(flags))?;
+        match cli.command {
+            Some(Command::Serve(args)) => Ok(args),
+            _ => panic!("not serve"),
+        }
+    }
+
+    #[test]
+    fn logs_are_text_unless_json_is_asked_for_either_way() {
+        use huimin_server::logging::LogFormat;
+        assert_eq!(serve_args(&[]).unwrap().log_format(), LogFormat::Text);
+        let json = serve_args(&["--log-format", "json"]).unwrap();
+        assert_eq!(json.log_format(), LogFormat::Json);
+        assert_eq!(
+            serve_args(&["--log-json"]).unwrap().log_format(),
+            LogFormat::Json
+        );
+        assert!(serve_args(&["--log-format", "yaml"]).is_err());
+    }
+
+    #[test]
+    fn metrics_have_an_address_only_when_given_one() {
+        assert_eq!(serve_args(&[]).unwrap().settings().metrics_addr, None);
+        let given = serve_args(&["--metrics-addr", "10.0.0.5:9464"]).unwrap();
+        assert_eq!(
+            given.settings().metrics_addr,
+            Some("10.0.0.5:9464".parse().unwrap())
+        );
+        assert!(serve_args(&["--metrics-addr", "metrics.internal"]).is_err());
     }
 }

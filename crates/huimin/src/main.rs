@@ -22,7 +22,10 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> anyhow::Result<()> {
     let command = Cli::parse().into_command();
-    huimin_server::logging::init(matches!(&command, Command::Serve(args) if args.log_json));
+    huimin_server::logging::init(match &command {
+        Command::Serve(args) => args.log_format(),
+        _ => huimin_server::logging::LogFormat::Text,
+    });
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;

@@ -24,13 +24,15 @@ fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
-const SERVER_FLAGS: [&str; 8] = [
+const SERVER_FLAGS: [&str; 10] = [
     "--listen",
     "--demo",
     "--admin-password",
     "--token-ttl",
     "--rate-limit",
     "--log-json",
+    "--log-format",
+    "--metrics-addr",
     "--desk-code-minutes",
     "--desk-code-tries",
 ];
@@ -389,7 +391,7 @@ fn without_a_command_the_server_runs_with_its_environment() {
     let child = Command::new(env!("CARGO_BIN_EXE_huimin"))
         .env("HUIMIN_DATA_DIR", dir.path())
         .env("HUIMIN_LISTEN", &listen)
-        .env("HUIMIN_LOG_JSON", "true")
+        .env("HUIMIN_LOG_FORMAT", "json")
         .env_remove("HUIMIN_DATABASE_URL")
         .env_remove("HUIMIN_DATA_KEY")
         .env_remove("HUIMIN_ADMIN_PASSWORD")

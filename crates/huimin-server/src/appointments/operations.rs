@@ -104,8 +104,30 @@ async fn take(
         .map_err(booking_error)
 }
 
-/// Holds or books a place and answers with the Appointment (201, or 200 for a replay).
+/// Holds or books a place and answers with the Appointment (201, or 200 for a replay); the
+/// attempt's outcome and time are recorded (`huimin_bookings_total`, `/metrics`).
 pub async fn place(
+    state: &AppState,
+    ctx: &Ctx,
+    headers: &HeaderMap,
+    p: Placement<'_>,
+) -> Result<Response, ApiError> {
+    let started = std::time::Instant::now();
+    let (operation, hold) = (operation_of(&p), p.hold);
+    let answer = place_unmeasured(state, ctx, headers, p).await;
+    crate::metrics::booking(operation, hold, &answer, started.elapsed());
+    answer
+}
+
+fn operation_of(p: &Placement<'_>) -> &'static str {
+    match (p.hold, p.extra) {
+        (_, true) => "extra-slot",
+        (true, false) => "$hold",
+        (false, false) => "$book",
+    }
+}
+
+async fn place_unmeasured(
     state: &AppState,
     ctx: &Ctx,
     headers: &HeaderMap,
@@ -125,11 +147,7 @@ pub async fn place(
     } else {
         BookingMode::Book
     };
-    let operation = match (p.hold, p.extra) {
-        (_, true) => "extra-slot",
-        (true, false) => "$hold",
-        (false, false) => "$book",
-    };
+    let operation = operation_of(&p);
     let key = idempotency(headers, operation, &[p.slot_id, p.patient_id]);
     let request = PlaceRequest {
         slot_id: p.slot_id,

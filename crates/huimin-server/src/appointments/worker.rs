@@ -23,10 +23,15 @@ pub async fn run_once(state: &AppState) -> Result<(usize, usize, usize), huimin_
 
 /// Loops `run_once` until the task is aborted.
 pub async fn run_forever(state: AppState) {
+    crate::metrics::worker_started("bookings");
     let mut ticker = tokio::time::interval(INTERVAL);
     loop {
         ticker.tick().await;
-        match run_once(&state).await {
+        let pass = run_once(&state).await;
+        if pass.is_ok() {
+            crate::metrics::worker_pass("bookings");
+        }
+        match pass {
             Ok((0, 0, 0)) => {}
             Ok((released, noshows, promoted)) => {
                 tracing::info!(released, noshows, promoted, "booking worker pass")

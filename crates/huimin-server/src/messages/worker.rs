@@ -88,13 +88,17 @@ pub async fn dispatch_pending(state: &AppState) -> Result<Outcome, huimin_store:
 
 /// Loops [`dispatch_pending`] until the task is aborted; a full batch goes again at once.
 pub async fn run_forever(state: AppState) {
+    crate::metrics::worker_started("outbox");
     let mut ticker = tokio::time::interval(INTERVAL);
     loop {
         ticker.tick().await;
         loop {
             match dispatch_pending(&state).await {
                 Ok(o) if o.delivered + o.retried + o.dead == BATCH as usize => continue,
-                Ok(_) => break,
+                Ok(_) => {
+                    crate::metrics::worker_pass("outbox");
+                    break;
+                }
                 Err(err) => {
                     tracing::warn!(error = %err, "outbox pass failed");
                     break;

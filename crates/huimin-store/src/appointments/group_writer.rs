@@ -240,8 +240,13 @@ async fn write_groups(
     while receiver.recv_many(&mut group, MAX_GROUP).await > 0 {
         let group = std::mem::take(&mut group);
         let places: Vec<&WaitingPlace> = group.iter().map(|(p, _)| p).collect();
+        let started = std::time::Instant::now();
         let committed = commit_group(&writer, &full_slots, &key, &places, &counted, postgres);
-        match committed.await {
+        let committed = committed.await;
+        // The group's transaction, from its first statement to its commit (`/metrics`).
+        metrics::histogram!("huimin_booking_group_seconds").record(started.elapsed());
+        metrics::histogram!("huimin_booking_group_size").record(places.len() as f64);
+        match committed {
             Ok(outcomes) => {
                 for ((_, reply), outcome) in group.into_iter().zip(outcomes) {
                     let _ = reply.send(outcome);
