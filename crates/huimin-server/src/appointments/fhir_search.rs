@@ -128,7 +128,13 @@ fn table_of(ty: &SchedulingType) -> BookingTable {
 enum Rows {
     Sessions(Vec<SessionRecord>),
     Slots(Vec<(SessionRecord, SlotRecord)>),
-    Appointments(Vec<(huimin_store::appointments::AppointmentRecord, SlotRecord, SessionRecord)>),
+    Appointments(
+        Vec<(
+            huimin_store::appointments::AppointmentRecord,
+            SlotRecord,
+            SessionRecord,
+        )>,
+    ),
 }
 
 async fn run(
@@ -638,7 +644,10 @@ async fn includes(
     let mut references = Vec::new();
     let mut found = Vec::new();
     for include in controls.include.clone() {
-        if !ty.includes.contains(&format!("{}:{}", include.source, include.param).as_str()) {
+        if !ty
+            .includes
+            .contains(&format!("{}:{}", include.source, include.param).as_str())
+        {
             controls.refuse_or_ignore(include::unsupported("_include", &include, &served))?;
             continue;
         }
@@ -683,7 +692,9 @@ async fn includes(
     }
     found.extend(registry);
     for include in controls.revinclude.clone() {
-        let ok = ty.revincludes.contains(&format!("{}:{}", include.source, include.param).as_str());
+        let ok = ty
+            .revincludes
+            .contains(&format!("{}:{}", include.source, include.param).as_str());
         match (ok, rows) {
             (true, Rows::Sessions(sessions)) if !sessions.is_empty() => {
                 found.extend(slots_of(state, sessions, codes).await?);
@@ -691,7 +702,11 @@ async fn includes(
             (true, _) => {}
             (false, _) => {
                 let served: Vec<String> = ty.revincludes.iter().map(|s| (*s).to_owned()).collect();
-                controls.refuse_or_ignore(include::unsupported("_revinclude", &include, &served))?;
+                controls.refuse_or_ignore(include::unsupported(
+                    "_revinclude",
+                    &include,
+                    &served,
+                ))?;
             }
         }
     }
@@ -730,7 +745,8 @@ fn actors(session: &SessionRecord, patient: Option<&String>, include: &Include) 
     }
     out.into_iter()
         .filter(|(kind, _)| {
-            include.admits(kind) || (include.param == "practitioner" && include.admits("Practitioner"))
+            include.admits(kind)
+                || (include.param == "practitioner" && include.admits("Practitioner"))
         })
         .map(|(kind, id)| format!("{kind}/{id}"))
         .collect()

@@ -324,13 +324,11 @@ fn include_value(key: &str, value: &str) -> Result<Include, ApiError> {
             param: (*param).to_owned(),
             target: None,
         }),
-        [source, param, target] if named(source) && named(param) && named(target) => {
-            Ok(Include {
-                source: (*source).to_owned(),
-                param: (*param).to_owned(),
-                target: Some((*target).to_owned()),
-            })
-        }
+        [source, param, target] if named(source) && named(param) && named(target) => Ok(Include {
+            source: (*source).to_owned(),
+            param: (*param).to_owned(),
+            target: Some((*target).to_owned()),
+        }),
         _ => Err(bad(
             key,
             format!("{key} 须写作 类型:参数 或 类型:参数:目标类型：{value}"),
@@ -372,7 +370,11 @@ mod tests {
         );
         assert_eq!(c.include[0].text(), "Slot:schedule");
         assert!(c.revinclude[0].admits("Schedule") && !c.revinclude[0].admits("Slot"));
-        assert!(!c.link_params.iter().any(|(k, _)| k == "_count" || k == "_offset"));
+        assert!(
+            !c.link_params
+                .iter()
+                .any(|(k, _)| k == "_count" || k == "_offset")
+        );
     }
 
     #[test]
@@ -395,7 +397,10 @@ mod tests {
     fn lenient_handling_is_asked_for_with_prefer() {
         let mut headers = HeaderMap::new();
         assert!(!lenient(&headers));
-        headers.insert("prefer", "return=minimal, handling=lenient".parse().unwrap());
+        headers.insert(
+            "prefer",
+            "return=minimal, handling=lenient".parse().unwrap(),
+        );
         assert!(lenient(&headers));
         headers.insert("prefer", "handling=strict".parse().unwrap());
         assert!(!lenient(&headers));
@@ -409,11 +414,24 @@ mod tests {
             "schedule": {"reference": "Schedule/a"}, "comment": "c", "extension": [],
         });
         c.shape(&mut slot);
-        let mut keys: Vec<&str> = slot.as_object().unwrap().keys().map(|k| k.as_str()).collect();
+        let mut keys: Vec<&str> = slot
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(|k| k.as_str())
+            .collect();
         keys.sort();
         assert_eq!(
             keys,
-            ["end", "id", "meta", "resourceType", "schedule", "start", "status"]
+            [
+                "end",
+                "id",
+                "meta",
+                "resourceType",
+                "schedule",
+                "start",
+                "status"
+            ]
         );
         assert_eq!(slot["meta"]["tag"][0]["code"], "SUBSETTED");
     }

@@ -131,7 +131,10 @@ fn range(text: &str, clock: &Clock) -> Option<(i64, i64)> {
         }
         10 => {
             let day: Date = text.parse().ok()?;
-            Some((local(midnight(day))?, local(midnight(day.tomorrow().ok()?))?))
+            Some((
+                local(midnight(day))?,
+                local(midnight(day.tomorrow().ok()?))?,
+            ))
         }
         _ => instant_range(text, clock),
     }
@@ -159,7 +162,10 @@ fn instant_range(text: &str, clock: &Clock) -> Option<(i64, i64)> {
     };
     let micros = fraction.map(|f| {
         let digits = f.len() as u32;
-        (f.parse::<i64>().unwrap_or(0) * 10_i64.pow(6 - digits), 10_i64.pow(6 - digits))
+        (
+            f.parse::<i64>().unwrap_or(0) * 10_i64.pow(6 - digits),
+            10_i64.pow(6 - digits),
+        )
     });
     let wall = date.to_datetime(Time::new(hour, minute, second.unwrap_or(0), 0).ok()?);
     let start = match zone {
@@ -240,8 +246,14 @@ mod tests {
     fn malformed_values_are_refused() {
         let clock = Clock::china();
         for raw in [
-            "", "xx2026", "2026-13", "2026-12-32", "2026-12-08T25:00", "2026-12-08T10",
-            "2026-12-08T10:00:00+8", "tomorrow",
+            "",
+            "xx2026",
+            "2026-13",
+            "2026-12-32",
+            "2026-12-08T25:00",
+            "2026-12-08T10",
+            "2026-12-08T10:00:00+8",
+            "tomorrow",
         ] {
             assert!(parse("date", raw, &clock).is_err(), "{raw}");
         }
@@ -254,7 +266,10 @@ mod tests {
             from: 10,
             until: 20,
         };
-        assert_eq!(v(Prefix::Eq).bounds().parts, [(false, true, 10), (true, false, 20)]);
+        assert_eq!(
+            v(Prefix::Eq).bounds().parts,
+            [(false, true, 10), (true, false, 20)]
+        );
         assert!(v(Prefix::Ne).bounds().negated);
         assert_eq!(v(Prefix::Ge).bounds().parts, [(true, true, 10)]);
         assert_eq!(v(Prefix::Lt).bounds().parts, [(false, false, 10)]);

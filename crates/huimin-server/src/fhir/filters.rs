@@ -247,11 +247,7 @@ fn matches_of(
 /// The index token of a token search value, as R4 reads it: `system|code`, `|code` (a code
 /// without a system), `code` (any system, indexed as `*|code`) and `system|` (any code in the
 /// system). `normal` puts the code in the form the index holds.
-pub fn token(
-    key: &str,
-    value: &str,
-    normal: impl Fn(&str) -> String,
-) -> Result<String, ApiError> {
+pub fn token(key: &str, value: &str, normal: impl Fn(&str) -> String) -> Result<String, ApiError> {
     match value.split_once('|') {
         None => Ok(format!("*|{}", normal(value))),
         Some(("", "")) => Err(bad(

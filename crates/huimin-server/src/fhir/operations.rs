@@ -81,17 +81,68 @@ pub const OPERATIONS: &[Operation] = &[
         title: "查找可预约号源 Find bookable slots",
         description: "GET: free slots of active sessions by department, doctor, dates and registration class, in time order, public. With patient, only the sessions that patient may be booked into.",
         params: &[
-            input("department", 0, "string", None, "The department: Organization/{id} or its id"),
-            input("practitioner", 0, "string", None, "The doctor: Practitioner/{id} (every post they hold), PractitionerRole/{id} or a post's id"),
-            input("patient", 0, "string", None, "Patient/{id}: only sessions this patient may be booked into"),
-            input("start", 0, "date", None, "First day (YYYY-MM-DD, the hospital's), default today"),
-            input("end", 0, "date", None, "Last day (YYYY-MM-DD), default the furthest day any department books ahead"),
-            input("class", 0, "code", None, "Registration class: ordinary | expert | special-needs"),
-            input("available", 0, "boolean", None, "false also lists full slots"),
-            input("_count", 0, "integer", None, "Page size, at most 100 (default 50)"),
+            input(
+                "department",
+                0,
+                "string",
+                None,
+                "The department: Organization/{id} or its id",
+            ),
+            input(
+                "practitioner",
+                0,
+                "string",
+                None,
+                "The doctor: Practitioner/{id} (every post they hold), PractitionerRole/{id} or a post's id",
+            ),
+            input(
+                "patient",
+                0,
+                "string",
+                None,
+                "Patient/{id}: only sessions this patient may be booked into",
+            ),
+            input(
+                "start",
+                0,
+                "date",
+                None,
+                "First day (YYYY-MM-DD, the hospital's), default today",
+            ),
+            input(
+                "end",
+                0,
+                "date",
+                None,
+                "Last day (YYYY-MM-DD), default the furthest day any department books ahead",
+            ),
+            input(
+                "class",
+                0,
+                "code",
+                None,
+                "Registration class: ordinary | expert | special-needs",
+            ),
+            input(
+                "available",
+                0,
+                "boolean",
+                None,
+                "false also lists full slots",
+            ),
+            input(
+                "_count",
+                0,
+                "integer",
+                None,
+                "Page size, at most 100 (default 50)",
+            ),
             input("_offset", 0, "integer", None, "Where the page starts"),
             input("_total", 0, "code", None, "none | estimate | accurate"),
-            output("Bundle", "A searchset of Slots with self, next and previous links"),
+            output(
+                "Bundle",
+                "A searchset of Slots with self, next and previous links",
+            ),
         ],
     },
     Operation {
@@ -103,8 +154,20 @@ pub const OPERATIONS: &[Operation] = &[
         title: "锁号 Hold a place",
         description: "POST Parameters: hold one place of the slot for the patient, pending payment; the hold lapses at the time in urn:huimin:ext:hold-expires. Idempotency-Key is honoured.",
         params: &[
-            input("slot", 1, "Reference", Some("http://hl7.org/fhir/StructureDefinition/Slot"), "The slot"),
-            input("patient", 1, "Reference", Some("http://hl7.org/fhir/StructureDefinition/Patient"), "The patient (one of the caller's family for patient accounts)"),
+            input(
+                "slot",
+                1,
+                "Reference",
+                Some("http://hl7.org/fhir/StructureDefinition/Slot"),
+                "The slot",
+            ),
+            input(
+                "patient",
+                1,
+                "Reference",
+                Some("http://hl7.org/fhir/StructureDefinition/Patient"),
+                "The patient (one of the caller's family for patient accounts)",
+            ),
             output("Appointment", "The pending Appointment"),
         ],
     },
@@ -117,9 +180,27 @@ pub const OPERATIONS: &[Operation] = &[
         title: "预约 Book",
         description: "POST Parameters: confirm a hold (appointment), or book a slot for a patient directly (slot + patient). A full slot is 409; a booking rule is 422 with its rule code (urn:huimin:cs:booking-rule). Idempotency-Key is honoured.",
         params: &[
-            input("appointment", 0, "Reference", Some("http://hl7.org/fhir/StructureDefinition/Appointment"), "A held Appointment to confirm"),
-            input("slot", 0, "Reference", Some("http://hl7.org/fhir/StructureDefinition/Slot"), "The slot, with patient, to book directly"),
-            input("patient", 0, "Reference", Some("http://hl7.org/fhir/StructureDefinition/Patient"), "The patient, with slot"),
+            input(
+                "appointment",
+                0,
+                "Reference",
+                Some("http://hl7.org/fhir/StructureDefinition/Appointment"),
+                "A held Appointment to confirm",
+            ),
+            input(
+                "slot",
+                0,
+                "Reference",
+                Some("http://hl7.org/fhir/StructureDefinition/Slot"),
+                "The slot, with patient, to book directly",
+            ),
+            input(
+                "patient",
+                0,
+                "Reference",
+                Some("http://hl7.org/fhir/StructureDefinition/Patient"),
+                "The patient, with slot",
+            ),
             output("Appointment", "The booked Appointment"),
         ],
     },
@@ -132,8 +213,20 @@ pub const OPERATIONS: &[Operation] = &[
         title: "候补 Join a session's waitlist",
         description: "POST Parameters: put the patient on the waitlist of a full session. The entry is an Appointment with status waitlist, readable at its Location; when a place frees up the first entry is booked into it and ends.",
         params: &[
-            input("schedule", 1, "Reference", Some("http://hl7.org/fhir/StructureDefinition/Schedule"), "The session"),
-            input("patient", 1, "Reference", Some("http://hl7.org/fhir/StructureDefinition/Patient"), "The patient"),
+            input(
+                "schedule",
+                1,
+                "Reference",
+                Some("http://hl7.org/fhir/StructureDefinition/Schedule"),
+                "The session",
+            ),
+            input(
+                "patient",
+                1,
+                "Reference",
+                Some("http://hl7.org/fhir/StructureDefinition/Patient"),
+                "The patient",
+            ),
             output("Appointment", "The waitlist entry (status waitlist)"),
         ],
     },
@@ -146,7 +239,13 @@ pub const OPERATIONS: &[Operation] = &[
         title: "患者全部记录 Everything about a patient",
         description: "GET: the whole record as a searchset Bundle: the Patient, their visits and appointments, signed notes (every version's Composition, Conditions and Provenance) and allergies. Record access rules apply; a doctor outside the patient's care adds break_glass.",
         params: &[
-            input("break_glass", 0, "string", None, "The reason for reading outside the patient's care (audited)"),
+            input(
+                "break_glass",
+                0,
+                "string",
+                None,
+                "The reason for reading outside the patient's care (audited)",
+            ),
             output("Bundle", "The patient's record"),
         ],
     },
@@ -216,8 +315,7 @@ fn machine_name(id: &str) -> String {
 
 /// `GET /fhir/OperationDefinition/{id}`: public.
 pub async fn read(Path(id): Path<String>, headers: HeaderMap) -> Result<Response, ApiError> {
-    let op = by_id(&id)
-        .ok_or_else(|| ApiError::not_found(&format!("OperationDefinition/{id}")))?;
+    let op = by_id(&id).ok_or_else(|| ApiError::not_found(&format!("OperationDefinition/{id}")))?;
     Ok(fhir_response(
         StatusCode::OK,
         &definition(&base_url(&headers), op),
@@ -250,15 +348,18 @@ mod tests {
         ids.dedup();
         assert_eq!(ids.len(), OPERATIONS.len());
         for op in OPERATIONS {
-            assert_eq!(
-                op.params.iter().filter(|p| p.out).count(),
-                1,
-                "{}",
-                op.id
-            );
+            assert_eq!(op.params.iter().filter(|p| p.out).count(), 1, "{}", op.id);
             let def = definition("http://h/fhir", op);
-            assert!(def["name"].as_str().unwrap().starts_with(char::is_uppercase));
-            assert_eq!(def["url"], format!("http://h/fhir/OperationDefinition/{}", op.id));
+            assert!(
+                def["name"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with(char::is_uppercase)
+            );
+            assert_eq!(
+                def["url"],
+                format!("http://h/fhir/OperationDefinition/{}", op.id)
+            );
         }
     }
 }

@@ -128,7 +128,12 @@ pub const APPOINTMENT: SchedulingType = SchedulingType {
             &["status"],
             "pending (held) | booked | checked-in | fulfilled | cancelled | noshow",
         ),
-        param("slot", ParamKind::Reference("Slot"), &["slot"], "The slot booked"),
+        param(
+            "slot",
+            ParamKind::Reference("Slot"),
+            &["slot"],
+            "The slot booked",
+        ),
         SERVICE_TYPE,
         SPECIALTY,
         param(

@@ -22,7 +22,13 @@ fn entries<'a>(bundle: &'a Value, mode: &str) -> Vec<&'a Value> {
 fn ids(bundle: &Value, mode: &str) -> Vec<String> {
     entries(bundle, mode)
         .into_iter()
-        .map(|r| format!("{}/{}", r["resourceType"].as_str().unwrap(), r["id"].as_str().unwrap()))
+        .map(|r| {
+            format!(
+                "{}/{}",
+                r["resourceType"].as_str().unwrap(),
+                r["id"].as_str().unwrap()
+            )
+        })
         .collect()
 }
 
@@ -76,19 +82,34 @@ async fn slots_are_searched_by_schedule_status_start_service_type_and_specialty(
 
     let of = format!("/fhir/Slot?schedule=Schedule/{}", c.schedule);
     assert_eq!(total(&app, &of, None).await, all);
-    assert_eq!(total(&app, &format!("/fhir/Slot?schedule={}", c.schedule), None).await, all);
-    let read = app.get(&format!("/fhir/Slot/{}", c.slots[0]), None).await.body;
+    assert_eq!(
+        total(&app, &format!("/fhir/Slot?schedule={}", c.schedule), None).await,
+        all
+    );
+    let read = app
+        .get(&format!("/fhir/Slot/{}", c.slots[0]), None)
+        .await
+        .body;
     let taken = read["status"].as_str().unwrap().to_owned();
     assert_ne!(taken, "free", "{read}");
     assert_eq!(total(&app, &format!("{of}&status={taken}"), None).await, 1);
-    assert_eq!(total(&app, &format!("{of}&status=free"), None).await, all - 1);
+    assert_eq!(
+        total(&app, &format!("{of}&status=free"), None).await,
+        all - 1
+    );
     assert_eq!(total(&app, &format!("{of}&status:not=free"), None).await, 1);
-    assert_eq!(total(&app, &format!("{of}&status=free,{taken}"), None).await, all);
+    assert_eq!(
+        total(&app, &format!("{of}&status=free,{taken}"), None).await,
+        all
+    );
 
     let day = in_days(2);
     assert_eq!(total(&app, &format!("{of}&start={day}"), None).await, all);
     assert_eq!(total(&app, &format!("{of}&start=gt{day}"), None).await, 0);
-    let second_start = app.get(&format!("/fhir/Slot/{}", c.slots[1]), None).await.body["start"]
+    let second_start = app
+        .get(&format!("/fhir/Slot/{}", c.slots[1]), None)
+        .await
+        .body["start"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -98,19 +119,43 @@ async fn slots_are_searched_by_schedule_status_start_service_type_and_specialty(
     assert_eq!(total(&app, &lt, None).await, 1);
 
     let period = "urn:huimin:cs:clinic-period";
-    assert_eq!(total(&app, &format!("{of}&service-type={period}|morning"), None).await, all);
-    assert_eq!(total(&app, &format!("{of}&service-type=morning"), None).await, all);
-    assert_eq!(total(&app, &format!("{of}&service-type={period}|evening"), None).await, 0);
+    assert_eq!(
+        total(&app, &format!("{of}&service-type={period}|morning"), None).await,
+        all
+    );
+    assert_eq!(
+        total(&app, &format!("{of}&service-type=morning"), None).await,
+        all
+    );
+    assert_eq!(
+        total(&app, &format!("{of}&service-type={period}|evening"), None).await,
+        0
+    );
     let code = "urn:huimin:cs:department-code";
-    assert_eq!(total(&app, &format!("/fhir/Slot?specialty={code}|03.04"), None).await, all);
-    assert_eq!(total(&app, &format!("/fhir/Slot?specialty=03.04"), None).await, all);
-    assert_eq!(total(&app, &format!("/fhir/Slot?specialty={code}|"), None).await, all);
-    assert_eq!(total(&app, &format!("/fhir/Slot?specialty={code}|03.05"), None).await, 0);
+    assert_eq!(
+        total(&app, &format!("/fhir/Slot?specialty={code}|03.04"), None).await,
+        all
+    );
+    assert_eq!(
+        total(&app, &format!("/fhir/Slot?specialty=03.04"), None).await,
+        all
+    );
+    assert_eq!(
+        total(&app, &format!("/fhir/Slot?specialty={code}|"), None).await,
+        all
+    );
+    assert_eq!(
+        total(&app, &format!("/fhir/Slot?specialty={code}|03.05"), None).await,
+        0
+    );
     assert_eq!(read["specialty"][0]["coding"][0]["code"], "03.04", "{read}");
 
     // Included once, marked include; sorted both ways, the order total.
     let with = app
-        .get(&format!("{of}&_include=Slot:schedule&_sort=-start&_count=3"), None)
+        .get(
+            &format!("{of}&_include=Slot:schedule&_sort=-start&_count=3"),
+            None,
+        )
         .await
         .body;
     assert_eq!(ids(&with, "include"), [format!("Schedule/{}", c.schedule)]);
@@ -129,15 +174,30 @@ async fn slots_are_searched_by_schedule_status_start_service_type_and_specialty(
         .unwrap()["url"]
         .as_str()
         .unwrap();
-    assert!(next.contains("_include=Slot%3Aschedule") && next.contains("_sort=-start"), "{next}");
+    assert!(
+        next.contains("_include=Slot%3Aschedule") && next.contains("_sort=-start"),
+        "{next}"
+    );
 
-    let thin = app.get(&format!("{of}&_elements=start&_count=1"), None).await.body;
+    let thin = app
+        .get(&format!("{of}&_elements=start&_count=1"), None)
+        .await
+        .body;
     let slot = entries(&thin, "match")[0];
-    assert!(slot.get("extension").is_none() && slot["start"].is_string(), "{slot}");
+    assert!(
+        slot.get("extension").is_none() && slot["start"].is_string(),
+        "{slot}"
+    );
     assert_eq!(slot["meta"]["tag"][0]["code"], "SUBSETTED");
-    assert!(slot["status"].is_string(), "mandatory elements stay: {slot}");
+    assert!(
+        slot["status"].is_string(),
+        "mandatory elements stay: {slot}"
+    );
     let counted = app.get(&format!("{of}&_summary=count"), None).await.body;
-    assert_eq!((counted["total"].as_i64(), counted.get("entry")), (Some(all), None));
+    assert_eq!(
+        (counted["total"].as_i64(), counted.get("entry")),
+        (Some(all), None)
+    );
     app.finish().await;
 }
 on_both!(slots_are_searched_by_schedule_status_start_service_type_and_specialty);
@@ -158,7 +218,10 @@ async fn schedules_are_searched_by_actor_date_specialty_and_active_with_their_sl
         (format!("date=lt{day}"), 0),
         ("active=true".to_owned(), 1),
         ("active=false".to_owned(), 0),
-        ("specialty=urn:huimin:cs:department-code|03.04".to_owned(), 1),
+        (
+            "specialty=urn:huimin:cs:department-code|03.04".to_owned(),
+            1,
+        ),
         ("service-type=afternoon".to_owned(), 0),
         (format!("_id={}", c.schedule), 1),
         (format!("_id:not={}", c.schedule), 0),
@@ -181,7 +244,10 @@ async fn schedules_are_searched_by_actor_date_specialty_and_active_with_their_sl
         included.iter().filter(|i| i.starts_with("Slot/")).count(),
         c.slots.len()
     );
-    assert!(included.contains(&format!("PractitionerRole/{}", c.role)), "{included:?}");
+    assert!(
+        included.contains(&format!("PractitionerRole/{}", c.role)),
+        "{included:?}"
+    );
     assert_schema_valid(&with.body);
     let summary = app.get("/fhir/Schedule?_summary=true", None).await.body;
     let schedule = entries(&summary, "match")[0];
@@ -204,7 +270,10 @@ async fn appointments_are_searched_by_every_participant_and_includes_keep_the_ca
 
     // A patient reaches only their family's appointments and patients, whatever they ask.
     let own = app
-        .get("/fhir/Appointment?_include=Appointment:patient", Some(&alice))
+        .get(
+            "/fhir/Appointment?_include=Appointment:patient",
+            Some(&alice),
+        )
         .await
         .body;
     assert_eq!(ids(&own, "match"), [format!("Appointment/{mine}")]);
@@ -240,7 +309,11 @@ async fn appointments_are_searched_by_every_participant_and_includes_keep_the_ca
         ("location:missing=true".to_owned(), 2),
     ] {
         let path = format!("/fhir/Appointment?{query}");
-        assert_eq!(total(&app, &path, Some(&registrar)).await, expected, "{path}");
+        assert_eq!(
+            total(&app, &path, Some(&registrar)).await,
+            expected,
+            "{path}"
+        );
     }
     let wrong = app
         .get("/fhir/Appointment?patient=Practitioner/x", Some(&registrar))
@@ -265,14 +338,24 @@ async fn appointments_are_searched_by_every_participant_and_includes_keep_the_ca
         assert!(included.contains(&expected), "{expected} in {included:?}");
     }
     let text = with.body.to_string();
-    assert!(!text.contains(ID_2) && !text.contains(ID_3), "masked for nurses: {text}");
+    assert!(
+        !text.contains(ID_2) && !text.contains(ID_3),
+        "masked for nurses: {text}"
+    );
     assert_schema_valid(&with.body);
     let unmasked = app
-        .get("/fhir/Appointment?_include=Appointment:actor:Patient", Some(&registrar))
+        .get(
+            "/fhir/Appointment?_include=Appointment:actor:Patient",
+            Some(&registrar),
+        )
         .await
         .body;
     assert!(unmasked.to_string().contains(ID_2), "{unmasked}");
-    assert!(ids(&unmasked, "include").iter().all(|i| i.starts_with("Patient/")));
+    assert!(
+        ids(&unmasked, "include")
+            .iter()
+            .all(|i| i.starts_with("Patient/"))
+    );
     assert_eq!(app.get("/fhir/Appointment", None).await.status, 401);
     app.finish().await;
 }
@@ -315,7 +398,10 @@ on_both!(lenient_handling_ignores_unknown_parameters_and_says_so);
 
 /// A value each search parameter type accepts.
 fn sample(param: &Value) -> &'static str {
-    match (param["name"].as_str().unwrap(), param["type"].as_str().unwrap()) {
+    match (
+        param["name"].as_str().unwrap(),
+        param["type"].as_str().unwrap(),
+    ) {
         ("active", _) => "true",
         (_, "date") => "ge2020-01-01",
         (_, "reference") => "x",
@@ -327,7 +413,10 @@ async fn the_capability_statement_declares_exactly_what_searches_accept(db: Db) 
     let app = TestApp::spawn(db).await;
     let admin = app.admin().await;
     let metadata = app.get("/fhir/metadata", None).await.body;
-    assert_eq!(metadata["patchFormat"], json!(["application/json-patch+json"]));
+    assert_eq!(
+        metadata["patchFormat"],
+        json!(["application/json-patch+json"])
+    );
     let resources = metadata["rest"][0]["resource"].as_array().unwrap();
     let mut checked = 0;
     for resource in resources {
@@ -349,7 +438,10 @@ async fn the_capability_statement_declares_exactly_what_searches_accept(db: Db) 
             assert_eq!(answer.status, 200, "declared {path}: {}", answer.body);
             checked += 1;
         }
-        for (key, list) in [("_include", "searchInclude"), ("_revinclude", "searchRevInclude")] {
+        for (key, list) in [
+            ("_include", "searchInclude"),
+            ("_revinclude", "searchRevInclude"),
+        ] {
             for value in resource[list].as_array().into_iter().flatten() {
                 let path = format!("/fhir/{kind}?{key}={}", value.as_str().unwrap());
                 let answer = app.get(&path, Some(&admin)).await;
@@ -387,7 +479,9 @@ async fn the_capability_statement_declares_exactly_what_searches_accept(db: Db) 
         assert!(operations.contains(&expected), "{expected}: {operations:?}");
     }
     assert_eq!(
-        app.get("/fhir/OperationDefinition/nothing", None).await.status,
+        app.get("/fhir/OperationDefinition/nothing", None)
+            .await
+            .status,
         404
     );
     app.finish().await;

@@ -225,7 +225,11 @@ fn cond_sql(table: BookingTable, cond: &Cond, args: &mut Args) -> Result<String,
     };
     Ok(match cond {
         Cond::Is(field, value) => {
-            format!("{} = {}", column(*field)?, args.push(Arg::Text(value.clone())))
+            format!(
+                "{} = {}",
+                column(*field)?,
+                args.push(Arg::Text(value.clone()))
+            )
         }
         Cond::At(field, cmp, micros) => format!(
             "{} {} {}",
