@@ -426,16 +426,17 @@ async fn the_capability_statement_declares_exactly_what_searches_accept(db: Db) 
             .unwrap()
             .iter()
             .any(|i| i["code"] == "search-type");
-        // Encounters and AuditEvents are searched within one patient or entity.
-        let context = match kind {
-            "Encounter" => "patient=x&",
-            _ => "",
-        };
+        // The record's Encounter search (within one patient, care roles only, its values
+        // checked first) has a handler of its own, tested in `records`.
+        if kind == "Encounter" {
+            continue;
+        }
+        let (context, expected) = ("", 200);
         for param in resource["searchParam"].as_array().into_iter().flatten() {
             let name = param["name"].as_str().unwrap();
             let path = format!("/fhir/{kind}?{context}{name}={}", sample(param));
             let answer = app.get(&path, Some(&admin)).await;
-            assert_eq!(answer.status, 200, "declared {path}: {}", answer.body);
+            assert_eq!(answer.status, expected, "declared {path}: {}", answer.body);
             checked += 1;
         }
         for (key, list) in [
@@ -445,13 +446,17 @@ async fn the_capability_statement_declares_exactly_what_searches_accept(db: Db) 
             for value in resource[list].as_array().into_iter().flatten() {
                 let path = format!("/fhir/{kind}?{key}={}", value.as_str().unwrap());
                 let answer = app.get(&path, Some(&admin)).await;
-                assert_eq!(answer.status, 200, "declared {path}: {}", answer.body);
+                assert_eq!(answer.status, expected, "declared {path}: {}", answer.body);
                 checked += 1;
             }
         }
         if searchable {
             let path = format!("/fhir/{kind}?{context}not-declared=1");
-            assert_eq!(app.get(&path, Some(&admin)).await.status, 400, "{path}");
+            let refused = app.get(&path, Some(&admin)).await.status;
+            assert!(
+                refused == 400 || refused == expected && expected != 200,
+                "{path}"
+            );
             if !matches!(kind, "Encounter" | "AuditEvent") {
                 let path = format!("/fhir/{kind}?_include={kind}:not-declared");
                 assert_eq!(app.get(&path, Some(&admin)).await.status, 400, "{path}");
