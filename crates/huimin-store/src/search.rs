@@ -27,11 +27,17 @@ pub enum Match {
     },
     /// Any token at all: the element has a value (`:missing=false`; negated, `:missing=true`).
     Any,
+    /// The instant (µs) lies at or after `from` and before `until` (`_lastUpdated`).
+    Within {
+        from: Option<i64>,
+        until: Option<i64>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SearchClause {
-    /// Index parameter name, or `_id` for the logical id.
+    /// Index parameter name, or `_id` for the logical id, `_lastUpdated` for the time of the
+    /// current version.
     pub param: String,
     pub any_of: Vec<Match>,
     /// `:not` / `ne`: the resource has no token matching.
@@ -102,16 +108,39 @@ pub struct SearchResult {
     pub items: Vec<StoredResource>,
 }
 
-/// SQL text with numbered placeholders and their (text) arguments.
+/// SQL text with numbered placeholders and their arguments.
 #[derive(Default)]
 struct Sql {
-    args: Vec<String>,
+    args: Vec<Arg>,
+}
+
+enum Arg {
+    Text(String),
+    Int(i64),
 }
 
 impl Sql {
     fn arg(&mut self, value: String) -> String {
-        self.args.push(value);
+        self.args.push(Arg::Text(value));
         format!("${}", self.args.len())
+    }
+
+    fn int(&mut self, value: i64) -> String {
+        self.args.push(Arg::Int(value));
+        format!("${}", self.args.len())
+    }
+
+    fn bind<'q>(
+        &self,
+        mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+        for arg in &self.args {
+            query = match arg {
+                Arg::Text(text) => query.bind(text.clone()),
+                Arg::Int(n) => query.bind(*n),
+            };
+        }
+        query
     }
 }
 
@@ -142,11 +171,17 @@ impl Store {
             filter.push_str(&condition);
         }
         let count_text = format!("SELECT COUNT(*) FROM resources r WHERE {filter}");
-        let mut count_query = sqlx::query(AssertSqlSafe(count_text));
-        for arg in &sql.args {
-            count_query = count_query.bind(arg.clone());
+        let total: i64 = sql
+            .bind(sqlx::query(AssertSqlSafe(count_text)))
+            .fetch_one(&self.pool)
+            .await?
+            .try_get(0)?;
+        if query.count == 0 {
+            return Ok(SearchResult {
+                total,
+                items: Vec::new(),
+            });
         }
-        let total: i64 = count_query.fetch_one(&self.pool).await?.try_get(0)?;
 
         let order = order_by(&query.sort);
         let page_text = format!(
@@ -154,11 +189,10 @@ impl Store {
              ORDER BY {order} LIMIT {} OFFSET {}",
             query.count, query.offset
         );
-        let mut page_query = sqlx::query(AssertSqlSafe(page_text));
-        for arg in sql.args {
-            page_query = page_query.bind(arg);
-        }
-        let rows = page_query.fetch_all(&self.pool).await?;
+        let rows = sql
+            .bind(sqlx::query(AssertSqlSafe(page_text)))
+            .fetch_all(&self.pool)
+            .await?;
         let items = rows
             .iter()
             .map(|row| self.decode_row(resource_type, row))
@@ -167,11 +201,12 @@ impl Store {
     }
 
     fn clause_sql(&self, sql: &mut Sql, resource_type: &str, clause: &SearchClause) -> String {
-        // `_id` compares the logical id column; every other parameter the token table.
-        let column = if clause.param == "_id" {
-            "r.id"
-        } else {
-            "t.value"
+        // `_id` and `_lastUpdated` compare columns of the resource; every other parameter the
+        // token table.
+        let column = match clause.param.as_str() {
+            "_id" => "r.id",
+            "_lastUpdated" => "r.last_updated",
+            _ => "t.value",
         };
         let mut alternatives = Vec::new();
         for m in &clause.any_of {
@@ -185,6 +220,20 @@ impl Store {
                     format!("{column} LIKE {} ESCAPE '\\'", sql.arg(pattern))
                 }
                 Match::Any => "1 = 1".to_owned(),
+                Match::Within { from, until } => {
+                    let mut parts = Vec::new();
+                    if let Some(from) = from {
+                        parts.push(format!("{column} >= {}", sql.int(*from)));
+                    }
+                    if let Some(until) = until {
+                        parts.push(format!("{column} < {}", sql.int(*until)));
+                    }
+                    if parts.is_empty() {
+                        "1 = 1".to_owned()
+                    } else {
+                        parts.join(" AND ")
+                    }
+                }
                 Match::Range { lower, upper } => {
                     let mut parts = Vec::new();
                     if let Some(b) = lower {
@@ -208,7 +257,7 @@ impl Store {
             alternatives.push("(1 = 0)".into());
         }
         let any = alternatives.join(" OR ");
-        let membership = if clause.param == "_id" {
+        let membership = if matches!(clause.param.as_str(), "_id" | "_lastUpdated") {
             format!("({any})")
         } else {
             let type_arg = sql.arg(resource_type.to_owned());

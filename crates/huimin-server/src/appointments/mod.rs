@@ -12,6 +12,7 @@ pub(crate) mod day;
 mod eligibility;
 mod errors;
 mod extra;
+mod fhir_search;
 mod find;
 mod move_reply;
 pub(crate) mod operations;
@@ -122,8 +123,16 @@ pub fn routes() -> Router<AppState> {
         .route("/api/me/waitlist/{id}/leave", post(waitlist_entry::leave))
         .route(
             "/fhir/Appointment",
-            post(routes::create).get(search::search),
+            post(routes::create).get(fhir_search::appointments),
         )
+        .route(
+            "/fhir/Appointment/_search",
+            post(fhir_search::appointments_form),
+        )
+        .route("/fhir/Slot", get(fhir_search::slots))
+        .route("/fhir/Slot/_search", post(fhir_search::slots_form))
+        .route("/fhir/Schedule", get(fhir_search::schedules))
+        .route("/fhir/Schedule/_search", post(fhir_search::schedules_form))
         .route(
             "/fhir/Appointment/{id}",
             get(routes::read).put(routes::update).patch(routes::patch),

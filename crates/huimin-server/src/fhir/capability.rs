@@ -7,8 +7,10 @@ use serde_json::{Value, json};
 
 use super::filters;
 use super::http::{base_url, fhir_response};
+use super::include::{reference_params, revinclude_names};
 use super::kinds::{Access, ParamDef, all};
 use super::params::{MAX_COUNT, SORT_KEYS};
+use super::{operations, scheduling};
 
 pub async fn metadata(headers: HeaderMap) -> Response {
     fhir_response(StatusCode::OK, &capability_statement(&base_url(&headers)))
@@ -20,21 +22,58 @@ fn search_param(p: &ParamDef) -> Value {
         .iter()
         .map(|m| format!(":{m}"))
         .collect();
+    let modifiers = if modifiers.is_empty() {
+        "none".to_owned()
+    } else {
+        modifiers.join(", ")
+    };
     json!({
         "name": p.name,
         "type": p.kind.fhir_type(),
-        "documentation": format!("{}. Modifiers: {}.", p.doc, modifiers.join(", ")),
+        "documentation": format!("{}. Modifiers: {modifiers}.", p.doc),
     })
+}
+
+/// The scheduling types' entries, from the tables their searches read.
+fn scheduling_resources(base: &str) -> Vec<Value> {
+    scheduling::all()
+        .into_iter()
+        .map(|ty| {
+            let mut interaction = vec![json!({"code": "read"}), json!({"code": "search-type"})];
+            if ty.name == "Appointment" {
+                interaction.extend([
+                    json!({"code": "create"}),
+                    json!({"code": "update"}),
+                    json!({"code": "patch"}),
+                ]);
+            }
+            let sorts = ty.sort_names().join(", ");
+            let mut entry = json!({
+                "type": ty.name,
+                "documentation": format!("{} Sort (_sort): {sorts}.", ty.documentation),
+                "interaction": interaction,
+                "searchParam": ty.all_params().map(search_param).collect::<Vec<_>>(),
+            });
+            if !ty.includes.is_empty() {
+                entry["searchInclude"] = json!(ty.includes);
+            }
+            if !ty.revincludes.is_empty() {
+                entry["searchRevInclude"] = json!(ty.revincludes);
+            }
+            let ops = operations::declared(base, ty.name);
+            if !ops.is_empty() {
+                entry["operation"] = Value::Array(ops);
+            }
+            entry
+        })
+        .collect()
 }
 
 pub fn capability_statement(base: &str) -> Value {
     let mut resources: Vec<Value> = all()
         .into_iter()
         .map(|kind| {
-            let params: Vec<Value> = std::iter::once(&filters::ID)
-                .chain(kind.params)
-                .map(search_param)
-                .collect();
+            let params: Vec<Value> = filters::params_of(kind).map(search_param).collect();
             let access = match kind.access {
                 Access::PatientData => {
                     "Personal data: patients see only their own records; every access is audited."
@@ -53,32 +92,28 @@ pub fn capability_statement(base: &str) -> Value {
                 "updateCreate": false,
                 "searchParam": params,
             });
-            if kind.name == "Patient" {
-                entry["operation"] = json!([{"name": "everything", "definition": "http://hl7.org/fhir/OperationDefinition/Patient-everything",
-                    "documentation": "GET /fhir/Patient/{id}/$everything: the whole record as a Bundle (record access rules apply)"}]);
+            let includes: Vec<String> = reference_params(kind)
+                .map(|(p, _)| format!("{}:{p}", kind.name))
+                .collect();
+            if !includes.is_empty() {
+                entry["searchInclude"] = json!(includes);
+            }
+            let revincludes = revinclude_names(kind);
+            if !revincludes.is_empty() {
+                entry["searchRevInclude"] = json!(revincludes);
+            }
+            let ops = operations::declared(base, kind.name);
+            if !ops.is_empty() {
+                entry["operation"] = Value::Array(ops);
             }
             entry
         })
         .collect();
+    resources.extend(scheduling_resources(base));
     resources.push(json!({
-        "type": "Schedule",
-        "documentation": "A dated clinic session (出诊) of a doctor's post, opened by administrators with POST /api/admin/sessions. Public.",
+        "type": "OperationDefinition",
+        "documentation": "The definitions of the operations named here.",
         "interaction": [{"code": "read"}],
-    }));
-    resources.push(json!({
-        "type": "Slot",
-        "documentation": "A time window (≤ 30 minutes) of a session with its capacity (extension urn:huimin:ext:slot-capacity) and remaining places (urn:huimin:ext:slot-remaining). Public.",
-        "interaction": [{"code": "read"}],
-    }));
-    resources.push(json!({
-        "type": "Appointment",
-        "documentation": "Bookings. POST with status booked (or pending to hold), one slot and a Patient participant; PUT or JSON PATCH of status to cancel (patients within the cut-off), check in (staff) or mark seen (doctors). Idempotency-Key is honoured on every booking request. A full slot is 409; a booking rule (quota, ban, release window, cut-off, identity) is 422 with the rule code in issue.details.coding (urn:huimin:cs:booking-rule).",
-        "interaction": [{"code": "read"}, {"code": "create"}, {"code": "update"}, {"code": "patch"}],
-        "operation": [
-            {"name": "find", "definition": "urn:huimin:op:appointment-find", "documentation": "GET: bookable slots by department, practitioner, start, end, class"},
-            {"name": "hold", "definition": "urn:huimin:op:appointment-hold", "documentation": "Parameters slot + patient: hold one place pending payment"},
-            {"name": "book", "definition": "urn:huimin:op:appointment-book", "documentation": "Parameters appointment (confirm a hold) or slot + patient (book directly)"},
-        ],
     }));
     resources.push(json!({
         "type": "Invoice",
@@ -145,13 +180,20 @@ pub fn capability_statement(base: &str) -> Value {
         "implementation": {"description": "Huimin online–offline integrated medical services", "url": base},
         "fhirVersion": "4.0.1",
         "format": ["application/fhir+json", "json"],
+        "patchFormat": ["application/json-patch+json"],
         "rest": [{
             "mode": "server",
             "documentation": format!(
                 "Errors are OperationOutcome resources, localised by Accept-Language (zh-CN default, en). \
                  Search on every type with searchParam: _count (≤ {MAX_COUNT}), _offset, _total, \
-                 _summary=count, _sort ({SORT_KEYS}, comma-separated, the id ending every order); \
-                 paging links repeat every parameter. A modifier not listed for a parameter is a 400."
+                 _summary (true, count, data, false), _elements, _include and _revinclude as \
+                 listed per type (included resources only as the caller may see them), \
+                 _sort (the directory and Patient: {SORT_KEYS}; the scheduling types as each \
+                 says; comma-separated, the id ending every order); paging links repeat every \
+                 parameter. An unknown parameter, a modifier not listed for a parameter, a \
+                 _sort key or an include not served is a 400 unless the request says \
+                 Prefer: handling=lenient, which ignores it and says so in an OperationOutcome \
+                 entry (search.mode outcome)."
             ),
             "security": {
                 "cors": false,

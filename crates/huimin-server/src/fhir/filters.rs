@@ -12,6 +12,17 @@ use crate::error::ApiError;
 /// The logical id, searched as a token (`r.id` in storage rather than the token table).
 pub const ID: ParamDef = param("_id", ParamKind::Code, &["id"], "Logical id");
 
+/// When the current version was stored (`r.last_updated` in storage).
+pub const LAST_UPDATED: ParamDef = param(
+    "_lastUpdated",
+    ParamKind::Instant,
+    &["meta.lastUpdated"],
+    "When the current version was stored (eq, ne, gt, lt, ge, le, sa, eb; dates or instants)",
+);
+
+/// The parameters every registry type answers besides its own.
+pub const COMMON: [&ParamDef; 2] = [&ID, &LAST_UPDATED];
+
 /// The most values one parameter may list (`name=a,b,…`): each is one alternative of an `OR`
 /// in SQL, and SQLite refuses an expression tree past 1,000 nodes, so a longer list is a 400.
 pub const MAX_OR_VALUES: usize = 100;
@@ -28,18 +39,29 @@ pub fn modifiers(kind: ParamKind) -> &'static [&'static str] {
             &["missing", "not"]
         }
         ParamKind::Reference(_) | ParamKind::Date => &["missing"],
+        ParamKind::Instant => &[],
     }
 }
 
-pub fn clause(kind: &KindSpec, key: &str, value: &str) -> Result<SearchClause, ApiError> {
+/// The parameter `key` (`name` or `name:modifier`) names among `params`, and its modifier,
+/// or the 400 that says it is unknown or the modifier not served.
+pub fn served_among<'p>(
+    resource_type: &str,
+    params: impl Iterator<Item = &'p ParamDef> + Clone,
+    key: &str,
+) -> Result<(&'p ParamDef, Option<&'static str>), ApiError> {
     let (name, modifier) = match key.split_once(':') {
         Some((n, m)) => (n, Some(m)),
         None => (key, None),
     };
-    let def = if name == ID.name {
-        &ID
-    } else {
-        kind.param(name).ok_or_else(|| unknown(kind, key, name))?
+    let Some(def) = params.clone().find(|p| p.name == name) else {
+        let known: Vec<&str> = params.map(|p| p.name).collect();
+        let known = known.join(", ");
+        return Err(bad(
+            key,
+            format!("{resource_type} 不支持搜索参数 {name}；支持：{known}"),
+            format!("{resource_type} has no search parameter {name}; supported: {known}"),
+        ));
     };
     if let Some(m) = modifier.filter(|m| !modifiers(def.kind).contains(m)) {
         let served = modifiers(def.kind)
@@ -47,11 +69,46 @@ pub fn clause(kind: &KindSpec, key: &str, value: &str) -> Result<SearchClause, A
             .map(|m| format!(":{m}"))
             .collect::<Vec<_>>()
             .join(", ");
+        let served = if served.is_empty() {
+            "（无）/ none".to_owned()
+        } else {
+            served
+        };
         return Err(bad(
             key,
             format!("参数 {name} 不支持修饰符 :{m}；支持：{served}"),
             format!("Parameter {name} does not support the :{m} modifier; supported: {served}"),
         ));
+    }
+    // The modifier is one of the served ones, which are 'static.
+    let modifier = modifier.and_then(|m| modifiers(def.kind).iter().copied().find(|s| *s == m));
+    Ok((def, modifier))
+}
+
+/// Every parameter a registry type answers: the common ones, then its own.
+pub fn params_of(kind: &KindSpec) -> impl Iterator<Item = &ParamDef> + Clone {
+    COMMON.into_iter().chain(kind.params)
+}
+
+/// The parameter a key names for a registry type, or the 400 that refuses it (an unknown
+/// parameter or modifier: what lenient handling ignores).
+pub fn served<'k>(
+    kind: &'k KindSpec,
+    key: &str,
+) -> Result<(&'k ParamDef, Option<&'static str>), ApiError> {
+    served_among(kind.name, params_of(kind), key)
+}
+
+pub fn clause(
+    kind: &KindSpec,
+    key: &str,
+    value: &str,
+    clock: &huimin_clock::Clock,
+) -> Result<SearchClause, ApiError> {
+    let (def, modifier) = served(kind, key)?;
+    let name = def.name;
+    if def.kind == ParamKind::Instant {
+        return last_updated(key, value, clock);
     }
     let values: Vec<&str> = value
         .split(',')
@@ -93,21 +150,42 @@ pub fn clause(kind: &KindSpec, key: &str, value: &str) -> Result<SearchClause, A
     })
 }
 
-fn unknown(kind: &KindSpec, key: &str, name: &str) -> ApiError {
-    let known: Vec<&str> = kind.params.iter().map(|p| p.name).collect();
-    bad(
-        key,
-        format!(
-            "{} 不支持搜索参数 {name}；支持：_id, {}",
-            kind.name,
-            known.join(", ")
-        ),
-        format!(
-            "{} has no search parameter {name}; supported: _id, {}",
-            kind.name,
-            known.join(", ")
-        ),
-    )
+/// `_lastUpdated`: comma-separated values are alternatives.
+fn last_updated(
+    key: &str,
+    value: &str,
+    clock: &huimin_clock::Clock,
+) -> Result<SearchClause, ApiError> {
+    let values: Vec<&str> = value.split(',').map(str::trim).collect();
+    let several = values.len() > 1;
+    let mut any_of = Vec::new();
+    let mut negated = false;
+    for v in values {
+        let date = super::dates::parse(key, v, clock)?;
+        let bounds = date.bounds();
+        if bounds.negated && several {
+            return Err(bad(
+                key,
+                format!("{key} 的 ne 前缀不能与其他值并列"),
+                format!("{key} with the ne prefix takes one value"),
+            ));
+        }
+        negated |= bounds.negated;
+        let (mut from, mut until) = (None, None);
+        for (_, after, micros) in bounds.parts {
+            if after {
+                from = Some(micros);
+            } else {
+                until = Some(micros);
+            }
+        }
+        any_of.push(Match::Within { from, until });
+    }
+    Ok(SearchClause {
+        param: LAST_UPDATED.name.to_owned(),
+        any_of,
+        negated,
+    })
 }
 
 /// `:missing=true` — no value at all (no token); `:missing=false` — some value.
@@ -160,6 +238,7 @@ fn matches_of(
                 negated |= ne;
                 m
             }
+            ParamKind::Instant => unreachable!("instants are read by `last_updated`"),
         });
     }
     Ok((any_of, negated))
@@ -168,7 +247,7 @@ fn matches_of(
 /// The index token of a token search value, as R4 reads it: `system|code`, `|code` (a code
 /// without a system), `code` (any system, indexed as `*|code`) and `system|` (any code in the
 /// system). `normal` puts the code in the form the index holds.
-fn token(key: &str, value: &str, normal: impl Fn(&str) -> String) -> Result<String, ApiError> {
+pub fn token(key: &str, value: &str, normal: impl Fn(&str) -> String) -> Result<String, ApiError> {
     match value.split_once('|') {
         None => Ok(format!("*|{}", normal(value))),
         Some(("", "")) => Err(bad(
@@ -181,7 +260,7 @@ fn token(key: &str, value: &str, normal: impl Fn(&str) -> String) -> Result<Stri
     }
 }
 
-fn reference_token(target: &str, value: &str) -> String {
+pub fn reference_token(target: &str, value: &str) -> String {
     let parts: Vec<&str> = value.trim_end_matches('/').rsplit('/').take(2).collect();
     match parts.as_slice() {
         [id, kind] => format!("{kind}/{id}"),
@@ -250,6 +329,10 @@ mod tests {
     use super::*;
     use crate::fhir::kinds::PATIENT;
 
+    fn clause(kind: &KindSpec, key: &str, value: &str) -> Result<SearchClause, ApiError> {
+        super::clause(kind, key, value, &huimin_clock::Clock::china())
+    }
+
     #[test]
     fn token_values_read_as_r4_says() {
         let same = str::to_owned;
@@ -269,6 +352,21 @@ mod tests {
         assert!(clause(&PATIENT, "birthdate:missing", "maybe").is_err());
         let absent = clause(&PATIENT, "birthdate:missing", "true").unwrap();
         assert_eq!((absent.any_of, absent.negated), (vec![Match::Any], true));
+    }
+
+    #[test]
+    fn last_updated_compares_instants_and_takes_no_modifier() {
+        let found = clause(&PATIENT, "_lastUpdated", "ge2026-12-08").unwrap();
+        assert_eq!(found.param, "_lastUpdated");
+        assert!(matches!(
+            found.any_of[0],
+            Match::Within {
+                from: Some(_),
+                until: None
+            }
+        ));
+        assert!(clause(&PATIENT, "_lastUpdated:missing", "true").is_err());
+        assert!(clause(&PATIENT, "_lastUpdated", "ne2026,2027").is_err());
     }
 
     #[test]

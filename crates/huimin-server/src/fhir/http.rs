@@ -155,16 +155,37 @@ impl Page<'_> {
     }
 
     pub fn bundle(&self, resources: Vec<(String, Value)>) -> Value {
-        let entries: Vec<Value> = resources
-            .into_iter()
-            .map(|(id, resource)| {
-                json!({
-                    "fullUrl": format!("{}/{}/{}", self.base, self.resource_type, id),
-                    "resource": resource,
-                    "search": {"mode": "match"},
-                })
-            })
-            .collect();
+        self.searchset(resources, Vec::new(), None)
+    }
+
+    /// The searchset: the matches, then the resources included beside them (each once, and
+    /// none that is already a match), then what lenient handling ignored, if anything.
+    pub fn searchset(
+        &self,
+        matches: Vec<(String, Value)>,
+        included: Vec<super::include::Included>,
+        outcome: Option<Value>,
+    ) -> Value {
+        let mut seen = std::collections::BTreeSet::new();
+        let mut entries: Vec<Value> = Vec::new();
+        for (id, resource) in matches {
+            seen.insert((self.resource_type.to_owned(), id.clone()));
+            entries.push(json!({
+                "fullUrl": format!("{}/{}/{}", self.base, self.resource_type, id),
+                "resource": resource,
+                "search": {"mode": "match"},
+            }));
+        }
+        for item in included {
+            if seen.insert((item.resource_type.clone(), item.id.clone())) {
+                entries.push(json!({
+                    "fullUrl": format!("{}/{}/{}", self.base, item.resource_type, item.id),
+                    "resource": item.resource,
+                    "search": {"mode": "include"},
+                }));
+            }
+        }
+        entries.extend(outcome);
         let mut bundle = json!({
             "resourceType": "Bundle",
             "type": "searchset",

@@ -3,17 +3,23 @@
 mod access;
 mod audit_event;
 pub mod capability;
+pub mod controls;
+pub mod dates;
 mod directory;
 pub(crate) mod family;
-mod filters;
+pub(crate) mod filters;
 mod handlers;
 pub(crate) mod http;
+pub mod include;
 pub mod index;
 pub mod kinds;
-mod params;
+pub mod operations;
+pub(crate) mod params;
 pub mod patient;
-mod search;
+pub mod scheduling;
+pub(crate) mod search;
 mod spec;
+pub mod summary;
 mod transaction;
 
 pub use http::{base_url, fhir_response};
@@ -32,6 +38,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/fhir", post(transaction::transaction))
         .route("/fhir/metadata", get(capability::metadata))
+        .route("/fhir/OperationDefinition/{id}", get(operations::read))
         .route("/fhir/AuditEvent", get(audit_event::search))
         .route("/fhir/AuditEvent/{id}", get(audit_event::read))
         .route(

@@ -7,10 +7,13 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use huimin_store::{IndexValue, Match, SearchClause};
 
+use serde_json::Value;
+
 use super::access::{Op, Scope, authorize};
+use super::controls::Controls;
 use super::handlers::{audit_if_personal, kind_of, view};
 use super::http::{Page, base_url, check_accept, fhir_response};
-use super::params;
+use super::{include, params};
 use crate::audit::{DENIED, SUCCESS};
 use crate::context::Ctx;
 use crate::error::ApiError;
@@ -58,12 +61,7 @@ async fn run_search(
 ) -> Result<Response, ApiError> {
     let kind = kind_of(resource_type)?;
     check_accept(headers)?;
-    let names: Vec<&str> = pairs
-        .iter()
-        .map(|(k, _)| k.as_str())
-        .filter(|k| !k.starts_with('_') && *k != "lang")
-        .collect();
-    let audited_query = format!("{}?{}", kind.name, names.join("&"));
+    let audited_query = audited_query(kind.name, &pairs);
     let scope = match authorize(kind, Op::Search, ctx) {
         Ok(scope) => scope,
         Err(denied) => {
@@ -80,9 +78,10 @@ async fn run_search(
             return Err(denied);
         }
     };
-    let mut parsed = params::parse(kind, &pairs)?;
+    let mut controls = Controls::read(&pairs, headers)?;
+    let mut query = params::parse(kind, &mut controls, &state.clock)?;
     if let Scope::Only(ids) = &scope {
-        parsed.query.clauses.push(SearchClause {
+        query.clauses.push(SearchClause {
             param: "_id".into(),
             any_of: ids
                 .iter()
@@ -91,13 +90,7 @@ async fn run_search(
             negated: false,
         });
     }
-    if parsed.count_only {
-        parsed.query.count = 0;
-    }
-    let result = state
-        .store
-        .search_resources(kind.name, &parsed.query)
-        .await?;
+    let result = state.store.search_resources(kind.name, &query).await?;
     audit_if_personal(
         state,
         ctx,
@@ -108,19 +101,43 @@ async fn run_search(
         &format!("{} of {} results", result.items.len(), result.total),
     )
     .await?;
-    let base = base_url(headers);
-    let page = Page {
-        base: &base,
-        resource_type: kind.name,
-        filters: &parsed.link_params,
-        count: parsed.query.count,
-        offset: parsed.query.offset,
-        total: result.total,
-    };
-    let resources = result
+    let matches: Vec<(String, Value)> = result
         .items
         .into_iter()
         .map(|s| (s.id.clone(), view(kind, ctx, s.content)))
         .collect();
-    Ok(fhir_response(StatusCode::OK, &page.bundle(resources)))
+    let mut included = include::includes_of(state, ctx, kind, &mut controls, &matches).await?;
+    included.extend(include::revincludes_of(state, ctx, kind, &mut controls, &matches).await?);
+    let base = base_url(headers);
+    let page = Page {
+        base: &base,
+        resource_type: kind.name,
+        filters: &controls.link_params,
+        count: query.count,
+        offset: query.offset,
+        total: result.total,
+    };
+    let matches = matches
+        .into_iter()
+        .map(|(id, mut resource)| {
+            controls.shape(&mut resource);
+            (id, resource)
+        })
+        .collect();
+    let outcome = controls.outcome_entry(ctx.lang);
+    Ok(fhir_response(
+        StatusCode::OK,
+        &page.searchset(matches, included, outcome),
+    ))
+}
+
+/// What the audit trail records of a search: the type and the names of its filters (their
+/// values may be personal).
+pub fn audited_query(resource_type: &str, pairs: &[(String, String)]) -> String {
+    let names: Vec<&str> = pairs
+        .iter()
+        .map(|(k, _)| k.as_str())
+        .filter(|k| !k.starts_with('_') && *k != "lang")
+        .collect();
+    format!("{resource_type}?{}", names.join("&"))
 }

@@ -37,6 +37,9 @@ pub enum ParamKind {
     Reference(&'static str),
     /// `YYYY[-MM[-DD]]` with eq/ne/gt/lt/ge/le/sa/eb prefixes.
     Date,
+    /// An instant or period searched by dates and times with prefixes (`_lastUpdated`,
+    /// `Slot.start`); not indexed as tokens.
+    Instant,
 }
 
 impl ParamKind {
@@ -45,7 +48,7 @@ impl ParamKind {
             Self::Str | Self::HumanName => "string",
             Self::Code | Self::Coding | Self::Identifier | Self::Phone => "token",
             Self::Reference(_) => "reference",
-            Self::Date => "date",
+            Self::Date | Self::Instant => "date",
         }
     }
 }
@@ -115,6 +118,7 @@ impl KindSpec {
                     }
                     ParamKind::Phone => index::phones(value, name, path, self.sealed, &mut out),
                     ParamKind::Reference(_) => index::references(value, name, path, &mut out),
+                    ParamKind::Instant => {}
                 }
             }
         }

@@ -1,6 +1,8 @@
 //! The demo hospital's FHIR answers validate against the published R4 definitions: the
 //! CapabilityStatement, a searchset of every type it declares, `$find`, a Schedule, a Slot, a
-//! booked Appointment, a read of each, and the OperationOutcomes of refusals. The validator is
+//! booked Appointment, a read of each, the scheduling searches with their includes, summaries
+//! and a lenient answer's OperationOutcome, every OperationDefinition, and the
+//! OperationOutcomes of refusals. The validator is
 //! `tools/fhir-validate` (Node.js; `./scripts/test --setup-only` installs its packages).
 
 use std::path::{Path, PathBuf};
@@ -132,6 +134,52 @@ async fn the_demo_hospitals_fhir_answers_validate_against_r4(db: Db) {
         &patient,
     )
     .await;
+    // The scheduling searches with their includes, and a lenient answer's OperationOutcome.
+    for (name, path) in [
+        (
+            "slots-with-schedule",
+            format!("/fhir/Slot?schedule={schedule}&_include=Slot:schedule&_count=5"),
+        ),
+        (
+            "schedule-with-slots",
+            format!(
+                "/fhir/Schedule?_id={}&_revinclude=Slot:schedule&_include=Schedule:actor",
+                schedule.trim_start_matches("Schedule/")
+            ),
+        ),
+        (
+            "appointments-with-participants",
+            "/fhir/Appointment?_include=Appointment:actor&_include=Appointment:practitioner&_include=Appointment:slot".to_owned(),
+        ),
+        (
+            "schedules-summary",
+            "/fhir/Schedule?_summary=true&_count=3".to_owned(),
+        ),
+        ("slots-elements", "/fhir/Slot?_elements=start&_count=3".to_owned()),
+    ] {
+        fetch(&app, dir, name, &path, &patient).await;
+    }
+    let lenient = app
+        .send(
+            app.client
+                .get(format!("{}/fhir/Slot?colour=red&_count=2", app.base))
+                .header("Prefer", "handling=lenient"),
+            None,
+        )
+        .await;
+    assert_eq!(lenient.status, 200, "{}", lenient.body);
+    keep(dir, "lenient", &lenient.body);
+    for op in metadata.body["rest"][0]["resource"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["operation"].as_array().into_iter().flatten())
+    {
+        let url = op["definition"].as_str().unwrap();
+        let path = &url[url.find("/fhir/").unwrap()..];
+        let name = format!("operation-{}", op["name"].as_str().unwrap());
+        fetch(&app, dir, &name, path, &admin).await;
+    }
     fetch(
         &app,
         dir,

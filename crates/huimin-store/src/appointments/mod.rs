@@ -4,6 +4,7 @@
 //! double-booked and a patient never exceeds a quota, whatever the concurrency.
 
 mod booking;
+mod booking_search;
 mod calling;
 mod excluded;
 mod group;
@@ -23,6 +24,9 @@ mod waitlist;
 mod waitlist_entry;
 
 pub use booking::{BookingError, BookingMode, PlaceRequest, Replay, TakenIn};
+pub use booking_search::{
+    BookingClause, BookingPage, BookingQuery, BookingTable, Cmp, Cond, Field,
+};
 pub use calling::{CallError, CallRecord, LineSummary, QueueEntry, SessionQueue};
 pub use excluded::{Classes, Excluded};
 pub use group_writer::GroupStats;
