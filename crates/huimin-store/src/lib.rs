@@ -26,6 +26,7 @@ pub mod messages;
 mod migrations;
 mod pool;
 pub mod records;
+pub mod results;
 mod reindex;
 mod resources;
 mod retry;
