@@ -104,7 +104,14 @@ fn observation_keeps_its_decimals_and_validates() {
     let q = o.value_quantity.as_ref().unwrap();
     assert_eq!(q.value.as_ref().unwrap().as_str(), "6.80");
     assert_eq!(
-        o.reference_range[0].high.as_ref().unwrap().value.as_ref().unwrap().as_str(),
+        o.reference_range[0]
+            .high
+            .as_ref()
+            .unwrap()
+            .value
+            .as_ref()
+            .unwrap()
+            .as_str(),
         "5.3"
     );
     // Byte for byte, not only as JSON values (which would read 6.80 as 6.8).

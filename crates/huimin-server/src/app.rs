@@ -227,6 +227,7 @@ impl App {
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let worker = tokio::spawn(appointments::worker::run_forever(self.state.clone()));
+        let critical = tokio::spawn(crate::results::critical::run_forever(self.state.clone()));
         let outbox = self
             .deliver_messages
             .then(|| tokio::spawn(messages::worker::run_forever(self.state.clone())));
@@ -235,6 +236,7 @@ impl App {
         let served =
             crate::serve::serve(self.listener, self.router, &connections, trusted, shutdown).await;
         worker.abort();
+        critical.abort();
         if let Some(outbox) = outbox {
             outbox.abort();
         }
@@ -263,6 +265,7 @@ pub fn router(state: AppState) -> Router {
         .merge(billing::routes())
         .merge(messages::routes())
         .merge(records::routes())
+        .merge(crate::results::routes())
         .merge(crate::directory::routes())
         .merge(identity::routes())
         .merge(fhir::routes())

@@ -23,6 +23,7 @@ pub mod logging;
 pub mod messages;
 pub mod openapi;
 pub mod records;
+pub mod results;
 pub mod serve;
 pub mod state;
 

@@ -25,7 +25,10 @@ impl Amount {
             Some(at) => {
                 let e = &text[at + 1..];
                 let digits = e.strip_prefix(['+', '-']).unwrap_or(e);
-                if digits.is_empty() || digits.len() > 3 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                if digits.is_empty()
+                    || digits.len() > 3
+                    || !digits.bytes().all(|b| b.is_ascii_digit())
+                {
                     return None;
                 }
                 (&text[..at], e.parse::<i32>().ok()?)

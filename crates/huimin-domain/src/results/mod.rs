@@ -139,7 +139,10 @@ pub fn check_value(
             format!("{field}.value"),
             Text::new(
                 format!("{}的结果“{value}”不是数值", analyte.name.zh),
-                format!("The result of {} ({value}) is not a number", analyte.name.en),
+                format!(
+                    "The result of {} ({value}) is not a number",
+                    analyte.name.en
+                ),
             ),
         )
     })?;
@@ -150,10 +153,7 @@ pub fn check_value(
         return Err(ResultProblem::new(
             format!("{field}.unit"),
             Text::new(
-                format!(
-                    "{}的单位“{unit}”不适用，应为：{list}",
-                    analyte.name.zh
-                ),
+                format!("{}的单位“{unit}”不适用，应为：{list}", analyte.name.zh),
                 format!(
                     "The unit {unit:?} does not fit {}; use one of: {list}",
                     analyte.name.en

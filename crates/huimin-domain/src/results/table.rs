@@ -203,7 +203,10 @@ fn analyte(f: FileAnalyte) -> Result<Analyte, TableError> {
             || matches!((&range.low, &range.high), (Some(l), Some(h)) if l >= h)
             || matches!((range.age_from, range.age_to), (Some(a), Some(b)) if a >= b)
         {
-            return Err(problem(format!("a range is empty or outside the limits: {}", range.text())));
+            return Err(problem(format!(
+                "a range is empty or outside the limits: {}",
+                range.text()
+            )));
         }
         ranges.push(range);
     }
@@ -251,7 +254,11 @@ impl AnalyteTable {
         }
         let mut reports = Vec::new();
         for (item, r) in file.reports {
-            if let Some(code) = r.analytes.iter().find(|c| !analytes.iter().any(|a| &a.code == *c)) {
+            if let Some(code) = r
+                .analytes
+                .iter()
+                .find(|c| !analytes.iter().any(|a| &a.code == *c))
+            {
                 return Err(TableError::UnknownInReport {
                     item,
                     code: code.clone(),

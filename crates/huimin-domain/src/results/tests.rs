@@ -32,7 +32,10 @@ fn the_builtin_table_parses_and_maps_the_contract_codes() {
         assert_eq!(t.by_loinc(loinc).unwrap().code, code);
     }
     assert_eq!(t.by_loinc("14682-9").unwrap().code, "CREA");
-    assert!(t.by_loinc("12345-6").is_none(), "an unmapped LOINC is unknown");
+    assert!(
+        t.by_loinc("12345-6").is_none(),
+        "an unmapped LOINC is unknown"
+    );
 }
 
 #[test]
@@ -81,7 +84,10 @@ fn a_value_outside_physical_limits_is_refused() {
     assert!(check_value(wbc, "500.0", "10*9/L", "v").is_ok());
     assert!(check_value(wbc, "500.1", "10*9/L", "v").is_err());
     let na = t.by_code("NA").unwrap();
-    assert!(check_value(na, "12", "mmol/L", "v").is_err(), "sodium 12 is a typo for 120+");
+    assert!(
+        check_value(na, "12", "mmol/L", "v").is_err(),
+        "sodium 12 is a typo for 120+"
+    );
 }
 
 #[test]
@@ -180,10 +186,16 @@ fn critical_values_are_found_beyond_their_limits_only() {
     let low = interpret(k, &amount("2.5"), None, None);
     assert_eq!(low.critical, Some(Critical::Low));
     assert_eq!(low.code(), Some("LL"));
-    assert_eq!(low.flag, None, "no interval for an unknown age, still critical");
+    assert_eq!(
+        low.flag, None,
+        "no interval for an unknown age, still critical"
+    );
     // Lipids have no critical limits.
     let chol = t.by_code("CHOL").unwrap();
-    assert_eq!(interpret(chol, &amount("15"), None, Some(40)).critical, None);
+    assert_eq!(
+        interpret(chol, &amount("15"), None, Some(40)).critical,
+        None
+    );
     assert_eq!(Critical::High.text().zh, "危急值（过高）");
 }
 
@@ -198,7 +210,10 @@ fn ages_are_whole_years_on_the_day_of_the_specimen() {
 #[test]
 fn conclusions_are_required_and_bounded() {
     assert!(check_conclusion("  ").is_err());
-    assert_eq!(check_conclusion(" 双肺未见异常。 ").unwrap(), "双肺未见异常。");
+    assert_eq!(
+        check_conclusion(" 双肺未见异常。 ").unwrap(),
+        "双肺未见异常。"
+    );
     assert_eq!(
         check_conclusion(&"字".repeat(4001)).unwrap_err().field,
         "conclusion"
@@ -236,10 +251,8 @@ fn a_table_with_a_mistake_is_refused_with_its_place() {
     ))
     .unwrap_err();
     assert!(e.to_string().contains("sex"), "{e}");
-    let e = AnalyteTable::parse(
-        &one("min = \"0\"\nmax = \"10\"\n").replace("[\"A\"]", "[\"B\"]"),
-    )
-    .unwrap_err();
+    let e = AnalyteTable::parse(&one("min = \"0\"\nmax = \"10\"\n").replace("[\"A\"]", "[\"B\"]"))
+        .unwrap_err();
     assert_eq!(
         e,
         TableError::UnknownInReport {

@@ -128,7 +128,9 @@ mod tests {
         .unwrap_err();
         assert_eq!(err.path, "Observation.valueQuantity.value");
         assert!(err.message.contains("invalid decimal"), "{}", err.message);
-        for bad in ["", "05", ".5", "5.", "1e", "+1", "1,5", "--1", "NaN", "0x10"] {
+        for bad in [
+            "", "05", ".5", "5.", "1e", "+1", "1,5", "--1", "NaN", "0x10",
+        ] {
             assert!(!is_valid_decimal(bad), "{bad:?}");
         }
         assert!(!is_valid_decimal(&"1".repeat(41)));

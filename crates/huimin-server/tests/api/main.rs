@@ -36,6 +36,7 @@ mod record_documents;
 mod records;
 mod records_codes;
 mod records_notifiable;
+mod results;
 mod scheduling_fhir;
 mod screens;
 mod security_headers;

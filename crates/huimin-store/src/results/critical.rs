@@ -61,7 +61,12 @@ fn from_row(row: &AnyRow) -> Result<CriticalRecord, StoreError> {
         raised_at: row.try_get(10)?,
         escalated_at: row.try_get(11)?,
         escalated_to: to
-            .map(|t| t.split(',').filter(|s| !s.is_empty()).map(str::to_owned).collect())
+            .map(|t| {
+                t.split(',')
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
             .unwrap_or_default(),
         acknowledged_at: row.try_get(13)?,
         acknowledged_by: row.try_get(14)?,
@@ -92,7 +97,10 @@ impl Store {
             who.push(format!("doctor_id = ${}", binds.len()));
             // escalated_to is a comma-separated list of ids (which contain no commas).
             binds.push(format!("%,{p},%"));
-            who.push(format!("(',' || escalated_to || ',') LIKE ${}", binds.len()));
+            who.push(format!(
+                "(',' || escalated_to || ',') LIKE ${}",
+                binds.len()
+            ));
         }
         if let Some(departments) = &filter.departments {
             for d in departments {

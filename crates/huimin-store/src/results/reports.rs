@@ -170,7 +170,10 @@ impl Store {
         row.map(|r| self.report_from_row(&r)).transpose()
     }
 
-    pub async fn report_of_order(&self, order_id: &str) -> Result<Option<ReportRecord>, StoreError> {
+    pub async fn report_of_order(
+        &self,
+        order_id: &str,
+    ) -> Result<Option<ReportRecord>, StoreError> {
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {REPORT_COLUMNS} FROM result_reports WHERE order_id = $1"
         )))
@@ -191,7 +194,10 @@ impl Store {
     }
 
     /// A report's observations in their order.
-    pub async fn observations_of(&self, report_id: &str) -> Result<Vec<ObservationRecord>, StoreError> {
+    pub async fn observations_of(
+        &self,
+        report_id: &str,
+    ) -> Result<Vec<ObservationRecord>, StoreError> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {OBSERVATION_COLUMNS} FROM result_observations WHERE report_id = $1 ORDER BY id"
         )))
@@ -202,7 +208,10 @@ impl Store {
     }
 
     /// Reports matching `filter`, latest first.
-    pub async fn search_reports(&self, filter: &ResultFilter) -> Result<Vec<ReportRecord>, StoreError> {
+    pub async fn search_reports(
+        &self,
+        filter: &ResultFilter,
+    ) -> Result<Vec<ReportRecord>, StoreError> {
         let (clause, binds) = where_clause(filter, "item");
         let sql = format!(
             "SELECT {REPORT_COLUMNS} FROM result_reports{clause} ORDER BY effective_at DESC, id LIMIT {}",
@@ -400,7 +409,11 @@ fn where_clause(filter: &ResultFilter, code_column: &str) -> (String, Vec<Bind>)
         push("order_id = ?".into(), Bind::Text(o.clone()), &mut binds);
     }
     if let Some(c) = &filter.code {
-        push(format!("{code_column} = ?"), Bind::Text(c.clone()), &mut binds);
+        push(
+            format!("{code_column} = ?"),
+            Bind::Text(c.clone()),
+            &mut binds,
+        );
     }
     if let Some(c) = &filter.category {
         push("category = ?".into(), Bind::Text(c.clone()), &mut binds);
