@@ -18,6 +18,7 @@ pub mod money;
 pub mod person;
 pub mod phone;
 pub mod records;
+pub mod results;
 pub mod roles;
 pub mod search;
 pub mod signin;

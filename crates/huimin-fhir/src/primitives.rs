@@ -213,9 +213,9 @@ pub(crate) mod de {
         many::<Code, D>(d)
     }
 
-    /// FHIR decimals held as f64: integral values are written without a
-    /// fraction (`"value": 50`, the usual form for money) so such documents
-    /// round-trip unchanged.
+    /// Location coordinates, the one place decimals stay f64 (`crate::Decimal` elsewhere):
+    /// WGS84 degrees from a map are computed with, not transcribed, and their trailing zeros
+    /// carry no measured precision. Integral values are written without a fraction.
     pub(crate) fn decimal<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
         if v.fract() == 0.0 && v.abs() < 9.0e15 {
             s.serialize_i64(*v as i64)

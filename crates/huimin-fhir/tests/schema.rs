@@ -99,6 +99,40 @@ fn patient() {
 }
 
 #[test]
+fn observation_keeps_its_decimals_and_validates() {
+    let o: Observation = round_trip(example!("observation.json"));
+    let q = o.value_quantity.as_ref().unwrap();
+    assert_eq!(q.value.as_ref().unwrap().as_str(), "6.80");
+    assert_eq!(
+        o.reference_range[0]
+            .high
+            .as_ref()
+            .unwrap()
+            .value
+            .as_ref()
+            .unwrap()
+            .as_str(),
+        "5.3"
+    );
+    // Byte for byte, not only as JSON values (which would read 6.80 as 6.8).
+    let text = serde_json::to_string(&o).unwrap();
+    assert!(text.contains(r#""value":6.80"#), "{text}");
+    let bad = example!("observation.json").replace(r#""status": "final""#, r#""status": "done""#);
+    let e = parse_resource::<Observation>(bad.as_bytes()).unwrap_err();
+    assert_eq!(e.path, "Observation.status");
+}
+
+#[test]
+fn diagnostic_report() {
+    let r: DiagnosticReport = round_trip(example!("diagnostic_report.json"));
+    assert_eq!(r.status, DiagnosticReportStatus::Final);
+    assert_eq!(r.result[0].reference.as_deref(), Some("Observation/obs-1"));
+    let bad = example!("diagnostic_report.json").replace(r#""conclusion""#, r#""conclusoin""#);
+    let e = parse_resource::<DiagnosticReport>(bad.as_bytes()).unwrap_err();
+    assert_eq!(e.path, "DiagnosticReport.conclusoin");
+}
+
+#[test]
 fn practitioner() {
     let p: Practitioner = round_trip(example!("practitioner.json"));
     assert_eq!(
@@ -112,8 +146,14 @@ fn practitioner_role() {
     let r: PractitionerRole = round_trip(example!("practitioner_role.json"));
     assert_eq!(r.available_time[0].days_of_week[0], DayOfWeek::Mon);
     assert_eq!(
-        r.extension[0].value_money.as_ref().unwrap().value,
-        Some(50.0)
+        r.extension[0]
+            .value_money
+            .as_ref()
+            .unwrap()
+            .value
+            .as_ref()
+            .map(Decimal::as_str),
+        Some("50")
     );
     let specialty = r.specialty[0].text_ext.as_ref().unwrap();
     assert_eq!(specialty.translated("en"), Some("Cardiology"));

@@ -271,6 +271,7 @@ impl App {
             let routes = crate::metrics::scrape_router(self.state.clone()).layer(request_timeout());
             tokio::spawn(async move { axum::serve(listener, routes).await })
         });
+        let critical = tokio::spawn(crate::results::critical::run_forever(self.state.clone()));
         let outbox = self
             .deliver_messages
             .then(|| tokio::spawn(messages::worker::run_forever(self.state.clone())));
@@ -283,6 +284,7 @@ impl App {
         if let Some(metrics) = metrics {
             metrics.abort();
         }
+        critical.abort();
         if let Some(outbox) = outbox {
             outbox.abort();
         }
@@ -317,6 +319,7 @@ pub fn router(state: AppState) -> Router {
         .merge(billing::routes())
         .merge(messages::routes())
         .merge(records::routes())
+        .merge(crate::results::routes())
         .merge(crate::directory::routes())
         .merge(identity::routes())
         .merge(fhir::routes())

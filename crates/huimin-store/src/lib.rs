@@ -29,6 +29,7 @@ mod pool;
 pub mod records;
 mod reindex;
 mod resources;
+pub mod results;
 mod retry;
 pub mod search;
 mod settings;

@@ -114,6 +114,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "keyed audit chain",
         include_str!("../migrations/0023_keyed_audit_chain.sql"),
     ),
+    (
+        25,
+        "results and critical values",
+        include_str!("../migrations/0025_results.sql"),
+    ),
 ];
 
 /// Migrations whose PostgreSQL text differs (`NNNN_name.postgres.sql`): storage settings

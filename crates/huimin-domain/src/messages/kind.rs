@@ -24,10 +24,18 @@ pub enum EventKind {
     Passed,
     Payment,
     Refund,
+    /// A report became final: the patient may read it.
+    ReportReady,
+    /// A report became final: told to the doctor who ordered it.
+    ReportReadyDoctor,
+    /// A final report holds a critical value (危急值): told to the ordering doctor at once.
+    CriticalValue,
+    /// A critical value not acknowledged in time: told to the department head.
+    CriticalEscalated,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 14] = [
+    pub const ALL: [EventKind; 18] = [
         EventKind::Booked,
         EventKind::Cancelled,
         EventKind::HoldLapsed,
@@ -42,6 +50,10 @@ impl EventKind {
         EventKind::Passed,
         EventKind::Payment,
         EventKind::Refund,
+        EventKind::ReportReady,
+        EventKind::ReportReadyDoctor,
+        EventKind::CriticalValue,
+        EventKind::CriticalEscalated,
     ];
 
     pub fn code(self) -> &'static str {
@@ -60,11 +72,27 @@ impl EventKind {
             EventKind::Passed => "passed",
             EventKind::Payment => "payment",
             EventKind::Refund => "refund",
+            EventKind::ReportReady => "report-ready",
+            EventKind::ReportReadyDoctor => "report-ready-doctor",
+            EventKind::CriticalValue => "critical-value",
+            EventKind::CriticalEscalated => "critical-escalated",
         }
     }
 
     pub fn from_code(code: &str) -> Option<EventKind> {
         EventKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+}
+
+impl EventKind {
+    /// Whether the event is told to staff (the doctor who ordered, a department head) rather
+    /// than to the patient: it goes to the staff inbox, and the patient's message centre never
+    /// shows it.
+    pub fn to_staff(self) -> bool {
+        matches!(
+            self,
+            EventKind::ReportReadyDoctor | EventKind::CriticalValue | EventKind::CriticalEscalated
+        )
     }
 }
 

@@ -33,6 +33,9 @@ pub const FACTS: &[&str] = &[
     "reason",
     "ahead",
     "expires",
+    "report",
+    "result",
+    "minutes",
 ];
 
 const BUILTIN: &str = include_str!("../../data/message-templates.toml");

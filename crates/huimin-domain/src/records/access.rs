@@ -47,6 +47,8 @@ pub struct RecordView {
     pub diagnoses: bool,
     /// The note's narrative sections and its signatures.
     pub notes: bool,
+    /// Laboratory and imaging results (Observation, DiagnosticReport).
+    pub results: bool,
 }
 
 impl RecordView {
@@ -55,18 +57,21 @@ impl RecordView {
     /// pharmacists the diagnoses and allergies (to check prescriptions), registrars the
     /// visits only, administrators nothing (they read the audit, not the record).
     pub fn of(role: Role) -> RecordView {
-        let view = |visits, allergies, diagnoses, notes| RecordView {
+        let view = |visits, allergies, diagnoses, notes, results| RecordView {
             visits,
             allergies,
             diagnoses,
             notes,
+            results,
         };
         match role {
-            Role::Doctor | Role::Patient => view(true, true, true, true),
-            Role::Nurse => view(true, true, false, false),
-            Role::Pharmacist => view(false, true, true, false),
-            Role::Registrar => view(true, false, false, false),
-            Role::Admin => view(false, false, false, false),
+            Role::Doctor | Role::Patient => view(true, true, true, true, true),
+            Role::Nurse => view(true, true, false, false, true),
+            Role::Pharmacist => view(false, true, true, false, true),
+            Role::Registrar => view(true, false, false, false, false),
+            // Laboratory and imaging staff see the results they enter, not the notes.
+            Role::Technician => view(false, false, false, false, true),
+            Role::Admin => view(false, false, false, false, false),
         }
     }
 }

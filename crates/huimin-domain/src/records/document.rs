@@ -47,6 +47,9 @@ pub struct VisitDocument {
     pub sections: Vec<NoteSection>,
     pub diagnoses: Vec<DiagnosisLine>,
     pub allergies: Vec<AllergyLine>,
+    /// The visit's final test reports (title, lines of results with their flags), printed
+    /// after the note: outside what the signature covers.
+    pub results: Vec<NoteSection>,
     pub signature: SignatureLine,
     pub code: VerificationCode,
     /// Where the code is checked: `https://hospital.example/verify/ABCDEFGHJK`.
@@ -308,6 +311,7 @@ mod tests {
                 certainty: Certainty::Confirmed,
             }],
             allergies: vec![],
+            results: Vec::new(),
             signature: SignatureLine {
                 doctor: "李医生".into(),
                 signed_at: "2026-12-07 09:50".into(),

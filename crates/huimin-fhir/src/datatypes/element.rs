@@ -43,11 +43,8 @@ pub struct Extension {
         skip_serializing_if = "Option::is_none"
     )]
     pub value_id: Option<String>,
-    #[serde(
-        serialize_with = "de::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub value_decimal: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value_decimal: Option<crate::Decimal>,
     #[serde(
         default,
         deserialize_with = "de::opt_date",

@@ -198,11 +198,8 @@ pub struct Quantity {
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extension: Vec<Extension>,
-    #[serde(
-        serialize_with = "de::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub value: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<crate::Decimal>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comparator: Option<QuantityComparator>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -224,11 +221,8 @@ pub struct Money {
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extension: Vec<Extension>,
-    #[serde(
-        serialize_with = "de::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub value: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<crate::Decimal>,
     /// ISO 4217 code, e.g. `CNY`.
     #[serde(
         default,

@@ -8,10 +8,12 @@
 
 mod availability;
 mod contact;
+mod decimal;
 mod element;
 mod general;
 
 pub use availability::*;
 pub use contact::*;
+pub use decimal::*;
 pub use element::*;
 pub use general::*;

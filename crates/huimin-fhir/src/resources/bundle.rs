@@ -196,11 +196,8 @@ pub struct BundleEntrySearch {
     pub modifier_extension: Vec<Extension>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<SearchEntryMode>,
-    #[serde(
-        serialize_with = "de::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub score: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<crate::Decimal>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

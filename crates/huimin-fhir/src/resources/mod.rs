@@ -36,9 +36,11 @@ mod bundle;
 mod capability_statement;
 mod composition;
 mod condition;
+mod diagnostic_report;
 mod encounter;
 mod healthcare_service;
 mod location;
+mod observation;
 mod operation_outcome;
 mod organization;
 mod patient;
@@ -52,9 +54,11 @@ pub use bundle::*;
 pub use capability_statement::*;
 pub use composition::*;
 pub use condition::*;
+pub use diagnostic_report::*;
 pub use encounter::*;
 pub use healthcare_service::*;
 pub use location::*;
+pub use observation::*;
 pub use operation_outcome::*;
 pub use organization::*;
 pub use patient::*;
@@ -152,7 +156,7 @@ mod tests {
     #[test]
     fn decimals_keep_integral_values_integral() {
         let m = Money {
-            value: Some(50.0),
+            value: Some(crate::Decimal::from_i64(50)),
             currency: Some("CNY".into()),
             ..Default::default()
         };
@@ -161,10 +165,10 @@ mod tests {
             r#"{"value":50,"currency":"CNY"}"#
         );
         let q = Quantity {
-            value: Some(36.5),
+            value: crate::Decimal::parse("36.50"),
             ..Default::default()
         };
-        assert_eq!(serde_json::to_string(&q).unwrap(), r#"{"value":36.5}"#);
+        assert_eq!(serde_json::to_string(&q).unwrap(), r#"{"value":36.50}"#);
     }
 
     #[test]

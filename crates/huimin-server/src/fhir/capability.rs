@@ -161,6 +161,30 @@ pub fn capability_statement(base: &str) -> Value {
         resources
             .push(json!({"type": kind, "documentation": text, "interaction": [{"code": "read"}]}));
     }
+    for (kind, text) in [
+        (
+            "DiagnosticReport",
+            "A laboratory, imaging or ECG report of one order (basedOn ServiceRequest), entered by technicians through /api/results/{order} or imported as a transaction Bundle; a final report is never changed. Patients read their family's final reports.",
+        ),
+        (
+            "Observation",
+            "One result of a report: LOINC code, valueQuantity (UCUM, decimals as written), the patient's reference range, interpretation L/H/N/LL/HH. An unmapped LOINC code of an import is kept, shown as unknown.",
+        ),
+    ] {
+        resources.push(json!({
+            "type": kind,
+            "documentation": text,
+            "interaction": [{"code": "read"}, {"code": "search-type"}],
+            "searchParam": [
+                {"name": "patient", "type": "reference", "documentation": "The patient (or encounter or based-on is required for staff)"},
+                {"name": "encounter", "type": "reference", "documentation": "The visit"},
+                {"name": "based-on", "type": "reference", "documentation": "The order (ServiceRequest)"},
+                {"name": "code", "type": "token", "documentation": "LOINC (Observation) or the orderable item (DiagnosticReport)"},
+                {"name": "category", "type": "token", "documentation": "laboratory; LAB, RAD, EC for reports"},
+                {"name": "date", "type": "date", "documentation": "When it was reported (eq, ge, le, gt, lt)"},
+            ],
+        }));
+    }
     resources.push(json!({
         "type": "AuditEvent",
         "documentation": "The hash-chained audit trail; administrators only.",
@@ -206,7 +230,7 @@ pub fn capability_statement(base: &str) -> Value {
             "resource": resources,
             "interaction": [{
                 "code": "transaction",
-                "documentation": "POST /fhir with a transaction Bundle of up to 100 POST (create) entries, all created or none; urn:uuid: fullUrls referenced by other entries become the new ids. Staff only.",
+                "documentation": "POST /fhir with a transaction Bundle of up to 100 POST (create) entries, all created or none; urn:uuid: fullUrls referenced by other entries become the new ids. Staff only. A Bundle holding a DiagnosticReport is a results import (technicians): one report and its Observations, a broken urn:uuid: reference refuses it whole.",
             }],
         }],
     })

@@ -183,6 +183,9 @@ pub async fn transaction(
         return Err(ApiError::forbidden());
     }
     require_json(&headers)?;
+    if crate::results::import::is_results_bundle(&body) {
+        return crate::results::import::import(&state, &ctx, &body).await;
+    }
     let bundle: Value = json_body(&body)?;
     let (mut entries, ids) = entries(&bundle)?;
     for entry in &entries {

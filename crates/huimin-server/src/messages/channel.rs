@@ -32,8 +32,25 @@ impl Channel for InApp<'_> {
     }
 
     async fn deliver(&self, due: &Due, message: &Rendered, now: i64) -> Result<(), StoreError> {
-        self.store
-            .deliver_in_app(due, (&message.zh, &message.en), now)
-            .await
+        let to_staff = huimin_domain::messages::kind::EventKind::from_code(&due.kind)
+            .is_some_and(|k| k.to_staff());
+        match due.params["recipient"].as_str() {
+            // A staff event goes to the staff inbox of the Practitioner it names, never to the
+            // patient's message centre.
+            Some(practitioner) if to_staff => {
+                self.store
+                    .deliver_to_staff(due, practitioner, (&message.zh, &message.en), now)
+                    .await
+            }
+            _ if to_staff => Err(StoreError::Corrupt(format!(
+                "staff event {} names no recipient",
+                due.event_id
+            ))),
+            _ => {
+                self.store
+                    .deliver_in_app(due, (&message.zh, &message.en), now)
+                    .await
+            }
+        }
     }
 }

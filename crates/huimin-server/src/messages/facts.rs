@@ -132,6 +132,9 @@ pub async fn facts(state: &AppState, due: &Due) -> Result<Facts, ApiError> {
     if let Some(ahead) = p["ahead"].as_i64() {
         facts.insert("ahead".into(), same(ahead.to_string()));
     }
+    if let Some(report) = p["report"].as_str() {
+        result_facts(state, &mut facts, report, p).await?;
+    }
     let reason = match (&p["reason"], p["note"].as_str()) {
         (Value::Object(text), _) => Some(Text::new(
             text["zh"].as_str().unwrap_or_default(),
@@ -153,4 +156,65 @@ pub async fn facts(state: &AppState, due: &Due) -> Result<Facts, ApiError> {
         facts.insert("reason".into(), reason);
     }
     Ok(facts)
+}
+
+/// The facts of a report and of one of its critical values: the report's title, when it
+/// became final, the doctor who ordered it, the critical value, the minutes it waited.
+async fn result_facts(
+    state: &AppState,
+    facts: &mut Facts,
+    report_id: &str,
+    p: &Value,
+) -> Result<(), ApiError> {
+    let Some(report) = state.store.report(report_id).await? else {
+        return Ok(());
+    };
+    let view = crate::results::views::report_view(state, &report).await?;
+    facts.insert(
+        "report".into(),
+        Text::new(
+            view["title"]["zh"].as_str().unwrap_or_default(),
+            view["title"]["en"].as_str().unwrap_or_default(),
+        ),
+    );
+    if let Some(issued) = report.issued_at {
+        facts.insert("date".into(), when(state, issued));
+    }
+    if let Some(orderer) = &report.orderer_id {
+        let name = state
+            .store
+            .read_resource("Practitioner", orderer)
+            .await?
+            .and_then(|d| d.content["name"][0]["text"].as_str().map(str::to_owned))
+            .unwrap_or_default();
+        facts.insert("doctor".into(), same(name));
+    }
+    if let Some(id) = p["critical"].as_str()
+        && let Some(c) = state.store.critical_value(id).await?
+    {
+        let json = crate::results::critical::critical_json(&c);
+        let text = |lang: &str| {
+            format!(
+                "{} {} {}{}",
+                json["name"][lang].as_str().unwrap_or_default(),
+                c.value,
+                c.unit,
+                match lang {
+                    "zh" => format!(
+                        "（{}）",
+                        json["side_text"]["zh"].as_str().unwrap_or_default()
+                    ),
+                    _ => format!(
+                        " ({})",
+                        json["side_text"]["en"].as_str().unwrap_or_default()
+                    ),
+                }
+            )
+        };
+        facts.insert("result".into(), Text::new(text("zh"), text("en")));
+    }
+    if let Some(minutes) = p["minutes"].as_i64() {
+        facts.insert("minutes".into(), same(minutes.to_string()));
+    }
+    Ok(())
 }

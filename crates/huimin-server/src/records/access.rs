@@ -27,6 +27,8 @@ pub enum Part {
     Allergies,
     Diagnoses,
     Notes,
+    /// Laboratory and imaging results.
+    Results,
 }
 
 impl Part {
@@ -36,6 +38,7 @@ impl Part {
             Part::Allergies => view.allergies,
             Part::Diagnoses => view.diagnoses,
             Part::Notes => view.notes,
+            Part::Results => view.results,
         }
     }
 }

@@ -288,6 +288,7 @@ async fn document(
         sections,
         diagnoses,
         allergies,
+        results: crate::results::views::printed(state, &encounter.id).await?,
         signature: SignatureLine {
             doctor,
             signed_at: local(state, signature.signed_at),

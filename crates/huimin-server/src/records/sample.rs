@@ -68,6 +68,10 @@ pub fn sample_document(pages: usize) -> VisitDocument {
             reaction: "皮疹".into(),
             severity: "中度".into(),
         }],
+        results: vec![NoteSection::new(
+            "血常规（12月7日 10:05）",
+            "白细胞计数 6.2 10*9/L（3.5–9.5）\n血红蛋白 118 g/L ↓偏低（130–175）",
+        )],
         signature: SignatureLine {
             doctor: "李明".into(),
             signed_at: "2026-12-07 09:52".into(),

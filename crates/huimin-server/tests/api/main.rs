@@ -38,6 +38,7 @@ mod record_documents;
 mod records;
 mod records_codes;
 mod records_notifiable;
+mod results;
 mod scheduling_fhir;
 mod scheduling_search;
 mod screens;

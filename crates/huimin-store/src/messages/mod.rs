@@ -6,5 +6,5 @@ mod inbox;
 mod outbox;
 
 pub use inbox::{Inbox, Notification};
-pub(crate) use outbox::emit_in;
 pub use outbox::{CHANNELS, Due, NewEvent};
+pub(crate) use outbox::{delivered, emit_in};

@@ -223,7 +223,11 @@ impl Store {
     }
 }
 
-async fn delivered(conn: &mut AnyConnection, due: &Due, now: i64) -> Result<(), StoreError> {
+pub(crate) async fn delivered(
+    conn: &mut AnyConnection,
+    due: &Due,
+    now: i64,
+) -> Result<(), StoreError> {
     sqlx::query(
         "UPDATE outbox_deliveries SET status = 'delivered', leased_until = NULL, \
          last_error = NULL, delivered_at = $1 WHERE event_id = $2 AND channel = $3",

@@ -149,6 +149,18 @@ pub fn body(doc: &VisitDocument, measure: &mut Measure<'_>) -> Vec<Item> {
         labelled(measure, &mut items, "过敏记录：", &text);
         items.push(Item::Gap(4.0));
     }
+    if !doc.results.is_empty() {
+        items.push(Item::Rule);
+        for report in &doc.results {
+            labelled(
+                measure,
+                &mut items,
+                &format!("{}：", report.title),
+                &report.text,
+            );
+            items.push(Item::Gap(4.0));
+        }
+    }
     items.push(Item::Rule);
     for text in wrap_text(
         measure,
