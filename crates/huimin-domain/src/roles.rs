@@ -13,16 +13,19 @@ pub enum Role {
     Doctor,
     Nurse,
     Pharmacist,
+    /// Lab and imaging staff: they take orders through their steps and report them.
+    Technician,
     Patient,
 }
 
 impl Role {
-    pub const ALL: [Role; 6] = [
+    pub const ALL: [Role; 7] = [
         Role::Admin,
         Role::Registrar,
         Role::Doctor,
         Role::Nurse,
         Role::Pharmacist,
+        Role::Technician,
         Role::Patient,
     ];
 
@@ -34,6 +37,7 @@ impl Role {
             Role::Doctor => "doctor",
             Role::Nurse => "nurse",
             Role::Pharmacist => "pharmacist",
+            Role::Technician => "technician",
             Role::Patient => "patient",
         }
     }
@@ -56,6 +60,7 @@ impl Role {
             Role::Doctor => Text::new("医生", "Doctor"),
             Role::Nurse => Text::new("护士", "Nurse"),
             Role::Pharmacist => Text::new("药师", "Pharmacist"),
+            Role::Technician => Text::new("技师", "Technician"),
             Role::Patient => Text::new("患者", "Patient"),
         }
     }
@@ -69,7 +74,7 @@ impl fmt::Display for Role {
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "unknown role {input:?}; expected one of admin, registrar, doctor, nurse, pharmacist, patient"
+    "unknown role {input:?}; expected one of admin, registrar, doctor, nurse, pharmacist, technician, patient"
 )]
 pub struct RoleParseError {
     pub input: String,
@@ -79,7 +84,7 @@ impl RoleParseError {
     pub fn message(&self) -> Text {
         Text::new(
             format!(
-                "未知角色“{}”，应为 admin、registrar、doctor、nurse、pharmacist 或 patient",
+                "未知角色“{}”，应为 admin、registrar、doctor、nurse、pharmacist、technician 或 patient",
                 self.input
             ),
             self.to_string(),
@@ -131,7 +136,7 @@ mod tests {
     #[test]
     fn only_patients_are_not_staff() {
         let staff: Vec<Role> = Role::ALL.into_iter().filter(|r| r.is_staff()).collect();
-        assert_eq!(staff.len(), 5);
+        assert_eq!(staff.len(), 6);
         assert!(!Role::Patient.is_staff());
     }
 
@@ -147,6 +152,9 @@ mod tests {
     #[test]
     fn labels_are_chinese_job_titles() {
         let zh: Vec<String> = Role::ALL.iter().map(|r| r.label().zh).collect();
-        assert_eq!(zh, ["管理员", "挂号员", "医生", "护士", "药师", "患者"]);
+        assert_eq!(
+            zh,
+            ["管理员", "挂号员", "医生", "护士", "药师", "技师", "患者"]
+        );
     }
 }

@@ -263,6 +263,7 @@ pub fn router(state: AppState) -> Router {
         .merge(billing::routes())
         .merge(messages::routes())
         .merge(records::routes())
+        .merge(crate::orders::routes())
         .merge(crate::directory::routes())
         .merge(identity::routes())
         .merge(fhir::routes())

@@ -22,6 +22,7 @@ pub mod localise;
 pub mod logging;
 pub mod messages;
 pub mod openapi;
+pub mod orders;
 pub mod records;
 pub mod serve;
 pub mod state;

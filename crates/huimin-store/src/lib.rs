@@ -24,6 +24,7 @@ mod family;
 pub mod keycheck;
 pub mod messages;
 mod migrations;
+pub mod orders;
 mod pool;
 pub mod records;
 mod reindex;

@@ -52,8 +52,8 @@ pub struct RecordView {
 impl RecordView {
     /// The least each role needs: doctors all of it (with the care rule above), patients
     /// their family's, nurses the visits and allergies (for triage and injections),
-    /// pharmacists the diagnoses and allergies (to check prescriptions), registrars the
-    /// visits only, administrators nothing (they read the audit, not the record).
+    /// pharmacists the diagnoses and allergies (to check prescriptions), registrars and
+    /// technicians the visits only (with their orders), administrators nothing (they read the audit, not the record).
     pub fn of(role: Role) -> RecordView {
         let view = |visits, allergies, diagnoses, notes| RecordView {
             visits,
@@ -65,7 +65,7 @@ impl RecordView {
             Role::Doctor | Role::Patient => view(true, true, true, true),
             Role::Nurse => view(true, true, false, false),
             Role::Pharmacist => view(false, true, true, false),
-            Role::Registrar => view(true, false, false, false),
+            Role::Registrar | Role::Technician => view(true, false, false, false),
             Role::Admin => view(false, false, false, false),
         }
     }

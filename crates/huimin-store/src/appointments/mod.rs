@@ -22,12 +22,14 @@ mod transfer;
 mod waitlist;
 mod waitlist_entry;
 
+pub(crate) use booking::fetch_appointment;
 pub use booking::{BookingError, BookingMode, PlaceRequest, Replay, TakenIn};
 pub use calling::{CallError, CallRecord, LineSummary, QueueEntry, SessionQueue};
 pub use excluded::{Classes, Excluded};
 pub use group_writer::GroupStats;
 pub(crate) use holder::keep_facts;
 pub use holder::{BIRTH_DATE_PARAM, GENDER_PARAM};
+pub(crate) use lifecycle::lock_appointment;
 pub use moves::MoveRecord;
 pub use rosters::RosterRecord;
 pub use screens::ScreenTokenRecord;

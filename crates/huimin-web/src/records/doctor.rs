@@ -62,6 +62,7 @@ struct VisitPage {
     problem: String,
     notice: String,
     reason: String,
+    orders: crate::orders::VisitOrders,
 }
 
 #[derive(Template)]
@@ -83,6 +84,9 @@ pub struct ShowQuery {
     break_glass: String,
     #[serde(default)]
     saved: String,
+    /// The orders part's catalogue search.
+    #[serde(default)]
+    q: String,
 }
 
 /// What the doctor typed, to show again after a refusal.
@@ -216,6 +220,7 @@ async fn page(
     } else {
         String::new()
     };
+    let orders = crate::orders::visit_orders(api, web, id, &query.q).await;
     render(
         status,
         &VisitPage {
@@ -268,6 +273,7 @@ async fn page(
             problem,
             notice,
             reason: typed.reason,
+            orders,
         },
     )
 }
