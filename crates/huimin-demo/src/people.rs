@@ -51,6 +51,7 @@ pub(crate) fn staff_accounts(doctors: &[DemoDoctor]) -> Vec<DemoAccount> {
         ),
         account("nurse", Role::Nurse, "陈静", None),
         account("pharmacist", Role::Pharmacist, "周敏", None),
+        account("technician", Role::Technician, "吴涛", None),
     ]
 }
 

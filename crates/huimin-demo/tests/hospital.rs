@@ -201,6 +201,7 @@ fn staff_accounts() {
         ("doctor2", Role::Doctor),
         ("nurse", Role::Nurse),
         ("pharmacist", Role::Pharmacist),
+        ("technician", Role::Technician),
     ];
     for (username, role) in expected {
         assert_eq!(by_name[username].role, role, "{username}");

@@ -15,6 +15,7 @@ pub mod identity;
 pub mod masking;
 pub mod messages;
 pub mod money;
+pub mod orders;
 pub mod person;
 pub mod phone;
 pub mod records;

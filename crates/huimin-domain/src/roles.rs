@@ -13,7 +13,8 @@ pub enum Role {
     Doctor,
     Nurse,
     Pharmacist,
-    /// Laboratory and imaging staff (技师): enter and sign off results.
+    /// Laboratory and imaging staff (技师): take orders through their steps, enter and sign
+    /// off results.
     Technician,
     Patient,
 }

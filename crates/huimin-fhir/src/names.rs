@@ -25,6 +25,13 @@ pub const HOLD_EXPIRES_EXT: &str = "urn:huimin:ext:hold-expires";
 /// The department a clinic session belongs to (Schedule, `valueReference` to the department's
 /// `Organization`): R4 allows no Organization among `Schedule.actor`.
 pub const DEPARTMENT_EXT: &str = "urn:huimin:ext:department";
+/// ServiceRequest: the step of the closed loop the order has reached (`valueCode`: ordered,
+/// paid, scheduled, collected, performed, reported, reviewed, cancelled).
+pub const ORDER_STEP_EXT: &str = "urn:huimin:ext:order-step";
+/// ServiceRequest: the order has been in service longer than its turnaround (`valueBoolean`).
+pub const ORDER_STALLED_EXT: &str = "urn:huimin:ext:order-stalled";
+/// The codes of the hospital's orderable catalogue (`data/orderables.toml`).
+pub const ORDERABLE_SYSTEM: &str = "urn:huimin:cs:orderable";
 /// The session a waitlist entry waits for (waitlist Appointment, `valueReference`).
 pub const WAITLIST_SCHEDULE_EXT: &str = "urn:huimin:ext:waitlist-schedule";
 /// A waiting entry's place in its session's waitlist, 1 for the next to get a place
@@ -82,6 +89,8 @@ mod tests {
     #[test]
     fn names_are_huimin_urns_of_their_kind() {
         let extensions = [
+            ORDER_STEP_EXT,
+            ORDER_STALLED_EXT,
             SLOT_CAPACITY_EXT,
             SLOT_REMAINING_EXT,
             EXTRA_SLOT_EXT,
@@ -111,6 +120,7 @@ mod tests {
             SPECIALTY_SYSTEM,
             PERIOD_SYSTEM,
             BOOKING_RULE_SYSTEM,
+            ORDERABLE_SYSTEM,
         ];
         assert!(extensions.iter().all(|e| e.starts_with("urn:huimin:ext:")));
         assert!(systems.iter().all(|s| s.starts_with("urn:huimin:cs:")));

@@ -275,6 +275,26 @@ fn a_bad_encounter_status_is_refused_at_its_path() {
     assert_eq!(e.path, "AllergyIntolerance.reaction[0].severity");
 }
 
+#[test]
+fn service_request_round_trips_and_refuses_codes_outside_its_bindings() {
+    let r: ServiceRequest = round_trip(example!("service_request.json"));
+    assert_eq!(r.status, RequestStatus::Active);
+    assert_eq!(r.intent, RequestIntent::Order);
+    assert_eq!(r.subject.reference.as_deref(), Some("Patient/pat-0001"));
+    let e = parse_err::<ServiceRequest>(
+        r#"{"resourceType":"ServiceRequest","status":"ordered","intent":"order","subject":{"reference":"Patient/1"}}"#,
+    );
+    assert_eq!(e.path, "ServiceRequest.status");
+    let e = parse_err::<ServiceRequest>(
+        r#"{"resourceType":"ServiceRequest","status":"active","intent":"order","subject":{"reference":"Patient/1"},"code":{"coding":[{"sytem":"x"}]}}"#,
+    );
+    assert_eq!(e.path, "ServiceRequest.code.coding[0].sytem");
+    let e = parse_err::<ServiceRequest>(
+        r#"{"resourceType":"ServiceRequest","status":"active","intent":"order"}"#,
+    );
+    assert!(e.path.starts_with("ServiceRequest"), "{}", e.path);
+}
+
 fn parse_err<T: FhirResource + std::fmt::Debug>(body: &str) -> ParseError {
     parse_resource::<T>(body.as_bytes()).unwrap_err()
 }
@@ -405,6 +425,13 @@ fn minimal_resources_are_schema_valid() {
     assert_new_with_id_valid(HealthcareService::new);
     assert_new_with_id_valid(|| Condition::new(Reference::to("Patient", "p", None)));
     assert_new_with_id_valid(|| AllergyIntolerance::new(Reference::to("Patient", "p", None)));
+    assert_new_with_id_valid(|| {
+        ServiceRequest::new(
+            RequestStatus::Active,
+            RequestIntent::Order,
+            Reference::to("Patient", "p", None),
+        )
+    });
     assert_new_with_id_valid(|| {
         Encounter::new(
             EncounterStatus::Arrived,

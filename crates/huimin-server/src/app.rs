@@ -320,6 +320,7 @@ pub fn router(state: AppState) -> Router {
         .merge(messages::routes())
         .merge(records::routes())
         .merge(crate::results::routes())
+        .merge(crate::orders::routes())
         .merge(crate::directory::routes())
         .merge(identity::routes())
         .merge(fhir::routes())

@@ -23,6 +23,7 @@ pub mod logging;
 pub mod messages;
 pub mod metrics;
 pub mod openapi;
+pub mod orders;
 pub mod records;
 pub mod results;
 pub mod serve;

@@ -25,6 +25,7 @@ pub mod gauges;
 pub mod keycheck;
 pub mod messages;
 mod migrations;
+pub mod orders;
 mod pool;
 pub mod records;
 mod reindex;

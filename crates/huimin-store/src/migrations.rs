@@ -114,6 +114,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "keyed audit chain",
         include_str!("../migrations/0023_keyed_audit_chain.sql"),
     ),
+    (24, "orders", include_str!("../migrations/0024_orders.sql")),
     (
         25,
         "results and critical values",

@@ -13,6 +13,8 @@ pub struct Chrome {
     pub staff: bool,
     /// Which staff pages to offer, by the role in the token (the API decides what is allowed).
     pub workbench: bool,
+    /// The lab and imaging worklist (technicians).
+    pub lab: bool,
     pub desk: bool,
     pub triage: bool,
     pub admin: bool,
@@ -36,6 +38,7 @@ impl Chrome {
             desk: matches!(web.role.as_deref(), Some("registrar" | "admin")),
             triage: matches!(web.role.as_deref(), Some("nurse" | "admin")),
             admin: web.role.as_deref() == Some("admin"),
+            lab: matches!(web.role.as_deref(), Some("technician" | "admin")),
             unread: web.unread,
             hospital: i18n::pick(web.lang, &web.hospital.zh, &web.hospital.en).to_owned(),
             title,

@@ -19,6 +19,7 @@ mod i18n;
 mod live;
 mod messages;
 mod names;
+mod orders;
 mod origin;
 mod patient;
 mod qr;
@@ -41,6 +42,7 @@ pub fn pages(api: Router, clock: huimin_clock::Clock) -> Router {
         .merge(patient::routes())
         .merge(staff::routes())
         .merge(records::routes())
+        .merge(orders::routes())
         .merge(admin::routes())
         .merge(billing::routes())
         .merge(messages::routes())

@@ -15,15 +15,18 @@ pub enum RefundReason {
     MoveDeclined,
     /// A refund the desk made, with its own note.
     Desk,
+    /// The doctor cancelled a paid order (exam or lab) before it was given.
+    OrderCancelled,
 }
 
 impl RefundReason {
-    pub const ALL: [RefundReason; 5] = [
+    pub const ALL: [RefundReason; 6] = [
         RefundReason::Cancelled,
         RefundReason::SessionSuspended,
         RefundReason::MovedCheaper,
         RefundReason::MoveDeclined,
         RefundReason::Desk,
+        RefundReason::OrderCancelled,
     ];
 
     pub fn code(self) -> &'static str {
@@ -33,6 +36,7 @@ impl RefundReason {
             RefundReason::MovedCheaper => "moved-cheaper",
             RefundReason::MoveDeclined => "move-declined",
             RefundReason::Desk => "desk",
+            RefundReason::OrderCancelled => "order-cancelled",
         }
     }
 
@@ -50,6 +54,9 @@ impl RefundReason {
             ),
             RefundReason::MoveDeclined => Text::new("不接受改约", "the move was declined"),
             RefundReason::Desk => Text::new("窗口退费", "refunded at the desk"),
+            RefundReason::OrderCancelled => {
+                Text::new("检查检验医嘱已撤销", "the exam or lab order was cancelled")
+            }
         }
     }
 }

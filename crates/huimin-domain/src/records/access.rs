@@ -54,8 +54,8 @@ pub struct RecordView {
 impl RecordView {
     /// The least each role needs: doctors all of it (with the care rule above), patients
     /// their family's, nurses the visits and allergies (for triage and injections),
-    /// pharmacists the diagnoses and allergies (to check prescriptions), registrars the
-    /// visits only, administrators nothing (they read the audit, not the record).
+    /// pharmacists the diagnoses and allergies (to check prescriptions), registrars and
+    /// technicians the visits only (with their orders), administrators nothing (they read the audit, not the record).
     pub fn of(role: Role) -> RecordView {
         let view = |visits, allergies, diagnoses, notes, results| RecordView {
             visits,
@@ -69,8 +69,9 @@ impl RecordView {
             Role::Nurse => view(true, true, false, false, true),
             Role::Pharmacist => view(false, true, true, false, true),
             Role::Registrar => view(true, false, false, false, false),
-            // Laboratory and imaging staff see the results they enter, not the notes.
-            Role::Technician => view(false, false, false, false, true),
+            // Laboratory and imaging staff see the visits they take orders of and the results
+            // they enter, not the notes.
+            Role::Technician => view(true, false, false, false, true),
             Role::Admin => view(false, false, false, false, false),
         }
     }

@@ -47,6 +47,7 @@ mod patient;
 mod practitioner;
 mod practitioner_role;
 mod provenance;
+mod service_request;
 
 pub use allergy_intolerance::*;
 pub use audit_event::*;
@@ -65,6 +66,7 @@ pub use patient::*;
 pub use practitioner::*;
 pub use practitioner_role::*;
 pub use provenance::*;
+pub use service_request::*;
 
 /// The `resourceType` element of resource `T`: a zero-sized tag that always
 /// serialises as `T::TYPE` and only deserialises from it. Being the first

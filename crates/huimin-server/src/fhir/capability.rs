@@ -138,6 +138,16 @@ pub fn capability_statement(base: &str) -> Value {
         ],
     }));
     resources.push(json!({
+        "type": "ServiceRequest",
+        "documentation": "An exam or lab order from the orderable catalogue (urn:huimin:cs:orderable, LOINC where mapped), placed through POST /api/visits/{id}/orders; its step of the closed loop in urn:huimin:ext:order-step, stalled past its turnaround in urn:huimin:ext:order-stalled. Record access rules apply.",
+        "interaction": [{"code": "read"}, {"code": "search-type"}],
+        "searchParam": [
+            {"name": "patient", "type": "reference", "documentation": "The patient"},
+            {"name": "encounter", "type": "reference", "documentation": "The visit"},
+            {"name": "status", "type": "token", "documentation": "active, completed, revoked"},
+        ],
+    }));
+    resources.push(json!({
         "type": "Composition",
         "documentation": "The outpatient note 门诊病历, written through /api/visits/{id}/note; a signed version is never changed, an amendment adds one. Patients read their family's signed versions.",
         "interaction": [{"code": "read"}, {"code": "vread"}, {"code": "history-instance"}],

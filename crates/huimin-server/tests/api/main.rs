@@ -30,6 +30,7 @@ mod login_throttle;
 mod messages;
 mod my_bookings;
 mod on_site;
+mod orders;
 mod outbox;
 mod patient_access;
 mod patients;

@@ -322,6 +322,7 @@ impl Store {
         next.called_at = Some(now);
         mark_performed_in(&mut tx, &next.appointment_id, now).await?;
         crate::records::start_encounter_in(&mut tx, &next.appointment_id, now).await?;
+        crate::orders::called_in(&mut tx, &next.appointment_id, now).await?;
         tell(&mut tx, "called", &next, now).await?;
         let ready = (ready_when_ahead as usize)
             .checked_sub(1)

@@ -23,6 +23,7 @@ mod transfer;
 mod waitlist;
 mod waitlist_entry;
 
+pub(crate) use booking::fetch_appointment;
 pub use booking::{BookingError, BookingMode, PlaceRequest, Replay, TakenIn};
 pub use booking_search::{
     BookingClause, BookingPage, BookingQuery, BookingTable, Cmp, Cond, Field,
@@ -32,6 +33,7 @@ pub use excluded::{Classes, Excluded};
 pub use group_writer::GroupStats;
 pub(crate) use holder::keep_facts;
 pub use holder::{BIRTH_DATE_PARAM, GENDER_PARAM};
+pub(crate) use lifecycle::lock_appointment;
 pub use moves::MoveRecord;
 pub use rosters::RosterRecord;
 pub use screens::ScreenTokenRecord;

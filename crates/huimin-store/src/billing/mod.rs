@@ -12,10 +12,11 @@ mod sheet;
 pub(crate) use bills::{
     abort_visit_in, held_for_appointment_in, mark_performed_in, move_money_in, open_bill_in,
 };
-pub(crate) use ledger::pay_in;
 pub use ledger::{BillError, Payment, Refunded};
+pub(crate) use ledger::{give_back_in, pay_in, write_status};
 pub use prices::PriceQuery;
 pub use report::{DayReport, MethodTotal};
+pub(crate) use sheet::lock_bill;
 pub use sheet::{BillRecord, BillSheet, ChargeItemRecord, EntryRecord};
 
 /// The bill with everything on it, read in the caller's transaction.

@@ -8,6 +8,7 @@ mod admin;
 mod billing;
 mod common;
 mod hospital;
+mod orders;
 mod patient;
 mod queue;
 mod records;
@@ -28,6 +29,7 @@ fn messages() -> impl Iterator<Item = &'static (&'static str, &'static str, &'st
         patient::MESSAGES,
         queue::MESSAGES,
         records::MESSAGES,
+        orders::MESSAGES,
         search::MESSAGES,
         staff::MESSAGES,
         billing::MESSAGES,

@@ -115,6 +115,7 @@ pub async fn login(State(api): State<Api>, web: Web, Form(form): Form<LoginForm>
             Some("patient") | None => None,
             Some("registrar") => Some("/desk"),
             Some("nurse") => Some("/triage"),
+            Some("technician") => Some("/staff/lab"),
             Some("admin") => Some("/admin"),
             Some(_) => Some("/staff"),
         };

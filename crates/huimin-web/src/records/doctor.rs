@@ -86,6 +86,7 @@ struct VisitPage {
     notice: String,
     reason: String,
     dx: DxFinder,
+    orders: crate::orders::VisitOrders,
 }
 
 #[derive(Template)]
@@ -107,6 +108,9 @@ pub struct ShowQuery {
     break_glass: String,
     #[serde(default)]
     saved: String,
+    /// The orders part's catalogue search.
+    #[serde(default)]
+    q: String,
 }
 
 /// What the doctor typed, to show again after a refusal.
@@ -241,6 +245,7 @@ async fn page(
     } else {
         String::new()
     };
+    let orders = crate::orders::visit_orders(api, web, id, &query.q).await;
     render(
         status,
         &VisitPage {
@@ -294,6 +299,7 @@ async fn page(
             notice,
             reason: typed.reason,
             dx: typed.dx,
+            orders,
         },
     )
 }

@@ -43,6 +43,7 @@ struct VisitPage {
     signed: bool,
     /// Latest version first.
     versions: Vec<VersionRow>,
+    orders: crate::orders::VisitOrders,
 }
 
 /// `GET /me/records`.
@@ -105,6 +106,7 @@ pub async fn show(
     let body = &reply.body;
     let mut versions = versions_of(&body["note"], web.lang);
     versions.reverse();
+    let orders = crate::orders::visit_orders(&api, &web, &id, "").await;
     render(
         StatusCode::OK,
         &VisitPage {
@@ -123,6 +125,7 @@ pub async fn show(
             allergies: allergies_of(&body["allergies"], web.lang),
             signed: body["note"]["status"] == "signed",
             versions,
+            orders,
         },
     )
 }
