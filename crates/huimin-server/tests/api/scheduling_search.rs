@@ -137,7 +137,7 @@ async fn slots_are_searched_by_schedule_status_start_service_type_and_specialty(
         all
     );
     assert_eq!(
-        total(&app, &format!("/fhir/Slot?specialty=03.04"), None).await,
+        total(&app, "/fhir/Slot?specialty=03.04", None).await,
         all
     );
     assert_eq!(

@@ -20,7 +20,8 @@ pub enum BookingTable {
 }
 
 impl BookingTable {
-    fn from_sql(self) -> &'static str {
+    /// The `FROM` clause of the table's rows.
+    fn rows_clause(self) -> &'static str {
         match self {
             Self::Sessions => "FROM clinic_sessions c",
             Self::Slots => "FROM slots s JOIN clinic_sessions c ON c.id = s.session_id",
@@ -312,7 +313,7 @@ impl Store {
         columns: &str,
     ) -> Result<(i64, Vec<sqlx::any::AnyRow>), StoreError> {
         let (filter, args) = where_sql(query)?;
-        let from = query.table.from_sql();
+        let from = query.table.rows_clause();
         let count_text = format!("SELECT COUNT(*) {from} WHERE {filter}");
         let total: i64 = args
             .bind(sqlx::query(sqlx::AssertSqlSafe(count_text)))

@@ -94,7 +94,7 @@ pub(crate) async fn step_in(
         }
         _ => {}
     }
-    Ok(order_in(conn, id).await?.ok_or(OrderError::NotFound)?)
+    order_in(conn, id).await?.ok_or(OrderError::NotFound)
 }
 
 /// A cancelled order's charge: aborted; what was paid for it goes back through the payment

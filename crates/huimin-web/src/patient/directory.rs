@@ -132,7 +132,7 @@ pub fn doctor_of(role: &PractitionerRole, lang: Lang) -> Doctor {
         .map(|c| c.label().get(lang).to_owned())
         .unwrap_or_default();
     let fee = typed_extension(&role.extension, REGISTRATION_FEE_EXT)
-        .and_then(|e| e.value_money.as_ref()?.value)
+        .and_then(|e| e.value_money.as_ref()?.value.as_ref().map(|v| v.to_f64()))
         .map(fmt::yuan)
         .unwrap_or_default();
     let specialties = role
