@@ -23,6 +23,9 @@ fn all_facts() -> BTreeMap<String, Text> {
         ("reason", "医生停诊", "the clinic was cancelled"),
         ("ahead", "3", "3"),
         ("expires", "11月26日 10:00", "26 Nov 10:00"),
+        ("report", "血常规", "blood count"),
+        ("result", "血钾 6.8 mmol/L（偏高）", "potassium 6.8 mmol/L (high)"),
+        ("minutes", "10", "10"),
     ];
     pairs
         .into_iter()
