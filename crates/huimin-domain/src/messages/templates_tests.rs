@@ -24,7 +24,11 @@ fn all_facts() -> BTreeMap<String, Text> {
         ("ahead", "3", "3"),
         ("expires", "11月26日 10:00", "26 Nov 10:00"),
         ("report", "血常规", "blood count"),
-        ("result", "血钾 6.8 mmol/L（偏高）", "potassium 6.8 mmol/L (high)"),
+        (
+            "result",
+            "血钾 6.8 mmol/L（偏高）",
+            "potassium 6.8 mmol/L (high)",
+        ),
         ("minutes", "10", "10"),
     ];
     pairs

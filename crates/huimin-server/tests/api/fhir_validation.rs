@@ -65,8 +65,14 @@ async fn the_demo_hospitals_fhir_answers_validate_against_r4(db: Db) {
         .map(|r| r["type"].as_str().unwrap().to_owned())
         .collect();
     assert!(types.len() >= 7, "{types:?}");
-    // Encounters and results are searched by patient: there is no hospital-wide list of them.
-    let by_patient = ["Encounter", "Observation", "DiagnosticReport"];
+    // Encounters, orders and results are searched by patient: there is no hospital-wide list
+    // of them.
+    let by_patient = [
+        "Encounter",
+        "ServiceRequest",
+        "Observation",
+        "DiagnosticReport",
+    ];
     for kind in types
         .iter()
         .filter(|kind| !by_patient.contains(&kind.as_str()))
