@@ -221,6 +221,7 @@ pub async fn department_break_glass(
     let since = state.clock.now().as_microsecond() - 30 * 24 * 3600 * 1_000_000;
     let mut items = Vec::new();
     for department in &departments {
+        let department_name = resource_name(&state, "Organization", department).await?;
         for r in state
             .store
             .break_glass_of_department(department, since)
@@ -232,7 +233,7 @@ pub async fn department_break_glass(
                 crate::appointments::calling::patient_name(&state, &r.patient_id).await?;
             items.push(serde_json::json!({
                 "department": format!("Organization/{department}"),
-                "department_name": resource_name(&state, "Organization", department).await?,
+                "department_name": department_name,
                 "practitioner": format!("Practitioner/{}", r.practitioner_id),
                 "practitioner_name": practitioner_name,
                 "patient": format!("Patient/{}", r.patient_id),

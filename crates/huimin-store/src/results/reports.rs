@@ -212,19 +212,9 @@ impl Store {
         &self,
         filter: &ResultFilter,
     ) -> Result<Vec<ReportRecord>, StoreError> {
-        let (clause, binds) = where_clause(filter, "item");
-        let sql = format!(
-            "SELECT {REPORT_COLUMNS} FROM result_reports{clause} ORDER BY effective_at DESC, id LIMIT {}",
-            filter.limit.max(1)
-        );
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for b in binds {
-            query = match b {
-                Bind::Text(t) => query.bind(t),
-                Bind::Int(i) => query.bind(i),
-            };
-        }
-        let rows = query.fetch_all(&self.pool).await?;
+        let rows = self
+            .search_rows(filter, REPORT_COLUMNS, "result_reports", "item")
+            .await?;
         rows.iter().map(|r| self.report_from_row(r)).collect()
     }
 
@@ -233,9 +223,23 @@ impl Store {
         &self,
         filter: &ResultFilter,
     ) -> Result<Vec<ObservationRecord>, StoreError> {
-        let (clause, binds) = where_clause(filter, "code");
+        let rows = self
+            .search_rows(filter, OBSERVATION_COLUMNS, "result_observations", "code")
+            .await?;
+        rows.iter().map(|r| self.observation_from_row(r)).collect()
+    }
+
+    /// The rows of `table` matching `filter` (its code filter on `code_column`), latest first.
+    async fn search_rows(
+        &self,
+        filter: &ResultFilter,
+        columns: &str,
+        table: &str,
+        code_column: &str,
+    ) -> Result<Vec<sqlx::any::AnyRow>, StoreError> {
+        let (clause, binds) = where_clause(filter, code_column);
         let sql = format!(
-            "SELECT {OBSERVATION_COLUMNS} FROM result_observations{clause} ORDER BY effective_at DESC, id LIMIT {}",
+            "SELECT {columns} FROM {table}{clause} ORDER BY effective_at DESC, id LIMIT {}",
             filter.limit.max(1)
         );
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
@@ -245,8 +249,7 @@ impl Store {
                 Bind::Int(i) => query.bind(i),
             };
         }
-        let rows = query.fetch_all(&self.pool).await?;
-        rows.iter().map(|r| self.observation_from_row(r)).collect()
+        Ok(query.fetch_all(&self.pool).await?)
     }
 
     /// Saves a report: inserts it (`expected_version` `None`) or rewrites a preliminary one
