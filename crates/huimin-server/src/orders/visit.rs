@@ -281,6 +281,15 @@ pub async fn step(
     let to = OrderStatus::from_code(request.status.trim())
         .filter(|s| s.taken_by().is_some())
         .ok_or_else(|| unknown_step(request.status.trim()))?;
+    if to == OrderStatus::Reported {
+        // The loop closes on a real report: only a final report (entry or import) moves the
+        // order to reported, in the report's own transaction.
+        return Err(ApiError::conflict(Text::new(
+            "“已出报告”由结果录入或导入审核发布时自动标记",
+            "An order becomes reported when its report is made final (entry or import)",
+        ))
+        .at("status"));
+    }
     let allowed = match to.taken_by() {
         Some(Role::Technician) => caller.role == Role::Technician,
         Some(Role::Doctor) => holds_post(&state, caller, Some(&order.orderer_role_id)).await?,

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use huimin_domain::i18n::Text;
 use huimin_domain::results::{ReportShape, check_conclusion, check_value};
 use huimin_domain::roles::Role;
@@ -37,9 +37,9 @@ pub struct EnteredValue {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EntryBody {
-    /// The visit the order was placed in (until orders are wired in, the gate reads it).
+    /// The visit the order was placed in: optional, checked against the order when sent.
     pub encounter: Option<String>,
-    /// The orderable item code.
+    /// The orderable item code: optional, checked against the order when sent.
     pub item: Option<String>,
     #[serde(default)]
     pub values: Vec<EnteredValue>,
@@ -216,31 +216,21 @@ pub async fn save_entry(
     Ok(Json(report_view(&state, &record).await?))
 }
 
-#[derive(Debug, Deserialize)]
-pub struct FormQuery {
-    pub item: Option<String>,
-}
-
-/// `GET /api/results/{order}?item=`: the form of the order's report and what was saved.
+/// `GET /api/results/{order}`: the form of the order's report and what was saved.
 pub async fn form(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(order): Path<String>,
-    Query(query): Query<FormQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let resource = format!("ServiceRequest/{order}");
     require_technician(&state, &ctx, &resource).await?;
+    let item = state
+        .store
+        .order(&order)
+        .await?
+        .ok_or_else(|| ApiError::not_found("ServiceRequest"))?
+        .item_code;
     let existing = state.store.report_of_order(&order).await?;
-    let item = existing
-        .as_ref()
-        .map(|r| r.item.clone())
-        .or(query.item)
-        .ok_or_else(|| {
-            refuse(
-                "item",
-                Text::new("请注明检查检验项目", "Name the ordered item"),
-            )
-        })?;
     let form = TABLE.report(&item).ok_or_else(|| {
         refuse(
             "item",

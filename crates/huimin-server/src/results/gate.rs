@@ -1,15 +1,12 @@
 //! The order a result answers (`DiagnosticReport.basedOn`). Every path that writes a report
-//! (entry, import) asks [`order_gate`] first; it is the one place that knows where orders live.
-//!
-//! Until the orders area is wired in, the gate knows the visit the order was placed in (the
-//! request names it) and the item the request names: it checks that the visit exists and is
-//! not cancelled, and takes the patient, the ordering doctor (the visit's doctor) and the
-//! department from the visit. Wired to the orders store, it reads `Store::order(order_id)`
-//! instead (unknown or cancelled orders are refused there), and the final save moves the order
-//! to `reported` in the report's own transaction (`Store::save_report`).
+//! (entry, import) asks [`order_gate`] first: it reads the order (`Store::order`), refuses an
+//! unknown, cancelled or not yet collected/performed one, checks what the request claims
+//! about it (visit, patient, item) and returns the facts a report takes from the order. The
+//! final save moves the order to `reported` in the report's own transaction
+//! (`Store::save_report`).
 
 use huimin_domain::i18n::Text;
-use huimin_domain::records::VisitStatus;
+use huimin_domain::orders::OrderStatus;
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -28,7 +25,7 @@ pub struct OrderFacts {
     pub item: String,
 }
 
-/// What the request says about the order, where `field` names it in a refusal.
+/// What the request says about the order, where `prefix` places it in a refusal.
 #[derive(Clone, Debug, Default)]
 pub struct Claimed<'a> {
     pub encounter: Option<&'a str>,
@@ -49,42 +46,62 @@ pub async fn order_gate(
     claimed: &Claimed<'_>,
 ) -> Result<OrderFacts, ApiError> {
     let p = claimed.prefix;
+    let based_on = || format!("{p}basedOn");
     if !huimin_fhir::primitives::is_valid_id(order_id) {
         return Err(refused(
-            format!("{p}basedOn"),
+            based_on(),
             Text::new("检查检验申请单号无效", "The order id is not valid"),
         ));
     }
-    let Some(encounter_id) = claimed.encounter else {
+    let Some(order) = state.store.order(order_id).await? else {
         return Err(refused(
-            format!("{p}encounter"),
+            based_on(),
             Text::new(
-                "请注明开单时的就诊（encounter）",
-                "Name the visit the order was placed in (encounter)",
+                format!("找不到检查检验申请 {order_id}"),
+                format!("The order {order_id} does not exist"),
             ),
         ));
     };
-    let encounter_id = huimin_fhir::Reference::local_id("Encounter", encounter_id);
-    let Some(encounter) = state.store.encounter(encounter_id).await? else {
+    match order.status {
+        OrderStatus::Cancelled => {
+            return Err(refused(
+                based_on(),
+                Text::new(
+                    "该申请已撤销，不能出报告",
+                    "The order was cancelled: no report can be made for it",
+                ),
+            ));
+        }
+        OrderStatus::Ordered | OrderStatus::Paid | OrderStatus::Scheduled => {
+            return Err(refused(
+                based_on(),
+                Text::new(
+                    format!(
+                        "该申请当前为“{}”，采样或检查后才能出报告",
+                        order.status.label().zh
+                    ),
+                    format!(
+                        "The order is {}: a report follows the specimen or the service",
+                        order.status.code()
+                    ),
+                ),
+            ));
+        }
+        _ => {}
+    }
+    if let Some(encounter) = claimed.encounter
+        && huimin_fhir::Reference::local_id("Encounter", encounter) != order.encounter_id
+    {
         return Err(refused(
             format!("{p}encounter"),
             Text::new(
-                format!("找不到开单的就诊 {encounter_id}"),
-                format!("The visit {encounter_id} of the order does not exist"),
-            ),
-        ));
-    };
-    if encounter.status == VisitStatus::Cancelled {
-        return Err(refused(
-            format!("{p}basedOn"),
-            Text::new(
-                "该申请所在的就诊已取消，不能出报告",
-                "The order's visit was cancelled: no report can be made for it",
+                "报告的就诊与申请单的就诊不符",
+                "The report's visit is not the order's visit",
             ),
         ));
     }
     if let Some(patient) = claimed.patient
-        && huimin_fhir::Reference::local_id("Patient", patient) != encounter.patient_id
+        && huimin_fhir::Reference::local_id("Patient", patient) != order.patient_id
     {
         return Err(refused(
             format!("{p}subject"),
@@ -94,31 +111,26 @@ pub async fn order_gate(
             ),
         ));
     }
-    let Some(item) = claimed.item else {
+    if let Some(item) = claimed.item
+        && item != order.item_code
+    {
         return Err(refused(
             format!("{p}code"),
-            Text::new("请注明检查检验项目", "Name the ordered item"),
+            Text::new(
+                format!("报告的项目与申请单的项目（{}）不符", order.item_code),
+                format!(
+                    "The report's item is not the order's item ({})",
+                    order.item_code
+                ),
+            ),
         ));
-    };
-    let orderer_id = match &encounter.practitioner_role_id {
-        Some(role) => state
-            .store
-            .read_resource("PractitionerRole", role)
-            .await?
-            .and_then(|r| {
-                r.content["practitioner"]["reference"]
-                    .as_str()
-                    .and_then(|s| s.strip_prefix("Practitioner/"))
-                    .map(str::to_owned)
-            }),
-        None => None,
-    };
+    }
     Ok(OrderFacts {
-        order_id: order_id.to_owned(),
-        patient_id: encounter.patient_id.clone(),
-        encounter_id: Some(encounter.id.clone()),
-        orderer_id,
-        department_id: Some(encounter.department_id.clone()),
-        item: item.to_owned(),
+        order_id: order.id,
+        patient_id: order.patient_id,
+        encounter_id: Some(order.encounter_id),
+        orderer_id: Some(order.orderer_practitioner_id),
+        department_id: Some(order.department_id),
+        item: order.item_code,
     })
 }

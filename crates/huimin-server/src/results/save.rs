@@ -18,6 +18,7 @@ use crate::audit::{self, SUCCESS};
 use crate::context::Ctx;
 use crate::error::ApiError;
 use crate::state::AppState;
+use huimin_store::Store;
 
 /// A report ready to save.
 pub struct Prepared<'a> {
@@ -39,12 +40,11 @@ pub struct Prepared<'a> {
 
 /// The patient's sex and age on `day`, for reference intervals.
 pub async fn patient_facts(
-    state: &AppState,
+    store: &Store,
     patient_id: &str,
     day: jiff::civil::Date,
 ) -> Result<PatientFacts, ApiError> {
-    let patient = state
-        .store
+    let patient = store
         .read_resource("Patient", patient_id)
         .await?
         .map(|p| p.content)
@@ -72,10 +72,52 @@ fn side_code(side: Critical) -> &'static str {
 pub async fn save(state: &AppState, ctx: &Ctx, p: Prepared<'_>) -> Result<ReportRecord, ApiError> {
     let caller = ctx.require()?;
     let now = state.clock.now();
+    let expected_version = p.expected_version;
+    let final_ = p.final_;
+    let write = report_write(&state.store, &state.clock, p, &caller.user_id, now).await?;
+    let reference = format!("DiagnosticReport/{}", write.report.id);
+    match state.store.save_report(&write, now.as_microsecond()).await {
+        Ok(()) => {}
+        Err(ReportWriteError::Final) => return Err(already_final()),
+        Err(ReportWriteError::Changed) => {
+            return Err(ApiError::conflict(Text::new(
+                "报告刚被他人修改，请刷新后重试",
+                "The report was changed meanwhile; reload it and try again",
+            )));
+        }
+        Err(ReportWriteError::Order(e)) => {
+            return Err(crate::orders::order_error(e).at("basedOn"));
+        }
+        Err(ReportWriteError::Store(e)) => return Err(e.into()),
+    }
+    let action = if expected_version.is_some() {
+        "update"
+    } else {
+        "create"
+    };
+    let detail = if final_ {
+        "result: final"
+    } else {
+        "result: preliminary"
+    };
+    audit::record(state, ctx, action, &reference, SUCCESS, detail).await?;
+    Ok(write.report)
+}
+
+/// The store write of a report made by `recorded_by` at `now`: its observations with their
+/// intervals and flags for the patient's sex and age that day, its critical values and, when
+/// final, its messages. Entry, import and the demo history write reports through it.
+pub async fn report_write(
+    store: &Store,
+    clock: &huimin_clock::Clock,
+    p: Prepared<'_>,
+    recorded_by: &str,
+    now: jiff::Timestamp,
+) -> Result<ReportWrite, ApiError> {
     let now_micros = now.as_microsecond();
     let effective = now.to_string();
     let issued = p.final_.then(|| effective.clone());
-    let patient = patient_facts(state, &p.facts.patient_id, state.clock.today()).await?;
+    let patient = patient_facts(store, &p.facts.patient_id, clock.wall(now).date()).await?;
     let frame = Frame {
         facts: &p.facts,
         report_id: &p.report_id,
@@ -185,40 +227,17 @@ pub async fn save(state: &AppState, ctx: &Ctx, p: Prepared<'_>) -> Result<Report
         content,
         effective_at: now_micros,
         issued_at: p.final_.then_some(now_micros),
-        recorded_by: caller.user_id.clone(),
+        recorded_by: recorded_by.to_owned(),
         version: p.expected_version.map_or(1, |v| v + 1),
         updated_at: now_micros,
     };
-    let write = ReportWrite {
-        report: record.clone(),
+    Ok(ReportWrite {
+        report: record,
         observations,
         criticals,
         events,
         expected_version: p.expected_version,
-    };
-    match state.store.save_report(&write, now_micros).await {
-        Ok(()) => {}
-        Err(ReportWriteError::Final) => return Err(already_final()),
-        Err(ReportWriteError::Changed) => {
-            return Err(ApiError::conflict(Text::new(
-                "报告刚被他人修改，请刷新后重试",
-                "The report was changed meanwhile; reload it and try again",
-            )));
-        }
-        Err(ReportWriteError::Store(e)) => return Err(e.into()),
-    }
-    let action = if p.expected_version.is_some() {
-        "update"
-    } else {
-        "create"
-    };
-    let detail = if p.final_ {
-        "result: final"
-    } else {
-        "result: preliminary"
-    };
-    audit::record(state, ctx, action, &reference, SUCCESS, detail).await?;
-    Ok(record)
+    })
 }
 
 /// The refusal of a further report on a final one.

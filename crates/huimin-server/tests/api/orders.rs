@@ -213,8 +213,28 @@ async fn an_order_walks_the_whole_loop_and_its_charge_item_follows(db: Db) {
     assert_eq!(late.status, 409, "{}", late.body);
     assert_eq!(late.expression(), Some("status"));
 
-    let reported = step(&v.app, &technician, &id_of(&cbc), "reported").await;
-    assert_eq!(reported.status, 200, "{}", reported.body);
+    // Reported is never a step by hand: the final report moves the order.
+    let by_hand = step(&v.app, &technician, &id_of(&cbc), "reported").await;
+    assert_eq!(by_hand.status, 409, "{}", by_hand.body);
+    let report = v
+        .app
+        .send(
+            v.app
+                .client
+                .put(format!("{}/api/results/{}", v.app.base, id_of(&cbc)))
+                .json(&json!({"final": true, "values": [
+                    {"analyte": "WBC", "value": "6.1", "unit": "10*9/L"},
+                    {"analyte": "RBC", "value": "4.8", "unit": "10*12/L"},
+                    {"analyte": "HGB", "value": "140", "unit": "g/L"},
+                    {"analyte": "PLT", "value": "220", "unit": "10*9/L"}]})),
+            Some(&technician),
+        )
+        .await;
+    assert_eq!(report.status, 200, "{}", report.body);
+    assert_eq!(
+        visit_orders(&v, &v.doctor).await["orders"][0]["status"],
+        "reported"
+    );
     let reviewed = step(&v.app, &v.doctor, &id_of(&cbc), "reviewed").await;
     assert_eq!(reviewed.status, 200, "{}", reviewed.body);
     let steps: Vec<&str> = reviewed.body["steps"]

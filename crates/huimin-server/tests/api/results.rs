@@ -22,7 +22,9 @@ struct Lab {
     technician: String,
     patient: String,
     patient_id: String,
+    appointment: String,
     encounter: String,
+    registrar: String,
 }
 
 async fn lab(db: Db) -> Lab {
@@ -46,6 +48,7 @@ async fn lab(db: Db) -> Lab {
         .unwrap()
         .to_owned();
     let technician = app.staff("technician").await;
+    let registrar = app.staff("registrar").await;
     Lab {
         app,
         admin,
@@ -54,13 +57,69 @@ async fn lab(db: Db) -> Lab {
         technician,
         patient,
         patient_id,
+        appointment,
         encounter,
+        registrar,
     }
 }
 
-/// An order id for the visit (until orders are wired in, the gate takes the visit's facts).
-fn an_order() -> String {
-    uuid::Uuid::new_v4().to_string()
+/// Orders of these items on the visit, each ordered by its doctor, paid at the desk and
+/// collected (lab) or performed (imaging) by the technician: ready for their reports.
+async fn orders(l: &Lab, items: &[&str]) -> Vec<String> {
+    let placed = place(l, items).await;
+    pay(l).await;
+    let mut ids = Vec::new();
+    for order in &placed {
+        let id = order["id"].as_str().unwrap().to_owned();
+        let given = if order["category"] == "lab" {
+            "collected"
+        } else {
+            "performed"
+        };
+        let step = l
+            .app
+            .post_json(
+                &format!("/api/orders/{id}/steps"),
+                Some(&l.technician),
+                &json!({ "status": given }),
+            )
+            .await;
+        assert_eq!(step.status, 200, "{}", step.body);
+        ids.push(id);
+    }
+    ids
+}
+
+/// Orders of these items on the visit, as the doctor placed them (not paid).
+async fn place(l: &Lab, items: &[&str]) -> Vec<Value> {
+    let placed = l
+        .app
+        .post_json(
+            &format!("/api/visits/{}/orders", l.encounter),
+            Some(&l.doctor),
+            &json!({ "items": items }),
+        )
+        .await;
+    assert_eq!(placed.status, 201, "{}", placed.body);
+    placed.body["orders"].as_array().unwrap().clone()
+}
+
+/// The visit's bill paid at the desk.
+async fn pay(l: &Lab) {
+    let paid = l
+        .app
+        .post_raw(
+            &format!("/api/appointments/{}/payment", l.appointment),
+            Some(&l.registrar),
+            "application/json",
+            &json!({"method": "cash"}).to_string(),
+        )
+        .await;
+    assert_eq!(paid.status, 201, "{}", paid.body);
+}
+
+async fn an_order(l: &Lab, item: &str) -> String {
+    orders(l, &[item]).await.remove(0)
 }
 
 fn lytes(k: &str, final_: bool, encounter: &str) -> Value {
@@ -116,7 +175,7 @@ async fn staff_message(app: &TestApp, token: &str, kind: &str) -> Value {
 
 async fn an_entered_report_becomes_final_and_the_patient_and_doctor_are_told(db: Db) {
     let l = lab(db).await;
-    let order = an_order();
+    let order = an_order(&l, "LAB-LYTES").await;
     // A draft: nothing told, the patient sees nothing yet.
     let draft = enter(&l, &order, &lytes("5.60", false, &l.encounter)).await;
     assert_eq!(draft.status, 200, "{}", draft.body);
@@ -203,6 +262,23 @@ async fn an_entered_report_becomes_final_and_the_patient_and_doctor_are_told(db:
     );
     assert_eq!(report.body["result"].as_array().unwrap().len(), 2);
     assert_schema_valid(&report.body);
+    // The final report closed the order's loop up to the doctor's review.
+    let loop_of = |token: String| {
+        let app = &l.app;
+        let path = format!("/api/visits/{}/orders", l.encounter);
+        async move { app.get(&path, Some(&token)).await.body["orders"][0].clone() }
+    };
+    assert_eq!(loop_of(l.patient.clone()).await["status"], "reported");
+    let reviewed = l
+        .app
+        .post_json(
+            &format!("/api/orders/{order}/steps"),
+            Some(&l.doctor),
+            &json!({"status": "reviewed"}),
+        )
+        .await;
+    assert_eq!(reviewed.status, 200, "{}", reviewed.body);
+    assert_eq!(loop_of(l.patient.clone()).await["status"], "reviewed");
     let by_code = l
         .app
         .get(
@@ -279,10 +355,16 @@ async fn a_critical_value_escalates_after_the_set_minutes_unless_acknowledged(db
         .put_setting("results.critical_escalate_minutes", "5")
         .await
         .unwrap();
-    // Two critical potassium results on two orders.
-    let (first, second) = (an_order(), an_order());
-    for order in [&first, &second] {
-        let done = enter(&l, order, &lytes("6.8", true, &l.encounter)).await;
+    // Two critical results on two orders: potassium 6.8 and glucose 25.0.
+    let both = orders(&l, &["LAB-LYTES", "LAB-GLU"]).await;
+    let (first, second) = (both[0].clone(), both[1].clone());
+    let glucose = json!({"final": true,
+        "values": [{"analyte": "GLU", "value": "25.0", "unit": "mmol/L"}]});
+    for (order, body) in [
+        (&first, lytes("6.8", true, &l.encounter)),
+        (&second, glucose),
+    ] {
+        let done = enter(&l, order, &body).await;
         assert_eq!(done.status, 200, "{}", done.body);
         assert_eq!(done.body["rows"][0]["flag"], "HH");
         assert_eq!(done.body["rows"][0]["critical"], true);
@@ -293,7 +375,7 @@ async fn a_critical_value_escalates_after_the_set_minutes_unless_acknowledged(db
         told["text"]["zh"]
             .as_str()
             .unwrap()
-            .contains("钾 6.8 mmol/L"),
+            .contains("空腹血糖 25.0 mmol/L（过高）"),
         "{told}"
     );
     let open = l
@@ -401,52 +483,82 @@ on_both!(a_critical_value_escalates_after_the_set_minutes_unless_acknowledged);
 
 async fn bad_values_are_refused_naming_the_field_and_nothing_is_written(db: Db) {
     let l = lab(db).await;
-    let order = an_order();
+    let given = orders(&l, &["LAB-CBC", "LAB-LYTES", "IMG-CXR"]).await;
+    let (cbc, order, cxr) = (&given[0], &given[1], &given[2]);
+    // One order cancelled before payment, one paid but its specimen not taken yet.
+    let waiting = place(&l, &["LAB-GLU", "LAB-LIPID"]).await;
+    let (cancelled, unpaid) = (
+        waiting[0]["id"].as_str().unwrap(),
+        waiting[1]["id"].as_str().unwrap(),
+    );
+    let cancel = l
+        .app
+        .post_json(
+            &format!("/api/orders/{cancelled}/steps"),
+            Some(&l.doctor),
+            &json!({"status": "cancelled"}),
+        )
+        .await;
+    assert_eq!(cancel.status, 200, "{}", cancel.body);
+    pay(&l).await;
+    let unknown = uuid::Uuid::new_v4().to_string();
     let cases = [
         (
+            cbc.as_str(),
             json!({"encounter": l.encounter, "item": "LAB-CBC", "final": false,
                 "values": [{"analyte": "WBC", "value": "-1.0", "unit": "10*9/L"}]}),
-            422,
             "values[0].value",
         ),
         (
+            order.as_str(),
             json!({"encounter": l.encounter, "item": "LAB-LYTES", "final": false,
                 "values": [{"analyte": "K", "value": "4.0", "unit": "mg/dL"}]}),
-            422,
             "values[0].unit",
         ),
         (
-            json!({"encounter": l.encounter, "item": "LAB-LYTES", "final": false,
+            order.as_str(),
+            json!({"final": false,
                 "values": [{"analyte": "XYZ", "value": "4.0", "unit": "mmol/L"}]}),
-            422,
             "values[0].analyte",
         ),
         (
+            order.as_str(),
             json!({"encounter": l.encounter, "item": "LAB-LYTES", "final": true,
                 "values": [{"analyte": "K", "value": "4.0", "unit": "mmol/L"}]}),
-            422,
             "values",
         ),
         (
+            order.as_str(),
             json!({"encounter": "no-such-visit", "item": "LAB-LYTES", "final": false, "values": []}),
-            422,
             "encounter",
         ),
         (
+            order.as_str(),
+            json!({"item": "LAB-CBC", "final": false, "values": []}),
+            "code",
+        ),
+        (
+            cxr.as_str(),
             json!({"encounter": l.encounter, "item": "IMG-CXR", "final": true, "conclusion": " "}),
-            422,
             "conclusion",
         ),
+        (
+            unknown.as_str(),
+            json!({"final": true, "values": [{"analyte": "K", "value": "4.0", "unit": "mmol/L"}]}),
+            "basedOn",
+        ),
+        (cancelled, lytes("4.0", true, &l.encounter), "basedOn"),
+        (unpaid, lytes("4.0", true, &l.encounter), "basedOn"),
     ];
-    for (body, status, field) in cases {
+    for (target, body, field) in cases {
         let refused = put(
             &l.app,
-            &format!("/api/results/{order}"),
+            &format!("/api/results/{target}"),
             Some(&l.technician),
             &body,
         )
         .await;
-        assert_eq!(refused.status, status, "{body}: {}", refused.body);
+        assert_eq!(refused.status, 422, "{body}: {}", refused.body);
         assert_eq!(refused.expression(), Some(field), "{}", refused.body);
     }
     let localised = l
@@ -454,7 +566,7 @@ async fn bad_values_are_refused_naming_the_field_and_nothing_is_written(db: Db) 
         .send(
             l.app
                 .client
-                .put(format!("{}/api/results/{order}", l.app.base))
+                .put(format!("{}/api/results/{cbc}", l.app.base))
                 .header("accept-language", "zh-CN")
                 .json(&json!({"encounter": l.encounter, "item": "LAB-CBC",
                     "values": [{"analyte": "WBC", "value": "-1.0", "unit": "10*9/L"}]})),
@@ -485,7 +597,7 @@ async fn bad_values_are_refused_naming_the_field_and_nothing_is_written(db: Db) 
     // An imaging report is a conclusion.
     let cxr = put(
         &l.app,
-        &format!("/api/results/{}", an_order()),
+        &format!("/api/results/{cxr}"),
         Some(&l.technician),
         &json!({"encounter": l.encounter, "item": "IMG-CXR", "final": true,
                 "conclusion": "双肺纹理清晰，心影不大。"}),
@@ -528,7 +640,7 @@ fn bundle(l: &Lab, order: &str, result_ref: &str, k_unit: &str) -> Value {
 
 async fn a_bundle_with_a_broken_reference_writes_nothing(db: Db) {
     let l = lab(db).await;
-    let order = an_order();
+    let order = an_order(&l, "LAB-LYTES").await;
     let post = |body: Value| {
         let app = &l.app;
         let token = l.technician.clone();
@@ -601,7 +713,12 @@ on_both!(a_bundle_with_a_broken_reference_writes_nothing);
 
 async fn another_family_cannot_read_the_results(db: Db) {
     let l = lab(db).await;
-    let done = enter(&l, &an_order(), &lytes("4.2", true, &l.encounter)).await;
+    let done = enter(
+        &l,
+        &an_order(&l, "LAB-LYTES").await,
+        &lytes("4.2", true, &l.encounter),
+    )
+    .await;
     assert_eq!(done.status, 200, "{}", done.body);
     let id = done.body["id"].as_str().unwrap();
     let obs = done.body["rows"][0]["id"].as_str().unwrap();
@@ -625,7 +742,12 @@ on_both!(another_family_cannot_read_the_results);
 
 async fn an_observation_and_a_report_validate_against_r4(db: Db) {
     let l = lab(db).await;
-    let done = enter(&l, &an_order(), &lytes("6.80", true, &l.encounter)).await;
+    let done = enter(
+        &l,
+        &an_order(&l, "LAB-LYTES").await,
+        &lytes("6.80", true, &l.encounter),
+    )
+    .await;
     assert_eq!(done.status, 200, "{}", done.body);
     let id = done.body["id"].as_str().unwrap();
     let out = tempfile::tempdir().unwrap();

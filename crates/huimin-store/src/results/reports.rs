@@ -88,6 +88,10 @@ pub enum ReportWriteError {
     /// Someone else saved the report since it was read.
     #[error("the report changed")]
     Changed,
+    /// The order may not become `reported` (cancelled meanwhile, not yet collected or
+    /// performed).
+    #[error("the order refused the report: {0}")]
+    Order(crate::orders::OrderError),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -254,7 +258,8 @@ impl Store {
 
     /// Saves a report: inserts it (`expected_version` `None`) or rewrites a preliminary one
     /// still at `expected_version`; replaces its observations; for a final report raises its
-    /// critical values and writes its messages. One transaction.
+    /// critical values, moves its order to `reported` and writes its messages. One
+    /// transaction.
     pub async fn save_report(&self, write: &ReportWrite, now: i64) -> Result<(), ReportWriteError> {
         let mut tx = self.writer.begin().await.map_err(StoreError::from)?;
         let r = &write.report;
@@ -348,6 +353,14 @@ impl Store {
             .execute(&mut *tx)
             .await
             .map_err(StoreError::from)?;
+        }
+        if r.status == "final" {
+            crate::orders::order_reported_in(&mut tx, &r.order_id, now, &r.recorded_by)
+                .await
+                .map_err(|e| match e {
+                    crate::orders::OrderError::Store(e) => ReportWriteError::Store(e),
+                    e => ReportWriteError::Order(e),
+                })?;
         }
         for event in &write.events {
             emit_in(&mut tx, event, now).await?;

@@ -119,7 +119,7 @@ fn next_steps(status: OrderStatus, category: OrderCategory, lang: Lang) -> Vec<N
         OrderCategory::Lab => OrderStatus::Collected,
         _ => OrderStatus::Performed,
     };
-    [OrderStatus::Scheduled, done, OrderStatus::Reported]
+    [OrderStatus::Scheduled, done]
         .into_iter()
         .filter(|to| status.step(*to, category).is_ok())
         .map(|to| NextStep {
@@ -133,8 +133,7 @@ fn step_button(to: OrderStatus) -> Text {
     match to {
         OrderStatus::Scheduled => Text::new("预约", "Schedule"),
         OrderStatus::Collected => Text::new("已采样", "Collected"),
-        OrderStatus::Performed => Text::new("已检查", "Performed"),
-        _ => Text::new("已出报告", "Reported"),
+        _ => Text::new("已检查", "Performed"),
     }
 }
 
