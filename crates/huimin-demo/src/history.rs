@@ -1,6 +1,7 @@
 //! The demo patients' past outpatient visits: each a finished visit with a signed note, its
-//! diagnoses (codes of the demonstration ICD-10 table) and the allergies recorded then, so
-//! the record pages are not empty on a first start. Written for Huimin from the section
+//! diagnoses (codes of the demonstration ICD-10 table), the allergies recorded then and the
+//! tests ordered with their reports (one with a critical value the doctor acknowledged), so
+//! the record and result pages are not empty on a first start. Written for Huimin from the section
 //! structure of 病历书写基本规范 (卫医政发〔2010〕11号); the clinical texts are illustrations,
 //! not guidance.
 
@@ -22,6 +23,40 @@ pub struct DemoVisit {
     pub diagnoses: Vec<(&'static str, bool)>,
     /// (substance, reaction, severity code) recorded at this visit.
     pub allergies: Vec<(&'static str, &'static str, &'static str)>,
+    /// The tests ordered at this visit, each paid, done, reported and reviewed.
+    pub orders: Vec<DemoOrder>,
+}
+
+/// A test ordered at a demo visit and its final report.
+#[derive(Clone, Debug)]
+pub struct DemoOrder {
+    /// The orderable item (`orderables.toml`).
+    pub item: &'static str,
+    /// (analyte code, value as the laboratory printed it) in the analyte table's unit, every
+    /// analyte of the item's panel.
+    pub values: Vec<(&'static str, &'static str)>,
+    /// The conclusion of an imaging or ECG report.
+    pub conclusion: Option<&'static str>,
+    /// Minutes after the report that the ordering doctor acknowledged its critical value.
+    pub acknowledged_after: Option<i64>,
+}
+
+fn lab(item: &'static str, values: Vec<(&'static str, &'static str)>) -> DemoOrder {
+    DemoOrder {
+        item,
+        values,
+        conclusion: None,
+        acknowledged_after: None,
+    }
+}
+
+fn exam(item: &'static str, conclusion: &'static str) -> DemoOrder {
+    DemoOrder {
+        item,
+        values: Vec::new(),
+        conclusion: Some(conclusion),
+        acknowledged_after: None,
+    }
 }
 
 pub(crate) fn visits() -> Vec<DemoVisit> {
@@ -38,6 +73,15 @@ pub(crate) fn visits() -> Vec<DemoVisit> {
             plan: "1. 低盐低脂饮食，规律作息；\n2. 苯磺酸氨氯地平片 5 mg 每日一次，阿托伐他汀钙片 20 mg 每晚一次；\n3. 家庭自测血压并记录，2 周后复诊。",
             diagnoses: vec![("I10.x00x004", true), ("E78.500", true)],
             allergies: vec![("青霉素", "全身皮疹、瘙痒", "moderate")],
+            orders: vec![lab(
+                "LAB-LIPID",
+                vec![
+                    ("CHOL", "6.4"),
+                    ("TG", "1.9"),
+                    ("HDL", "1.2"),
+                    ("LDL", "4.1"),
+                ],
+            )],
         },
         DemoVisit {
             patient: "赵淑珍",
@@ -51,6 +95,7 @@ pub(crate) fn visits() -> Vec<DemoVisit> {
             plan: "1. 继续原方案；\n2. 每月复诊一次，不适随诊。",
             diagnoses: vec![("I10.x00x004", true), ("E78.500", true)],
             allergies: vec![],
+            orders: vec![],
         },
         DemoVisit {
             patient: "黄德明",
@@ -64,6 +109,7 @@ pub(crate) fn visits() -> Vec<DemoVisit> {
             plan: "1. 戒烟；\n2. 阿司匹林肠溶片 100 mg 每日一次，单硝酸异山梨酯缓释片 40 mg 每日一次；\n3. 建议冠状动脉 CT 血管成像；胸痛持续不缓解立即急诊就诊。",
             diagnoses: vec![("I25.100", false), ("I10.x00", true)],
             allergies: vec![],
+            orders: vec![],
         },
         DemoVisit {
             patient: "黄德明",
@@ -77,6 +123,7 @@ pub(crate) fn visits() -> Vec<DemoVisit> {
             plan: "1. 糖尿病饮食及运动指导；\n2. 二甲双胍片 0.5 g 每日两次，餐中服；\n3. 监测空腹及餐后血糖，4 周后复诊。",
             diagnoses: vec![("E11.900", true)],
             allergies: vec![],
+            orders: vec![],
         },
         DemoVisit {
             patient: "陈志强",
@@ -90,6 +137,18 @@ pub(crate) fn visits() -> Vec<DemoVisit> {
             plan: "1. 多饮水，注意休息；\n2. 氨溴索片 30 mg 每日三次；\n3. 如出现高热、气促加重，及时复诊。",
             diagnoses: vec![("J20.900", true)],
             allergies: vec![("头孢克洛", "荨麻疹", "mild")],
+            orders: vec![
+                lab(
+                    "LAB-CBC",
+                    vec![
+                        ("WBC", "9.2"),
+                        ("RBC", "4.9"),
+                        ("HGB", "148"),
+                        ("PLT", "236"),
+                    ],
+                ),
+                exam("IMG-CXR", "双肺纹理增粗，未见明确实变影，心影大小正常。"),
+            ],
         },
         DemoVisit {
             patient: "陈志强",
@@ -99,10 +158,14 @@ pub(crate) fn visits() -> Vec<DemoVisit> {
             present_illness: "单位体检测血压 148/95 mmHg，无头晕、头痛，无胸闷、心悸。",
             past_history: "1 月前急性支气管炎，已愈。",
             physical_exam: "BP 146/94 mmHg（左上肢），142/92 mmHg（右上肢），P 76 次/分，律齐。",
-            auxiliary: "心电图：窦性心律，正常心电图。",
+            auxiliary: "心电图：窦性心律，正常心电图。\n电解质：血钾 6.4 mmol/L（危急值，已电话通知患者次日空腹复查），血钠 139 mmol/L。",
             plan: "1. 低盐饮食，减重，规律运动；\n2. 家庭自测血压 2 周并记录；\n3. 2 周后复诊决定是否用药。",
             diagnoses: vec![("I10.x00x003", false)],
             allergies: vec![],
+            orders: vec![DemoOrder {
+                acknowledged_after: Some(4),
+                ..lab("LAB-LYTES", vec![("K", "6.4"), ("NA", "139")])
+            }],
         },
         DemoVisit {
             patient: "林晓燕",
@@ -116,6 +179,15 @@ pub(crate) fn visits() -> Vec<DemoVisit> {
             plan: "1. 规律饮食，忌辛辣；\n2. 奥美拉唑肠溶胶囊 20 mg 每日一次，早餐前服，4 周；\n3. 症状不缓解时行胃镜检查，4 周后复诊。",
             diagnoses: vec![("K29.500", true), ("K21.900", false)],
             allergies: vec![],
+            orders: vec![lab(
+                "LAB-CBC",
+                vec![
+                    ("WBC", "5.6"),
+                    ("RBC", "3.9"),
+                    ("HGB", "108"),
+                    ("PLT", "255"),
+                ],
+            )],
         },
         DemoVisit {
             patient: "周子涵",
@@ -129,6 +201,7 @@ pub(crate) fn visits() -> Vec<DemoVisit> {
             plan: "1. 体温超过 38.5 ℃ 时布洛芬混悬液 10 ml 口服；\n2. 多饮水，清淡饮食；\n3. 如持续高热、精神差、抽搐，立即就诊。",
             diagnoses: vec![("J06.900", true)],
             allergies: vec![],
+            orders: vec![],
         },
     ]
 }

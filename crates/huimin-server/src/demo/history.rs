@@ -1,8 +1,10 @@
 //! The demo patients' past visits (`huimin_demo::DemoVisit`), written at a first start through
 //! the same store steps and rules a visit takes, at the times they would have happened: a
 //! morning session on that day, a place taken at the window before it opens, check-in (which
-//! opens the visit), the allergies, the draft, the doctor's Ed25519 signature and the end of
-//! the visit. No message is sent: the place is held and confirmed, as a paid window booking is.
+//! opens the visit), the allergies, the draft, the tests ordered and paid at the window, the
+//! doctor's Ed25519 signature, the end of the visit, then the tests' reports (`results`). The
+//! booking sends no message (the place is held and confirmed, as a paid window booking is); the
+//! payment and the final reports write their messages as they would have then.
 
 use huimin_clock::Clock;
 use huimin_demo::{DemoHospital, DemoVisit};
@@ -38,7 +40,13 @@ pub async fn load_history(
         let patient_id = patient_ids
             .get(at)
             .ok_or_else(|| DemoError::Invalid(visit.doctor_key.into(), "no patient id".into()))?;
-        past_visit(store, rules, clock, visit, patient_id).await?;
+        // Who the visit's steps name: the doctor's demo account where there is one.
+        let doctor_user = demo
+            .staff_accounts
+            .iter()
+            .find(|a| a.practitioner_key == Some(visit.doctor_key))
+            .map_or(visit.doctor_key, |a| a.username);
+        past_visit(store, rules, clock, visit, patient_id, doctor_user).await?;
         written += 1;
     }
     Ok(written)
@@ -57,6 +65,7 @@ async fn past_visit(
     clock: &Clock,
     visit: &DemoVisit,
     patient_id: &str,
+    doctor_user: &str,
 ) -> Result<(), DemoError> {
     let date = clock
         .today()
@@ -198,6 +207,16 @@ async fn past_visit(
         )
         .await
         .map_err(|e| invalid(visit, e))?;
+    let placed = super::results::place(
+        store,
+        visit,
+        &encounter.id,
+        &appointment,
+        &role,
+        doctor_user,
+        minutes(8),
+    )
+    .await?;
     let signed = minutes(12).as_microsecond();
     seal_at(
         store,
@@ -213,6 +232,7 @@ async fn past_visit(
     store
         .finish_encounter(&encounter.id, minutes(13).as_microsecond())
         .await?;
+    super::results::report(store, clock, visit, &placed, doctor_user, minutes(25)).await?;
     Ok(())
 }
 

@@ -63,7 +63,7 @@ fn refuse(field: impl Into<String>, text: Text) -> ApiError {
 }
 
 /// Checks the entered values against the item's panel.
-fn checked<'a>(
+pub(crate) fn checked<'a>(
     panel: &'a [String],
     values: &[EnteredValue],
     final_: bool,

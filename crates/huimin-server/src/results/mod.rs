@@ -4,14 +4,14 @@
 //! their escalation (`critical`), and the one gate to the order a result answers (`gate`).
 //! See docs/design/results.md.
 
-mod build;
+pub(crate) mod build;
 pub mod critical;
-mod entry;
+pub(crate) mod entry;
 mod fhir;
 pub mod gate;
 pub mod import;
 mod mine;
-mod save;
+pub(crate) mod save;
 pub mod views;
 
 use std::sync::LazyLock;

@@ -1,7 +1,7 @@
 //! The demo hospital's records on a first start: the demo patients' past visits are finished,
 //! their notes signed (every signature verifies) with coded diagnoses and the allergies of
 //! the time; the demo `doctor` heads 心血管内科 and sees the department's break-the-glass reads,
-//! and no other doctor does.
+//! and no other doctor does; the visits' tests were reported, one critical value acknowledged.
 
 use serde_json::Value;
 
@@ -147,3 +147,75 @@ pub async fn first_visit_of(
         .next()
         .expect("a demo visit in that post's sessions")
 }
+
+async fn the_demo_visits_have_tests_reported_with_a_critical_value_acknowledged(db: Db) {
+    let app = TestApp::spawn_with(db, |settings| settings.demo = true).await;
+    // 陈志强: a blood count and a chest X-ray at the bronchitis visit, electrolytes with a
+    // critical potassium at the blood-pressure visit.
+    let chen = app.token("13800000001", DEMO_PASSWORD).await;
+    let mine = app.get("/api/me/results", Some(&chen)).await;
+    assert_eq!(mine.status, 200, "{}", mine.body);
+    let items = mine.body["items"].as_array().unwrap();
+    let mut items_of: Vec<&str> = items.iter().map(|r| r["item"].as_str().unwrap()).collect();
+    items_of.sort_unstable();
+    assert_eq!(
+        items_of,
+        ["IMG-CXR", "LAB-CBC", "LAB-LYTES"],
+        "{}",
+        mine.body
+    );
+    let lytes = items.iter().find(|r| r["item"] == "LAB-LYTES").unwrap();
+    assert_eq!(lytes["rows"][0]["analyte"], "K");
+    assert_eq!(lytes["rows"][0]["value"], "6.4");
+    assert_eq!(lytes["rows"][0]["flag"], "HH");
+    let cxr = items.iter().find(|r| r["item"] == "IMG-CXR").unwrap();
+    assert!(cxr["conclusion"].as_str().unwrap().contains("双肺纹理增粗"));
+    // Every demo order went round the whole loop: reviewed by its doctor.
+    for visit in app.get("/api/me/visits", Some(&chen)).await.body["visits"]
+        .as_array()
+        .unwrap()
+    {
+        let path = format!(
+            "/api/visits/{}/orders",
+            visit["encounter"].as_str().unwrap()
+        );
+        let orders = app.get(&path, Some(&chen)).await;
+        for order in orders.body["orders"].as_array().unwrap() {
+            assert_eq!(order["status"], "reviewed", "{order}");
+            assert_eq!(
+                order["steps"].as_array().unwrap().len(),
+                5,
+                "ordered, paid, collected or performed, reported, reviewed: {order}"
+            );
+        }
+    }
+    // The critical potassium was told to 李振邦 (the demo `doctor`) and acknowledged by him
+    // four minutes later.
+    let doctor = app.token("doctor", DEMO_PASSWORD).await;
+    let told = app
+        .get("/api/critical-values?state=acknowledged", Some(&doctor))
+        .await;
+    assert_eq!(told.status, 200, "{}", told.body);
+    let critical = &told.body["items"][0];
+    assert_eq!(critical["analyte"], "K", "{}", told.body);
+    assert_eq!(critical["ack_delay_seconds"], 240);
+    let open = app
+        .get("/api/critical-values?state=open", Some(&doctor))
+        .await;
+    assert_eq!(open.body["open"], 0, "{}", open.body);
+    // 林晓燕's blood count: haemoglobin low (偏低).
+    let lin = app.token("13800000002", DEMO_PASSWORD).await;
+    let hers = app.get("/api/me/results", Some(&lin)).await;
+    let cbc = &hers.body["items"][0];
+    assert_eq!(cbc["item"], "LAB-CBC");
+    let hgb = cbc["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["analyte"] == "HGB")
+        .unwrap();
+    assert_eq!(hgb["flag"], "L", "{hgb}");
+    assert_eq!(hgb["flag_text"]["zh"], "偏低");
+    app.finish().await;
+}
+on_both!(the_demo_visits_have_tests_reported_with_a_critical_value_acknowledged);
