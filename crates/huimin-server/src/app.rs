@@ -325,6 +325,9 @@ pub fn router(state: AppState) -> Router {
         .merge(identity::routes())
         .merge(fhir::routes())
         .fallback(not_found)
+        .layer(axum::middleware::from_fn(
+            crate::fhir::narrative::add_to_reads,
+        ))
         .layer(axum::middleware::from_fn(crate::fhir::negotiate))
         // Innermost, so every ApiError and OAuth error answer, the fallback's included, passes
         // through it (the body limit's 413 and the timeout's 408 come from the layers outside).

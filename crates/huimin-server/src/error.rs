@@ -167,6 +167,12 @@ impl ApiError {
     /// The `OperationOutcome` as borrowed, typed parts: every refused booking attempt of a
     /// rush is answered with one, so it is written straight to bytes, not built as a `Value`
     /// tree first (that took about a tenth of the server's CPU in a flash crowd).
+    /// The OperationOutcome as JSON, for an answer that carries it inside another (a batch
+    /// entry's `response.outcome`).
+    pub fn outcome_value(&self, lang: Lang) -> serde_json::Value {
+        serde_json::to_value(self.outcome(lang)).unwrap_or_default()
+    }
+
     fn outcome(&self, lang: Lang) -> OutcomeBody<'_> {
         let other = match lang {
             Lang::Zh => Lang::En,

@@ -19,6 +19,7 @@ mod moves;
 mod noshow;
 mod payment;
 mod period;
+pub mod permissions;
 mod pools;
 mod quota;
 mod refusal;

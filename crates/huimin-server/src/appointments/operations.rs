@@ -3,6 +3,7 @@
 
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
+use huimin_domain::appointments::permissions::{Standing, may_change};
 use huimin_domain::appointments::{AppointmentStatus, Channel, CheckInBy, CheckInFacts};
 use huimin_domain::i18n::Text;
 use huimin_domain::roles::Role;
@@ -310,18 +311,14 @@ pub async fn change_status(
         .at("Appointment.status"));
     };
     let now = state.clock.now();
-    // Anyone who may see the appointment may cancel it and check in (patients on their phone,
-    // within the check-in window); doctors mark seen.
-    let allowed = matches!(
-        (caller.role, to),
-        (_, AppointmentStatus::Cancelled)
-            | (
-                Role::Patient | Role::Registrar | Role::Nurse | Role::Doctor | Role::Admin,
-                AppointmentStatus::CheckedIn
-            )
-            | (Role::Doctor | Role::Admin, AppointmentStatus::Fulfilled)
-    );
-    if !allowed {
+    // One permission table (`appointments::permissions`) for every path that changes a status.
+    let standing = Standing {
+        // `visible_appointment` answered 404 for another family's appointment.
+        own_family: caller.role == Role::Patient,
+        own_session: caller.role == Role::Doctor
+            && runs_own_session(state, caller, &current).await?,
+    };
+    if !may_change(caller.role, standing, to) {
         audit::record(
             state,
             ctx,
@@ -331,7 +328,7 @@ pub async fn change_status(
             to.code(),
         )
         .await?;
-        return Err(ApiError::forbidden());
+        return Err(refused_change(caller.role, to));
     }
     let rules = state.rules.current(&state.store).await?;
     let department = rules.department(&current.department_id);
@@ -374,6 +371,47 @@ pub async fn change_status(
         }
     }
     appointment_response(state, &record, StatusCode::OK, headers).await
+}
+
+/// Whether the calling doctor holds the post whose session the appointment is in.
+async fn runs_own_session(
+    state: &AppState,
+    caller: &Caller,
+    appointment: &AppointmentRecord,
+) -> Result<bool, ApiError> {
+    let Some(practitioner) = caller.practitioner_id.as_deref() else {
+        return Ok(false);
+    };
+    let Some(session) = state.store.clinic_session(&appointment.session_id).await? else {
+        return Ok(false);
+    };
+    match session.practitioner_role_id.as_deref() {
+        Some(role) => super::extra::runs_session(state, practitioner, role).await,
+        None => Ok(false),
+    }
+}
+
+/// The refusal of a status change the caller's role may not make, saying who may.
+fn refused_change(role: Role, to: AppointmentStatus) -> ApiError {
+    let text = match (role, to) {
+        (Role::Doctor, _) => Text::new(
+            "只能处理本人出诊的预约",
+            "A doctor may change only the appointments of their own sessions",
+        ),
+        (_, AppointmentStatus::Cancelled) => Text::new(
+            "退号由患者本人、挂号窗口或接诊医生办理",
+            "Cancelling is for the patient, the desk or the session's doctor",
+        ),
+        (_, AppointmentStatus::Fulfilled) => Text::new(
+            "只有接诊医生可以标记就诊完成",
+            "Only the session's doctor marks an appointment as seen",
+        ),
+        _ => Text::new(
+            "您的角色不能办理签到",
+            "Your role does not check patients in",
+        ),
+    };
+    ApiError::new(StatusCode::FORBIDDEN, "forbidden", text).at("Appointment.status")
 }
 
 /// The priority a patient checking in gets on arrival: `elderly` when the hospital calls the

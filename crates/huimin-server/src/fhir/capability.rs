@@ -90,6 +90,8 @@ pub fn capability_statement(base: &str) -> Value {
                 "versioning": "versioned-update",
                 "readHistory": true,
                 "updateCreate": false,
+                "conditionalCreate": true,
+                "conditionalUpdate": true,
                 "searchParam": params,
             });
             let includes: Vec<String> = reference_params(kind)
@@ -240,7 +242,10 @@ pub fn capability_statement(base: &str) -> Value {
             "resource": resources,
             "interaction": [{
                 "code": "transaction",
-                "documentation": "POST /fhir with a transaction Bundle of up to 100 POST (create) entries, all created or none; urn:uuid: fullUrls referenced by other entries become the new ids. Staff only. A Bundle holding a DiagnosticReport is a results import (technicians): one report and its Observations, a broken urn:uuid: reference refuses it whole.",
+                "documentation": "POST /fhir with a transaction Bundle of up to 100 POST (create) entries, all created or none; urn:uuid: fullUrls referenced by other entries become the new ids; request.ifNoneExist makes an entry a conditional create (found: nothing created, references point at what exists). Staff only. A Bundle holding a DiagnosticReport is a results import (technicians): one report and its Observations, a broken urn:uuid: reference refuses it whole.",
+            }, {
+                "code": "batch",
+                "documentation": "POST /fhir with a batch Bundle of up to 100 POST (create) entries, each created or refused on its own (its response.outcome); entries may not refer to each other; request.ifNoneExist as in a transaction. Staff only.",
             }],
         }],
     })

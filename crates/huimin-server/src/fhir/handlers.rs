@@ -10,6 +10,7 @@ use huimin_store::{ResourceWrite, StoreError, StoredResource};
 use serde_json::{Value, json};
 
 use super::access::{Op, Scope, authorize};
+use super::conditional::{self, Found};
 use super::http::{
     base_url, check_accept, fhir_response, if_match, prefers_minimal, require_json, version_headers,
 };
@@ -26,6 +27,12 @@ pub(super) fn kind_of(name: &str) -> Result<&'static KindSpec, ApiError> {
 
 /// The typed parse: malformed JSON and structure errors are 400, naming the element.
 fn parse_body(kind: &KindSpec, body: &[u8]) -> Result<Value, ApiError> {
+    let mut resource = parse_resource(kind, body)?;
+    super::narrative::strip_generated(&mut resource);
+    Ok(resource)
+}
+
+fn parse_resource(kind: &KindSpec, body: &[u8]) -> Result<Value, ApiError> {
     (kind.parse)(body).map_err(|e| {
         let (code, text) = match &e.kind {
             ParseErrorKind::Syntax => (
@@ -148,8 +155,55 @@ pub async fn create(
         return Err(denied);
     }
     require_json(&headers)?;
+    if let Some(condition) = conditional::if_none_exist(&headers) {
+        match conditional::find(&state, &ctx, kind, &condition, "If-None-Exist").await? {
+            Found::Nothing => {}
+            Found::One(existing) => {
+                let reference = format!("{}/{}", kind.name, existing.id);
+                let detail = "If-None-Exist matched: nothing created";
+                audit::record(&state, &ctx, "read", &reference, SUCCESS, detail).await?;
+                return Ok(stored_response(
+                    kind,
+                    &ctx,
+                    StatusCode::OK,
+                    *existing,
+                    &headers,
+                ));
+            }
+            Found::Several => return Err(conditional::several(kind, "If-None-Exist")),
+        }
+    }
+    create_new(&state, &ctx, kind, &headers, &body).await
+}
+
+/// Creates the resource of `body` under a new id (the create interaction, and a conditional
+/// update that matched nothing).
+async fn create_new(
+    state: &AppState,
+    ctx: &Ctx,
+    kind: &'static KindSpec,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Response, ApiError> {
+    let (id, stored) = store_new(state, ctx, kind, body).await?;
+    let mut response = stored_response(kind, ctx, StatusCode::CREATED, stored, headers);
+    let location = format!("{}/{}/{}/_history/1", base_url(headers), kind.name, id);
+    if let Ok(v) = HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, v);
+    }
+    Ok(response)
+}
+
+/// Checks and stores the resource of `body` under a new id, audited; the id and what was
+/// stored. The caller has checked the role may create `kind`.
+pub(super) async fn store_new(
+    state: &AppState,
+    ctx: &Ctx,
+    kind: &'static KindSpec,
+    body: &[u8],
+) -> Result<(String, StoredResource), ApiError> {
     let id = uuid::Uuid::new_v4().to_string();
-    let resource = new_resource(kind, &body, &id, state.clock.today())?;
+    let resource = new_resource(kind, body, &id, state.clock.today())?;
     let (index, unique) = kind.index(&resource);
     let write = ResourceWrite {
         resource_type: kind.name,
@@ -167,25 +221,20 @@ pub async fn create(
     let stored = match family_of {
         Some(user_id) => {
             let other = huimin_domain::person::Relationship::Other;
-            super::family::add_member(&state, &user_id, write, other).await?
+            super::family::add_member(state, &user_id, write, other).await?
         }
         None => state.store.create_resource(write).await?,
     };
     audit::record(
-        &state,
-        &ctx,
+        state,
+        ctx,
         "create",
         &format!("{}/{}", kind.name, id),
         SUCCESS,
         "",
     )
     .await?;
-    let mut response = stored_response(kind, &ctx, StatusCode::CREATED, stored, &headers);
-    let location = format!("{}/{}/{}/_history/1", base_url(&headers), kind.name, id);
-    if let Ok(v) = HeaderValue::from_str(&location) {
-        response.headers_mut().insert(header::LOCATION, v);
-    }
-    Ok(response)
+    Ok((id, stored))
 }
 
 #[tracing::instrument(skip_all, fields(resource_type = %resource_type))]
@@ -345,7 +394,87 @@ pub async fn update(
 ) -> Result<Response, ApiError> {
     let kind = kind_of(&resource_type)?;
     check_accept(&headers)?;
-    if !super::kinds::is_valid_id(&id) {
+    update_at(&state, &ctx, kind, &id, &headers, &body).await
+}
+
+/// `PUT /fhir/{type}?search`: the conditional update. The search must match at most one
+/// resource the caller may see: one is updated (the body's id, if any, must be its id),
+/// none means a create under a new id (the body carries no id: ids are the server's), several
+/// are `412`.
+pub async fn conditional_update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(resource_type): Path<String>,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let kind = kind_of(&resource_type)?;
+    check_accept(&headers)?;
+    let condition = query.unwrap_or_default();
+    let mut resource = parse_body(kind, &body)?;
+    let given_id = resource
+        .get("id")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    match conditional::find(&state, &ctx, kind, &condition, "url").await? {
+        Found::Several => Err(conditional::several(kind, "url")),
+        Found::Nothing => {
+            if given_id.is_some() {
+                return Err(ApiError::bad_request(Text::new(
+                    "条件更新未匹配到已有资源，将新建；新建的 id 由服务器分配，请去掉资源中的 id",
+                    "The condition matched nothing, so this is a create: ids are the server's to give, leave the id out",
+                ))
+                .at(format!("{}.id", kind.name)));
+            }
+            if let Err(denied) = authorize(kind, Op::Create, &ctx) {
+                audit_if_personal(
+                    &state,
+                    &ctx,
+                    kind,
+                    "create",
+                    kind.name,
+                    DENIED,
+                    "role not allowed",
+                )
+                .await?;
+                return Err(denied);
+            }
+            require_json(&headers)?;
+            create_new(&state, &ctx, kind, &headers, &body).await
+        }
+        Found::One(existing) => {
+            if given_id.as_deref().is_some_and(|id| id != existing.id) {
+                return Err(ApiError::bad_request(Text::new(
+                    format!(
+                        "资源 id 与条件匹配到的 {}/{} 不一致",
+                        kind.name, existing.id
+                    ),
+                    format!(
+                        "The resource id is not the id of {}/{}, which the condition matched",
+                        kind.name, existing.id
+                    ),
+                ))
+                .at(format!("{}.id", kind.name)));
+            }
+            resource["id"] = json!(existing.id);
+            let body = serde_json::to_vec(&resource).map_err(|_| ApiError::internal())?;
+            update_at(&state, &ctx, kind, &existing.id, &headers, &body).await
+        }
+    }
+}
+
+/// Updates `kind`/`id` to the resource of `body` (the update interaction, and a conditional
+/// update that matched one resource).
+async fn update_at(
+    state: &AppState,
+    ctx: &Ctx,
+    kind: &'static KindSpec,
+    id: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Response, ApiError> {
+    if !super::kinds::is_valid_id(id) {
         return Err(ApiError::not_found(&format!(
             "{}/{}",
             kind.name,
@@ -353,18 +482,18 @@ pub async fn update(
         )));
     }
     let reference = format!("{}/{id}", kind.name);
-    let scope = may_update(&state, &ctx, kind, &id, &reference).await?;
-    require_json(&headers)?;
-    let expected = if_match(&headers)?;
-    let mut resource = parse_body(kind, &body)?;
-    if resource.get("id").and_then(Value::as_str) != Some(id.as_str()) {
+    let scope = may_update(state, ctx, kind, id, &reference).await?;
+    require_json(headers)?;
+    let expected = if_match(headers)?;
+    let mut resource = parse_body(kind, body)?;
+    if resource.get("id").and_then(Value::as_str) != Some(id) {
         return Err(ApiError::bad_request(Text::new(
             "资源 id 须与地址中的 id 一致",
             "The resource id must match the id in the URL",
         ))
         .at(format!("{}.id", kind.name)));
     }
-    let Some(previous) = state.store.read_resource(kind.name, &id).await? else {
+    let Some(previous) = state.store.read_resource(kind.name, id).await? else {
         // Ids are the server's to give (update-as-create is not supported): R4 answers 405.
         // A caller limited to their own records never gets here for an unknown id (404
         // above), so this tells nobody whether someone else's record exists.
@@ -391,7 +520,7 @@ pub async fn update(
     let (index, unique) = kind.index(&resource);
     let write = ResourceWrite {
         resource_type: kind.name,
-        id: &id,
+        id,
         content: &resource,
         index: &index,
         unique: &unique,
@@ -411,21 +540,15 @@ pub async fn update(
             (e, _) => ApiError::from(e),
         })?;
     audit::record(
-        &state,
-        &ctx,
+        state,
+        ctx,
         "update",
         &reference,
         SUCCESS,
         &format!("version {}", stored.version_id),
     )
     .await?;
-    Ok(stored_response(
-        kind,
-        &ctx,
-        StatusCode::OK,
-        stored,
-        &headers,
-    ))
+    Ok(stored_response(kind, ctx, StatusCode::OK, stored, headers))
 }
 
 /// Identity documents are verified in person: a patient may edit contact details but not

@@ -2,7 +2,9 @@
 
 mod access;
 mod audit_event;
+mod batch;
 pub mod capability;
+pub mod conditional;
 pub mod controls;
 pub mod dates;
 mod directory;
@@ -13,6 +15,7 @@ pub(crate) mod http;
 pub mod include;
 pub mod index;
 pub mod kinds;
+pub mod narrative;
 pub mod operations;
 pub(crate) mod params;
 pub mod patient;
@@ -43,7 +46,9 @@ pub fn routes() -> Router<AppState> {
         .route("/fhir/AuditEvent/{id}", get(audit_event::read))
         .route(
             "/fhir/{resource_type}",
-            get(search::search).post(handlers::create),
+            get(search::search)
+                .post(handlers::create)
+                .put(handlers::conditional_update),
         )
         .route("/fhir/{resource_type}/_search", post(search::search_post))
         .route(

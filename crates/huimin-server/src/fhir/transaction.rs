@@ -1,10 +1,13 @@
-//! `POST /fhir` with a `transaction` Bundle: resources created together, all or none.
+//! `POST /fhir` with a `transaction` Bundle: resources created together, all or none (a
+//! `batch` Bundle is answered entry by entry, `batch.rs`).
 //!
 //! What the administration pages need (a doctor and their post in one step, so a refused post
 //! leaves no doctor behind) and what integrators expect of a FHIR server. Supported: `POST`
 //! entries of the registry's kinds, each checked as a single create is, with `urn:uuid:`
-//! `fullUrl`s that other entries reference (rewritten to the new `Type/id`). Other methods,
-//! `batch` Bundles and patients' own family records (which have their own limit) are refused.
+//! `fullUrl`s that other entries reference (rewritten to the new `Type/id`), and
+//! `request.ifNoneExist` (a conditional create: an entry whose condition matches one existing
+//! resource creates nothing, and references to its `fullUrl` point at that resource). Other
+//! methods and patients' own family records (which have their own limit) are refused.
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -17,6 +20,7 @@ use serde_json::{Value, json};
 use std::collections::HashMap;
 
 use super::access::{Op, authorize};
+use super::conditional::Found;
 use super::handlers::{audit_if_personal, kind_of, new_resource};
 use super::http::{check_accept, fhir_response, require_json};
 use super::kinds::KindSpec;
@@ -33,7 +37,7 @@ fn invalid(expression: String, zh: String, en: String) -> ApiError {
 }
 
 /// Points an entry's issues at the entry: `Practitioner.name[0]` → `Bundle.entry[2].resource.name[0]`.
-fn within_entry(mut error: ApiError, index: usize, kind: &str) -> ApiError {
+pub(super) fn within_entry(mut error: ApiError, index: usize, kind: &str) -> ApiError {
     for issue in &mut error.issues {
         let inner = issue
             .expression
@@ -67,7 +71,7 @@ fn resolve_references(value: &mut Value, ids: &HashMap<String, String>) {
 }
 
 /// The first `urn:uuid:` reference left in the value (one no entry of the Bundle answers).
-fn unresolved(value: &Value) -> Option<&str> {
+pub(super) fn unresolved(value: &Value) -> Option<&str> {
     match value {
         Value::Object(map) => map.iter().find_map(|(key, item)| match item {
             Value::String(r) if key == "reference" && r.starts_with("urn:uuid:") => {
@@ -85,6 +89,10 @@ struct Entry {
     kind: &'static KindSpec,
     id: String,
     resource: Value,
+    /// `request.ifNoneExist`, the search that finds it already there.
+    condition: Option<String>,
+    /// What that condition found: this entry creates nothing.
+    existing: Option<huimin_store::StoredResource>,
 }
 
 fn entries(bundle: &Value) -> Result<(Vec<Entry>, HashMap<String, String>), ApiError> {
@@ -98,8 +106,8 @@ fn entries(bundle: &Value) -> Result<(Vec<Entry>, HashMap<String, String>), ApiE
     if bundle["type"] != "transaction" {
         return Err(invalid(
             "Bundle.type".into(),
-            "仅支持 transaction 类型的 Bundle".into(),
-            "Only transaction Bundles are supported".into(),
+            "仅支持 transaction 和 batch 类型的 Bundle".into(),
+            "Only transaction and batch Bundles are supported".into(),
         ));
     }
     let items = bundle["entry"].as_array().map(Vec::as_slice).unwrap_or(&[]);
@@ -163,6 +171,8 @@ fn entries(bundle: &Value) -> Result<(Vec<Entry>, HashMap<String, String>), ApiE
             kind,
             id,
             resource: item["resource"].clone(),
+            condition: item["request"]["ifNoneExist"].as_str().map(str::to_owned),
+            existing: None,
         });
     }
     Ok((checked, ids))
@@ -187,7 +197,10 @@ pub async fn transaction(
         return crate::results::import::import(&state, &ctx, &body).await;
     }
     let bundle: Value = json_body(&body)?;
-    let (mut entries, ids) = entries(&bundle)?;
+    if bundle["resourceType"] == "Bundle" && bundle["type"] == "batch" {
+        return super::batch::batch(&state, &ctx, &bundle).await;
+    }
+    let (mut entries, mut ids) = entries(&bundle)?;
     for entry in &entries {
         if let Err(denied) = authorize(entry.kind, Op::Create, &ctx) {
             let detail = "role not allowed (transaction)";
@@ -204,10 +217,36 @@ pub async fn transaction(
             return Err(denied);
         }
     }
+    // Conditional creates first: an entry found already there is answered by what exists, and
+    // the other entries' references to it point there.
+    for (i, entry) in entries.iter_mut().enumerate() {
+        let Some(condition) = entry.condition.clone() else {
+            continue;
+        };
+        let field = format!("Bundle.entry[{i}].request.ifNoneExist");
+        match super::conditional::find(&state, &ctx, entry.kind, &condition, &field).await? {
+            Found::Nothing => {}
+            Found::One(existing) => {
+                let new_reference = format!("{}/{}", entry.kind.name, entry.id);
+                for target in ids.values_mut() {
+                    if *target == new_reference {
+                        *target = format!("{}/{}", entry.kind.name, existing.id);
+                    }
+                }
+                entry.id = existing.id.clone();
+                entry.existing = Some(*existing);
+            }
+            Found::Several => return Err(super::conditional::several(entry.kind, &field)),
+        }
+    }
     let today = state.clock.today();
     let mut indexes = Vec::with_capacity(entries.len());
     for (i, entry) in entries.iter_mut().enumerate() {
         let name = entry.kind.name;
+        if entry.existing.is_some() {
+            indexes.push((Vec::new(), Vec::new()));
+            continue;
+        }
         resolve_references(&mut entry.resource, &ids);
         if let Some(reference) = unresolved(&entry.resource) {
             return Err(invalid(
@@ -228,6 +267,7 @@ pub async fn transaction(
     let writes: Vec<ResourceWrite<'_>> = entries
         .iter()
         .zip(&indexes)
+        .filter(|(entry, _)| entry.existing.is_none())
         .map(|(entry, (index, unique))| ResourceWrite {
             resource_type: entry.kind.name,
             id: &entry.id,
@@ -240,14 +280,23 @@ pub async fn transaction(
     // Each entry's audit record is written in the same database transaction.
     let audits: Vec<_> = entries
         .iter()
+        .filter(|entry| entry.existing.is_none())
         .map(|entry| {
             let resource = format!("{}/{}", entry.kind.name, entry.id);
             audit::new_record(&ctx, "create", &resource, SUCCESS, "transaction")
         })
         .collect();
-    let stored = state.store.create_resources(&writes, &audits).await?;
-    let mut answers = Vec::with_capacity(stored.len());
-    for (entry, stored) in entries.iter().zip(&stored) {
+    let mut stored = state
+        .store
+        .create_resources(&writes, &audits)
+        .await?
+        .into_iter();
+    let mut answers = Vec::with_capacity(entries.len());
+    for entry in &entries {
+        let (status, stored) = match &entry.existing {
+            Some(existing) => ("200 OK", existing.clone()),
+            None => ("201 Created", stored.next().ok_or_else(ApiError::internal)?),
+        };
         let location = format!(
             "{}/{}/_history/{}",
             entry.kind.name, entry.id, stored.version_id
@@ -256,7 +305,7 @@ pub async fn transaction(
             .map(|t| t.to_string())
             .unwrap_or_default();
         answers.push(json!({"response": {
-            "status": "201 Created",
+            "status": status,
             "location": location,
             "etag": format!("W/\"{}\"", stored.version_id),
             "lastModified": modified,
