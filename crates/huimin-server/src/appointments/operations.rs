@@ -208,14 +208,22 @@ pub async fn appointment_response(
     status: StatusCode,
     headers: &HeaderMap,
 ) -> Result<Response, ApiError> {
+    let body = appointment_view(state, record).await?;
+    Ok(appointment_answer(record, &body, status, headers))
+}
+
+/// The Appointment resource of a booking, as a read answers it.
+pub async fn appointment_view(
+    state: &AppState,
+    record: &AppointmentRecord,
+) -> Result<serde_json::Value, ApiError> {
     let (slot, session) = state
         .store
         .slot_and_session(&record.slot_id)
         .await?
         .ok_or_else(ApiError::internal)?;
     let cancel_by = super::terms::cancel_by(state, record, &slot).await?;
-    let body = views::appointment(record, &session, &slot, cancel_by);
-    Ok(appointment_answer(record, &body, status, headers))
+    Ok(views::appointment(record, &session, &slot, cancel_by))
 }
 
 fn appointment_answer(

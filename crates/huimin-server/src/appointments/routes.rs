@@ -11,7 +11,8 @@ use huimin_domain::roles::Role;
 use serde_json::Value;
 
 use super::operations::{
-    Placement, appointment_response, change_status, confirm, place, visible_appointment,
+    Placement, appointment_response, appointment_view, change_status, confirm, place,
+    visible_appointment,
 };
 use super::parameters::{Parameter, bad, parameters, reference_param, required_reference};
 use crate::audit::{self, SUCCESS};
@@ -183,7 +184,9 @@ pub async fn read(
     appointment_response(&state, &record, StatusCode::OK, &headers).await
 }
 
-/// PUT: only the status may change (cancel, check in, seen).
+/// PUT: the whole Appointment as read, with only its status changed (cancel, check in, seen).
+/// Any other element that differs is refused naming it: moving a booking is a cancellation
+/// and a new booking, never an edit.
 pub async fn update(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -191,28 +194,27 @@ pub async fn update(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let value: Value = serde_json::from_slice(&body).map_err(|e| {
+    let wanted: Value = serde_json::from_slice(&body).map_err(|e| {
         bad(
             format!("JSON 格式错误：{e}"),
             format!("Malformed JSON: {e}"),
         )
     })?;
-    if value.get("id").and_then(Value::as_str) != Some(id.as_str()) {
+    if wanted.get("id").and_then(Value::as_str) != Some(id.as_str()) {
         return Err(bad(
             "资源 id 须与地址中的 id 一致".into(),
             "The resource id must match the id in the URL".into(),
         )
         .at("Appointment.id"));
     }
-    let status = value
-        .get("status")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_owned();
+    let current = visible_appointment(&state, &ctx, &id, "update").await?;
+    let current = appointment_view(&state, &current).await?;
+    let status = only_the_status(&current, &wanted)?;
     change_status(&state, &ctx, &headers, &id, &status).await
 }
 
-/// PATCH with a JSON Patch replacing `/status`.
+/// PATCH with a JSON Patch (RFC 6902: `test`, `add`, `remove`, `replace`, …) applied to the
+/// Appointment as read; the result is held to what a PUT may change.
 pub async fn patch(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -220,24 +222,71 @@ pub async fn patch(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let ops: Value = serde_json::from_slice(&body).map_err(|e| {
+    let ops: json_patch::Patch = serde_json::from_slice(&body).map_err(|e| {
         bad(
-            format!("JSON 格式错误：{e}"),
-            format!("Malformed JSON: {e}"),
+            format!("JSON Patch 格式错误：{e}"),
+            format!("Malformed JSON Patch: {e}"),
         )
     })?;
-    let status = ops
-        .as_array()
-        .filter(|ops| ops.len() == 1)
-        .and_then(|ops| ops.first())
-        .filter(|op| op["op"] == "replace" && op["path"] == "/status")
-        .and_then(|op| op["value"].as_str())
-        .ok_or_else(|| {
-            bad(
-                "仅支持替换 /status 的 JSON Patch".into(),
-                "Only a JSON Patch replacing /status is supported".into(),
-            )
-        })?
-        .to_owned();
+    let current = visible_appointment(&state, &ctx, &id, "update").await?;
+    let current = appointment_view(&state, &current).await?;
+    let mut wanted = current.clone();
+    json_patch::patch(&mut wanted, &ops).map_err(|e| {
+        let path = e.path.to_string();
+        let text = match e.kind {
+            json_patch::PatchErrorKind::TestFailed => Text::new(
+                format!("JSON Patch 第 {} 步 test 不成立：{path} 的值已不是所给的值", e.operation + 1),
+                format!(
+                    "JSON Patch operation {}: the test failed: {path} no longer holds the given value",
+                    e.operation + 1
+                ),
+            ),
+            _ => Text::new(
+                format!("JSON Patch 第 {} 步无法执行：路径 {path} 无效", e.operation + 1),
+                format!(
+                    "JSON Patch operation {} cannot be applied: the path {path} is not valid",
+                    e.operation + 1
+                ),
+            ),
+        };
+        ApiError::unprocessable(text).at(format!("Appointment{}", path.replace('/', ".")))
+    })?;
+    let status = only_the_status(&current, &wanted)?;
     change_status(&state, &ctx, &headers, &id, &status).await
+}
+
+/// The status `wanted` asks for, when nothing but the status (and the `meta` and narrative a
+/// client sends back) differs from `current`.
+fn only_the_status(current: &Value, wanted: &Value) -> Result<String, ApiError> {
+    const FREE: [&str; 3] = ["status", "meta", "text"];
+    let empty = serde_json::Map::new();
+    let before = current.as_object().unwrap_or(&empty);
+    let after = wanted.as_object().ok_or_else(|| {
+        bad(
+            "请求体须为 Appointment 资源".into(),
+            "The body must be an Appointment resource".into(),
+        )
+    })?;
+    let keys = before
+        .keys()
+        .chain(after.keys().filter(|k| !before.contains_key(*k)));
+    for key in keys {
+        if FREE.contains(&key.as_str()) || before.get(key) == after.get(key) {
+            continue;
+        }
+        return Err(ApiError::unprocessable(Text::new(
+            format!("预约的 {key} 不能修改：只能修改状态（取消、签到、就诊完成）；改期请取消后重新预约"),
+            format!(
+                "Appointment.{key} cannot be changed: only the status may (cancel, check in, seen); to move a booking, cancel it and book again"
+            ),
+        ))
+        .at(format!("Appointment.{key}")));
+    }
+    after
+        .get("status")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .ok_or_else(|| {
+            bad("缺少 status".into(), "The status is missing".into()).at("Appointment.status")
+        })
 }

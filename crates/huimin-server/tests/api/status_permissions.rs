@@ -1,7 +1,10 @@
 //! One permission table decides every appointment status change (`appointments::permissions`):
 //! the pharmacist, the technician and the doctor of another session change nothing (no
 //! cancellation, so no refund, of another clinic's patient); the desk, a nurse, the session's
-//! doctor and the patient do what their work needs.
+//! doctor and the patient do what their work needs. A PUT or JSON Patch changes the status and
+//! nothing else: any other element that differs is refused naming it.
+
+use serde_json::{Value, json};
 
 use crate::calling::clinic_starting_soon;
 use crate::helpers::*;
@@ -70,3 +73,112 @@ async fn only_the_roles_whose_work_needs_it_change_an_appointments_status(db: Db
     app.finish().await;
 }
 on_both!(only_the_roles_whose_work_needs_it_change_an_appointments_status);
+
+async fn patch_as(app: &TestApp, token: &str, id: &str, ops: &Value) -> Resp {
+    let request = app
+        .client
+        .patch(format!("{}/fhir/Appointment/{id}", app.base))
+        .header("content-type", "application/json-patch+json")
+        .body(ops.to_string());
+    app.send(request, Some(token)).await
+}
+
+async fn a_put_or_patch_changes_the_status_and_nothing_else(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let admin = app.admin().await;
+    let (_dept, _session, slot, _doctor) = clinic_starting_soon(&app, &admin).await;
+    let (patient, patient_id) = app.patient("13911120093", "王小明", ID_2).await;
+    let id = app.book(&patient, &patient_id, &slot).await;
+    let read = app
+        .get(&format!("/fhir/Appointment/{id}"), Some(&patient))
+        .await;
+    assert_eq!(read.status, 200, "{}", read.body);
+
+    // A PUT that moves the booking to another slot or drops a participant is refused, naming
+    // the element; nothing changes.
+    let mut moved = read.body.clone();
+    moved["slot"] = json!([{"reference": "Slot/another"}]);
+    let refused = app
+        .put_json(
+            &format!("/fhir/Appointment/{id}"),
+            Some(&patient),
+            &moved,
+            None,
+        )
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert_eq!(refused.expression(), Some("Appointment.slot"));
+    let mut fewer = read.body.clone();
+    fewer["participant"].as_array_mut().unwrap().pop();
+    let refused = app
+        .put_json(
+            &format!("/fhir/Appointment/{id}"),
+            Some(&patient),
+            &fewer,
+            None,
+        )
+        .await;
+    assert_eq!(
+        refused.expression(),
+        Some("Appointment.participant"),
+        "{}",
+        refused.body
+    );
+
+    // JSON Patch: a failed test, an element that may not change, a bad path: 422, nothing done.
+    for (ops, field) in [
+        (
+            json!([{"op": "test", "path": "/status", "value": "checked-in"},
+                   {"op": "replace", "path": "/status", "value": "cancelled"}]),
+            "Appointment.status",
+        ),
+        (
+            json!([{"op": "add", "path": "/comment", "value": "改到下午"}]),
+            "Appointment.comment",
+        ),
+        (
+            json!([{"op": "remove", "path": "/participant/0"}]),
+            "Appointment.participant",
+        ),
+        (
+            json!([{"op": "replace", "path": "/nothing/here", "value": 1}]),
+            "Appointment.nothing.here",
+        ),
+    ] {
+        let refused = patch_as(&app, &patient, &id, &ops).await;
+        assert_eq!(refused.status, 422, "{ops}: {}", refused.body);
+        assert_eq!(refused.expression(), Some(field), "{}", refused.body);
+    }
+    let still = app
+        .get(&format!("/fhir/Appointment/{id}"), Some(&patient))
+        .await;
+    assert_eq!(still.body["status"], "booked");
+
+    // A test that holds, then the status (the patient checks in on the phone): done.
+    let arrived = patch_as(
+        &app,
+        &patient,
+        &id,
+        &json!([{"op": "test", "path": "/status", "value": "booked"},
+                {"op": "replace", "path": "/status", "value": "checked-in"}]),
+    )
+    .await;
+    assert_eq!(arrived.status, 200, "{}", arrived.body);
+    assert_eq!(arrived.body["status"], "checked-in");
+    // The whole resource sent back with the next status: a PUT the desk may make.
+    let mut seen = arrived.body.clone();
+    seen["status"] = json!("cancelled");
+    let registrar = app.staff("registrar").await;
+    let put = app
+        .put_json(
+            &format!("/fhir/Appointment/{id}"),
+            Some(&registrar),
+            &seen,
+            None,
+        )
+        .await;
+    assert_eq!(put.status, 200, "{}", put.body);
+    assert_eq!(put.body["status"], "cancelled");
+    app.finish().await;
+}
+on_both!(a_put_or_patch_changes_the_status_and_nothing_else);
