@@ -49,8 +49,10 @@ pub struct Row {
     pub when: String,
     pub at: String,
     pub unread: bool,
-    /// The appointment it is about (`/appointments/<id>`), if any.
+    /// The appointment or report it is about (`/appointments/<id>`,
+    /// `/me/records/results/<id>`), if any, and the words of that link.
     pub link: String,
+    pub link_key: &'static str,
 }
 
 #[derive(Template)]
@@ -157,12 +159,18 @@ fn refused(web: &Web, status: StatusCode, text: String) -> Response {
 fn row(m: &Value, lang: Lang) -> Row {
     let at = m["created_at"].as_str().unwrap_or_default().to_owned();
     let reference = m["reference"].as_str().unwrap_or_default();
-    let link = if let Some(id) = reference.strip_prefix("Appointment/") {
-        format!("/appointments/{}", crate::web::encoded(id))
+    let (link, link_key) = if let Some(id) = reference.strip_prefix("Appointment/") {
+        (
+            format!("/appointments/{}", crate::web::encoded(id)),
+            "messages.open",
+        )
     } else if let Some(id) = reference.strip_prefix("DiagnosticReport/") {
-        format!("/me/records/results/{}", crate::web::encoded(id))
+        (
+            format!("/me/records/results/{}", crate::web::encoded(id)),
+            "messages.open_report",
+        )
     } else {
-        String::new()
+        (String::new(), "messages.open")
     };
     Row {
         text: m["text"].as_str().unwrap_or_default().to_owned(),
@@ -170,6 +178,7 @@ fn row(m: &Value, lang: Lang) -> Row {
         at,
         unread: m["read"] == false,
         link,
+        link_key,
     }
 }
 
