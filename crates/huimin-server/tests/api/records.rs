@@ -691,7 +691,10 @@ async fn the_patient_downloads_the_signed_note_as_a_pdf_that_verifies(db: Db) {
         "钾5.60mmol/L↑偏高（3.5–5.3）",
         "钠140mmol/L（137–147）",
     ] {
-        assert!(squeezed.contains(expected), "{expected} missing from {text}");
+        assert!(
+            squeezed.contains(expected),
+            "{expected} missing from {text}"
+        );
     }
     assert!(
         squeezed.find("头晕3天") < squeezed.find("钾5.60"),

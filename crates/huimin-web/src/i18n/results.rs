@@ -42,7 +42,11 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "危急值已通知开单医生：",
         "Critical values sent to the ordering doctor:",
     ),
-    ("results.back_to_lab", "返回工作列表", "Back to the worklist"),
+    (
+        "results.back_to_lab",
+        "返回工作列表",
+        "Back to the worklist",
+    ),
     ("results.mine", "检查检验报告", "Test reports"),
     (
         "results.none",
@@ -90,9 +94,17 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "Act on these critical values now and acknowledge them:",
     ),
     ("critical.raised", "报告于", "Raised"),
-    ("critical.escalated", "已上报科主任", "Escalated to the head"),
+    (
+        "critical.escalated",
+        "已上报科主任",
+        "Escalated to the head",
+    ),
     ("critical.ack", "已知晓", "Acknowledge"),
-    ("critical.acked", "危急值已确认。", "Critical value acknowledged."),
+    (
+        "critical.acked",
+        "危急值已确认。",
+        "Critical value acknowledged.",
+    ),
     ("critical.recent", "最近确认", "Recently acknowledged"),
     ("critical.delay", "确认用时", "acknowledged after"),
     ("critical.mean", "平均确认用时", "Mean time to acknowledge"),

@@ -96,6 +96,11 @@ impl VisitOrders {
         self.orders.iter().any(|o| o.stalled)
     }
 
+    /// Some order has its report out.
+    pub fn any_report(&self) -> bool {
+        self.orders.iter().any(|o| o.has_report)
+    }
+
     /// Some order waits for its payment.
     pub fn awaiting_payment(&self) -> bool {
         self.orders.iter().any(|o| o.status == "ordered")

@@ -94,7 +94,10 @@ impl Typed {
 }
 
 fn rows_of(form: &Value) -> &[Value] {
-    form["rows"].as_array().map(Vec::as_slice).unwrap_or_default()
+    form["rows"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
 }
 
 /// The line a problem's field (`values[2].unit`) points at.
@@ -107,7 +110,12 @@ fn line_of(field: &str) -> Option<usize> {
         .ok()
 }
 
-fn entry_rows(form: &Value, typed: Option<&Typed>, problems: &[Problem], lang: Lang) -> Vec<EntryRow> {
+fn entry_rows(
+    form: &Value,
+    typed: Option<&Typed>,
+    problems: &[Problem],
+    lang: Lang,
+) -> Vec<EntryRow> {
     rows_of(form)
         .iter()
         .enumerate()

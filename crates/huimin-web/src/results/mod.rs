@@ -91,7 +91,12 @@ pub fn unit_shown(unit: &str) -> String {
     }
     let raised: String = digits
         .chars()
-        .map(|d| "⁰¹²³⁴⁵⁶⁷⁸⁹".chars().nth(d as usize - '0' as usize).unwrap_or(d))
+        .map(|d| {
+            "⁰¹²³⁴⁵⁶⁷⁸⁹"
+                .chars()
+                .nth(d as usize - '0' as usize)
+                .unwrap_or(d)
+        })
         .collect();
     format!("{before}×10{raised}{}", &rest[digits.len()..])
 }

@@ -83,7 +83,11 @@ async fn a_negative_count_is_refused(tech: &Browser, server: &Server, order: &st
     assert!(problem.contains("血小板计数"), "{problem}");
     assert!(problem.contains("超出可测范围"), "{problem}");
     assert_eq!(tech.attr("#value-PLT", "aria-invalid").await, "true");
-    assert_eq!(tech.value("#value-WBC").await, "11.2", "what was typed stays");
+    assert_eq!(
+        tech.value("#value-WBC").await,
+        "11.2",
+        "what was typed stays"
+    );
     assert_eq!(tech.value("#value-PLT").await, "-15");
     assert_eq!(tech.text("#error-WBC").await, "");
     tech.assert_fits_width().await;
@@ -97,11 +101,7 @@ async fn wait_for_link(b: &Browser, page: &str, css: &str) {
     let deadline = Instant::now() + Duration::from_secs(15);
     loop {
         b.go(page).await;
-        if b.client
-            .find(fantoccini::Locator::Css(css))
-            .await
-            .is_ok()
-        {
+        if b.client.find(fantoccini::Locator::Css(css)).await.is_ok() {
             return;
         }
         assert!(Instant::now() < deadline, "{css} never appeared on {page}");
@@ -113,9 +113,7 @@ async fn wait_for_link(b: &Browser, page: &str, css: &str) {
 async fn a_blood_count_goes_from_order_to_a_critical_value_and_the_patients_phone() {
     let server = Server::start().await;
     let department = server.clinic_starting_soon(30.0).await;
-    server
-        .staff(TECHNICIAN.0, "technician", TECHNICIAN.1)
-        .await;
+    server.staff(TECHNICIAN.0, "technician", TECHNICIAN.1).await;
     server.staff(REGISTRAR.0, "registrar", REGISTRAR.1).await;
     let (_token, patient, _appointment, encounter) = checked_in(&server, &department).await;
     let base = &server.base;
@@ -149,9 +147,7 @@ async fn a_blood_count_goes_from_order_to_a_critical_value_and_the_patients_phon
 
     // On a phone-sized screen the entry refuses a negative count next to its field.
     let phone_lab = driver.browser(375, 800).await;
-    phone_lab
-        .sign_in(base, TECHNICIAN.0, TECHNICIAN.1)
-        .await;
+    phone_lab.sign_in(base, TECHNICIAN.0, TECHNICIAN.1).await;
     phone_lab.go(&format!("{base}/staff/results/{order}")).await;
     assert_eq!(phone_lab.text("#entry-patient").await, "王小明");
     a_negative_count_is_refused(&phone_lab, &server, &order).await;
@@ -239,7 +235,15 @@ async fn a_blood_count_goes_from_order_to_a_critical_value_and_the_patients_phon
     phone.click(link).await;
     assert_eq!(phone.text("#report-title").await, "血常规");
     let rows = phone.text("#result-rows").await;
-    for expected in ["白细胞计数", "11.2", "偏高", "3.5–9.5", "红细胞计数", "偏低", "危急值"] {
+    for expected in [
+        "白细胞计数",
+        "11.2",
+        "偏高",
+        "3.5–9.5",
+        "红细胞计数",
+        "偏低",
+        "危急值",
+    ] {
         assert!(rows.contains(expected), "{expected} missing from {rows}");
     }
     assert!(phone.text("#report-section").await.contains("检验科"));
@@ -259,7 +263,10 @@ async fn a_blood_count_goes_from_order_to_a_critical_value_and_the_patients_phon
     wide.click("#switch-lang").await;
     wide.click("#report-list a").await;
     let rows = wide.text("#result-rows").await;
-    assert!(rows.contains("High") && rows.contains("Low (critical)"), "{rows}");
+    assert!(
+        rows.contains("High") && rows.contains("Low (critical)"),
+        "{rows}"
+    );
     wide.assert_fits_width().await;
     wide.shot("results-report-1280").await;
     wide.close().await;
@@ -270,7 +277,9 @@ async fn a_blood_count_goes_from_order_to_a_critical_value_and_the_patients_phon
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_reports_is_said_plainly() {
     let server = Server::start().await;
-    server.register(PATIENT, "王小明", "110101199003071137").await;
+    server
+        .register(PATIENT, "王小明", "110101199003071137")
+        .await;
     let driver = Driver::start();
     let phone = driver.browser(375, 800).await;
     phone.sign_in(&server.base, PATIENT.0, PATIENT.1).await;
