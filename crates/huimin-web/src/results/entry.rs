@@ -10,9 +10,10 @@ use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use huimin_domain::i18n::Lang;
 use huimin_domain::orders::OrderStatus;
+use huimin_domain::results::unit_for_people;
 use serde_json::{Value, json};
 
-use super::{both, result_row, unit_shown};
+use super::{both, result_row};
 use crate::api::{Api, Problem, Reply};
 use crate::chrome::Chrome;
 use crate::i18n::t;
@@ -140,7 +141,11 @@ fn entry_rows(
             let units = spellings
                 .into_iter()
                 .map(|s| UnitChoice {
-                    label: if s == own { unit_shown(&s) } else { s.clone() },
+                    label: if s == own {
+                        unit_for_people(&s)
+                    } else {
+                        s.clone()
+                    },
                     selected: s == unit,
                     value: s,
                 })

@@ -11,6 +11,7 @@ pub mod staff;
 use axum::Router;
 use axum::routing::{get, post};
 use huimin_domain::i18n::Lang;
+use huimin_domain::results::unit_for_people;
 use serde_json::Value;
 
 use crate::api::Api;
@@ -80,27 +81,6 @@ fn both(lang: Lang, v: &Value) -> String {
     .to_owned()
 }
 
-/// A UCUM unit as people write it: `10*9/L` → `×10⁹/L`.
-pub fn unit_shown(unit: &str) -> String {
-    let Some((before, rest)) = unit.split_once("10*") else {
-        return unit.to_owned();
-    };
-    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-    if digits.is_empty() {
-        return unit.to_owned();
-    }
-    let raised: String = digits
-        .chars()
-        .map(|d| {
-            "⁰¹²³⁴⁵⁶⁷⁸⁹"
-                .chars()
-                .nth(d as usize - '0' as usize)
-                .unwrap_or(d)
-        })
-        .collect();
-    format!("{before}×10{raised}{}", &rest[digits.len()..])
-}
-
 /// The service section that reported, from the report's category.
 fn section(category: &str, lang: Lang) -> String {
     let key = match category {
@@ -121,7 +101,7 @@ pub fn result_row(v: &Value, lang: Lang) -> ResultRow {
     ResultRow {
         name: both(lang, &v["name"]),
         value: v["value"].as_str().unwrap_or_default().to_owned(),
-        unit: unit_shown(v["unit"].as_str().unwrap_or_default()),
+        unit: unit_for_people(v["unit"].as_str().unwrap_or_default()),
         range: v["range"].as_str().unwrap_or_default().to_owned(),
         side,
         arrow: match side {
@@ -167,14 +147,6 @@ pub fn report_shown(v: &Value, lang: Lang) -> ReportShown {
 mod tests {
     use super::*;
     use serde_json::json;
-
-    #[test]
-    fn powers_of_ten_read_as_written_by_hand() {
-        assert_eq!(unit_shown("10*9/L"), "×10⁹/L");
-        assert_eq!(unit_shown("10*12/L"), "×10¹²/L");
-        assert_eq!(unit_shown("mmol/L"), "mmol/L");
-        assert_eq!(unit_shown("g/L"), "g/L");
-    }
 
     #[test]
     fn a_row_says_high_or_low_in_plain_words_and_normal_without_an_arrow() {

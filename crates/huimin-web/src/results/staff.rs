@@ -8,9 +8,10 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use huimin_domain::i18n::Lang;
+use huimin_domain::results::unit_for_people;
 use serde_json::Value;
 
-use super::{ReportShown, both, report_shown, unit_shown};
+use super::{ReportShown, both, report_shown};
 use crate::api::Api;
 use crate::chrome::Chrome;
 use crate::i18n::t;
@@ -161,7 +162,7 @@ fn critical_row(v: &Value, lang: Lang) -> CriticalRow {
         value: format!(
             "{} {}",
             v["value"].as_str().unwrap_or_default(),
-            unit_shown(v["unit"].as_str().unwrap_or_default())
+            unit_for_people(v["unit"].as_str().unwrap_or_default())
         ),
         side: both(lang, &v["side_text"]),
         raised: crate::fmt::moment(v["raised_at"].as_str().unwrap_or_default(), lang),

@@ -213,6 +213,8 @@ async fn a_blood_count_goes_from_order_to_a_critical_value_and_the_patients_phon
         "#inbox-list a[href^='/staff/results/reports/']",
     )
     .await;
+    let inbox = doctor.text("#inbox-list").await;
+    assert!(inbox.contains("血小板计数 15 ×10⁹/L"), "{inbox}");
     doctor.shot("results-acknowledged-1280").await;
 
     // From the visit: the report, then marked reviewed.
