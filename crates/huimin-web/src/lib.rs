@@ -24,6 +24,7 @@ mod origin;
 mod patient;
 mod qr;
 mod records;
+mod results;
 mod staff;
 mod web;
 
@@ -43,6 +44,7 @@ pub fn pages(api: Router, clock: huimin_clock::Clock) -> Router {
         .merge(staff::routes())
         .merge(records::routes())
         .merge(orders::routes())
+        .merge(results::routes())
         .merge(admin::routes())
         .merge(billing::routes())
         .merge(messages::routes())

@@ -126,6 +126,26 @@ impl Interpretation {
     }
 }
 
+/// A UCUM unit as people write it on a report or in a message: `10*9/L` → `×10⁹/L`,
+/// `10*12/L` → `×10¹²/L`; other units as they are. Entry and the API keep the UCUM spelling.
+pub fn unit_for_people(unit: &str) -> String {
+    const RAISED: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
+    let Some((before, rest)) = unit.split_once("10*") else {
+        return unit.to_owned();
+    };
+    let digits = rest.chars().take_while(char::is_ascii_digit).count();
+    if digits == 0 {
+        return unit.to_owned();
+    }
+    let raised: String = rest[..digits]
+        .chars()
+        .filter_map(|d| d.to_digit(10))
+        .filter_map(|d| usize::try_from(d).ok())
+        .filter_map(|d| RAISED.get(d))
+        .collect();
+    format!("{before}×10{raised}{}", &rest[digits..])
+}
+
 /// Checks one entered value of `analyte`: a decimal, in a unit that fits, inside the physical
 /// limits. `field` names it in a refusal (`values[2].value`).
 pub fn check_value(
@@ -167,11 +187,17 @@ pub fn check_value(
             Text::new(
                 format!(
                     "{}的结果 {value} 超出可测范围（{}–{} {}），请核对",
-                    analyte.name.zh, analyte.min, analyte.max, analyte.unit
+                    analyte.name.zh,
+                    analyte.min,
+                    analyte.max,
+                    unit_for_people(&analyte.unit)
                 ),
                 format!(
                     "The result of {} ({value}) is outside what can be measured ({}–{} {}); please check it",
-                    analyte.name.en, analyte.min, analyte.max, analyte.unit
+                    analyte.name.en,
+                    analyte.min,
+                    analyte.max,
+                    unit_for_people(&analyte.unit)
                 ),
             ),
         ));

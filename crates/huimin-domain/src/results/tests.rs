@@ -79,7 +79,11 @@ fn a_value_outside_physical_limits_is_refused() {
     let wbc = t.by_code("WBC").unwrap();
     let e = check_value(wbc, "-1.0", "10*9/L", "values[0]").unwrap_err();
     assert_eq!(e.field, "values[0].value");
-    assert!(e.text.zh.contains("超出可测范围"));
+    assert!(
+        e.text.zh.contains("超出可测范围（0–500 ×10⁹/L）"),
+        "{}",
+        e.text.zh
+    );
     assert!(check_value(wbc, "0", "10*9/L", "v").is_ok());
     assert!(check_value(wbc, "500.0", "10*9/L", "v").is_ok());
     assert!(check_value(wbc, "500.1", "10*9/L", "v").is_err());
@@ -264,4 +268,13 @@ fn a_table_with_a_mistake_is_refused_with_its_place() {
         AnalyteTable::parse("nonsense ="),
         Err(TableError::Syntax(_))
     ));
+}
+
+#[test]
+fn powers_of_ten_read_as_written_by_hand() {
+    assert_eq!(unit_for_people("10*9/L"), "×10⁹/L");
+    assert_eq!(unit_for_people("10*12/L"), "×10¹²/L");
+    assert_eq!(unit_for_people("mmol/L"), "mmol/L");
+    assert_eq!(unit_for_people("%"), "%");
+    assert_eq!(unit_for_people("10*/L"), "10*/L");
 }

@@ -198,7 +198,7 @@ async fn result_facts(
                 "{} {} {}{}",
                 json["name"][lang].as_str().unwrap_or_default(),
                 c.value,
-                c.unit,
+                huimin_domain::results::unit_for_people(&c.unit),
                 match lang {
                     "zh" => format!(
                         "（{}）",

@@ -265,8 +265,16 @@ pub async fn list(
         .collect();
     let mean = (!acknowledged.is_empty())
         .then(|| acknowledged.iter().sum::<i64>() / acknowledged.len() as i64);
+    // The doctor acts on a person: the list names them (the read is audited above).
+    let mut shown = Vec::with_capacity(items.len());
+    for c in &items {
+        let mut one = critical_json(c);
+        one["patient_name"] =
+            json!(crate::appointments::calling::patient_name(&state, &c.patient_id).await?);
+        shown.push(one);
+    }
     Ok(Json(json!({
-        "items": items.iter().map(critical_json).collect::<Vec<_>>(),
+        "items": shown,
         "open": items.iter().filter(|c| c.acknowledged_at.is_none()).count(),
         "mean_ack_delay_seconds": mean,
     })))

@@ -1,5 +1,6 @@
 //! Entry by laboratory and imaging staff (`Role::Technician`): `GET /api/results/{order}`
-//! (the report form: the item's analytes, units and what was saved) and
+//! (the report form: the patient, the order's step, the item's analytes, units and what was
+//! saved) and
 //! `PUT /api/results/{order}` (save a draft, or make it final). Values are checked against the
 //! analyte table: a known analyte of the item's panel, a decimal, a unit that fits, inside
 //! physical limits; any refusal names its field and writes nothing.
@@ -224,12 +225,12 @@ pub async fn form(
 ) -> Result<Json<Value>, ApiError> {
     let resource = format!("ServiceRequest/{order}");
     require_technician(&state, &ctx, &resource).await?;
-    let item = state
+    let placed = state
         .store
         .order(&order)
         .await?
-        .ok_or_else(|| ApiError::not_found("ServiceRequest"))?
-        .item_code;
+        .ok_or_else(|| ApiError::not_found("ServiceRequest"))?;
+    let item = placed.item_code.clone();
     let existing = state.store.report_of_order(&order).await?;
     let form = TABLE.report(&item).ok_or_else(|| {
         refuse(
@@ -276,9 +277,14 @@ pub async fn form(
         )
         .await?;
     }
+    let patient_name =
+        crate::appointments::calling::patient_name(&state, &placed.patient_id).await?;
     Ok(Json(json!({
         "order": order,
         "item": item,
+        "encounter": placed.encounter_id,
+        "order_status": placed.status.code(),
+        "patient_name": patient_name,
         "title": {"zh": form.title.zh, "en": form.title.en},
         "kind": if form.analytes.is_empty() { "conclusion" } else { "panel" },
         "rows": rows,

@@ -43,7 +43,11 @@ pub async fn show(
         reason,
     )
     .await?;
-    Ok(Json(report_view(&state, &report).await?))
+    let mut view = report_view(&state, &report).await?;
+    // A family account reads several people's reports: the page says whose it is.
+    view["patient_name"] =
+        json!(crate::appointments::calling::patient_name(&state, &report.patient_id).await?);
+    Ok(Json(view))
 }
 
 /// `GET /api/me/results`.

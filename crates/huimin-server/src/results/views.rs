@@ -163,7 +163,9 @@ pub async fn printed(
                     "{} {} {}{flag}{range}",
                     row["name"]["zh"].as_str().unwrap_or_default(),
                     row["value"].as_str().unwrap_or_default(),
-                    row["unit"].as_str().unwrap_or_default(),
+                    huimin_domain::results::unit_for_people(
+                        row["unit"].as_str().unwrap_or_default()
+                    ),
                 )
             })
             .collect();

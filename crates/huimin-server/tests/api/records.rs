@@ -586,11 +586,62 @@ async fn visit_pdf(v: &Visit, token: &str) -> reqwest::Response {
         .unwrap()
 }
 
+/// An electrolytes order on the visit, paid, collected and reported final by a technician
+/// (potassium 5.60 mmol/L, above its interval).
+async fn a_final_electrolytes_report(v: &Visit) {
+    let placed = v
+        .app
+        .post_json(
+            &format!("/api/visits/{}/orders", v.encounter),
+            Some(&v.doctor),
+            &json!({"items": ["LAB-LYTES"]}),
+        )
+        .await;
+    assert_eq!(placed.status, 201, "{}", placed.body);
+    let order = placed.body["orders"][0]["id"].as_str().unwrap().to_owned();
+    let registrar = v.app.staff("registrar").await;
+    let paid = v
+        .app
+        .post_json(
+            &format!("/api/appointments/{}/payment", v.appointment),
+            Some(&registrar),
+            &json!({"method": "cash"}),
+        )
+        .await;
+    assert_eq!(paid.status, 201, "{}", paid.body);
+    let technician = v.app.staff("technician").await;
+    let collected = v
+        .app
+        .post_json(
+            &format!("/api/orders/{order}/steps"),
+            Some(&technician),
+            &json!({"status": "collected"}),
+        )
+        .await;
+    assert_eq!(collected.status, 200, "{}", collected.body);
+    let request = v
+        .app
+        .client
+        .put(format!("{}/api/results/{order}", v.app.base))
+        .header("content-type", "application/json")
+        .body(
+            json!({"values": [
+                {"analyte": "K", "value": "5.60", "unit": "mmol/L"},
+                {"analyte": "NA", "value": "140", "unit": "mmol/L"}],
+                "final": true})
+            .to_string(),
+        );
+    let reported = v.app.send(request, Some(&technician)).await;
+    assert_eq!(reported.status, 200, "{}", reported.body);
+}
+
 /// The patient downloads the signed note as a PDF: their name, the chief complaint and the
-/// diagnosis code are printed, and the code printed on it verifies.
+/// diagnosis code are printed, then the visit's final report with its values, units,
+/// intervals and flags; the code printed on it verifies.
 async fn the_patient_downloads_the_signed_note_as_a_pdf_that_verifies(db: Db) {
     let v = checked_in(db).await;
     hospital(&v).await;
+    a_final_electrolytes_report(&v).await;
     write_and_sign(&v).await;
     let response = visit_pdf(&v, &v.patient).await;
     if response.status() != 200 {
@@ -632,7 +683,23 @@ async fn the_patient_downloads_the_signed_note_as_a_pdf_that_verifies(db: Db) {
         assert!(text.contains(expected), "{expected} missing from {text}");
     }
     // pdftotext drops the spaces around digits between Chinese characters.
-    assert!(text.replace(' ', "").contains("头晕3天"), "{text}");
+    let squeezed = text.replace(' ', "");
+    assert!(squeezed.contains("头晕3天"), "{text}");
+    // The report after the note: its title, each value with unit, flag and interval.
+    for expected in [
+        "电解质",
+        "钾5.60mmol/L↑偏高（3.5–5.3）",
+        "钠140mmol/L（137–147）",
+    ] {
+        assert!(
+            squeezed.contains(expected),
+            "{expected} missing from {text}"
+        );
+    }
+    assert!(
+        squeezed.find("头晕3天") < squeezed.find("钾5.60"),
+        "the report follows the note: {text}"
+    );
     let code: String = text
         .split("/verify/")
         .nth(1)

@@ -154,14 +154,27 @@ async fn enter(l: &Lab, order: &str, body: &Value) -> Resp {
 }
 
 async fn staff_message(app: &TestApp, token: &str, kind: &str) -> Value {
+    staff_message_saying(app, token, kind, "").await
+}
+
+/// The newest staff message of `kind` whose Chinese text holds `needle`, waiting for its
+/// delivery: the outbox delivers events in no promised order.
+async fn staff_message_saying(app: &TestApp, token: &str, kind: &str, needle: &str) -> Value {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     loop {
         let told = app.get("/api/me/staff-messages", Some(token)).await;
         assert_eq!(told.status, 200, "{}", told.body);
-        if let Some(m) = told.body["messages"]
-            .as_array()
-            .and_then(|all| all.iter().find(|m| m["kind"] == kind).cloned())
-        {
+        if let Some(m) = told.body["messages"].as_array().and_then(|all| {
+            all.iter()
+                .find(|m| {
+                    m["kind"] == kind
+                        && m["text"]["zh"]
+                            .as_str()
+                            .unwrap_or_default()
+                            .contains(needle)
+                })
+                .cloned()
+        }) {
             return m;
         }
         assert!(
@@ -370,7 +383,7 @@ async fn a_critical_value_escalates_after_the_set_minutes_unless_acknowledged(db
         assert_eq!(done.body["rows"][0]["critical"], true);
     }
     // The doctor is told at once and sees both on the workbench.
-    let told = staff_message(&l.app, &l.doctor, "critical-value").await;
+    let told = staff_message_saying(&l.app, &l.doctor, "critical-value", "空腹血糖").await;
     assert!(
         told["text"]["zh"]
             .as_str()
@@ -385,6 +398,10 @@ async fn a_critical_value_escalates_after_the_set_minutes_unless_acknowledged(db
     assert_eq!(open.status, 200, "{}", open.body);
     let items = open.body["items"].as_array().unwrap().clone();
     assert_eq!(items.len(), 2, "{}", open.body);
+    assert_eq!(
+        items[0]["patient_name"], "王小明",
+        "the list names whom to act on"
+    );
 
     // Another doctor (the head, before any escalation) may not acknowledge it.
     let id_of = |i: usize| items[i]["id"].as_str().unwrap().to_owned();

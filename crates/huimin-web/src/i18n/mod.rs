@@ -12,6 +12,7 @@ mod orders;
 mod patient;
 mod queue;
 mod records;
+mod results;
 mod search;
 mod staff;
 
@@ -30,6 +31,7 @@ fn messages() -> impl Iterator<Item = &'static (&'static str, &'static str, &'st
         queue::MESSAGES,
         records::MESSAGES,
         orders::MESSAGES,
+        results::MESSAGES,
         search::MESSAGES,
         staff::MESSAGES,
         billing::MESSAGES,

@@ -23,7 +23,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ),
     ("orders.due", "预计报告", "Report expected"),
     ("orders.cancel", "撤销", "Cancel"),
-    ("orders.review", "已查看报告", "Mark reviewed"),
+    ("orders.review", "已阅", "Mark reviewed"),
     ("orders.search", "查找项目", "Find items"),
     (
         "orders.search_hint",

@@ -349,6 +349,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("messages.none", "暂无消息", "No messages yet"),
     ("messages.new", "未读", "New"),
     ("messages.open", "查看预约", "View the appointment"),
+    ("messages.open_report", "查看报告", "Read the report"),
     ("messages.mark_all", "全部标为已读", "Mark all read"),
     ("messages.pages", "翻页", "Pages"),
     ("messages.newer", "较新的消息", "Newer messages"),

@@ -49,8 +49,10 @@ pub struct Row {
     pub when: String,
     pub at: String,
     pub unread: bool,
-    /// The appointment it is about (`/appointments/<id>`), if any.
+    /// The appointment or report it is about (`/appointments/<id>`,
+    /// `/me/records/results/<id>`), if any, and the words of that link.
     pub link: String,
+    pub link_key: &'static str,
 }
 
 #[derive(Template)]
@@ -156,17 +158,27 @@ fn refused(web: &Web, status: StatusCode, text: String) -> Response {
 
 fn row(m: &Value, lang: Lang) -> Row {
     let at = m["created_at"].as_str().unwrap_or_default().to_owned();
-    let link = m["reference"]
-        .as_str()
-        .and_then(|r| r.strip_prefix("Appointment/"))
-        .map(|id| format!("/appointments/{}", crate::web::encoded(id)))
-        .unwrap_or_default();
+    let reference = m["reference"].as_str().unwrap_or_default();
+    let (link, link_key) = if let Some(id) = reference.strip_prefix("Appointment/") {
+        (
+            format!("/appointments/{}", crate::web::encoded(id)),
+            "messages.open",
+        )
+    } else if let Some(id) = reference.strip_prefix("DiagnosticReport/") {
+        (
+            format!("/me/records/results/{}", crate::web::encoded(id)),
+            "messages.open_report",
+        )
+    } else {
+        (String::new(), "messages.open")
+    };
     Row {
         text: m["text"].as_str().unwrap_or_default().to_owned(),
         when: when(&at, fmt::now(), lang),
         at,
         unread: m["read"] == false,
         link,
+        link_key,
     }
 }
 
@@ -226,7 +238,7 @@ mod tests {
     }
 
     #[test]
-    fn a_message_about_an_appointment_links_to_it() {
+    fn a_message_links_to_its_appointment_or_report() {
         let m = serde_json::json!({"text": "停诊", "created_at": "2026-11-26T01:00:00Z",
             "read": false, "reference": "Appointment/a-1"});
         let shown = row(&m, Lang::Zh);
@@ -234,6 +246,9 @@ mod tests {
             (shown.link.as_str(), shown.unread),
             ("/appointments/a-1", true)
         );
+        let m = serde_json::json!({"text": "报告已出", "created_at": "", "read": true,
+            "reference": "DiagnosticReport/r-1"});
+        assert_eq!(row(&m, Lang::Zh).link, "/me/records/results/r-1");
         let m = serde_json::json!({"text": "x", "created_at": "", "read": true,
             "reference": "Invoice/b-1"});
         assert_eq!(row(&m, Lang::En).link, "");

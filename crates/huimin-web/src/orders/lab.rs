@@ -1,5 +1,7 @@
 //! `/staff/lab`: the technicians' worklist, orders waiting for their service or report,
-//! filtered by category and status, stalled ones flagged, each with its next steps.
+//! filtered by category and status, stalled ones flagged, each with its next steps and, once
+//! the specimen is collected or the exam performed, a link to enter its results; after a final
+//! report, a notice naming the critical values the doctor was sent.
 
 use askama::Template;
 use axum::extract::{Query, State};
@@ -28,6 +30,8 @@ struct LabPage {
     statuses: Vec<Filter>,
     orders: Vec<OrderRow>,
     back: String,
+    /// After a final report: what was reported, and its critical values.
+    reported: Option<(String, Vec<String>)>,
 }
 
 #[derive(Deserialize, Default)]
@@ -36,6 +40,9 @@ pub struct LabQuery {
     category: String,
     #[serde(default)]
     status: String,
+    /// The order whose report was just made final.
+    #[serde(default)]
+    reported: String,
 }
 
 pub async fn show(
@@ -86,6 +93,10 @@ pub async fn show(
         encoded(&query.category),
         encoded(&query.status)
     );
+    let reported = match query.reported.is_empty() {
+        true => None,
+        false => crate::results::reported_notice(&api, &web, &query.reported).await,
+    };
     render(
         StatusCode::OK,
         &LabPage {
@@ -94,6 +105,7 @@ pub async fn show(
             statuses,
             orders,
             back,
+            reported,
         },
     )
 }

@@ -53,9 +53,21 @@ pub struct OrderRow {
     pub due: String,
     pub cancellable: bool,
     pub reported: bool,
+    /// Reported or reviewed: its report can be read.
+    pub has_report: bool,
     pub patient_name: String,
     pub steps: Vec<StepRow>,
     pub next: Vec<NextStep>,
+}
+
+impl OrderRow {
+    /// Its results can be entered (specimen collected, exam performed) or read (reported).
+    pub fn results_open(&self) -> bool {
+        matches!(
+            self.status.as_str(),
+            "collected" | "performed" | "reported" | "reviewed"
+        )
+    }
 }
 
 /// A catalogue item found by the search box.
@@ -82,6 +94,11 @@ pub struct VisitOrders {
 impl VisitOrders {
     pub fn stalled(&self) -> bool {
         self.orders.iter().any(|o| o.stalled)
+    }
+
+    /// Some order has its report out.
+    pub fn any_report(&self) -> bool {
+        self.orders.iter().any(|o| o.has_report)
     }
 
     /// Some order waits for its payment.
@@ -158,6 +175,7 @@ pub fn order_row(v: &Value, lang: Lang) -> OrderRow {
             .unwrap_or_default(),
         cancellable: v["cancellable"] == true,
         reported: status == OrderStatus::Reported,
+        has_report: matches!(status, OrderStatus::Reported | OrderStatus::Reviewed),
         patient_name: v["patient_name"].as_str().unwrap_or_default().to_owned(),
         steps: v["steps"]
             .as_array()

@@ -1,5 +1,6 @@
-//! The doctor's workbench: a day's sessions (today first), then one session's line with call next, recall,
-//! pass (过号) and seen.
+//! The doctor's workbench: open critical values to acknowledge and the staff messages above a
+//! day's sessions (today first), then one session's line with call next, recall, pass (过号)
+//! and seen.
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -28,6 +29,8 @@ struct TodayPage {
     c: Chrome,
     day: DayShown,
     sessions: Vec<SessionRow>,
+    /// A doctor's critical values and messages (`None` for other roles).
+    alerts: Option<crate::results::staff::DoctorAlerts>,
 }
 
 /// The day whose sessions the workbench shows, and its neighbours for the day links.
@@ -69,6 +72,9 @@ fn schedule_when(schedule: &Value, web: &Web) -> String {
 pub struct DayAsked {
     #[serde(default)]
     date: String,
+    /// Set after a critical value was acknowledged.
+    #[serde(default)]
+    acknowledged: Option<String>,
 }
 
 /// `GET /staff?date=`: the signed-in doctor's sessions of a day ([`fmt::date_or_today`]).
@@ -101,6 +107,12 @@ pub async fn sessions_of_the_day(
                 .unwrap_or_else(|| "—".into()),
         })
         .collect();
+    let alerts = match web.role.as_deref() {
+        Some("doctor") => Some(
+            crate::results::staff::doctor_alerts(&api, &web, asked.acknowledged.is_some()).await,
+        ),
+        _ => None,
+    };
     let day = DayShown::of(date, today, &web);
     let title = match day.is_today {
         true => crate::i18n::t(web.lang, "staff.today").to_owned(),
@@ -116,6 +128,7 @@ pub async fn sessions_of_the_day(
             c: web.chrome(&title),
             day,
             sessions,
+            alerts,
         },
     )
 }

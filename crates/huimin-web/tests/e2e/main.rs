@@ -20,6 +20,7 @@ mod queue_journey;
 mod records_journey;
 mod redirect_journey;
 mod reports_journey;
+mod results_journey;
 mod search_journey;
 mod sessions_journey;
 mod verify_journey;
