@@ -4,12 +4,16 @@
 //! doctor instead of a new test (`offer`), and the reasons allowed for testing again
 //! (`RetestReason`).
 
+mod institution;
 mod retest;
 mod rules;
 
 #[cfg(test)]
 mod tests;
 
+pub use institution::{
+    HOSPITAL_LEVELS, InstitutionIdKind, check_institution_id, credit_code_ok, hospital_level_ok,
+};
 pub use retest::{RetestReason, RetestRefusal, check_detail};
 pub use rules::{
     Evidence, NotOffered, RecognitionSetting, Scope, SettingRefusal, Source, WINDOW_DAYS, offer,

@@ -125,3 +125,16 @@ fn retest_reasons_round_trip_and_details_are_bounded() {
     assert!(check_detail(Some(&"字".repeat(201))).is_err());
     assert!(check_detail(Some("a\u{0}b")).is_err());
 }
+
+#[test]
+fn credit_codes_are_held_to_their_check_character() {
+    // A published example code of GB 32100-2015 (the State Administration's own).
+    assert!(credit_code_ok("91350100M000100Y43"));
+    assert!(!credit_code_ok("91350100M000100Y44"));
+    assert!(!credit_code_ok("91350100M000100Y4"));
+    assert!(!credit_code_ok("91350100M000100YI3"), "I is not a code character");
+    assert!(check_institution_id(InstitutionIdKind::LicenceNumber, "PDY00001X").is_ok());
+    assert!(check_institution_id(InstitutionIdKind::LicenceNumber, "pdy 1").is_err());
+    assert!(hospital_level_ok("三级甲等"));
+    assert!(!hospital_level_ok("四级甲等"));
+}

@@ -9,6 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use huimin_domain::i18n::Text;
 use huimin_domain::orders::{OrderStatus, Orderable};
+use huimin_domain::recognition::RetestReason;
 use huimin_domain::records::VisitStatus;
 use huimin_domain::roles::Role;
 use huimin_store::orders::{OrderFilter, OrderRecord, Orderer};
@@ -20,6 +21,8 @@ use super::views::order_json;
 use super::{CATALOGUE, closed_visit, order_error};
 use crate::audit::{self, DENIED, SUCCESS};
 use crate::context::{Caller, Ctx};
+use crate::recognition::offers::offers_for;
+use crate::recognition::ordering::{ItemChoice, decide, recognition_json};
 use crate::error::ApiError;
 use crate::records::access::{Part, authorize_read};
 use crate::state::AppState;
@@ -71,6 +74,49 @@ pub(crate) async fn orders_json(
     Ok(orders.iter().map(|o| order_json(o, &steps, now)).collect())
 }
 
+/// The visit's recognition decisions (reused results, retests with their reasons).
+async fn recognitions_json(state: &AppState, encounter_id: &str) -> Result<Vec<Value>, ApiError> {
+    let mut out = Vec::new();
+    for r in state.store.recognitions_of_visit(encounter_id).await? {
+        out.push(recognition_json(state, &r).await?);
+    }
+    Ok(out)
+}
+
+/// For the doctor who may order: the results offered today, by item. Reading them is a read
+/// of the patient's results, authorised and audited as one.
+async fn offers_json(state: &AppState, ctx: &Ctx, patient_id: &str) -> Result<Value, ApiError> {
+    let mut by_item = serde_json::Map::new();
+    for item in CATALOGUE.all() {
+        let offers = offers_for(state, patient_id, item).await?;
+        if !offers.is_empty() {
+            by_item.insert(
+                item.code.clone(),
+                offers.iter().map(|o| o.json()).collect(),
+            );
+        }
+    }
+    if !by_item.is_empty() {
+        authorize_read(
+            state,
+            ctx,
+            patient_id,
+            Part::Results,
+            &format!("Patient/{patient_id}/recognised-results"),
+            None,
+        )
+        .await?;
+    }
+    Ok(Value::Object(by_item))
+}
+
+fn retest_reasons() -> Vec<Value> {
+    RetestReason::ALL
+        .iter()
+        .map(|r| json!({"code": r.code(), "label": {"zh": r.label().zh, "en": r.label().en}}))
+        .collect()
+}
+
 /// `GET /api/visits/{id}/orders`: the visit's orders, where each stands, whether the caller
 /// may order, and the visit's returns with results.
 pub async fn list(
@@ -95,6 +141,12 @@ pub async fn list(
         VisitStatus::Arrived | VisitStatus::InProgress
     );
     let orders = orders_json(&state, &id).await?;
+    let recognitions = recognitions_json(&state, &id).await?;
+    let offers = if doctor && open {
+        offers_json(&state, &ctx, &encounter.patient_id).await?
+    } else {
+        json!({})
+    };
     let returns = super::returns::returns_json(&state, &id).await?;
     let returnable = super::returns::facts(&state, &encounter).await?;
     Ok(Json(json!({
@@ -104,6 +156,9 @@ pub async fn list(
         "can_review": doctor,
         "can_return": returnable.is_ok() && (doctor || matches!(caller.role, Role::Registrar | Role::Admin)),
         "orders": orders,
+        "recognitions": recognitions,
+        "offers": offers,
+        "retest_reasons": retest_reasons(),
         "returns": returns,
     }))
     .into_response())
@@ -112,8 +167,9 @@ pub async fn list(
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PlaceBody {
-    /// Catalogue codes of the items to order.
-    items: Vec<String>,
+    /// The items to order: catalogue codes, or codes with the doctor's decision about a
+    /// recognised result (`recognition::ordering`).
+    items: Vec<ItemChoice>,
 }
 
 /// The items named, each from the catalogue, none twice nor already ordered on the visit.
@@ -198,7 +254,9 @@ pub async fn place(
             ..Default::default()
         })
         .await?;
-    let items = items_of(&request.items, &ordered)?;
+    let codes: Vec<String> = request.items.iter().map(|c| c.code().to_owned()).collect();
+    let items = items_of(&codes, &ordered)?;
+    let decided = decide(&state, &encounter.patient_id, items, &request.items).await?;
     let now = state.clock.now().as_microsecond();
     let practitioner = caller.practitioner_id.clone().unwrap_or_default();
     let orderer = Orderer {
@@ -208,9 +266,20 @@ pub async fn place(
     };
     let placed = state
         .store
-        .place_orders(&id, &items, &orderer, now)
+        .place_orders_recognising(&id, &decided.to_order, &decided.decisions, &orderer, now)
         .await
         .map_err(order_error)?;
+    for d in &decided.decisions {
+        audit::record(
+            &state,
+            &ctx,
+            "create",
+            &format!("{resource}/recognition"),
+            SUCCESS,
+            &format!("{} {}", d.item, d.source_id),
+        )
+        .await?;
+    }
     for order in &placed {
         audit::record(
             &state,
@@ -225,7 +294,12 @@ pub async fn place(
     let ids: Vec<String> = placed.iter().map(|o| o.id.clone()).collect();
     let steps = state.store.order_steps(&ids).await?;
     let orders: Vec<Value> = placed.iter().map(|o| order_json(o, &steps, now)).collect();
-    Ok((StatusCode::CREATED, Json(json!({"orders": orders}))).into_response())
+    let recognitions = recognitions_json(&state, &id).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"orders": orders, "recognitions": recognitions})),
+    )
+        .into_response())
 }
 
 #[derive(Deserialize)]

@@ -1,0 +1,218 @@
+//! The earlier results offered to the doctor who orders an item: the patient's results from
+//! other institutions and this hospital's own final reports of the same item, each kept only
+//! if `huimin_domain::recognition::offer` lets it stand in for a new test today (the item
+//! recognised, inside its window, a mark wide enough). Latest first.
+
+use huimin_domain::orders::Orderable;
+use huimin_domain::recognition::{Evidence, Scope, Source, offer};
+use huimin_store::instant_text;
+use huimin_store::results::ResultFilter;
+use jiff::Timestamp;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use serde_json::{Value, json};
+
+use super::setting_of;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// One result offered in place of a new test.
+#[derive(Clone, Debug)]
+pub struct Offer {
+    pub item: String,
+    /// `external` or `own`.
+    pub source_kind: &'static str,
+    pub source_id: String,
+    /// The performing institution (`None`: this hospital).
+    pub performer: Option<String>,
+    pub level: Option<String>,
+    pub mark: Option<Scope>,
+    pub issued_at: i64,
+    /// `{name, value, unit}` of each observation, and the report's conclusion.
+    pub values: Vec<Value>,
+    pub conclusion: Option<String>,
+}
+
+impl Offer {
+    pub fn json(&self) -> Value {
+        json!({
+            "item": self.item,
+            "source": self.source_kind,
+            "result": self.source_id,
+            "performer": {
+                "name": self.performer,
+                "this_hospital": self.performer.is_none(),
+                "level": self.level,
+                "scope": self.mark.map(|m| m.code()),
+                "scope_label": self.mark.map(|m| json!({"zh": m.label().zh, "en": m.label().en})),
+            },
+            "issued": instant_text(self.issued_at),
+            "values": self.values,
+            "conclusion": self.conclusion,
+        })
+    }
+}
+
+#[derive(Deserialize)]
+struct RawQuantity<'a> {
+    #[serde(borrow)]
+    value: Option<&'a RawValue>,
+    unit: Option<String>,
+    code: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawObservation<'a> {
+    #[serde(default)]
+    code: Value,
+    #[serde(borrow)]
+    value_quantity: Option<RawQuantity<'a>>,
+    value_string: Option<String>,
+}
+
+/// What an Observation's JSON text says: its name, value (the digits as sent) and unit.
+pub fn observation_values(text: &str) -> Value {
+    let Ok(o) = serde_json::from_str::<RawObservation<'_>>(text) else {
+        return json!({});
+    };
+    let name = o.code["text"]
+        .as_str()
+        .or_else(|| o.code["coding"][0]["display"].as_str())
+        .or_else(|| o.code["coding"][0]["code"].as_str())
+        .map(str::to_owned);
+    let q = o.value_quantity.as_ref();
+    json!({
+        "name": name,
+        "value": q.and_then(|q| q.value).map(|v| v.get().to_owned()).or(o.value_string),
+        "unit": q.and_then(|q| q.unit.clone().or_else(|| q.code.clone())),
+    })
+}
+
+#[derive(Deserialize)]
+struct RawEntry<'a> {
+    #[serde(borrow)]
+    resource: &'a RawValue,
+}
+
+#[derive(Deserialize)]
+struct RawBundle<'a> {
+    #[serde(borrow, default)]
+    entry: Vec<RawEntry<'a>>,
+}
+
+/// The observations' values and the report's conclusion in a stored external Bundle.
+pub fn bundle_values(content: &str) -> (Vec<Value>, Option<String>) {
+    let Ok(bundle) = serde_json::from_str::<RawBundle<'_>>(content) else {
+        return (Vec::new(), None);
+    };
+    let mut values = Vec::new();
+    let mut conclusion = None;
+    for e in bundle.entry {
+        let text = e.resource.get();
+        let head: Value = serde_json::from_str(text).unwrap_or_default();
+        match head["resourceType"].as_str() {
+            Some("Observation") => values.push(observation_values(text)),
+            Some("DiagnosticReport") => {
+                conclusion = head["conclusion"].as_str().map(str::to_owned)
+            }
+            _ => {}
+        }
+    }
+    (values, conclusion)
+}
+
+fn issued_on(state: &AppState, micros: i64) -> Option<jiff::civil::Date> {
+    Timestamp::from_microsecond(micros)
+        .ok()
+        .map(|t| state.clock.wall(t).date())
+}
+
+/// The results of `item` offered for `patient_id` today.
+pub async fn offers_for(
+    state: &AppState,
+    patient_id: &str,
+    item: &Orderable,
+) -> Result<Vec<Offer>, ApiError> {
+    let setting = setting_of(state, item).await?;
+    if !setting.recognised() {
+        return Ok(Vec::new());
+    }
+    let today = state.clock.today();
+    let mut offers = Vec::new();
+    for r in state
+        .store
+        .external_results_of(patient_id, Some(&item.code))
+        .await?
+    {
+        let Some(mark) = Scope::from_code(&r.mark_scope) else {
+            continue;
+        };
+        let Some(day) = issued_on(state, r.issued_at) else {
+            continue;
+        };
+        let evidence = Evidence {
+            issued_on: day,
+            source: Source::External { mark },
+        };
+        if offer(setting, evidence, today).is_err() {
+            continue;
+        }
+        let (values, conclusion) = bundle_values(&r.content);
+        offers.push(Offer {
+            item: item.code.clone(),
+            source_kind: "external",
+            source_id: r.id.clone(),
+            performer: Some(r.performer_name.clone()),
+            level: Some(r.performer_level.clone()),
+            mark: Some(mark),
+            issued_at: r.issued_at,
+            values,
+            conclusion,
+        });
+    }
+    let own = state
+        .store
+        .search_reports(&ResultFilter {
+            patients: Some(vec![patient_id.to_owned()]),
+            code: Some(item.code.clone()),
+            status: Some("final".into()),
+            limit: 20,
+            ..Default::default()
+        })
+        .await?;
+    for r in own {
+        let Some(issued) = r.issued_at else { continue };
+        let Some(day) = issued_on(state, issued) else {
+            continue;
+        };
+        let evidence = Evidence {
+            issued_on: day,
+            source: Source::Own,
+        };
+        if offer(setting, evidence, today).is_err() {
+            continue;
+        }
+        let report: Value = serde_json::from_str(&r.content).unwrap_or_default();
+        let values = state
+            .store
+            .observations_of(&r.id)
+            .await?
+            .iter()
+            .map(|o| observation_values(&o.content))
+            .collect();
+        offers.push(Offer {
+            item: item.code.clone(),
+            source_kind: "own",
+            source_id: r.id.clone(),
+            performer: None,
+            level: None,
+            mark: None,
+            issued_at: issued,
+            values,
+            conclusion: report["conclusion"].as_str().map(str::to_owned),
+        });
+    }
+    offers.sort_by(|a, b| b.issued_at.cmp(&a.issued_at));
+    Ok(offers)
+}
