@@ -1,8 +1,8 @@
 -- Mutual recognition of results 结果互认 (docs/design/recognition.md).
 --
 -- external_results: a report from another institution, imported as a FHIR transaction Bundle
--- and kept as the collection Bundle served back (DiagnosticReport, Observations, the performing
--- Organization), sealed like the rest of the record. The columns beside it are what the offer
+-- and kept as the DiagnosticReport served back (the performing Organization and the
+-- Observations contained), sealed like the rest of the record. The columns beside it are what the offer
 -- at ordering needs: whose, which orderable item, when issued, who performed it and the
 -- recognition mark it carries. Times are microseconds UTC.
 CREATE TABLE external_results (

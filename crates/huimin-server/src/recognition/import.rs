@@ -26,7 +26,7 @@ use huimin_fhir::names::{
 use huimin_fhir::{DiagnosticReport, DiagnosticReportStatus, Observation, Organization};
 use huimin_store::recognition::ExternalResultRecord;
 use jiff::Timestamp;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{Value, json};
 
@@ -417,6 +417,13 @@ pub async fn import(state: &AppState, ctx: &Ctx, body: &[u8]) -> Result<Response
     let at = layout.report;
     let report: DiagnosticReport = parsed(bundle.entry[at].resource, at)?;
     let field = |f: &str| format!("Bundle.entry[{at}].resource.{f}");
+    if !report.contained.is_empty() {
+        return Err(unprocessable(
+            field("contained"),
+            "外院报告请以 Bundle 条目提交执行机构与检验结果，不接受 contained",
+            "Send the performer and the observations as Bundle entries, not contained",
+        ));
+    }
     if !report.based_on.is_empty() {
         return Err(unprocessable(
             field("basedOn"),
@@ -494,7 +501,7 @@ pub async fn import(state: &AppState, ctx: &Ctx, body: &[u8]) -> Result<Response
         }
     }
     let id = uuid::Uuid::now_v7().to_string();
-    let content = served_bundle(&bundle, &layout, &id, &patient_id, state)?;
+    let content = served_report(&bundle, &layout, &id, &patient_id)?;
     let now = state.clock.now().as_microsecond();
     state
         .store
@@ -520,64 +527,40 @@ pub async fn import(state: &AppState, ctx: &Ctx, body: &[u8]) -> Result<Response
     Ok(fhir_text(StatusCode::OK, answer.to_string()))
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ServedEntry {
-    full_url: String,
-    resource: Box<RawValue>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Served<'a> {
-    resource_type: &'static str,
-    id: &'a str,
-    r#type: &'static str,
-    timestamp: String,
-    entry: Vec<ServedEntry>,
-}
-
-/// The collection Bundle kept and served: the report (its id the result's), its observations
-/// (`{id}-o01`…) and the performer (`{id}-org`), linked by `urn:uuid:` fullUrls; the patient
-/// is this hospital's `Patient/{id}` and their identity document is not kept again.
-fn served_bundle(
+/// The DiagnosticReport kept and served: its id the result's, the performer and the
+/// observations `contained` (`#org`, `#o01`…, so the report stands alone and every reference
+/// resolves), the patient this hospital's `Patient/{id}` (the sender's identity document is not
+/// kept again).
+fn served_report(
     bundle: &RawBundle<'_>,
     layout: &Layout,
     id: &str,
     patient_id: &str,
-    state: &AppState,
 ) -> Result<String, ApiError> {
-    let mut ids: Vec<(usize, String)> = vec![(layout.report, id.to_owned())];
-    ids.push((layout.organization, format!("{id}-org")));
+    let mut local: Vec<(usize, String)> = vec![(layout.organization, "org".to_owned())];
     for (n, &i) in layout.observations.iter().enumerate() {
-        ids.push((i, format!("{id}-o{:02}", n + 1)));
+        local.push((i, format!("o{:02}", n + 1)));
     }
     let mut refs: Vec<(String, String)> = Vec::new();
-    let urls: HashMap<usize, String> = ids
-        .iter()
-        .map(|(i, _)| (*i, format!("urn:uuid:{}", uuid::Uuid::new_v4())))
-        .collect();
-    for (i, _) in &ids {
+    for (i, local_id) in &local {
         if let Some(old) = bundle.entry[*i].full_url.clone() {
-            refs.push((old, urls[i].clone()));
+            refs.push((old, format!("#{local_id}")));
         }
     }
     if let Some(old) = bundle.entry[layout.patient].full_url.clone() {
         refs.push((old, format!("Patient/{patient_id}")));
     }
-    let mut entry = Vec::new();
-    for (i, new_id) in &ids {
-        entry.push(ServedEntry {
-            full_url: urls[i].clone(),
-            resource: rewritten(bundle.entry[*i].resource, new_id, &refs)?,
-        });
+    let mut contained = Vec::new();
+    for (i, local_id) in &local {
+        contained.push(rewritten(bundle.entry[*i].resource, local_id, &refs)?);
     }
-    let served = Served {
-        resource_type: "Bundle",
-        id,
-        r#type: "collection",
-        timestamp: state.clock.now().to_string(),
-        entry,
-    };
-    serde_json::to_string(&served).map_err(|_| ApiError::internal())
+    let report = rewritten(bundle.entry[layout.report].resource, id, &refs)?;
+    let mut fields: std::collections::BTreeMap<String, Box<RawValue>> =
+        serde_json::from_str(report.get()).map_err(|_| ApiError::internal())?;
+    let contained = serde_json::to_string(&contained).map_err(|_| ApiError::internal())?;
+    fields.insert(
+        "contained".into(),
+        RawValue::from_string(contained).map_err(|_| ApiError::internal())?,
+    );
+    serde_json::to_string(&fields).map_err(|_| ApiError::internal())
 }

@@ -90,36 +90,28 @@ pub fn observation_values(text: &str) -> Value {
 }
 
 #[derive(Deserialize)]
-struct RawEntry<'a> {
-    #[serde(borrow)]
-    resource: &'a RawValue,
-}
-
-#[derive(Deserialize)]
-struct RawBundle<'a> {
+struct RawReport<'a> {
     #[serde(borrow, default)]
-    entry: Vec<RawEntry<'a>>,
+    contained: Vec<&'a RawValue>,
+    conclusion: Option<String>,
 }
 
-/// The observations' values and the report's conclusion in a stored external Bundle.
-pub fn bundle_values(content: &str) -> (Vec<Value>, Option<String>) {
-    let Ok(bundle) = serde_json::from_str::<RawBundle<'_>>(content) else {
+/// The observations' values and the conclusion of a stored external DiagnosticReport (its
+/// observations contained).
+pub fn report_values(content: &str) -> (Vec<Value>, Option<String>) {
+    let Ok(report) = serde_json::from_str::<RawReport<'_>>(content) else {
         return (Vec::new(), None);
     };
-    let mut values = Vec::new();
-    let mut conclusion = None;
-    for e in bundle.entry {
-        let text = e.resource.get();
-        let head: Value = serde_json::from_str(text).unwrap_or_default();
-        match head["resourceType"].as_str() {
-            Some("Observation") => values.push(observation_values(text)),
-            Some("DiagnosticReport") => {
-                conclusion = head["conclusion"].as_str().map(str::to_owned)
-            }
-            _ => {}
-        }
-    }
-    (values, conclusion)
+    let values = report
+        .contained
+        .iter()
+        .filter(|r| {
+            serde_json::from_str::<Value>(r.get())
+                .is_ok_and(|v| v["resourceType"] == "Observation")
+        })
+        .map(|r| observation_values(r.get()))
+        .collect();
+    (values, report.conclusion)
 }
 
 fn issued_on(state: &AppState, micros: i64) -> Option<jiff::civil::Date> {
@@ -158,7 +150,7 @@ pub async fn offers_for(
         if offer(setting, evidence, today).is_err() {
             continue;
         }
-        let (values, conclusion) = bundle_values(&r.content);
+        let (values, conclusion) = report_values(&r.content);
         offers.push(Offer {
             item: item.code.clone(),
             source_kind: "external",

@@ -1,5 +1,5 @@
 //! `GET /api/recognition/results/{id}`: a result from another institution as the FHIR
-//! `collection` Bundle kept at import (report, observations, performer), for whoever may read
+//! `DiagnosticReport` kept at import (performer and observations contained), for whoever may read
 //! the patient's results (`records::access::authorize_read`, `Part::Results`; another
 //! family's is 404). Served as stored text so decimals keep their digits.
 

@@ -38,6 +38,7 @@ mod price_list;
 mod record_documents;
 mod records;
 mod records_codes;
+mod recognition;
 mod records_notifiable;
 mod results;
 mod scheduling_fhir;

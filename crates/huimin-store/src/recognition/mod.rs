@@ -28,7 +28,7 @@ pub struct ExternalResultRecord {
     pub performer_level: String,
     /// The recognition mark's scope code (`national`, `province`, `city`, `alliance`).
     pub mark_scope: String,
-    /// The collection Bundle served back, as JSON text.
+    /// The DiagnosticReport served back (performer and observations contained), JSON text.
     pub content: String,
     pub recorded_by: String,
     pub recorded_at: i64,
