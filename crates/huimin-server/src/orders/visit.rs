@@ -83,11 +83,32 @@ async fn recognitions_json(state: &AppState, encounter_id: &str) -> Result<Vec<V
     Ok(out)
 }
 
-/// For the doctor who may order: the results offered today, by item. Reading them is a read
-/// of the patient's results, authorised and audited as one.
-async fn offers_json(state: &AppState, ctx: &Ctx, patient_id: &str) -> Result<Value, ApiError> {
+/// For the doctor who may order: the results offered today, by item, leaving out the items
+/// already ordered or reused on the visit. Reading them is a read of the patient's results,
+/// authorised and audited as one.
+async fn offers_json(
+    state: &AppState,
+    ctx: &Ctx,
+    encounter_id: &str,
+    patient_id: &str,
+) -> Result<Value, ApiError> {
+    let ordered = state
+        .store
+        .search_orders(&OrderFilter {
+            encounter: Some(encounter_id.to_owned()),
+            limit: 500,
+            ..Default::default()
+        })
+        .await?;
+    let reused = state.store.recognitions_of_visit(encounter_id).await?;
+    let decided = |code: &str| {
+        ordered
+            .iter()
+            .any(|o| o.item_code == code && o.status != OrderStatus::Cancelled)
+            || reused.iter().any(|r| r.item == code)
+    };
     let mut by_item = serde_json::Map::new();
-    for item in CATALOGUE.all() {
+    for item in CATALOGUE.all().filter(|i| !decided(&i.code)) {
         let offers = offers_for(state, patient_id, item).await?;
         if !offers.is_empty() {
             by_item.insert(
@@ -143,7 +164,7 @@ pub async fn list(
     let orders = orders_json(&state, &id).await?;
     let recognitions = recognitions_json(&state, &id).await?;
     let offers = if doctor && open {
-        offers_json(&state, &ctx, &encounter.patient_id).await?
+        offers_json(&state, &ctx, &id, &encounter.patient_id).await?
     } else {
         json!({})
     };

@@ -195,6 +195,8 @@ async fn a_recognised_result_inside_its_window_is_offered_and_reused_without_a_c
     // Reused once on a visit: a second reuse of the same item is refused.
     let again = order(&v, json!([{"code": "LAB-CBC", "reuse": result}])).await;
     assert_eq!(again.status, 409, "{}", again.body);
+    let after = visit_orders(&v, &v.doctor).await;
+    assert!(after["offers"].get("LAB-CBC").is_none(), "decided: {after}");
 
     // The patient reads that it was recognised, from where and when.
     let seen = visit_orders(&v, &v.patient).await;

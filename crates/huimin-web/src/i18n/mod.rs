@@ -11,6 +11,7 @@ mod hospital;
 mod orders;
 mod patient;
 mod queue;
+mod recognition;
 mod records;
 mod search;
 mod staff;
@@ -30,6 +31,7 @@ fn messages() -> impl Iterator<Item = &'static (&'static str, &'static str, &'st
         queue::MESSAGES,
         records::MESSAGES,
         orders::MESSAGES,
+        recognition::MESSAGES,
         search::MESSAGES,
         staff::MESSAGES,
         billing::MESSAGES,
