@@ -56,15 +56,25 @@ pub fn check_institution_id(kind: InstitutionIdKind, value: &str) -> Result<(), 
         ),
         InstitutionIdKind::LicenceNumber => Text::new(
             format!("医疗机构执业许可证登记号“{value}”格式不正确（6–40 位大写字母或数字）"),
-            format!("The institution licence number {value:?} is not 6–40 upper-case letters or digits"),
+            format!(
+                "The institution licence number {value:?} is not 6–40 upper-case letters or digits"
+            ),
         ),
     })
 }
 
 /// The hospital levels of the grading system 医院等级评审 (three grades, each in classes).
 pub const HOSPITAL_LEVELS: [&str; 10] = [
-    "三级特等", "三级甲等", "三级乙等", "三级丙等", "二级甲等", "二级乙等", "二级丙等",
-    "一级甲等", "一级乙等", "一级丙等",
+    "三级特等",
+    "三级甲等",
+    "三级乙等",
+    "三级丙等",
+    "二级甲等",
+    "二级乙等",
+    "二级丙等",
+    "一级甲等",
+    "一级乙等",
+    "一级丙等",
 ];
 
 pub fn hospital_level_ok(level: &str) -> bool {

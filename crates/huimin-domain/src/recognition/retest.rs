@@ -50,12 +50,13 @@ impl RetestReason {
                 "Condition changed, or the result does not fit",
             ),
             RetestReason::FastChanging => Text::new("指标变化快", "The value changes fast"),
-            RetestReason::BeforeSurgery => Text::new("手术或输血前", "Before surgery or transfusion"),
+            RetestReason::BeforeSurgery => {
+                Text::new("手术或输血前", "Before surgery or transfusion")
+            }
             RetestReason::Emergency => Text::new("急诊抢救", "Emergency"),
-            RetestReason::LegalAssessment => Text::new(
-                "司法鉴定或伤残评定",
-                "Legal or disability assessment",
-            ),
+            RetestReason::LegalAssessment => {
+                Text::new("司法鉴定或伤残评定", "Legal or disability assessment")
+            }
         }
     }
 
@@ -107,7 +108,10 @@ pub fn check_detail(detail: Option<&str>) -> Result<Option<String>, RetestRefusa
     }
     if detail.chars().any(char::is_control) {
         return Err(RetestRefusal {
-            text: Text::new("复查说明含有控制字符", "The detail holds control characters"),
+            text: Text::new(
+                "复查说明含有控制字符",
+                "The detail holds control characters",
+            ),
         });
     }
     Ok(Some(detail.to_owned()))

@@ -36,7 +36,11 @@ fn a_result_on_the_last_day_of_its_window_is_offered_and_the_next_day_is_not() {
 fn a_result_issued_after_today_is_never_offered() {
     let s = setting(true, "city", 30);
     assert_eq!(
-        offer(s, external(date(2026, 12, 8), Scope::National), date(2026, 12, 7)),
+        offer(
+            s,
+            external(date(2026, 12, 8), Scope::National),
+            date(2026, 12, 7)
+        ),
         Err(NotOffered::Future)
     );
 }
@@ -102,10 +106,20 @@ fn settings_refuse_a_window_outside_1_to_3650_days_and_unknown_scopes() {
 
 #[test]
 fn a_setting_reads_back_what_it_wrote_and_nothing_else() {
-    for s in [setting(true, "alliance", 1), setting(false, "national", 3650)] {
+    for s in [
+        setting(true, "alliance", 1),
+        setting(false, "national", 3650),
+    ] {
         assert_eq!(RecognitionSetting::decode(&s.encode()), Some(s));
     }
-    for bad in ["", "on", "yes|city|3", "on|city|0", "on|city|3|x", "on|town|3"] {
+    for bad in [
+        "",
+        "on",
+        "yes|city|3",
+        "on|city|0",
+        "on|city|3|x",
+        "on|town|3",
+    ] {
         assert_eq!(RecognitionSetting::decode(bad), None, "{bad}");
     }
 }
@@ -132,7 +146,10 @@ fn credit_codes_are_held_to_their_check_character() {
     assert!(credit_code_ok("91350100M000100Y43"));
     assert!(!credit_code_ok("91350100M000100Y44"));
     assert!(!credit_code_ok("91350100M000100Y4"));
-    assert!(!credit_code_ok("91350100M000100YI3"), "I is not a code character");
+    assert!(
+        !credit_code_ok("91350100M000100YI3"),
+        "I is not a code character"
+    );
     assert!(check_institution_id(InstitutionIdKind::LicenceNumber, "PDY00001X").is_ok());
     assert!(check_institution_id(InstitutionIdKind::LicenceNumber, "pdy 1").is_err());
     assert!(hospital_level_ok("三级甲等"));

@@ -9,7 +9,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use huimin_domain::i18n::Text;
 use huimin_domain::orders::{OrderStatus, Orderable};
-use huimin_domain::recognition::RetestReason;
 use huimin_domain::records::VisitStatus;
 use huimin_domain::roles::Role;
 use huimin_store::orders::{OrderFilter, OrderRecord, Orderer};
@@ -21,9 +20,9 @@ use super::views::order_json;
 use super::{CATALOGUE, closed_visit, order_error};
 use crate::audit::{self, DENIED, SUCCESS};
 use crate::context::{Caller, Ctx};
-use crate::recognition::offers::offers_for;
-use crate::recognition::ordering::{ItemChoice, decide, recognition_json};
 use crate::error::ApiError;
+use crate::recognition::offers::{offers_json, retest_reasons};
+use crate::recognition::ordering::{ItemChoice, decide, recognitions_json};
 use crate::records::access::{Part, authorize_read};
 use crate::state::AppState;
 
@@ -72,70 +71,6 @@ pub(crate) async fn orders_json(
     let steps = state.store.order_steps(&ids).await?;
     let now = state.clock.now().as_microsecond();
     Ok(orders.iter().map(|o| order_json(o, &steps, now)).collect())
-}
-
-/// The visit's recognition decisions (reused results, retests with their reasons).
-async fn recognitions_json(state: &AppState, encounter_id: &str) -> Result<Vec<Value>, ApiError> {
-    let mut out = Vec::new();
-    for r in state.store.recognitions_of_visit(encounter_id).await? {
-        out.push(recognition_json(state, &r).await?);
-    }
-    Ok(out)
-}
-
-/// For the doctor who may order: the results offered today, by item, leaving out the items
-/// already ordered or reused on the visit. Reading them is a read of the patient's results,
-/// authorised and audited as one.
-async fn offers_json(
-    state: &AppState,
-    ctx: &Ctx,
-    encounter_id: &str,
-    patient_id: &str,
-) -> Result<Value, ApiError> {
-    let ordered = state
-        .store
-        .search_orders(&OrderFilter {
-            encounter: Some(encounter_id.to_owned()),
-            limit: 500,
-            ..Default::default()
-        })
-        .await?;
-    let reused = state.store.recognitions_of_visit(encounter_id).await?;
-    let decided = |code: &str| {
-        ordered
-            .iter()
-            .any(|o| o.item_code == code && o.status != OrderStatus::Cancelled)
-            || reused.iter().any(|r| r.item == code)
-    };
-    let mut by_item = serde_json::Map::new();
-    for item in CATALOGUE.all().filter(|i| !decided(&i.code)) {
-        let offers = offers_for(state, patient_id, item).await?;
-        if !offers.is_empty() {
-            by_item.insert(
-                item.code.clone(),
-                offers.iter().map(|o| o.json()).collect(),
-            );
-        }
-    }
-    if !by_item.is_empty() {
-        authorize_read(
-            state,
-            ctx,
-            patient_id,
-            Part::Results,
-            &format!("Patient/{patient_id}/recognised-results"),
-            None,
-        )
-        .await?;
-    }
-    Ok(Value::Object(by_item))
-}
-
-fn retest_reasons() -> Vec<Value> {
-    RetestReason::ALL
-        .iter()
-        .map(|r| json!({"code": r.code(), "label": {"zh": r.label().zh, "en": r.label().en}}))
-        .collect()
 }
 
 /// `GET /api/visits/{id}/orders`: the visit's orders, where each stands, whether the caller

@@ -4,11 +4,13 @@
 //! at ordering (`offers`, used by `orders::visit`), and the report of tests avoided
 //! (`report`). The rules are `huimin_domain::recognition`.
 
+mod checks;
 pub mod import;
 pub mod offers;
 pub mod ordering;
 mod read;
 mod report;
+mod served;
 mod settings;
 
 use axum::Router;

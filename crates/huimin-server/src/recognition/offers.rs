@@ -3,9 +3,10 @@
 //! if `huimin_domain::recognition::offer` lets it stand in for a new test today (the item
 //! recognised, inside its window, a mark wide enough). Latest first.
 
-use huimin_domain::orders::Orderable;
-use huimin_domain::recognition::{Evidence, Scope, Source, offer};
+use huimin_domain::orders::{OrderStatus, Orderable};
+use huimin_domain::recognition::{Evidence, RetestReason, Scope, Source, offer};
 use huimin_store::instant_text;
+use huimin_store::orders::OrderFilter;
 use huimin_store::results::ResultFilter;
 use jiff::Timestamp;
 use serde::Deserialize;
@@ -13,7 +14,10 @@ use serde_json::value::RawValue;
 use serde_json::{Value, json};
 
 use super::setting_of;
+use crate::context::Ctx;
 use crate::error::ApiError;
+use crate::orders::CATALOGUE;
+use crate::records::access::{Part, authorize_read};
 use crate::state::AppState;
 
 /// One result offered in place of a new test.
@@ -106,8 +110,7 @@ pub fn report_values(content: &str) -> (Vec<Value>, Option<String>) {
         .contained
         .iter()
         .filter(|r| {
-            serde_json::from_str::<Value>(r.get())
-                .is_ok_and(|v| v["resourceType"] == "Observation")
+            serde_json::from_str::<Value>(r.get()).is_ok_and(|v| v["resourceType"] == "Observation")
         })
         .map(|r| observation_values(r.get()))
         .collect();
@@ -207,4 +210,56 @@ pub async fn offers_for(
     }
     offers.sort_by(|a, b| b.issued_at.cmp(&a.issued_at));
     Ok(offers)
+}
+
+/// For the doctor who may order: the results offered today, by item, leaving out the items
+/// already ordered or reused on the visit. Reading them is a read of the patient's results,
+/// authorised and audited as one.
+pub async fn offers_json(
+    state: &AppState,
+    ctx: &Ctx,
+    encounter_id: &str,
+    patient_id: &str,
+) -> Result<Value, ApiError> {
+    let ordered = state
+        .store
+        .search_orders(&OrderFilter {
+            encounter: Some(encounter_id.to_owned()),
+            limit: 500,
+            ..Default::default()
+        })
+        .await?;
+    let reused = state.store.recognitions_of_visit(encounter_id).await?;
+    let decided = |code: &str| {
+        ordered
+            .iter()
+            .any(|o| o.item_code == code && o.status != OrderStatus::Cancelled)
+            || reused.iter().any(|r| r.item == code)
+    };
+    let mut by_item = serde_json::Map::new();
+    for item in CATALOGUE.all().filter(|i| !decided(&i.code)) {
+        let offers = offers_for(state, patient_id, item).await?;
+        if !offers.is_empty() {
+            by_item.insert(item.code.clone(), offers.iter().map(|o| o.json()).collect());
+        }
+    }
+    if !by_item.is_empty() {
+        authorize_read(
+            state,
+            ctx,
+            patient_id,
+            Part::Results,
+            &format!("Patient/{patient_id}/recognised-results"),
+            None,
+        )
+        .await?;
+    }
+    Ok(Value::Object(by_item))
+}
+
+pub fn retest_reasons() -> Vec<Value> {
+    RetestReason::ALL
+        .iter()
+        .map(|r| json!({"code": r.code(), "label": {"zh": r.label().zh, "en": r.label().en}}))
+        .collect()
 }

@@ -91,7 +91,9 @@ pub async fn decide(
         };
         let Some(decided) = decided else {
             if let Some(first) = offers.first() {
-                return Err(ApiError::conflict(offered_text(&item, first)).at(format!("items[{i}]")));
+                return Err(
+                    ApiError::conflict(offered_text(&item, first)).at(format!("items[{i}]"))
+                );
             }
             out.to_order.push(item);
             continue;
@@ -134,7 +136,10 @@ pub async fn decide(
         let Some(first) = offers.first() else {
             return Err(ApiError::unprocessable(Text::new(
                 format!("“{}”没有可互认的结果，无需写复查理由", item.name.zh),
-                format!("{} has no recognised result: no retest reason is needed", item.name.en),
+                format!(
+                    "{} has no recognised result: no retest reason is needed",
+                    item.name.en
+                ),
             ))
             .at(at("retest_reason")));
         };
@@ -154,10 +159,7 @@ pub async fn decide(
 
 /// A decision as the visit's readers see it: what was reused (from where, issued when) or
 /// why a test was done again, in plain words.
-pub async fn recognition_json(
-    state: &AppState,
-    r: &RecognitionRecord,
-) -> Result<Value, ApiError> {
+pub async fn recognition_json(state: &AppState, r: &RecognitionRecord) -> Result<Value, ApiError> {
     let (from, issued) = match r.source_kind.as_str() {
         "external" => match state.store.external_result(&r.source_id).await? {
             Some(x) => (Some(x.performer_name), Some(instant_text(x.issued_at))),
@@ -210,4 +212,16 @@ pub async fn recognition_json(
         },
         "decided_at": instant_text(r.decided_at),
     }))
+}
+
+/// The visit's recognition decisions (reused results, retests with their reasons).
+pub async fn recognitions_json(
+    state: &AppState,
+    encounter_id: &str,
+) -> Result<Vec<Value>, ApiError> {
+    let mut out = Vec::new();
+    for r in state.store.recognitions_of_visit(encounter_id).await? {
+        out.push(recognition_json(state, &r).await?);
+    }
+    Ok(out)
 }

@@ -31,6 +31,14 @@ pub async fn read(
     let Some(result) = state.store.external_result(&id).await? else {
         return Err(ApiError::not_found(&resource));
     };
-    authorize_read(&state, &ctx, &result.patient_id, Part::Results, &resource, None).await?;
+    authorize_read(
+        &state,
+        &ctx,
+        &result.patient_id,
+        Part::Results,
+        &resource,
+        None,
+    )
+    .await?;
     Ok(fhir_text(StatusCode::OK, result.content))
 }

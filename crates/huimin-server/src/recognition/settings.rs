@@ -76,9 +76,9 @@ pub async fn put(
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
     admin(&ctx)?;
-    let item = CATALOGUE.get(&code).ok_or_else(|| {
-        ApiError::not_found(&format!("orderable {code}")).at("code")
-    })?;
+    let item = CATALOGUE
+        .get(&code)
+        .ok_or_else(|| ApiError::not_found(&format!("orderable {code}")).at("code"))?;
     let request: SettingBody = crate::error::json_body(&body)?;
     let setting =
         RecognitionSetting::parse(request.recognised, &request.scope, request.window_days)

@@ -181,10 +181,12 @@ async fn a_recognised_result_inside_its_window_is_offered_and_reused_without_a_c
     assert_eq!(plain.status, 409, "{}", plain.body);
     assert_eq!(plain.expression(), Some("items[0]"));
     assert!(plain.body.to_string().contains(&result), "{}", plain.body);
-    assert!(visit_orders(&v, &v.doctor).await["orders"]
-        .as_array()
-        .unwrap()
-        .is_empty());
+    assert!(
+        visit_orders(&v, &v.doctor).await["orders"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
 
     let reused = order(&v, json!([{"code": "LAB-CBC", "reuse": result}])).await;
     assert_eq!(reused.status, 201, "{}", reused.body);
@@ -235,7 +237,26 @@ async fn a_result_outside_its_window_or_scope_or_not_recognised_is_not_offered(d
     assert_eq!(placed.body["orders"].as_array().unwrap().len(), 3);
     assert!(placed.body["recognitions"].as_array().unwrap().is_empty());
 
-    // The administrator widens the blood count's window: the same result is offered now.
+    // The blood count's order is cancelled and the administrator widens its window: the same
+    // result is offered now.
+    let cbc = placed.body["orders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["item"] == "LAB-CBC")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let cancelled = v
+        .app
+        .post_json(
+            &format!("/api/orders/{cbc}/steps"),
+            Some(&v.doctor),
+            &json!({"status": "cancelled"}),
+        )
+        .await;
+    assert_eq!(cancelled.status, 200, "{}", cancelled.body);
     let widened = v
         .app
         .put_json(
@@ -272,7 +293,10 @@ async fn a_retest_needs_an_allowed_reason_and_the_patient_reads_it(db: Db) {
     assert_eq!(not_offered.status, 422, "{}", not_offered.body);
     assert_eq!(not_offered.expression(), Some("items[0].reuse"));
     let list = visit_orders(&v, &v.doctor).await;
-    assert!(list["orders"].as_array().unwrap().is_empty(), "nothing written");
+    assert!(
+        list["orders"].as_array().unwrap().is_empty(),
+        "nothing written"
+    );
     assert!(list["recognitions"].as_array().unwrap().is_empty());
 
     let retest = order(
@@ -283,7 +307,10 @@ async fn a_retest_needs_an_allowed_reason_and_the_patient_reads_it(db: Db) {
     assert_eq!(retest.status, 201, "{}", retest.body);
     let placed = &retest.body["orders"][0];
     assert_eq!(placed["item"], "LAB-CBC");
-    assert!(bill_text(&v).await.contains("血常规"), "the retest is charged");
+    assert!(
+        bill_text(&v).await.contains("血常规"),
+        "the retest is charged"
+    );
 
     for lang in ["zh", "en"] {
         let seen = v
@@ -299,8 +326,18 @@ async fn a_retest_needs_an_allowed_reason_and_the_patient_reads_it(db: Db) {
         assert_eq!(r["order"], placed["id"]);
         assert_eq!(r["reason"]["code"], "condition-changed");
         assert_eq!(r["reason"]["detail"], "发热三天，血象需复查");
-        assert!(r["reason"]["plain"]["zh"].as_str().unwrap().contains("病情"));
-        assert!(r["reason"]["plain"]["en"].as_str().unwrap().contains("condition"));
+        assert!(
+            r["reason"]["plain"]["zh"]
+                .as_str()
+                .unwrap()
+                .contains("病情")
+        );
+        assert!(
+            r["reason"]["plain"]["en"]
+                .as_str()
+                .unwrap()
+                .contains("condition")
+        );
     }
     v.app.finish().await;
 }
@@ -342,9 +379,17 @@ async fn bad_external_bundles_are_refused_naming_the_path_and_write_nothing(db: 
             422,
             "Bundle.entry[1].resource.extension[0].extension[0].valueString",
         ),
-        (bad_code, 422, "Bundle.entry[1].resource.identifier[0].value"),
+        (
+            bad_code,
+            422,
+            "Bundle.entry[1].resource.identifier[0].value",
+        ),
         (future, 422, "Bundle.entry[2].resource.issued"),
-        (negative, 422, "Bundle.entry[3].resource.valueQuantity.value"),
+        (
+            negative,
+            422,
+            "Bundle.entry[3].resource.valueQuantity.value",
+        ),
         (stranger, 422, "Bundle.entry[0].resource.identifier"),
         (local_order, 422, "Bundle.entry[2].resource.basedOn"),
     ];
@@ -398,9 +443,18 @@ async fn item_settings_are_checked_and_only_admins_change_them(db: Db) {
     };
     let ok = json!({"recognised": true, "scope": "province", "window_days": 14});
     for (body, field) in [
-        (json!({"recognised": true, "scope": "province", "window_days": 0}), "window_days"),
-        (json!({"recognised": true, "scope": "province", "window_days": 3651}), "window_days"),
-        (json!({"recognised": true, "scope": "region", "window_days": 14}), "scope"),
+        (
+            json!({"recognised": true, "scope": "province", "window_days": 0}),
+            "window_days",
+        ),
+        (
+            json!({"recognised": true, "scope": "province", "window_days": 3651}),
+            "window_days",
+        ),
+        (
+            json!({"recognised": true, "scope": "region", "window_days": 14}),
+            "scope",
+        ),
     ] {
         let refused = put(&v.admin, "LAB-GLU", body).await;
         assert_eq!(refused.status, 422, "{}", refused.body);
@@ -421,7 +475,11 @@ async fn item_settings_are_checked_and_only_admins_change_them(db: Db) {
             .unwrap()
             .clone()
     };
-    assert_eq!(glu(&listed.body)["overridden"], false, "refusals wrote nothing");
+    assert_eq!(
+        glu(&listed.body)["overridden"],
+        false,
+        "refusals wrote nothing"
+    );
     assert_eq!(glu(&listed.body)["setting"]["window_days"], 7);
     assert_eq!(put(&v.admin, "LAB-GLU", ok).await.status, 200);
     let listed = v
@@ -504,12 +562,18 @@ async fn the_imported_and_served_bundles_validate_against_r4(db: Db) {
     let result = imported(&v, &sent).await;
     let served = v
         .app
-        .get(&format!("/api/recognition/results/{result}"), Some(&v.doctor))
+        .get(
+            &format!("/api/recognition/results/{result}"),
+            Some(&v.doctor),
+        )
         .await;
     assert_eq!(served.status, 200, "{}", served.body);
     assert_eq!(served.body["resourceType"], "DiagnosticReport");
     assert_eq!(served.body["id"], result.as_str());
-    assert_eq!(served.body["subject"]["reference"], format!("Patient/{}", v.patient_id));
+    assert_eq!(
+        served.body["subject"]["reference"],
+        format!("Patient/{}", v.patient_id)
+    );
     assert_eq!(served.body["performer"][0]["reference"], "#org");
     assert_eq!(served.body["contained"][0]["name"], "市第一人民医院");
     assert_eq!(served.body["contained"][1]["valueQuantity"]["value"], 135);

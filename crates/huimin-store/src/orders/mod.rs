@@ -302,9 +302,17 @@ impl Store {
                 return Err(OrderError::BillCancelled);
             }
             for item in items {
-                let id =
-                    place_one(&mut tx, &bill, encounter_id, &appointment, &department_id, item, orderer, now)
-                        .await?;
+                let id = place_one(
+                    &mut tx,
+                    &bill,
+                    encounter_id,
+                    &appointment,
+                    &department_id,
+                    item,
+                    orderer,
+                    now,
+                )
+                .await?;
                 by_item.push((item.code.clone(), id.clone()));
                 placed.push(id);
             }

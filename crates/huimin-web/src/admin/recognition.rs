@@ -99,7 +99,14 @@ fn items_of(body: &Value, lang: Lang) -> (Vec<ItemRow>, Vec<ScopeChoice>) {
             let s = &i["setting"];
             let d = &i["default"];
             let on = |v: &Value| {
-                crate::i18n::t(lang, if v["recognised"] == true { "recognition.on" } else { "recognition.off" })
+                crate::i18n::t(
+                    lang,
+                    if v["recognised"] == true {
+                        "recognition.on"
+                    } else {
+                        "recognition.off"
+                    },
+                )
             };
             ItemRow {
                 code: i["code"].as_str().unwrap_or_default().to_owned(),
@@ -130,11 +137,18 @@ fn items_of(body: &Value, lang: Lang) -> (Vec<ItemRow>, Vec<ScopeChoice>) {
     (items, scopes)
 }
 
+/// A refused change: the item, what was typed (shown again) and why.
+struct Refused {
+    item: String,
+    typed: SettingForm,
+    problems: FieldProblems,
+}
+
 async fn page(
     api: &Api,
     web: &Web,
     range: Range,
-    (problem_item, problems): (String, FieldProblems),
+    refused: Option<Refused>,
     status: StatusCode,
 ) -> Response {
     let lang = web.lang;
@@ -142,7 +156,18 @@ async fn page(
     if listed.status == StatusCode::UNAUTHORIZED {
         return web.to_login();
     }
-    let (items, scopes) = items_of(&listed.body, lang);
+    let (mut items, scopes) = items_of(&listed.body, lang);
+    let (problem_item, problems) = match refused {
+        Some(r) => {
+            if let Some(row) = items.iter_mut().find(|i| i.code == r.item) {
+                row.recognised = r.typed.recognised.is_some();
+                row.scope = r.typed.scope;
+                row.window_days = r.typed.window_days;
+            }
+            (r.item, r.problems)
+        }
+        None => (String::new(), FieldProblems::default()),
+    };
     let path = format!(
         "/api/admin/recognition/report?from={}&to={}",
         encoded(range.from.trim()),
@@ -169,12 +194,18 @@ async fn page(
             scopes,
             problem_item,
             problems,
-            from: body["from"].as_str().map_or(range.from.clone(), str::to_owned),
+            from: body["from"]
+                .as_str()
+                .map_or(range.from.clone(), str::to_owned),
             to: body["to"].as_str().map_or(range.to.clone(), str::to_owned),
             rows,
             total_count: body["total"]["count"].as_i64().unwrap_or_default(),
             total_value: yuan(&body["total"]["value"]),
-            report_problem: if report.ok() { String::new() } else { report.message() },
+            report_problem: if report.ok() {
+                String::new()
+            } else {
+                report.message()
+            },
         },
     )
 }
@@ -185,8 +216,7 @@ pub async fn show(
     SignedIn(web): SignedIn,
     Query(range): Query<Range>,
 ) -> Response {
-    let none = (String::new(), FieldProblems::default());
-    page(&api, &web, range, none, StatusCode::OK).await
+    page(&api, &web, range, None, StatusCode::OK).await
 }
 
 const FIELDS: &[(&str, &[&str])] = &[("scope", &["scope"]), ("window_days", &["window_days"])];
@@ -198,15 +228,20 @@ pub async fn save(
     Path(code): Path<String>,
     Form(form): Form<SettingForm>,
 ) -> Response {
-    let window = form.window_days.trim();
+    // A window that is not a whole number is sent as one the API refuses, naming the field.
     let body = json!({
         "recognised": form.recognised.is_some(),
         "scope": form.scope,
-        "window_days": window.parse::<i64>().unwrap_or(-1),
+        "window_days": form.window_days.trim().parse::<i64>().unwrap_or(-1),
     });
     let path = format!("/api/admin/recognition/items/{}", encoded(&code));
     let reply = api
-        .call(&web, Method::PUT, &path, Some(("application/json", body.to_string())))
+        .call(
+            &web,
+            Method::PUT,
+            &path,
+            Some(("application/json", body.to_string())),
+        )
         .await;
     if reply.status == StatusCode::UNAUTHORIZED {
         return web.to_login();
@@ -214,6 +249,10 @@ pub async fn save(
     if reply.ok() {
         return Redirect::to(&format!("/admin/recognition#item-{code}")).into_response();
     }
-    let problems = FieldProblems::sort(reply.problems(), FIELDS);
-    page(&api, &web, Range::default(), (code, problems), reply.status).await
+    let refused = Refused {
+        item: code,
+        problems: FieldProblems::sort(reply.problems(), FIELDS),
+        typed: form,
+    };
+    page(&api, &web, Range::default(), Some(refused), reply.status).await
 }

@@ -120,7 +120,10 @@ pub fn decisions(body: &Value, lang: Lang) -> Vec<DecisionRow> {
                     .map(|d| crate::fmt::moment(d, lang))
                     .unwrap_or_default(),
                 reason: text(lang, &r["reason"]["plain"]),
-                detail: r["reason"]["detail"].as_str().unwrap_or_default().to_owned(),
+                detail: r["reason"]["detail"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
             }
         })
         .collect()

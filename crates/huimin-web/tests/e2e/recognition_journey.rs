@@ -71,7 +71,9 @@ async fn a_recognised_result_is_reused_and_the_patient_and_the_administrator_see
         .await
         .unwrap();
     assert!(checked.status().is_success());
-    server.staff("tech-wang", "technician", "Technician2026pass").await;
+    server
+        .staff("tech-wang", "technician", "Technician2026pass")
+        .await;
     let technician = server.token("tech-wang", "Technician2026pass").await;
     server.post(&technician, "/fhir", &external_cbc()).await;
 
@@ -79,12 +81,16 @@ async fn a_recognised_result_is_reused_and_the_patient_and_the_administrator_see
     let driver = Driver::start();
     let doctor = driver.browser(1280, 900).await;
     doctor.sign_in(base, DOCTOR.0, DOCTOR.1).await;
-    doctor.go(&format!("{base}/staff")).await;
-    doctor.click("a[href^='/staff/sessions/']").await;
-    doctor.click("#call-next").await;
-    doctor.click("#open-visit").await;
-    let visit = doctor.path().await;
-    assert!(visit.starts_with("/staff/visits/"), "{visit}");
+    // Straight to the visit (the line's own journey is the records journey's).
+    let found = server
+        .get(
+            &token,
+            &format!("/fhir/Encounter?appointment={appointment}"),
+        )
+        .await;
+    let encounter = found["entry"][0]["resource"]["id"].as_str().unwrap();
+    let visit = format!("/staff/visits/{encounter}");
+    doctor.go(&format!("{base}{visit}#offers")).await;
     let offered = doctor.text("#offers").await;
     for shown in ["血常规", "市第一人民医院", "三级甲等", "血红蛋白 135 g/L"] {
         assert!(offered.contains(shown), "{shown} in {offered}");
@@ -100,7 +106,6 @@ async fn a_recognised_result_is_reused_and_the_patient_and_the_administrator_see
 
     let phone = driver.browser(375, 800).await;
     phone.sign_in(base, "13911110001", PATIENT_PASSWORD).await;
-    let encounter = visit.trim_start_matches("/staff/visits/");
     phone.go(&format!("{base}/me/records/{encounter}")).await;
     let seen = phone.text("#recognitions").await;
     assert!(seen.contains("已互认，未重复检查"), "{seen}");
@@ -121,6 +126,11 @@ async fn a_recognised_result_is_reused_and_the_patient_and_the_administrator_see
     admin.click("#item-LAB-GLU .save-recognition").await;
     let problem = admin.text("#window-error").await;
     assert!(problem.contains("1 至 3650"), "{problem}");
+    assert_eq!(
+        admin.value("#window-LAB-GLU").await,
+        "0",
+        "what was typed stays"
+    );
     admin.assert_fits_width().await;
     admin.shot("recognition-admin-refused-375").await;
     admin.fill("#window-LAB-GLU", "14").await;
