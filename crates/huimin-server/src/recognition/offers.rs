@@ -208,7 +208,7 @@ pub async fn offers_for(
             conclusion: report["conclusion"].as_str().map(str::to_owned),
         });
     }
-    offers.sort_by(|a, b| b.issued_at.cmp(&a.issued_at));
+    offers.sort_by_key(|o| std::cmp::Reverse(o.issued_at));
     Ok(offers)
 }
 

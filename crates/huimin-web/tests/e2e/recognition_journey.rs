@@ -122,6 +122,9 @@ async fn a_recognised_result_is_reused_and_the_patient_and_the_administrator_see
     admin.click("a[href='/admin/recognition']").await;
     assert_eq!(admin.text("#avoided-count").await, "1");
     assert!(admin.text("#avoided-value").await.contains("25.00"));
+    assert!(admin.text("#avoided").await.contains("心血管内科"));
+    admin.assert_fits_width().await;
+    admin.shot("recognition-report-375").await;
     admin.fill("#window-LAB-GLU", "0").await;
     admin.click("#item-LAB-GLU .save-recognition").await;
     let problem = admin.text("#window-error").await;
@@ -138,4 +141,12 @@ async fn a_recognised_result_is_reused_and_the_patient_and_the_administrator_see
     assert!(admin.text("#item-LAB-GLU").await.contains("已调整"));
     admin.shot("recognition-admin-375").await;
     admin.close().await;
+
+    let desk = driver.browser(1280, 900).await;
+    desk.sign_in(base, "admin", ADMIN_PASSWORD).await;
+    desk.go(&format!("{base}/admin/recognition")).await;
+    assert_eq!(desk.text("#avoided-count").await, "1");
+    desk.assert_fits_width().await;
+    desk.shot("recognition-admin-1280").await;
+    desk.close().await;
 }
