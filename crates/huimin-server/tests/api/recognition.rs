@@ -614,3 +614,87 @@ async fn the_imported_and_served_bundles_validate_against_r4(db: Db) {
     v.app.finish().await;
 }
 on_both!(the_imported_and_served_bundles_validate_against_r4);
+
+async fn this_hospitals_own_final_report_is_offered_on_the_next_visit(db: Db) {
+    let v = visit(db).await;
+    // A second clinic the same patient is booked into (another doctor, another department).
+    let (_dept2, _session2, slot2, doctor2) = clinic_starting_soon(&v.app, &v.admin).await;
+    let appointment2 = v.app.book(&v.patient, &v.patient_id, &slot2).await;
+    let checked = v
+        .app
+        .set_status(&v.patient, &appointment2, "checked-in", "en")
+        .await;
+    assert_eq!(checked.status, 200, "{}", checked.body);
+    let found = v
+        .app
+        .get(
+            &format!("/fhir/Encounter?appointment={appointment2}"),
+            Some(&v.patient),
+        )
+        .await;
+    let encounter2 = found.body["entry"][0]["resource"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // On the first visit: glucose ordered, paid, collected and reported final.
+    let placed = order(&v, json!(["LAB-GLU"])).await;
+    assert_eq!(placed.status, 201, "{}", placed.body);
+    let glu = placed.body["orders"][0]["id"].as_str().unwrap().to_owned();
+    let paid = v
+        .app
+        .post_raw(
+            &format!("/api/appointments/{}/payment", v.appointment),
+            Some(&v.registrar),
+            "application/json",
+            &json!({"method": "cash"}).to_string(),
+        )
+        .await;
+    assert_eq!(paid.status, 201, "{}", paid.body);
+    let collected = v
+        .app
+        .post_json(
+            &format!("/api/orders/{glu}/steps"),
+            Some(&v.technician),
+            &json!({"status": "collected"}),
+        )
+        .await;
+    assert_eq!(collected.status, 200, "{}", collected.body);
+    let reported = v
+        .app
+        .client
+        .put(format!("{}/api/results/{glu}", v.app.base))
+        .bearer_auth(&v.technician)
+        .json(&json!({"final": true,
+            "values": [{"analyte": "GLU", "value": "5.10", "unit": "mmol/L"}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reported.status(), 200, "{}", reported.text().await.unwrap());
+
+    // On the second visit the other doctor is offered it, from this hospital, and reuses it.
+    let list = v
+        .app
+        .get(&format!("/api/visits/{encounter2}/orders"), Some(&doctor2))
+        .await;
+    assert_eq!(list.status, 200, "{}", list.body);
+    let offered = &list.body["offers"]["LAB-GLU"][0];
+    assert_eq!(offered["source"], "own", "{}", list.body);
+    assert_eq!(offered["performer"]["this_hospital"], true);
+    assert_eq!(offered["values"][0]["value"], "5.10", "digits kept");
+    let reused = v
+        .app
+        .post_json(
+            &format!("/api/visits/{encounter2}/orders"),
+            Some(&doctor2),
+            &json!({"items": [{"code": "LAB-GLU", "reuse": offered["result"]}]}),
+        )
+        .await;
+    assert_eq!(reused.status, 201, "{}", reused.body);
+    assert_eq!(
+        reused.body["recognitions"][0]["source"]["this_hospital"],
+        true
+    );
+    v.app.finish().await;
+}
+on_both!(this_hospitals_own_final_report_is_offered_on_the_next_visit);
