@@ -18,6 +18,7 @@ pub mod money;
 pub mod orders;
 pub mod person;
 pub mod phone;
+pub mod recognition;
 pub mod records;
 pub mod results;
 pub mod roles;

@@ -82,6 +82,16 @@ pub const PERIOD_SYSTEM: &str = "urn:huimin:cs:clinic-period";
 /// issue's `details.coding`.
 pub const BOOKING_RULE_SYSTEM: &str = "urn:huimin:cs:booking-rule";
 
+/// An institution's qualification for mutual recognition of results (on `Organization`):
+/// sub-extensions `level` (`valueString`, the hospital level such as 三级甲等) and
+/// `recognition-scope` (`valueCode`: national, province, city or alliance, the widest
+/// recognition mark it is entitled to).
+pub const INSTITUTION_QUALIFICATION_EXT: &str = "urn:huimin:ext:institution-qualification";
+/// An institution's unified social credit code 统一社会信用代码 (`Organization.identifier`).
+pub const CREDIT_CODE_SYSTEM: &str = "urn:huimin:sid:unified-social-credit-code";
+/// A medical institution's licence registration number 医疗机构执业许可证登记号.
+pub const INSTITUTION_LICENCE_SYSTEM: &str = "urn:huimin:sid:medical-institution-licence";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,6 +99,7 @@ mod tests {
     #[test]
     fn names_are_huimin_urns_of_their_kind() {
         let extensions = [
+            INSTITUTION_QUALIFICATION_EXT,
             ORDER_STEP_EXT,
             ORDER_STALLED_EXT,
             SLOT_CAPACITY_EXT,

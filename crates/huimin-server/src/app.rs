@@ -321,6 +321,7 @@ pub fn router(state: AppState) -> Router {
         .merge(records::routes())
         .merge(crate::results::routes())
         .merge(crate::orders::routes())
+        .merge(crate::recognition::routes())
         .merge(crate::directory::routes())
         .merge(identity::routes())
         .merge(fhir::routes())

@@ -27,6 +27,7 @@ pub mod messages;
 mod migrations;
 pub mod orders;
 mod pool;
+pub mod recognition;
 pub mod records;
 mod reindex;
 mod resources;

@@ -120,6 +120,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "results and critical values",
         include_str!("../migrations/0025_results.sql"),
     ),
+    (
+        26,
+        "mutual recognition of results",
+        include_str!("../migrations/0026_recognition.sql"),
+    ),
 ];
 
 /// Migrations whose PostgreSQL text differs (`NNNN_name.postgres.sql`): storage settings

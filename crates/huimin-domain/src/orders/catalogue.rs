@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use crate::i18n::Text;
 use crate::money::Money;
+use crate::recognition::RecognitionSetting;
 use crate::search::{Field, PinyinIndex};
 
 const BUILTIN: &str = include_str!("../../data/orderables.toml");
@@ -84,6 +85,8 @@ pub struct Orderable {
     pub preparation: Text,
     pub turnaround_hours: u32,
     pub loinc: Option<String>,
+    /// Mutual recognition's default for the item (an administrator may override it).
+    pub recognition: RecognitionSetting,
 }
 
 impl Orderable {
@@ -116,6 +119,9 @@ struct RawItem {
     preparation_en: String,
     turnaround_hours: u32,
     loinc: Option<String>,
+    recognised: bool,
+    recognition_scope: String,
+    recognition_window_days: i64,
 }
 
 /// The catalogue: items by code, searchable by name, pinyin or code.
@@ -234,6 +240,15 @@ fn item_of(code: &str, raw: RawItem) -> Result<Orderable, CatalogueProblem> {
             format!("LOINC code {l:?} has a wrong form or check digit"),
         ));
     }
+    let recognition = RecognitionSetting::parse(
+        raw.recognised,
+        &raw.recognition_scope,
+        raw.recognition_window_days,
+    )
+    .map_err(|r| CatalogueProblem {
+        item: code.to_owned(),
+        text: r.text,
+    })?;
     Ok(Orderable {
         code: code.to_owned(),
         name: Text::new(raw.name_zh.trim(), raw.name_en.trim()),
@@ -244,6 +259,7 @@ fn item_of(code: &str, raw: RawItem) -> Result<Orderable, CatalogueProblem> {
         preparation: Text::new(raw.preparation_zh.trim(), raw.preparation_en.trim()),
         turnaround_hours: raw.turnaround_hours,
         loinc: raw.loinc,
+        recognition,
     })
 }
 

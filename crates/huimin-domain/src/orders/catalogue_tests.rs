@@ -70,6 +70,9 @@ const GOOD: &str = r#"
 name_zh = "某项"
 name_en = "An item"
 category = "lab"
+recognised = true
+recognition_scope = "city"
+recognition_window_days = 7
 specimen_zh = "血"
 specimen_en = "Blood"
 price_code = "1"
@@ -102,4 +105,16 @@ fn a_bad_catalogue_is_refused_with_each_item_named() {
     assert!(problems(&GOOD.replace("[LAB-X]", "[\"lab x\"]"))[0].contains("item code"));
     assert!(problems(&format!("{GOOD}colour = \"red\"\n"))[0].contains("cannot be read"));
     assert!(problems("")[0].contains("empty"));
+    assert!(problems(&GOOD.replace("= 7\n", "= 0\n"))[0].contains("validity window"));
+    assert!(problems(&GOOD.replace("\"city\"", "\"county\""))[0].contains("scope"));
+}
+
+#[test]
+fn the_shipped_catalogue_recognises_lab_and_imaging_with_windows_of_their_own() {
+    let c = Catalogue::builtin();
+    let cbc = c.get("LAB-CBC").unwrap().recognition;
+    assert!(cbc.recognised());
+    assert_eq!(cbc.window_days(), 7);
+    assert!(c.get("IMG-CXR").unwrap().recognition.recognised());
+    assert!(!c.get("LAB-UA").unwrap().recognition.recognised());
 }

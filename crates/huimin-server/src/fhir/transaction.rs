@@ -193,6 +193,9 @@ pub async fn transaction(
         return Err(ApiError::forbidden());
     }
     require_json(&headers)?;
+    if crate::recognition::import::is_external_bundle(&body) {
+        return crate::recognition::import::import(&state, &ctx, &body).await;
+    }
     if crate::results::import::is_results_bundle(&body) {
         return crate::results::import::import(&state, &ctx, &body).await;
     }

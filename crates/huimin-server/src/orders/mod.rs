@@ -54,6 +54,11 @@ pub(crate) fn order_error(e: OrderError) -> ApiError {
             "This visit's bill is cancelled: nothing more can be ordered",
         ))
         .at("encounter"),
+        OrderError::AlreadyReused => ApiError::conflict(Text::new(
+            "本次就诊已采用该项目的互认结果",
+            "A recognised result of this item is already reused on this visit",
+        ))
+        .at("items"),
         OrderError::Refused(r) => ApiError::conflict(r.text).at(r.field),
         OrderError::Conflict => ApiError::conflict(Text::new(
             "该医嘱刚被他人更新，请刷新后重试",

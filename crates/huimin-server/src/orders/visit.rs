@@ -21,6 +21,8 @@ use super::{CATALOGUE, closed_visit, order_error};
 use crate::audit::{self, DENIED, SUCCESS};
 use crate::context::{Caller, Ctx};
 use crate::error::ApiError;
+use crate::recognition::offers::{offers_json, retest_reasons};
+use crate::recognition::ordering::{ItemChoice, decide, recognitions_json};
 use crate::records::access::{Part, authorize_read};
 use crate::state::AppState;
 
@@ -95,6 +97,12 @@ pub async fn list(
         VisitStatus::Arrived | VisitStatus::InProgress
     );
     let orders = orders_json(&state, &id).await?;
+    let recognitions = recognitions_json(&state, &id).await?;
+    let offers = if doctor && open {
+        offers_json(&state, &ctx, &id, &encounter.patient_id).await?
+    } else {
+        json!({})
+    };
     let returns = super::returns::returns_json(&state, &id).await?;
     let returnable = super::returns::facts(&state, &encounter).await?;
     Ok(Json(json!({
@@ -104,6 +112,9 @@ pub async fn list(
         "can_review": doctor,
         "can_return": returnable.is_ok() && (doctor || matches!(caller.role, Role::Registrar | Role::Admin)),
         "orders": orders,
+        "recognitions": recognitions,
+        "offers": offers,
+        "retest_reasons": retest_reasons(),
         "returns": returns,
     }))
     .into_response())
@@ -112,8 +123,9 @@ pub async fn list(
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PlaceBody {
-    /// Catalogue codes of the items to order.
-    items: Vec<String>,
+    /// The items to order: catalogue codes, or codes with the doctor's decision about a
+    /// recognised result (`recognition::ordering`).
+    items: Vec<ItemChoice>,
 }
 
 /// The items named, each from the catalogue, none twice nor already ordered on the visit.
@@ -198,7 +210,9 @@ pub async fn place(
             ..Default::default()
         })
         .await?;
-    let items = items_of(&request.items, &ordered)?;
+    let codes: Vec<String> = request.items.iter().map(|c| c.code().to_owned()).collect();
+    let items = items_of(&codes, &ordered)?;
+    let decided = decide(&state, &encounter.patient_id, items, &request.items).await?;
     let now = state.clock.now().as_microsecond();
     let practitioner = caller.practitioner_id.clone().unwrap_or_default();
     let orderer = Orderer {
@@ -208,9 +222,20 @@ pub async fn place(
     };
     let placed = state
         .store
-        .place_orders(&id, &items, &orderer, now)
+        .place_orders_recognising(&id, &decided.to_order, &decided.decisions, &orderer, now)
         .await
         .map_err(order_error)?;
+    for d in &decided.decisions {
+        audit::record(
+            &state,
+            &ctx,
+            "create",
+            &format!("{resource}/recognition"),
+            SUCCESS,
+            &format!("{} {}", d.item, d.source_id),
+        )
+        .await?;
+    }
     for order in &placed {
         audit::record(
             &state,
@@ -225,7 +250,12 @@ pub async fn place(
     let ids: Vec<String> = placed.iter().map(|o| o.id.clone()).collect();
     let steps = state.store.order_steps(&ids).await?;
     let orders: Vec<Value> = placed.iter().map(|o| order_json(o, &steps, now)).collect();
-    Ok((StatusCode::CREATED, Json(json!({"orders": orders}))).into_response())
+    let recognitions = recognitions_json(&state, &id).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"orders": orders, "recognitions": recognitions})),
+    )
+        .into_response())
 }
 
 #[derive(Deserialize)]

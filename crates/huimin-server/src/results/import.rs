@@ -75,11 +75,11 @@ struct RawEntry<'a> {
     request: Option<Value>,
 }
 
-fn invalid(path: String, text: Text) -> ApiError {
+pub(crate) fn invalid(path: String, text: Text) -> ApiError {
     ApiError::new(StatusCode::BAD_REQUEST, "invalid", text).at(path)
 }
 
-fn broken(path: String, reference: &str) -> ApiError {
+pub(crate) fn broken(path: String, reference: &str) -> ApiError {
     invalid(
         path,
         Text::new(
@@ -91,7 +91,7 @@ fn broken(path: String, reference: &str) -> ApiError {
     )
 }
 
-fn parsed<T: FhirResource>(raw: &RawValue, index: usize) -> Result<T, ApiError> {
+pub(crate) fn parsed<T: FhirResource>(raw: &RawValue, index: usize) -> Result<T, ApiError> {
     huimin_fhir::parse_resource::<T>(raw.get().as_bytes()).map_err(|e: ParseError| {
         let inner = e.path.strip_prefix(T::TYPE).unwrap_or(&e.path);
         ApiError::new(
@@ -112,7 +112,7 @@ fn local<'a>(reference: Option<&'a str>, kind: &str) -> Option<&'a str> {
 }
 
 /// Every `reference` of the JSON text with its path, for the broken-reference check.
-fn references(value: &Value, path: String, out: &mut Vec<(String, String)>) {
+pub(crate) fn references(value: &Value, path: String, out: &mut Vec<(String, String)>) {
     match value {
         Value::Object(map) => {
             for (key, item) in map {

@@ -36,6 +36,7 @@ mod outbox;
 mod patient_access;
 mod patients;
 mod price_list;
+mod recognition;
 mod record_documents;
 mod records;
 mod records_codes;

@@ -11,6 +11,7 @@ use huimin_domain::orders::{OrderStatus, Orderable, StepRefusal};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
+use crate::recognition::NewDecision;
 use crate::{Store, StoreError};
 
 pub(crate) use returns::called_in;
@@ -47,6 +48,9 @@ pub enum OrderError {
     VisitClosed,
     #[error("the visit's bill is cancelled")]
     BillCancelled,
+    /// An item's offered result was already reused on this visit.
+    #[error("already reused on this visit")]
+    AlreadyReused,
     #[error("step refused: {0:?}")]
     Refused(StepRefusal),
     #[error("the order changed meanwhile")]
@@ -107,6 +111,73 @@ pub(crate) async fn order_in(
         .fetch_optional(&mut *conn)
         .await?;
     row.as_ref().map(from_row).transpose()
+}
+
+/// One order and its charge item, in the ordering transaction.
+#[allow(clippy::too_many_arguments)]
+async fn place_one(
+    tx: &mut AnyConnection,
+    bill: &str,
+    encounter_id: &str,
+    appointment: &crate::appointments::AppointmentRecord,
+    department_id: &str,
+    item: &Orderable,
+    orderer: &Orderer<'_>,
+    now: i64,
+) -> Result<String, OrderError> {
+    let id = uuid::Uuid::now_v7().to_string();
+    let charge = uuid::Uuid::new_v4().to_string();
+    sqlx::query(
+        "INSERT INTO charge_items (id, bill_id, patient_id, code, name_zh, name_en, quantity, \
+         unit_price_fen, amount_fen, list_price_fen, context, status, performed_at, entered_by, \
+         created_at, updated_at, category) \
+         VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, NULL, $9, 'billable', NULL, $10, $11, $12, $13)",
+    )
+    .bind(&charge)
+    .bind(bill)
+    .bind(&appointment.patient_id)
+    .bind(&item.price_code)
+    .bind(&item.name.zh)
+    .bind(&item.name.en)
+    .bind(item.price.fen())
+    .bind(item.price.fen())
+    .bind(format!("ServiceRequest/{id}"))
+    .bind(orderer.username)
+    .bind(now)
+    .bind(now)
+    .bind(item.category.price_category())
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO orders (id, encounter_id, appointment_id, patient_id, department_id, \
+         orderer_practitioner_id, orderer_role_id, item_code, category, charge_item_id, \
+         status, ordered_at, paid_at, version, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'ordered', $11, NULL, 1, $12)",
+    )
+    .bind(&id)
+    .bind(encounter_id)
+    .bind(&appointment.id)
+    .bind(&appointment.patient_id)
+    .bind(department_id)
+    .bind(orderer.practitioner_id)
+    .bind(orderer.role_id)
+    .bind(&item.code)
+    .bind(item.category.code())
+    .bind(&charge)
+    .bind(now)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    steps::record_step(
+        &mut *tx,
+        &id,
+        OrderStatus::Ordered,
+        now,
+        Some(orderer.username),
+        Some("doctor"),
+    )
+    .await?;
+    Ok(id)
 }
 
 /// Who orders: the doctor, the post on the visit, the account acting.
@@ -182,6 +253,21 @@ impl Store {
         orderer: &Orderer<'_>,
         now: i64,
     ) -> Result<Vec<OrderRecord>, OrderError> {
+        self.place_orders_recognising(encounter_id, items, &[], orderer, now)
+            .await
+    }
+
+    /// Orders the items as [`place_orders`](Self::place_orders) does and, in the same
+    /// transaction, records the doctor's decisions about offered results (a reuse orders
+    /// nothing; a retest names the order placed for its item).
+    pub async fn place_orders_recognising(
+        &self,
+        encounter_id: &str,
+        items: &[Orderable],
+        decisions: &[NewDecision],
+        orderer: &Orderer<'_>,
+        now: i64,
+    ) -> Result<Vec<OrderRecord>, OrderError> {
         let mut tx = self.writer.begin().await?;
         let encounter: Option<(String, String, String)> = sqlx::query_as(
             "SELECT appointment_id, status, department_id FROM encounters WHERE id = $1",
@@ -202,72 +288,48 @@ impl Store {
         let appointment = crate::appointments::fetch_appointment(&mut tx, &appointment_id)
             .await?
             .ok_or(OrderError::NotFound)?;
-        let bill = crate::billing::open_bill_in(&mut tx, &appointment, Some(orderer.username), now)
-            .await?;
-        let bill_status: String = sqlx::query_scalar("SELECT status FROM bills WHERE id = $1")
-            .bind(&bill)
-            .fetch_one(&mut *tx)
-            .await?;
-        if bill_status == "cancelled" {
-            return Err(OrderError::BillCancelled);
+        let mut placed: Vec<String> = Vec::new();
+        let mut by_item: Vec<(String, String)> = Vec::new();
+        if !items.is_empty() {
+            let bill =
+                crate::billing::open_bill_in(&mut tx, &appointment, Some(orderer.username), now)
+                    .await?;
+            let bill_status: String = sqlx::query_scalar("SELECT status FROM bills WHERE id = $1")
+                .bind(&bill)
+                .fetch_one(&mut *tx)
+                .await?;
+            if bill_status == "cancelled" {
+                return Err(OrderError::BillCancelled);
+            }
+            for item in items {
+                let id = place_one(
+                    &mut tx,
+                    &bill,
+                    encounter_id,
+                    &appointment,
+                    &department_id,
+                    item,
+                    orderer,
+                    now,
+                )
+                .await?;
+                by_item.push((item.code.clone(), id.clone()));
+                placed.push(id);
+            }
+            crate::billing::write_status(&mut tx, &bill, now).await?;
         }
-        let mut placed = Vec::new();
-        for item in items {
-            let id = uuid::Uuid::now_v7().to_string();
-            let charge = uuid::Uuid::new_v4().to_string();
-            sqlx::query(
-                "INSERT INTO charge_items (id, bill_id, patient_id, code, name_zh, name_en, quantity, \
-                 unit_price_fen, amount_fen, list_price_fen, context, status, performed_at, entered_by, \
-                 created_at, updated_at, category) \
-                 VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, NULL, $9, 'billable', NULL, $10, $11, $12, $13)",
-            )
-            .bind(&charge)
-            .bind(&bill)
-            .bind(&appointment.patient_id)
-            .bind(&item.price_code)
-            .bind(&item.name.zh)
-            .bind(&item.name.en)
-            .bind(item.price.fen())
-            .bind(item.price.fen())
-            .bind(format!("ServiceRequest/{id}"))
-            .bind(orderer.username)
-            .bind(now)
-            .bind(now)
-            .bind(item.category.price_category())
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query(
-                "INSERT INTO orders (id, encounter_id, appointment_id, patient_id, department_id, \
-                 orderer_practitioner_id, orderer_role_id, item_code, category, charge_item_id, \
-                 status, ordered_at, paid_at, version, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'ordered', $11, NULL, 1, $12)",
-            )
-            .bind(&id)
-            .bind(encounter_id)
-            .bind(&appointment_id)
-            .bind(&appointment.patient_id)
-            .bind(&department_id)
-            .bind(orderer.practitioner_id)
-            .bind(orderer.role_id)
-            .bind(&item.code)
-            .bind(item.category.code())
-            .bind(&charge)
-            .bind(now)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-            steps::record_step(
-                &mut tx,
-                &id,
-                OrderStatus::Ordered,
-                now,
-                Some(orderer.username),
-                Some("doctor"),
-            )
-            .await?;
-            placed.push(id);
+        let visit = crate::recognition::VisitFacts {
+            encounter_id,
+            patient_id: &appointment.patient_id,
+            department_id: &department_id,
+            by: orderer.username,
+            at: now,
+        };
+        if !crate::recognition::record_decisions_in(&mut tx, self, &visit, decisions, &by_item)
+            .await?
+        {
+            return Err(OrderError::AlreadyReused);
         }
-        crate::billing::write_status(&mut tx, &bill, now).await?;
         let mut orders = Vec::new();
         for id in &placed {
             orders.push(order_in(&mut tx, id).await?.ok_or(OrderError::NotFound)?);

@@ -1,6 +1,6 @@
 //! Administrators' pages: clinic sessions and stop-clinic, roster templates, the booking
 //! rules of the hospital and its departments, the departments and their doctors, the price
-//! list, the call screens' tokens. Like every page
+//! list, the call screens' tokens, mutual recognition's item settings and report. Like every page
 //! they call the API as the visitor, so only administrators get anything done here.
 
 mod clinics;
@@ -9,6 +9,7 @@ mod department_profile;
 mod departments;
 mod doctors;
 mod hospital;
+mod recognition;
 mod rules;
 mod screens;
 
@@ -38,6 +39,8 @@ pub fn routes() -> Router<Api> {
     Router::new()
         .route("/admin", get(index))
         .route("/admin/rules", get(rules::show).post(rules::save))
+        .route("/admin/recognition", get(recognition::show))
+        .route("/admin/recognition/{code}", post(recognition::save))
         .route(
             "/admin/sessions",
             get(clinics::sessions).post(clinics::open),

@@ -11,6 +11,7 @@ mod hospital;
 mod orders;
 mod patient;
 mod queue;
+mod recognition;
 mod records;
 mod results;
 mod search;
@@ -32,6 +33,7 @@ fn messages() -> impl Iterator<Item = &'static (&'static str, &'static str, &'st
         records::MESSAGES,
         orders::MESSAGES,
         results::MESSAGES,
+        recognition::MESSAGES,
         search::MESSAGES,
         staff::MESSAGES,
         billing::MESSAGES,

@@ -1,10 +1,12 @@
 //! Order pages (docs/design/orders.md): the orders part of the doctor's visit page (search
 //! the catalogue, order, cancel before collection, review once reported, return with
 //! results), of the patient's visit page (where each order stands, what to prepare), and the
-//! technicians' worklist `/staff/lab` (filter by category and status, take the next step).
+//! technicians' worklist `/staff/lab` (filter by category and status, take the next step),
+//! and mutual recognition's offered results and decisions (`recognition`).
 //! Everything goes through the API as the visitor.
 
 mod lab;
+mod recognition;
 
 use axum::Router;
 use axum::extract::{Path, State};
@@ -24,6 +26,7 @@ pub fn routes() -> Router<Api> {
         .route("/staff/orders/{id}/step", post(step))
         .route("/staff/visits/{id}/orders", post(place))
         .route("/staff/visits/{id}/return", post(return_to_line))
+        .route("/staff/visits/{id}/recognise", post(recognition::recognise))
 }
 
 /// One step taken, as shown.
@@ -89,6 +92,11 @@ pub struct VisitOrders {
     pub q: String,
     pub picks: Vec<PickRow>,
     pub searched: bool,
+    /// Recognised results offered to the doctor, and the reasons to test again.
+    pub offers: Vec<recognition::OfferRow>,
+    pub reasons: Vec<recognition::ReasonChoice>,
+    /// Results reused and tests done again on this visit.
+    pub decisions: Vec<recognition::DecisionRow>,
 }
 
 impl VisitOrders {
@@ -228,8 +236,15 @@ pub async fn visit_orders(api: &Api, web: &Web, id: &str, q: &str) -> VisitOrder
             })
             .collect(),
         q: q.to_owned(),
+        offers: recognition::offers(body, lang),
+        reasons: recognition::reasons(body, lang),
+        decisions: recognition::decisions(body, lang),
         ..Default::default()
     };
+    if !part.offers.is_empty() {
+        let catalogue = api.get(web, "/api/orderables").await;
+        recognition::name_items(&mut part.offers, &catalogue.body, lang);
+    }
     if part.can_order {
         part.searched = !q.trim().is_empty();
         let found = api
