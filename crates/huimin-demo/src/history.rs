@@ -27,6 +27,44 @@ pub struct DemoVisit {
     pub orders: Vec<DemoOrder>,
 }
 
+/// A laboratory result a demo patient brought from another hospital (结果互认), imported as
+/// the FHIR Bundle such a hospital sends. The hospital is fictional; its 统一社会信用代码 only
+/// has a valid check character.
+#[derive(Clone, Debug)]
+pub struct DemoExternalResult {
+    /// The patient's `DemoPatient::name_zh`.
+    pub patient: &'static str,
+    pub days_ago: i16,
+    pub hospital: &'static str,
+    pub credit_code: &'static str,
+    /// 医院等级, e.g. 三级甲等.
+    pub level: &'static str,
+    /// The recognition mark the hospital carries: national, province, city or alliance.
+    pub scope: &'static str,
+    /// The orderable item answered.
+    pub item: &'static str,
+    /// (analyte code, value) in the analyte table's unit.
+    pub values: Vec<(&'static str, &'static str)>,
+}
+
+pub(crate) fn external_results() -> Vec<DemoExternalResult> {
+    vec![DemoExternalResult {
+        patient: "陈志强",
+        days_ago: 9,
+        hospital: "泉城市第一人民医院",
+        credit_code: "124400004558588389",
+        level: "三级甲等",
+        scope: "province",
+        item: "LAB-LIPID",
+        values: vec![
+            ("CHOL", "5.92"),
+            ("TG", "1.64"),
+            ("HDL", "1.08"),
+            ("LDL", "3.71"),
+        ],
+    }]
+}
+
 /// A test ordered at a demo visit and its final report.
 #[derive(Clone, Debug)]
 pub struct DemoOrder {

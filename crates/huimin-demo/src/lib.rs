@@ -20,7 +20,7 @@ use huimin_domain::directory::{PractitionerTitle, RegistrationClass};
 use huimin_domain::identity::Sex;
 use huimin_domain::roles::Role;
 
-pub use history::DemoVisit;
+pub use history::{DemoExternalResult, DemoVisit};
 
 /// The password of every demo account (staff usernames and patient phones).
 pub const DEMO_PASSWORD: &str = "Huimin@2026!";
@@ -48,6 +48,7 @@ pub fn demo_hospital() -> DemoHospital {
         profiles: profiles::profiles(),
         department_heads: vec![people::DOCTOR_KEY],
         history: history::visits(),
+        external_results: history::external_results(),
     }
 }
 
@@ -67,6 +68,8 @@ pub struct DemoHospital {
     pub department_heads: Vec<&'static str>,
     /// The demo patients' past visits (see [`DemoVisit`]).
     pub history: Vec<DemoVisit>,
+    /// Results from other hospitals the demo patients brought (结果互认).
+    pub external_results: Vec<DemoExternalResult>,
 }
 
 #[derive(Clone, Debug)]

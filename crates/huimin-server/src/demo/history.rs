@@ -49,6 +49,7 @@ pub async fn load_history(
         past_visit(store, rules, clock, visit, patient_id, doctor_user).await?;
         written += 1;
     }
+    super::results::load_external(store, clock, demo).await?;
     Ok(written)
 }
 

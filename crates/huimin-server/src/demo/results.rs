@@ -186,3 +186,105 @@ pub async fn report(
     }
     Ok(())
 }
+
+/// Imports the results the demo patients brought from other hospitals, through the checks an
+/// imported Bundle passes (`recognition::import::external_record`), as the demo technician.
+pub async fn load_external(
+    store: &Store,
+    clock: &Clock,
+    demo: &huimin_demo::DemoHospital,
+) -> Result<usize, DemoError> {
+    let mut loaded = 0;
+    for result in &demo.external_results {
+        let fail =
+            |what: String| DemoError::Invalid(format!("external result {}", result.item), what);
+        let patient = demo
+            .patients
+            .iter()
+            .find(|p| p.name_zh == result.patient)
+            .ok_or_else(|| fail("unknown patient".into()))?;
+        let issued = clock
+            .now()
+            .checked_sub(Span::new().hours(24 * i64::from(result.days_ago)))
+            .map_err(|e| fail(e.to_string()))?
+            .to_string();
+        let bundle = external_bundle(result, &patient.resident_id, &issued)?;
+        let now = clock.now().as_microsecond();
+        let record = crate::recognition::import::external_record(
+            store,
+            clock,
+            bundle.as_bytes(),
+            TECHNICIAN,
+            now,
+        )
+        .await
+        .map_err(|e| fail(described(&e)))?;
+        store.insert_external_result(&record).await?;
+        loaded += 1;
+    }
+    Ok(loaded)
+}
+
+/// The transaction Bundle another hospital sends with a laboratory result
+/// (docs/design/recognition.md).
+fn external_bundle(
+    result: &huimin_demo::DemoExternalResult,
+    resident_id: &str,
+    issued: &str,
+) -> Result<String, DemoError> {
+    use serde_json::json;
+    let url = |n: usize| format!("urn:uuid:5d1c0e2a-0000-4000-8000-{n:012}");
+    let form = TABLE
+        .report(result.item)
+        .ok_or_else(|| DemoError::Invalid(result.item.into(), "no report form".into()))?;
+    let mut entries = vec![
+        json!({"fullUrl": url(1), "request": {"method": "POST", "url": "Patient"},
+            "resource": {"resourceType": "Patient",
+                "identifier": [{"system": "urn:huimin:sid:cn-resident-id", "value": resident_id}]}}),
+        json!({"fullUrl": url(2), "request": {"method": "POST", "url": "Organization"},
+            "resource": {"resourceType": "Organization", "name": result.hospital,
+                "identifier": [{"system": "urn:huimin:sid:unified-social-credit-code",
+                                "value": result.credit_code}],
+                "extension": [{"url": "urn:huimin:ext:institution-qualification", "extension": [
+                    {"url": "level", "valueString": result.level},
+                    {"url": "recognition-scope", "valueCode": result.scope}]}]}}),
+    ];
+    let mut refs = Vec::new();
+    for (n, (code, value)) in result.values.iter().enumerate() {
+        let analyte = TABLE.by_code(code).ok_or_else(|| {
+            DemoError::Invalid(result.item.into(), format!("unknown analyte {code}"))
+        })?;
+        let full_url = url(10 + n);
+        refs.push(json!({"reference": full_url}));
+        // The value as the laboratory printed it: spliced in below, so its digits stay.
+        entries.push(
+            json!({"fullUrl": full_url, "request": {"method": "POST", "url": "Observation"},
+            "resource": {"resourceType": "Observation", "status": "final",
+                "code": {"coding": [{"system": "http://loinc.org", "code": analyte.loinc}],
+                         "text": analyte.name.zh},
+                "subject": {"reference": url(1)},
+                "effectiveDateTime": issued,
+                "valueQuantity": {"value": format!("__{value}__"), "unit": analyte.unit,
+                    "system": "http://unitsofmeasure.org", "code": analyte.unit}}}),
+        );
+    }
+    entries.insert(
+        2,
+        json!({"fullUrl": url(3), "request": {"method": "POST", "url": "DiagnosticReport"},
+            "resource": {"resourceType": "DiagnosticReport", "status": "final",
+                "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v2-0074", "code": "LAB"}]}],
+                "code": {"coding": [{"system": "urn:huimin:cs:orderable", "code": result.item}],
+                         "text": form.title.zh},
+                "subject": {"reference": url(1)},
+                "effectiveDateTime": issued,
+                "issued": issued,
+                "performer": [{"reference": url(2)}],
+                "result": refs}}),
+    );
+    let mut text =
+        json!({"resourceType": "Bundle", "type": "transaction", "entry": entries}).to_string();
+    for (_, value) in &result.values {
+        text = text.replacen(&format!("\"__{value}__\""), value, 1);
+    }
+    Ok(text)
+}

@@ -17,7 +17,7 @@ use jiff::Timestamp;
 use crate::error::ApiError;
 use crate::orders::CATALOGUE;
 use crate::results::TABLE;
-use crate::state::AppState;
+use huimin_clock::Clock;
 
 const LOINC: &str = "http://loinc.org";
 
@@ -151,24 +151,18 @@ pub(super) fn item_of(
 }
 
 /// A FHIR date or dateTime after now, in the hospital's calendar for a bare date.
-fn after_now(state: &AppState, text: &str) -> Option<bool> {
+fn after_now(clock: &Clock, text: &str) -> Option<bool> {
     if text.len() == 10 {
         return text
             .parse::<jiff::civil::Date>()
             .ok()
-            .map(|d| d > state.clock.today());
+            .map(|d| d > clock.today());
     }
-    text.parse::<Timestamp>()
-        .ok()
-        .map(|t| t > state.clock.now())
+    text.parse::<Timestamp>().ok().map(|t| t > clock.now())
 }
 
-pub(super) fn check_time(
-    state: &AppState,
-    text: Option<&str>,
-    path: String,
-) -> Result<(), ApiError> {
-    match text.map(|t| after_now(state, t)) {
+pub(super) fn check_time(clock: &Clock, text: Option<&str>, path: String) -> Result<(), ApiError> {
+    match text.map(|t| after_now(clock, t)) {
         None => Ok(()),
         Some(Some(false)) => Ok(()),
         Some(None) => Err(unprocessable(

@@ -29,6 +29,8 @@ use crate::context::Ctx;
 use crate::error::ApiError;
 use crate::results::import::{broken, invalid, parsed, references};
 use crate::state::AppState;
+use huimin_clock::Clock;
+use huimin_store::Store;
 
 #[derive(Deserialize)]
 struct Probe {
@@ -164,7 +166,7 @@ fn layout(bundle: &RawBundle<'_>) -> Result<Layout, ApiError> {
 }
 
 /// The patient named by an identity document the hospital knows.
-async fn known_patient(state: &AppState, raw: &RawValue, at: usize) -> Result<String, ApiError> {
+async fn known_patient(store: &Store, raw: &RawValue, at: usize) -> Result<String, ApiError> {
     let patient: Value = serde_json::from_str(raw.get()).map_err(|_| ApiError::internal())?;
     let identifiers = patient["identifier"]
         .as_array()
@@ -179,8 +181,7 @@ async fn known_patient(state: &AppState, raw: &RawValue, at: usize) -> Result<St
         if DocumentKind::from_fhir_system(system).is_none() {
             continue;
         }
-        if let Some(id) = state
-            .store
+        if let Some(id) = store
             .patient_with_document(system, &value.trim().to_uppercase())
             .await?
         {
@@ -244,7 +245,7 @@ fn check_shape(report: &DiagnosticReport, at: usize) -> Result<(), ApiError> {
 /// Each Observation is one of the report's results, about the Bundle's patient, not from the
 /// future, its values inside limits; each result is one of the Observations.
 fn check_observations(
-    state: &AppState,
+    clock: &Clock,
     bundle: &RawBundle<'_>,
     layout: &Layout,
     report: &DiagnosticReport,
@@ -281,7 +282,7 @@ fn check_observations(
             ));
         }
         check_time(
-            state,
+            clock,
             o.effective_date_time.as_deref(),
             format!("Bundle.entry[{i}].resource.effectiveDateTime"),
         )?;
@@ -303,6 +304,27 @@ pub async fn import(state: &AppState, ctx: &Ctx, body: &[u8]) -> Result<Response
         audit::record(state, ctx, "create", "DiagnosticReport", DENIED, detail).await?;
         return Err(ApiError::forbidden());
     }
+    let now = state.clock.now().as_microsecond();
+    let record = external_record(&state.store, &state.clock, body, &caller.username, now).await?;
+    let id = record.id.clone();
+    state.store.insert_external_result(&record).await?;
+    let resource = format!("DiagnosticReport/{id}");
+    audit::record(state, ctx, "create", &resource, SUCCESS, "external result").await?;
+    let answer = json!({"resourceType": "Bundle", "type": "transaction-response", "entry": [
+        {"response": {"status": "201 Created", "location": format!("/api/recognition/results/{id}")}}
+    ]});
+    Ok(fhir_text(StatusCode::OK, answer.to_string()))
+}
+
+/// The external result a Bundle carries, every check passed, ready to store: recorded by
+/// `recorded_by` at `now` (the import, and the demo's result from another hospital).
+pub async fn external_record(
+    store: &Store,
+    clock: &Clock,
+    body: &[u8],
+    recorded_by: &str,
+    now: i64,
+) -> Result<ExternalResultRecord, ApiError> {
     let bundle: RawBundle<'_> = serde_json::from_slice(body).map_err(|e| {
         invalid(
             "Bundle".into(),
@@ -360,9 +382,9 @@ pub async fn import(state: &AppState, ctx: &Ctx, body: &[u8]) -> Result<Response
             "The report needs its issued time",
         )
     })?;
-    check_time(state, Some(issued_text), field("issued"))?;
+    check_time(clock, Some(issued_text), field("issued"))?;
     check_time(
-        state,
+        clock,
         report.effective_date_time.as_deref(),
         field("effectiveDateTime"),
     )?;
@@ -375,31 +397,21 @@ pub async fn import(state: &AppState, ctx: &Ctx, body: &[u8]) -> Result<Response
     )?;
     let performer = performer(&org, layout.organization)?;
     let patient_id =
-        known_patient(state, bundle.entry[layout.patient].resource, layout.patient).await?;
-    check_observations(state, &bundle, &layout, &report)?;
+        known_patient(store, bundle.entry[layout.patient].resource, layout.patient).await?;
+    check_observations(clock, &bundle, &layout, &report)?;
     let id = uuid::Uuid::now_v7().to_string();
     let content = served_report(&bundle, &layout, &id, &patient_id)?;
-    let now = state.clock.now().as_microsecond();
-    state
-        .store
-        .insert_external_result(&ExternalResultRecord {
-            id: id.clone(),
-            patient_id,
-            item: item.code.clone(),
-            issued_at: issued.as_microsecond(),
-            performer_name: performer.name,
-            performer_identifier: performer.identifier,
-            performer_level: performer.level,
-            mark_scope: performer.mark.code().to_owned(),
-            content,
-            recorded_by: caller.username.clone(),
-            recorded_at: now,
-        })
-        .await?;
-    let resource = format!("DiagnosticReport/{id}");
-    audit::record(state, ctx, "create", &resource, SUCCESS, "external result").await?;
-    let answer = json!({"resourceType": "Bundle", "type": "transaction-response", "entry": [
-        {"response": {"status": "201 Created", "location": format!("/api/recognition/results/{id}")}}
-    ]});
-    Ok(fhir_text(StatusCode::OK, answer.to_string()))
+    Ok(ExternalResultRecord {
+        id: id.clone(),
+        patient_id,
+        item: item.code.clone(),
+        issued_at: issued.as_microsecond(),
+        performer_name: performer.name,
+        performer_identifier: performer.identifier,
+        performer_level: performer.level,
+        mark_scope: performer.mark.code().to_owned(),
+        content,
+        recorded_by: recorded_by.to_owned(),
+        recorded_at: now,
+    })
 }

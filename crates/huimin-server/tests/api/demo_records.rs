@@ -203,6 +203,29 @@ async fn the_demo_visits_have_tests_reported_with_a_critical_value_acknowledged(
         .get("/api/critical-values?state=open", Some(&doctor))
         .await;
     assert_eq!(open.body["open"], 0, "{}", open.body);
+    // 陈志强 brought a lipid panel from another hospital nine days ago, recognised in the
+    // province for 30 days: it is on file and readable, its digits as the laboratory sent them.
+    let chen_id = lytes["patient"].as_str().unwrap();
+    let brought = app
+        .store
+        .external_results_of(chen_id, Some("LAB-LIPID"))
+        .await
+        .unwrap();
+    assert_eq!(brought.len(), 1);
+    assert_eq!(brought[0].performer_name, "泉城市第一人民医院");
+    assert_eq!(brought[0].mark_scope, "province");
+    let served = app
+        .client
+        .get(format!(
+            "{}/api/recognition/results/{}",
+            app.base, brought[0].id
+        ))
+        .bearer_auth(&chen)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(served.status(), 200);
+    assert!(served.text().await.unwrap().contains("5.92"));
     // 林晓燕's blood count: haemoglobin low (偏低).
     let lin = app.token("13800000002", DEMO_PASSWORD).await;
     let hers = app.get("/api/me/results", Some(&lin)).await;
