@@ -10,9 +10,9 @@ use serde_json::{Value, json};
 
 use super::access::{Op, authorize};
 use super::conditional::{self, Found};
-use super::handlers::{audit_if_personal, kind_of, store_new};
+use super::handlers::{audit_if_personal, store_new};
 use super::http::fhir_response;
-use super::transaction::{MAX_ENTRIES, unresolved};
+use super::transaction::{MAX_ENTRIES, create_entry_kind, unresolved};
 use crate::audit::{self, DENIED, SUCCESS};
 use crate::context::Ctx;
 use crate::error::ApiError;
@@ -72,34 +72,7 @@ fn created(kind: &str, id: &str, stored: &huimin_store::StoredResource, status: 
 /// One entry: its check, its condition and its create.
 async fn entry(state: &AppState, ctx: &Ctx, i: usize, item: &Value) -> Result<Value, ApiError> {
     let at = |field: &str| format!("Bundle.entry[{i}].{field}");
-    if item["request"]["method"] != "POST" {
-        return Err(invalid(
-            at("request.method"),
-            format!("第 {} 个条目：仅支持 POST（新建）", i + 1),
-            format!("Entry {}: only POST (create) is supported", i + 1),
-        ));
-    }
-    let name = item["resource"]["resourceType"]
-        .as_str()
-        .unwrap_or_default();
-    let url = item["request"]["url"].as_str().unwrap_or_default();
-    if url.trim_matches('/') != name {
-        return Err(invalid(
-            at("request.url"),
-            format!("第 {} 个条目：request.url 须为资源类型 {name}", i + 1),
-            format!(
-                "Entry {}: request.url must be the resource type {name}",
-                i + 1
-            ),
-        ));
-    }
-    let kind = kind_of(name).map_err(|_| {
-        invalid(
-            at("resource.resourceType"),
-            format!("第 {} 个条目：不支持的资源类型 {name}", i + 1),
-            format!("Entry {}: resource type {name} is not supported", i + 1),
-        )
-    })?;
+    let kind = create_entry_kind(i, item)?;
     if let Some(reference) = unresolved(&item["resource"]) {
         return Err(invalid(
             at("resource"),

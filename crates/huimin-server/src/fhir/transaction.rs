@@ -84,6 +84,39 @@ pub(super) fn unresolved(value: &Value) -> Option<&str> {
     }
 }
 
+/// The kind an entry of a transaction or batch creates: a `POST` whose `request.url` is the
+/// resource's type, one of the registry's kinds.
+pub(super) fn create_entry_kind(i: usize, item: &Value) -> Result<&'static KindSpec, ApiError> {
+    if item["request"]["method"] != "POST" {
+        return Err(invalid(
+            format!("Bundle.entry[{i}].request.method"),
+            format!("第 {} 个条目：仅支持 POST（新建）", i + 1),
+            format!("Entry {}: only POST (create) is supported", i + 1),
+        ));
+    }
+    let name = item["resource"]["resourceType"]
+        .as_str()
+        .unwrap_or_default();
+    let url = item["request"]["url"].as_str().unwrap_or_default();
+    if url.trim_matches('/') != name {
+        return Err(invalid(
+            format!("Bundle.entry[{i}].request.url"),
+            format!("第 {} 个条目：request.url 须为资源类型 {name}", i + 1),
+            format!(
+                "Entry {}: request.url must be the resource type {name}",
+                i + 1
+            ),
+        ));
+    }
+    kind_of(name).map_err(|_| {
+        invalid(
+            format!("Bundle.entry[{i}].resource.resourceType"),
+            format!("第 {} 个条目：不支持的资源类型 {name}", i + 1),
+            format!("Entry {}: resource type {name} is not supported", i + 1),
+        )
+    })
+}
+
 /// One entry, checked: its kind, new id and resource (references not yet resolved).
 struct Entry {
     kind: &'static KindSpec,
@@ -121,35 +154,7 @@ fn entries(bundle: &Value) -> Result<(Vec<Entry>, HashMap<String, String>), ApiE
     let mut checked = Vec::with_capacity(items.len());
     let mut ids = HashMap::new();
     for (i, item) in items.iter().enumerate() {
-        let method = item["request"]["method"].as_str().unwrap_or_default();
-        if method != "POST" {
-            return Err(invalid(
-                format!("Bundle.entry[{i}].request.method"),
-                format!("第 {} 个条目：仅支持 POST（新建）", i + 1),
-                format!("Entry {}: only POST (create) is supported", i + 1),
-            ));
-        }
-        let name = item["resource"]["resourceType"]
-            .as_str()
-            .unwrap_or_default();
-        let url = item["request"]["url"].as_str().unwrap_or_default();
-        if url.trim_matches('/') != name {
-            return Err(invalid(
-                format!("Bundle.entry[{i}].request.url"),
-                format!("第 {} 个条目：request.url 须为资源类型 {name}", i + 1),
-                format!(
-                    "Entry {}: request.url must be the resource type {name}",
-                    i + 1
-                ),
-            ));
-        }
-        let kind = kind_of(name).map_err(|_| {
-            invalid(
-                format!("Bundle.entry[{i}].resource.resourceType"),
-                format!("第 {} 个条目：不支持的资源类型 {name}", i + 1),
-                format!("Entry {}: resource type {name} is not supported", i + 1),
-            )
-        })?;
+        let kind = create_entry_kind(i, item)?;
         let id = uuid::Uuid::new_v4().to_string();
         if let Some(full_url) = item["fullUrl"]
             .as_str()
