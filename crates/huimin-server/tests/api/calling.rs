@@ -6,6 +6,57 @@ use serde_json::{Value, json};
 use crate::helpers::*;
 use crate::on_both;
 
+/// A patient (王小明, `ID_2`) checked in at a clinic starting soon, with the visit it opened,
+/// the desk and a technician: where the orders, results and recognition tests start.
+pub struct CheckedIn {
+    pub app: TestApp,
+    pub admin: String,
+    pub dept: String,
+    pub doctor: String,
+    pub technician: String,
+    pub registrar: String,
+    pub patient: String,
+    pub patient_id: String,
+    pub appointment: String,
+    pub encounter: String,
+}
+
+pub async fn checked_in_visit(db: Db, phone: &str) -> CheckedIn {
+    let app = TestApp::spawn(db).await;
+    let admin = app.admin().await;
+    let (dept, _session, slot, doctor) = clinic_starting_soon(&app, &admin).await;
+    let (patient, patient_id) = app.patient(phone, "王小明", ID_2).await;
+    let appointment = app.book(&patient, &patient_id, &slot).await;
+    let checked = app
+        .set_status(&patient, &appointment, "checked-in", "en")
+        .await;
+    assert_eq!(checked.status, 200, "{}", checked.body);
+    let found = app
+        .get(
+            &format!("/fhir/Encounter?appointment={appointment}"),
+            Some(&patient),
+        )
+        .await;
+    let encounter = found.body["entry"][0]["resource"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let technician = app.staff("technician").await;
+    let registrar = app.staff("registrar").await;
+    CheckedIn {
+        app,
+        admin,
+        dept,
+        doctor,
+        technician,
+        registrar,
+        patient,
+        patient_id,
+        appointment,
+        encounter,
+    }
+}
+
 /// A department, a doctor (with an account) and a session starting about 20 minutes from
 /// now (its check-in window is open); returns (department, session, slot, doctor token).
 pub async fn clinic_starting_soon(app: &TestApp, admin: &str) -> (String, String, String, String) {

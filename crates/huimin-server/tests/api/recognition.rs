@@ -9,60 +9,17 @@ use std::process::Command;
 
 use serde_json::{Value, json};
 
-use crate::calling::clinic_starting_soon;
+use crate::calling::{CheckedIn, checked_in_visit, clinic_starting_soon};
 use crate::helpers::*;
 use crate::on_both;
 
 /// A valid 统一社会信用代码 (its GB 32100-2015 check character computed).
 const CREDIT_CODE: &str = "124400004558588389";
 
-struct Visit {
-    app: TestApp,
-    admin: String,
-    dept: String,
-    doctor: String,
-    technician: String,
-    registrar: String,
-    patient: String,
-    patient_id: String,
-    appointment: String,
-    encounter: String,
-}
+type Visit = CheckedIn;
 
 async fn visit(db: Db) -> Visit {
-    let app = TestApp::spawn(db).await;
-    let admin = app.admin().await;
-    let (dept, _session, slot, doctor) = clinic_starting_soon(&app, &admin).await;
-    let (patient, patient_id) = app.patient("13911120031", "王小明", ID_2).await;
-    let appointment = app.book(&patient, &patient_id, &slot).await;
-    let checked = app
-        .set_status(&patient, &appointment, "checked-in", "en")
-        .await;
-    assert_eq!(checked.status, 200, "{}", checked.body);
-    let found = app
-        .get(
-            &format!("/fhir/Encounter?appointment={appointment}"),
-            Some(&patient),
-        )
-        .await;
-    let encounter = found.body["entry"][0]["resource"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let technician = app.staff("technician").await;
-    let registrar = app.staff("registrar").await;
-    Visit {
-        app,
-        admin,
-        dept,
-        doctor,
-        technician,
-        registrar,
-        patient,
-        patient_id,
-        appointment,
-        encounter,
-    }
+    checked_in_visit(db, "13911120031").await
 }
 
 /// A day `days_ago` before today, as a FHIR instant at 09:30 in China.

@@ -9,58 +9,15 @@ use std::process::Command;
 
 use serde_json::{Value, json};
 
-use crate::calling::clinic_starting_soon;
+use crate::calling::{CheckedIn, checked_in_visit};
 use crate::helpers::*;
 use crate::on_both;
 
-/// A checked-in visit, its doctor and a technician.
-struct Lab {
-    app: TestApp,
-    admin: String,
-    dept: String,
-    doctor: String,
-    technician: String,
-    patient: String,
-    patient_id: String,
-    appointment: String,
-    encounter: String,
-    registrar: String,
-}
+/// A checked-in visit, its doctor, the desk and a technician.
+type Lab = CheckedIn;
 
 async fn lab(db: Db) -> Lab {
-    let app = TestApp::spawn(db).await;
-    let admin = app.admin().await;
-    let (dept, _session, slot, doctor) = clinic_starting_soon(&app, &admin).await;
-    let (patient, patient_id) = app.patient("13911120031", "王小明", ID_2).await;
-    let appointment = app.book(&patient, &patient_id, &slot).await;
-    let checked = app
-        .set_status(&patient, &appointment, "checked-in", "en")
-        .await;
-    assert_eq!(checked.status, 200, "{}", checked.body);
-    let found = app
-        .get(
-            &format!("/fhir/Encounter?appointment={appointment}"),
-            Some(&patient),
-        )
-        .await;
-    let encounter = found.body["entry"][0]["resource"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let technician = app.staff("technician").await;
-    let registrar = app.staff("registrar").await;
-    Lab {
-        app,
-        admin,
-        dept,
-        doctor,
-        technician,
-        patient,
-        patient_id,
-        appointment,
-        encounter,
-        registrar,
-    }
+    checked_in_visit(db, "13911120031").await
 }
 
 /// Orders of these items on the visit, each ordered by its doctor, paid at the desk and
