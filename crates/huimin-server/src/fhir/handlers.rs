@@ -141,19 +141,7 @@ pub async fn create(
 ) -> Result<Response, ApiError> {
     let kind = kind_of(&resource_type)?;
     check_accept(&headers)?;
-    if let Err(denied) = authorize(kind, Op::Create, &ctx) {
-        audit_if_personal(
-            &state,
-            &ctx,
-            kind,
-            "create",
-            kind.name,
-            DENIED,
-            "role not allowed",
-        )
-        .await?;
-        return Err(denied);
-    }
+    may_create(&state, &ctx, kind).await?;
     require_json(&headers)?;
     if let Some(condition) = conditional::if_none_exist(&headers) {
         match conditional::find(&state, &ctx, kind, &condition, "If-None-Exist").await? {
@@ -174,6 +162,16 @@ pub async fn create(
         }
     }
     create_new(&state, &ctx, kind, &headers, &body).await
+}
+
+/// Checks the caller's role may create `kind`; a refusal of personal data is audited.
+async fn may_create(state: &AppState, ctx: &Ctx, kind: &KindSpec) -> Result<(), ApiError> {
+    if let Err(denied) = authorize(kind, Op::Create, ctx) {
+        let detail = "role not allowed";
+        audit_if_personal(state, ctx, kind, "create", kind.name, DENIED, detail).await?;
+        return Err(denied);
+    }
+    Ok(())
 }
 
 /// Creates the resource of `body` under a new id (the create interaction, and a conditional
@@ -427,19 +425,7 @@ pub async fn conditional_update(
                 ))
                 .at(format!("{}.id", kind.name)));
             }
-            if let Err(denied) = authorize(kind, Op::Create, &ctx) {
-                audit_if_personal(
-                    &state,
-                    &ctx,
-                    kind,
-                    "create",
-                    kind.name,
-                    DENIED,
-                    "role not allowed",
-                )
-                .await?;
-                return Err(denied);
-            }
+            may_create(&state, &ctx, kind).await?;
             require_json(&headers)?;
             create_new(&state, &ctx, kind, &headers, &body).await
         }

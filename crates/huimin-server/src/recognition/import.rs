@@ -27,7 +27,7 @@ use super::served::served_report;
 use crate::audit::{self, DENIED, SUCCESS};
 use crate::context::Ctx;
 use crate::error::ApiError;
-use crate::results::import::{broken, invalid, parsed, references};
+use crate::results::import::{broken, invalid, parsed, references, transaction_bundle};
 use crate::state::AppState;
 use huimin_clock::Clock;
 use huimin_store::Store;
@@ -64,22 +64,7 @@ pub fn is_external_bundle(body: &[u8]) -> bool {
     })
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(super) struct RawBundle<'a> {
-    r#type: String,
-    #[serde(borrow)]
-    pub entry: Vec<RawEntry<'a>>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(super) struct RawEntry<'a> {
-    pub full_url: Option<String>,
-    #[serde(borrow)]
-    pub resource: &'a RawValue,
-    request: Option<Value>,
-}
+pub(super) use crate::results::import::RawBundle;
 
 /// Where each kind of entry is.
 pub(super) struct Layout {
@@ -325,24 +310,7 @@ pub async fn external_record(
     recorded_by: &str,
     now: i64,
 ) -> Result<ExternalResultRecord, ApiError> {
-    let bundle: RawBundle<'_> = serde_json::from_slice(body).map_err(|e| {
-        invalid(
-            "Bundle".into(),
-            Text::new(
-                format!("Bundle 格式错误：{e}"),
-                format!("Malformed Bundle: {e}"),
-            ),
-        )
-    })?;
-    if bundle.r#type != "transaction" {
-        return Err(invalid(
-            "Bundle.type".into(),
-            Text::new(
-                "仅支持 transaction 类型的 Bundle",
-                "Only transaction Bundles are supported",
-            ),
-        ));
-    }
+    let bundle = transaction_bundle(body)?;
     let layout = layout(&bundle)?;
     no_broken_references(&bundle, &layout)?;
     let at = layout.report;

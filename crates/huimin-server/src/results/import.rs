@@ -60,19 +60,42 @@ pub fn is_results_bundle(body: &[u8]) -> bool {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct RawBundle<'a> {
-    r#type: String,
+pub(crate) struct RawBundle<'a> {
+    pub(crate) r#type: String,
     #[serde(borrow)]
-    entry: Vec<RawEntry<'a>>,
+    pub(crate) entry: Vec<RawEntry<'a>>,
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct RawEntry<'a> {
-    full_url: Option<String>,
+pub(crate) struct RawEntry<'a> {
+    pub(crate) full_url: Option<String>,
     #[serde(borrow)]
-    resource: &'a RawValue,
-    request: Option<Value>,
+    pub(crate) resource: &'a RawValue,
+    pub(crate) request: Option<Value>,
+}
+
+/// The Bundle of an import, its entries kept as sent: a `transaction`, else refused.
+pub(crate) fn transaction_bundle(body: &[u8]) -> Result<RawBundle<'_>, ApiError> {
+    let bundle: RawBundle<'_> = serde_json::from_slice(body).map_err(|e| {
+        invalid(
+            "Bundle".into(),
+            Text::new(
+                format!("Bundle 格式错误：{e}"),
+                format!("Malformed Bundle: {e}"),
+            ),
+        )
+    })?;
+    if bundle.r#type != "transaction" {
+        return Err(invalid(
+            "Bundle.type".into(),
+            Text::new(
+                "仅支持 transaction 类型的 Bundle",
+                "Only transaction Bundles are supported",
+            ),
+        ));
+    }
+    Ok(bundle)
 }
 
 pub(crate) fn invalid(path: String, text: Text) -> ApiError {
@@ -148,24 +171,7 @@ pub async fn import(state: &AppState, ctx: &Ctx, body: &[u8]) -> Result<Response
         .await?;
         return Err(ApiError::forbidden());
     }
-    let bundle: RawBundle<'_> = serde_json::from_slice(body).map_err(|e| {
-        invalid(
-            "Bundle".into(),
-            Text::new(
-                format!("Bundle 格式错误：{e}"),
-                format!("Malformed Bundle: {e}"),
-            ),
-        )
-    })?;
-    if bundle.r#type != "transaction" {
-        return Err(invalid(
-            "Bundle.type".into(),
-            Text::new(
-                "仅支持 transaction 类型的 Bundle",
-                "Only transaction Bundles are supported",
-            ),
-        ));
-    }
+    let bundle = transaction_bundle(body)?;
     // Which entry is which, and the fullUrls they answer to.
     let mut report_at = None;
     let mut urls: HashMap<String, usize> = HashMap::new();
