@@ -9,6 +9,7 @@
 pub mod appointments;
 pub mod audit;
 pub mod billing;
+pub mod csv_table;
 pub mod directory;
 pub mod i18n;
 pub mod identity;
@@ -18,6 +19,7 @@ pub mod money;
 pub mod orders;
 pub mod person;
 pub mod phone;
+pub mod prescriptions;
 pub mod recognition;
 pub mod records;
 pub mod results;

@@ -1,0 +1,19 @@
+//! Prescriptions 处方 and rational drug use: the formulary 药品字典 as data, the frequency
+//! table, a prescription's lines and the quantity they need, and the checks run as the doctor
+//! types and again on signing.
+
+pub mod drug;
+pub mod frequency;
+pub mod prescription;
+
+#[cfg(test)]
+pub(crate) mod fixtures;
+
+pub use drug::{
+    AntimicrobialGrade, Caution, DosageForm, DoseLimits, Drug, DrugClass, DrugKind, Milli, Route,
+    StrengthUnit,
+};
+pub use frequency::Frequency;
+pub use prescription::{
+    DoseUnit, FieldProblem, Line, LineInput, PrescriptionKind, check_line, computed_quantity,
+};
