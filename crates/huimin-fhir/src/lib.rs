@@ -9,10 +9,15 @@
 //! Primitive-typed elements stay plain `String`s (easy to build from domain
 //! data); their formats (`id`, `date`, `dateTime`, `instant`, `time`, `code`)
 //! are checked while deserializing, see [`primitives`]. Codes bound
-//! `required` in R4 are enums.
+//! `required` in R4 are enums. The medication resources and the datatypes
+//! they use (Dosage, Timing, Ratio, Annotation) also check their choice
+//! elements (`medication[x]`: exactly one) and R4 invariants while
+//! deserializing, refusing a broken one at its element's path.
 
 #[macro_use]
 mod codes;
+#[macro_use]
+mod rules;
 pub mod datatypes;
 pub mod names;
 pub mod parse;

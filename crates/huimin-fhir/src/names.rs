@@ -59,6 +59,11 @@ pub const BALANCE_DUE_EXT: &str = "urn:huimin:ext:balance-due";
 pub const MOVED_FROM_EXT: &str = "urn:huimin:ext:moved-from";
 /// The appointment that replaced a moved one (Appointment, `valueReference`).
 pub const MOVED_TO_EXT: &str = "urn:huimin:ext:moved-to";
+/// The lot a dispense was taken from 批号 (MedicationDispense, `valueString`): R4's
+/// MedicationDispense has no lot element.
+pub const LOT_NUMBER_EXT: &str = "urn:huimin:ext:lot-number";
+/// The expiry date of that lot 有效期至 (MedicationDispense, `valueDate`).
+pub const LOT_EXPIRY_EXT: &str = "urn:huimin:ext:lot-expiry";
 
 // Code systems (`coding.system`).
 
@@ -69,6 +74,29 @@ pub const CANCEL_REASON_SYSTEM: &str = "urn:huimin:cs:cancel-reason";
 /// How a waitlist entry ended: `left`, `skipped`, `lapsed`, … (waitlist
 /// Appointment.cancelationReason).
 pub const WAITLIST_END_SYSTEM: &str = "urn:huimin:cs:waitlist-end";
+
+/// The hospital's drug dictionary 药品字典: one code per drug, form and strength (`EM0012`
+/// 阿莫西林胶囊 0.25 g), in Medication.code and as Medication.identifier's system.
+pub const DRUG_CODE_SYSTEM: &str = "urn:huimin:cs:drug";
+/// Dosage forms 剂型 (Medication.form): `tablet` 片, `capsule` 胶囊, `sr-tablet` 缓释片,
+/// `granules` 颗粒, `injection` 注射液, `ointment` 软膏, …
+pub const DOSAGE_FORM_SYSTEM: &str = "urn:huimin:cs:dosage-form";
+/// Routes 给药途径 (Dosage.route): `oral` 口服, `iv` 静注, `ivgtt` 静滴, `im` 肌注, `sc` 皮下,
+/// `topical` 外用, `inhalation` 吸入, …
+pub const ROUTE_SYSTEM: &str = "urn:huimin:cs:route";
+/// Dose frequencies 用药频次 (Dosage.timing.code): `QD` 每日一次, `BID` 每日两次, `TID` 每日三次,
+/// `QID` 每日四次, `QN` 每晚一次, `Q8H` 每8小时一次, `Q12H` 每12小时一次, `QW` 每周一次,
+/// `PRN` 必要时, `ST` 立即.
+pub const DOSE_FREQUENCY_SYSTEM: &str = "urn:huimin:cs:dose-frequency";
+
+// Identifier systems (`identifier.system`) of Huimin's own documents.
+
+/// A prescription's number 处方号, shared by its items (MedicationRequest.groupIdentifier).
+pub const PRESCRIPTION_NUMBER_SYSTEM: &str = "urn:huimin:sid:prescription-number";
+/// One item of a prescription (MedicationRequest.identifier).
+pub const PRESCRIPTION_ITEM_SYSTEM: &str = "urn:huimin:sid:prescription-item";
+/// A dispensing's number 发药单号 (MedicationDispense.identifier).
+pub const DISPENSE_NUMBER_SYSTEM: &str = "urn:huimin:sid:dispense-number";
 
 /// National outpatient department codes (诊疗科目名录), also an Organization identifier system.
 pub const DEPARTMENT_CODE_SYSTEM: &str = "urn:huimin:cs:department-code";
@@ -121,6 +149,8 @@ mod tests {
             BALANCE_DUE_EXT,
             MOVED_FROM_EXT,
             MOVED_TO_EXT,
+            LOT_NUMBER_EXT,
+            LOT_EXPIRY_EXT,
         ];
         let systems = [
             PRICE_ITEM_SYSTEM,
@@ -132,12 +162,33 @@ mod tests {
             PERIOD_SYSTEM,
             BOOKING_RULE_SYSTEM,
             ORDERABLE_SYSTEM,
+            DRUG_CODE_SYSTEM,
+            DOSAGE_FORM_SYSTEM,
+            ROUTE_SYSTEM,
+            DOSE_FREQUENCY_SYSTEM,
+        ];
+        let identifiers = [
+            CREDIT_CODE_SYSTEM,
+            INSTITUTION_LICENCE_SYSTEM,
+            PRESCRIPTION_NUMBER_SYSTEM,
+            PRESCRIPTION_ITEM_SYSTEM,
+            DISPENSE_NUMBER_SYSTEM,
         ];
         assert!(extensions.iter().all(|e| e.starts_with("urn:huimin:ext:")));
         assert!(systems.iter().all(|s| s.starts_with("urn:huimin:cs:")));
-        let mut all: Vec<&str> = extensions.iter().chain(&systems).copied().collect();
+        assert!(identifiers.iter().all(|s| s.starts_with("urn:huimin:sid:")));
+        let mut all: Vec<&str> = extensions
+            .iter()
+            .chain(&systems)
+            .chain(&identifiers)
+            .copied()
+            .collect();
         all.sort_unstable();
         all.dedup();
-        assert_eq!(all.len(), extensions.len() + systems.len(), "a name twice");
+        assert_eq!(
+            all.len(),
+            extensions.len() + systems.len() + identifiers.len(),
+            "a name twice"
+        );
     }
 }

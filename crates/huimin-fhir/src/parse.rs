@@ -91,6 +91,10 @@ pub fn parse_resource<T: FhirResource>(body: &[u8]) -> Result<T, ParseError> {
                 path = format!("{path}.{name}");
             }
             message = format!("unknown element `{name}`");
+        } else if let Some(element) = crate::rules::broken_element(&message) {
+            // A broken choice or invariant names its element: `medication[x]` → `.medication`,
+            // the choice's FHIRPath name.
+            path = format!("{path}.{}", element.trim_end_matches("[x]"));
         }
         ParseError {
             path,

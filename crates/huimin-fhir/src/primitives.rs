@@ -212,6 +212,9 @@ pub(crate) mod de {
     pub(crate) fn vec_code<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
         many::<Code, D>(d)
     }
+    pub(crate) fn vec_time<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+        many::<Time, D>(d)
+    }
 
     /// Location coordinates, the one place decimals stay f64 (`crate::Decimal` elsewhere):
     /// WGS84 degrees from a map are computed with, not transcribed, and their trailing zeros

@@ -45,6 +45,7 @@ proptest! {
     fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..256)) {
         let _ = parse_resource::<Patient>(&bytes);
         let _ = parse_resource::<PractitionerRole>(&bytes);
+        let _ = parse_resource::<MedicationRequest>(&bytes);
     }
 
     #[test]
@@ -62,4 +63,64 @@ proptest! {
             Err(error) => prop_assert!(!error.message.is_empty()),
         }
     }
+
+    #[test]
+    fn a_medication_example_edited_anywhere_parses_or_is_refused_with_a_path(
+        which in 0..3usize,
+        at in any::<prop::sample::Index>(),
+        value in arbitrary_json(),
+    ) {
+        match which {
+            0 => edit_and_parse::<Medication>(include_str!("examples/medication.json"), at, value)?,
+            1 => edit_and_parse::<MedicationRequest>(
+                include_str!("examples/medication_request.json"), at, value)?,
+            _ => edit_and_parse::<MedicationDispense>(
+                include_str!("examples/medication_dispense.json"), at, value)?,
+        }
+    }
+}
+
+/// Every JSON pointer inside `doc` below its root.
+fn pointers(doc: &Value, at: String, out: &mut Vec<String>) {
+    let children: Vec<(String, &Value)> = match doc {
+        Value::Object(map) => map.iter().map(|(k, v)| (k.clone(), v)).collect(),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (i.to_string(), v))
+            .collect(),
+        _ => return,
+    };
+    for (key, child) in children {
+        let pointer = format!("{at}/{key}");
+        out.push(pointer.clone());
+        pointers(child, pointer, out);
+    }
+}
+
+/// Replaces one element of `example` (deep ones included: dosage, timing, ratios) by `value`:
+/// the parse never panics, a refusal names a path inside the resource, and what parses
+/// round-trips.
+fn edit_and_parse<T: FhirResource + std::fmt::Debug + PartialEq>(
+    example: &str,
+    at: prop::sample::Index,
+    value: Value,
+) -> Result<(), TestCaseError> {
+    let mut doc: Value = serde_json::from_str(example).unwrap();
+    let mut all = Vec::new();
+    pointers(&doc, String::new(), &mut all);
+    let pointer = at.get(&all);
+    *doc.pointer_mut(pointer).unwrap() = value;
+    let bytes = serde_json::to_vec(&doc).unwrap();
+    match parse_resource::<T>(&bytes) {
+        Ok(resource) => {
+            let again = serde_json::to_vec(&resource).unwrap();
+            prop_assert_eq!(parse_resource::<T>(&again).unwrap(), resource);
+        }
+        Err(error) => {
+            prop_assert!(!error.message.is_empty());
+            prop_assert!(error.path.starts_with(T::TYPE), "{}", error.path);
+        }
+    }
+    Ok(())
 }

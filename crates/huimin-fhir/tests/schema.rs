@@ -295,6 +295,360 @@ fn service_request_round_trips_and_refuses_codes_outside_its_bindings() {
     assert!(e.path.starts_with("ServiceRequest"), "{}", e.path);
 }
 
+#[test]
+fn medication_round_trips_with_its_codes_strength_and_lot() {
+    let m: Medication = round_trip(example!("medication.json"));
+    assert_eq!(
+        m.identifier[0].system.as_deref(),
+        Some(names::DRUG_CODE_SYSTEM)
+    );
+    let code = m.code.as_ref().unwrap();
+    assert_eq!(code.text.as_deref(), Some("阿莫西林胶囊"));
+    assert_eq!(
+        code.text_ext.as_ref().unwrap().translated("en"),
+        Some("Amoxicillin capsules")
+    );
+    let atc = code
+        .coding
+        .iter()
+        .find(|c| c.system.as_deref() == Some("http://www.whocc.no/atc"));
+    assert_eq!(atc.unwrap().code.as_deref(), Some("J01CA04"));
+    assert_eq!(m.status, Some(MedicationStatus::Active));
+    let form = &m.form.as_ref().unwrap().coding[0];
+    assert_eq!(form.system.as_deref(), Some(names::DOSAGE_FORM_SYSTEM));
+    let strength = m.ingredient[0].strength.as_ref().unwrap();
+    let grams = strength.numerator.as_ref().unwrap().value.as_ref().unwrap();
+    assert_eq!(grams.as_str(), "0.25");
+    assert_eq!(
+        m.batch.as_ref().unwrap().expiration_date.as_deref(),
+        Some("2027-05-31")
+    );
+}
+
+#[test]
+fn a_prescription_item_round_trips_with_its_dosage() {
+    let r: MedicationRequest = round_trip(example!("medication_request.json"));
+    assert_eq!(r.status, MedicationRequestStatus::Active);
+    assert_eq!(r.intent, MedicationRequestIntent::Order);
+    assert_eq!(r.priority, Some(RequestPriority::Routine));
+    let group = r.group_identifier.as_ref().unwrap();
+    assert_eq!(
+        group.system.as_deref(),
+        Some(names::PRESCRIPTION_NUMBER_SYSTEM)
+    );
+    assert_eq!(group.value.as_deref(), Some("CF202603020001"));
+    assert_eq!(
+        r.medication_reference
+            .as_ref()
+            .unwrap()
+            .reference
+            .as_deref(),
+        Some("Medication/med-em0012")
+    );
+    assert!(r.medication_codeable_concept.is_none());
+    let dosage = &r.dosage_instruction[0];
+    let timing = dosage.timing.as_ref().unwrap();
+    let repeat = timing.repeat.as_ref().unwrap();
+    assert_eq!(repeat.frequency.map(|f| f.get()), Some(3));
+    assert_eq!(repeat.period.as_ref().map(Decimal::as_str), Some("1"));
+    assert_eq!(repeat.period_unit, Some(UnitsOfTime::Day));
+    assert_eq!(repeat.when, [EventTiming::AfterMeal]);
+    let course = repeat.bounds_duration.as_ref().unwrap();
+    assert_eq!(course.value.as_ref().map(Decimal::as_str), Some("7"));
+    let frequency = &timing.code.as_ref().unwrap().coding[0];
+    assert_eq!(
+        frequency.system.as_deref(),
+        Some(names::DOSE_FREQUENCY_SYSTEM)
+    );
+    assert_eq!(frequency.code.as_deref(), Some("TID"));
+    let dose = dosage.dose_and_rate[0].dose_quantity.as_ref().unwrap();
+    assert_eq!(dose.value.as_ref().map(Decimal::as_str), Some("0.5"));
+    assert_eq!(dosage.route.as_ref().unwrap().text.as_deref(), Some("口服"));
+    let supply = r.dispense_request.as_ref().unwrap();
+    assert_eq!(supply.number_of_repeats_allowed, Some(0));
+    assert_eq!(
+        supply.quantity.as_ref().unwrap().unit.as_deref(),
+        Some("盒")
+    );
+    assert_eq!(
+        r.substitution.as_ref().unwrap().allowed_boolean,
+        Some(false)
+    );
+    assert_eq!(r.note[0].text, "青霉素皮试阴性。");
+}
+
+#[test]
+fn a_dispense_round_trips_with_its_lot_in_extensions() {
+    let d: MedicationDispense = round_trip(example!("medication_dispense.json"));
+    assert_eq!(d.status, MedicationDispenseStatus::Completed);
+    let ext = |url: &str| d.extension.iter().find(|e| e.url == url).unwrap();
+    assert_eq!(
+        ext(names::LOT_NUMBER_EXT).value_string.as_deref(),
+        Some("2405231")
+    );
+    assert_eq!(
+        ext(names::LOT_EXPIRY_EXT).value_date.as_deref(),
+        Some("2027-05-31")
+    );
+    assert_eq!(
+        d.authorizing_prescription[0].reference.as_deref(),
+        Some("MedicationRequest/rx-0001-1")
+    );
+    assert_eq!(d.performer.len(), 2);
+    assert_eq!(d.days_supply.as_ref().unwrap().code.as_deref(), Some("d"));
+    assert_eq!(
+        d.when_handed_over.as_deref(),
+        Some("2026-03-02T09:46:00+08:00")
+    );
+}
+
+/// `example` with the JSON at `pointer` replaced by `value` (or removed when it is null).
+fn edited(example: &str, pointer: &str, value: Value) -> String {
+    let mut doc: Value = serde_json::from_str(example).unwrap();
+    let (parent, key) = pointer.rsplit_once('/').unwrap();
+    let target = doc.pointer_mut(parent).unwrap();
+    match (target, value) {
+        (Value::Object(map), Value::Null) => {
+            assert!(map.remove(key).is_some(), "{pointer} is absent");
+        }
+        (Value::Object(map), value) => {
+            map.insert(key.to_owned(), value);
+        }
+        (Value::Array(items), value) => items[key.parse::<usize>().unwrap()] = value,
+        _ => panic!("{pointer} is not in an object or array"),
+    }
+    doc.to_string()
+}
+
+#[test]
+fn medication_resources_refuse_codes_outside_their_bindings_at_their_paths() {
+    let request = example!("medication_request.json");
+    let dispense = example!("medication_dispense.json");
+    let repeat = "/dosageInstruction/0/timing/repeat";
+    for (body, path) in [
+        (
+            edited(request, "/status", json!("ordered")),
+            "MedicationRequest.status",
+        ),
+        // `directive` is a request intent, but not a medication request's.
+        (
+            edited(request, "/intent", json!("directive")),
+            "MedicationRequest.intent",
+        ),
+        (
+            edited(request, "/priority", json!("normal")),
+            "MedicationRequest.priority",
+        ),
+        (
+            edited(request, &format!("{repeat}/periodUnit"), json!("day")),
+            "MedicationRequest.dosageInstruction[0].timing.repeat.periodUnit",
+        ),
+        (
+            edited(
+                request,
+                &format!("{repeat}/when"),
+                json!(["PC", "after meals"]),
+            ),
+            "MedicationRequest.dosageInstruction[0].timing.repeat.when[1]",
+        ),
+        (
+            edited(request, &format!("{repeat}/timeOfDay"), json!(["8:00"])),
+            "MedicationRequest.dosageInstruction[0].timing.repeat.timeOfDay[0]",
+        ),
+        (
+            edited(request, &format!("{repeat}/frequency"), json!(0)),
+            "MedicationRequest.dosageInstruction[0].timing.repeat.frequency",
+        ),
+        (
+            edited(request, &format!("{repeat}/frequncy"), json!(3)),
+            "MedicationRequest.dosageInstruction[0].timing.repeat.frequncy",
+        ),
+        (
+            edited(
+                request,
+                "/dispenseRequest/numberOfRepeatsAllowed",
+                json!(-1),
+            ),
+            "MedicationRequest.dispenseRequest.numberOfRepeatsAllowed",
+        ),
+    ] {
+        let e = parse_err::<MedicationRequest>(&body);
+        assert_eq!((e.kind, e.path.as_str()), (ParseErrorKind::Structure, path));
+    }
+    for (body, path) in [
+        (
+            edited(dispense, "/status", json!("dispensed")),
+            "MedicationDispense.status",
+        ),
+        (
+            edited(dispense, "/performer/0/actor", Value::Null),
+            "MedicationDispense.performer[0]",
+        ),
+        (
+            edited(dispense, "/lotNumber", json!("2405231")),
+            "MedicationDispense.lotNumber",
+        ),
+    ] {
+        let e = parse_err::<MedicationDispense>(&body);
+        assert_eq!((e.kind, e.path.as_str()), (ParseErrorKind::Structure, path));
+    }
+    let e = parse_err::<Medication>(&edited(
+        example!("medication.json"),
+        "/status",
+        json!("available"),
+    ));
+    assert_eq!(e.path, "Medication.status");
+}
+
+#[test]
+fn a_choice_takes_one_form_and_a_required_choice_exactly_one() {
+    let request = example!("medication_request.json");
+    let coded = json!({"text": "阿莫西林胶囊"});
+    let none = edited(request, "/medicationReference", Value::Null);
+    let both = edited(request, "/medicationCodeableConcept", coded.clone());
+    for body in [&none, &both] {
+        let e = parse_err::<MedicationRequest>(body);
+        assert_eq!(
+            (e.kind, e.path.as_str()),
+            (ParseErrorKind::Structure, "MedicationRequest.medication")
+        );
+        assert!(
+            e.message
+                .contains("medicationCodeableConcept, medicationReference"),
+            "{}",
+            e.message
+        );
+    }
+    // The other form alone is as good.
+    let coded_only = edited(&none, "/medicationCodeableConcept", coded);
+    let r: MedicationRequest = round_trip(&coded_only);
+    assert_eq!(
+        r.medication_codeable_concept.unwrap().text.as_deref(),
+        Some("阿莫西林胶囊")
+    );
+
+    let dosage = "/dosageInstruction/0";
+    let cases = [
+        (
+            edited(
+                request,
+                &format!("{dosage}/asNeededCodeableConcept"),
+                json!({"text": "疼痛时"}),
+            ),
+            "MedicationRequest.dosageInstruction[0].asNeeded",
+        ),
+        (
+            edited(
+                request,
+                &format!("{dosage}/doseAndRate/0/doseRange"),
+                json!({"low": {"value": 0.25}}),
+            ),
+            "MedicationRequest.dosageInstruction[0].doseAndRate[0].dose",
+        ),
+        (
+            edited(
+                request,
+                &format!("{dosage}/timing/repeat/boundsPeriod"),
+                json!({"start": "2026-03-02"}),
+            ),
+            "MedicationRequest.dosageInstruction[0].timing.repeat.bounds",
+        ),
+        (
+            edited(request, "/substitution/allowedBoolean", Value::Null),
+            "MedicationRequest.substitution.allowed",
+        ),
+        (
+            edited(request, "/note/0/authorString", json!("李振邦")),
+            "MedicationRequest.note[0].author",
+        ),
+    ];
+    for (body, path) in &cases {
+        let e = parse_err::<MedicationRequest>(body);
+        assert_eq!(
+            (e.kind, e.path.as_str()),
+            (ParseErrorKind::Structure, *path),
+            "{}",
+            e.message
+        );
+    }
+    let e = parse_err::<MedicationDispense>(&edited(
+        example!("medication_dispense.json"),
+        "/medicationReference",
+        Value::Null,
+    ));
+    assert_eq!(e.path, "MedicationDispense.medication");
+    let e = parse_err::<Medication>(&edited(
+        example!("medication.json"),
+        "/ingredient/0/itemCodeableConcept",
+        Value::Null,
+    ));
+    assert_eq!(e.path, "Medication.ingredient[0].item");
+}
+
+#[test]
+fn timing_and_ratio_invariants_are_refused_at_their_elements() {
+    let request = example!("medication_request.json");
+    let repeat = "/dosageInstruction/0/timing/repeat";
+    let at =
+        |suffix: &str| format!("MedicationRequest.dosageInstruction[0].timing.repeat.{suffix}");
+    let cases = [
+        (
+            edited(request, &format!("{repeat}/periodUnit"), Value::Null),
+            at("periodUnit"),
+        ),
+        (
+            edited(request, &format!("{repeat}/period"), json!(-1)),
+            at("period"),
+        ),
+        (
+            edited(request, &format!("{repeat}/duration"), json!(30)),
+            at("durationUnit"),
+        ),
+        (
+            edited(request, &format!("{repeat}/countMax"), json!(2)),
+            at("countMax"),
+        ),
+        (
+            edited(request, &format!("{repeat}/timeOfDay"), json!(["08:00:00"])),
+            at("timeOfDay"),
+        ),
+        (
+            edited(
+                &edited(request, &format!("{repeat}/offset"), json!(30)),
+                &format!("{repeat}/when"),
+                json!(["C"]),
+            ),
+            at("offset"),
+        ),
+        (
+            edited(
+                request,
+                "/dosageInstruction/0/maxDosePerPeriod/denominator",
+                Value::Null,
+            ),
+            "MedicationRequest.dosageInstruction[0].maxDosePerPeriod.denominator".to_owned(),
+        ),
+    ];
+    for (body, path) in &cases {
+        let e = parse_err::<MedicationRequest>(body);
+        assert_eq!(
+            (e.kind, e.path.as_str()),
+            (ParseErrorKind::Structure, path.as_str()),
+            "{}",
+            e.message
+        );
+    }
+    // An offset from a meal is fine (30 min before it), as is -0 for a period.
+    let before_meal = edited(
+        &edited(request, &format!("{repeat}/offset"), json!(30)),
+        &format!("{repeat}/when"),
+        json!(["AC"]),
+    );
+    round_trip::<MedicationRequest>(&before_meal);
+    let zero = edited(request, &format!("{repeat}/period"), json!(-0.0));
+    assert!(parse_resource::<MedicationRequest>(zero.as_bytes()).is_ok());
+}
+
 fn parse_err<T: FhirResource + std::fmt::Debug>(body: &str) -> ParseError {
     parse_resource::<T>(body.as_bytes()).unwrap_err()
 }
@@ -430,6 +784,21 @@ fn minimal_resources_are_schema_valid() {
             RequestStatus::Active,
             RequestIntent::Order,
             Reference::to("Patient", "p", None),
+        )
+    });
+    assert_new_with_id_valid(Medication::new);
+    assert_new_with_id_valid(|| {
+        MedicationRequest::new(
+            MedicationRequestStatus::Draft,
+            MedicationRequestIntent::Order,
+            MedicationChoice::Reference(Reference::to("Medication", "m", None)),
+            Reference::to("Patient", "p", None),
+        )
+    });
+    assert_new_with_id_valid(|| {
+        MedicationDispense::new(
+            MedicationDispenseStatus::Preparation,
+            MedicationChoice::CodeableConcept(CodeableConcept::text("阿莫西林胶囊")),
         )
     });
     assert_new_with_id_valid(|| {
@@ -591,6 +960,40 @@ fn every_code_enum_value_is_schema_valid() {
     for t in BundleType::ALL {
         assert_schema_valid(&serde_json::to_value(Bundle::new(*t)).unwrap());
     }
+    // The schema lists Timing.repeat's units and events: each of ours is among them.
+    let mut dose = Dosage::default();
+    for unit in UnitsOfTime::ALL {
+        let repeat = TimingRepeat {
+            period: Decimal::parse("1"),
+            period_unit: Some(*unit),
+            duration: Decimal::parse("30"),
+            duration_unit: Some(*unit),
+            when: EventTiming::ALL.to_vec(),
+            ..Default::default()
+        };
+        dose.timing = Some(Timing {
+            repeat: Some(repeat),
+            ..Default::default()
+        });
+        let mut request = MedicationRequest::new(
+            MedicationRequestStatus::Active,
+            MedicationRequestIntent::Order,
+            MedicationChoice::CodeableConcept(CodeableConcept::text("x")),
+            Reference::to("Patient", "p", None),
+        );
+        request.dosage_instruction.push(dose.clone());
+        let json = serde_json::to_value(&request).unwrap();
+        assert_schema_valid(&json);
+        assert_eq!(
+            parse_resource::<MedicationRequest>(json.to_string().as_bytes()).unwrap(),
+            request
+        );
+    }
+    assert!(!validator().is_valid(&json!({
+        "resourceType": "MedicationRequest", "status": "active", "intent": "order",
+        "subject": {"reference": "Patient/p"},
+        "dosageInstruction": [{"timing": {"repeat": {"when": ["after meals"]}}}]
+    })));
 }
 
 #[test]

@@ -33,6 +33,12 @@ impl Decimal {
         &self.0
     }
 
+    /// Whether the value is below zero (`-0.0` is not), read from the digits.
+    pub fn is_negative(&self) -> bool {
+        let mantissa = self.0.split(['e', 'E']).next().unwrap_or_default();
+        mantissa.starts_with('-') && mantissa.bytes().any(|b| (b'1'..=b'9').contains(&b))
+    }
+
     /// An approximation for arithmetic that tolerates it (never for comparisons against
     /// limits: use the text).
     pub fn to_f64(&self) -> f64 {
@@ -134,6 +140,25 @@ mod tests {
             assert!(!is_valid_decimal(bad), "{bad:?}");
         }
         assert!(!is_valid_decimal(&"1".repeat(41)));
+    }
+
+    #[test]
+    fn the_sign_is_read_from_the_digits() {
+        for (text, negative) in [
+            ("-1", true),
+            ("-0.001", true),
+            ("-1e-400", true),
+            ("-0.0", false),
+            ("-0e5", false),
+            ("0", false),
+            ("2.5", false),
+        ] {
+            assert_eq!(
+                Decimal::parse(text).unwrap().is_negative(),
+                negative,
+                "{text}"
+            );
+        }
     }
 
     #[test]
