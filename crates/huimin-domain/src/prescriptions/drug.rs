@@ -5,22 +5,25 @@
 use crate::i18n::Text;
 use crate::money::Money;
 
-/// A decimal amount with three places (0.001 mg is finer than any dose written), kept exact:
-/// `Milli(250_000)` is 250.
+/// A decimal amount kept exact in millionths (a child's dose per kg in grams needs four
+/// places): `Micro(250 * SCALE)` is 250.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct Milli(pub u64);
+pub struct Micro(pub u64);
 
-impl Milli {
+/// Microonths in one.
+pub const SCALE: u64 = 1_000_000;
+
+impl Micro {
     /// Largest amount accepted: far above any dose, strength or package.
-    pub const MAX: Milli = Milli(1_000_000_000_000);
+    pub const MAX: Micro = Micro(1_000_000_000 * SCALE);
 
-    /// Parses `250`, `0.25`, `12.5`: digits with at most three decimals, > 0 not required.
-    pub fn parse(text: &str) -> Option<Milli> {
+    /// Parses `250`, `0.25`, `0.0067`: digits with at most six decimals.
+    pub fn parse(text: &str) -> Option<Micro> {
         let text = text.trim();
         let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
         if whole.is_empty()
             || whole.len() > 9
-            || frac.len() > 3
+            || frac.len() > 6
             || !whole.bytes().all(|b| b.is_ascii_digit())
             || !frac.bytes().all(|b| b.is_ascii_digit())
             || (text.contains('.') && frac.is_empty())
@@ -28,33 +31,36 @@ impl Milli {
             return None;
         }
         let whole: u64 = whole.parse().ok()?;
-        let frac: u64 = format!("{frac:0<3}").parse().ok()?;
-        Some(Milli(whole * 1000 + frac))
+        let frac: u64 = format!("{frac:0<6}").parse().ok()?;
+        Some(Micro(whole * SCALE + frac))
     }
 
-    pub fn from_whole(n: u64) -> Milli {
-        Milli(n.saturating_mul(1000))
+    pub fn from_whole(n: u64) -> Micro {
+        Micro(n.saturating_mul(SCALE))
     }
 
     pub fn is_zero(self) -> bool {
         self.0 == 0
     }
 
-    /// `self × other`, both in thousandths (saturating).
-    pub fn times(self, other: Milli) -> Milli {
-        Milli((u128::from(self.0) * u128::from(other.0) / 1000).min(u128::from(u64::MAX)) as u64)
+    /// `self × other` (saturating).
+    pub fn times(self, other: Micro) -> Micro {
+        Micro(
+            (u128::from(self.0) * u128::from(other.0) / u128::from(SCALE)).min(u128::from(u64::MAX))
+                as u64,
+        )
     }
 }
 
-impl std::fmt::Display for Milli {
+impl std::fmt::Display for Micro {
     /// `250`, `0.25`, `12.5`: no trailing zeros.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let whole = self.0 / 1000;
-        let frac = self.0 % 1000;
+        let whole = self.0 / SCALE;
+        let frac = self.0 % SCALE;
         if frac == 0 {
             write!(f, "{whole}")
         } else {
-            let digits = format!("{frac:03}");
+            let digits = format!("{frac:06}");
             write!(f, "{whole}.{}", digits.trim_end_matches('0'))
         }
     }
@@ -259,8 +265,8 @@ vocabulary! {
 /// A per-dose range and a daily maximum, in the drug's strength unit (per kg for children).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct DoseLimits {
-    pub per_dose: Option<(Milli, Milli)>,
-    pub daily_max: Option<Milli>,
+    pub per_dose: Option<(Micro, Micro)>,
+    pub daily_max: Option<Micro>,
 }
 
 impl DoseLimits {
@@ -281,7 +287,7 @@ pub struct Drug {
     pub kind: DrugKind,
     pub form: DosageForm,
     /// Active content of one piece.
-    pub strength: Milli,
+    pub strength: Micro,
     pub strength_unit: StrengthUnit,
     /// The countable piece: 片, 粒, 支, mL.
     pub piece_unit: String,
@@ -352,29 +358,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn milli_parses_exact_decimals_and_prints_them_back() {
+    fn micro_parses_exact_decimals_and_prints_them_back() {
         for (text, value) in [
-            ("250", 250_000),
-            ("0.25", 250),
-            ("12.5", 12_500),
-            ("0.001", 1),
+            ("250", 250_000_000),
+            ("0.25", 250_000),
+            ("12.5", 12_500_000),
+            ("0.0067", 6_700),
+            ("0.000001", 1),
         ] {
-            let parsed = Milli::parse(text).unwrap();
-            assert_eq!(parsed, Milli(value));
+            let parsed = Micro::parse(text).unwrap();
+            assert_eq!(parsed, Micro(value));
             assert_eq!(parsed.to_string(), text);
         }
         for bad in [
             "",
             ".5",
             "5.",
-            "1.2345",
+            "1.2345678",
             "-1",
             "1e3",
             "abc",
             "1,5",
             "1234567890",
         ] {
-            assert_eq!(Milli::parse(bad), None, "{bad}");
+            assert_eq!(Micro::parse(bad), None, "{bad}");
         }
     }
 

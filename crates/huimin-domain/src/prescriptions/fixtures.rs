@@ -18,7 +18,7 @@ pub fn drug(
         brands: Vec::new(),
         kind: DrugKind::Western,
         form,
-        strength: Milli::parse(strength).unwrap(),
+        strength: Micro::parse(strength).unwrap(),
         strength_unit: unit,
         piece_unit: piece.to_owned(),
         package_size,
@@ -57,8 +57,8 @@ pub fn amoxicillin() -> Drug {
     d.antimicrobial = Some(AntimicrobialGrade::Unrestricted);
     d.allergy_groups = vec!["penicillins".to_owned()];
     d.adult_dose = DoseLimits {
-        per_dose: Some((Milli::parse("0.5").unwrap(), Milli::parse("1").unwrap())),
-        daily_max: Some(Milli::parse("4").unwrap()),
+        per_dose: Some((Micro::parse("0.5").unwrap(), Micro::parse("1").unwrap())),
+        daily_max: Some(Micro::parse("4").unwrap()),
     };
     d
 }

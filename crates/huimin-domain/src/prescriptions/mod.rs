@@ -3,6 +3,8 @@
 //! types and again on signing.
 
 pub mod drug;
+pub mod formulary;
+mod formulary_row;
 pub mod frequency;
 pub mod prescription;
 
@@ -10,9 +12,10 @@ pub mod prescription;
 pub(crate) mod fixtures;
 
 pub use drug::{
-    AntimicrobialGrade, Caution, DosageForm, DoseLimits, Drug, DrugClass, DrugKind, Milli, Route,
+    AntimicrobialGrade, Caution, DosageForm, DoseLimits, Drug, DrugClass, DrugKind, Micro, Route,
     StrengthUnit,
 };
+pub use formulary::{DrugHit, Formulary, parse_formulary};
 pub use frequency::Frequency;
 pub use prescription::{
     DoseUnit, FieldProblem, Line, LineInput, PrescriptionKind, check_line, computed_quantity,

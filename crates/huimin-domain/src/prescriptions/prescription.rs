@@ -3,7 +3,7 @@
 //! input into a [`Line`] or a [`FieldProblem`] naming the field; the clinical rules
 //! (`checks`) then run over checked lines.
 
-use super::drug::{DosageForm, Drug, Milli, Route, StrengthUnit, vocabulary};
+use super::drug::{DosageForm, Drug, Micro, Route, SCALE, StrengthUnit, vocabulary};
 use super::frequency::Frequency;
 use crate::i18n::Text;
 
@@ -73,7 +73,7 @@ pub struct LineInput {
 pub struct Line {
     pub drug: Drug,
     /// Zero for a form used 适量.
-    pub dose: Milli,
+    pub dose: Micro,
     pub dose_unit: DoseUnit,
     pub frequency: Frequency,
     pub route: Route,
@@ -100,7 +100,7 @@ impl FieldProblem {
 }
 
 /// `amount` of `from` in `to`, when the two are the same kind of quantity.
-fn convert(amount: Milli, from: StrengthUnit, to: StrengthUnit) -> Option<Milli> {
+fn convert(amount: Micro, from: StrengthUnit, to: StrengthUnit) -> Option<Micro> {
     use StrengthUnit::{G, Mg, Ug};
     let factor = |unit| match unit {
         G => Some(1_000_000u128),
@@ -113,11 +113,11 @@ fn convert(amount: Milli, from: StrengthUnit, to: StrengthUnit) -> Option<Milli>
     }
     let (f, t) = (factor(from)?, factor(to)?);
     let value = u128::from(amount.0) * f / t;
-    // A conversion that loses a fraction of a thousandth is refused rather than rounded.
+    // A conversion that loses a fraction of a millionth is refused rather than rounded.
     if value * t / f != u128::from(amount.0) {
         return None;
     }
-    u64::try_from(value).ok().map(Milli)
+    u64::try_from(value).ok().map(Micro)
 }
 
 /// Forms whose pieces may be split or measured: a dose may be half a tablet or 2.5 mL.
@@ -138,7 +138,7 @@ fn divisible(form: DosageForm) -> bool {
 
 impl Line {
     /// The dose in the drug's strength unit (`None` for 适量).
-    pub fn dose_amount(&self) -> Option<Milli> {
+    pub fn dose_amount(&self) -> Option<Micro> {
         if self.dose.is_zero() {
             return None;
         }
@@ -149,14 +149,14 @@ impl Line {
     }
 
     /// Pieces one dose takes (`None` for 适量).
-    pub fn pieces_per_dose(&self) -> Option<Milli> {
+    pub fn pieces_per_dose(&self) -> Option<Micro> {
         pieces_per_dose(&self.drug, self.dose, self.dose_unit)
     }
 
     /// The most given in one day, in the strength unit (`None` when needed or 适量).
-    pub fn daily_amount(&self) -> Option<Milli> {
+    pub fn daily_amount(&self) -> Option<Micro> {
         let per_day = self.frequency.doses_per_day()?;
-        Some(Milli(
+        Some(Micro(
             self.dose_amount()?.0.saturating_mul(u64::from(per_day)),
         ))
     }
@@ -207,7 +207,7 @@ fn capitalise(text: &str) -> String {
     })
 }
 
-fn pieces_per_dose(drug: &Drug, dose: Milli, unit: DoseUnit) -> Option<Milli> {
+fn pieces_per_dose(drug: &Drug, dose: Micro, unit: DoseUnit) -> Option<Micro> {
     if dose.is_zero() {
         return None;
     }
@@ -218,15 +218,15 @@ fn pieces_per_dose(drug: &Drug, dose: Milli, unit: DoseUnit) -> Option<Milli> {
             if drug.strength.is_zero() {
                 return None;
             }
-            let pieces = u128::from(amount.0) * 1000 / u128::from(drug.strength.0);
-            u64::try_from(pieces).ok().map(Milli)
+            let pieces = u128::from(amount.0) * u128::from(SCALE) / u128::from(drug.strength.0);
+            u64::try_from(pieces).ok().map(Micro)
         }
     }
 }
 
-/// Packages for `pieces` pieces (in thousandths), rounded up.
+/// Packages for `pieces` pieces (in millionths), rounded up.
 fn packages(pieces: u128, package_size: u32) -> u32 {
-    let per_package = u128::from(package_size) * 1000;
+    let per_package = u128::from(package_size) * u128::from(SCALE);
     u32::try_from(pieces.div_ceil(per_package)).unwrap_or(u32::MAX)
 }
 
@@ -234,7 +234,7 @@ fn packages(pieces: u128, package_size: u32) -> u32 {
 /// computed (PRN, 适量): the doctor then writes it.
 pub fn computed_quantity(
     drug: &Drug,
-    dose: Milli,
+    dose: Micro,
     unit: DoseUnit,
     frequency: Frequency,
     days: u32,
@@ -246,7 +246,7 @@ pub fn computed_quantity(
     let per_dose = if divisible(drug.form) {
         u128::from(per_dose.0)
     } else {
-        u128::from(per_dose.0).div_ceil(1000) * 1000
+        u128::from(per_dose.0).div_ceil(u128::from(SCALE)) * u128::from(SCALE)
     };
     Some(packages(per_dose * u128::from(doses), drug.package_size))
 }
@@ -336,13 +336,13 @@ fn check_dose(
     input: &LineInput,
     drug: &Drug,
     field: &dyn Fn(&str) -> String,
-) -> Result<(Milli, DoseUnit), FieldProblem> {
+) -> Result<(Micro, DoseUnit), FieldProblem> {
     let unit_text = input.dose_unit.trim();
     let unit = if unit_text == drug.piece_unit {
         DoseUnit::Piece
     } else {
         match StrengthUnit::from_code(unit_text) {
-            Some(unit) if convert(Milli(1000), unit, drug.strength_unit).is_some() => {
+            Some(unit) if convert(Micro(SCALE), unit, drug.strength_unit).is_some() => {
                 DoseUnit::Strength(unit)
             }
             _ => {
@@ -369,23 +369,21 @@ fn check_dose(
     };
     let dose_text = input.dose.trim();
     if dose_text.is_empty() && drug.form.dose_is_uncounted() {
-        return Ok((Milli(0), unit));
+        return Ok((Micro(0), unit));
     }
-    let dose = Milli::parse(dose_text)
-        .filter(|d| !d.is_zero() && *d <= Milli::MAX)
+    let dose = Micro::parse(dose_text)
+        .filter(|d| !d.is_zero() && *d <= Micro::MAX)
         .ok_or_else(|| {
             FieldProblem::new(
                 field("dose"),
                 Text::new(
-                    format!("剂量“{dose_text}”无效：应为大于 0 的数字，最多三位小数"),
-                    format!(
-                        "dose {dose_text:?} is invalid: a number above 0 with at most three decimals"
-                    ),
+                    format!("剂量“{dose_text}”无效：应为大于 0 的数字"),
+                    format!("dose {dose_text:?} is invalid: it must be a number above 0"),
                 ),
             )
         })?;
     let pieces = pieces_per_dose(drug, dose, unit).unwrap_or_default();
-    let whole_pieces = pieces.0.is_multiple_of(1000);
+    let whole_pieces = pieces.0.is_multiple_of(SCALE);
     if !divisible(drug.form) && !whole_pieces && !drug.form.is_injection() {
         let name = drug.name();
         return Err(FieldProblem::new(
@@ -409,7 +407,7 @@ fn check_dose(
             ),
         ));
     }
-    if divisible(drug.form) && !pieces.0.is_multiple_of(250) && drug.piece_unit != "mL" {
+    if divisible(drug.form) && !pieces.0.is_multiple_of(SCALE / 4) && drug.piece_unit != "mL" {
         return Err(FieldProblem::new(
             field("dose"),
             Text::new(

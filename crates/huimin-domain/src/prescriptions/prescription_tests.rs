@@ -1,4 +1,5 @@
 use super::*;
+use crate::prescriptions::drug::SCALE;
 use crate::prescriptions::fixtures::{self, lookup};
 
 fn input(drug: &str, dose: &str, unit: &str, frequency: &str, days: u32) -> LineInput {
@@ -23,15 +24,15 @@ fn quantity_is_dose_times_frequency_times_days_in_whole_packages() {
     // 0.5 g = 2 capsules, three times a day for 7 days = 42 capsules = 2 boxes of 24.
     let line = check_line(&input("EM0001", "0.5", "g", "TID", 7), 0, lookup).unwrap();
     assert_eq!(line.quantity, 2);
-    assert_eq!(line.pieces_per_dose(), Some(Milli(2_000)));
-    assert_eq!(line.dose_amount(), Some(Milli(500)));
-    assert_eq!(line.daily_amount(), Some(Milli(1_500)));
+    assert_eq!(line.pieces_per_dose(), Some(Micro(2 * SCALE)));
+    assert_eq!(line.dose_amount(), Some(Micro(500_000)));
+    assert_eq!(line.daily_amount(), Some(Micro(1_500_000)));
     assert_eq!(line.route, Route::Oral);
     // The same dose in mg, or in pieces.
     let mg = check_line(&input("EM0001", "500", "mg", "TID", 7), 0, lookup).unwrap();
     let pieces = check_line(&input("EM0001", "2", "粒", "TID", 7), 0, lookup).unwrap();
     assert_eq!((mg.quantity, pieces.quantity), (2, 2));
-    assert_eq!(mg.dose_amount(), Some(Milli(500)));
+    assert_eq!(mg.dose_amount(), Some(Micro(500_000)));
 }
 
 #[test]
@@ -49,7 +50,7 @@ fn liquids_are_counted_in_millilitres_and_tablets_may_be_halved() {
     // 5 mL (100 mg) three times a day for 3 days = 45 mL: one 100 mL bottle.
     let line = check_line(&input("EM0003", "100", "mg", "TID", 3), 0, lookup).unwrap();
     assert_eq!(line.quantity, 1);
-    assert_eq!(line.pieces_per_dose(), Some(Milli(5_000)));
+    assert_eq!(line.pieces_per_dose(), Some(Micro(5 * SCALE)));
     // Half a 2.5 mg tablet a day for 7 days: 4 tablets, one box.
     let half = check_line(&input("EM0002", "1.25", "mg", "QD", 7), 0, lookup).unwrap();
     assert_eq!(half.quantity, 1);

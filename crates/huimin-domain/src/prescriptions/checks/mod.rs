@@ -8,7 +8,7 @@
 use crate::directory::PractitionerTitle;
 use crate::i18n::Text;
 
-use super::drug::{Drug, Milli};
+use super::drug::{Drug, Micro};
 use super::prescription::{Line, PrescriptionKind};
 
 /// What a finding does to a prescription.
@@ -50,7 +50,7 @@ pub struct Finding {
 pub struct PatientFacts {
     /// Age in whole months (a child's dose depends on it).
     pub age_months: u32,
-    pub weight_kg: Option<Milli>,
+    pub weight_kg: Option<Micro>,
     pub pregnant: bool,
     /// Allergies as typed on the record (过敏原: 青霉素).
     pub allergies: Vec<String>,
