@@ -210,6 +210,7 @@ impl App {
             pdf_fonts: PdfFonts::new(settings.pdf_font.clone()),
             rules,
             codes: Default::default(),
+            drugs: Default::default(),
             settings,
         });
         state.codes.rebuild(&state.store).await?;
@@ -321,6 +322,7 @@ pub fn router(state: AppState) -> Router {
         .merge(records::routes())
         .merge(crate::results::routes())
         .merge(crate::orders::routes())
+        .merge(crate::prescriptions::routes())
         .merge(crate::recognition::routes())
         .merge(crate::directory::routes())
         .merge(identity::routes())

@@ -24,6 +24,7 @@ pub mod messages;
 pub mod metrics;
 pub mod openapi;
 pub mod orders;
+pub mod prescriptions;
 pub mod recognition;
 pub mod records;
 pub mod results;

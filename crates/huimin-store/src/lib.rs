@@ -26,6 +26,7 @@ pub mod keycheck;
 pub mod messages;
 mod migrations;
 pub mod orders;
+pub mod prescriptions;
 mod pool;
 pub mod recognition;
 pub mod records;

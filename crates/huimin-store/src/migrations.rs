@@ -125,6 +125,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "mutual recognition of results",
         include_str!("../migrations/0026_recognition.sql"),
     ),
+    (
+        27,
+        "prescriptions, stock and the pharmacy",
+        include_str!("../migrations/0027_prescriptions.sql"),
+    ),
 ];
 
 /// Migrations whose PostgreSQL text differs (`NNNN_name.postgres.sql`): storage settings

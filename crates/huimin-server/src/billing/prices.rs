@@ -136,7 +136,7 @@ pub async fn import(
     Ok(Json(json!({"imported": imported})).into_response())
 }
 
-fn require_csv(headers: &HeaderMap) -> Result<(), ApiError> {
+pub(crate) fn require_csv(headers: &HeaderMap) -> Result<(), ApiError> {
     let media = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())

@@ -9,6 +9,7 @@
 pub mod booking;
 pub mod callers;
 pub mod codes;
+pub mod drug_book;
 pub mod department_book;
 pub mod guard;
 pub mod passwords;
@@ -26,6 +27,7 @@ use huimin_store::Store;
 use crate::config::Settings;
 use callers::CallerCache;
 use codes::CodeBook;
+use drug_book::DrugBook;
 use guard::BookingGuard;
 use passwords::Passwords;
 use pdf_font::PdfFonts;
@@ -52,6 +54,8 @@ pub struct Inner {
     pub rules: RuleBook,
     /// The ICD-10 table, indexed in memory.
     pub codes: CodeBook,
+    /// The formulary, interaction and allergen tables, parsed in memory.
+    pub drugs: DrugBook,
     pub settings: Settings,
 }
 

@@ -32,6 +32,7 @@ mod messages;
 mod my_bookings;
 mod on_site;
 mod orders;
+mod prescriptions;
 mod outbox;
 mod patient_access;
 mod patients;

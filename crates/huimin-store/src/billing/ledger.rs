@@ -153,8 +153,9 @@ pub(crate) async fn pay_in(
         allocations: plan,
     };
     insert_entry(conn, &entry, &current.bill.appointment_id).await?;
-    // The orders this payment paid move to `paid` in its transaction.
+    // The orders and prescriptions this payment paid move to `paid` in its transaction.
     crate::orders::paid_in(conn, &entry, now).await?;
+    crate::prescriptions::paid_in(conn, &entry, now).await?;
     write_status(conn, bill_id, now).await?;
     Ok(Some(entry))
 }
