@@ -47,7 +47,8 @@ impl Frequency {
             // Days 1 and 4 of each week.
             Frequency::Biw => (days / 7) * 2 + [0, 1, 1, 1, 2, 2, 2][(days % 7) as usize],
             Frequency::Prn => return None,
-            other => other.doses_per_day()? * days,
+            // Saturating: a `Line` built outside `check_line` may carry any number of days.
+            other => other.doses_per_day()?.saturating_mul(days),
         })
     }
 
@@ -89,6 +90,7 @@ mod tests {
         assert_eq!(Frequency::Biw.doses_over(14), Some(4));
         assert_eq!(Frequency::St.doses_over(3), Some(1));
         assert_eq!(Frequency::Prn.doses_over(3), None);
+        assert_eq!(Frequency::Qid.doses_over(u32::MAX), Some(u32::MAX));
     }
 
     #[test]

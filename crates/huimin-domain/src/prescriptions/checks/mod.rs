@@ -5,10 +5,35 @@
 //! Rules are data-driven: the formulary's classes, the interaction and allergen tables and
 //! the [`Policy`] (outpatient or online, limits) decide, never a branch on a drug's name.
 
+mod allergy;
+mod antimicrobial;
+mod cautions;
+mod controlled;
+mod dose;
+mod duplicate;
+mod interaction;
+mod limits;
+mod long_term;
+mod quantity;
+mod rules;
+mod signing;
+mod skin_test;
+
+#[cfg(test)]
+mod proptests;
+#[cfg(test)]
+mod support;
+
+pub use rules::{RULES, RuleInfo};
+pub use signing::{MAX_REASON_CHARS, Override, overridable, signing_problems, unresolved};
+pub use skin_test::skin_test_gate;
+
 use crate::directory::PractitionerTitle;
 use crate::i18n::Text;
 
+use super::allergens::Allergens;
 use super::drug::{Drug, Micro};
+use super::interactions::Interactions;
 use super::prescription::{Line, PrescriptionKind};
 
 /// What a finding does to a prescription.
@@ -118,4 +143,78 @@ pub struct Prescription<'a> {
     /// A recorded assessment (and the patient's signature) for a long prescription > 4 weeks.
     pub long_assessment: bool,
     pub lines: &'a [Line],
+}
+
+/// The data tables the rules read (imported by the hospital, shared by every check).
+#[derive(Clone, Copy, Debug)]
+pub struct Tables<'a> {
+    pub interactions: &'a Interactions,
+    pub allergens: &'a Allergens,
+}
+
+/// Everything a rule may read, passed to each family of rules.
+struct Context<'a> {
+    p: &'a Prescription<'a>,
+    patient: &'a PatientFacts,
+    prescriber: &'a PrescriberFacts,
+    active: &'a [ActiveMedication],
+    tables: &'a Tables<'a>,
+    policy: &'a Policy,
+}
+
+impl Finding {
+    fn new(
+        rule: &'static str,
+        severity: Severity,
+        lines: Vec<usize>,
+        message: Text,
+        data: Vec<(&'static str, String)>,
+    ) -> Finding {
+        Finding {
+            rule,
+            severity,
+            message,
+            lines,
+            data,
+        }
+    }
+}
+
+/// Runs every rule over a prescription: the findings, blocks first, then warnings, then
+/// notes (within a severity, in the order the rules and lines come).
+pub fn check(
+    p: &Prescription,
+    patient: &PatientFacts,
+    prescriber: &PrescriberFacts,
+    active: &[ActiveMedication],
+    tables: &Tables,
+    policy: &Policy,
+) -> Vec<Finding> {
+    let cx = Context {
+        p,
+        patient,
+        prescriber,
+        active,
+        tables,
+        policy,
+    };
+    let families: [fn(&Context, &mut Vec<Finding>); 11] = [
+        allergy::check,
+        interaction::check,
+        duplicate::check,
+        dose::check,
+        cautions::check,
+        limits::check,
+        controlled::check,
+        quantity::check,
+        antimicrobial::check,
+        skin_test::check,
+        long_term::check,
+    ];
+    let mut findings = Vec::new();
+    for family in families {
+        family(&cx, &mut findings);
+    }
+    findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    findings
 }
