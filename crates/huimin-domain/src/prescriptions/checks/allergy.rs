@@ -118,12 +118,13 @@ mod tests {
 
     #[test]
     fn an_allergy_naming_the_drug_blocks_it_in_either_language() {
-        for typed in ["阿莫西林（皮疹）", "Amoxicillin", "amoxicillin rash"] {
+        for (typed, matched) in [
+            ("阿莫西林（皮疹）", "阿莫西林"),
+            ("Amoxicillin", "amoxicillin"),
+            ("amoxicillin rash", "amoxicillin"),
+        ] {
             let found = allergic_to(typed, fixtures::amoxicillin()).one(ALLERGY);
-            assert!(
-                datum(&found, "matched").contains("amoxicillin")
-                    || datum(&found, "matched") == "阿莫西林"
-            );
+            assert_eq!(datum(&found, "matched"), matched);
         }
         let mut brand = fixtures::amoxicillin();
         brand.brands = vec!["阿莫仙".to_owned()];

@@ -47,6 +47,11 @@ fn a_day_above_the_daily_maximum_warns() {
         "苯磺酸氨氯地平片每日剂量 20mg（每日 2 次）高于成人每日最大剂量 10mg"
     );
     assert_eq!(datum(&found, "daily"), "20 mg");
+    // The limits themselves are allowed: 10 mg once a day is both the dose and the day's most.
+    let at_limit = Case::new(vec![line(fixtures::amlodipine(), "10", Frequency::Qd, 7)]);
+    assert!(at_limit.of(DOSE_RANGE).is_empty() && at_limit.of(DAILY_MAX).is_empty());
+    let at_low = Case::new(vec![line(fixtures::amlodipine(), "2.5", Frequency::Qd, 7)]);
+    assert!(at_low.of(DOSE_RANGE).is_empty());
 }
 
 #[test]

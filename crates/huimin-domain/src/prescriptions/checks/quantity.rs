@@ -26,6 +26,7 @@ enum Limit {
 /// The limit for a drug, and the scope it applies to (for the message).
 fn limit(drug: &Drug, chronic_pain: bool) -> Option<(Limit, Text)> {
     if control_class(drug)? == DrugClass::PsychotropicTwo {
+        // One limit whatever the form or the patient: the message names no scope.
         return Some((Limit::Days(7), Text::new("", "")));
     }
     let form = drug.form;
