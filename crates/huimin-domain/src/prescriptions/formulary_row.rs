@@ -8,7 +8,7 @@ use crate::csv_table::list;
 use crate::i18n::Text;
 use crate::money::Money;
 
-const MAX_NAME_CHARS: usize = 60;
+const MAX_NAME_CHARS: usize = 100;
 const MAX_UNIT_CHARS: usize = 6;
 const MAX_SOURCE_CHARS: usize = 300;
 const MAX_PACKAGE: u32 = 10_000;

@@ -119,3 +119,31 @@ fn the_shipped_seed_parses() {
     assert!(!seed.is_empty());
     assert!(SEED.lines().next().unwrap().starts_with('#'));
 }
+
+#[test]
+fn the_shipped_tables_parse_and_agree() {
+    use crate::prescriptions::{allergens, interactions, parse_allergens, parse_interactions};
+    let formulary = Formulary::seed();
+    assert!(formulary.len() > 500, "{}", formulary.len());
+    let table = parse_interactions(interactions::SEED).expect("the shipped interactions parse");
+    assert!(table.len() >= 200, "{}", table.len());
+    let groups = parse_allergens(allergens::SEED).expect("the shipped allergen groups parse");
+    assert!(groups.terms().len() >= 40);
+    // The named pairs of the issue are in the table and found between the seed's drugs.
+    let by_name = |name: &str| {
+        formulary
+            .drugs()
+            .iter()
+            .find(|d| d.name().zh == name)
+            .unwrap_or_else(|| panic!("{name}"))
+    };
+    for (a, b) in [
+        ("华法林片", "阿司匹林肠溶片"),
+        ("氯吡格雷片", "奥美拉唑肠溶胶囊"),
+        ("辛伐他汀片", "克拉霉素片"),
+    ] {
+        assert!(!table.between(by_name(a), by_name(b)).is_empty(), "{a} + {b}");
+    }
+    assert!(groups.groups_of("青霉素").contains(&"penicillins"));
+    assert!(by_name("阿莫西林胶囊").allergy_groups.iter().any(|g| g == "penicillins"));
+}

@@ -8,11 +8,10 @@ use super::drug::{Drug, vocabulary};
 use crate::csv_table::{LineIssue, TableShape, parse_table};
 use crate::i18n::Text;
 
-/// The header the file must have.
-
 /// The shipped seed (demonstration data: a hospital pharmacist reviews it before use).
 pub const SEED: &str = include_str!("../../../../data/drug-interactions.csv");
 
+/// The header the file must have.
 pub const COLUMNS: [&str; 8] = [
     "a",
     "b",
