@@ -7,6 +7,8 @@ use crate::state::AppState;
 /// Outcome words stored in the trail.
 pub const SUCCESS: &str = "success";
 pub const DENIED: &str = "denied";
+/// The request was understood and refused (a file with bad lines).
+pub const REFUSED: &str = "refused";
 
 /// The record of what the caller did, for the store to write (see [`record`]).
 pub fn new_record(

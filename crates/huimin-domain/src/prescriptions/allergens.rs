@@ -7,7 +7,6 @@ use std::collections::HashSet;
 use crate::csv_table::{LineIssue, TableShape, parse_table};
 use crate::i18n::Text;
 
-
 /// The shipped seed (demonstration data: a hospital pharmacist reviews it before use).
 pub const SEED: &str = include_str!("../../../../data/allergen-groups.csv");
 

@@ -142,8 +142,16 @@ fn the_shipped_tables_parse_and_agree() {
         ("氯吡格雷片", "奥美拉唑肠溶胶囊"),
         ("辛伐他汀片", "克拉霉素片"),
     ] {
-        assert!(!table.between(by_name(a), by_name(b)).is_empty(), "{a} + {b}");
+        assert!(
+            !table.between(by_name(a), by_name(b)).is_empty(),
+            "{a} + {b}"
+        );
     }
     assert!(groups.groups_of("青霉素").contains(&"penicillins"));
-    assert!(by_name("阿莫西林胶囊").allergy_groups.iter().any(|g| g == "penicillins"));
+    assert!(
+        by_name("阿莫西林胶囊")
+            .allergy_groups
+            .iter()
+            .any(|g| g == "penicillins")
+    );
 }

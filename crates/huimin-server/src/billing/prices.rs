@@ -15,7 +15,7 @@ use jiff::Timestamp;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::audit::{self, DENIED, SUCCESS};
+use crate::audit::{self, DENIED, REFUSED, SUCCESS};
 use crate::context::Ctx;
 use crate::error::{ApiError, Issue};
 use crate::state::AppState;
@@ -28,7 +28,6 @@ pub const DEMO_LIST: &str = include_str!("../../../../data/price-list.csv");
 const RESOURCE: &str = "PriceList";
 
 /// The trail's word for an import refused for its content.
-const REFUSED: &str = "refused";
 
 /// Longest search text: codes are at most 40 characters, names 100.
 const MAX_QUERY_CHARS: usize = 100;

@@ -38,7 +38,15 @@ pub async fn import(
 ) -> Result<Response, ApiError> {
     let resource = format!("Medication/tables/{name}");
     if ctx.require()?.role != huimin_domain::roles::Role::Admin {
-        audit::record(&state, &ctx, "update", &resource, DENIED, "role not allowed").await?;
+        audit::record(
+            &state,
+            &ctx,
+            "update",
+            &resource,
+            DENIED,
+            "role not allowed",
+        )
+        .await?;
         return Err(ApiError::forbidden());
     }
     crate::billing::prices::require_csv(&headers)?;
@@ -60,7 +68,10 @@ pub async fn import(
                 .into_iter()
                 .map(|l| Issue::value(Some(&format!("line {}", l.line)), l.message))
                 .collect();
-            return Err(ApiError::with_issues(StatusCode::UNPROCESSABLE_ENTITY, issues));
+            return Err(ApiError::with_issues(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                issues,
+            ));
         }
     };
     let by = ctx.require()?.username.clone();
@@ -70,7 +81,15 @@ pub async fn import(
         .put_reference_table(&name, text, Some(&by), now)
         .await?;
     state.drugs.rebuild(&state.store).await?;
-    audit::record(&state, &ctx, "update", &resource, SUCCESS, &format!("{count} rows")).await?;
+    audit::record(
+        &state,
+        &ctx,
+        "update",
+        &resource,
+        SUCCESS,
+        &format!("{count} rows"),
+    )
+    .await?;
     Ok(Json(json!({"table": name, "version": version, "rows": count})).into_response())
 }
 
@@ -111,10 +130,25 @@ pub async fn set_rights(
     let now = state.clock.now().as_microsecond();
     state
         .store
-        .set_prescribing_rights(&practitioner, request.controlled, Some(&admin.username), now)
+        .set_prescribing_rights(
+            &practitioner,
+            request.controlled,
+            Some(&admin.username),
+            now,
+        )
         .await?;
     let detail = format!("controlled={}", request.controlled);
-    audit::record(&state, &ctx, "update", &format!("Practitioner/{practitioner}/rights"), SUCCESS, &detail)
-        .await?;
-    Ok(Json(json!({"practitioner": practitioner, "controlled": request.controlled})).into_response())
+    audit::record(
+        &state,
+        &ctx,
+        "update",
+        &format!("Practitioner/{practitioner}/rights"),
+        SUCCESS,
+        &detail,
+    )
+    .await?;
+    Ok(
+        Json(json!({"practitioner": practitioner, "controlled": request.controlled}))
+            .into_response(),
+    )
 }

@@ -2,14 +2,14 @@
 //! (`check_line`), then every rule of rational drug use over the patient's facts, the
 //! doctor's rights, the patient's other active medications and the stock.
 
+use huimin_domain::PractitionerTitle;
 use huimin_domain::i18n::Text;
 use huimin_domain::prescriptions::checks::{
-    ActiveMedication, Finding, Override, PatientFacts, Policy, Prescription, PrescriberFacts,
+    ActiveMedication, Finding, Override, PatientFacts, Policy, PrescriberFacts, Prescription,
     Severity, Tables, check,
 };
 use huimin_domain::prescriptions::prescription::{MAX_VALIDITY_DAYS, PrescriptionKind};
 use huimin_domain::prescriptions::{Drug, Line, LineInput, Micro, check_line};
-use huimin_domain::PractitionerTitle;
 use huimin_store::records::EncounterRecord;
 use serde::Deserialize;
 use serde_json::Value;
@@ -100,8 +100,16 @@ pub fn parse_lines(
 ) -> Result<(PrescriptionKind, Vec<Line>, Option<Micro>), ApiError> {
     let kind = PrescriptionKind::from_code(body.kind.trim()).ok_or_else(|| {
         ApiError::unprocessable(Text::new(
-            format!("处方类别“{}”无效，应为 {} 之一", body.kind, PrescriptionKind::codes()),
-            format!("unknown prescription kind {:?}; use one of {}", body.kind, PrescriptionKind::codes()),
+            format!(
+                "处方类别“{}”无效，应为 {} 之一",
+                body.kind,
+                PrescriptionKind::codes()
+            ),
+            format!(
+                "unknown prescription kind {:?}; use one of {}",
+                body.kind,
+                PrescriptionKind::codes()
+            ),
         ))
         .at("kind")
     })?;
@@ -157,7 +165,8 @@ pub fn parse_overrides(body: &PrescriptionBody, lines: usize) -> Result<Vec<Over
     let mut out = Vec::new();
     for (i, o) in body.overrides.iter().enumerate() {
         let reason = o.reason.trim();
-        if reason.chars().count() < 2 || reason.chars().count() > 200 || reason.contains(['<', '>']) {
+        if reason.chars().count() < 2 || reason.chars().count() > 200 || reason.contains(['<', '>'])
+        {
             return Err(ApiError::unprocessable(Text::new(
                 "忽略警示须填写理由（2–200 个字符）",
                 "Overriding a warning needs a reason (2 to 200 characters)",
@@ -197,12 +206,19 @@ fn age_months(patient: &Value, today: jiff::civil::Date) -> u32 {
 
 /// The doctor's title on the visit's post (resident when the post names none).
 async fn title_of(state: &AppState, role_id: &str) -> Result<PractitionerTitle, ApiError> {
-    let role = state.store.read_resource("PractitionerRole", role_id).await?;
+    let role = state
+        .store
+        .read_resource("PractitionerRole", role_id)
+        .await?;
     let title = role.and_then(|r| {
         r.content["code"].as_array()?.iter().find_map(|c| {
             c["coding"].as_array()?.iter().find_map(|coding| {
                 (coding["system"] == huimin_fhir::names::TITLE_SYSTEM)
-                    .then(|| coding["code"].as_str().and_then(PractitionerTitle::from_code))
+                    .then(|| {
+                        coding["code"]
+                            .as_str()
+                            .and_then(PractitionerTitle::from_code)
+                    })
                     .flatten()
             })
         })
@@ -215,7 +231,11 @@ async fn diagnoses_of(state: &AppState, patient: &str) -> Result<Vec<String>, Ap
     let mut codes = Vec::new();
     for note in state.store.notes_of_patients(&[patient.to_owned()]).await? {
         if let Some(version) = state.store.note_version(&note.id, note.version).await? {
-            for condition in version.content["conditions"].as_array().into_iter().flatten() {
+            for condition in version.content["conditions"]
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
                 for coding in condition["code"]["coding"].as_array().into_iter().flatten() {
                     if let Some(code) = coding["code"].as_str() {
                         codes.push(code.to_owned());
@@ -320,7 +340,11 @@ pub async fn evaluate(
     };
     let rights = state.store.prescribing_rights(practitioner_id).await?;
     let prescriber = PrescriberFacts {
-        title: title_of(state, encounter.practitioner_role_id.as_deref().unwrap_or("")).await?,
+        title: title_of(
+            state,
+            encounter.practitioner_role_id.as_deref().unwrap_or(""),
+        )
+        .await?,
         controlled_qualified: rights.is_some_and(|r| r.controlled),
     };
     let active = active_of(state, tables, &encounter.patient_id, except, now).await?;

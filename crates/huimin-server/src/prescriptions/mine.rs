@@ -25,9 +25,17 @@ async fn own(state: &AppState, ctx: &Ctx) -> Result<Vec<Value>, ApiError> {
         .search_prescriptions(&PrescriptionFilter {
             patients: Some(caller.patient_ids.clone()),
             statuses: Some(
-                ["submitted", "returned", "approved", "paid", "dispensed", "collected", "expired"]
-                    .map(str::to_owned)
-                    .to_vec(),
+                [
+                    "submitted",
+                    "returned",
+                    "approved",
+                    "paid",
+                    "dispensed",
+                    "collected",
+                    "expired",
+                ]
+                .map(str::to_owned)
+                .to_vec(),
             ),
             limit: 500,
             ..Default::default()
@@ -37,7 +45,15 @@ async fn own(state: &AppState, ctx: &Ctx) -> Result<Vec<Value>, ApiError> {
     for p in found.iter().rev() {
         out.push(prescription_json(state, p).await?);
     }
-    audit::record(state, ctx, "read", "MedicationRequest?patient=me", SUCCESS, "").await?;
+    audit::record(
+        state,
+        ctx,
+        "read",
+        "MedicationRequest?patient=me",
+        SUCCESS,
+        "",
+    )
+    .await?;
     Ok(out)
 }
 

@@ -40,7 +40,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/prescriptions/{id}/cancel", post(writing::cancel))
         .route("/api/prescriptions/{id}/review", post(pharmacy::review))
         .route("/api/prescriptions/{id}/dispense", post(pharmacy::dispense))
-        .route("/api/prescriptions/{id}/hand-over", post(pharmacy::hand_over))
+        .route(
+            "/api/prescriptions/{id}/hand-over",
+            post(pharmacy::hand_over),
+        )
         .route("/api/pharmacy/reviews", get(pharmacy::queue))
         .route("/api/pharmacy/dispensing", get(pharmacy::dispensing))
         .route(
@@ -76,7 +79,15 @@ pub(crate) async fn prescription_or_404(
             audit::record(state, ctx, "read", &resource, SUCCESS, "pharmacy").await?;
         }
         _ => {
-            authorize_read(state, ctx, &record.patient_id, Part::Visits, &resource, None).await?;
+            authorize_read(
+                state,
+                ctx,
+                &record.patient_id,
+                Part::Visits,
+                &resource,
+                None,
+            )
+            .await?;
         }
     }
     Ok(record)

@@ -22,13 +22,37 @@ use crate::state::AppState;
 /// Why a pharmacist returns a prescription (医疗机构处方审核规范 第十五条 categories).
 const RETURN_REASONS: [(&str, &str, &str); 9] = [
     ("indication", "适应证不适宜", "Indication not appropriate"),
-    ("drug-choice", "遴选药品不适宜", "Drug choice not appropriate"),
-    ("dose", "用法、用量不适宜", "Dose or frequency not appropriate"),
-    ("route", "给药途径或剂型不适宜", "Route or dosage form not appropriate"),
-    ("interaction", "联合用药不适宜或有相互作用", "Combination or interaction not appropriate"),
+    (
+        "drug-choice",
+        "遴选药品不适宜",
+        "Drug choice not appropriate",
+    ),
+    (
+        "dose",
+        "用法、用量不适宜",
+        "Dose or frequency not appropriate",
+    ),
+    (
+        "route",
+        "给药途径或剂型不适宜",
+        "Route or dosage form not appropriate",
+    ),
+    (
+        "interaction",
+        "联合用药不适宜或有相互作用",
+        "Combination or interaction not appropriate",
+    ),
     ("duplicate", "重复给药", "Duplicate therapy"),
-    ("contraindication", "有禁忌证或过敏", "Contraindication or allergy"),
-    ("writing", "处方书写不规范", "Prescription not written to the rules"),
+    (
+        "contraindication",
+        "有禁忌证或过敏",
+        "Contraindication or allergy",
+    ),
+    (
+        "writing",
+        "处方书写不规范",
+        "Prescription not written to the rules",
+    ),
     ("other", "其他", "Other"),
 ];
 
@@ -53,7 +77,10 @@ fn pharmacist(ctx: &Ctx) -> Result<&Caller, ApiError> {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
             "forbidden",
-            Text::new("只有药师可以审核或调配处方", "Only a pharmacist may review or dispense"),
+            Text::new(
+                "只有药师可以审核或调配处方",
+                "Only a pharmacist may review or dispense",
+            ),
         ));
     }
     Ok(caller)
@@ -69,7 +96,15 @@ pub async fn queue(State(state): State<AppState>, ctx: Ctx) -> Result<Response, 
             out.push(prescription_json(&state, &p).await?);
         }
     }
-    audit::record(&state, &ctx, "read", "MedicationRequest?queue=review", SUCCESS, "").await?;
+    audit::record(
+        &state,
+        &ctx,
+        "read",
+        "MedicationRequest?queue=review",
+        SUCCESS,
+        "",
+    )
+    .await?;
     Ok(Json(json!({"prescriptions": out, "reasons": reasons_json()})).into_response())
 }
 
@@ -106,7 +141,10 @@ pub async fn review(
                 let drug = tables.formulary.get(&item.drug_code).ok_or_else(|| {
                     ApiError::conflict(Text::new(
                         format!("药品“{}”已不在药品字典中，请退回医生", item.drug_code),
-                        format!("{} is no longer in the formulary; return it to the doctor", item.drug_code),
+                        format!(
+                            "{} is no longer in the formulary; return it to the doctor",
+                            item.drug_code
+                        ),
                     ))
                 })?;
                 let name = drug.name();
@@ -120,7 +158,13 @@ pub async fn review(
             let _ = current;
             state
                 .store
-                .decide_prescription(&id, request.version, &caller.username, &Decision::Approve { charges: &charges }, now)
+                .decide_prescription(
+                    &id,
+                    request.version,
+                    &caller.username,
+                    &Decision::Approve { charges: &charges },
+                    now,
+                )
                 .await
                 .map_err(prescription_error)?
         }
@@ -147,7 +191,10 @@ pub async fn review(
                     &id,
                     request.version,
                     &caller.username,
-                    &Decision::Return { reason_code: &request.reason_code, reason_text: text },
+                    &Decision::Return {
+                        reason_code: &request.reason_code,
+                        reason_text: text,
+                    },
                     now,
                 )
                 .await
@@ -161,7 +208,15 @@ pub async fn review(
             .at("decision"));
         }
     };
-    audit::record(&state, &ctx, "update", &format!("MedicationRequest/{id}"), SUCCESS, &record.status).await?;
+    audit::record(
+        &state,
+        &ctx,
+        "update",
+        &format!("MedicationRequest/{id}"),
+        SUCCESS,
+        &record.status,
+    )
+    .await?;
     Ok(Json(prescription_json(&state, &record).await?).into_response())
 }
 
@@ -169,7 +224,10 @@ pub async fn review(
 pub async fn dispensing(State(state): State<AppState>, ctx: Ctx) -> Result<Response, ApiError> {
     pharmacist(&ctx)?;
     let today = state.clock.today().to_string();
-    state.store.lapse_prescriptions(&today, state.clock.now().as_microsecond()).await?;
+    state
+        .store
+        .lapse_prescriptions(&today, state.clock.now().as_microsecond())
+        .await?;
     let found = state
         .store
         .search_prescriptions(&PrescriptionFilter {
@@ -182,14 +240,31 @@ pub async fn dispensing(State(state): State<AppState>, ctx: Ctx) -> Result<Respo
     for p in &found {
         out.push(prescription_json(&state, p).await?);
     }
-    audit::record(&state, &ctx, "read", "MedicationRequest?queue=dispensing", SUCCESS, "").await?;
+    audit::record(
+        &state,
+        &ctx,
+        "read",
+        "MedicationRequest?queue=dispensing",
+        SUCCESS,
+        "",
+    )
+    .await?;
     Ok(Json(json!({"prescriptions": out})).into_response())
 }
 
 /// Refuses dispensing a drug that needs a skin test until a negative one is on the visit.
-async fn skin_tests_done(state: &AppState, encounter: &str, content: &Value) -> Result<(), ApiError> {
+async fn skin_tests_done(
+    state: &AppState,
+    encounter: &str,
+    content: &Value,
+) -> Result<(), ApiError> {
     let tests = state.store.skin_tests(encounter).await?;
-    for (i, line) in content["lines"].as_array().into_iter().flatten().enumerate() {
+    for (i, line) in content["lines"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
         let needs = line["classes"]
             .as_array()
             .is_some_and(|c| c.iter().any(|x| x == DrugClass::SkinTest.code()));
@@ -232,7 +307,15 @@ pub async fn dispense(
         .dispense_prescription(&id, &caller.username, &today, now)
         .await
         .map_err(prescription_error)?;
-    audit::record(&state, &ctx, "update", &format!("MedicationDispense/{id}"), SUCCESS, "dispensed").await?;
+    audit::record(
+        &state,
+        &ctx,
+        "update",
+        &format!("MedicationDispense/{id}"),
+        SUCCESS,
+        "dispensed",
+    )
+    .await?;
     Ok(Json(prescription_json(&state, &record).await?).into_response())
 }
 
@@ -250,7 +333,15 @@ pub async fn hand_over(
         .hand_over_prescription(&id, now)
         .await
         .map_err(prescription_error)?;
-    audit::record(&state, &ctx, "update", &format!("MedicationDispense/{id}"), SUCCESS, "collected").await?;
+    audit::record(
+        &state,
+        &ctx,
+        "update",
+        &format!("MedicationDispense/{id}"),
+        SUCCESS,
+        "collected",
+    )
+    .await?;
     Ok(Json(prescription_json(&state, &record).await?).into_response())
 }
 
@@ -302,9 +393,24 @@ pub async fn skin_test(
     let now = state.clock.now().as_microsecond();
     let record = state
         .store
-        .record_skin_test(&id, &encounter.patient_id, &drug.code, &request.result, &caller.username, now)
+        .record_skin_test(
+            &id,
+            &encounter.patient_id,
+            &drug.code,
+            &request.result,
+            &caller.username,
+            now,
+        )
         .await?;
-    audit::record(&state, &ctx, "create", &format!("Encounter/{id}/skin-tests"), SUCCESS, &drug.code).await?;
+    audit::record(
+        &state,
+        &ctx,
+        "create",
+        &format!("Encounter/{id}/skin-tests"),
+        SUCCESS,
+        &drug.code,
+    )
+    .await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({"id": record.id, "drug": record.drug_code, "result": record.result, "recorded_at": record.recorded_at})),
@@ -371,7 +477,10 @@ pub async fn receive(
         .at("drug")
     })?;
     let lot = request.lot_number.trim();
-    if lot.is_empty() || lot.len() > 40 || !lot.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+    if lot.is_empty()
+        || lot.len() > 40
+        || !lot.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    {
         return Err(ApiError::unprocessable(Text::new(
             "批号须为 1–40 位字母、数字或 -",
             "the lot number must be 1 to 40 letters, digits or -",
@@ -379,26 +488,49 @@ pub async fn receive(
         .at("lot_number"));
     }
     let expiry: jiff::civil::Date = request.expiry.parse().map_err(|_| {
-        ApiError::unprocessable(Text::new("有效期须为 YYYY-MM-DD 日期", "the expiry must be a date YYYY-MM-DD"))
-            .at("expiry")
+        ApiError::unprocessable(Text::new(
+            "有效期须为 YYYY-MM-DD 日期",
+            "the expiry must be a date YYYY-MM-DD",
+        ))
+        .at("expiry")
     })?;
     if expiry < state.clock.today() {
-        return Err(ApiError::unprocessable(Text::new("该批次已过有效期，不能入库", "This lot has expired: it cannot be received"))
-            .at("expiry"));
+        return Err(ApiError::unprocessable(Text::new(
+            "该批次已过有效期，不能入库",
+            "This lot has expired: it cannot be received",
+        ))
+        .at("expiry"));
     }
     if !(1..=100_000).contains(&request.quantity) {
-        return Err(ApiError::unprocessable(Text::new("数量须为 1–100000", "the quantity must be 1 to 100000"))
-            .at("quantity"));
+        return Err(ApiError::unprocessable(Text::new(
+            "数量须为 1–100000",
+            "the quantity must be 1 to 100000",
+        ))
+        .at("quantity"));
     }
     let now = state.clock.now().as_microsecond();
     let record = state
         .store
         .receive_lot(
-            &NewLot { drug_code: &drug.code, lot_number: lot, expiry: &expiry.to_string(), quantity: request.quantity, by: &caller.username },
+            &NewLot {
+                drug_code: &drug.code,
+                lot_number: lot,
+                expiry: &expiry.to_string(),
+                quantity: request.quantity,
+                by: &caller.username,
+            },
             now,
         )
         .await?;
-    audit::record(&state, &ctx, "create", "Medication/stock", SUCCESS, &format!("{} {lot}", drug.code)).await?;
+    audit::record(
+        &state,
+        &ctx,
+        "create",
+        "Medication/stock",
+        SUCCESS,
+        &format!("{} {lot}", drug.code),
+    )
+    .await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({"drug": record.drug_code, "lot_number": record.lot_number, "expiry": record.expiry, "on_hand": record.on_hand, "reserved": record.reserved})),

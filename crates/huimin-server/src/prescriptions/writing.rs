@@ -46,7 +46,15 @@ async fn visit_doctor<'a>(
         return Ok(caller);
     }
     let resource = format!("Encounter/{}/prescriptions", encounter.id);
-    audit::record(state, ctx, action, &resource, DENIED, "not the visit's doctor").await?;
+    audit::record(
+        state,
+        ctx,
+        action,
+        &resource,
+        DENIED,
+        "not the visit's doctor",
+    )
+    .await?;
     Err(ApiError::new(
         StatusCode::FORBIDDEN,
         "forbidden",
@@ -103,7 +111,10 @@ fn refuse_unsigned(e: &Evaluated) -> Result<(), ApiError> {
             rule: None,
         })
         .collect();
-    Err(ApiError::with_issues(StatusCode::UNPROCESSABLE_ENTITY, issues))
+    Err(ApiError::with_issues(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        issues,
+    ))
 }
 
 /// The signed part: what the doctor saw and decided, signed with their key.
@@ -215,8 +226,15 @@ pub async fn amend(
     })?;
     let tables = state.drugs.tables(&state.store).await?;
     let practitioner = caller.practitioner_id.clone().unwrap_or_default();
-    let evaluated =
-        evaluate(&state, &encounter, &practitioner, &request, &tables, Some(&id)).await?;
+    let evaluated = evaluate(
+        &state,
+        &encounter,
+        &practitioner,
+        &request,
+        &tables,
+        Some(&id),
+    )
+    .await?;
     refuse_unsigned(&evaluated)?;
     let today = state.clock.today();
     let now = state.clock.now().as_microsecond();
@@ -246,8 +264,15 @@ pub async fn amend(
         )
         .await
         .map_err(prescription_error)?;
-    audit::record(&state, &ctx, "update", &format!("MedicationRequest/{id}"), SUCCESS, "amended")
-        .await?;
+    audit::record(
+        &state,
+        &ctx,
+        "update",
+        &format!("MedicationRequest/{id}"),
+        SUCCESS,
+        "amended",
+    )
+    .await?;
     Ok(Json(prescription_json(&state, &record).await?).into_response())
 }
 
@@ -266,8 +291,15 @@ pub async fn cancel(
         .cancel_prescription(&id, now)
         .await
         .map_err(prescription_error)?;
-    audit::record(&state, &ctx, "update", &format!("MedicationRequest/{id}"), SUCCESS, "cancelled")
-        .await?;
+    audit::record(
+        &state,
+        &ctx,
+        "update",
+        &format!("MedicationRequest/{id}"),
+        SUCCESS,
+        "cancelled",
+    )
+    .await?;
     let record = prescription_or_404(&state, &ctx, &id).await?;
     Ok(Json(prescription_json(&state, &record).await?).into_response())
 }
@@ -317,7 +349,8 @@ pub async fn list(
     }
     let open = matches!(
         encounter.status,
-        huimin_domain::records::VisitStatus::Arrived | huimin_domain::records::VisitStatus::InProgress
+        huimin_domain::records::VisitStatus::Arrived
+            | huimin_domain::records::VisitStatus::InProgress
     );
     Ok(Json(json!({
         "encounter": id,

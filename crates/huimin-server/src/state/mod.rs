@@ -9,8 +9,8 @@
 pub mod booking;
 pub mod callers;
 pub mod codes;
-pub mod drug_book;
 pub mod department_book;
+pub mod drug_book;
 pub mod guard;
 pub mod passwords;
 pub mod pdf_font;

@@ -26,11 +26,10 @@ async fn visit(db: Db, phone: &str) -> Rx {
 
 /// The code of the drug named exactly `name` (阿莫西林胶囊).
 async fn drug(rx: &Rx, name: &str) -> String {
-    let found = rx
-        .v
-        .app
-        .get(&format!("/api/drugs?q={}", url(name)), Some(&rx.v.doctor))
-        .await;
+    let found =
+        rx.v.app
+            .get(&format!("/api/drugs?q={}", url(name)), Some(&rx.v.doctor))
+            .await;
     assert_eq!(found.status, 200, "{}", found.body);
     found.body["drugs"]
         .as_array()
@@ -49,7 +48,10 @@ fn url(text: &str) -> String {
 
 /// `packages` of the drug received into a lot expiring in a year.
 async fn stock(rx: &Rx, code: &str, lot: &str, packages: i64) {
-    let expiry = jiff::Zoned::now().date().checked_add(jiff::Span::new().years(1)).unwrap();
+    let expiry = jiff::Zoned::now()
+        .date()
+        .checked_add(jiff::Span::new().years(1))
+        .unwrap();
     let got = rx
         .v
         .app
@@ -68,13 +70,21 @@ fn line(drug: &str, dose: &str, unit: &str, frequency: &str, days: u32) -> Value
 
 async fn check(rx: &Rx, body: &Value) -> Resp {
     rx.v.app
-        .post_json(&format!("/api/visits/{}/prescriptions/check", rx.v.encounter), Some(&rx.v.doctor), body)
+        .post_json(
+            &format!("/api/visits/{}/prescriptions/check", rx.v.encounter),
+            Some(&rx.v.doctor),
+            body,
+        )
         .await
 }
 
 async fn prescribe(rx: &Rx, body: &Value) -> Resp {
     rx.v.app
-        .post_json(&format!("/api/visits/{}/prescriptions", rx.v.encounter), Some(&rx.v.doctor), body)
+        .post_json(
+            &format!("/api/visits/{}/prescriptions", rx.v.encounter),
+            Some(&rx.v.doctor),
+            body,
+        )
         .await
 }
 
@@ -83,13 +93,22 @@ fn rules(checked: &Resp) -> Vec<(String, String)> {
         .as_array()
         .unwrap_or_else(|| panic!("{}", checked.body))
         .iter()
-        .map(|f| (f["rule"].as_str().unwrap().to_owned(), f["severity"].as_str().unwrap().to_owned()))
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_owned(),
+                f["severity"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect()
 }
 
 async fn review(rx: &Rx, id: &str, body: Value) -> Resp {
     rx.v.app
-        .post_json(&format!("/api/prescriptions/{id}/review"), Some(&rx.pharmacist), &body)
+        .post_json(
+            &format!("/api/prescriptions/{id}/review"),
+            Some(&rx.pharmacist),
+            &body,
+        )
         .await
 }
 
@@ -108,27 +127,36 @@ async fn a_penicillin_allergy_blocks_amoxicillin(db: Db) {
     let rx = visit(db, "13911130001").await;
     let amoxicillin = drug(&rx, "阿莫西林胶囊").await;
     stock(&rx, &amoxicillin, "A1", 10).await;
-    let allergy = rx
-        .v
-        .app
-        .post_json(
-            &format!("/api/visits/{}/allergies", rx.v.encounter),
-            Some(&rx.v.doctor),
-            &json!({"substance": "青霉素", "reaction": "皮疹", "severity": "moderate"}),
-        )
-        .await;
+    let allergy =
+        rx.v.app
+            .post_json(
+                &format!("/api/visits/{}/allergies", rx.v.encounter),
+                Some(&rx.v.doctor),
+                &json!({"substance": "青霉素", "reaction": "皮疹", "severity": "moderate"}),
+            )
+            .await;
     assert_eq!(allergy.status, 201, "{}", allergy.body);
     let body = json!({"lines": [line(&amoxicillin, "0.5", "g", "TID", 3)]});
     let checked = check(&rx, &body).await;
     assert_eq!(checked.status, 200, "{}", checked.body);
-    assert!(rules(&checked).contains(&("allergy".into(), "block".into())), "{}", checked.body);
+    assert!(
+        rules(&checked).contains(&("allergy".into(), "block".into())),
+        "{}",
+        checked.body
+    );
     assert_eq!(checked.body["can_sign"], false);
     // A block cannot be overridden.
     let mut overridden = body.clone();
     overridden["overrides"] = json!([{"rule": "allergy", "line": 0, "reason": "病人坚持"}]);
     let refused = prescribe(&rx, &overridden).await;
     assert_eq!(refused.status, 422, "{}", refused.body);
-    let listed = rx.v.app.get(&format!("/api/visits/{}/prescriptions", rx.v.encounter), Some(&rx.v.doctor)).await;
+    let listed =
+        rx.v.app
+            .get(
+                &format!("/api/visits/{}/prescriptions", rx.v.encounter),
+                Some(&rx.v.doctor),
+            )
+            .await;
     assert_eq!(listed.body["prescriptions"].as_array().unwrap().len(), 0);
 }
 on_both!(a_penicillin_allergy_blocks_amoxicillin);
@@ -149,12 +177,19 @@ async fn warfarin_and_aspirin_warn_and_the_reason_reaches_the_pharmacist(db: Db)
         .unwrap_or_else(|| panic!("{}", checked.body))
         .clone();
     assert_eq!(interaction["severity"], "warn");
-    assert!(interaction["message"]["zh"].as_str().unwrap().contains("出血"), "{interaction}");
+    assert!(
+        interaction["message"]["zh"]
+            .as_str()
+            .unwrap()
+            .contains("出血"),
+        "{interaction}"
+    );
     // Without a reason the warning stops the signature, naming it.
     let unsigned = prescribe(&rx, &body).await;
     assert_eq!(unsigned.status, 422, "{}", unsigned.body);
     let mut with_reason = body.clone();
-    with_reason["overrides"] = json!([{"rule": "interaction", "reason": "冠脉支架术后，心内科会诊同意联用，监测INR"}]);
+    with_reason["overrides"] =
+        json!([{"rule": "interaction", "reason": "冠脉支架术后，心内科会诊同意联用，监测INR"}]);
     // An override without its reason is refused, naming the field.
     let mut empty = body.clone();
     empty["overrides"] = json!([{"rule": "interaction", "reason": " "}]);
@@ -166,57 +201,130 @@ async fn warfarin_and_aspirin_warn_and_the_reason_reaches_the_pharmacist(db: Db)
     assert_eq!(signed.body["status"], "submitted");
     assert!(signed.body["number"].as_str().unwrap().starts_with("CF"));
     assert!(signed.body["signature"]["signature"].is_string());
-    let queue = rx.v.app.get("/api/pharmacy/reviews", Some(&rx.pharmacist)).await;
+    let queue =
+        rx.v.app
+            .get("/api/pharmacy/reviews", Some(&rx.pharmacist))
+            .await;
     assert_eq!(queue.status, 200, "{}", queue.body);
     let waiting = &queue.body["prescriptions"][0];
     assert_eq!(waiting["id"], signed.body["id"]);
-    assert_eq!(waiting["overrides"][0]["reason"], "冠脉支架术后，心内科会诊同意联用，监测INR");
+    assert_eq!(
+        waiting["overrides"][0]["reason"],
+        "冠脉支架术后，心内科会诊同意联用，监测INR"
+    );
     // Only a pharmacist reviews.
     let id = signed.body["id"].as_str().unwrap();
-    let by_doctor = rx.v.app
-        .post_json(&format!("/api/prescriptions/{id}/review"), Some(&rx.v.doctor), &json!({"version": 1, "decision": "approve"}))
-        .await;
+    let by_doctor =
+        rx.v.app
+            .post_json(
+                &format!("/api/prescriptions/{id}/review"),
+                Some(&rx.v.doctor),
+                &json!({"version": 1, "decision": "approve"}),
+            )
+            .await;
     assert_eq!(by_doctor.status, 403, "{}", by_doctor.body);
 }
 on_both!(warfarin_and_aspirin_warn_and_the_reason_reaches_the_pharmacist);
 
 async fn a_sixth_drug_a_narcotic_without_the_right_and_special_antimicrobials_are_refused(db: Db) {
     let rx = visit(db, "13911130003").await;
-    let names = ["阿莫西林胶囊", "华法林片", "阿司匹林肠溶片", "二甲双胍片", "氨氯地平片", "奥美拉唑肠溶胶囊"];
+    let names = [
+        "阿莫西林胶囊",
+        "华法林片",
+        "阿司匹林肠溶片",
+        "二甲双胍片",
+        "氨氯地平片",
+        "奥美拉唑肠溶胶囊",
+    ];
     let mut lines = Vec::new();
     for name in names {
         let code = drug(&rx, name).await;
         stock(&rx, &code, "L1", 10).await;
-        lines.push(line(&code, "1", if name.contains("胶囊") { "粒" } else { "片" }, "QD", 3));
+        lines.push(line(
+            &code,
+            "1",
+            if name.contains("胶囊") {
+                "粒"
+            } else {
+                "片"
+            },
+            "QD",
+            3,
+        ));
     }
     let six = check(&rx, &json!({"lines": lines})).await;
-    assert!(rules(&six).contains(&("max-drugs".into(), "block".into())), "{}", six.body);
+    assert!(
+        rules(&six).contains(&("max-drugs".into(), "block".into())),
+        "{}",
+        six.body
+    );
 
     let morphine = drug(&rx, "吗啡片").await;
     stock(&rx, &morphine, "M1", 5).await;
     let narcotic = json!({"kind": "narcotic", "lines": [line(&morphine, "10", "mg", "Q12H", 3)]});
     let refused = check(&rx, &narcotic).await;
-    assert!(rules(&refused).contains(&("controlled-qualification".into(), "block".into())), "{}", refused.body);
+    assert!(
+        rules(&refused).contains(&("controlled-qualification".into(), "block".into())),
+        "{}",
+        refused.body
+    );
     // Granted the right by an administrator, the same prescription passes that rule.
-    let encounter = rx.v.app.get(&format!("/fhir/Encounter/{}", rx.v.encounter), Some(&rx.v.admin)).await;
-    let role_ref = encounter.body["participant"][0]["individual"]["reference"].as_str().unwrap().to_owned();
-    let role = rx.v.app.get(&format!("/fhir/{role_ref}"), Some(&rx.v.admin)).await;
-    let practitioner = role.body["practitioner"]["reference"].as_str().unwrap().trim_start_matches("Practitioner/").to_owned();
-    let granted = rx.v.app
-        .put_json(&format!("/api/admin/prescribing-rights/{practitioner}"), Some(&rx.v.admin), &json!({"controlled": true}), None)
-        .await;
+    let encounter =
+        rx.v.app
+            .get(
+                &format!("/fhir/Encounter/{}", rx.v.encounter),
+                Some(&rx.v.admin),
+            )
+            .await;
+    let role_ref = encounter.body["participant"][0]["individual"]["reference"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let role =
+        rx.v.app
+            .get(&format!("/fhir/{role_ref}"), Some(&rx.v.admin))
+            .await;
+    let practitioner = role.body["practitioner"]["reference"]
+        .as_str()
+        .unwrap()
+        .trim_start_matches("Practitioner/")
+        .to_owned();
+    let granted =
+        rx.v.app
+            .put_json(
+                &format!("/api/admin/prescribing-rights/{practitioner}"),
+                Some(&rx.v.admin),
+                &json!({"controlled": true}),
+                None,
+            )
+            .await;
     assert_eq!(granted.status, 200, "{}", granted.body);
     let allowed = check(&rx, &narcotic).await;
-    assert!(!rules(&allowed).iter().any(|(r, _)| r == "controlled-qualification"), "{}", allowed.body);
+    assert!(
+        !rules(&allowed)
+            .iter()
+            .any(|(r, _)| r == "controlled-qualification"),
+        "{}",
+        allowed.body
+    );
     // Four days of an ordinary narcotic tablet exceed the three allowed.
-    let long = check(&rx, &json!({"kind": "narcotic", "lines": [line(&morphine, "10", "mg", "Q12H", 4)]})).await;
-    assert!(rules(&long).contains(&("controlled-quantity".into(), "block".into())), "{}", long.body);
+    let long = check(
+        &rx,
+        &json!({"kind": "narcotic", "lines": [line(&morphine, "10", "mg", "Q12H", 4)]}),
+    )
+    .await;
+    assert!(
+        rules(&long).contains(&("controlled-quantity".into(), "block".into())),
+        "{}",
+        long.body
+    );
 
     let special = drug(&rx, "注射用美罗培南").await;
     stock(&rx, &special, "P1", 5).await;
     let antimicrobial = check(&rx, &json!({"lines": [line(&special, "1", "g", "Q8H", 1)]})).await;
     assert!(
-        rules(&antimicrobial).contains(&("antimicrobial-special-outpatient".into(), "block".into())),
+        rules(&antimicrobial)
+            .contains(&("antimicrobial-special-outpatient".into(), "block".into())),
         "{}",
         antimicrobial.body
     );
@@ -232,7 +340,11 @@ async fn a_twelve_week_prescription_needs_a_chronic_diagnosis_and_the_assessment
             "lines": [line(&amlodipine, "5", "mg", "QD", 84)]})
     };
     let no_diagnosis = check(&rx, &twelve_weeks(true)).await;
-    assert!(rules(&no_diagnosis).contains(&("long-term-no-chronic".into(), "block".into())), "{}", no_diagnosis.body);
+    assert!(
+        rules(&no_diagnosis).contains(&("long-term-no-chronic".into(), "block".into())),
+        "{}",
+        no_diagnosis.body
+    );
     let saved = rx.v.app
         .put_json(
             &format!("/api/visits/{}/note", rx.v.encounter),
@@ -244,9 +356,17 @@ async fn a_twelve_week_prescription_needs_a_chronic_diagnosis_and_the_assessment
         .await;
     assert_eq!(saved.status, 200, "{}", saved.body);
     let without = check(&rx, &twelve_weeks(false)).await;
-    assert!(rules(&without).contains(&("long-term-assessment".into(), "block".into())), "{}", without.body);
+    assert!(
+        rules(&without).contains(&("long-term-assessment".into(), "block".into())),
+        "{}",
+        without.body
+    );
     let with = check(&rx, &twelve_weeks(true)).await;
-    assert!(!rules(&with).iter().any(|(_, s)| s == "block"), "{}", with.body);
+    assert!(
+        !rules(&with).iter().any(|(_, s)| s == "block"),
+        "{}",
+        with.body
+    );
     let signed = prescribe(&rx, &twelve_weeks(true)).await;
     assert_eq!(signed.status, 201, "{}", signed.body);
     // 84 tablets of 5 mg: the seed's package size decides the boxes; the line says 84 days.
@@ -258,21 +378,46 @@ async fn returned_amended_approved_paid_dispensed_after_a_negative_skin_test(db:
     let rx = visit(db, "13911130005").await;
     let amoxicillin = drug(&rx, "阿莫西林胶囊").await;
     stock(&rx, &amoxicillin, "A2", 3).await;
-    let signed = prescribe(&rx, &json!({"lines": [line(&amoxicillin, "0.5", "g", "TID", 3)]})).await;
+    let signed = prescribe(
+        &rx,
+        &json!({"lines": [line(&amoxicillin, "0.5", "g", "TID", 3)]}),
+    )
+    .await;
     assert_eq!(signed.status, 201, "{}", signed.body);
     let id = signed.body["id"].as_str().unwrap().to_owned();
     // Paying or dispensing before approval does nothing.
-    let early = rx.v.app.post_json(&format!("/api/prescriptions/{id}/dispense"), Some(&rx.pharmacist), &json!({})).await;
+    let early =
+        rx.v.app
+            .post_json(
+                &format!("/api/prescriptions/{id}/dispense"),
+                Some(&rx.pharmacist),
+                &json!({}),
+            )
+            .await;
     assert_eq!(early.status, 409, "{}", early.body);
     // Returned with a reason code and text.
-    let bad_reason = review(&rx, &id, json!({"version": 1, "decision": "return", "reason_code": "nope", "reason_text": "x"})).await;
+    let bad_reason = review(
+        &rx,
+        &id,
+        json!({"version": 1, "decision": "return", "reason_code": "nope", "reason_text": "x"}),
+    )
+    .await;
     assert_eq!(bad_reason.status, 422, "{}", bad_reason.body);
     let returned = review(&rx, &id, json!({"version": 1, "decision": "return", "reason_code": "dose", "reason_text": "请核对每次剂量"})).await;
     assert_eq!(returned.status, 200, "{}", returned.body);
     assert_eq!(returned.body["status"], "returned");
-    assert_eq!(returned.body["reviews"][0]["reason"]["zh"], "用法、用量不适宜");
-    let doctor_sees = rx.v.app.get(&format!("/api/prescriptions/{id}"), Some(&rx.v.doctor)).await;
-    assert_eq!(doctor_sees.body["reviews"][0]["reason_text"], "请核对每次剂量");
+    assert_eq!(
+        returned.body["reviews"][0]["reason"]["zh"],
+        "用法、用量不适宜"
+    );
+    let doctor_sees =
+        rx.v.app
+            .get(&format!("/api/prescriptions/{id}"), Some(&rx.v.doctor))
+            .await;
+    assert_eq!(
+        doctor_sees.body["reviews"][0]["reason_text"],
+        "请核对每次剂量"
+    );
     // Amended (a smaller dose) and signed again: version 3 waits for review.
     let amended = rx.v.app
         .put_json(
@@ -288,44 +433,120 @@ async fn returned_amended_approved_paid_dispensed_after_a_negative_skin_test(db:
     let approved = review(&rx, &id, json!({"version": version, "decision": "approve"})).await;
     assert_eq!(approved.status, 200, "{}", approved.body);
     assert_eq!(approved.body["status"], "approved");
-    let lots = rx.v.app.get(&format!("/api/pharmacy/stock?drug={amoxicillin}"), Some(&rx.pharmacist)).await;
+    let lots =
+        rx.v.app
+            .get(
+                &format!("/api/pharmacy/stock?drug={amoxicillin}"),
+                Some(&rx.pharmacist),
+            )
+            .await;
     assert_eq!(lots.body["lots"][0]["reserved"], 1, "{}", lots.body);
-    let unpaid = rx.v.app.post_json(&format!("/api/prescriptions/{id}/dispense"), Some(&rx.pharmacist), &json!({})).await;
+    let unpaid =
+        rx.v.app
+            .post_json(
+                &format!("/api/prescriptions/{id}/dispense"),
+                Some(&rx.pharmacist),
+                &json!({}),
+            )
+            .await;
     assert_eq!(unpaid.status, 409, "{}", unpaid.body);
     let paid = pay(&rx).await;
     assert_eq!(paid.status, 201, "{}", paid.body);
-    let after = rx.v.app.get(&format!("/api/prescriptions/{id}"), Some(&rx.v.doctor)).await;
+    let after =
+        rx.v.app
+            .get(&format!("/api/prescriptions/{id}"), Some(&rx.v.doctor))
+            .await;
     assert_eq!(after.body["status"], "paid");
     // A penicillin is not dispensed before a negative skin test.
-    let untested = rx.v.app.post_json(&format!("/api/prescriptions/{id}/dispense"), Some(&rx.pharmacist), &json!({})).await;
+    let untested =
+        rx.v.app
+            .post_json(
+                &format!("/api/prescriptions/{id}/dispense"),
+                Some(&rx.pharmacist),
+                &json!({}),
+            )
+            .await;
     assert_eq!(untested.status, 409, "{}", untested.body);
-    assert!(untested.body["issue"][0]["details"]["text"].as_str().unwrap_or_default().contains("皮试")
-        || untested.body.to_string().contains("皮试"), "{}", untested.body);
+    assert!(
+        untested.body["issue"][0]["details"]["text"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("皮试")
+            || untested.body.to_string().contains("皮试"),
+        "{}",
+        untested.body
+    );
     let nurse = rx.v.app.staff("nurse").await;
-    let tested = rx.v.app
-        .post_json(&format!("/api/visits/{}/skin-tests", rx.v.encounter), Some(&nurse), &json!({"drug": amoxicillin, "result": "negative"}))
-        .await;
+    let tested =
+        rx.v.app
+            .post_json(
+                &format!("/api/visits/{}/skin-tests", rx.v.encounter),
+                Some(&nurse),
+                &json!({"drug": amoxicillin, "result": "negative"}),
+            )
+            .await;
     assert_eq!(tested.status, 201, "{}", tested.body);
-    let dispensed = rx.v.app.post_json(&format!("/api/prescriptions/{id}/dispense"), Some(&rx.pharmacist), &json!({})).await;
+    let dispensed =
+        rx.v.app
+            .post_json(
+                &format!("/api/prescriptions/{id}/dispense"),
+                Some(&rx.pharmacist),
+                &json!({}),
+            )
+            .await;
     assert_eq!(dispensed.status, 200, "{}", dispensed.body);
     assert_eq!(dispensed.body["dispensed"][0]["lot_number"], "A2");
-    let lots = rx.v.app.get(&format!("/api/pharmacy/stock?drug={amoxicillin}"), Some(&rx.pharmacist)).await;
-    assert_eq!((lots.body["lots"][0]["on_hand"].as_i64(), lots.body["lots"][0]["reserved"].as_i64()), (Some(2), Some(0)));
+    let lots =
+        rx.v.app
+            .get(
+                &format!("/api/pharmacy/stock?drug={amoxicillin}"),
+                Some(&rx.pharmacist),
+            )
+            .await;
+    assert_eq!(
+        (
+            lots.body["lots"][0]["on_hand"].as_i64(),
+            lots.body["lots"][0]["reserved"].as_i64()
+        ),
+        (Some(2), Some(0))
+    );
     // The patient's phone: ready to collect, then collected, with the instruction.
-    let mine = rx.v.app.get("/api/me/prescriptions", Some(&rx.v.patient)).await;
+    let mine =
+        rx.v.app
+            .get("/api/me/prescriptions", Some(&rx.v.patient))
+            .await;
     assert_eq!(mine.body["prescriptions"][0]["status"], "dispensed");
-    let handed = rx.v.app.post_json(&format!("/api/prescriptions/{id}/hand-over"), Some(&rx.pharmacist), &json!({})).await;
+    let handed =
+        rx.v.app
+            .post_json(
+                &format!("/api/prescriptions/{id}/hand-over"),
+                Some(&rx.pharmacist),
+                &json!({}),
+            )
+            .await;
     assert_eq!(handed.status, 200, "{}", handed.body);
-    let mine = rx.v.app.get_lang("/api/me/prescriptions", Some(&rx.v.patient), "zh").await;
+    let mine =
+        rx.v.app
+            .get_lang("/api/me/prescriptions", Some(&rx.v.patient), "zh")
+            .await;
     let first = &mine.body["prescriptions"][0];
     assert_eq!(first["status"], "collected");
     assert_eq!(first["status_label"]["zh"], "已取药");
-    assert_eq!(first["lines"][0]["instruction"]["zh"], "口服，每日三次，每次1粒（250mg）");
-    let meds = rx.v.app.get("/api/me/medications", Some(&rx.v.patient)).await;
+    assert_eq!(
+        first["lines"][0]["instruction"]["zh"],
+        "口服，每日三次，每次1粒（250mg）"
+    );
+    let meds =
+        rx.v.app
+            .get("/api/me/medications", Some(&rx.v.patient))
+            .await;
     assert_eq!(meds.body["medications"][0]["drug"], amoxicillin.as_str());
     // Another family reads nothing of it.
     let (other, _) = rx.v.app.patient("13911130099", "赵六", ID_3).await;
-    let theirs = rx.v.app.get(&format!("/api/prescriptions/{id}"), Some(&other)).await;
+    let theirs =
+        rx.v.app
+            .get(&format!("/api/prescriptions/{id}"), Some(&other))
+            .await;
     assert_eq!(theirs.status, 404, "{}", theirs.body);
     let none = rx.v.app.get("/api/me/prescriptions", Some(&other)).await;
     assert_eq!(none.body["prescriptions"].as_array().unwrap().len(), 0);
@@ -341,11 +562,20 @@ async fn the_last_box_is_reserved_by_one_approval_only(db: Db) {
     let b = prescribe(&rx, &body).await;
     assert_eq!((a.status, b.status), (201, 201), "{} {}", a.body, b.body);
     // Each wants one box; take one away so only one is left for two approvals.
-    let lots = rx.v.app.get(&format!("/api/pharmacy/stock?drug={metformin}"), Some(&rx.pharmacist)).await;
+    let lots =
+        rx.v.app
+            .get(
+                &format!("/api/pharmacy/stock?drug={metformin}"),
+                Some(&rx.pharmacist),
+            )
+            .await;
     assert_eq!(lots.body["lots"][0]["on_hand"], 2);
     let third = prescribe(&rx, &body).await;
     assert_eq!(third.status, 201, "{}", third.body);
-    let ids: Vec<String> = [&a, &b, &third].iter().map(|r| r.body["id"].as_str().unwrap().to_owned()).collect();
+    let ids: Vec<String> = [&a, &b, &third]
+        .iter()
+        .map(|r| r.body["id"].as_str().unwrap().to_owned())
+        .collect();
     let approve = || json!({"version": 1, "decision": "approve"});
     let (x, y, z) = tokio::join!(
         review(&rx, &ids[0], approve()),
@@ -355,16 +585,37 @@ async fn the_last_box_is_reserved_by_one_approval_only(db: Db) {
     let results = [x, y, z];
     let ok = results.iter().filter(|r| r.status == 200).count();
     let short = results.iter().filter(|r| r.status == 409).count();
-    assert_eq!((ok, short), (2, 1), "{:?}", results.iter().map(|r| &r.body).collect::<Vec<_>>());
-    let lots = rx.v.app.get(&format!("/api/pharmacy/stock?drug={metformin}"), Some(&rx.pharmacist)).await;
+    assert_eq!(
+        (ok, short),
+        (2, 1),
+        "{:?}",
+        results.iter().map(|r| &r.body).collect::<Vec<_>>()
+    );
+    let lots =
+        rx.v.app
+            .get(
+                &format!("/api/pharmacy/stock?drug={metformin}"),
+                Some(&rx.pharmacist),
+            )
+            .await;
     assert_eq!(lots.body["lots"][0]["reserved"], 2);
     // The refused one still waits for review, unchanged.
     let refused = results.iter().position(|r| r.status == 409).unwrap();
-    let still = rx.v.app.get(&format!("/api/prescriptions/{}", ids[refused]), Some(&rx.pharmacist)).await;
+    let still =
+        rx.v.app
+            .get(
+                &format!("/api/prescriptions/{}", ids[refused]),
+                Some(&rx.pharmacist),
+            )
+            .await;
     assert_eq!(still.body["status"], "submitted");
     // Out of stock is said at prescribing too.
     let fourth = check(&rx, &body).await;
-    assert!(rules(&fourth).contains(&("out-of-stock".into(), "block".into())), "{}", fourth.body);
+    assert!(
+        rules(&fourth).contains(&("out-of-stock".into(), "block".into())),
+        "{}",
+        fourth.body
+    );
 }
 on_both!(the_last_box_is_reserved_by_one_approval_only);
 
@@ -373,47 +624,99 @@ async fn bad_input_names_its_field_and_writes_nothing(db: Db) {
     let amoxicillin = drug(&rx, "阿莫西林胶囊").await;
     stock(&rx, &amoxicillin, "A3", 10).await;
     let cases = [
-        (json!({"lines": [line("NOPE", "0.5", "g", "TID", 3)]}), "lines[0].drug"),
-        (json!({"lines": [line(&amoxicillin, "0.5", "g", "TDS", 3)]}), "lines[0].frequency"),
-        (json!({"lines": [line(&amoxicillin, "0.5", "mL", "TID", 3)]}), "lines[0].dose_unit"),
-        (json!({"lines": [{"drug": amoxicillin, "dose": "0.5", "dose_unit": "g", "frequency": "TID", "days": 3, "quantity": 9}]}), "lines[0].quantity"),
-        (json!({"lines": [{"drug": amoxicillin, "dose": "0.5", "dose_unit": "g", "frequency": "TID", "days": 3, "route": "mouth"}]}), "lines[0].route"),
-        (json!({"kind": "secret", "lines": [line(&amoxicillin, "0.5", "g", "TID", 3)]}), "kind"),
-        (json!({"validity_days": 4, "lines": [line(&amoxicillin, "0.5", "g", "TID", 3)]}), "validity_days"),
+        (
+            json!({"lines": [line("NOPE", "0.5", "g", "TID", 3)]}),
+            "lines[0].drug",
+        ),
+        (
+            json!({"lines": [line(&amoxicillin, "0.5", "g", "TDS", 3)]}),
+            "lines[0].frequency",
+        ),
+        (
+            json!({"lines": [line(&amoxicillin, "0.5", "mL", "TID", 3)]}),
+            "lines[0].dose_unit",
+        ),
+        (
+            json!({"lines": [{"drug": amoxicillin, "dose": "0.5", "dose_unit": "g", "frequency": "TID", "days": 3, "quantity": 9}]}),
+            "lines[0].quantity",
+        ),
+        (
+            json!({"lines": [{"drug": amoxicillin, "dose": "0.5", "dose_unit": "g", "frequency": "TID", "days": 3, "route": "mouth"}]}),
+            "lines[0].route",
+        ),
+        (
+            json!({"kind": "secret", "lines": [line(&amoxicillin, "0.5", "g", "TID", 3)]}),
+            "kind",
+        ),
+        (
+            json!({"validity_days": 4, "lines": [line(&amoxicillin, "0.5", "g", "TID", 3)]}),
+            "validity_days",
+        ),
         (json!({"lines": []}), "lines"),
     ];
     for (body, field) in cases {
         let refused = prescribe(&rx, &body).await;
         assert_eq!(refused.status, 422, "{field}: {}", refused.body);
-        assert_eq!(refused.body["issue"][0]["expression"][0], field, "{}", refused.body);
-        let en = rx.v.app
-            .post_json(&format!("/api/visits/{}/prescriptions/check?lang=en", rx.v.encounter), Some(&rx.v.doctor), &body)
-            .await;
+        assert_eq!(
+            refused.body["issue"][0]["expression"][0], field,
+            "{}",
+            refused.body
+        );
+        let en =
+            rx.v.app
+                .post_json(
+                    &format!("/api/visits/{}/prescriptions/check?lang=en", rx.v.encounter),
+                    Some(&rx.v.doctor),
+                    &body,
+                )
+                .await;
         assert_eq!(en.status, 422);
     }
-    let listed = rx.v.app.get(&format!("/api/visits/{}/prescriptions", rx.v.encounter), Some(&rx.v.doctor)).await;
+    let listed =
+        rx.v.app
+            .get(
+                &format!("/api/visits/{}/prescriptions", rx.v.encounter),
+                Some(&rx.v.doctor),
+            )
+            .await;
     assert_eq!(listed.body["prescriptions"].as_array().unwrap().len(), 0);
     // A nurse does not prescribe.
     let nurse = rx.v.app.staff("nurse").await;
-    let by_nurse = rx.v.app
-        .post_json(&format!("/api/visits/{}/prescriptions", rx.v.encounter), Some(&nurse), &json!({"lines": [line(&amoxicillin, "0.5", "g", "TID", 3)]}))
-        .await;
+    let by_nurse =
+        rx.v.app
+            .post_json(
+                &format!("/api/visits/{}/prescriptions", rx.v.encounter),
+                Some(&nurse),
+                &json!({"lines": [line(&amoxicillin, "0.5", "g", "TID", 3)]}),
+            )
+            .await;
     assert_eq!(by_nurse.status, 403, "{}", by_nurse.body);
     // A formulary file with a bad line is refused whole; the tables stay as they were.
-    let before = rx.v.app.get("/api/admin/drug-tables", Some(&rx.v.admin)).await;
+    let before =
+        rx.v.app
+            .get("/api/admin/drug-tables", Some(&rx.v.admin))
+            .await;
     let csv = format!(
         "{}\nEM9999,测试,Test,,western,tablet,zero,mg,片,10,盒,oral,1.00,,test,,,,,,,,,,,来源\n",
         huimin_domain::prescriptions::formulary::COLUMNS.join(",")
     );
-    let import = rx.v.app
-        .send(
-            rx.v.app.client.put(format!("{}/api/admin/drug-tables/formulary", rx.v.app.base)).header("content-type", "text/csv").body(csv),
-            Some(&rx.v.admin),
-        )
-        .await;
+    let import =
+        rx.v.app
+            .send(
+                rx.v.app
+                    .client
+                    .put(format!("{}/api/admin/drug-tables/formulary", rx.v.app.base))
+                    .header("content-type", "text/csv")
+                    .body(csv),
+                Some(&rx.v.admin),
+            )
+            .await;
     assert_eq!(import.status, 422, "{}", import.body);
     assert_eq!(import.body["issue"][0]["expression"][0], "line 2");
-    let after = rx.v.app.get("/api/admin/drug-tables", Some(&rx.v.admin)).await;
+    let after =
+        rx.v.app
+            .get("/api/admin/drug-tables", Some(&rx.v.admin))
+            .await;
     assert_eq!(before.body, after.body);
 }
 on_both!(bad_input_names_its_field_and_writes_nothing);

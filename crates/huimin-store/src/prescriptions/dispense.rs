@@ -63,7 +63,15 @@ impl Store {
         now: i64,
     ) -> Result<PrescriptionRecord, PrescriptionError> {
         let mut tx = self.writer.begin().await?;
-        move_status(&mut tx, id, &["paid"], "dispensed", Some("dispensed_at"), now).await?;
+        move_status(
+            &mut tx,
+            id,
+            &["paid"],
+            "dispensed",
+            Some("dispensed_at"),
+            now,
+        )
+        .await?;
         let rows = sqlx::query(
             "SELECT r.line_no, r.lot_id, r.quantity, l.lot_number, l.expiry \
              FROM stock_reservations r JOIN drug_lots l ON l.id = r.lot_id \
@@ -136,7 +144,15 @@ impl Store {
         now: i64,
     ) -> Result<PrescriptionRecord, PrescriptionError> {
         let mut tx = self.writer.begin().await?;
-        move_status(&mut tx, id, &["dispensed"], "collected", Some("collected_at"), now).await?;
+        move_status(
+            &mut tx,
+            id,
+            &["dispensed"],
+            "collected",
+            Some("collected_at"),
+            now,
+        )
+        .await?;
         let record = prescription_in(self, &mut tx, id)
             .await?
             .ok_or(PrescriptionError::NotFound)?;

@@ -15,8 +15,8 @@ use sqlx::{AnyConnection, Row};
 
 use crate::{Store, StoreError};
 
-pub use dispense::{DispensedLot, SkinTestRecord};
 pub(crate) use dispense::paid_in;
+pub use dispense::{DispensedLot, SkinTestRecord};
 pub use review::{Decision, ReviewRecord, ReviewStats};
 pub use stock::{LotRecord, NewLot, StockError};
 pub use tables::{PrescribingRights, ReferenceTable};

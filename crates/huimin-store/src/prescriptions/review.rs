@@ -168,7 +168,9 @@ impl Store {
              ORDER BY submitted_at, id LIMIT {}",
             limit.clamp(1, 500)
         );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&self.pool).await?;
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(review).collect()
     }
 
@@ -231,8 +233,15 @@ impl Store {
         }
         match decision {
             Decision::Approve { charges } => {
-                move_status(&mut tx, id, &["submitted"], "approved", Some("approved_at"), now)
-                    .await?;
+                move_status(
+                    &mut tx,
+                    id,
+                    &["submitted"],
+                    "approved",
+                    Some("approved_at"),
+                    now,
+                )
+                .await?;
                 for item in items_in(&mut tx, id).await? {
                     stock::reserve_in(
                         &mut tx,

@@ -48,8 +48,7 @@ impl From<sqlx::Error> for StockError {
     }
 }
 
-const LOT_COLUMNS: &str =
-    "id, drug_code, lot_number, expiry, on_hand, reserved, received_at";
+const LOT_COLUMNS: &str = "id, drug_code, lot_number, expiry, on_hand, reserved, received_at";
 
 fn lot(row: &sqlx::any::AnyRow) -> Result<LotRecord, StoreError> {
     Ok(LotRecord {
@@ -124,13 +123,15 @@ pub(crate) async fn reserve_in(
 }
 
 /// Gives a prescription's reserved packages back to their lots.
-pub(crate) async fn release_in(conn: &mut AnyConnection, prescription: &str) -> Result<(), StoreError> {
-    let rows = sqlx::query(
-        "SELECT lot_id, quantity FROM stock_reservations WHERE prescription_id = $1",
-    )
-    .bind(prescription)
-    .fetch_all(&mut *conn)
-    .await?;
+pub(crate) async fn release_in(
+    conn: &mut AnyConnection,
+    prescription: &str,
+) -> Result<(), StoreError> {
+    let rows =
+        sqlx::query("SELECT lot_id, quantity FROM stock_reservations WHERE prescription_id = $1")
+            .bind(prescription)
+            .fetch_all(&mut *conn)
+            .await?;
     for row in &rows {
         let (lot, quantity): (String, i64) = (row.try_get(0)?, row.try_get(1)?);
         sqlx::query("UPDATE drug_lots SET reserved = reserved - $1 WHERE id = $2")
