@@ -15,6 +15,8 @@ pub struct Chrome {
     pub workbench: bool,
     /// The lab and imaging worklist (technicians).
     pub lab: bool,
+    /// The pharmacy's review queue, dispensing counter and stock (pharmacists).
+    pub pharmacy: bool,
     pub desk: bool,
     pub triage: bool,
     pub admin: bool,
@@ -39,6 +41,7 @@ impl Chrome {
             triage: matches!(web.role.as_deref(), Some("nurse" | "admin")),
             admin: web.role.as_deref() == Some("admin"),
             lab: matches!(web.role.as_deref(), Some("technician" | "admin")),
+            pharmacy: web.role.as_deref() == Some("pharmacist"),
             unread: web.unread,
             hospital: i18n::pick(web.lang, &web.hospital.zh, &web.hospital.en).to_owned(),
             title,

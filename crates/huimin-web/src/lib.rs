@@ -22,6 +22,7 @@ mod names;
 mod orders;
 mod origin;
 mod patient;
+mod prescriptions;
 mod qr;
 mod records;
 mod results;
@@ -45,6 +46,7 @@ pub fn pages(api: Router, clock: huimin_clock::Clock) -> Router {
         .merge(records::routes())
         .merge(orders::routes())
         .merge(results::routes())
+        .merge(prescriptions::routes())
         .merge(admin::routes())
         .merge(billing::routes())
         .merge(messages::routes())

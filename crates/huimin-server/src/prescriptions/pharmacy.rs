@@ -436,12 +436,18 @@ pub async fn stock(
     }
     let today = state.clock.today().to_string();
     let lots = state.store.lots(query.drug.as_deref()).await?;
+    let tables = state.drugs.tables(&state.store).await?;
     let out: Vec<Value> = lots
         .iter()
         .map(|l| {
+            let drug = tables.formulary.get(&l.drug_code);
+            let name = drug.map(|d| d.name());
             json!({
                 "drug": l.drug_code, "lot_number": l.lot_number, "expiry": l.expiry,
                 "on_hand": l.on_hand, "reserved": l.reserved, "expired": l.expiry < today,
+                "name": name.map(|n| json!({"zh": n.zh, "en": n.en})),
+                "specification": drug.map(|d| d.specification()),
+                "package_unit": drug.map(|d| d.package_unit.clone()),
             })
         })
         .collect();

@@ -91,15 +91,28 @@ pub fn status_label(status: &str) -> Text {
     }
 }
 
-/// A department's name (its Organization), or its id.
+/// A department's name (its Organization) in both languages, or its id.
 pub async fn department_name(state: &AppState, id: &str) -> Result<Text, ApiError> {
-    let name = state
+    let org = state.store.read_resource("Organization", id).await?;
+    Ok(match org {
+        Some(org) => crate::directory::department_text(&org.content),
+        None => Text::new(id, id),
+    })
+}
+
+/// The prescribing doctor's name, from the post the prescription was written on.
+async fn doctor_name(state: &AppState, p: &PrescriptionRecord) -> Result<String, ApiError> {
+    let role = state
         .store
-        .read_resource("Organization", id)
-        .await?
-        .and_then(|r| r.content["name"].as_str().map(str::to_owned))
-        .unwrap_or_else(|| id.to_owned());
-    Ok(Text::new(name.clone(), name))
+        .read_resource("PractitionerRole", &p.role_id)
+        .await?;
+    Ok(role
+        .and_then(|r| {
+            r.content["practitioner"]["display"]
+                .as_str()
+                .map(str::to_owned)
+        })
+        .unwrap_or_else(|| p.doctor.clone()))
 }
 
 /// The whole prescription: head, stored content, reviews and dispensed lots.
@@ -115,9 +128,11 @@ pub async fn prescription_json(
         "number": p.number,
         "encounter": p.encounter_id,
         "patient": p.patient_id,
+        "patient_name": crate::appointments::calling::patient_name(state, &p.patient_id).await?,
         "department": text(&department_name(state, &p.department_id).await?),
         "practitioner": p.practitioner_id,
         "doctor": p.doctor,
+        "doctor_name": doctor_name(state, p).await?,
         "kind": p.kind,
         "long_term": p.long_term,
         "status": p.status,

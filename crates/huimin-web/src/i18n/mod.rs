@@ -10,6 +10,7 @@ mod common;
 mod hospital;
 mod orders;
 mod patient;
+mod prescriptions;
 mod queue;
 mod recognition;
 mod records;
@@ -33,6 +34,7 @@ fn messages() -> impl Iterator<Item = &'static (&'static str, &'static str, &'st
         records::MESSAGES,
         orders::MESSAGES,
         results::MESSAGES,
+        prescriptions::MESSAGES,
         recognition::MESSAGES,
         search::MESSAGES,
         staff::MESSAGES,

@@ -116,6 +116,7 @@ pub async fn login(State(api): State<Api>, web: Web, Form(form): Form<LoginForm>
             Some("registrar") => Some("/desk"),
             Some("nurse") => Some("/triage"),
             Some("technician") => Some("/staff/lab"),
+            Some("pharmacist") => Some("/staff/pharmacy/reviews"),
             Some("admin") => Some("/admin"),
             Some(_) => Some("/staff"),
         };

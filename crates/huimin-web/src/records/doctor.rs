@@ -87,6 +87,7 @@ struct VisitPage {
     reason: String,
     dx: DxFinder,
     orders: crate::orders::VisitOrders,
+    rx: crate::prescriptions::VisitRx,
 }
 
 #[derive(Template)]
@@ -111,6 +112,12 @@ pub struct ShowQuery {
     /// The orders part's catalogue search.
     #[serde(default)]
     q: String,
+    /// A returned prescription to amend in the prescriptions part.
+    #[serde(default)]
+    amend: String,
+    /// What the prescriptions part just did (`signed`, `cancelled`).
+    #[serde(default)]
+    rx: String,
 }
 
 /// What the doctor typed, to show again after a refusal.
@@ -120,6 +127,8 @@ struct Typed {
     diagnoses: Option<Value>,
     reason: String,
     dx: DxFinder,
+    /// The prescription being written, as typed.
+    rx: Option<crate::prescriptions::Composer>,
 }
 
 fn visit_path(id: &str, break_glass: &str) -> String {
@@ -246,6 +255,7 @@ async fn page(
         String::new()
     };
     let orders = crate::orders::visit_orders(api, web, id, &query.q).await;
+    let rx = crate::prescriptions::visit_rx(api, web, id, typed.rx, &query.amend, &query.rx).await;
     render(
         status,
         &VisitPage {
@@ -300,6 +310,7 @@ async fn page(
             reason: typed.reason,
             dx: typed.dx,
             orders,
+            rx,
         },
     )
 }
@@ -320,6 +331,23 @@ pub async fn show(
         (String::new(), StatusCode::OK),
     )
     .await
+}
+
+/// The visit page with the prescription being written as typed (the prescriptions part's
+/// buttons answer with it).
+pub(crate) async fn with_composer(
+    api: &Api,
+    web: &Web,
+    id: &str,
+    composer: crate::prescriptions::Composer,
+    status: StatusCode,
+) -> Response {
+    let typed = Typed {
+        rx: Some(composer),
+        ..Typed::default()
+    };
+    let query = ShowQuery::default();
+    page(api, web, id, &query, typed, (String::new(), status)).await
 }
 
 /// The note's JSON from the form's fields, in their order.
@@ -378,6 +406,7 @@ async fn refused(
         diagnoses: note.map(|n| n["diagnoses"].clone()),
         reason,
         dx: DxFinder::default(),
+        rx: None,
     };
     let problem = reply
         .problems()
@@ -486,6 +515,7 @@ async fn reshow(
         diagnoses: Some(note["diagnoses"].clone()),
         reason: value_of(pairs, "reason"),
         dx,
+        rx: None,
     };
     page(
         api,

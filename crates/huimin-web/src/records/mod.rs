@@ -6,7 +6,7 @@
 //! for department heads, the department's break-the-glass reads (`access.rs`).
 
 mod access;
-mod doctor;
+pub(crate) mod doctor;
 mod patient;
 mod reports;
 mod verify;

@@ -44,6 +44,7 @@ struct VisitPage {
     /// Latest version first.
     versions: Vec<VersionRow>,
     orders: crate::orders::VisitOrders,
+    rx: crate::prescriptions::VisitPrescriptions,
 }
 
 /// `GET /me/records`.
@@ -107,6 +108,7 @@ pub async fn show(
     let mut versions = versions_of(&body["note"], web.lang);
     versions.reverse();
     let orders = crate::orders::visit_orders(&api, &web, &id, "").await;
+    let rx = crate::prescriptions::of_visit(&api, &web, &id).await;
     render(
         StatusCode::OK,
         &VisitPage {
@@ -126,6 +128,7 @@ pub async fn show(
             signed: body["note"]["status"] == "signed",
             versions,
             orders,
+            rx,
         },
     )
 }

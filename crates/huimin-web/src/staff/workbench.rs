@@ -83,6 +83,10 @@ pub async fn sessions_of_the_day(
     SignedIn(web): SignedIn,
     axum::extract::Query(asked): axum::extract::Query<DayAsked>,
 ) -> Response {
+    if web.role.as_deref() == Some("pharmacist") {
+        // A pharmacist's staff home is the pharmacy's review queue.
+        return Redirect::to("/staff/pharmacy/reviews").into_response();
+    }
     let (today, date) = (fmt::today(), fmt::date_or_today(&asked.date));
     let reply = api
         .get(&web, &format!("/api/me/sessions?date={date}"))

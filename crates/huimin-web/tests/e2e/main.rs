@@ -16,6 +16,7 @@ mod money_journey;
 mod moves_journey;
 mod my_bookings_journey;
 mod patient_journey;
+mod prescriptions_journey;
 mod queue_journey;
 mod recognition_journey;
 mod records_journey;

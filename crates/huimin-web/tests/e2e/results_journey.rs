@@ -12,13 +12,16 @@ use serde_json::{Value, json};
 
 use crate::harness::{Browser, DOCTOR, Driver, Server};
 
-const PATIENT: (&str, &str) = ("13911110031", "Patient2026pass");
+pub(crate) const PATIENT: (&str, &str) = ("13911110031", "Patient2026pass");
 const TECHNICIAN: (&str, &str) = ("tech-wang", "Technician2026pass");
 const REGISTRAR: (&str, &str) = ("desk-zhao", "Registrar2026pass");
 
 /// A booked and checked-in visit of 王小明 (male, born 1990): the patient's token and id,
 /// the appointment and the visit.
-async fn checked_in(server: &Server, department: &str) -> (String, String, String, String) {
+pub(crate) async fn checked_in(
+    server: &Server,
+    department: &str,
+) -> (String, String, String, String) {
     let (token, patient) = server
         .register(PATIENT, "王小明", "110101199003071137")
         .await;
