@@ -6,262 +6,14 @@
 use huimin_domain::i18n::Lang;
 use huimin_domain::prescriptions::prescription::PrescriptionKind;
 use huimin_domain::prescriptions::{Frequency, Route};
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use super::{FindingShown, RxShown, both, finding_shown, line_field, override_key, rx_shown};
+use super::draft::Draft;
+use super::{FindingShown, RxShown, finding_shown, line_field, rx_shown};
 use crate::api::{Api, Problem};
 use crate::i18n::t;
 use crate::staff::common::Coded;
 use crate::web::{Web, encoded};
-
-/// Most lines the form carries (the rules refuse a sixth drug; the form shows that refusal).
-const MAX_FORM_LINES: usize = 8;
-
-/// One line as typed, with what the API said about it.
-#[derive(Clone, Debug, Default)]
-pub struct DraftLine {
-    pub drug: String,
-    pub name: String,
-    pub specification: String,
-    /// The dose units the drug takes: its strength unit and its piece unit.
-    pub units: Vec<String>,
-    pub dose: String,
-    pub dose_unit: String,
-    pub frequency: String,
-    pub route: String,
-    pub days: String,
-    pub quantity: String,
-    pub note: String,
-    /// After a check: the instruction and `共1瓶 · ¥15.00`.
-    pub instruction: String,
-    pub computed: String,
-    /// (field, text) refusals of this line.
-    pub errors: Vec<(String, String)>,
-}
-
-impl DraftLine {
-    /// The refusal of `field` on this line (empty: none).
-    pub fn error(&self, field: &str) -> String {
-        self.errors
-            .iter()
-            .filter(|(f, _)| f == field)
-            .map(|(_, t)| t.as_str())
-            .collect::<Vec<_>>()
-            .join(" ")
-    }
-
-    /// The `units` hidden field.
-    pub fn units_field(&self) -> String {
-        self.units.join("|")
-    }
-
-    pub fn invalid(&self, field: &str) -> bool {
-        self.errors.iter().any(|(f, _)| f == field)
-    }
-
-    fn body(&self) -> Value {
-        let mut line = json!({
-            "drug": self.drug, "dose": self.dose.trim(), "dose_unit": self.dose_unit,
-            "frequency": self.frequency, "route": self.route,
-            // Not a number: 0, which the API refuses naming the field.
-            "days": self.days.trim().parse::<u32>().unwrap_or(0),
-            "note": self.note.trim(),
-        });
-        if !self.quantity.trim().is_empty() {
-            line["quantity"] = json!(self.quantity.trim().parse::<u32>().unwrap_or(0));
-        }
-        line
-    }
-}
-
-/// The whole form as typed.
-#[derive(Clone, Debug, Default)]
-pub struct Draft {
-    pub kind: String,
-    pub validity: String,
-    pub weight: String,
-    pub pregnant: bool,
-    pub long_term: bool,
-    pub stable: bool,
-    pub assessment: bool,
-    pub lines: Vec<DraftLine>,
-    /// Reasons typed for warnings, by override key (`interaction:0`).
-    pub reasons: Vec<(String, String)>,
-    /// The drug search box.
-    pub q: String,
-    /// Amending this returned prescription, at this version.
-    pub amend: String,
-    pub version: String,
-}
-
-fn value_of(pairs: &[(String, String)], name: &str) -> String {
-    pairs
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default()
-}
-
-impl Draft {
-    pub fn from_pairs(pairs: &[(String, String)]) -> Draft {
-        let get = |name: &str| value_of(pairs, name);
-        let lines = (0..MAX_FORM_LINES)
-            .take_while(|i| pairs.iter().any(|(k, _)| *k == format!("l{i}.drug")))
-            .map(|i| {
-                let f = |field: &str| get(&format!("l{i}.{field}"));
-                DraftLine {
-                    drug: f("drug"),
-                    name: f("name"),
-                    specification: f("spec"),
-                    units: f("units")
-                        .split('|')
-                        .filter(|u| !u.is_empty())
-                        .map(str::to_owned)
-                        .collect(),
-                    dose: f("dose"),
-                    dose_unit: f("dose_unit"),
-                    frequency: f("frequency"),
-                    route: f("route"),
-                    days: f("days"),
-                    quantity: f("quantity"),
-                    note: f("note"),
-                    ..DraftLine::default()
-                }
-            })
-            .collect();
-        Draft {
-            kind: get("kind"),
-            validity: get("validity"),
-            weight: get("weight"),
-            pregnant: get("pregnant") == "1",
-            long_term: get("long_term") == "1",
-            stable: get("stable") == "1",
-            assessment: get("assessment") == "1",
-            lines,
-            reasons: pairs
-                .iter()
-                .filter_map(|(k, v)| Some((k.strip_prefix("reason:")?.to_owned(), v.clone())))
-                .collect(),
-            q: get("q"),
-            amend: get("amend"),
-            version: get("version"),
-        }
-    }
-
-    /// A returned prescription's lines, kind and reasons, to amend.
-    pub fn from_prescription(v: &Value, lang: Lang) -> Draft {
-        let lines = v["lines"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|l| {
-                let dose = l["dose"].as_str().unwrap_or_default().to_owned();
-                // A quantity the doctor had to write (as needed, 适量) is kept; others are
-                // computed again.
-                let written = dose.is_empty() || l["frequency"] == "PRN";
-                DraftLine {
-                    drug: l["drug"].as_str().unwrap_or_default().to_owned(),
-                    name: both(lang, &l["name"]),
-                    specification: l["specification"].as_str().unwrap_or_default().to_owned(),
-                    dose,
-                    dose_unit: l["dose_unit"].as_str().unwrap_or_default().to_owned(),
-                    frequency: l["frequency"].as_str().unwrap_or_default().to_owned(),
-                    route: l["route"].as_str().unwrap_or_default().to_owned(),
-                    days: l["days"]
-                        .as_u64()
-                        .map(|d| d.to_string())
-                        .unwrap_or_default(),
-                    quantity: match written {
-                        true => l["quantity"]
-                            .as_u64()
-                            .map(|q| q.to_string())
-                            .unwrap_or_default(),
-                        false => String::new(),
-                    },
-                    note: l["note"].as_str().unwrap_or_default().to_owned(),
-                    ..DraftLine::default()
-                }
-            })
-            .collect();
-        Draft {
-            kind: v["kind"].as_str().unwrap_or_default().to_owned(),
-            long_term: v["long_term"] == true,
-            lines,
-            reasons: v["overrides"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(|o| {
-                    let key =
-                        override_key(o["rule"].as_str().unwrap_or_default(), o["line"].as_u64());
-                    (key, o["reason"].as_str().unwrap_or_default().to_owned())
-                })
-                .collect(),
-            amend: v["id"].as_str().unwrap_or_default().to_owned(),
-            version: v["version"]
-                .as_i64()
-                .map(|n| n.to_string())
-                .unwrap_or_default(),
-            ..Draft::default()
-        }
-    }
-
-    pub fn reason(&self, key: &str) -> String {
-        self.reasons
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    }
-
-    /// The request body; with `overrides` the reasons typed for these warnings' keys.
-    pub fn body(&self, overrides: &[String]) -> Value {
-        let mut body = json!({
-            "kind": if self.kind.is_empty() { "ordinary" } else { self.kind.as_str() },
-            "validity_days": self.validity.trim().parse::<u32>().unwrap_or(1),
-            "long_term": self.long_term, "stable": self.stable,
-            "long_assessment": self.assessment, "pregnant": self.pregnant,
-            "lines": self.lines.iter().map(DraftLine::body).collect::<Vec<_>>(),
-            "overrides": overrides.iter().map(|key| {
-                let (rule, line) = key.split_once(':').unwrap_or((key.as_str(), "-"));
-                json!({"rule": rule, "line": line.parse::<usize>().ok(), "reason": self.reason(key)})
-            }).collect::<Vec<_>>(),
-        });
-        if !self.weight.trim().is_empty() {
-            body["weight_kg"] = json!(self.weight.trim());
-        }
-        if let Ok(version) = self.version.parse::<i64>() {
-            body["version"] = json!(version);
-        }
-        body
-    }
-
-    /// A drug found by the search, added with its own dose, unit and route.
-    pub fn add(&mut self, drug: &Value, lang: Lang) {
-        if self.lines.len() >= MAX_FORM_LINES {
-            return;
-        }
-        let strength_unit = drug["strength_unit"].as_str().unwrap_or_default();
-        let piece_unit = drug["piece_unit"].as_str().unwrap_or_default();
-        let mut units = vec![strength_unit.to_owned()];
-        if piece_unit != strength_unit {
-            units.push(piece_unit.to_owned());
-        }
-        self.lines.push(DraftLine {
-            drug: drug["code"].as_str().unwrap_or_default().to_owned(),
-            name: both(lang, &drug["name"]),
-            specification: drug["specification"]
-                .as_str()
-                .unwrap_or_default()
-                .to_owned(),
-            dose: drug["strength"].as_str().unwrap_or_default().to_owned(),
-            dose_unit: strength_unit.to_owned(),
-            route: drug["route"].as_str().unwrap_or_default().to_owned(),
-            units,
-            ..DraftLine::default()
-        });
-    }
-}
 
 /// A drug the search found.
 pub struct DrugPick {
@@ -451,5 +203,47 @@ pub async fn visit_rx(
             "cancelled" => t(lang, "rx.cancelled_notice").to_owned(),
             _ => String::new(),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn problem(field: &str, text: &str) -> Problem {
+        Problem {
+            field: Some(field.to_owned()),
+            text: text.to_owned(),
+        }
+    }
+
+    #[test]
+    fn each_refusal_goes_next_to_its_field() {
+        let mut draft = Draft::default();
+        draft.lines.push(Default::default());
+        let mut composer = Composer::new(draft);
+        composer.apply_check(
+            &json!({"lines": [], "total_fen": 3000, "findings": [{"rule": "interaction",
+                "severity": "warn", "lines": [0, 1], "message": {"zh": "出血", "en": "Bleeding"}}]}),
+            Lang::Zh,
+        );
+        composer.apply_problems(
+            vec![
+                problem("lines[0].days", "用药天数须为 1–84 天"),
+                problem("overrides[0].reason", "须填写理由"),
+                problem("findings", "interaction 须填写理由"),
+            ],
+            &["interaction:0".to_owned()],
+        );
+        assert_eq!(
+            composer.draft.lines[0].error("days"),
+            "用药天数须为 1–84 天"
+        );
+        assert!(composer.draft.lines[0].invalid("days"));
+        assert_eq!(composer.findings[0].problem, "须填写理由");
+        assert_eq!(composer.problems, ["interaction 须填写理由"]);
+        assert_eq!(composer.total, "¥30.00");
+        assert!(composer.overrides().is_empty(), "no reason typed yet");
     }
 }

@@ -1,7 +1,8 @@
 //! `/staff/pharmacy/dispensing`: the pharmacy counter. Paid prescriptions wait to be
 //! dispensed (发药: the lots are taken, first expiring first, and named); dispensed ones wait
-//! for the patient (已取药). A refusal (a skin test not yet negative, an expired lot) shows
-//! on that prescription.
+//! for the patient (已取药). A drug that needs a skin test waits for its result, recorded
+//! here. A refusal (a skin test not yet negative, an expired lot) shows on that
+//! prescription.
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -54,6 +55,8 @@ pub struct Done {
     dispensed: String,
     #[serde(default)]
     collected: String,
+    #[serde(default)]
+    tested: String,
 }
 
 async fn page(
@@ -97,7 +100,8 @@ pub async fn show(
 ) -> Response {
     let lang = web.lang;
     let notice = match (done.dispensed.as_str(), done.collected.as_str()) {
-        ("", "") => String::new(),
+        ("", "") if done.tested.is_empty() => String::new(),
+        ("", "") => format!("{}{}", t(lang, "rx.tested_notice"), done.tested),
         (number, "") => format!("{}{number}", t(lang, "rx.dispensed_notice")),
         (_, number) => format!("{}{number}", t(lang, "rx.collected_notice")),
     };
@@ -135,4 +139,52 @@ pub async fn hand_over(
     Path(id): Path<String>,
 ) -> Response {
     step(&api, &web, &id, "hand-over", "collected").await
+}
+
+/// `POST /staff/prescriptions/{id}/skin-test`: `drug` and `result` (`negative`, `positive`),
+/// recorded on the prescription's visit.
+pub async fn skin_test(
+    State(api): State<Api>,
+    SignedIn(web): SignedIn,
+    Path(id): Path<String>,
+    axum::Form(form): axum::Form<SkinTest>,
+) -> Response {
+    let rx = api
+        .get(&web, &format!("/api/prescriptions/{}", encoded(&id)))
+        .await;
+    if rx.status == StatusCode::UNAUTHORIZED {
+        return web.to_login();
+    }
+    let reply = match rx.body["encounter"].as_str() {
+        Some(visit) if rx.ok() => {
+            let body = serde_json::json!({"drug": form.drug, "result": form.result});
+            let path = format!("/api/visits/{}/skin-tests", encoded(visit));
+            api.post_json(&web, &path, &body).await
+        }
+        _ => rx,
+    };
+    if reply.ok() {
+        let result = match form.result.as_str() {
+            "negative" => t(web.lang, "rx.negative"),
+            _ => t(web.lang, "rx.positive"),
+        };
+        let to = format!("/staff/pharmacy/dispensing?tested={}", encoded(result));
+        return Redirect::to(&to).into_response();
+    }
+    page(
+        &api,
+        &web,
+        (id, reply.message()),
+        String::new(),
+        reply.status,
+    )
+    .await
+}
+
+#[derive(serde::Deserialize)]
+pub struct SkinTest {
+    #[serde(default)]
+    drug: String,
+    #[serde(default)]
+    result: String,
 }

@@ -10,7 +10,8 @@ use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::Value;
 
-use super::compose::{Composer, Draft, DrugPick};
+use super::compose::{Composer, DrugPick};
+use super::draft::Draft;
 use crate::api::{Api, Reply};
 use crate::i18n::t;
 use crate::web::{SignedIn, Web, encoded};

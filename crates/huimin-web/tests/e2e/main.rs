@@ -17,6 +17,7 @@ mod moves_journey;
 mod my_bookings_journey;
 mod patient_journey;
 mod prescriptions_journey;
+mod prescriptions_skin_test;
 mod queue_journey;
 mod recognition_journey;
 mod records_journey;

@@ -12,13 +12,13 @@ use serde_json::json;
 use crate::harness::{Browser, DOCTOR, Driver, Server};
 use crate::results_journey::{PATIENT, checked_in};
 
-const PHARMACIST: (&str, &str) = ("pharmacist", "Pharmacist2026pass");
+pub(crate) const PHARMACIST: (&str, &str) = ("pharmacist", "Pharmacist2026pass");
 const REGISTRAR: (&str, &str) = ("desk-qian", "Registrar2026pass");
 const REASON: &str = "冠脉支架术后3个月，心内科会诊同意联用，监测INR";
 const INSTRUCTION: &str = "口服，每日一次，每次1片（2.5mg）";
 
 /// The code of the drug named exactly `name`.
-async fn drug_code(server: &Server, token: &str, name: &str) -> String {
+pub(crate) async fn drug_code(server: &Server, token: &str, name: &str) -> String {
     let q: String = name.bytes().map(|b| format!("%{b:02X}")).collect();
     let found = server.get(token, &format!("/api/drugs?q={q}")).await;
     found["drugs"]
@@ -31,7 +31,7 @@ async fn drug_code(server: &Server, token: &str, name: &str) -> String {
         .to_owned()
 }
 
-fn in_a_year() -> String {
+pub(crate) fn in_a_year() -> String {
     jiff::Zoned::now()
         .date()
         .checked_add(jiff::Span::new().years(1))
@@ -113,6 +113,7 @@ async fn doctor_prescribes(doctor: &Browser, base: &str, encounter: &str, codes:
     assert!(doctor.text("#l1-days-error").await.contains("天数"));
     assert_eq!(doctor.attr("#l1-days", "aria-invalid").await, "true");
     assert_eq!(doctor.value("#l0-days").await, "7", "what was typed stays");
+    crate::cashier_journey::shot_at(doctor, "#line-1", "rx-days-refused-1280").await;
     doctor.fill("#l1-days", "7").await;
     doctor.click("#check-rx").await;
     let warning = doctor.text(".finding.warn").await;
@@ -296,12 +297,30 @@ async fn a_prescription_goes_from_the_visit_through_the_pharmacy_to_the_patients
             .await
             .contains("没有待取")
     );
+    pharmacy_on_a_phone(&driver, base).await;
 
     patient_reads_the_collected_prescription(&phone, base, &encounter, &id).await;
     phone.close().await;
     english_pages(&driver, base, &id, &encounter).await;
     doctor.close().await;
     pharmacy.close().await;
+}
+
+/// The pharmacy's pages fit a phone: the counter, and the stock with its table stacked.
+async fn pharmacy_on_a_phone(driver: &Driver, base: &str) {
+    let small = driver.browser(375, 800).await;
+    small.sign_in(base, PHARMACIST.0, PHARMACIST.1).await;
+    small.click("#nav-dispensing").await;
+    small.assert_fits_width().await;
+    small.click("#nav-stock").await;
+    let lots = small.text("#lots").await;
+    assert!(lots.contains("W2026A") && lots.contains("S2026B"), "{lots}");
+    small.fill("#stock-q", "amxl").await;
+    small.click("#stock-search button").await;
+    assert!(small.text("#receive-form").await.contains("阿莫西林"));
+    small.assert_fits_width().await;
+    small.shot("rx-stock-375").await;
+    small.close().await;
 }
 
 /// From the home page to the prescription: 已取药, the instructions in large type, the steps.
