@@ -273,7 +273,7 @@ async fn a_sixth_drug_a_narcotic_without_the_right_and_special_antimicrobials_ar
         rx.v.app
             .get(
                 &format!("/fhir/Encounter/{}", rx.v.encounter),
-                Some(&rx.v.admin),
+                Some(&rx.v.doctor),
             )
             .await;
     let role_ref = encounter.body["participant"][0]["individual"]["reference"]
