@@ -25,6 +25,58 @@ pub struct DemoVisit {
     pub allergies: Vec<(&'static str, &'static str, &'static str)>,
     /// The tests ordered at this visit, each paid, done, reported and reviewed.
     pub orders: Vec<DemoOrder>,
+    /// The prescription written at this visit: approved, paid, dispensed and collected.
+    pub prescription: Option<DemoPrescription>,
+}
+
+/// A prescription of a demo visit, written as the doctor types it.
+#[derive(Clone, Debug)]
+pub struct DemoPrescription {
+    /// A long prescription (长期处方) for a stable chronic condition.
+    pub long_term: bool,
+    /// A child's weight in kg, for the dose checks.
+    pub weight_kg: Option<&'static str>,
+    pub lines: Vec<DemoRxLine>,
+    /// (rule, reason): the doctor's reasons for the warnings the rules raise.
+    pub overrides: Vec<(&'static str, &'static str)>,
+}
+
+/// One line: the drug by its formulary name (氨氯地平片), the dose, frequency and days.
+#[derive(Clone, Debug)]
+pub struct DemoRxLine {
+    pub drug: &'static str,
+    pub dose: &'static str,
+    pub unit: &'static str,
+    pub frequency: &'static str,
+    pub days: u32,
+    /// Packages, for a line used when needed.
+    pub quantity: Option<u32>,
+}
+
+fn rx(
+    drug: &'static str,
+    dose: &'static str,
+    unit: &'static str,
+    frequency: &'static str,
+    days: u32,
+) -> DemoRxLine {
+    DemoRxLine {
+        drug,
+        dose,
+        unit,
+        frequency,
+        days,
+        quantity: None,
+    }
+}
+
+fn prescription(lines: Vec<DemoRxLine>) -> Option<DemoPrescription> {
+    Some(DemoPrescription {
+        long_term: false,
+        weight_kg: None,
+        lines,
+        overrides: Vec::new(),
+    })
 }
 
 /// A laboratory result a demo patient brought from another hospital (结果互认), imported as
@@ -120,6 +172,18 @@ pub(crate) fn visits() -> Vec<DemoVisit> {
                     ("LDL", "4.1"),
                 ],
             )],
+            prescription: Some(DemoPrescription {
+                long_term: false,
+                weight_kg: None,
+                lines: vec![
+                    rx("氨氯地平片", "5", "mg", "QD", 14),
+                    rx("阿托伐他汀片", "20", "mg", "QN", 14),
+                ],
+                overrides: vec![(
+                    "max-days",
+                    "高血压起始治疗，两周后复诊评估（处方管理办法第十九条）",
+                )],
+            }),
         },
         DemoVisit {
             patient: "赵淑珍",
@@ -134,6 +198,15 @@ pub(crate) fn visits() -> Vec<DemoVisit> {
             diagnoses: vec![("I10.x00x004", true), ("E78.500", true)],
             allergies: vec![],
             orders: vec![],
+            prescription: Some(DemoPrescription {
+                long_term: true,
+                weight_kg: None,
+                lines: vec![
+                    rx("氨氯地平片", "5", "mg", "QD", 28),
+                    rx("阿托伐他汀片", "20", "mg", "QN", 28),
+                ],
+                overrides: Vec::new(),
+            }),
         },
         DemoVisit {
             patient: "黄德明",
@@ -148,6 +221,18 @@ pub(crate) fn visits() -> Vec<DemoVisit> {
             diagnoses: vec![("I25.100", false), ("I10.x00", true)],
             allergies: vec![],
             orders: vec![],
+            prescription: Some(DemoPrescription {
+                long_term: false,
+                weight_kg: None,
+                lines: vec![
+                    rx("阿司匹林肠溶片", "100", "mg", "QD", 7),
+                    rx("单硝酸异山梨酯片", "20", "mg", "BID", 7),
+                ],
+                overrides: vec![(
+                    "elderly-caution",
+                    "已评估出血风险，小剂量抗血小板获益大于风险",
+                )],
+            }),
         },
         DemoVisit {
             patient: "黄德明",
@@ -162,6 +247,18 @@ pub(crate) fn visits() -> Vec<DemoVisit> {
             diagnoses: vec![("E11.900", true)],
             allergies: vec![],
             orders: vec![],
+            prescription: Some(DemoPrescription {
+                long_term: false,
+                weight_kg: None,
+                lines: vec![rx("二甲双胍片", "0.5", "g", "BID", 14)],
+                overrides: vec![
+                    (
+                        "max-days",
+                        "糖尿病初诊，两周用药观察后复诊（处方管理办法第十九条）",
+                    ),
+                    ("elderly-caution", "肾功能正常（eGFR>60），从小剂量起始"),
+                ],
+            }),
         },
         DemoVisit {
             patient: "陈志强",
@@ -187,6 +284,7 @@ pub(crate) fn visits() -> Vec<DemoVisit> {
                 ),
                 exam("IMG-CXR", "双肺纹理增粗，未见明确实变影，心影大小正常。"),
             ],
+            prescription: prescription(vec![rx("氨溴索片", "30", "mg", "TID", 5)]),
         },
         DemoVisit {
             patient: "陈志强",
@@ -204,6 +302,7 @@ pub(crate) fn visits() -> Vec<DemoVisit> {
                 acknowledged_after: Some(4),
                 ..lab("LAB-LYTES", vec![("K", "6.4"), ("NA", "139")])
             }],
+            prescription: None,
         },
         DemoVisit {
             patient: "林晓燕",
@@ -226,6 +325,12 @@ pub(crate) fn visits() -> Vec<DemoVisit> {
                     ("PLT", "255"),
                 ],
             )],
+            prescription: Some(DemoPrescription {
+                long_term: false,
+                weight_kg: None,
+                lines: vec![rx("奥美拉唑肠溶胶囊", "20", "mg", "QD", 28)],
+                overrides: vec![("max-days", "消化性溃疡疗程 4 周（处方管理办法第十九条）")],
+            }),
         },
         DemoVisit {
             patient: "周子涵",
@@ -240,6 +345,15 @@ pub(crate) fn visits() -> Vec<DemoVisit> {
             diagnoses: vec![("J06.900", true)],
             allergies: vec![],
             orders: vec![],
+            prescription: Some(DemoPrescription {
+                long_term: false,
+                weight_kg: Some("32"),
+                lines: vec![DemoRxLine {
+                    quantity: Some(1),
+                    ..rx("布洛芬混悬液", "10", "mL", "PRN", 3)
+                }],
+                overrides: Vec::new(),
+            }),
         },
     ]
 }

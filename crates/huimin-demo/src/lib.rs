@@ -20,7 +20,7 @@ use huimin_domain::directory::{PractitionerTitle, RegistrationClass};
 use huimin_domain::identity::Sex;
 use huimin_domain::roles::Role;
 
-pub use history::{DemoExternalResult, DemoVisit};
+pub use history::{DemoExternalResult, DemoPrescription, DemoRxLine, DemoVisit};
 
 /// The password of every demo account (staff usernames and patient phones).
 pub const DEMO_PASSWORD: &str = "Huimin@2026!";

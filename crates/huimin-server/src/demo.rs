@@ -17,6 +17,7 @@ use crate::fhir::kinds::{KindSpec, PATIENT, by_name};
 use crate::records::access::DEPARTMENT_HEAD_EXT;
 
 mod history;
+mod prescriptions;
 mod results;
 use crate::state::passwords::Passwords;
 pub use history::load_history;

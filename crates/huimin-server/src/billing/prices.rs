@@ -27,8 +27,6 @@ pub const DEMO_LIST: &str = include_str!("../../../../data/price-list.csv");
 /// What the audit trail names.
 const RESOURCE: &str = "PriceList";
 
-/// The trail's word for an import refused for its content.
-
 /// Longest search text: codes are at most 40 characters, names 100.
 const MAX_QUERY_CHARS: usize = 100;
 

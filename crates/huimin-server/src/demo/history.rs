@@ -8,7 +8,7 @@
 
 use huimin_clock::Clock;
 use huimin_demo::{DemoHospital, DemoVisit};
-use huimin_domain::appointments::{AppointmentStatus, Channel, Period};
+use huimin_domain::appointments::{AppointmentStatus, Channel, PaymentMethod, Period};
 use huimin_domain::records::{Allergy, Icd10Code, Note, NoteInput, Section};
 use huimin_store::appointments::{BookingMode, PlaceRequest};
 use huimin_store::records::{AllergyRecord, NewNote, NoteRecord};
@@ -31,6 +31,11 @@ pub async fn load_history(
     patient_ids: &[String],
 ) -> Result<usize, DemoError> {
     let mut written = 0;
+    let received = clock
+        .now()
+        .checked_sub(Span::new().hours(24 * 120))
+        .expect("120 days ago");
+    super::prescriptions::load_stock(store, clock.today(), received).await?;
     for visit in &demo.history {
         let at = demo
             .patients
@@ -208,6 +213,26 @@ async fn past_visit(
         )
         .await
         .map_err(|e| invalid(visit, e))?;
+    let patient = store
+        .read_resource("Patient", patient_id)
+        .await?
+        .map(|r| r.content)
+        .unwrap_or_default();
+    let allergies = store
+        .allergies_of(patient_id)
+        .await?
+        .iter()
+        .filter_map(|a| a.content["code"]["text"].as_str().map(str::to_owned))
+        .collect();
+    let facts = super::prescriptions::VisitFacts {
+        encounter_id: &encounter.id,
+        patient_id,
+        role_id: &role,
+        doctor_user,
+        allergies,
+        age_months: crate::prescriptions::input::age_months(&patient, date),
+    };
+    let prescribed = super::prescriptions::write(store, visit, &facts, minutes(6)).await?;
     let placed = super::results::place(
         store,
         visit,
@@ -218,6 +243,12 @@ async fn past_visit(
         minutes(8),
     )
     .await?;
+    if prescribed.is_some() && visit.orders.is_empty() {
+        store
+            .pay_visit(&appointment, PaymentMethod::Cash, "registrar", minutes(9))
+            .await
+            .map_err(|e| invalid(visit, format!("{e:?}")))?;
+    }
     let signed = minutes(12).as_microsecond();
     seal_at(
         store,
@@ -233,6 +264,9 @@ async fn past_visit(
     store
         .finish_encounter(&encounter.id, minutes(13).as_microsecond())
         .await?;
+    if let Some(id) = &prescribed {
+        super::prescriptions::dispense(store, visit, id, minutes(20)).await?;
+    }
     super::results::report(store, clock, visit, &placed, doctor_user, minutes(25)).await?;
     Ok(())
 }

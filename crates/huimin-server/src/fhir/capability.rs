@@ -169,6 +169,18 @@ pub fn capability_statement(base: &str) -> Value {
             "AllergyIntolerance",
             "A patient's allergy, recorded once, shown on every later visit.",
         ),
+        (
+            "MedicationRequest",
+            "One line of a prescription 处方, id {prescription}-{line}, the prescription's number in groupIdentifier; written, checked, signed and reviewed through /api/visits/{id}/prescriptions (docs/design/prescriptions.md).",
+        ),
+        (
+            "MedicationDispense",
+            "A dispensed line, id {prescription}-{line}, with its lots (urn:huimin:ext:lot-number, urn:huimin:ext:lot-expiry).",
+        ),
+        (
+            "Medication",
+            "A drug of the formulary 药品字典 (urn:huimin:cs:drug, ATC where one exists), id = its code.",
+        ),
     ] {
         resources
             .push(json!({"type": kind, "documentation": text, "interaction": [{"code": "read"}]}));

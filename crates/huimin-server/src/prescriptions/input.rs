@@ -190,7 +190,7 @@ pub fn parse_overrides(body: &PrescriptionBody, lines: usize) -> Result<Vec<Over
 }
 
 /// The patient's age in months on `today` (0 when the birth date is unknown).
-fn age_months(patient: &Value, today: jiff::civil::Date) -> u32 {
+pub(crate) fn age_months(patient: &Value, today: jiff::civil::Date) -> u32 {
     let Some(birth) = patient["birthDate"]
         .as_str()
         .and_then(|b| b.parse::<jiff::civil::Date>().ok())

@@ -5,11 +5,12 @@
 
 mod admin;
 mod drugs;
-mod input;
+mod fhir;
+pub(crate) mod input;
 mod mine;
-mod pharmacy;
+pub(crate) mod pharmacy;
 mod views;
-mod writing;
+pub(crate) mod writing;
 
 use axum::Router;
 use axum::http::StatusCode;
@@ -59,6 +60,9 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/me/prescriptions", get(mine::prescriptions))
         .route("/api/me/medications", get(mine::medications))
+        .route("/fhir/MedicationRequest/{id}", get(fhir::request))
+        .route("/fhir/MedicationDispense/{id}", get(fhir::dispense))
+        .route("/fhir/Medication/{code}", get(fhir::medication_read))
 }
 
 /// A prescription the caller may read, or 404 (a patient asking for another's gets the

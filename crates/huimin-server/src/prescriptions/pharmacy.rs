@@ -70,6 +70,19 @@ fn reasons_json() -> Vec<Value> {
         .collect()
 }
 
+/// A drug's charge on the bill: code, names with the specification, price per package.
+pub(crate) fn charge_of(
+    drug: &huimin_domain::prescriptions::Drug,
+) -> (String, String, String, i64) {
+    let name = drug.name();
+    (
+        drug.code.clone(),
+        format!("{} {}", name.zh, drug.specification()),
+        format!("{} {}", name.en, drug.specification()),
+        drug.price.fen(),
+    )
+}
+
 /// The caller if a pharmacist (or an administrator for stock), else 403.
 fn pharmacist(ctx: &Ctx) -> Result<&Caller, ApiError> {
     let caller = ctx.require()?;
@@ -147,13 +160,7 @@ pub async fn review(
                         ),
                     ))
                 })?;
-                let name = drug.name();
-                charges.push((
-                    drug.code.clone(),
-                    format!("{} {}", name.zh, drug.specification()),
-                    name.en,
-                    drug.price.fen(),
-                ));
+                charges.push(charge_of(drug));
             }
             let _ = current;
             state

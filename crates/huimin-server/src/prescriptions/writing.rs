@@ -118,42 +118,38 @@ fn refuse_unsigned(e: &Evaluated) -> Result<(), ApiError> {
 }
 
 /// The signed part: what the doctor saw and decided, signed with their key.
-async fn signed_content(
-    state: &AppState,
-    caller: &Caller,
+pub(crate) async fn signed_content(
+    store: &huimin_store::Store,
+    practitioner: &str,
     e: &Evaluated,
     number: &str,
-    encounter: &EncounterRecord,
+    (patient, encounter): (&str, &str),
     now: i64,
 ) -> Result<Value, ApiError> {
     let mut content = json!({
         "number": number,
-        "patient": encounter.patient_id,
-        "encounter": encounter.id,
+        "patient": patient,
+        "encounter": encounter,
         "kind": e.kind.code(),
         "lines": e.lines.iter().map(line_json).collect::<Vec<_>>(),
         "findings": e.findings.iter().map(finding_json).collect::<Vec<_>>(),
         "overrides": e.overrides.iter().map(override_json).collect::<Vec<_>>(),
         "signed_at": now,
     });
-    let practitioner = caller.practitioner_id.clone().unwrap_or_default();
     let document = serde_jcs::to_vec(&content).unwrap_or_default();
-    let signer = LocalSigner {
-        store: &state.store,
-        now,
-    };
-    let made = signer.sign(&practitioner, &document).await?;
+    let signer = LocalSigner { store, now };
+    let made = signer.sign(practitioner, &document).await?;
     content["signature"] = json!({"key_id": made.key_id, "signature": made.signature});
     Ok(content)
 }
 
 /// 处方号: CF, the date, and eight characters of a fresh id.
-fn prescription_number(today: jiff::civil::Date) -> String {
+pub(crate) fn prescription_number(today: jiff::civil::Date) -> String {
     let id = uuid::Uuid::new_v4().simple().to_string().to_uppercase();
     format!("CF{}{}", today.strftime("%Y%m%d"), &id[..8])
 }
 
-fn items(e: &Evaluated) -> Vec<(String, i64)> {
+pub(crate) fn items(e: &Evaluated) -> Vec<(String, i64)> {
     e.lines
         .iter()
         .map(|l| (l.drug.code.clone(), i64::from(l.quantity)))
@@ -177,7 +173,9 @@ pub async fn create(
     let today = state.clock.today();
     let now = state.clock.now().as_microsecond();
     let number = prescription_number(today);
-    let content = signed_content(&state, caller, &evaluated, &number, &encounter, now).await?;
+    let visit = (encounter.patient_id.as_str(), encounter.id.as_str());
+    let content =
+        signed_content(&state.store, &practitioner, &evaluated, &number, visit, now).await?;
     let items = items(&evaluated);
     let until = valid_until(today, request.validity_days);
     let record = state
@@ -238,8 +236,16 @@ pub async fn amend(
     refuse_unsigned(&evaluated)?;
     let today = state.clock.today();
     let now = state.clock.now().as_microsecond();
-    let content =
-        signed_content(&state, caller, &evaluated, &current.number, &encounter, now).await?;
+    let visit = (encounter.patient_id.as_str(), encounter.id.as_str());
+    let content = signed_content(
+        &state.store,
+        &practitioner,
+        &evaluated,
+        &current.number,
+        visit,
+        now,
+    )
+    .await?;
     let items = items(&evaluated);
     let until = valid_until(today, request.validity_days);
     let record = state

@@ -242,3 +242,59 @@ async fn the_demo_visits_have_tests_reported_with_a_critical_value_acknowledged(
     app.finish().await;
 }
 on_both!(the_demo_visits_have_tests_reported_with_a_critical_value_acknowledged);
+
+async fn the_demo_pharmacy_has_stock_and_the_patients_past_prescriptions(db: Db) {
+    let app = TestApp::spawn_with(db, |settings| settings.demo = true).await;
+    // 陈志强's bronchitis visit: ambroxol, approved, paid with the visit, dispensed, collected.
+    let chen = app.token("13800000001", DEMO_PASSWORD).await;
+    let mine = app.get("/api/me/prescriptions", Some(&chen)).await;
+    assert_eq!(mine.status, 200, "{}", mine.body);
+    let list = mine.body["prescriptions"].as_array().unwrap();
+    assert_eq!(list.len(), 1, "{list:?}");
+    let first = &list[0];
+    assert_eq!(first["status"], "collected");
+    assert_eq!(first["lines"][0]["name"]["zh"], "氨溴索片");
+    assert_eq!(
+        first["lines"][0]["instruction"]["zh"],
+        "口服，每日三次，每次1片（30mg）"
+    );
+    assert_eq!(first["reviews"][0]["decision"], "approved");
+    assert!(first["dispensed"][0]["lot_number"].is_string(), "{first}");
+    assert!(first["signature"]["signature"].is_string());
+    // 赵淑珍's second visit: a four-week long prescription; every past one was collected.
+    let all = app
+        .store
+        .search_prescriptions(&huimin_store::prescriptions::PrescriptionFilter {
+            limit: 100,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 7, "{all:?}");
+    assert!(all.iter().all(|p| p.status == "collected"));
+    let long: Vec<_> = all.iter().filter(|p| p.long_term).collect();
+    assert_eq!(long.len(), 1);
+    assert!(
+        long[0].content.contains("\"days\":28"),
+        "{}",
+        long[0].content
+    );
+    // The pharmacy holds every formulary drug; a short-dated lot goes out first.
+    let pharmacist = app.token("pharmacist", DEMO_PASSWORD).await;
+    let stock = app.get("/api/pharmacy/stock", Some(&pharmacist)).await;
+    assert_eq!(stock.status, 200, "{}", stock.body);
+    let lots = stock.body["lots"].as_array().unwrap();
+    assert!(lots.len() > 500, "{}", lots.len());
+    assert!(
+        lots.iter()
+            .any(|l| l["lot_number"].as_str().unwrap().starts_with('S'))
+    );
+    let drugs = app.get("/api/drugs?q=amxl", Some(&pharmacist)).await;
+    assert_eq!(
+        drugs.body["drugs"][0]["name"]["zh"], "阿莫西林胶囊",
+        "{}",
+        drugs.body
+    );
+    assert!(drugs.body["drugs"][0]["in_stock"].as_i64().unwrap() > 0);
+}
+on_both!(the_demo_pharmacy_has_stock_and_the_patients_past_prescriptions);

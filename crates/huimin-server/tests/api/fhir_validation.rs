@@ -199,6 +199,38 @@ async fn the_demo_hospitals_fhir_answers_validate_against_r4(db: Db) {
     )
     .await;
 
+    // The demo patient's past prescription: its line, what was dispensed, the drug.
+    let prescribed = app.get("/api/me/prescriptions", Some(&patient)).await;
+    let rx = &prescribed.body["prescriptions"][0];
+    let rx_id = rx["id"]
+        .as_str()
+        .expect("the demo patient has a prescription");
+    for (name, path) in [
+        (
+            "medication-request",
+            format!("/fhir/MedicationRequest/{rx_id}-0"),
+        ),
+        (
+            "medication-dispense",
+            format!("/fhir/MedicationDispense/{rx_id}-0"),
+        ),
+        (
+            "medication",
+            format!(
+                "/fhir/Medication/{}",
+                rx["lines"][0]["drug"].as_str().unwrap()
+            ),
+        ),
+    ] {
+        let body = fetch(&app, dir, name, &path, &patient).await;
+        assert!(
+            body["resourceType"]
+                .as_str()
+                .is_some_and(|t| path.contains(t)),
+            "{path}: {body}"
+        );
+    }
+
     for (name, path) in [
         ("missing", "/fhir/Patient/no-such-patient"),
         ("bad-modifier", "/fhir/Organization?_id:foo=x"),

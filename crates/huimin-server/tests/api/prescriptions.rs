@@ -273,7 +273,7 @@ async fn a_sixth_drug_a_narcotic_without_the_right_and_special_antimicrobials_ar
         rx.v.app
             .get(
                 &format!("/fhir/Encounter/{}", rx.v.encounter),
-                Some(&rx.v.admin),
+                Some(&rx.v.doctor),
             )
             .await;
     let role_ref = encounter.body["participant"][0]["individual"]["reference"]
@@ -541,11 +541,58 @@ async fn returned_amended_approved_paid_dispensed_after_a_negative_skin_test(db:
             .get("/api/me/medications", Some(&rx.v.patient))
             .await;
     assert_eq!(meds.body["medications"][0]["drug"], amoxicillin.as_str());
+    // At /fhir: the line as a MedicationRequest, what was handed out as a MedicationDispense.
+    let request =
+        rx.v.app
+            .get(
+                &format!("/fhir/MedicationRequest/{id}-0"),
+                Some(&rx.v.patient),
+            )
+            .await;
+    assert_eq!(request.status, 200, "{}", request.body);
+    assert_eq!(request.body["status"], "completed");
+    assert_eq!(
+        request.body["groupIdentifier"]["value"],
+        signed.body["number"]
+    );
+    let text = request.body.to_string();
+    huimin_fhir::parse_resource::<huimin_fhir::MedicationRequest>(text.as_bytes())
+        .unwrap_or_else(|e| panic!("{e:?}: {text}"));
+    assert_schema_valid(&request.body);
+    let dispense =
+        rx.v.app
+            .get(
+                &format!("/fhir/MedicationDispense/{id}-0"),
+                Some(&rx.v.patient),
+            )
+            .await;
+    assert_eq!(dispense.status, 200, "{}", dispense.body);
+    assert_eq!(dispense.body["extension"][0]["valueString"], "A2");
+    let text = dispense.body.to_string();
+    huimin_fhir::parse_resource::<huimin_fhir::MedicationDispense>(text.as_bytes())
+        .unwrap_or_else(|e| panic!("{e:?}: {text}"));
+    assert_schema_valid(&dispense.body);
+    let drug =
+        rx.v.app
+            .get(
+                &format!("/fhir/Medication/{amoxicillin}"),
+                Some(&rx.v.patient),
+            )
+            .await;
+    let text = drug.body.to_string();
+    huimin_fhir::parse_resource::<huimin_fhir::Medication>(text.as_bytes())
+        .unwrap_or_else(|e| panic!("{e:?}: {text}"));
+    assert_schema_valid(&drug.body);
     // Another family reads nothing of it.
     let (other, _) = rx.v.app.patient("13911130099", "赵六", ID_3).await;
     let theirs =
         rx.v.app
             .get(&format!("/api/prescriptions/{id}"), Some(&other))
+            .await;
+    assert_eq!(theirs.status, 404, "{}", theirs.body);
+    let theirs =
+        rx.v.app
+            .get(&format!("/fhir/MedicationRequest/{id}-0"), Some(&other))
             .await;
     assert_eq!(theirs.status, 404, "{}", theirs.body);
     let none = rx.v.app.get("/api/me/prescriptions", Some(&other)).await;

@@ -18,12 +18,13 @@ pub struct Override {
 
 impl Override {
     /// Whether this override answers the finding: same rule, and the finding's line (a
-    /// finding about two lines is answered on either).
+    /// finding about two lines is answered on either); without a line, every finding of
+    /// the rule (the doctor's reason covers the rule wherever it was found).
     pub fn answers(&self, finding: &Finding) -> bool {
         self.rule == finding.rule
             && match self.line {
                 Some(line) => finding.lines.contains(&line),
-                None => finding.lines.is_empty(),
+                None => true,
             }
     }
 

@@ -88,7 +88,7 @@ fn an_override_answering_no_current_warning_is_refused() {
         over(INTERACTION, Some(0), "理由"),
         over(MAX_DAYS, Some(0), "慢性病"),
         over(INTERACTION, Some(2), "理由"),
-        over(INTERACTION, None, "理由"),
+        over(MAX_DAYS, None, "慢性病"),
     ];
     let problems = signing_problems(&findings, &stale);
     let stale: Vec<&str> = problems.iter().map(|p| p.en.as_str()).collect();
@@ -97,9 +97,24 @@ fn an_override_answering_no_current_warning_is_refused() {
         vec![
             "max-days (line 1) answers no current warning; remove it",
             "interaction (line 3) answers no current warning; remove it",
-            "interaction answers no current warning; remove it",
+            "max-days answers no current warning; remove it",
         ]
     );
+}
+
+#[test]
+fn an_override_without_a_line_answers_the_rule_wherever_it_was_found() {
+    let findings = warned();
+    let warned_rules: Vec<&str> = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Warn)
+        .map(|f| f.rule)
+        .collect();
+    let overrides: Vec<Override> = warned_rules
+        .iter()
+        .map(|rule| over(rule, None, "已评估"))
+        .collect();
+    assert!(signing_problems(&findings, &overrides).is_empty());
 }
 
 #[test]
