@@ -267,4 +267,9 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "本次就诊处方",
         "Prescriptions of this visit",
     ),
+    (
+        "rx.open",
+        "查看用法和进度",
+        "How to take it, and where it stands",
+    ),
 ];

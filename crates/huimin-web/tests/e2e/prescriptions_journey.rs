@@ -356,6 +356,7 @@ async fn patient_reads_the_collected_prescription(
     phone.shot("rx-collected-375").await;
     phone.go(&format!("{base}/me/records/{encounter}")).await;
     assert!(phone.text("#prescriptions").await.contains("已取药"));
+    crate::cashier_journey::shot_at(phone, "#prescriptions", "rx-visit-patient-375").await;
     phone.click("#my-prescriptions").await;
     assert_eq!(phone.path().await, "/me/prescriptions");
 }

@@ -1,6 +1,6 @@
 //! The pharmacy counter and a drug that needs a skin test (amoxicillin), at 1280 px: the
 //! paid prescription is not dispensed before a result, the refusal shows on it; a negative
-//! result recorded on the counter lets it go, its lot named.
+//! result recorded on the counter lets it go, its lot named; the counter reads in English.
 
 use serde_json::json;
 
@@ -76,5 +76,12 @@ async fn amoxicillin_waits_for_a_negative_skin_test_recorded_at_the_counter() {
     assert!(counter.text("#notice").await.contains("已发药"));
     assert!(counter.text("#to-hand-over").await.contains("A2026C"));
     counter.shot("rx-skin-test-dispensed-1280").await;
+    // The counter in English.
+    counter.click("#switch-lang").await;
+    let ready = counter.text("#to-hand-over-title").await;
+    assert_eq!(ready, "Ready, waiting for the patient");
+    assert!(counter.text(&card).await.contains("Lots dispensed"));
+    counter.assert_fits_width().await;
+    counter.shot("rx-dispensing-en-1280").await;
     counter.close().await;
 }
