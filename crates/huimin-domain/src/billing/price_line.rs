@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::{COLUMNS, LineIssue, PriceCategory, PriceItem};
+use super::{PriceCategory, PriceItem};
 use crate::directory::RegistrationClass;
 use crate::i18n::Text;
 use crate::money::Money;
@@ -23,73 +23,17 @@ pub fn is_valid_code(code: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
 }
 
-/// One line's fields. Lines are read one at a time, so every problem is reported on the line an
-/// editor shows (the CSV reader's own positions skip comment lines); a quoted field therefore
-/// cannot span lines, which no name or unit needs.
-pub(super) fn split_line(raw: &str) -> Result<csv::StringRecord, Text> {
-    if raw.matches('"').count() % 2 == 1 {
-        return Err(Text::new(
-            "引号不成对（含逗号的字段须用英文双引号括起，字段内的引号写作两个）",
-            "unpaired quotes (quote a field that holds a comma; double a quote inside it)",
-        ));
-    }
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(raw.as_bytes());
-    let mut records = reader.records();
-    match (records.next(), records.next()) {
-        (Some(Ok(record)), None) => Ok(record),
-        (Some(Err(err)), _) => Err(Text::new(
-            format!("CSV 格式错误：{err}"),
-            format!("bad CSV: {err}"),
-        )),
-        _ => Err(Text::new(
-            "一行中有多条记录（行内含回车符）",
-            "the line holds more than one row (a stray carriage return)",
-        )),
-    }
-}
-
-pub(super) fn header_text() -> Text {
-    let expected = COLUMNS.join(",");
-    Text::new(
-        format!("表头须为 {expected}"),
-        format!("the header must be {expected}"),
-    )
-}
-
-pub(super) fn check_header(record: &csv::StringRecord) -> Result<(), Text> {
-    let found: Vec<String> = record
-        .iter()
-        .map(|f| f.trim().to_ascii_lowercase())
-        .collect();
-    if found.iter().map(String::as_str).eq(COLUMNS) {
-        Ok(())
-    } else {
-        Err(header_text())
-    }
-}
-
 /// What the lines so far hold, to find repeats.
 #[derive(Default)]
 pub(super) struct Parsed {
-    pub items: Vec<PriceItem>,
-    pub issues: Vec<LineIssue>,
     codes: HashMap<String, usize>,
     classes: HashMap<RegistrationClass, usize>,
 }
 
 impl Parsed {
     /// The line's item, or its first problem.
-    pub fn item(&mut self, record: &csv::StringRecord, line: usize) -> Result<PriceItem, Text> {
-        if record.len() != COLUMNS.len() {
-            return Err(Text::new(
-                format!("应有 {} 列，实际 {} 列", COLUMNS.len(), record.len()),
-                format!("expected {} columns, found {}", COLUMNS.len(), record.len()),
-            ));
-        }
-        let field = |i: usize| record.get(i).unwrap_or_default().trim();
+    pub fn item(&mut self, fields: &[&str], line: usize) -> Result<PriceItem, Text> {
+        let field = |i: usize| fields.get(i).copied().unwrap_or_default();
         let code = check_code(field(0))?;
         if let Some(first) = self.codes.get(code) {
             return Err(Text::new(

@@ -11,8 +11,11 @@ use crate::money::Money;
 #[path = "price_line.rs"]
 mod line;
 
+use line::Parsed;
 pub use line::{MAX_PRICE_FEN, is_valid_code};
-use line::{Parsed, check_header, header_text, split_line};
+
+pub use crate::csv_table::LineIssue;
+use crate::csv_table::{TableShape, parse_table};
 
 /// The header the file must start with (after its `#` comment lines).
 pub const COLUMNS: [&str; 8] = [
@@ -92,83 +95,20 @@ pub struct PriceItem {
     pub registration_class: Option<RegistrationClass>,
 }
 
-/// A line of the file that cannot be imported; `message` starts with the line number.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LineIssue {
-    /// 1-based, counting every line of the file (comments included), as an editor shows it.
-    pub line: usize,
-    pub message: Text,
-}
-
-impl LineIssue {
-    pub(crate) fn new(line: usize, why: Text) -> Self {
-        LineIssue {
-            line,
-            message: Text::new(
-                format!("第 {line} 行：{}", why.zh),
-                format!("Line {line}: {}", why.en),
-            ),
-        }
-    }
-}
-
 /// Parses a price list: UTF-8 CSV (a byte-order mark is ignored), blank lines and lines
 /// starting with `#` skipped, then the header [`COLUMNS`] and one item per line. Either every
 /// item, or every line at fault. Prices are read as exact decimals, never through floating point.
 pub fn parse_price_list(text: &str) -> Result<Vec<PriceItem>, Vec<LineIssue>> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let lines = text.lines().count();
-    if lines > MAX_LINES {
-        return Err(vec![LineIssue::new(
-            MAX_LINES + 1,
-            Text::new(
-                format!("文件共 {lines} 行，超过上限 {MAX_LINES} 行"),
-                format!("the file has {lines} lines, more than the {MAX_LINES} allowed"),
-            ),
-        )]);
-    }
-    let mut list = Parsed::default();
-    let mut header = false;
-    for (index, raw) in text.lines().enumerate() {
-        let line = index + 1;
-        let trimmed = raw.trim();
-        if trimmed.is_empty() || trimmed.starts_with('#') {
-            continue;
-        }
-        let record = match split_line(raw) {
-            Ok(record) => record,
-            Err(why) => {
-                list.issues.push(LineIssue::new(line, why));
-                continue;
-            }
-        };
-        if !header {
-            header = true;
-            if let Err(why) = check_header(&record) {
-                return Err(vec![LineIssue::new(line, why)]);
-            }
-            continue;
-        }
-        match list.item(&record, line) {
-            Ok(item) => list.items.push(item),
-            Err(why) => list.issues.push(LineIssue::new(line, why)),
-        }
-    }
-    if !header {
-        return Err(vec![LineIssue::new(1, header_text())]);
-    }
-    if list.items.is_empty() && list.issues.is_empty() {
-        let why = Text::new(
+    let shape = TableShape {
+        columns: &COLUMNS,
+        max_lines: MAX_LINES,
+        empty: Text::new(
             "文件中没有收费项目（导入空目录会清空价格目录）",
             "the file lists no items (importing it would empty the price list)",
-        );
-        return Err(vec![LineIssue::new(lines.max(1), why)]);
-    }
-    if list.issues.is_empty() {
-        Ok(list.items)
-    } else {
-        Err(list.issues)
-    }
+        ),
+    };
+    let mut list = Parsed::default();
+    parse_table(text, &shape, |fields, line| list.item(fields, line))
 }
 
 #[cfg(test)]

@@ -6,7 +6,8 @@
 
 use std::fmt;
 
-pub use crate::billing::price_list::LineIssue;
+pub use crate::csv_table::LineIssue;
+use crate::csv_table::{TableShape, parse_table};
 use crate::i18n::Text;
 
 #[path = "icd10_index.rs"]
@@ -247,91 +248,29 @@ const MAX_NAME_CHARS: usize = 120;
 /// left blank (it follows from the code) but, when given, must agree with it. Either every
 /// code, or every line at fault, each with its line number as an editor shows it.
 pub fn parse_icd10_table(text: &str) -> Result<Vec<Icd10Entry>, Vec<LineIssue>> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let lines = text.lines().count();
-    if lines > MAX_LINES {
-        return Err(vec![LineIssue::new(
-            MAX_LINES + 1,
-            Text::new(
-                format!("文件共 {lines} 行，超过上限 {MAX_LINES} 行"),
-                format!("the file has {lines} lines, more than the {MAX_LINES} allowed"),
-            ),
-        )]);
-    }
-    let mut entries = Vec::new();
-    let mut issues = Vec::new();
+    let shape = TableShape {
+        columns: &COLUMNS,
+        max_lines: MAX_LINES,
+        empty: Text::new(
+            "文件中没有编码（导入空表会清空编码表）",
+            "the file lists no codes (importing it would empty the code table)",
+        ),
+    };
     let mut seen = std::collections::HashMap::new();
-    let mut header = false;
-    for (index, raw) in text.lines().enumerate() {
-        let line = index + 1;
-        let trimmed = raw.trim();
-        if trimmed.is_empty() || trimmed.starts_with('#') {
-            continue;
+    parse_table(text, &shape, |fields, line| {
+        let entry = entry(fields)?;
+        if let Some(first) = seen.insert(entry.code.clone(), line) {
+            return Err(Text::new(
+                format!("编码“{}”与第 {first} 行重复", entry.code),
+                format!("code {} is already on line {first}", entry.code),
+            ));
         }
-        let record = match split_line(raw) {
-            Ok(record) => record,
-            Err(why) => {
-                issues.push(LineIssue::new(line, why));
-                continue;
-            }
-        };
-        if !header {
-            header = true;
-            let found: Vec<String> = record.iter().map(|f| f.trim().to_lowercase()).collect();
-            if !found.iter().map(String::as_str).eq(COLUMNS) {
-                return Err(vec![LineIssue::new(line, header_text())]);
-            }
-            continue;
-        }
-        match entry(&record) {
-            Ok(entry) => match seen.insert(entry.code.clone(), line) {
-                Some(first) => issues.push(LineIssue::new(
-                    line,
-                    Text::new(
-                        format!("编码“{}”与第 {first} 行重复", entry.code),
-                        format!("code {} is already on line {first}", entry.code),
-                    ),
-                )),
-                None => entries.push(entry),
-            },
-            Err(why) => issues.push(LineIssue::new(line, why)),
-        }
-    }
-    if !header {
-        return Err(vec![LineIssue::new(1, header_text())]);
-    }
-    if entries.is_empty() && issues.is_empty() {
-        return Err(vec![LineIssue::new(
-            lines.max(1),
-            Text::new(
-                "文件中没有编码（导入空表会清空编码表）",
-                "the file lists no codes (importing it would empty the code table)",
-            ),
-        )]);
-    }
-    if issues.is_empty() {
-        Ok(entries)
-    } else {
-        Err(issues)
-    }
+        Ok(entry)
+    })
 }
 
-fn header_text() -> Text {
-    let expected = COLUMNS.join(",");
-    Text::new(
-        format!("表头须为 {expected}"),
-        format!("the header must be {expected}"),
-    )
-}
-
-fn entry(record: &csv::StringRecord) -> Result<Icd10Entry, Text> {
-    if record.len() != COLUMNS.len() {
-        return Err(Text::new(
-            format!("应有 {} 列，实际 {} 列", COLUMNS.len(), record.len()),
-            format!("expected {} columns, found {}", COLUMNS.len(), record.len()),
-        ));
-    }
-    let field = |i: usize| record.get(i).unwrap_or_default().trim();
+fn entry(fields: &[&str]) -> Result<Icd10Entry, Text> {
+    let field = |i: usize| fields.get(i).copied().unwrap_or_default();
     let code = Icd10Code::parse(field(0)).map_err(|_| {
         Text::new(
             format!(
@@ -377,28 +316,6 @@ fn entry(record: &csv::StringRecord) -> Result<Icd10Entry, Text> {
         name_en: (!name_en.is_empty()).then(|| name_en.to_owned()),
         chapter,
     })
-}
-
-/// One line's fields (a quoted field cannot span lines, which no name needs).
-fn split_line(raw: &str) -> Result<csv::StringRecord, Text> {
-    if raw.matches('"').count() % 2 == 1 {
-        return Err(Text::new(
-            "引号不成对（含逗号的字段须用英文双引号括起，字段内的引号写作两个）",
-            "unpaired quotes (quote a field that holds a comma; double a quote inside it)",
-        ));
-    }
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(raw.as_bytes());
-    match reader.records().next() {
-        Some(Ok(record)) => Ok(record),
-        Some(Err(err)) => Err(Text::new(
-            format!("CSV 格式错误：{err}"),
-            format!("bad CSV: {err}"),
-        )),
-        None => Err(Text::new("空行", "empty line")),
-    }
 }
 
 #[cfg(test)]

@@ -191,6 +191,11 @@ impl<K: Clone + Eq + Hash> PinyinIndex<K> {
             }
         }
         let mut found: Vec<_> = best.into_values().collect();
+        // Only the best `limit` are ordered: a one-character query can match every entry.
+        if found.len() > limit {
+            found.select_nth_unstable_by_key(limit, |(rank, _, _)| *rank);
+            found.truncate(limit);
+        }
         found.sort_unstable_by_key(|(rank, _, _)| *rank);
         let hits = found
             .into_iter()

@@ -56,31 +56,36 @@ pub async fn load_stock(store: &Store, today: Date, at: Timestamp) -> Result<(),
         .checked_add(jiff::Span::new().days(20))
         .map_err(|e| DemoError::Invalid("stock".into(), e.to_string()))?;
     let stamp = today.strftime("%Y%m").to_string();
+    let (far, near) = (far.to_string(), near.to_string());
+    let mut numbers = Vec::new();
     for (n, drug) in FORMULARY.drugs().iter().enumerate() {
-        let quantity = if drug.is_controlled() { 50 } else { 200 };
-        let lot = format!("{stamp}{n:04}");
-        let expiry = far.to_string();
-        let new = NewLot {
+        let short = SHORT_DATED.contains(&drug.name().zh.as_str());
+        numbers.push((
+            drug,
+            format!("{stamp}{n:04}"),
+            short.then(|| format!("S{stamp}{n:04}")),
+        ));
+    }
+    let mut lots = Vec::new();
+    for (drug, lot, short) in &numbers {
+        lots.push(NewLot {
             drug_code: &drug.code,
-            lot_number: &lot,
-            expiry: &expiry,
-            quantity,
+            lot_number: lot,
+            expiry: &far,
+            quantity: if drug.is_controlled() { 50 } else { 200 },
             by: PHARMACIST,
-        };
-        store.receive_lot(&new, at.as_microsecond()).await?;
-        if SHORT_DATED.contains(&drug.name().zh.as_str()) {
-            let lot = format!("S{stamp}{n:04}");
-            let expiry = near.to_string();
-            let new = NewLot {
+        });
+        if let Some(short) = short {
+            lots.push(NewLot {
                 drug_code: &drug.code,
-                lot_number: &lot,
-                expiry: &expiry,
+                lot_number: short,
+                expiry: &near,
                 quantity: 5,
                 by: PHARMACIST,
-            };
-            store.receive_lot(&new, at.as_microsecond()).await?;
+            });
         }
     }
+    store.receive_lots(&lots, at.as_microsecond()).await?;
     Ok(())
 }
 

@@ -99,9 +99,19 @@ fn pharmacist(ctx: &Ctx) -> Result<&Caller, ApiError> {
     Ok(caller)
 }
 
+/// Ends the prescriptions whose validity ran out unpaid (their stock goes back) before the
+/// pharmacy looks at any: an expired prescription is never approved or dispensed.
+async fn lapse(state: &AppState) -> Result<(), ApiError> {
+    let today = state.clock.today().to_string();
+    let now = state.clock.now().as_microsecond();
+    state.store.lapse_prescriptions(&today, now).await?;
+    Ok(())
+}
+
 /// `GET /api/pharmacy/reviews`: versions waiting for review, oldest first.
 pub async fn queue(State(state): State<AppState>, ctx: Ctx) -> Result<Response, ApiError> {
     pharmacist(&ctx)?;
+    lapse(&state).await?;
     let pending = state.store.review_queue(200).await?;
     let mut out = Vec::new();
     for review in &pending {
@@ -143,7 +153,8 @@ pub async fn review(
 ) -> Result<Response, ApiError> {
     let caller = pharmacist(&ctx)?;
     let request: ReviewBody = crate::error::json_body(&body)?;
-    let current = prescription_or_404(&state, &ctx, &id).await?;
+    lapse(&state).await?;
+    prescription_or_404(&state, &ctx, &id).await?;
     let now = state.clock.now().as_microsecond();
     let record = match request.decision.as_str() {
         "approve" => {
@@ -162,7 +173,6 @@ pub async fn review(
                 })?;
                 charges.push(charge_of(drug));
             }
-            let _ = current;
             state
                 .store
                 .decide_prescription(
@@ -230,11 +240,7 @@ pub async fn review(
 /// `GET /api/pharmacy/dispensing`: paid (to dispense) and dispensed (to hand over).
 pub async fn dispensing(State(state): State<AppState>, ctx: Ctx) -> Result<Response, ApiError> {
     pharmacist(&ctx)?;
-    let today = state.clock.today().to_string();
-    state
-        .store
-        .lapse_prescriptions(&today, state.clock.now().as_microsecond())
-        .await?;
+    lapse(&state).await?;
     let found = state
         .store
         .search_prescriptions(&PrescriptionFilter {
@@ -299,6 +305,7 @@ pub async fn dispense(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let caller = pharmacist(&ctx)?;
+    lapse(&state).await?;
     let current = prescription_or_404(&state, &ctx, &id).await?;
     if current.status != "paid" {
         return Err(prescription_error(

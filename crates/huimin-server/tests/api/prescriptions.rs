@@ -657,12 +657,44 @@ async fn the_last_box_is_reserved_by_one_approval_only(db: Db) {
             .await;
     assert_eq!(still.body["status"], "submitted");
     // Out of stock is said at prescribing too.
-    let fourth = check(&rx, &body).await;
+    let short = check(&rx, &body).await;
     assert!(
-        rules(&fourth).contains(&("out-of-stock".into(), "block".into())),
+        rules(&short).contains(&("out-of-stock".into(), "block".into())),
         "{}",
-        fourth.body
+        short.body
     );
+    // When their validity has run out unpaid, the approved ones expire and their boxes return.
+    let ended =
+        rx.v.app
+            .store
+            .lapse_prescriptions("2999-01-01", 0)
+            .await
+            .unwrap();
+    assert_eq!(ended, 3);
+    let lots =
+        rx.v.app
+            .get(
+                &format!("/api/pharmacy/stock?drug={metformin}"),
+                Some(&rx.pharmacist),
+            )
+            .await;
+    assert_eq!(lots.body["lots"][0]["reserved"], 0, "{}", lots.body);
+    let expired =
+        rx.v.app
+            .get(
+                &format!("/api/prescriptions/{}", ids[0]),
+                Some(&rx.pharmacist),
+            )
+            .await;
+    assert_eq!(expired.body["status"], "expired");
+    assert_eq!(expired.body["status_label"]["zh"], "已过期失效");
+    let late = review(
+        &rx,
+        &ids[refused],
+        json!({"version": 1, "decision": "approve"}),
+    )
+    .await;
+    assert_eq!(late.status, 409, "{}", late.body);
 }
 on_both!(the_last_box_is_reserved_by_one_approval_only);
 

@@ -12,6 +12,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::recognition::NewDecision;
+use crate::sql::InFilter;
 use crate::{Store, StoreError};
 
 pub(crate) use returns::called_in;
@@ -200,46 +201,35 @@ impl Store {
         &self,
         filter: &OrderFilter,
     ) -> Result<Vec<OrderRecord>, StoreError> {
-        let mut sql = format!("SELECT {COLUMNS} FROM orders WHERE 1 = 1");
-        let mut binds: Vec<String> = Vec::new();
-        let mut push_in = |sql: &mut String, column: &str, values: &[String]| {
-            sql.push_str(&format!(" AND {column} IN ("));
-            for (i, v) in values.iter().enumerate() {
-                if i > 0 {
-                    sql.push_str(", ");
-                }
-                binds.push(v.clone());
-                sql.push_str(&format!("${}", binds.len()));
-            }
-            sql.push(')');
-        };
+        let mut query = InFilter::new(format!("SELECT {COLUMNS} FROM orders WHERE 1 = 1"));
         if let Some(patients) = &filter.patients {
             if patients.is_empty() {
                 return Ok(Vec::new());
             }
-            push_in(&mut sql, "patient_id", patients);
+            query.push_in("patient_id", patients);
         }
         if let Some(e) = &filter.encounter {
-            push_in(&mut sql, "encounter_id", std::slice::from_ref(e));
+            query.push_in("encounter_id", std::slice::from_ref(e));
         }
         if let Some(statuses) = &filter.statuses {
             if statuses.is_empty() {
                 return Ok(Vec::new());
             }
             let codes: Vec<String> = statuses.iter().map(|s| s.code().to_owned()).collect();
-            push_in(&mut sql, "status", &codes);
+            query.push_in("status", &codes);
         }
         if let Some(c) = &filter.category {
-            push_in(&mut sql, "category", std::slice::from_ref(c));
+            query.push_in("category", std::slice::from_ref(c));
         }
-        sql.push_str(&format!(
+        query.sql.push_str(&format!(
             " ORDER BY ordered_at, id LIMIT {}",
             filter.limit.clamp(1, 500)
         ));
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for b in &binds {
-            query = query.bind(b.clone());
+        let mut sql = sqlx::query(sqlx::AssertSqlSafe(query.sql));
+        for b in query.binds {
+            sql = sql.bind(b);
         }
+        let query = sql;
         let rows = query.fetch_all(&self.pool).await?;
         rows.iter().map(from_row).collect()
     }

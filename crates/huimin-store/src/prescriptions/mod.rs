@@ -13,6 +13,7 @@ mod tables;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
+use crate::sql::InFilter;
 use crate::{Store, StoreError};
 
 pub(crate) use dispense::paid_in;
@@ -373,19 +374,7 @@ impl Store {
         &self,
         filter: &PrescriptionFilter,
     ) -> Result<Vec<PrescriptionRecord>, StoreError> {
-        let mut sql = format!("SELECT {COLUMNS} FROM prescriptions WHERE 1 = 1");
-        let mut binds: Vec<String> = Vec::new();
-        let mut push_in = |sql: &mut String, column: &str, values: &[String]| {
-            sql.push_str(&format!(" AND {column} IN ("));
-            for (i, v) in values.iter().enumerate() {
-                if i > 0 {
-                    sql.push_str(", ");
-                }
-                binds.push(v.clone());
-                sql.push_str(&format!("${}", binds.len()));
-            }
-            sql.push(')');
-        };
+        let mut query = InFilter::new(format!("SELECT {COLUMNS} FROM prescriptions WHERE 1 = 1"));
         for (column, values) in [
             ("patient_id", &filter.patients),
             ("status", &filter.statuses),
@@ -394,20 +383,21 @@ impl Store {
                 if values.is_empty() {
                     return Ok(Vec::new());
                 }
-                push_in(&mut sql, column, values);
+                query.push_in(column, values);
             }
         }
         if let Some(e) = &filter.encounter {
-            push_in(&mut sql, "encounter_id", std::slice::from_ref(e));
+            query.push_in("encounter_id", std::slice::from_ref(e));
         }
-        sql.push_str(&format!(
+        query.sql.push_str(&format!(
             " ORDER BY signed_at, id LIMIT {}",
             filter.limit.clamp(1, 500)
         ));
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for b in &binds {
-            query = query.bind(b.clone());
+        let mut sql = sqlx::query(sqlx::AssertSqlSafe(query.sql));
+        for b in query.binds {
+            sql = sql.bind(b);
         }
+        let query = sql;
         let rows = query.fetch_all(&self.pool).await?;
         rows.iter().map(|r| from_row(self, r)).collect()
     }

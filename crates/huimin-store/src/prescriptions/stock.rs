@@ -147,52 +147,75 @@ pub(crate) async fn release_in(
     Ok(())
 }
 
+/// One lot received in the caller's transaction.
+async fn receive_in(
+    conn: &mut AnyConnection,
+    new: &NewLot<'_>,
+    now: i64,
+) -> Result<LotRecord, StoreError> {
+    let existing: Option<String> =
+        sqlx::query_scalar("SELECT id FROM drug_lots WHERE drug_code = $1 AND lot_number = $2")
+            .bind(new.drug_code)
+            .bind(new.lot_number)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let id = match existing {
+        Some(id) => {
+            sqlx::query("UPDATE drug_lots SET on_hand = on_hand + $1 WHERE id = $2")
+                .bind(new.quantity)
+                .bind(&id)
+                .execute(&mut *conn)
+                .await?;
+            id
+        }
+        None => {
+            let id = uuid::Uuid::now_v7().to_string();
+            sqlx::query(
+                "INSERT INTO drug_lots (id, drug_code, lot_number, expiry, on_hand, reserved, \
+                 received_at, received_by) VALUES ($1, $2, $3, $4, $5, 0, $6, $7)",
+            )
+            .bind(&id)
+            .bind(new.drug_code)
+            .bind(new.lot_number)
+            .bind(new.expiry)
+            .bind(new.quantity)
+            .bind(now)
+            .bind(new.by)
+            .execute(&mut *conn)
+            .await?;
+            id
+        }
+    };
+    let sql = format!("SELECT {LOT_COLUMNS} FROM drug_lots WHERE id = $1");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(&id)
+        .fetch_one(&mut *conn)
+        .await?;
+    lot(&row)
+}
+
 impl Store {
     /// Receives packages of a drug's lot (a new lot, or more of one already held).
     pub async fn receive_lot(&self, new: &NewLot<'_>, now: i64) -> Result<LotRecord, StoreError> {
+        let mut received = self.receive_lots(std::slice::from_ref(new), now).await?;
+        received
+            .pop()
+            .ok_or_else(|| StoreError::Corrupt("a lot received is missing".into()))
+    }
+
+    /// Receives a delivery of several lots in one transaction.
+    pub async fn receive_lots(
+        &self,
+        lots: &[NewLot<'_>],
+        now: i64,
+    ) -> Result<Vec<LotRecord>, StoreError> {
         let mut tx = self.writer.begin().await?;
-        let existing: Option<(String, String)> = sqlx::query_as(
-            "SELECT id, expiry FROM drug_lots WHERE drug_code = $1 AND lot_number = $2",
-        )
-        .bind(new.drug_code)
-        .bind(new.lot_number)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let id = match existing {
-            Some((id, _)) => {
-                sqlx::query("UPDATE drug_lots SET on_hand = on_hand + $1 WHERE id = $2")
-                    .bind(new.quantity)
-                    .bind(&id)
-                    .execute(&mut *tx)
-                    .await?;
-                id
-            }
-            None => {
-                let id = uuid::Uuid::now_v7().to_string();
-                sqlx::query(
-                    "INSERT INTO drug_lots (id, drug_code, lot_number, expiry, on_hand, reserved, \
-                     received_at, received_by) VALUES ($1, $2, $3, $4, $5, 0, $6, $7)",
-                )
-                .bind(&id)
-                .bind(new.drug_code)
-                .bind(new.lot_number)
-                .bind(new.expiry)
-                .bind(new.quantity)
-                .bind(now)
-                .bind(new.by)
-                .execute(&mut *tx)
-                .await?;
-                id
-            }
-        };
-        let sql = format!("SELECT {LOT_COLUMNS} FROM drug_lots WHERE id = $1");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(&id)
-            .fetch_one(&mut *tx)
-            .await?;
-        let record = lot(&row)?;
+        let mut received = Vec::new();
+        for new in lots {
+            received.push(receive_in(&mut tx, new, now).await?);
+        }
         tx.commit().await?;
-        Ok(record)
+        Ok(received)
     }
 
     /// The lots of a drug (or of every drug), first expiring first.

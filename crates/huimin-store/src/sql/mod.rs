@@ -23,6 +23,28 @@ pub(crate) fn tuples(rows: usize, width: usize, constants: &str) -> String {
         .join(", ")
 }
 
+/// A query narrowed by `column IN (…)` conditions, with the values to bind in order.
+pub(crate) struct InFilter {
+    pub sql: String,
+    pub binds: Vec<String>,
+}
+
+impl InFilter {
+    /// `sql` ends in a `WHERE` clause the conditions are added to with `AND`.
+    pub fn new(sql: String) -> Self {
+        InFilter {
+            sql,
+            binds: Vec::new(),
+        }
+    }
+
+    pub fn push_in(&mut self, column: &str, values: &[String]) {
+        let marks = placeholders(self.binds.len() + 1, values.len());
+        self.sql.push_str(&format!(" AND {column} IN ({marks})"));
+        self.binds.extend(values.iter().cloned());
+    }
+}
+
 /// Whether the connection is to PostgreSQL (whose locking reads SQLite does not have).
 pub(crate) fn is_postgres(conn: &sqlx::AnyConnection) -> bool {
     conn.backend_name() == <sqlx::Postgres as sqlx::Database>::NAME
