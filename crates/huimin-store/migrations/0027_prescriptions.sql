@@ -130,3 +130,17 @@ CREATE TABLE skin_tests (
     recorded_at  BIGINT NOT NULL
 );
 CREATE INDEX skin_tests_by_encounter ON skin_tests (encounter_id, drug_code);
+
+-- Medicines the patient takes on another hospital's prescription (院外用药), recorded from the
+-- patient's prescription or discharge papers: new prescriptions are checked against them
+-- (duplicates, interactions) until their last day.
+CREATE TABLE external_medications (
+    id          TEXT PRIMARY KEY,
+    patient_id  TEXT NOT NULL,
+    drug_code   TEXT NOT NULL,
+    hospital    TEXT NOT NULL,
+    until       TEXT NOT NULL,
+    recorded_by TEXT NOT NULL,
+    recorded_at BIGINT NOT NULL
+);
+CREATE INDEX external_medications_by_patient ON external_medications (patient_id, until);

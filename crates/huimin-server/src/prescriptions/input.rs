@@ -256,7 +256,7 @@ const CHRONIC_PREFIXES: [&str; 16] = [
 ];
 
 /// The active medications of the patient's other prescriptions (approved and on), drug by
-/// drug, while their days last.
+/// drug, while their days last, and the medicines recorded from other hospitals.
 async fn active_of(
     state: &AppState,
     tables: &DrugTables,
@@ -292,6 +292,18 @@ async fn active_of(
             out.push(ActiveMedication {
                 drug: drug.clone(),
                 source: department,
+            });
+        }
+    }
+    let today = state.clock.today().to_string();
+    for taken in state.store.external_medications(patient, &today).await? {
+        if let Some(drug) = tables.formulary.get(&taken.drug_code) {
+            out.push(ActiveMedication {
+                drug: drug.clone(),
+                source: Text::new(
+                    format!("院外：{}", taken.hospital),
+                    format!("another hospital: {}", taken.hospital),
+                ),
             });
         }
     }

@@ -5,6 +5,7 @@
 
 mod admin;
 mod drugs;
+mod external;
 mod fhir;
 pub(crate) mod input;
 mod mine;
@@ -34,6 +35,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/visits/{id}/prescriptions/check", post(writing::check))
         .route("/api/visits/{id}/skin-tests", post(pharmacy::skin_test))
+        .route(
+            "/api/visits/{id}/external-medications",
+            get(external::list).post(external::add),
+        )
         .route(
             "/api/prescriptions/{id}",
             get(writing::read).put(writing::amend),

@@ -799,3 +799,81 @@ async fn bad_input_names_its_field_and_writes_nothing(db: Db) {
     assert_eq!(before.body, after.body);
 }
 on_both!(bad_input_names_its_field_and_writes_nothing);
+
+async fn medicines_from_other_hospitals_are_checked_too(db: Db) {
+    let rx = visit(db, "13911130008").await;
+    let warfarin = drug(&rx, "华法林片").await;
+    let aspirin = drug(&rx, "阿司匹林肠溶片").await;
+    stock(&rx, &aspirin, "S9", 5).await;
+    let until = jiff::Zoned::now()
+        .date()
+        .checked_add(jiff::Span::new().days(30))
+        .unwrap();
+    let path = format!("/api/visits/{}/external-medications", rx.v.encounter);
+    let recorded = rx
+        .v
+        .app
+        .post_json(
+            &path,
+            Some(&rx.v.doctor),
+            &json!({"drug": warfarin, "hospital": "泉城市第一人民医院", "until": until.to_string()}),
+        )
+        .await;
+    assert_eq!(recorded.status, 201, "{}", recorded.body);
+    // Bad input names its field; a patient cannot record one.
+    for (body, field) in [
+        (
+            json!({"drug": "NOPE", "hospital": "泉城市第一人民医院", "until": until.to_string()}),
+            "drug",
+        ),
+        (
+            json!({"drug": warfarin, "hospital": "", "until": until.to_string()}),
+            "hospital",
+        ),
+        (
+            json!({"drug": warfarin, "hospital": "泉城市第一人民医院", "until": "2001-01-01"}),
+            "until",
+        ),
+    ] {
+        let refused = rx.v.app.post_json(&path, Some(&rx.v.doctor), &body).await;
+        assert_eq!(refused.status, 422, "{}", refused.body);
+        assert_eq!(refused.body["issue"][0]["expression"][0], field);
+    }
+    let by_patient =
+        rx.v.app
+            .post_json(
+                &path,
+                Some(&rx.v.patient),
+                &json!({"drug": warfarin, "hospital": "某医院", "until": until.to_string()}),
+            )
+            .await;
+    assert_eq!(by_patient.status, 403, "{}", by_patient.body);
+    let listed = rx.v.app.get(&path, Some(&rx.v.doctor)).await;
+    assert_eq!(
+        listed.body["medications"].as_array().unwrap().len(),
+        1,
+        "{}",
+        listed.body
+    );
+    // Aspirin now meets the warfarin taken from the other hospital, named in the message.
+    let checked = check(
+        &rx,
+        &json!({"lines": [line(&aspirin, "100", "mg", "QD", 7)]}),
+    )
+    .await;
+    let interaction = checked.body["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "interaction")
+        .unwrap_or_else(|| panic!("{}", checked.body))
+        .clone();
+    assert!(
+        interaction["message"]["zh"]
+            .as_str()
+            .unwrap()
+            .contains("泉城市第一人民医院"),
+        "{interaction}"
+    );
+}
+on_both!(medicines_from_other_hospitals_are_checked_too);

@@ -6,6 +6,7 @@
 //! (and version) the caller saw.
 
 mod dispense;
+mod external;
 mod review;
 mod stock;
 mod tables;
@@ -18,6 +19,7 @@ use crate::{Store, StoreError};
 
 pub(crate) use dispense::paid_in;
 pub use dispense::{DispensedLot, SkinTestRecord};
+pub use external::ExternalMedicationRecord;
 pub use review::{Decision, ReviewRecord, ReviewStats};
 pub use stock::{LotRecord, NewLot, StockError};
 pub use tables::{PrescribingRights, ReferenceTable};
