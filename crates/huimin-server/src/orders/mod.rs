@@ -22,7 +22,7 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 pub use views::service_request;
-pub(crate) use visit::holds_post;
+pub(crate) use visit::{encounter_or_404, holds_post};
 
 /// The hospital's orderable catalogue (`huimin-domain/data/orderables.toml`).
 pub static CATALOGUE: LazyLock<Catalogue> = LazyLock::new(Catalogue::builtin);

@@ -29,7 +29,10 @@ use crate::state::AppState;
 /// How many items one request may order.
 const MAX_ITEMS: usize = 20;
 
-async fn encounter_or_404(state: &AppState, id: &str) -> Result<EncounterRecord, ApiError> {
+pub(crate) async fn encounter_or_404(
+    state: &AppState,
+    id: &str,
+) -> Result<EncounterRecord, ApiError> {
     state
         .store
         .encounter(id)

@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 use crate::audit::{self, SUCCESS};
 use crate::context::Ctx;
 use crate::error::ApiError;
-use crate::orders::holds_post;
+use crate::orders::{encounter_or_404, holds_post};
 use crate::records::access::{Part, authorize_read};
 use crate::state::AppState;
 
@@ -50,11 +50,7 @@ pub async fn add(
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
     let caller = ctx.require()?;
-    let encounter = state
-        .store
-        .encounter(&id)
-        .await?
-        .ok_or_else(|| ApiError::not_found(&format!("Encounter/{id}")))?;
+    let encounter = encounter_or_404(&state, &id).await?;
     if !holds_post(&state, caller, encounter.practitioner_role_id.as_deref()).await? {
         return Err(ApiError::forbidden());
     }
@@ -118,11 +114,7 @@ pub async fn list(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let encounter = state
-        .store
-        .encounter(&id)
-        .await?
-        .ok_or_else(|| ApiError::not_found(&format!("Encounter/{id}")))?;
+    let encounter = encounter_or_404(&state, &id).await?;
     let resource = format!("Encounter/{id}/external-medications");
     authorize_read(
         &state,

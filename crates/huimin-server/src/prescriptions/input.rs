@@ -337,9 +337,12 @@ pub async fn evaluate(
         .iter()
         .filter_map(|a| a.content["code"]["text"].as_str().map(str::to_owned))
         .collect();
-    let diagnoses = diagnoses_of(state, &encounter.patient_id).await?;
-    let stable_chronic = body.stable
-        && diagnoses
+    // Only a long prescription asks for a chronic diagnosis: reading every note of the
+    // patient is kept off the path each keystroke of an ordinary prescription takes.
+    let stable_chronic = body.long_term
+        && body.stable
+        && diagnoses_of(state, &encounter.patient_id)
+            .await?
             .iter()
             .any(|d| CHRONIC_PREFIXES.iter().any(|p| d.starts_with(p)));
     let facts = PatientFacts {

@@ -21,18 +21,10 @@ use super::{prescription_error, prescription_or_404};
 use crate::audit::{self, DENIED, SUCCESS};
 use crate::context::{Caller, Ctx};
 use crate::error::{ApiError, Issue};
-use crate::orders::holds_post;
+use crate::orders::{encounter_or_404, holds_post};
 use crate::records::access::{Part, authorize_read};
 use crate::records::signing::{LocalSigner, Signer};
 use crate::state::AppState;
-
-async fn encounter_or_404(state: &AppState, id: &str) -> Result<EncounterRecord, ApiError> {
-    state
-        .store
-        .encounter(id)
-        .await?
-        .ok_or_else(|| ApiError::not_found(&format!("Encounter/{id}")))
-}
 
 /// The visit's doctor, or 403 (audited).
 async fn visit_doctor<'a>(
