@@ -1,0 +1,1 @@
+//! Payment gateways: WeChat Pay API v3 and Alipay open platform.

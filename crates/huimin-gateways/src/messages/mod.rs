@@ -1,0 +1,1 @@
+//! Message providers: Tencent Cloud SMS, and signed webhooks.
