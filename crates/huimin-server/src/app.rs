@@ -199,6 +199,23 @@ impl App {
             Some(addr) => Some(listen(addr).map_err(|e| StartError::Listen(addr, e))?),
             None => None,
         };
+        let self_url = match &settings.public_url {
+            Some(url) => url.clone(),
+            None => {
+                let mut addr = listener
+                    .local_addr()
+                    .map_err(|e| StartError::Listen(settings.listen, e))?;
+                if addr.ip().is_unspecified() {
+                    addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+                }
+                format!("http://{addr}")
+            }
+        };
+        let gateways = billing::gateways::Gateways::configured(
+            settings.pay_sandbox,
+            &self_url,
+            &store.token_signing_key(),
+        );
         let state = AppState::new(Inner {
             store,
             clock,
@@ -211,6 +228,12 @@ impl App {
             rules,
             codes: Default::default(),
             drugs: Default::default(),
+            gateways,
+            self_url,
+            http: reqwest::Client::builder()
+                .timeout(Duration::from_secs(10))
+                .build()
+                .unwrap_or_default(),
             settings,
         });
         state.codes.rebuild(&state.store).await?;
@@ -273,6 +296,7 @@ impl App {
             tokio::spawn(async move { axum::serve(listener, routes).await })
         });
         let critical = tokio::spawn(crate::results::critical::run_forever(self.state.clone()));
+        let payments = tokio::spawn(billing::gateways::worker::run_forever(self.state.clone()));
         let outbox = self
             .deliver_messages
             .then(|| tokio::spawn(messages::worker::run_forever(self.state.clone())));
@@ -286,6 +310,7 @@ impl App {
             metrics.abort();
         }
         critical.abort();
+        payments.abort();
         if let Some(outbox) = outbox {
             outbox.abort();
         }

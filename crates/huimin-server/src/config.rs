@@ -72,6 +72,12 @@ pub struct Settings {
     /// default). Off: a patient books a paid place in one step and pays at the desk. On: the
     /// place is held (the booking rules' `hold.minutes`) until it is paid and confirmed.
     pub online_payment: bool,
+    /// Whether the sandbox payment gateway is served and carries online payments
+    /// (`HUIMIN_PAY_SANDBOX`; the demo's default). Never for production.
+    pub pay_sandbox: bool,
+    /// The address gateways send notifications to (`HUIMIN_PUBLIC_URL`); `None`: this
+    /// server's own listening address.
+    pub public_url: Option<String>,
     /// Reverse proxies whose `X-Forwarded-For` / `Forwarded` names the client
     /// (`HUIMIN_TRUSTED_PROXIES`); empty: the TCP peer is the client.
     pub trusted_proxies: Vec<crate::client_addr::IpNet>,
@@ -111,6 +117,8 @@ impl Settings {
             desk_codes: huimin_domain::identity::DeskCodeRule::default(),
             deliver_messages: true,
             online_payment: false,
+            pay_sandbox: false,
+            public_url: None,
             trusted_proxies: Vec::new(),
             connections: Default::default(),
             hsts_seconds: None,

@@ -34,6 +34,7 @@ mod reindex;
 mod resources;
 pub mod results;
 mod retry;
+pub mod sandbox;
 pub mod search;
 mod settings;
 mod sql;

@@ -130,6 +130,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "prescriptions, stock and the pharmacy",
         include_str!("../migrations/0027_prescriptions.sql"),
     ),
+    (
+        28,
+        "online payments through gateways, and the sandbox gateway",
+        include_str!("../migrations/0028_online_payments.sql"),
+    ),
 ];
 
 /// Migrations whose PostgreSQL text differs (`NNNN_name.postgres.sql`): storage settings

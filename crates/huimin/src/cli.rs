@@ -135,6 +135,15 @@ pub struct ServeArgs {
     /// the desk) or `on` (a paid place is held until paid online).
     #[arg(long, env = "HUIMIN_ONLINE_PAYMENT", default_value = "off")]
     pub online_payment: String,
+    /// Serve the sandbox payment gateway and let patients pay through it (WeChat Pay and
+    /// Alipay stand-ins): `on` or `off`. Default: on with `--demo`, else off. Never in
+    /// production: anyone who opens its page can "pay".
+    #[arg(long, env = "HUIMIN_PAY_SANDBOX")]
+    pub pay_sandbox: Option<String>,
+    /// The address patients and gateways reach this server at (`https://…`), for payment
+    /// notifications; default: this server's own listening address.
+    #[arg(long, env = "HUIMIN_PUBLIC_URL")]
+    pub public_url: Option<String>,
     /// Reverse proxies (addresses or CIDR networks, comma-separated) whose `X-Forwarded-For`
     /// or `Forwarded` header names the client; empty (default): the TCP peer is the client.
     #[arg(
@@ -207,6 +216,11 @@ impl ServeArgs {
         settings.guard.enabled = !is_off(&self.rate_limit);
         settings.deliver_messages = !is_off(&self.deliver_messages);
         settings.online_payment = is_on(&self.online_payment);
+        settings.pay_sandbox = self.pay_sandbox.as_deref().map_or(self.demo, is_on);
+        settings.public_url = self
+            .public_url
+            .as_deref()
+            .map(|u| u.trim_end_matches('/').to_owned());
         settings.trusted_proxies = self.trusted_proxies.clone();
         settings.hsts_seconds = self.hsts_secs;
         settings.metrics_addr = self.metrics_addr;

@@ -3,6 +3,7 @@
 //! `ChargeItem`. Paying stays at `/api/appointments/{id}/payment` (`appointments::payments`).
 
 mod bills;
+pub mod gateways;
 pub mod prices;
 mod report;
 pub mod views;
@@ -22,4 +23,14 @@ pub fn routes() -> Router<AppState> {
         .route("/api/desk/report", get(report::day))
         .route("/fhir/Invoice/{id}", get(bills::read_invoice))
         .route("/fhir/ChargeItem/{id}", get(bills::read_charge_item))
+        .route(
+            "/api/appointments/{id}/online-payment",
+            post(gateways::pay::start),
+        )
+        .route("/api/pay-orders/{id}", get(gateways::pay::show))
+        .route(
+            "/api/payments/notify/{provider}",
+            post(gateways::notify::receive),
+        )
+        .merge(gateways::sandbox_server::routes())
 }

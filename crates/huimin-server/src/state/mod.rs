@@ -56,6 +56,13 @@ pub struct Inner {
     pub codes: CodeBook,
     /// The formulary, interaction and allergen tables, parsed in memory.
     pub drugs: DrugBook,
+    /// The payment gateways configured (`billing::gateways`).
+    pub gateways: crate::billing::gateways::Gateways,
+    /// Where this server is reached (`public_url`, else its listening address): the base of
+    /// the addresses gateways call back.
+    pub self_url: String,
+    /// The client for calls to the outside (gateways; loopback for the sandbox).
+    pub http: reqwest::Client,
     pub settings: Settings,
 }
 

@@ -33,7 +33,7 @@ pub use excluded::{Classes, Excluded};
 pub use group_writer::GroupStats;
 pub(crate) use holder::keep_facts;
 pub use holder::{BIRTH_DATE_PARAM, GENDER_PARAM};
-pub(crate) use lifecycle::lock_appointment;
+pub(crate) use lifecycle::{confirm_in, lock_appointment};
 pub use moves::MoveRecord;
 pub use rosters::RosterRecord;
 pub use screens::ScreenTokenRecord;

@@ -103,6 +103,10 @@ async fn insert_entry(
         .execute(&mut *conn)
         .await?;
     }
+    if e.kind == "refund" {
+        // Money that came through a gateway goes back through it.
+        super::gateway_refunds::refund_entry_in(conn, e, e.recorded_at).await?;
+    }
     let (kind, reason) = match e.kind.as_str() {
         "payment" => ("payment", None),
         _ => ("refund", e.reason.as_deref()),

@@ -4,7 +4,9 @@
 //! transaction per change.
 
 mod bills;
+mod gateway_refunds;
 mod ledger;
+mod online;
 mod prices;
 mod report;
 mod sheet;
@@ -12,8 +14,12 @@ mod sheet;
 pub(crate) use bills::{
     abort_visit_in, held_for_appointment_in, mark_performed_in, move_money_in, open_bill_in,
 };
+pub use gateway_refunds::{GatewayRefund, MAX_ATTEMPTS as REFUND_ATTEMPTS};
 pub use ledger::{BillError, Payment, Refunded};
 pub(crate) use ledger::{give_back_in, pay_in, write_status};
+pub use online::{
+    NoticeOutcome, NoticeRefusal, OrderRequest, PaidNotice, PayError, PayOrder, Started,
+};
 pub use prices::PriceQuery;
 pub use report::{DayReport, MethodTotal};
 pub(crate) use sheet::lock_bill;
