@@ -4,6 +4,7 @@
 //! plans in transactions.
 
 pub mod bill;
+pub mod insurance;
 pub mod price_list;
 pub mod reason;
 
