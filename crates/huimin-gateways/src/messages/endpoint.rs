@@ -185,9 +185,9 @@ fn embedded_v4(addr: Ipv6Addr) -> Option<Ipv4Addr> {
     let s = addr.segments();
     let o = addr.octets();
     let last32 = Ipv4Addr::new(o[12], o[13], o[14], o[15]);
-    if s[..5] == [0, 0, 0, 0, 0] && s[5] == 0xffff {
-        Some(last32)
-    } else if s[..6] == [0x64, 0xff9b, 0, 0, 0, 0] {
+    let mapped = s[..6] == [0, 0, 0, 0, 0, 0xffff];
+    let nat64 = s[..6] == [0x64, 0xff9b, 0, 0, 0, 0];
+    if mapped || nat64 {
         Some(last32)
     } else if s[0] == 0x2002 {
         Some(Ipv4Addr::new(o[2], o[3], o[4], o[5]))
