@@ -5,6 +5,8 @@
   SDK (tencentcloud-sdk-python-common), through the client's own request builder
   (`AbstractClient._build_req_with_tc3_signature`) with the clock pinned and nothing sent.
 - tests/vectors/standard-webhooks.json: signatures by the official `standardwebhooks` package.
+- tests/vectors/tencent-sms-error-codes.json: the error codes of SMS API 2021-01-11 as listed
+  in the official SDK (`tencentcloud-sdk-python-sms`, `tencentcloud/sms/v20210111/errorcodes.py`).
 
 Run it with ./scripts/gateway-vectors/sms-vectors.sh (makes a pinned venv under target/).
 The secrets are made-up test values, not real credentials.
@@ -15,7 +17,6 @@ import os
 import sys
 from datetime import datetime, timezone
 
-import tencentcloud
 import tencentcloud.common.abstract_client as abstract_client
 from tencentcloud.common.common_client import CommonClient
 from tencentcloud.common.credential import Credential
@@ -173,7 +174,8 @@ def write(path, source, vectors):
 
 def main():
     out_dir = sys.argv[1]
-    common = "tencentcloud-sdk-python-common %s" % tencentcloud.__version__
+    from importlib.metadata import version
+    common = "tencentcloud-sdk-python-common %s" % version("tencentcloud-sdk-python-common")
     write(os.path.join(out_dir, "tencent-sms.json"),
           "%s: CommonClient('sms', '2021-01-11')._build_req_with_tc3_signature, "
           "time.time pinned; 'documented' keyed by its Sign.sign_tc3" % common,
@@ -181,6 +183,23 @@ def main():
     write(os.path.join(out_dir, "standard-webhooks.json"),
           "standardwebhooks %s (PyPI): Webhook(secret).sign(id, timestamp, body)"
           % standardwebhooks_version(), webhook_vectors())
+    from importlib.metadata import version
+    write(os.path.join(out_dir, "tencent-sms-error-codes.json"),
+          "tencentcloud-sdk-python-sms %s: tencentcloud/sms/v20210111/errorcodes.py"
+          % version("tencentcloud-sdk-python-sms"), error_codes())
+
+
+def error_codes():
+    """Every code of tencentcloud.sms.v20210111.errorcodes, with the SDK's comment."""
+    import re
+    import tencentcloud.sms.v20210111.errorcodes as codes
+    with open(codes.__file__, encoding="utf-8") as f:
+        text = f.read()
+    out = []
+    for m in re.finditer(r"^((?:# .*\n)+)[A-Z0-9_]+ = '([^']+)'$", text, re.M):
+        comment = " ".join(line[2:].strip() for line in m.group(1).splitlines())
+        out.append({"code": m.group(2), "description": comment})
+    return out
 
 
 def standardwebhooks_version():

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use huimin_gateways::messages::template::Template;
 use huimin_gateways::messages::tencent_sms::{
-    Credentials, HeaderStyle, SendSms, parse_response, signed_request,
+    Credentials, HeaderStyle, SendSms, parse_response, rule_for, signed_request,
 };
 use huimin_gateways::messages::webhook::{self, WebhookHeaders, WebhookSecret};
 use serde_json::Value;
@@ -141,4 +141,16 @@ fn parse_response_reads_a_real_shaped_answer() {
         outcome.disposition_for("+8618511122233"),
         Some(huimin_gateways::messages::tencent_sms::Disposition::Delivered)
     );
+}
+
+#[test]
+fn every_sms_error_code_the_sdk_lists_has_a_row_in_our_table() {
+    let codes = load("tencent-sms-error-codes.json");
+    assert!(codes.len() > 50, "the SDK lists about 90 codes");
+    let unmatched: Vec<&str> = codes
+        .iter()
+        .map(|v| s(v, "code"))
+        .filter(|c| rule_for(c).is_none())
+        .collect();
+    assert!(unmatched.is_empty(), "no row for {unmatched:?}");
 }

@@ -1,7 +1,8 @@
 //! What a Tencent Cloud error code means for the outbox: the one table of codes.
 //!
-//! Sources: the SMS API's error code list (SendSms, 2021-01-11) and the API 3.0 common error
-//! codes. A code matches an exact row first, then the longest family row (`X` matches `X` and
+//! Sources: the SMS API's error codes (2021-01-11) as the official SDK lists them — every one
+//! is matched by a row, `tests/vectors/tencent-sms-error-codes.json` — and the API 3.0 common
+//! error codes. A code matches an exact row first, then the longest family row (`X` matches `X` and
 //! `X.*`). A code in no row is `Permanent`: a flagged message a person looks at is better than
 //! a retry loop that may text a patient again and again.
 
@@ -18,12 +19,27 @@ const TABLE: &[(Pattern, Disposition)] = &[
     (Exact("Ok"), Delivered),
     // More than 200 numbers in one request: our bug, retrying the same request cannot help.
     (Exact("LimitExceeded.PhoneNumberCountLimit"), Permanent),
+    // The same text already reached this number today as often as allowed: a retry would be a
+    // duplicate, not a delivery.
+    (
+        Exact("LimitExceeded.PhoneNumberSameContentDailyLimit"),
+        Permanent,
+    ),
+    // The destination country or region is not enabled for this app: configuration.
+    (
+        Exact("LimitExceeded.AppCountryOrRegionInBlacklist"),
+        Permanent,
+    ),
     // Frequency and daily limits (per number, per app, global): the same message may go later.
     (Family("LimitExceeded"), Temporary),
     // API-wide rate limits (per account, per IP, per region).
     (Family("RequestLimitExceeded"), Temporary),
-    // Provider-side failures and timeouts.
+    // Provider-side failures and timeouts ("RequestTimeException": our clock was off; a fresh
+    // signature helps) ...
     (Family("InternalError"), Temporary),
+    // ... except those that say the request itself cannot be read.
+    (Exact("InternalError.JsonParseFail"), Permanent),
+    (Exact("InternalError.RestApiInterfaceNotExist"), Permanent),
     (Family("ServiceUnavailable"), Temporary),
     (Family("ResourceUnavailable"), Temporary),
     // Our timestamp was more than 5 minutes off: a fresh signature at a corrected clock works.
@@ -61,22 +77,25 @@ const TABLE: &[(Pattern, Disposition)] = &[
 
 /// The disposition of one Tencent Cloud code (`Ok` or an error code).
 pub fn classify(code: &str) -> Disposition {
+    rule_for(code).unwrap_or(Permanent)
+}
+
+/// The disposition a table row gives `code`; `None` if no row matches.
+pub fn rule_for(code: &str) -> Option<Disposition> {
     let exact = TABLE.iter().find_map(|(p, d)| match p {
         Exact(c) if *c == code => Some(*d),
         _ => None,
     });
-    exact
-        .or_else(|| {
-            TABLE
-                .iter()
-                .filter_map(|(p, d)| match p {
-                    Family(f) if in_family(code, f) => Some((f.len(), *d)),
-                    _ => None,
-                })
-                .max_by_key(|(len, _)| *len)
-                .map(|(_, d)| d)
-        })
-        .unwrap_or(Permanent)
+    exact.or_else(|| {
+        TABLE
+            .iter()
+            .filter_map(|(p, d)| match p {
+                Family(f) if in_family(code, f) => Some((f.len(), *d)),
+                _ => None,
+            })
+            .max_by_key(|(len, _)| *len)
+            .map(|(_, d)| d)
+    })
 }
 
 fn in_family(code: &str, family: &str) -> bool {
@@ -99,6 +118,8 @@ mod tests {
             ("RequestLimitExceeded.UinLimitExceeded", Temporary),
             ("InternalError.Timeout", Temporary),
             ("InternalError", Temporary),
+            ("InternalError.JsonParseFail", Permanent),
+            ("LimitExceeded.PhoneNumberSameContentDailyLimit", Permanent),
             ("AuthFailure.SignatureExpire", Temporary),
             ("AuthFailure.SignatureFailure", Permanent),
             ("FailedOperation.PhoneNumberInBlacklist", Permanent),

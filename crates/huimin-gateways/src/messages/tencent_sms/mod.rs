@@ -10,7 +10,7 @@ mod request;
 mod response;
 pub mod tc3;
 
-pub use codes::classify;
+pub use codes::{classify, rule_for};
 pub use request::{Credentials, PhoneNumber, SendSms, SignedRequest, signed_request};
 pub use response::{Disposition, NumberStatus, SendOutcome, parse_response};
 pub use tc3::HeaderStyle;
