@@ -266,4 +266,30 @@ mod tests {
         assert_eq!(WebhookSecret::parse(&s.expose()), Ok(s.clone()));
         assert!(!format!("{s:?}").contains(&s.expose()[6..]));
     }
+
+    proptest::proptest! {
+        #[test]
+        fn what_we_sign_we_verify_and_a_flipped_bit_we_refuse(
+            key in proptest::collection::vec(proptest::num::u8::ANY, 16..64),
+            body in proptest::collection::vec(proptest::num::u8::ANY, 0..256),
+            id in "[!-~]{1,40}",
+            flip in 0usize..256,
+        ) {
+            let secret = WebhookSecret::from_bytes(&key).map_err(|e| {
+                proptest::test_runner::TestCaseError::fail(e.to_string())
+            })?;
+            let h = headers(&secret, &id, T, &body).map_err(|e| {
+                proptest::test_runner::TestCaseError::fail(e.to_string())
+            })?;
+            proptest::prop_assert_eq!(verify(&secret, &h, &body, T, 300), Ok(()));
+            if !body.is_empty() {
+                let mut changed = body.clone();
+                changed[flip % body.len()] ^= 1;
+                proptest::prop_assert_eq!(
+                    verify(&secret, &h, &changed, T, 300),
+                    Err(MessageError::WebhookSignatureMismatch)
+                );
+            }
+        }
+    }
 }

@@ -70,4 +70,16 @@ mod tests {
             assert_eq!(parsed.ok().as_deref(), Some(s));
         }
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_string_is_written_as_ascii_json_that_reads_back(s in "\\PC*|[\\x00-\\x7f]*") {
+            let out = json(&s);
+            proptest::prop_assert!(out.bytes().all(|b| (0x20..0x7f).contains(&b)));
+            let parsed: String = serde_json::from_str(&out).map_err(|e| {
+                proptest::test_runner::TestCaseError::fail(e.to_string())
+            })?;
+            proptest::prop_assert_eq!(parsed, s);
+        }
+    }
 }
