@@ -7,8 +7,10 @@
 
 pub mod alipay;
 mod error;
+mod ids;
 mod keys;
 pub mod money;
 pub mod wechat;
 
 pub use error::GatewayError;
+pub use ids::{OutRefundNo, OutTradeNo};

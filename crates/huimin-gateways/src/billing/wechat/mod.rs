@@ -11,14 +11,13 @@
 //! - [`parse_trade_bill`] reads the trade bill (交易账单) and checks its summary.
 
 mod bill;
-mod ids;
 mod notify;
 mod requests;
 mod sign;
 mod verify;
 
 pub use bill::{BillRow, BillSummary, TradeBill, parse_trade_bill};
-pub use ids::{OutRefundNo, OutTradeNo};
+pub use crate::billing::ids::{OutRefundNo, OutTradeNo};
 pub use notify::{
     ApiV3Key, EncryptedResource, Notification, Payer, RefundAmount, RefundNotice, RefundStatus,
     TradeState, Transaction, TransactionAmount, decrypt_resource,

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::ids::{OutRefundNo, OutTradeNo};
+use crate::billing::ids::{OutRefundNo, OutTradeNo};
 use super::sign::{MerchantKey, authorization};
 use crate::billing::GatewayError;
 

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::billing::GatewayError;
+use super::GatewayError;
 
 /// 商户订单号: 6–32 characters of `[A-Za-z0-9_-|*]`, unique per merchant (WeChat Pay's rule;
 /// Alipay's is looser, so a valid one serves both).
