@@ -4,6 +4,8 @@
 
 #[path = "billing_vectors/alipay.rs"]
 mod alipay;
+#[path = "billing_vectors/bad_inputs.rs"]
+mod bad_inputs;
 #[path = "billing_vectors/wechat.rs"]
 mod wechat;
 
@@ -18,5 +20,7 @@ pub fn vectors(name: &str) -> Value {
 }
 
 pub fn s<'a>(v: &'a Value, key: &str) -> &'a str {
-    v[key].as_str().unwrap_or_else(|| panic!("{key} is not a string in {v}"))
+    v[key]
+        .as_str()
+        .unwrap_or_else(|| panic!("{key} is not a string in {v}"))
 }

@@ -19,12 +19,18 @@ pub enum GatewayError {
     #[error("the signature type {0:?} is not supported (expected WECHATPAY2-SHA256-RSA2048)")]
     UnsupportedSignatureType(String),
     #[error("the message timestamp {timestamp} is more than {window_secs} s away from now ({now})")]
-    StaleTimestamp { timestamp: i64, now: i64, window_secs: i64 },
+    StaleTimestamp {
+        timestamp: i64,
+        now: i64,
+        window_secs: i64,
+    },
     #[error("the header {0} is missing or malformed")]
     Header(&'static str),
     #[error("the APIv3 key must be exactly 32 bytes")]
     ApiV3KeyLength,
-    #[error("the encrypted resource could not be decrypted (wrong APIv3 key, nonce or associated data, or altered ciphertext)")]
+    #[error(
+        "the encrypted resource could not be decrypted (wrong APIv3 key, nonce or associated data, or altered ciphertext)"
+    )]
     Decryption,
     #[error("the encrypted resource uses algorithm {0:?}, expected AEAD_AES_256_GCM")]
     UnsupportedAlgorithm(String),
@@ -39,7 +45,12 @@ pub enum GatewayError {
     #[error("the response has no {0} node")]
     MissingResponseNode(String),
     #[error("the gateway answered with an error: {code} {msg} ({sub_code}: {sub_msg})")]
-    GatewayRefused { code: String, msg: String, sub_code: String, sub_msg: String },
+    GatewayRefused {
+        code: String,
+        msg: String,
+        sub_code: String,
+        sub_msg: String,
+    },
     #[error("line {line} of the statement: {reason}")]
     Statement { line: usize, reason: String },
     #[error("the statement's summary does not match its rows: {0}")]
@@ -48,7 +59,10 @@ pub enum GatewayError {
 
 impl GatewayError {
     pub(crate) fn field(field: &'static str, reason: impl Into<String>) -> Self {
-        Self::InvalidField { field, reason: reason.into() }
+        Self::InvalidField {
+            field,
+            reason: reason.into(),
+        }
     }
 }
 

@@ -53,11 +53,18 @@ fn check(
     extra: &[u8],
 ) -> Result<String, GatewayError> {
     if s.len() < min || s.len() > max {
-        return Err(GatewayError::field(field, format!("must be {min} to {max} characters")));
+        return Err(GatewayError::field(
+            field,
+            format!("must be {min} to {max} characters"),
+        ));
     }
-    let allowed = |c: char| c.is_ascii_alphanumeric() || (c.is_ascii() && extra.contains(&(c as u8)));
+    let allowed =
+        |c: char| c.is_ascii_alphanumeric() || (c.is_ascii() && extra.contains(&(c as u8)));
     if let Some(c) = s.chars().find(|c| !allowed(*c)) {
-        return Err(GatewayError::field(field, format!("the character {c:?} is not allowed")));
+        return Err(GatewayError::field(
+            field,
+            format!("the character {c:?} is not allowed"),
+        ));
     }
     Ok(s.to_string())
 }
@@ -76,9 +83,22 @@ mod tests {
 
     #[test]
     fn refuses_length_and_characters() {
-        for bad in ["abcde", &"a".repeat(33), "HM 123456", "HM/123456", "惠民123456", "HM@123456"] {
+        for bad in [
+            "abcde",
+            &"a".repeat(33),
+            "HM 123456",
+            "HM/123456",
+            "惠民123456",
+            "HM@123456",
+        ] {
             assert!(
-                matches!(OutTradeNo::parse(bad), Err(GatewayError::InvalidField { field: "out_trade_no", .. })),
+                matches!(
+                    OutTradeNo::parse(bad),
+                    Err(GatewayError::InvalidField {
+                        field: "out_trade_no",
+                        ..
+                    })
+                ),
                 "{bad}"
             );
         }

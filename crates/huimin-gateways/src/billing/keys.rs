@@ -73,13 +73,21 @@ pub(crate) fn certificate(pem: &str) -> Result<(String, RsaPublicKey), GatewayEr
 pub(crate) fn serial_hex(bytes: &[u8]) -> String {
     let hex: String = bytes.iter().map(|b| format!("{b:02X}")).collect();
     let trimmed = hex.trim_start_matches('0');
-    if trimmed.is_empty() { "0".into() } else { trimmed.into() }
+    if trimmed.is_empty() {
+        "0".into()
+    } else {
+        trimmed.into()
+    }
 }
 
 pub(crate) fn normalise_serial(serial: &str) -> String {
     let upper = serial.trim().to_ascii_uppercase();
     let trimmed = upper.trim_start_matches('0');
-    if trimmed.is_empty() { "0".into() } else { trimmed.into() }
+    if trimmed.is_empty() {
+        "0".into()
+    } else {
+        trimmed.into()
+    }
 }
 
 /// SHA256withRSA over `message`, base64 (standard alphabet, padded, no line breaks).
@@ -145,12 +153,18 @@ mod tests {
 
     #[test]
     fn garbage_keys_are_refused_with_a_reason() {
-        assert!(matches!(private_key("not a key"), Err(GatewayError::PrivateKey(_))));
+        assert!(matches!(
+            private_key("not a key"),
+            Err(GatewayError::PrivateKey(_))
+        ));
         assert!(matches!(
             private_key("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----"),
             Err(GatewayError::PrivateKey(_))
         ));
         assert!(matches!(public_key("@@@"), Err(GatewayError::PublicKey(_))));
-        assert!(matches!(certificate("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----"), Err(GatewayError::PublicKey(_))));
+        assert!(matches!(
+            certificate("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----"),
+            Err(GatewayError::PublicKey(_))
+        ));
     }
 }

@@ -33,7 +33,10 @@ pub fn yuan_to_fen(yuan: &str) -> Result<i64, GatewayError> {
         1 => frac.parse::<i64>().map_err(|_| bad())? * 10,
         _ => frac.parse().map_err(|_| bad())?,
     };
-    whole.checked_mul(100).and_then(|f| f.checked_add(frac)).ok_or_else(bad)
+    whole
+        .checked_mul(100)
+        .and_then(|f| f.checked_add(frac))
+        .ok_or_else(bad)
 }
 
 #[cfg(test)]
@@ -58,9 +61,25 @@ mod tests {
 
     #[test]
     fn refuses_bad_amounts() {
-        for bad in ["", ".5", "5.", "-1.00", "+1", "1.234", "1e3", " 1.00", "1,00", "1.0 ",
-                    "99999999999999999999.00", "１.00"] {
-            assert_eq!(yuan_to_fen(bad), Err(GatewayError::InvalidAmount(bad.into())), "{bad}");
+        for bad in [
+            "",
+            ".5",
+            "5.",
+            "-1.00",
+            "+1",
+            "1.234",
+            "1e3",
+            " 1.00",
+            "1,00",
+            "1.0 ",
+            "99999999999999999999.00",
+            "１.00",
+        ] {
+            assert_eq!(
+                yuan_to_fen(bad),
+                Err(GatewayError::InvalidAmount(bad.into())),
+                "{bad}"
+            );
         }
         assert_eq!(fen_to_yuan(0), Err(GatewayError::AmountOutOfRange(0)));
         assert_eq!(fen_to_yuan(-5), Err(GatewayError::AmountOutOfRange(-5)));

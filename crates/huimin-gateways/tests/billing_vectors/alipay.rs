@@ -15,11 +15,20 @@ fn setup() -> (Value, AppKey, AlipayPublicKey) {
 }
 
 fn params(v: &Value) -> BTreeMap<String, String> {
-    v.as_object().unwrap().iter().map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string())).collect()
+    v.as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
+        .collect()
 }
 
 fn request<'a>(v: &'a Value, name: &str) -> &'a Value {
-    v["requests"].as_array().unwrap().iter().find(|r| r["name"] == name).unwrap()
+    v["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == name)
+        .unwrap()
 }
 
 #[test]
@@ -30,7 +39,12 @@ fn sign_strings_and_signatures_equal_the_sdks() {
     for r in list {
         let p = params(&r["params"]);
         assert_eq!(sign_string(&p), s(r, "sign_string"), "{}", s(r, "name"));
-        assert_eq!(sign_params(&app, &p).unwrap(), s(r, "signature"), "{}", s(r, "name"));
+        assert_eq!(
+            sign_params(&app, &p).unwrap(),
+            s(r, "signature"),
+            "{}",
+            s(r, "name")
+        );
     }
 }
 
@@ -56,12 +70,25 @@ fn typed_requests_equal_the_sdks_signed_parameters() {
     };
     let ours = [
         ("wap_pay", wap.sign(&app, "2026-12-07 10:00:05").unwrap()),
-        ("trade_query", trade_query(&app, &no, "2026-12-07 10:05:00").unwrap()),
-        ("trade_refund_partial", refund.sign(&app, "2026-12-07 11:20:00").unwrap()),
-        ("bill_download_url", bill_download_url_query(&app, "2026-12-06", "2026-12-07 09:00:00").unwrap()),
+        (
+            "trade_query",
+            trade_query(&app, &no, "2026-12-07 10:05:00").unwrap(),
+        ),
+        (
+            "trade_refund_partial",
+            refund.sign(&app, "2026-12-07 11:20:00").unwrap(),
+        ),
+        (
+            "bill_download_url",
+            bill_download_url_query(&app, "2026-12-06", "2026-12-07 09:00:00").unwrap(),
+        ),
     ];
     for (name, signed) in ours {
-        assert_eq!(signed.params, params(&request(&v, name)["params"]), "{name}");
+        assert_eq!(
+            signed.params,
+            params(&request(&v, name)["params"]),
+            "{name}"
+        );
     }
     // The page URL carries the same parameters as the SDK's (encodings differ: the SDK's
     // URLSearchParams writes a space as '+', encodeURIComponent as %20).
@@ -74,7 +101,10 @@ fn typed_requests_equal_the_sdks_signed_parameters() {
 fn query(url: &str) -> BTreeMap<String, String> {
     let (_, q) = url.split_once('?').unwrap();
     let decode = |s: &str| percent_decode(&s.replace('+', " "));
-    q.split('&').map(|kv| kv.split_once('=').unwrap()).map(|(k, v)| (decode(k), decode(v))).collect()
+    q.split('&')
+        .map(|kv| kv.split_once('=').unwrap())
+        .map(|(k, v)| (decode(k), decode(v)))
+        .collect()
 }
 
 fn percent_decode(s: &str) -> String {
@@ -131,12 +161,24 @@ fn a_notification_for_another_app_or_without_sign_is_refused() {
     let (v, _, alipay) = setup();
     let f = form(&v["notifications"][0]["form"]);
     let err = verify_notification(&alipay, "2021000000000000", &f).unwrap_err();
-    assert!(matches!(err, GatewayError::InvalidField { field: "app_id", .. }));
+    assert!(matches!(
+        err,
+        GatewayError::InvalidField {
+            field: "app_id",
+            ..
+        }
+    ));
     let unsigned: Vec<_> = f.iter().filter(|(k, _)| k != "sign").cloned().collect();
-    assert!(matches!(verify_notification(&alipay, "1", &unsigned), Err(GatewayError::InvalidField { field: "sign", .. })));
+    assert!(matches!(
+        verify_notification(&alipay, "1", &unsigned),
+        Err(GatewayError::InvalidField { field: "sign", .. })
+    ));
     let mut twice = f.clone();
     twice.push(("total_amount".into(), "0.01".into()));
-    assert!(matches!(verify_notification(&alipay, "1", &twice), Err(GatewayError::InvalidField { field: "form", .. })));
+    assert!(matches!(
+        verify_notification(&alipay, "1", &twice),
+        Err(GatewayError::InvalidField { field: "form", .. })
+    ));
 }
 
 #[test]
@@ -146,17 +188,26 @@ fn responses_verify_over_the_exact_node_text() {
         let raw = s(r, "raw");
         assert_eq!(r["sdk_accepted"], true);
         let key = s(r, "response_key");
-        assert_eq!(response_node(raw, key).unwrap(), Some(s(r, "signed_content")));
+        assert_eq!(
+            response_node(raw, key).unwrap(),
+            Some(s(r, "signed_content"))
+        );
         let node = verify_response(&alipay, raw, s(r, "method")).unwrap();
         assert_eq!(node["code"], "10000");
         for t in r["tampered"].as_array().unwrap() {
             assert_eq!(t["sdk_accepted"], false);
-            assert_eq!(verify_response(&alipay, s(t, "raw"), s(r, "method")), Err(GatewayError::BadSignature));
+            assert_eq!(
+                verify_response(&alipay, s(t, "raw"), s(r, "method")),
+                Err(GatewayError::BadSignature)
+            );
         }
     }
     let query = &v["responses"][0];
     let node = verify_response(&alipay, s(query, "raw"), "alipay.trade.query").unwrap();
     assert_eq!(node["ext_infos"], "{\"note\":\"a/b }{\"}");
     let err = verify_response(&alipay, s(query, "raw"), "alipay.trade.refund").unwrap_err();
-    assert_eq!(err, GatewayError::MissingResponseNode("alipay_trade_refund_response".into()));
+    assert_eq!(
+        err,
+        GatewayError::MissingResponseNode("alipay_trade_refund_response".into())
+    );
 }

@@ -19,10 +19,14 @@ fn fixture() -> Fixture {
 fn verifier(v: &Value) -> Verifier {
     let mut verifier = Verifier::new();
     let cert = &v["keys"]["platform_certificate"];
-    let serial = verifier.add_certificate(s(cert, "certificate_pem")).unwrap();
+    let serial = verifier
+        .add_certificate(s(cert, "certificate_pem"))
+        .unwrap();
     assert_eq!(serial, s(cert, "serial_no"));
     let pk = &v["keys"]["platform_public_key"];
-    verifier.add_public_key(s(pk, "id"), s(pk, "public_key_pem")).unwrap();
+    verifier
+        .add_public_key(s(pk, "id"), s(pk, "public_key_pem"))
+        .unwrap();
     verifier
 }
 
@@ -42,7 +46,8 @@ fn request_signatures_and_authorization_headers_equal_the_sdks() {
         assert!(list.len() >= 4, "{group}");
         for r in list {
             let t: i64 = s(r, "timestamp").parse().unwrap();
-            let (method, path, nonce, body) = (s(r, "method"), s(r, "path"), s(r, "nonce"), s(r, "body"));
+            let (method, path, nonce, body) =
+                (s(r, "method"), s(r, "path"), s(r, "nonce"), s(r, "body"));
             let signature = sign_request(&f.key, method, path, t, nonce, body).unwrap();
             assert_eq!(signature, s(r, "signature"), "{}", s(r, "name"));
             let header = authorization(&f.key, method, path, t, nonce, body).unwrap();
@@ -53,11 +58,21 @@ fn request_signatures_and_authorization_headers_equal_the_sdks() {
 
 fn compact<'a>(v: &'a Value, name: &str) -> &'a Value {
     let name = format!("{name}_compact");
-    v["compact_requests"].as_array().unwrap().iter().find(|r| r["name"] == name.as_str()).unwrap()
+    v["compact_requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == name.as_str())
+        .unwrap()
 }
 
 fn sdk_request<'a>(v: &'a Value, name: &str) -> &'a Value {
-    v["requests"].as_array().unwrap().iter().find(|r| r["name"] == name).unwrap()
+    v["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == name)
+        .unwrap()
 }
 
 /// Our typed requests give the very bytes the SDK signed (compact form), so the SDK's
@@ -104,26 +119,48 @@ fn typed_requests_render_the_sdks_bodies_byte_for_byte() {
     }
     .request()
     .unwrap();
-    for (name, ours) in [("jsapi_order", &jsapi), ("h5_order", &h5), ("close", &close), ("refund", &refund)] {
+    for (name, ours) in [
+        ("jsapi_order", &jsapi),
+        ("h5_order", &h5),
+        ("close", &close),
+        ("refund", &refund),
+    ] {
         let sdk = compact(&f.v, name);
         assert_eq!(ours.method, s(sdk, "method"), "{name}");
         assert_eq!(ours.path, s(sdk, "path"), "{name}");
         assert_eq!(ours.body, s(sdk, "body"), "{name}");
         let t: i64 = s(sdk, "timestamp").parse().unwrap();
-        assert_eq!(ours.authorization(&f.key, t, s(sdk, "nonce")).unwrap(), s(sdk, "authorization"));
+        assert_eq!(
+            ours.authorization(&f.key, t, s(sdk, "nonce")).unwrap(),
+            s(sdk, "authorization")
+        );
         // And the same JSON as the SDK's own (ASCII-escaped, spaced) body.
         let sdk_json: Value = serde_json::from_str(s(sdk_request(&f.v, name), "body")).unwrap();
-        assert_eq!(serde_json::from_str::<Value>(&ours.body).unwrap(), sdk_json, "{name}");
+        assert_eq!(
+            serde_json::from_str::<Value>(&ours.body).unwrap(),
+            sdk_json,
+            "{name}"
+        );
     }
     let query = query_by_out_trade_no(mchid, &OutTradeNo::parse("HM20261207-0001").unwrap());
-    let bill = TradeBillRequest { bill_date: "2026-12-06".into(), bill_type: BillType::All, tar_type: Some(TarType::Gzip) }
-        .request()
-        .unwrap();
+    let bill = TradeBillRequest {
+        bill_date: "2026-12-06".into(),
+        bill_type: BillType::All,
+        tar_type: Some(TarType::Gzip),
+    }
+    .request()
+    .unwrap();
     for (name, ours) in [("query_by_out_trade_no", &query), ("trade_bill", &bill)] {
         let sdk = sdk_request(&f.v, name);
-        assert_eq!((ours.method, ours.path.as_str(), ours.body.as_str()), (s(sdk, "method"), s(sdk, "path"), ""));
+        assert_eq!(
+            (ours.method, ours.path.as_str(), ours.body.as_str()),
+            (s(sdk, "method"), s(sdk, "path"), "")
+        );
         let t: i64 = s(sdk, "timestamp").parse().unwrap();
-        assert_eq!(ours.authorization(&f.key, t, s(sdk, "nonce")).unwrap(), s(sdk, "authorization"));
+        assert_eq!(
+            ours.authorization(&f.key, t, s(sdk, "nonce")).unwrap(),
+            s(sdk, "authorization")
+        );
     }
 }
 
@@ -148,7 +185,13 @@ fn answers_the_sdk_accepted_verify_in_public_key_mode() {
     for r in f.v["requests"].as_array().unwrap() {
         let a = &r["answer"];
         assert_eq!(r["sdk_accepted_answer"], true);
-        let got = verifier.verify(&headers(&a["headers"]), s(a, "body"), ts(&a["headers"]) + 10).unwrap();
+        let got = verifier
+            .verify(
+                &headers(&a["headers"]),
+                s(a, "body"),
+                ts(&a["headers"]) + 10,
+            )
+            .unwrap();
         assert_eq!(got.nonce, s(&a["headers"], "Wechatpay-Nonce"));
     }
 }
@@ -164,12 +207,20 @@ fn callbacks_verify_in_both_key_modes_and_every_tampered_variant_is_refused() {
         let h = &c["headers"];
         assert_eq!(c["sdk_accepted"], true);
         let replay = verifier.verify(&headers(h), s(c, "body"), ts(h)).unwrap();
-        assert_eq!(replay, ReplayKey { nonce: s(h, "Wechatpay-Nonce").into(), remember_until: ts(h) + 300 });
+        assert_eq!(
+            replay,
+            ReplayKey {
+                nonce: s(h, "Wechatpay-Nonce").into(),
+                remember_until: ts(h) + 300
+            }
+        );
         let tampered = c["tampered"].as_array().unwrap();
         assert_eq!(tampered.len(), 5);
         for t in tampered {
             assert_eq!(t["sdk_accepted"], false, "{name} {}", t["tampered"]);
-            let err = verifier.verify(&headers(&t["headers"]), s(t, "body"), ts(h)).unwrap_err();
+            let err = verifier
+                .verify(&headers(&t["headers"]), s(t, "body"), ts(h))
+                .unwrap_err();
             let expected = match s(t, "tampered") {
                 "serial" => matches!(err, GatewayError::UnknownSerial(_)),
                 _ => err == GatewayError::BadSignature,
@@ -190,7 +241,14 @@ fn an_authentic_callback_outside_five_minutes_is_refused_as_stale() {
     }
     for now in [ts(h) + 301, ts(h) - 301] {
         let err = verifier.verify(&headers(h), s(c, "body"), now).unwrap_err();
-        assert_eq!(err, GatewayError::StaleTimestamp { timestamp: ts(h), now, window_secs: 300 });
+        assert_eq!(
+            err,
+            GatewayError::StaleTimestamp {
+                timestamp: ts(h),
+                now,
+                window_secs: 300
+            }
+        );
     }
 }
 
@@ -198,11 +256,15 @@ fn an_authentic_callback_outside_five_minutes_is_refused_as_stale() {
 fn a_verifier_without_the_key_or_with_another_signature_type_refuses() {
     let f = fixture();
     let c = &f.v["callbacks"][0];
-    let err = Verifier::new().verify(&headers(&c["headers"]), s(c, "body"), ts(&c["headers"])).unwrap_err();
+    let err = Verifier::new()
+        .verify(&headers(&c["headers"]), s(c, "body"), ts(&c["headers"]))
+        .unwrap_err();
     assert!(matches!(err, GatewayError::UnknownSerial(_)));
     let mut h = headers(&c["headers"]);
     h.signature_type = Some("WECHATPAY2-SM2-WITH-SM3");
-    let err = verifier(&f.v).verify(&h, s(c, "body"), ts(&c["headers"])).unwrap_err();
+    let err = verifier(&f.v)
+        .verify(&h, s(c, "body"), ts(&c["headers"]))
+        .unwrap_err();
     assert!(matches!(err, GatewayError::UnsupportedSignatureType(_)));
 }
 
@@ -212,7 +274,10 @@ fn notifications_decrypt_to_the_sdks_plaintext_and_typed_results() {
     let key = ApiV3Key::new(s(&f.v["keys"]["merchant"], "apiv3_key")).unwrap();
     let pay = &f.v["callbacks"][0];
     let n = Notification::parse(s(pay, "body")).unwrap();
-    assert_eq!(decrypt_resource(&key, &n.resource).unwrap(), s(pay, "sdk_plaintext"));
+    assert_eq!(
+        decrypt_resource(&key, &n.resource).unwrap(),
+        s(pay, "sdk_plaintext")
+    );
     let t = n.transaction(&key).unwrap();
     let r = &pay["sdk_resource"];
     assert_eq!(t.out_trade_no, s(r, "out_trade_no"));
@@ -226,13 +291,19 @@ fn notifications_decrypt_to_the_sdks_plaintext_and_typed_results() {
     let refund = &f.v["callbacks"][1];
     let n = Notification::parse(s(refund, "body")).unwrap();
     assert_eq!(n.event_type, "REFUND.SUCCESS");
-    assert_eq!(decrypt_resource(&key, &n.resource).unwrap(), s(refund, "sdk_plaintext"));
+    assert_eq!(
+        decrypt_resource(&key, &n.resource).unwrap(),
+        s(refund, "sdk_plaintext")
+    );
     let rn = n.refund(&key).unwrap();
     let r = &refund["sdk_resource"];
     assert_eq!(rn.out_refund_no, s(r, "out_refund_no"));
     assert_eq!(rn.refund_status, RefundStatus::Success);
     assert_eq!(rn.amount.refund, r["amount"]["refund"].as_i64().unwrap());
-    assert_eq!(rn.user_received_account.as_deref(), Some(s(r, "user_received_account")));
+    assert_eq!(
+        rn.user_received_account.as_deref(),
+        Some(s(r, "user_received_account"))
+    );
 }
 
 #[test]
@@ -248,10 +319,16 @@ fn aes_gcm_resources_decrypt_as_the_sdk_does_and_a_wrong_key_fails() {
         .unwrap();
         match a["sdk_plaintext"].as_str() {
             Some(plain) => assert_eq!(decrypt_resource(&key, &resource).unwrap(), plain),
-            None => assert_eq!(decrypt_resource(&key, &resource), Err(GatewayError::Decryption)),
+            None => assert_eq!(
+                decrypt_resource(&key, &resource),
+                Err(GatewayError::Decryption)
+            ),
         }
         let mut wrong_ad = resource.clone();
         wrong_ad.associated_data.push('x');
-        assert_eq!(decrypt_resource(&key, &wrong_ad), Err(GatewayError::Decryption));
+        assert_eq!(
+            decrypt_resource(&key, &wrong_ad),
+            Err(GatewayError::Decryption)
+        );
     }
 }

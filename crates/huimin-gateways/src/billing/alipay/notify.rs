@@ -26,7 +26,12 @@ impl TradeStatus {
             "TRADE_SUCCESS" => Self::TradeSuccess,
             "TRADE_FINISHED" => Self::TradeFinished,
             "TRADE_CLOSED" => Self::TradeClosed,
-            other => return Err(GatewayError::field("trade_status", format!("unknown status {other:?}"))),
+            other => {
+                return Err(GatewayError::field(
+                    "trade_status",
+                    format!("unknown status {other:?}"),
+                ));
+            }
         })
     }
 }
@@ -61,26 +66,40 @@ pub fn verify_notification(
     let mut params = BTreeMap::new();
     for (k, v) in form {
         if params.insert(k.clone(), v.clone()).is_some() {
-            return Err(GatewayError::field("form", format!("the parameter {k} appears twice")));
+            return Err(GatewayError::field(
+                "form",
+                format!("the parameter {k} appears twice"),
+            ));
         }
     }
-    let sign = params.remove("sign").ok_or_else(|| GatewayError::field("sign", "is missing"))?;
+    let sign = params
+        .remove("sign")
+        .ok_or_else(|| GatewayError::field("sign", "is missing"))?;
     if let Some(kind) = params.remove("sign_type")
         && kind != "RSA2"
     {
-        return Err(GatewayError::field("sign_type", format!("{kind:?}: only RSA2 is accepted")));
+        return Err(GatewayError::field(
+            "sign_type",
+            format!("{kind:?}: only RSA2 is accepted"),
+        ));
     }
     key.verify(&sign_string(&params), &sign)?;
     let notice = read(&params)?;
     if notice.app_id != app_id {
-        return Err(GatewayError::field("app_id", format!("{:?} is not this application", notice.app_id)));
+        return Err(GatewayError::field(
+            "app_id",
+            format!("{:?} is not this application", notice.app_id),
+        ));
     }
     Ok(notice)
 }
 
 fn read(p: &BTreeMap<String, String>) -> Result<TradeNotice, GatewayError> {
     let req = |k: &'static str| {
-        p.get(k).filter(|v| !v.is_empty()).cloned().ok_or_else(|| GatewayError::field(k, "is missing"))
+        p.get(k)
+            .filter(|v| !v.is_empty())
+            .cloned()
+            .ok_or_else(|| GatewayError::field(k, "is missing"))
     };
     let opt = |k: &str| p.get(k).filter(|v| !v.is_empty()).cloned();
     let fen = |k: &str| opt(k).map(|v| yuan_to_fen(&v)).transpose();

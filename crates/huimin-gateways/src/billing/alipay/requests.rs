@@ -9,16 +9,23 @@ use serde::Serialize;
 
 use super::sign::{AppKey, sign_params};
 use crate::billing::GatewayError;
-use crate::billing::money::fen_to_yuan;
 use crate::billing::ids::{OutRefundNo, OutTradeNo};
+use crate::billing::money::fen_to_yuan;
 
 /// Alipay's production gateway.
 pub const GATEWAY: &str = "https://openapi.alipay.com/gateway.do";
 
 // JavaScript's encodeURIComponent, which the SDK uses for the page URL.
 const URI_COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-').remove(b'_').remove(b'.').remove(b'!').remove(b'~')
-    .remove(b'*').remove(b'\'').remove(b'(').remove(b')');
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'!')
+    .remove(b'~')
+    .remove(b'*')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')');
 
 /// All parameters of a request, `sign` included.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,7 +47,13 @@ impl SignedRequest {
     fn encoded(&self) -> String {
         self.params
             .iter()
-            .map(|(k, v)| format!("{}={}", utf8_percent_encode(k, URI_COMPONENT), utf8_percent_encode(v, URI_COMPONENT)))
+            .map(|(k, v)| {
+                format!(
+                    "{}={}",
+                    utf8_percent_encode(k, URI_COMPONENT),
+                    utf8_percent_encode(v, URI_COMPONENT)
+                )
+            })
             .collect::<Vec<_>>()
             .join("&")
     }
@@ -77,7 +90,10 @@ impl WapPay {
     pub fn sign(&self, key: &AppKey, timestamp: &str) -> Result<SignedRequest, GatewayError> {
         let subject_len = self.subject.chars().count();
         if subject_len == 0 || subject_len > 256 || self.subject.chars().any(char::is_control) {
-            return Err(GatewayError::field("subject", "must be 1 to 256 characters, no control characters"));
+            return Err(GatewayError::field(
+                "subject",
+                "must be 1 to 256 characters, no control characters",
+            ));
         }
         if let Some(t) = &self.time_expire {
             check_time("time_expire", t)?;
@@ -100,17 +116,34 @@ impl WapPay {
 
 /// The URL to send the phone's browser to for a WAP payment (what the SDK's
 /// `pageExecute(method, 'GET', …)` gives).
-pub fn wap_pay_url(key: &AppKey, order: &WapPay, timestamp: &str, gateway: &str) -> Result<String, GatewayError> {
+pub fn wap_pay_url(
+    key: &AppKey,
+    order: &WapPay,
+    timestamp: &str,
+    gateway: &str,
+) -> Result<String, GatewayError> {
     Ok(order.sign(key, timestamp)?.url(gateway))
 }
 
 /// 统一收单交易查询 `alipay.trade.query` by 商户订单号.
-pub fn trade_query(key: &AppKey, out_trade_no: &OutTradeNo, timestamp: &str) -> Result<SignedRequest, GatewayError> {
+pub fn trade_query(
+    key: &AppKey,
+    out_trade_no: &OutTradeNo,
+    timestamp: &str,
+) -> Result<SignedRequest, GatewayError> {
     #[derive(Serialize)]
     struct Biz<'a> {
         out_trade_no: &'a str,
     }
-    signed(key, "alipay.trade.query", timestamp, &[], &Biz { out_trade_no: out_trade_no.as_str() })
+    signed(
+        key,
+        "alipay.trade.query",
+        timestamp,
+        &[],
+        &Biz {
+            out_trade_no: out_trade_no.as_str(),
+        },
+    )
 }
 
 /// 统一收单交易退款 `alipay.trade.refund`. `out_request_no` names this refund: required for a
@@ -136,7 +169,10 @@ impl TradeRefund {
         if let Some(r) = &self.refund_reason
             && (r.is_empty() || r.chars().count() > 256)
         {
-            return Err(GatewayError::field("refund_reason", "must be 1 to 256 characters"));
+            return Err(GatewayError::field(
+                "refund_reason",
+                "must be 1 to 256 characters",
+            ));
         }
         let biz = Biz {
             out_trade_no: self.out_trade_no.as_str(),
@@ -150,14 +186,27 @@ impl TradeRefund {
 
 /// 查询对账单下载地址 `alipay.data.dataservice.bill.downloadurl.query`, trade bill of a day
 /// (`bill_date` `yyyy-MM-dd`).
-pub fn bill_download_url_query(key: &AppKey, bill_date: &str, timestamp: &str) -> Result<SignedRequest, GatewayError> {
+pub fn bill_download_url_query(
+    key: &AppKey,
+    bill_date: &str,
+    timestamp: &str,
+) -> Result<SignedRequest, GatewayError> {
     #[derive(Serialize)]
     struct Biz<'a> {
         bill_type: &'static str,
         bill_date: &'a str,
     }
     check_time("bill_date", &format!("{bill_date} 00:00:00"))?;
-    signed(key, "alipay.data.dataservice.bill.downloadurl.query", timestamp, &[], &Biz { bill_type: "trade", bill_date })
+    signed(
+        key,
+        "alipay.data.dataservice.bill.downloadurl.query",
+        timestamp,
+        &[],
+        &Biz {
+            bill_type: "trade",
+            bill_date,
+        },
+    )
 }
 
 fn signed(

@@ -10,7 +10,11 @@ use crate::billing::GatewayError;
 /// Verifies an answer to `method` (e.g. `alipay.trade.query`) and returns its node. A
 /// business failure (`code` other than 10000, or an `error_response`) is `GatewayRefused`
 /// after the signature check, when Alipay signed it.
-pub fn verify_response(key: &AlipayPublicKey, raw: &str, method: &str) -> Result<Value, GatewayError> {
+pub fn verify_response(
+    key: &AlipayPublicKey,
+    raw: &str,
+    method: &str,
+) -> Result<Value, GatewayError> {
     let name = format!("{}_response", method.replace('.', "_"));
     let whole: Value = serde_json::from_str(raw)?;
     let sign = whole.get("sign").and_then(Value::as_str);
@@ -28,7 +32,12 @@ pub fn verify_response(key: &AlipayPublicKey, raw: &str, method: &str) -> Result
         None => return Err(GatewayError::field("sign", "is missing from the response")),
     }
     let node: Value = serde_json::from_str(text)?;
-    let field = |k: &str| node.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
+    let field = |k: &str| {
+        node.get(k)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
     if node_name == "error_response" || field("code") != "10000" {
         return Err(GatewayError::GatewayRefused {
             code: field("code"),
@@ -121,7 +130,8 @@ fn skip_value(b: &[u8], i: usize) -> Option<usize> {
         }
         _ => {
             let mut j = i;
-            while j < b.len() && !matches!(b[j], b',' | b'}' | b']') && !b[j].is_ascii_whitespace() {
+            while j < b.len() && !matches!(b[j], b',' | b'}' | b']') && !b[j].is_ascii_whitespace()
+            {
                 j += 1;
             }
             (j > i).then_some(j)
@@ -136,15 +146,30 @@ mod tests {
     #[test]
     fn cuts_the_exact_node_text_with_braces_inside_strings() {
         let raw = r#" { "a_response" : {"x":"}{\"","y":[1,{"z":null}]} , "sign":"abc"}"#;
-        assert_eq!(response_node(raw, "a_response").unwrap(), Some(r#"{"x":"}{\"","y":[1,{"z":null}]}"#));
+        assert_eq!(
+            response_node(raw, "a_response").unwrap(),
+            Some(r#"{"x":"}{\"","y":[1,{"z":null}]}"#)
+        );
         assert_eq!(response_node(raw, "sign").unwrap(), Some(r#""abc""#));
         assert_eq!(response_node(raw, "missing").unwrap(), None);
     }
 
     #[test]
     fn refuses_broken_text_without_panicking() {
-        for raw in ["", "[]", "{\"a\"", "{\"a\":", "{\"a\":{", "{\"a\":\"x", "{\"a\":}}", "{\"a\":1,\"b\"}"] {
-            assert!(response_node(raw, "b").is_err() || response_node(raw, "b").unwrap().is_none(), "{raw}");
+        for raw in [
+            "",
+            "[]",
+            "{\"a\"",
+            "{\"a\":",
+            "{\"a\":{",
+            "{\"a\":\"x",
+            "{\"a\":}}",
+            "{\"a\":1,\"b\"}",
+        ] {
+            assert!(
+                response_node(raw, "b").is_err() || response_node(raw, "b").unwrap().is_none(),
+                "{raw}"
+            );
         }
     }
 }

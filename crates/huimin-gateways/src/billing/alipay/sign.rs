@@ -18,9 +18,15 @@ pub struct AppKey {
 impl AppKey {
     pub fn new(app_id: &str, private_key: &str) -> Result<Self, GatewayError> {
         if app_id.is_empty() || !app_id.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(GatewayError::field("app_id", "must be the digits of the APPID"));
+            return Err(GatewayError::field(
+                "app_id",
+                "must be the digits of the APPID",
+            ));
         }
-        Ok(Self { app_id: app_id.to_string(), private_key: keys::private_key(private_key)? })
+        Ok(Self {
+            app_id: app_id.to_string(),
+            private_key: keys::private_key(private_key)?,
+        })
     }
 
     pub fn app_id(&self) -> &str {
@@ -30,7 +36,10 @@ impl AppKey {
 
 impl fmt::Debug for AppKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AppKey").field("app_id", &self.app_id).field("private_key", &"<redacted>").finish()
+        f.debug_struct("AppKey")
+            .field("app_id", &self.app_id)
+            .field("private_key", &"<redacted>")
+            .finish()
     }
 }
 
@@ -60,6 +69,9 @@ pub fn sign_string(params: &BTreeMap<String, String>) -> String {
 }
 
 /// The RSA2 signature (`sign`) of a request's parameters.
-pub fn sign_params(key: &AppKey, params: &BTreeMap<String, String>) -> Result<String, GatewayError> {
+pub fn sign_params(
+    key: &AppKey,
+    params: &BTreeMap<String, String>,
+) -> Result<String, GatewayError> {
     keys::sign(&key.private_key, sign_string(params).as_bytes())
 }

@@ -68,7 +68,14 @@ pub fn parse_statement(text: &str) -> Result<Statement, GatewayError> {
         }
         let fields = split_fields(line, line_no)?;
         match &header {
-            None => header = Some(fields.iter().map(|f| f.replace('(', "（").replace(')', "）")).collect()),
+            None => {
+                header = Some(
+                    fields
+                        .iter()
+                        .map(|f| f.replace('(', "（").replace(')', "）"))
+                        .collect(),
+                )
+            }
             Some(names) => rows.push(row(names, &fields, line_no)?),
         }
     }
@@ -76,21 +83,43 @@ pub fn parse_statement(text: &str) -> Result<Statement, GatewayError> {
     if header.is_none() {
         return Err(err(end, "no header row"));
     }
-    let (trade_count, trade_received_fen) = trades.ok_or_else(|| err(end, "the #交易合计 line is missing"))?;
-    let (refund_count, refund_received_fen) = refunds.ok_or_else(|| err(end, "the #退款合计 line is missing"))?;
-    let totals = StatementTotals { trade_count, trade_received_fen, refund_count, refund_received_fen };
+    let (trade_count, trade_received_fen) =
+        trades.ok_or_else(|| err(end, "the #交易合计 line is missing"))?;
+    let (refund_count, refund_received_fen) =
+        refunds.ok_or_else(|| err(end, "the #退款合计 line is missing"))?;
+    let totals = StatementTotals {
+        trade_count,
+        trade_received_fen,
+        refund_count,
+        refund_received_fen,
+    };
     check(&rows, &totals)?;
     Ok(Statement { rows, totals })
 }
 
 fn row(names: &[String], fields: &[String], line: usize) -> Result<StatementRow, GatewayError> {
     if fields.len() != names.len() {
-        return Err(err(line, &format!("{} fields, the header has {}", fields.len(), names.len())));
+        return Err(err(
+            line,
+            &format!("{} fields, the header has {}", fields.len(), names.len()),
+        ));
     }
-    let get = |name: &str| names.iter().position(|n| n == name).map_or("", |i| fields[i].as_str());
+    let get = |name: &str| {
+        names
+            .iter()
+            .position(|n| n == name)
+            .map_or("", |i| fields[i].as_str())
+    };
     let required = |name: &str| {
         let v = get(name);
-        if v.is_empty() { Err(err(line, &format!("{name} is empty or its column is missing"))) } else { Ok(v) }
+        if v.is_empty() {
+            Err(err(
+                line,
+                &format!("{name} is empty or its column is missing"),
+            ))
+        } else {
+            Ok(v)
+        }
     };
     let amount = |name: &str| -> Result<i64, GatewayError> {
         let v = required(name)?;
@@ -117,8 +146,18 @@ fn row(names: &[String], fields: &[String], line: usize) -> Result<StatementRow,
 fn check(rows: &[StatementRow], t: &StatementTotals) -> Result<(), GatewayError> {
     let (refund_rows, trade_rows): (Vec<_>, Vec<_>) = rows.iter().partition(|r| r.is_refund);
     let sum = |rs: &[&StatementRow]| rs.iter().map(|r| r.received_fen).sum::<i64>();
-    let found = (trade_rows.len(), sum(&trade_rows), refund_rows.len(), sum(&refund_rows));
-    let stated = (t.trade_count, t.trade_received_fen, t.refund_count, t.refund_received_fen);
+    let found = (
+        trade_rows.len(),
+        sum(&trade_rows),
+        refund_rows.len(),
+        sum(&refund_rows),
+    );
+    let stated = (
+        t.trade_count,
+        t.trade_received_fen,
+        t.refund_count,
+        t.refund_received_fen,
+    );
     if found != stated {
         return Err(GatewayError::SummaryMismatch(format!(
             "rows give (trades, received fen, refunds, refunded fen) = {found:?}, the totals lines say {stated:?}"
@@ -170,7 +209,10 @@ fn split_fields(line: &str, line_no: usize) -> Result<Vec<String>, GatewayError>
 }
 
 fn err(line: usize, reason: &str) -> GatewayError {
-    GatewayError::Statement { line, reason: reason.to_string() }
+    GatewayError::Statement {
+        line,
+        reason: reason.to_string(),
+    }
 }
 
 #[cfg(test)]

@@ -55,22 +55,31 @@ pub struct TradeBill {
 /// Parses a trade bill and checks that its summary matches its rows (count, settlement and
 /// refund totals); a mismatch means a truncated or altered file.
 pub fn parse_trade_bill(text: &str) -> Result<TradeBill, GatewayError> {
-    let mut lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty());
     let (_, header) = lines.next().ok_or_else(|| err(1, "the bill is empty"))?;
     let columns = Columns::new(split_header(header))?;
     let mut rows = Vec::new();
     let mut summary = None;
     while let Some((i, line)) = lines.next() {
         let line_no = i + 1;
-        if line.trim_start_matches('\u{feff}').starts_with("总交易单数") {
+        if line
+            .trim_start_matches('\u{feff}')
+            .starts_with("总交易单数")
+        {
             let names = split_header(line);
-            let (j, values) = lines.next().ok_or_else(|| err(line_no, "the summary row is missing"))?;
+            let (j, values) = lines
+                .next()
+                .ok_or_else(|| err(line_no, "the summary row is missing"))?;
             summary = Some(read_summary(&names, &split_row(values), j + 1)?);
             break;
         }
         rows.push(columns.row(&split_row(line), line_no)?);
     }
-    let summary = summary.ok_or_else(|| err(text.lines().count(), "the summary (总交易单数) is missing"))?;
+    let summary =
+        summary.ok_or_else(|| err(text.lines().count(), "the summary (总交易单数) is missing"))?;
     check_summary(&rows, &summary)?;
     Ok(TradeBill { rows, summary })
 }
@@ -81,7 +90,13 @@ struct Columns {
 
 impl Columns {
     fn new(names: Vec<String>) -> Result<Self, GatewayError> {
-        for required in ["交易时间", "微信订单号", "商户订单号", "交易状态", "应结订单金额"] {
+        for required in [
+            "交易时间",
+            "微信订单号",
+            "商户订单号",
+            "交易状态",
+            "应结订单金额",
+        ] {
             if !names.iter().any(|n| n == required) {
                 return Err(err(1, &format!("the header has no {required} column")));
             }
@@ -90,16 +105,31 @@ impl Columns {
     }
 
     fn get<'a>(&self, fields: &'a [String], name: &str) -> &'a str {
-        self.names.iter().position(|n| n == name).and_then(|i| fields.get(i)).map_or("", |s| s.as_str())
+        self.names
+            .iter()
+            .position(|n| n == name)
+            .and_then(|i| fields.get(i))
+            .map_or("", |s| s.as_str())
     }
 
     fn row(&self, fields: &[String], line: usize) -> Result<BillRow, GatewayError> {
         if fields.len() != self.names.len() {
-            return Err(err(line, &format!("{} fields, the header has {}", fields.len(), self.names.len())));
+            return Err(err(
+                line,
+                &format!(
+                    "{} fields, the header has {}",
+                    fields.len(),
+                    self.names.len()
+                ),
+            ));
         }
         let amount = |name: &str| {
             let v = self.get(fields, name);
-            if v.is_empty() { Ok(0) } else { yuan_to_fen(v).map_err(|_| err(line, &format!("{name} {v:?} is not an amount"))) }
+            if v.is_empty() {
+                Ok(0)
+            } else {
+                yuan_to_fen(v).map_err(|_| err(line, &format!("{name} {v:?} is not an amount")))
+            }
         };
         let trade_state = self.get(fields, "交易状态").to_string();
         if !matches!(trade_state.as_str(), "SUCCESS" | "REFUND" | "REVOKED") {
@@ -123,36 +153,64 @@ impl Columns {
     }
 }
 
-fn read_summary(names: &[String], values: &[String], line: usize) -> Result<BillSummary, GatewayError> {
+fn read_summary(
+    names: &[String],
+    values: &[String],
+    line: usize,
+) -> Result<BillSummary, GatewayError> {
     let get = |name: &str| {
-        names.iter().position(|n| n == name).and_then(|i| values.get(i)).ok_or_else(|| err(line, &format!("the summary has no {name}")))
+        names
+            .iter()
+            .position(|n| n == name)
+            .and_then(|i| values.get(i))
+            .ok_or_else(|| err(line, &format!("the summary has no {name}")))
     };
     let count = get("总交易单数")?;
-    let count = count.parse().map_err(|_| err(line, &format!("总交易单数 {count:?} is not a number")))?;
+    let count = count
+        .parse()
+        .map_err(|_| err(line, &format!("总交易单数 {count:?} is not a number")))?;
     let amount = |name: &str| -> Result<i64, GatewayError> {
         let v = get(name)?;
         yuan_to_fen(v).map_err(|_| err(line, &format!("{name} {v:?} is not an amount")))
     };
-    Ok(BillSummary { count, settlement_fen: amount("应结订单总金额")?, refund_fen: amount("退款总金额")? })
+    Ok(BillSummary {
+        count,
+        settlement_fen: amount("应结订单总金额")?,
+        refund_fen: amount("退款总金额")?,
+    })
 }
 
 fn check_summary(rows: &[BillRow], summary: &BillSummary) -> Result<(), GatewayError> {
     let settlement: i64 = rows.iter().map(|r| r.settlement_fen).sum();
     let refund: i64 = rows.iter().map(|r| r.refund_fen).sum();
     if rows.len() != summary.count {
-        return Err(GatewayError::SummaryMismatch(format!("{} rows, 总交易单数 says {}", rows.len(), summary.count)));
+        return Err(GatewayError::SummaryMismatch(format!(
+            "{} rows, 总交易单数 says {}",
+            rows.len(),
+            summary.count
+        )));
     }
     if settlement != summary.settlement_fen {
-        return Err(GatewayError::SummaryMismatch(format!("rows settle {settlement} fen, 应结订单总金额 says {}", summary.settlement_fen)));
+        return Err(GatewayError::SummaryMismatch(format!(
+            "rows settle {settlement} fen, 应结订单总金额 says {}",
+            summary.settlement_fen
+        )));
     }
     if refund != summary.refund_fen {
-        return Err(GatewayError::SummaryMismatch(format!("rows refund {refund} fen, 退款总金额 says {}", summary.refund_fen)));
+        return Err(GatewayError::SummaryMismatch(format!(
+            "rows refund {refund} fen, 退款总金额 says {}",
+            summary.refund_fen
+        )));
     }
     Ok(())
 }
 
 fn split_header(line: &str) -> Vec<String> {
-    line.trim_start_matches('\u{feff}').trim_end_matches('\r').split(',').map(|s| s.trim().to_string()).collect()
+    line.trim_start_matches('\u{feff}')
+        .trim_end_matches('\r')
+        .split(',')
+        .map(|s| s.trim().to_string())
+        .collect()
 }
 
 fn split_row(line: &str) -> Vec<String> {
@@ -162,5 +220,12 @@ fn split_row(line: &str) -> Vec<String> {
 }
 
 fn err(line: usize, reason: &str) -> GatewayError {
-    GatewayError::Statement { line, reason: reason.to_string() }
+    GatewayError::Statement {
+        line,
+        reason: reason.to_string(),
+    }
 }
+
+#[cfg(test)]
+#[path = "bill_tests.rs"]
+mod tests;

@@ -12,19 +12,18 @@
 
 mod bill;
 mod notify;
+mod queries;
 mod requests;
 mod sign;
 mod verify;
 
-pub use bill::{BillRow, BillSummary, TradeBill, parse_trade_bill};
 pub use crate::billing::ids::{OutRefundNo, OutTradeNo};
+pub use bill::{BillRow, BillSummary, TradeBill, parse_trade_bill};
 pub use notify::{
     ApiV3Key, EncryptedResource, Notification, Payer, RefundAmount, RefundNotice, RefundStatus,
     TradeState, Transaction, TransactionAmount, decrypt_resource,
 };
-pub use requests::{
-    ApiRequest, BillType, H5Order, JsapiOrder, RefundRequest, TarType, TradeBillRequest, close,
-    query_by_out_trade_no,
-};
+pub use queries::{BillType, TarType, TradeBillRequest, close, query_by_out_trade_no};
+pub use requests::{ApiRequest, H5Order, JsapiOrder, RefundRequest};
 pub use sign::{JsapiPayParams, MerchantKey, authorization, jsapi_pay_params, sign_request};
-pub use verify::{ReplayKey, SignedHeaders, Verifier, REPLAY_WINDOW_SECS};
+pub use verify::{REPLAY_WINDOW_SECS, ReplayKey, SignedHeaders, Verifier};

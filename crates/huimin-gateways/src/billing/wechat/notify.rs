@@ -20,7 +20,10 @@ pub struct ApiV3Key([u8; 32]);
 
 impl ApiV3Key {
     pub fn new(key: &str) -> Result<Self, GatewayError> {
-        key.as_bytes().try_into().map(Self).map_err(|_| GatewayError::ApiV3KeyLength)
+        key.as_bytes()
+            .try_into()
+            .map(Self)
+            .map_err(|_| GatewayError::ApiV3KeyLength)
     }
 }
 
@@ -71,9 +74,14 @@ impl Notification {
 }
 
 /// Decrypts a resource to its UTF-8 text (JSON for notifications, PEM for certificates).
-pub fn decrypt_resource(key: &ApiV3Key, resource: &EncryptedResource) -> Result<String, GatewayError> {
+pub fn decrypt_resource(
+    key: &ApiV3Key,
+    resource: &EncryptedResource,
+) -> Result<String, GatewayError> {
     if resource.algorithm != "AEAD_AES_256_GCM" {
-        return Err(GatewayError::UnsupportedAlgorithm(resource.algorithm.clone()));
+        return Err(GatewayError::UnsupportedAlgorithm(
+            resource.algorithm.clone(),
+        ));
     }
     let nonce = Nonce::try_from(resource.nonce.as_bytes())
         .map_err(|_| GatewayError::field("resource.nonce", "must be 12 bytes"))?;
@@ -81,9 +89,15 @@ pub fn decrypt_resource(key: &ApiV3Key, resource: &EncryptedResource) -> Result<
         .decode(resource.ciphertext.trim())
         .map_err(|_| GatewayError::field("resource.ciphertext", "must be base64"))?;
     let cipher = Aes256Gcm::new_from_slice(&key.0).map_err(|_| GatewayError::ApiV3KeyLength)?;
-    let payload = Payload { msg: &ciphertext, aad: resource.associated_data.as_bytes() };
-    let plain = cipher.decrypt(&nonce, payload).map_err(|_| GatewayError::Decryption)?;
-    String::from_utf8(plain).map_err(|_| GatewayError::field("resource", "decrypted text is not UTF-8"))
+    let payload = Payload {
+        msg: &ciphertext,
+        aad: resource.associated_data.as_bytes(),
+    };
+    let plain = cipher
+        .decrypt(&nonce, payload)
+        .map_err(|_| GatewayError::Decryption)?;
+    String::from_utf8(plain)
+        .map_err(|_| GatewayError::field("resource", "decrypted text is not UTF-8"))
 }
 
 /// 交易状态.
@@ -138,7 +152,10 @@ impl Transaction {
     pub fn parse(json: &str) -> Result<Self, GatewayError> {
         let t: Self = serde_json::from_str(json)?;
         if t.amount.currency != "CNY" {
-            return Err(GatewayError::field("amount.currency", format!("{:?}: only CNY", t.amount.currency)));
+            return Err(GatewayError::field(
+                "amount.currency",
+                format!("{:?}: only CNY", t.amount.currency),
+            ));
         }
         Ok(t)
     }
@@ -181,7 +198,10 @@ impl RefundNotice {
     pub fn parse(json: &str) -> Result<Self, GatewayError> {
         let n: Self = serde_json::from_str(json)?;
         if n.amount.refund > n.amount.total || n.amount.refund < 1 {
-            return Err(GatewayError::field("amount.refund", "must be 1 fen to the order total"));
+            return Err(GatewayError::field(
+                "amount.refund",
+                "must be 1 fen to the order total",
+            ));
         }
         Ok(n)
     }

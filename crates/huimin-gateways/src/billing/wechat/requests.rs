@@ -4,9 +4,9 @@
 
 use serde::Serialize;
 
-use crate::billing::ids::{OutRefundNo, OutTradeNo};
 use super::sign::{MerchantKey, authorization};
 use crate::billing::GatewayError;
+use crate::billing::ids::{OutRefundNo, OutTradeNo};
 
 /// One request, ready to sign and send to `https://api.mch.weixin.qq.com` + `path`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,7 +20,12 @@ pub struct ApiRequest {
 
 impl ApiRequest {
     /// The `Authorization` header for this request.
-    pub fn authorization(&self, key: &MerchantKey, timestamp: i64, nonce: &str) -> Result<String, GatewayError> {
+    pub fn authorization(
+        &self,
+        key: &MerchantKey,
+        timestamp: i64,
+        nonce: &str,
+    ) -> Result<String, GatewayError> {
         authorization(key, self.method, &self.path, timestamp, nonce, &self.body)
     }
 }
@@ -89,7 +94,9 @@ impl JsapiOrder {
             return Err(GatewayError::field("payer.openid", "must not be empty"));
         }
         let body = OrderBody {
-            payer: Some(PayerBody { openid: &self.payer_openid }),
+            payer: Some(PayerBody {
+                openid: &self.payer_openid,
+            }),
             scene_info: None,
             ..order_body(&Common::of_jsapi(self))?
         };
@@ -114,7 +121,10 @@ pub struct H5Order {
 impl H5Order {
     pub fn request(&self) -> Result<ApiRequest, GatewayError> {
         if self.payer_client_ip.parse::<std::net::IpAddr>().is_err() {
-            return Err(GatewayError::field("scene_info.payer_client_ip", "must be an IP address"));
+            return Err(GatewayError::field(
+                "scene_info.payer_client_ip",
+                "must be an IP address",
+            ));
         }
         let body = OrderBody {
             payer: None,
@@ -142,17 +152,27 @@ struct Common<'a> {
 impl<'a> Common<'a> {
     fn of_jsapi(o: &'a JsapiOrder) -> Self {
         Self {
-            appid: &o.appid, mchid: &o.mchid, description: &o.description,
-            out_trade_no: &o.out_trade_no, total_fen: o.total_fen, notify_url: &o.notify_url,
-            time_expire: o.time_expire.as_deref(), attach: o.attach.as_deref(),
+            appid: &o.appid,
+            mchid: &o.mchid,
+            description: &o.description,
+            out_trade_no: &o.out_trade_no,
+            total_fen: o.total_fen,
+            notify_url: &o.notify_url,
+            time_expire: o.time_expire.as_deref(),
+            attach: o.attach.as_deref(),
         }
     }
 
     fn of_h5(o: &'a H5Order) -> Self {
         Self {
-            appid: &o.appid, mchid: &o.mchid, description: &o.description,
-            out_trade_no: &o.out_trade_no, total_fen: o.total_fen, notify_url: &o.notify_url,
-            time_expire: o.time_expire.as_deref(), attach: o.attach.as_deref(),
+            appid: &o.appid,
+            mchid: &o.mchid,
+            description: &o.description,
+            out_trade_no: &o.out_trade_no,
+            total_fen: o.total_fen,
+            notify_url: &o.notify_url,
+            time_expire: o.time_expire.as_deref(),
+            attach: o.attach.as_deref(),
         }
     }
 }
@@ -167,13 +187,19 @@ fn order_body<'a>(c: &Common<'a>) -> Result<OrderBody<'a>, GatewayError> {
         return Err(GatewayError::field("notify_url", "must be an https:// URL"));
     }
     if c.appid.is_empty() || c.mchid.is_empty() {
-        return Err(GatewayError::field("appid", "appid and mchid must not be empty"));
+        return Err(GatewayError::field(
+            "appid",
+            "appid and mchid must not be empty",
+        ));
     }
     Ok(OrderBody {
         notify_url: c.notify_url,
         description: c.description,
         out_trade_no: c.out_trade_no.as_str(),
-        amount: Amount { total: c.total_fen, currency: "CNY" },
+        amount: Amount {
+            total: c.total_fen,
+            currency: "CNY",
+        },
         payer: None,
         scene_info: None,
         time_expire: c.time_expire,
@@ -181,24 +207,6 @@ fn order_body<'a>(c: &Common<'a>) -> Result<OrderBody<'a>, GatewayError> {
         appid: c.appid,
         mchid: c.mchid,
     })
-}
-
-/// Query an order by 商户订单号: `GET /v3/pay/transactions/out-trade-no/{no}?mchid=…`.
-pub fn query_by_out_trade_no(mchid: &str, out_trade_no: &OutTradeNo) -> ApiRequest {
-    ApiRequest {
-        method: "GET",
-        path: format!("/v3/pay/transactions/out-trade-no/{out_trade_no}?mchid={mchid}"),
-        body: String::new(),
-    }
-}
-
-/// Close an unpaid order: `POST /v3/pay/transactions/out-trade-no/{no}/close`.
-pub fn close(mchid: &str, out_trade_no: &OutTradeNo) -> Result<ApiRequest, GatewayError> {
-    #[derive(Serialize)]
-    struct Body<'a> {
-        mchid: &'a str,
-    }
-    post(format!("/v3/pay/transactions/out-trade-no/{out_trade_no}/close"), &Body { mchid })
 }
 
 /// Refund all or part of a paid order: `POST /v3/refund/domestic/refunds`.
@@ -235,18 +243,29 @@ impl RefundRequest {
         check_amount("amount.refund", self.refund_fen)?;
         check_amount("amount.total", self.total_fen)?;
         if self.refund_fen > self.total_fen {
-            return Err(GatewayError::field("amount.refund", "must not exceed the order total"));
+            return Err(GatewayError::field(
+                "amount.refund",
+                "must not exceed the order total",
+            ));
         }
         if let Some(reason) = &self.reason {
             check_text("reason", reason, 1, 80)?;
         }
-        if self.notify_url.as_deref().is_some_and(|u| !u.starts_with("https://")) {
+        if self
+            .notify_url
+            .as_deref()
+            .is_some_and(|u| !u.starts_with("https://"))
+        {
             return Err(GatewayError::field("notify_url", "must be an https:// URL"));
         }
         let body = Body {
             notify_url: self.notify_url.as_deref(),
             out_refund_no: self.out_refund_no.as_str(),
-            amount: RefundAmountBody { refund: self.refund_fen, total: self.total_fen, currency: "CNY" },
+            amount: RefundAmountBody {
+                refund: self.refund_fen,
+                total: self.total_fen,
+                currency: "CNY",
+            },
             out_trade_no: self.out_trade_no.as_str(),
             reason: self.reason.as_deref(),
         };
@@ -254,59 +273,20 @@ impl RefundRequest {
     }
 }
 
-/// Which rows a trade bill holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BillType {
-    All,
-    Success,
-    Refund,
-}
-
-/// How the bill file is delivered: GZIP (smaller; the server unpacks it) or plain text if
-/// absent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TarType {
-    Gzip,
-}
-
-/// Ask for a day's trade bill (交易账单): `GET /v3/bill/tradebill?bill_date=…`. The answer
-/// holds a download URL; that download is signed like any GET (its path and query).
-#[derive(Debug, Clone)]
-pub struct TradeBillRequest {
-    /// `YYYY-MM-DD`, in Beijing time, at most three months back.
-    pub bill_date: String,
-    pub bill_type: BillType,
-    pub tar_type: Option<TarType>,
-}
-
-impl TradeBillRequest {
-    pub fn request(&self) -> Result<ApiRequest, GatewayError> {
-        let d = self.bill_date.as_bytes();
-        let shape_ok = d.len() == 10
-            && d.iter().enumerate().all(|(i, b)| if i == 4 || i == 7 { *b == b'-' } else { b.is_ascii_digit() });
-        if !shape_ok {
-            return Err(GatewayError::field("bill_date", "must be YYYY-MM-DD"));
-        }
-        let bill_type = match self.bill_type {
-            BillType::All => "ALL",
-            BillType::Success => "SUCCESS",
-            BillType::Refund => "REFUND",
-        };
-        let mut path = format!("/v3/bill/tradebill?bill_date={}&bill_type={bill_type}", self.bill_date);
-        if let Some(TarType::Gzip) = self.tar_type {
-            path.push_str("&tar_type=GZIP");
-        }
-        Ok(ApiRequest { method: "GET", path, body: String::new() })
-    }
-}
-
-fn post(path: String, body: &impl Serialize) -> Result<ApiRequest, GatewayError> {
-    Ok(ApiRequest { method: "POST", path, body: serde_json::to_string(body)? })
+pub(super) fn post(path: String, body: &impl Serialize) -> Result<ApiRequest, GatewayError> {
+    Ok(ApiRequest {
+        method: "POST",
+        path,
+        body: serde_json::to_string(body)?,
+    })
 }
 
 fn check_amount(field: &'static str, fen: i64) -> Result<(), GatewayError> {
     if fen < 1 {
-        return Err(GatewayError::field(field, format!("{fen} fen: must be at least 1 fen")));
+        return Err(GatewayError::field(
+            field,
+            format!("{fen} fen: must be at least 1 fen"),
+        ));
     }
     Ok(())
 }
@@ -314,10 +294,20 @@ fn check_amount(field: &'static str, fen: i64) -> Result<(), GatewayError> {
 fn check_text(field: &'static str, s: &str, min: usize, max: usize) -> Result<(), GatewayError> {
     let n = s.chars().count();
     if n < min || n > max {
-        return Err(GatewayError::field(field, format!("must be {min} to {max} characters")));
+        return Err(GatewayError::field(
+            field,
+            format!("must be {min} to {max} characters"),
+        ));
     }
     if s.chars().any(char::is_control) {
-        return Err(GatewayError::field(field, "must not contain control characters"));
+        return Err(GatewayError::field(
+            field,
+            "must not contain control characters",
+        ));
     }
     Ok(())
 }
+
+#[cfg(test)]
+#[path = "requests_tests.rs"]
+mod tests;

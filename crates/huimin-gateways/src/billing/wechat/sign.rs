@@ -18,10 +18,16 @@ pub struct MerchantKey {
 impl MerchantKey {
     pub fn new(mchid: &str, serial_no: &str, private_key_pem: &str) -> Result<Self, GatewayError> {
         if mchid.is_empty() || mchid.len() > 32 || !mchid.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(GatewayError::field("mchid", "must be the digits of the merchant number"));
+            return Err(GatewayError::field(
+                "mchid",
+                "must be the digits of the merchant number",
+            ));
         }
         if serial_no.is_empty() || !serial_no.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(GatewayError::field("serial_no", "must be the certificate serial in hex"));
+            return Err(GatewayError::field(
+                "serial_no",
+                "must be the certificate serial in hex",
+            ));
         }
         Ok(Self {
             mchid: mchid.to_string(),
@@ -63,10 +69,16 @@ pub fn sign_request(
 ) -> Result<String, GatewayError> {
     check_nonce(nonce)?;
     if !matches!(method, "GET" | "POST" | "PUT" | "PATCH" | "DELETE") {
-        return Err(GatewayError::field("method", "must be an upper-case HTTP method"));
+        return Err(GatewayError::field(
+            "method",
+            "must be an upper-case HTTP method",
+        ));
     }
     if !path.starts_with('/') {
-        return Err(GatewayError::field("path", "must start with / (e.g. /v3/pay/transactions/jsapi)"));
+        return Err(GatewayError::field(
+            "path",
+            "must start with / (e.g. /v3/pay/transactions/jsapi)",
+        ));
     }
     let message = format!("{method}\n{path}\n{timestamp}\n{nonce}\n{body}\n");
     keys::sign(&key.private_key, message.as_bytes())
@@ -110,8 +122,12 @@ pub fn jsapi_pay_params(
     nonce: &str,
 ) -> Result<JsapiPayParams, GatewayError> {
     check_nonce(nonce)?;
-    if appid.is_empty() || prepay_id.is_empty() || prepay_id.contains('\n') || appid.contains('\n') {
-        return Err(GatewayError::field("prepay_id", "appid and prepay_id must be non-empty single lines"));
+    if appid.is_empty() || prepay_id.is_empty() || prepay_id.contains('\n') || appid.contains('\n')
+    {
+        return Err(GatewayError::field(
+            "prepay_id",
+            "appid and prepay_id must be non-empty single lines",
+        ));
     }
     let package = format!("prepay_id={prepay_id}");
     let time_stamp = timestamp.to_string();
@@ -130,7 +146,10 @@ pub fn jsapi_pay_params(
 // digits only, at most 32 (WeChat Pay's limit).
 fn check_nonce(nonce: &str) -> Result<(), GatewayError> {
     if nonce.is_empty() || nonce.len() > 32 || !nonce.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        return Err(GatewayError::field("nonce", "must be 1 to 32 letters or digits"));
+        return Err(GatewayError::field(
+            "nonce",
+            "must be 1 to 32 letters or digits",
+        ));
     }
     Ok(())
 }

@@ -30,9 +30,11 @@ impl<'a> SignedHeaders<'a> {
     /// (as `http::HeaderMap::get` does).
     pub fn from_lookup(get: impl Fn(&str) -> Option<&'a str>) -> Result<Self, GatewayError> {
         Ok(Self {
-            timestamp: get("Wechatpay-Timestamp").ok_or(GatewayError::Header("Wechatpay-Timestamp"))?,
+            timestamp: get("Wechatpay-Timestamp")
+                .ok_or(GatewayError::Header("Wechatpay-Timestamp"))?,
             nonce: get("Wechatpay-Nonce").ok_or(GatewayError::Header("Wechatpay-Nonce"))?,
-            signature: get("Wechatpay-Signature").ok_or(GatewayError::Header("Wechatpay-Signature"))?,
+            signature: get("Wechatpay-Signature")
+                .ok_or(GatewayError::Header("Wechatpay-Signature"))?,
             serial: get("Wechatpay-Serial").ok_or(GatewayError::Header("Wechatpay-Serial"))?,
             signature_type: get("Wechatpay-Signature-Type"),
         })
@@ -68,7 +70,10 @@ impl Verifier {
     /// Trusts a WeChat Pay public key (微信支付公钥, SPKI PEM) under its id `PUB_KEY_ID_…`.
     pub fn add_public_key(&mut self, id: &str, pem: &str) -> Result<(), GatewayError> {
         if !id.starts_with(PUBLIC_KEY_PREFIX) || id.len() == PUBLIC_KEY_PREFIX.len() {
-            return Err(GatewayError::field("public_key_id", "must look like PUB_KEY_ID_…"));
+            return Err(GatewayError::field(
+                "public_key_id",
+                "must look like PUB_KEY_ID_…",
+            ));
         }
         self.insert(id.to_string(), keys::public_key(pem)?);
         Ok(())
@@ -83,7 +88,12 @@ impl Verifier {
     /// Checks a notification or answer: the signature over the exact body bytes, then that
     /// the timestamp is within [`REPLAY_WINDOW_SECS`] of `now` (Unix seconds). A forged message
     /// is `BadSignature` whatever its age; an authentic old one is `StaleTimestamp`.
-    pub fn verify(&self, headers: &SignedHeaders<'_>, body: &str, now: i64) -> Result<ReplayKey, GatewayError> {
+    pub fn verify(
+        &self,
+        headers: &SignedHeaders<'_>,
+        body: &str,
+        now: i64,
+    ) -> Result<ReplayKey, GatewayError> {
         if let Some(kind) = headers.signature_type
             && kind != SIGNATURE_TYPE
         {
@@ -106,9 +116,16 @@ impl Verifier {
         let message = format!("{}\n{}\n{body}\n", headers.timestamp, headers.nonce);
         keys::verify(key, message.as_bytes(), headers.signature)?;
         if now.saturating_sub(timestamp).saturating_abs() > REPLAY_WINDOW_SECS {
-            return Err(GatewayError::StaleTimestamp { timestamp, now, window_secs: REPLAY_WINDOW_SECS });
+            return Err(GatewayError::StaleTimestamp {
+                timestamp,
+                now,
+                window_secs: REPLAY_WINDOW_SECS,
+            });
         }
-        Ok(ReplayKey { nonce: headers.nonce.to_string(), remember_until: timestamp.saturating_add(REPLAY_WINDOW_SECS) })
+        Ok(ReplayKey {
+            nonce: headers.nonce.to_string(),
+            remember_until: timestamp.saturating_add(REPLAY_WINDOW_SECS),
+        })
     }
 }
 
