@@ -75,3 +75,25 @@ pub fn sign_params(
 ) -> Result<String, GatewayError> {
     keys::sign(&key.private_key, sign_string(params).as_bytes())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Alipay's rule (and its Java SDK's getSignContent): `sign` and empty values are left
+    // out. The node SDK keeps empty values; Huimin never sends one, so both agree on ours.
+    #[test]
+    fn sign_string_sorts_and_leaves_out_sign_and_empty_values() {
+        let params: BTreeMap<String, String> = [
+            ("b", "2"),
+            ("a", "x=y&z"),
+            ("sign", "s"),
+            ("c", ""),
+            ("A", "大"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        assert_eq!(sign_string(&params), "A=大&a=x=y&z&b=2");
+    }
+}
