@@ -31,6 +31,7 @@ mod login_throttle;
 mod messages;
 mod my_bookings;
 mod on_site;
+mod online_payments;
 mod orders;
 mod outbox;
 mod patient_access;

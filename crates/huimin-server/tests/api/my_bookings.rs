@@ -9,7 +9,7 @@ use crate::helpers::*;
 use crate::on_both;
 
 /// A session of `capacity` places in 30-minute slots `days` from today: (schedule, slots).
-async fn session(
+pub(crate) async fn session(
     app: &TestApp,
     admin: &str,
     role: &str,
@@ -45,7 +45,7 @@ fn instant(resource: &Value, url: &str) -> Option<jiff::Timestamp> {
         .ok()
 }
 
-fn slot_and_patient(slot: &str, patient: &str) -> Value {
+pub(crate) fn slot_and_patient(slot: &str, patient: &str) -> Value {
     parameters(&[
         ("slot", format!("Slot/{slot}")),
         ("patient", format!("Patient/{patient}")),
