@@ -162,14 +162,21 @@ impl Store {
         .await?;
         if status == "succeeded" {
             // An order whose whole money was due back is refunded once that refund is.
-            sqlx::query(
-                "UPDATE pay_orders SET status = 'refunded', updated_at = $1 WHERE status = 'refund-due' \
-                 AND id = (SELECT order_id FROM gateway_refunds WHERE id = $2 AND entry_id IS NULL)",
-            )
-            .bind(now)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+            let (order, entry): (String, Option<String>) =
+                sqlx::query_as("SELECT order_id, entry_id FROM gateway_refunds WHERE id = $1")
+                    .bind(id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            if entry.is_none() {
+                sqlx::query(
+                    "UPDATE pay_orders SET status = 'refunded', updated_at = $1 \
+                     WHERE id = $2 AND status = 'refund-due'",
+                )
+                .bind(now)
+                .bind(&order)
+                .execute(&mut *tx)
+                .await?;
+            }
         }
         tx.commit().await?;
         Ok(())

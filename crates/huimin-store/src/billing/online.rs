@@ -142,8 +142,8 @@ pub enum NoticeRefusal {
 pub enum NoticeOutcome {
     /// The payment is on the bill (entry written, a held place confirmed).
     Applied {
-        order: PayOrder,
-        entry: EntryRecord,
+        order: Box<PayOrder>,
+        entry: Box<EntryRecord>,
     },
     /// The notice was applied before: nothing changed.
     Repeat {
@@ -386,8 +386,13 @@ async fn settle_in(
     let appointment = fetch_appointment(conn, &sheet.bill.appointment_id)
         .await?
         .ok_or(StoreError::NotFound)?;
-    let held = appointment.status.code() == "pending";
-    let place_kept = !held || crate::appointments::confirm_in(conn, &appointment.id, now).await?;
+    // A held place is confirmed by its payment; a visit cancelled meanwhile (the hold lapsed,
+    // the patient or the hospital cancelled) takes no money.
+    let place_kept = match appointment.status.code() {
+        "pending" => crate::appointments::confirm_in(conn, &appointment.id, now).await?,
+        "cancelled" | "noshow" | "entered-in-error" => false,
+        _ => true,
+    };
     let needs_it = sheet.numbers().due() == order.amount_fen;
     if place_kept && needs_it {
         let entry = super::pay_in(conn, &order.bill_id, &order.channel, None, now)
@@ -407,7 +412,10 @@ async fn settle_in(
         let order = fetch_order(conn, &order.id)
             .await?
             .ok_or(StoreError::NotFound)?;
-        return Ok(NoticeOutcome::Applied { order, entry });
+        return Ok(NoticeOutcome::Applied {
+            order: Box::new(order),
+            entry: Box::new(entry),
+        });
     }
     sqlx::query(
         "UPDATE pay_orders SET status = 'refund-due', gateway_txn = $1, paid_at = $2, \

@@ -114,7 +114,7 @@ pub async fn start(
                 now,
                 ttl_micros: ORDER_MINUTES * 60_000_000,
             },
-            || format!("HM{}", uuid::Uuid::new_v4().simple()),
+            || format!("HM{}", &uuid::Uuid::new_v4().simple().to_string()[..30]),
         )
         .await
         .map_err(pay_error)?;
@@ -144,7 +144,7 @@ pub async fn start(
                 order.checkout_url = Some(url);
             }
             Err(e) => {
-                tracing::warn!(error = %e, "gateway refused the order");
+                tracing::error!(error = %e, "gateway refused the order");
                 state.store.close_pay_order(&order.id, now).await?;
                 return Err(ApiError::new(
                     StatusCode::BAD_GATEWAY,

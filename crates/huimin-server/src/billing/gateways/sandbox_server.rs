@@ -46,16 +46,25 @@ fn sandbox_error(err: SandboxError) -> Response {
     refuse(status, &err.to_string(), "sandbox refused the request")
 }
 
+/// A refusal of a merchant request: status, code, message.
+struct Refusal(StatusCode, &'static str, &'static str);
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        refuse(self.0, self.1, self.2)
+    }
+}
+
 /// Checks a merchant request's signature; the refusal to answer otherwise.
-fn signed(state: &AppState, headers: &HeaderMap, uri: &Uri, body: &[u8]) -> Result<(), Response> {
+fn signed(state: &AppState, headers: &HeaderMap, uri: &Uri, body: &[u8]) -> Result<(), Refusal> {
     let Some(gateway) = &state.gateways.sandbox else {
-        return Err(refuse(
+        return Err(Refusal(
             StatusCode::NOT_FOUND,
             "NOT_FOUND",
             "no sandbox here",
         ));
     };
-    let unsigned = || refuse(StatusCode::UNAUTHORIZED, "SIGN_ERROR", "signature wrong");
+    let unsigned = || Refusal(StatusCode::UNAUTHORIZED, "SIGN_ERROR", "signature wrong");
     let auth = headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())
@@ -80,7 +89,7 @@ fn signed(state: &AppState, headers: &HeaderMap, uri: &Uri, body: &[u8]) -> Resu
         return Err(unsigned());
     }
     if (state.clock.now().as_second() - timestamp).abs() > WINDOW_SECONDS {
-        return Err(refuse(
+        return Err(Refusal(
             StatusCode::UNAUTHORIZED,
             "SIGN_ERROR",
             "timestamp stale",
@@ -112,7 +121,7 @@ async fn open(
     body: Bytes,
 ) -> Response {
     if let Err(refused) = signed(&state, &headers, &uri, &body) {
-        return refused;
+        return refused.into_response();
     }
     let Ok(r) = serde_json::from_slice::<OpenRequest>(&body) else {
         return refuse(StatusCode::BAD_REQUEST, "PARAM_ERROR", "malformed order");
@@ -161,7 +170,7 @@ async fn close(
     body: Bytes,
 ) -> Response {
     if let Err(refused) = signed(&state, &headers, &uri, &body) {
-        return refused;
+        return refused.into_response();
     }
     match state.store.sandbox_close(&no).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
@@ -190,7 +199,7 @@ async fn refund(
     body: Bytes,
 ) -> Response {
     if let Err(refused) = signed(&state, &headers, &uri, &body) {
-        return refused;
+        return refused.into_response();
     }
     let Ok(r) = serde_json::from_slice::<RefundRequest>(&body) else {
         return refuse(StatusCode::BAD_REQUEST, "PARAM_ERROR", "malformed refund");
