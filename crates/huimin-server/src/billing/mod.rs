@@ -28,6 +28,7 @@ pub fn routes() -> Router<AppState> {
             post(gateways::pay::start),
         )
         .route("/api/pay-orders/{id}", get(gateways::pay::show))
+        .route("/api/payments/channels", get(gateways::pay::channels))
         .route(
             "/api/payments/notify/{provider}",
             post(gateways::notify::receive),

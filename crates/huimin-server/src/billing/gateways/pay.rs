@@ -207,3 +207,23 @@ pub async fn show(
         .collect();
     Ok(Json(answer).into_response())
 }
+
+/// `GET /api/payments/channels`: the methods patients can pay online with here (none when no
+/// gateway is configured), and whether they go through the sandbox.
+pub async fn channels(State(state): State<AppState>) -> Json<Value> {
+    let channels: Vec<Value> = state
+        .gateways
+        .channels()
+        .into_iter()
+        .filter_map(|c| {
+            let gateway = state.gateways.for_channel(c)?;
+            Some(json!({
+                "code": c.code(),
+                "zh": c.zh(),
+                "en": c.en(),
+                "provider": gateway.provider(),
+            }))
+        })
+        .collect();
+    Json(json!({ "channels": channels }))
+}
