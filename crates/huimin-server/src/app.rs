@@ -229,6 +229,7 @@ impl App {
             codes: Default::default(),
             drugs: Default::default(),
             gateways,
+            insurance: billing::gateways::insurance_rules(),
             self_url,
             http: reqwest::Client::builder()
                 .timeout(Duration::from_secs(10))

@@ -123,6 +123,7 @@ pub async fn load(
     loader.rosters().await?;
     let hash = passwords.hash(DEMO_PASSWORD);
     let (patient_accounts, patient_ids) = loader.patients(&hash).await?;
+    insure(store, &patient_ids, today).await?;
     let accounts = loader.staff_accounts(&hash).await? + patient_accounts;
     let summary = DemoSummary {
         departments: demo.departments.len(),
@@ -132,6 +133,39 @@ pub async fn load(
         accounts,
     };
     Ok((summary, patient_ids))
+}
+
+/// Demo patients are insured, as most patients are: employees (with a personal account) and
+/// residents in turn, the first an employee with ¥1,200 in the account.
+async fn insure(store: &Store, patients: &[String], today: Date) -> Result<(), DemoError> {
+    use huimin_domain::billing::insurance::{InsuredState, Scheme};
+    for (n, patient) in patients.iter().enumerate() {
+        let scheme = if n % 2 == 0 {
+            Scheme::Employee
+        } else {
+            Scheme::Resident
+        };
+        let cover = huimin_store::billing::CoverRecord {
+            patient_id: patient.clone(),
+            insured_no: format!("DEMO{:010}", 3_301_000_000u64 + n as u64),
+            state: InsuredState {
+                scheme,
+                retired: false,
+                year: i32::from(today.year()),
+                account_balance: if scheme == Scheme::Employee {
+                    120_000
+                } else {
+                    0
+                },
+                deductible_used: 0,
+                pool_paid: 0,
+            },
+        };
+        store
+            .set_insurance_cover(&cover, huimin_clock::now().as_microsecond())
+            .await?;
+    }
+    Ok(())
 }
 
 /// A campus (site): where it is, its phone and outpatient hours.

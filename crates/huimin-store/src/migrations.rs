@@ -135,6 +135,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "online payments through gateways, and the sandbox gateway",
         include_str!("../migrations/0028_online_payments.sql"),
     ),
+    (
+        30,
+        "medical insurance: cover and settlements",
+        include_str!("../migrations/0030_insurance.sql"),
+    ),
 ];
 
 /// Migrations whose PostgreSQL text differs (`NNNN_name.postgres.sql`): storage settings

@@ -9,17 +9,20 @@ pub enum PaymentMethod {
     BankCard,
     WechatPay,
     Alipay,
-    /// Settled against the patient's medical-insurance account (医保).
+    /// Paid by the medical-insurance pool fund (医保统筹).
     MedicalInsurance,
+    /// Paid from the insured patient's personal account (医保个人账户).
+    InsuranceAccount,
 }
 
 impl PaymentMethod {
-    pub const ALL: [PaymentMethod; 5] = [
+    pub const ALL: [PaymentMethod; 6] = [
         PaymentMethod::Cash,
         PaymentMethod::BankCard,
         PaymentMethod::WechatPay,
         PaymentMethod::Alipay,
         PaymentMethod::MedicalInsurance,
+        PaymentMethod::InsuranceAccount,
     ];
 
     pub fn code(self) -> &'static str {
@@ -29,6 +32,7 @@ impl PaymentMethod {
             PaymentMethod::WechatPay => "wechat-pay",
             PaymentMethod::Alipay => "alipay",
             PaymentMethod::MedicalInsurance => "medical-insurance",
+            PaymentMethod::InsuranceAccount => "insurance-account",
         }
     }
 
@@ -42,7 +46,8 @@ impl PaymentMethod {
             PaymentMethod::BankCard => "银行卡",
             PaymentMethod::WechatPay => "微信支付",
             PaymentMethod::Alipay => "支付宝",
-            PaymentMethod::MedicalInsurance => "医保",
+            PaymentMethod::MedicalInsurance => "医保统筹",
+            PaymentMethod::InsuranceAccount => "医保个人账户",
         }
     }
 
@@ -52,7 +57,8 @@ impl PaymentMethod {
             PaymentMethod::BankCard => "bank card",
             PaymentMethod::WechatPay => "WeChat Pay",
             PaymentMethod::Alipay => "Alipay",
-            PaymentMethod::MedicalInsurance => "medical insurance",
+            PaymentMethod::MedicalInsurance => "medical insurance (pool fund)",
+            PaymentMethod::InsuranceAccount => "medical insurance personal account",
         }
     }
 }

@@ -4,6 +4,7 @@
 
 mod bills;
 pub mod gateways;
+mod insurance;
 pub mod prices;
 mod report;
 pub mod views;
@@ -29,6 +30,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/pay-orders/{id}", get(gateways::pay::show))
         .route("/api/payments/channels", get(gateways::pay::channels))
+        .route(
+            "/api/patients/{id}/insurance",
+            get(insurance::show).put(insurance::record),
+        )
         .route(
             "/api/payments/notify/{provider}",
             post(gateways::notify::receive),

@@ -56,6 +56,8 @@ pub struct Inner {
     pub codes: CodeBook,
     /// The formulary, interaction and allergen tables, parsed in memory.
     pub drugs: DrugBook,
+    /// The medical-insurance rules settlements apply (the demonstration policy and catalogue).
+    pub insurance: huimin_store::billing::InsuranceRules,
     /// The payment gateways configured (`billing::gateways`).
     pub gateways: crate::billing::gateways::Gateways,
     /// Where this server is reached (`public_url`, else its listening address): the base of

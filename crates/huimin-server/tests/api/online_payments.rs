@@ -18,6 +18,7 @@ use crate::on_both;
 struct Paying {
     app: TestApp,
     patient: String,
+    patient_id: String,
     appointment: String,
 }
 
@@ -44,6 +45,7 @@ async fn held_place(db: Db) -> Paying {
     Paying {
         app,
         patient,
+        patient_id,
         appointment,
     }
 }
@@ -402,3 +404,140 @@ async fn online_payment_refuses_unknown_methods_and_other_families(db: Db) {
     p.app.finish().await;
 }
 on_both!(online_payment_refuses_unknown_methods_and_other_families);
+
+/// Records the patient of `p` as an insured employee with `balance` fen in the personal
+/// account and `deductible_used` fen of this year's deductible (¥1,200) already paid.
+async fn insure(p: &Paying, balance: i64, deductible_used: i64) {
+    let registrar = p.app.staff("registrar").await;
+    let patient = &p.patient_id;
+    let recorded = p
+        .app
+        .client
+        .put(format!("{}/api/patients/{patient}/insurance", p.app.base))
+        .bearer_auth(&registrar)
+        .header("content-type", "application/json")
+        .body(
+            json!({"insured_no": "DEMO3301000009", "scheme": "employee", "account_balance_fen": balance})
+                .to_string(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(recorded.status(), 200);
+    // The year's figures are the insurer's (no API writes them): set here as the platform
+    // would report them.
+    let mut cover = p.app.store.insurance_cover(patient).await.unwrap().unwrap();
+    cover.state.deductible_used = deductible_used;
+    p.app
+        .store
+        .set_insurance_cover(&cover, jiff::Timestamp::now().as_microsecond())
+        .await
+        .unwrap();
+}
+
+async fn cover_of(p: &Paying) -> Value {
+    let patient = &p.patient_id;
+    let read = p
+        .app
+        .get(
+            &format!("/api/patients/{patient}/insurance"),
+            Some(&p.patient),
+        )
+        .await;
+    assert_eq!(read.status, 200, "{}", read.body);
+    read.body
+}
+
+async fn an_insured_patient_pays_only_the_cash_part_and_a_cancellation_reverses_the_settlement(
+    db: Db,
+) {
+    let p = held_place(db).await;
+    // The deductible is used up: the pool pays 70 % of the ¥50 fee (a tertiary hospital), the
+    // account ¥10 of the ¥15 co-pay, and the patient ¥5 on the phone.
+    insure(&p, 1000, 120_000).await;
+    let started = start(&p, "wechat-pay").await;
+    assert_eq!(started.status, 201, "{}", started.body);
+    assert_eq!(started.body["amount"]["value"], 5.0, "{}", started.body);
+    assert_eq!(started.body["insurance"]["pool"]["value"], 35.0);
+    assert_eq!(started.body["insurance"]["account"]["value"], 10.0);
+    let id = started.body["id"].as_str().unwrap().to_owned();
+    payer(&p.app, &id, json!({"pay": true})).await;
+    let read = until(&p.app, &p.patient, &id, |o| o["status"] == "paid").await;
+    assert_eq!(read["status"], "paid", "{read}");
+    let bill = p
+        .app
+        .get(
+            &format!("/api/appointments/{}/bill", p.appointment),
+            Some(&p.patient),
+        )
+        .await;
+    let mut parts: Vec<(String, f64)> = bill.body["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["method"].as_str().unwrap().to_owned(),
+                e["amount"]["value"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    parts.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        parts,
+        [
+            ("insurance-account".to_owned(), 10.0),
+            ("medical-insurance".to_owned(), 35.0),
+            ("wechat-pay".to_owned(), 5.0)
+        ],
+        "{}",
+        bill.body
+    );
+    let cover = cover_of(&p).await;
+    assert_eq!(cover["account_balance"]["value"], 0.0, "{cover}");
+    assert_eq!(cover["pool_paid"]["value"], 35.0, "{cover}");
+    // Cancelled: the pool and the account get theirs back, the cash goes back through WeChat.
+    let cancelled = p
+        .app
+        .set_status(&p.patient, &p.appointment, "cancelled", "en")
+        .await;
+    assert_eq!(cancelled.status, 200, "{}", cancelled.body);
+    let cover = cover_of(&p).await;
+    assert_eq!(cover["account_balance"]["value"], 10.0, "{cover}");
+    assert_eq!(cover["pool_paid"]["value"], 0.0, "{cover}");
+    assert_eq!(cover["deductible_used"]["value"], 1200.0, "{cover}");
+    let read = until(&p.app, &p.patient, &id, |o| {
+        o["refunds"][0]["status"] == "succeeded"
+    })
+    .await;
+    assert_eq!(read["refunds"][0]["amount"]["value"], 5.0, "{read}");
+    assert_eq!(
+        read["refunds"].as_array().unwrap().len(),
+        1,
+        "only the cash part: {read}"
+    );
+    p.app.finish().await;
+}
+on_both!(an_insured_patient_pays_only_the_cash_part_and_a_cancellation_reverses_the_settlement);
+
+async fn a_bill_the_insurance_pays_whole_is_settled_without_a_gateway(db: Db) {
+    let p = held_place(db).await;
+    insure(&p, 2000, 120_000).await;
+    let started = start(&p, "alipay").await;
+    assert_eq!(started.status, 201, "{}", started.body);
+    assert_eq!(started.body["status"], "paid", "{}", started.body);
+    assert_eq!(started.body["amount"]["value"], 0.0);
+    assert!(started.body["checkout_url"].is_null());
+    let appointment = p
+        .app
+        .get(
+            &format!("/fhir/Appointment/{}", p.appointment),
+            Some(&p.patient),
+        )
+        .await;
+    assert_eq!(appointment.body["status"], "booked", "{}", appointment.body);
+    let cover = cover_of(&p).await;
+    assert_eq!(cover["account_balance"]["value"], 5.0, "{cover}");
+    p.app.finish().await;
+}
+on_both!(a_bill_the_insurance_pays_whole_is_settled_without_a_gateway);

@@ -57,7 +57,13 @@ pub(crate) async fn write_status(
     id: &str,
     now: i64,
 ) -> Result<BillStatus, StoreError> {
-    let status = sheet(conn, id).await?.numbers().status();
+    let current = sheet(conn, id).await?;
+    let numbers = current.numbers();
+    let status = numbers.status();
+    if numbers.paid() > 0 && numbers.paid() == numbers.refunded() {
+        // Everything went back: the bill's insurance settlements are reversed whole.
+        super::insurance::bill_emptied_in(conn, id, &current.bill.patient_id, now).await?;
+    }
     sqlx::query(
         "UPDATE bills SET status = $1, version = version + 1, updated_at = $2 WHERE id = $3",
     )
@@ -106,6 +112,8 @@ async fn insert_entry(
     if e.kind == "refund" {
         // Money that came through a gateway goes back through it.
         super::gateway_refunds::refund_entry_in(conn, e, e.recorded_at).await?;
+        // Money that came from the insurance goes back to it.
+        super::insurance::refunded_in(conn, e, e.recorded_at).await?;
     }
     let (kind, reason) = match e.kind.as_str() {
         "payment" => ("payment", None),
@@ -162,6 +170,47 @@ pub(crate) async fn pay_in(
     crate::prescriptions::paid_in(conn, &entry, now).await?;
     write_status(conn, bill_id, now).await?;
     Ok(Some(entry))
+}
+
+/// Pays the bill (locked by the caller) in parts, each by its method and allocated to items as
+/// given (an insured bill: pool, personal account and cash); parts of nothing are skipped.
+/// The parts must add up to what is due item by item: the caller's settlement planned them.
+pub(crate) async fn pay_parts_in(
+    conn: &mut AnyConnection,
+    bill_id: &str,
+    parts: Vec<(&str, Vec<(String, i64)>)>,
+    now: i64,
+) -> Result<Vec<EntryRecord>, StoreError> {
+    let current = sheet(conn, bill_id).await?;
+    let mut entries = Vec::new();
+    for (method, allocations) in parts {
+        let allocations: Vec<(String, i64)> =
+            allocations.into_iter().filter(|(_, a)| *a > 0).collect();
+        let amount: i64 = allocations.iter().map(|(_, a)| a).sum();
+        if amount == 0 {
+            continue;
+        }
+        let entry = EntryRecord {
+            id: uuid::Uuid::new_v4().to_string(),
+            bill_id: bill_id.to_owned(),
+            patient_id: current.bill.patient_id.clone(),
+            kind: "payment".into(),
+            method: method.to_owned(),
+            amount_fen: amount,
+            refund_of: None,
+            reason: None,
+            note: None,
+            recorded_by: None,
+            recorded_at: now,
+            allocations,
+        };
+        insert_entry(conn, &entry, &current.bill.appointment_id).await?;
+        crate::orders::paid_in(conn, &entry, now).await?;
+        crate::prescriptions::paid_in(conn, &entry, now).await?;
+        entries.push(entry);
+    }
+    write_status(conn, bill_id, now).await?;
+    Ok(entries)
 }
 
 /// Gives back whatever the bill's items hold beyond their amounts, each refund through the

@@ -5,6 +5,7 @@
 
 mod bills;
 mod gateway_refunds;
+mod insurance;
 mod ledger;
 mod online;
 mod prices;
@@ -15,6 +16,7 @@ pub(crate) use bills::{
     abort_visit_in, held_for_appointment_in, mark_performed_in, move_money_in, open_bill_in,
 };
 pub use gateway_refunds::{GatewayRefund, MAX_ATTEMPTS as REFUND_ATTEMPTS};
+pub use insurance::{CoverRecord, InsuranceRules};
 pub use ledger::{BillError, Payment, Refunded};
 pub(crate) use ledger::{give_back_in, pay_in, write_status};
 pub use online::{

@@ -25,6 +25,9 @@ pub struct PayOrder {
     /// The gateway that carries it (`sandbox`, `wechat`, `alipay`).
     pub provider: String,
     pub amount_fen: i64,
+    /// What the pool fund and the personal account pay beside it (the pre-settlement).
+    pub pool_fen: i64,
+    pub account_fen: i64,
     /// `pending`, `paid`, `closed`, `refund-due` or `refunded`.
     pub status: String,
     pub checkout_url: Option<String>,
@@ -37,7 +40,8 @@ pub struct PayOrder {
 }
 
 const ORDER_COLUMNS: &str = "id, bill_id, patient_id, channel, provider, amount_fen, status, \
-     checkout_url, gateway_txn, entry_id, created_by, created_at, expires_at, paid_at";
+     checkout_url, gateway_txn, entry_id, created_by, created_at, expires_at, paid_at, pool_fen, \
+     account_fen";
 
 fn order_from_row(row: &sqlx::any::AnyRow) -> Result<PayOrder, StoreError> {
     Ok(PayOrder {
@@ -55,6 +59,8 @@ fn order_from_row(row: &sqlx::any::AnyRow) -> Result<PayOrder, StoreError> {
         created_at: row.try_get(11)?,
         expires_at: row.try_get(12)?,
         paid_at: row.try_get(13)?,
+        pool_fen: row.try_get(14)?,
+        account_fen: row.try_get(15)?,
     })
 }
 
@@ -111,6 +117,9 @@ pub struct OrderRequest<'a> {
     pub now: i64,
     /// How long the order stays open; a held place's own expiry comes first.
     pub ttl_micros: i64,
+    /// The insurance rules, and the year in the hospital's time zone: an insured patient's
+    /// order is for the cash part of the settlement only.
+    pub insurance: Option<(&'a super::InsuranceRules, i32)>,
 }
 
 /// A verified notice that an order was paid.
@@ -199,6 +208,16 @@ impl Store {
         if due <= 0 {
             return Err(PayError::NothingDue);
         }
+        let settlement = match r.insurance {
+            Some((rules, year)) => {
+                super::insurance::presettle_in(&mut tx, &sheet, rules, year).await?
+            }
+            None => None,
+        };
+        let (cash, pool, account) = match &settlement {
+            Some(s) => (s.totals.self_pay, s.totals.pool, s.totals.account),
+            None => (due, 0, 0),
+        };
         let sql = format!(
             "SELECT {ORDER_COLUMNS} FROM pay_orders WHERE bill_id = $1 AND status = 'pending' \
              ORDER BY created_at"
@@ -213,7 +232,8 @@ impl Store {
         let same = |o: &PayOrder| {
             o.channel == r.channel
                 && o.provider == r.provider
-                && o.amount_fen == due
+                && o.amount_fen == cash
+                && (o.pool_fen, o.account_fen) == (pool, account)
                 && o.expires_at > r.now
                 && o.checkout_url.is_some()
         };
@@ -230,13 +250,15 @@ impl Store {
             close_in(&mut tx, &order.id, r.now).await?;
             closed.push(order);
         }
-        let order = PayOrder {
+        let mut order = PayOrder {
             id: new_id(),
             bill_id,
             patient_id: appointment.patient_id.clone(),
             channel: r.channel.to_owned(),
             provider: r.provider.to_owned(),
-            amount_fen: due,
+            amount_fen: cash,
+            pool_fen: pool,
+            account_fen: account,
             status: "pending".into(),
             checkout_url: None,
             gateway_txn: None,
@@ -248,8 +270,8 @@ impl Store {
         };
         sqlx::query(
             "INSERT INTO pay_orders (id, bill_id, patient_id, channel, provider, amount_fen, \
-             status, created_by, created_at, expires_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8, $9, $10)",
+             status, created_by, created_at, expires_at, updated_at, pool_fen, account_fen) \
+             VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8, $9, $10, $11, $12)",
         )
         .bind(&order.id)
         .bind(&order.bill_id)
@@ -261,8 +283,32 @@ impl Store {
         .bind(order.created_at)
         .bind(order.expires_at)
         .bind(r.now)
+        .bind(pool)
+        .bind(account)
         .execute(&mut *tx)
         .await?;
+        if let Some(settlement) = settlement.filter(|s| s.totals.self_pay == 0) {
+            // The insurance pays it all: settled now, with nothing to pay at a gateway.
+            super::insurance::pay_settled_in(
+                &mut tx,
+                &sheet,
+                &settlement,
+                r.channel,
+                Some(&order.id),
+                r.now,
+            )
+            .await?;
+            if appointment.status.code() == "pending" {
+                crate::appointments::confirm_in(&mut tx, &appointment.id, r.now).await?;
+            }
+            sqlx::query("UPDATE pay_orders SET status = 'paid', paid_at = $1 WHERE id = $2")
+                .bind(r.now)
+                .bind(&order.id)
+                .execute(&mut *tx)
+                .await?;
+            order.status = "paid".into();
+            order.paid_at = Some(r.now);
+        }
         tx.commit().await?;
         Ok(Started {
             order,
@@ -333,6 +379,7 @@ impl Store {
     pub async fn apply_paid_notice(
         &self,
         notice: &PaidNotice,
+        insurance: Option<(&super::InsuranceRules, i32)>,
         now: i64,
     ) -> Result<NoticeOutcome, StoreError> {
         let mut tx = self.writer.begin().await?;
@@ -365,7 +412,7 @@ impl Store {
                 txn.clone(),
             )));
         }
-        let outcome = settle_in(&mut tx, &order, notice, now).await?;
+        let outcome = settle_in(&mut tx, &order, notice, insurance, now).await?;
         tx.commit().await?;
         Ok(outcome)
     }
@@ -377,6 +424,7 @@ async fn settle_in(
     conn: &mut AnyConnection,
     order: &PayOrder,
     notice: &PaidNotice,
+    insurance: Option<(&super::InsuranceRules, i32)>,
     now: i64,
 ) -> Result<NoticeOutcome, StoreError> {
     lock_bill(conn, &order.bill_id).await?;
@@ -393,11 +441,40 @@ async fn settle_in(
         "cancelled" | "noshow" | "entered-in-error" => false,
         _ => true,
     };
-    let needs_it = sheet.numbers().due() == order.amount_fen;
+    // An insured bill is settled again now, against the patient's figures of the moment: the
+    // money is applied only when its cash part is still exactly what was paid.
+    let settlement = match insurance {
+        Some((rules, year)) if order.pool_fen + order.account_fen > 0 => {
+            super::insurance::presettle_in(conn, &sheet, rules, year).await?
+        }
+        _ => None,
+    };
+    let needs_it = match &settlement {
+        Some(s) => {
+            s.totals.self_pay == order.amount_fen && s.totals.total() == sheet.numbers().due()
+        }
+        None => {
+            order.pool_fen + order.account_fen == 0 && sheet.numbers().due() == order.amount_fen
+        }
+    };
     if place_kept && needs_it {
-        let entry = super::pay_in(conn, &order.bill_id, &order.channel, None, now)
+        let entry = match &settlement {
+            Some(s) => super::insurance::pay_settled_in(
+                conn,
+                &sheet,
+                s,
+                &order.channel,
+                Some(&order.id),
+                now,
+            )
             .await?
-            .ok_or(StoreError::NotFound)?;
+            .into_iter()
+            .find(|e| e.method == order.channel)
+            .ok_or(StoreError::NotFound)?,
+            None => super::pay_in(conn, &order.bill_id, &order.channel, None, now)
+                .await?
+                .ok_or(StoreError::NotFound)?,
+        };
         sqlx::query(
             "UPDATE pay_orders SET status = 'paid', gateway_txn = $1, entry_id = $2, paid_at = $3, \
              updated_at = $4 WHERE id = $5",

@@ -154,7 +154,16 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("desk.method.wechat-pay", "微信支付", "WeChat Pay"),
     ("desk.method.alipay", "支付宝", "Alipay"),
     ("desk.method.bank-card", "银行卡", "Bank card"),
-    ("desk.method.medical-insurance", "医保", "Medical insurance"),
+    (
+        "desk.method.medical-insurance",
+        "医保统筹",
+        "Medical insurance (pool fund)",
+    ),
+    (
+        "desk.method.insurance-account",
+        "医保个人账户",
+        "Insurance personal account",
+    ),
     (
         "desk.done.registered",
         "已建档，可为其挂号。",

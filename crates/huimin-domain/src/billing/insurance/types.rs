@@ -22,6 +22,10 @@ impl Scheme {
         }
     }
 
+    pub fn from_code(code: &str) -> Option<Scheme> {
+        Scheme::ALL.into_iter().find(|s| s.code() == code)
+    }
+
     pub fn label(self) -> Text {
         match self {
             Scheme::Employee => {

@@ -109,6 +109,18 @@ pub trait Gateway: Send + Sync {
     fn verify(&self, headers: &HeaderMap, body: &[u8], now: i64) -> Result<Notice, Forged>;
 }
 
+/// The insurance rules of the demonstration policy and catalogue, at a tertiary hospital
+/// (三级). Both files ship with the code and are tested there, so they always parse.
+pub fn insurance_rules() -> huimin_store::billing::InsuranceRules {
+    use huimin_domain::billing::insurance::{Catalogue, HospitalLevel, Policy};
+    huimin_store::billing::InsuranceRules {
+        policy: Policy::demo().unwrap_or_else(|e| panic!("shipped insurance policy: {e:?}")),
+        catalogue: Catalogue::demo()
+            .unwrap_or_else(|e| panic!("shipped insurance catalogue: {e:?}")),
+        level: HospitalLevel::Three,
+    }
+}
+
 /// The gateways configured, by the payment method they carry.
 #[derive(Clone, Default)]
 pub struct Gateways {

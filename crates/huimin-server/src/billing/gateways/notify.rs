@@ -77,7 +77,12 @@ pub async fn receive(
         currency: notice.currency.clone(),
         paid_at: notice.paid_at,
     };
-    match state.store.apply_paid_notice(&paid, now).await? {
+    let year = i32::from(state.clock.today().year());
+    match state
+        .store
+        .apply_paid_notice(&paid, Some((&state.insurance, year)), now)
+        .await?
+    {
         NoticeOutcome::Applied { entry, .. } => {
             log(order, "applied", format!("ledger entry {}", entry.id)).await?;
         }

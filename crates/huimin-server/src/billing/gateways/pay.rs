@@ -36,6 +36,11 @@ pub fn order_json(order: &PayOrder) -> Value {
         "channel_display": method.map(|m| json!({"zh": m.zh(), "en": m.en()})),
         "provider": order.provider,
         "amount": money(order.amount_fen),
+        "insurance": (order.pool_fen + order.account_fen > 0).then(|| json!({
+            "pool": money(order.pool_fen),
+            "account": money(order.account_fen),
+            "total": money(order.amount_fen + order.pool_fen + order.account_fen),
+        })),
         "status": order.status,
         "checkout_url": order.checkout_url,
         "expires_at": instant_text(order.expires_at),
@@ -113,6 +118,7 @@ pub async fn start(
                 by: &caller.username,
                 now,
                 ttl_micros: ORDER_MINUTES * 60_000_000,
+                insurance: Some((&state.insurance, i32::from(state.clock.today().year()))),
             },
             || format!("HM{}", &uuid::Uuid::new_v4().simple().to_string()[..30]),
         )
@@ -126,7 +132,7 @@ pub async fn start(
         }
     }
     let mut order = started.order;
-    if !started.reused {
+    if !started.reused && order.status == "pending" {
         let checkout = CheckoutRequest {
             order_id: order.id.clone(),
             amount_fen: order.amount_fen,
