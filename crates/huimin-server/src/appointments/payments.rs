@@ -93,7 +93,13 @@ pub async fn pay(
     })?;
     let paid = state
         .store
-        .pay_visit(&id, method, &caller.username, state.clock.now())
+        .pay_visit(
+            &id,
+            method,
+            &caller.username,
+            Some((&state.insurance, i32::from(state.clock.today().year()))),
+            state.clock.now(),
+        )
         .await
         .map_err(booking_error)?;
     let status = if paid.fresh {

@@ -245,7 +245,13 @@ async fn past_visit(
     .await?;
     if prescribed.is_some() && visit.orders.is_empty() {
         store
-            .pay_visit(&appointment, PaymentMethod::Cash, "registrar", minutes(9))
+            .pay_visit(
+                &appointment,
+                PaymentMethod::Cash,
+                "registrar",
+                None,
+                minutes(9),
+            )
             .await
             .map_err(|e| invalid(visit, format!("{e:?}")))?;
     }

@@ -78,7 +78,13 @@ pub async fn place(
         .await
         .map_err(|e| invalid(visit, e))?;
     store
-        .pay_visit(appointment_id, PaymentMethod::Cash, REGISTRAR, later(at, 1))
+        .pay_visit(
+            appointment_id,
+            PaymentMethod::Cash,
+            REGISTRAR,
+            None,
+            later(at, 1),
+        )
         .await
         .map_err(|e| invalid(visit, format!("{e:?}")))?;
     Ok(placed)

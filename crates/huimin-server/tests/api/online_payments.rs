@@ -541,3 +541,31 @@ async fn a_bill_the_insurance_pays_whole_is_settled_without_a_gateway(db: Db) {
     p.app.finish().await;
 }
 on_both!(a_bill_the_insurance_pays_whole_is_settled_without_a_gateway);
+
+async fn at_the_desk_an_insured_patient_pays_the_cash_part_and_the_funds_the_rest(db: Db) {
+    let p = held_place(db).await;
+    insure(&p, 1000, 120_000).await;
+    let registrar = p.app.staff("registrar").await;
+    let paid = p
+        .app
+        .post_raw(
+            &format!("/api/appointments/{}/payment", p.appointment),
+            Some(&registrar),
+            "application/json",
+            &json!({"method": "cash"}).to_string(),
+        )
+        .await;
+    assert_eq!(paid.status, 201, "{}", paid.body);
+    assert_eq!(
+        paid.body["amount"]["value"], 5.0,
+        "the cash part: {}",
+        paid.body
+    );
+    assert_eq!(paid.body["paid"]["value"], 50.0, "{}", paid.body);
+    assert_eq!(paid.body["balance_due"]["value"], 0.0);
+    let cover = cover_of(&p).await;
+    assert_eq!(cover["pool_paid"]["value"], 35.0, "{cover}");
+    assert_eq!(cover["account_balance"]["value"], 0.0, "{cover}");
+    p.app.finish().await;
+}
+on_both!(at_the_desk_an_insured_patient_pays_the_cash_part_and_the_funds_the_rest);

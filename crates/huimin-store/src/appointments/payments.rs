@@ -12,12 +12,15 @@ use crate::Store;
 use crate::billing::{Payment, open_bill_in, pay_in};
 
 impl Store {
-    /// Pays what is due on the appointment's visit by `method`.
+    /// Pays what is due on the appointment's visit by `method`. With `insurance` (the rules
+    /// and the year), an insured patient's bill is settled first and `method` pays only the
+    /// cash part; the pool and the personal account pay theirs in the same transaction.
     pub async fn pay_visit(
         &self,
         appointment_id: &str,
         method: PaymentMethod,
         paid_by: &str,
+        insurance: Option<(&crate::billing::InsuranceRules, i32)>,
         now: Timestamp,
     ) -> Result<Payment, BookingError> {
         let now = now.as_microsecond();
@@ -38,7 +41,41 @@ impl Store {
             status => return Err(BookingError::NotPayable { status }),
         }
         let bill = open_bill_in(&mut tx, &appointment, Some(paid_by), now).await?;
-        let fresh = pay_in(&mut tx, &bill, method.code(), Some(paid_by), now).await?;
+        let insured = matches!(
+            method,
+            PaymentMethod::MedicalInsurance | PaymentMethod::InsuranceAccount
+        );
+        let settlement = match insurance {
+            // Paying by an insurance method itself is the desk's own split: no settlement.
+            Some((rules, year)) if !insured => {
+                let sheet = crate::billing::load(&mut tx, &bill).await?;
+                if sheet.numbers().due() > 0 {
+                    crate::billing::presettle_in(&mut tx, &sheet, rules, year).await?
+                } else {
+                    None
+                }
+            }
+            _ => None,
+        };
+        let fresh = match settlement {
+            Some(settlement) => {
+                let sheet = crate::billing::load(&mut tx, &bill).await?;
+                let entries = crate::billing::pay_settled_in(
+                    &mut tx,
+                    &sheet,
+                    &settlement,
+                    method.code(),
+                    None,
+                    Some(paid_by),
+                    now,
+                )
+                .await?;
+                // The desk's own entry when the patient paid something, else the fund's.
+                let mine = entries.iter().find(|e| e.method == method.code()).cloned();
+                mine.or_else(|| entries.last().cloned())
+            }
+            None => pay_in(&mut tx, &bill, method.code(), Some(paid_by), now).await?,
+        };
         let sheet = crate::billing::load(&mut tx, &bill).await?;
         let payment = match fresh {
             Some(entry) => Payment {

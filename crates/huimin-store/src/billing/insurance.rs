@@ -142,6 +142,7 @@ pub(crate) async fn pay_settled_in(
     settlement: &Settlement,
     channel: &str,
     order: Option<&str>,
+    by: Option<&str>,
     now: i64,
 ) -> Result<Vec<EntryRecord>, StoreError> {
     let part = |pick: fn(&huimin_domain::billing::insurance::Split) -> i64| {
@@ -159,6 +160,7 @@ pub(crate) async fn pay_settled_in(
             ("insurance-account", part(|s| s.account)),
             (channel, part(|s| s.self_pay)),
         ],
+        by,
         now,
     )
     .await?;

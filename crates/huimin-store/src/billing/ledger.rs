@@ -179,6 +179,7 @@ pub(crate) async fn pay_parts_in(
     conn: &mut AnyConnection,
     bill_id: &str,
     parts: Vec<(&str, Vec<(String, i64)>)>,
+    by: Option<&str>,
     now: i64,
 ) -> Result<Vec<EntryRecord>, StoreError> {
     let current = sheet(conn, bill_id).await?;
@@ -200,7 +201,7 @@ pub(crate) async fn pay_parts_in(
             refund_of: None,
             reason: None,
             note: None,
-            recorded_by: None,
+            recorded_by: by.map(str::to_owned),
             recorded_at: now,
             allocations,
         };

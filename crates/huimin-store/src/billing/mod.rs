@@ -6,6 +6,7 @@
 mod bills;
 mod gateway_refunds;
 mod insurance;
+pub(crate) use insurance::{pay_settled_in, presettle_in};
 mod ledger;
 mod online;
 mod prices;

@@ -295,6 +295,7 @@ impl Store {
                 &settlement,
                 r.channel,
                 Some(&order.id),
+                Some(r.by),
                 r.now,
             )
             .await?;
@@ -465,6 +466,7 @@ async fn settle_in(
                 s,
                 &order.channel,
                 Some(&order.id),
+                None,
                 now,
             )
             .await?
