@@ -569,3 +569,92 @@ async fn at_the_desk_an_insured_patient_pays_the_cash_part_and_the_funds_the_res
     p.app.finish().await;
 }
 on_both!(at_the_desk_an_insured_patient_pays_the_cash_part_and_the_funds_the_rest);
+
+async fn the_same_notice_twice_at_once_is_applied_once(db: Db) {
+    let p = held_place(db).await;
+    let started = start(&p, "wechat-pay").await;
+    let id = started.body["id"].as_str().unwrap().to_owned();
+    let key = p
+        .app
+        .state
+        .gateways
+        .sandbox
+        .as_ref()
+        .unwrap()
+        .keys()
+        .platform;
+    let now = jiff::Timestamp::now().as_second();
+    let notice = success(&id, 5000, "CNY");
+    // A gateway's retry carries a new nonce: both are genuine.
+    let (a, b, c) = tokio::join!(
+        notify(&p.app, &key, now, "twice-1", &notice),
+        notify(&p.app, &key, now, "twice-2", &notice),
+        notify(&p.app, &key, now, "twice-3", &notice),
+    );
+    assert_eq!((a.status, b.status, c.status), (204, 204, 204));
+    assert_eq!(outcomes(&p.app, &id).await, ["applied", "repeat", "repeat"]);
+    let bill = p
+        .app
+        .get(
+            &format!("/api/appointments/{}/bill", p.appointment),
+            Some(&p.patient),
+        )
+        .await;
+    assert_eq!(
+        bill.body["entries"].as_array().unwrap().len(),
+        1,
+        "{}",
+        bill.body
+    );
+    p.app.finish().await;
+}
+on_both!(the_same_notice_twice_at_once_is_applied_once);
+
+/// Random bodies and headers at the notification endpoint, unsigned and signed: never a 5xx,
+/// and the order stays open.
+async fn garbled_notices_never_cause_a_server_error_or_a_payment(db: Db) {
+    use proptest::strategy::{Strategy, ValueTree};
+    use proptest::test_runner::{Config, TestRunner};
+    let p = held_place(db).await;
+    let started = start(&p, "alipay").await;
+    let id = started.body["id"].as_str().unwrap().to_owned();
+    let key = p
+        .app
+        .state
+        .gateways
+        .sandbox
+        .as_ref()
+        .unwrap()
+        .keys()
+        .platform;
+    let mut runner = TestRunner::new(Config::default());
+    let bodies = proptest::prop_oneof![
+        "\\PC{0,80}".prop_map(|s| json!(s)),
+        proptest::collection::vec(proptest::num::u8::ANY, 0..60)
+            .prop_map(|b| json!({"resource": String::from_utf8_lossy(&b)})),
+        ("[A-Z_]{0,12}", -10_000i64..10_000, "[A-Z]{0,4}").prop_map(move |(state, total, cur)| {
+            json!({"resource": {"out_trade_no": "HMx", "trade_state": state,
+                "amount": {"total": total, "currency": cur}, "success_time": "yesterday"}})
+        }),
+    ];
+    let now = jiff::Timestamp::now().as_second();
+    for n in 0..40 {
+        let body = bodies.new_tree(&mut runner).unwrap().current();
+        let signed = notify(&p.app, &key, now, &format!("fuzz-{n}"), &body).await;
+        assert!(signed.status < 500, "{} for {body}", signed.status);
+        let garbage = p
+            .app
+            .client
+            .post(format!("{}/api/payments/notify/sandbox", p.app.base))
+            .header(TIMESTAMP, format!("-{n}e9"))
+            .header(SIGNATURE, "%%%")
+            .body(body.to_string())
+            .send()
+            .await
+            .unwrap();
+        assert!(garbage.status().as_u16() < 500);
+    }
+    assert_eq!(order(&p.app, &p.patient, &id).await["status"], "pending");
+    p.app.finish().await;
+}
+on_both!(garbled_notices_never_cause_a_server_error_or_a_payment);
