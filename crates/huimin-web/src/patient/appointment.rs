@@ -154,6 +154,10 @@ async fn show_order(
     (problem, status): (String, StatusCode),
     order: &str,
 ) -> Response {
+    let order = match order {
+        "" => None,
+        order => super::pay::read_order(api, web, order).await,
+    };
     let reply = api.get(web, &format!("/fhir/Appointment/{id}")).await;
     if reply.status == StatusCode::UNAUTHORIZED {
         return web.to_login();
@@ -173,10 +177,9 @@ async fn show_order(
     let moves = super::visit::move_card(api, web, id).await;
     let hold = hold_countdown(a, web.lang);
     let charges = super::charges::read(api, web, id, &code).await;
-    let order = match order {
-        "" => None,
-        order => super::pay::banner(api, web, order, charges.invoice.as_deref()).await,
-    };
+    let order = order
+        .zip(charges.invoice.as_deref())
+        .and_then(|(order, invoice)| super::pay::banner_of(&order, invoice, web.lang));
     let (cancel_by, cancel_closed) = deadline(a, CANCEL_BY_EXT, web.lang);
     let pay_online = slot.as_ref().is_some_and(|s| s.pay_online);
     let pay_at_desk = match &slot {

@@ -96,24 +96,16 @@ pub fn banner_of(order: &Value, invoice: &str, lang: Lang) -> Option<OrderBanner
     })
 }
 
-/// Reads order `order` for the page of the visit whose bill is `invoice`; nothing when the
-/// API does not show it to this visitor (another family's order is a 404) or the visit has
-/// no bill (an order always has one).
-pub async fn banner(
-    api: &Api,
-    web: &Web,
-    order: &str,
-    invoice: Option<&str>,
-) -> Option<OrderBanner> {
-    let invoice = invoice?;
+/// Reads order `order` as the API shows it to this visitor: nothing for another family's
+/// order (a 404). Read before the appointment and its bill: the payment that marks the
+/// order paid books the place in the same transaction, so the page never shows "paid"
+/// beside a place still held.
+pub async fn read_order(api: &Api, web: &Web, order: &str) -> Option<Value> {
     if !plausible_order_id(order) {
         return None;
     }
     let reply = api.get(web, &format!("/api/pay-orders/{order}")).await;
-    if !reply.ok() {
-        return None;
-    }
-    banner_of(&reply.body, invoice, web.lang)
+    reply.ok().then_some(reply.body)
 }
 
 /// Order numbers are letters and digits (`HM` and 30 hex digits); anything else is not
