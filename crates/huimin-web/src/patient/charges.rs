@@ -103,7 +103,8 @@ pub fn from_bill(body: &Value, channels: &[Channel], payable: bool, lang: Lang) 
                     amount: i.amount.clone(),
                 })
                 .collect();
-            if bill.paid > 0 {
+            // Once settled, the "已缴费 … · 微信支付" line below says it with the method.
+            if bill.paid > 0 && (due > 0 || bill.refunded > 0) {
                 charges.paid = fmt::fen(bill.paid);
             }
             if bill.refunded > 0 {

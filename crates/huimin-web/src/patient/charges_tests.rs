@@ -95,6 +95,7 @@ fn a_settled_bill_says_how_much_was_paid_how_and_when() {
     let charges = from_bill(&bill(50.0), &channels(), true, Lang::Zh);
     assert!(charges.buttons.is_empty());
     assert!(charges.due.is_empty());
+    assert!(charges.paid.is_empty(), "the settled line says it");
     assert_eq!(charges.settled, "已缴费 ¥50.00 · 微信支付");
     assert_eq!(charges.settled_at, "11月26日 周四 10:05");
     let english = from_bill(&bill(50.0), &channels(), true, Lang::En);

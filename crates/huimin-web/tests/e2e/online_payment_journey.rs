@@ -111,15 +111,24 @@ async fn a_held_place_is_paid_on_the_sandbox_and_a_failed_payment_can_be_paid_ag
     assert_eq!(phone.text("#amount").await, "¥50.00");
     assert_eq!(phone.text("#trade-state").await, "待支付");
     assert!(phone.text("#merchant").await.contains("医院"));
-    phone.tap("#sandbox-options summary").await;
-    assert!(phone.text("#sandbox-options").await.contains("通知次数"));
     phone.assert_fits_width().await;
     phone.shot("payweb-02-sandbox-wechat-375").await;
+    // The gateway's notice comes 5 s late, twice.
+    phone.tap("#sandbox-options summary").await;
+    phone.choose("#delay", "5").await;
+    phone.choose("#notices", "2").await;
+    scroll_to(&phone, "#sandbox-options").await;
+    phone.shot("payweb-03-sandbox-options-375").await;
 
-    // 确认支付 → back on the appointment: 支付成功 and booked.
+    // 确认支付 → back on the appointment, which waits for the notice, then 支付成功 and
+    // booked (the page's script asked until it came, and reloaded).
     phone.click("#sandbox-pay").await;
     assert_eq!(phone.path().await, format!("/appointments/{first}"));
     let first_order = order_in_address(&phone).await;
+    assert_eq!(phone.text("#order-state").await, "支付结果确认中…");
+    assert_eq!(phone.text("#order-refresh").await, "刷新");
+    assert_eq!(phone.text("#status").await, "待确认");
+    phone.shot("payweb-04-confirming-375").await;
     until_text(&phone, "#order-state", "支付成功").await;
     assert_eq!(phone.text("#status").await, "预约成功");
     assert!(phone.text("#order-detail").await.contains("微信支付"));
@@ -133,9 +142,9 @@ async fn a_held_place_is_paid_on_the_sandbox_and_a_failed_payment_can_be_paid_ag
     assert!(absent(&phone, "#pay-buttons").await, "nothing left to pay");
     assert!(absent(&phone, "#hold").await);
     phone.assert_fits_width().await;
-    phone.shot("payweb-03-paid-375").await;
+    phone.shot("payweb-05-paid-375").await;
     scroll_to(&phone, "#charges").await;
-    phone.shot("payweb-04-paid-charges-375").await;
+    phone.shot("payweb-06-paid-charges-375").await;
     // The trade is settled: its page says so and leads back.
     phone.go(&format!("{base}/sandbox/pay/{first_order}")).await;
     assert_eq!(phone.text("#trade-state").await, "已支付");
@@ -153,7 +162,7 @@ async fn a_held_place_is_paid_on_the_sandbox_and_a_failed_payment_can_be_paid_ag
             .starts_with("Paid ¥50.00 · WeChat Pay")
     );
     assert_eq!(phone.text("#charges h2").await, "Charges");
-    phone.shot("payweb-05-paid-en-375").await;
+    phone.shot("payweb-07-paid-en-375").await;
     phone.click("#switch-lang").await;
     phone.close().await;
 
@@ -182,13 +191,15 @@ async fn a_held_place_is_paid_on_the_sandbox_and_a_failed_payment_can_be_paid_ag
     assert!(phone.text("#order-banner").await.contains("未扣款"));
     assert_eq!(phone.text("#pay-alipay").await, "支付宝 ¥50.00");
     phone.assert_fits_width().await;
-    phone.shot("payweb-06-failed-375").await;
+    phone.shot("payweb-08-failed-375").await;
+    scroll_to(&phone, "#pay-buttons").await;
+    phone.shot("payweb-09-failed-pay-again-375").await;
 
     // … and is paid again with 支付宝.
     phone.click("#pay-alipay").await;
     assert_eq!(phone.text("#cashier-channel").await, "支付宝");
     assert_eq!(phone.text("#trade-state").await, "待支付");
-    phone.shot("payweb-07-sandbox-alipay-375").await;
+    phone.shot("payweb-10-sandbox-alipay-375").await;
     phone.click("#sandbox-pay").await;
     until_text(&phone, "#order-state", "支付成功").await;
     assert_eq!(phone.text("#status").await, "预约成功");
@@ -199,7 +210,7 @@ async fn a_held_place_is_paid_on_the_sandbox_and_a_failed_payment_can_be_paid_ag
             .starts_with("已缴费 ¥50.00 · 支付宝")
     );
     phone.assert_fits_width().await;
-    phone.shot("payweb-08-paid-alipay-375").await;
+    phone.shot("payweb-11-paid-alipay-375").await;
     let bill = server
         .get(
             &server.token("admin", ADMIN_PASSWORD).await,
