@@ -182,7 +182,25 @@ async fn a_held_place_is_paid_on_the_sandbox_and_a_failed_payment_can_be_paid_ag
     assert!(absent(&phone, "#order-banner").await);
     assert!(absent(&phone, "#status").await, "another family's visit");
 
+    // A refusal of the API (here a method the hospital does not take, as a hand-made form
+    // would send) is told on the page in the visitor's words.
     phone.go(&format!("{base}/appointments/{second}")).await;
+    phone
+        .client
+        .execute(
+            "document.querySelector('#pay-buttons input[name=channel]').value = 'bank-card';",
+            vec![],
+        )
+        .await
+        .unwrap();
+    phone.click("#pay-wechat-pay").await;
+    assert!(
+        phone.text("#problem").await.contains("不支持在线支付方式"),
+        "the API's message"
+    );
+    assert_eq!(phone.text("#status").await, "待确认");
+    assert_eq!(phone.text("#pay-wechat-pay").await, "微信支付 ¥50.00");
+
     phone.click("#pay-wechat-pay").await;
     phone.click("#sandbox-fail").await;
     assert_eq!(phone.path().await, format!("/appointments/{second}"));
@@ -200,6 +218,12 @@ async fn a_held_place_is_paid_on_the_sandbox_and_a_failed_payment_can_be_paid_ag
     assert_eq!(phone.text("#cashier-channel").await, "支付宝");
     assert_eq!(phone.text("#trade-state").await, "待支付");
     phone.shot("payweb-10-sandbox-alipay-375").await;
+    // Large text (适老化) still fits the phone.
+    phone.click("#switch-large").await;
+    assert_eq!(phone.text("#cashier-channel").await, "支付宝");
+    phone.assert_fits_width().await;
+    phone.shot("payweb-10b-sandbox-alipay-large-375").await;
+    phone.click("#switch-large").await;
     phone.click("#sandbox-pay").await;
     until_text(&phone, "#order-state", "支付成功").await;
     assert_eq!(phone.text("#status").await, "预约成功");
