@@ -17,6 +17,7 @@ const LIVE_JS: &str = include_str!("../static/live.js");
 const COUNTDOWN_JS: &str = include_str!("../static/countdown.js");
 const PRINT_JS: &str = include_str!("../static/print.js");
 const RECORD_JS: &str = include_str!("../static/record.js");
+const PAY_JS: &str = include_str!("../static/pay.js");
 
 const CSS: &str = "text/css; charset=utf-8";
 const JS: &str = "text/javascript; charset=utf-8";
@@ -47,13 +48,14 @@ fn etag_of(text: &str) -> HeaderValue {
     HeaderValue::from_str(&format!("\"{hash:016x}\"")).unwrap_or(HeaderValue::from_static("\"0\""))
 }
 
-static ASSETS: LazyLock<[Asset; 5]> = LazyLock::new(|| {
+static ASSETS: LazyLock<[Asset; 6]> = LazyLock::new(|| {
     [
         Asset::new(APP_CSS, CSS),
         Asset::new(LIVE_JS, JS),
         Asset::new(COUNTDOWN_JS, JS),
         Asset::new(PRINT_JS, JS),
         Asset::new(RECORD_JS, JS),
+        Asset::new(PAY_JS, JS),
     ]
 });
 
@@ -64,6 +66,7 @@ pub fn routes() -> Router<Api> {
         .route("/static/countdown.js", get(|h: HeaderMap| serve(2, h)))
         .route("/static/print.js", get(|h: HeaderMap| serve(3, h)))
         .route("/static/record.js", get(|h: HeaderMap| serve(4, h)))
+        .route("/static/pay.js", get(|h: HeaderMap| serve(5, h)))
         .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
 }
 

@@ -1,11 +1,13 @@
 //! Money pages (docs/design/billing.md): a visit's bill on the desk's patient page with the
-//! refund form (`bill`, `refund`), the cashier's close of day (`report`) and the hospital's
-//! price list for administrators (`prices`).
+//! refund form (`bill`, `refund`), the cashier's close of day (`report`), the hospital's
+//! price list for administrators (`prices`) and the sandbox gateway's cashier page
+//! (`sandbox`, demo and tests only).
 
 mod bill;
 mod prices;
 mod refund;
 mod report;
+mod sandbox;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -23,4 +25,8 @@ pub fn routes() -> Router<Api> {
         )
         .route("/staff/report", get(report::show))
         .route("/admin/prices", get(prices::show).post(prices::import))
+        .route(
+            "/sandbox/pay/{no}",
+            get(sandbox::show).post(sandbox::choose),
+        )
 }

@@ -10,6 +10,7 @@ mod common;
 mod hospital;
 mod orders;
 mod patient;
+mod pay;
 mod prescriptions;
 mod queue;
 mod recognition;
@@ -39,6 +40,7 @@ fn messages() -> impl Iterator<Item = &'static (&'static str, &'static str, &'st
         search::MESSAGES,
         staff::MESSAGES,
         billing::MESSAGES,
+        pay::MESSAGES,
         admin::MESSAGES,
     ]
     .into_iter()

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use huimin_domain::i18n::Lang;
@@ -81,6 +81,9 @@ struct AppointmentPage {
     qr_svg: String,
     problem: String,
     line: Line,
+    charges: super::charges::Charges,
+    /// The order the patient came back from paying (`?order=`), as it stands.
+    order: Option<super::pay::OrderBanner>,
 }
 
 /// Where a checked-in patient stands, as the waiting panel shows it (and the live stream
@@ -133,13 +136,28 @@ pub async fn live(State(api): State<Api>, web: Web, Path(id): Path<String>) -> R
     .into_response()
 }
 
-async fn show_page(
+pub(super) async fn show_page(
     api: &Api,
     web: &Web,
     id: &str,
     problem: String,
     status: StatusCode,
 ) -> Response {
+    show_order(api, web, id, (problem, status), "").await
+}
+
+/// The page, with the banner of pay order `order` when one is named.
+async fn show_order(
+    api: &Api,
+    web: &Web,
+    id: &str,
+    (problem, status): (String, StatusCode),
+    order: &str,
+) -> Response {
+    let order = match order {
+        "" => None,
+        order => super::pay::read_order(api, web, order).await,
+    };
     let reply = api.get(web, &format!("/fhir/Appointment/{id}")).await;
     if reply.status == StatusCode::UNAUTHORIZED {
         return web.to_login();
@@ -158,6 +176,10 @@ async fn show_page(
     let reason = super::visit::cancel_reason(a, web.lang);
     let moves = super::visit::move_card(api, web, id).await;
     let hold = hold_countdown(a, web.lang);
+    let charges = super::charges::read(api, web, id, &code).await;
+    let order = order
+        .zip(charges.invoice.as_deref())
+        .and_then(|(order, invoice)| super::pay::banner_of(&order, invoice, web.lang));
     let (cancel_by, cancel_closed) = deadline(a, CANCEL_BY_EXT, web.lang);
     let pay_online = slot.as_ref().is_some_and(|s| s.pay_online);
     let pay_at_desk = match &slot {
@@ -213,16 +235,27 @@ async fn show_page(
             qr_svg,
             problem,
             line,
+            charges,
+            order,
         },
     )
+}
+
+#[derive(serde::Deserialize)]
+pub struct ShowQuery {
+    /// The pay order the gateway sent the patient back from.
+    #[serde(default)]
+    order: String,
 }
 
 pub async fn show(
     State(api): State<Api>,
     SignedIn(web): SignedIn,
     Path(id): Path<String>,
+    Query(query): Query<ShowQuery>,
 ) -> Response {
-    show_page(&api, &web, &id, String::new(), StatusCode::OK).await
+    let ok = (String::new(), StatusCode::OK);
+    show_order(&api, &web, &id, ok, &query.order).await
 }
 
 /// Answers an action: back to the appointment, or the appointment with what went wrong.

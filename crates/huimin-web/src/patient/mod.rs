@@ -4,6 +4,7 @@
 mod account;
 pub(crate) mod appointment;
 pub(crate) mod booking;
+mod charges;
 pub(crate) mod directory;
 mod eligible;
 pub(crate) mod facts;
@@ -14,6 +15,7 @@ pub(crate) mod forms;
 mod here;
 mod hospital;
 mod mine;
+mod pay;
 pub(crate) mod place;
 pub(crate) mod profiles;
 mod search;
@@ -47,6 +49,8 @@ pub fn routes() -> Router<Api> {
         .route("/me/waitlist/{id}/leave", post(waitlist::leave))
         .route("/appointments/{id}", get(appointment::show))
         .route("/appointments/{id}/confirm", post(appointment::confirm))
+        .route("/appointments/{id}/pay", post(pay::pay))
+        .route("/pay-orders/{order}/status", get(pay::status))
         .route("/appointments/{id}/cancel", post(appointment::cancel))
         .route("/appointments/{id}/move-reply", post(visit::reply))
         .route("/appointments/{id}/check-in", post(appointment::check_in))

@@ -15,6 +15,7 @@ mod messages_journey;
 mod money_journey;
 mod moves_journey;
 mod my_bookings_journey;
+mod online_payment_journey;
 mod patient_journey;
 mod prescriptions_journey;
 mod prescriptions_skin_test;
