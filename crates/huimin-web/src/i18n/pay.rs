@@ -6,6 +6,11 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("charges.title", "费用", "Charges"),
     ("charges.fee", "挂号费", "Registration fee"),
     (
+        "charges.insured_hint",
+        "医保参保患者：统筹基金和个人账户支付的部分自动结算，实付金额以支付页面为准",
+        "Insured: the insurance fund and your personal account pay their parts; the payment page shows what is left to pay",
+    ),
+    (
         "charges.pay_confirms",
         "支付后确认预约",
         "Paying confirms the booking",

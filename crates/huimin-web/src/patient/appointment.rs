@@ -176,7 +176,7 @@ async fn show_order(
     let reason = super::visit::cancel_reason(a, web.lang);
     let moves = super::visit::move_card(api, web, id).await;
     let hold = hold_countdown(a, web.lang);
-    let charges = super::charges::read(api, web, id, &code).await;
+    let charges = super::charges::read(api, web, id, &code, &patient_of(a)).await;
     let order = order
         .zip(charges.invoice.as_deref())
         .and_then(|(order, invoice)| super::pay::banner_of(&order, invoice, web.lang));

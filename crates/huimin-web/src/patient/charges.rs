@@ -40,6 +40,9 @@ pub struct Charges {
     pub buttons: Vec<PayButton>,
     /// The bill (`Invoice/<id>`), once the visit has one.
     pub invoice: Option<String>,
+    /// The patient is insured: the pool and the personal account pay their parts when the
+    /// bill is settled, so the buttons do not promise the whole amount.
+    pub insured: bool,
 }
 
 impl Charges {
@@ -82,7 +85,13 @@ pub fn button_label(channel: &Channel, due_fen: i64, lang: Lang) -> String {
 
 /// The section from a bill answer. `payable`: the visit can still take money (held or
 /// booked), so buttons are offered when something is due.
-pub fn from_bill(body: &Value, channels: &[Channel], payable: bool, lang: Lang) -> Charges {
+pub fn from_bill(
+    body: &Value,
+    channels: &[Channel],
+    payable: bool,
+    insured: bool,
+    lang: Lang,
+) -> Charges {
     let money = VisitMoney::read(body, lang);
     if money.moved_to.is_some() {
         // The bill went along with the visit it moved to, and is shown there.
@@ -91,6 +100,7 @@ pub fn from_bill(body: &Value, channels: &[Channel], payable: bool, lang: Lang) 
     let due = money.due();
     let mut charges = Charges {
         invoice: money.bill.as_ref().map(|b| format!("Invoice/{}", b.id)),
+        insured,
         ..Charges::default()
     };
     match &money.bill {
@@ -112,8 +122,19 @@ pub fn from_bill(body: &Value, channels: &[Channel], payable: bool, lang: Lang) 
             }
             let last_payment = bill.entries.iter().rev().find(|e| !e.refund);
             if due == 0 && bill.paid > bill.refunded {
-                let method = last_payment.map(|e| e.method.as_str()).unwrap_or_default();
-                charges.settled = settled_text(bill.paid - bill.refunded, method, lang);
+                let payments: Vec<&_> = bill.entries.iter().filter(|e| !e.refund).collect();
+                let split = payments.iter().any(|e| e.method != payments[0].method);
+                // An insured bill is paid in parts (pool, account, cash): each is named.
+                let method = if split && bill.refunded == 0 {
+                    payments
+                        .iter()
+                        .map(|e| format!("{} {}", e.method, e.amount))
+                        .collect::<Vec<_>>()
+                        .join(" · ")
+                } else {
+                    last_payment.map(|e| e.method.clone()).unwrap_or_default()
+                };
+                charges.settled = settled_text(bill.paid - bill.refunded, &method, lang);
                 charges.settled_at = last_payment.map(|e| e.at.clone()).unwrap_or_default();
             }
         }
@@ -132,7 +153,11 @@ pub fn from_bill(body: &Value, channels: &[Channel], payable: bool, lang: Lang) 
                 .iter()
                 .map(|c| PayButton {
                     code: c.code.clone(),
-                    label: button_label(c, due, lang),
+                    label: if insured {
+                        pick(lang, &c.zh, &c.en).to_owned()
+                    } else {
+                        button_label(c, due, lang)
+                    },
                 })
                 .collect();
         }
@@ -151,7 +176,7 @@ pub fn settled_text(fen: i64, method: &str, lang: Lang) -> String {
 }
 
 /// The section of appointment `id` whose status is `status`.
-pub async fn read(api: &Api, web: &Web, id: &str, status: &str) -> Charges {
+pub async fn read(api: &Api, web: &Web, id: &str, status: &str, patient: &str) -> Charges {
     let bill = api.get(web, &format!("/api/appointments/{id}/bill")).await;
     if !bill.ok() {
         return Charges::default();
@@ -162,7 +187,13 @@ pub async fn read(api: &Api, web: &Web, id: &str, status: &str) -> Charges {
     } else {
         Vec::new()
     };
-    from_bill(&bill.body, &channels, payable, web.lang)
+    let insured = !patient.is_empty()
+        && api
+            .get(web, &format!("/api/patients/{patient}/insurance"))
+            .await
+            .body["insured_no"]
+            .is_string();
+    from_bill(&bill.body, &channels, payable, insured, web.lang)
 }
 
 #[cfg(test)]
