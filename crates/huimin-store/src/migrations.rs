@@ -135,6 +135,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "online payments through gateways, and the sandbox gateway",
         include_str!("../migrations/0028_online_payments.sql"),
     ),
+    (
+        29,
+        "electronic invoices and daily reconciliation with the gateways",
+        include_str!("../migrations/0029_einvoices_reconciliations.sql"),
+    ),
 ];
 
 /// Migrations whose PostgreSQL text differs (`NNNN_name.postgres.sql`): storage settings

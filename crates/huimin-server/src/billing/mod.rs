@@ -5,6 +5,7 @@
 mod bills;
 pub mod gateways;
 pub mod prices;
+pub mod reconcile;
 mod report;
 pub mod views;
 
@@ -32,6 +33,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/api/payments/notify/{provider}",
             post(gateways::notify::receive),
+        )
+        .route(
+            "/api/admin/reconciliations",
+            get(reconcile::api::list).post(reconcile::api::run),
         )
         .merge(gateways::sandbox_server::routes())
 }

@@ -39,6 +39,7 @@ mod patients;
 mod prescriptions;
 mod price_list;
 mod recognition;
+mod reconciliation;
 mod record_documents;
 mod records;
 mod records_codes;

@@ -4,16 +4,19 @@
 //! transaction per change.
 
 mod bills;
+mod einvoice;
 mod gateway_refunds;
 mod ledger;
 mod online;
 mod prices;
+mod reconciliation;
 mod report;
 mod sheet;
 
 pub(crate) use bills::{
     abort_visit_in, held_for_appointment_in, mark_performed_in, move_money_in, open_bill_in,
 };
+pub use einvoice::{EInvoice, InvoiceContent, Issue};
 pub use gateway_refunds::{GatewayRefund, MAX_ATTEMPTS as REFUND_ATTEMPTS};
 pub use ledger::{BillError, Payment, Refunded};
 pub(crate) use ledger::{give_back_in, pay_in, write_status};
@@ -21,6 +24,7 @@ pub use online::{
     NoticeOutcome, NoticeRefusal, OrderRequest, PaidNotice, PayError, PayOrder, Started,
 };
 pub use prices::PriceQuery;
+pub use reconciliation::{DayOrder, DayRefund, Reconciliation};
 pub use report::{DayReport, MethodTotal};
 pub(crate) use sheet::lock_bill;
 pub use sheet::{BillRecord, BillSheet, ChargeItemRecord, EntryRecord};
