@@ -21,6 +21,7 @@ mod desk_codes;
 mod desk_payments;
 mod directory;
 mod directory_search;
+mod e_invoices;
 mod family;
 mod fhir_basics;
 mod fhir_conditional;
