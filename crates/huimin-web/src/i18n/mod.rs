@@ -13,6 +13,7 @@ mod patient;
 mod prescriptions;
 mod queue;
 mod recognition;
+mod reconciliation;
 mod records;
 mod results;
 mod search;
@@ -36,6 +37,7 @@ fn messages() -> impl Iterator<Item = &'static (&'static str, &'static str, &'st
         results::MESSAGES,
         prescriptions::MESSAGES,
         recognition::MESSAGES,
+        reconciliation::MESSAGES,
         search::MESSAGES,
         staff::MESSAGES,
         billing::MESSAGES,
