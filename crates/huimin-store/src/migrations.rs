@@ -136,6 +136,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0028_online_payments.sql"),
     ),
     (
+        29,
+        "electronic invoices and daily reconciliation with the gateways",
+        include_str!("../migrations/0029_einvoices_reconciliations.sql"),
+    ),
+    (
         30,
         "medical insurance: cover and settlements",
         include_str!("../migrations/0030_insurance.sql"),

@@ -80,6 +80,15 @@ async fn fetch(conn: &mut AnyConnection, no: &str) -> Result<Option<SandboxTrade
     row.as_ref().map(from_row).transpose()
 }
 
+/// A refund the sandbox accepted, with its trade's numbers (for the trade bill).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SandboxRefund {
+    pub out_refund_no: String,
+    pub amount_fen: i64,
+    pub created_at: i64,
+    pub trade: SandboxTrade,
+}
+
 /// How a payer settles a trade on the sandbox's page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PayerChoice {
@@ -263,5 +272,47 @@ impl Store {
             .execute(&mut *conn)
             .await?;
         Ok(())
+    }
+
+    /// The trades paid and the refunds accepted in `[from, to)` (microseconds), by time:
+    /// what the sandbox's trade bill of a day lists.
+    pub async fn sandbox_day(
+        &self,
+        from: i64,
+        to: i64,
+    ) -> Result<(Vec<SandboxTrade>, Vec<SandboxRefund>), StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        let sql = format!(
+            "SELECT {COLUMNS} FROM sandbox_trades WHERE state = 'SUCCESS' \
+             AND paid_at >= $1 AND paid_at < $2 ORDER BY paid_at, out_trade_no"
+        );
+        let trades = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(from)
+            .bind(to)
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(from_row)
+            .collect::<Result<Vec<_>, _>>()?;
+        let refunds = sqlx::query(
+            "SELECT out_refund_no, out_trade_no, amount_fen, created_at FROM sandbox_refunds \
+             WHERE created_at >= $1 AND created_at < $2 ORDER BY created_at, out_refund_no",
+        )
+        .bind(from)
+        .bind(to)
+        .fetch_all(&mut *conn)
+        .await?;
+        let mut out = Vec::with_capacity(refunds.len());
+        for row in &refunds {
+            let no: String = row.try_get(1)?;
+            let trade = fetch(&mut conn, &no).await?.ok_or(StoreError::NotFound)?;
+            out.push(SandboxRefund {
+                out_refund_no: row.try_get(0)?,
+                amount_fen: row.try_get(2)?,
+                created_at: row.try_get(3)?,
+                trade,
+            });
+        }
+        Ok((trades, out))
     }
 }

@@ -19,6 +19,8 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+// Parsed once at start-up: the size of the server's flags costs nothing worth boxing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the server (the default).
@@ -35,6 +37,8 @@ pub enum Command {
     Restore(RestoreArgs),
     /// Code tables: load the hospital's licensed ICD-10 table.
     Codes(CodesArgs),
+    /// Billing tools: reconcile a day with a payment gateway (asks the running server).
+    Billing(crate::billing::BillingArgs),
 }
 
 impl Cli {

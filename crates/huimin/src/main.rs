@@ -1,5 +1,6 @@
 //! `huimin`: the server and its administration commands.
 
+mod billing;
 mod cli;
 
 use anyhow::Context;
@@ -60,6 +61,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
             storage,
             command: CodesCommand::ImportIcd10 { file },
         }) => import_icd10(storage.settings(), &file).await,
+        Command::Billing(args) => billing::run(args.command).await,
     }
 }
 

@@ -138,6 +138,7 @@ pub async fn refund(
         .await
         .map_err(bill_error)?;
     let refunded: i64 = done.refunds.iter().map(|r| r.amount_fen).sum();
+    super::einvoice::api::refresh_after_refund(&state, &id, &by).await?;
     audit::record(
         &state,
         &ctx,

@@ -3,9 +3,11 @@
 //! `ChargeItem`. Paying stays at `/api/appointments/{id}/payment` (`appointments::payments`).
 
 mod bills;
+pub mod einvoice;
 pub mod gateways;
 mod insurance;
 pub mod prices;
+pub mod reconcile;
 mod report;
 pub mod views;
 
@@ -21,6 +23,11 @@ pub fn routes() -> Router<AppState> {
         .route("/api/appointments/{id}/bill", get(bills::of_appointment))
         .route("/api/appointments/{id}/charge-items", post(bills::add_item))
         .route("/api/bills/{id}/refunds", post(bills::refund))
+        .route("/api/bills/{id}/e-invoice", get(einvoice::api::pdf))
+        .route(
+            "/api/bills/{id}/e-invoice.json",
+            get(einvoice::api::metadata),
+        )
         .route("/api/desk/report", get(report::day))
         .route("/fhir/Invoice/{id}", get(bills::read_invoice))
         .route("/fhir/ChargeItem/{id}", get(bills::read_charge_item))
@@ -37,6 +44,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/api/payments/notify/{provider}",
             post(gateways::notify::receive),
+        )
+        .route(
+            "/api/admin/reconciliations",
+            get(reconcile::api::list).post(reconcile::api::run),
         )
         .merge(gateways::sandbox_server::routes())
 }

@@ -14,7 +14,7 @@ pub mod icd10;
 mod mine;
 pub mod notifiable;
 pub mod pdf;
-mod print;
+pub(crate) mod print;
 pub mod sample;
 pub mod signing;
 mod verify;

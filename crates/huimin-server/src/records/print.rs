@@ -122,7 +122,7 @@ fn age_text(birth: Option<Date>, on: Option<Date>) -> String {
 }
 
 /// The hospital (the organisation of type `prov`): names and address.
-async fn hospital(state: &AppState) -> Result<(String, String, String), ApiError> {
+pub(crate) async fn hospital(state: &AppState) -> Result<(String, String, String), ApiError> {
     let query = SearchQuery {
         clauses: vec![SearchClause {
             param: "type".into(),

@@ -4,18 +4,21 @@
 //! transaction per change.
 
 mod bills;
+mod einvoice;
 mod gateway_refunds;
 mod insurance;
 pub(crate) use insurance::{pay_settled_in, presettle_in};
 mod ledger;
 mod online;
 mod prices;
+mod reconciliation;
 mod report;
 mod sheet;
 
 pub(crate) use bills::{
     abort_visit_in, held_for_appointment_in, mark_performed_in, move_money_in, open_bill_in,
 };
+pub use einvoice::{EInvoice, InvoiceContent, Issue};
 pub use gateway_refunds::{GatewayRefund, MAX_ATTEMPTS as REFUND_ATTEMPTS};
 pub use insurance::{CoverRecord, InsuranceRules};
 pub use ledger::{BillError, Payment, Refunded};
@@ -24,6 +27,7 @@ pub use online::{
     NoticeOutcome, NoticeRefusal, OrderRequest, PaidNotice, PayError, PayOrder, Started,
 };
 pub use prices::PriceQuery;
+pub use reconciliation::{DayOrder, DayRefund, Reconciliation};
 pub use report::{DayReport, MethodTotal};
 pub(crate) use sheet::lock_bill;
 pub use sheet::{BillRecord, BillSheet, ChargeItemRecord, EntryRecord};

@@ -1,6 +1,7 @@
 //! Administrators' pages: clinic sessions and stop-clinic, roster templates, the booking
 //! rules of the hospital and its departments, the departments and their doctors, the price
-//! list, the call screens' tokens, mutual recognition's item settings and report. Like every page
+//! list, the call screens' tokens, the day's reconciliation with the payment gateways, mutual
+//! recognition's item settings and report. Like every page
 //! they call the API as the visitor, so only administrators get anything done here.
 
 mod clinics;
@@ -10,6 +11,7 @@ mod departments;
 mod doctors;
 mod hospital;
 mod recognition;
+mod reconciliation;
 mod rules;
 mod screens;
 
@@ -40,6 +42,10 @@ pub fn routes() -> Router<Api> {
         .route("/admin", get(index))
         .route("/admin/rules", get(rules::show).post(rules::save))
         .route("/admin/recognition", get(recognition::show))
+        .route(
+            "/admin/reconciliation",
+            get(reconciliation::show).post(reconciliation::run),
+        )
         .route("/admin/recognition/{code}", post(recognition::save))
         .route(
             "/admin/sessions",

@@ -14,6 +14,7 @@ mod pay;
 mod prescriptions;
 mod queue;
 mod recognition;
+mod reconciliation;
 mod records;
 mod results;
 mod search;
@@ -37,6 +38,7 @@ fn messages() -> impl Iterator<Item = &'static (&'static str, &'static str, &'st
         results::MESSAGES,
         prescriptions::MESSAGES,
         recognition::MESSAGES,
+        reconciliation::MESSAGES,
         search::MESSAGES,
         staff::MESSAGES,
         billing::MESSAGES,

@@ -107,6 +107,13 @@ pub trait Gateway: Send + Sync {
 
     /// Verifies a notification's signature and freshness (`now`, microseconds) and reads it.
     fn verify(&self, headers: &HeaderMap, body: &[u8], now: i64) -> Result<Notice, Forged>;
+
+    /// The gateway's statement of a day (China time) as the raw file text it serves, read by
+    /// the provider's parser in `huimin-gateways` when reconciling (`billing::reconcile`).
+    fn statement(
+        &self,
+        date: jiff::civil::Date,
+    ) -> impl Future<Output = Result<String, GatewayFailure>> + Send;
 }
 
 /// The insurance rules of the demonstration policy and catalogue, at a tertiary hospital

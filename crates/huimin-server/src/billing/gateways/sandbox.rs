@@ -107,24 +107,38 @@ impl SandboxGateway {
 
     /// Sends a signed request to the sandbox; its JSON answer.
     async fn call(&self, path: &str, body: &Value) -> Result<Value, GatewayFailure> {
-        let body = body.to_string();
+        let text = self.send("POST", path, body.to_string()).await?;
+        if text.is_empty() {
+            return Ok(Value::Null);
+        }
+        serde_json::from_str(&text).map_err(|e| GatewayFailure::Refused(format!("{e}: {text}")))
+    }
+
+    /// Sends a signed request (a GET signs an empty body, as WeChat Pay's do); the answer's
+    /// text when it succeeded.
+    async fn send(&self, method: &str, path: &str, body: String) -> Result<String, GatewayFailure> {
         let timestamp = jiff::Timestamp::now().as_second();
         let nonce = uuid::Uuid::new_v4().simple().to_string();
         let signature = sign(
             &self.keys.merchant,
-            &request_message("POST", path, timestamp, &nonce, &body),
+            &request_message(method, path, timestamp, &nonce, &body),
         );
-        let answer = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .header("content-type", "application/json")
+        let url = format!("{}{path}", self.base);
+        let request = match method {
+            "GET" => self.http.get(url),
+            _ => self
+                .http
+                .post(url)
+                .header("content-type", "application/json")
+                .body(body),
+        };
+        let answer = request
             .header(
                 "authorization",
                 format!(
                     r#"{SCHEME} timestamp="{timestamp}",nonce="{nonce}",signature="{signature}""#
                 ),
             )
-            .body(body)
             .send()
             .await
             .map_err(|e| GatewayFailure::Unreachable(e.to_string()))?;
@@ -136,10 +150,7 @@ impl SandboxGateway {
         if !status.is_success() {
             return Err(GatewayFailure::Refused(format!("{status}: {text}")));
         }
-        if text.is_empty() {
-            return Ok(Value::Null);
-        }
-        serde_json::from_str(&text).map_err(|e| GatewayFailure::Refused(format!("{e}: {text}")))
+        Ok(text)
     }
 }
 
@@ -200,6 +211,15 @@ impl Gateway for SandboxGateway {
             Some("SUCCESS") => Ok(()),
             _ => Err(GatewayFailure::Refused(answer.to_string())),
         }
+    }
+
+    async fn statement(&self, date: jiff::civil::Date) -> Result<String, GatewayFailure> {
+        self.send(
+            "GET",
+            &format!("/sandbox/v3/bill/tradebill?bill_date={date}"),
+            String::new(),
+        )
+        .await
     }
 
     fn verify(&self, headers: &HeaderMap, body: &[u8], now: i64) -> Result<Notice, Forged> {

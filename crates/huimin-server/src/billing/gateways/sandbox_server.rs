@@ -15,6 +15,10 @@ use huimin_store::sandbox::{PayerChoice, SandboxError, SandboxTrade};
 use serde::Deserialize;
 use serde_json::json;
 
+// The trade bill lives beside this file; declared here so the gateways' module list stays as is.
+#[path = "sandbox_bill.rs"]
+mod sandbox_bill;
+
 use super::sandbox::{SCHEME, WINDOW_SECONDS, request_message, verify};
 use crate::state::AppState;
 
@@ -26,15 +30,16 @@ pub fn routes() -> Router<AppState> {
             post(close),
         )
         .route("/sandbox/v3/refund/domestic/refunds", post(refund))
+        .route("/sandbox/v3/bill/tradebill", get(sandbox_bill::tradebill))
         .route("/sandbox/trades/{no}", get(show))
         .route("/sandbox/trades/{no}/pay", post(pay))
 }
 
-fn refuse(status: StatusCode, code: &str, message: &str) -> Response {
+pub(crate) fn refuse(status: StatusCode, code: &str, message: &str) -> Response {
     (status, Json(json!({"code": code, "message": message}))).into_response()
 }
 
-fn sandbox_error(err: SandboxError) -> Response {
+pub(crate) fn sandbox_error(err: SandboxError) -> Response {
     let status = match err {
         SandboxError::NoTrade => StatusCode::NOT_FOUND,
         SandboxError::Store(ref e) => {
@@ -47,7 +52,7 @@ fn sandbox_error(err: SandboxError) -> Response {
 }
 
 /// A refusal of a merchant request: status, code, message.
-struct Refusal(StatusCode, &'static str, &'static str);
+pub(crate) struct Refusal(StatusCode, &'static str, &'static str);
 
 impl IntoResponse for Refusal {
     fn into_response(self) -> Response {
@@ -55,8 +60,19 @@ impl IntoResponse for Refusal {
     }
 }
 
-/// Checks a merchant request's signature; the refusal to answer otherwise.
+/// Checks a merchant POST's signature; the refusal to answer otherwise.
 fn signed(state: &AppState, headers: &HeaderMap, uri: &Uri, body: &[u8]) -> Result<(), Refusal> {
+    signed_as(state, "POST", headers, uri, body)
+}
+
+/// Checks a merchant request's signature over its method, path, query and body.
+pub(crate) fn signed_as(
+    state: &AppState,
+    method: &str,
+    headers: &HeaderMap,
+    uri: &Uri,
+    body: &[u8],
+) -> Result<(), Refusal> {
     let Some(gateway) = &state.gateways.sandbox else {
         return Err(Refusal(
             StatusCode::NOT_FOUND,
@@ -84,7 +100,7 @@ fn signed(state: &AppState, headers: &HeaderMap, uri: &Uri, body: &[u8]) -> Resu
     let timestamp: i64 = timestamp.parse().map_err(|_| unsigned())?;
     let path = uri.path_and_query().map_or(uri.path(), |p| p.as_str());
     let body = std::str::from_utf8(body).map_err(|_| unsigned())?;
-    let message = request_message("POST", path, timestamp, &nonce, body);
+    let message = request_message(method, path, timestamp, &nonce, body);
     if !verify(&gateway.keys().merchant, &message, &signature) {
         return Err(unsigned());
     }
