@@ -4,6 +4,7 @@
 //! (`sandbox`, demo and tests only).
 
 mod bill;
+mod einvoice;
 mod prices;
 mod refund;
 mod report;
@@ -24,6 +25,7 @@ pub fn routes() -> Router<Api> {
             post(refund::refund).get(refund::back_to_patient),
         )
         .route("/staff/report", get(report::show))
+        .route("/bills/{id}/e-invoice", get(einvoice::download))
         .route("/admin/prices", get(prices::show).post(prices::import))
         .route(
             "/sandbox/pay/{no}",

@@ -5,6 +5,12 @@
 pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("charges.title", "费用", "Charges"),
     ("charges.fee", "挂号费", "Registration fee"),
+    ("einvoice.title", "电子票据", "Electronic invoice"),
+    (
+        "einvoice.download",
+        "下载电子票据（PDF）",
+        "Download the electronic invoice (PDF)",
+    ),
     (
         "charges.insured_hint",
         "医保参保患者：统筹基金和个人账户支付的部分自动结算，实付金额以支付页面为准",

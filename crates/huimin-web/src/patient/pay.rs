@@ -140,6 +140,12 @@ pub async fn pay(
         )
         .await;
     if reply.ok() {
+        // The insurance paid it all: settled already, nothing to pay at a gateway.
+        if reply.body["status"] == "paid"
+            && let Some(order) = reply.body["id"].as_str().filter(|o| plausible_order_id(o))
+        {
+            return Redirect::to(&format!("/appointments/{id}?order={order}")).into_response();
+        }
         let url = reply.body["checkout_url"].as_str().unwrap_or_default();
         if let Some(url) = checkout_target(url) {
             return Redirect::to(url).into_response();

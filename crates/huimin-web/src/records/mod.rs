@@ -7,7 +7,7 @@
 
 mod access;
 pub(crate) mod doctor;
-mod patient;
+pub(crate) mod patient;
 mod reports;
 mod verify;
 

@@ -141,7 +141,26 @@ pub async fn pdf(
     Path(id): Path<String>,
 ) -> Response {
     let path = format!("/api/visits/{}/pdf", urlencoding_segment(&id));
-    let (status, headers, bytes) = api.call_raw(&web, Method::GET, &path).await;
+    pass_pdf(
+        &api,
+        web,
+        &path,
+        "record.visit",
+        &format!("/me/records/{id}"),
+    )
+    .await
+}
+
+/// The API's PDF at `path` handed to the browser as a download; the API's refusal as a page
+/// (titled by `title_key`, with a way `back`).
+pub(crate) async fn pass_pdf(
+    api: &Api,
+    web: crate::web::Web,
+    path: &str,
+    title_key: &str,
+    back: &str,
+) -> Response {
+    let (status, headers, bytes) = api.call_raw(&web, Method::GET, path).await;
     if status == StatusCode::UNAUTHORIZED {
         return web.to_login();
     }
@@ -168,7 +187,7 @@ pub async fn pdf(
         status,
         body: serde_json::from_slice(&bytes).unwrap_or_default(),
     };
-    crate::staff::common::refusal(&web, "record.visit", &reply, &format!("/me/records/{id}"))
+    crate::staff::common::refusal(&web, title_key, &reply, back)
 }
 
 /// An id as one path segment (ids are letters, digits and `-`; anything else is escaped).

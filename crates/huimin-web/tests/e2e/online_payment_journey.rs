@@ -139,6 +139,10 @@ async fn a_held_place_is_paid_on_the_sandbox_and_a_failed_payment_can_be_paid_ag
             .starts_with("已缴费 ¥50.00 · 微信支付")
     );
     assert!(!phone.text("#paid-at").await.is_empty(), "when it was paid");
+    assert!(
+        phone.text("#e-invoice").await.contains("电子票据"),
+        "the invoice to keep"
+    );
     assert!(absent(&phone, "#pay-buttons").await, "nothing left to pay");
     assert!(absent(&phone, "#hold").await);
     phone.assert_fits_width().await;
