@@ -658,3 +658,20 @@ async fn garbled_notices_never_cause_a_server_error_or_a_payment(db: Db) {
     p.app.finish().await;
 }
 on_both!(garbled_notices_never_cause_a_server_error_or_a_payment);
+
+async fn cash_within_the_deductible_still_counts_towards_it(db: Db) {
+    let p = held_place(db).await;
+    insure(&p, 0, 0).await;
+    let started = start(&p, "wechat-pay").await;
+    assert_eq!(started.status, 201, "{}", started.body);
+    assert_eq!(started.body["amount"]["value"], 50.0, "{}", started.body);
+    assert!(started.body["insurance"].is_null(), "{}", started.body);
+    let id = started.body["id"].as_str().unwrap().to_owned();
+    payer(&p.app, &id, json!({"pay": true})).await;
+    let read = until(&p.app, &p.patient, &id, |o| o["status"] == "paid").await;
+    assert_eq!(read["status"], "paid", "{read}");
+    let cover = cover_of(&p).await;
+    assert_eq!(cover["deductible_used"]["value"], 50.0, "{cover}");
+    p.app.finish().await;
+}
+on_both!(cash_within_the_deductible_still_counts_towards_it);

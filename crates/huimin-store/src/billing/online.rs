@@ -445,10 +445,10 @@ async fn settle_in(
     // An insured bill is settled again now, against the patient's figures of the moment: the
     // money is applied only when its cash part is still exactly what was paid.
     let settlement = match insurance {
-        Some((rules, year)) if order.pool_fen + order.account_fen > 0 => {
-            super::insurance::presettle_in(conn, &sheet, rules, year).await?
-        }
-        _ => None,
+        // Also when the pool and account pay nothing: the cash still counts towards the
+        // year's deductible.
+        Some((rules, year)) => super::insurance::presettle_in(conn, &sheet, rules, year).await?,
+        None => None,
     };
     let needs_it = match &settlement {
         Some(s) => {
