@@ -86,6 +86,21 @@ async fn until(app: &TestApp, token: &str, id: &str, done: impl Fn(&Value) -> bo
     order(app, token, id).await
 }
 
+/// The sandbox's platform key, to sign notifications as the gateway does.
+fn platform_key(app: &TestApp) -> [u8; 32] {
+    app.state.gateways.sandbox.as_ref().unwrap().keys().platform
+}
+
+/// The visit's bill as its patient reads it.
+async fn bill_of(p: &Paying) -> Resp {
+    p.app
+        .get(
+            &format!("/api/appointments/{}/bill", p.appointment),
+            Some(&p.patient),
+        )
+        .await
+}
+
 async fn order(app: &TestApp, token: &str, id: &str) -> Value {
     let read = app.get(&format!("/api/pay-orders/{id}"), Some(token)).await;
     assert_eq!(read.status, 200, "{}", read.body);
@@ -142,13 +157,7 @@ async fn a_held_place_paid_through_the_sandbox_is_booked_and_the_notice_applies_
         )
         .await;
     assert_eq!(appointment.body["status"], "booked", "{}", appointment.body);
-    let bill = p
-        .app
-        .get(
-            &format!("/api/appointments/{}/bill", p.appointment),
-            Some(&p.patient),
-        )
-        .await;
+    let bill = bill_of(&p).await;
     assert_eq!(bill.body["invoice"]["status"], "balanced", "{}", bill.body);
     let entries = bill.body["entries"].as_array().unwrap();
     assert_eq!(entries.len(), 1, "one payment: {}", bill.body);
@@ -200,15 +209,7 @@ async fn forged_stale_replayed_and_wrong_notices_are_refused_and_change_nothing(
     let started = start(&p, "alipay").await;
     assert_eq!(started.status, 201, "{}", started.body);
     let id = started.body["id"].as_str().unwrap().to_owned();
-    let key = p
-        .app
-        .state
-        .gateways
-        .sandbox
-        .as_ref()
-        .unwrap()
-        .keys()
-        .platform;
+    let key = platform_key(&p.app);
     let now = jiff::Timestamp::now().as_second();
     let forged = notify(&p.app, &[7; 32], now, "nonce-1", &success(&id, 5000, "CNY")).await;
     assert_eq!(forged.status, 401, "{}", forged.body);
@@ -273,15 +274,7 @@ async fn two_orders_of_one_bill_both_paid_apply_one_and_send_the_other_back(db: 
     assert_eq!(second.status, 201, "{}", second.body);
     let second = second.body["id"].as_str().unwrap().to_owned();
     assert_eq!(order(&p.app, &p.patient, &first).await["status"], "closed");
-    let key = p
-        .app
-        .state
-        .gateways
-        .sandbox
-        .as_ref()
-        .unwrap()
-        .keys()
-        .platform;
+    let key = platform_key(&p.app);
     let now = jiff::Timestamp::now().as_second();
     // Both notices at once.
     let notice_a = success(&first, 5000, "CNY");
@@ -301,13 +294,7 @@ async fn two_orders_of_one_bill_both_paid_apply_one_and_send_the_other_back(db: 
         .collect();
     sorted.sort();
     assert_eq!(sorted, ["paid", "refund-due"]);
-    let bill = p
-        .app
-        .get(
-            &format!("/api/appointments/{}/bill", p.appointment),
-            Some(&p.patient),
-        )
-        .await;
+    let bill = bill_of(&p).await;
     assert_eq!(
         bill.body["entries"].as_array().unwrap().len(),
         1,
@@ -328,15 +315,7 @@ async fn a_payment_that_arrives_after_the_hold_lapsed_goes_back_through_the_gate
     assert_eq!(paid.status, 200, "{}", paid.body);
     let later = p.app.state.clock.now() + jiff::SignedDuration::from_mins(16);
     p.app.store.release_expired_holds(later).await.unwrap();
-    let key = p
-        .app
-        .state
-        .gateways
-        .sandbox
-        .as_ref()
-        .unwrap()
-        .keys()
-        .platform;
+    let key = platform_key(&p.app);
     let trade = p.app.store.sandbox_trade(&id).await.unwrap().unwrap();
     let mut notice = success(&id, 5000, "CNY");
     notice["resource"]["transaction_id"] = json!(trade.transaction_id);
@@ -464,13 +443,7 @@ async fn an_insured_patient_pays_only_the_cash_part_and_a_cancellation_reverses_
     payer(&p.app, &id, json!({"pay": true})).await;
     let read = until(&p.app, &p.patient, &id, |o| o["status"] == "paid").await;
     assert_eq!(read["status"], "paid", "{read}");
-    let bill = p
-        .app
-        .get(
-            &format!("/api/appointments/{}/bill", p.appointment),
-            Some(&p.patient),
-        )
-        .await;
+    let bill = bill_of(&p).await;
     let mut parts: Vec<(String, f64)> = bill.body["entries"]
         .as_array()
         .unwrap()
@@ -574,15 +547,7 @@ async fn the_same_notice_twice_at_once_is_applied_once(db: Db) {
     let p = held_place(db).await;
     let started = start(&p, "wechat-pay").await;
     let id = started.body["id"].as_str().unwrap().to_owned();
-    let key = p
-        .app
-        .state
-        .gateways
-        .sandbox
-        .as_ref()
-        .unwrap()
-        .keys()
-        .platform;
+    let key = platform_key(&p.app);
     let now = jiff::Timestamp::now().as_second();
     let notice = success(&id, 5000, "CNY");
     // A gateway's retry carries a new nonce: both are genuine.
@@ -593,13 +558,7 @@ async fn the_same_notice_twice_at_once_is_applied_once(db: Db) {
     );
     assert_eq!((a.status, b.status, c.status), (204, 204, 204));
     assert_eq!(outcomes(&p.app, &id).await, ["applied", "repeat", "repeat"]);
-    let bill = p
-        .app
-        .get(
-            &format!("/api/appointments/{}/bill", p.appointment),
-            Some(&p.patient),
-        )
-        .await;
+    let bill = bill_of(&p).await;
     assert_eq!(
         bill.body["entries"].as_array().unwrap().len(),
         1,
@@ -618,15 +577,7 @@ async fn garbled_notices_never_cause_a_server_error_or_a_payment(db: Db) {
     let p = held_place(db).await;
     let started = start(&p, "alipay").await;
     let id = started.body["id"].as_str().unwrap().to_owned();
-    let key = p
-        .app
-        .state
-        .gateways
-        .sandbox
-        .as_ref()
-        .unwrap()
-        .keys()
-        .platform;
+    let key = platform_key(&p.app);
     let mut runner = TestRunner::new(Config::default());
     let bodies = proptest::prop_oneof![
         "\\PC{0,80}".prop_map(|s| json!(s)),

@@ -144,32 +144,13 @@ pub(crate) async fn pay_in(
     by: Option<&str>,
     now: i64,
 ) -> Result<Option<EntryRecord>, StoreError> {
-    let current = sheet(conn, bill_id).await?;
-    let plan = current.numbers().payment_plan();
-    let amount: i64 = plan.iter().map(|(_, a)| a).sum();
-    if amount == 0 {
+    let plan = sheet(conn, bill_id).await?.numbers().payment_plan();
+    if plan.iter().all(|(_, a)| *a == 0) {
         return Ok(None);
     }
-    let entry = EntryRecord {
-        id: uuid::Uuid::new_v4().to_string(),
-        bill_id: bill_id.to_owned(),
-        patient_id: current.bill.patient_id.clone(),
-        kind: "payment".into(),
-        method: method.to_owned(),
-        amount_fen: amount,
-        refund_of: None,
-        reason: None,
-        note: None,
-        recorded_by: by.map(str::to_owned),
-        recorded_at: now,
-        allocations: plan,
-    };
-    insert_entry(conn, &entry, &current.bill.appointment_id).await?;
-    // The orders and prescriptions this payment paid move to `paid` in its transaction.
-    crate::orders::paid_in(conn, &entry, now).await?;
-    crate::prescriptions::paid_in(conn, &entry, now).await?;
-    write_status(conn, bill_id, now).await?;
-    Ok(Some(entry))
+    // One part: the whole balance by `method`, allocated as the domain plans it.
+    let mut entries = pay_parts_in(conn, bill_id, vec![(method, plan)], by, now).await?;
+    Ok(entries.pop())
 }
 
 /// Pays the bill (locked by the caller) in parts, each by its method and allocated to items as
@@ -206,6 +187,7 @@ pub(crate) async fn pay_parts_in(
             allocations,
         };
         insert_entry(conn, &entry, &current.bill.appointment_id).await?;
+        // The orders and prescriptions this payment paid move to `paid` in its transaction.
         crate::orders::paid_in(conn, &entry, now).await?;
         crate::prescriptions::paid_in(conn, &entry, now).await?;
         entries.push(entry);
