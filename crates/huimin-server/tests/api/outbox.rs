@@ -220,3 +220,65 @@ async fn two_servers_deliver_each_event_once(db: Db) {
     app.finish().await;
 }
 on_both!(two_servers_deliver_each_event_once);
+
+/// A delivery given up shows with the channel's last answer; the administrator sends it again
+/// and the worker delivers it. Only administrators see the list; bad filters are refused.
+async fn an_administrator_sees_a_given_up_delivery_and_sends_it_again(db: Db) {
+    let (app, patient, _) = booked_without_delivery(db, false).await;
+    let admin = app.admin().await;
+    let now = huimin_store::now_micros();
+    let claimed = app
+        .store
+        .claim_deliveries(now, 1_000_000, 10)
+        .await
+        .unwrap();
+    assert!(!claimed.is_empty());
+    for due in &claimed {
+        app.store
+            .mark_failed(due, "provider said: template not approved", None)
+            .await
+            .unwrap();
+    }
+    let dead = app
+        .get("/api/admin/deliveries?status=dead", Some(&admin))
+        .await;
+    assert_eq!(dead.status, 200, "{}", dead.body);
+    let rows = dead.body["deliveries"].as_array().unwrap();
+    assert_eq!(rows.len(), claimed.len(), "{}", dead.body);
+    assert_eq!(
+        rows[0]["last_error"],
+        "provider said: template not approved"
+    );
+    assert_eq!(rows[0]["kind"], "booked");
+    let event = rows[0]["event"].as_str().unwrap();
+    let channel = rows[0]["channel"].as_str().unwrap();
+    let retry = format!("/api/admin/deliveries/{event}/{channel}/retry");
+    let again = app.post_json(&retry, Some(&admin), &json!({})).await;
+    assert_eq!(again.status, 200, "{}", again.body);
+    let twice = app.post_json(&retry, Some(&admin), &json!({})).await;
+    assert_eq!(
+        twice.status, 409,
+        "only a given-up delivery: {}",
+        twice.body
+    );
+    assert_eq!(dispatch_pending(&app.state).await.unwrap().delivered, 1);
+    let delivered = app
+        .get("/api/admin/deliveries?status=delivered", Some(&admin))
+        .await;
+    assert_eq!(delivered.body["deliveries"][0]["event"], event);
+    assert_eq!(inbox_total(&app, &patient).await, 1);
+    let bad = app
+        .get("/api/admin/deliveries?status=lost", Some(&admin))
+        .await;
+    assert_eq!(bad.status, 400, "{}", bad.body);
+    assert_eq!(bad.expression(), Some("status"));
+    let too_many = app
+        .get("/api/admin/deliveries?_count=500", Some(&admin))
+        .await;
+    assert_eq!(too_many.status, 400);
+    let registrar = app.staff("registrar").await;
+    let refused = app.get("/api/admin/deliveries", Some(&registrar)).await;
+    assert_eq!(refused.status, 403);
+    app.finish().await;
+}
+on_both!(an_administrator_sees_a_given_up_delivery_and_sends_it_again);

@@ -5,6 +5,7 @@
 //! they call the API as the visitor, so only administrators get anything done here.
 
 mod clinics;
+mod deliveries;
 mod department_edit;
 mod department_profile;
 mod departments;
@@ -42,6 +43,11 @@ pub fn routes() -> Router<Api> {
         .route("/admin", get(index))
         .route("/admin/rules", get(rules::show).post(rules::save))
         .route("/admin/recognition", get(recognition::show))
+        .route("/admin/deliveries", axum::routing::get(deliveries::show))
+        .route(
+            "/admin/deliveries/{event}/{channel}/retry",
+            post(deliveries::retry),
+        )
         .route(
             "/admin/reconciliation",
             get(reconciliation::show).post(reconciliation::run),

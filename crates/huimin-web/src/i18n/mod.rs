@@ -7,6 +7,7 @@ mod account;
 mod admin;
 mod billing;
 mod common;
+mod deliveries;
 mod hospital;
 mod orders;
 mod patient;
@@ -39,6 +40,7 @@ fn messages() -> impl Iterator<Item = &'static (&'static str, &'static str, &'st
         prescriptions::MESSAGES,
         recognition::MESSAGES,
         reconciliation::MESSAGES,
+        deliveries::MESSAGES,
         search::MESSAGES,
         staff::MESSAGES,
         billing::MESSAGES,

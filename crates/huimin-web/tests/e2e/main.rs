@@ -6,6 +6,7 @@ mod admin_journey;
 mod admin_prices;
 mod cashier_journey;
 mod csp_journey;
+mod deliveries_journey;
 mod demo_records_journey;
 mod departments_journey;
 mod desk_journey;
