@@ -8,7 +8,7 @@
 
 use huimin_domain::billing::insurance::{
     Catalogue, ClaimItem, Cover, HospitalLevel, InsuredState, Occasion, Policy, Scheme, Settlement,
-    StateDelta, settle,
+    settle,
 };
 use huimin_domain::billing::price_list::PriceCategory;
 use serde_json::json;
@@ -228,15 +228,9 @@ pub(crate) async fn refunded_in(
     let Some(cover) = cover_in(conn, &refund.patient_id).await? else {
         return Ok(());
     };
-    let delta = StateDelta {
-        year: cover.state.year,
-        deductible_used: 0,
-        pool_paid: -pool,
-        account_balance: account,
-    };
     let mut state = cover.state.clone();
-    state.pool_paid = (state.pool_paid + delta.pool_paid).max(0);
-    state.account_balance += delta.account_balance;
+    state.pool_paid = (state.pool_paid - pool).max(0);
+    state.account_balance += account;
     write_cover_in(conn, &cover.patient_id, &cover.insured_no, &state, now).await
 }
 
@@ -299,31 +293,5 @@ impl Store {
             now,
         )
         .await
-    }
-
-    /// The settlements of a bill: (pool, account, cash, status, lines JSON), oldest first.
-    pub async fn insurance_settlements(
-        &self,
-        bill: &str,
-    ) -> Result<Vec<(i64, i64, i64, String, String)>, StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        let rows = sqlx::query(
-            "SELECT pool_fen, account_fen, self_fen, status, lines FROM insurance_settlements \
-             WHERE bill_id = $1 ORDER BY created_at, id",
-        )
-        .bind(bill)
-        .fetch_all(&mut *conn)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok((
-                    r.try_get(0)?,
-                    r.try_get(1)?,
-                    r.try_get(2)?,
-                    r.try_get(3)?,
-                    r.try_get(4)?,
-                ))
-            })
-            .collect()
     }
 }

@@ -148,12 +148,8 @@ impl Gateways {
         }
     }
 
+    /// Wakes the payments worker: a refund to send, a sandbox notification to deliver.
     pub fn wake_worker(&self) {
-        self.wake.notify_one();
-    }
-
-    /// The sandbox has a notification to send.
-    pub fn wake_notifier(&self) {
         self.wake.notify_one();
     }
 

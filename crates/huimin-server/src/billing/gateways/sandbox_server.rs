@@ -302,7 +302,7 @@ async fn pay(State(state): State<AppState>, Path(no): Path<String>, body: Bytes)
     let now = state.clock.now().as_microsecond();
     match state.store.sandbox_pay(&no, choice, now).await {
         Ok(t) => {
-            state.gateways.wake_notifier();
+            state.gateways.wake_worker();
             Json(json!({"state": t.state, "return_url": t.return_url})).into_response()
         }
         Err(e) => sandbox_error(e),
