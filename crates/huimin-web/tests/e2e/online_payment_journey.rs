@@ -255,3 +255,67 @@ async fn a_held_place_is_paid_on_the_sandbox_and_a_failed_payment_can_be_paid_ag
     assert!(absent(&phone, "#cashier").await);
     phone.close().await;
 }
+
+/// An insured patient (deductible used up, ¥10 in the personal account) is not promised the
+/// whole fee, pays only the ¥5 cash part on the sandbox, and the page names each part paid.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_insured_patient_pays_only_the_cash_part_and_sees_each_part() {
+    use huimin_domain::billing::insurance::{InsuredState, Scheme};
+    let server = Server::start_with(|s| {
+        s.online_payment = true;
+        s.pay_sandbox = true;
+    })
+    .await;
+    let dept = server.clinic_starting_soon(50.0).await;
+    let admin = server.token("admin", ADMIN_PASSWORD).await;
+    let role = role_of(&server, &admin, &dept).await;
+    let (_, slots) = session_in(&server, &admin, &role, 2, 4).await;
+    let (token, patient) = register(&server, "13911110001", "王小明", "110101199003071137").await;
+    let cover = huimin_store::billing::CoverRecord {
+        patient_id: patient.trim_start_matches("Patient/").to_owned(),
+        insured_no: "DEMO3301000099".into(),
+        state: InsuredState {
+            scheme: Scheme::Employee,
+            retired: false,
+            year: i32::from(server.state.clock.today().year()),
+            account_balance: 1000,
+            deductible_used: 120_000,
+            pool_paid: 0,
+        },
+    };
+    let now = jiff::Timestamp::now().as_microsecond();
+    server
+        .state
+        .store
+        .set_insurance_cover(&cover, now)
+        .await
+        .unwrap();
+    let base = &server.base;
+    let driver = Driver::start();
+    let phone = driver.browser(375, 812).await;
+    phone.sign_in(base, "13911110001", PASSWORD).await;
+    hold(&phone, base, &slots[0]).await;
+    assert_eq!(
+        phone.text("#pay-wechat-pay").await,
+        "微信支付",
+        "no amount promised"
+    );
+    assert!(phone.text("#insured-hint").await.contains("医保"));
+    phone.click("#pay-wechat-pay").await;
+    assert_eq!(phone.text("#amount").await, "¥5.00", "the cash part only");
+    phone.click("#sandbox-pay").await;
+    until_text(&phone, "#order-state", "支付成功").await;
+    let paid = phone.text("#paid-line").await;
+    assert!(
+        paid.contains("医保统筹 ¥35.00")
+            && paid.contains("医保个人账户 ¥10.00")
+            && paid.contains("微信支付 ¥5.00"),
+        "{paid}"
+    );
+    scroll_to(&phone, "#charges").await;
+    phone.shot("payweb-12-insured-paid-375").await;
+    phone.click("#switch-lang").await;
+    let english = phone.text("#paid-line").await;
+    assert!(english.contains("WeChat Pay ¥5.00"), "{english}");
+    phone.close().await;
+}
