@@ -270,7 +270,7 @@ async fn an_insured_patient_pays_only_the_cash_part_and_sees_each_part() {
     let admin = server.token("admin", ADMIN_PASSWORD).await;
     let role = role_of(&server, &admin, &dept).await;
     let (_, slots) = session_in(&server, &admin, &role, 2, 4).await;
-    let (token, patient) = register(&server, "13911110001", "王小明", "110101199003071137").await;
+    let (_, patient) = register(&server, "13911110001", "王小明", "110101199003071137").await;
     let cover = huimin_store::billing::CoverRecord {
         patient_id: patient.trim_start_matches("Patient/").to_owned(),
         insured_no: "DEMO3301000099".into(),
